@@ -1,0 +1,15 @@
+#![doc = include_str!("../README.md")]
+
+mod app;
+mod health;
+mod metrics;
+mod middleware;
+mod openapi;
+mod problem;
+mod state;
+
+pub use app::{app, configure_extractors};
+pub use metrics::Metrics;
+pub use openapi::ApiDoc;
+pub use problem::{ApiError, ProblemKind};
+pub use state::AppState;

@@ -1,0 +1,289 @@
+//! Errors as `application/problem+json` (RFC 9457).
+//!
+//! Policy: every error a client sees has a stable `type` code, a safe `title`, the HTTP
+//! `status` and the request id — nothing else, never an internal message. Handlers
+//! return [`ApiError`]; its one `match` chooses the [`ProblemKind`]. The body itself is
+//! written by the error middleware, which also turns actix's own errors (unknown route,
+//! wrong method, body limits) into problems, so every error has the same shape.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, ResponseError};
+use schakel_store::StoreError;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// The kinds of problem the API reports; `code` is the stable part of `type`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProblemKind {
+    BadRequest,
+    MalformedJson,
+    InvalidBody,
+    Unauthorized,
+    Forbidden,
+    NotFound,
+    MethodNotAllowed,
+    NotAcceptable,
+    Conflict,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+    PreconditionFailed,
+    PreconditionRequired,
+    TooManyRequests,
+    Internal,
+    Unavailable,
+}
+
+impl ProblemKind {
+    /// The stable code (`not_found`, ...).
+    pub fn code(self) -> &'static str {
+        self.parts().0
+    }
+
+    /// The safe, fixed title.
+    pub fn title(self) -> &'static str {
+        self.parts().1
+    }
+
+    /// The HTTP status.
+    pub fn status(self) -> StatusCode {
+        self.parts().2
+    }
+
+    fn parts(self) -> (&'static str, &'static str, StatusCode) {
+        use ProblemKind::*;
+        match self {
+            BadRequest => (
+                "bad_request",
+                "The request is not valid.",
+                StatusCode::BAD_REQUEST,
+            ),
+            MalformedJson => (
+                "malformed_json",
+                "The body is not well-formed JSON.",
+                StatusCode::BAD_REQUEST,
+            ),
+            InvalidBody => (
+                "invalid_body",
+                "The body does not match the expected fields and values.",
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ),
+            Unauthorized => (
+                "unauthorized",
+                "Authentication is required.",
+                StatusCode::UNAUTHORIZED,
+            ),
+            Forbidden => (
+                "forbidden",
+                "This action is not allowed.",
+                StatusCode::FORBIDDEN,
+            ),
+            NotFound => (
+                "not_found",
+                "Nothing was found here.",
+                StatusCode::NOT_FOUND,
+            ),
+            MethodNotAllowed => (
+                "method_not_allowed",
+                "This method is not allowed here.",
+                StatusCode::METHOD_NOT_ALLOWED,
+            ),
+            NotAcceptable => (
+                "not_acceptable",
+                "No acceptable representation is available.",
+                StatusCode::NOT_ACCEPTABLE,
+            ),
+            Conflict => (
+                "conflict",
+                "The request conflicts with the current state.",
+                StatusCode::CONFLICT,
+            ),
+            PayloadTooLarge => (
+                "payload_too_large",
+                "The body is too large.",
+                StatusCode::PAYLOAD_TOO_LARGE,
+            ),
+            UnsupportedMediaType => (
+                "unsupported_media_type",
+                "The body must be application/json.",
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ),
+            PreconditionFailed => (
+                "precondition_failed",
+                "The resource has changed since it was read.",
+                StatusCode::PRECONDITION_FAILED,
+            ),
+            PreconditionRequired => (
+                "precondition_required",
+                "An If-Match header is required.",
+                StatusCode::PRECONDITION_REQUIRED,
+            ),
+            TooManyRequests => (
+                "too_many_requests",
+                "Too many requests; try again later.",
+                StatusCode::TOO_MANY_REQUESTS,
+            ),
+            Internal => (
+                "internal",
+                "Something went wrong on our side.",
+                StatusCode::INTERNAL_SERVER_ERROR,
+            ),
+            Unavailable => (
+                "unavailable",
+                "The service is not ready.",
+                StatusCode::SERVICE_UNAVAILABLE,
+            ),
+        }
+    }
+
+    /// The kind that best describes a bare status (for errors actix makes itself).
+    pub fn from_status(status: StatusCode) -> Self {
+        use ProblemKind::*;
+        match status.as_u16() {
+            401 => Unauthorized,
+            403 => Forbidden,
+            404 => NotFound,
+            405 => MethodNotAllowed,
+            406 => NotAcceptable,
+            409 => Conflict,
+            412 => PreconditionFailed,
+            413 => PayloadTooLarge,
+            415 => UnsupportedMediaType,
+            422 => InvalidBody,
+            428 => PreconditionRequired,
+            429 => TooManyRequests,
+            503 => Unavailable,
+            s if s >= 500 => Internal,
+            _ => BadRequest,
+        }
+    }
+}
+
+/// The body of every error response.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Problem {
+    /// Stable problem type, `urn:schakel:problem:<code>`.
+    #[serde(rename = "type")]
+    #[schema(example = "urn:schakel:problem:not_found")]
+    pub problem_type: String,
+    /// A short, fixed, human-readable summary.
+    pub title: &'static str,
+    /// The HTTP status code.
+    pub status: u16,
+    /// The id of the request, to find it in the logs.
+    pub request_id: String,
+}
+
+impl Problem {
+    /// The problem for `kind` in request `request_id`.
+    pub fn new(kind: ProblemKind, request_id: String) -> Self {
+        Self {
+            problem_type: format!("urn:schakel:problem:{}", kind.code()),
+            title: kind.title(),
+            status: kind.status().as_u16(),
+            request_id,
+        }
+    }
+}
+
+/// What a handler can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// The thing asked for does not exist or is not visible to the actor.
+    #[error("not found")]
+    NotFound,
+    /// A problem of a given kind, without further internals.
+    #[error("{0:?}")]
+    Problem(ProblemKind),
+    /// The database failed; the cause is logged, never shown.
+    #[error("store")]
+    Store(#[from] StoreError),
+    /// A blocking task could not run.
+    #[error("blocking task: {0}")]
+    Blocking(String),
+    /// Anything else that is our fault; the message is logged, never shown.
+    #[error("internal: {0}")]
+    Internal(String),
+}
+
+impl ApiError {
+    /// The problem kind a client sees.
+    pub fn kind(&self) -> ProblemKind {
+        match self {
+            ApiError::NotFound | ApiError::Store(StoreError::NotFound) => ProblemKind::NotFound,
+            ApiError::Problem(kind) => *kind,
+            ApiError::Store(StoreError::Conflict(_)) => ProblemKind::Conflict,
+            ApiError::Store(StoreError::Connection(_)) => ProblemKind::Unavailable,
+            ApiError::Store(_) | ApiError::Blocking(_) | ApiError::Internal(_) => {
+                ProblemKind::Internal
+            }
+        }
+    }
+}
+
+impl From<actix_web::error::BlockingError> for ApiError {
+    fn from(e: actix_web::error::BlockingError) -> Self {
+        ApiError::Blocking(e.to_string())
+    }
+}
+
+impl From<prometheus::Error> for ApiError {
+    fn from(e: prometheus::Error) -> Self {
+        ApiError::Internal(e.to_string())
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        self.kind().status()
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let kind = self.kind();
+        if kind.status().is_server_error() {
+            tracing::error!(error = ?self, "request failed");
+        }
+        let mut res = HttpResponse::new(kind.status());
+        // The error middleware renders the body from this kind and the request id.
+        res.extensions_mut().insert(kind);
+        res
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_maps_back_from_its_own_status() {
+        use ProblemKind::*;
+        for kind in [
+            Unauthorized,
+            Forbidden,
+            NotFound,
+            MethodNotAllowed,
+            NotAcceptable,
+            Conflict,
+            PayloadTooLarge,
+            UnsupportedMediaType,
+            PreconditionFailed,
+            PreconditionRequired,
+            TooManyRequests,
+            Internal,
+            Unavailable,
+            InvalidBody,
+            BadRequest,
+        ] {
+            assert_eq!(ProblemKind::from_status(kind.status()), kind, "{kind:?}");
+        }
+    }
+
+    #[test]
+    fn store_failures_never_show_their_message() {
+        let err = ApiError::Store(StoreError::Corrupt("agency 42: secret detail".into()));
+        assert_eq!(err.kind(), ProblemKind::Internal);
+        let problem = Problem::new(err.kind(), "r1".into());
+        let body = serde_json::to_string(&problem).unwrap();
+        assert!(!body.contains("secret detail"));
+        assert!(body.contains("urn:schakel:problem:internal"));
+    }
+}

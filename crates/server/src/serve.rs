@@ -1,0 +1,60 @@
+//! `schakel serve` and `schakel migrate`.
+//!
+//! Serve opens the pool, applies pending migrations, seeds the demo if asked, binds the
+//! listener (a port in use stops the start) and runs until SIGTERM or SIGINT, which
+//! drain in-flight requests within `http.shutdown_timeout_secs` and exit 0.
+
+use crate::settings::Settings;
+use anyhow::Context;
+use schakel_api::AppState;
+use schakel_domain::{Clock, SystemClock};
+use schakel_store::{Pool, PoolOptions, build_pool, migrations};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Opens the database named by the settings.
+pub fn open_pool(settings: &Settings) -> anyhow::Result<Pool> {
+    let target = settings.database_target()?;
+    let options = PoolOptions {
+        max_size: settings.database.pool_size,
+        connection_timeout: Duration::from_secs(settings.database.connect_timeout_secs),
+    };
+    build_pool(&target, options)
+        .with_context(|| format!("cannot open the {} database", target.backend().name()))
+}
+
+/// Applies pending migrations; returns the names applied.
+pub fn migrate(pool: &Pool) -> anyhow::Result<Vec<String>> {
+    let mut conn = pool.get().context("cannot get a database connection")?;
+    Ok(migrations::run_pending(&mut conn)?)
+}
+
+/// Runs the HTTP server until it is told to stop.
+pub async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
+    let addr = settings.bind_address()?;
+    let pool = open_pool(&settings)?;
+    let applied = migrate(&pool)?;
+    tracing::info!(count = applied.len(), "migrations applied");
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    if demo {
+        let mut conn = pool.get().context("cannot get a database connection")?;
+        let created = crate::demo::seed(&mut conn, clock.as_ref())?;
+        println!("Demo data: {created} agencies created (fictional; for trying Schakel only).");
+    }
+    let state = AppState::new(pool, clock).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let workers = match settings.http.workers {
+        0 => std::thread::available_parallelism().map_or(2, |n| n.get()),
+        n => n,
+    };
+    let server = actix_web::HttpServer::new(move || schakel_api::app(state.clone()))
+        .workers(workers)
+        .shutdown_timeout(settings.http.shutdown_timeout_secs)
+        .bind(addr)
+        .with_context(|| format!("cannot listen on {addr}"))?
+        .run();
+    tracing::info!(%addr, backend = %settings.database_target()?.backend().name(), "serving");
+    println!("Schakel is serving at {}", settings.http.public_url);
+    server.await.context("the server stopped with an error")?;
+    tracing::info!("stopped");
+    Ok(())
+}

@@ -1,0 +1,414 @@
+//! Configuration: one `Settings` struct, layered defaults → TOML file → environment.
+//!
+//! Defaults serve the embedded setup (SQLite under `./data/`, mail to files,
+//! `127.0.0.1:8080`). Unknown keys are refused. Secrets (passwords) are accepted only
+//! from the environment or from a file named in the configuration, are held as
+//! [`SecretString`] and are never printed: `check-config` shows them as redacted.
+
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use schakel_store::DatabaseTarget;
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize};
+use std::net::{IpAddr, SocketAddr};
+use std::path::{Path, PathBuf};
+
+/// A configuration problem, reported in one line.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct ConfigError(String);
+
+fn fail(msg: impl Into<String>) -> ConfigError {
+    ConfigError(msg.into().replace('\n', " "))
+}
+
+/// Environment variables that carry secrets: read directly, never through the layers.
+const SECRET_ENV: &[(&str, &str)] = &[
+    ("SCHAKEL_DATABASE__PASSWORD", "database.password"),
+    ("SCHAKEL_MAIL__SMTP__PASSWORD", "mail.smtp.password"),
+];
+
+/// Everything `schakel` can be configured with.
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct Settings {
+    /// The database.
+    pub database: DatabaseSettings,
+    /// The HTTP server.
+    pub http: HttpSettings,
+    /// Outgoing email.
+    pub mail: MailSettings,
+    /// Logging.
+    pub log: LogSettings,
+}
+
+/// Where the data lives.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DatabaseSettings {
+    /// A SQLite file path (or `sqlite://path`), or a `postgres://` URL without password.
+    pub url: String,
+    /// A file holding the PostgreSQL password (alternative: `SCHAKEL_DATABASE__PASSWORD`,
+    /// or a password inside `SCHAKEL_DATABASE__URL`).
+    pub password_file: Option<PathBuf>,
+    /// Most open connections per process.
+    pub pool_size: u32,
+    /// Seconds a request waits for a free connection.
+    pub connect_timeout_secs: u64,
+    /// The password, from the environment or `password_file` only.
+    #[serde(skip)]
+    pub password: Option<SecretString>,
+}
+
+impl Default for DatabaseSettings {
+    fn default() -> Self {
+        Self {
+            url: "./data/schakel.db".into(),
+            password_file: None,
+            pool_size: 8,
+            connect_timeout_secs: 10,
+            password: None,
+        }
+    }
+}
+
+/// The HTTP listener.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct HttpSettings {
+    /// Address and port to listen on.
+    pub bind: String,
+    /// The address people reach the platform at (used in links in emails).
+    pub public_url: String,
+    /// Worker threads; 0 means one per core.
+    pub workers: usize,
+    /// Seconds in-flight requests get to finish after SIGTERM.
+    pub shutdown_timeout_secs: u64,
+    /// Reverse proxies whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: Vec<IpAddr>,
+}
+
+impl Default for HttpSettings {
+    fn default() -> Self {
+        Self {
+            bind: "127.0.0.1:8080".into(),
+            public_url: "http://127.0.0.1:8080".into(),
+            workers: 0,
+            shutdown_timeout_secs: 30,
+            trusted_proxies: Vec::new(),
+        }
+    }
+}
+
+/// How email leaves the platform.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MailTransport {
+    /// One `.eml` file per message in `mail.dir` (the embedded default).
+    File,
+    /// An SMTP server.
+    Smtp,
+}
+
+/// Outgoing email.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MailSettings {
+    /// `file` or `smtp`.
+    pub transport: MailTransport,
+    /// Folder for `.eml` files when the transport is `file`.
+    pub dir: PathBuf,
+    /// The sender address.
+    pub from: String,
+    /// The SMTP server when the transport is `smtp`.
+    pub smtp: SmtpSettings,
+}
+
+impl Default for MailSettings {
+    fn default() -> Self {
+        Self {
+            transport: MailTransport::File,
+            dir: "./data/mail".into(),
+            from: "Schakel <noreply@schakel.invalid>".into(),
+            smtp: SmtpSettings::default(),
+        }
+    }
+}
+
+/// Transport security towards the SMTP server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SmtpSecurity {
+    /// STARTTLS, required.
+    Starttls,
+    /// Implicit TLS (usually port 465).
+    Tls,
+    /// No encryption: allowed only to a loopback address.
+    None,
+}
+
+/// An SMTP server.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SmtpSettings {
+    /// Host name or address.
+    pub host: String,
+    /// Port.
+    pub port: u16,
+    /// `starttls`, `tls` or `none`.
+    pub security: SmtpSecurity,
+    /// User name, if the server wants authentication.
+    pub username: Option<String>,
+    /// A file holding the SMTP password (alternative: `SCHAKEL_MAIL__SMTP__PASSWORD`).
+    pub password_file: Option<PathBuf>,
+    /// Seconds before a connection attempt or command gives up.
+    pub timeout_secs: u64,
+    /// The password, from the environment or `password_file` only.
+    #[serde(skip)]
+    pub password: Option<SecretString>,
+}
+
+impl Default for SmtpSettings {
+    fn default() -> Self {
+        Self {
+            host: "localhost".into(),
+            port: 587,
+            security: SmtpSecurity::Starttls,
+            username: None,
+            password_file: None,
+            timeout_secs: 10,
+            password: None,
+        }
+    }
+}
+
+/// Log output.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LogSettings {
+    /// `json` (one object per line) or `pretty` (for people at a terminal).
+    pub format: LogFormat,
+    /// A filter such as `info` or `schakel=debug,info`.
+    pub level: String,
+}
+
+impl Default for LogSettings {
+    fn default() -> Self {
+        Self {
+            format: LogFormat::Json,
+            level: "info".into(),
+        }
+    }
+}
+
+/// The log format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LogFormat {
+    /// One JSON object per line.
+    Json,
+    /// Human-readable lines.
+    Pretty,
+}
+
+impl Settings {
+    /// Loads defaults, then the TOML file (if given), then `SCHAKEL_*` environment
+    /// variables; reads secrets from the environment and secret files; validates.
+    pub fn load(file: Option<&Path>) -> Result<Settings, ConfigError> {
+        let mut figment = Figment::from(Serialized::defaults(Settings::default()));
+        if let Some(path) = file {
+            let text = std::fs::read_to_string(path).map_err(|e| {
+                fail(format!(
+                    "cannot read configuration file {}: {e}",
+                    path.display()
+                ))
+            })?;
+            refuse_secrets_in_file(&text, path)?;
+            figment = figment.merge(Toml::string(&text));
+        }
+        let ignored: Vec<&str> = std::iter::once("CONFIG")
+            .chain(SECRET_ENV.iter().map(|(name, _)| &name["SCHAKEL_".len()..]))
+            .collect();
+        figment = figment.merge(Env::prefixed("SCHAKEL_").ignore(&ignored).split("__"));
+        let mut settings: Settings = figment.extract().map_err(|e| fail(describe(e)))?;
+        let secret = |name: &str| std::env::var(name).ok().map(SecretString::from);
+        settings.database.password = secret("SCHAKEL_DATABASE__PASSWORD");
+        settings.mail.smtp.password = secret("SCHAKEL_MAIL__SMTP__PASSWORD");
+        settings.take_password_from_url()?;
+        settings.read_secret_files()?;
+        settings.validate()?;
+        Ok(settings)
+    }
+
+    /// A password inside the database URL (allowed only from the environment) moves
+    /// into the secret, so the URL itself holds no secret.
+    fn take_password_from_url(&mut self) -> Result<(), ConfigError> {
+        let Ok(mut url) = url::Url::parse(&self.database.url) else {
+            return Ok(());
+        };
+        if let Some(pw) = url.password() {
+            let decoded = percent_decode(pw);
+            self.database.password = Some(SecretString::from(decoded));
+            url.set_password(None)
+                .map_err(|()| fail("database.url: cannot remove the password"))?;
+            self.database.url = url.to_string();
+        }
+        Ok(())
+    }
+
+    fn read_secret_files(&mut self) -> Result<(), ConfigError> {
+        if let Some(path) = &self.database.password_file {
+            self.database.password = Some(read_secret_file(path, "database.password_file")?);
+        }
+        if let Some(path) = &self.mail.smtp.password_file {
+            self.mail.smtp.password = Some(read_secret_file(path, "mail.smtp.password_file")?);
+        }
+        Ok(())
+    }
+
+    fn validate(&self) -> Result<(), ConfigError> {
+        let target = DatabaseTarget::parse(&self.database.url)
+            .map_err(|e| fail(format!("database.url: {e}")))?;
+        if target.backend() == schakel_store::Backend::Sqlite && self.database.password.is_some() {
+            return Err(fail(
+                "database password given, but database.url is a SQLite file",
+            ));
+        }
+        if self.database.pool_size == 0 {
+            return Err(fail("database.pool_size must be at least 1"));
+        }
+        self.bind_address()?;
+        let public = url::Url::parse(&self.http.public_url)
+            .map_err(|e| fail(format!("http.public_url: not a URL ({e})")))?;
+        if !matches!(public.scheme(), "http" | "https") {
+            return Err(fail("http.public_url: must be an http:// or https:// URL"));
+        }
+        if self.mail.transport == MailTransport::Smtp
+            && self.mail.smtp.security == SmtpSecurity::None
+            && !is_loopback_host(&self.mail.smtp.host)
+        {
+            return Err(fail(
+                "mail.smtp.security = \"none\" is allowed only towards a loopback address",
+            ));
+        }
+        if self.mail.smtp.password.is_some() && self.mail.smtp.username.is_none() {
+            return Err(fail(
+                "an SMTP password is set but mail.smtp.username is not",
+            ));
+        }
+        if !self.mail.from.contains('@') || self.mail.from.contains(['\r', '\n']) {
+            return Err(fail("mail.from: not an email address"));
+        }
+        Ok(())
+    }
+
+    /// The address to listen on.
+    pub fn bind_address(&self) -> Result<SocketAddr, ConfigError> {
+        self.http.bind.parse().map_err(|_| {
+            fail(format!(
+                "http.bind: '{}' is not an address:port such as 127.0.0.1:8080",
+                self.http.bind
+            ))
+        })
+    }
+
+    /// The database to connect to, with the password put back into a PostgreSQL URL.
+    pub fn database_target(&self) -> Result<DatabaseTarget, ConfigError> {
+        let target = DatabaseTarget::parse(&self.database.url)
+            .map_err(|e| fail(format!("database.url: {e}")))?;
+        match (target, &self.database.password) {
+            (DatabaseTarget::Postgres(url), Some(pw)) => {
+                let mut url =
+                    url::Url::parse(&url).map_err(|e| fail(format!("database.url: {e}")))?;
+                url.set_password(Some(pw.expose_secret()))
+                    .map_err(|()| fail("database.url: cannot carry a password"))?;
+                Ok(DatabaseTarget::Postgres(url.to_string()))
+            }
+            (target, _) => Ok(target),
+        }
+    }
+
+    /// The effective configuration as TOML, secrets shown only as set or not.
+    pub fn redacted_toml(&self) -> Result<String, ConfigError> {
+        let mut out = toml::to_string_pretty(self)
+            .map_err(|e| fail(format!("cannot print the configuration: {e}")))?;
+        out.push_str("\n# secrets (from the environment or files; never printed)\n");
+        for (label, set) in [
+            ("database.password", self.database.password.is_some()),
+            ("mail.smtp.password", self.mail.smtp.password.is_some()),
+        ] {
+            let shown = if set { "[redacted]" } else { "[not set]" };
+            out.push_str(&format!("# {label} = {shown}\n"));
+        }
+        Ok(out)
+    }
+}
+
+/// Refuses a configuration file that holds a secret itself.
+fn refuse_secrets_in_file(text: &str, path: &Path) -> Result<(), ConfigError> {
+    let table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
+        fail(format!(
+            "{}: not valid TOML: {}",
+            path.display(),
+            e.message()
+        ))
+    })?;
+    let get = |section: &str, key: &str| {
+        table
+            .get(section)
+            .and_then(|s| s.get(key))
+            .and_then(toml::Value::as_str)
+            .map(str::to_owned)
+    };
+    if table
+        .get("mail")
+        .and_then(|m| m.get("smtp"))
+        .and_then(|s| s.get("password"))
+        .is_some()
+        || get("database", "password").is_some()
+    {
+        return Err(fail(format!(
+            "{}: passwords may not be written in the configuration file; use the \
+             environment or a *_file setting",
+            path.display()
+        )));
+    }
+    if let Some(url) = get("database", "url") {
+        if url::Url::parse(&url).is_ok_and(|u| u.password().is_some()) {
+            return Err(fail(format!(
+                "{}: database.url contains a password; use SCHAKEL_DATABASE__PASSWORD or \
+                 database.password_file",
+                path.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
+fn read_secret_file(path: &Path, setting: &str) -> Result<SecretString, ConfigError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| fail(format!("{setting}: cannot read {}: {e}", path.display())))?;
+    let value = text.trim_end_matches(['\r', '\n']);
+    if value.is_empty() {
+        return Err(fail(format!("{setting}: {} is empty", path.display())));
+    }
+    Ok(SecretString::from(value.to_owned()))
+}
+
+fn is_loopback_host(host: &str) -> bool {
+    host == "localhost" || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
+fn percent_decode(s: &str) -> String {
+    url::form_urlencoded::parse(format!("x={}", s.replace('+', "%2B")).as_bytes())
+        .next()
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_else(|| s.to_owned())
+}
+
+/// Figment's error, reduced to what names the problem.
+fn describe(e: figment::Error) -> String {
+    let mut msg = e.to_string();
+    msg = msg.replace("default.", "");
+    format!("invalid configuration: {msg}")
+}

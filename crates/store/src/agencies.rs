@@ -1,0 +1,136 @@
+//! Agency rows and their queries.
+
+use crate::schema::agencies;
+use crate::{DbConn, StoreError, from_db_time, to_db_time};
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use schakel_domain::{AgencyId, AgencyKind, Region};
+
+/// An agency as stored.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = agencies)]
+pub struct AgencyRow {
+    pub id: String,
+    pub name: String,
+    pub kind: String,
+    pub region: String,
+    pub contact_email: String,
+    pub active: bool,
+    pub version: i64,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// An agency as the rest of the platform sees it: codes parsed into domain types.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Agency {
+    pub id: AgencyId,
+    pub name: String,
+    pub kind: AgencyKind,
+    pub region: Region,
+    pub contact_email: String,
+    pub active: bool,
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl TryFrom<AgencyRow> for Agency {
+    type Error = StoreError;
+    fn try_from(r: AgencyRow) -> Result<Self, StoreError> {
+        let corrupt = |what: &str| StoreError::Corrupt(format!("agency {}: {what}", r.id));
+        Ok(Agency {
+            id: r.id.parse().map_err(|_| corrupt("id"))?,
+            kind: r.kind.parse().map_err(|_| corrupt("kind"))?,
+            region: r.region.parse().map_err(|_| corrupt("region"))?,
+            name: r.name,
+            contact_email: r.contact_email,
+            active: r.active,
+            version: r.version,
+            created_at: from_db_time(r.created_at),
+            updated_at: from_db_time(r.updated_at),
+        })
+    }
+}
+
+/// A new agency.
+#[derive(Debug, Clone)]
+pub struct NewAgency<'a> {
+    pub name: &'a str,
+    pub kind: AgencyKind,
+    pub region: Region,
+    pub contact_email: &'a str,
+}
+
+/// Inserts an agency; a duplicate name is `Conflict`.
+pub fn insert(
+    conn: &mut DbConn,
+    new: &NewAgency<'_>,
+    now: DateTime<Utc>,
+) -> Result<Agency, StoreError> {
+    let id = AgencyId::new_random();
+    let now = to_db_time(now);
+    diesel::insert_into(agencies::table)
+        .values((
+            agencies::id.eq(id.to_string()),
+            agencies::name.eq(new.name),
+            agencies::kind.eq(new.kind.as_str()),
+            agencies::region.eq(new.region.as_str()),
+            agencies::contact_email.eq(new.contact_email),
+            agencies::active.eq(true),
+            agencies::version.eq(1_i64),
+            agencies::created_at.eq(now),
+            agencies::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    find(conn, id)
+}
+
+/// One agency by id.
+pub fn find(conn: &mut DbConn, id: AgencyId) -> Result<Agency, StoreError> {
+    agencies::table
+        .find(id.to_string())
+        .select(AgencyRow::as_select())
+        .first(conn)?
+        .try_into()
+}
+
+/// One agency by its (unique) name.
+pub fn find_by_name(conn: &mut DbConn, name: &str) -> Result<Option<Agency>, StoreError> {
+    agencies::table
+        .filter(agencies::name.eq(name))
+        .select(AgencyRow::as_select())
+        .first(conn)
+        .optional()?
+        .map(Agency::try_from)
+        .transpose()
+}
+
+/// Active agencies, optionally of one kind and region, ordered by name.
+pub fn list_active(
+    conn: &mut DbConn,
+    kind: Option<AgencyKind>,
+    region: Option<Region>,
+) -> Result<Vec<Agency>, StoreError> {
+    let mut query = agencies::table
+        .filter(agencies::active.eq(true))
+        .select(AgencyRow::as_select())
+        .order(agencies::name.asc())
+        .into_boxed();
+    if let Some(kind) = kind {
+        query = query.filter(agencies::kind.eq(kind.as_str()));
+    }
+    if let Some(region) = region {
+        query = query.filter(agencies::region.eq(region.as_str()));
+    }
+    query
+        .load(conn)?
+        .into_iter()
+        .map(Agency::try_from)
+        .collect()
+}
+
+/// How many agencies there are, active or not.
+pub fn count(conn: &mut DbConn) -> Result<i64, StoreError> {
+    Ok(agencies::table.count().get_result(conn)?)
+}

@@ -1,0 +1,55 @@
+//! Store errors.
+//!
+//! Policy: every database failure is returned, never swallowed; the variants say what
+//! happened so callers can map them (a missing row is `NotFound`, a unique violation
+//! `Conflict`), and the rest is `Database` with the diesel error kept for the logs.
+
+use thiserror::Error;
+
+/// What went wrong in the store.
+#[derive(Debug, Error)]
+pub enum StoreError {
+    /// The database URL is neither a SQLite path nor a PostgreSQL URL.
+    #[error("database URL: {0}")]
+    InvalidUrl(String),
+    /// A connection could not be made or taken from the pool.
+    #[error("database connection: {0}")]
+    Connection(String),
+    /// The connection does not have the settings the platform relies on.
+    #[error("database settings: {0}")]
+    Settings(String),
+    /// A migration failed.
+    #[error("migration: {0}")]
+    Migration(String),
+    /// The row asked for does not exist.
+    #[error("not found")]
+    NotFound,
+    /// A uniqueness or concurrency conflict.
+    #[error("conflict: {0}")]
+    Conflict(String),
+    /// A stored value is not one the code understands (a corrupted or foreign row).
+    #[error("stored data: {0}")]
+    Corrupt(String),
+    /// Any other database error.
+    #[error("database: {0}")]
+    Database(#[source] diesel::result::Error),
+}
+
+impl From<diesel::result::Error> for StoreError {
+    fn from(e: diesel::result::Error) -> Self {
+        use diesel::result::{DatabaseErrorKind, Error};
+        match e {
+            Error::NotFound => StoreError::NotFound,
+            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
+                StoreError::Conflict(info.constraint_name().unwrap_or("unique").to_owned())
+            }
+            other => StoreError::Database(other),
+        }
+    }
+}
+
+impl From<diesel::r2d2::PoolError> for StoreError {
+    fn from(e: diesel::r2d2::PoolError) -> Self {
+        StoreError::Connection(e.to_string())
+    }
+}

@@ -1,0 +1,21 @@
+#![doc = include_str!("../README.md")]
+
+pub mod agencies;
+mod conn;
+mod error;
+pub mod migrations;
+pub mod outbox;
+mod pool;
+pub mod schema;
+#[cfg(feature = "testing")]
+pub mod testing;
+mod time;
+mod tx;
+
+pub use conn::{Backend, DatabaseTarget, DbConn};
+pub use error::StoreError;
+pub use pool::{
+    Pool, PoolOptions, PoolState, PooledConn, build_pool, check_connection, pool_state,
+};
+pub use time::{from_db_time, to_db_time};
+pub use tx::write_tx;

@@ -1,0 +1,110 @@
+//! The connection pool (r2d2) over either backend.
+//!
+//! The pool is built from a [`DatabaseTarget`]; SQLite files get their parent folder
+//! created, and the first connection is checked for the required SQLite settings so a
+//! misconfigured database stops the start instead of failing later.
+
+use crate::StoreError;
+use crate::conn::{DatabaseTarget, DbConn, check_settings};
+use diesel::r2d2::{self, ManageConnection};
+use std::time::Duration;
+
+/// Opens connections for the pool.
+#[derive(Debug, Clone)]
+pub struct DbManager {
+    target: DatabaseTarget,
+}
+
+impl ManageConnection for DbManager {
+    type Connection = DbConn;
+    type Error = r2d2::Error;
+
+    fn connect(&self) -> Result<DbConn, r2d2::Error> {
+        self.target.connect()
+    }
+
+    fn is_valid(&self, conn: &mut DbConn) -> Result<(), r2d2::Error> {
+        use diesel::RunQueryDsl;
+        diesel::sql_query("SELECT 1")
+            .execute(conn)
+            .map(|_| ())
+            .map_err(r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, _conn: &mut DbConn) -> bool {
+        false
+    }
+}
+
+/// A pool of database connections.
+pub type Pool = r2d2::Pool<DbManager>;
+/// A connection borrowed from the pool.
+pub type PooledConn = r2d2::PooledConnection<DbManager>;
+
+/// Pool sizing and timeouts.
+#[derive(Debug, Clone, Copy)]
+pub struct PoolOptions {
+    /// Most connections open at once.
+    pub max_size: u32,
+    /// How long a request waits for a free connection before failing.
+    pub connection_timeout: Duration,
+}
+
+impl Default for PoolOptions {
+    fn default() -> Self {
+        Self {
+            max_size: 8,
+            connection_timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+/// Connections in use and idle, for `/metrics`.
+#[derive(Debug, Clone, Copy)]
+pub struct PoolState {
+    /// Open connections.
+    pub connections: u32,
+    /// Open connections not in use.
+    pub idle: u32,
+    /// Configured maximum.
+    pub max_size: u32,
+}
+
+/// Builds a pool for `target` and checks one connection.
+pub fn build_pool(target: &DatabaseTarget, options: PoolOptions) -> Result<Pool, StoreError> {
+    if let DatabaseTarget::Sqlite(path) = target {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| {
+                StoreError::Connection(format!("cannot create folder {}: {e}", dir.display()))
+            })?;
+        }
+    }
+    let manager = DbManager {
+        target: target.clone(),
+    };
+    let pool = r2d2::Pool::builder()
+        .max_size(options.max_size.max(1))
+        .min_idle(Some(1))
+        .connection_timeout(options.connection_timeout)
+        .test_on_check_out(false)
+        .build(manager)
+        .map_err(|e| StoreError::Connection(e.to_string()))?;
+    let mut conn = pool.get()?;
+    check_settings(&mut conn)?;
+    Ok(pool)
+}
+
+/// Checks the settings of a pooled connection (used by the readiness probe and tests).
+pub fn check_connection(conn: &mut DbConn) -> Result<(), StoreError> {
+    check_settings(conn)
+}
+
+/// The pool's current state.
+pub fn pool_state(pool: &Pool) -> PoolState {
+    let s = pool.state();
+    PoolState {
+        connections: s.connections,
+        idle: s.idle_connections,
+        max_size: pool.max_size(),
+    }
+}
