@@ -1,1 +1,150 @@
-//! placeholder
+//! Helpers for end-to-end tests: start the real `schakel` binary on a free loopback
+//! port against a test database, wait until it is ready, and stop it afterwards.
+#![allow(clippy::expect_used, clippy::panic, clippy::unwrap_used)]
+
+use std::path::PathBuf;
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+/// The `schakel` binary built beside the test binary.
+pub fn schakel_bin() -> PathBuf {
+    let exe = std::env::current_exe().expect("test binary path");
+    let dir = exe
+        .parent()
+        .and_then(|d| d.parent())
+        .expect("target folder");
+    let bin = dir.join("schakel");
+    assert!(
+        bin.is_file(),
+        "{} is missing: build the workspace first (cargo build --workspace)",
+        bin.display()
+    );
+    bin
+}
+
+/// A command for `schakel` with a clean environment: no `SCHAKEL_*` variable of the
+/// caller leaks in, and it runs in `dir`.
+pub fn schakel(dir: &std::path::Path) -> Command {
+    let mut cmd = Command::new(schakel_bin());
+    for (key, _) in std::env::vars() {
+        if key.starts_with("SCHAKEL_") || key == "RUST_LOG" {
+            cmd.env_remove(key);
+        }
+    }
+    cmd.current_dir(dir);
+    cmd
+}
+
+/// A free TCP port on 127.0.0.1.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+/// A running `schakel serve`.
+#[derive(Debug)]
+pub struct Server {
+    child: Option<Child>,
+    /// `http://127.0.0.1:PORT`.
+    pub base_url: String,
+    /// The working folder (holds `data/` for SQLite and mail).
+    pub dir: tempfile::TempDir,
+}
+
+impl Server {
+    /// Starts `schakel serve` on `database_url` with extra environment variables, and
+    /// waits until `/readyz` answers 200.
+    pub fn start(database_url: &str, env: &[(&str, &str)]) -> Server {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let port = free_port();
+        let mut cmd = schakel(dir.path());
+        cmd.arg("serve")
+            .env("SCHAKEL_DATABASE__URL", database_url)
+            .env("SCHAKEL_HTTP__BIND", format!("127.0.0.1:{port}"))
+            .env(
+                "SCHAKEL_HTTP__PUBLIC_URL",
+                format!("http://127.0.0.1:{port}"),
+            )
+            .env("SCHAKEL_HTTP__WORKERS", "2")
+            .envs(env.iter().copied())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let child = cmd.spawn().expect("schakel starts");
+        let mut server = Server {
+            child: Some(child),
+            base_url: format!("http://127.0.0.1:{port}"),
+            dir,
+        };
+        server.wait_ready();
+        server
+    }
+
+    fn wait_ready(&mut self) {
+        let client = client();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while Instant::now() < deadline {
+            if let Some(child) = self.child.as_mut()
+                && let Ok(Some(status)) = child.try_wait()
+            {
+                let out = self.child.take().unwrap().wait_with_output().unwrap();
+                panic!(
+                    "schakel exited with {status} before it was ready: {}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+            }
+            if client
+                .get(self.url("/readyz"))
+                .send()
+                .is_ok_and(|r| r.status().is_success())
+            {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!("schakel did not become ready within 30 s");
+    }
+
+    /// The absolute URL of `path`.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base_url)
+    }
+
+    /// Sends SIGTERM.
+    pub fn terminate(&self) {
+        if let Some(child) = &self.child {
+            let status = Command::new("kill")
+                .args(["-TERM", &child.id().to_string()])
+                .status()
+                .expect("kill runs");
+            assert!(status.success());
+        }
+    }
+
+    /// Waits for the process to end and returns its output.
+    pub fn wait(mut self) -> Output {
+        self.child
+            .take()
+            .expect("still running")
+            .wait_with_output()
+            .expect("schakel ends")
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+/// An HTTP client with a timeout.
+pub fn client() -> reqwest::blocking::Client {
+    reqwest::blocking::Client::builder()
+        .timeout(Duration::from_secs(30))
+        .build()
+        .expect("HTTP client")
+}

@@ -24,11 +24,29 @@ pub fn app(
         InitError = (),
     >,
 > {
+    app_with(state, |_| {})
+}
+
+/// The application with more routes (e.g. the web pages) behind the same middleware,
+/// extractor limits and error rendering.
+pub fn app_with(
+    state: AppState,
+    extra: impl FnOnce(&mut web::ServiceConfig),
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
     let request_metrics = state.metrics.http_middleware();
     App::new()
         .app_data(web::Data::new(state))
         .configure(configure_extractors)
         .configure(routes)
+        .configure(extra)
         .default_service(web::to(not_found))
         .wrap(ErrorHandlers::new().default_handler(render_problem))
         .wrap(security_headers())

@@ -37,7 +37,8 @@ pub async fn healthz() -> HttpResponse {
 pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let st = state.clone();
     let ready = web::block(move || -> Result<bool, schakel_store::StoreError> {
-        let mut conn = st.pool.get()?;
+        // A probe must answer quickly: wait for a connection at most two seconds.
+        let mut conn = st.pool.get_timeout(std::time::Duration::from_secs(2))?;
         schakel_store::check_connection(&mut conn)?;
         Ok(schakel_store::migrations::pending_count(&mut conn)? == 0)
     })

@@ -8,7 +8,7 @@ mod openapi;
 mod problem;
 mod state;
 
-pub use app::{app, configure_extractors};
+pub use app::{JSON_LIMIT, app, app_with, configure_extractors};
 pub use metrics::Metrics;
 pub use openapi::ApiDoc;
 pub use problem::{ApiError, ProblemKind};

@@ -15,6 +15,7 @@ pub struct Metrics {
     pool_connections: IntGauge,
     pool_idle: IntGauge,
     pool_max: IntGauge,
+    db_up: IntGauge,
     outbox_pending: IntGauge,
     outbox_due: IntGauge,
     outbox_failed: IntGauge,
@@ -59,6 +60,11 @@ impl Metrics {
                 "db_pool_max_connections",
                 "Configured maximum connections",
             )?,
+            db_up: gauge(
+                &registry,
+                "db_up",
+                "1 if the last scrape could read the database",
+            )?,
             outbox_pending: gauge(&registry, "outbox_pending", "Outbox rows not yet delivered")?,
             outbox_due: gauge(
                 &registry,
@@ -88,29 +94,43 @@ impl Metrics {
     tag = "operations",
     responses(
         (status = 200, description = "Metrics in Prometheus text format", content_type = "text/plain", body = String),
-        (status = 503, description = "The database is not reachable", content_type = "application/problem+json", body = crate::problem::Problem),
     )
 )]
 pub async fn metrics(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let st = state.clone();
     let stats = web::block(move || {
-        let mut conn = st.pool.get()?;
+        let mut conn = st.pool.get_timeout(std::time::Duration::from_secs(2))?;
         outbox::stats(&mut conn, st.clock.now())
     })
-    .await??;
+    .await?;
     let m = &state.metrics;
+    // Without the database the request and pool metrics still matter most: report the
+    // database as down and keep the last outbox figures.
+    let stats = match stats {
+        Ok(stats) => {
+            m.db_up.set(1);
+            Some(stats)
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "metrics: the database did not answer");
+            m.db_up.set(0);
+            None
+        }
+    };
     let pool = pool_state(&state.pool);
     m.pool_connections.set(pool.connections.into());
     m.pool_idle.set(pool.idle.into());
     m.pool_max.set(pool.max_size.into());
-    m.outbox_pending.set(stats.pending);
-    m.outbox_due.set(stats.due);
-    m.outbox_failed.set(stats.failed);
-    let age = stats
-        .oldest_due_at
-        .map(|t| (state.clock.now() - t).num_seconds().max(0))
-        .unwrap_or(0);
-    m.outbox_oldest_due_age.set(age);
+    if let Some(stats) = stats {
+        m.outbox_pending.set(stats.pending);
+        m.outbox_due.set(stats.due);
+        m.outbox_failed.set(stats.failed);
+        let age = stats
+            .oldest_due_at
+            .map(|t| (state.clock.now() - t).num_seconds().max(0))
+            .unwrap_or(0);
+        m.outbox_oldest_due_age.set(age);
+    }
     let mut buf = Vec::new();
     TextEncoder::new()
         .encode(&m.registry.gather(), &mut buf)

@@ -37,13 +37,17 @@ impl RootSpanBuilder for SafeRootSpan {
     }
 
     fn on_request_end<B: MessageBody>(span: Span, outcome: &Result<ServiceResponse<B>, Error>) {
-        let status = match outcome {
-            Ok(res) => res.status(),
-            Err(e) => e.as_response_error().status_code(),
+        let (status, kind) = match outcome {
+            Ok(res) => (
+                res.status(),
+                res.response().extensions().get::<ProblemKind>().copied(),
+            ),
+            Err(e) => (e.as_response_error().status_code(), None),
         };
         span.record("status", status.as_u16());
         if status.is_client_error() || status.is_server_error() {
-            span.record("problem", ProblemKind::from_status(status).code());
+            let kind = kind.unwrap_or_else(|| ProblemKind::from_status(status));
+            span.record("problem", kind.code());
         }
         let _entered = span.enter();
         if status.is_server_error() {
@@ -102,6 +106,7 @@ pub fn render_problem<B: MessageBody + 'static>(
     let mut new: HttpResponse<BoxBody> = HttpResponse::build(status)
         .content_type("application/problem+json")
         .body(body);
+    new.extensions_mut().insert(kind);
     for name in [header::ALLOW, header::RETRY_AFTER, header::WWW_AUTHENTICATE] {
         if let Some(value) = old.headers().get(&name) {
             new.headers_mut().insert(name, value.clone());

@@ -195,7 +195,7 @@ pub enum ApiError {
     #[error("{0:?}")]
     Problem(ProblemKind),
     /// The database failed; the cause is logged, never shown.
-    #[error("store")]
+    #[error("store: {0}")]
     Store(#[from] StoreError),
     /// A blocking task could not run.
     #[error("blocking task: {0}")]
@@ -240,7 +240,8 @@ impl ResponseError for ApiError {
     fn error_response(&self) -> HttpResponse {
         let kind = self.kind();
         if kind.status().is_server_error() {
-            tracing::error!(error = ?self, "request failed");
+            // Display only: Debug of a database error may carry row values.
+            tracing::error!(error = %self, "request failed");
         }
         let mut res = HttpResponse::new(kind.status());
         // The error middleware renders the body from this kind and the request id.

@@ -47,7 +47,10 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    telemetry::init(&settings.log);
+    if let Err(e) = telemetry::init(&settings.log) {
+        eprintln!("schakel: {e}");
+        return ExitCode::from(2);
+    }
     let result = match cli.command {
         Command::CheckConfig => settings
             .redacted_toml()

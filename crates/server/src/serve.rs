@@ -1,8 +1,9 @@
 //! `schakel serve` and `schakel migrate`.
 //!
 //! Serve opens the pool, applies pending migrations, seeds the demo if asked, binds the
-//! listener (a port in use stops the start) and runs until SIGTERM or SIGINT, which
-//! drain in-flight requests within `http.shutdown_timeout_secs` and exit 0.
+//! listener (a port in use stops the start) and runs until SIGTERM, which stops
+//! accepting connections, drains in-flight requests within
+//! `http.shutdown_timeout_secs` and exits 0. (SIGINT and SIGQUIT stop at once.)
 
 use crate::settings::Settings;
 use anyhow::Context;
@@ -32,6 +33,9 @@ pub fn migrate(pool: &Pool) -> anyhow::Result<Vec<String>> {
 /// Runs the HTTP server until it is told to stop.
 pub async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
     let addr = settings.bind_address()?;
+    // Listen first: a port in use stops the start before anything else happens.
+    let listener =
+        std::net::TcpListener::bind(addr).with_context(|| format!("cannot listen on {addr}"))?;
     let pool = open_pool(&settings)?;
     let applied = migrate(&pool)?;
     tracing::info!(count = applied.len(), "migrations applied");
@@ -49,11 +53,11 @@ pub async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
     let server = actix_web::HttpServer::new(move || schakel_api::app(state.clone()))
         .workers(workers)
         .shutdown_timeout(settings.http.shutdown_timeout_secs)
-        .bind(addr)
+        .listen(listener)
         .with_context(|| format!("cannot listen on {addr}"))?
         .run();
     tracing::info!(%addr, backend = %settings.database_target()?.backend().name(), "serving");
-    println!("Schakel is serving at {}", settings.http.public_url);
+    println!("Schakel is serving at {}", settings.public_url());
     server.await.context("the server stopped with an error")?;
     tracing::info!("stopped");
     Ok(())

@@ -78,8 +78,9 @@ impl Default for DatabaseSettings {
 pub struct HttpSettings {
     /// Address and port to listen on.
     pub bind: String,
-    /// The address people reach the platform at (used in links in emails).
-    pub public_url: String,
+    /// The address people reach the platform at (used in links in emails); by default
+    /// `http://` followed by `bind`.
+    pub public_url: Option<String>,
     /// Worker threads; 0 means one per core.
     pub workers: usize,
     /// Seconds in-flight requests get to finish after SIGTERM.
@@ -92,7 +93,7 @@ impl Default for HttpSettings {
     fn default() -> Self {
         Self {
             bind: "127.0.0.1:8080".into(),
-            public_url: "http://127.0.0.1:8080".into(),
+            public_url: None,
             workers: 0,
             shutdown_timeout_secs: 30,
             trusted_proxies: Vec::new(),
@@ -246,21 +247,61 @@ impl Settings {
         let Ok(mut url) = url::Url::parse(&self.database.url) else {
             return Ok(());
         };
-        if let Some(pw) = url.password() {
-            let decoded = percent_decode(pw);
-            self.database.password = Some(SecretString::from(decoded));
-            url.set_password(None)
-                .map_err(|()| fail("database.url: cannot remove the password"))?;
-            self.database.url = url.to_string();
+        let in_query = url
+            .query_pairs()
+            .find(|(k, _)| k == "password")
+            .map(|(_, v)| v.into_owned());
+        let found = match (url.password().map(percent_decode), in_query) {
+            (Some(_), Some(_)) => {
+                return Err(fail("database.url: a password is given twice"));
+            }
+            (Some(pw), None) => {
+                url.set_password(None)
+                    .map_err(|()| fail("database.url: cannot remove the password"))?;
+                pw
+            }
+            (None, Some(pw)) => {
+                let rest: Vec<(String, String)> = url
+                    .query_pairs()
+                    .filter(|(k, _)| k != "password")
+                    .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                    .collect();
+                url.set_query(None);
+                if !rest.is_empty() {
+                    url.query_pairs_mut().extend_pairs(rest);
+                }
+                pw
+            }
+            (None, None) => return Ok(()),
+        };
+        if self.database.password.is_some() {
+            return Err(fail(
+                "the database password is given both in SCHAKEL_DATABASE__URL and in \
+                 SCHAKEL_DATABASE__PASSWORD; give it once",
+            ));
         }
+        self.database.password = Some(SecretString::from(found));
+        self.database.url = url.to_string();
         Ok(())
     }
 
     fn read_secret_files(&mut self) -> Result<(), ConfigError> {
         if let Some(path) = &self.database.password_file {
+            if self.database.password.is_some() {
+                return Err(fail(
+                    "database.password_file is set, but a database password is also given \
+                     in the environment; give it once",
+                ));
+            }
             self.database.password = Some(read_secret_file(path, "database.password_file")?);
         }
         if let Some(path) = &self.mail.smtp.password_file {
+            if self.mail.smtp.password.is_some() {
+                return Err(fail(
+                    "mail.smtp.password_file is set, but SCHAKEL_MAIL__SMTP__PASSWORD is \
+                     also given; give it once",
+                ));
+            }
             self.mail.smtp.password = Some(read_secret_file(path, "mail.smtp.password_file")?);
         }
         Ok(())
@@ -278,7 +319,7 @@ impl Settings {
             return Err(fail("database.pool_size must be at least 1"));
         }
         self.bind_address()?;
-        let public = url::Url::parse(&self.http.public_url)
+        let public = url::Url::parse(&self.public_url())
             .map_err(|e| fail(format!("http.public_url: not a URL ({e})")))?;
         if !matches!(public.scheme(), "http" | "https") {
             return Err(fail("http.public_url: must be an http:// or https:// URL"));
@@ -291,6 +332,12 @@ impl Settings {
                 "mail.smtp.security = \"none\" is allowed only towards a loopback address",
             ));
         }
+        tracing_subscriber::EnvFilter::try_new(&self.log.level).map_err(|e| {
+            fail(format!(
+                "log.level: '{}' is not a log filter ({e})",
+                self.log.level
+            ))
+        })?;
         if self.mail.smtp.password.is_some() && self.mail.smtp.username.is_none() {
             return Err(fail(
                 "an SMTP password is set but mail.smtp.username is not",
@@ -300,6 +347,14 @@ impl Settings {
             return Err(fail("mail.from: not an email address"));
         }
         Ok(())
+    }
+
+    /// The address people reach the platform at.
+    pub fn public_url(&self) -> String {
+        self.http
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", self.http.bind))
     }
 
     /// The address to listen on.
@@ -330,7 +385,9 @@ impl Settings {
 
     /// The effective configuration as TOML, secrets shown only as set or not.
     pub fn redacted_toml(&self) -> Result<String, ConfigError> {
-        let mut out = toml::to_string_pretty(self)
+        let mut effective = self.clone();
+        effective.http.public_url = Some(self.public_url());
+        let mut out = toml::to_string_pretty(&effective)
             .map_err(|e| fail(format!("cannot print the configuration: {e}")))?;
         out.push_str("\n# secrets (from the environment or files; never printed)\n");
         for (label, set) in [
@@ -374,7 +431,9 @@ fn refuse_secrets_in_file(text: &str, path: &Path) -> Result<(), ConfigError> {
         )));
     }
     if let Some(url) = get("database", "url") {
-        if url::Url::parse(&url).is_ok_and(|u| u.password().is_some()) {
+        let has_password = url::Url::parse(&url)
+            .is_ok_and(|u| u.password().is_some() || u.query_pairs().any(|(k, _)| k == "password"));
+        if has_password {
             return Err(fail(format!(
                 "{}: database.url contains a password; use SCHAKEL_DATABASE__PASSWORD or \
                  database.password_file",

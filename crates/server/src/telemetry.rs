@@ -6,11 +6,15 @@
 use crate::settings::{LogFormat, LogSettings};
 use tracing_subscriber::EnvFilter;
 
-/// Installs the global subscriber. `RUST_LOG`, when set, overrides `log.level`.
-pub fn init(settings: &LogSettings) {
-    let filter = EnvFilter::try_from_default_env()
-        .or_else(|_| EnvFilter::try_new(&settings.level))
-        .unwrap_or_else(|_| EnvFilter::new("info"));
+/// Installs the global subscriber. `RUST_LOG`, when set, overrides `log.level`; an
+/// invalid filter in either is an error, not a silent fallback.
+pub fn init(settings: &LogSettings) -> Result<(), String> {
+    let filter = match std::env::var("RUST_LOG") {
+        Ok(spec) if !spec.is_empty() => EnvFilter::try_new(&spec)
+            .map_err(|e| format!("RUST_LOG: '{spec}' is not a log filter ({e})"))?,
+        _ => EnvFilter::try_new(&settings.level)
+            .map_err(|e| format!("log.level: '{}' is not a log filter ({e})", settings.level))?,
+    };
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr);
@@ -24,4 +28,5 @@ pub fn init(settings: &LogSettings) {
             .try_init(),
         LogFormat::Pretty => builder.compact().try_init(),
     };
+    Ok(())
 }

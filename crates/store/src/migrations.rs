@@ -39,10 +39,14 @@ pub fn run_pending(conn: &mut DbConn) -> Result<Vec<String>, StoreError> {
                 .run_pending_migrations(POSTGRES)
                 .map(|v| v.into_iter().map(|m| m.to_string()).collect::<Vec<_>>())
                 .map_err(err);
-            diesel::sql_query("SELECT pg_advisory_unlock($1)")
+            let unlocked = diesel::sql_query("SELECT pg_advisory_unlock($1)")
                 .bind::<diesel::sql_types::BigInt, _>(MIGRATION_LOCK_KEY)
-                .execute(c)?;
-            result?
+                .execute(c);
+            // A failed migration is the error worth reporting, even if unlocking failed
+            // too (the lock ends with the session anyway).
+            let applied = result?;
+            unlocked?;
+            applied
         }
     };
     Ok(applied)

@@ -72,12 +72,12 @@ pub struct PoolState {
 
 /// Builds a pool for `target` and checks one connection.
 pub fn build_pool(target: &DatabaseTarget, options: PoolOptions) -> Result<Pool, StoreError> {
-    if let DatabaseTarget::Sqlite(path) = target {
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| {
-                StoreError::Connection(format!("cannot create folder {}: {e}", dir.display()))
-            })?;
-        }
+    if let DatabaseTarget::Sqlite(path) = target
+        && let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+    {
+        std::fs::create_dir_all(dir).map_err(|e| {
+            StoreError::Connection(format!("cannot create folder {}: {e}", dir.display()))
+        })?;
     }
     let manager = DbManager {
         target: target.clone(),

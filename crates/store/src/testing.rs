@@ -3,7 +3,7 @@
 //! [`TestDb::new`] gives a migrated database of the asked backend: a temporary SQLite
 //! file (deleted afterwards) or a new PostgreSQL schema inside `TEST_DATABASE_URL`
 //! (dropped afterwards). [`each_backend`] runs one test body on every backend selected
-//! by `SCHAKEL_TEST_BACKENDS` (default: both). A selected backend that cannot be set up
+//! by `TEST_BACKENDS` (default: both). A selected backend that cannot be set up
 //! fails the test loudly: no backend is ever skipped in silence.
 #![allow(clippy::expect_used, clippy::panic)]
 
@@ -23,16 +23,16 @@ pub struct TestDb {
     pg_schema: Option<(String, String)>,
 }
 
-/// The backends selected by `SCHAKEL_TEST_BACKENDS` (comma-separated; default both).
+/// The backends selected by `TEST_BACKENDS` (comma-separated; default both).
 pub fn selected_backends() -> Vec<Backend> {
-    let raw = std::env::var("SCHAKEL_TEST_BACKENDS").unwrap_or_else(|_| "sqlite,postgres".into());
+    let raw = std::env::var("TEST_BACKENDS").unwrap_or_else(|_| "sqlite,postgres".into());
     raw.split(',')
         .map(str::trim)
         .filter(|s| !s.is_empty())
         .map(|s| match s {
             "sqlite" => Backend::Sqlite,
             "postgres" | "postgresql" => Backend::Postgres,
-            other => panic!("SCHAKEL_TEST_BACKENDS: unknown backend '{other}'"),
+            other => panic!("TEST_BACKENDS: unknown backend '{other}'"),
         })
         .collect()
 }
@@ -75,7 +75,7 @@ impl TestDb {
                 let base = std::env::var("TEST_DATABASE_URL").unwrap_or_else(|_| {
                     panic!(
                         "PostgreSQL tests need TEST_DATABASE_URL (scripts/test starts a \
-                         server); set SCHAKEL_TEST_BACKENDS=sqlite to run SQLite only"
+                         server); set TEST_BACKENDS=sqlite to run SQLite only"
                     )
                 });
                 let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
@@ -106,6 +106,39 @@ impl TestDb {
     pub fn execute_raw(&self, sql: &str) -> usize {
         let mut conn = self.pool.get().expect("test connection");
         diesel::sql_query(sql).execute(&mut *conn).expect("raw SQL")
+    }
+}
+
+/// A transaction kept open on a connection of its own, holding a table lock, so a test
+/// can make a request wait.
+#[derive(Debug)]
+pub struct HeldLock {
+    conn: crate::DbConn,
+}
+
+impl HeldLock {
+    /// Ends the transaction, letting waiting statements go on.
+    pub fn release(mut self) {
+        self.conn.batch_execute("COMMIT").expect("release the lock");
+    }
+}
+
+impl TestDb {
+    /// Locks `table` against every other session (PostgreSQL `ACCESS EXCLUSIVE`, so even
+    /// reads wait) until the returned lock is released.
+    pub fn lock_table(&self, table: &str) -> HeldLock {
+        assert_eq!(
+            self.backend,
+            Backend::Postgres,
+            "table locks need PostgreSQL"
+        );
+        let target = DatabaseTarget::parse(&self.url).expect("test URL");
+        let mut conn = target.connect().expect("a connection of its own");
+        conn.batch_execute(&format!(
+            "BEGIN; LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE;"
+        ))
+        .expect("take the lock");
+        HeldLock { conn }
     }
 }
 

@@ -1,0 +1,314 @@
+//! The store on both backends: migrations, SQLite settings, agencies, the outbox,
+//! write transactions and concurrent writers.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use chrono::{Duration, TimeZone, Utc};
+use schakel_domain::{AgencyKind, Region};
+use schakel_store::agencies::{self, NewAgency};
+use schakel_store::outbox::{self, Channel, NewOutboxMessage};
+use schakel_store::testing::{TestDb, each_backend};
+use schakel_store::{Backend, StoreError, migrations, write_tx};
+use std::collections::BTreeSet;
+use std::path::Path;
+
+fn folder_names(tree: &str) -> BTreeSet<String> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../migrations")
+        .join(tree);
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect()
+}
+
+#[test]
+fn both_migration_trees_have_the_same_folder_names() {
+    let sqlite = folder_names("sqlite");
+    let postgres = folder_names("postgres");
+    assert!(!sqlite.is_empty());
+    assert_eq!(sqlite, postgres);
+    let embedded_sqlite = migrations::names(&migrations::SQLITE).unwrap();
+    let embedded_postgres = migrations::names(&migrations::POSTGRES).unwrap();
+    assert_eq!(embedded_sqlite, embedded_postgres);
+    assert_eq!(
+        embedded_sqlite.len(),
+        sqlite.len(),
+        "every folder is embedded"
+    );
+    for tree in ["sqlite", "postgres"] {
+        for name in folder_names(tree) {
+            let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../../migrations")
+                .join(tree)
+                .join(&name);
+            assert!(
+                dir.join("up.sql").is_file() && dir.join("down.sql").is_file(),
+                "{tree}/{name}"
+            );
+        }
+    }
+}
+
+#[test]
+fn migrations_apply_up_down_up_on_every_backend() {
+    for backend in schakel_store::testing::selected_backends() {
+        let db = TestDb::unmigrated(backend);
+        let mut conn = db.pool.get().unwrap();
+        let total = migrations::names(&migrations::SQLITE).unwrap().len();
+        assert_eq!(migrations::pending_count(&mut conn).unwrap(), total);
+        assert_eq!(
+            migrations::run_pending(&mut conn).unwrap().len(),
+            total,
+            "{backend:?} up"
+        );
+        assert_eq!(migrations::pending_count(&mut conn).unwrap(), 0);
+        assert_eq!(
+            migrations::revert_all(&mut conn).unwrap().len(),
+            total,
+            "{backend:?} down"
+        );
+        assert_eq!(migrations::pending_count(&mut conn).unwrap(), total);
+        assert_eq!(
+            migrations::run_pending(&mut conn).unwrap().len(),
+            total,
+            "{backend:?} up again"
+        );
+        assert!(
+            migrations::run_pending(&mut conn).unwrap().is_empty(),
+            "nothing twice"
+        );
+        assert_eq!(
+            agencies::count(&mut conn).unwrap(),
+            0,
+            "tables usable after up-down-up"
+        );
+    }
+}
+
+#[test]
+fn sqlite_connections_use_wal_a_busy_timeout_and_foreign_keys() {
+    let db = TestDb::new(Backend::Sqlite);
+    for _ in 0..3 {
+        let mut conn = db.pool.get().unwrap();
+        schakel_store::check_connection(&mut conn).unwrap();
+    }
+    // Foreign keys are enforced, not merely declared.
+    db.execute_raw("CREATE TABLE parent_t (id INTEGER PRIMARY KEY)");
+    db.execute_raw("CREATE TABLE child_t (p INTEGER NOT NULL REFERENCES parent_t(id))");
+    let mut conn = db.pool.get().unwrap();
+    let orphan = diesel::RunQueryDsl::execute(
+        diesel::sql_query("INSERT INTO child_t (p) VALUES (42)"),
+        &mut *conn,
+    );
+    assert!(orphan.is_err(), "an orphan row is refused");
+}
+
+fn new_agency(name: &str, kind: AgencyKind, region: Region) -> NewAgency<'_> {
+    NewAgency {
+        name,
+        kind,
+        region,
+        contact_email: "desk@example.test",
+    }
+}
+
+#[test]
+fn agencies_are_stored_listed_and_filtered() {
+    each_backend(|db| {
+        let now =
+            Utc.with_ymd_and_hms(2026, 3, 1, 9, 30, 0).unwrap() + Duration::microseconds(123_456);
+        let mut conn = db.pool.get().unwrap();
+        let a = agencies::insert(
+            &mut conn,
+            &new_agency("Politie Oost", AgencyKind::Police, Region::OostNederland),
+            now,
+        )
+        .unwrap();
+        agencies::insert(
+            &mut conn,
+            &new_agency(
+                "Gemeente Zwolle",
+                AgencyKind::Municipality,
+                Region::OostNederland,
+            ),
+            now,
+        )
+        .unwrap();
+        agencies::insert(
+            &mut conn,
+            &new_agency("Politie Limburg", AgencyKind::Police, Region::Limburg),
+            now,
+        )
+        .unwrap();
+
+        let found = agencies::find(&mut conn, a.id).unwrap();
+        assert_eq!(found, a);
+        assert_eq!(found.created_at, now, "microseconds survive the round trip");
+        assert_eq!(found.kind, AgencyKind::Police);
+
+        let all = agencies::list_active(&mut conn, None, None).unwrap();
+        let names: Vec<&str> = all.iter().map(|a| a.name.as_str()).collect();
+        assert_eq!(
+            names,
+            ["Gemeente Zwolle", "Politie Limburg", "Politie Oost"]
+        );
+        let police = agencies::list_active(&mut conn, Some(AgencyKind::Police), None).unwrap();
+        assert_eq!(police.len(), 2);
+        let east_police = agencies::list_active(
+            &mut conn,
+            Some(AgencyKind::Police),
+            Some(Region::OostNederland),
+        )
+        .unwrap();
+        assert_eq!(east_police.len(), 1);
+        assert_eq!(east_police[0].name, "Politie Oost");
+
+        let dup = agencies::insert(
+            &mut conn,
+            &new_agency("Politie Oost", AgencyKind::Police, Region::Limburg),
+            now,
+        );
+        assert!(
+            matches!(dup, Err(StoreError::Conflict(_))),
+            "{:?} on {:?}",
+            dup,
+            db.backend
+        );
+        assert_eq!(
+            agencies::count(&mut conn).unwrap(),
+            3,
+            "the duplicate stored nothing"
+        );
+        assert!(matches!(
+            agencies::find(&mut conn, schakel_domain::AgencyId::new_random()),
+            Err(StoreError::NotFound)
+        ));
+    });
+}
+
+#[test]
+fn the_database_refuses_codes_the_domain_does_not_know() {
+    each_backend(|db| {
+        let mut conn = db.pool.get().unwrap();
+        let bad = diesel::RunQueryDsl::execute(
+            diesel::sql_query(
+                "INSERT INTO agencies (id, name, kind, region, contact_email, active, version, created_at, updated_at) \
+                 VALUES ('x', 'X', 'mafia', 'national', 'a@b', TRUE, 1, '2026-01-01 00:00:00', '2026-01-01 00:00:00')",
+            ),
+            &mut *conn,
+        );
+        assert!(
+            bad.is_err(),
+            "a CHECK constraint guards agency kinds on {:?}",
+            db.backend
+        );
+    });
+}
+
+#[test]
+fn outbox_stats_count_pending_due_and_the_oldest_due_row() {
+    each_backend(|db| {
+        let t0 = Utc.with_ymd_and_hms(2026, 5, 1, 8, 0, 0).unwrap();
+        let mut conn = db.pool.get().unwrap();
+        assert_eq!(outbox::stats(&mut conn, t0).unwrap(), Default::default());
+        for (offset, topic) in [(-10, "a"), (-5, "b"), (30, "later")] {
+            let msg = NewOutboxMessage {
+                channel: Channel::Email,
+                topic: topic.into(),
+                payload: serde_json::json!({ "topic": topic }),
+                available_at: t0 + Duration::minutes(offset),
+            };
+            outbox::enqueue(&mut conn, &msg, t0).unwrap();
+        }
+        let stats = outbox::stats(&mut conn, t0).unwrap();
+        assert_eq!(stats.pending, 3);
+        assert_eq!(stats.due, 2);
+        assert_eq!(stats.failed, 0);
+        assert_eq!(stats.oldest_due_at, Some(t0 - Duration::minutes(10)));
+    });
+}
+
+#[test]
+fn a_failed_write_transaction_leaves_nothing_behind() {
+    each_backend(|db| {
+        let now = Utc::now();
+        let mut conn = db.pool.get().unwrap();
+        let result: Result<(), StoreError> = write_tx(&mut conn, |c| {
+            agencies::insert(
+                c,
+                &new_agency("Half Done", AgencyKind::Ngo, Region::National),
+                now,
+            )?;
+            let msg = NewOutboxMessage {
+                channel: Channel::Monitor,
+                topic: "agency_created".into(),
+                payload: serde_json::json!({}),
+                available_at: now,
+            };
+            outbox::enqueue(c, &msg, now)?;
+            Err(StoreError::Conflict("the use case changed its mind".into()))
+        });
+        assert!(result.is_err());
+        assert_eq!(
+            agencies::count(&mut conn).unwrap(),
+            0,
+            "no agency on {:?}",
+            db.backend
+        );
+        assert_eq!(
+            outbox::stats(&mut conn, now).unwrap().pending,
+            0,
+            "no outbox row"
+        );
+
+        write_tx(&mut conn, |c| {
+            agencies::insert(
+                c,
+                &new_agency("Whole", AgencyKind::Ngo, Region::National),
+                now,
+            )
+            .map(|_| ())
+        })
+        .unwrap();
+        assert_eq!(
+            agencies::count(&mut conn).unwrap(),
+            1,
+            "the connection is usable after a rollback"
+        );
+    });
+}
+
+#[test]
+fn concurrent_writers_lose_no_write() {
+    each_backend(|db| {
+        const THREADS: usize = 4;
+        const EACH: usize = 25;
+        let now = Utc::now();
+        std::thread::scope(|s| {
+            for t in 0..THREADS {
+                let pool = db.pool.clone();
+                s.spawn(move || {
+                    for i in 0..EACH {
+                        let mut conn = pool.get().unwrap();
+                        let name = format!("Agency {t}-{i}");
+                        write_tx(&mut conn, |c| {
+                            // Read, then write: the pattern that deadlocks deferred SQLite
+                            // transactions under concurrency.
+                            let before = agencies::count(c)?;
+                            agencies::insert(
+                                c,
+                                &new_agency(&name, AgencyKind::Other, Region::National),
+                                now,
+                            )?;
+                            assert!(agencies::count(c)? > before);
+                            Ok::<_, StoreError>(())
+                        })
+                        .unwrap_or_else(|e| panic!("{name} on {:?}: {e}", db.backend));
+                    }
+                });
+            }
+        });
+        let mut conn = db.pool.get().unwrap();
+        assert_eq!(agencies::count(&mut conn).unwrap(), (THREADS * EACH) as i64);
+    });
+}

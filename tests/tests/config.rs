@@ -1,0 +1,265 @@
+//! Configuration as an operator meets it: layered settings, redacted secrets, and a
+//! clear one-line error with a non-zero exit for every kind of mistake.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use schakel_e2e::{free_port, schakel};
+use std::process::Output;
+
+fn run(dir: &std::path::Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    schakel(dir)
+        .args(args)
+        .envs(env.iter().copied())
+        .output()
+        .unwrap()
+}
+
+fn one_line_error(out: &Output) -> String {
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(err.trim_end().lines().count(), 1, "one line, got: {err}");
+    assert!(err.starts_with("schakel: "), "{err}");
+    err
+}
+
+#[test]
+fn check_config_prints_the_embedded_defaults() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(dir.path(), &["check-config"], &[]);
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    let parsed: toml::Table = text.parse().unwrap();
+    assert_eq!(
+        parsed["database"]["url"].as_str(),
+        Some("./data/schakel.db")
+    );
+    assert_eq!(parsed["http"]["bind"].as_str(), Some("127.0.0.1:8080"));
+    assert_eq!(parsed["mail"]["transport"].as_str(), Some("file"));
+    assert_eq!(parsed["mail"]["dir"].as_str(), Some("./data/mail"));
+}
+
+#[test]
+fn the_file_overrides_defaults_and_the_environment_overrides_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("schakel.toml");
+    std::fs::write(
+        &file,
+        "[http]\nbind = \"127.0.0.1:9000\"\nworkers = 3\n[log]\nformat = \"pretty\"\n",
+    )
+    .unwrap();
+    let out = run(
+        dir.path(),
+        &["--config", file.to_str().unwrap(), "check-config"],
+        &[("SCHAKEL_HTTP__BIND", "127.0.0.1:9100")],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let parsed: toml::Table = String::from_utf8(out.stdout).unwrap().parse().unwrap();
+    assert_eq!(parsed["http"]["bind"].as_str(), Some("127.0.0.1:9100"));
+    assert_eq!(parsed["http"]["workers"].as_integer(), Some(3));
+    assert_eq!(parsed["log"]["format"].as_str(), Some("pretty"));
+}
+
+#[test]
+fn secrets_are_taken_from_the_environment_and_files_and_never_printed() {
+    let dir = tempfile::tempdir().unwrap();
+    let pw_file = dir.path().join("smtp-password");
+    std::fs::write(&pw_file, "file-secret-7731\n").unwrap();
+    let file = dir.path().join("schakel.toml");
+    std::fs::write(
+        &file,
+        format!(
+            "[mail]\ntransport = \"smtp\"\n[mail.smtp]\nhost = \"smtp.example.test\"\nusername = \"schakel\"\npassword_file = \"{}\"\n",
+            pw_file.display()
+        ),
+    )
+    .unwrap();
+    let out = run(
+        dir.path(),
+        &["--config", file.to_str().unwrap(), "check-config"],
+        &[(
+            "SCHAKEL_DATABASE__URL",
+            "postgres://schakel:env-secret-9913@db.example.test/schakel",
+        )],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(!text.contains("env-secret-9913"), "{text}");
+    assert!(!text.contains("file-secret-7731"), "{text}");
+    assert!(text.contains("# database.password = [redacted]"), "{text}");
+    assert!(text.contains("# mail.smtp.password = [redacted]"), "{text}");
+    assert!(
+        text.contains("postgres://schakel@db.example.test/schakel"),
+        "{text}"
+    );
+
+    // libpq also takes the password as a query parameter: it is a secret there too.
+    let out = run(
+        dir.path(),
+        &["check-config"],
+        &[(
+            "SCHAKEL_DATABASE__URL",
+            "postgres://u@db.example.test/s?sslmode=require&password=q-secret-55",
+        )],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(!text.contains("q-secret-55"), "{text}");
+    assert!(
+        text.contains("postgres://u@db.example.test/s?sslmode=require"),
+        "{text}"
+    );
+    assert!(text.contains("# database.password = [redacted]"), "{text}");
+}
+
+#[test]
+fn the_public_url_follows_the_bind_address_unless_set() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(
+        dir.path(),
+        &["check-config"],
+        &[("SCHAKEL_HTTP__BIND", "127.0.0.1:9100")],
+    );
+    let parsed: toml::Table = String::from_utf8(out.stdout).unwrap().parse().unwrap();
+    assert_eq!(
+        parsed["http"]["public_url"].as_str(),
+        Some("http://127.0.0.1:9100")
+    );
+    let out = run(
+        dir.path(),
+        &["check-config"],
+        &[("SCHAKEL_HTTP__PUBLIC_URL", "https://schakel.example.test")],
+    );
+    let parsed: toml::Table = String::from_utf8(out.stdout).unwrap().parse().unwrap();
+    assert_eq!(
+        parsed["http"]["public_url"].as_str(),
+        Some("https://schakel.example.test")
+    );
+}
+
+#[test]
+fn every_configuration_mistake_stops_with_one_line_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| {
+        let p = dir.path().join(name);
+        std::fs::write(&p, text).unwrap();
+        p.to_string_lossy().into_owned()
+    };
+    let unknown_key = write("unknown.toml", "[http]\nbindd = \"127.0.0.1:1\"\n");
+    let secret_in_file = write("secret.toml", "[mail.smtp]\npassword = \"x\"\n");
+    let url_password = write("urlpw.toml", "[database]\nurl = \"postgres://u:pw@h/db\"\n");
+    let unreadable = write(
+        "missing-key.toml",
+        "[database]\nurl = \"postgres://u@h/db\"\npassword_file = \"/nonexistent/key\"\n",
+    );
+    let not_toml = write("broken.toml", "[http\n");
+    type Case<'a> = (Vec<&'a str>, Vec<(&'a str, &'a str)>, &'a str);
+    let cases: Vec<Case> = vec![
+        (
+            vec!["check-config"],
+            vec![("SCHAKEL_LOG__LEVEL", "info,[[")],
+            "log.level",
+        ),
+        (vec!["serve"], vec![("RUST_LOG", "=[")], "RUST_LOG"),
+        (
+            vec!["check-config"],
+            vec![
+                ("SCHAKEL_DATABASE__URL", "postgres://u:a@h/db"),
+                ("SCHAKEL_DATABASE__PASSWORD", "b"),
+            ],
+            "give it once",
+        ),
+        (
+            vec!["--config", &unknown_key, "check-config"],
+            vec![],
+            "bindd",
+        ),
+        (
+            vec!["check-config"],
+            vec![("SCHAKEL_HTTP__NOPE", "1")],
+            "nope",
+        ),
+        (
+            vec!["check-config"],
+            vec![("SCHAKEL_DATABASE__URL", "mysql://u@h/db")],
+            "database.url",
+        ),
+        (
+            vec!["check-config"],
+            vec![("SCHAKEL_HTTP__BIND", "localhost")],
+            "http.bind",
+        ),
+        (
+            vec!["check-config"],
+            vec![("SCHAKEL_HTTP__PUBLIC_URL", "not a url")],
+            "http.public_url",
+        ),
+        (
+            vec!["--config", &secret_in_file, "check-config"],
+            vec![],
+            "passwords may not be written",
+        ),
+        (
+            vec!["--config", &url_password, "check-config"],
+            vec![],
+            "contains a password",
+        ),
+        (
+            vec!["--config", &unreadable, "check-config"],
+            vec![],
+            "database.password_file",
+        ),
+        (
+            vec!["--config", &not_toml, "check-config"],
+            vec![],
+            "not valid TOML",
+        ),
+        (
+            vec!["--config", "/nonexistent/schakel.toml", "check-config"],
+            vec![],
+            "cannot read configuration file",
+        ),
+        (
+            vec!["check-config"],
+            vec![
+                ("SCHAKEL_MAIL__TRANSPORT", "smtp"),
+                ("SCHAKEL_MAIL__SMTP__SECURITY", "none"),
+                ("SCHAKEL_MAIL__SMTP__HOST", "mail.example.test"),
+            ],
+            "loopback",
+        ),
+    ];
+    for (args, env, needle) in cases {
+        let out = run(dir.path(), &args, &env);
+        assert_eq!(out.status.code(), Some(2), "{needle}: {:?}", out);
+        let err = one_line_error(&out);
+        assert!(err.contains(needle), "expected '{needle}' in: {err}");
+    }
+}
+
+#[test]
+fn a_port_in_use_stops_the_start_with_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let _taken = std::net::TcpListener::bind(("127.0.0.1", port)).unwrap();
+    let out = run(
+        dir.path(),
+        &["serve"],
+        &[("SCHAKEL_HTTP__BIND", &format!("127.0.0.1:{port}"))],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let err = one_line_error(&out);
+    assert!(
+        err.contains(&format!("cannot listen on 127.0.0.1:{port}")),
+        "{err}"
+    );
+}

@@ -1,0 +1,141 @@
+//! `schakel serve` as an operator sees it, on every backend: it starts, migrates,
+//! answers health, readiness, metrics and the OpenAPI document, seeds the demo once,
+//! and drains in-flight requests on SIGTERM.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use schakel_e2e::{Server, client};
+use schakel_store::Backend;
+use schakel_store::testing::{TestDb, selected_backends};
+use std::time::Duration;
+
+#[test]
+fn serve_answers_health_ready_metrics_and_openapi_on_every_backend() {
+    for backend in selected_backends() {
+        let db = TestDb::unmigrated(backend);
+        let server = Server::start(db.url(), &[]);
+        let http = client();
+        for path in ["/healthz", "/readyz"] {
+            let res = http.get(server.url(path)).send().unwrap();
+            assert_eq!(res.status(), 200, "{path} on {backend:?}");
+        }
+        let metrics = http.get(server.url("/metrics")).send().unwrap();
+        assert_eq!(metrics.status(), 200);
+        assert!(
+            metrics.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("text/plain")
+        );
+        assert!(
+            metrics
+                .text()
+                .unwrap()
+                .contains("# TYPE schakel_http_requests_total counter")
+        );
+        let doc: serde_json::Value = http
+            .get(server.url("/api/v1/openapi.json"))
+            .send()
+            .unwrap()
+            .json()
+            .unwrap();
+        assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+        let mut conn = db.pool.get().unwrap();
+        assert_eq!(
+            schakel_store::migrations::pending_count(&mut conn).unwrap(),
+            0,
+            "serve applied the migrations on {backend:?}"
+        );
+    }
+}
+
+#[test]
+fn the_demo_seeds_its_agencies_once() {
+    for backend in selected_backends() {
+        let db = TestDb::unmigrated(backend);
+        let server = schakel_e2e::schakel(std::env::temp_dir().as_path())
+            .args(["migrate"])
+            .env("SCHAKEL_DATABASE__URL", db.url())
+            .output()
+            .unwrap();
+        assert!(server.status.success());
+        let mut conn = db.pool.get().unwrap();
+        assert_eq!(
+            schakel_store::agencies::count(&mut conn).unwrap(),
+            0,
+            "no demo without --demo"
+        );
+        drop(conn);
+        for _ in 0..2 {
+            let dir = tempfile::tempdir().unwrap();
+            let port = schakel_e2e::free_port();
+            let mut child = schakel_e2e::schakel(dir.path())
+                .args(["serve", "--demo"])
+                .env("SCHAKEL_DATABASE__URL", db.url())
+                .env("SCHAKEL_HTTP__BIND", format!("127.0.0.1:{port}"))
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .unwrap();
+            let url = format!("http://127.0.0.1:{port}/readyz");
+            let ready = (0..400).any(|_| {
+                std::thread::sleep(Duration::from_millis(50));
+                client().get(&url).send().is_ok_and(|r| r.status() == 200)
+            });
+            child.kill().unwrap();
+            child.wait().unwrap();
+            assert!(ready, "demo server became ready on {backend:?}");
+        }
+        let mut conn = db.pool.get().unwrap();
+        let agencies = schakel_store::agencies::list_active(&mut conn, None, None).unwrap();
+        assert_eq!(
+            agencies.len(),
+            6,
+            "six demo agencies, not twelve, on {backend:?}"
+        );
+        let kinds: Vec<&str> = agencies.iter().map(|a| a.kind.as_str()).collect();
+        for kind in [
+            "municipality",
+            "care_coordination",
+            "shelter_categorical",
+            "police",
+            "ngo",
+            "rapporteur",
+        ] {
+            assert!(kinds.contains(&kind), "{kind}");
+        }
+    }
+}
+
+/// A request that is slow because its query waits on a lock held by another session;
+/// SIGTERM arrives meanwhile. The request must still be answered, and the process must
+/// exit 0 once it is done. The lock is a PostgreSQL table lock, so this runs in the
+/// PostgreSQL leg of the suite (the drain itself does not depend on the backend).
+#[test]
+fn sigterm_lets_a_slow_request_finish_then_exits_zero() {
+    if !selected_backends().contains(&Backend::Postgres) {
+        eprintln!("runs in the PostgreSQL leg (TEST_BACKENDS has no postgres)");
+        return;
+    }
+    let db = TestDb::new(Backend::Postgres);
+    let server = Server::start(db.url(), &[]);
+    let lock = db.lock_table("__diesel_schema_migrations");
+    let url = server.url("/readyz");
+    let slow = std::thread::spawn(move || {
+        let res = client().get(url).send().unwrap();
+        (res.status().as_u16(), res.text().unwrap())
+    });
+    std::thread::sleep(Duration::from_millis(700));
+    assert!(!slow.is_finished(), "the request is held by the lock");
+    server.terminate();
+    std::thread::sleep(Duration::from_millis(700));
+    let refused = client().get(server.url("/healthz")).send();
+    assert!(
+        refused.is_err(),
+        "no new connections are accepted while draining"
+    );
+    lock.release();
+    let (status, body) = slow.join().unwrap();
+    assert_eq!(status, 200, "the in-flight request was answered: {body}");
+    let out = server.wait();
+    assert!(out.status.success(), "exit status {:?}", out.status);
+}
