@@ -1,1 +1,23 @@
 #![doc = include_str!("../README.md")]
+
+mod canonical;
+mod checkpoint;
+mod entry;
+mod error;
+mod event;
+mod keys;
+mod query;
+mod record;
+mod verify;
+
+pub use canonical::{ENTRY_FORMAT, GENESIS_HASH, encode_entry, entry_hash};
+pub use checkpoint::{CHECKPOINT_FORMAT, SignedCheckpoint, checkpoint, verify_with_checkpoint};
+pub use ed25519_dalek::{SigningKey, VerifyingKey};
+pub use entry::AuditEntry;
+pub use error::AuditError;
+pub use event::{AuditActor, AuditEvent, AuditObject, MAX_DETAILS_LEN, MAX_FIELD_LEN};
+pub use keys::{read_signing_key, read_verifying_key};
+pub use query::{AuditFilter, AuditPage, MAX_PAGE_SIZE, PageRequest, query};
+pub use record::record;
+pub use schakel_domain::audit::{ActionCode, ActionKind, Outcome};
+pub use verify::{BreakReason, BrokenEntry, VERIFY_BATCH_SIZE, VerifyReport, verify};

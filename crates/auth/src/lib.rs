@@ -1,1 +1,16 @@
 #![doc = include_str!("../README.md")]
+
+mod config;
+mod context;
+mod error;
+mod events;
+pub mod jwt;
+pub mod login;
+pub mod password;
+pub mod secret_token;
+pub mod session;
+pub mod totp;
+
+pub use config::AuthConfig;
+pub use context::RequestContext;
+pub use error::AuthError;

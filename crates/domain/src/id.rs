@@ -54,6 +54,14 @@ typed_id!(
     /// Identifies an agency.
     AgencyId
 );
+typed_id!(
+    /// Identifies a user account.
+    UserId
+);
+typed_id!(
+    /// Identifies a login session.
+    SessionId
+);
 
 #[cfg(test)]
 mod tests {

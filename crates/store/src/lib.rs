@@ -1,16 +1,19 @@
 #![doc = include_str!("../README.md")]
 
 pub mod agencies;
+pub mod audit_log;
 mod conn;
 mod error;
 pub mod migrations;
 pub mod outbox;
 mod pool;
 pub mod schema;
+pub mod sessions;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod time;
 mod tx;
+pub mod users;
 
 pub use conn::{Backend, DatabaseTarget, DbConn};
 pub use error::StoreError;

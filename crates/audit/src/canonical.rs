@@ -1,0 +1,186 @@
+//! The canonical encoding of an entry and the hash that chains it.
+//!
+//! Owns the exact bytes that are hashed (documented in the README, so that a tool of
+//! an auditor's own can re-verify an export of the trail) and nothing else: which entry
+//! links to which is `verify`'s business.
+
+use chrono::NaiveDateTime;
+use schakel_store::audit_log::AuditEntryRow;
+use sha2::{Digest, Sha256};
+
+/// The first field of every encoding; a new encoding gets a new tag.
+pub const ENTRY_FORMAT: &str = "schakel.audit.entry.v1";
+
+/// The `prev_hash` of the first entry: 64 zeros.
+pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// A time as it is hashed: UTC, `YYYY-MM-DDTHH:MM:SS.ffffffZ`, always six fractional
+/// digits.
+pub fn format_time(t: NaiveDateTime) -> String {
+    t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
+}
+
+/// Length-prefixed fields: an absent field is the byte `0x00`; a present one is `0x01`,
+/// its UTF-8 length in bytes as an unsigned 64-bit big-endian integer, then the bytes.
+pub fn encode_fields(fields: &[Option<&str>]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(fields.iter().map(|f| 9 + f.map_or(0, str::len)).sum());
+    for field in fields {
+        match field {
+            None => out.push(0),
+            Some(s) => {
+                out.push(1);
+                out.extend_from_slice(&(s.len() as u64).to_be_bytes());
+                out.extend_from_slice(s.as_bytes());
+            }
+        }
+    }
+    out
+}
+
+/// The canonical bytes of a stored entry: every column except `hash`, in a fixed order,
+/// after the format tag.
+pub fn encode_entry(row: &AuditEntryRow) -> Vec<u8> {
+    let seq = row.seq.to_string();
+    let occurred_at = format_time(row.occurred_at);
+    encode_fields(&[
+        Some(ENTRY_FORMAT),
+        Some(&seq),
+        Some(&row.id),
+        Some(&occurred_at),
+        row.actor_user_id.as_deref(),
+        row.actor_agency_id.as_deref(),
+        row.actor_role.as_deref(),
+        row.on_behalf_of.as_deref(),
+        Some(&row.action),
+        Some(&row.action_kind),
+        row.object_type.as_deref(),
+        row.object_id.as_deref(),
+        row.purpose.as_deref(),
+        row.subject_pseudonym.as_deref(),
+        Some(&row.outcome),
+        row.source_ip.as_deref(),
+        row.request_id.as_deref(),
+        Some(&row.details),
+        Some(&row.prev_hash),
+    ])
+}
+
+/// SHA-256 as lower-case hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+/// The hash an entry must carry: SHA-256 of its canonical bytes, as lower-case hex.
+pub fn entry_hash(row: &AuditEntryRow) -> String {
+    sha256_hex(&encode_entry(row))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+
+    /// The entry whose hash is written down in the README (and in the end-to-end test).
+    fn example_row() -> AuditEntryRow {
+        let occurred_at = NaiveDate::from_ymd_opt(2026, 3, 1)
+            .and_then(|d| d.and_hms_micro_opt(9, 30, 0, 123_456))
+            .unwrap();
+        AuditEntryRow {
+            seq: 1,
+            id: "0b0f6c1e-2a57-4c7e-9a51-6f3f1f7d2c01".into(),
+            occurred_at,
+            actor_user_id: Some("5d1c3c59-7d7e-4a53-8a1e-0c6f1b9e4a10".into()),
+            actor_agency_id: Some("6f9619ff-8b86-d011-b42d-00c04fc964ff".into()),
+            actor_role: Some("caseworker".into()),
+            on_behalf_of: None,
+            action: "case.read".into(),
+            action_kind: "R".into(),
+            object_type: Some("case".into()),
+            object_id: Some("c4a7a0a2-43c2-4b8a-9f4e-1d2a9c1b7e55".into()),
+            purpose: None,
+            subject_pseudonym: None,
+            outcome: "success".into(),
+            source_ip: Some("192.0.2.10".into()),
+            request_id: Some("req-1".into()),
+            details: "{}".into(),
+            prev_hash: GENESIS_HASH.into(),
+            hash: String::new(),
+        }
+    }
+
+    #[test]
+    fn the_genesis_hash_is_sixty_four_zeros() {
+        assert_eq!(GENESIS_HASH.len(), 64);
+        assert!(GENESIS_HASH.bytes().all(|b| b == b'0'));
+    }
+
+    #[test]
+    fn fields_are_length_prefixed_and_absent_fields_are_one_zero_byte() {
+        let bytes = encode_fields(&[Some("ab"), None, Some("")]);
+        let mut expected = vec![1, 0, 0, 0, 0, 0, 0, 0, 2, b'a', b'b', 0, 1];
+        expected.extend_from_slice(&[0; 8]);
+        assert_eq!(bytes, expected);
+    }
+
+    #[test]
+    fn moving_text_between_fields_changes_the_encoding() {
+        let a = encode_fields(&[Some("ab"), Some("c")]);
+        let b = encode_fields(&[Some("a"), Some("bc")]);
+        let c = encode_fields(&[Some(""), None]);
+        let d = encode_fields(&[None, Some("")]);
+        assert_ne!(a, b);
+        assert_ne!(c, d);
+    }
+
+    #[test]
+    fn times_are_hashed_with_six_fractional_digits() {
+        let t = NaiveDate::from_ymd_opt(2026, 1, 2)
+            .and_then(|d| d.and_hms_opt(3, 4, 5))
+            .unwrap();
+        assert_eq!(format_time(t), "2026-01-02T03:04:05.000000Z");
+    }
+
+    #[test]
+    fn the_documented_example_entry_has_the_documented_hash() {
+        assert_eq!(entry_hash(&example_row()), EXAMPLE_HASH);
+    }
+
+    #[test]
+    fn every_column_except_the_hash_is_covered() {
+        let base = example_row();
+        let edits: Vec<Box<dyn Fn(&mut AuditEntryRow)>> = vec![
+            Box::new(|r| r.seq = 2),
+            Box::new(|r| r.id.push('0')),
+            Box::new(|r| r.occurred_at += chrono::Duration::microseconds(1)),
+            Box::new(|r| r.actor_user_id = None),
+            Box::new(|r| r.actor_agency_id = None),
+            Box::new(|r| r.actor_role = Some("admin".into())),
+            Box::new(|r| r.on_behalf_of = Some(String::new())),
+            Box::new(|r| r.action = "case.list".into()),
+            Box::new(|r| r.action_kind = "E".into()),
+            Box::new(|r| r.object_type = None),
+            Box::new(|r| r.object_id = Some("x".into())),
+            Box::new(|r| r.purpose = Some("p".into())),
+            Box::new(|r| r.subject_pseudonym = Some("s".into())),
+            Box::new(|r| r.outcome = "denied".into()),
+            Box::new(|r| r.source_ip = Some("192.0.2.11".into())),
+            Box::new(|r| r.request_id = None),
+            Box::new(|r| r.details = "{\"n\":1}".into()),
+            Box::new(|r| r.prev_hash = "1".repeat(64)),
+        ];
+        for (i, edit) in edits.iter().enumerate() {
+            let mut row = base.clone();
+            edit(&mut row);
+            assert_ne!(entry_hash(&row), EXAMPLE_HASH, "edit {i}");
+        }
+        let mut row = base;
+        row.hash = "ignored".into();
+        assert_eq!(
+            entry_hash(&row),
+            EXAMPLE_HASH,
+            "the hash column is not hashed"
+        );
+    }
+
+    const EXAMPLE_HASH: &str = "8665d77c6007a910d182afc1319daeb4901972cef645bcc9035c6bd38120a096";
+}

@@ -1,0 +1,103 @@
+//! The auditor's view: entries filtered and paged, newest first.
+//!
+//! Owns the typed filter and keyset paging over `seq`. Reading the trail is itself an
+//! action the caller audits; this module records nothing.
+
+use crate::{AuditEntry, AuditError};
+use chrono::{DateTime, Utc};
+use schakel_domain::AgencyId;
+use schakel_domain::audit::{ActionCode, ActionKind, Outcome};
+use schakel_store::audit_log::{self, AuditLogFilter};
+use schakel_store::{DbConn, to_db_time};
+use uuid::Uuid;
+
+/// The most entries one page holds.
+pub const MAX_PAGE_SIZE: u32 = 500;
+
+/// Which entries to show; every field that is set must match.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuditFilter {
+    /// Entries by this user.
+    pub actor_user_id: Option<Uuid>,
+    /// Entries by users of this agency.
+    pub actor_agency_id: Option<AgencyId>,
+    /// Entries of this action code.
+    pub action: Option<ActionCode>,
+    /// Entries of this action kind.
+    pub action_kind: Option<ActionKind>,
+    /// Entries with this outcome.
+    pub outcome: Option<Outcome>,
+    /// Entries about objects of this type.
+    pub object_type: Option<String>,
+    /// Entries about the object with this id.
+    pub object_id: Option<String>,
+    /// Entries at or after this time.
+    pub from: Option<DateTime<Utc>>,
+    /// Entries before this time.
+    pub until: Option<DateTime<Utc>>,
+}
+
+/// Which page: up to `limit` entries (1 to [`MAX_PAGE_SIZE`]; other values are
+/// clamped), older than `before_seq` when given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageRequest {
+    /// Only entries with a lower `seq` (the previous page's `next_before_seq`).
+    pub before_seq: Option<i64>,
+    /// How many entries at most.
+    pub limit: u32,
+}
+
+impl Default for PageRequest {
+    fn default() -> Self {
+        Self {
+            before_seq: None,
+            limit: 50,
+        }
+    }
+}
+
+/// One page of entries, newest first.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuditPage {
+    /// The entries, highest `seq` first.
+    pub entries: Vec<AuditEntry>,
+    /// Pass as `before_seq` for the next (older) page; `None` on the last page.
+    pub next_before_seq: Option<i64>,
+}
+
+/// The entries matching `filter`, one page at a time, newest first.
+pub fn query(
+    conn: &mut DbConn,
+    filter: &AuditFilter,
+    page: PageRequest,
+) -> Result<AuditPage, AuditError> {
+    let limit = i64::from(page.limit.clamp(1, MAX_PAGE_SIZE));
+    let stored = AuditLogFilter {
+        actor_user_id: filter.actor_user_id.map(|u| u.to_string()),
+        actor_agency_id: filter.actor_agency_id.map(|a| a.to_string()),
+        action: filter.action.as_ref().map(|a| a.as_str().to_owned()),
+        action_kind: filter.action_kind.map(|k| k.as_str().to_owned()),
+        outcome: filter.outcome.map(|o| o.as_str().to_owned()),
+        object_type: filter.object_type.clone(),
+        object_id: filter.object_id.clone(),
+        from: filter.from.map(to_db_time),
+        until: filter.until.map(to_db_time),
+    };
+    // One row more than asked tells whether an older page exists.
+    let mut rows = audit_log::page(conn, &stored, page.before_seq, limit + 1)?;
+    let more = rows.len() as i64 > limit;
+    rows.truncate(limit as usize);
+    let next_before_seq = if more {
+        rows.last().map(|r| r.seq)
+    } else {
+        None
+    };
+    let entries = rows
+        .into_iter()
+        .map(AuditEntry::try_from)
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(AuditPage {
+        entries,
+        next_before_seq,
+    })
+}

@@ -1,0 +1,89 @@
+//! Fixtures: events, a chain of entries, and the database superuser's tools.
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use schakel_audit::{
+    ActionCode, ActionKind, AuditActor, AuditEntry, AuditError, AuditEvent, Outcome, record,
+};
+use schakel_domain::{AgencyId, Role};
+use schakel_store::audit_log::{self, AuditEntryRow};
+use schakel_store::testing::TestDb;
+use schakel_store::{Backend, write_tx};
+
+/// The time of the first entry; entry `n` happens `n` minutes later.
+pub fn t0() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).unwrap()
+}
+
+/// A case-read event by a fixed caseworker, numbered `n` in its request id.
+pub fn event(n: i64) -> AuditEvent {
+    AuditEvent::new(
+        ActionCode::parse("case.read").unwrap(),
+        ActionKind::Read,
+        Outcome::Success,
+    )
+    .with_actor(caseworker())
+    .with_object("case", format!("case-{n}"))
+    .with_request_id(format!("req-{n}"))
+    .with_source_ip("192.0.2.10".parse().unwrap())
+}
+
+/// The caseworker of [`event`].
+pub fn caseworker() -> AuditActor {
+    AuditActor {
+        user_id: "5d1c3c59-7d7e-4a53-8a1e-0c6f1b9e4a10".parse().unwrap(),
+        agency_id: "6f9619ff-8b86-d011-b42d-00c04fc964ff"
+            .parse::<AgencyId>()
+            .unwrap(),
+        role: Role::Caseworker,
+    }
+}
+
+/// Records `event` in a write transaction of its own.
+pub fn record_one(db: &TestDb, event: &AuditEvent, now: DateTime<Utc>) -> AuditEntry {
+    let mut conn = db.pool.get().unwrap();
+    write_tx(&mut conn, |c| record(c, event, now)).unwrap()
+}
+
+/// Records `n` events (seq 1..=n), one transaction each.
+pub fn chain_of(db: &TestDb, n: i64) -> Vec<AuditEntry> {
+    (1..=n)
+        .map(|i| record_one(db, &event(i), t0() + Duration::minutes(i)))
+        .collect()
+}
+
+/// What a database superuser does first: drop the triggers that refuse changes.
+pub fn drop_append_only_triggers(db: &TestDb) {
+    let statements: &[&str] = match db.backend {
+        Backend::Sqlite => &[
+            "DROP TRIGGER audit_entries_no_update",
+            "DROP TRIGGER audit_entries_no_delete",
+        ],
+        Backend::Postgres => &[
+            "DROP TRIGGER audit_entries_no_update ON audit_entries",
+            "DROP TRIGGER audit_entries_no_truncate ON audit_entries",
+        ],
+    };
+    for sql in statements {
+        db.execute_raw(sql);
+    }
+}
+
+/// Every stored row, in `seq` order.
+pub fn rows(db: &TestDb) -> Vec<AuditEntryRow> {
+    let mut conn = db.pool.get().unwrap();
+    audit_log::chain_batch(&mut conn, i64::MIN, 10_000).unwrap()
+}
+
+/// Rewrites the stored row `seq` (the superuser's UPDATE), keyed by its id.
+pub fn overwrite(db: &TestDb, row: &AuditEntryRow) {
+    db.execute_raw(&format!(
+        "UPDATE audit_entries SET seq = {}, outcome = '{}', prev_hash = '{}', hash = '{}' \
+         WHERE id = '{}'",
+        row.seq, row.outcome, row.prev_hash, row.hash, row.id
+    ));
+}
+
+/// Whether `err` is the refusal of a record outside a transaction.
+pub fn is_not_in_transaction(err: &AuditError) -> bool {
+    matches!(err, AuditError::NotInTransaction)
+}

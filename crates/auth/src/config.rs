@@ -1,0 +1,44 @@
+//! The knobs of authentication, with safe defaults.
+
+use schakel_domain::Role;
+use std::collections::BTreeSet;
+
+/// Lifetimes, throttling and second-factor rules.
+#[derive(Debug, Clone)]
+pub struct AuthConfig {
+    /// Seconds an access token is valid (at most 900).
+    pub access_ttl_secs: i64,
+    /// Seconds of inactivity after which a session ends.
+    pub idle_timeout_secs: i64,
+    /// Seconds after login at which a session ends whatever happens.
+    pub absolute_lifetime_secs: i64,
+    /// Roles that must give a second factor (all, by default).
+    pub mfa_required: BTreeSet<Role>,
+    /// Seconds an invitation link stays valid.
+    pub invitation_ttl_secs: i64,
+    /// Failed logins within an hour after which each further attempt waits longer.
+    pub free_failures: i64,
+    /// Longest wait between attempts, in seconds.
+    pub max_delay_secs: i64,
+    /// Failed logins within an hour after which the account accepts no attempt until
+    /// the oldest of them is an hour old (at most 100).
+    pub max_failures_per_hour: i64,
+    /// The issuer name shown in authenticator apps.
+    pub totp_issuer: String,
+}
+
+impl Default for AuthConfig {
+    fn default() -> Self {
+        Self {
+            access_ttl_secs: 900,
+            idle_timeout_secs: 30 * 60,
+            absolute_lifetime_secs: 12 * 3600,
+            mfa_required: Role::ALL.iter().copied().collect(),
+            invitation_ttl_secs: 72 * 3600,
+            free_failures: 5,
+            max_delay_secs: 300,
+            max_failures_per_hour: 100,
+            totp_issuer: "Schakel".into(),
+        }
+    }
+}

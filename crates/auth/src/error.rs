@@ -1,0 +1,39 @@
+//! Authentication errors.
+//!
+//! Policy: variants say what happened so the API can answer precisely — but every
+//! credential failure that could tell an attacker whether an account exists is one
+//! variant, [`AuthError::InvalidCredentials`], whatever the cause.
+
+use thiserror::Error;
+
+/// What went wrong while authenticating.
+#[derive(Debug, Error)]
+pub enum AuthError {
+    /// Unknown user, wrong password, deactivated or locked account: one answer for all.
+    #[error("invalid credentials")]
+    InvalidCredentials,
+    /// A token that is malformed, forged, expired or of the wrong kind.
+    #[error("invalid token")]
+    InvalidToken,
+    /// A one-time code that is wrong or already used.
+    #[error("invalid one-time code")]
+    InvalidCode,
+    /// The chosen password does not meet the policy.
+    #[error("password rejected: {0}")]
+    PasswordRejected(crate::password::Rejection),
+    /// Too many attempts; try again after the given number of seconds.
+    #[error("too many attempts")]
+    Throttled {
+        /// Seconds until another attempt is considered.
+        retry_after_secs: i64,
+    },
+    /// Keys or parameters are wrong: a configuration problem, not the user's.
+    #[error("authentication setup: {0}")]
+    Setup(String),
+    /// The audit entry could not be written: the whole request fails.
+    #[error("audit: {0}")]
+    Audit(String),
+    /// The store failed.
+    #[error("store: {0}")]
+    Store(#[from] schakel_store::StoreError),
+}

@@ -1,0 +1,464 @@
+//! Login, second factor, sessions and refresh tokens on both backends, with a clock
+//! that tests move instead of sleeping.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use schakel_auth::jwt::Keyring;
+use schakel_auth::login::{self, MfaState};
+use schakel_auth::session::{self, Authenticated};
+use schakel_auth::{AuthConfig, AuthError, RequestContext, password, totp};
+use schakel_domain::{AgencyKind, Region, Role};
+use schakel_store::testing::{TestDb, each_backend};
+use schakel_store::users::{self, NewUser, User};
+use schakel_store::{agencies, write_tx};
+use secrecy::SecretSlice;
+use secrecy::SecretString;
+use std::collections::BTreeMap;
+
+const PASSWORD: &str = "kompas tulp regen";
+
+fn t0() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 10, 5, 9, 0, 0).unwrap()
+}
+
+fn keyring() -> Keyring {
+    let mut keys = BTreeMap::new();
+    keys.insert("k1".into(), SecretSlice::from(vec![7u8; 32]));
+    Keyring::new("schakel", "schakel-api", "k1", keys).unwrap()
+}
+
+fn pw(s: &str) -> SecretString {
+    SecretString::from(s.to_owned())
+}
+
+fn ctx() -> RequestContext {
+    RequestContext {
+        source_ip: Some("127.0.0.1".parse().unwrap()),
+        request_id: Some("req-1".into()),
+    }
+}
+
+fn user(db: &TestDb, email: &str, role: Role) -> User {
+    let mut conn = db.pool.get().unwrap();
+    let agency = match agencies::find_by_name(&mut conn, "Gemeente Test").unwrap() {
+        Some(a) => a,
+        None => agencies::insert(
+            &mut conn,
+            &agencies::NewAgency {
+                name: "Gemeente Test",
+                kind: AgencyKind::Municipality,
+                region: Region::Amsterdam,
+                contact_email: "desk@test.example",
+            },
+            t0(),
+        )
+        .unwrap(),
+    };
+    let hash = password::hash(&pw(PASSWORD)).unwrap();
+    users::insert(
+        &mut conn,
+        &NewUser {
+            agency_id: agency.id,
+            email,
+            display_name: "Test User",
+            role,
+            locale: "nl",
+            password_hash: Some(&hash),
+        },
+        t0(),
+    )
+    .unwrap()
+}
+
+fn audit_count(db: &TestDb, action: &str, outcome: &str) -> usize {
+    let mut conn = db.pool.get().unwrap();
+    let page = schakel_audit::query(
+        &mut conn,
+        &schakel_audit::AuditFilter::default(),
+        schakel_audit::PageRequest {
+            before_seq: None,
+            limit: schakel_audit::MAX_PAGE_SIZE,
+        },
+    )
+    .unwrap();
+    page.entries
+        .iter()
+        .filter(|e| e.action.as_str() == action && e.outcome.as_str() == outcome)
+        .count()
+}
+
+/// Logs in and completes the second factor (enrolling first if needed).
+fn full_login(
+    db: &TestDb,
+    cfg: &AuthConfig,
+    email: &str,
+    now: DateTime<Utc>,
+) -> (login::LoginSuccess, String) {
+    let mut conn = db.pool.get().unwrap();
+    let ok = login::login(&mut conn, cfg, email, &pw(PASSWORD), &ctx(), now).unwrap();
+    if ok.mfa == MfaState::Enrol {
+        let uri = login::begin_totp_enrolment(&mut conn, cfg, ok.session.id, &ctx(), now).unwrap();
+        assert!(uri.starts_with("otpauth://totp/"));
+    }
+    if ok.mfa != MfaState::Done {
+        let u = users::find_by_email(&mut conn, email).unwrap().unwrap();
+        let secret = hex::decode(u.totp_secret.unwrap()).unwrap();
+        let code = totp::code_at(&secret, now).unwrap();
+        login::verify_totp(&mut conn, cfg, ok.session.id, &code, &ctx(), now).unwrap();
+    }
+    let token = session::access_token(&keyring(), cfg, &ok.session, now).unwrap();
+    (ok, token)
+}
+
+fn auth(
+    db: &TestDb,
+    cfg: &AuthConfig,
+    token: &str,
+    now: DateTime<Utc>,
+) -> Result<Authenticated, AuthError> {
+    let mut conn = db.pool.get().unwrap();
+    session::authenticate(&mut conn, &keyring(), cfg, token, now)
+}
+
+#[test]
+fn a_login_needs_the_second_factor_before_the_session_is_usable() {
+    each_backend(|db| {
+        let cfg = AuthConfig::default();
+        let u = user(&db, "anna@test.example", Role::Caseworker);
+        let mut conn = db.pool.get().unwrap();
+        let ok = login::login(
+            &mut conn,
+            &cfg,
+            "Anna@Test.Example ",
+            &pw(PASSWORD),
+            &ctx(),
+            t0(),
+        )
+        .unwrap();
+        assert_eq!(ok.mfa, MfaState::Enrol, "no authenticator yet");
+        let token = session::access_token(&keyring(), &cfg, &ok.session, t0()).unwrap();
+        let a = auth(&db, &cfg, &token, t0()).unwrap();
+        assert!(a.mfa_pending);
+        assert_eq!(a.actor.user_id, u.id);
+
+        login::begin_totp_enrolment(&mut conn, &cfg, ok.session.id, &ctx(), t0()).unwrap();
+        let stored = users::find(&mut conn, u.id).unwrap();
+        let secret = hex::decode(stored.totp_secret.unwrap()).unwrap();
+        assert_eq!(secret.len(), 20);
+        let wrong = login::verify_totp(&mut conn, &cfg, ok.session.id, "000000", &ctx(), t0());
+        assert!(
+            matches!(wrong, Err(AuthError::InvalidCode))
+                || totp::code_at(&secret, t0()).unwrap() == "000000"
+        );
+        let code = totp::code_at(&secret, t0()).unwrap();
+        login::verify_totp(&mut conn, &cfg, ok.session.id, &code, &ctx(), t0()).unwrap();
+        let a = auth(&db, &cfg, &token, t0()).unwrap();
+        assert!(
+            !a.mfa_pending,
+            "the same token now carries a complete session"
+        );
+        assert_eq!(a.actor.role, Role::Caseworker);
+
+        // The next login asks for a code, and the used code cannot be replayed.
+        let again = login::login(
+            &mut conn,
+            &cfg,
+            "anna@test.example",
+            &pw(PASSWORD),
+            &ctx(),
+            t0(),
+        )
+        .unwrap();
+        assert_eq!(again.mfa, MfaState::Verify);
+        let replay = login::verify_totp(&mut conn, &cfg, again.session.id, &code, &ctx(), t0());
+        assert!(
+            matches!(replay, Err(AuthError::InvalidCode)),
+            "a code is accepted once"
+        );
+        assert!(
+            login::begin_totp_enrolment(&mut conn, &cfg, again.session.id, &ctx(), t0()).is_err(),
+            "a password alone cannot replace an enrolled authenticator"
+        );
+        let next = totp::code_at(&secret, t0() + Duration::seconds(30)).unwrap();
+        login::verify_totp(
+            &mut conn,
+            &cfg,
+            again.session.id,
+            &next,
+            &ctx(),
+            t0() + Duration::seconds(30),
+        )
+        .unwrap();
+        assert!(audit_count(&db, "auth.mfa_verify", "success") >= 2);
+        assert!(audit_count(&db, "auth.mfa_verify", "failure") >= 1);
+    });
+}
+
+#[test]
+fn unknown_wrong_and_deactivated_all_fail_alike_and_are_audited() {
+    each_backend(|db| {
+        let cfg = AuthConfig::default();
+        let u = user(&db, "bob@test.example", Role::Coordinator);
+        let mut conn = db.pool.get().unwrap();
+        let unknown = login::login(
+            &mut conn,
+            &cfg,
+            "nobody@test.example",
+            &pw(PASSWORD),
+            &ctx(),
+            t0(),
+        );
+        let wrong = login::login(
+            &mut conn,
+            &cfg,
+            "bob@test.example",
+            &pw("verkeerd wachtwoord x"),
+            &ctx(),
+            t0(),
+        );
+        write_tx(&mut conn, |c| users::set_active(c, u.id, false, t0())).unwrap();
+        let deactivated = login::login(
+            &mut conn,
+            &cfg,
+            "bob@test.example",
+            &pw(PASSWORD),
+            &ctx(),
+            t0(),
+        );
+        for r in [&unknown, &wrong, &deactivated] {
+            assert!(matches!(r, Err(AuthError::InvalidCredentials)), "{r:?}");
+        }
+        assert_eq!(audit_count(&db, "auth.login", "failure"), 3);
+        let mut conn = db.pool.get().unwrap();
+        let verified = schakel_audit::verify(&mut conn).unwrap();
+        assert!(verified.broken.is_none());
+    });
+}
+
+#[test]
+fn failed_logins_throttle_the_account_and_the_lock_ends_by_itself() {
+    each_backend(|db| {
+        let cfg = AuthConfig {
+            free_failures: 3,
+            max_delay_secs: 60,
+            max_failures_per_hour: 6,
+            ..AuthConfig::default()
+        };
+        user(&db, "carla@test.example", Role::Caseworker);
+        let mut conn = db.pool.get().unwrap();
+        let mut now = t0();
+        let wrong = pw("verkeerd wachtwoord x");
+        // Space attempts so the growing delay never refuses them: each counts.
+        for i in 0..6 {
+            let r = login::login(&mut conn, &cfg, "carla@test.example", &wrong, &ctx(), now);
+            assert!(
+                matches!(r, Err(AuthError::InvalidCredentials)),
+                "failure {i}"
+            );
+            now += Duration::seconds(61);
+        }
+        // The cap is reached: the right password is refused too, in the same words.
+        let r = login::login(
+            &mut conn,
+            &cfg,
+            "carla@test.example",
+            &pw(PASSWORD),
+            &ctx(),
+            now,
+        );
+        assert!(matches!(r, Err(AuthError::InvalidCredentials)), "locked");
+        // Attempts while locked do not extend the lock.
+        for _ in 0..20 {
+            let _ = login::login(&mut conn, &cfg, "carla@test.example", &wrong, &ctx(), now);
+        }
+        // An hour after the first failure, the oldest drops out of the window.
+        let later = t0() + Duration::minutes(61);
+        assert!(
+            login::login(
+                &mut conn,
+                &cfg,
+                "carla@test.example",
+                &pw(PASSWORD),
+                &ctx(),
+                later
+            )
+            .is_ok()
+        );
+    });
+}
+
+#[test]
+fn the_growing_delay_refuses_a_quick_retry_even_with_the_right_password() {
+    each_backend(|db| {
+        let cfg = AuthConfig {
+            free_failures: 2,
+            ..AuthConfig::default()
+        };
+        user(&db, "dirk@test.example", Role::Caseworker);
+        let mut conn = db.pool.get().unwrap();
+        let wrong = pw("verkeerd wachtwoord x");
+        for s in 0..3 {
+            let _ = login::login(
+                &mut conn,
+                &cfg,
+                "dirk@test.example",
+                &wrong,
+                &ctx(),
+                t0() + Duration::seconds(s),
+            );
+        }
+        // Three failures, two free: the next attempt must wait 2 s after the last.
+        let quick = login::login(
+            &mut conn,
+            &cfg,
+            "dirk@test.example",
+            &pw(PASSWORD),
+            &ctx(),
+            t0() + Duration::seconds(3),
+        );
+        assert!(matches!(quick, Err(AuthError::InvalidCredentials)));
+        let patient = login::login(
+            &mut conn,
+            &cfg,
+            "dirk@test.example",
+            &pw(PASSWORD),
+            &ctx(),
+            t0() + Duration::seconds(5),
+        );
+        assert!(patient.is_ok());
+    });
+}
+
+#[test]
+fn sessions_end_after_idling_and_after_their_absolute_lifetime() {
+    each_backend(|db| {
+        let cfg = AuthConfig::default();
+        user(&db, "eva@test.example", Role::Analyst);
+        let (_, token) = full_login(&db, &cfg, "eva@test.example", t0());
+        // Idle: 29 minutes is fine, 31 minutes after the last activity is not.
+        assert!(auth(&db, &cfg, &token, t0() + Duration::minutes(14)).is_ok());
+        assert!(
+            auth(
+                &db,
+                &cfg,
+                &token,
+                t0() + Duration::minutes(14) + Duration::minutes(31)
+            )
+            .is_err()
+        );
+
+        // Absolute: active every 10 minutes with fresh tokens, the session still ends
+        // after 12 hours.
+        // (A later step: the code of the first login's step cannot be used twice.)
+        let start = t0() + Duration::seconds(30);
+        let (ok, _) = full_login(&db, &cfg, "eva@test.example", start);
+        let mut now = start;
+        let mut refresh = ok.refresh_token;
+        while now < start + Duration::hours(12) - Duration::minutes(10) {
+            now += Duration::minutes(10);
+            let mut conn = db.pool.get().unwrap();
+            let tokens =
+                session::refresh(&mut conn, &keyring(), &cfg, &refresh, &ctx(), now).unwrap();
+            refresh = tokens.refresh_token;
+            assert!(auth(&db, &cfg, &tokens.access_token, now).is_ok());
+        }
+        now = start + Duration::hours(12) + Duration::seconds(1);
+        let mut conn = db.pool.get().unwrap();
+        assert!(session::refresh(&mut conn, &keyring(), &cfg, &refresh, &ctx(), now).is_err());
+    });
+}
+
+#[test]
+fn reusing_a_spent_refresh_token_revokes_the_whole_session() {
+    each_backend(|db| {
+        let cfg = AuthConfig::default();
+        user(&db, "fleur@test.example", Role::Coordinator);
+        let (ok, access) = full_login(&db, &cfg, "fleur@test.example", t0());
+        let mut conn = db.pool.get().unwrap();
+        let first =
+            session::refresh(&mut conn, &keyring(), &cfg, &ok.refresh_token, &ctx(), t0()).unwrap();
+        assert_ne!(first.refresh_token, ok.refresh_token, "rotated");
+        // The stolen, spent token comes back.
+        let replay = session::refresh(&mut conn, &keyring(), &cfg, &ok.refresh_token, &ctx(), t0());
+        assert!(matches!(replay, Err(AuthError::InvalidToken)));
+        // Everything of that session is dead now: the new refresh token and both access tokens.
+        assert!(
+            session::refresh(
+                &mut conn,
+                &keyring(),
+                &cfg,
+                &first.refresh_token,
+                &ctx(),
+                t0()
+            )
+            .is_err()
+        );
+        assert!(auth(&db, &cfg, &first.access_token, t0()).is_err());
+        assert!(auth(&db, &cfg, &access, t0()).is_err());
+        assert_eq!(audit_count(&db, "auth.refresh", "denied"), 1);
+    });
+}
+
+#[test]
+fn logout_deactivation_and_role_changes_take_effect_on_the_next_request() {
+    each_backend(|db| {
+        let cfg = AuthConfig::default();
+        let u = user(&db, "gijs@test.example", Role::Coordinator);
+        let (_, token) = full_login(&db, &cfg, "gijs@test.example", t0());
+        let a = auth(&db, &cfg, &token, t0()).unwrap();
+        assert_eq!(a.actor.role, Role::Coordinator);
+
+        let mut conn = db.pool.get().unwrap();
+        write_tx(&mut conn, |c| {
+            users::set_role(c, u.id, Role::Caseworker, t0())
+        })
+        .unwrap();
+        assert_eq!(
+            auth(&db, &cfg, &token, t0()).unwrap().actor.role,
+            Role::Caseworker
+        );
+
+        write_tx(&mut conn, |c| users::set_active(c, u.id, false, t0())).unwrap();
+        assert!(auth(&db, &cfg, &token, t0()).is_err(), "deactivated");
+        write_tx(&mut conn, |c| users::set_active(c, u.id, true, t0())).unwrap();
+        let a = auth(&db, &cfg, &token, t0()).unwrap();
+
+        session::logout(&mut conn, &a.actor, &ctx(), t0()).unwrap();
+        assert!(auth(&db, &cfg, &token, t0()).is_err(), "logged out");
+        assert_eq!(audit_count(&db, "auth.logout", "success"), 1);
+    });
+}
+
+#[test]
+fn a_weaker_stored_hash_is_replaced_at_the_next_login() {
+    use argon2::password_hash::{PasswordHasher, SaltString, rand_core::OsRng};
+    each_backend(|db| {
+        let cfg = AuthConfig::default();
+        let u = user(&db, "hanna@test.example", Role::Auditor);
+        let weak = argon2::Argon2::new(
+            argon2::Algorithm::Argon2id,
+            argon2::Version::V0x13,
+            argon2::Params::new(8192, 1, 1, None).unwrap(),
+        )
+        .hash_password(PASSWORD.as_bytes(), &SaltString::generate(&mut OsRng))
+        .unwrap()
+        .to_string();
+        let mut conn = db.pool.get().unwrap();
+        write_tx(&mut conn, |c| {
+            users::set_password_hash(c, u.id, &weak, t0())
+        })
+        .unwrap();
+        login::login(
+            &mut conn,
+            &cfg,
+            "hanna@test.example",
+            &pw(PASSWORD),
+            &ctx(),
+            t0(),
+        )
+        .unwrap();
+        let stored = users::find(&mut conn, u.id).unwrap().password_hash.unwrap();
+        assert!(stored.contains("m=19456,t=2,p=1"), "{stored}");
+        assert!(password::verify(&stored, &pw(PASSWORD)).matches);
+    });
+}

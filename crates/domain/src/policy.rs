@@ -1,0 +1,210 @@
+//! The access policy: one table of role × action × relationship.
+//!
+//! Everything is denied unless a row of [`RULES`] allows it. The relationship is that of
+//! the actor's agency to the object: its own, the receiving agency of an open referral,
+//! or none. Separation of duties follows from the table: admins manage agencies and
+//! accounts but never see case data, analysts see the monitor only, auditors the audit
+//! trail only.
+
+use crate::{Role, code_enum};
+
+code_enum! {
+    /// Something an actor may try to do.
+    pub enum Action as "action" {
+        /// Read one's own account, change one's password, manage one's second factor.
+        ManageOwnAccount = "manage_own_account",
+        /// List active agencies to choose a referral recipient.
+        ReadDirectory = "read_directory",
+        /// Create, update and deactivate agencies.
+        ManageAgencies = "manage_agencies",
+        /// Invite users, change roles, deactivate accounts.
+        ManageUsers = "manage_users",
+        /// Read and filter the audit trail.
+        ReadAudit = "read_audit",
+        /// Recompute the audit chain.
+        VerifyAudit = "verify_audit",
+        /// Read the monitor's counts, flows and overlaps.
+        ReadMonitor = "read_monitor",
+        /// Log a signal.
+        CreateSignal = "create_signal",
+        /// Open a case.
+        CreateCase = "create_case",
+        /// Read a case with what the actor may see of the person.
+        ReadCase = "read_case",
+        /// Change a case, record or withdraw consent, close it.
+        UpdateCase = "update_case",
+        /// Refer a case to another agency.
+        CreateReferral = "create_referral",
+        /// Read a referral's summary (purpose, urgency, coarse attributes, message).
+        ReadReferral = "read_referral",
+        /// Withdraw a referral one's agency sent.
+        WithdrawReferral = "withdraw_referral",
+        /// Accept, decline, redirect, start or complete a referral one's agency received.
+        DecideReferral = "decide_referral",
+    }
+}
+
+code_enum! {
+    /// How the actor's agency relates to the object of the action.
+    pub enum Relationship as "relationship" {
+        /// The action has no agency-owned object (platform administration, the monitor,
+        /// the audit trail, one's own account, the directory).
+        Platform = "platform",
+        /// The object belongs to the actor's own agency (or its agency sent the referral).
+        OwnAgency = "own_agency",
+        /// The actor's agency is the receiving agency of an open referral of the object.
+        ReceivingAgency = "receiving_agency",
+        /// No relationship.
+        Unrelated = "unrelated",
+    }
+}
+
+use Action::*;
+use Relationship::*;
+use Role::*;
+
+/// Every allowed (role, action, relationship). Anything not listed is denied.
+pub const RULES: &[(Role, Action, Relationship)] = &[
+    // Every role manages its own account.
+    (Caseworker, ManageOwnAccount, Platform),
+    (Coordinator, ManageOwnAccount, Platform),
+    (Analyst, ManageOwnAccount, Platform),
+    (Auditor, ManageOwnAccount, Platform),
+    (Admin, ManageOwnAccount, Platform),
+    // Those who may refer may see where to.
+    (Caseworker, ReadDirectory, Platform),
+    (Coordinator, ReadDirectory, Platform),
+    // Separation of duties.
+    (Admin, ManageAgencies, Platform),
+    (Admin, ManageUsers, Platform),
+    (Auditor, ReadAudit, Platform),
+    (Auditor, VerifyAudit, Platform),
+    (Analyst, ReadMonitor, Platform),
+    // Case work within one's own agency.
+    (Caseworker, CreateSignal, OwnAgency),
+    (Coordinator, CreateSignal, OwnAgency),
+    (Caseworker, CreateCase, OwnAgency),
+    (Coordinator, CreateCase, OwnAgency),
+    (Caseworker, ReadCase, OwnAgency),
+    (Coordinator, ReadCase, OwnAgency),
+    (Caseworker, UpdateCase, OwnAgency),
+    (Coordinator, UpdateCase, OwnAgency),
+    (Caseworker, CreateReferral, OwnAgency),
+    (Coordinator, CreateReferral, OwnAgency),
+    (Caseworker, ReadReferral, OwnAgency),
+    (Coordinator, ReadReferral, OwnAgency),
+    (Caseworker, WithdrawReferral, OwnAgency),
+    (Coordinator, WithdrawReferral, OwnAgency),
+    // The receiving agency of an open referral: the summary, and once accepted the case
+    // (what of the person it sees is decided by consent, not here); only coordinators
+    // decide.
+    (Caseworker, ReadReferral, ReceivingAgency),
+    (Coordinator, ReadReferral, ReceivingAgency),
+    (Caseworker, ReadCase, ReceivingAgency),
+    (Coordinator, ReadCase, ReceivingAgency),
+    (Coordinator, DecideReferral, ReceivingAgency),
+];
+
+/// Whether `role` may do `action` on an object with `relationship` to the actor.
+pub fn allows(role: Role, action: Action, relationship: Relationship) -> bool {
+    RULES
+        .iter()
+        .any(|&(r, a, rel)| r == role && a == action && rel == relationship)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn allowed_for(role: Role) -> Vec<(Action, Relationship)> {
+        let mut out = Vec::new();
+        for &action in Action::ALL {
+            for &rel in Relationship::ALL {
+                if allows(role, action, rel) {
+                    out.push((action, rel));
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn nothing_is_allowed_to_an_unrelated_agency() {
+        for &role in Role::ALL {
+            for &action in Action::ALL {
+                assert!(!allows(role, action, Unrelated), "{role} {action}");
+            }
+        }
+    }
+
+    #[test]
+    fn admins_analysts_and_auditors_never_touch_case_data() {
+        let case_actions = [
+            CreateSignal,
+            CreateCase,
+            ReadCase,
+            UpdateCase,
+            CreateReferral,
+            ReadReferral,
+            WithdrawReferral,
+            DecideReferral,
+        ];
+        for role in [Admin, Analyst, Auditor] {
+            for action in case_actions {
+                for &rel in Relationship::ALL {
+                    assert!(!allows(role, action, rel), "{role} {action} {rel}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn each_oversight_role_has_exactly_its_own_duty() {
+        assert_eq!(
+            allowed_for(Analyst),
+            vec![(ManageOwnAccount, Platform), (ReadMonitor, Platform)]
+        );
+        assert_eq!(
+            allowed_for(Auditor),
+            vec![
+                (ManageOwnAccount, Platform),
+                (ReadAudit, Platform),
+                (VerifyAudit, Platform)
+            ]
+        );
+        assert_eq!(
+            allowed_for(Admin),
+            vec![
+                (ManageOwnAccount, Platform),
+                (ManageAgencies, Platform),
+                (ManageUsers, Platform)
+            ]
+        );
+    }
+
+    #[test]
+    fn only_coordinators_of_the_receiving_agency_decide_referrals() {
+        for &role in Role::ALL {
+            for &rel in Relationship::ALL {
+                let expected = role == Coordinator && rel == ReceivingAgency;
+                assert_eq!(allows(role, DecideReferral, rel), expected, "{role} {rel}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_receiving_agency_cannot_change_or_withdraw_the_senders_case() {
+        for role in [Caseworker, Coordinator] {
+            for action in [UpdateCase, CreateReferral, WithdrawReferral, CreateCase] {
+                assert!(!allows(role, action, ReceivingAgency), "{role} {action}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_table_has_no_duplicate_rows() {
+        for (i, a) in RULES.iter().enumerate() {
+            assert!(!RULES[i + 1..].contains(a), "duplicate {a:?}");
+        }
+    }
+}

@@ -1,0 +1,322 @@
+//! Sessions, refresh tokens, failed logins and single-use account links.
+//!
+//! Tokens are stored only as hashes (made by the `auth` crate); this module never sees
+//! a token itself.
+
+use crate::schema::{account_tokens, login_failures, refresh_tokens, sessions};
+use crate::{DbConn, StoreError, from_db_time, to_db_time};
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use schakel_domain::{SessionId, UserId};
+
+/// A session as stored.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = sessions)]
+struct SessionRow {
+    id: String,
+    user_id: String,
+    created_at: NaiveDateTime,
+    last_seen_at: NaiveDateTime,
+    expires_at: NaiveDateTime,
+    mfa_verified: bool,
+    revoked_at: Option<NaiveDateTime>,
+}
+
+/// A login session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    pub id: SessionId,
+    pub user_id: UserId,
+    pub created_at: DateTime<Utc>,
+    pub last_seen_at: DateTime<Utc>,
+    /// The absolute end of the session.
+    pub expires_at: DateTime<Utc>,
+    /// Whether the second factor has been given.
+    pub mfa_verified: bool,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+impl TryFrom<SessionRow> for Session {
+    type Error = StoreError;
+    fn try_from(r: SessionRow) -> Result<Self, StoreError> {
+        let corrupt = |what: &str| StoreError::Corrupt(format!("session {}: {what}", r.id));
+        Ok(Session {
+            id: r.id.parse().map_err(|_| corrupt("id"))?,
+            user_id: r.user_id.parse().map_err(|_| corrupt("user"))?,
+            created_at: from_db_time(r.created_at),
+            last_seen_at: from_db_time(r.last_seen_at),
+            expires_at: from_db_time(r.expires_at),
+            mfa_verified: r.mfa_verified,
+            revoked_at: r.revoked_at.map(from_db_time),
+        })
+    }
+}
+
+/// Opens a session for `user` ending at `expires_at` at the latest.
+pub fn create(
+    conn: &mut DbConn,
+    user: UserId,
+    mfa_verified: bool,
+    now: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+) -> Result<Session, StoreError> {
+    let id = SessionId::new_random();
+    diesel::insert_into(sessions::table)
+        .values((
+            sessions::id.eq(id.to_string()),
+            sessions::user_id.eq(user.to_string()),
+            sessions::created_at.eq(to_db_time(now)),
+            sessions::last_seen_at.eq(to_db_time(now)),
+            sessions::expires_at.eq(to_db_time(expires_at)),
+            sessions::mfa_verified.eq(mfa_verified),
+        ))
+        .execute(conn)?;
+    find(conn, id)
+}
+
+/// One session by id.
+pub fn find(conn: &mut DbConn, id: SessionId) -> Result<Session, StoreError> {
+    sessions::table
+        .find(id.to_string())
+        .select(SessionRow::as_select())
+        .first(conn)?
+        .try_into()
+}
+
+/// Marks the second factor as given.
+pub fn mark_mfa_verified(
+    conn: &mut DbConn,
+    id: SessionId,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    diesel::update(sessions::table.find(id.to_string()))
+        .set((
+            sessions::mfa_verified.eq(true),
+            sessions::last_seen_at.eq(to_db_time(now)),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Records activity, for the idle timeout.
+pub fn touch(conn: &mut DbConn, id: SessionId, now: DateTime<Utc>) -> Result<(), StoreError> {
+    diesel::update(sessions::table.find(id.to_string()))
+        .set(sessions::last_seen_at.eq(to_db_time(now)))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Revokes one session (if not already revoked).
+pub fn revoke(
+    conn: &mut DbConn,
+    id: SessionId,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    diesel::update(
+        sessions::table
+            .find(id.to_string())
+            .filter(sessions::revoked_at.is_null()),
+    )
+    .set((
+        sessions::revoked_at.eq(to_db_time(now)),
+        sessions::revoked_reason.eq(reason),
+    ))
+    .execute(conn)?;
+    Ok(())
+}
+
+/// Revokes every open session of a user; returns how many.
+pub fn revoke_all_of_user(
+    conn: &mut DbConn,
+    user: UserId,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<usize, StoreError> {
+    Ok(diesel::update(
+        sessions::table
+            .filter(sessions::user_id.eq(user.to_string()))
+            .filter(sessions::revoked_at.is_null()),
+    )
+    .set((
+        sessions::revoked_at.eq(to_db_time(now)),
+        sessions::revoked_reason.eq(reason),
+    ))
+    .execute(conn)?)
+}
+
+/// Stores a new refresh token's hash for a session.
+pub fn add_refresh_token(
+    conn: &mut DbConn,
+    session: SessionId,
+    token_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    diesel::insert_into(refresh_tokens::table)
+        .values((
+            refresh_tokens::token_hash.eq(token_hash),
+            refresh_tokens::session_id.eq(session.to_string()),
+            refresh_tokens::issued_at.eq(to_db_time(now)),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// What a presented refresh token turned out to be.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RefreshLookup {
+    /// Unknown.
+    Unknown,
+    /// Known and unused: now marked spent.
+    Fresh(SessionId),
+    /// Known and already spent: a replay.
+    Spent(SessionId),
+}
+
+/// Spends a refresh token: marks it used if it was fresh, and says what it was.
+pub fn spend_refresh_token(
+    conn: &mut DbConn,
+    token_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<RefreshLookup, StoreError> {
+    let row: Option<(String, Option<NaiveDateTime>)> = refresh_tokens::table
+        .find(token_hash)
+        .select((refresh_tokens::session_id, refresh_tokens::spent_at))
+        .first(conn)
+        .optional()?;
+    let Some((session, spent)) = row else {
+        return Ok(RefreshLookup::Unknown);
+    };
+    let session: SessionId = session
+        .parse()
+        .map_err(|_| StoreError::Corrupt("refresh token session".into()))?;
+    if spent.is_some() {
+        return Ok(RefreshLookup::Spent(session));
+    }
+    // Conditional on still being unspent: of two concurrent uses, one wins.
+    let n = diesel::update(
+        refresh_tokens::table
+            .find(token_hash)
+            .filter(refresh_tokens::spent_at.is_null()),
+    )
+    .set(refresh_tokens::spent_at.eq(to_db_time(now)))
+    .execute(conn)?;
+    Ok(if n == 1 {
+        RefreshLookup::Fresh(session)
+    } else {
+        RefreshLookup::Spent(session)
+    })
+}
+
+/// Records a failed login of an account.
+pub fn record_login_failure(
+    conn: &mut DbConn,
+    user: UserId,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    diesel::insert_into(login_failures::table)
+        .values((
+            login_failures::id.eq(uuid::Uuid::new_v4().to_string()),
+            login_failures::user_id.eq(user.to_string()),
+            login_failures::occurred_at.eq(to_db_time(now)),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Failed logins of an account since `since`: how many, and when the last was.
+pub fn login_failures_since(
+    conn: &mut DbConn,
+    user: UserId,
+    since: DateTime<Utc>,
+) -> Result<(i64, Option<DateTime<Utc>>), StoreError> {
+    let q = login_failures::table
+        .filter(login_failures::user_id.eq(user.to_string()))
+        .filter(login_failures::occurred_at.ge(to_db_time(since)));
+    let count = q.clone().count().get_result(conn)?;
+    let last: Option<NaiveDateTime> = q
+        .select(diesel::dsl::max(login_failures::occurred_at))
+        .get_result(conn)?;
+    Ok((count, last.map(from_db_time)))
+}
+
+/// Forgets an account's failed logins (after a successful one).
+pub fn clear_login_failures(conn: &mut DbConn, user: UserId) -> Result<(), StoreError> {
+    diesel::delete(login_failures::table.filter(login_failures::user_id.eq(user.to_string())))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// What a single-use account link is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkPurpose {
+    /// Set the first password of an invited account.
+    Invitation,
+    /// Choose a new password.
+    PasswordReset,
+}
+
+impl LinkPurpose {
+    fn as_str(self) -> &'static str {
+        match self {
+            LinkPurpose::Invitation => "invitation",
+            LinkPurpose::PasswordReset => "password_reset",
+        }
+    }
+}
+
+/// Stores a single-use link's hash.
+pub fn add_account_token(
+    conn: &mut DbConn,
+    user: UserId,
+    purpose: LinkPurpose,
+    token_hash: &str,
+    now: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    diesel::insert_into(account_tokens::table)
+        .values((
+            account_tokens::token_hash.eq(token_hash),
+            account_tokens::user_id.eq(user.to_string()),
+            account_tokens::purpose.eq(purpose.as_str()),
+            account_tokens::created_at.eq(to_db_time(now)),
+            account_tokens::expires_at.eq(to_db_time(expires_at)),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Uses a single-use link: returns its user if it exists, has this purpose, is unused
+/// and unexpired, and marks it used. Anything else is `None`.
+pub fn use_account_token(
+    conn: &mut DbConn,
+    purpose: LinkPurpose,
+    token_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<UserId>, StoreError> {
+    let t = to_db_time(now);
+    let user: Option<String> = account_tokens::table
+        .find(token_hash)
+        .filter(account_tokens::purpose.eq(purpose.as_str()))
+        .filter(account_tokens::used_at.is_null())
+        .filter(account_tokens::expires_at.gt(t))
+        .select(account_tokens::user_id)
+        .first(conn)
+        .optional()?;
+    let Some(user) = user else {
+        return Ok(None);
+    };
+    let n = diesel::update(
+        account_tokens::table
+            .find(token_hash)
+            .filter(account_tokens::used_at.is_null()),
+    )
+    .set(account_tokens::used_at.eq(t))
+    .execute(conn)?;
+    if n != 1 {
+        return Ok(None);
+    }
+    user.parse()
+        .map(Some)
+        .map_err(|_| StoreError::Corrupt("account token user".into()))
+}

@@ -1,0 +1,289 @@
+//! User rows and their queries.
+
+use crate::schema::users;
+use crate::{DbConn, StoreError, from_db_time, to_db_time};
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use schakel_domain::{AgencyId, Role, UserId};
+
+/// A user as stored.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = users)]
+pub struct UserRow {
+    pub id: String,
+    pub agency_id: String,
+    pub email: String,
+    pub display_name: String,
+    pub role: String,
+    pub active: bool,
+    pub locale: String,
+    pub notify: String,
+    pub password_hash: Option<String>,
+    pub password_changed_at: Option<NaiveDateTime>,
+    pub totp_secret: Option<String>,
+    pub totp_confirmed_at: Option<NaiveDateTime>,
+    pub totp_last_step: Option<i64>,
+    pub version: i64,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// A user with codes parsed; the secrets (hash, TOTP secret) stay as stored strings.
+#[derive(Clone, PartialEq, Eq)]
+pub struct User {
+    pub id: UserId,
+    pub agency_id: AgencyId,
+    pub email: String,
+    pub display_name: String,
+    pub role: Role,
+    pub active: bool,
+    pub locale: String,
+    pub notify: String,
+    pub password_hash: Option<String>,
+    pub totp_secret: Option<String>,
+    pub totp_confirmed: bool,
+    pub totp_last_step: Option<i64>,
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl std::fmt::Debug for User {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("User")
+            .field("id", &self.id)
+            .field("agency_id", &self.agency_id)
+            .field("role", &self.role)
+            .field("active", &self.active)
+            .finish_non_exhaustive()
+    }
+}
+
+impl TryFrom<UserRow> for User {
+    type Error = StoreError;
+    fn try_from(r: UserRow) -> Result<Self, StoreError> {
+        let corrupt = |what: &str| StoreError::Corrupt(format!("user {}: {what}", r.id));
+        Ok(User {
+            id: r.id.parse().map_err(|_| corrupt("id"))?,
+            agency_id: r.agency_id.parse().map_err(|_| corrupt("agency"))?,
+            role: r.role.parse().map_err(|_| corrupt("role"))?,
+            email: r.email,
+            display_name: r.display_name,
+            active: r.active,
+            locale: r.locale,
+            notify: r.notify,
+            password_hash: r.password_hash,
+            totp_secret: r.totp_secret,
+            totp_confirmed: r.totp_confirmed_at.is_some(),
+            totp_last_step: r.totp_last_step,
+            version: r.version,
+            created_at: from_db_time(r.created_at),
+            updated_at: from_db_time(r.updated_at),
+        })
+    }
+}
+
+/// A new user.
+#[derive(Debug, Clone)]
+pub struct NewUser<'a> {
+    pub agency_id: AgencyId,
+    /// Stored lower-cased; unique.
+    pub email: &'a str,
+    pub display_name: &'a str,
+    pub role: Role,
+    pub locale: &'a str,
+    /// `None` for an invited user who has not chosen a password yet.
+    pub password_hash: Option<&'a str>,
+}
+
+/// The canonical form of an email address for storage and lookup.
+pub fn canonical_email(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+/// Inserts a user; a taken email is `Conflict`.
+pub fn insert(
+    conn: &mut DbConn,
+    new: &NewUser<'_>,
+    now: DateTime<Utc>,
+) -> Result<User, StoreError> {
+    let id = UserId::new_random();
+    let t = to_db_time(now);
+    diesel::insert_into(users::table)
+        .values((
+            users::id.eq(id.to_string()),
+            users::agency_id.eq(new.agency_id.to_string()),
+            users::email.eq(canonical_email(new.email)),
+            users::display_name.eq(new.display_name),
+            users::role.eq(new.role.as_str()),
+            users::active.eq(true),
+            users::locale.eq(new.locale),
+            users::notify.eq("immediate"),
+            users::password_hash.eq(new.password_hash),
+            users::password_changed_at.eq(new.password_hash.map(|_| t)),
+            users::version.eq(1_i64),
+            users::created_at.eq(t),
+            users::updated_at.eq(t),
+        ))
+        .execute(conn)?;
+    find(conn, id)
+}
+
+/// One user by id.
+pub fn find(conn: &mut DbConn, id: UserId) -> Result<User, StoreError> {
+    users::table
+        .find(id.to_string())
+        .select(UserRow::as_select())
+        .first(conn)?
+        .try_into()
+}
+
+/// One user by email (canonicalised).
+pub fn find_by_email(conn: &mut DbConn, email: &str) -> Result<Option<User>, StoreError> {
+    users::table
+        .filter(users::email.eq(canonical_email(email)))
+        .select(UserRow::as_select())
+        .first(conn)
+        .optional()?
+        .map(User::try_from)
+        .transpose()
+}
+
+/// Users, optionally of one agency, ordered by email.
+pub fn list(conn: &mut DbConn, agency: Option<AgencyId>) -> Result<Vec<User>, StoreError> {
+    let mut q = users::table
+        .select(UserRow::as_select())
+        .order(users::email.asc())
+        .into_boxed();
+    if let Some(agency) = agency {
+        q = q.filter(users::agency_id.eq(agency.to_string()));
+    }
+    q.load(conn)?.into_iter().map(User::try_from).collect()
+}
+
+/// Active users of an agency with a role (e.g. its coordinators, the agency's inbox).
+pub fn active_with_role(
+    conn: &mut DbConn,
+    agency: AgencyId,
+    role: Role,
+) -> Result<Vec<User>, StoreError> {
+    users::table
+        .filter(users::agency_id.eq(agency.to_string()))
+        .filter(users::role.eq(role.as_str()))
+        .filter(users::active.eq(true))
+        .select(UserRow::as_select())
+        .order(users::email.asc())
+        .load(conn)?
+        .into_iter()
+        .map(User::try_from)
+        .collect()
+}
+
+fn bump(conn: &mut DbConn, id: UserId, now: DateTime<Utc>) -> Result<(), StoreError> {
+    let n = diesel::update(users::table.find(id.to_string()))
+        .set((
+            users::version.eq(users::version + 1),
+            users::updated_at.eq(to_db_time(now)),
+        ))
+        .execute(conn)?;
+    if n == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}
+
+/// Stores a new password hash.
+pub fn set_password_hash(
+    conn: &mut DbConn,
+    id: UserId,
+    hash: &str,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    diesel::update(users::table.find(id.to_string()))
+        .set((
+            users::password_hash.eq(hash),
+            users::password_changed_at.eq(to_db_time(now)),
+        ))
+        .execute(conn)?;
+    bump(conn, id, now)
+}
+
+/// Stores a TOTP secret awaiting confirmation (replacing any earlier one).
+pub fn set_totp_secret(
+    conn: &mut DbConn,
+    id: UserId,
+    secret: &str,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    diesel::update(users::table.find(id.to_string()))
+        .set((
+            users::totp_secret.eq(secret),
+            users::totp_confirmed_at.eq(None::<NaiveDateTime>),
+            users::totp_last_step.eq(None::<i64>),
+        ))
+        .execute(conn)?;
+    bump(conn, id, now)
+}
+
+/// Records an accepted TOTP code's step, and confirms the enrolment when `confirm`.
+/// Only moves forward: a second acceptance of the same step is `Conflict`.
+pub fn accept_totp_step(
+    conn: &mut DbConn,
+    id: UserId,
+    step: i64,
+    confirm: bool,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let target = users::table.find(id.to_string()).filter(
+        users::totp_last_step
+            .is_null()
+            .or(users::totp_last_step.lt(step)),
+    );
+    let n = if confirm {
+        diesel::update(target)
+            .set((
+                users::totp_last_step.eq(step),
+                users::totp_confirmed_at.eq(to_db_time(now)),
+            ))
+            .execute(conn)?
+    } else {
+        diesel::update(target)
+            .set(users::totp_last_step.eq(step))
+            .execute(conn)?
+    };
+    if n == 0 {
+        return Err(StoreError::Conflict("totp step already used".into()));
+    }
+    Ok(())
+}
+
+/// Changes a user's role.
+pub fn set_role(
+    conn: &mut DbConn,
+    id: UserId,
+    role: Role,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    diesel::update(users::table.find(id.to_string()))
+        .set(users::role.eq(role.as_str()))
+        .execute(conn)?;
+    bump(conn, id, now)
+}
+
+/// Activates or deactivates a user.
+pub fn set_active(
+    conn: &mut DbConn,
+    id: UserId,
+    active: bool,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    diesel::update(users::table.find(id.to_string()))
+        .set(users::active.eq(active))
+        .execute(conn)?;
+    bump(conn, id, now)
+}
+
+/// How many users there are.
+pub fn count(conn: &mut DbConn) -> Result<i64, StoreError> {
+    Ok(users::table.count().get_result(conn)?)
+}
