@@ -3,7 +3,7 @@
 #![allow(clippy::expect_used, clippy::panic, clippy::unwrap_used)]
 
 use std::path::PathBuf;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// The `schakel` binary built beside the test binary.
@@ -57,10 +57,16 @@ impl Server {
     /// Starts `schakel serve` on `database_url` with extra environment variables, and
     /// waits until `/readyz` answers 200.
     pub fn start(database_url: &str, env: &[(&str, &str)]) -> Server {
+        Self::start_with(database_url, &[], env)
+    }
+
+    /// Like [`Server::start`], with extra arguments to `serve` (such as `--demo`).
+    pub fn start_with(database_url: &str, args: &[&str], env: &[(&str, &str)]) -> Server {
         let dir = tempfile::tempdir().expect("temporary folder");
         let port = free_port();
         let mut cmd = schakel(dir.path());
         cmd.arg("serve")
+            .args(args)
             .env("SCHAKEL_DATABASE__URL", database_url)
             .env("SCHAKEL_HTTP__BIND", format!("127.0.0.1:{port}"))
             .env(
@@ -69,8 +75,13 @@ impl Server {
             )
             .env("SCHAKEL_HTTP__WORKERS", "2")
             .envs(env.iter().copied())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
+            // Files, not pipes: a pipe nobody reads would stall a chatty server.
+            .stdout(Stdio::from(
+                std::fs::File::create(dir.path().join("stdout.log")).expect("log file"),
+            ))
+            .stderr(Stdio::from(
+                std::fs::File::create(dir.path().join("stderr.log")).expect("log file"),
+            ));
         let child = cmd.spawn().expect("schakel starts");
         let mut server = Server {
             child: Some(child),
@@ -88,10 +99,10 @@ impl Server {
             if let Some(child) = self.child.as_mut()
                 && let Ok(Some(status)) = child.try_wait()
             {
-                let out = self.child.take().unwrap().wait_with_output().unwrap();
+                self.child = None;
                 panic!(
                     "schakel exited with {status} before it was ready: {}",
-                    String::from_utf8_lossy(&out.stderr)
+                    self.stderr()
                 );
             }
             if client
@@ -122,12 +133,22 @@ impl Server {
         }
     }
 
-    /// Waits for the process to end and returns its output.
-    pub fn wait(mut self) -> Output {
+    /// What the server wrote to standard error (its logs).
+    pub fn stderr(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("stderr.log")).unwrap_or_default()
+    }
+
+    /// What the server wrote to standard output.
+    pub fn stdout(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("stdout.log")).unwrap_or_default()
+    }
+
+    /// Waits for the process to end and returns its exit status.
+    pub fn wait(mut self) -> std::process::ExitStatus {
         self.child
             .take()
             .expect("still running")
-            .wait_with_output()
+            .wait()
             .expect("schakel ends")
     }
 }

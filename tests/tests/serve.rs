@@ -136,6 +136,6 @@ fn sigterm_lets_a_slow_request_finish_then_exits_zero() {
     lock.release();
     let (status, body) = slow.join().unwrap();
     assert_eq!(status, 200, "the in-flight request was answered: {body}");
-    let out = server.wait();
-    assert!(out.status.success(), "exit status {:?}", out.status);
+    let status = server.wait();
+    assert!(status.success(), "exit status {status:?}");
 }

@@ -1,7 +1,9 @@
 //! The application: routes, extractor limits and the middleware stack.
 
 use crate::middleware::{SafeRootSpan, add_request_id_header, render_problem, security_headers};
-use crate::{ApiError, AppState, ProblemKind, health, metrics, openapi};
+use crate::{
+    ApiError, AppState, ProblemKind, admin, audit_api, auth, directory, health, metrics, openapi,
+};
 use actix_web::body::MessageBody;
 use actix_web::dev::{Service, ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::error::JsonPayloadError;
@@ -42,10 +44,11 @@ pub fn app_with(
     >,
 > {
     let request_metrics = state.metrics.http_middleware();
+    let rate_limit = state.auth.rate_limit.clone();
     App::new()
         .app_data(web::Data::new(state))
         .configure(configure_extractors)
-        .configure(routes)
+        .configure(|cfg| routes(cfg, &rate_limit))
         .configure(extra)
         .default_service(web::to(not_found))
         .wrap(ErrorHandlers::new().default_handler(render_problem))
@@ -62,14 +65,22 @@ pub fn app_with(
         .wrap(TracingLogger::<SafeRootSpan>::new())
 }
 
-fn routes(cfg: &mut web::ServiceConfig) {
+fn routes(cfg: &mut web::ServiceConfig, rate_limit: &auth::RateLimit) {
     cfg.service(web::resource("/healthz").route(web::get().to(health::healthz)))
         .service(web::resource("/readyz").route(web::get().to(health::readyz)))
         .service(web::resource("/metrics").route(web::get().to(metrics::metrics)))
         .service(
-            web::scope("/api/v1").service(
-                web::resource("/openapi.json").route(web::get().to(openapi::openapi_json)),
-            ),
+            web::scope("/api/v1")
+                .service(web::resource("/openapi.json").route(web::get().to(openapi::openapi_json)))
+                .service(
+                    web::scope("/auth")
+                        .wrap(actix_governor::Governor::new(rate_limit))
+                        .configure(auth::configure),
+                )
+                .configure(auth::configure_me)
+                .configure(admin::configure)
+                .configure(directory::configure)
+                .configure(audit_api::configure),
         );
 }
 

@@ -1,6 +1,10 @@
 #![doc = include_str!("../README.md")]
 
+mod admin;
 mod app;
+mod audit_api;
+pub mod auth;
+mod directory;
 mod health;
 mod metrics;
 mod middleware;

@@ -31,6 +31,13 @@ pub enum ProblemKind {
     TooManyRequests,
     Internal,
     Unavailable,
+    InvalidCredentials,
+    InvalidCode,
+    MfaRequired,
+    PasswordTooShort,
+    PasswordTooLong,
+    PasswordGuessable,
+    PasswordContainsContext,
 }
 
 impl ProblemKind {
@@ -132,6 +139,41 @@ impl ProblemKind {
                 "The service is not ready.",
                 StatusCode::SERVICE_UNAVAILABLE,
             ),
+            InvalidCredentials => (
+                "invalid_credentials",
+                "The email address or password is not right.",
+                StatusCode::UNAUTHORIZED,
+            ),
+            InvalidCode => (
+                "invalid_code",
+                "The code is not right or was already used.",
+                StatusCode::UNAUTHORIZED,
+            ),
+            MfaRequired => (
+                "mfa_required",
+                "Give the code from your authenticator app first.",
+                StatusCode::UNAUTHORIZED,
+            ),
+            PasswordTooShort => (
+                "password_too_short",
+                "Use at least 15 characters.",
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ),
+            PasswordTooLong => (
+                "password_too_long",
+                "Use at most 128 characters.",
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ),
+            PasswordGuessable => (
+                "password_guessable",
+                "This password is too easy to guess; a few unrelated words make a strong one.",
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ),
+            PasswordContainsContext => (
+                "password_contains_context",
+                "Do not use your name, email address, agency or the product name.",
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ),
         }
     }
 
@@ -200,6 +242,12 @@ pub enum ApiError {
     /// A blocking task could not run.
     #[error("blocking task: {0}")]
     Blocking(String),
+    /// Authentication failed or a chosen password was refused.
+    #[error("auth: {0}")]
+    Auth(#[from] schakel_auth::AuthError),
+    /// An administrative use case refused or failed.
+    #[error("admin: {0}")]
+    Admin(#[from] schakel_auth::admin::AdminError),
     /// Anything else that is our fault; the message is logged, never shown.
     #[error("internal: {0}")]
     Internal(String),
@@ -213,10 +261,43 @@ impl ApiError {
             ApiError::Problem(kind) => *kind,
             ApiError::Store(StoreError::Conflict(_)) => ProblemKind::Conflict,
             ApiError::Store(StoreError::Connection(_)) => ProblemKind::Unavailable,
+            ApiError::Auth(e) => auth_kind(e),
+            ApiError::Admin(e) => admin_kind(e),
             ApiError::Store(_) | ApiError::Blocking(_) | ApiError::Internal(_) => {
                 ProblemKind::Internal
             }
         }
+    }
+}
+
+fn auth_kind(e: &schakel_auth::AuthError) -> ProblemKind {
+    use schakel_auth::AuthError as A;
+    use schakel_auth::password::Rejection as R;
+    match e {
+        A::InvalidCredentials => ProblemKind::InvalidCredentials,
+        A::InvalidToken => ProblemKind::Unauthorized,
+        A::InvalidCode => ProblemKind::InvalidCode,
+        A::PasswordRejected(R::TooShort) => ProblemKind::PasswordTooShort,
+        A::PasswordRejected(R::TooLong) => ProblemKind::PasswordTooLong,
+        A::PasswordRejected(R::Guessable) => ProblemKind::PasswordGuessable,
+        A::PasswordRejected(R::ContainsContext) => ProblemKind::PasswordContainsContext,
+        A::Throttled { .. } => ProblemKind::TooManyRequests,
+        A::Store(StoreError::NotFound) => ProblemKind::NotFound,
+        A::Store(StoreError::Connection(_)) => ProblemKind::Unavailable,
+        A::Setup(_) | A::Audit(_) | A::Store(_) => ProblemKind::Internal,
+    }
+}
+
+fn admin_kind(e: &schakel_auth::admin::AdminError) -> ProblemKind {
+    use schakel_auth::admin::AdminError as A;
+    match e {
+        A::Forbidden => ProblemKind::Forbidden,
+        A::NotFound => ProblemKind::NotFound,
+        A::Conflict(_) => ProblemKind::Conflict,
+        A::VersionRequired => ProblemKind::PreconditionRequired,
+        A::VersionMismatch => ProblemKind::PreconditionFailed,
+        A::Invalid(_) => ProblemKind::InvalidBody,
+        A::Auth(e) => auth_kind(e),
     }
 }
 

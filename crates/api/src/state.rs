@@ -1,6 +1,7 @@
-//! What every handler shares: the pool, the clock and the metrics.
+//! What every handler shares: the pool, the clock, authentication and the metrics.
 
 use crate::Metrics;
+use crate::auth::AuthState;
 use schakel_domain::Clock;
 use schakel_store::Pool;
 use std::sync::Arc;
@@ -12,16 +13,28 @@ pub struct AppState {
     pub pool: Pool,
     /// The source of time for every use case.
     pub clock: Arc<dyn Clock>,
+    /// Keys, session rules, the hashing limit and the rate limit.
+    pub auth: AuthState,
     /// Prometheus metrics.
     pub metrics: Metrics,
 }
 
 impl AppState {
-    /// State over `pool` and `clock`, with a fresh metrics registry.
+    /// State over `pool` and `clock` with an ephemeral signing key (tests and tools).
     pub fn new(pool: Pool, clock: Arc<dyn Clock>) -> Result<Self, crate::ApiError> {
+        Self::with_auth(pool, clock, AuthState::ephemeral()?)
+    }
+
+    /// State with the given authentication setup.
+    pub fn with_auth(
+        pool: Pool,
+        clock: Arc<dyn Clock>,
+        auth: AuthState,
+    ) -> Result<Self, crate::ApiError> {
         Ok(Self {
             pool,
             clock,
+            auth,
             metrics: Metrics::new()?,
         })
     }

@@ -148,25 +148,25 @@ mod tests {
     #[test]
     fn every_column_except_the_hash_is_covered() {
         let base = example_row();
-        let edits: Vec<Box<dyn Fn(&mut AuditEntryRow)>> = vec![
-            Box::new(|r| r.seq = 2),
-            Box::new(|r| r.id.push('0')),
-            Box::new(|r| r.occurred_at += chrono::Duration::microseconds(1)),
-            Box::new(|r| r.actor_user_id = None),
-            Box::new(|r| r.actor_agency_id = None),
-            Box::new(|r| r.actor_role = Some("admin".into())),
-            Box::new(|r| r.on_behalf_of = Some(String::new())),
-            Box::new(|r| r.action = "case.list".into()),
-            Box::new(|r| r.action_kind = "E".into()),
-            Box::new(|r| r.object_type = None),
-            Box::new(|r| r.object_id = Some("x".into())),
-            Box::new(|r| r.purpose = Some("p".into())),
-            Box::new(|r| r.subject_pseudonym = Some("s".into())),
-            Box::new(|r| r.outcome = "denied".into()),
-            Box::new(|r| r.source_ip = Some("192.0.2.11".into())),
-            Box::new(|r| r.request_id = None),
-            Box::new(|r| r.details = "{\"n\":1}".into()),
-            Box::new(|r| r.prev_hash = "1".repeat(64)),
+        let edits: Vec<fn(&mut AuditEntryRow)> = vec![
+            |r| r.seq = 2,
+            |r| r.id.push('0'),
+            |r| r.occurred_at += chrono::Duration::microseconds(1),
+            |r| r.actor_user_id = None,
+            |r| r.actor_agency_id = None,
+            |r| r.actor_role = Some("admin".into()),
+            |r| r.on_behalf_of = Some(String::new()),
+            |r| r.action = "case.list".into(),
+            |r| r.action_kind = "E".into(),
+            |r| r.object_type = None,
+            |r| r.object_id = Some("x".into()),
+            |r| r.purpose = Some("p".into()),
+            |r| r.subject_pseudonym = Some("s".into()),
+            |r| r.outcome = "denied".into(),
+            |r| r.source_ip = Some("192.0.2.11".into()),
+            |r| r.request_id = None,
+            |r| r.details = "{\"n\":1}".into(),
+            |r| r.prev_hash = "1".repeat(64),
         ];
         for (i, edit) in edits.iter().enumerate() {
             let mut row = base.clone();

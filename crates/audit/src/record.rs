@@ -19,7 +19,9 @@ use uuid::Uuid;
 /// [`AuditError::NotInTransaction`] and writes nothing. On PostgreSQL it takes a
 /// transaction-scoped advisory lock, so concurrent appends wait for each other until
 /// commit; call it once the transaction's other work has checked out, and keep the
-/// transaction short. Any error must fail the caller's transaction (fail closed).
+/// transaction short. (That relies on the default READ COMMITTED isolation; under a
+/// stricter level a concurrent append makes this one fail with a conflict instead, so
+/// the chain never forks.) Any error must fail the caller's transaction (fail closed).
 pub fn record(
     conn: &mut DbConn,
     event: &AuditEvent,

@@ -1,5 +1,7 @@
 #![doc = include_str!("../README.md")]
 
+pub mod account;
+pub mod admin;
 mod config;
 mod context;
 mod error;

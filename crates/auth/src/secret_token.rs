@@ -27,6 +27,13 @@ pub fn generate() -> NewToken {
     NewToken { token, hash }
 }
 
+/// 32 random bytes for a signing key.
+pub fn generate_key() -> [u8; 32] {
+    let mut bytes = [0u8; 32];
+    OsRng.fill_bytes(&mut bytes);
+    bytes
+}
+
 /// The stored form of a presented token.
 pub fn hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))

@@ -1,10 +1,17 @@
-//! Demo data for `serve --demo`: a handful of fictional agencies, created once.
+//! Demo data for `serve --demo`: fictional agencies and one user per role, created once.
 //!
-//! Running the demo twice adds nothing the second time.
+//! Running the demo twice adds nothing the second time. The demo users share one
+//! published password: the demo is for trying Schakel on one's own machine, never for
+//! real data.
 
-use schakel_domain::{AgencyKind, Clock, Region};
+use schakel_audit::{ActionCode, ActionKind, AuditEvent, Outcome};
+use schakel_domain::{AgencyKind, Clock, Region, Role};
 use schakel_store::agencies::{self, NewAgency};
+use schakel_store::users::{self, NewUser};
 use schakel_store::{DbConn, StoreError, write_tx};
+
+/// The password of every demo user.
+pub const DEMO_PASSWORD: &str = "oranje fiets lantaarn 42";
 
 /// The demo agencies: one of each kind a first referral needs.
 const AGENCIES: &[(&str, AgencyKind, Region, &str)] = &[
@@ -46,10 +53,56 @@ const AGENCIES: &[(&str, AgencyKind, Region, &str)] = &[
     ),
 ];
 
-/// Creates the demo agencies that do not exist yet; returns how many were created.
-pub fn seed(conn: &mut DbConn, clock: &dyn Clock) -> Result<usize, StoreError> {
-    write_tx(conn, |conn| {
-        let mut created = 0;
+/// The demo users: email, name, role, agency.
+pub const USERS: &[(&str, &str, Role, &str)] = &[
+    (
+        "caseworker@demo.schakel.invalid",
+        "Anna Jansen",
+        Role::Caseworker,
+        "Gemeente Utrecht",
+    ),
+    (
+        "coordinator@demo.schakel.invalid",
+        "Bram de Boer",
+        Role::Coordinator,
+        "Zorgcoördinatie Midden-Nederland",
+    ),
+    (
+        "analyst@demo.schakel.invalid",
+        "Chris Visser",
+        Role::Analyst,
+        "Bureau Nationaal Rapporteur",
+    ),
+    (
+        "auditor@demo.schakel.invalid",
+        "Dana Smit",
+        Role::Auditor,
+        "Bureau Nationaal Rapporteur",
+    ),
+    (
+        "admin@demo.schakel.invalid",
+        "Eli Bakker",
+        Role::Admin,
+        "Bureau Nationaal Rapporteur",
+    ),
+];
+
+/// What the seed created.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Seeded {
+    /// Agencies created now.
+    pub agencies: usize,
+    /// Users created now.
+    pub users: usize,
+}
+
+/// Creates the demo agencies and users that do not exist yet, with one audit entry.
+pub fn seed(conn: &mut DbConn, clock: &dyn Clock) -> Result<Seeded, anyhow::Error> {
+    let password = secrecy::SecretString::from(DEMO_PASSWORD.to_owned());
+    let hash = schakel_auth::password::hash(&password)?;
+    let now = clock.now();
+    let seeded = write_tx(conn, |conn| {
+        let mut seeded = Seeded::default();
         for (name, kind, region, email) in AGENCIES {
             if agencies::find_by_name(conn, name)?.is_none() {
                 let new = NewAgency {
@@ -58,10 +111,49 @@ pub fn seed(conn: &mut DbConn, clock: &dyn Clock) -> Result<usize, StoreError> {
                     region: *region,
                     contact_email: email,
                 };
-                agencies::insert(conn, &new, clock.now())?;
-                created += 1;
+                agencies::insert(conn, &new, now)?;
+                seeded.agencies += 1;
             }
         }
-        Ok(created)
-    })
+        for (email, name, role, agency) in USERS {
+            if users::find_by_email(conn, email)?.is_some() {
+                continue;
+            }
+            let agency = agencies::find_by_name(conn, agency)?.ok_or(StoreError::NotFound)?;
+            let new = NewUser {
+                agency_id: agency.id,
+                email,
+                display_name: name,
+                role: *role,
+                locale: "nl",
+                password_hash: Some(&hash),
+            };
+            users::insert(conn, &new, now)?;
+            seeded.users += 1;
+        }
+        if seeded != Seeded::default() {
+            let code = ActionCode::parse("system.demo_seed").map_err(|e| anyhow::anyhow!("{e}"))?;
+            let event = AuditEvent::new(code, ActionKind::Create, Outcome::Success).with_details(
+                serde_json::json!({ "agencies": seeded.agencies, "users": seeded.users }),
+            );
+            schakel_audit::record(conn, &event, now)?;
+        }
+        Ok::<_, anyhow::Error>(seeded)
+    })?;
+    Ok(seeded)
+}
+
+/// The login instructions printed at the start of the demo.
+pub fn instructions(public_url: &str, mfa_relaxed: bool) -> String {
+    let mut out = format!("\nDemo users (fictional; password for all: {DEMO_PASSWORD}):\n");
+    for (email, _, role, agency) in USERS {
+        out.push_str(&format!("  {:<12} {email:<36} {agency}\n", role.as_str()));
+    }
+    out.push_str(&format!("Log in at {public_url}\n"));
+    if mfa_relaxed {
+        out.push_str(
+            "WARNING: the demo does not ask for a second factor. Never use --demo with real data.\n",
+        );
+    }
+    out
 }

@@ -4,7 +4,10 @@
 //! exit code: 2 for invalid configuration, 1 for anything else. `schakel audit verify`
 //! also exits 1 when the audit chain is broken.
 
+mod admin_cmd;
+mod auth_settings;
 mod demo;
+mod keys;
 mod serve;
 mod settings;
 mod telemetry;
@@ -41,6 +44,11 @@ enum Command {
     Migrate,
     /// Print the effective configuration, secrets redacted, and exit.
     CheckConfig,
+    /// Create agencies and users from the command line (the first admin).
+    Admin {
+        #[command(subcommand)]
+        command: admin_cmd::AdminCommand,
+    },
     /// Check the audit trail or sign a checkpoint of it.
     Audit {
         #[command(subcommand)]
@@ -90,6 +98,7 @@ fn main() -> ExitCode {
             .and_then(|pool| serve::migrate(&pool))
             .map(|applied| println!("{} migrations applied", applied.len())),
         Command::Serve { demo } => run_server(settings, demo),
+        Command::Admin { command } => admin_cmd::run(&settings, command),
         Command::Audit { command } => match run_audit(&settings, command) {
             Ok(code) => return code,
             Err(e) if e.is::<ConfigError>() => {
@@ -110,12 +119,15 @@ fn main() -> ExitCode {
 }
 
 /// `schakel audit ...`: keys are read (and a missing or bad one refused) before the
-/// database is opened. Only reads the trail; never writes to the database.
+/// database is opened. Only reads the trail; never changes it.
 fn run_audit(settings: &Settings, command: AuditCommand) -> anyhow::Result<ExitCode> {
     match command {
         AuditCommand::Verify { checkpoint } => {
             let trusted = match checkpoint {
-                Some(path) => Some((settings.checkpoint_verifying_key()?, read_checkpoint(&path)?)),
+                Some(path) => Some((
+                    settings.checkpoint_verifying_key()?,
+                    read_checkpoint(&path)?,
+                )),
                 None => None,
             };
             let mut conn = audit_connection(settings)?;

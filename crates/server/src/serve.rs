@@ -1,17 +1,23 @@
 //! `schakel serve` and `schakel migrate`.
 //!
-//! Serve opens the pool, applies pending migrations, seeds the demo if asked, binds the
-//! listener (a port in use stops the start) and runs until SIGTERM, which stops
-//! accepting connections, drains in-flight requests within
+//! Serve listens first (a port in use stops the start), opens the pool, applies pending
+//! migrations, loads the token keys, seeds the demo if asked, and runs until SIGTERM,
+//! which stops accepting connections, drains in-flight requests within
 //! `http.shutdown_timeout_secs` and exits 0. (SIGINT and SIGQUIT stop at once.)
 
+use crate::auth_settings::DEFAULT_TOKEN_KEYS_FILE;
 use crate::settings::Settings;
 use anyhow::Context;
 use schakel_api::AppState;
+use schakel_api::auth::AuthState;
 use schakel_domain::{Clock, SystemClock};
 use schakel_store::{Pool, PoolOptions, build_pool, migrations};
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
+
+/// The audience of access tokens.
+const AUDIENCE: &str = "schakel-api";
 
 /// Opens the database named by the settings.
 pub fn open_pool(settings: &Settings) -> anyhow::Result<Pool> {
@@ -30,6 +36,27 @@ pub fn migrate(pool: &Pool) -> anyhow::Result<Vec<String>> {
     Ok(migrations::run_pending(&mut conn)?)
 }
 
+/// The authentication state: keys from the key file (created at the default path when
+/// missing), rules from the settings.
+pub fn auth_state(settings: &Settings, demo: bool) -> anyhow::Result<AuthState> {
+    let a = &settings.auth;
+    let path = a.token_keys_file.as_path();
+    if !path.exists() && path == Path::new(DEFAULT_TOKEN_KEYS_FILE) {
+        crate::keys::create_key_file(path).map_err(anyhow::Error::msg)?;
+        tracing::warn!(path = %path.display(), "created a new token key file");
+    }
+    let keyring = crate::keys::load_keyring(path, a.current_key.as_deref(), &a.issuer, AUDIENCE)
+        .map_err(anyhow::Error::msg)?;
+    AuthState::new(
+        keyring,
+        a.config(demo),
+        a.hashing_slots(),
+        settings.http.trusted_proxies.clone(),
+        (a.rate_per_second, a.rate_burst),
+    )
+    .map_err(|e| anyhow::anyhow!("{e}"))
+}
+
 /// Runs the HTTP server until it is told to stop.
 pub async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
     let addr = settings.bind_address()?;
@@ -39,13 +66,25 @@ pub async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
     let pool = open_pool(&settings)?;
     let applied = migrate(&pool)?;
     tracing::info!(count = applied.len(), "migrations applied");
+    let auth = auth_state(&settings, demo)?;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     if demo {
         let mut conn = pool.get().context("cannot get a database connection")?;
-        let created = crate::demo::seed(&mut conn, clock.as_ref())?;
-        println!("Demo data: {created} agencies created (fictional; for trying Schakel only).");
+        let seeded = crate::demo::seed(&mut conn, clock.as_ref())?;
+        println!(
+            "Demo data: {} agencies and {} users created (fictional; for trying Schakel only).",
+            seeded.agencies, seeded.users
+        );
+        let relaxed = auth.config.mfa_required.is_empty();
+        print!(
+            "{}",
+            crate::demo::instructions(&settings.public_url(), relaxed)
+        );
+        if relaxed {
+            tracing::warn!("demo mode: no second factor is asked of any role");
+        }
     }
-    let state = AppState::new(pool, clock).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let state = AppState::with_auth(pool, clock, auth).map_err(|e| anyhow::anyhow!("{e}"))?;
     let workers = match settings.http.workers {
         0 => std::thread::available_parallelism().map_or(2, |n| n.get()),
         n => n,

@@ -38,6 +38,8 @@ pub struct Settings {
     pub http: HttpSettings,
     /// Outgoing email.
     pub mail: MailSettings,
+    /// Authentication: token keys, sessions, second factor, throttling.
+    pub auth: crate::auth_settings::AuthSettings,
     /// Logging.
     pub log: LogSettings,
     /// The audit trail's signed checkpoints.
@@ -353,6 +355,7 @@ impl Settings {
     }
 
     fn validate(&self) -> Result<(), ConfigError> {
+        self.auth.validate().map_err(fail)?;
         let target = DatabaseTarget::parse(&self.database.url)
             .map_err(|e| fail(format!("database.url: {e}")))?;
         if target.backend() == schakel_store::Backend::Sqlite && self.database.password.is_some() {

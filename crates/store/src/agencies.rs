@@ -134,3 +134,83 @@ pub fn list_active(
 pub fn count(conn: &mut DbConn) -> Result<i64, StoreError> {
     Ok(agencies::table.count().get_result(conn)?)
 }
+
+/// Every agency, active or not, ordered by name (the admin's view).
+pub fn list_all(conn: &mut DbConn) -> Result<Vec<Agency>, StoreError> {
+    agencies::table
+        .select(AgencyRow::as_select())
+        .order(agencies::name.asc())
+        .load(conn)?
+        .into_iter()
+        .map(Agency::try_from)
+        .collect()
+}
+
+/// Changes to an agency's descriptive fields; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct AgencyChanges<'a> {
+    pub name: Option<&'a str>,
+    pub kind: Option<AgencyKind>,
+    pub region: Option<Region>,
+    pub contact_email: Option<&'a str>,
+}
+
+#[derive(AsChangeset)]
+#[diesel(table_name = agencies)]
+struct ChangesRow<'a> {
+    name: Option<&'a str>,
+    kind: Option<&'static str>,
+    region: Option<&'static str>,
+    contact_email: Option<&'a str>,
+}
+
+/// Applies `changes` if the agency is still at `version`, and moves it to the next
+/// version. Returns whether it was (`false`: changed meanwhile, or no such agency). A
+/// duplicate name is `Conflict`.
+pub fn update(
+    conn: &mut DbConn,
+    id: AgencyId,
+    version: i64,
+    changes: &AgencyChanges<'_>,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let row = ChangesRow {
+        name: changes.name,
+        kind: changes.kind.map(AgencyKind::as_str),
+        region: changes.region.map(Region::as_str),
+        contact_email: changes.contact_email,
+    };
+    // Conditional on the version: of two concurrent updates from the same read, one wins.
+    let n = diesel::update(
+        agencies::table
+            .find(id.to_string())
+            .filter(agencies::version.eq(version)),
+    )
+    .set((
+        row,
+        agencies::version.eq(agencies::version + 1),
+        agencies::updated_at.eq(to_db_time(now)),
+    ))
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// Activates or deactivates an agency, moving it to the next version.
+pub fn set_active(
+    conn: &mut DbConn,
+    id: AgencyId,
+    active: bool,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let n = diesel::update(agencies::table.find(id.to_string()))
+        .set((
+            agencies::active.eq(active),
+            agencies::version.eq(agencies::version + 1),
+            agencies::updated_at.eq(to_db_time(now)),
+        ))
+        .execute(conn)?;
+    if n == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}

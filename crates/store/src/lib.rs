@@ -18,7 +18,7 @@ pub mod users;
 pub use conn::{Backend, DatabaseTarget, DbConn};
 pub use error::StoreError;
 pub use pool::{
-    Pool, PoolOptions, PoolState, PooledConn, build_pool, check_connection, pool_state,
+    Pool, PoolOptions, PoolState, PooledConn, build_pool, check_connection, get_conn, pool_state,
 };
 pub use time::{from_db_time, to_db_time};
 pub use tx::write_tx;

@@ -94,6 +94,11 @@ pub fn build_pool(target: &DatabaseTarget, options: PoolOptions) -> Result<Pool,
     Ok(pool)
 }
 
+/// Borrows a connection from the pool, waiting at most the pool's timeout.
+pub fn get_conn(pool: &Pool) -> Result<PooledConn, StoreError> {
+    Ok(pool.get()?)
+}
+
 /// Checks the settings of a pooled connection (used by the readiness probe and tests).
 pub fn check_connection(conn: &mut DbConn) -> Result<(), StoreError> {
     check_settings(conn)

@@ -126,6 +126,27 @@ pub fn revoke(
     Ok(())
 }
 
+/// Revokes every open session of a user except `keep`; returns how many.
+pub fn revoke_others(
+    conn: &mut DbConn,
+    user: UserId,
+    keep: SessionId,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<usize, StoreError> {
+    Ok(diesel::update(
+        sessions::table
+            .filter(sessions::user_id.eq(user.to_string()))
+            .filter(sessions::id.ne(keep.to_string()))
+            .filter(sessions::revoked_at.is_null()),
+    )
+    .set((
+        sessions::revoked_at.eq(to_db_time(now)),
+        sessions::revoked_reason.eq(reason),
+    ))
+    .execute(conn)?)
+}
+
 /// Revokes every open session of a user; returns how many.
 pub fn revoke_all_of_user(
     conn: &mut DbConn,

@@ -287,3 +287,27 @@ pub fn set_active(
 pub fn count(conn: &mut DbConn) -> Result<i64, StoreError> {
     Ok(users::table.count().get_result(conn)?)
 }
+
+/// Active users with a role on the whole platform, locked until the transaction ends, so
+/// a rule over all of them (e.g. "one active admin must remain") holds under concurrent
+/// changes. Call inside a write transaction.
+pub fn lock_active_with_role(conn: &mut DbConn, role: Role) -> Result<Vec<User>, StoreError> {
+    // One query text; the select's backend is fixed per arm, so it is built in each.
+    macro_rules! active_with_role {
+        () => {
+            users::table
+                .filter(users::role.eq(role.as_str()))
+                .filter(users::active.eq(true))
+                .select(UserRow::as_select())
+                .order(users::id.asc())
+        };
+    }
+    let rows: Vec<UserRow> = match conn {
+        // PostgreSQL runs writers side by side: lock the rows (in id order, so two
+        // lockers never deadlock) and make a concurrent locker wait for this commit.
+        DbConn::Postgres(c) => active_with_role!().for_update().load(c)?,
+        // SQLite's write transactions (`BEGIN IMMEDIATE`) already run one at a time.
+        DbConn::Sqlite(c) => active_with_role!().load(c)?,
+    };
+    rows.into_iter().map(User::try_from).collect()
+}

@@ -1,35 +1,18 @@
 //! Signed checkpoints catch what the chain alone cannot: a truncated tail and a chain
 //! re-hashed after an edit.
 
-use crate::support::{chain_of, drop_append_only_triggers, event, overwrite, record_one, rows, t0};
+use crate::support::{
+    chain_of, drop_append_only_triggers, edit_and_rehash, event, record_one, rows, t0,
+};
 use chrono::Duration;
 use schakel_audit::{
     AuditError, BreakReason, BrokenEntry, GENESIS_HASH, SignedCheckpoint, SigningKey, checkpoint,
-    entry_hash, read_signing_key, read_verifying_key, verify_with_checkpoint,
+    read_signing_key, read_verifying_key, verify_with_checkpoint,
 };
 use schakel_store::testing::{TestDb, each_backend};
 
 fn key() -> SigningKey {
     SigningKey::from_bytes(&[42; 32])
-}
-
-/// Edits the outcome of entry `seq`, then re-hashes it and every later entry, as an
-/// attacker who knows the algorithm would: the chain is consistent again.
-pub fn edit_and_rehash(db: &TestDb, seq: i64) {
-    let mut prev_hash = None;
-    for mut row in rows(db) {
-        if row.seq < seq {
-            prev_hash = Some(row.hash.clone());
-            continue;
-        }
-        if row.seq == seq {
-            row.outcome = "denied".into();
-        }
-        row.prev_hash = prev_hash.clone().unwrap_or_else(|| GENESIS_HASH.into());
-        row.hash = entry_hash(&row);
-        prev_hash = Some(row.hash.clone());
-        overwrite(db, &row);
-    }
 }
 
 /// A checkpoint of a fresh six-entry chain, made before the triggers are dropped.
@@ -172,16 +155,4 @@ fn keys_are_read_from_hex_files() {
     std::fs::write(&public, &cp.public_key).unwrap();
     let verifying = read_verifying_key(&public).unwrap();
     assert_eq!(verifying, signing.verifying_key());
-}
-
-#[test]
-fn overwriting_is_what_the_attacker_helper_does() {
-    // Guards the helper itself: an overwrite with unchanged values changes nothing.
-    each_backend(|db| {
-        chain_of(&db, 2);
-        drop_append_only_triggers(&db);
-        let before = rows(&db);
-        overwrite(&db, &before[1]);
-        assert_eq!(rows(&db), before);
-    });
 }

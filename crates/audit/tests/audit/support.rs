@@ -2,7 +2,8 @@
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use schakel_audit::{
-    ActionCode, ActionKind, AuditActor, AuditEntry, AuditError, AuditEvent, Outcome, record,
+    ActionCode, ActionKind, AuditActor, AuditEntry, AuditError, AuditEvent, GENESIS_HASH, Outcome,
+    entry_hash, record,
 };
 use schakel_domain::{AgencyId, Role};
 use schakel_store::audit_log::{self, AuditEntryRow};
@@ -81,6 +82,25 @@ pub fn overwrite(db: &TestDb, row: &AuditEntryRow) {
          WHERE id = '{}'",
         row.seq, row.outcome, row.prev_hash, row.hash, row.id
     ));
+}
+
+/// Edits the outcome of entry `seq`, then re-hashes it and every later entry, as an
+/// attacker who knows the algorithm would: the chain is consistent again.
+pub fn edit_and_rehash(db: &TestDb, seq: i64) {
+    let mut prev_hash = None;
+    for mut row in rows(db) {
+        if row.seq < seq {
+            prev_hash = Some(row.hash.clone());
+            continue;
+        }
+        if row.seq == seq {
+            row.outcome = "denied".into();
+        }
+        row.prev_hash = prev_hash.clone().unwrap_or_else(|| GENESIS_HASH.into());
+        row.hash = entry_hash(&row);
+        prev_hash = Some(row.hash.clone());
+        overwrite(db, &row);
+    }
 }
 
 /// Whether `err` is the refusal of a record outside a transaction.

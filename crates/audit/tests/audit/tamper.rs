@@ -1,7 +1,7 @@
 //! The tamper suite: a database superuser drops the triggers and changes the trail;
 //! `verify` names the first entry that is no longer as it was written.
 
-use crate::support::{chain_of, drop_append_only_triggers, overwrite, rows};
+use crate::support::{chain_of, drop_append_only_triggers, edit_and_rehash, overwrite, rows};
 use schakel_audit::{BreakReason, BrokenEntry, VerifyReport, entry_hash, verify};
 use schakel_store::audit_log;
 use schakel_store::testing::{TestDb, each_backend};
@@ -178,8 +178,20 @@ fn a_truncated_tail_or_a_re_hashed_chain_passes_verify_alone() {
         })(db);
         assert!(report.is_intact());
         assert_eq!(report.checked, 4);
-        crate::checkpoints::edit_and_rehash(&db, 2);
+        edit_and_rehash(&db, 2);
         let mut conn = db.pool.get().unwrap();
         assert!(verify(&mut conn).unwrap().is_intact());
+    });
+}
+
+#[test]
+fn the_attackers_overwrite_changes_nothing_when_the_values_are_unchanged() {
+    // Guards the helper itself: an overwrite with unchanged values changes nothing.
+    each_backend(|db| {
+        chain_of(&db, 2);
+        drop_append_only_triggers(&db);
+        let before = rows(&db);
+        overwrite(&db, &before[1]);
+        assert_eq!(rows(&db), before);
     });
 }

@@ -1,0 +1,378 @@
+//! `/api/v1/auth/*` and `/api/v1/me`: login, second factor, refresh, logout, one's own
+//! account and password.
+
+use super::{CurrentActor, PendingActor, request_context};
+use crate::{ApiError, AppState, ProblemKind};
+use actix_web::{HttpRequest, HttpResponse, web};
+use schakel_auth::login::MfaState;
+use schakel_auth::session::{self, Tokens};
+use schakel_auth::{account, login};
+use secrecy::SecretString;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// Email and password.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    /// The account's email address.
+    #[schema(max_length = 254, example = "anna@gemeente.example")]
+    pub email: String,
+    /// The password.
+    #[schema(max_length = 1024, format = Password)]
+    pub password: String,
+}
+
+/// A session's tokens.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TokenResponse {
+    /// The access token, for `Authorization: Bearer`.
+    pub access_token: String,
+    /// Always `Bearer`.
+    pub token_type: &'static str,
+    /// Seconds until the access token expires.
+    pub expires_in: i64,
+    /// The refresh token; exchange it at `/auth/refresh` (once).
+    pub refresh_token: String,
+    /// What the session still needs: `none`, `verify` (a code) or `enrol` (an
+    /// authenticator, then a code).
+    #[schema(example = "verify")]
+    pub mfa: &'static str,
+}
+
+fn tokens_response(t: Tokens, mfa: &'static str) -> TokenResponse {
+    TokenResponse {
+        access_token: t.access_token,
+        token_type: "Bearer",
+        expires_in: t.expires_in,
+        refresh_token: t.refresh_token,
+        mfa,
+    }
+}
+
+/// Log in with email and password.
+#[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
+    responses(
+        (status = 200, description = "A session; see `mfa` for what it still needs", body = TokenResponse),
+        (status = 401, description = "Wrong email or password (the same answer whatever the cause)", content_type = "application/problem+json", body = crate::problem::Problem),
+        (status = 429, description = "Too many requests from this client", content_type = "application/problem+json", body = crate::problem::Problem),
+    ))]
+pub async fn login_handler(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    body: web::Json<LoginRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let ctx = request_context(&req, &state);
+    let body = body.into_inner();
+    if body.email.len() > 254 || body.password.len() > 1024 {
+        return Err(ApiError::Problem(ProblemKind::InvalidCredentials));
+    }
+    let password = SecretString::from(body.password);
+    let _permit = state
+        .auth
+        .hashing
+        .acquire()
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    let st = state.clone();
+    let done = web::block(move || {
+        let mut conn = schakel_store::get_conn(&st.pool)?;
+        let now = st.clock.now();
+        let ok = login::login(
+            &mut conn,
+            &st.auth.config,
+            &body.email,
+            &password,
+            &ctx,
+            now,
+        )?;
+        let access = session::access_token(&st.auth.keyring, &st.auth.config, &ok.session, now)?;
+        Ok::<_, ApiError>((ok, access))
+    })
+    .await??;
+    let (ok, access) = done;
+    let mfa = match ok.mfa {
+        MfaState::Done => "none",
+        MfaState::Verify => "verify",
+        MfaState::Enrol => "enrol",
+    };
+    let tokens = Tokens {
+        access_token: access,
+        expires_in: state.auth.config.access_ttl_secs,
+        refresh_token: ok.refresh_token,
+    };
+    Ok(HttpResponse::Ok().json(tokens_response(tokens, mfa)))
+}
+
+/// A refresh token.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RefreshRequest {
+    /// The refresh token of the last login or refresh.
+    #[schema(max_length = 256)]
+    pub refresh_token: String,
+}
+
+/// Exchange a refresh token for new tokens; a spent one ends the session.
+#[utoipa::path(post, path = "/api/v1/auth/refresh", tag = "auth", request_body = RefreshRequest,
+    responses(
+        (status = 200, description = "New tokens", body = TokenResponse),
+        (status = 401, description = "Unknown, spent or expired refresh token", content_type = "application/problem+json", body = crate::problem::Problem),
+    ))]
+pub async fn refresh_handler(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    body: web::Json<RefreshRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let ctx = request_context(&req, &state);
+    let token = body.into_inner().refresh_token;
+    let st = state.clone();
+    let tokens = web::block(move || {
+        let mut conn = schakel_store::get_conn(&st.pool)?;
+        session::refresh(
+            &mut conn,
+            &st.auth.keyring,
+            &st.auth.config,
+            &token,
+            &ctx,
+            st.clock.now(),
+        )
+        .map_err(ApiError::from)
+    })
+    .await??;
+    Ok(HttpResponse::Ok().json(tokens_response(tokens, "none")))
+}
+
+/// End this session.
+#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth",
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "The session has ended"),
+        (status = 401, description = "No live session", content_type = "application/problem+json", body = crate::problem::Problem),
+    ))]
+pub async fn logout_handler(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    who: PendingActor,
+) -> Result<HttpResponse, ApiError> {
+    let ctx = request_context(&req, &state);
+    let st = state.clone();
+    web::block(move || {
+        let mut conn = schakel_store::get_conn(&st.pool)?;
+        session::logout(&mut conn, &who.0.actor, &ctx, st.clock.now()).map_err(ApiError::from)
+    })
+    .await??;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// An authenticator enrolment.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EnrolResponse {
+    /// The `otpauth://` URI for the authenticator app (show it as a QR code).
+    pub otpauth_uri: String,
+}
+
+/// Start enrolling an authenticator app; confirm with a code at `/auth/mfa/verify`.
+#[utoipa::path(post, path = "/api/v1/auth/mfa/enrol", tag = "auth",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The enrolment URI", body = EnrolResponse),
+        (status = 401, description = "No live session, or an authenticator is already enrolled and this session has not used it", content_type = "application/problem+json", body = crate::problem::Problem),
+    ))]
+pub async fn enrol_handler(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    who: PendingActor,
+) -> Result<HttpResponse, ApiError> {
+    let ctx = request_context(&req, &state);
+    let st = state.clone();
+    let uri = web::block(move || {
+        let mut conn = schakel_store::get_conn(&st.pool)?;
+        login::begin_totp_enrolment(
+            &mut conn,
+            &st.auth.config,
+            who.0.actor.session_id,
+            &ctx,
+            st.clock.now(),
+        )
+        .map_err(ApiError::from)
+    })
+    .await??;
+    Ok(HttpResponse::Ok().json(EnrolResponse { otpauth_uri: uri }))
+}
+
+/// A one-time code.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CodeRequest {
+    /// Six digits from the authenticator app.
+    #[schema(
+        min_length = 6,
+        max_length = 6,
+        pattern = "^[0-9]{6}$",
+        example = "123456"
+    )]
+    pub code: String,
+}
+
+/// Give the second factor for this session (and confirm a new enrolment).
+#[utoipa::path(post, path = "/api/v1/auth/mfa/verify", tag = "auth", request_body = CodeRequest,
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "The session is complete"),
+        (status = 401, description = "Wrong or reused code, or no live session", content_type = "application/problem+json", body = crate::problem::Problem),
+    ))]
+pub async fn verify_handler(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    who: PendingActor,
+    body: web::Json<CodeRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let ctx = request_context(&req, &state);
+    let code = body.into_inner().code;
+    let st = state.clone();
+    web::block(move || {
+        let mut conn = schakel_store::get_conn(&st.pool)?;
+        login::verify_totp(
+            &mut conn,
+            &st.auth.config,
+            who.0.actor.session_id,
+            &code,
+            &ctx,
+            st.clock.now(),
+        )
+        .map_err(ApiError::from)
+    })
+    .await??;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// The agency of the signed-in user.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MeAgency {
+    /// Agency id.
+    pub id: schakel_domain::AgencyId,
+    /// Name.
+    pub name: String,
+    /// Kind.
+    pub kind: schakel_domain::AgencyKind,
+    /// Region.
+    pub region: schakel_domain::Region,
+}
+
+/// The signed-in user.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MeResponse {
+    /// User id.
+    pub id: schakel_domain::UserId,
+    /// Email address.
+    pub email: String,
+    /// Name shown to colleagues.
+    pub display_name: String,
+    /// Role.
+    pub role: schakel_domain::Role,
+    /// Preferred language (`en` or `nl`).
+    pub locale: String,
+    /// The user's agency.
+    pub agency: MeAgency,
+}
+
+/// The signed-in user and their agency.
+#[utoipa::path(get, path = "/api/v1/me", tag = "auth",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The signed-in user", body = MeResponse),
+        (status = 401, description = "No complete session", content_type = "application/problem+json", body = crate::problem::Problem),
+    ))]
+pub async fn me_handler(
+    state: web::Data<AppState>,
+    who: CurrentActor,
+) -> Result<HttpResponse, ApiError> {
+    let st = state.clone();
+    let (user, agency) = web::block(move || {
+        let mut conn = schakel_store::get_conn(&st.pool)?;
+        account::me(&mut conn, &who.0).map_err(ApiError::from)
+    })
+    .await??;
+    Ok(HttpResponse::Ok().json(MeResponse {
+        id: user.id,
+        email: user.email,
+        display_name: user.display_name,
+        role: user.role,
+        locale: user.locale,
+        agency: MeAgency {
+            id: agency.id,
+            name: agency.name,
+            kind: agency.kind,
+            region: agency.region,
+        },
+    }))
+}
+
+/// The current and the new password.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordChangeRequest {
+    /// The current password.
+    #[schema(max_length = 1024, format = Password)]
+    pub current_password: String,
+    /// The new password: 15 to 128 characters, not guessable.
+    #[schema(max_length = 1024, format = Password)]
+    pub new_password: String,
+}
+
+/// Change one's password; every other session ends.
+#[utoipa::path(post, path = "/api/v1/me/password", tag = "auth", request_body = PasswordChangeRequest,
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "Changed"),
+        (status = 401, description = "Wrong current password, or no complete session", content_type = "application/problem+json", body = crate::problem::Problem),
+        (status = 422, description = "The new password is refused; `type` says why", content_type = "application/problem+json", body = crate::problem::Problem),
+    ))]
+pub async fn change_password_handler(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    who: CurrentActor,
+    body: web::Json<PasswordChangeRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let ctx = request_context(&req, &state);
+    let body = body.into_inner();
+    if body.current_password.len() > 1024 || body.new_password.len() > 1024 {
+        return Err(ApiError::Problem(ProblemKind::PasswordTooLong));
+    }
+    let current = SecretString::from(body.current_password);
+    let new = SecretString::from(body.new_password);
+    let _permit = state
+        .auth
+        .hashing
+        .acquire()
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    let st = state.clone();
+    web::block(move || {
+        let mut conn = schakel_store::get_conn(&st.pool)?;
+        account::change_password(&mut conn, &who.0, &current, &new, &ctx, st.clock.now())
+            .map_err(ApiError::from)
+    })
+    .await??;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// The `/auth` routes, behind the per-client rate limit.
+pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(web::resource("/login").route(web::post().to(login_handler)))
+        .service(web::resource("/refresh").route(web::post().to(refresh_handler)))
+        .service(web::resource("/logout").route(web::post().to(logout_handler)))
+        .service(web::resource("/mfa/enrol").route(web::post().to(enrol_handler)))
+        .service(web::resource("/mfa/verify").route(web::post().to(verify_handler)))
+        .service(
+            web::resource("/invitation")
+                .route(web::post().to(crate::admin::users::accept_invitation_handler)),
+        );
+}
+
+/// The `/me` routes.
+pub(crate) fn configure_me(cfg: &mut web::ServiceConfig) {
+    cfg.service(web::resource("/me").route(web::get().to(me_handler)))
+        .service(web::resource("/me/password").route(web::post().to(change_password_handler)));
+}

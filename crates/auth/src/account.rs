@@ -1,0 +1,82 @@
+//! One's own account: reading it and changing one's password.
+
+use crate::events::{actor, event, record};
+use crate::{AuthError, RequestContext, password};
+use chrono::{DateTime, Utc};
+use schakel_audit::{ActionKind, Outcome};
+use schakel_domain::Actor;
+use schakel_store::agencies::{self, Agency};
+use schakel_store::users::{self, User};
+use schakel_store::{DbConn, sessions, write_tx};
+use secrecy::{ExposeSecret, SecretString};
+
+/// The actor's user and agency.
+pub fn me(conn: &mut DbConn, who: &Actor) -> Result<(User, Agency), AuthError> {
+    let user = users::find(conn, who.user_id)?;
+    let agency = agencies::find(conn, user.agency_id)?;
+    Ok((user, agency))
+}
+
+/// Checks a new password against the policy with the user's own context.
+pub fn check_new_password(
+    user: &User,
+    agency: &Agency,
+    new: &SecretString,
+) -> Result<(), AuthError> {
+    let context = [
+        user.email.as_str(),
+        user.display_name.as_str(),
+        agency.name.as_str(),
+    ];
+    password::check_policy(new.expose_secret(), &context).map_err(AuthError::PasswordRejected)
+}
+
+/// Changes the actor's password after checking the current one; every other session of
+/// the user ends. Hashing runs on the calling thread: use a blocking pool.
+pub fn change_password(
+    conn: &mut DbConn,
+    who: &Actor,
+    current: &SecretString,
+    new: &SecretString,
+    ctx: &RequestContext,
+    now: DateTime<Utc>,
+) -> Result<(), AuthError> {
+    let (user, agency) = me(conn, who)?;
+    let matches = user
+        .password_hash
+        .as_deref()
+        .is_some_and(|h| password::verify(h, current).matches);
+    if !matches {
+        write_tx(conn, |conn| {
+            let e = event(
+                "auth.password_change",
+                ActionKind::Update,
+                Outcome::Failure,
+                ctx,
+            )?
+            .with_actor(actor(who))
+            .with_object("user", who.user_id)
+            .with_details(serde_json::json!({ "reason": "wrong_current_password" }));
+            record(conn, &e, now)
+        })?;
+        return Err(AuthError::InvalidCredentials);
+    }
+    check_new_password(&user, &agency, new)?;
+    let hash = password::hash(new)?;
+    write_tx(conn, |conn| {
+        users::set_password_hash(conn, user.id, &hash, now)?;
+        // Every other session ends; the one that made the change stays.
+        let ended =
+            sessions::revoke_others(conn, user.id, who.session_id, "password_changed", now)?;
+        let e = event(
+            "auth.password_change",
+            ActionKind::Update,
+            Outcome::Success,
+            ctx,
+        )?
+        .with_actor(actor(who))
+        .with_object("user", who.user_id)
+        .with_details(serde_json::json!({ "other_sessions_ended": ended }));
+        record(conn, &e, now)
+    })
+}

@@ -1,0 +1,326 @@
+//! Accounts: the admin invites users, changes their role, deactivates and reactivates
+//! them; an invited user accepts the invitation by choosing a password.
+//!
+//! Rules kept here: one active admin always remains; an admin never deactivates their
+//! own account; nobody is invited into, or reactivated in, a deactivated agency. A role
+//! change ends no session: the role is read with the session on every request, so it
+//! takes effect on the next one. Deactivation ends every session of the account.
+
+use super::{AdminError, ConflictReason, Op, parse_email, parse_name, permit};
+use crate::events::{event, record, user_actor};
+use crate::{AuthConfig, AuthError, RequestContext, account, password, secret_token};
+use chrono::{DateTime, Duration, Utc};
+use schakel_audit::{ActionKind, Outcome};
+use schakel_domain::{Action, Actor, AgencyId, Role, UserId};
+use schakel_store::outbox::{self, Channel, NewOutboxMessage};
+use schakel_store::sessions::{self, LinkPurpose};
+use schakel_store::users::{self, NewUser, User};
+use schakel_store::{DbConn, StoreError, agencies, write_tx};
+use secrecy::SecretString;
+
+/// The languages the interface and emails speak.
+pub const LOCALES: &[&str] = &["nl", "en"];
+
+/// A new account as the admin describes it.
+#[derive(Debug, Clone)]
+pub struct InvitationInput {
+    /// The agency the user works for.
+    pub agency_id: AgencyId,
+    /// Their work email address (unique on the platform).
+    pub email: String,
+    /// The name shown to colleagues.
+    pub display_name: String,
+    /// Their role.
+    pub role: Role,
+    /// Their language: `nl` or `en`.
+    pub locale: String,
+}
+
+/// Invites a user: creates the account without a password, a single-use invitation
+/// link valid for `invitation_ttl_secs`, and the email that carries it.
+pub fn invite_user(
+    conn: &mut DbConn,
+    cfg: &AuthConfig,
+    who: &Actor,
+    input: &InvitationInput,
+    ctx: &RequestContext,
+    now: DateTime<Utc>,
+) -> Result<User, AdminError> {
+    let op = Op::new("admin.user_invite", ActionKind::Create);
+    permit(conn, who, Action::ManageUsers, &op, ctx, now)?;
+    let email = parse_email(&input.email)?;
+    let display_name = parse_name(&input.display_name, "display_name")?;
+    if !LOCALES.contains(&input.locale.as_str()) {
+        return Err(AdminError::Invalid("locale"));
+    }
+    let token = secret_token::generate();
+    write_tx(conn, |conn| {
+        let agency = match agencies::find(conn, input.agency_id) {
+            Ok(a) => a,
+            Err(StoreError::NotFound) => return Err(AdminError::Invalid("agency_id")),
+            Err(e) => return Err(e.into()),
+        };
+        if !agency.active {
+            return Err(AdminError::Conflict(ConflictReason::AgencyInactive));
+        }
+        if users::find_by_email(conn, &email)?.is_some() {
+            return Err(AdminError::Conflict(ConflictReason::EmailTaken));
+        }
+        let new = NewUser {
+            agency_id: agency.id,
+            email: &email,
+            display_name: &display_name,
+            role: input.role,
+            locale: &input.locale,
+            password_hash: None,
+        };
+        // The unique index still decides between two concurrent invitations.
+        let user = users::insert(conn, &new, now).map_err(|e| match e {
+            StoreError::Conflict(_) => AdminError::Conflict(ConflictReason::EmailTaken),
+            other => other.into(),
+        })?;
+        let expires = now + Duration::seconds(cfg.invitation_ttl_secs);
+        sessions::add_account_token(
+            conn,
+            user.id,
+            LinkPurpose::Invitation,
+            &token.hash,
+            now,
+            expires,
+        )?;
+        // The raw token travels to the dispatcher in this row because the email must
+        // carry it; the dispatcher must scrub it from the payload once the email is
+        // delivered (or given up on), so a copy of the database holds only its hash.
+        let message = NewOutboxMessage {
+            channel: Channel::Email,
+            topic: "invitation".into(),
+            payload: serde_json::json!({ "user_id": user.id, "token": token.token }),
+            available_at: now,
+        };
+        outbox::enqueue(conn, &message, now)?;
+        let op = Op::on("admin.user_invite", ActionKind::Create, "user", user.id);
+        let details = serde_json::json!({
+            "agency_id": user.agency_id,
+            "role": user.role,
+            "expires_at": expires.to_rfc3339(),
+        });
+        op.record(conn, who, Outcome::Success, details, ctx, now)?;
+        Ok(user)
+    })
+}
+
+/// Fails when taking `target` out of the active admins would leave none. Locks the
+/// active admins until the transaction ends, so two admins cannot remove each other at
+/// the same moment.
+fn keep_an_admin(conn: &mut DbConn, target: &User) -> Result<(), AdminError> {
+    if target.role != Role::Admin || !target.active {
+        return Ok(());
+    }
+    let admins = users::lock_active_with_role(conn, Role::Admin)?;
+    if admins.iter().all(|a| a.id == target.id) {
+        return Err(AdminError::Conflict(ConflictReason::LastAdmin));
+    }
+    Ok(())
+}
+
+/// Gives a user another role; it applies from their next request.
+pub fn change_role(
+    conn: &mut DbConn,
+    who: &Actor,
+    id: UserId,
+    role: Role,
+    ctx: &RequestContext,
+    now: DateTime<Utc>,
+) -> Result<User, AdminError> {
+    let op = Op::on("admin.user_role_change", ActionKind::Update, "user", id);
+    permit(conn, who, Action::ManageUsers, &op, ctx, now)?;
+    write_tx(conn, |conn| {
+        let user = users::find(conn, id)?;
+        if role != Role::Admin {
+            keep_an_admin(conn, &user)?;
+        }
+        users::set_role(conn, id, role, now)?;
+        let details = serde_json::json!({ "from": user.role, "to": role });
+        op.record(conn, who, Outcome::Success, details, ctx, now)?;
+        Ok(users::find(conn, id)?)
+    })
+}
+
+/// Deactivates an account and ends all its sessions.
+pub fn deactivate_user(
+    conn: &mut DbConn,
+    who: &Actor,
+    id: UserId,
+    ctx: &RequestContext,
+    now: DateTime<Utc>,
+) -> Result<User, AdminError> {
+    let op = Op::on("admin.user_deactivate", ActionKind::Update, "user", id);
+    permit(conn, who, Action::ManageUsers, &op, ctx, now)?;
+    write_tx(conn, |conn| {
+        let user = users::find(conn, id)?;
+        if user.id == who.user_id {
+            return Err(AdminError::Conflict(ConflictReason::OwnAccount));
+        }
+        if !user.active {
+            return Err(AdminError::Conflict(ConflictReason::AlreadyInState));
+        }
+        keep_an_admin(conn, &user)?;
+        users::set_active(conn, id, false, now)?;
+        let ended = sessions::revoke_all_of_user(conn, id, "deactivated", now)?;
+        let details = serde_json::json!({ "sessions_ended": ended });
+        op.record(conn, who, Outcome::Success, details, ctx, now)?;
+        Ok(users::find(conn, id)?)
+    })
+}
+
+/// Reactivates an account of an active agency.
+pub fn reactivate_user(
+    conn: &mut DbConn,
+    who: &Actor,
+    id: UserId,
+    ctx: &RequestContext,
+    now: DateTime<Utc>,
+) -> Result<User, AdminError> {
+    let op = Op::on("admin.user_reactivate", ActionKind::Update, "user", id);
+    permit(conn, who, Action::ManageUsers, &op, ctx, now)?;
+    write_tx(conn, |conn| {
+        let user = users::find(conn, id)?;
+        if user.active {
+            return Err(AdminError::Conflict(ConflictReason::AlreadyInState));
+        }
+        if !agencies::find(conn, user.agency_id)?.active {
+            return Err(AdminError::Conflict(ConflictReason::AgencyInactive));
+        }
+        users::set_active(conn, id, true, now)?;
+        op.record(conn, who, Outcome::Success, serde_json::json!({}), ctx, now)?;
+        Ok(users::find(conn, id)?)
+    })
+}
+
+/// Every account, or those of one agency, ordered by email.
+pub fn list_users(
+    conn: &mut DbConn,
+    who: &Actor,
+    agency: Option<AgencyId>,
+    ctx: &RequestContext,
+    now: DateTime<Utc>,
+) -> Result<Vec<User>, AdminError> {
+    let op = Op::new("admin.user_list", ActionKind::Read);
+    permit(conn, who, Action::ManageUsers, &op, ctx, now)?;
+    Ok(users::list(conn, agency)?)
+}
+
+/// One account.
+pub fn get_user(
+    conn: &mut DbConn,
+    who: &Actor,
+    id: UserId,
+    ctx: &RequestContext,
+    now: DateTime<Utc>,
+) -> Result<User, AdminError> {
+    let op = Op::on("admin.user_read", ActionKind::Read, "user", id);
+    permit(conn, who, Action::ManageUsers, &op, ctx, now)?;
+    Ok(users::find(conn, id)?)
+}
+
+/// Why an invitation was not accepted, for its audit entry (never shown to the client).
+fn refuse(
+    conn: &mut DbConn,
+    user: Option<&User>,
+    reason: &str,
+    ctx: &RequestContext,
+    now: DateTime<Utc>,
+) -> Result<(), AuthError> {
+    write_tx(conn, |conn| {
+        let mut e = event(
+            "auth.invitation_accept",
+            ActionKind::Update,
+            Outcome::Failure,
+            ctx,
+        )?
+        .with_details(serde_json::json!({ "reason": reason }));
+        if let Some(u) = user {
+            e = e
+                .with_actor(user_actor(u.id, u.agency_id, u.role))
+                .with_object("user", u.id);
+        }
+        record(conn, &e, now)
+    })
+}
+
+/// Why the acceptance transaction was rolled back.
+enum Refusal {
+    Deactivated(User),
+    Rejected(User, AuthError),
+    Failed(AuthError),
+}
+
+impl From<AuthError> for Refusal {
+    fn from(e: AuthError) -> Self {
+        Refusal::Failed(e)
+    }
+}
+
+impl From<StoreError> for Refusal {
+    fn from(e: StoreError) -> Self {
+        Refusal::Failed(e.into())
+    }
+}
+
+/// Accepts an invitation: the single-use token sets the account's first password, which
+/// must meet the policy. An unknown, used or expired token and a deactivated account all
+/// answer [`AuthError::InvalidCredentials`]; a refused password leaves the token usable.
+/// The password is hashed on the calling thread: run this on a blocking pool.
+pub fn accept_invitation(
+    conn: &mut DbConn,
+    token: &str,
+    new_password: &SecretString,
+    ctx: &RequestContext,
+    now: DateTime<Utc>,
+) -> Result<(), AuthError> {
+    let presented = secret_token::hash(token);
+    // Hashed before the token is looked at, so every attempt costs the same.
+    let hash = password::hash(new_password)?;
+    let accepted = write_tx(conn, |conn| {
+        let Some(id) = sessions::use_account_token(conn, LinkPurpose::Invitation, &presented, now)?
+        else {
+            return Ok(false);
+        };
+        let user = users::find(conn, id)?;
+        if !user.active {
+            return Err(Refusal::Deactivated(user));
+        }
+        let agency = agencies::find(conn, user.agency_id)?;
+        if let Err(e) = account::check_new_password(&user, &agency, new_password) {
+            // Rolled back: the token stays unused, so the user can try another password.
+            return Err(Refusal::Rejected(user, e));
+        }
+        users::set_password_hash(conn, user.id, &hash, now)?;
+        let e = event(
+            "auth.invitation_accept",
+            ActionKind::Update,
+            Outcome::Success,
+            ctx,
+        )?
+        .with_actor(user_actor(user.id, user.agency_id, user.role))
+        .with_object("user", user.id);
+        record(conn, &e, now)?;
+        Ok(true)
+    });
+    match accepted {
+        Ok(true) => Ok(()),
+        Ok(false) => {
+            refuse(conn, None, "invalid_token", ctx, now)?;
+            Err(AuthError::InvalidCredentials)
+        }
+        Err(Refusal::Deactivated(user)) => {
+            refuse(conn, Some(&user), "deactivated", ctx, now)?;
+            Err(AuthError::InvalidCredentials)
+        }
+        Err(Refusal::Rejected(user, e)) => {
+            refuse(conn, Some(&user), "password_rejected", ctx, now)?;
+            Err(e)
+        }
+        Err(Refusal::Failed(e)) => Err(e),
+    }
+}

@@ -1,0 +1,116 @@
+//! The `[auth]` section of the configuration: token keys, session lifetimes, the second
+//! factor, throttling and rate limits.
+
+use schakel_auth::AuthConfig;
+use schakel_domain::Role;
+use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
+
+/// The default key file of the embedded setup; created on first start when missing.
+pub const DEFAULT_TOKEN_KEYS_FILE: &str = "./data/keys/token-keys";
+
+/// Authentication settings.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AuthSettings {
+    /// The access-token signing keys: `<key-id> <hex>` per line, at least 32 bytes each.
+    /// A secret file (mode 0600). At the default path it is created when missing.
+    pub token_keys_file: PathBuf,
+    /// The key id that signs new tokens; by default the first in the file.
+    pub current_key: Option<String>,
+    /// The `iss` and `aud` of access tokens (tell environments apart).
+    pub issuer: String,
+    /// Seconds an access token is valid (at most 900).
+    pub access_ttl_secs: i64,
+    /// Seconds of inactivity after which a session ends.
+    pub idle_timeout_secs: i64,
+    /// Seconds after login at which a session ends.
+    pub absolute_lifetime_secs: i64,
+    /// Roles that must give a second factor. Every role by default; `serve --demo`
+    /// drops the requirement unless this is set.
+    pub mfa_required_roles: Option<Vec<Role>>,
+    /// Seconds an invitation link is valid.
+    pub invitation_ttl_secs: i64,
+    /// Failed logins per account and hour after which no attempt is considered (≤ 100).
+    pub max_failures_per_hour: i64,
+    /// Password hashes computed at once (0: one per core).
+    pub concurrent_hashes: usize,
+    /// Sustained requests per second per client on `/api/v1/auth/*`.
+    pub rate_per_second: u64,
+    /// Burst of requests per client on `/api/v1/auth/*`.
+    pub rate_burst: u32,
+}
+
+impl Default for AuthSettings {
+    fn default() -> Self {
+        let defaults = AuthConfig::default();
+        Self {
+            token_keys_file: DEFAULT_TOKEN_KEYS_FILE.into(),
+            current_key: None,
+            issuer: "schakel".into(),
+            access_ttl_secs: defaults.access_ttl_secs,
+            idle_timeout_secs: defaults.idle_timeout_secs,
+            absolute_lifetime_secs: defaults.absolute_lifetime_secs,
+            mfa_required_roles: None,
+            invitation_ttl_secs: defaults.invitation_ttl_secs,
+            max_failures_per_hour: defaults.max_failures_per_hour,
+            concurrent_hashes: 0,
+            rate_per_second: 2,
+            rate_burst: 20,
+        }
+    }
+}
+
+impl AuthSettings {
+    /// Checks the limits; returns a one-line message naming the setting.
+    pub fn validate(&self) -> Result<(), String> {
+        if !(60..=900).contains(&self.access_ttl_secs) {
+            return Err("auth.access_ttl_secs must be between 60 and 900".into());
+        }
+        if self.idle_timeout_secs < 60 || self.idle_timeout_secs > self.absolute_lifetime_secs {
+            return Err("auth.idle_timeout_secs must be at least 60 and at most auth.absolute_lifetime_secs".into());
+        }
+        if self.absolute_lifetime_secs > 24 * 3600 {
+            return Err("auth.absolute_lifetime_secs must be at most 86400".into());
+        }
+        if !(1..=100).contains(&self.max_failures_per_hour) {
+            return Err("auth.max_failures_per_hour must be between 1 and 100".into());
+        }
+        if self.rate_per_second == 0 || self.rate_burst == 0 {
+            return Err("auth.rate_per_second and auth.rate_burst must be at least 1".into());
+        }
+        if self.invitation_ttl_secs < 600 {
+            return Err("auth.invitation_ttl_secs must be at least 600".into());
+        }
+        if self.issuer.trim().is_empty() {
+            return Err("auth.issuer must not be empty".into());
+        }
+        Ok(())
+    }
+
+    /// The authentication rules; `demo` relaxes the second factor unless configured.
+    pub fn config(&self, demo: bool) -> AuthConfig {
+        let mfa_required = match &self.mfa_required_roles {
+            Some(roles) => roles.iter().copied().collect(),
+            None if demo => Default::default(),
+            None => Role::ALL.iter().copied().collect(),
+        };
+        AuthConfig {
+            access_ttl_secs: self.access_ttl_secs,
+            idle_timeout_secs: self.idle_timeout_secs,
+            absolute_lifetime_secs: self.absolute_lifetime_secs,
+            mfa_required,
+            invitation_ttl_secs: self.invitation_ttl_secs,
+            max_failures_per_hour: self.max_failures_per_hour,
+            ..AuthConfig::default()
+        }
+    }
+
+    /// Password hashes at once.
+    pub fn hashing_slots(&self) -> usize {
+        match self.concurrent_hashes {
+            0 => std::thread::available_parallelism().map_or(2, |n| n.get()),
+            n => n,
+        }
+    }
+}
