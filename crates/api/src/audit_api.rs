@@ -31,7 +31,8 @@ pub struct AuditQuery {
     #[param(value_type = Option<String>, format = Uuid)]
     pub agency_id: Option<AgencyId>,
     /// Entries with this action code, e.g. `auth.login`.
-    #[param(value_type = Option<String>, example = "auth.login")]
+    #[param(value_type = Option<String>, example = "auth.login", max_length = 64,
+        pattern = r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")]
     pub action: Option<ActionCode>,
     /// Entries of this kind: `C`, `R`, `U`, `D` or `E`.
     #[param(value_type = Option<ActionKind>)]
@@ -40,9 +41,10 @@ pub struct AuditQuery {
     #[param(value_type = Option<Outcome>)]
     pub outcome: Option<Outcome>,
     /// Entries about objects of this type, e.g. `user`.
-    #[param(max_length = 200)]
+    #[param(max_length = 200, pattern = "^[a-z0-9_]+$")]
     pub object_type: Option<String>,
-    /// Entries about the object with this id.
+    /// Entries about the object with this id (any text; one that no entry has simply
+    /// matches nothing).
     #[param(max_length = 200)]
     pub object_id: Option<String>,
     /// Entries at or after this time (RFC 3339).
@@ -61,15 +63,14 @@ impl AuditQuery {
     /// The filter and page, or 400 when a value is out of range.
     fn parse(self) -> Result<(AuditFilter, PageRequest), ApiError> {
         let bad = || ApiError::Problem(ProblemKind::BadRequest);
-        let text_ok = |t: &String| {
-            !t.is_empty() && t.len() <= MAX_FIELD_LEN && !t.chars().any(char::is_control)
-        };
+        let within = |t: &String| t.chars().count() <= MAX_FIELD_LEN;
         if self.object_type.as_ref().is_some_and(|t| {
-            !text_ok(t)
+            t.is_empty()
+                || !within(t)
                 || !t
                     .bytes()
                     .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
-        }) || self.object_id.as_ref().is_some_and(|t| !text_ok(t))
+        }) || self.object_id.as_ref().is_some_and(|t| !within(t))
         {
             return Err(bad());
         }

@@ -39,7 +39,7 @@ use utoipa::OpenApi;
         crate::audit_api::audit_handler,
         crate::audit_api::verify_handler,
     ),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &StandardErrors),
     components(schemas(crate::problem::Problem, crate::health::HealthResponse)),
     tags(
         (name = "operations", description = "Health, readiness, metrics and this document"),
@@ -80,4 +80,73 @@ impl utoipa::Modify for BearerAuth {
 )]
 pub async fn openapi_json() -> HttpResponse {
     HttpResponse::Ok().json(ApiDoc::openapi())
+}
+
+/// Adds the error answers every operation of a kind can give, so each handler's
+/// annotation lists only its own: bodies can be malformed (400), too large (413), of
+/// the wrong type (415) or of the wrong shape (422); secured operations answer 401
+/// without a live session; the authentication endpoints answer 429 over the rate limit.
+#[derive(Debug)]
+struct StandardErrors;
+
+impl utoipa::Modify for StandardErrors {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::path::Operation;
+        use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+        let problem = |description: &str| {
+            ResponseBuilder::new()
+                .description(description)
+                .content(
+                    "application/problem+json",
+                    ContentBuilder::new()
+                        .schema(Some(Ref::from_schema_name("Problem")))
+                        .build(),
+                )
+                .build()
+        };
+        let add = |op: &mut Operation, code: &str, description: &str| {
+            op.responses
+                .responses
+                .entry(code.to_owned())
+                .or_insert_with(|| problem(description).into());
+        };
+        for (path, item) in doc.paths.paths.iter_mut() {
+            let ops = [
+                item.get.as_mut(),
+                item.post.as_mut(),
+                item.put.as_mut(),
+                item.patch.as_mut(),
+                item.delete.as_mut(),
+            ];
+            for op in ops.into_iter().flatten() {
+                if op.request_body.is_some() {
+                    add(op, "400", "The body is not well-formed JSON");
+                    add(op, "413", "The body is too large");
+                    add(op, "415", "The body is not application/json");
+                    add(
+                        op,
+                        "422",
+                        "The body does not match the expected fields and values",
+                    );
+                }
+                if op.parameters.as_ref().is_some_and(|p| !p.is_empty()) {
+                    add(op, "400", "A parameter is not valid");
+                }
+                if op.security.as_ref().is_some_and(|s| !s.is_empty()) {
+                    add(
+                        op,
+                        "401",
+                        "No live session, or its second factor is still missing",
+                    );
+                }
+                if path.starts_with("/api/v1/auth/") {
+                    add(
+                        op,
+                        "429",
+                        "Too many requests from this client; see Retry-After",
+                    );
+                }
+            }
+        }
+    }
 }

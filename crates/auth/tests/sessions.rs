@@ -462,3 +462,59 @@ fn a_weaker_stored_hash_is_replaced_at_the_next_login() {
         assert!(password::verify(&stored, &pw(PASSWORD)).matches);
     });
 }
+
+#[test]
+fn when_the_audit_entry_cannot_be_written_the_login_fails_and_leaves_no_session() {
+    each_backend(|db| {
+        let cfg = AuthConfig::default();
+        user(&db, "ilse@test.example", Role::Caseworker);
+        match db.backend {
+            schakel_store::Backend::Sqlite => {
+                db.execute_raw(
+                    "CREATE TRIGGER audit_down BEFORE INSERT ON audit_entries \
+                     BEGIN SELECT RAISE(ABORT, 'audit storage unavailable'); END",
+                );
+            }
+            schakel_store::Backend::Postgres => {
+                db.execute_raw(
+                    "CREATE FUNCTION audit_down() RETURNS trigger AS $$ BEGIN \
+                     RAISE EXCEPTION 'audit storage unavailable'; END; $$ LANGUAGE plpgsql",
+                );
+                db.execute_raw(
+                    "CREATE TRIGGER audit_down BEFORE INSERT ON audit_entries \
+                     FOR EACH ROW EXECUTE FUNCTION audit_down()",
+                );
+            }
+        }
+        let mut conn = db.pool.get().unwrap();
+        let r = login::login(
+            &mut conn,
+            &cfg,
+            "ilse@test.example",
+            &pw(PASSWORD),
+            &ctx(),
+            t0(),
+        );
+        assert!(matches!(r, Err(AuthError::Audit(_))), "fails closed: {r:?}");
+        let sessions = db.execute_raw("UPDATE sessions SET mfa_verified = mfa_verified");
+        assert_eq!(
+            sessions, 0,
+            "no session was left behind on {:?}",
+            db.backend
+        );
+        let failed = login::login(
+            &mut conn,
+            &cfg,
+            "ilse@test.example",
+            &pw("verkeerd wachtwoord x"),
+            &ctx(),
+            t0(),
+        );
+        assert!(
+            matches!(failed, Err(AuthError::Audit(_))),
+            "a failure that cannot be audited is an error too"
+        );
+        let failures = db.execute_raw("UPDATE login_failures SET user_id = user_id");
+        assert_eq!(failures, 0, "nor a counted failure");
+    });
+}

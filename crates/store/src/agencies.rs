@@ -214,3 +214,25 @@ pub fn set_active(
     }
     Ok(())
 }
+
+/// One agency, locked until the transaction ends, so a decision that depends on it
+/// being active (inviting or reactivating its accounts, deactivating it) cannot cross a
+/// concurrent change of that. Call inside a write transaction.
+pub fn find_for_update(conn: &mut DbConn, id: AgencyId) -> Result<Agency, StoreError> {
+    // One query text; the select's backend is fixed per arm, so it is built in each.
+    macro_rules! by_id {
+        () => {
+            agencies::table
+                .find(id.to_string())
+                .select(AgencyRow::as_select())
+        };
+    }
+    let row: AgencyRow = match conn {
+        // PostgreSQL runs writers side by side: a concurrent locker waits for this commit
+        // and then reads the agency as this transaction left it.
+        DbConn::Postgres(c) => by_id!().for_update().first(c)?,
+        // SQLite's write transactions (`BEGIN IMMEDIATE`) already run one at a time.
+        DbConn::Sqlite(c) => by_id!().first(c)?,
+    };
+    row.try_into()
+}

@@ -46,7 +46,7 @@ async fn authenticate(req: HttpRequest) -> Result<Authenticated, ApiError> {
         .cloned()
         .ok_or_else(|| ApiError::Internal("no application state".into()))?;
     let token = bearer(&req).ok_or(ApiError::Problem(ProblemKind::Unauthorized))?;
-    let result = web::block(move || {
+    web::block(move || {
         let mut conn = schakel_store::get_conn(&state.pool)?;
         let now = state.clock.now();
         schakel_auth::session::authenticate(
@@ -58,8 +58,7 @@ async fn authenticate(req: HttpRequest) -> Result<Authenticated, ApiError> {
         )
         .map_err(ApiError::from)
     })
-    .await?;
-    result
+    .await?
 }
 
 impl FromRequest for PendingActor {

@@ -157,7 +157,9 @@ pub fn deactivate_agency(
     let op = Op::on("admin.agency_deactivate", ActionKind::Update, "agency", id);
     permit(conn, who, Action::ManageAgencies, &op, ctx, now)?;
     write_tx(conn, |conn| {
-        let agency = agencies::find(conn, id)?;
+        // Locked first: an invitation or reactivation waiting on it then sees it inactive,
+        // and none can add an account after the list below is read.
+        let agency = agencies::find_for_update(conn, id)?;
         if !agency.active {
             return Err(AdminError::Conflict(ConflictReason::AlreadyInState));
         }

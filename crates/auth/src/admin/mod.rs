@@ -2,11 +2,11 @@
 //! audit trail.
 //!
 //! Every use case takes the connection, the actor, its input, the request's audit facts
-//! and the time; it checks the access policy first, then runs one write transaction that
-//! makes the change and records exactly one audit entry. Reading the audit trail is
-//! itself recorded; reading agencies, accounts and the directory is not (they hold no
-//! case data), but every denial is. If an audit entry cannot be written, nothing is
-//! changed and nothing is returned.
+//! and the time, and checks the access policy first. One that changes something then
+//! runs one write transaction that makes the change and records exactly one audit entry.
+//! Reading the audit trail is itself recorded; reading agencies, accounts and the
+//! directory is not (they hold no case data), but every denial is. If an audit entry
+//! cannot be written, nothing is changed and nothing is returned.
 //!
 //! Denials follow one rule: an action on a named object (an agency or user id) that the
 //! actor may not take answers [`AdminError::NotFound`], exactly as if the object did not
@@ -138,7 +138,7 @@ impl Op {
     }
 
     /// The audit event of this operation by `who` with `outcome`.
-    pub(crate) fn event(
+    fn event(
         &self,
         who: &Actor,
         outcome: Outcome,

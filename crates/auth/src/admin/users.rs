@@ -55,7 +55,8 @@ pub fn invite_user(
     }
     let token = secret_token::generate();
     write_tx(conn, |conn| {
-        let agency = match agencies::find(conn, input.agency_id) {
+        // Locked, so a concurrent deactivation of the agency cannot miss this account.
+        let agency = match agencies::find_for_update(conn, input.agency_id) {
             Ok(a) => a,
             Err(StoreError::NotFound) => return Err(AdminError::Invalid("agency_id")),
             Err(e) => return Err(e.into()),
@@ -188,7 +189,7 @@ pub fn reactivate_user(
         if user.active {
             return Err(AdminError::Conflict(ConflictReason::AlreadyInState));
         }
-        if !agencies::find(conn, user.agency_id)?.active {
+        if !agencies::find_for_update(conn, user.agency_id)?.active {
             return Err(AdminError::Conflict(ConflictReason::AgencyInactive));
         }
         users::set_active(conn, id, true, now)?;
@@ -250,8 +251,8 @@ fn refuse(
 
 /// Why the acceptance transaction was rolled back.
 enum Refusal {
-    Deactivated(User),
-    Rejected(User, AuthError),
+    Deactivated(Box<User>),
+    Rejected(Box<User>, AuthError),
     Failed(AuthError),
 }
 
@@ -288,12 +289,12 @@ pub fn accept_invitation(
         };
         let user = users::find(conn, id)?;
         if !user.active {
-            return Err(Refusal::Deactivated(user));
+            return Err(Refusal::Deactivated(Box::new(user)));
         }
         let agency = agencies::find(conn, user.agency_id)?;
         if let Err(e) = account::check_new_password(&user, &agency, new_password) {
             // Rolled back: the token stays unused, so the user can try another password.
-            return Err(Refusal::Rejected(user, e));
+            return Err(Refusal::Rejected(Box::new(user), e));
         }
         users::set_password_hash(conn, user.id, &hash, now)?;
         let e = event(
