@@ -263,3 +263,26 @@ fn a_port_in_use_stops_the_start_with_one_line() {
         "{err}"
     );
 }
+
+#[test]
+fn the_example_production_configuration_is_valid() {
+    let dir = tempfile::tempdir().unwrap();
+    let example =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../deploy/schakel.postgres.toml");
+    let out = run(
+        dir.path(),
+        &["--config", example.to_str().unwrap(), "check-config"],
+        &[],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let parsed: toml::Table = String::from_utf8(out.stdout).unwrap().parse().unwrap();
+    assert_eq!(parsed["mail"]["transport"].as_str(), Some("smtp"));
+    assert_eq!(
+        parsed["auth"]["token_keys_file"].as_str(),
+        Some("/etc/schakel/token-keys")
+    );
+}
