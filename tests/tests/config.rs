@@ -269,6 +269,13 @@ fn the_example_production_configuration_is_valid() {
     let dir = tempfile::tempdir().unwrap();
     let example =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../deploy/schakel.postgres.toml");
+    let keys = dir.path().join("token-keys");
+    std::fs::write(&keys, format!("k1 {}\n", "ab".repeat(32))).unwrap();
+    let text = std::fs::read_to_string(&example)
+        .unwrap()
+        .replace("/etc/schakel/token-keys", keys.to_str().unwrap());
+    let example = dir.path().join("schakel.toml");
+    std::fs::write(&example, text).unwrap();
     let out = run(
         dir.path(),
         &["--config", example.to_str().unwrap(), "check-config"],
@@ -282,7 +289,21 @@ fn the_example_production_configuration_is_valid() {
     let parsed: toml::Table = String::from_utf8(out.stdout).unwrap().parse().unwrap();
     assert_eq!(parsed["mail"]["transport"].as_str(), Some("smtp"));
     assert_eq!(
-        parsed["auth"]["token_keys_file"].as_str(),
-        Some("/etc/schakel/token-keys")
+        parsed["auth"]["issuer"].as_str(),
+        Some("schakel-production")
     );
+
+    // Without its key file the same configuration stops at start.
+    let missing = dir.path().join("missing.toml");
+    let text = std::fs::read_to_string(&example)
+        .unwrap()
+        .replace(keys.to_str().unwrap(), "/nonexistent/token-keys");
+    std::fs::write(&missing, text).unwrap();
+    let out = run(
+        dir.path(),
+        &["--config", missing.to_str().unwrap(), "check-config"],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(one_line_error(&out).contains("auth.token_keys_file"));
 }

@@ -85,6 +85,14 @@ impl AuthSettings {
         if self.issuer.trim().is_empty() {
             return Err("auth.issuer must not be empty".into());
         }
+        // The default file of the embedded setup is created on first start; any other
+        // must exist and be readable now.
+        let path = self.token_keys_file.as_path();
+        if path != std::path::Path::new(DEFAULT_TOKEN_KEYS_FILE) || path.exists() {
+            std::fs::File::open(path).map_err(|e| {
+                format!("auth.token_keys_file: cannot read {}: {e}", path.display())
+            })?;
+        }
         Ok(())
     }
 
