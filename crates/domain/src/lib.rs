@@ -8,6 +8,7 @@ pub mod clock;
 pub mod code;
 pub mod id;
 pub mod policy;
+pub mod pseudonym;
 pub mod referral;
 pub mod role;
 pub mod vocabulary;
