@@ -1,0 +1,10 @@
+#![doc = include_str!("../README.md")]
+
+mod error;
+mod field;
+mod keyed;
+mod keys;
+
+pub use error::CryptoError;
+pub use field::field_aad;
+pub use keys::{KEY_BYTES, MasterKeys};
