@@ -4,6 +4,7 @@ mod admin;
 mod app;
 mod audit_api;
 pub mod auth;
+mod blocking;
 mod directory;
 mod health;
 mod metrics;

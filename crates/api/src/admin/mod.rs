@@ -9,26 +9,11 @@
 pub(crate) mod agencies;
 pub(crate) mod users;
 
-use crate::{ApiError, AppState};
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponseBuilder, web};
-use chrono::{DateTime, Utc};
 use schakel_auth::admin::IfMatch;
-use schakel_store::DbConn;
 
-/// Runs `f` with a pooled connection and the current time on the blocking pool.
-pub(crate) async fn blocking<T, F>(state: &web::Data<AppState>, f: F) -> Result<T, ApiError>
-where
-    T: Send + 'static,
-    F: FnOnce(&mut DbConn, DateTime<Utc>) -> Result<T, ApiError> + Send + 'static,
-{
-    let st = state.clone();
-    web::block(move || {
-        let mut conn = schakel_store::get_conn(&st.pool)?;
-        f(&mut conn, st.clock.now())
-    })
-    .await?
-}
+pub(crate) use crate::blocking::blocking;
 
 /// The version a client names in `If-Match`: exactly one strong entity tag `"<n>"`.
 /// Missing, or `*` (which names no version), is [`IfMatch::Missing`] (428); anything

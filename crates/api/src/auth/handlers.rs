@@ -2,6 +2,7 @@
 //! account and password.
 
 use super::{CurrentActor, PendingActor, request_context};
+use crate::blocking::blocking;
 use crate::{ApiError, AppState, ProblemKind};
 use actix_web::{HttpRequest, HttpResponse, web};
 use schakel_auth::login::MfaState;
@@ -74,22 +75,13 @@ pub async fn login_handler(
         .acquire()
         .await
         .map_err(|e| ApiError::Internal(e.to_string()))?;
-    let st = state.clone();
-    let done = web::block(move || {
-        let mut conn = schakel_store::get_conn(&st.pool)?;
-        let now = st.clock.now();
-        let ok = login::login(
-            &mut conn,
-            &st.auth.config,
-            &body.email,
-            &password,
-            &ctx,
-            now,
-        )?;
-        let access = session::access_token(&st.auth.keyring, &st.auth.config, &ok.session, now)?;
-        Ok::<_, ApiError>((ok, access))
+    let auth = state.auth.clone();
+    let done = blocking(&state, move |conn, now| {
+        let ok = login::login(conn, &auth.config, &body.email, &password, &ctx, now)?;
+        let access = session::access_token(&auth.keyring, &auth.config, &ok.session, now)?;
+        Ok((ok, access))
     })
-    .await??;
+    .await?;
     let (ok, access) = done;
     let mfa = match ok.mfa {
         MfaState::Done => "none",
@@ -126,20 +118,12 @@ pub async fn refresh_handler(
 ) -> Result<HttpResponse, ApiError> {
     let ctx = request_context(&req, &state);
     let token = body.into_inner().refresh_token;
-    let st = state.clone();
-    let tokens = web::block(move || {
-        let mut conn = schakel_store::get_conn(&st.pool)?;
-        session::refresh(
-            &mut conn,
-            &st.auth.keyring,
-            &st.auth.config,
-            &token,
-            &ctx,
-            st.clock.now(),
-        )
-        .map_err(ApiError::from)
+    let auth = state.auth.clone();
+    let tokens = blocking(&state, move |conn, now| {
+        session::refresh(conn, &auth.keyring, &auth.config, &token, &ctx, now)
+            .map_err(ApiError::from)
     })
-    .await??;
+    .await?;
     Ok(HttpResponse::Ok().json(tokens_response(tokens, "none")))
 }
 
@@ -156,12 +140,10 @@ pub async fn logout_handler(
     who: PendingActor,
 ) -> Result<HttpResponse, ApiError> {
     let ctx = request_context(&req, &state);
-    let st = state.clone();
-    web::block(move || {
-        let mut conn = schakel_store::get_conn(&st.pool)?;
-        session::logout(&mut conn, &who.0.actor, &ctx, st.clock.now()).map_err(ApiError::from)
+    blocking(&state, move |conn, now| {
+        session::logout(conn, &who.0.actor, &ctx, now).map_err(ApiError::from)
     })
-    .await??;
+    .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -185,19 +167,12 @@ pub async fn enrol_handler(
     who: PendingActor,
 ) -> Result<HttpResponse, ApiError> {
     let ctx = request_context(&req, &state);
-    let st = state.clone();
-    let uri = web::block(move || {
-        let mut conn = schakel_store::get_conn(&st.pool)?;
-        login::begin_totp_enrolment(
-            &mut conn,
-            &st.auth.config,
-            who.0.actor.session_id,
-            &ctx,
-            st.clock.now(),
-        )
-        .map_err(ApiError::from)
+    let auth = state.auth.clone();
+    let uri = blocking(&state, move |conn, now| {
+        login::begin_totp_enrolment(conn, &auth.config, who.0.actor.session_id, &ctx, now)
+            .map_err(ApiError::from)
     })
-    .await??;
+    .await?;
     Ok(HttpResponse::Ok().json(EnrolResponse { otpauth_uri: uri }))
 }
 
@@ -230,20 +205,12 @@ pub async fn verify_handler(
 ) -> Result<HttpResponse, ApiError> {
     let ctx = request_context(&req, &state);
     let code = body.into_inner().code;
-    let st = state.clone();
-    web::block(move || {
-        let mut conn = schakel_store::get_conn(&st.pool)?;
-        login::verify_totp(
-            &mut conn,
-            &st.auth.config,
-            who.0.actor.session_id,
-            &code,
-            &ctx,
-            st.clock.now(),
-        )
-        .map_err(ApiError::from)
+    let auth = state.auth.clone();
+    blocking(&state, move |conn, now| {
+        login::verify_totp(conn, &auth.config, who.0.actor.session_id, &code, &ctx, now)
+            .map_err(ApiError::from)
     })
-    .await??;
+    .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -288,12 +255,10 @@ pub async fn me_handler(
     state: web::Data<AppState>,
     who: CurrentActor,
 ) -> Result<HttpResponse, ApiError> {
-    let st = state.clone();
-    let (user, agency) = web::block(move || {
-        let mut conn = schakel_store::get_conn(&st.pool)?;
-        account::me(&mut conn, &who.0).map_err(ApiError::from)
+    let (user, agency) = blocking(&state, move |conn, _now| {
+        account::me(conn, &who.0).map_err(ApiError::from)
     })
-    .await??;
+    .await?;
     Ok(HttpResponse::Ok().json(MeResponse {
         id: user.id,
         email: user.email,
@@ -348,13 +313,10 @@ pub async fn change_password_handler(
         .acquire()
         .await
         .map_err(|e| ApiError::Internal(e.to_string()))?;
-    let st = state.clone();
-    web::block(move || {
-        let mut conn = schakel_store::get_conn(&st.pool)?;
-        account::change_password(&mut conn, &who.0, &current, &new, &ctx, st.clock.now())
-            .map_err(ApiError::from)
+    blocking(&state, move |conn, now| {
+        account::change_password(conn, &who.0, &current, &new, &ctx, now).map_err(ApiError::from)
     })
-    .await??;
+    .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
