@@ -96,7 +96,36 @@ fn the_first_admin_is_created_on_the_command_line_and_can_log_in() {
         let problem: serde_json::Value = me.json().unwrap();
         assert_eq!(problem["type"], "urn:schakel:problem:mfa_required");
 
+        // Enrolling stores the authenticator secret encrypted with the data key, which the
+        // embedded setup created in its key folder.
+        let enrol = client()
+            .post(server.url("/api/v1/auth/mfa/enrol"))
+            .bearer_auth(body["access_token"].as_str().unwrap())
+            .send()
+            .unwrap();
+        assert_eq!(enrol.status(), 200);
+        let uri: serde_json::Value = enrol.json().unwrap();
+        let uri = uri["otpauth_uri"].as_str().unwrap().to_owned();
+        let secret_b32 = uri
+            .split("secret=")
+            .nth(1)
+            .unwrap()
+            .split('&')
+            .next()
+            .unwrap();
+        assert!(server.dir.path().join("data/keys/data-keys").is_file());
         let mut conn = db.pool.get().unwrap();
+        let stored = schakel_store::users::find_by_email(&mut conn, "root@example.test")
+            .unwrap()
+            .unwrap()
+            .totp_secret
+            .unwrap();
+        assert!(stored.starts_with("v1.k1."), "{stored}");
+        assert!(
+            !stored.contains(secret_b32),
+            "the secret is not stored readable"
+        );
+
         let report = schakel_audit::verify(&mut conn).unwrap();
         assert!(report.broken.is_none());
         assert!(report.checked >= 3, "agency, user and login are audited");

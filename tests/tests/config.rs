@@ -271,9 +271,12 @@ fn the_example_production_configuration_is_valid() {
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../deploy/schakel.postgres.toml");
     let keys = dir.path().join("token-keys");
     std::fs::write(&keys, format!("k1 {}\n", "ab".repeat(32))).unwrap();
+    let data_keys = dir.path().join("data-keys");
+    std::fs::write(&data_keys, format!("d1 {}\n", "cd".repeat(32))).unwrap();
     let text = std::fs::read_to_string(&example)
         .unwrap()
-        .replace("/etc/schakel/token-keys", keys.to_str().unwrap());
+        .replace("/etc/schakel/token-keys", keys.to_str().unwrap())
+        .replace("/etc/schakel/data-keys", data_keys.to_str().unwrap());
     let example = dir.path().join("schakel.toml");
     std::fs::write(&example, text).unwrap();
     let out = run(

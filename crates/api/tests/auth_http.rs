@@ -23,10 +23,15 @@ fn t0() -> DateTime<Utc> {
 }
 
 /// The authenticator code of `user_id`'s enrolled secret at `now`.
-fn code_of(db: &TestDb, user_id: schakel_domain::UserId, now: DateTime<Utc>) -> String {
+fn code_of(
+    db: &TestDb,
+    cfg: &AuthConfig,
+    user_id: schakel_domain::UserId,
+    now: DateTime<Utc>,
+) -> String {
     let mut conn = db.pool.get().unwrap();
     let u = users::find(&mut conn, user_id).unwrap();
-    let secret = hex::decode(u.totp_secret.expect("an enrolled secret")).unwrap();
+    let secret = schakel_auth::login::totp_secret(cfg, &u).unwrap();
     schakel_auth::totp::code_at(&secret, now).unwrap()
 }
 
@@ -40,6 +45,7 @@ async fn a_login_needs_an_enrolled_and_verified_authenticator_before_the_session
         let db = TestDb::new(backend);
         let clock = ManualClock::new(t0());
         let auth = AuthState::ephemeral_with(AuthConfig::default(), (1000, 1000)).unwrap();
+        let cfg = auth.config.clone();
         let state = AppState::with_auth(db.pool.clone(), Arc::new(clock.clone()), auth).unwrap();
         let srv = test::init_service(app(state)).await;
         let client = Client::new(&srv, TestRequest::to_request);
@@ -61,7 +67,7 @@ async fn a_login_needs_an_enrolled_and_verified_authenticator_before_the_session
         assert_eq!(enrol.status, StatusCode::OK);
         let uri = enrol.json()["otpauth_uri"].as_str().unwrap().to_owned();
         assert!(uri.starts_with("otpauth://totp/"), "{uri}");
-        let good = code_of(&db, u.id, clock.now());
+        let good = code_of(&db, &cfg, u.id, clock.now());
         let bad = if good == "000000" { "111111" } else { "000000" };
         let wrong = client
             .send(
@@ -99,7 +105,7 @@ async fn a_login_needs_an_enrolled_and_verified_authenticator_before_the_session
             "a code is accepted once"
         );
         clock.advance(Duration::seconds(30));
-        let next = code_of(&db, u.id, clock.now());
+        let next = code_of(&db, &cfg, u.id, clock.now());
         let verified = client
             .send(
                 bearer(request("POST", "/api/v1/auth/mfa/verify"), &token)

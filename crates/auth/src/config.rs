@@ -1,7 +1,9 @@
 //! The knobs of authentication, with safe defaults.
 
+use schakel_crypto::MasterKeys;
 use schakel_domain::Role;
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 /// Lifetimes, throttling and second-factor rules.
 #[derive(Debug, Clone)]
@@ -25,6 +27,17 @@ pub struct AuthConfig {
     pub max_failures_per_hour: i64,
     /// The issuer name shown in authenticator apps.
     pub totp_issuer: String,
+    /// The data keys that encrypt second-factor secrets at rest.
+    pub data_keys: Arc<MasterKeys>,
+}
+
+/// Data keys that live as long as the process: one random key (tests and tools; the
+/// server loads its configured keys instead).
+pub fn ephemeral_data_keys() -> Arc<MasterKeys> {
+    Arc::new(MasterKeys::single(
+        "ephemeral",
+        crate::secret_token::generate_key(),
+    ))
 }
 
 impl Default for AuthConfig {
@@ -39,6 +52,7 @@ impl Default for AuthConfig {
             max_delay_secs: 300,
             max_failures_per_hour: 100,
             totp_issuer: "Schakel".into(),
+            data_keys: ephemeral_data_keys(),
         }
     }
 }

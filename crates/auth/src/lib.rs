@@ -13,6 +13,6 @@ pub mod secret_token;
 pub mod session;
 pub mod totp;
 
-pub use config::AuthConfig;
+pub use config::{AuthConfig, ephemeral_data_keys};
 pub use context::RequestContext;
 pub use error::AuthError;

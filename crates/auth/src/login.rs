@@ -171,7 +171,11 @@ pub fn begin_totp_enrolment(
             return Err(AuthError::InvalidCode);
         }
         let secret = crate::totp::new_secret();
-        users::set_totp_secret(conn, user.id, &hex::encode(&secret), now)?;
+        let sealed = cfg
+            .data_keys
+            .encrypt(&hex::encode(&secret), &totp_aad(user.id))
+            .map_err(|e| AuthError::Setup(format!("sealing the TOTP secret: {e}")))?;
+        users::set_totp_secret(conn, user.id, &sealed, now)?;
         let e = event("auth.mfa_enrol", ActionKind::Update, Outcome::Success, ctx)?
             .with_actor(user_actor(user.id, user.agency_id, user.role))
             .with_object("user", user.id);
@@ -201,11 +205,7 @@ pub fn verify_totp(
             record(conn, &e, now)?;
             return Ok(false);
         }
-        let secret = user
-            .totp_secret
-            .as_deref()
-            .and_then(|h| hex::decode(h).ok())
-            .ok_or(AuthError::InvalidCode);
+        let secret = totp_secret(cfg, &user);
         let step =
             secret.and_then(|secret| crate::totp::verify(&secret, code, now, user.totp_last_step));
         let accepted = match step {
@@ -240,4 +240,22 @@ pub fn verify_totp(
     } else {
         Err(AuthError::InvalidCode)
     }
+}
+
+/// Where a TOTP secret is stored, bound into its encryption.
+fn totp_aad(user: UserId) -> String {
+    schakel_crypto::field_aad("users", "totp_secret", &user.to_string())
+}
+
+/// The user's enrolled TOTP secret, decrypted. No secret is [`AuthError::InvalidCode`];
+/// one that cannot be decrypted (a missing key, a tampered value) is a setup error.
+pub fn totp_secret(cfg: &AuthConfig, user: &User) -> Result<Vec<u8>, AuthError> {
+    use secrecy::ExposeSecret;
+    let sealed = user.totp_secret.as_deref().ok_or(AuthError::InvalidCode)?;
+    let plain = cfg
+        .data_keys
+        .decrypt(sealed, &totp_aad(user.id))
+        .map_err(|e| AuthError::Setup(format!("opening the TOTP secret: {e}")))?;
+    hex::decode(plain.expose_secret())
+        .map_err(|_| AuthError::Setup("a stored TOTP secret is not hex".into()))
 }

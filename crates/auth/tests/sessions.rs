@@ -102,7 +102,7 @@ fn full_login(
     }
     if ok.mfa != MfaState::Done {
         let u = users::find_by_email(&mut conn, email).unwrap().unwrap();
-        let secret = hex::decode(u.totp_secret.unwrap()).unwrap();
+        let secret = login::totp_secret(cfg, &u).unwrap();
         let code = totp::code_at(&secret, now).unwrap();
         login::verify_totp(&mut conn, cfg, ok.session.id, &code, &ctx(), now).unwrap();
     }
@@ -143,7 +143,16 @@ fn a_login_needs_the_second_factor_before_the_session_is_usable() {
 
         login::begin_totp_enrolment(&mut conn, &cfg, ok.session.id, &ctx(), t0()).unwrap();
         let stored = users::find(&mut conn, u.id).unwrap();
-        let secret = hex::decode(stored.totp_secret.unwrap()).unwrap();
+        let sealed = stored.totp_secret.clone().unwrap();
+        assert!(
+            sealed.starts_with("v1.ephemeral."),
+            "stored encrypted: {sealed}"
+        );
+        let secret = login::totp_secret(&cfg, &stored).unwrap();
+        assert!(
+            !sealed.contains(&hex::encode(&secret)),
+            "the secret is not readable in the row"
+        );
         assert_eq!(secret.len(), 20);
         let wrong = login::verify_totp(&mut conn, &cfg, ok.session.id, "000000", &ctx(), t0());
         assert!(

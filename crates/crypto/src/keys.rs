@@ -56,6 +56,22 @@ pub struct MasterKeys {
 }
 
 impl MasterKeys {
+    /// One master secret under the key id `key_id`, current. Key ids that are not
+    /// `A-Z a-z 0-9 _ -` of 1–32 characters are replaced by `k1`.
+    pub fn single(key_id: &str, secret: [u8; KEY_BYTES]) -> Self {
+        let id = if is_valid_key_id(key_id) {
+            key_id
+        } else {
+            "k1"
+        };
+        let mut keys = BTreeMap::new();
+        keys.insert(id.to_owned(), SecretBox::new(Box::new(secret)));
+        Self {
+            current: id.to_owned(),
+            keys,
+        }
+    }
+
     /// Parses key text: one `<key-id> <64 hex digits>` per line, blank lines and lines
     /// starting with `#` ignored. The first key is current unless `current` names one.
     /// Key ids are 1–32 characters of `A-Z a-z 0-9 _ -`.

@@ -97,7 +97,11 @@ impl AuthSettings {
     }
 
     /// The authentication rules; `demo` relaxes the second factor unless configured.
-    pub fn config(&self, demo: bool) -> AuthConfig {
+    pub fn config(
+        &self,
+        demo: bool,
+        data_keys: std::sync::Arc<schakel_crypto::MasterKeys>,
+    ) -> AuthConfig {
         let mfa_required = match &self.mfa_required_roles {
             Some(roles) => roles.iter().copied().collect(),
             None if demo => Default::default(),
@@ -110,6 +114,7 @@ impl AuthSettings {
             mfa_required,
             invitation_ttl_secs: self.invitation_ttl_secs,
             max_failures_per_hour: self.max_failures_per_hour,
+            data_keys,
             ..AuthConfig::default()
         }
     }

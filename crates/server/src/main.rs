@@ -6,6 +6,7 @@
 
 mod admin_cmd;
 mod auth_settings;
+mod data_settings;
 mod demo;
 mod keys;
 mod serve;

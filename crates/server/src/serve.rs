@@ -47,9 +47,10 @@ pub fn auth_state(settings: &Settings, demo: bool) -> anyhow::Result<AuthState> 
     }
     let keyring = crate::keys::load_keyring(path, a.current_key.as_deref(), &a.issuer, AUDIENCE)
         .map_err(anyhow::Error::msg)?;
+    let data_keys = settings.data.load().map_err(anyhow::Error::msg)?;
     AuthState::new(
         keyring,
-        a.config(demo),
+        a.config(demo, data_keys),
         a.hashing_slots(),
         settings.http.trusted_proxies.clone(),
         (a.rate_per_second, a.rate_burst),

@@ -40,6 +40,8 @@ pub struct Settings {
     pub mail: MailSettings,
     /// Authentication: token keys, sessions, second factor, throttling.
     pub auth: crate::auth_settings::AuthSettings,
+    /// Encryption of personal data at rest.
+    pub data: crate::data_settings::DataSettings,
     /// Logging.
     pub log: LogSettings,
     /// The audit trail's signed checkpoints.
@@ -356,6 +358,7 @@ impl Settings {
 
     fn validate(&self) -> Result<(), ConfigError> {
         self.auth.validate().map_err(fail)?;
+        self.data.validate().map_err(fail)?;
         let target = DatabaseTarget::parse(&self.database.url)
             .map_err(|e| fail(format!("database.url: {e}")))?;
         if target.backend() == schakel_store::Backend::Sqlite && self.database.password.is_some() {

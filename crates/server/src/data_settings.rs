@@ -1,0 +1,57 @@
+//! The `[data]` section: the master keys that encrypt personal data at rest (today the
+//! second-factor secrets; identities and free text as cases arrive).
+
+use schakel_crypto::MasterKeys;
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// The default key file of the embedded setup; created on first start when missing.
+pub const DEFAULT_DATA_KEYS_FILE: &str = "./data/keys/data-keys";
+
+/// Data-encryption settings.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DataSettings {
+    /// The master keys: `<key-id> <64 hex digits>` per line. A secret file (mode 0600),
+    /// backed up apart from the database: without it encrypted data cannot be read. At
+    /// the default path it is created when missing.
+    pub keys_file: PathBuf,
+    /// The key id that encrypts new values; by default the first in the file.
+    pub current_key: Option<String>,
+}
+
+impl Default for DataSettings {
+    fn default() -> Self {
+        Self {
+            keys_file: DEFAULT_DATA_KEYS_FILE.into(),
+            current_key: None,
+        }
+    }
+}
+
+impl DataSettings {
+    /// The key file must be readable unless it is the default one, made on first start.
+    pub fn validate(&self) -> Result<(), String> {
+        let path = self.keys_file.as_path();
+        if path != Path::new(DEFAULT_DATA_KEYS_FILE) || path.exists() {
+            std::fs::File::open(path)
+                .map_err(|e| format!("data.keys_file: cannot read {}: {e}", path.display()))?;
+        }
+        Ok(())
+    }
+
+    /// Loads the keys, creating the default file first when it is missing.
+    pub fn load(&self) -> Result<Arc<MasterKeys>, String> {
+        let path = self.keys_file.as_path();
+        if !path.exists() && path == Path::new(DEFAULT_DATA_KEYS_FILE) {
+            crate::keys::create_key_file(path)?;
+            tracing::warn!(path = %path.display(), "created a new data key file: back it up");
+        }
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("data.keys_file: cannot read {}: {e}", path.display()))?;
+        MasterKeys::parse(&text, self.current_key.as_deref())
+            .map(Arc::new)
+            .map_err(|e| format!("data.keys_file: {e}"))
+    }
+}
