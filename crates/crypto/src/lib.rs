@@ -8,3 +8,4 @@ mod keys;
 pub use error::CryptoError;
 pub use field::field_aad;
 pub use keys::{KEY_BYTES, MasterKeys};
+pub use secrecy::{ExposeSecret, SecretString};

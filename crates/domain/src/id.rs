@@ -62,6 +62,26 @@ typed_id!(
     /// Identifies a login session.
     SessionId
 );
+typed_id!(
+    /// Identifies a signal.
+    SignalId
+);
+typed_id!(
+    /// Identifies a person record (within one agency).
+    PersonId
+);
+typed_id!(
+    /// Identifies a case.
+    CaseId
+);
+typed_id!(
+    /// Identifies a consent or legal-basis record.
+    ConsentId
+);
+typed_id!(
+    /// Identifies a referral.
+    ReferralId
+);
 
 #[cfg(test)]
 mod tests {

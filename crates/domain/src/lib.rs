@@ -4,9 +4,12 @@ pub mod actor;
 pub mod age;
 pub mod agency;
 pub mod audit;
+pub mod case;
 pub mod clock;
 pub mod code;
+pub mod deadline;
 pub mod id;
+pub mod indicators;
 pub mod policy;
 pub mod pseudonym;
 pub mod referral;
@@ -16,9 +19,14 @@ pub mod vocabulary;
 pub use actor::Actor;
 pub use age::AgeBand;
 pub use agency::{AgencyKind, Region};
+pub use case::{
+    CaseStatus, CloseReason, ConsentGiver, ConsentKind, ConsentScope, LegalBasis, Palermo,
+    RecipientKind, ReferralOutcome,
+};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use code::UnknownCode;
-pub use id::{AgencyId, SessionId, UserId};
+pub use deadline::DeadlinePolicy;
+pub use id::{AgencyId, CaseId, ConsentId, PersonId, ReferralId, SessionId, SignalId, UserId};
 pub use policy::{Action, Relationship, allows};
 pub use referral::{InvalidTransition, Party, ReferralAction, ReferralState};
 pub use role::Role;

@@ -1,1 +1,21 @@
 #![doc = include_str!("../README.md")]
+
+pub mod access;
+pub mod cases;
+pub mod config;
+pub mod consents;
+pub mod cursor;
+mod error;
+pub mod idempotency;
+pub mod identity;
+pub mod jobs;
+pub mod monitor_event;
+pub mod referrals;
+pub mod signals;
+mod support;
+pub mod views;
+
+pub use config::WorkflowConfig;
+pub use error::{Conflict, Denial, WorkflowError};
+pub use schakel_auth::admin::IfMatch;
+pub use support::Env;

@@ -2,12 +2,14 @@
 
 pub mod agencies;
 pub mod audit_log;
+pub mod casework;
 mod conn;
 mod error;
 pub mod migrations;
 pub mod outbox;
 mod pool;
 pub mod schema;
+pub mod sealed;
 pub mod sessions;
 #[cfg(feature = "testing")]
 pub mod testing;

@@ -119,11 +119,152 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    persons (id) {
+        id -> Text,
+        agency_id -> Text,
+        identity -> Nullable<Text>,
+        gender -> Text,
+        nationality_group -> Text,
+        family_name_index -> Nullable<Text>,
+        birth_date_index -> Nullable<Text>,
+        pseudonym -> Nullable<Text>,
+        erased_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    signals (id) {
+        id -> Text,
+        agency_id -> Text,
+        recorded_by -> Text,
+        person_id -> Nullable<Text>,
+        observed_on -> Date,
+        region -> Text,
+        exploitation_forms -> Text,
+        indicators -> Text,
+        indicator_list_version -> Text,
+        palermo_act -> Bool,
+        palermo_means -> Bool,
+        palermo_purpose -> Bool,
+        palermo_elements_met -> Bool,
+        reporting_basis -> Text,
+        summary -> Nullable<Text>,
+        age_band -> Text,
+        created_at -> Timestamp,
+        erased_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    cases (id) {
+        id -> Text,
+        agency_id -> Text,
+        person_id -> Text,
+        signal_id -> Nullable<Text>,
+        opened_by -> Text,
+        status -> Text,
+        region -> Text,
+        exploitation_forms -> Text,
+        notes -> Nullable<Text>,
+        close_reason -> Nullable<Text>,
+        close_note -> Nullable<Text>,
+        closed_at -> Nullable<Timestamp>,
+        legal_basis_used -> Bool,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        erased_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    consents (id) {
+        id -> Text,
+        case_id -> Text,
+        kind -> Text,
+        recipient_kinds -> Text,
+        purposes -> Text,
+        given_by -> Nullable<Text>,
+        legal_basis -> Nullable<Text>,
+        reason -> Nullable<Text>,
+        given_on -> Date,
+        expires_at -> Nullable<Timestamp>,
+        withdrawn_at -> Nullable<Timestamp>,
+        withdrawn_by -> Nullable<Text>,
+        recorded_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    referrals (id) {
+        id -> Text,
+        case_id -> Text,
+        from_agency_id -> Text,
+        to_agency_id -> Text,
+        sent_by -> Text,
+        purpose -> Text,
+        urgency -> Text,
+        message -> Nullable<Text>,
+        state -> Text,
+        deadline_at -> Timestamp,
+        exploitation_forms -> Text,
+        age_band -> Text,
+        gender -> Text,
+        nationality_group -> Text,
+        region -> Text,
+        decided_by -> Nullable<Text>,
+        decided_at -> Nullable<Timestamp>,
+        decline_reason -> Nullable<Text>,
+        note -> Nullable<Text>,
+        outcome -> Nullable<Text>,
+        redirected_from -> Nullable<Text>,
+        ended_at -> Nullable<Timestamp>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    case_events (id) {
+        id -> Text,
+        case_id -> Text,
+        occurred_at -> Timestamp,
+        ordinal -> Integer,
+        kind -> Text,
+        agency_id -> Text,
+        user_id -> Nullable<Text>,
+        referral_id -> Nullable<Text>,
+        details -> Text,
+    }
+}
+
+diesel::table! {
+    idempotency_keys (user_id, key) {
+        user_id -> Text,
+        key -> Text,
+        fingerprint -> Text,
+        status -> Integer,
+        body -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(users -> agencies (agency_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
 diesel::joinable!(login_failures -> users (user_id));
 diesel::joinable!(account_tokens -> users (user_id));
+diesel::joinable!(persons -> agencies (agency_id));
+diesel::joinable!(cases -> persons (person_id));
+diesel::joinable!(consents -> cases (case_id));
+diesel::joinable!(referrals -> cases (case_id));
+diesel::joinable!(case_events -> cases (case_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     agencies,
@@ -134,4 +275,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     refresh_tokens,
     login_failures,
     account_tokens,
+    persons,
+    signals,
+    cases,
+    consents,
+    referrals,
+    case_events,
+    idempotency_keys,
 );

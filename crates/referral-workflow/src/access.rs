@@ -1,0 +1,116 @@
+//! Who may see a case, and how much of the person.
+//!
+//! A case is seen by its own agency, and by the receiving agency of one of its
+//! referrals while that referral is accepted or in progress (DESIGN §7). The receiver
+//! sees the identity only where a consent or legal basis that holds now covers its
+//! agency kind and the referral's purpose. Everything is decided afresh on every
+//! request, so a referral that ends or a consent withdrawn cuts access at once.
+
+use crate::WorkflowError;
+use chrono::{DateTime, Utc};
+use schakel_domain::{Action, Actor, ReferralState, Relationship};
+use schakel_store::DbConn;
+use schakel_store::agencies;
+use schakel_store::casework::cases::Case;
+use schakel_store::casework::consents::{self, Consent};
+use schakel_store::casework::referrals::{self, Referral};
+
+/// The referral states in which the receiving agency sees the case.
+pub const ACCESS_STATES: [ReferralState; 2] = [ReferralState::Accepted, ReferralState::InProgress];
+
+/// How the actor's agency may see a case.
+#[derive(Debug, Clone)]
+pub enum CaseAccess {
+    /// Its own case.
+    Owner,
+    /// Received through these referrals, accepted and open.
+    Receiver {
+        /// The referrals that grant access.
+        referrals: Vec<Referral>,
+        /// Whether a consent or legal basis covers the receiver for one of them.
+        identity: bool,
+    },
+}
+
+impl CaseAccess {
+    /// The policy relationship of this access.
+    pub fn relationship(&self) -> Relationship {
+        match self {
+            CaseAccess::Owner => Relationship::OwnAgency,
+            CaseAccess::Receiver { .. } => Relationship::ReceivingAgency,
+        }
+    }
+
+    /// Whether the person's identity may be shown.
+    pub fn shows_identity(&self) -> bool {
+        match self {
+            CaseAccess::Owner => true,
+            CaseAccess::Receiver { identity, .. } => *identity,
+        }
+    }
+
+    /// The purpose the access serves, for the audit entry: the referral id(s).
+    pub fn purpose(&self) -> Option<String> {
+        match self {
+            CaseAccess::Owner => None,
+            CaseAccess::Receiver { referrals, .. } => Some(
+                referrals
+                    .iter()
+                    .map(|r| r.id.to_string())
+                    .collect::<Vec<_>>()
+                    .join(","),
+            ),
+        }
+    }
+}
+
+/// How `who` may see `case` with `action` (`ReadCase` or `UpdateCase`) at `now`, or
+/// `None` if not at all.
+pub fn case_access(
+    conn: &mut DbConn,
+    who: &Actor,
+    case: &Case,
+    action: Action,
+    now: DateTime<Utc>,
+) -> Result<Option<CaseAccess>, WorkflowError> {
+    let access = if case.agency_id == who.agency_id {
+        CaseAccess::Owner
+    } else {
+        let received = referrals::received_in_state(conn, case.id, who.agency_id, &ACCESS_STATES)?;
+        if received.is_empty() {
+            return Ok(None);
+        }
+        let kind = agencies::find(conn, who.agency_id)?.kind;
+        let records = consents::of_case(conn, case.id)?;
+        let identity = received
+            .iter()
+            .any(|r| covered(&records, kind, r.purpose, now));
+        CaseAccess::Receiver {
+            referrals: received,
+            identity,
+        }
+    };
+    Ok(who.may(action, access.relationship()).then_some(access))
+}
+
+/// Whether any record that holds at `now` covers an agency of `kind` for `purpose`.
+pub fn covered(
+    records: &[Consent],
+    kind: schakel_domain::AgencyKind,
+    purpose: schakel_domain::ReferralPurpose,
+    now: DateTime<Utc>,
+) -> bool {
+    records.iter().any(|c| c.scope.covers(kind, purpose, now))
+}
+
+/// How the actor's agency relates to a referral: it sent it, it received it, or
+/// neither.
+pub fn referral_relationship(who: &Actor, r: &Referral) -> Relationship {
+    if r.from_agency_id == who.agency_id {
+        Relationship::OwnAgency
+    } else if r.to_agency_id == who.agency_id {
+        Relationship::ReceivingAgency
+    } else {
+        Relationship::Unrelated
+    }
+}

@@ -1,0 +1,61 @@
+//! What the use cases need from configuration: the data keys, which of them make the
+//! blind index and the pseudonym, the response deadlines and the retention period.
+
+use chrono::Duration;
+use schakel_crypto::MasterKeys;
+use schakel_domain::DeadlinePolicy;
+use std::sync::Arc;
+
+/// The default retention of a closed case's identity and free text: five years.
+pub const DEFAULT_RETENTION_DAYS: i64 = 5 * 365;
+
+/// How long an idempotency key's first response is kept.
+pub const IDEMPOTENCY_TTL_HOURS: i64 = 24;
+
+/// Settings of case work.
+#[derive(Clone)]
+pub struct WorkflowConfig {
+    /// The master keys: the current one encrypts identity and free text.
+    pub keys: Arc<MasterKeys>,
+    /// The master key id the blind index is derived from; fixed across rotations.
+    pub index_key_id: String,
+    /// The master key id the pseudonym (linkage) key is derived from; fixed forever, or
+    /// the monitor counts the same person twice.
+    pub linkage_key_id: String,
+    /// Response deadlines per urgency.
+    pub deadlines: DeadlinePolicy,
+    /// How long after closing a case its identity and free text are kept.
+    pub retention: Duration,
+}
+
+impl std::fmt::Debug for WorkflowConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WorkflowConfig")
+            .field("keys", &self.keys)
+            .field("index_key_id", &self.index_key_id)
+            .field("linkage_key_id", &self.linkage_key_id)
+            .field("deadlines", &self.deadlines)
+            .field("retention", &self.retention)
+            .finish()
+    }
+}
+
+impl WorkflowConfig {
+    /// Settings with `keys`, the index and linkage keys both the current key, and the
+    /// default deadlines and retention.
+    pub fn with_keys(keys: Arc<MasterKeys>) -> Self {
+        let current = keys.current_key_id().to_owned();
+        Self {
+            keys,
+            index_key_id: current.clone(),
+            linkage_key_id: current,
+            deadlines: DeadlinePolicy::default(),
+            retention: Duration::days(DEFAULT_RETENTION_DAYS),
+        }
+    }
+
+    /// Settings with fresh random keys, for tests and throwaway instances.
+    pub fn ephemeral() -> Self {
+        Self::with_keys(schakel_auth::ephemeral_data_keys())
+    }
+}

@@ -1,0 +1,314 @@
+//! Consent records and legal bases on a case: recorded and withdrawn by the owning
+//! agency. A legal basis needs a written reason and flags the case; withdrawal takes
+//! effect on the next request of every recipient (access is decided per request).
+
+use crate::access::{ACCESS_STATES, covered};
+use crate::cases::{case_view, check_version, visible_case};
+use crate::identity::Identity;
+use crate::signals::MAX_TEXT_CHARS;
+use crate::support::{
+    Env, denied, event, free_text, notify, open_opt, record, run, seal, timeline,
+};
+use crate::views::{CaseView, ConsentView};
+use crate::{Conflict, IfMatch, WorkflowConfig, WorkflowError};
+use chrono::{DateTime, NaiveDate, Utc};
+use schakel_audit::ActionKind;
+use schakel_domain::case::giver_allowed;
+use schakel_domain::{
+    Action, Actor, CaseId, CaseStatus, ConsentGiver, ConsentId, ConsentKind, LegalBasis,
+    RecipientKind, ReferralPurpose, Role,
+};
+use schakel_store::DbConn;
+use schakel_store::agencies;
+use schakel_store::casework::consents::{self, Consent, NewConsent};
+use schakel_store::casework::{cases, persons, referrals};
+use serde::Deserialize;
+
+/// The shortest written reason for a legal basis, in characters.
+pub const MIN_REASON_CHARS: usize = 10;
+
+/// A consent or legal basis to record.
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ConsentInput {
+    /// Consent, or a legal basis standing in for it.
+    pub kind: ConsentKind,
+    /// The recipient kinds it covers (at least one).
+    pub recipient_kinds: Vec<RecipientKind>,
+    /// The purposes it covers (at least one).
+    pub purposes: Vec<ReferralPurpose>,
+    /// For consent: who gave it (the person from 16, otherwise a parent or guardian).
+    #[serde(default)]
+    pub given_by: Option<ConsentGiver>,
+    /// For a legal basis: which.
+    #[serde(default)]
+    pub legal_basis: Option<LegalBasis>,
+    /// For a legal basis: the written reason (required, at least 10 characters).
+    #[serde(default)]
+    pub reason: Option<String>,
+    /// When it was given (not in the future).
+    pub given_on: NaiveDate,
+    /// When it ends by itself (in the future), if ever.
+    #[serde(default)]
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+fn set<T: Ord + Copy>(raw: &[T], field: &'static str) -> Result<Vec<T>, WorkflowError> {
+    let mut v = raw.to_vec();
+    v.sort();
+    v.dedup();
+    if v.is_empty() {
+        return Err(WorkflowError::Invalid(field));
+    }
+    Ok(v)
+}
+
+/// A record as the owning agency sees it.
+pub(crate) fn consent_view(
+    cfg: &WorkflowConfig,
+    c: &Consent,
+    now: DateTime<Utc>,
+) -> Result<ConsentView, WorkflowError> {
+    Ok(ConsentView {
+        id: c.id,
+        kind: c.scope.kind,
+        recipient_kinds: c.scope.recipient_kinds.clone(),
+        purposes: c.scope.purposes.clone(),
+        given_by: c.given_by,
+        legal_basis: c.legal_basis,
+        reason: open_opt(cfg, "consents", "reason", &c.id, c.reason.as_deref())?,
+        given_on: c.given_on,
+        expires_at: c.scope.expires_at,
+        withdrawn_at: c.scope.withdrawn_at,
+        active: c.scope.holds_at(now),
+        created_at: c.created_at,
+    })
+}
+
+/// Records a consent or legal basis on a case of the actor's agency.
+pub fn record_consent(
+    conn: &mut DbConn,
+    env: &Env<'_>,
+    who: &Actor,
+    case_id: CaseId,
+    if_match: IfMatch,
+    input: &ConsentInput,
+) -> Result<CaseView, WorkflowError> {
+    const CODE: &str = "consent.create";
+    run(conn, env, who, |conn| {
+        let (case, access) = visible_case(
+            conn,
+            env,
+            who,
+            case_id,
+            Action::UpdateCase,
+            CODE,
+            ActionKind::Create,
+        )?;
+        if !matches!(access, crate::access::CaseAccess::Owner) {
+            return Err(denied(
+                CODE,
+                ActionKind::Create,
+                Some(("case", case_id.to_string())),
+            ));
+        }
+        let version = check_version(if_match, case.version)?;
+        let recipient_kinds = set(&input.recipient_kinds, "recipient_kinds")?;
+        let purposes = set(&input.purposes, "purposes")?;
+        let today = env.now.date_naive();
+        if input.given_on > today {
+            return Err(WorkflowError::Invalid("given_on"));
+        }
+        if input.expires_at.is_some_and(|e| e <= env.now) {
+            return Err(WorkflowError::Invalid("expires_at"));
+        }
+        let reason = free_text(input.reason.as_deref(), MAX_TEXT_CHARS, "reason")?;
+        let person = persons::find(conn, case.person_id)?;
+        match input.kind {
+            ConsentKind::Consent => {
+                let giver = input.given_by.ok_or(WorkflowError::Invalid("given_by"))?;
+                if input.legal_basis.is_some() {
+                    return Err(WorkflowError::Invalid("legal_basis"));
+                }
+                let identity = match &person.identity {
+                    Some(s) => Identity::open(env.cfg, person.id, s)?,
+                    None => Identity::default(),
+                };
+                if !giver_allowed(giver, identity.age_on(input.given_on)) {
+                    return Err(WorkflowError::Invalid("given_by"));
+                }
+            }
+            ConsentKind::LegalBasis => {
+                if input.legal_basis.is_none() {
+                    return Err(WorkflowError::Invalid("legal_basis"));
+                }
+                if input.given_by.is_some() {
+                    return Err(WorkflowError::Invalid("given_by"));
+                }
+                if reason
+                    .as_deref()
+                    .is_none_or(|r| r.chars().count() < MIN_REASON_CHARS)
+                {
+                    return Err(WorkflowError::Invalid("reason"));
+                }
+            }
+        }
+        if case.status == CaseStatus::Closed {
+            return Err(WorkflowError::Conflict(Conflict::CaseClosed));
+        }
+        if !cases::bump(conn, case_id, version, env.now)? {
+            return Err(WorkflowError::VersionMismatch);
+        }
+        let id = ConsentId::new_random();
+        let sealed = reason
+            .as_deref()
+            .map(|r| seal(env.cfg, "consents", "reason", &id, r))
+            .transpose()?;
+        consents::insert(
+            conn,
+            &NewConsent {
+                id,
+                case_id,
+                kind: input.kind,
+                recipient_kinds: &recipient_kinds,
+                purposes: &purposes,
+                given_by: input.given_by,
+                legal_basis: input.legal_basis,
+                reason: sealed.as_deref(),
+                given_on: input.given_on,
+                expires_at: input.expires_at,
+                recorded_by: who.user_id,
+            },
+            env.now,
+        )?;
+        let legal = input.kind == ConsentKind::LegalBasis;
+        if legal {
+            cases::flag_legal_basis(conn, case_id)?;
+        }
+        let details = serde_json::json!({
+            "consent_id": id,
+            "kind": input.kind,
+            "legal_basis": input.legal_basis,
+            "recipient_kinds": recipient_kinds,
+            "purposes": purposes,
+        });
+        let kind = if legal {
+            "legal_basis_recorded"
+        } else {
+            "consent_recorded"
+        };
+        timeline(
+            conn,
+            env,
+            case_id,
+            who.agency_id,
+            Some(who),
+            &[(kind, None, details.clone())],
+        )?;
+        let code = if legal { "consent.legal_basis" } else { CODE };
+        let mut e = event(
+            Some(who),
+            code,
+            ActionKind::Create,
+            ("case", case_id.to_string()),
+        )?
+        .with_details(details);
+        if let Some(basis) = input.legal_basis {
+            e = e.with_purpose(format!("legal_basis:{basis}"));
+        }
+        if let Some(p) = &person.pseudonym {
+            e = e.with_subject_pseudonym(p.clone());
+        }
+        record(conn, env, e)?;
+        let case = cases::find(conn, case_id)?;
+        case_view(conn, env, who, &case, &access)
+    })
+}
+
+/// Withdraws a consent or legal basis; receiving agencies that saw the identity only
+/// through it stop seeing it at once and are told.
+pub fn withdraw_consent(
+    conn: &mut DbConn,
+    env: &Env<'_>,
+    who: &Actor,
+    case_id: CaseId,
+    consent_id: ConsentId,
+    if_match: IfMatch,
+) -> Result<CaseView, WorkflowError> {
+    const CODE: &str = "consent.withdraw";
+    run(conn, env, who, |conn| {
+        let (case, access) = visible_case(
+            conn,
+            env,
+            who,
+            case_id,
+            Action::UpdateCase,
+            CODE,
+            ActionKind::Update,
+        )?;
+        if !matches!(access, crate::access::CaseAccess::Owner) {
+            return Err(denied(
+                CODE,
+                ActionKind::Update,
+                Some(("case", case_id.to_string())),
+            ));
+        }
+        let version = check_version(if_match, case.version)?;
+        let before = consents::of_case(conn, case_id)?;
+        let Some(target) = before.iter().find(|c| c.id == consent_id) else {
+            return Err(WorkflowError::NotFound);
+        };
+        if target.scope.withdrawn_at.is_some() {
+            return Err(WorkflowError::Conflict(Conflict::AlreadyWithdrawn));
+        }
+        if !cases::bump(conn, case_id, version, env.now)? {
+            return Err(WorkflowError::VersionMismatch);
+        }
+        consents::withdraw(conn, consent_id, who.user_id, env.now)?;
+        let after = consents::of_case(conn, case_id)?;
+        // Receivers with access whose view of the identity this withdrawal ends.
+        let mut cut = Vec::new();
+        for r in referrals::of_case(conn, case_id)?
+            .into_iter()
+            .filter(|r| ACCESS_STATES.contains(&r.state))
+        {
+            let kind = agencies::find(conn, r.to_agency_id)?.kind;
+            if covered(&before, kind, r.purpose, env.now)
+                && !covered(&after, kind, r.purpose, env.now)
+            {
+                notify(
+                    conn,
+                    env,
+                    "consent_withdrawn",
+                    r.to_agency_id,
+                    &[Role::Coordinator, Role::Caseworker],
+                    serde_json::json!({ "referral_id": r.id }),
+                )?;
+                cut.push(r.to_agency_id);
+            }
+        }
+        let details = serde_json::json!({ "consent_id": consent_id, "access_ended": cut.len() });
+        timeline(
+            conn,
+            env,
+            case_id,
+            who.agency_id,
+            Some(who),
+            &[("consent_withdrawn", None, details.clone())],
+        )?;
+        let mut e = event(
+            Some(who),
+            CODE,
+            ActionKind::Update,
+            ("case", case_id.to_string()),
+        )?
+        .with_details(details);
+        if let Some(p) = persons::find(conn, case.person_id)?.pseudonym {
+            e = e.with_subject_pseudonym(p);
+        }
+        record(conn, env, e)?;
+        let case = cases::find(conn, case_id)?;
+        case_view(conn, env, who, &case, &access)
+    })
+}

@@ -1,0 +1,109 @@
+//! Idempotent creation: a creating request carrying an `Idempotency-Key` is done once
+//! per user and key. The first response is stored (encrypted: it may hold identity) in
+//! the same transaction as the creation; a replay with the same request returns it and
+//! creates nothing, the same key with another request is refused.
+
+use crate::WorkflowError;
+use crate::support::{Env, open, run, seal};
+use chrono::Duration;
+use schakel_domain::Actor;
+use schakel_store::casework::idempotency::{self, StoredResponse};
+use schakel_store::{DbConn, StoreError};
+
+/// The longest key accepted.
+pub const MAX_KEY_LEN: usize = 128;
+
+/// A client's idempotency key and what its request was.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdempotencyKey {
+    /// The key as sent (1–128 visible ASCII characters).
+    pub key: String,
+    /// A hash of the method, route and body, to tell a replay from another request.
+    pub fingerprint: String,
+}
+
+impl IdempotencyKey {
+    /// A key as sent, checked.
+    pub fn parse(key: &str, fingerprint: String) -> Result<Self, WorkflowError> {
+        if key.is_empty() || key.len() > MAX_KEY_LEN || !key.bytes().all(|b| b.is_ascii_graphic()) {
+            return Err(WorkflowError::Invalid("idempotency_key"));
+        }
+        Ok(Self {
+            key: key.to_owned(),
+            fingerprint,
+        })
+    }
+}
+
+/// The result of a creating request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Created<T> {
+    /// Created now; `body` is the rendered response, stored for replays.
+    New {
+        /// What was created.
+        value: T,
+        /// The response body.
+        body: String,
+    },
+    /// Created by an earlier request with the same key: its response.
+    Replayed {
+        /// Its status.
+        status: u16,
+        /// Its body.
+        body: String,
+    },
+}
+
+/// Runs the creating use case `create` (which must not open a transaction itself) once
+/// for `key`; `render` makes the response body answered with `status`.
+pub fn create_once<T>(
+    conn: &mut DbConn,
+    env: &Env<'_>,
+    who: &Actor,
+    key: Option<&IdempotencyKey>,
+    status: u16,
+    render: &dyn Fn(&T) -> Result<String, WorkflowError>,
+    create: &dyn Fn(&mut DbConn) -> Result<T, WorkflowError>,
+) -> Result<Created<T>, WorkflowError> {
+    let attempt = |conn: &mut DbConn| {
+        run(conn, env, who, |conn| {
+            if let Some(k) = key
+                && let Some(prev) = idempotency::find(conn, who.user_id, &k.key, env.now)?
+            {
+                if prev.fingerprint != k.fingerprint {
+                    return Err(WorkflowError::IdempotencyMismatch);
+                }
+                let aad_id = format!("{}:{}", who.user_id, k.key);
+                let body = open(env.cfg, "idempotency_keys", "body", &aad_id, &prev.body)?;
+                return Ok(Created::Replayed {
+                    status: u16::try_from(prev.status).unwrap_or(200),
+                    body: body.as_str().to_owned(),
+                });
+            }
+            let value = create(conn)?;
+            let body = render(&value)?;
+            if let Some(k) = key {
+                let aad_id = format!("{}:{}", who.user_id, k.key);
+                let stored = StoredResponse {
+                    fingerprint: k.fingerprint.clone(),
+                    status: i32::from(status),
+                    body: seal(env.cfg, "idempotency_keys", "body", &aad_id, &body)?,
+                };
+                let expires = env.now + Duration::hours(crate::config::IDEMPOTENCY_TTL_HOURS);
+                idempotency::insert(conn, who.user_id, &k.key, &stored, env.now, expires).map_err(
+                    |e| match e {
+                        StoreError::Conflict(_) => WorkflowError::IdempotencyRace,
+                        other => other.into(),
+                    },
+                )?;
+            }
+            Ok(Created::New { value, body })
+        })
+    };
+    match attempt(conn) {
+        // A concurrent first request with the same key committed first: answer as a
+        // replay of it.
+        Err(WorkflowError::IdempotencyRace) => attempt(conn),
+        other => other,
+    }
+}

@@ -1,0 +1,298 @@
+//! A person's identity: checked, encrypted as one document, and the keyed values made
+//! from it (blind indexes and the pseudonym).
+//!
+//! `Debug` never prints a field: an identity must not reach a log line.
+
+use crate::support::{open, seal};
+use crate::{WorkflowConfig, WorkflowError};
+use chrono::{Datelike, NaiveDate};
+use schakel_domain::age::age_on;
+use schakel_domain::pseudonym::{canonical_identifiers, fold_name};
+use schakel_domain::vocabulary::nationality_group;
+use schakel_domain::{AgeBand, Gender, NationalityGroup, PersonId};
+use serde::{Deserialize, Serialize};
+
+/// The longest name part accepted, in characters.
+pub const MAX_NAME_CHARS: usize = 200;
+/// The longest contact details accepted, in characters.
+pub const MAX_CONTACT_CHARS: usize = 500;
+/// The most nationalities or languages accepted.
+pub const MAX_CODES: usize = 10;
+
+/// Who a person is. Every field may be unknown.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Identity {
+    /// Given names.
+    #[serde(default)]
+    pub given_names: Option<String>,
+    /// Family name, with particles (`van der Berg`).
+    #[serde(default)]
+    pub family_name: Option<String>,
+    /// Date of birth.
+    #[serde(default)]
+    pub date_of_birth: Option<NaiveDate>,
+    /// Age in years as stated, when the date of birth is unknown.
+    #[serde(default)]
+    pub stated_age: Option<u32>,
+    /// When the age was stated (defaults to the day it was recorded).
+    #[serde(default)]
+    pub age_stated_on: Option<NaiveDate>,
+    /// Nationalities as ISO 3166-1 alpha-2 codes.
+    #[serde(default)]
+    pub nationalities: Vec<String>,
+    /// Whether the person is stateless.
+    #[serde(default)]
+    pub stateless: bool,
+    /// Languages spoken, as ISO 639-1 codes.
+    #[serde(default)]
+    pub languages: Vec<String>,
+    /// How to reach the person (address, phone), as free text.
+    #[serde(default)]
+    pub contact: Option<String>,
+}
+
+impl std::fmt::Debug for Identity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Identity { .. }")
+    }
+}
+
+fn name(raw: &Option<String>, field: &'static str) -> Result<Option<String>, WorkflowError> {
+    let Some(text) = raw.as_deref().map(str::trim).filter(|t| !t.is_empty()) else {
+        return Ok(None);
+    };
+    if text.chars().count() > MAX_NAME_CHARS || text.chars().any(char::is_control) {
+        return Err(WorkflowError::Invalid(field));
+    }
+    Ok(Some(text.to_owned()))
+}
+
+fn codes(
+    raw: &[String],
+    len: std::ops::RangeInclusive<usize>,
+    upper: bool,
+    field: &'static str,
+) -> Result<Vec<String>, WorkflowError> {
+    if raw.len() > MAX_CODES {
+        return Err(WorkflowError::Invalid(field));
+    }
+    let mut out = Vec::with_capacity(raw.len());
+    for c in raw {
+        let c = c.trim();
+        if !len.contains(&c.len()) || !c.bytes().all(|b| b.is_ascii_alphabetic()) {
+            return Err(WorkflowError::Invalid(field));
+        }
+        let c = if upper {
+            c.to_ascii_uppercase()
+        } else {
+            c.to_ascii_lowercase()
+        };
+        if !out.contains(&c) {
+            out.push(c);
+        }
+    }
+    Ok(out)
+}
+
+impl Identity {
+    /// The identity checked and normalised as of `today`: names trimmed, codes in
+    /// canonical case, dates plausible.
+    pub fn checked(&self, today: NaiveDate) -> Result<Identity, WorkflowError> {
+        if let Some(dob) = self.date_of_birth
+            && (dob > today || dob.year() < 1900)
+        {
+            return Err(WorkflowError::Invalid("date_of_birth"));
+        }
+        if self.stated_age.is_some_and(|a| a > 120) {
+            return Err(WorkflowError::Invalid("stated_age"));
+        }
+        if self
+            .age_stated_on
+            .is_some_and(|d| d > today || d.year() < 1900)
+        {
+            return Err(WorkflowError::Invalid("age_stated_on"));
+        }
+        let contact =
+            crate::support::free_text(self.contact.as_deref(), MAX_CONTACT_CHARS, "contact")?;
+        Ok(Identity {
+            given_names: name(&self.given_names, "given_names")?,
+            family_name: name(&self.family_name, "family_name")?,
+            date_of_birth: self.date_of_birth,
+            stated_age: self.stated_age.filter(|_| self.date_of_birth.is_none()),
+            age_stated_on: self
+                .stated_age
+                .filter(|_| self.date_of_birth.is_none())
+                .map(|_| self.age_stated_on.unwrap_or(today)),
+            nationalities: codes(&self.nationalities, 2..=2, true, "nationalities")?,
+            stateless: self.stateless,
+            languages: codes(&self.languages, 2..=3, false, "languages")?,
+            contact,
+        })
+    }
+
+    /// Age in whole years on `on`, from the date of birth or the stated age.
+    pub fn age_on(&self, on: NaiveDate) -> Option<u32> {
+        if let Some(dob) = self.date_of_birth {
+            return age_on(dob, on);
+        }
+        let (age, stated_on) = (self.stated_age?, self.age_stated_on?);
+        let since = age_on(stated_on, on)?;
+        Some(age + since)
+    }
+
+    /// The age band on `on`.
+    pub fn age_band(&self, on: NaiveDate) -> AgeBand {
+        AgeBand::of_age(self.age_on(on))
+    }
+
+    /// The monitor's nationality group: Dutch if any nationality is, else EU/EEA/CH if
+    /// any is, else non-EU; stateless or unknown without a nationality.
+    pub fn nationality_group(&self) -> NationalityGroup {
+        if self.nationalities.is_empty() {
+            return nationality_group(None, self.stateless);
+        }
+        let groups: Vec<NationalityGroup> = self
+            .nationalities
+            .iter()
+            .map(|n| nationality_group(Some(n), false))
+            .collect();
+        [
+            NationalityGroup::Dutch,
+            NationalityGroup::EuEeaCh,
+            NationalityGroup::NonEu,
+        ]
+        .into_iter()
+        .find(|g| groups.contains(g))
+        .unwrap_or(NationalityGroup::Unknown)
+    }
+
+    /// The pseudonym under the linkage key, if there is a name to link on.
+    pub fn pseudonym(
+        &self,
+        cfg: &WorkflowConfig,
+        gender: Gender,
+    ) -> Result<Option<String>, WorkflowError> {
+        let canonical = canonical_identifiers(
+            self.given_names.as_deref().unwrap_or(""),
+            self.family_name.as_deref().unwrap_or(""),
+            self.date_of_birth,
+            gender,
+        );
+        canonical
+            .map(|c| cfg.keys.pseudonym(&cfg.linkage_key_id, &c))
+            .transpose()
+            .map_err(WorkflowError::from)
+    }
+
+    /// The blind index of the family name, to find the person by it within the agency.
+    pub fn family_name_index(&self, cfg: &WorkflowConfig) -> Result<Option<String>, WorkflowError> {
+        self.family_name
+            .as_deref()
+            .map(family_name_canonical)
+            .filter(|c| !c.is_empty())
+            .map(|c| {
+                cfg.keys
+                    .blind_index(&cfg.index_key_id, "person.family_name", &c)
+            })
+            .transpose()
+            .map_err(WorkflowError::from)
+    }
+
+    /// The blind index of the date of birth.
+    pub fn birth_date_index(&self, cfg: &WorkflowConfig) -> Result<Option<String>, WorkflowError> {
+        birth_date_index(cfg, self.date_of_birth)
+    }
+
+    /// Encrypts the identity of person `id`.
+    pub fn seal(&self, cfg: &WorkflowConfig, id: PersonId) -> Result<String, WorkflowError> {
+        let json = zeroize::Zeroizing::new(
+            serde_json::to_string(self).map_err(|e| WorkflowError::Crypto(e.to_string()))?,
+        );
+        seal(cfg, "persons", "identity", &id, &json)
+    }
+
+    /// Decrypts the identity of person `id`.
+    pub fn open(
+        cfg: &WorkflowConfig,
+        id: PersonId,
+        sealed: &str,
+    ) -> Result<Identity, WorkflowError> {
+        let json = open(cfg, "persons", "identity", &id, sealed)?;
+        serde_json::from_str(&json).map_err(|_| WorkflowError::Crypto("identity document".into()))
+    }
+}
+
+/// A family name folded for the blind index (the same folding as the pseudonym).
+pub fn family_name_canonical(name: &str) -> String {
+    fold_name(name).join(" ")
+}
+
+/// The blind index of a date of birth.
+pub fn birth_date_index(
+    cfg: &WorkflowConfig,
+    dob: Option<NaiveDate>,
+) -> Result<Option<String>, WorkflowError> {
+    dob.map(|d| {
+        cfg.keys.blind_index(
+            &cfg.index_key_id,
+            "person.date_of_birth",
+            &d.format("%Y-%m-%d").to_string(),
+        )
+    })
+    .transpose()
+    .map_err(WorkflowError::from)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn identities_are_normalised_and_implausible_values_refused() {
+        let today = d("2026-03-01");
+        let raw = Identity {
+            given_names: Some("  Ana ".into()),
+            nationalities: vec!["ro".into(), "RO".into(), "nl".into()],
+            languages: vec!["RO".into()],
+            stated_age: Some(17),
+            ..Identity::default()
+        };
+        let id = raw.checked(today).unwrap();
+        assert_eq!(id.given_names.as_deref(), Some("Ana"));
+        assert_eq!(id.nationalities, ["RO", "NL"]);
+        assert_eq!(id.languages, ["ro"]);
+        assert_eq!(id.age_stated_on, Some(today));
+        assert_eq!(id.nationality_group(), NationalityGroup::Dutch);
+        assert_eq!(id.age_on(d("2027-03-02")), Some(18));
+        let future = Identity {
+            date_of_birth: Some(d("2030-01-01")),
+            ..Identity::default()
+        };
+        assert!(future.checked(today).is_err());
+        let bad_code = Identity {
+            nationalities: vec!["NLD".into()],
+            ..Identity::default()
+        };
+        assert!(bad_code.checked(today).is_err());
+        assert_eq!(format!("{raw:?}"), "Identity { .. }");
+    }
+
+    #[test]
+    fn sealed_identities_open_only_for_their_own_person() {
+        let cfg = WorkflowConfig::ephemeral();
+        let id = Identity {
+            family_name: Some("Zwartbles".into()),
+            ..Identity::default()
+        };
+        let person = PersonId::new_random();
+        let sealed = id.seal(&cfg, person).unwrap();
+        assert!(!sealed.contains("Zwartbles"));
+        assert_eq!(Identity::open(&cfg, person, &sealed).unwrap(), id);
+        assert!(Identity::open(&cfg, PersonId::new_random(), &sealed).is_err());
+    }
+}

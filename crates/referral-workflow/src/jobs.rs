@@ -1,0 +1,196 @@
+//! The platform's own jobs, each run with an injected time: expiring unanswered
+//! referrals, erasing identity and free text of cases closed longer than the retention
+//! period, and re-encrypting stored values under the current key.
+//!
+//! Each item is its own transaction with its own audit entry, so a job stopped half way
+//! leaves every item either done or untouched, and running it again finishes the rest.
+
+use crate::referrals::expire_one;
+use crate::support::{Env, event, record, timeline};
+use crate::{WorkflowConfig, WorkflowError};
+use chrono::{DateTime, Utc};
+use schakel_audit::ActionKind;
+use schakel_auth::RequestContext;
+use schakel_crypto::field_aad;
+use schakel_domain::CaseId;
+use schakel_store::casework::{cases, consents, idempotency, persons, referrals, signals};
+use schakel_store::sealed::{self, SEALED_COLUMNS};
+use schakel_store::{DbConn, write_tx};
+
+/// Items handled per query.
+const BATCH: i64 = 100;
+
+/// Expires every referral still `sent` whose deadline is at or before `now`; returns
+/// how many expired.
+pub fn expire_overdue(
+    conn: &mut DbConn,
+    cfg: &WorkflowConfig,
+    now: DateTime<Utc>,
+) -> Result<usize, WorkflowError> {
+    let ctx = RequestContext::default();
+    let env = Env {
+        cfg,
+        ctx: &ctx,
+        now,
+    };
+    let mut expired = 0;
+    loop {
+        let due = referrals::overdue(conn, now, BATCH)?;
+        if due.is_empty() {
+            return Ok(expired);
+        }
+        let mut progressed = false;
+        for r in &due {
+            // A referral answered meanwhile is left alone (its version moved on).
+            if write_tx(conn, |conn| expire_one(conn, &env, r))? {
+                expired += 1;
+                progressed = true;
+            }
+        }
+        if !progressed {
+            return Ok(expired);
+        }
+    }
+}
+
+/// A closed case whose identity and free text retention erases.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ErasureItem {
+    /// The case.
+    pub case_id: CaseId,
+    /// When it was closed.
+    pub closed_at: DateTime<Utc>,
+}
+
+/// Erases (or with `dry_run` only lists) the identity and free text of cases closed at
+/// or before `now` minus the retention period. The case's structure, timeline, audit
+/// entries and monitor events stay. Expired idempotency responses are deleted too.
+pub fn erase_due(
+    conn: &mut DbConn,
+    cfg: &WorkflowConfig,
+    now: DateTime<Utc>,
+    dry_run: bool,
+) -> Result<Vec<ErasureItem>, WorkflowError> {
+    let ctx = RequestContext::default();
+    let env = Env {
+        cfg,
+        ctx: &ctx,
+        now,
+    };
+    let cutoff = now - cfg.retention;
+    let mut done = Vec::new();
+    loop {
+        let due = cases::due_for_erasure(conn, cutoff, BATCH)?;
+        let fresh: Vec<_> = due
+            .into_iter()
+            .filter(|c| !done.iter().any(|d: &ErasureItem| d.case_id == c.id))
+            .collect();
+        if fresh.is_empty() {
+            break;
+        }
+        for case in fresh {
+            let closed_at = case.closed_at.unwrap_or(now);
+            if !dry_run {
+                write_tx(conn, |conn| erase_case(conn, &env, &case))?;
+            }
+            done.push(ErasureItem {
+                case_id: case.id,
+                closed_at,
+            });
+        }
+        if dry_run {
+            // Nothing changed, so the query would answer the same: page by hand.
+            let more = cases::due_for_erasure(
+                conn,
+                cutoff,
+                i64::try_from(done.len()).unwrap_or(i64::MAX) + BATCH,
+            )?;
+            if more.len() <= done.len() {
+                break;
+            }
+        }
+    }
+    if !dry_run {
+        write_tx(conn, |conn| {
+            idempotency::purge_expired(conn, now).map_err(WorkflowError::from)
+        })?;
+    }
+    Ok(done)
+}
+
+fn erase_case(conn: &mut DbConn, env: &Env<'_>, case: &cases::Case) -> Result<(), WorkflowError> {
+    let person = persons::find(conn, case.person_id)?;
+    let pseudonym = person.pseudonym.clone();
+    persons::erase(conn, person.id, env.now)?;
+    let signals = signals::erase_of_person(conn, person.id, env.now)?;
+    cases::erase(conn, case.id, env.now)?;
+    let consents = consents::erase_of_case(conn, case.id)?;
+    let referrals = referrals::erase_of_case(conn, case.id)?;
+    let details = serde_json::json!({
+        "signals": signals,
+        "consents": consents,
+        "referrals": referrals,
+        "closed_at": case.closed_at,
+    });
+    timeline(
+        conn,
+        env,
+        case.id,
+        case.agency_id,
+        None,
+        &[("identity_erased", None, details.clone())],
+    )?;
+    let mut e = event(
+        None,
+        "case.erase",
+        ActionKind::Delete,
+        ("case", case.id.to_string()),
+    )?
+    .with_purpose("retention")
+    .with_details(details);
+    if let Some(p) = pseudonym {
+        e = e.with_subject_pseudonym(p);
+    }
+    record(conn, env, e)
+}
+
+/// What a key rotation did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RotationReport {
+    /// Values re-encrypted under the current key.
+    pub reencrypted: usize,
+    /// Values already under the current key.
+    pub current: usize,
+}
+
+/// Re-encrypts every stored value that is not under the current key. Values are read
+/// and replaced in batches; one changed meanwhile is left for the next run.
+pub fn rotate_keys(
+    conn: &mut DbConn,
+    cfg: &WorkflowConfig,
+) -> Result<RotationReport, WorkflowError> {
+    let mut report = RotationReport::default();
+    for col in SEALED_COLUMNS {
+        let mut after = String::new();
+        loop {
+            let page = sealed::page(conn, col, &after, BATCH)?;
+            let Some(last) = page.last() else { break };
+            after = last.0.clone();
+            write_tx(conn, |conn| {
+                for (row_id, value) in &page {
+                    if !cfg.keys.needs_reencryption(value) {
+                        report.current += 1;
+                        continue;
+                    }
+                    let aad = field_aad(col.table, col.column, row_id);
+                    let new = cfg.keys.reencrypt(value, &aad)?;
+                    if sealed::replace(conn, col, row_id, value, &new)? {
+                        report.reencrypted += 1;
+                    }
+                }
+                Ok::<_, WorkflowError>(())
+            })?;
+        }
+    }
+    Ok(report)
+}

@@ -1,0 +1,365 @@
+//! Signals: logged by caseworkers and coordinators, with a person or anonymous.
+
+use crate::identity::Identity;
+use crate::monitor_event::{MonitorEvent, month_of};
+use crate::support::{
+    Env, denied, event, free_text, monitor, open_opt, permit_role, record, run, seal,
+};
+use crate::views::{PersonView, SignalView};
+use crate::{WorkflowConfig, WorkflowError};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use schakel_audit::ActionKind;
+use schakel_domain::indicators::{INDICATOR_LIST_VERSION, parse_codes};
+use schakel_domain::{
+    Action, Actor, AgeBand, ExploitationForm, Gender, NationalityGroup, Palermo, PersonId, Region,
+    Relationship, ReportingBasis, SignalId,
+};
+use schakel_store::DbConn;
+use schakel_store::agencies;
+use schakel_store::casework::persons::{self, NewPerson, Person};
+use schakel_store::casework::signals::{self, NewSignal, Signal};
+use serde::Deserialize;
+
+/// The longest summary or note accepted, in characters.
+pub const MAX_TEXT_CHARS: usize = 4000;
+
+/// A person as entered: identity and gender.
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PersonInput {
+    /// Who the person is; every field may be unknown.
+    #[serde(default)]
+    pub identity: Identity,
+    /// Gender.
+    pub gender: Gender,
+}
+
+/// A signal as entered.
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SignalInput {
+    /// When the situation was observed (not in the future, at most ten years ago).
+    pub observed_on: NaiveDate,
+    /// Where.
+    pub region: Region,
+    /// The exploitation forms suspected (at least one; `unknown` allowed).
+    pub exploitation_forms: Vec<ExploitationForm>,
+    /// Indicator codes seen, from the current indicator list.
+    #[serde(default)]
+    pub indicators: Vec<String>,
+    /// The Palermo elements observed.
+    #[serde(default)]
+    pub palermo: Palermo,
+    /// The basis of reporting; `anonymous` exactly when no person is given.
+    pub reporting_basis: ReportingBasis,
+    /// A free-text summary.
+    #[serde(default)]
+    pub summary: Option<String>,
+    /// The person, unless anonymous.
+    #[serde(default)]
+    pub person: Option<PersonInput>,
+}
+
+/// A set of exploitation forms: at least one, sorted, without duplicates.
+pub(crate) fn forms(raw: &[ExploitationForm]) -> Result<Vec<ExploitationForm>, WorkflowError> {
+    let mut f = raw.to_vec();
+    f.sort();
+    f.dedup();
+    if f.is_empty() {
+        return Err(WorkflowError::Invalid("exploitation_forms"));
+    }
+    Ok(f)
+}
+
+/// A person stored for an agency: its id, identity and pseudonym.
+pub(crate) struct StoredPerson {
+    pub id: PersonId,
+    pub identity: Identity,
+    pub gender: Gender,
+    pub pseudonym: Option<String>,
+}
+
+/// Checks and stores a person for the actor's agency.
+pub(crate) fn store_person(
+    conn: &mut DbConn,
+    env: &Env<'_>,
+    who: &Actor,
+    input: &PersonInput,
+) -> Result<StoredPerson, WorkflowError> {
+    let identity = input.identity.checked(env.now.date_naive())?;
+    let id = PersonId::new_random();
+    let pseudonym = identity.pseudonym(env.cfg, input.gender)?;
+    let sealed = identity.seal(env.cfg, id)?;
+    let family = identity.family_name_index(env.cfg)?;
+    let birth = identity.birth_date_index(env.cfg)?;
+    persons::insert(
+        conn,
+        &NewPerson {
+            id,
+            agency_id: who.agency_id,
+            identity: &sealed,
+            gender: input.gender,
+            nationality_group: identity.nationality_group(),
+            family_name_index: family.as_deref(),
+            birth_date_index: birth.as_deref(),
+            pseudonym: pseudonym.as_deref(),
+        },
+        env.now,
+    )?;
+    Ok(StoredPerson {
+        id,
+        identity,
+        gender: input.gender,
+        pseudonym,
+    })
+}
+
+/// A stored person as the actor may see them.
+pub(crate) fn person_view(
+    cfg: &WorkflowConfig,
+    p: &Person,
+    show_identity: bool,
+    now: DateTime<Utc>,
+) -> Result<PersonView, WorkflowError> {
+    let identity = match &p.identity {
+        Some(sealed) => Some(Identity::open(cfg, p.id, sealed)?),
+        None => None,
+    };
+    let age_band = identity
+        .as_ref()
+        .map_or(AgeBand::Unknown, |i| i.age_band(now.date_naive()));
+    Ok(PersonView {
+        id: p.id,
+        identity_withheld: !show_identity && identity.is_some(),
+        erased: p.erased_at.is_some(),
+        identity: identity.filter(|_| show_identity),
+        gender: p.gender,
+        age_band,
+        nationality_group: p.nationality_group,
+    })
+}
+
+/// Logs a signal for the actor's agency.
+pub fn create_signal(
+    conn: &mut DbConn,
+    env: &Env<'_>,
+    who: &Actor,
+    input: &SignalInput,
+) -> Result<SignalView, WorkflowError> {
+    run(conn, env, who, |conn| {
+        create_signal_in(conn, env, who, input)
+    })
+}
+
+pub(crate) fn create_signal_in(
+    conn: &mut DbConn,
+    env: &Env<'_>,
+    who: &Actor,
+    input: &SignalInput,
+) -> Result<SignalView, WorkflowError> {
+    const CODE: &str = "signal.create";
+    permit_role(
+        who,
+        Action::CreateSignal,
+        Relationship::OwnAgency,
+        CODE,
+        ActionKind::Create,
+    )?;
+    let today = env.now.date_naive();
+    if input.observed_on > today || input.observed_on < today - Duration::days(3653) {
+        return Err(WorkflowError::Invalid("observed_on"));
+    }
+    let forms = forms(&input.exploitation_forms)?;
+    let indicators =
+        parse_codes(&input.indicators).map_err(|_| WorkflowError::Invalid("indicators"))?;
+    if (input.reporting_basis == ReportingBasis::Anonymous) != input.person.is_none() {
+        return Err(WorkflowError::Invalid("reporting_basis"));
+    }
+    let summary = free_text(input.summary.as_deref(), MAX_TEXT_CHARS, "summary")?;
+    let agency = agencies::find(conn, who.agency_id)?;
+    let person = input
+        .person
+        .as_ref()
+        .map(|p| store_person(conn, env, who, p))
+        .transpose()?;
+    let age = person
+        .as_ref()
+        .and_then(|p| p.identity.age_on(input.observed_on));
+    let age_band = AgeBand::of_age(age);
+    let elements_met = input.palermo.elements_met(age_band.is_minor());
+    let id = SignalId::new_random();
+    let sealed = summary
+        .as_deref()
+        .map(|s| seal(env.cfg, "signals", "summary", &id, s))
+        .transpose()?;
+    signals::insert(
+        conn,
+        &NewSignal {
+            id,
+            agency_id: who.agency_id,
+            recorded_by: who.user_id,
+            person_id: person.as_ref().map(|p| p.id),
+            observed_on: input.observed_on,
+            region: input.region,
+            exploitation_forms: &forms,
+            indicators: &indicators,
+            indicator_list_version: INDICATOR_LIST_VERSION,
+            palermo: input.palermo,
+            palermo_elements_met: elements_met,
+            reporting_basis: input.reporting_basis,
+            summary: sealed.as_deref(),
+            age_band,
+        },
+        env.now,
+    )?;
+    let pseudonym = person.as_ref().and_then(|p| p.pseudonym.clone());
+    let mut e = event(
+        Some(who),
+        CODE,
+        ActionKind::Create,
+        ("signal", id.to_string()),
+    )?
+    .with_details(serde_json::json!({
+        "anonymous": person.is_none(),
+        "reporting_basis": input.reporting_basis,
+        "indicators": indicators.len(),
+    }));
+    if let Some(p) = &pseudonym {
+        e = e.with_subject_pseudonym(p.clone());
+    }
+    record(conn, env, e)?;
+    monitor(
+        conn,
+        env,
+        &MonitorEvent {
+            kind: "signal_logged",
+            month: month_of(
+                input
+                    .observed_on
+                    .and_hms_opt(0, 0, 0)
+                    .map_or(env.now, |d| d.and_utc()),
+            ),
+            sender_kind: agency.kind,
+            sender_region: input.region,
+            receiver_kind: None,
+            receiver_region: None,
+            exploitation_forms: forms.clone(),
+            age_band,
+            gender: person.as_ref().map_or(Gender::Unknown, |p| p.gender),
+            nationality_group: person.as_ref().map_or(NationalityGroup::Unknown, |p| {
+                p.identity.nationality_group()
+            }),
+            reporting_basis: Some(input.reporting_basis),
+            hours_to_answer: None,
+            pseudonym,
+        },
+    )?;
+    let stored = signals::find(conn, id)?;
+    signal_view(conn, env.cfg, &stored, env.now)
+}
+
+/// A stored signal as its agency sees it.
+pub(crate) fn signal_view(
+    conn: &mut DbConn,
+    cfg: &WorkflowConfig,
+    s: &Signal,
+    now: DateTime<Utc>,
+) -> Result<SignalView, WorkflowError> {
+    let person = match s.person_id {
+        Some(p) => Some(person_view(cfg, &persons::find(conn, p)?, true, now)?),
+        None => None,
+    };
+    Ok(SignalView {
+        id: s.id,
+        agency_id: s.agency_id,
+        recorded_by: s.recorded_by,
+        observed_on: s.observed_on,
+        region: s.region,
+        exploitation_forms: s.exploitation_forms.clone(),
+        indicators: s.indicators.clone(),
+        indicator_list_version: s.indicator_list_version.clone(),
+        palermo: s.palermo,
+        palermo_elements_met: s.palermo_elements_met,
+        reporting_basis: s.reporting_basis,
+        summary: open_opt(cfg, "signals", "summary", &s.id, s.summary.as_deref())?,
+        age_band: s.age_band,
+        anonymous: s.person_id.is_none(),
+        person,
+        case_id: signals::case_of(conn, s.id)?,
+        created_at: s.created_at,
+    })
+}
+
+/// One of the actor's agency's signals.
+pub fn get_signal(
+    conn: &mut DbConn,
+    env: &Env<'_>,
+    who: &Actor,
+    id: SignalId,
+) -> Result<SignalView, WorkflowError> {
+    const CODE: &str = "signal.read";
+    run(conn, env, who, |conn| {
+        let object = ("signal", id.to_string());
+        let hidden = || denied(CODE, ActionKind::Read, Some(("signal", id.to_string())));
+        let s = signals::find(conn, id)?;
+        if s.agency_id != who.agency_id || !who.may(Action::ReadCase, Relationship::OwnAgency) {
+            return Err(hidden());
+        }
+        let person = s.person_id.map(|p| persons::find(conn, p)).transpose()?;
+        let mut e = event(Some(who), CODE, ActionKind::Read, object)?;
+        if let Some(p) = person.as_ref().and_then(|p| p.pseudonym.clone()) {
+            e = e.with_subject_pseudonym(p);
+        }
+        record(conn, env, e)?;
+        signal_view(conn, env.cfg, &s, env.now)
+    })
+}
+
+/// A page of the actor's agency's signals, newest first.
+pub fn list_signals(
+    conn: &mut DbConn,
+    env: &Env<'_>,
+    who: &Actor,
+    cursor: Option<&str>,
+    limit: Option<i64>,
+) -> Result<crate::views::Page<SignalView>, WorkflowError> {
+    const CODE: &str = "signal.list";
+    run(conn, env, who, |conn| {
+        permit_role(
+            who,
+            Action::ReadCase,
+            Relationship::OwnAgency,
+            CODE,
+            ActionKind::Read,
+        )?;
+        let limit = crate::cursor::limit(limit)?;
+        let before = cursor.map(crate::cursor::decode::<SignalId>).transpose()?;
+        let rows = signals::list_of_agency(conn, who.agency_id, before, limit + 1)?;
+        let more = rows.len() > usize::try_from(limit).unwrap_or(usize::MAX);
+        let rows: Vec<Signal> = rows
+            .into_iter()
+            .take(usize::try_from(limit).unwrap_or(0))
+            .collect();
+        let next_cursor = more
+            .then(|| {
+                rows.last()
+                    .map(|s| crate::cursor::encode(s.created_at, &s.id))
+            })
+            .flatten();
+        let e = event(
+            Some(who),
+            CODE,
+            ActionKind::Read,
+            ("agency", who.agency_id.to_string()),
+        )?
+        .with_details(serde_json::json!({ "count": rows.len() }));
+        record(conn, env, e)?;
+        let items = rows
+            .iter()
+            .map(|s| signal_view(conn, env.cfg, s, env.now))
+            .collect::<Result<_, _>>()?;
+        Ok(crate::views::Page { items, next_cursor })
+    })
+}

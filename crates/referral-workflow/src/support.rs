@@ -1,0 +1,279 @@
+//! What every use case shares: its environment, the transaction that records denials
+//! after rolling back, audit entries, timeline entries, outbox rows and field
+//! encryption.
+
+use crate::{Denial, WorkflowConfig, WorkflowError};
+use chrono::{DateTime, Utc};
+use schakel_audit::{ActionCode, ActionKind, AuditActor, AuditEvent, Outcome};
+use schakel_auth::RequestContext;
+use schakel_crypto::field_aad;
+use schakel_domain::{Action, Actor, AgencyId, CaseId, ReferralId, Relationship, Role};
+use schakel_store::casework::timeline::{self, NewCaseEvent};
+use schakel_store::outbox::{self, Channel, NewOutboxMessage};
+use schakel_store::{DbConn, write_tx};
+use zeroize::Zeroizing;
+
+/// The environment of one use case: settings, the request's audit facts, the time.
+#[derive(Debug, Clone, Copy)]
+pub struct Env<'a> {
+    /// Settings and keys.
+    pub cfg: &'a WorkflowConfig,
+    /// Source address and request id for the audit trail.
+    pub ctx: &'a RequestContext,
+    /// The time of the request.
+    pub now: DateTime<Utc>,
+}
+
+/// Runs `f` in one write transaction. A denial rolls it back, is then recorded in a
+/// transaction of its own, and answers 404 or 403.
+pub(crate) fn run<T>(
+    conn: &mut DbConn,
+    env: &Env<'_>,
+    who: &Actor,
+    f: impl FnOnce(&mut DbConn) -> Result<T, WorkflowError>,
+) -> Result<T, WorkflowError> {
+    match write_tx(conn, f) {
+        Err(WorkflowError::Denied(d)) => {
+            write_tx(conn, |conn| {
+                let mut e = AuditEvent::new(code(d.code)?, d.kind, Outcome::Denied)
+                    .with_actor(actor(who))
+                    .with_details(serde_json::json!({ "reason": "policy" }));
+                if let Some((kind, id)) = &d.object {
+                    e = e.with_object(*kind, id);
+                }
+                record(conn, env, e)
+            })?;
+            Err(if d.hide {
+                WorkflowError::NotFound
+            } else {
+                WorkflowError::Forbidden
+            })
+        }
+        other => other,
+    }
+}
+
+/// A denial of `code` on `object` (hidden: 404) or on a collection (403).
+pub(crate) fn denied(
+    code: &'static str,
+    kind: ActionKind,
+    object: Option<(&'static str, String)>,
+) -> WorkflowError {
+    let hide = object.is_some();
+    WorkflowError::Denied(Box::new(Denial {
+        code,
+        kind,
+        object,
+        hide,
+    }))
+}
+
+/// A denial of an action on an object the actor can see but may not change this way.
+pub(crate) fn refused(
+    code: &'static str,
+    kind: ActionKind,
+    object: (&'static str, String),
+) -> WorkflowError {
+    WorkflowError::Denied(Box::new(Denial {
+        code,
+        kind,
+        object: Some(object),
+        hide: false,
+    }))
+}
+
+/// Checks that the role may take `action` at all (on a collection): 403 otherwise.
+pub(crate) fn permit_role(
+    who: &Actor,
+    action: Action,
+    rel: Relationship,
+    code: &'static str,
+    kind: ActionKind,
+) -> Result<(), WorkflowError> {
+    if who.may(action, rel) {
+        Ok(())
+    } else {
+        Err(denied(code, kind, None))
+    }
+}
+
+fn code(c: &str) -> Result<ActionCode, WorkflowError> {
+    ActionCode::parse(c).map_err(|e| WorkflowError::Audit(format!("{c}: {e}")))
+}
+
+/// The audit actor of a signed-in user.
+pub(crate) fn actor(a: &Actor) -> AuditActor {
+    AuditActor {
+        user_id: a.user_id.as_uuid(),
+        agency_id: a.agency_id,
+        role: a.role,
+    }
+}
+
+/// A successful action's audit event, by `who` (or the platform itself when `None`).
+pub(crate) fn event(
+    who: Option<&Actor>,
+    code_text: &'static str,
+    kind: ActionKind,
+    object: (&'static str, String),
+) -> Result<AuditEvent, WorkflowError> {
+    let mut e =
+        AuditEvent::new(code(code_text)?, kind, Outcome::Success).with_object(object.0, object.1);
+    if let Some(who) = who {
+        e = e.with_actor(actor(who));
+    }
+    Ok(e)
+}
+
+/// Records an audit event in the current transaction, with the request's facts.
+pub(crate) fn record(
+    conn: &mut DbConn,
+    env: &Env<'_>,
+    mut e: AuditEvent,
+) -> Result<(), WorkflowError> {
+    if let Some(ip) = env.ctx.source_ip {
+        e = e.with_source_ip(ip);
+    }
+    if let Some(id) = &env.ctx.request_id {
+        e = e.with_request_id(id.clone());
+    }
+    schakel_audit::record(conn, &e, env.now)?;
+    Ok(())
+}
+
+/// Appends timeline entries to a case, in the order given.
+pub(crate) fn timeline(
+    conn: &mut DbConn,
+    env: &Env<'_>,
+    case: CaseId,
+    agency: AgencyId,
+    who: Option<&Actor>,
+    entries: &[(&str, Option<ReferralId>, serde_json::Value)],
+) -> Result<(), WorkflowError> {
+    for (ordinal, (kind, referral, details)) in entries.iter().enumerate() {
+        timeline::append(
+            conn,
+            &NewCaseEvent {
+                case_id: case,
+                ordinal: i32::try_from(ordinal).unwrap_or(i32::MAX),
+                kind,
+                agency_id: agency,
+                user_id: who.map(|w| w.user_id),
+                referral_id: *referral,
+                details: details.clone(),
+            },
+            env.now,
+        )?;
+    }
+    Ok(())
+}
+
+/// Queues an email to the users of `roles` at `agency` about `topic` (e.g.
+/// `referral_received`). The payload holds ids and codes for the link and the template,
+/// never personal data.
+pub(crate) fn notify(
+    conn: &mut DbConn,
+    env: &Env<'_>,
+    topic: &str,
+    agency: AgencyId,
+    roles: &[Role],
+    about: serde_json::Value,
+) -> Result<(), WorkflowError> {
+    let payload = serde_json::json!({
+        "agency_id": agency,
+        "roles": roles,
+        "about": about,
+    });
+    outbox::enqueue(
+        conn,
+        &NewOutboxMessage {
+            channel: Channel::Email,
+            topic: topic.to_owned(),
+            payload,
+            available_at: env.now,
+        },
+        env.now,
+    )?;
+    Ok(())
+}
+
+/// Queues a monitor event (see [`crate::monitor_event`]).
+pub(crate) fn monitor(
+    conn: &mut DbConn,
+    env: &Env<'_>,
+    event: &crate::monitor_event::MonitorEvent,
+) -> Result<(), WorkflowError> {
+    let payload = serde_json::to_value(event).map_err(|e| WorkflowError::Audit(e.to_string()))?;
+    outbox::enqueue(
+        conn,
+        &NewOutboxMessage {
+            channel: Channel::Monitor,
+            topic: event.kind.to_owned(),
+            payload,
+            available_at: env.now,
+        },
+        env.now,
+    )?;
+    Ok(())
+}
+
+/// Encrypts a free-text or identity field of row `id` in `table`.`column`.
+pub(crate) fn seal(
+    cfg: &WorkflowConfig,
+    table: &str,
+    column: &str,
+    id: &impl ToString,
+    plain: &str,
+) -> Result<String, WorkflowError> {
+    Ok(cfg
+        .keys
+        .encrypt(plain, &field_aad(table, column, &id.to_string()))?)
+}
+
+/// Decrypts what [`seal`] made.
+pub(crate) fn open(
+    cfg: &WorkflowConfig,
+    table: &str,
+    column: &str,
+    id: &impl ToString,
+    sealed: &str,
+) -> Result<Zeroizing<String>, WorkflowError> {
+    use schakel_crypto::ExposeSecret;
+    let secret = cfg
+        .keys
+        .decrypt(sealed, &field_aad(table, column, &id.to_string()))?;
+    Ok(Zeroizing::new(secret.expose_secret().to_owned()))
+}
+
+/// Decrypts an optional sealed field.
+pub(crate) fn open_opt(
+    cfg: &WorkflowConfig,
+    table: &str,
+    column: &str,
+    id: &impl ToString,
+    sealed: Option<&str>,
+) -> Result<Option<String>, WorkflowError> {
+    sealed
+        .map(|s| open(cfg, table, column, id, s).map(|z| z.as_str().to_owned()))
+        .transpose()
+}
+
+/// Checks a free text: trimmed, at most `max` characters, no control characters other
+/// than line breaks and tabs; empty is `None`.
+pub(crate) fn free_text(
+    raw: Option<&str>,
+    max: usize,
+    field: &'static str,
+) -> Result<Option<String>, WorkflowError> {
+    let Some(text) = raw.map(str::trim).filter(|t| !t.is_empty()) else {
+        return Ok(None);
+    };
+    if text.chars().count() > max
+        || text
+            .chars()
+            .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    {
+        return Err(WorkflowError::Invalid(field));
+    }
+    Ok(Some(text.to_owned()))
+}

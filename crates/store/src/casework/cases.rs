@@ -1,0 +1,260 @@
+//! Case rows.
+
+use super::{code, codes_from_json, codes_to_json, opt_code};
+use crate::schema::{cases, referrals};
+use crate::{DbConn, StoreError, from_db_time, to_db_time};
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use schakel_domain::{
+    AgencyId, CaseId, CaseStatus, CloseReason, ExploitationForm, PersonId, Region, SignalId, UserId,
+};
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = cases)]
+struct CaseRow {
+    id: String,
+    agency_id: String,
+    person_id: String,
+    signal_id: Option<String>,
+    opened_by: String,
+    status: String,
+    region: String,
+    exploitation_forms: String,
+    notes: Option<String>,
+    close_reason: Option<String>,
+    close_note: Option<String>,
+    closed_at: Option<NaiveDateTime>,
+    legal_basis_used: bool,
+    version: i64,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+    erased_at: Option<NaiveDateTime>,
+}
+
+/// A case as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Case {
+    pub id: CaseId,
+    pub agency_id: AgencyId,
+    pub person_id: PersonId,
+    pub signal_id: Option<SignalId>,
+    pub opened_by: UserId,
+    pub status: CaseStatus,
+    pub region: Region,
+    pub exploitation_forms: Vec<ExploitationForm>,
+    /// The ciphertext of the case notes.
+    pub notes: Option<String>,
+    pub close_reason: Option<CloseReason>,
+    /// The ciphertext of the closing note.
+    pub close_note: Option<String>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub legal_basis_used: bool,
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub erased_at: Option<DateTime<Utc>>,
+}
+
+impl TryFrom<CaseRow> for Case {
+    type Error = StoreError;
+    fn try_from(r: CaseRow) -> Result<Self, StoreError> {
+        Ok(Case {
+            id: code(&r.id, "case id")?,
+            agency_id: code(&r.agency_id, "case agency")?,
+            person_id: code(&r.person_id, "case person")?,
+            signal_id: opt_code(r.signal_id.as_deref(), "case signal")?,
+            opened_by: code(&r.opened_by, "case opener")?,
+            status: code(&r.status, "case status")?,
+            region: code(&r.region, "case region")?,
+            exploitation_forms: codes_from_json(&r.exploitation_forms, "case forms")?,
+            notes: r.notes,
+            close_reason: opt_code(r.close_reason.as_deref(), "case close reason")?,
+            close_note: r.close_note,
+            closed_at: r.closed_at.map(from_db_time),
+            legal_basis_used: r.legal_basis_used,
+            version: r.version,
+            created_at: from_db_time(r.created_at),
+            updated_at: from_db_time(r.updated_at),
+            erased_at: r.erased_at.map(from_db_time),
+        })
+    }
+}
+
+/// A new case; the id is chosen by the caller (it is part of the ciphertext's
+/// associated data).
+#[derive(Debug, Clone)]
+pub struct NewCase<'a> {
+    pub id: CaseId,
+    pub agency_id: AgencyId,
+    pub person_id: PersonId,
+    pub signal_id: Option<SignalId>,
+    pub opened_by: UserId,
+    pub region: Region,
+    pub exploitation_forms: &'a [ExploitationForm],
+    pub notes: Option<&'a str>,
+}
+
+/// Inserts an open case at version 1; a second case from one signal is `Conflict`.
+pub fn insert(conn: &mut DbConn, new: &NewCase<'_>, now: DateTime<Utc>) -> Result<(), StoreError> {
+    let now = to_db_time(now);
+    diesel::insert_into(cases::table)
+        .values((
+            cases::id.eq(new.id.to_string()),
+            cases::agency_id.eq(new.agency_id.to_string()),
+            cases::person_id.eq(new.person_id.to_string()),
+            cases::signal_id.eq(new.signal_id.map(|s| s.to_string())),
+            cases::opened_by.eq(new.opened_by.to_string()),
+            cases::status.eq(CaseStatus::Open.as_str()),
+            cases::region.eq(new.region.as_str()),
+            cases::exploitation_forms.eq(codes_to_json(new.exploitation_forms)),
+            cases::notes.eq(new.notes),
+            cases::legal_basis_used.eq(false),
+            cases::version.eq(1_i64),
+            cases::created_at.eq(now),
+            cases::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// One case by id.
+pub fn find(conn: &mut DbConn, id: CaseId) -> Result<Case, StoreError> {
+    cases::table
+        .find(id.to_string())
+        .select(CaseRow::as_select())
+        .first(conn)?
+        .try_into()
+}
+
+/// Raises a case's version (and `updated_at`) if it is still at `version`; `false` if
+/// it was not. Every change of a case or its consent records goes through here, so one
+/// `ETag` covers them; referrals carry their own version.
+pub fn bump(
+    conn: &mut DbConn,
+    id: CaseId,
+    version: i64,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let n = diesel::update(
+        cases::table
+            .find(id.to_string())
+            .filter(cases::version.eq(version)),
+    )
+    .set((
+        cases::version.eq(version + 1),
+        cases::updated_at.eq(to_db_time(now)),
+    ))
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// Flags that a legal basis stands in for consent on this case.
+pub fn flag_legal_basis(conn: &mut DbConn, id: CaseId) -> Result<(), StoreError> {
+    diesel::update(cases::table.find(id.to_string()))
+        .set(cases::legal_basis_used.eq(true))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Closes a case with a reason and an optional note ciphertext.
+pub fn close(
+    conn: &mut DbConn,
+    id: CaseId,
+    reason: CloseReason,
+    note: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    diesel::update(cases::table.find(id.to_string()))
+        .set((
+            cases::status.eq(CaseStatus::Closed.as_str()),
+            cases::close_reason.eq(reason.as_str()),
+            cases::close_note.eq(note),
+            cases::closed_at.eq(Some(to_db_time(now))),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Filters of a case list; every one that is set must match.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CaseFilter {
+    pub status: Option<CaseStatus>,
+    pub region: Option<Region>,
+    pub form: Option<ExploitationForm>,
+}
+
+/// A page of the cases an agency may see — its own, and those it received through a
+/// referral in one of `access_states` — most recently changed first, after the cursor
+/// `(updated_at, id)`.
+pub fn list_visible(
+    conn: &mut DbConn,
+    agency: AgencyId,
+    access_states: &[&str],
+    filter: CaseFilter,
+    before: Option<(DateTime<Utc>, CaseId)>,
+    limit: i64,
+) -> Result<Vec<Case>, StoreError> {
+    let received = referrals::table
+        .filter(referrals::to_agency_id.eq(agency.to_string()))
+        .filter(referrals::state.eq_any(access_states.iter().map(|s| s.to_string())))
+        .select(referrals::case_id);
+    let mut q = cases::table
+        .filter(
+            cases::agency_id
+                .eq(agency.to_string())
+                .or(cases::id.eq_any(received)),
+        )
+        .select(CaseRow::as_select())
+        .order((cases::updated_at.desc(), cases::id.desc()))
+        .limit(limit)
+        .into_boxed();
+    if let Some(status) = filter.status {
+        q = q.filter(cases::status.eq(status.as_str()));
+    }
+    if let Some(region) = filter.region {
+        q = q.filter(cases::region.eq(region.as_str()));
+    }
+    if let Some(form) = filter.form {
+        q = q.filter(cases::exploitation_forms.like(format!("%\"{}\"%", form.as_str())));
+    }
+    if let Some((at, id)) = before {
+        let at = to_db_time(at);
+        q = q.filter(
+            cases::updated_at
+                .lt(at)
+                .or(cases::updated_at.eq(at).and(cases::id.lt(id.to_string()))),
+        );
+    }
+    q.load(conn)?.into_iter().map(Case::try_from).collect()
+}
+
+/// Closed cases, not yet erased, closed at or before `closed_before`, oldest first.
+pub fn due_for_erasure(
+    conn: &mut DbConn,
+    closed_before: DateTime<Utc>,
+    limit: i64,
+) -> Result<Vec<Case>, StoreError> {
+    cases::table
+        .filter(cases::status.eq(CaseStatus::Closed.as_str()))
+        .filter(cases::erased_at.is_null())
+        .filter(cases::closed_at.le(to_db_time(closed_before)))
+        .select(CaseRow::as_select())
+        .order((cases::closed_at.asc(), cases::id.asc()))
+        .limit(limit)
+        .load(conn)?
+        .into_iter()
+        .map(Case::try_from)
+        .collect()
+}
+
+/// Erases a case's free text.
+pub fn erase(conn: &mut DbConn, id: CaseId, now: DateTime<Utc>) -> Result<(), StoreError> {
+    diesel::update(cases::table.find(id.to_string()))
+        .set((
+            cases::notes.eq(None::<String>),
+            cases::close_note.eq(None::<String>),
+            cases::erased_at.eq(Some(to_db_time(now))),
+        ))
+        .execute(conn)?;
+    Ok(())
+}

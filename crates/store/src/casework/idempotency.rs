@@ -1,0 +1,71 @@
+//! Idempotency keys of creating requests, scoped to the user.
+
+use crate::schema::idempotency_keys as ik;
+use crate::{DbConn, StoreError, to_db_time};
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use schakel_domain::UserId;
+
+/// The first response to a key, as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable)]
+pub struct StoredResponse {
+    /// What the request was (method, route and body hashed), to tell a replay from a
+    /// different request with the same key.
+    pub fingerprint: String,
+    /// The HTTP status of the first response.
+    pub status: i32,
+    /// The ciphertext of the first response's body.
+    pub body: String,
+}
+
+/// The unexpired response stored for `user`'s `key`, if any.
+pub fn find(
+    conn: &mut DbConn,
+    user: UserId,
+    key: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<StoredResponse>, StoreError> {
+    Ok(ik::table
+        .filter(ik::user_id.eq(user.to_string()))
+        .filter(ik::key.eq(key))
+        .filter(ik::expires_at.gt(to_db_time(now)))
+        .select((ik::fingerprint, ik::status, ik::body))
+        .first(conn)
+        .optional()?)
+}
+
+/// Stores the first response to `key`, replacing an expired one; a concurrent first
+/// response is `Conflict`.
+pub fn insert(
+    conn: &mut DbConn,
+    user: UserId,
+    key: &str,
+    response: &StoredResponse,
+    now: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    diesel::delete(
+        ik::table
+            .filter(ik::user_id.eq(user.to_string()))
+            .filter(ik::key.eq(key))
+            .filter(ik::expires_at.le(to_db_time(now))),
+    )
+    .execute(conn)?;
+    diesel::insert_into(ik::table)
+        .values((
+            ik::user_id.eq(user.to_string()),
+            ik::key.eq(key),
+            ik::fingerprint.eq(&response.fingerprint),
+            ik::status.eq(response.status),
+            ik::body.eq(&response.body),
+            ik::created_at.eq(to_db_time(now)),
+            ik::expires_at.eq(to_db_time(expires_at)),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Deletes expired keys; returns how many.
+pub fn purge_expired(conn: &mut DbConn, now: DateTime<Utc>) -> Result<usize, StoreError> {
+    Ok(diesel::delete(ik::table.filter(ik::expires_at.le(to_db_time(now)))).execute(conn)?)
+}

@@ -1,0 +1,350 @@
+//! Referral rows.
+
+use super::{code, codes_from_json, codes_to_json, opt_code};
+use crate::schema::referrals;
+use crate::{DbConn, StoreError, from_db_time, to_db_time};
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use schakel_domain::{
+    AgeBand, AgencyId, CaseId, DeclineReason, ExploitationForm, Gender, NationalityGroup,
+    ReferralId, ReferralOutcome, ReferralPurpose, ReferralState, Region, Urgency, UserId,
+};
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = referrals)]
+struct ReferralRow {
+    id: String,
+    case_id: String,
+    from_agency_id: String,
+    to_agency_id: String,
+    sent_by: String,
+    purpose: String,
+    urgency: String,
+    message: Option<String>,
+    state: String,
+    deadline_at: NaiveDateTime,
+    exploitation_forms: String,
+    age_band: String,
+    gender: String,
+    nationality_group: String,
+    region: String,
+    decided_by: Option<String>,
+    decided_at: Option<NaiveDateTime>,
+    decline_reason: Option<String>,
+    note: Option<String>,
+    outcome: Option<String>,
+    redirected_from: Option<String>,
+    ended_at: Option<NaiveDateTime>,
+    version: i64,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+}
+
+/// The coarse facts about the person that travel with a referral: all the receiver
+/// sees before accepting, and what the monitor counts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Summary {
+    pub exploitation_forms: Vec<ExploitationForm>,
+    pub age_band: AgeBand,
+    pub gender: Gender,
+    pub nationality_group: NationalityGroup,
+    pub region: Region,
+}
+
+/// A referral as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Referral {
+    pub id: ReferralId,
+    pub case_id: CaseId,
+    pub from_agency_id: AgencyId,
+    pub to_agency_id: AgencyId,
+    pub sent_by: UserId,
+    pub purpose: ReferralPurpose,
+    pub urgency: Urgency,
+    /// The ciphertext of the sender's message.
+    pub message: Option<String>,
+    pub state: ReferralState,
+    pub deadline_at: DateTime<Utc>,
+    pub summary: Summary,
+    pub decided_by: Option<UserId>,
+    pub decided_at: Option<DateTime<Utc>>,
+    pub decline_reason: Option<DeclineReason>,
+    /// The ciphertext of the decline or completion note.
+    pub note: Option<String>,
+    pub outcome: Option<ReferralOutcome>,
+    pub redirected_from: Option<ReferralId>,
+    pub ended_at: Option<DateTime<Utc>>,
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl TryFrom<ReferralRow> for Referral {
+    type Error = StoreError;
+    fn try_from(r: ReferralRow) -> Result<Self, StoreError> {
+        Ok(Referral {
+            id: code(&r.id, "referral id")?,
+            case_id: code(&r.case_id, "referral case")?,
+            from_agency_id: code(&r.from_agency_id, "referral sender")?,
+            to_agency_id: code(&r.to_agency_id, "referral receiver")?,
+            sent_by: code(&r.sent_by, "referral sent by")?,
+            purpose: code(&r.purpose, "referral purpose")?,
+            urgency: code(&r.urgency, "referral urgency")?,
+            message: r.message,
+            state: code(&r.state, "referral state")?,
+            deadline_at: from_db_time(r.deadline_at),
+            summary: Summary {
+                exploitation_forms: codes_from_json(&r.exploitation_forms, "referral forms")?,
+                age_band: code(&r.age_band, "referral age band")?,
+                gender: code(&r.gender, "referral gender")?,
+                nationality_group: code(&r.nationality_group, "referral nationality")?,
+                region: code(&r.region, "referral region")?,
+            },
+            decided_by: opt_code(r.decided_by.as_deref(), "referral decided by")?,
+            decided_at: r.decided_at.map(from_db_time),
+            decline_reason: opt_code(r.decline_reason.as_deref(), "referral decline reason")?,
+            note: r.note,
+            outcome: opt_code(r.outcome.as_deref(), "referral outcome")?,
+            redirected_from: opt_code(r.redirected_from.as_deref(), "referral redirected from")?,
+            ended_at: r.ended_at.map(from_db_time),
+            version: r.version,
+            created_at: from_db_time(r.created_at),
+            updated_at: from_db_time(r.updated_at),
+        })
+    }
+}
+
+/// A new referral, in `sent`; the id is chosen by the caller.
+#[derive(Debug, Clone)]
+pub struct NewReferral<'a> {
+    pub id: ReferralId,
+    pub case_id: CaseId,
+    pub from_agency_id: AgencyId,
+    pub to_agency_id: AgencyId,
+    pub sent_by: UserId,
+    pub purpose: ReferralPurpose,
+    pub urgency: Urgency,
+    pub message: Option<&'a str>,
+    pub deadline_at: DateTime<Utc>,
+    pub summary: &'a Summary,
+    pub redirected_from: Option<ReferralId>,
+}
+
+/// Inserts a referral in `sent` at version 1.
+pub fn insert(
+    conn: &mut DbConn,
+    new: &NewReferral<'_>,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let now = to_db_time(now);
+    let s = new.summary;
+    diesel::insert_into(referrals::table)
+        .values((
+            referrals::id.eq(new.id.to_string()),
+            referrals::case_id.eq(new.case_id.to_string()),
+            referrals::from_agency_id.eq(new.from_agency_id.to_string()),
+            referrals::to_agency_id.eq(new.to_agency_id.to_string()),
+            referrals::sent_by.eq(new.sent_by.to_string()),
+            referrals::purpose.eq(new.purpose.as_str()),
+            referrals::urgency.eq(new.urgency.as_str()),
+            referrals::message.eq(new.message),
+            referrals::state.eq(ReferralState::Sent.as_str()),
+            referrals::deadline_at.eq(to_db_time(new.deadline_at)),
+            referrals::exploitation_forms.eq(codes_to_json(&s.exploitation_forms)),
+            referrals::age_band.eq(s.age_band.as_str()),
+            referrals::gender.eq(s.gender.as_str()),
+            referrals::nationality_group.eq(s.nationality_group.as_str()),
+            referrals::region.eq(s.region.as_str()),
+            referrals::redirected_from.eq(new.redirected_from.map(|r| r.to_string())),
+            referrals::version.eq(1_i64),
+            referrals::created_at.eq(now),
+            referrals::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// One referral by id.
+pub fn find(conn: &mut DbConn, id: ReferralId) -> Result<Referral, StoreError> {
+    referrals::table
+        .find(id.to_string())
+        .select(ReferralRow::as_select())
+        .first(conn)?
+        .try_into()
+}
+
+/// The referrals of a case, oldest first.
+pub fn of_case(conn: &mut DbConn, case: CaseId) -> Result<Vec<Referral>, StoreError> {
+    referrals::table
+        .filter(referrals::case_id.eq(case.to_string()))
+        .select(ReferralRow::as_select())
+        .order((referrals::created_at.asc(), referrals::id.asc()))
+        .load(conn)?
+        .into_iter()
+        .map(Referral::try_from)
+        .collect()
+}
+
+/// Whether `agency` received a referral of `case` that is now in one of `states`.
+pub fn received_in_state(
+    conn: &mut DbConn,
+    case: CaseId,
+    agency: AgencyId,
+    states: &[ReferralState],
+) -> Result<Vec<Referral>, StoreError> {
+    referrals::table
+        .filter(referrals::case_id.eq(case.to_string()))
+        .filter(referrals::to_agency_id.eq(agency.to_string()))
+        .filter(referrals::state.eq_any(states.iter().map(|s| s.as_str())))
+        .select(ReferralRow::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(Referral::try_from)
+        .collect()
+}
+
+/// The change a transition makes.
+#[derive(Debug, Clone)]
+pub struct Transition<'a> {
+    pub to: ReferralState,
+    pub by: Option<UserId>,
+    pub decline_reason: Option<DeclineReason>,
+    pub note: Option<&'a str>,
+    pub outcome: Option<ReferralOutcome>,
+}
+
+/// Moves a referral still at `version` to a new state, raising its version; `false` if
+/// it was no longer at that version (someone else changed it first).
+pub fn transition(
+    conn: &mut DbConn,
+    id: ReferralId,
+    version: i64,
+    t: &Transition<'_>,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let at = to_db_time(now);
+    let decided = matches!(
+        t.to,
+        ReferralState::Accepted | ReferralState::Declined | ReferralState::Redirected
+    );
+    let ended = !t.to.is_open();
+    let target = referrals::table
+        .find(id.to_string())
+        .filter(referrals::version.eq(version));
+    let n = diesel::update(target)
+        .set((
+            referrals::state.eq(t.to.as_str()),
+            referrals::version.eq(version + 1),
+            referrals::updated_at.eq(at),
+        ))
+        .execute(conn)?;
+    if n != 1 {
+        return Ok(false);
+    }
+    let this = || referrals::table.find(id.to_string());
+    if decided {
+        diesel::update(this())
+            .set((
+                referrals::decided_by.eq(t.by.map(|u| u.to_string())),
+                referrals::decided_at.eq(Some(at)),
+            ))
+            .execute(conn)?;
+    }
+    if ended {
+        diesel::update(this())
+            .set(referrals::ended_at.eq(Some(at)))
+            .execute(conn)?;
+    }
+    if t.decline_reason.is_some() || t.note.is_some() || t.outcome.is_some() {
+        diesel::update(this())
+            .set((
+                referrals::decline_reason.eq(t.decline_reason.map(|r| r.as_str())),
+                referrals::note.eq(t.note),
+                referrals::outcome.eq(t.outcome.map(|o| o.as_str())),
+            ))
+            .execute(conn)?;
+    }
+    Ok(true)
+}
+
+/// Which way a list of referrals looks from an agency.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// Referrals the agency received.
+    Incoming,
+    /// Referrals the agency sent.
+    Outgoing,
+}
+
+/// A page of an agency's incoming or outgoing referrals, optionally in one state,
+/// ordered by deadline then id, after the cursor `(deadline_at, id)`.
+pub fn list_of_agency(
+    conn: &mut DbConn,
+    agency: AgencyId,
+    direction: Direction,
+    state: Option<ReferralState>,
+    after: Option<(DateTime<Utc>, ReferralId)>,
+    limit: i64,
+) -> Result<Vec<Referral>, StoreError> {
+    let mut q = referrals::table
+        .select(ReferralRow::as_select())
+        .order((referrals::deadline_at.asc(), referrals::id.asc()))
+        .limit(limit)
+        .into_boxed();
+    q = match direction {
+        Direction::Incoming => q.filter(referrals::to_agency_id.eq(agency.to_string())),
+        Direction::Outgoing => q.filter(referrals::from_agency_id.eq(agency.to_string())),
+    };
+    if let Some(state) = state {
+        q = q.filter(referrals::state.eq(state.as_str()));
+    }
+    if let Some((at, id)) = after {
+        let at = to_db_time(at);
+        q = q.filter(
+            referrals::deadline_at.gt(at).or(referrals::deadline_at
+                .eq(at)
+                .and(referrals::id.gt(id.to_string()))),
+        );
+    }
+    q.load(conn)?.into_iter().map(Referral::try_from).collect()
+}
+
+/// Referrals still `sent` whose deadline is at or before `now`, oldest deadline first.
+pub fn overdue(
+    conn: &mut DbConn,
+    now: DateTime<Utc>,
+    limit: i64,
+) -> Result<Vec<Referral>, StoreError> {
+    referrals::table
+        .filter(referrals::state.eq(ReferralState::Sent.as_str()))
+        .filter(referrals::deadline_at.le(to_db_time(now)))
+        .select(ReferralRow::as_select())
+        .order((referrals::deadline_at.asc(), referrals::id.asc()))
+        .limit(limit)
+        .load(conn)?
+        .into_iter()
+        .map(Referral::try_from)
+        .collect()
+}
+
+/// Erases the free text of a case's referrals (retention).
+pub fn erase_of_case(conn: &mut DbConn, case: CaseId) -> Result<usize, StoreError> {
+    Ok(
+        diesel::update(referrals::table.filter(referrals::case_id.eq(case.to_string())))
+            .set((
+                referrals::message.eq(None::<String>),
+                referrals::note.eq(None::<String>),
+            ))
+            .execute(conn)?,
+    )
+}
+
+/// The referral a redirect created from `id`, if any.
+pub fn redirect_of(conn: &mut DbConn, id: ReferralId) -> Result<Option<ReferralId>, StoreError> {
+    let found: Option<String> = referrals::table
+        .filter(referrals::redirected_from.eq(id.to_string()))
+        .select(referrals::id)
+        .first(conn)
+        .optional()?;
+    found.map(|r| code(&r, "referral id")).transpose()
+}
