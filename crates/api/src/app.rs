@@ -2,7 +2,8 @@
 
 use crate::middleware::{SafeRootSpan, add_request_id_header, render_problem, security_headers};
 use crate::{
-    ApiError, AppState, ProblemKind, admin, audit_api, auth, directory, health, metrics, openapi,
+    ApiError, AppState, ProblemKind, admin, audit_api, auth, casework, directory, health, metrics,
+    openapi,
 };
 use actix_web::body::MessageBody;
 use actix_web::dev::{Service, ServiceFactory, ServiceRequest, ServiceResponse};
@@ -79,6 +80,7 @@ fn routes(cfg: &mut web::ServiceConfig, rate_limit: &auth::RateLimit) {
                 )
                 .configure(auth::configure_me)
                 .configure(admin::configure)
+                .configure(casework::configure)
                 .configure(directory::configure)
                 .configure(audit_api::configure),
         );

@@ -38,6 +38,7 @@ pub enum ProblemKind {
     PasswordTooLong,
     PasswordGuessable,
     PasswordContainsContext,
+    IdempotencyKeyReused,
 }
 
 impl ProblemKind {
@@ -174,6 +175,11 @@ impl ProblemKind {
                 "Do not use your name, email address, agency or the product name.",
                 StatusCode::UNPROCESSABLE_ENTITY,
             ),
+            IdempotencyKeyReused => (
+                "idempotency_key_reused",
+                "This Idempotency-Key was used before for another request.",
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ),
         }
     }
 
@@ -248,6 +254,9 @@ pub enum ApiError {
     /// An administrative use case refused or failed.
     #[error("admin: {0}")]
     Admin(#[from] schakel_auth::admin::AdminError),
+    /// A case-work use case refused or failed.
+    #[error("workflow: {0}")]
+    Workflow(#[from] schakel_referral_workflow::WorkflowError),
     /// Anything else that is our fault; the message is logged, never shown.
     #[error("internal: {0}")]
     Internal(String),
@@ -263,6 +272,7 @@ impl ApiError {
             ApiError::Store(StoreError::Connection(_)) => ProblemKind::Unavailable,
             ApiError::Auth(e) => auth_kind(e),
             ApiError::Admin(e) => admin_kind(e),
+            ApiError::Workflow(e) => workflow_kind(e),
             ApiError::Store(_) | ApiError::Blocking(_) | ApiError::Internal(_) => {
                 ProblemKind::Internal
             }
@@ -298,6 +308,21 @@ fn admin_kind(e: &schakel_auth::admin::AdminError) -> ProblemKind {
         A::VersionMismatch => ProblemKind::PreconditionFailed,
         A::Invalid(_) => ProblemKind::InvalidBody,
         A::Auth(e) => auth_kind(e),
+    }
+}
+
+fn workflow_kind(e: &schakel_referral_workflow::WorkflowError) -> ProblemKind {
+    use schakel_referral_workflow::WorkflowError as W;
+    match e {
+        W::Forbidden => ProblemKind::Forbidden,
+        W::NotFound | W::Denied(_) => ProblemKind::NotFound,
+        W::Conflict(_) => ProblemKind::Conflict,
+        W::VersionRequired => ProblemKind::PreconditionRequired,
+        W::VersionMismatch => ProblemKind::PreconditionFailed,
+        W::IdempotencyMismatch => ProblemKind::IdempotencyKeyReused,
+        W::Invalid(_) => ProblemKind::InvalidBody,
+        W::Store(StoreError::Connection(_)) => ProblemKind::Unavailable,
+        W::IdempotencyRace | W::Store(_) | W::Audit(_) | W::Crypto(_) => ProblemKind::Internal,
     }
 }
 

@@ -3,6 +3,7 @@
 use crate::Metrics;
 use crate::auth::AuthState;
 use schakel_domain::Clock;
+use schakel_referral_workflow::WorkflowConfig;
 use schakel_store::Pool;
 use std::sync::Arc;
 
@@ -17,6 +18,8 @@ pub struct AppState {
     pub auth: AuthState,
     /// Prometheus metrics.
     pub metrics: Metrics,
+    /// Keys, deadlines and retention of case work.
+    pub workflow: Arc<WorkflowConfig>,
 }
 
 impl AppState {
@@ -31,11 +34,19 @@ impl AppState {
         clock: Arc<dyn Clock>,
         auth: AuthState,
     ) -> Result<Self, crate::ApiError> {
+        let workflow = Arc::new(WorkflowConfig::with_keys(auth.config.data_keys.clone()));
         Ok(Self {
             pool,
             clock,
             auth,
             metrics: Metrics::new()?,
+            workflow,
         })
+    }
+
+    /// The same state with other case-work settings.
+    pub fn with_workflow(mut self, workflow: WorkflowConfig) -> Self {
+        self.workflow = Arc::new(workflow);
+        self
     }
 }

@@ -21,6 +21,7 @@ pub const MAX_CODES: usize = 10;
 
 /// Who a person is. Every field may be unknown.
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Identity {
     /// Given names.

@@ -153,7 +153,8 @@ pub fn create_signal(
     })
 }
 
-pub(crate) fn create_signal_in(
+/// Logs a signal inside the caller's transaction (for idempotent creation).
+pub fn create_signal_in(
     conn: &mut DbConn,
     env: &Env<'_>,
     who: &Actor,

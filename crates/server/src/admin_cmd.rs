@@ -50,6 +50,17 @@ pub enum AdminCommand {
         #[arg(long, default_value = "nl")]
         locale: String,
     },
+    /// Erase identity and free text of cases closed longer than the retention period
+    /// (`casework.retention_days`); with `--dry-run` only list them.
+    Retention {
+        /// List what would be erased, change nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Re-encrypt every stored value under the current data key (`data.current_key`,
+    /// or the first key in `data.keys_file`). Run after adding a new key; keep the old
+    /// key in the file until this reports nothing left.
+    RotateKey,
 }
 
 fn audit_event(code: &str, kind: &str, id: &str) -> anyhow::Result<AuditEvent> {
@@ -143,6 +154,41 @@ pub fn run(settings: &Settings, command: AdminCommand) -> anyhow::Result<()> {
                 user.id, user.email, user.role, agency.name
             );
         }
+        AdminCommand::Retention { dry_run } => {
+            let cfg = workflow(settings)?;
+            let items = schakel_referral_workflow::jobs::erase_due(&mut conn, &cfg, now, dry_run)
+                .map_err(|e| anyhow!("retention: {e}"))?;
+            let verb = if dry_run { "would erase" } else { "erased" };
+            for item in &items {
+                println!(
+                    "{verb} case {} (closed {})",
+                    item.case_id,
+                    item.closed_at.format("%Y-%m-%d")
+                );
+            }
+            println!(
+                "{} case(s) {verb}; retention {} days",
+                items.len(),
+                settings.casework.retention_days
+            );
+        }
+        AdminCommand::RotateKey => {
+            let cfg = workflow(settings)?;
+            let report = schakel_referral_workflow::jobs::rotate_keys(&mut conn, &cfg)
+                .map_err(|e| anyhow!("rotation: {e}"))?;
+            println!(
+                "{} value(s) re-encrypted under key {}; {} already under it",
+                report.reencrypted,
+                cfg.keys.current_key_id(),
+                report.current
+            );
+        }
     }
     Ok(())
+}
+
+/// The case-work settings over the configured data keys.
+fn workflow(settings: &Settings) -> anyhow::Result<schakel_referral_workflow::WorkflowConfig> {
+    let keys = settings.data.load().map_err(|e| anyhow!(e))?;
+    Ok(settings.casework.workflow(keys, &settings.data))
 }

@@ -1,5 +1,6 @@
-//! The `[data]` section: the master keys that encrypt personal data at rest (today the
-//! second-factor secrets; identities and free text as cases arrive).
+//! The `[data]` section: the master keys that encrypt personal data at rest (identities,
+//! free text, second-factor secrets) and the fixed key ids of the blind index and the
+//! pseudonym.
 
 use schakel_crypto::MasterKeys;
 use serde::{Deserialize, Serialize};
@@ -19,6 +20,13 @@ pub struct DataSettings {
     pub keys_file: PathBuf,
     /// The key id that encrypts new values; by default the first in the file.
     pub current_key: Option<String>,
+    /// The key id the blind index (finding a person by exact name or date of birth) is
+    /// derived from. Keep it in the file for good: changing it makes old indexes
+    /// unmatchable.
+    pub index_key: String,
+    /// The key id the monitor's pseudonym (linkage) key is derived from. Keep it for
+    /// good: changing it makes every person count as new in the monitor.
+    pub linkage_key: String,
 }
 
 impl Default for DataSettings {
@@ -26,6 +34,8 @@ impl Default for DataSettings {
         Self {
             keys_file: DEFAULT_DATA_KEYS_FILE.into(),
             current_key: None,
+            index_key: "k1".into(),
+            linkage_key: "k1".into(),
         }
     }
 }
@@ -50,8 +60,19 @@ impl DataSettings {
         }
         let text = std::fs::read_to_string(path)
             .map_err(|e| format!("data.keys_file: cannot read {}: {e}", path.display()))?;
-        MasterKeys::parse(&text, self.current_key.as_deref())
-            .map(Arc::new)
-            .map_err(|e| format!("data.keys_file: {e}"))
+        let keys = MasterKeys::parse(&text, self.current_key.as_deref())
+            .map_err(|e| format!("data.keys_file: {e}"))?;
+        for (setting, id) in [
+            ("index_key", &self.index_key),
+            ("linkage_key", &self.linkage_key),
+        ] {
+            if !keys.contains(id) {
+                return Err(format!(
+                    "data.{setting}: key id {id:?} is not in {}",
+                    path.display()
+                ));
+            }
+        }
+        Ok(Arc::new(keys))
     }
 }

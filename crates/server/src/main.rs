@@ -6,8 +6,10 @@
 
 mod admin_cmd;
 mod auth_settings;
+mod casework_settings;
 mod data_settings;
 mod demo;
+mod jobs;
 mod keys;
 mod serve;
 mod settings;

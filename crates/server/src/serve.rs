@@ -1,7 +1,8 @@
 //! `schakel serve` and `schakel migrate`.
 //!
 //! Serve listens first (a port in use stops the start), opens the pool, applies pending
-//! migrations, loads the token keys, seeds the demo if asked, and runs until SIGTERM,
+//! migrations, loads the token keys, seeds the demo if asked, starts the platform's jobs
+//! (unless told not to), and runs until SIGTERM,
 //! which stops accepting connections, drains in-flight requests within
 //! `http.shutdown_timeout_secs` and exits 0. (SIGINT and SIGQUIT stop at once.)
 
@@ -85,7 +86,15 @@ pub async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
             tracing::warn!("demo mode: no second factor is asked of any role");
         }
     }
-    let state = AppState::with_auth(pool, clock, auth).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let workflow = settings
+        .casework
+        .workflow(auth.config.data_keys.clone(), &settings.data);
+    let state = AppState::with_auth(pool, clock, auth)
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+        .with_workflow(workflow);
+    if settings.casework.run_jobs {
+        crate::jobs::spawn(&state, &settings.casework);
+    }
     let workers = match settings.http.workers {
         0 => std::thread::available_parallelism().map_or(2, |n| n.get()),
         n => n,

@@ -46,6 +46,8 @@ pub struct Settings {
     pub log: LogSettings,
     /// The audit trail's signed checkpoints.
     pub audit: AuditSettings,
+    /// Deadlines, retention and the platform's jobs.
+    pub casework: crate::casework_settings::CaseworkSettings,
 }
 
 /// Where the data lives.
@@ -359,6 +361,7 @@ impl Settings {
     fn validate(&self) -> Result<(), ConfigError> {
         self.auth.validate().map_err(fail)?;
         self.data.validate().map_err(fail)?;
+        self.casework.validate().map_err(fail)?;
         let target = DatabaseTarget::parse(&self.database.url)
             .map_err(|e| fail(format!("database.url: {e}")))?;
         if target.backend() == schakel_store::Backend::Sqlite && self.database.password.is_some() {

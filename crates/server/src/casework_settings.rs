@@ -1,0 +1,77 @@
+//! The `[casework]` section: response deadlines, retention, and how often the
+//! platform's own jobs (expiring referrals, erasing after retention) run.
+
+use schakel_crypto::MasterKeys;
+use schakel_domain::DeadlinePolicy;
+use schakel_referral_workflow::WorkflowConfig;
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+
+/// Case-work settings.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CaseworkSettings {
+    /// Hours the receiving agency has to answer an urgent referral.
+    pub urgent_deadline_hours: u32,
+    /// Working days (Monday to Friday) to answer a normal referral.
+    pub normal_deadline_working_days: u32,
+    /// Days after closing a case before its identity and free text are erased.
+    pub retention_days: i64,
+    /// Seconds between runs of the job that expires unanswered referrals.
+    pub expiry_interval_secs: u64,
+    /// Seconds between runs of the retention job.
+    pub retention_interval_secs: u64,
+    /// Whether `serve` runs these jobs (turn off on all but one instance, or run them
+    /// elsewhere; running them on several instances at once is safe but wasteful).
+    pub run_jobs: bool,
+}
+
+impl Default for CaseworkSettings {
+    fn default() -> Self {
+        let d = DeadlinePolicy::default();
+        Self {
+            urgent_deadline_hours: d.urgent_hours,
+            normal_deadline_working_days: d.normal_working_days,
+            retention_days: schakel_referral_workflow::config::DEFAULT_RETENTION_DAYS,
+            expiry_interval_secs: 60,
+            retention_interval_secs: 3600,
+            run_jobs: true,
+        }
+    }
+}
+
+impl CaseworkSettings {
+    /// Checks the numbers.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.urgent_deadline_hours == 0 || self.urgent_deadline_hours > 24 * 14 {
+            return Err("casework.urgent_deadline_hours must be 1 to 336".into());
+        }
+        if self.normal_deadline_working_days == 0 || self.normal_deadline_working_days > 60 {
+            return Err("casework.normal_deadline_working_days must be 1 to 60".into());
+        }
+        if !(1..=36_500).contains(&self.retention_days) {
+            return Err("casework.retention_days must be 1 to 36500".into());
+        }
+        if self.expiry_interval_secs == 0 || self.retention_interval_secs == 0 {
+            return Err("casework job intervals must be at least 1 second".into());
+        }
+        Ok(())
+    }
+
+    /// The use cases' settings over the loaded data keys.
+    pub fn workflow(
+        &self,
+        keys: Arc<MasterKeys>,
+        data: &crate::data_settings::DataSettings,
+    ) -> WorkflowConfig {
+        let mut cfg = WorkflowConfig::with_keys(keys);
+        cfg.index_key_id = data.index_key.clone();
+        cfg.linkage_key_id = data.linkage_key.clone();
+        cfg.deadlines = DeadlinePolicy {
+            urgent_hours: self.urgent_deadline_hours,
+            normal_working_days: self.normal_deadline_working_days,
+        };
+        cfg.retention = chrono::Duration::days(self.retention_days);
+        cfg
+    }
+}
