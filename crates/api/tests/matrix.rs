@@ -10,13 +10,21 @@ mod support;
 
 use actix_web::test::{self, TestRequest};
 use schakel_api::{ApiDoc, app};
+use schakel_auth::RequestContext;
+use schakel_domain::{Actor, CaseId, ReferralAction, ReferralId, SessionId};
 use schakel_domain::{AgencyKind, Role};
+use schakel_referral_workflow::cases::{self as cases_uc, OpenCaseInput};
+use schakel_referral_workflow::consents::{self as consents_uc, ConsentInput};
+use schakel_referral_workflow::referrals::{self as referrals_uc, ActionInput, ReferralInput};
+use schakel_referral_workflow::signals::{self as signals_uc, SignalInput};
+use schakel_referral_workflow::{Env, IfMatch, WorkflowConfig};
 use schakel_store::agencies::{self, Agency};
 use schakel_store::testing::{TestDb, selected_backends};
 use schakel_store::users::{self, User};
 use serde_json::{Value, json};
 use std::cell::Cell;
 use std::collections::BTreeSet;
+use std::sync::Arc;
 use support::{Client, PASSWORD, agency, bearer, request, state_without_mfa, user};
 use utoipa::OpenApi;
 
@@ -31,6 +39,12 @@ enum Rel {
     Foreign,
     /// The actor's own account.
     Itself,
+    /// A referral to the actor's agency (or its case), not yet accepted.
+    RecvBefore,
+    /// A referral to the actor's agency (or its case), accepted and open.
+    RecvAfter,
+    /// A referral to the actor's agency (or its case) that has ended (completed).
+    Ended,
 }
 
 /// The roles of the columns after "no token".
@@ -70,6 +84,14 @@ const ADMIN_OBJECT: [u16; 6] = [401, 404, 404, 404, 404, 200];
 const ADMIN_REFUSED: [u16; 6] = [401, 404, 404, 404, 404, 409];
 const AUDITOR: [u16; 6] = [401, 403, 403, 403, 200, 403];
 const REFERRERS: [u16; 6] = [401, 200, 200, 403, 403, 403];
+const CASEWORK_CREATE: [u16; 6] = [401, 201, 201, 403, 403, 403];
+const CASEWORK_OBJECT: [u16; 6] = [401, 200, 200, 404, 404, 404];
+const CASEWORK_OBJECT_CREATE: [u16; 6] = [401, 201, 201, 404, 404, 404];
+const HIDDEN: [u16; 6] = [401, 404, 404, 404, 404, 404];
+/// The receiving agency's coordinators decide; its caseworkers see but may not.
+const DECIDERS: [u16; 6] = [401, 403, 200, 404, 404, 404];
+/// The transition table refuses the action in this state or for this side.
+const REFUSED_TRANSITION: [u16; 6] = [401, 409, 409, 404, 404, 404];
 
 /// The matrix. Every operation of the OpenAPI document has at least one row.
 const TABLE: &[Row] = {
@@ -167,6 +189,190 @@ const TABLE: &[Row] = {
             Itself,
             ADMIN_REFUSED,
         ),
+        // Signals: the agency's own, for those who do case work.
+        row("POST", "/api/v1/signals", None, CASEWORK_CREATE),
+        row("GET", "/api/v1/signals", None, REFERRERS),
+        row("GET", "/api/v1/signals/{id}", Own, CASEWORK_OBJECT),
+        row("GET", "/api/v1/signals/{id}", Foreign, HIDDEN),
+        // Cases: the owner's, and the receiver's once accepted and while open.
+        row("POST", "/api/v1/cases", None, CASEWORK_CREATE),
+        row("GET", "/api/v1/cases", None, REFERRERS),
+        row("GET", "/api/v1/cases/{id}", Own, CASEWORK_OBJECT),
+        row("GET", "/api/v1/cases/{id}", RecvBefore, HIDDEN),
+        row("GET", "/api/v1/cases/{id}", RecvAfter, CASEWORK_OBJECT),
+        row("GET", "/api/v1/cases/{id}", Ended, HIDDEN),
+        row("GET", "/api/v1/cases/{id}", Foreign, HIDDEN),
+        row("GET", "/api/v1/cases/{id}/timeline", Own, CASEWORK_OBJECT),
+        row("GET", "/api/v1/cases/{id}/timeline", RecvBefore, HIDDEN),
+        row(
+            "GET",
+            "/api/v1/cases/{id}/timeline",
+            RecvAfter,
+            CASEWORK_OBJECT,
+        ),
+        row("GET", "/api/v1/cases/{id}/timeline", Ended, HIDDEN),
+        row("GET", "/api/v1/cases/{id}/timeline", Foreign, HIDDEN),
+        // Only the owner changes a case, its consents, and refers it.
+        row("POST", "/api/v1/cases/{id}/close", Own, CASEWORK_OBJECT),
+        row("POST", "/api/v1/cases/{id}/close", RecvAfter, HIDDEN),
+        row("POST", "/api/v1/cases/{id}/close", Foreign, HIDDEN),
+        row(
+            "POST",
+            "/api/v1/cases/{id}/consents",
+            Own,
+            CASEWORK_OBJECT_CREATE,
+        ),
+        row("POST", "/api/v1/cases/{id}/consents", RecvAfter, HIDDEN),
+        row("POST", "/api/v1/cases/{id}/consents", Foreign, HIDDEN),
+        row(
+            "POST",
+            "/api/v1/cases/{id}/consents/{consent_id}/withdraw",
+            Own,
+            CASEWORK_OBJECT,
+        ),
+        row(
+            "POST",
+            "/api/v1/cases/{id}/consents/{consent_id}/withdraw",
+            RecvAfter,
+            HIDDEN,
+        ),
+        row(
+            "POST",
+            "/api/v1/cases/{id}/consents/{consent_id}/withdraw",
+            Foreign,
+            HIDDEN,
+        ),
+        row(
+            "POST",
+            "/api/v1/cases/{id}/referrals",
+            Own,
+            CASEWORK_OBJECT_CREATE,
+        ),
+        row("POST", "/api/v1/cases/{id}/referrals", RecvAfter, HIDDEN),
+        row("POST", "/api/v1/cases/{id}/referrals", Foreign, HIDDEN),
+        // Referrals: sender and receiver see them; the receiver decides; the sender
+        // withdraws; the transition table refuses the rest.
+        row("GET", "/api/v1/referrals", None, REFERRERS),
+        row("GET", "/api/v1/referrals/{id}", Own, CASEWORK_OBJECT),
+        row("GET", "/api/v1/referrals/{id}", RecvBefore, CASEWORK_OBJECT),
+        row("GET", "/api/v1/referrals/{id}", RecvAfter, CASEWORK_OBJECT),
+        row("GET", "/api/v1/referrals/{id}", Ended, CASEWORK_OBJECT),
+        row("GET", "/api/v1/referrals/{id}", Foreign, HIDDEN),
+        row(
+            "POST",
+            "/api/v1/referrals/{id}/accept",
+            RecvBefore,
+            DECIDERS,
+        ),
+        row(
+            "POST",
+            "/api/v1/referrals/{id}/accept",
+            Own,
+            REFUSED_TRANSITION,
+        ),
+        row(
+            "POST",
+            "/api/v1/referrals/{id}/accept",
+            RecvAfter,
+            REFUSED_TRANSITION,
+        ),
+        row(
+            "POST",
+            "/api/v1/referrals/{id}/accept",
+            Ended,
+            REFUSED_TRANSITION,
+        ),
+        row("POST", "/api/v1/referrals/{id}/accept", Foreign, HIDDEN),
+        row(
+            "POST",
+            "/api/v1/referrals/{id}/decline",
+            RecvBefore,
+            DECIDERS,
+        ),
+        row(
+            "POST",
+            "/api/v1/referrals/{id}/decline",
+            Own,
+            REFUSED_TRANSITION,
+        ),
+        row(
+            "POST",
+            "/api/v1/referrals/{id}/decline",
+            RecvAfter,
+            REFUSED_TRANSITION,
+        ),
+        row("POST", "/api/v1/referrals/{id}/decline", Foreign, HIDDEN),
+        row(
+            "POST",
+            "/api/v1/referrals/{id}/redirect",
+            RecvBefore,
+            DECIDERS,
+        ),
+        row(
+            "POST",
+            "/api/v1/referrals/{id}/redirect",
+            Own,
+            REFUSED_TRANSITION,
+        ),
+        row(
+            "POST",
+            "/api/v1/referrals/{id}/redirect",
+            Ended,
+            REFUSED_TRANSITION,
+        ),
+        row("POST", "/api/v1/referrals/{id}/redirect", Foreign, HIDDEN),
+        row("POST", "/api/v1/referrals/{id}/start", RecvAfter, DECIDERS),
+        row(
+            "POST",
+            "/api/v1/referrals/{id}/start",
+            RecvBefore,
+            REFUSED_TRANSITION,
+        ),
+        row("POST", "/api/v1/referrals/{id}/start", Foreign, HIDDEN),
+        row(
+            "POST",
+            "/api/v1/referrals/{id}/complete",
+            RecvAfter,
+            DECIDERS,
+        ),
+        row(
+            "POST",
+            "/api/v1/referrals/{id}/complete",
+            RecvBefore,
+            REFUSED_TRANSITION,
+        ),
+        row(
+            "POST",
+            "/api/v1/referrals/{id}/complete",
+            Ended,
+            REFUSED_TRANSITION,
+        ),
+        row("POST", "/api/v1/referrals/{id}/complete", Foreign, HIDDEN),
+        row(
+            "POST",
+            "/api/v1/referrals/{id}/withdraw",
+            Own,
+            CASEWORK_OBJECT,
+        ),
+        row(
+            "POST",
+            "/api/v1/referrals/{id}/withdraw",
+            RecvBefore,
+            REFUSED_TRANSITION,
+        ),
+        row(
+            "POST",
+            "/api/v1/referrals/{id}/withdraw",
+            RecvAfter,
+            REFUSED_TRANSITION,
+        ),
+        row(
+            "POST",
+            "/api/v1/referrals/{id}/withdraw",
+            Ended,
+            REFUSED_TRANSITION,
+        ),
+        row("POST", "/api/v1/referrals/{id}/withdraw", Foreign, HIDDEN),
     ]
 };
 
@@ -261,6 +467,12 @@ fn every_operation_is_shown_to_be_served_by_some_cell() {
 struct World {
     own: Agency,
     foreign: Agency,
+    /// A third agency: the receiver of referrals unrelated to `own`.
+    third: Agency,
+    /// A coordinator of `foreign`, who prepares its cases and referrals.
+    foreign_coord: Actor,
+    /// The application's case-work settings (its keys), to prepare objects.
+    workflow: Arc<WorkflowConfig>,
     /// One user per role of [`ROLES`], all of `own`, with their access tokens.
     actors: Vec<(User, String)>,
     next: Cell<u32>,
@@ -280,6 +492,233 @@ impl World {
             &self.own
         }
     }
+}
+
+/// A user as the use cases see them (a session id of its own: the use cases do not
+/// look at sessions, the HTTP layer does).
+fn as_actor(u: &User) -> Actor {
+    Actor {
+        user_id: u.id,
+        agency_id: u.agency_id,
+        role: u.role,
+        session_id: SessionId::new_random(),
+    }
+}
+
+/// Prepares case work directly through the use cases, with the application's keys.
+struct Prep<'a> {
+    db: &'a TestDb,
+    world: &'a World,
+}
+
+impl Prep<'_> {
+    fn run<T>(
+        &self,
+        f: impl FnOnce(
+            &mut schakel_store::DbConn,
+            &Env<'_>,
+        ) -> Result<T, schakel_referral_workflow::WorkflowError>,
+    ) -> T {
+        let ctx = RequestContext::default();
+        let env = Env {
+            cfg: &self.world.workflow,
+            ctx: &ctx,
+            now: chrono::Utc::now(),
+        };
+        let mut conn = self.db.pool.get().unwrap();
+        f(&mut conn, &env).unwrap()
+    }
+
+    fn signal(&self, who: &Actor) -> schakel_domain::SignalId {
+        let input: SignalInput = serde_json::from_value(signal_body()).unwrap();
+        self.run(|c, env| signals_uc::create_signal(c, env, who, &input))
+            .id
+    }
+
+    fn case(&self, who: &Actor) -> CaseId {
+        let input: OpenCaseInput = serde_json::from_value(case_body()).unwrap();
+        self.run(|c, env| cases_uc::open_case(c, env, who, &input))
+            .id
+    }
+
+    fn case_version(&self, id: CaseId) -> i64 {
+        let mut conn = self.db.pool.get().unwrap();
+        schakel_store::casework::cases::find(&mut conn, id)
+            .unwrap()
+            .version
+    }
+
+    fn referral_version(&self, id: ReferralId) -> i64 {
+        let mut conn = self.db.pool.get().unwrap();
+        schakel_store::casework::referrals::find(&mut conn, id)
+            .unwrap()
+            .version
+    }
+
+    fn refer(&self, who: &Actor, case: CaseId, to: &Agency) -> ReferralId {
+        let input = ReferralInput {
+            to_agency_id: to.id,
+            purpose: schakel_domain::ReferralPurpose::Shelter,
+            urgency: schakel_domain::Urgency::Normal,
+            message: None,
+        };
+        self.run(|c, env| {
+            schakel_store::write_tx(c, |c| {
+                referrals_uc::create_referral_in(c, env, who, case, &input)
+            })
+        })
+        .id
+    }
+
+    fn act(&self, who: &Actor, id: ReferralId, action: ReferralAction, input: ActionInput) {
+        let version = self.referral_version(id);
+        self.run(|c, env| {
+            referrals_uc::act(c, env, who, id, IfMatch::Version(version), action, &input)
+        });
+    }
+
+    fn consent(&self, who: &Actor, case: CaseId) -> schakel_domain::ConsentId {
+        let input: ConsentInput = serde_json::from_value(consent_body()).unwrap();
+        let version = self.case_version(case);
+        let view = self.run(|c, env| {
+            consents_uc::record_consent(c, env, who, case, IfMatch::Version(version), &input)
+        });
+        view.consents.last().unwrap().id
+    }
+
+    /// A case and, for `rel`, a referral in the state the relationship names.
+    fn case_with_referral(&self, rel: Rel) -> (CaseId, ReferralId) {
+        let w = self.world;
+        let own_cw = as_actor(&w.actors[0].0);
+        let own_coord = as_actor(&w.actors[1].0);
+        match rel {
+            Rel::Own | Rel::None | Rel::Itself => {
+                let case = self.case(&own_cw);
+                (case, self.refer(&own_cw, case, &w.foreign))
+            }
+            Rel::Foreign => {
+                let case = self.case(&w.foreign_coord);
+                (case, self.refer(&w.foreign_coord, case, &w.third))
+            }
+            Rel::RecvBefore | Rel::RecvAfter | Rel::Ended => {
+                let case = self.case(&w.foreign_coord);
+                let id = self.refer(&w.foreign_coord, case, &w.own);
+                if rel != Rel::RecvBefore {
+                    self.act(
+                        &own_coord,
+                        id,
+                        ReferralAction::Accept,
+                        ActionInput::default(),
+                    );
+                }
+                if rel == Rel::Ended {
+                    let done = ActionInput {
+                        outcome: Some(schakel_domain::ReferralOutcome::SupportProvided),
+                        ..ActionInput::default()
+                    };
+                    self.act(&own_coord, id, ReferralAction::Complete, done);
+                }
+                (case, id)
+            }
+        }
+    }
+}
+
+fn signal_body() -> Value {
+    json!({
+        "observed_on": "2026-01-10",
+        "region": "midden_nederland",
+        "exploitation_forms": ["labour"],
+        "reporting_basis": "consent",
+        "person": { "identity": { "family_name": "Matrix" }, "gender": "male" }
+    })
+}
+
+fn case_body() -> Value {
+    json!({
+        "person": { "identity": { "given_names": "Ada" }, "gender": "female" },
+        "region": "midden_nederland",
+        "exploitation_forms": ["sexual"]
+    })
+}
+
+fn consent_body() -> Value {
+    json!({
+        "kind": "consent", "recipient_kinds": ["shelter"], "purposes": ["shelter"],
+        "given_by": "person", "given_on": "2026-01-02"
+    })
+}
+
+/// The URI, body and `If-Match` of a case-work cell.
+fn prepare_casework(
+    db: &TestDb,
+    world: &World,
+    row: &Row,
+) -> Option<(String, Option<Value>, Option<String>)> {
+    let p = Prep { db, world };
+    let path = row.path;
+    let own_cw = as_actor(&world.actors[0].0);
+    let q = |v: i64| Some(format!("\"{v}\""));
+    let out = match (row.method, path) {
+        ("POST", "/api/v1/signals") => (path.to_owned(), Some(signal_body()), None),
+        ("POST", "/api/v1/cases") => (path.to_owned(), Some(case_body()), None),
+        ("GET", "/api/v1/signals" | "/api/v1/cases") => (path.to_owned(), None, None),
+        ("GET", "/api/v1/referrals") => (format!("{path}?box=incoming"), None, None),
+        ("GET", "/api/v1/signals/{id}") => {
+            let who = if row.rel == Rel::Own {
+                own_cw
+            } else {
+                world.foreign_coord
+            };
+            (
+                path.replace("{id}", &p.signal(&who).to_string()),
+                None,
+                None,
+            )
+        }
+        (_, p_) if p_.starts_with("/api/v1/cases/{id}") => {
+            let (case, _) = if row.rel == Rel::Own {
+                (p.case(&own_cw), None::<ReferralId>)
+            } else {
+                let (c, r) = p.case_with_referral(row.rel);
+                (c, Some(r))
+            };
+            let owner = if row.rel == Rel::Own {
+                own_cw
+            } else {
+                world.foreign_coord
+            };
+            let mut uri = path.replace("{id}", &case.to_string());
+            let body = match path {
+                "/api/v1/cases/{id}/close" => Some(json!({ "reason": "no_indication" })),
+                "/api/v1/cases/{id}/consents" => Some(consent_body()),
+                "/api/v1/cases/{id}/referrals" => Some(json!({
+                    "to_agency_id": world.third.id, "purpose": "shelter", "urgency": "normal"
+                })),
+                _ => None,
+            };
+            if path.ends_with("/withdraw") {
+                uri = uri.replace("{consent_id}", &p.consent(&owner, case).to_string());
+            }
+            (uri, body, q(p.case_version(case)))
+        }
+        (_, p_) if p_.starts_with("/api/v1/referrals/{id}") => {
+            let (_, id) = p.case_with_referral(row.rel);
+            let body = match path.rsplit('/').next() {
+                Some("decline") => Some(json!({ "reason": "no_capacity" })),
+                Some("redirect") => Some(json!({ "to_agency_id": world.third.id })),
+                Some("complete") => Some(json!({ "outcome": "support_provided" })),
+                _ => None,
+            };
+            (
+                path.replace("{id}", &id.to_string()),
+                body,
+                q(p.referral_version(id)),
+            )
+        }
+        _ => return None,
+    };
+    Some(out)
 }
 
 /// A request for one cell: `actor` is `None` for the no-token column, whose objects are
@@ -327,6 +766,11 @@ where
             users::set_active(&mut conn, target.id, false, chrono::Utc::now()).unwrap();
         }
         uri = uri.replace("{id}", &target.id.to_string());
+    }
+    if let Some((u, b, m)) = prepare_casework(db, world, row) {
+        uri = u;
+        body = b;
+        if_match = m;
     }
     match (row.method, row.path) {
         ("GET", "/api/v1/users") if row.rel != Rel::None => {
@@ -390,7 +834,9 @@ where
 async fn every_cell_of_the_matrix_answers_as_expected_on_every_backend() {
     for backend in selected_backends() {
         let db = TestDb::new(backend);
-        let srv = test::init_service(app(state_without_mfa(&db))).await;
+        let state = state_without_mfa(&db);
+        let workflow = state.workflow.clone();
+        let srv = test::init_service(app(state)).await;
         let client = Client::new(&srv, TestRequest::to_request);
         let own = agency(&db, "Gemeente Eigen", AgencyKind::Municipality);
         let foreign = agency(&db, "Politie Elders", AgencyKind::Police);
@@ -400,9 +846,20 @@ async fn every_cell_of_the_matrix_answers_as_expected_on_every_backend() {
             let token = client.token(&u.email).await;
             actors.push((u, token));
         }
+        let third = agency(&db, "Opvang Derde", AgencyKind::ShelterCategorical);
+        let fc = user(
+            &db,
+            &foreign,
+            "coord@elders.example",
+            Role::Coordinator,
+            true,
+        );
         let world = World {
             own,
             foreign,
+            third,
+            foreign_coord: as_actor(&fc),
+            workflow: workflow.clone(),
             actors,
             next: Cell::new(0),
         };

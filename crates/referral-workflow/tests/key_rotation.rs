@@ -1,0 +1,275 @@
+//! Key rotation on every selected backend: values written under master key `k1` (an
+//! identity, every free-text column, an idempotent response and a second-factor
+//! secret) are re-encrypted under `k2` by `jobs::rotate_keys`, which reports how many;
+//! everything reads back the same (also once `k1` is gone), a second run re-encrypts
+//! nothing, and the blind indexes and pseudonyms, made with key ids fixed to `k1`, do
+//! not change.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod support;
+
+use schakel_crypto::{MasterKeys, field_aad};
+use schakel_domain::{
+    CaseId, CloseReason, ConsentKind, LegalBasis, RecipientKind, ReferralAction, ReferralOutcome,
+    ReferralPurpose, Urgency,
+};
+use schakel_referral_workflow::cases::{self, CloseCaseInput, OpenCaseInput};
+use schakel_referral_workflow::consents::{self, ConsentInput};
+use schakel_referral_workflow::idempotency::{Created, IdempotencyKey, create_once};
+use schakel_referral_workflow::jobs::{self, RotationReport};
+use schakel_referral_workflow::referrals::{self, ActionInput};
+use schakel_referral_workflow::views::CaseView;
+use schakel_referral_workflow::{IfMatch, WorkflowConfig, signals};
+use schakel_store::DbConn;
+use schakel_store::casework::persons::{self, Person};
+use schakel_store::sealed::{self, SEALED_COLUMNS};
+use schakel_store::testing::each_backend;
+use schakel_store::users;
+use std::sync::Arc;
+use support::{Who, World, conn, date, monitor_topics, outbox_rows, signal_input};
+
+fn key_text() -> String {
+    format!("k1 {}\nk2 {}\n", "1f".repeat(32), "2e".repeat(32))
+}
+
+/// Both keys, `current` encrypting; the blind index and pseudonym keys stay `k1`.
+fn config(text: &str, current: Option<&str>) -> WorkflowConfig {
+    let mut cfg = WorkflowConfig::with_keys(Arc::new(MasterKeys::parse(text, current).unwrap()));
+    cfg.index_key_id = "k1".into();
+    cfg.linkage_key_id = "k1".into();
+    cfg
+}
+
+/// Every stored ciphertext as (table.column, row id, value).
+fn ciphertexts(c: &mut DbConn) -> Vec<(String, String, String)> {
+    let mut out = Vec::new();
+    for col in SEALED_COLUMNS {
+        for (row, value) in sealed::page(c, col, "", 10_000).unwrap() {
+            out.push((format!("{}.{}", col.table, col.column), row, value));
+        }
+    }
+    out
+}
+
+fn key_of(value: &str) -> &str {
+    value.split('.').nth(1).unwrap()
+}
+
+const KEY: &str = "rotation-open-1";
+
+/// A case with a value in every sealed column; returns its id and the idempotent
+/// response body.
+fn write_everything(w: &World, c: &mut DbConn) -> (CaseId, String) {
+    let signal = signals::create_signal(
+        c,
+        &w.env(w.tick()),
+        &w.sender_caseworker,
+        &signal_input(
+            World::person("Vermeulen", date("1990-06-15")),
+            date("2026-02-20"),
+            Some("Samenvatting van het signaal."),
+        ),
+    )
+    .unwrap();
+    let (env, who) = (w.env(w.tick()), w.sender_caseworker);
+    let input = OpenCaseInput {
+        signal_id: Some(signal.id),
+        person: None,
+        region: None,
+        exploitation_forms: None,
+        notes: Some("Notities.".into()),
+    };
+    let key = IdempotencyKey::parse(KEY, "fp".into()).unwrap();
+    let Created::New { value: case, body } = create_once(
+        c,
+        &env,
+        &who,
+        Some(&key),
+        201,
+        &|v| Ok(serde_json::to_string(v).unwrap()),
+        &|conn| cases::open_case_in(conn, &env, &who, &input),
+    )
+    .unwrap() else {
+        panic!("first request")
+    };
+    let case = consents::record_consent(
+        c,
+        &w.env(w.tick()),
+        &w.sender_caseworker,
+        case.id,
+        IfMatch::Version(case.version),
+        &ConsentInput {
+            kind: ConsentKind::LegalBasis,
+            recipient_kinds: vec![RecipientKind::Shelter],
+            purposes: vec![ReferralPurpose::Shelter],
+            given_by: None,
+            legal_basis: Some(LegalBasis::StatutoryDuty),
+            reason: Some("Wettelijke taak van de opvang.".into()),
+            given_on: date("2026-03-01"),
+            expires_at: None,
+        },
+    )
+    .unwrap();
+    let r = w
+        .send_at(c, case.id, Urgency::Normal, Some("Bericht."), w.tick())
+        .unwrap();
+    let r = w.step(c, Who::Receiver, &r, ReferralAction::Accept);
+    referrals::act(
+        c,
+        &w.env(w.tick()),
+        &w.receiver_coordinator,
+        r.id,
+        IfMatch::Version(r.version),
+        ReferralAction::Complete,
+        &ActionInput {
+            outcome: Some(ReferralOutcome::Other),
+            note: Some("Afgerond.".into()),
+            ..ActionInput::default()
+        },
+    )
+    .unwrap();
+    let now = w.tick();
+    let current = cases::get_case(c, &w.env(now), &w.sender_caseworker, case.id).unwrap();
+    cases::close_case(
+        c,
+        &w.env(now),
+        &w.sender_caseworker,
+        case.id,
+        IfMatch::Version(current.version),
+        &CloseCaseInput {
+            reason: CloseReason::Other,
+            note: Some("Gesloten.".into()),
+        },
+    )
+    .unwrap();
+    // A second-factor secret, sealed as `auth` seals it.
+    let user = w.sender_coordinator.user_id;
+    let totp = w
+        .cfg
+        .keys
+        .encrypt("00112233", &field_aad("users", "totp_secret", &user.to_string()))
+        .unwrap();
+    users::set_totp_secret(c, user, &totp, w.now()).unwrap();
+    (case.id, body)
+}
+
+/// What the owner reads of the case, the signal and the referral, as plain values.
+fn read_back(w: &World, c: &mut DbConn, id: CaseId) -> (CaseView, Option<String>) {
+    let case = cases::get_case(c, &w.env(w.tick()), &w.sender_caseworker, id).unwrap();
+    let signal =
+        signals::get_signal(c, &w.env(w.tick()), &w.sender_caseworker, case.signal_id.unwrap())
+            .unwrap();
+    (case, signal.summary)
+}
+
+/// The parts of a case view that do not move with reading (reading leaves versions and
+/// times alone, but the derived `identity_shared` and actions are compared too).
+fn plain(v: &CaseView) -> String {
+    serde_json::to_string(v).unwrap()
+}
+
+fn linkage(p: &Person) -> (Option<String>, Option<String>, Option<String>) {
+    (
+        p.family_name_index.clone(),
+        p.birth_date_index.clone(),
+        p.pseudonym.clone(),
+    )
+}
+
+#[test]
+fn rotation_re_encrypts_everything_once_and_changes_no_index_or_pseudonym() {
+    each_backend(|db| {
+        let text = key_text();
+        let w = World::new(&db, config(&text, Some("k1")));
+        let mut conn = conn(&db);
+        let c = &mut *conn;
+        let (case_id, body) = write_everything(&w, c);
+        let before = ciphertexts(c);
+        let columns: std::collections::BTreeSet<&str> =
+            before.iter().map(|(col, _, _)| col.as_str()).collect();
+        assert_eq!(
+            columns.len(),
+            SEALED_COLUMNS.len(),
+            "a value in every sealed column: {columns:?}"
+        );
+        assert!(before.iter().all(|(_, _, v)| key_of(v) == "k1"));
+        let (case_before, summary_before) = read_back(&w, c, case_id);
+        assert_eq!(summary_before.as_deref(), Some("Samenvatting van het signaal."));
+        let person_id = case_before.person.id;
+        let person_before = persons::find(c, person_id).unwrap();
+        assert!(linkage(&person_before).0.is_some() && linkage(&person_before).2.is_some());
+
+        // Rotate to k2.
+        let w = w.with_config(config(&text, Some("k2")));
+        let report = jobs::rotate_keys(c, &w.cfg).unwrap();
+        assert_eq!(
+            report,
+            RotationReport {
+                reencrypted: before.len(),
+                current: 0
+            }
+        );
+        let after = ciphertexts(c);
+        assert_eq!(after.len(), before.len());
+        for ((col, row, old), (col2, row2, new)) in before.iter().zip(&after) {
+            assert_eq!((col, row), (col2, row2));
+            assert_eq!(key_of(new), "k2", "{col} {row}");
+            assert_ne!(old, new);
+        }
+
+        // Everything reads back the same, also with k1 gone.
+        let (case_after, summary_after) = read_back(&w, c, case_id);
+        assert_eq!(plain(&case_after), plain(&case_before));
+        assert_eq!(summary_after, summary_before);
+        let replay = create_once(
+            c,
+            &w.env(w.tick()),
+            &w.sender_caseworker,
+            Some(&IdempotencyKey::parse(KEY, "fp".into()).unwrap()),
+            201,
+            &|_: &CaseView| panic!("a replay renders nothing"),
+            &|_| panic!("a replay creates nothing"),
+        )
+        .unwrap();
+        assert_eq!(
+            replay,
+            Created::Replayed { status: 201, body },
+            "the stored response"
+        );
+        let k2_only = format!("k2 {}\n", "2e".repeat(32));
+        let retired = w.with_config(config(&k2_only, None));
+        let (case_k2, summary_k2) = read_back(&retired, c, case_id);
+        assert_eq!(plain(&case_k2), plain(&case_before), "k1 is no longer needed");
+        assert_eq!(summary_k2, summary_before);
+
+        // Indexes and pseudonym unchanged; a second run has nothing to do.
+        assert_eq!(linkage(&persons::find(c, person_id).unwrap()), linkage(&person_before));
+        assert_eq!(
+            jobs::rotate_keys(c, &w.cfg).unwrap(),
+            RotationReport {
+                reencrypted: 0,
+                current: before.len()
+            }
+        );
+        assert_eq!(ciphertexts(c), after, "nothing rewritten");
+
+        // The same person entered again under k2 gets the same index and pseudonym, so
+        // the agency finds them and the monitor counts them once.
+        let monitor_before = outbox_rows(c);
+        let again = w.open_case_at(
+            c,
+            World::person("Vermeulen", date("1990-06-15")),
+            None,
+            w.tick(),
+        );
+        let p2 = persons::find(c, again.person.id).unwrap();
+        assert_eq!(linkage(&p2), linkage(&person_before));
+        assert_eq!(key_of(p2.identity.as_deref().unwrap()), "k2");
+        let opened = support::new_rows(&monitor_before, &outbox_rows(c));
+        assert_eq!(monitor_topics(&opened), ["case_opened"]);
+        assert_eq!(
+            opened[0].payload["pseudonym"].as_str(),
+            person_before.pseudonym.as_deref()
+        );
+    });
+}
