@@ -40,6 +40,7 @@ pub struct OpenCaseInput {
     pub region: Option<Region>,
     /// Exploitation forms (required when opened directly; override the signal's).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(min_items = 1))]
     pub exploitation_forms: Option<Vec<ExploitationForm>>,
     /// Case notes.
     #[serde(default)]

@@ -35,8 +35,10 @@ pub struct ConsentInput {
     /// Consent, or a legal basis standing in for it.
     pub kind: ConsentKind,
     /// The recipient kinds it covers (at least one).
+    #[cfg_attr(feature = "openapi", schema(min_items = 1))]
     pub recipient_kinds: Vec<RecipientKind>,
     /// The purposes it covers (at least one).
+    #[cfg_attr(feature = "openapi", schema(min_items = 1))]
     pub purposes: Vec<ReferralPurpose>,
     /// For consent: who gave it (the person from 16, otherwise a parent or guardian).
     #[serde(default)]

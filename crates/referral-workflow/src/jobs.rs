@@ -1,6 +1,6 @@
 //! The platform's own jobs, each run with an injected time: expiring unanswered
 //! referrals, erasing identity and free text of cases closed longer than the retention
-//! period, and re-encrypting stored values under the current key.
+//! period (and of signals never opened as a case, that long after they were logged), and re-encrypting stored values under the current key.
 //!
 //! Each item is its own transaction with its own audit entry, so a job stopped half way
 //! leaves every item either done or untouched, and running it again finishes the rest.
@@ -12,7 +12,7 @@ use chrono::{DateTime, Utc};
 use schakel_audit::ActionKind;
 use schakel_auth::RequestContext;
 use schakel_crypto::field_aad;
-use schakel_domain::CaseId;
+use schakel_domain::{CaseId, SignalId};
 use schakel_store::casework::{cases, consents, idempotency, persons, referrals, signals};
 use schakel_store::sealed::{self, SEALED_COLUMNS};
 use schakel_store::{DbConn, write_tx};
@@ -64,7 +64,7 @@ pub struct ErasureItem {
 
 /// Erases (or with `dry_run` only lists) the identity and free text of cases closed at
 /// or before `now` minus the retention period. The case's structure, timeline, audit
-/// entries and monitor events stay. Expired idempotency responses are deleted too.
+/// entries and monitor events stay.
 pub fn erase_due(
     conn: &mut DbConn,
     cfg: &WorkflowConfig,
@@ -79,43 +79,110 @@ pub fn erase_due(
     };
     let cutoff = now - cfg.retention;
     let mut done = Vec::new();
+    let mut after = None;
     loop {
-        let due = cases::due_for_erasure(conn, cutoff, BATCH)?;
-        let fresh: Vec<_> = due
-            .into_iter()
-            .filter(|c| !done.iter().any(|d: &ErasureItem| d.case_id == c.id))
-            .collect();
-        if fresh.is_empty() {
-            break;
-        }
-        for case in fresh {
-            let closed_at = case.closed_at.unwrap_or(now);
+        let due = cases::due_for_erasure(conn, cutoff, after, BATCH)?;
+        let Some(last) = due.last() else { break };
+        after = Some((last.closed_at.unwrap_or(now), last.id));
+        for case in due {
             if !dry_run {
                 write_tx(conn, |conn| erase_case(conn, &env, &case))?;
             }
             done.push(ErasureItem {
                 case_id: case.id,
-                closed_at,
+                closed_at: case.closed_at.unwrap_or(now),
             });
         }
-        if dry_run {
-            // Nothing changed, so the query would answer the same: page by hand.
-            let more = cases::due_for_erasure(
-                conn,
-                cutoff,
-                i64::try_from(done.len()).unwrap_or(i64::MAX) + BATCH,
-            )?;
-            if more.len() <= done.len() {
-                break;
+    }
+    Ok(done)
+}
+
+/// A signal never opened as a case whose person and free text retention erases.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignalErasure {
+    /// The signal.
+    pub signal_id: SignalId,
+    /// When it was logged.
+    pub logged_at: DateTime<Utc>,
+}
+
+/// Erases (or with `dry_run` only lists) the person and free text of signals logged at
+/// or before `now` minus the retention period that were never opened as a case.
+pub fn erase_unopened_signals(
+    conn: &mut DbConn,
+    cfg: &WorkflowConfig,
+    now: DateTime<Utc>,
+    dry_run: bool,
+) -> Result<Vec<SignalErasure>, WorkflowError> {
+    let ctx = RequestContext::default();
+    let env = Env {
+        cfg,
+        ctx: &ctx,
+        now,
+    };
+    let cutoff = now - cfg.retention;
+    let mut done = Vec::new();
+    let mut after = None;
+    loop {
+        let due = signals::unopened_due_for_erasure(conn, cutoff, after, BATCH)?;
+        let Some(last) = due.last() else { break };
+        after = Some((last.created_at, last.id));
+        for signal in due {
+            if !dry_run {
+                write_tx(conn, |conn| {
+                    let mut pseudonym = None;
+                    if let Some(p) = signal.person_id {
+                        pseudonym = persons::find(conn, p)?.pseudonym;
+                        persons::erase(conn, p, env.now)?;
+                    }
+                    signals::erase(conn, signal.id, env.now)?;
+                    let mut e = event(
+                        None,
+                        "signal.erase",
+                        ActionKind::Delete,
+                        ("signal", signal.id.to_string()),
+                    )?
+                    .with_purpose("retention");
+                    if let Some(p) = pseudonym {
+                        e = e.with_subject_pseudonym(p);
+                    }
+                    record(conn, &env, e)
+                })?;
             }
+            done.push(SignalErasure {
+                signal_id: signal.id,
+                logged_at: signal.created_at,
+            });
         }
     }
+    Ok(done)
+}
+
+/// What one retention run erased (or would erase).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RetentionReport {
+    /// Closed cases.
+    pub cases: Vec<ErasureItem>,
+    /// Signals never opened as a case.
+    pub signals: Vec<SignalErasure>,
+}
+
+/// The whole retention job: closed cases, unopened signals, and (unless `dry_run`)
+/// expired idempotency responses.
+pub fn retention(
+    conn: &mut DbConn,
+    cfg: &WorkflowConfig,
+    now: DateTime<Utc>,
+    dry_run: bool,
+) -> Result<RetentionReport, WorkflowError> {
+    let cases = erase_due(conn, cfg, now, dry_run)?;
+    let signals = erase_unopened_signals(conn, cfg, now, dry_run)?;
     if !dry_run {
         write_tx(conn, |conn| {
             idempotency::purge_expired(conn, now).map_err(WorkflowError::from)
         })?;
     }
-    Ok(done)
+    Ok(RetentionReport { cases, signals })
 }
 
 fn erase_case(conn: &mut DbConn, env: &Env<'_>, case: &cases::Case) -> Result<(), WorkflowError> {

@@ -45,6 +45,7 @@ pub struct SignalInput {
     /// Where.
     pub region: Region,
     /// The exploitation forms suspected (at least one; `unknown` allowed).
+    #[cfg_attr(feature = "openapi", schema(min_items = 1))]
     pub exploitation_forms: Vec<ExploitationForm>,
     /// Indicator codes seen, from the current indicator list.
     #[serde(default)]
@@ -56,6 +57,7 @@ pub struct SignalInput {
     pub reporting_basis: ReportingBasis,
     /// A free-text summary.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 4000))]
     pub summary: Option<String>,
     /// The person, unless anonymous.
     #[serde(default)]

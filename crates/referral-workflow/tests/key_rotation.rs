@@ -147,23 +147,30 @@ fn write_everything(w: &World, c: &mut DbConn) -> (CaseId, String) {
     let totp = w
         .cfg
         .keys
-        .encrypt("00112233", &field_aad("users", "totp_secret", &user.to_string()))
+        .encrypt(
+            "00112233",
+            &field_aad("users", "totp_secret", &user.to_string()),
+        )
         .unwrap();
     users::set_totp_secret(c, user, &totp, w.now()).unwrap();
     (case.id, body)
 }
 
-/// What the owner reads of the case, the signal and the referral, as plain values.
+/// What the owner reads of the case and of its signal's summary.
 fn read_back(w: &World, c: &mut DbConn, id: CaseId) -> (CaseView, Option<String>) {
     let case = cases::get_case(c, &w.env(w.tick()), &w.sender_caseworker, id).unwrap();
-    let signal =
-        signals::get_signal(c, &w.env(w.tick()), &w.sender_caseworker, case.signal_id.unwrap())
-            .unwrap();
+    let signal = signals::get_signal(
+        c,
+        &w.env(w.tick()),
+        &w.sender_caseworker,
+        case.signal_id.unwrap(),
+    )
+    .unwrap();
     (case, signal.summary)
 }
 
-/// The parts of a case view that do not move with reading (reading leaves versions and
-/// times alone, but the derived `identity_shared` and actions are compared too).
+/// A case view as the API would answer it: identity, notes, closing note, consent
+/// reasons, referral messages and notes, all decrypted.
 fn plain(v: &CaseView) -> String {
     serde_json::to_string(v).unwrap()
 }
@@ -194,7 +201,29 @@ fn rotation_re_encrypts_everything_once_and_changes_no_index_or_pseudonym() {
         );
         assert!(before.iter().all(|(_, _, v)| key_of(v) == "k1"));
         let (case_before, summary_before) = read_back(&w, c, case_id);
-        assert_eq!(summary_before.as_deref(), Some("Samenvatting van het signaal."));
+        assert_eq!(
+            summary_before.as_deref(),
+            Some("Samenvatting van het signaal.")
+        );
+        assert_eq!(case_before.notes.as_deref(), Some("Notities."));
+        assert_eq!(case_before.close_note.as_deref(), Some("Gesloten."));
+        assert_eq!(
+            case_before.consents[0].reason.as_deref(),
+            Some("Wettelijke taak van de opvang.")
+        );
+        assert_eq!(
+            case_before.referrals[0].message.as_deref(),
+            Some("Bericht.")
+        );
+        assert_eq!(case_before.referrals[0].note.as_deref(), Some("Afgerond."));
+        assert_eq!(
+            case_before
+                .person
+                .identity
+                .as_ref()
+                .and_then(|i| i.family_name.as_deref()),
+            Some("Vermeulen")
+        );
         let person_id = case_before.person.id;
         let person_before = persons::find(c, person_id).unwrap();
         assert!(linkage(&person_before).0.is_some() && linkage(&person_before).2.is_some());
@@ -239,11 +268,18 @@ fn rotation_re_encrypts_everything_once_and_changes_no_index_or_pseudonym() {
         let k2_only = format!("k2 {}\n", "2e".repeat(32));
         let retired = w.with_config(config(&k2_only, None));
         let (case_k2, summary_k2) = read_back(&retired, c, case_id);
-        assert_eq!(plain(&case_k2), plain(&case_before), "k1 is no longer needed");
+        assert_eq!(
+            plain(&case_k2),
+            plain(&case_before),
+            "k1 is no longer needed"
+        );
         assert_eq!(summary_k2, summary_before);
 
         // Indexes and pseudonym unchanged; a second run has nothing to do.
-        assert_eq!(linkage(&persons::find(c, person_id).unwrap()), linkage(&person_before));
+        assert_eq!(
+            linkage(&persons::find(c, person_id).unwrap()),
+            linkage(&person_before)
+        );
         assert_eq!(
             jobs::rotate_keys(c, &w.cfg).unwrap(),
             RotationReport {

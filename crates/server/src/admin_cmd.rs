@@ -156,19 +156,27 @@ pub fn run(settings: &Settings, command: AdminCommand) -> anyhow::Result<()> {
         }
         AdminCommand::Retention { dry_run } => {
             let cfg = workflow(settings)?;
-            let items = schakel_referral_workflow::jobs::erase_due(&mut conn, &cfg, now, dry_run)
+            let report = schakel_referral_workflow::jobs::retention(&mut conn, &cfg, now, dry_run)
                 .map_err(|e| anyhow!("retention: {e}"))?;
             let verb = if dry_run { "would erase" } else { "erased" };
-            for item in &items {
+            for item in &report.cases {
                 println!(
                     "{verb} case {} (closed {})",
                     item.case_id,
                     item.closed_at.format("%Y-%m-%d")
                 );
             }
+            for item in &report.signals {
+                println!(
+                    "{verb} signal {} (logged {}, never opened as a case)",
+                    item.signal_id,
+                    item.logged_at.format("%Y-%m-%d")
+                );
+            }
             println!(
-                "{} case(s) {verb}; retention {} days",
-                items.len(),
+                "{} case(s) and {} signal(s) {verb}; retention {} days",
+                report.cases.len(),
+                report.signals.len(),
                 settings.casework.retention_days
             );
         }

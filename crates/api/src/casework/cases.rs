@@ -59,6 +59,7 @@ pub async fn open_case_handler(
 /// Filters and paging of the case list.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct CaseQuery {
     /// Only cases in this status.
     pub status: Option<CaseStatus>,
@@ -67,8 +68,12 @@ pub struct CaseQuery {
     /// Only cases with this exploitation form.
     pub form: Option<ExploitationForm>,
     /// The `next_cursor` of the previous page.
+    #[param(
+        pattern = r"^[0-9]{1,16}_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+    )]
     pub cursor: Option<String>,
     /// Items per page, 1 to 100 (default 50).
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
 }
 
@@ -100,7 +105,7 @@ pub async fn list_cases_handler(
             env,
             &who.0,
             filter,
-            q.cursor.as_deref(),
+            q.cursor.as_deref().filter(|c| !c.is_empty()),
             q.limit,
         )?)
     })

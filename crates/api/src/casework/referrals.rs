@@ -75,16 +75,21 @@ pub enum BoxParam {
 /// Filters and paging of the referral list.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct ReferralQuery {
     /// Incoming (the agency's inbox) or outgoing.
     #[serde(rename = "box")]
-    #[param(rename = "box")]
+    #[param(rename = "box", inline)]
     pub which: BoxParam,
     /// Only referrals in this state.
     pub state: Option<ReferralState>,
     /// The `next_cursor` of the previous page.
+    #[param(
+        pattern = r"^[0-9]{1,16}_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+    )]
     pub cursor: Option<String>,
     /// Items per page, 1 to 100 (default 50).
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
 }
 
@@ -115,7 +120,7 @@ pub async fn list_referrals_handler(
             &who.0,
             which,
             q.state,
-            q.cursor.as_deref(),
+            q.cursor.as_deref().filter(|c| !c.is_empty()),
             q.limit,
         )?)
     })
@@ -146,7 +151,7 @@ pub async fn get_referral_handler(
     Ok(one(HttpResponse::Ok(), r))
 }
 
-/// The optional JSON body of an action: empty means no fields.
+/// The optional JSON body of an action: empty (or `null`) means no fields.
 fn action_body(req: &HttpRequest, body: &web::Bytes) -> Result<ActionInput, ApiError> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(ActionInput::default());

@@ -228,23 +228,31 @@ pub fn list_visible(
     q.load(conn)?.into_iter().map(Case::try_from).collect()
 }
 
-/// Closed cases, not yet erased, closed at or before `closed_before`, oldest first.
+/// Closed cases, not yet erased, closed at or before `closed_before`, oldest first,
+/// after the cursor `(closed_at, id)`.
 pub fn due_for_erasure(
     conn: &mut DbConn,
     closed_before: DateTime<Utc>,
+    after: Option<(DateTime<Utc>, CaseId)>,
     limit: i64,
 ) -> Result<Vec<Case>, StoreError> {
-    cases::table
+    let mut q = cases::table
         .filter(cases::status.eq(CaseStatus::Closed.as_str()))
         .filter(cases::erased_at.is_null())
         .filter(cases::closed_at.le(to_db_time(closed_before)))
         .select(CaseRow::as_select())
         .order((cases::closed_at.asc(), cases::id.asc()))
         .limit(limit)
-        .load(conn)?
-        .into_iter()
-        .map(Case::try_from)
-        .collect()
+        .into_boxed();
+    if let Some((at, id)) = after {
+        let at = to_db_time(at);
+        q = q.filter(
+            cases::closed_at
+                .gt(at)
+                .or(cases::closed_at.eq(at).and(cases::id.gt(id.to_string()))),
+        );
+    }
+    q.load(conn)?.into_iter().map(Case::try_from).collect()
 }
 
 /// Erases a case's free text.

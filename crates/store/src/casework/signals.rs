@@ -193,3 +193,44 @@ pub fn erase_of_person(
             .execute(conn)?,
     )
 }
+
+/// Signals never opened as a case, logged at or before `logged_before` and not yet
+/// erased, oldest first, after the cursor `(created_at, id)`.
+pub fn unopened_due_for_erasure(
+    conn: &mut DbConn,
+    logged_before: DateTime<Utc>,
+    after: Option<(DateTime<Utc>, SignalId)>,
+    limit: i64,
+) -> Result<Vec<Signal>, StoreError> {
+    let opened = cases::table
+        .filter(cases::signal_id.is_not_null())
+        .select(cases::signal_id.assume_not_null());
+    let mut q = signals::table
+        .filter(signals::erased_at.is_null())
+        .filter(signals::created_at.le(to_db_time(logged_before)))
+        .filter(diesel::dsl::not(signals::id.eq_any(opened)))
+        .select(SignalRow::as_select())
+        .order((signals::created_at.asc(), signals::id.asc()))
+        .limit(limit)
+        .into_boxed();
+    if let Some((at, id)) = after {
+        let at = to_db_time(at);
+        q = q.filter(
+            signals::created_at.gt(at).or(signals::created_at
+                .eq(at)
+                .and(signals::id.gt(id.to_string()))),
+        );
+    }
+    q.load(conn)?.into_iter().map(Signal::try_from).collect()
+}
+
+/// Erases one signal's free text (retention).
+pub fn erase(conn: &mut DbConn, id: SignalId, now: DateTime<Utc>) -> Result<(), StoreError> {
+    diesel::update(signals::table.find(id.to_string()))
+        .set((
+            signals::summary.eq(None::<String>),
+            signals::erased_at.eq(Some(to_db_time(now))),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
