@@ -143,12 +143,101 @@ pub fn seed(conn: &mut DbConn, clock: &dyn Clock) -> Result<Seeded, anyhow::Erro
     Ok(seeded)
 }
 
+/// Demo case work, made once with the demo users through the ordinary use cases: a
+/// signal logged by the caseworker at the municipality, the case opened from it with the
+/// person's consent to share with care coordination, and a referral waiting in the care
+/// coordinator's inbox. Every name in it is fictional.
+pub fn seed_casework(
+    conn: &mut DbConn,
+    cfg: &schakel_referral_workflow::WorkflowConfig,
+    clock: &dyn Clock,
+) -> Result<(), anyhow::Error> {
+    use schakel_referral_workflow::{Env, IfMatch, cases, consents, referrals, signals};
+    let actor = |conn: &mut DbConn, email: &str| -> Result<schakel_domain::Actor, anyhow::Error> {
+        let u = users::find_by_email(conn, email)?.ok_or(StoreError::NotFound)?;
+        Ok(schakel_domain::Actor {
+            user_id: u.id,
+            agency_id: u.agency_id,
+            role: u.role,
+            session_id: schakel_domain::SessionId::new_random(),
+        })
+    };
+    let caseworker = actor(conn, USERS[0].0)?;
+    let coordination = agencies::find_by_name(conn, USERS[1].3)?.ok_or(StoreError::NotFound)?;
+    let ctx = schakel_auth::RequestContext::default();
+    let now = clock.now();
+    let env = Env {
+        cfg,
+        ctx: &ctx,
+        now,
+    };
+    let fail = |e: schakel_referral_workflow::WorkflowError| anyhow::anyhow!("demo case work: {e}");
+    let signal: signals::SignalInput = serde_json::from_value(serde_json::json!({
+        "observed_on": (now - chrono::Duration::days(2)).date_naive(),
+        "region": "midden_nederland",
+        "exploitation_forms": ["labour"],
+        "indicators": ["ilo_retention_of_identity_documents", "ilo_excessive_overtime"],
+        "palermo": { "act": true, "means": true, "purpose": true },
+        "reporting_basis": "consent",
+        "summary": "Demo: works long days at a distribution centre; the employer keeps the passport.",
+        "person": {
+            "identity": {
+                "given_names": "Demo",
+                "family_name": "Voorbeeld",
+                "date_of_birth": "1996-06-01",
+                "nationalities": ["RO"],
+                "languages": ["ro", "en"]
+            },
+            "gender": "female"
+        }
+    }))?;
+    let signal = signals::create_signal(conn, &env, &caseworker, &signal).map_err(fail)?;
+    let open = cases::OpenCaseInput {
+        signal_id: Some(signal.id),
+        person: None,
+        region: None,
+        exploitation_forms: None,
+        notes: Some("Demo case: fictional.".into()),
+    };
+    let case = cases::open_case(conn, &env, &caseworker, &open).map_err(fail)?;
+    let consent: consents::ConsentInput = serde_json::from_value(serde_json::json!({
+        "kind": "consent",
+        "recipient_kinds": ["care", "shelter"],
+        "purposes": ["care_coordination", "shelter"],
+        "given_by": "person",
+        "given_on": now.date_naive()
+    }))?;
+    consents::record_consent(
+        conn,
+        &env,
+        &caseworker,
+        case.id,
+        IfMatch::Version(case.version),
+        &consent,
+    )
+    .map_err(fail)?;
+    let referral = referrals::ReferralInput {
+        to_agency_id: coordination.id,
+        purpose: schakel_domain::ReferralPurpose::CareCoordination,
+        urgency: schakel_domain::Urgency::Normal,
+        message: Some("Demo: please coordinate care; she speaks Romanian and some English.".into()),
+    };
+    schakel_store::write_tx(conn, |conn| {
+        referrals::create_referral_in(conn, &env, &caseworker, case.id, &referral)
+    })
+    .map_err(fail)?;
+    Ok(())
+}
+
 /// The login instructions printed at the start of the demo.
 pub fn instructions(public_url: &str, mfa_relaxed: bool) -> String {
     let mut out = format!("\nDemo users (fictional; password for all: {DEMO_PASSWORD}):\n");
     for (email, _, role, agency) in USERS {
         out.push_str(&format!("  {:<12} {email:<36} {agency}\n", role.as_str()));
     }
+    out.push_str(
+        "The caseworker's case (a fictional person) waits as a referral in the coordinator's inbox.\n",
+    );
     out.push_str(&format!("Log in at {public_url}\n"));
     if mfa_relaxed {
         out.push_str(

@@ -70,9 +70,15 @@ pub async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
     tracing::info!(count = applied.len(), "migrations applied");
     let auth = auth_state(&settings, demo)?;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let workflow = settings
+        .casework
+        .workflow(auth.config.data_keys.clone(), &settings.data);
     if demo {
         let mut conn = pool.get().context("cannot get a database connection")?;
         let seeded = crate::demo::seed(&mut conn, clock.as_ref())?;
+        if seeded.users > 0 {
+            crate::demo::seed_casework(&mut conn, &workflow, clock.as_ref())?;
+        }
         println!(
             "Demo data: {} agencies and {} users created (fictional; for trying Schakel only).",
             seeded.agencies, seeded.users
@@ -86,9 +92,6 @@ pub async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
             tracing::warn!("demo mode: no second factor is asked of any role");
         }
     }
-    let workflow = settings
-        .casework
-        .workflow(auth.config.data_keys.clone(), &settings.data);
     let state = AppState::with_auth(pool, clock, auth)
         .map_err(|e| anyhow::anyhow!("{e}"))?
         .with_workflow(workflow);

@@ -105,7 +105,7 @@ pub async fn list_cases_handler(
             env,
             &who.0,
             filter,
-            q.cursor.as_deref().filter(|c| !c.is_empty()),
+            q.cursor.as_deref(),
             q.limit,
         )?)
     })

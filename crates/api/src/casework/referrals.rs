@@ -120,7 +120,7 @@ pub async fn list_referrals_handler(
             &who.0,
             which,
             q.state,
-            q.cursor.as_deref().filter(|c| !c.is_empty()),
+            q.cursor.as_deref(),
             q.limit,
         )?)
     })

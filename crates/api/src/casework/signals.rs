@@ -69,7 +69,7 @@ pub async fn list_signals_handler(
             conn,
             env,
             &who.0,
-            q.cursor.as_deref().filter(|c| !c.is_empty()),
+            q.cursor.as_deref(),
             q.limit,
         )?)
     })

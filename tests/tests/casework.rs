@@ -1,0 +1,201 @@
+//! Case work through the real binary, on every backend: the demo's caseworker logs a
+//! signal with canary values (a distinctive name, date of birth and phrase), opens a
+//! case, records consent and refers it; the demo coordinator accepts and reads it.
+//! Afterwards the canaries appear in no log line (at debug level), and on SQLite not in
+//! the database or its write-ahead log as plain text.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use schakel_e2e::{Server, client};
+use schakel_store::Backend;
+use schakel_store::testing::{TestDb, selected_backends};
+use serde_json::{Value, json};
+
+const NAME: &str = "Zwartbloesemvinkje";
+const DOB: &str = "1987-04-13";
+const PHRASE: &str = "kanariepiet-zinsnede-aardbei";
+const PASSWORD: &str = "oranje fiets lantaarn 42";
+
+fn token(server: &Server, email: &str) -> String {
+    let res = client()
+        .post(server.url("/api/v1/auth/login"))
+        .json(&json!({ "email": email, "password": PASSWORD }))
+        .send()
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    res.json::<Value>().unwrap()["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+fn call(
+    server: &Server,
+    token: &str,
+    method: &str,
+    path: &str,
+    body: Option<Value>,
+    if_match: Option<&str>,
+) -> (u16, Value, String) {
+    let mut req = client()
+        .request(method.parse().unwrap(), server.url(path))
+        .bearer_auth(token);
+    if let Some(b) = body {
+        req = req.json(&b);
+    }
+    if let Some(v) = if_match {
+        req = req.header("If-Match", v);
+    }
+    let res = req.send().unwrap();
+    let status = res.status().as_u16();
+    let etag = res
+        .headers()
+        .get("etag")
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    let text = res.text().unwrap();
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::Null),
+        etag,
+    )
+}
+
+#[test]
+fn canary_personal_data_reaches_no_log_line_and_no_plain_database_byte() {
+    for backend in selected_backends() {
+        let db = TestDb::unmigrated(backend);
+        let server = Server::start_with(db.url(), &["--demo"], &[("SCHAKEL_LOG__LEVEL", "debug")]);
+        let worker = token(&server, "caseworker@demo.schakel.invalid");
+        let coord = token(&server, "coordinator@demo.schakel.invalid");
+        let signal = json!({
+            "observed_on": "2026-02-01",
+            "region": "midden_nederland",
+            "exploitation_forms": ["sexual", "criminal"],
+            "reporting_basis": "consent",
+            "summary": format!("Gezien met {PHRASE} bij de haven."),
+            "person": {
+                "identity": {
+                    "given_names": "Kanarie",
+                    "family_name": NAME,
+                    "date_of_birth": DOB,
+                    "contact": format!("Telefoon via {PHRASE}")
+                },
+                "gender": "female"
+            }
+        });
+        let (status, signal, _) = call(
+            &server,
+            &worker,
+            "POST",
+            "/api/v1/signals",
+            Some(signal),
+            None,
+        );
+        assert_eq!(status, 201, "{backend:?}: {signal}");
+        let (status, case, etag) = call(
+            &server,
+            &worker,
+            "POST",
+            "/api/v1/cases",
+            Some(json!({ "signal_id": signal["id"], "notes": format!("Notitie {PHRASE}") })),
+            None,
+        );
+        assert_eq!(status, 201, "{case}");
+        let case_id = case["id"].as_str().unwrap().to_owned();
+        let (status, _, _) = call(
+            &server,
+            &worker,
+            "POST",
+            &format!("/api/v1/cases/{case_id}/consents"),
+            Some(json!({
+                "kind": "legal_basis", "recipient_kinds": ["care"], "purposes": ["care_coordination"],
+                "legal_basis": "vital_interest", "reason": format!("Reden {PHRASE}"),
+                "given_on": "2026-02-02"
+            })),
+            Some(&etag),
+        );
+        assert_eq!(status, 201);
+        let (_, directory, _) = call(
+            &server,
+            &worker,
+            "GET",
+            "/api/v1/directory/agencies?kind=care_coordination",
+            None,
+            None,
+        );
+        let to = directory[0]["id"].clone();
+        let (status, referral, _) = call(
+            &server,
+            &worker,
+            "POST",
+            &format!("/api/v1/cases/{case_id}/referrals"),
+            Some(
+                json!({ "to_agency_id": to, "purpose": "care_coordination", "urgency": "urgent",
+                         "message": format!("Bericht {PHRASE}") }),
+            ),
+            None,
+        );
+        assert_eq!(status, 201, "{referral}");
+        let rid = referral["id"].as_str().unwrap();
+        let (status, _, _) = call(
+            &server,
+            &coord,
+            "POST",
+            &format!("/api/v1/referrals/{rid}/accept"),
+            None,
+            Some("\"1\""),
+        );
+        assert_eq!(status, 200);
+        let (status, seen, _) = call(
+            &server,
+            &coord,
+            "GET",
+            &format!("/api/v1/cases/{case_id}"),
+            None,
+            None,
+        );
+        assert_eq!(status, 200);
+        assert_eq!(
+            seen["person"]["identity"]["family_name"], NAME,
+            "the legal basis covers care"
+        );
+        // A refused body that carries the canary is not echoed into the logs either.
+        let (status, _, _) = call(
+            &server,
+            &worker,
+            "POST",
+            "/api/v1/signals",
+            Some(
+                json!({ "observed_on": "nonsense", "summary": PHRASE, "person": { "identity": { "family_name": NAME } } }),
+            ),
+            None,
+        );
+        assert_eq!(status, 422);
+
+        server.terminate();
+        let logs = format!("{}\n{}", server.stdout(), server.stderr());
+        assert!(server.wait().success());
+        assert!(
+            logs.contains("request"),
+            "the debug log was written: {logs}"
+        );
+        for canary in [NAME, DOB, PHRASE] {
+            assert!(!logs.contains(canary), "{backend:?}: {canary} in the logs");
+        }
+        if backend == Backend::Sqlite {
+            let mut bytes = Vec::new();
+            for suffix in ["", "-wal", "-shm"] {
+                if let Ok(b) = std::fs::read(format!("{}{suffix}", db.url())) {
+                    bytes.extend(b);
+                }
+            }
+            assert!(bytes.len() > 10_000, "the database was read");
+            let text = String::from_utf8_lossy(&bytes);
+            for canary in [NAME, DOB, PHRASE, "Kanarie"] {
+                assert!(!text.contains(canary), "{canary} in the SQLite file");
+            }
+            // The ciphertexts are there: the data was stored, just not readable.
+            assert!(text.contains("v1.k1."));
+        }
+    }
+}
