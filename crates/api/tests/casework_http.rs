@@ -592,3 +592,71 @@ async fn withdrawn_consent_ended_referrals_and_deactivated_users_lose_access_at_
         assert_eq!(refused.status, StatusCode::UNAUTHORIZED);
     }
 }
+
+#[actix_web::test]
+async fn the_agency_finds_its_own_cases_by_exact_family_name_or_date_of_birth_only() {
+    for backend in selected_backends() {
+        let db = TestDb::new(backend);
+        let srv = test::init_service(app(support::state_without_mfa(&db))).await;
+        let client = Client::new(&srv, TestRequest::to_request);
+        let own = agency(&db, "Gemeente Tilburg", AgencyKind::Municipality);
+        let other = agency(&db, "Gemeente Breda", AgencyKind::Municipality);
+        user(&db, &own, "zorg@tilburg.example", Role::Caseworker, true);
+        user(&db, &other, "zorg@breda.example", Role::Caseworker, true);
+        let t_own = client.token("zorg@tilburg.example").await;
+        let t_other = client.token("zorg@breda.example").await;
+        let open = |token: &str, family: &str, dob: &str| {
+            bearer(request("POST", "/api/v1/cases"), token).set_json(json!({
+                "person": { "identity": { "given_names": "Eva", "family_name": family, "date_of_birth": dob },
+                            "gender": "female" },
+                "region": "zeeland_west_brabant",
+                "exploitation_forms": ["labour"]
+            }))
+        };
+        let mine = client
+            .send(open(&t_own, "Van der Berg", "2001-03-04"))
+            .await
+            .json();
+        client.send(open(&t_own, "Berg", "2001-03-04")).await;
+        client.send(open(&t_own, "Jansen", "1980-01-01")).await;
+        client
+            .send(open(&t_other, "van der Berg", "2001-03-04"))
+            .await;
+
+        let search = |q: &str| bearer(request("GET", &format!("/api/v1/cases?{q}")), &t_own);
+        let ids = |v: Value| -> Vec<String> {
+            v["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c["id"].as_str().unwrap().to_owned())
+                .collect()
+        };
+        let found = client.send(search("family_name=VAN-DER%20BERG")).await;
+        assert_eq!(found.status, StatusCode::OK, "{backend:?}: {found:?}");
+        assert_eq!(ids(found.json()), [mine["id"].as_str().unwrap()]);
+        let by_day = ids(client.send(search("date_of_birth=2001-03-04")).await.json());
+        assert_eq!(
+            by_day.len(),
+            2,
+            "both own cases born that day, not the other agency's"
+        );
+        let both = ids(client
+            .send(search("family_name=Berg&date_of_birth=2001-03-04"))
+            .await
+            .json());
+        assert_eq!(both.len(), 1);
+        assert_eq!(
+            ids(client.send(search("family_name=Nobody")).await.json()),
+            Vec::<String>::new()
+        );
+        let blank = client.send(search("family_name=%20-%20")).await;
+        assert_eq!(
+            ids(blank.json()),
+            Vec::<String>::new(),
+            "punctuation matches nobody"
+        );
+        assert_eq!(support::successes(&db, "case.search"), 5);
+        assert_eq!(support::successes(&db, "case.list"), 0);
+    }
+}

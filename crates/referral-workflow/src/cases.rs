@@ -60,7 +60,7 @@ pub struct CloseCaseInput {
 }
 
 /// Filters of the case list.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct CaseListFilter {
     /// Only cases in this status.
     pub status: Option<CaseStatus>,
@@ -68,6 +68,12 @@ pub struct CaseListFilter {
     pub region: Option<Region>,
     /// Only cases with this exploitation form.
     pub form: Option<ExploitationForm>,
+    /// Only the agency's own cases of persons with exactly this family name (compared
+    /// folded: case, diacritics, hyphens and spaces do not matter), through the blind
+    /// index.
+    pub family_name: Option<String>,
+    /// Only the agency's own cases of persons born on this day, through the blind index.
+    pub date_of_birth: Option<chrono::NaiveDate>,
 }
 
 /// Opens a case for the actor's agency (inside the caller's transaction).
@@ -388,13 +394,28 @@ pub fn list_cases(
     cursor: Option<&str>,
     limit: Option<i64>,
 ) -> Result<Page<CaseListItem>, WorkflowError> {
-    const CODE: &str = "case.list";
+    let search = filter.family_name.is_some() || filter.date_of_birth.is_some();
+    let code: &'static str = if search { "case.search" } else { "case.list" };
     run(conn, env, who, |conn| {
         let own = who.may(Action::ReadCase, Relationship::OwnAgency);
         let received = who.may(Action::ReadCase, Relationship::ReceivingAgency);
         if !own && !received {
-            return Err(denied(CODE, ActionKind::Read, None));
+            return Err(denied(code, ActionKind::Read, None));
         }
+        // A name that folds to nothing (only punctuation) matches nobody: no person is
+        // indexed under an empty name.
+        let family_name_index = match filter.family_name.as_deref() {
+            Some(name) if name.chars().count() > crate::identity::MAX_NAME_CHARS => {
+                return Err(WorkflowError::Invalid("family_name"));
+            }
+            Some(name) => Some(env.cfg.keys.blind_index(
+                &env.cfg.index_key_id,
+                "person.family_name",
+                &crate::identity::family_name_canonical(name),
+            )?),
+            None => None,
+        };
+        let birth_date_index = crate::identity::birth_date_index(env.cfg, filter.date_of_birth)?;
         let limit = crate::cursor::limit(limit)?;
         let before = cursor.map(crate::cursor::decode::<CaseId>).transpose()?;
         let states: Vec<&str> = ACCESS_STATES.iter().map(|s| s.as_str()).collect();
@@ -406,6 +427,8 @@ pub fn list_cases(
                 status: filter.status,
                 region: filter.region,
                 form: filter.form,
+                family_name_index,
+                birth_date_index,
             },
             before,
             limit + 1,
@@ -456,11 +479,15 @@ pub fn list_cases(
         }
         let e = event(
             Some(who),
-            CODE,
+            code,
             ActionKind::Read,
             ("agency", who.agency_id.to_string()),
         )?
-        .with_details(serde_json::json!({ "count": items.len() }));
+        .with_details(serde_json::json!({
+            "count": items.len(),
+            "by_family_name": filter.family_name.is_some(),
+            "by_date_of_birth": filter.date_of_birth.is_some(),
+        }));
         record(conn, env, e)?;
         Ok(Page { items, next_cursor })
     })

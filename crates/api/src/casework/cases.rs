@@ -67,6 +67,12 @@ pub struct CaseQuery {
     pub region: Option<Region>,
     /// Only cases with this exploitation form.
     pub form: Option<ExploitationForm>,
+    /// Only the agency's own cases of persons with exactly this family name (case,
+    /// diacritics, hyphens and spacing do not matter). Audited as a search.
+    #[param(min_length = 1, max_length = 200)]
+    pub family_name: Option<String>,
+    /// Only the agency's own cases of persons born on this day. Audited as a search.
+    pub date_of_birth: Option<chrono::NaiveDate>,
     /// The `next_cursor` of the previous page.
     #[param(
         pattern = r"^[0-9]{1,16}_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
@@ -98,6 +104,8 @@ pub async fn list_cases_handler(
         status: q.status,
         region: q.region,
         form: q.form,
+        family_name: q.family_name,
+        date_of_birth: q.date_of_birth,
     };
     let page = with_env(&state, &req, move |conn, env| {
         Ok(uc::list_cases(

@@ -1,7 +1,7 @@
 //! Case rows.
 
 use super::{code, codes_from_json, codes_to_json, opt_code};
-use crate::schema::{cases, referrals};
+use crate::schema::{cases, persons, referrals};
 use crate::{DbConn, StoreError, from_db_time, to_db_time};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
@@ -175,12 +175,15 @@ pub fn close(
     Ok(())
 }
 
-/// Filters of a case list; every one that is set must match.
-#[derive(Debug, Clone, Copy, Default)]
+/// Filters of a case list; every one that is set must match. A blind-index filter
+/// limits the list to the agency's own cases (receivers do not search).
+#[derive(Debug, Clone, Default)]
 pub struct CaseFilter {
     pub status: Option<CaseStatus>,
     pub region: Option<Region>,
     pub form: Option<ExploitationForm>,
+    pub family_name_index: Option<String>,
+    pub birth_date_index: Option<String>,
 }
 
 /// A page of the cases an agency may see — its own, and those it received through a
@@ -216,6 +219,40 @@ pub fn list_visible(
     }
     if let Some(form) = filter.form {
         q = q.filter(cases::exploitation_forms.like(format!("%\"{}\"%", form.as_str())));
+    }
+    if filter.family_name_index.is_some() || filter.birth_date_index.is_some() {
+        let people = persons::table
+            .filter(persons::agency_id.eq(agency.to_string()))
+            .select((
+                persons::id,
+                persons::family_name_index,
+                persons::birth_date_index,
+            ));
+        let ids: Vec<String> = match (&filter.family_name_index, &filter.birth_date_index) {
+            (Some(f), Some(b)) => people
+                .filter(persons::family_name_index.eq(f))
+                .filter(persons::birth_date_index.eq(b))
+                .load::<(String, Option<String>, Option<String>)>(conn)?,
+            (Some(f), None) => {
+                people.filter(persons::family_name_index.eq(f)).load::<(
+                    String,
+                    Option<String>,
+                    Option<String>,
+                )>(conn)?
+            }
+            (None, Some(b)) => people.filter(persons::birth_date_index.eq(b)).load::<(
+                String,
+                Option<String>,
+                Option<String>,
+            )>(conn)?,
+            (None, None) => Vec::new(),
+        }
+        .into_iter()
+        .map(|(id, _, _)| id)
+        .collect();
+        q = q
+            .filter(cases::agency_id.eq(agency.to_string()))
+            .filter(cases::person_id.eq_any(ids));
     }
     if let Some((at, id)) = before {
         let at = to_db_time(at);
