@@ -285,7 +285,10 @@ pub fn withdraw_consent(
                     "consent_withdrawn",
                     r.to_agency_id,
                     &[Role::Coordinator, Role::Caseworker],
-                    serde_json::json!({ "referral_id": r.id }),
+                    serde_json::json!({
+                        "referral_id": r.id, "from_agency_id": r.from_agency_id,
+                        "to_agency_id": r.to_agency_id,
+                    }),
                 )?;
                 cut.push(r.to_agency_id);
             }

@@ -266,7 +266,9 @@ fn send(
         "referral_received",
         to,
         &[Role::Coordinator],
-        serde_json::json!({ "referral_id": id, "from_agency_id": from, "urgency": urgency }),
+        serde_json::json!({
+            "referral_id": id, "from_agency_id": from, "to_agency_id": to, "urgency": urgency,
+        }),
     )?;
     let r = referrals::find(conn, id)?;
     referral_event(conn, env, "referral_sent", &r, None)?;
@@ -567,7 +569,10 @@ pub fn act(
                 "referral_decided",
                 r.from_agency_id,
                 &[Role::Caseworker, Role::Coordinator],
-                serde_json::json!({ "referral_id": id, "state": to }),
+                serde_json::json!({
+                    "referral_id": id, "state": to, "reason": transition.decline_reason,
+                    "from_agency_id": r.from_agency_id, "to_agency_id": r.to_agency_id,
+                }),
             )?,
             Party::Sender => notify(
                 conn,
@@ -575,7 +580,10 @@ pub fn act(
                 "referral_withdrawn",
                 r.to_agency_id,
                 &[Role::Coordinator],
-                serde_json::json!({ "referral_id": id }),
+                serde_json::json!({
+                    "referral_id": id, "from_agency_id": r.from_agency_id,
+                    "to_agency_id": r.to_agency_id,
+                }),
             )?,
             _ => {}
         }
@@ -649,7 +657,10 @@ pub(crate) fn expire_one(
         "referral_expired",
         r.from_agency_id,
         &[Role::Caseworker, Role::Coordinator],
-        serde_json::json!({ "referral_id": r.id }),
+        serde_json::json!({
+            "referral_id": r.id, "from_agency_id": r.from_agency_id,
+            "to_agency_id": r.to_agency_id,
+        }),
     )?;
     let e = event(
         None,

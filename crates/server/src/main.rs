@@ -9,6 +9,7 @@ mod auth_settings;
 mod casework_settings;
 mod data_settings;
 mod demo;
+mod dispatch;
 mod jobs;
 mod keys;
 mod serve;
@@ -43,6 +44,9 @@ enum Command {
         #[arg(long)]
         demo: bool,
     },
+    /// Deliver the outbox and run the scheduled jobs, without serving HTTP, until
+    /// SIGTERM (for production, next to instances with `mail.dispatch = false`).
+    Worker,
     /// Apply pending database migrations and exit.
     Migrate,
     /// Print the effective configuration, secrets redacted, and exit.
@@ -101,6 +105,7 @@ fn main() -> ExitCode {
             .and_then(|pool| serve::migrate(&pool))
             .map(|applied| println!("{} migrations applied", applied.len())),
         Command::Serve { demo } => run_server(settings, demo),
+        Command::Worker => actix_web::rt::System::new().block_on(serve::worker(settings)),
         Command::Admin { command } => admin_cmd::run(&settings, command),
         Command::Audit { command } => match run_audit(&settings, command) {
             Ok(code) => return code,

@@ -98,6 +98,15 @@ pub async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
     if settings.casework.run_jobs {
         crate::jobs::spawn(&state, &settings.casework);
     }
+    if settings.mail.dispatch {
+        let dispatcher = crate::dispatch::dispatcher(&settings)?;
+        crate::dispatch::spawn(
+            state.pool.clone(),
+            state.clock.clone(),
+            dispatcher,
+            Duration::from_millis(settings.mail.interval_ms),
+        );
+    }
     let workers = match settings.http.workers {
         0 => std::thread::available_parallelism().map_or(2, |n| n.get()),
         n => n,
@@ -112,5 +121,36 @@ pub async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
     println!("Schakel is serving at {}", settings.public_url());
     server.await.context("the server stopped with an error")?;
     tracing::info!("stopped");
+    Ok(())
+}
+
+/// Runs the dispatcher and the scheduled jobs until SIGTERM or SIGINT.
+pub async fn worker(settings: Settings) -> anyhow::Result<()> {
+    let pool = open_pool(&settings)?;
+    migrate(&pool)?;
+    let auth = auth_state(&settings, false)?;
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let workflow = settings
+        .casework
+        .workflow(auth.config.data_keys.clone(), &settings.data);
+    let state = AppState::with_auth(pool, clock, auth)
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+        .with_workflow(workflow);
+    crate::jobs::spawn(&state, &settings.casework);
+    let dispatcher = crate::dispatch::dispatcher(&settings)?;
+    crate::dispatch::spawn(
+        state.pool.clone(),
+        state.clock.clone(),
+        dispatcher,
+        Duration::from_millis(settings.mail.interval_ms),
+    );
+    tracing::info!("worker running");
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        .context("cannot listen for SIGTERM")?;
+    tokio::select! {
+        _ = term.recv() => {}
+        _ = tokio::signal::ctrl_c() => {}
+    }
+    tracing::info!("worker stopped");
     Ok(())
 }

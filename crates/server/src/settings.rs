@@ -131,6 +131,18 @@ pub struct MailSettings {
     pub from: String,
     /// The SMTP server when the transport is `smtp`.
     pub smtp: SmtpSettings,
+    /// Whether `serve` also delivers the outbox (turn off where `schakel worker` runs).
+    pub dispatch: bool,
+    /// Milliseconds between dispatcher runs when there is nothing to do.
+    pub interval_ms: u64,
+    /// Attempts before a message is given up on (a dead letter an admin can retry).
+    pub max_attempts: i32,
+    /// Seconds to wait after the first failed attempt; doubles per attempt.
+    pub backoff_secs: u64,
+    /// The longest wait between attempts, in seconds.
+    pub backoff_max_secs: u64,
+    /// The hour (UTC) at which daily digests are sent.
+    pub digest_hour: u32,
 }
 
 impl Default for MailSettings {
@@ -140,6 +152,12 @@ impl Default for MailSettings {
             dir: "./data/mail".into(),
             from: "Schakel <noreply@schakel.invalid>".into(),
             smtp: SmtpSettings::default(),
+            dispatch: true,
+            interval_ms: 1000,
+            max_attempts: 8,
+            backoff_secs: 30,
+            backoff_max_secs: 3600,
+            digest_hour: 7,
         }
     }
 }
@@ -395,6 +413,11 @@ impl Settings {
         if self.mail.smtp.password.is_some() && self.mail.smtp.username.is_none() {
             return Err(fail(
                 "an SMTP password is set but mail.smtp.username is not",
+            ));
+        }
+        if self.mail.max_attempts < 1 || self.mail.digest_hour > 23 || self.mail.interval_ms == 0 {
+            return Err(fail(
+                "mail.max_attempts must be at least 1, mail.digest_hour 0 to 23, mail.interval_ms at least 1",
             ));
         }
         if !self.mail.from.contains('@') || self.mail.from.contains(['\r', '\n']) {

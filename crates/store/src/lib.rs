@@ -5,6 +5,7 @@ pub mod audit_log;
 pub mod casework;
 mod conn;
 mod error;
+pub mod mail_queue;
 pub mod migrations;
 pub mod outbox;
 mod pool;

@@ -101,3 +101,143 @@ pub fn stats(conn: &mut DbConn, now: DateTime<Utc>) -> Result<OutboxStats, Store
         oldest_due_at: oldest.map(from_db_time),
     })
 }
+
+/// A claimed outbox row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutboxRow {
+    /// Its id (also the base of its messages' ids).
+    pub id: String,
+    /// What it is about.
+    pub topic: String,
+    /// Its data.
+    pub payload: serde_json::Value,
+    /// Delivery attempts so far, this one included.
+    pub attempts: i32,
+    /// When it was written.
+    pub created_at: DateTime<Utc>,
+}
+
+type RawRow = (String, String, String, i32, chrono::NaiveDateTime);
+
+fn raw_to_row(r: RawRow) -> Result<OutboxRow, StoreError> {
+    Ok(OutboxRow {
+        payload: serde_json::from_str(&r.2)
+            .map_err(|_| StoreError::Corrupt(format!("outbox {}: payload", r.0)))?,
+        id: r.0,
+        topic: r.1,
+        attempts: r.3,
+        created_at: from_db_time(r.4),
+    })
+}
+
+/// Claims up to `limit` due rows of `channel` until `lease_until` and counts the
+/// attempt. Run inside a write transaction. On PostgreSQL rows locked by another
+/// worker's transaction are skipped (`FOR UPDATE SKIP LOCKED`), so several workers
+/// share the work; SQLite has one writer at a time anyway.
+pub fn claim(
+    conn: &mut DbConn,
+    channel: Channel,
+    now: DateTime<Utc>,
+    lease_until: DateTime<Utc>,
+    limit: i64,
+) -> Result<Vec<OutboxRow>, StoreError> {
+    let at = to_db_time(now);
+    let due = outbox::table
+        .filter(outbox::state.eq("pending"))
+        .filter(outbox::channel.eq(channel.as_str()))
+        .filter(outbox::available_at.le(at))
+        .filter(
+            outbox::claimed_until
+                .is_null()
+                .or(outbox::claimed_until.le(at)),
+        )
+        .order((outbox::available_at.asc(), outbox::id.asc()))
+        .limit(limit)
+        .select(outbox::id);
+    let ids: Vec<String> = match conn {
+        DbConn::Postgres(c) => due.for_update().skip_locked().load(c)?,
+        DbConn::Sqlite(c) => due.load(c)?,
+    };
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    diesel::update(outbox::table.filter(outbox::id.eq_any(&ids)))
+        .set((
+            outbox::claimed_until.eq(Some(to_db_time(lease_until))),
+            outbox::attempts.eq(outbox::attempts + 1),
+        ))
+        .execute(conn)?;
+    outbox::table
+        .filter(outbox::id.eq_any(&ids))
+        .order((outbox::available_at.asc(), outbox::id.asc()))
+        .select((
+            outbox::id,
+            outbox::topic,
+            outbox::payload,
+            outbox::attempts,
+            outbox::created_at,
+        ))
+        .load::<RawRow>(conn)?
+        .into_iter()
+        .map(raw_to_row)
+        .collect()
+}
+
+/// Marks a row delivered.
+pub fn mark_done(conn: &mut DbConn, id: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
+    diesel::update(outbox::table.find(id))
+        .set((
+            outbox::state.eq("done"),
+            outbox::claimed_until.eq(None::<chrono::NaiveDateTime>),
+            outbox::finished_at.eq(Some(to_db_time(now))),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Puts a row back to wait until `available_at` after a failed attempt.
+pub fn reschedule(
+    conn: &mut DbConn,
+    id: &str,
+    available_at: DateTime<Utc>,
+    error: &str,
+) -> Result<(), StoreError> {
+    diesel::update(outbox::table.find(id))
+        .set((
+            outbox::available_at.eq(to_db_time(available_at)),
+            outbox::claimed_until.eq(None::<chrono::NaiveDateTime>),
+            outbox::last_error.eq(Some(error)),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Gives up on a row (a dead letter an admin can retry).
+pub fn mark_failed(
+    conn: &mut DbConn,
+    id: &str,
+    now: DateTime<Utc>,
+    error: &str,
+) -> Result<(), StoreError> {
+    diesel::update(outbox::table.find(id))
+        .set((
+            outbox::state.eq("failed"),
+            outbox::claimed_until.eq(None::<chrono::NaiveDateTime>),
+            outbox::last_error.eq(Some(error)),
+            outbox::finished_at.eq(Some(to_db_time(now))),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Replaces a row's payload (to scrub a secret once it is no longer needed).
+pub fn set_payload(
+    conn: &mut DbConn,
+    id: &str,
+    payload: &serde_json::Value,
+) -> Result<(), StoreError> {
+    diesel::update(outbox::table.find(id))
+        .set(outbox::payload.eq(payload.to_string()))
+        .execute(conn)?;
+    Ok(())
+}

@@ -255,6 +255,24 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    mail_queue (id) {
+        id -> Text,
+        outbox_id -> Text,
+        user_id -> Text,
+        topic -> Text,
+        payload -> Text,
+        digest -> Bool,
+        state -> Text,
+        attempts -> Integer,
+        available_at -> Timestamp,
+        claimed_until -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(users -> agencies (agency_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
@@ -282,4 +300,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     referrals,
     case_events,
     idempotency_keys,
+    mail_queue,
 );

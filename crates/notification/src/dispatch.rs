@@ -1,0 +1,378 @@
+//! The dispatcher: turns `email` outbox rows into one queued message per recipient, and
+//! sends due messages — immediately, or collected into one daily digest for users who
+//! asked for that.
+//!
+//! Delivery is at least once. A message is claimed under a lease and committed, sent
+//! outside any transaction, then marked sent; a worker that dies in between leaves the
+//! lease to run out, and the message is sent again with the same Message-ID, date and
+//! content. A failed send waits with exponential backoff and jitter, and after
+//! `max_attempts` becomes a dead letter an admin can retry. On PostgreSQL several
+//! workers share the work (`FOR UPDATE SKIP LOCKED`); on SQLite one writer at a time.
+//! `monitor` outbox rows are left for the monitor's sink.
+
+use crate::NotifyConfig;
+use crate::mailer::Mailer;
+use crate::templates::{self, Facts, Lang, Rendered};
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use lettre::Message;
+use lettre::message::{Mailbox, MultiPart};
+use rand::Rng;
+use schakel_domain::{AgencyId, Role};
+use schakel_store::mail_queue::{self, Mail, NewMail};
+use schakel_store::outbox::{self, Channel, OutboxRow};
+use schakel_store::{DbConn, StoreError, agencies, users, write_tx};
+use std::sync::Arc;
+
+/// What went wrong in a dispatcher run (a failed send is not an error: it is retried).
+#[derive(Debug, thiserror::Error)]
+pub enum NotifyError {
+    /// The database failed; the run stops and the next one carries on.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// What one run did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DispatchReport {
+    /// Outbox rows turned into queued messages.
+    pub fanned_out: usize,
+    /// Messages sent (a digest counts once).
+    pub sent: usize,
+    /// Messages that failed and wait to be tried again.
+    pub retried: usize,
+    /// Messages and outbox rows given up on.
+    pub failed: usize,
+}
+
+/// Delivers the outbox's emails.
+#[derive(Clone)]
+pub struct Dispatcher {
+    cfg: NotifyConfig,
+    mailer: Arc<dyn Mailer>,
+}
+
+impl std::fmt::Debug for Dispatcher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Dispatcher")
+            .field("cfg", &self.cfg)
+            .finish()
+    }
+}
+
+/// The next time the digest hour strikes after `now`.
+pub fn next_digest_at(now: DateTime<Utc>, hour: u32) -> DateTime<Utc> {
+    let today = now.date_naive().and_hms_opt(hour.min(23), 0, 0);
+    let at = today.map_or(now, |t| Utc.from_utc_datetime(&t));
+    if at > now { at } else { at + Duration::days(1) }
+}
+
+impl Dispatcher {
+    /// A dispatcher sending through `mailer`.
+    pub fn new(cfg: NotifyConfig, mailer: Arc<dyn Mailer>) -> Self {
+        Self { cfg, mailer }
+    }
+
+    /// The wait after attempt `attempts` failed: doubling from the base, capped, with
+    /// ±20 % jitter.
+    pub fn backoff(&self, attempts: i32) -> Duration {
+        let exp = u32::try_from(attempts.saturating_sub(1).clamp(0, 20)).unwrap_or(0);
+        let base = self.cfg.backoff_base.num_milliseconds().max(1);
+        let wait = base
+            .saturating_mul(1_i64 << exp)
+            .min(self.cfg.backoff_max.num_milliseconds());
+        let jitter: f64 = rand::thread_rng().gen_range(0.8..1.2);
+        #[allow(clippy::cast_possible_truncation, clippy::cast_precision_loss)]
+        let ms = (wait as f64 * jitter) as i64;
+        Duration::milliseconds(ms)
+    }
+
+    /// Does everything due at `now`: fans out new outbox rows, sends due messages and
+    /// due digests.
+    pub fn run_once(
+        &self,
+        conn: &mut DbConn,
+        now: DateTime<Utc>,
+    ) -> Result<DispatchReport, NotifyError> {
+        let mut report = DispatchReport::default();
+        loop {
+            let (done, failed) = self.fan_out(conn, now)?;
+            report.fanned_out += done;
+            report.failed += failed;
+            if done + failed == 0 {
+                break;
+            }
+        }
+        loop {
+            let batch = write_tx(conn, |c| {
+                mail_queue::claim(c, false, now, now + self.cfg.lease, self.cfg.batch)
+            })?;
+            if batch.is_empty() {
+                break;
+            }
+            for mail in batch {
+                self.send_one(conn, &[mail], now, false, &mut report)?;
+            }
+        }
+        let digests = write_tx(conn, |c| {
+            mail_queue::claim(c, true, now, now + self.cfg.lease, 10_000)
+        })?;
+        let mut by_user: Vec<(schakel_domain::UserId, Vec<Mail>)> = Vec::new();
+        for mail in digests {
+            match by_user.iter_mut().find(|(u, _)| *u == mail.user_id) {
+                Some((_, list)) => list.push(mail),
+                None => by_user.push((mail.user_id, vec![mail])),
+            }
+        }
+        for (_, mails) in by_user {
+            self.send_one(conn, &mails, now, true, &mut report)?;
+        }
+        Ok(report)
+    }
+
+    /// Turns one batch of `email` outbox rows into queued messages; returns (rows done,
+    /// rows failed for want of a recipient).
+    fn fan_out(
+        &self,
+        conn: &mut DbConn,
+        now: DateTime<Utc>,
+    ) -> Result<(usize, usize), NotifyError> {
+        Ok(write_tx(conn, |conn| {
+            let rows = outbox::claim(
+                conn,
+                Channel::Email,
+                now,
+                now + self.cfg.lease,
+                self.cfg.batch,
+            )?;
+            let (mut done, mut failed) = (0, 0);
+            for row in rows {
+                let recipients = recipients(conn, &row)?;
+                if recipients.is_empty() {
+                    outbox::mark_failed(conn, &row.id, now, "no active recipient")?;
+                    failed += 1;
+                    continue;
+                }
+                for (user, digest) in recipients {
+                    let digest = digest && row.topic != "invitation";
+                    mail_queue::insert(
+                        conn,
+                        &NewMail {
+                            outbox_id: &row.id,
+                            user_id: user,
+                            topic: &row.topic,
+                            payload: &row.payload,
+                            digest,
+                            available_at: if digest {
+                                next_digest_at(now, self.cfg.digest_hour)
+                            } else {
+                                now
+                            },
+                            created_at: row.created_at,
+                        },
+                    )?;
+                }
+                // A secret (an invitation token) lives on only in the queued message,
+                // and is scrubbed from there once sent or given up on.
+                if let Some(scrubbed) = scrub(&row.payload) {
+                    outbox::set_payload(conn, &row.id, &scrubbed)?;
+                }
+                outbox::mark_done(conn, &row.id, now)?;
+                done += 1;
+            }
+            Ok::<_, StoreError>((done, failed))
+        })?)
+    }
+
+    /// Sends one message (or, for a digest, one message for several queued ones) and
+    /// records the outcome.
+    fn send_one(
+        &self,
+        conn: &mut DbConn,
+        mails: &[Mail],
+        now: DateTime<Utc>,
+        digest: bool,
+        report: &mut DispatchReport,
+    ) -> Result<(), NotifyError> {
+        let Some(first) = mails.first() else {
+            return Ok(());
+        };
+        let ids: Vec<String> = mails.iter().map(|m| m.id.clone()).collect();
+        let outcome = self
+            .build(conn, mails, digest)
+            .and_then(|m| self.mailer.send(&m).map_err(|e| e.0));
+        let attempts = mails.iter().map(|m| m.attempts).max().unwrap_or(1);
+        write_tx(conn, |conn| {
+            match &outcome {
+                Ok(()) => {
+                    mail_queue::mark_sent(conn, &ids, now)?;
+                    report.sent += 1;
+                }
+                Err(e) if attempts >= self.cfg.max_attempts || e.starts_with("permanent:") => {
+                    mail_queue::mark_failed(conn, &ids, e)?;
+                    report.failed += ids.len();
+                    tracing::warn!(mail = %first.id, attempts, error = %e, "message given up on");
+                }
+                Err(e) => {
+                    mail_queue::reschedule(conn, &ids, now + self.backoff(attempts), e)?;
+                    report.retried += ids.len();
+                    tracing::info!(mail = %first.id, attempts, error = %e, "message will be retried");
+                }
+            }
+            if outcome.is_ok() || attempts >= self.cfg.max_attempts {
+                for m in mails {
+                    if let Some(scrubbed) = scrub(&m.payload) {
+                        mail_queue::set_payload(conn, &m.id, &scrubbed)?;
+                    }
+                }
+            }
+            Ok::<_, StoreError>(())
+        })?;
+        Ok(())
+    }
+
+    /// Builds the message for `mails` (all of one recipient). Errors starting with
+    /// `permanent:` will not get better by retrying.
+    fn build(&self, conn: &mut DbConn, mails: &[Mail], digest: bool) -> Result<Message, String> {
+        let first = mails.first().ok_or("permanent: nothing to send")?;
+        let user = users::find(conn, first.user_id).map_err(|e| format!("recipient: {e}"))?;
+        if !user.active {
+            return Err("permanent: the recipient is no longer active".into());
+        }
+        let lang = Lang::of(&user.locale);
+        let mut rendered = Vec::with_capacity(mails.len());
+        for m in mails {
+            let facts = self.facts(conn, m).map_err(|e| format!("facts: {e}"))?;
+            let r = templates::render(&m.topic, lang, &facts)
+                .ok_or_else(|| format!("permanent: no template for {}", m.topic))?;
+            rendered.push(r);
+        }
+        let message: Rendered = if digest {
+            templates::render_digest(&rendered, lang)
+        } else {
+            rendered
+                .into_iter()
+                .next()
+                .ok_or("permanent: nothing to send")?
+        };
+        let to: Mailbox = user
+            .email
+            .parse()
+            .map_err(|_| "permanent: the recipient's address is not valid".to_owned())?;
+        let host = url::Url::parse(&self.cfg.public_url)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_owned))
+            .unwrap_or_else(|| "schakel.invalid".into());
+        let id = if digest {
+            format!("<digest.{}@{host}>", first.id)
+        } else {
+            format!("<{}@{host}>", first.id)
+        };
+        Message::builder()
+            .from(self.cfg.from.clone())
+            .to(to)
+            .subject(message.subject)
+            .message_id(Some(id))
+            .date(first.created_at.into())
+            .multipart(MultiPart::alternative_plain_html(
+                message.text,
+                message.html,
+            ))
+            .map_err(|e| format!("permanent: message: {e}"))
+    }
+
+    /// What a message's template may say, from its payload.
+    fn facts(&self, conn: &mut DbConn, m: &Mail) -> Result<Facts, StoreError> {
+        let about = &m.payload["about"];
+        let text = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_owned();
+        let name = |conn: &mut DbConn, v: &serde_json::Value| -> Result<String, StoreError> {
+            match v.as_str().and_then(|s| s.parse::<AgencyId>().ok()) {
+                Some(id) => Ok(agencies::find(conn, id)?.name),
+                None => Ok(String::new()),
+            }
+        };
+        let link = if m.topic == "invitation" {
+            format!(
+                "{}/invitation#token={}",
+                self.cfg.public_url,
+                text(&m.payload["token"])
+            )
+        } else {
+            format!(
+                "{}/referrals/{}",
+                self.cfg.public_url,
+                text(&about["referral_id"])
+            )
+        };
+        Ok(Facts {
+            from: name(conn, &about["from_agency_id"])?,
+            to: name(conn, &about["to_agency_id"])?,
+            state: text(&about["state"]),
+            reason: text(&about["reason"]),
+            urgency: text(&about["urgency"]),
+            link,
+        })
+    }
+}
+
+/// The payload without its secret, if it has one.
+fn scrub(payload: &serde_json::Value) -> Option<serde_json::Value> {
+    let mut p = payload.clone();
+    let obj = p.as_object_mut()?;
+    obj.remove("token")?;
+    obj.insert("token_scrubbed".into(), serde_json::Value::Bool(true));
+    Some(p)
+}
+
+/// The recipients of an outbox row and whether each wants a digest: the invited user
+/// for an invitation, else the active users of the named roles at the named agency.
+fn recipients(
+    conn: &mut DbConn,
+    row: &OutboxRow,
+) -> Result<Vec<(schakel_domain::UserId, bool)>, StoreError> {
+    if row.topic == "invitation" {
+        let Some(id) = row.payload["user_id"].as_str().and_then(|s| s.parse().ok()) else {
+            return Ok(Vec::new());
+        };
+        return Ok(match users::find(conn, id) {
+            Ok(u) if u.active => vec![(u.id, false)],
+            Ok(_) | Err(StoreError::NotFound) => Vec::new(),
+            Err(e) => return Err(e),
+        });
+    }
+    let Some(agency) = row.payload["agency_id"]
+        .as_str()
+        .and_then(|s| s.parse::<AgencyId>().ok())
+    else {
+        return Ok(Vec::new());
+    };
+    let roles: Vec<Role> = row.payload["roles"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|r| r.as_str()?.parse().ok()).collect())
+        .unwrap_or_default();
+    Ok(users::list(conn, Some(agency))?
+        .into_iter()
+        .filter(|u| u.active && roles.contains(&u.role))
+        .map(|u| (u.id, u.notify == "digest"))
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_digest_hour_is_the_next_one_to_come() {
+        let at = |h: u32, m: u32| Utc.with_ymd_and_hms(2026, 3, 2, h, m, 0).unwrap();
+        assert_eq!(next_digest_at(at(6, 59), 7), at(7, 0));
+        assert_eq!(next_digest_at(at(7, 0), 7), at(7, 0) + Duration::days(1));
+        assert_eq!(next_digest_at(at(23, 0), 7), at(7, 0) + Duration::days(1));
+    }
+
+    #[test]
+    fn secrets_are_scrubbed_and_other_payloads_left_alone() {
+        let p = serde_json::json!({ "user_id": "u", "token": "geheim" });
+        let s = scrub(&p).unwrap();
+        assert!(!s.to_string().contains("geheim"));
+        assert!(scrub(&serde_json::json!({ "agency_id": "a" })).is_none());
+    }
+}

@@ -1,0 +1,89 @@
+//! Running the outbox dispatcher: inside `schakel serve` by default, or alone as
+//! `schakel worker` (with `mail.dispatch = false` on the serving instances). Each run
+//! happens on the blocking pool; when a run found work the next one starts at once,
+//! otherwise after `mail.interval_ms`.
+
+use crate::settings::{MailTransport, Settings, SmtpSecurity};
+use anyhow::{Context, anyhow};
+use schakel_domain::Clock;
+use schakel_notification::mailer::{FileMailer, Security, SmtpMailer, SmtpOptions};
+use schakel_notification::{Dispatcher, Mailer, NotifyConfig};
+use schakel_store::Pool;
+use secrecy::ExposeSecret;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The dispatcher the settings describe.
+pub fn dispatcher(settings: &Settings) -> anyhow::Result<Dispatcher> {
+    let m = &settings.mail;
+    let mailer: Arc<dyn Mailer> = match m.transport {
+        MailTransport::File => Arc::new(FileMailer::new(&m.dir).map_err(|e| anyhow!("{e}"))?),
+        MailTransport::Smtp => {
+            let options = SmtpOptions {
+                host: m.smtp.host.clone(),
+                port: m.smtp.port,
+                security: match m.smtp.security {
+                    SmtpSecurity::Starttls => Security::Starttls,
+                    SmtpSecurity::Tls => Security::Tls,
+                    SmtpSecurity::None => Security::None,
+                },
+                credentials: m.smtp.username.clone().map(|u| {
+                    let password = m
+                        .smtp
+                        .password
+                        .as_ref()
+                        .map(|p| p.expose_secret().to_owned())
+                        .unwrap_or_default();
+                    (u, password)
+                }),
+                timeout: Duration::from_secs(m.smtp.timeout_secs),
+            };
+            Arc::new(SmtpMailer::new(&options).map_err(|e| anyhow!("{e}"))?)
+        }
+    };
+    let from = m.from.parse().context("mail.from: not a mailbox")?;
+    let mut cfg = NotifyConfig::new(from, settings.public_url());
+    cfg.max_attempts = m.max_attempts;
+    cfg.backoff_base = chrono::Duration::seconds(i64::try_from(m.backoff_secs).unwrap_or(30));
+    cfg.backoff_max = chrono::Duration::seconds(i64::try_from(m.backoff_max_secs).unwrap_or(3600));
+    cfg.digest_hour = m.digest_hour;
+    Ok(Dispatcher::new(cfg, mailer))
+}
+
+/// Starts the dispatcher loop on the current runtime; it stops with it.
+pub fn spawn(pool: Pool, clock: Arc<dyn Clock>, dispatcher: Dispatcher, idle: Duration) {
+    actix_web::rt::spawn(async move {
+        loop {
+            let (p, c, d) = (pool.clone(), clock.clone(), dispatcher.clone());
+            let run = actix_web::web::block(move || {
+                let mut conn = schakel_store::get_conn(&p).map_err(|e| e.to_string())?;
+                d.run_once(&mut conn, c.now()).map_err(|e| e.to_string())
+            })
+            .await;
+            let busy = match run {
+                Ok(Ok(r)) => {
+                    if r.sent + r.failed + r.retried > 0 {
+                        tracing::info!(
+                            sent = r.sent,
+                            retried = r.retried,
+                            failed = r.failed,
+                            "outbox dispatched"
+                        );
+                    }
+                    r.fanned_out + r.sent > 0
+                }
+                Ok(Err(e)) => {
+                    tracing::error!(error = %e, "dispatcher run failed");
+                    false
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, "dispatcher could not run");
+                    false
+                }
+            };
+            if !busy {
+                tokio::time::sleep(idle).await;
+            }
+        }
+    });
+}

@@ -1,0 +1,216 @@
+//! Emails per recipient, made from `email` outbox rows by the dispatcher and sent one
+//! row per message (or, for digest readers, one message per user per day).
+
+use crate::schema::mail_queue as mq;
+use crate::{DbConn, StoreError, from_db_time, to_db_time};
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use schakel_domain::UserId;
+use uuid::Uuid;
+
+/// A message waiting for one recipient.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mail {
+    /// Its id; the message's Message-ID is made from it.
+    pub id: String,
+    /// The outbox row it came from.
+    pub outbox_id: String,
+    /// The recipient.
+    pub user_id: UserId,
+    /// The template.
+    pub topic: String,
+    /// The template's data (ids and codes only).
+    pub payload: serde_json::Value,
+    /// Whether it waits for the recipient's daily digest.
+    pub digest: bool,
+    /// Attempts so far, this one included.
+    pub attempts: i32,
+    /// When the event happened.
+    pub created_at: DateTime<Utc>,
+}
+
+type Raw = (
+    String,
+    String,
+    String,
+    String,
+    String,
+    bool,
+    i32,
+    NaiveDateTime,
+);
+
+fn to_mail(r: Raw) -> Result<Mail, StoreError> {
+    let corrupt = |what: &str| StoreError::Corrupt(format!("mail {}: {what}", r.0));
+    Ok(Mail {
+        user_id: r.2.parse().map_err(|_| corrupt("user"))?,
+        payload: serde_json::from_str(&r.4).map_err(|_| corrupt("payload"))?,
+        topic: r.3,
+        digest: r.5,
+        attempts: r.6,
+        created_at: from_db_time(r.7),
+        outbox_id: r.1,
+        id: r.0,
+    })
+}
+
+/// A message to queue.
+#[derive(Debug, Clone)]
+pub struct NewMail<'a> {
+    pub outbox_id: &'a str,
+    pub user_id: UserId,
+    pub topic: &'a str,
+    pub payload: &'a serde_json::Value,
+    pub digest: bool,
+    pub available_at: DateTime<Utc>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Queues a message unless one for this outbox row and user exists already.
+pub fn insert(conn: &mut DbConn, new: &NewMail<'_>) -> Result<bool, StoreError> {
+    let exists: i64 = mq::table
+        .filter(mq::outbox_id.eq(new.outbox_id))
+        .filter(mq::user_id.eq(new.user_id.to_string()))
+        .count()
+        .get_result(conn)?;
+    if exists > 0 {
+        return Ok(false);
+    }
+    diesel::insert_into(mq::table)
+        .values((
+            mq::id.eq(Uuid::new_v4().to_string()),
+            mq::outbox_id.eq(new.outbox_id),
+            mq::user_id.eq(new.user_id.to_string()),
+            mq::topic.eq(new.topic),
+            mq::payload.eq(new.payload.to_string()),
+            mq::digest.eq(new.digest),
+            mq::state.eq("pending"),
+            mq::attempts.eq(0),
+            mq::available_at.eq(to_db_time(new.available_at)),
+            mq::created_at.eq(to_db_time(new.created_at)),
+        ))
+        .execute(conn)?;
+    Ok(true)
+}
+
+/// Claims up to `limit` due messages (digest ones or immediate ones) until
+/// `lease_until`, counting the attempt. Run inside a write transaction; on PostgreSQL
+/// rows another worker holds are skipped.
+pub fn claim(
+    conn: &mut DbConn,
+    digest: bool,
+    now: DateTime<Utc>,
+    lease_until: DateTime<Utc>,
+    limit: i64,
+) -> Result<Vec<Mail>, StoreError> {
+    let at = to_db_time(now);
+    let due = mq::table
+        .filter(mq::state.eq("pending"))
+        .filter(mq::digest.eq(digest))
+        .filter(mq::available_at.le(at))
+        .filter(mq::claimed_until.is_null().or(mq::claimed_until.le(at)))
+        .order((mq::available_at.asc(), mq::id.asc()))
+        .limit(limit)
+        .select(mq::id);
+    let ids: Vec<String> = match conn {
+        DbConn::Postgres(c) => due.for_update().skip_locked().load(c)?,
+        DbConn::Sqlite(c) => due.load(c)?,
+    };
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    diesel::update(mq::table.filter(mq::id.eq_any(&ids)))
+        .set((
+            mq::claimed_until.eq(Some(to_db_time(lease_until))),
+            mq::attempts.eq(mq::attempts + 1),
+        ))
+        .execute(conn)?;
+    mq::table
+        .filter(mq::id.eq_any(&ids))
+        .order((mq::available_at.asc(), mq::id.asc()))
+        .select((
+            mq::id,
+            mq::outbox_id,
+            mq::user_id,
+            mq::topic,
+            mq::payload,
+            mq::digest,
+            mq::attempts,
+            mq::created_at,
+        ))
+        .load::<Raw>(conn)?
+        .into_iter()
+        .map(to_mail)
+        .collect()
+}
+
+/// Marks messages sent.
+pub fn mark_sent(conn: &mut DbConn, ids: &[String], now: DateTime<Utc>) -> Result<(), StoreError> {
+    diesel::update(mq::table.filter(mq::id.eq_any(ids)))
+        .set((
+            mq::state.eq("sent"),
+            mq::claimed_until.eq(None::<NaiveDateTime>),
+            mq::sent_at.eq(Some(to_db_time(now))),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Puts messages back to wait until `available_at` after a failed attempt.
+pub fn reschedule(
+    conn: &mut DbConn,
+    ids: &[String],
+    available_at: DateTime<Utc>,
+    error: &str,
+) -> Result<(), StoreError> {
+    diesel::update(mq::table.filter(mq::id.eq_any(ids)))
+        .set((
+            mq::available_at.eq(to_db_time(available_at)),
+            mq::claimed_until.eq(None::<NaiveDateTime>),
+            mq::last_error.eq(Some(error)),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Gives up on messages (dead letters).
+pub fn mark_failed(conn: &mut DbConn, ids: &[String], error: &str) -> Result<(), StoreError> {
+    diesel::update(mq::table.filter(mq::id.eq_any(ids)))
+        .set((
+            mq::state.eq("failed"),
+            mq::claimed_until.eq(None::<NaiveDateTime>),
+            mq::last_error.eq(Some(error)),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Counts of the queue for `/metrics`: pending, due now, failed.
+pub fn stats(conn: &mut DbConn, now: DateTime<Utc>) -> Result<(i64, i64, i64), StoreError> {
+    let pending = mq::table
+        .filter(mq::state.eq("pending"))
+        .count()
+        .get_result(conn)?;
+    let due = mq::table
+        .filter(mq::state.eq("pending"))
+        .filter(mq::available_at.le(to_db_time(now)))
+        .count()
+        .get_result(conn)?;
+    let failed = mq::table
+        .filter(mq::state.eq("failed"))
+        .count()
+        .get_result(conn)?;
+    Ok((pending, due, failed))
+}
+
+/// Replaces a message's payload (to scrub a secret once it is no longer needed).
+pub fn set_payload(
+    conn: &mut DbConn,
+    id: &str,
+    payload: &serde_json::Value,
+) -> Result<(), StoreError> {
+    diesel::update(mq::table.find(id))
+        .set(mq::payload.eq(payload.to_string()))
+        .execute(conn)?;
+    Ok(())
+}
