@@ -86,6 +86,22 @@ impl Dispatcher {
         Duration::milliseconds(ms)
     }
 
+    /// Turns every due `email` outbox row into queued messages; returns how many rows.
+    pub fn fan_out_pending(
+        &self,
+        conn: &mut DbConn,
+        now: DateTime<Utc>,
+    ) -> Result<usize, NotifyError> {
+        let mut total = 0;
+        loop {
+            let (done, failed) = self.fan_out(conn, now)?;
+            total += done;
+            if done + failed == 0 {
+                return Ok(total);
+            }
+        }
+    }
+
     /// Does everything due at `now`: fans out new outbox rows, sends due messages and
     /// due digests.
     pub fn run_once(

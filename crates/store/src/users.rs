@@ -283,6 +283,20 @@ pub fn set_active(
     bump(conn, id, now)
 }
 
+/// Sets how a user receives notifications: `immediate` or `digest` (the column's check
+/// refuses anything else).
+pub fn set_notify(
+    conn: &mut DbConn,
+    id: UserId,
+    notify: &str,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    diesel::update(users::table.find(id.to_string()))
+        .set(users::notify.eq(notify))
+        .execute(conn)?;
+    bump(conn, id, now)
+}
+
 /// How many users there are.
 pub fn count(conn: &mut DbConn) -> Result<i64, StoreError> {
     Ok(users::table.count().get_result(conn)?)
