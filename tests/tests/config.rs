@@ -272,7 +272,7 @@ fn the_example_production_configuration_is_valid() {
     let keys = dir.path().join("token-keys");
     std::fs::write(&keys, format!("k1 {}\n", "ab".repeat(32))).unwrap();
     let data_keys = dir.path().join("data-keys");
-    std::fs::write(&data_keys, format!("d1 {}\n", "cd".repeat(32))).unwrap();
+    std::fs::write(&data_keys, format!("k1 {}\n", "cd".repeat(32))).unwrap();
     let text = std::fs::read_to_string(&example)
         .unwrap()
         .replace("/etc/schakel/token-keys", keys.to_str().unwrap())

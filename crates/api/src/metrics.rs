@@ -20,6 +20,9 @@ pub struct Metrics {
     outbox_due: IntGauge,
     outbox_failed: IntGauge,
     outbox_oldest_due_age: IntGauge,
+    mail_pending: IntGauge,
+    mail_due: IntGauge,
+    mail_failed: IntGauge,
 }
 
 fn gauge(registry: &Registry, name: &str, help: &str) -> Result<IntGauge, prometheus::Error> {
@@ -72,6 +75,9 @@ impl Metrics {
                 "Pending outbox rows whose time has come",
             )?,
             outbox_failed: gauge(&registry, "outbox_failed", "Outbox rows given up on")?,
+            mail_pending: gauge(&registry, "mail_pending", "Queued emails not yet sent")?,
+            mail_due: gauge(&registry, "mail_due", "Queued emails whose time has come")?,
+            mail_failed: gauge(&registry, "mail_failed", "Queued emails given up on")?,
             outbox_oldest_due_age: gauge(
                 &registry,
                 "outbox_oldest_due_age_seconds",
@@ -100,7 +106,10 @@ pub async fn metrics(state: web::Data<AppState>) -> Result<HttpResponse, ApiErro
     let st = state.clone();
     let stats = web::block(move || {
         let mut conn = st.pool.get_timeout(std::time::Duration::from_secs(2))?;
-        outbox::stats(&mut conn, st.clock.now())
+        let now = st.clock.now();
+        let outbox = outbox::stats(&mut conn, now)?;
+        let mail = schakel_store::mail_queue::stats(&mut conn, now)?;
+        Ok::<_, schakel_store::StoreError>((outbox, mail))
     })
     .await?;
     let m = &state.metrics;
@@ -121,7 +130,10 @@ pub async fn metrics(state: web::Data<AppState>) -> Result<HttpResponse, ApiErro
     m.pool_connections.set(pool.connections.into());
     m.pool_idle.set(pool.idle.into());
     m.pool_max.set(pool.max_size.into());
-    if let Some(stats) = stats {
+    if let Some((stats, (mail_pending, mail_due, mail_failed))) = stats {
+        m.mail_pending.set(mail_pending);
+        m.mail_due.set(mail_due);
+        m.mail_failed.set(mail_failed);
         m.outbox_pending.set(stats.pending);
         m.outbox_due.set(stats.due);
         m.outbox_failed.set(stats.failed);

@@ -480,6 +480,24 @@ async fn a_replayed_idempotency_key_creates_one_referral_and_another_body_is_ref
         assert_eq!(theirs.status, StatusCode::CREATED);
         assert_eq!(theirs.header("idempotent-replayed"), "");
         assert_eq!(referral_count(&db), after_first.0 + 1);
+
+        // A replay is no way around a changed role: an analyst gets no stored response.
+        let coordinator = {
+            let mut conn = db.pool.get().unwrap();
+            let u = schakel_store::users::find_by_email(&mut conn, "zorg@zwolle.example")
+                .unwrap()
+                .unwrap();
+            schakel_store::users::set_role(&mut conn, u.id, Role::Analyst, chrono::Utc::now())
+                .unwrap();
+            u
+        };
+        let refused = client.send(send(&body)).await;
+        assert_eq!(
+            refused.status,
+            StatusCode::FORBIDDEN,
+            "{}",
+            coordinator.email
+        );
     }
 }
 

@@ -127,6 +127,8 @@ async fn metrics_are_prometheus_text_with_requests_pool_and_outbox() {
             "schakel_db_up 1",
             "schakel_outbox_failed 0",
             "schakel_outbox_oldest_due_age_seconds 0",
+            "schakel_mail_pending 0",
+            "schakel_mail_failed 0",
         ] {
             assert!(
                 text.contains(needle),
@@ -137,6 +139,79 @@ async fn metrics_are_prometheus_text_with_requests_pool_and_outbox() {
             !text.contains("/no/such/page"),
             "concrete paths must not become labels"
         );
+    }
+}
+
+#[actix_web::test]
+async fn a_dead_letter_email_shows_in_the_metrics() {
+    for backend in selected_backends() {
+        let db = TestDb::new(backend);
+        {
+            let mut conn = db.pool.get().unwrap();
+            let now = chrono::Utc::now();
+            let agency = schakel_store::agencies::insert(
+                &mut conn,
+                &schakel_store::agencies::NewAgency {
+                    name: "Opvang",
+                    kind: schakel_domain::AgencyKind::ShelterOther,
+                    region: schakel_domain::Region::National,
+                    contact_email: "desk@opvang.example",
+                },
+                now,
+            )
+            .unwrap();
+            let user = schakel_store::users::insert(
+                &mut conn,
+                &schakel_store::users::NewUser {
+                    agency_id: agency.id,
+                    email: "coord@opvang.example",
+                    display_name: "Coordinator",
+                    role: schakel_domain::Role::Coordinator,
+                    locale: "en",
+                    password_hash: None,
+                },
+                now,
+            )
+            .unwrap();
+            let payload = serde_json::json!({ "agency_id": agency.id, "roles": ["coordinator"] });
+            let outbox_id = schakel_store::outbox::enqueue(
+                &mut conn,
+                &schakel_store::outbox::NewOutboxMessage {
+                    channel: schakel_store::outbox::Channel::Email,
+                    topic: "referral_received".into(),
+                    payload: payload.clone(),
+                    available_at: now,
+                },
+                now,
+            )
+            .unwrap()
+            .to_string();
+            schakel_store::mail_queue::insert(
+                &mut conn,
+                &schakel_store::mail_queue::NewMail {
+                    outbox_id: &outbox_id,
+                    user_id: user.id,
+                    topic: "referral_received",
+                    payload: &payload,
+                    digest: false,
+                    available_at: now,
+                    created_at: now,
+                },
+            )
+            .unwrap();
+            let claimed = schakel_store::mail_queue::claim(&mut conn, false, now, now, 10).unwrap();
+            let ids: Vec<String> = claimed.into_iter().map(|m| m.id).collect();
+            schakel_store::mail_queue::mark_failed(&mut conn, &ids, "SMTP: refused").unwrap();
+        }
+        let srv = test::init_service(app(state(&db))).await;
+        let res =
+            test::call_service(&srv, test::TestRequest::get().uri("/metrics").to_request()).await;
+        let text = String::from_utf8(test::read_body(res).await.to_vec()).unwrap();
+        assert!(
+            text.contains("schakel_mail_failed 1"),
+            "{backend:?}:\n{text}"
+        );
+        assert!(text.contains("schakel_mail_pending 0"));
     }
 }
 

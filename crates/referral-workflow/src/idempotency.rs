@@ -6,7 +6,7 @@
 use crate::WorkflowError;
 use crate::support::{Env, open, run, seal};
 use chrono::Duration;
-use schakel_domain::Actor;
+use schakel_domain::{Action, Actor, Relationship};
 use schakel_store::casework::idempotency::{self, StoredResponse};
 use schakel_store::{DbConn, StoreError};
 
@@ -55,11 +55,15 @@ pub enum Created<T> {
 }
 
 /// Runs the creating use case `create` (which must not open a transaction itself) once
-/// for `key`; `render` makes the response body answered with `status`.
+/// for `key`; `render` makes the response body answered with `status`. A replay is
+/// answered only while the actor's role still may take `action` in its own agency:
+/// a role changed since gets 403, not the stored response.
+#[allow(clippy::too_many_arguments)]
 pub fn create_once<T>(
     conn: &mut DbConn,
     env: &Env<'_>,
     who: &Actor,
+    action: Action,
     key: Option<&IdempotencyKey>,
     status: u16,
     render: &dyn Fn(&T) -> Result<String, WorkflowError>,
@@ -72,6 +76,9 @@ pub fn create_once<T>(
             {
                 if prev.fingerprint != k.fingerprint {
                     return Err(WorkflowError::IdempotencyMismatch);
+                }
+                if !who.may(action, Relationship::OwnAgency) {
+                    return Err(WorkflowError::Forbidden);
                 }
                 let aad_id = format!("{}:{}", who.user_id, k.key);
                 let body = open(env.cfg, "idempotency_keys", "body", &aad_id, &prev.body)?;

@@ -96,6 +96,7 @@ fn no_name_birth_date_or_free_text_is_stored_or_queued_in_plain_text() {
             c,
             &env,
             &who,
+            schakel_domain::Action::CreateCase,
             Some(&key),
             201,
             &|v| Ok(serde_json::to_string(v).unwrap()),

@@ -41,12 +41,16 @@ impl Default for DataSettings {
 }
 
 impl DataSettings {
-    /// The key file must be readable unless it is the default one, made on first start.
+    /// The key file must be readable and hold the named keys, unless it is the default
+    /// one, made on first start.
     pub fn validate(&self) -> Result<(), String> {
         let path = self.keys_file.as_path();
         if path != Path::new(DEFAULT_DATA_KEYS_FILE) || path.exists() {
             std::fs::File::open(path)
                 .map_err(|e| format!("data.keys_file: cannot read {}: {e}", path.display()))?;
+            // The key ids the settings name must be in the file: a start that fails
+            // later, with keys missing, would be a configuration error too.
+            self.load()?;
         }
         Ok(())
     }
@@ -55,7 +59,10 @@ impl DataSettings {
     pub fn load(&self) -> Result<Arc<MasterKeys>, String> {
         let path = self.keys_file.as_path();
         if !path.exists() && path == Path::new(DEFAULT_DATA_KEYS_FILE) {
-            crate::keys::create_key_file(path)?;
+            crate::keys::create_key_file(
+                path,
+                "Data keys (identity and free text at rest; back up apart from the database; k1 is also the index and linkage key)",
+            )?;
             tracing::warn!(path = %path.display(), "created a new data key file: back it up");
         }
         let text = std::fs::read_to_string(path)

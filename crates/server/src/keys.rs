@@ -53,7 +53,7 @@ pub fn load_keyring(
 }
 
 /// Creates a key file with one random key (the embedded default). Fails if it exists.
-pub fn create_key_file(path: &Path) -> Result<(), String> {
+pub fn create_key_file(path: &Path, header: &str) -> Result<(), String> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir)
             .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
@@ -71,7 +71,7 @@ pub fn create_key_file(path: &Path) -> Result<(), String> {
         .map_err(|e| format!("cannot create {}: {e}", path.display()))?;
     writeln!(
         file,
-        "# Access-token signing keys: '<key-id> <hex>' per line; the first signs.\nk1 {}",
+        "# {header}: '<key-id> <hex>' per line; the first is current.\nk1 {}",
         hex::encode(key)
     )
     .map_err(|e| format!("cannot write {}: {e}", path.display()))
@@ -85,8 +85,11 @@ mod tests {
     fn a_created_key_file_loads_and_is_private() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("keys/token-keys");
-        create_key_file(&path).unwrap();
-        assert!(create_key_file(&path).is_err(), "never overwritten");
+        create_key_file(&path, "Test keys").unwrap();
+        assert!(
+            create_key_file(&path, "Test keys").is_err(),
+            "never overwritten"
+        );
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;

@@ -43,7 +43,8 @@ pub fn auth_state(settings: &Settings, demo: bool) -> anyhow::Result<AuthState> 
     let a = &settings.auth;
     let path = a.token_keys_file.as_path();
     if !path.exists() && path == Path::new(DEFAULT_TOKEN_KEYS_FILE) {
-        crate::keys::create_key_file(path).map_err(anyhow::Error::msg)?;
+        crate::keys::create_key_file(path, "Access-token signing keys")
+            .map_err(anyhow::Error::msg)?;
         tracing::warn!(path = %path.display(), "created a new token key file");
     }
     let keyring = crate::keys::load_keyring(path, a.current_key.as_deref(), &a.issuer, AUDIENCE)
@@ -136,7 +137,9 @@ pub async fn worker(settings: Settings) -> anyhow::Result<()> {
     let state = AppState::with_auth(pool, clock, auth)
         .map_err(|e| anyhow::anyhow!("{e}"))?
         .with_workflow(workflow);
-    crate::jobs::spawn(&state, &settings.casework);
+    if settings.casework.run_jobs {
+        crate::jobs::spawn(&state, &settings.casework);
+    }
     let dispatcher = crate::dispatch::dispatcher(&settings)?;
     crate::dispatch::spawn(
         state.pool.clone(),

@@ -42,6 +42,7 @@ pub async fn open_case_handler(
             conn,
             env,
             &who.0,
+            schakel_domain::Action::CreateCase,
             key.as_ref(),
             201,
             &render::<CaseView>,

@@ -48,6 +48,7 @@ pub async fn create_referral_handler(
             conn,
             env,
             &who.0,
+            schakel_domain::Action::CreateReferral,
             key.as_ref(),
             201,
             &render::<ReferralView>,

@@ -34,6 +34,7 @@ pub async fn create_signal_handler(
             conn,
             env,
             &who.0,
+            schakel_domain::Action::CreateSignal,
             key.as_ref(),
             201,
             &render::<SignalView>,

@@ -293,7 +293,16 @@ impl World {
         };
         let create =
             |conn: &mut DbConn| referrals::create_referral_in(conn, &env, &who, case, &input);
-        match create_once(conn, &env, &who, None, 201, &render, &create)? {
+        match create_once(
+            conn,
+            &env,
+            &who,
+            schakel_domain::Action::CreateReferral,
+            None,
+            201,
+            &render,
+            &create,
+        )? {
             Created::New { value, .. } => Ok(value),
             Created::Replayed { .. } => panic!("no key, no replay"),
         }
