@@ -35,6 +35,8 @@ use utoipa::OpenApi;
         crate::admin::users::update_user_handler,
         crate::admin::users::deactivate_user_handler,
         crate::admin::users::reactivate_user_handler,
+        crate::admin::delivery::failed_handler,
+        crate::admin::delivery::retry_handler,
         crate::directory::directory_handler,
         crate::audit_api::audit_handler,
         crate::audit_api::verify_handler,

@@ -189,6 +189,14 @@ const TABLE: &[Row] = {
             Itself,
             ADMIN_REFUSED,
         ),
+        // Undeliverable notifications: the admin.
+        row("GET", "/api/v1/admin/outbox", None, ADMIN_LIST),
+        row(
+            "POST",
+            "/api/v1/admin/outbox/{id}/retry",
+            None,
+            [401, 404, 404, 404, 404, 204],
+        ),
         // Signals: the agency's own, for those who do case work.
         row("POST", "/api/v1/signals", None, CASEWORK_CREATE),
         row("GET", "/api/v1/signals", None, REFERRERS),
@@ -766,6 +774,27 @@ where
             users::set_active(&mut conn, target.id, false, chrono::Utc::now()).unwrap();
         }
         uri = uri.replace("{id}", &target.id.to_string());
+    }
+    if row.path == "/api/v1/admin/outbox" {
+        uri = format!("{uri}?state=failed");
+    }
+    if row.path == "/api/v1/admin/outbox/{id}/retry" {
+        let mut conn = db.pool.get().unwrap();
+        let now = chrono::Utc::now();
+        let id = schakel_store::outbox::enqueue(
+            &mut conn,
+            &schakel_store::outbox::NewOutboxMessage {
+                channel: schakel_store::outbox::Channel::Email,
+                topic: "referral_received".into(),
+                payload: json!({ "agency_id": world.own.id, "roles": ["coordinator"] }),
+                available_at: now,
+            },
+            now,
+        )
+        .unwrap()
+        .to_string();
+        schakel_store::outbox::mark_failed(&mut conn, &id, now, "no active recipient").unwrap();
+        uri = uri.replace("{id}", &id);
     }
     if let Some((u, b, m)) = prepare_casework(db, world, row) {
         uri = u;

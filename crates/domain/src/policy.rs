@@ -19,6 +19,8 @@ code_enum! {
         ManageAgencies = "manage_agencies",
         /// Invite users, change roles, deactivate accounts.
         ManageUsers = "manage_users",
+        /// See undeliverable notifications and send them again.
+        ManageDelivery = "manage_delivery",
         /// Read and filter the audit trail.
         ReadAudit = "read_audit",
         /// Recompute the audit chain.
@@ -77,6 +79,7 @@ pub const RULES: &[(Role, Action, Relationship)] = &[
     // Separation of duties.
     (Admin, ManageAgencies, Platform),
     (Admin, ManageUsers, Platform),
+    (Admin, ManageDelivery, Platform),
     (Auditor, ReadAudit, Platform),
     (Auditor, VerifyAudit, Platform),
     (Analyst, ReadMonitor, Platform),
@@ -177,7 +180,8 @@ mod tests {
             vec![
                 (ManageOwnAccount, Platform),
                 (ManageAgencies, Platform),
-                (ManageUsers, Platform)
+                (ManageUsers, Platform),
+                (ManageDelivery, Platform)
             ]
         );
     }

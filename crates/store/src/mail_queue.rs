@@ -214,3 +214,79 @@ pub fn set_payload(
         .execute(conn)?;
     Ok(())
 }
+
+/// A queued email as the admin sees it: no payload.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MailEntry {
+    pub id: String,
+    pub outbox_id: String,
+    pub user_id: UserId,
+    pub topic: String,
+    pub state: String,
+    pub attempts: i32,
+    pub last_error: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Messages in `state`, newest first, at most `limit`.
+pub fn list_in_state(
+    conn: &mut DbConn,
+    state: &str,
+    limit: i64,
+) -> Result<Vec<MailEntry>, StoreError> {
+    let rows: Vec<(
+        String,
+        String,
+        String,
+        String,
+        String,
+        i32,
+        Option<String>,
+        NaiveDateTime,
+    )> = mq::table
+        .filter(mq::state.eq(state))
+        .order((mq::created_at.desc(), mq::id.desc()))
+        .limit(limit)
+        .select((
+            mq::id,
+            mq::outbox_id,
+            mq::user_id,
+            mq::topic,
+            mq::state,
+            mq::attempts,
+            mq::last_error,
+            mq::created_at,
+        ))
+        .load(conn)?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(MailEntry {
+                user_id: r
+                    .2
+                    .parse()
+                    .map_err(|_| StoreError::Corrupt(format!("mail {}: user", r.0)))?,
+                id: r.0,
+                outbox_id: r.1,
+                topic: r.3,
+                state: r.4,
+                attempts: r.5,
+                last_error: r.6,
+                created_at: from_db_time(r.7),
+            })
+        })
+        .collect()
+}
+
+/// Makes a failed message pending again, due at `now`, attempts reset; `false` if no
+/// failed message has this id.
+pub fn retry(conn: &mut DbConn, id: &str, now: DateTime<Utc>) -> Result<bool, StoreError> {
+    let n = diesel::update(mq::table.find(id).filter(mq::state.eq("failed")))
+        .set((
+            mq::state.eq("pending"),
+            mq::attempts.eq(0),
+            mq::available_at.eq(to_db_time(now)),
+            mq::claimed_until.eq(None::<NaiveDateTime>),
+        ))
+        .execute(conn)?;
+    Ok(n == 1)
+}

@@ -241,3 +241,76 @@ pub fn set_payload(
         .execute(conn)?;
     Ok(())
 }
+
+/// An outbox row as the admin sees it: no payload (it may hold a secret).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboxEntry {
+    pub id: String,
+    pub channel: String,
+    pub topic: String,
+    pub state: String,
+    pub attempts: i32,
+    pub last_error: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub finished_at: Option<DateTime<Utc>>,
+}
+
+/// Rows in `state`, newest first, at most `limit`.
+pub fn list_in_state(
+    conn: &mut DbConn,
+    state: &str,
+    limit: i64,
+) -> Result<Vec<OutboxEntry>, StoreError> {
+    let rows: Vec<(
+        String,
+        String,
+        String,
+        String,
+        i32,
+        Option<String>,
+        chrono::NaiveDateTime,
+        Option<chrono::NaiveDateTime>,
+    )> = outbox::table
+        .filter(outbox::state.eq(state))
+        .order((outbox::created_at.desc(), outbox::id.desc()))
+        .limit(limit)
+        .select((
+            outbox::id,
+            outbox::channel,
+            outbox::topic,
+            outbox::state,
+            outbox::attempts,
+            outbox::last_error,
+            outbox::created_at,
+            outbox::finished_at,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| OutboxEntry {
+            id: r.0,
+            channel: r.1,
+            topic: r.2,
+            state: r.3,
+            attempts: r.4,
+            last_error: r.5,
+            created_at: from_db_time(r.6),
+            finished_at: r.7.map(from_db_time),
+        })
+        .collect())
+}
+
+/// Makes a failed row pending again, due at `now`, with its attempts reset; `false` if
+/// no failed row has this id.
+pub fn retry(conn: &mut DbConn, id: &str, now: DateTime<Utc>) -> Result<bool, StoreError> {
+    let n = diesel::update(outbox::table.find(id).filter(outbox::state.eq("failed")))
+        .set((
+            outbox::state.eq("pending"),
+            outbox::attempts.eq(0),
+            outbox::available_at.eq(to_db_time(now)),
+            outbox::claimed_until.eq(None::<chrono::NaiveDateTime>),
+            outbox::finished_at.eq(None::<chrono::NaiveDateTime>),
+        ))
+        .execute(conn)?;
+    Ok(n == 1)
+}

@@ -7,6 +7,7 @@
 //! value back in `If-Match` (missing: 428, stale: 412).
 
 pub(crate) mod agencies;
+pub(crate) mod delivery;
 pub(crate) mod users;
 
 use actix_web::http::header::{self, HeaderValue};
@@ -81,6 +82,10 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
     )
     .service(
         web::resource("/users/{id}/reactivate").route(web::post().to(u::reactivate_user_handler)),
+    )
+    .service(web::resource("/admin/outbox").route(web::get().to(delivery::failed_handler)))
+    .service(
+        web::resource("/admin/outbox/{id}/retry").route(web::post().to(delivery::retry_handler)),
     );
 }
 

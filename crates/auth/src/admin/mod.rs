@@ -20,6 +20,7 @@
 
 pub mod agencies;
 pub mod audit_trail;
+pub mod delivery;
 pub mod users;
 
 use crate::AuthError;
@@ -48,6 +49,8 @@ pub enum ConflictReason {
     AlreadyInState,
     /// The agency is deactivated: no accounts are invited into or reactivated in it.
     AgencyInactive,
+    /// This delivery cannot be tried again (a failed invitation: invite anew).
+    NotRetryable,
 }
 
 /// What went wrong in an administrative use case.

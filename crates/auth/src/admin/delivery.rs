@@ -1,0 +1,79 @@
+//! Undeliverable notifications: the admin sees the outbox rows and queued emails given
+//! up on (never their payloads) and sends them again. A failed invitation cannot be
+//! sent again (its single-use token is scrubbed once given up on): invite anew.
+
+use super::{AdminError, ConflictReason, Op, permit};
+use crate::RequestContext;
+use chrono::{DateTime, Utc};
+use schakel_audit::{ActionKind, Outcome};
+use schakel_domain::{Action, Actor};
+use schakel_store::mail_queue::{self, MailEntry};
+use schakel_store::outbox::{self, OutboxEntry};
+use schakel_store::{DbConn, write_tx};
+
+/// The most rows of each kind listed.
+pub const LIST_LIMIT: i64 = 500;
+
+/// What could not be delivered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failed {
+    /// Outbox rows given up on (an event nobody could receive).
+    pub outbox: Vec<OutboxEntry>,
+    /// Emails given up on, one per recipient.
+    pub mail: Vec<MailEntry>,
+}
+
+/// Everything given up on, newest first.
+pub fn failed(
+    conn: &mut DbConn,
+    who: &Actor,
+    ctx: &RequestContext,
+    now: DateTime<Utc>,
+) -> Result<Failed, AdminError> {
+    let op = Op::new("admin.delivery_list", ActionKind::Read);
+    permit(conn, who, Action::ManageDelivery, &op, ctx, now)?;
+    Ok(Failed {
+        outbox: outbox::list_in_state(conn, "failed", LIST_LIMIT)?,
+        mail: mail_queue::list_in_state(conn, "failed", LIST_LIMIT)?,
+    })
+}
+
+/// Sends a failed outbox row or queued email again, from its first attempt.
+pub fn retry(
+    conn: &mut DbConn,
+    who: &Actor,
+    id: uuid::Uuid,
+    ctx: &RequestContext,
+    now: DateTime<Utc>,
+) -> Result<(), AdminError> {
+    let op = Op::on("admin.delivery_retry", ActionKind::Update, "delivery", id);
+    permit(conn, who, Action::ManageDelivery, &op, ctx, now)?;
+    let id = id.to_string();
+    write_tx(conn, |conn| {
+        let failed_mail = mail_queue::list_in_state(conn, "failed", i64::MAX)?
+            .into_iter()
+            .find(|m| m.id == id);
+        let failed_row = outbox::list_in_state(conn, "failed", i64::MAX)?
+            .into_iter()
+            .find(|r| r.id == id);
+        let topic = match (&failed_mail, &failed_row) {
+            (Some(m), _) => m.topic.clone(),
+            (None, Some(r)) => r.topic.clone(),
+            (None, None) => return Err(AdminError::NotFound),
+        };
+        if topic == "invitation" && failed_mail.is_some() {
+            return Err(AdminError::Conflict(ConflictReason::NotRetryable));
+        }
+        let retried = if failed_mail.is_some() {
+            mail_queue::retry(conn, &id, now)?
+        } else {
+            outbox::retry(conn, &id, now)?
+        };
+        if !retried {
+            return Err(AdminError::NotFound);
+        }
+        let details = serde_json::json!({ "topic": topic, "queued_email": failed_mail.is_some() });
+        op.record(conn, who, Outcome::Success, details, ctx, now)?;
+        Ok(())
+    })
+}
