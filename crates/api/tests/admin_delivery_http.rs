@@ -35,7 +35,7 @@ async fn the_admin_sees_failed_deliveries_without_payloads_and_retries_them_once
             let mut conn = db.pool.get().unwrap();
             let now = chrono::Utc::now();
             let mut failed_row = |topic: &str, payload: serde_json::Value| {
-                let id = outbox::enqueue(
+                outbox::enqueue(
                     &mut conn,
                     &NewOutboxMessage {
                         channel: Channel::Email,
@@ -46,8 +46,7 @@ async fn the_admin_sees_failed_deliveries_without_payloads_and_retries_them_once
                     now,
                 )
                 .unwrap()
-                .to_string();
-                id
+                .to_string()
             };
             let event = failed_row(
                 "referral_received",

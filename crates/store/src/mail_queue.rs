@@ -228,22 +228,24 @@ pub struct MailEntry {
     pub created_at: DateTime<Utc>,
 }
 
+type EntryRow = (
+    String,
+    String,
+    String,
+    String,
+    String,
+    i32,
+    Option<String>,
+    NaiveDateTime,
+);
+
 /// Messages in `state`, newest first, at most `limit`.
 pub fn list_in_state(
     conn: &mut DbConn,
     state: &str,
     limit: i64,
 ) -> Result<Vec<MailEntry>, StoreError> {
-    let rows: Vec<(
-        String,
-        String,
-        String,
-        String,
-        String,
-        i32,
-        Option<String>,
-        NaiveDateTime,
-    )> = mq::table
+    let rows: Vec<EntryRow> = mq::table
         .filter(mq::state.eq(state))
         .order((mq::created_at.desc(), mq::id.desc()))
         .limit(limit)

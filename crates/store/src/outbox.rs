@@ -255,22 +255,24 @@ pub struct OutboxEntry {
     pub finished_at: Option<DateTime<Utc>>,
 }
 
+type EntryRow = (
+    String,
+    String,
+    String,
+    String,
+    i32,
+    Option<String>,
+    chrono::NaiveDateTime,
+    Option<chrono::NaiveDateTime>,
+);
+
 /// Rows in `state`, newest first, at most `limit`.
 pub fn list_in_state(
     conn: &mut DbConn,
     state: &str,
     limit: i64,
 ) -> Result<Vec<OutboxEntry>, StoreError> {
-    let rows: Vec<(
-        String,
-        String,
-        String,
-        String,
-        i32,
-        Option<String>,
-        chrono::NaiveDateTime,
-        Option<chrono::NaiveDateTime>,
-    )> = outbox::table
+    let rows: Vec<EntryRow> = outbox::table
         .filter(outbox::state.eq(state))
         .order((outbox::created_at.desc(), outbox::id.desc()))
         .limit(limit)
