@@ -22,6 +22,7 @@ use utoipa::OpenApi;
         crate::auth::handlers::enrol_handler,
         crate::auth::handlers::verify_handler,
         crate::auth::handlers::me_handler,
+        crate::auth::handlers::preferences_handler,
         crate::auth::handlers::change_password_handler,
         crate::admin::users::accept_invitation_handler,
         crate::admin::agencies::list_agencies_handler,

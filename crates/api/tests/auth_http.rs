@@ -271,3 +271,57 @@ async fn the_rate_limit_answers_429_once_the_burst_is_spent_whatever_x_forwarded
         .await;
     assert_eq!(other.status, StatusCode::UNAUTHORIZED);
 }
+
+#[actix_web::test]
+async fn a_user_sets_their_language_and_daily_digest() {
+    for backend in selected_backends() {
+        let db = TestDb::new(backend);
+        let srv = test::init_service(app(support::state_without_mfa(&db))).await;
+        let client = Client::new(&srv, TestRequest::to_request);
+        let home = agency(&db, "Gemeente Delft", AgencyKind::Municipality);
+        user(&db, &home, "zorg@delft.example", Role::Caseworker, true);
+        let token = client.token("zorg@delft.example").await;
+        let me = client
+            .send(bearer(request("GET", "/api/v1/me"), &token))
+            .await
+            .json();
+        assert_eq!(
+            (me["locale"].as_str(), me["notify"].as_str()),
+            (Some("nl"), Some("immediate"))
+        );
+        let changed = client
+            .send(
+                bearer(request("PATCH", "/api/v1/me"), &token)
+                    .set_json(json!({ "locale": "en", "notify": "digest" })),
+            )
+            .await;
+        assert_eq!(changed.status, StatusCode::OK, "{backend:?}: {changed:?}");
+        let body = changed.json();
+        assert_eq!(
+            (body["locale"].as_str(), body["notify"].as_str()),
+            (Some("en"), Some("digest"))
+        );
+        let only_one = client
+            .send(
+                bearer(request("PATCH", "/api/v1/me"), &token)
+                    .set_json(json!({ "notify": "immediate" })),
+            )
+            .await
+            .json();
+        assert_eq!(
+            (only_one["locale"].as_str(), only_one["notify"].as_str()),
+            (Some("en"), Some("immediate"))
+        );
+        for bad in [
+            json!({ "locale": "de" }),
+            json!({ "notify": "weekly" }),
+            json!({ "role": "admin" }),
+        ] {
+            let refused = client
+                .send(bearer(request("PATCH", "/api/v1/me"), &token).set_json(&bad))
+                .await;
+            assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+        }
+        assert_eq!(support::successes(&db, "auth.preferences"), 2);
+    }
+}

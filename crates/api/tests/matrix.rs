@@ -117,6 +117,7 @@ const TABLE: &[Row] = {
         row("POST", "/api/v1/auth/mfa/verify", None, [401; 6]),
         // One's own account: every role.
         row("GET", "/api/v1/me", None, SIGNED_IN),
+        row("PATCH", "/api/v1/me", None, SIGNED_IN),
         row(
             "POST",
             "/api/v1/me/password",
@@ -825,6 +826,7 @@ where
             body = Some(json!({ "contact_email": world.unique("balie") + "@test.example" }));
         }
         ("PATCH", "/api/v1/users/{id}") => body = Some(json!({ "role": "coordinator" })),
+        ("PATCH", "/api/v1/me") => body = Some(json!({ "notify": "immediate" })),
         ("POST", "/api/v1/me/password") => {
             body = Some(json!({ "current_password": PASSWORD, "new_password": "too short" }));
         }

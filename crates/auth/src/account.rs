@@ -1,4 +1,5 @@
-//! One's own account: reading it and changing one's password.
+//! One's own account: reading it, setting one's preferences (language, notifications)
+//! and changing one's password.
 
 use crate::events::{actor, event, record};
 use crate::{AuthError, RequestContext, password};
@@ -15,6 +16,37 @@ pub fn me(conn: &mut DbConn, who: &Actor) -> Result<(User, Agency), AuthError> {
     let user = users::find(conn, who.user_id)?;
     let agency = agencies::find(conn, user.agency_id)?;
     Ok((user, agency))
+}
+
+/// Sets the actor's language (`en`, `nl`) and how notifications arrive (`immediate`,
+/// `digest`); `None` leaves one as it is. Audited.
+pub fn set_preferences(
+    conn: &mut DbConn,
+    who: &Actor,
+    locale: Option<&str>,
+    notify: Option<&str>,
+    ctx: &RequestContext,
+    now: DateTime<Utc>,
+) -> Result<User, AuthError> {
+    write_tx(conn, |conn| {
+        if let Some(l) = locale {
+            users::set_locale(conn, who.user_id, l, now)?;
+        }
+        if let Some(n) = notify {
+            users::set_notify(conn, who.user_id, n, now)?;
+        }
+        let e = event(
+            "auth.preferences",
+            ActionKind::Update,
+            Outcome::Success,
+            ctx,
+        )?
+        .with_actor(actor(who))
+        .with_object("user", who.user_id)
+        .with_details(serde_json::json!({ "locale": locale, "notify": notify }));
+        record(conn, &e, now)?;
+        Ok(users::find(conn, who.user_id)?)
+    })
 }
 
 /// Checks a new password against the policy with the user's own context.

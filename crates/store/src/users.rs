@@ -297,6 +297,19 @@ pub fn set_notify(
     bump(conn, id, now)
 }
 
+/// Sets a user's language: `en` or `nl` (the column's check refuses anything else).
+pub fn set_locale(
+    conn: &mut DbConn,
+    id: UserId,
+    locale: &str,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    diesel::update(users::table.find(id.to_string()))
+        .set(users::locale.eq(locale))
+        .execute(conn)?;
+    bump(conn, id, now)
+}
+
 /// How many users there are.
 pub fn count(conn: &mut DbConn) -> Result<i64, StoreError> {
     Ok(users::table.count().get_result(conn)?)

@@ -240,6 +240,8 @@ pub struct MeResponse {
     pub role: schakel_domain::Role,
     /// Preferred language (`en` or `nl`).
     pub locale: String,
+    /// How notifications arrive: `immediate`, or `digest` (once a day).
+    pub notify: String,
     /// The user's agency.
     pub agency: MeAgency,
 }
@@ -265,6 +267,7 @@ pub async fn me_handler(
         display_name: user.display_name,
         role: user.role,
         locale: user.locale,
+        notify: user.notify,
         agency: MeAgency {
             id: agency.id,
             name: agency.name,
@@ -272,6 +275,66 @@ pub async fn me_handler(
             region: agency.region,
         },
     }))
+}
+
+/// A language.
+#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Locale {
+    /// English.
+    En,
+    /// Dutch.
+    Nl,
+}
+
+/// How notifications arrive.
+#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum NotifyPreference {
+    /// One email per event.
+    Immediate,
+    /// One email a day with everything since the last.
+    Digest,
+}
+
+/// Changes to one's preferences; absent fields stay as they are.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PreferencesRequest {
+    /// Language of emails and pages.
+    pub locale: Option<Locale>,
+    /// How notifications arrive.
+    pub notify: Option<NotifyPreference>,
+}
+
+/// Set one's language and how notifications arrive.
+#[utoipa::path(patch, path = "/api/v1/me", tag = "auth", request_body = PreferencesRequest,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The signed-in user, changed", body = MeResponse),
+    ))]
+pub async fn preferences_handler(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    who: CurrentActor,
+    body: web::Json<PreferencesRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let ctx = request_context(&req, &state);
+    let b = body.into_inner();
+    let locale = b.locale.map(|l| match l {
+        Locale::En => "en",
+        Locale::Nl => "nl",
+    });
+    let notify = b.notify.map(|n| match n {
+        NotifyPreference::Immediate => "immediate",
+        NotifyPreference::Digest => "digest",
+    });
+    let actor = who.0;
+    blocking(&state, move |conn, now| {
+        account::set_preferences(conn, &actor, locale, notify, &ctx, now).map_err(ApiError::from)
+    })
+    .await?;
+    me_handler(state, CurrentActor(actor)).await
 }
 
 /// The current and the new password.
@@ -335,6 +398,10 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
 
 /// The `/me` routes.
 pub(crate) fn configure_me(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/me").route(web::get().to(me_handler)))
-        .service(web::resource("/me/password").route(web::post().to(change_password_handler)));
+    cfg.service(
+        web::resource("/me")
+            .route(web::get().to(me_handler))
+            .route(web::patch().to(preferences_handler)),
+    )
+    .service(web::resource("/me/password").route(web::post().to(change_password_handler)));
 }
