@@ -2,7 +2,9 @@
 //!
 //! An urgent referral must be answered within a number of hours; a normal one within a
 //! number of working days (Monday to Friday; public holidays are not known here), at
-//! the same time of day. The numbers come from configuration through [`DeadlinePolicy`].
+//! the same time of day. At the deadline the receiving agency is reminded; a number of
+//! hours later the coordinators of both agencies are told (escalation); later still the
+//! referral expires. The numbers come from configuration through [`DeadlinePolicy`].
 
 use crate::Urgency;
 use chrono::{DateTime, Datelike, Duration, Utc, Weekday};
@@ -14,6 +16,11 @@ pub struct DeadlinePolicy {
     pub urgent_hours: u32,
     /// Working days to answer a normal referral.
     pub normal_working_days: u32,
+    /// Hours after the deadline at which an unanswered referral is escalated.
+    pub escalation_hours: u32,
+    /// Hours after the deadline at which an unanswered referral expires (at least the
+    /// escalation's).
+    pub expiry_hours: u32,
 }
 
 impl Default for DeadlinePolicy {
@@ -21,11 +28,23 @@ impl Default for DeadlinePolicy {
         Self {
             urgent_hours: 4,
             normal_working_days: 2,
+            escalation_hours: 24,
+            expiry_hours: 48,
         }
     }
 }
 
 impl DeadlinePolicy {
+    /// When an unanswered referral with this deadline is escalated.
+    pub fn escalates_at(&self, deadline: DateTime<Utc>) -> DateTime<Utc> {
+        deadline + Duration::hours(i64::from(self.escalation_hours))
+    }
+
+    /// When an unanswered referral with this deadline expires.
+    pub fn expires_at(&self, deadline: DateTime<Utc>) -> DateTime<Utc> {
+        deadline + Duration::hours(i64::from(self.expiry_hours.max(self.escalation_hours)))
+    }
+
     /// The deadline of a referral of `urgency` sent at `sent_at`.
     pub fn deadline(&self, urgency: Urgency, sent_at: DateTime<Utc>) -> DateTime<Utc> {
         match urgency {

@@ -147,11 +147,17 @@ fn every_message_type_reaches_exactly_its_recipients_in_their_language_without_p
             &ActionInput::default(),
         )
         .unwrap();
-        // 5. Never answered: expired at its deadline.
-        refer(c, ngo.id, Urgency::Urgent);
+        // 5. Never answered: reminded at its deadline, escalated, then expired.
+        let unanswered = refer(c, ngo.id, Urgency::Urgent);
+        let expiry = cfg.deadlines.expires_at(unanswered.deadline_at);
+        let follow_ups = jobs::deadline_jobs(c, &cfg, expiry).unwrap();
         assert_eq!(
-            jobs::expire_overdue(c, &cfg, now + Duration::hours(4)).unwrap(),
-            1
+            (
+                follow_ups.reminded,
+                follow_ups.escalated,
+                follow_ups.expired
+            ),
+            (1, 1, 1)
         );
         // 6. An invitation to a new user, with its single-use token.
         schakel_store::outbox::enqueue(c, &schakel_store::outbox::NewOutboxMessage {
@@ -161,9 +167,7 @@ fn every_message_type_reaches_exactly_its_recipients_in_their_language_without_p
             available_at: now,
         }, now).unwrap();
 
-        let report = dispatcher(port, 8)
-            .run_once(c, now + Duration::hours(4))
-            .unwrap();
+        let report = dispatcher(port, 8).run_once(c, expiry).unwrap();
         assert_eq!(report.failed, 0, "{report:?}");
         let everyone = [
             &s_worker,
@@ -233,6 +237,11 @@ fn every_message_type_reaches_exactly_its_recipients_in_their_language_without_p
             // The NGO: three referrals received, one withdrawn.
             ((n_coord.email.clone(), "Schakel: new referral".into()), 3),
             e(&n_coord, "Schakel: referral withdrawn"),
+            // Unanswered: the NGO's coordinators are reminded; then both agencies'
+            // coordinators hear of it.
+            e(&n_coord, "Schakel: a referral awaits an answer"),
+            e(&n_coord, "Schakel: referral still unanswered"),
+            e(&s_coord, "Schakel: verwijzing nog steeds onbeantwoord"),
             // Expired: the sender's people.
             e(&s_worker, "Schakel: referral expired"),
             e(&s_coord, "Schakel: verwijzing verlopen"),
@@ -266,7 +275,7 @@ fn every_message_type_reaches_exactly_its_recipients_in_their_language_without_p
         assert!(stored.iter().all(|p| !p.contains("uitnodigingstoken123")));
         // A second run sends nothing more.
         let again = dispatcher(port, 8)
-            .run_once(c, now + Duration::hours(5))
+            .run_once(c, expiry + Duration::hours(1))
             .unwrap();
         assert_eq!((again.sent, again.fanned_out), (0, 0));
     });

@@ -1,18 +1,18 @@
-//! The platform's own jobs, each run with an injected time: expiring unanswered
-//! referrals, erasing identity and free text of cases closed longer than the retention
+//! The platform's own jobs, each run with an injected time: reminding, escalating and
+//! expiring unanswered referrals, erasing identity and free text of cases closed longer than the retention
 //! period (and of signals never opened as a case, that long after they were logged), and re-encrypting stored values under the current key.
 //!
 //! Each item is its own transaction with its own audit entry, so a job stopped half way
 //! leaves every item either done or untouched, and running it again finishes the rest.
 
 use crate::referrals::expire_one;
-use crate::support::{Env, event, record, timeline};
+use crate::support::{Env, event, notify, record, timeline};
 use crate::{WorkflowConfig, WorkflowError};
 use chrono::{DateTime, Utc};
 use schakel_audit::ActionKind;
 use schakel_auth::RequestContext;
 use schakel_crypto::field_aad;
-use schakel_domain::{CaseId, SignalId};
+use schakel_domain::{CaseId, Role, SignalId};
 use schakel_store::casework::{cases, consents, idempotency, persons, referrals, signals};
 use schakel_store::sealed::{self, SEALED_COLUMNS};
 use schakel_store::{DbConn, write_tx};
@@ -20,8 +20,8 @@ use schakel_store::{DbConn, write_tx};
 /// Items handled per query.
 const BATCH: i64 = 100;
 
-/// Expires every referral still `sent` whose deadline is at or before `now`; returns
-/// how many expired.
+/// Expires every referral still `sent` whose expiry (its deadline plus
+/// `deadlines.expiry_hours`) is at or before `now`; returns how many expired.
 pub fn expire_overdue(
     conn: &mut DbConn,
     cfg: &WorkflowConfig,
@@ -33,9 +33,11 @@ pub fn expire_overdue(
         ctx: &ctx,
         now,
     };
+    // The latest deadline that has expired by now.
+    let cutoff = now - (cfg.deadlines.expires_at(now) - now);
     let mut expired = 0;
     loop {
-        let due = referrals::overdue(conn, now, BATCH)?;
+        let due = referrals::overdue(conn, cutoff, BATCH)?;
         if due.is_empty() {
             return Ok(expired);
         }
@@ -51,6 +53,121 @@ pub fn expire_overdue(
             return Ok(expired);
         }
     }
+}
+
+/// What the follow-up job did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FollowUps {
+    /// Receiving agencies reminded at the deadline.
+    pub reminded: usize,
+    /// Referrals escalated to both agencies' coordinators.
+    pub escalated: usize,
+    /// Referrals expired.
+    pub expired: usize,
+}
+
+/// The deadline job: reminds the receiving agency's coordinators of every unanswered
+/// referral whose deadline has come, escalates to both agencies' coordinators those
+/// `deadlines.escalation_hours` past it, and expires those past their expiry. Each
+/// happens once per referral, in its own transaction with its audit entry.
+pub fn deadline_jobs(
+    conn: &mut DbConn,
+    cfg: &WorkflowConfig,
+    now: DateTime<Utc>,
+) -> Result<FollowUps, WorkflowError> {
+    use referrals::FollowUp;
+    let ctx = RequestContext::default();
+    let env = Env {
+        cfg,
+        ctx: &ctx,
+        now,
+    };
+    let mut done = FollowUps::default();
+    let escalation_cutoff = now - (cfg.deadlines.escalates_at(now) - now);
+    for (follow_up, cutoff) in [
+        (FollowUp::Reminder, now),
+        (FollowUp::Escalation, escalation_cutoff),
+    ] {
+        loop {
+            let due = referrals::due_for(conn, follow_up, cutoff, BATCH)?;
+            if due.is_empty() {
+                break;
+            }
+            let mut progressed = false;
+            for r in &due {
+                if write_tx(conn, |conn| follow_up_one(conn, &env, r, follow_up))? {
+                    progressed = true;
+                    match follow_up {
+                        FollowUp::Reminder => done.reminded += 1,
+                        FollowUp::Escalation => done.escalated += 1,
+                    }
+                }
+            }
+            if !progressed {
+                break;
+            }
+        }
+    }
+    done.expired = expire_overdue(conn, cfg, now)?;
+    Ok(done)
+}
+
+fn follow_up_one(
+    conn: &mut DbConn,
+    env: &Env<'_>,
+    r: &referrals::Referral,
+    follow_up: referrals::FollowUp,
+) -> Result<bool, WorkflowError> {
+    use referrals::FollowUp;
+    if !referrals::mark_followed_up(conn, r.id, follow_up, env.now)? {
+        return Ok(false);
+    }
+    let about = serde_json::json!({
+        "referral_id": r.id, "from_agency_id": r.from_agency_id, "to_agency_id": r.to_agency_id,
+    });
+    let (kind, code, topic, agencies) = match follow_up {
+        FollowUp::Reminder => (
+            "referral_reminded",
+            "referral.remind",
+            "referral_reminder",
+            vec![r.to_agency_id],
+        ),
+        FollowUp::Escalation => (
+            "referral_escalated",
+            "referral.escalate",
+            "referral_escalation",
+            vec![r.to_agency_id, r.from_agency_id],
+        ),
+    };
+    for agency in agencies {
+        notify(
+            conn,
+            env,
+            topic,
+            agency,
+            &[Role::Coordinator],
+            about.clone(),
+        )?;
+    }
+    let details = serde_json::json!({ "deadline_at": r.deadline_at });
+    timeline(
+        conn,
+        env,
+        r.case_id,
+        r.to_agency_id,
+        None,
+        &[(kind, Some(r.id), details.clone())],
+    )?;
+    let e = event(
+        None,
+        code,
+        ActionKind::Update,
+        ("referral", r.id.to_string()),
+    )?
+    .with_purpose(format!("case:{}", r.case_id))
+    .with_details(details);
+    record(conn, env, e)?;
+    Ok(true)
 }
 
 /// A closed case whose identity and free text retention erases.

@@ -42,7 +42,7 @@ fn still_there(c: &mut DbConn, before: &[OutboxRow], what: &str) {
 }
 
 #[test]
-fn an_urgent_referral_expires_exactly_at_its_deadline() {
+fn an_unanswered_urgent_referral_expires_exactly_at_its_expiry() {
     each_backend(|db| {
         let w = World::new(&db, WorkflowConfig::ephemeral());
         let mut conn = conn(&db);
@@ -59,9 +59,11 @@ fn an_urgent_referral_expires_exactly_at_its_deadline() {
         let monitor_before = monitor_rows(c);
         assert!(monitor_topics(&monitor_before).contains(&"referral_sent".to_owned()));
 
+        let expiry = w.cfg.deadlines.expires_at(urgent.deadline_at);
+        assert_eq!(expiry, urgent.deadline_at + Duration::hours(48));
         for early in [
             sent_at + Duration::hours(3) + Duration::minutes(59),
-            sent_at + Duration::hours(4) - Duration::seconds(1),
+            expiry - Duration::seconds(1),
         ] {
             let before = snapshot(c, urgent.id);
             assert_eq!(
@@ -73,15 +75,16 @@ fn an_urgent_referral_expires_exactly_at_its_deadline() {
             w.set_now(early);
             let seen = w.get(c, urgent.id);
             assert_eq!(seen.state, ReferralState::Sent);
-            assert!(!seen.overdue, "not overdue before the deadline");
+            assert_eq!(
+                seen.overdue,
+                early >= urgent.deadline_at,
+                "overdue from the deadline"
+            );
         }
 
-        let at = sent_at + Duration::hours(4);
+        let at = expiry;
         w.set_now(at);
-        assert!(
-            w.get(c, urgent.id).overdue,
-            "overdue at the deadline, until the job runs"
-        );
+        assert!(w.get(c, urgent.id).overdue, "overdue until the job runs");
         let out_before = outbox_rows(c);
         assert_eq!(jobs::expire_overdue(c, &w.cfg, at).unwrap(), 1);
         let expired = w.get(c, urgent.id);
@@ -412,6 +415,61 @@ fn a_signal_never_opened_as_a_case_is_erased_a_retention_period_after_it_was_log
         assert_eq!(
             jobs::retention(c, &w.cfg, end, false).unwrap(),
             Default::default()
+        );
+    });
+}
+
+#[test]
+fn an_unanswered_referral_is_reminded_at_its_deadline_and_escalated_later_once_each() {
+    each_backend(|db| {
+        let w = World::new(&db, WorkflowConfig::ephemeral());
+        let mut conn = conn(&db);
+        let c = &mut *conn;
+        let r = w.sent(c, Urgency::Urgent);
+        let deadline = r.deadline_at;
+        let escalation = w.cfg.deadlines.escalates_at(deadline);
+        let expiry = w.cfg.deadlines.expires_at(deadline);
+        let run = |c: &mut DbConn, at| {
+            let f = jobs::deadline_jobs(c, &w.cfg, at).unwrap();
+            (f.reminded, f.escalated, f.expired)
+        };
+        let before = outbox_rows(c);
+        assert_eq!(run(c, deadline - Duration::seconds(1)), (0, 0, 0));
+        assert_eq!(run(c, deadline), (1, 0, 0), "reminded at the deadline");
+        assert_eq!(run(c, escalation - Duration::seconds(1)), (0, 0, 0), "once");
+        assert_eq!(run(c, escalation), (0, 1, 0), "escalated");
+        assert_eq!(run(c, expiry - Duration::seconds(1)), (0, 0, 0), "once");
+        assert_eq!(run(c, expiry), (0, 0, 1), "expired");
+        let added = new_rows(&before, &outbox_rows(c));
+        let mut expected = vec![
+            ("referral_reminder".to_owned(), w.receiver.id.to_string()),
+            ("referral_escalation".to_owned(), w.receiver.id.to_string()),
+            ("referral_escalation".to_owned(), w.sender.id.to_string()),
+            ("referral_expired".to_owned(), w.sender.id.to_string()),
+        ];
+        expected.sort();
+        assert_eq!(emails(&added), expected);
+        // An answer before the deadline job stops the follow-ups.
+        let answered = w.sent(c, Urgency::Urgent);
+        w.step(c, Who::Receiver, &answered, ReferralAction::Accept);
+        let d = answered.deadline_at;
+        assert_eq!(run(c, w.cfg.deadlines.expires_at(d)), (0, 0, 0));
+        let timeline =
+            cases::case_timeline(c, &w.env(expiry), &w.sender_caseworker, r.case_id.unwrap())
+                .unwrap();
+        let kinds: Vec<&str> = timeline
+            .iter()
+            .filter(|e| e.referral_id == Some(r.id))
+            .map(|e| e.kind.as_str())
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                "referral_sent",
+                "referral_reminded",
+                "referral_escalated",
+                "referral_expired"
+            ]
         );
     });
 }

@@ -15,6 +15,12 @@ pub struct CaseworkSettings {
     pub urgent_deadline_hours: u32,
     /// Working days (Monday to Friday) to answer a normal referral.
     pub normal_deadline_working_days: u32,
+    /// Hours after the deadline at which both agencies' coordinators are told of an
+    /// unanswered referral (the receiving agency is reminded at the deadline itself).
+    pub escalation_hours: u32,
+    /// Hours after the deadline at which an unanswered referral expires (at least
+    /// `escalation_hours`).
+    pub expiry_hours: u32,
     /// Days after closing a case before its identity and free text are erased.
     pub retention_days: i64,
     /// Seconds between runs of the job that expires unanswered referrals.
@@ -32,6 +38,8 @@ impl Default for CaseworkSettings {
         Self {
             urgent_deadline_hours: d.urgent_hours,
             normal_deadline_working_days: d.normal_working_days,
+            escalation_hours: d.escalation_hours,
+            expiry_hours: d.expiry_hours,
             retention_days: schakel_referral_workflow::config::DEFAULT_RETENTION_DAYS,
             expiry_interval_secs: 60,
             retention_interval_secs: 3600,
@@ -48,6 +56,11 @@ impl CaseworkSettings {
         }
         if self.normal_deadline_working_days == 0 || self.normal_deadline_working_days > 60 {
             return Err("casework.normal_deadline_working_days must be 1 to 60".into());
+        }
+        if self.expiry_hours < self.escalation_hours || self.expiry_hours > 24 * 90 {
+            return Err(
+                "casework.expiry_hours must be at least escalation_hours and at most 2160".into(),
+            );
         }
         if !(1..=36_500).contains(&self.retention_days) {
             return Err("casework.retention_days must be 1 to 36500".into());
@@ -70,6 +83,8 @@ impl CaseworkSettings {
         cfg.deadlines = DeadlinePolicy {
             urgent_hours: self.urgent_deadline_hours,
             normal_working_days: self.normal_deadline_working_days,
+            escalation_hours: self.escalation_hours,
+            expiry_hours: self.expiry_hours,
         };
         cfg.retention = chrono::Duration::days(self.retention_days);
         cfg

@@ -1,4 +1,5 @@
-//! The platform's scheduled jobs inside `schakel serve`: expiring unanswered referrals
+//! The platform's scheduled jobs inside `schakel serve`: reminding, escalating and
+//! expiring unanswered referrals
 //! and erasing identity after the retention period. Each tick runs the job on the
 //! blocking pool with the clock's time; a failure is logged and the next tick tries
 //! again (every item is its own transaction, so nothing is left half done).

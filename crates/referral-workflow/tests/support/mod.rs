@@ -370,14 +370,15 @@ impl World {
 
     /// A fresh referral in `state`, reached through the use cases only: the receiver
     /// accepts, starts, completes, declines or redirects, the sender withdraws, and the
-    /// deadline job expires an urgent one at its deadline.
+    /// deadline job expires an urgent one at its expiry.
     pub fn reach(&self, conn: &mut DbConn, state: ReferralState) -> ReferralView {
         use ReferralAction as A;
         use ReferralState as S;
         if state == S::Expired {
             let r = self.sent(conn, Urgency::Urgent);
-            self.set_now(r.deadline_at);
-            jobs::expire_overdue(conn, &self.cfg, r.deadline_at).unwrap();
+            let at = self.cfg.deadlines.expires_at(r.deadline_at);
+            self.set_now(at);
+            jobs::expire_overdue(conn, &self.cfg, at).unwrap();
             let r = self.get(conn, r.id);
             assert_eq!(r.state, S::Expired, "the deadline job expires it");
             return r;

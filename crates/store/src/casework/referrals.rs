@@ -309,15 +309,16 @@ pub fn list_of_agency(
     q.load(conn)?.into_iter().map(Referral::try_from).collect()
 }
 
-/// Referrals still `sent` whose deadline is at or before `now`, oldest deadline first.
+/// Referrals still `sent` whose deadline is at or before `deadline_before`, oldest
+/// deadline first.
 pub fn overdue(
     conn: &mut DbConn,
-    now: DateTime<Utc>,
+    deadline_before: DateTime<Utc>,
     limit: i64,
 ) -> Result<Vec<Referral>, StoreError> {
     referrals::table
         .filter(referrals::state.eq(ReferralState::Sent.as_str()))
-        .filter(referrals::deadline_at.le(to_db_time(now)))
+        .filter(referrals::deadline_at.le(to_db_time(deadline_before)))
         .select(ReferralRow::as_select())
         .order((referrals::deadline_at.asc(), referrals::id.asc()))
         .limit(limit)
@@ -347,4 +348,57 @@ pub fn redirect_of(conn: &mut DbConn, id: ReferralId) -> Result<Option<ReferralI
         .first(conn)
         .optional()?;
     found.map(|r| code(&r, "referral id")).transpose()
+}
+
+/// Which follow-up of an unanswered referral.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FollowUp {
+    /// The reminder at the deadline.
+    Reminder,
+    /// The escalation after the second deadline.
+    Escalation,
+}
+
+/// Referrals still `sent`, with a deadline at or before `deadline_before`, that have
+/// not had `follow_up` yet; oldest deadline first.
+pub fn due_for(
+    conn: &mut DbConn,
+    follow_up: FollowUp,
+    deadline_before: DateTime<Utc>,
+    limit: i64,
+) -> Result<Vec<Referral>, StoreError> {
+    let q = referrals::table
+        .filter(referrals::state.eq(ReferralState::Sent.as_str()))
+        .filter(referrals::deadline_at.le(to_db_time(deadline_before)))
+        .select(ReferralRow::as_select())
+        .order((referrals::deadline_at.asc(), referrals::id.asc()))
+        .limit(limit);
+    let rows = match follow_up {
+        FollowUp::Reminder => q.filter(referrals::reminded_at.is_null()).load(conn)?,
+        FollowUp::Escalation => q.filter(referrals::escalated_at.is_null()).load(conn)?,
+    };
+    rows.into_iter().map(Referral::try_from).collect()
+}
+
+/// Records that `follow_up` happened, unless it already had or the referral is no
+/// longer `sent`; returns whether this call recorded it.
+pub fn mark_followed_up(
+    conn: &mut DbConn,
+    id: ReferralId,
+    follow_up: FollowUp,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let at = Some(to_db_time(now));
+    let target = referrals::table
+        .find(id.to_string())
+        .filter(referrals::state.eq(ReferralState::Sent.as_str()));
+    let n = match follow_up {
+        FollowUp::Reminder => diesel::update(target.filter(referrals::reminded_at.is_null()))
+            .set(referrals::reminded_at.eq(at))
+            .execute(conn)?,
+        FollowUp::Escalation => diesel::update(target.filter(referrals::escalated_at.is_null()))
+            .set(referrals::escalated_at.eq(at))
+            .execute(conn)?,
+    };
+    Ok(n == 1)
 }

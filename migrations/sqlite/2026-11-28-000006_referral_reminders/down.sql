@@ -1,0 +1,2 @@
+ALTER TABLE referrals DROP COLUMN escalated_at;
+ALTER TABLE referrals DROP COLUMN reminded_at;
