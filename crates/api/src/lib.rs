@@ -5,6 +5,7 @@ mod app;
 mod audit_api;
 pub mod auth;
 mod blocking;
+mod body;
 mod casework;
 mod directory;
 mod health;

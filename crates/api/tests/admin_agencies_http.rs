@@ -38,6 +38,18 @@ async fn an_agency_is_created_changed_under_if_match_and_deactivated_with_its_ac
             "region": "noord_nederland",
             "contact_email": " Balie@Opvang.example ",
         });
+        // The same fields as an array, which serde would read in order: refused.
+        let as_array = json!([
+            "Opvang Noord",
+            "shelter_categorical",
+            "noord_nederland",
+            "balie@opvang.example"
+        ]);
+        let refused = client
+            .send(as_admin("POST", "/api/v1/agencies").set_json(&as_array))
+            .await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(refused.problem(), "invalid_body");
         let created = client
             .send(as_admin("POST", "/api/v1/agencies").set_json(&new))
             .await;

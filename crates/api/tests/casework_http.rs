@@ -668,6 +668,8 @@ async fn the_agency_finds_its_own_cases_by_exact_family_name_or_date_of_birth_on
             ids(client.send(search("family_name=Nobody")).await.json()),
             Vec::<String>::new()
         );
+        let empty = client.send(search("family_name=")).await;
+        assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
         let blank = client.send(search("family_name=%20-%20")).await;
         assert_eq!(
             ids(blank.json()),

@@ -405,7 +405,9 @@ pub fn list_cases(
         // A name that folds to nothing (only punctuation) matches nobody: no person is
         // indexed under an empty name.
         let family_name_index = match filter.family_name.as_deref() {
-            Some(name) if name.chars().count() > crate::identity::MAX_NAME_CHARS => {
+            Some(name)
+                if name.is_empty() || name.chars().count() > crate::identity::MAX_NAME_CHARS =>
+            {
                 return Err(WorkflowError::Invalid("family_name"));
             }
             Some(name) => Some(env.cfg.keys.blind_index(

@@ -127,7 +127,7 @@ pub async fn create_agency_handler(
     who: CurrentActor,
     req: HttpRequest,
     state: web::Data<AppState>,
-    body: web::Json<CreateAgencyRequest>,
+    body: crate::body::Body<CreateAgencyRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let ctx = request_context(&req, &state);
     let b = body.into_inner();
@@ -193,7 +193,7 @@ pub async fn update_agency_handler(
     req: HttpRequest,
     state: web::Data<AppState>,
     id: web::Path<AgencyId>,
-    body: web::Json<UpdateAgencyRequest>,
+    body: crate::body::Body<UpdateAgencyRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let ctx = request_context(&req, &state);
     let id = id.into_inner();

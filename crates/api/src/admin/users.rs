@@ -139,7 +139,7 @@ pub async fn invite_user_handler(
     who: CurrentActor,
     req: HttpRequest,
     state: web::Data<AppState>,
-    body: web::Json<InviteUserRequest>,
+    body: crate::body::Body<InviteUserRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let ctx = request_context(&req, &state);
     let b = body.into_inner();
@@ -211,7 +211,7 @@ pub async fn update_user_handler(
     req: HttpRequest,
     state: web::Data<AppState>,
     id: web::Path<UserId>,
-    body: web::Json<UpdateUserRequest>,
+    body: crate::body::Body<UpdateUserRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let ctx = request_context(&req, &state);
     let (id, role) = (id.into_inner(), body.into_inner().role);
@@ -298,7 +298,7 @@ pub struct AcceptInvitationRequest {
 pub async fn accept_invitation_handler(
     req: HttpRequest,
     state: web::Data<AppState>,
-    body: web::Json<AcceptInvitationRequest>,
+    body: crate::body::Body<AcceptInvitationRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let ctx = request_context(&req, &state);
     let b = body.into_inner();

@@ -61,7 +61,7 @@ fn tokens_response(t: Tokens, mfa: &'static str) -> TokenResponse {
 pub async fn login_handler(
     req: HttpRequest,
     state: web::Data<AppState>,
-    body: web::Json<LoginRequest>,
+    body: crate::body::Body<LoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let ctx = request_context(&req, &state);
     let body = body.into_inner();
@@ -114,7 +114,7 @@ pub struct RefreshRequest {
 pub async fn refresh_handler(
     req: HttpRequest,
     state: web::Data<AppState>,
-    body: web::Json<RefreshRequest>,
+    body: crate::body::Body<RefreshRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let ctx = request_context(&req, &state);
     let token = body.into_inner().refresh_token;
@@ -201,7 +201,7 @@ pub async fn verify_handler(
     req: HttpRequest,
     state: web::Data<AppState>,
     who: PendingActor,
-    body: web::Json<CodeRequest>,
+    body: crate::body::Body<CodeRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let ctx = request_context(&req, &state);
     let code = body.into_inner().code;
@@ -317,10 +317,16 @@ pub async fn preferences_handler(
     req: HttpRequest,
     state: web::Data<AppState>,
     who: CurrentActor,
-    body: web::Json<PreferencesRequest>,
+    body: web::Json<serde_json::Value>,
 ) -> Result<HttpResponse, ApiError> {
     let ctx = request_context(&req, &state);
-    let b = body.into_inner();
+    // Only an object: serde would also read the two fields from an array.
+    let body = body.into_inner();
+    if !body.is_object() {
+        return Err(ApiError::Problem(ProblemKind::InvalidBody));
+    }
+    let b: PreferencesRequest =
+        serde_json::from_value(body).map_err(|_| ApiError::Problem(ProblemKind::InvalidBody))?;
     let locale = b.locale.map(|l| match l {
         Locale::En => "en",
         Locale::Nl => "nl",
@@ -361,7 +367,7 @@ pub async fn change_password_handler(
     req: HttpRequest,
     state: web::Data<AppState>,
     who: CurrentActor,
-    body: web::Json<PasswordChangeRequest>,
+    body: crate::body::Body<PasswordChangeRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let ctx = request_context(&req, &state);
     let body = body.into_inner();

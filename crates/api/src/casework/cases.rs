@@ -188,7 +188,7 @@ pub async fn close_case_handler(
     req: HttpRequest,
     state: web::Data<AppState>,
     id: web::Path<CaseId>,
-    body: web::Json<CloseCaseInput>,
+    body: crate::body::Body<CloseCaseInput>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let precondition = if_match(&req);
@@ -220,7 +220,7 @@ pub async fn record_consent_handler(
     req: HttpRequest,
     state: web::Data<AppState>,
     id: web::Path<CaseId>,
-    body: web::Json<ConsentInput>,
+    body: crate::body::Body<ConsentInput>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let precondition = if_match(&req);

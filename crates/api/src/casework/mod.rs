@@ -54,8 +54,12 @@ pub(crate) fn idempotency_key(
         .map_err(|_| ApiError::Problem(ProblemKind::BadRequest))
 }
 
-/// A JSON body as the use case's input; a body of the wrong shape is 422.
+/// A JSON body as the use case's input; anything but an object of the right shape is
+/// 422.
 pub(crate) fn input<T: DeserializeOwned>(body: &serde_json::Value) -> Result<T, ApiError> {
+    if !body.is_object() {
+        return Err(ApiError::Problem(ProblemKind::InvalidBody));
+    }
     T::deserialize(body).map_err(|_| ApiError::Problem(ProblemKind::InvalidBody))
 }
 
