@@ -680,3 +680,55 @@ async fn the_agency_finds_its_own_cases_by_exact_family_name_or_date_of_birth_on
         assert_eq!(support::successes(&db, "case.list"), 0);
     }
 }
+
+#[actix_web::test]
+async fn lists_page_by_cursor_without_gaps_or_repeats() {
+    for backend in selected_backends() {
+        let db = TestDb::new(backend);
+        let srv = test::init_service(app(support::state_without_mfa(&db))).await;
+        let client = Client::new(&srv, TestRequest::to_request);
+        let own = agency(&db, "Gemeente Leiden", AgencyKind::Municipality);
+        user(&db, &own, "zorg@leiden.example", Role::Coordinator, true);
+        let token = client.token("zorg@leiden.example").await;
+        let mut created = Vec::new();
+        for _ in 0..5 {
+            let case = client
+                .send(
+                    bearer(request("POST", "/api/v1/cases"), &token).set_json(json!({
+                        "person": { "identity": {}, "gender": "unknown" },
+                        "region": "den_haag",
+                        "exploitation_forms": ["unknown"]
+                    })),
+                )
+                .await;
+            created.push(case.json()["id"].as_str().unwrap().to_owned());
+        }
+        let mut seen = Vec::new();
+        let mut uri = "/api/v1/cases?limit=2".to_owned();
+        let mut pages = 0;
+        loop {
+            let page = client.send(bearer(request("GET", &uri), &token)).await;
+            assert_eq!(page.status, StatusCode::OK, "{backend:?}: {page:?}");
+            let page = page.json();
+            pages += 1;
+            for item in page["items"].as_array().unwrap() {
+                seen.push(item["id"].as_str().unwrap().to_owned());
+            }
+            match page["next_cursor"].as_str() {
+                Some(next) => uri = format!("/api/v1/cases?limit=2&cursor={next}"),
+                None => break,
+            }
+        }
+        assert_eq!(pages, 3);
+        seen.sort();
+        created.sort();
+        assert_eq!(seen, created, "every case once");
+        let bad = client
+            .send(bearer(
+                request("GET", "/api/v1/cases?cursor=garbage"),
+                &token,
+            ))
+            .await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+}

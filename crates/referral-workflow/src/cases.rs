@@ -435,15 +435,8 @@ pub fn list_cases(
             before,
             limit + 1,
         )?;
-        let take = usize::try_from(limit).unwrap_or(0);
-        let more = rows.len() > take;
-        let rows: Vec<Case> = rows.into_iter().take(take).collect();
-        let next_cursor = more
-            .then(|| {
-                rows.last()
-                    .map(|c| crate::cursor::encode(c.updated_at, &c.id))
-            })
-            .flatten();
+        let (rows, next_cursor) =
+            crate::cursor::split(rows, limit, |c: &Case| (c.updated_at, c.id));
         let mut items = Vec::with_capacity(rows.len());
         for case in &rows {
             let Some(access) = case_access(conn, who, case, Action::ReadCase, env.now)? else {

@@ -37,6 +37,24 @@ pub fn limit(asked: Option<i64>) -> Result<i64, WorkflowError> {
     }
 }
 
+/// One page of `rows`, read with one row more than `limit` to learn whether another
+/// page follows: the first `limit` rows, and the cursor after the last of them when
+/// more follow. `key` gives a row's sort key.
+pub fn split<T, I: ToString>(
+    rows: Vec<T>,
+    limit: i64,
+    key: impl Fn(&T) -> (DateTime<Utc>, I),
+) -> (Vec<T>, Option<String>) {
+    let take = usize::try_from(limit).unwrap_or(0);
+    let more = rows.len() > take;
+    let rows: Vec<T> = rows.into_iter().take(take).collect();
+    let next = rows.last().filter(|_| more).map(|last| {
+        let (at, id) = key(last);
+        encode(at, &id)
+    });
+    (rows, next)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -51,6 +69,11 @@ mod tests {
         assert!(decode::<CaseId>("nonsense").is_err());
         assert!(decode::<CaseId>("12_notanid").is_err());
         assert!(limit(Some(0)).is_err());
+        let at = |n: i64| DateTime::from_timestamp_micros(n).unwrap();
+        let (page, next) = split(vec![1_i64, 2, 3], 2, |n| (at(*n), *n));
+        assert_eq!((page, next), (vec![1, 2], Some("2_2".to_owned())));
+        let (page, next) = split(vec![1_i64, 2], 2, |n| (at(*n), *n));
+        assert_eq!((page, next), (vec![1, 2], None));
         assert_eq!(limit(None).unwrap(), DEFAULT_PAGE);
     }
 }

@@ -425,15 +425,8 @@ pub fn list_referrals(
             .transpose()?;
         let rows =
             referrals::list_of_agency(conn, who.agency_id, direction, state, after, limit + 1)?;
-        let take = usize::try_from(limit).unwrap_or(0);
-        let more = rows.len() > take;
-        let rows: Vec<Referral> = rows.into_iter().take(take).collect();
-        let next_cursor = more
-            .then(|| {
-                rows.last()
-                    .map(|r| crate::cursor::encode(r.deadline_at, &r.id))
-            })
-            .flatten();
+        let (rows, next_cursor) =
+            crate::cursor::split(rows, limit, |r: &Referral| (r.deadline_at, r.id));
         let e = event(Some(who), CODE, ActionKind::Read, ("agency", who.agency_id.to_string()))?
             .with_details(serde_json::json!({
                 "box": match which { ReferralBox::Incoming => "incoming", ReferralBox::Outgoing => "outgoing" },

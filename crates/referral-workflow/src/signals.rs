@@ -340,17 +340,8 @@ pub fn list_signals(
         let limit = crate::cursor::limit(limit)?;
         let before = cursor.map(crate::cursor::decode::<SignalId>).transpose()?;
         let rows = signals::list_of_agency(conn, who.agency_id, before, limit + 1)?;
-        let more = rows.len() > usize::try_from(limit).unwrap_or(usize::MAX);
-        let rows: Vec<Signal> = rows
-            .into_iter()
-            .take(usize::try_from(limit).unwrap_or(0))
-            .collect();
-        let next_cursor = more
-            .then(|| {
-                rows.last()
-                    .map(|s| crate::cursor::encode(s.created_at, &s.id))
-            })
-            .flatten();
+        let (rows, next_cursor) =
+            crate::cursor::split(rows, limit, |s: &Signal| (s.created_at, s.id));
         let e = event(
             Some(who),
             CODE,
