@@ -35,14 +35,25 @@ impl Default for DeadlinePolicy {
 }
 
 impl DeadlinePolicy {
+    /// How long after the deadline an unanswered referral is escalated.
+    pub fn escalation_delay(&self) -> Duration {
+        Duration::hours(i64::from(self.escalation_hours))
+    }
+
+    /// How long after the deadline an unanswered referral expires (never before its
+    /// escalation).
+    pub fn expiry_delay(&self) -> Duration {
+        Duration::hours(i64::from(self.expiry_hours.max(self.escalation_hours)))
+    }
+
     /// When an unanswered referral with this deadline is escalated.
     pub fn escalates_at(&self, deadline: DateTime<Utc>) -> DateTime<Utc> {
-        deadline + Duration::hours(i64::from(self.escalation_hours))
+        deadline + self.escalation_delay()
     }
 
     /// When an unanswered referral with this deadline expires.
     pub fn expires_at(&self, deadline: DateTime<Utc>) -> DateTime<Utc> {
-        deadline + Duration::hours(i64::from(self.expiry_hours.max(self.escalation_hours)))
+        deadline + self.expiry_delay()
     }
 
     /// The deadline of a referral of `urgency` sent at `sent_at`.

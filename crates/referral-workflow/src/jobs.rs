@@ -34,7 +34,7 @@ pub fn expire_overdue(
         now,
     };
     // The latest deadline that has expired by now.
-    let cutoff = now - (cfg.deadlines.expires_at(now) - now);
+    let cutoff = now - cfg.deadlines.expiry_delay();
     let mut expired = 0;
     loop {
         let due = referrals::overdue(conn, cutoff, BATCH)?;
@@ -83,7 +83,7 @@ pub fn deadline_jobs(
         now,
     };
     let mut done = FollowUps::default();
-    let escalation_cutoff = now - (cfg.deadlines.escalates_at(now) - now);
+    let escalation_cutoff = now - cfg.deadlines.escalation_delay();
     for (follow_up, cutoff) in [
         (FollowUp::Reminder, now),
         (FollowUp::Escalation, escalation_cutoff),

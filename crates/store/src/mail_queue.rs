@@ -292,3 +292,15 @@ pub fn retry(conn: &mut DbConn, id: &str, now: DateTime<Utc>) -> Result<bool, St
         .execute(conn)?;
     Ok(n == 1)
 }
+
+/// The topic and state of one queued email, if it exists.
+pub fn topic_and_state(
+    conn: &mut DbConn,
+    id: &str,
+) -> Result<Option<(String, String)>, StoreError> {
+    Ok(mq::table
+        .find(id)
+        .select((mq::topic, mq::state))
+        .first(conn)
+        .optional()?)
+}

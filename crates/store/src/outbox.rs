@@ -316,3 +316,15 @@ pub fn retry(conn: &mut DbConn, id: &str, now: DateTime<Utc>) -> Result<bool, St
         .execute(conn)?;
     Ok(n == 1)
 }
+
+/// The topic and state of one row, if it exists.
+pub fn topic_and_state(
+    conn: &mut DbConn,
+    id: &str,
+) -> Result<Option<(String, String)>, StoreError> {
+    Ok(outbox::table
+        .find(id)
+        .select((outbox::topic, outbox::state))
+        .first(conn)
+        .optional()?)
+}

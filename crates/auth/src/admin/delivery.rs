@@ -50,15 +50,13 @@ pub fn retry(
     permit(conn, who, Action::ManageDelivery, &op, ctx, now)?;
     let id = id.to_string();
     write_tx(conn, |conn| {
-        let failed_mail = mail_queue::list_in_state(conn, "failed", i64::MAX)?
-            .into_iter()
-            .find(|m| m.id == id);
-        let failed_row = outbox::list_in_state(conn, "failed", i64::MAX)?
-            .into_iter()
-            .find(|r| r.id == id);
+        let failed = |found: Option<(String, String)>| {
+            found.and_then(|(topic, state)| (state == "failed").then_some(topic))
+        };
+        let failed_mail = failed(mail_queue::topic_and_state(conn, &id)?);
+        let failed_row = failed(outbox::topic_and_state(conn, &id)?);
         let topic = match (&failed_mail, &failed_row) {
-            (Some(m), _) => m.topic.clone(),
-            (None, Some(r)) => r.topic.clone(),
+            (Some(topic), _) | (None, Some(topic)) => topic.clone(),
             (None, None) => return Err(AdminError::NotFound),
         };
         if topic == "invitation" && failed_mail.is_some() {
