@@ -169,3 +169,53 @@ pub fn client() -> reqwest::blocking::Client {
         .build()
         .expect("HTTP client")
 }
+
+/// A running `schakel worker` (the outbox dispatcher and the scheduled jobs, no HTTP).
+#[derive(Debug)]
+pub struct Worker {
+    child: Option<Child>,
+    log: PathBuf,
+}
+
+impl Worker {
+    /// Starts `schakel worker` in `dir` (beside a server, so it shares its key files)
+    /// on `database_url` with extra environment variables; `name` tells its log apart.
+    pub fn start(
+        dir: &std::path::Path,
+        name: &str,
+        database_url: &str,
+        env: &[(&str, &str)],
+    ) -> Worker {
+        let log = dir.join(format!("{name}.log"));
+        let mut cmd = schakel(dir);
+        cmd.arg("worker")
+            .env("SCHAKEL_DATABASE__URL", database_url)
+            .envs(env.iter().copied())
+            .stdout(Stdio::null())
+            .stderr(Stdio::from(std::fs::File::create(&log).expect("log file")));
+        let child = cmd.spawn().expect("schakel worker starts");
+        Worker {
+            child: Some(child),
+            log,
+        }
+    }
+
+    /// Kills the process with SIGKILL, as a crash would, and waits for it to end.
+    pub fn kill_hard(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            child.kill().expect("SIGKILL");
+            child.wait().expect("the worker ends");
+        }
+    }
+
+    /// What the worker wrote to standard error (its logs).
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+}
+
+impl Drop for Worker {
+    fn drop(&mut self) {
+        self.kill_hard();
+    }
+}

@@ -25,6 +25,8 @@ use utoipa::OpenApi;
         crate::auth::handlers::preferences_handler,
         crate::auth::handlers::change_password_handler,
         crate::admin::users::accept_invitation_handler,
+        crate::auth::recovery::request_reset_handler,
+        crate::auth::recovery::complete_reset_handler,
         crate::admin::agencies::list_agencies_handler,
         crate::admin::agencies::create_agency_handler,
         crate::admin::agencies::get_agency_handler,

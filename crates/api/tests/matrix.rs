@@ -106,6 +106,13 @@ const TABLE: &[Row] = {
         row("POST", "/api/v1/auth/login", None, [401; 6]),
         row("POST", "/api/v1/auth/refresh", None, [401; 6]),
         row("POST", "/api/v1/auth/invitation", None, [401; 6]),
+        row("POST", "/api/v1/auth/password-reset", None, [202; 6]),
+        row(
+            "POST",
+            "/api/v1/auth/password-reset/complete",
+            None,
+            [401; 6],
+        ),
         // ... and for any live session, complete or not.
         row(
             "POST",
@@ -395,6 +402,8 @@ const PUBLIC: &[(&str, &str)] = &[
     ("POST", "/api/v1/auth/login"),
     ("POST", "/api/v1/auth/refresh"),
     ("POST", "/api/v1/auth/invitation"),
+    ("POST", "/api/v1/auth/password-reset"),
+    ("POST", "/api/v1/auth/password-reset/complete"),
 ];
 
 /// Every operation of the OpenAPI document, with whether it declares `security`.
@@ -837,6 +846,12 @@ where
         }
         ("POST", "/api/v1/auth/refresh") => body = Some(json!({ "refresh_token": "garbage" })),
         ("POST", "/api/v1/auth/invitation") => {
+            body = Some(json!({ "token": "garbage", "password": "drie losse woorden hier" }));
+        }
+        ("POST", "/api/v1/auth/password-reset") => {
+            body = Some(json!({ "email": "niemand@test.example" }));
+        }
+        ("POST", "/api/v1/auth/password-reset/complete") => {
             body = Some(json!({ "token": "garbage", "password": "drie losse woorden hier" }));
         }
         ("POST", "/api/v1/auth/mfa/verify") => body = Some(json!({ "code": "abcdef" })),

@@ -18,6 +18,10 @@ pub struct AuthConfig {
     pub mfa_required: BTreeSet<Role>,
     /// Seconds an invitation link stays valid.
     pub invitation_ttl_secs: i64,
+    /// Seconds a password-recovery link stays valid.
+    pub reset_ttl_secs: i64,
+    /// Recovery links an account gets within an hour; further requests send nothing.
+    pub resets_per_hour: i64,
     /// Failed logins within an hour after which each further attempt waits longer.
     pub free_failures: i64,
     /// Longest wait between attempts, in seconds.
@@ -48,6 +52,8 @@ impl Default for AuthConfig {
             absolute_lifetime_secs: 12 * 3600,
             mfa_required: Role::ALL.iter().copied().collect(),
             invitation_ttl_secs: 72 * 3600,
+            reset_ttl_secs: 3600,
+            resets_per_hour: 3,
             free_failures: 5,
             max_delay_secs: 300,
             max_failures_per_hour: 100,

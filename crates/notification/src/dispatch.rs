@@ -118,15 +118,19 @@ impl Dispatcher {
                 break;
             }
         }
+        // A long run claims its later batches at a later time, so their leases run
+        // from when they are claimed, not from when the run began.
+        let started = std::time::Instant::now();
         loop {
+            let at = now + Duration::from_std(started.elapsed()).unwrap_or_default();
             let batch = write_tx(conn, |c| {
-                mail_queue::claim(c, false, now, now + self.cfg.lease, self.cfg.batch)
+                mail_queue::claim(c, false, at, at + self.cfg.lease, self.cfg.batch)
             })?;
             if batch.is_empty() {
                 break;
             }
             for mail in batch {
-                self.send_one(conn, &[mail], now, false, &mut report)?;
+                self.send_one(conn, &[mail], at, false, &mut report)?;
             }
         }
         let digests = write_tx(conn, |c| {
@@ -169,7 +173,7 @@ impl Dispatcher {
                     continue;
                 }
                 for (user, digest) in recipients {
-                    let digest = digest && row.topic != "invitation";
+                    let digest = digest && account_link(&row.topic).is_none();
                     mail_queue::insert(
                         conn,
                         &NewMail {
@@ -187,7 +191,7 @@ impl Dispatcher {
                         },
                     )?;
                 }
-                // A secret (an invitation token) lives on only in the queued message,
+                // A secret (the token of an account link) lives on only in the queued message,
                 // and is scrubbed from there once sent or given up on.
                 if let Some(scrubbed) = scrub(&row.payload) {
                     outbox::set_payload(conn, &row.id, &scrubbed)?;
@@ -306,9 +310,9 @@ impl Dispatcher {
                 None => Ok(String::new()),
             }
         };
-        let link = if m.topic == "invitation" {
+        let link = if let Some(path) = account_link(&m.topic) {
             format!(
-                "{}/invitation#token={}",
+                "{}/{path}#token={}",
                 self.cfg.public_url,
                 text(&m.payload["token"])
             )
@@ -330,6 +334,16 @@ impl Dispatcher {
     }
 }
 
+/// The page an account link opens, for the topics that carry one: such an email goes
+/// to one user, at once (never in a digest), and its token is a secret.
+pub fn account_link(topic: &str) -> Option<&'static str> {
+    match topic {
+        "invitation" => Some("invitation"),
+        "password_reset" => Some("password-reset"),
+        _ => None,
+    }
+}
+
 /// The payload without its secret, if it has one.
 fn scrub(payload: &serde_json::Value) -> Option<serde_json::Value> {
     let mut p = payload.clone();
@@ -340,12 +354,12 @@ fn scrub(payload: &serde_json::Value) -> Option<serde_json::Value> {
 }
 
 /// The recipients of an outbox row and whether each wants a digest: the invited user
-/// for an invitation, else the active users of the named roles at the named agency.
+/// of an account link, else the active users of the named roles at the named agency.
 fn recipients(
     conn: &mut DbConn,
     row: &OutboxRow,
 ) -> Result<Vec<(schakel_domain::UserId, bool)>, StoreError> {
-    if row.topic == "invitation" {
+    if account_link(&row.topic).is_some() {
         let Some(id) = row.payload["user_id"].as_str().and_then(|s| s.parse().ok()) else {
             return Ok(Vec::new());
         };

@@ -105,6 +105,13 @@ const TEMPLATES: &[(&str, &str, &str, &str, &str)] = &[
         "Schakel: uw uitnodiging",
         "U bent uitgenodigd voor Schakel. Kies uw wachtwoord via deze link; hij werkt één keer en verloopt:\n{link}",
     ),
+    (
+        "password_reset",
+        "Schakel: choose a new password",
+        "Someone asked to reset the password of your Schakel account. Choose a new password with this link; it works once and expires. Signing in still asks for the code of your authenticator app.\nIf you did not ask for this, ignore this message; your password stays as it is.\n{link}",
+        "Schakel: kies een nieuw wachtwoord",
+        "Er is gevraagd het wachtwoord van uw Schakel-account opnieuw in te stellen. Kies een nieuw wachtwoord via deze link; hij werkt één keer en verloopt. Bij het inloggen vraagt Schakel nog steeds de code van uw authenticator-app.\nHeeft u hier niet om gevraagd, negeer dit bericht dan; uw wachtwoord blijft zoals het is.\n{link}",
+    ),
 ];
 
 /// A code in words.

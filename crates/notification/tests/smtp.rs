@@ -166,6 +166,20 @@ fn every_message_type_reaches_exactly_its_recipients_in_their_language_without_p
             payload: serde_json::json!({ "user_id": invited.id, "token": "uitnodigingstoken123" }),
             available_at: now,
         }, now).unwrap();
+        // 7. A coordinator who forgot their password asks for a recovery link.
+        let hash =
+            schakel_auth::password::hash(&"oud wachtwoord van de coördinator".to_owned().into())
+                .unwrap();
+        schakel_store::users::set_password_hash(c, r_coord_en.id, &hash, now).unwrap();
+        let ctx = schakel_auth::RequestContext::default();
+        schakel_auth::request_password_reset(
+            c,
+            &schakel_auth::AuthConfig::default(),
+            &r_coord_en.email,
+            &ctx,
+            now,
+        )
+        .unwrap();
 
         let report = dispatcher(port, 8).run_once(c, expiry).unwrap();
         assert_eq!(report.failed, 0, "{report:?}");
@@ -246,6 +260,7 @@ fn every_message_type_reaches_exactly_its_recipients_in_their_language_without_p
             e(&s_worker, "Schakel: referral expired"),
             e(&s_coord, "Schakel: verwijzing verlopen"),
             e(&invited, "Schakel: uw uitnodiging"),
+            e(&r_coord_en, "Schakel: choose a new password"),
         ]
         .into_iter()
         .collect();
@@ -263,7 +278,21 @@ fn every_message_type_reaches_exactly_its_recipients_in_their_language_without_p
                 && decline.html.contains("https://schakel.test/referrals/")
         );
         let invitation = mail.iter().find(|m| m.to == invited.email).unwrap();
-        assert!(invitation.text.contains("uitnodigingstoken123"));
+        assert!(
+            invitation
+                .text
+                .contains("https://schakel.test/invitation#token=uitnodigingstoken123")
+        );
+        let recovery = mail
+            .iter()
+            .find(|m| m.subject == "Schakel: choose a new password")
+            .unwrap();
+        let link = recovery
+            .text
+            .split_whitespace()
+            .find_map(|w| w.strip_prefix("https://schakel.test/password-reset#token="))
+            .expect("the recovery link");
+        assert!(recovery.html.contains(link));
         // Once sent, the token is scrubbed from the database.
         let stored: Vec<String> = {
             use diesel::prelude::*;
@@ -272,7 +301,11 @@ fn every_message_type_reaches_exactly_its_recipients_in_their_language_without_p
                 .load(c)
                 .unwrap()
         };
-        assert!(stored.iter().all(|p| !p.contains("uitnodigingstoken123")));
+        assert!(
+            stored
+                .iter()
+                .all(|p| !p.contains("uitnodigingstoken123") && !p.contains(link))
+        );
         // A second run sends nothing more.
         let again = dispatcher(port, 8)
             .run_once(c, expiry + Duration::hours(1))

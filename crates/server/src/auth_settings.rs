@@ -31,6 +31,10 @@ pub struct AuthSettings {
     pub mfa_required_roles: Option<Vec<Role>>,
     /// Seconds an invitation link is valid.
     pub invitation_ttl_secs: i64,
+    /// Seconds a password-recovery link is valid (600 to 86400).
+    pub reset_ttl_secs: i64,
+    /// Recovery links one account gets within an hour (1 to 10).
+    pub resets_per_hour: i64,
     /// Failed logins per account and hour after which no attempt is considered (≤ 100).
     pub max_failures_per_hour: i64,
     /// Password hashes computed at once (0: one per core).
@@ -53,6 +57,8 @@ impl Default for AuthSettings {
             absolute_lifetime_secs: defaults.absolute_lifetime_secs,
             mfa_required_roles: None,
             invitation_ttl_secs: defaults.invitation_ttl_secs,
+            reset_ttl_secs: defaults.reset_ttl_secs,
+            resets_per_hour: defaults.resets_per_hour,
             max_failures_per_hour: defaults.max_failures_per_hour,
             concurrent_hashes: 0,
             rate_per_second: 2,
@@ -81,6 +87,12 @@ impl AuthSettings {
         }
         if self.invitation_ttl_secs < 600 {
             return Err("auth.invitation_ttl_secs must be at least 600".into());
+        }
+        if !(600..=86400).contains(&self.reset_ttl_secs) {
+            return Err("auth.reset_ttl_secs must be between 600 and 86400".into());
+        }
+        if !(1..=10).contains(&self.resets_per_hour) {
+            return Err("auth.resets_per_hour must be between 1 and 10".into());
         }
         if self.issuer.trim().is_empty() {
             return Err("auth.issuer must not be empty".into());
@@ -113,6 +125,8 @@ impl AuthSettings {
             absolute_lifetime_secs: self.absolute_lifetime_secs,
             mfa_required,
             invitation_ttl_secs: self.invitation_ttl_secs,
+            reset_ttl_secs: self.reset_ttl_secs,
+            resets_per_hour: self.resets_per_hour,
             max_failures_per_hour: self.max_failures_per_hour,
             data_keys,
             ..AuthConfig::default()

@@ -47,6 +47,8 @@ pub fn dispatcher(settings: &Settings) -> anyhow::Result<Dispatcher> {
     cfg.backoff_base = chrono::Duration::seconds(i64::try_from(m.backoff_secs).unwrap_or(30));
     cfg.backoff_max = chrono::Duration::seconds(i64::try_from(m.backoff_max_secs).unwrap_or(3600));
     cfg.digest_hour = m.digest_hour;
+    cfg.batch = m.batch;
+    cfg.lease = chrono::Duration::seconds(i64::try_from(m.lease_secs).unwrap_or(300));
     Ok(Dispatcher::new(cfg, mailer))
 }
 

@@ -143,6 +143,12 @@ pub struct MailSettings {
     pub backoff_max_secs: u64,
     /// The hour (UTC) at which daily digests are sent.
     pub digest_hour: u32,
+    /// Messages a dispatcher claims at once.
+    pub batch: i64,
+    /// Seconds a claimed batch stays reserved for its dispatcher; a crashed
+    /// dispatcher's messages are sent by another after this. Keep it well above the
+    /// time a batch takes to send (`batch` × `smtp.timeout_secs` at worst).
+    pub lease_secs: u64,
 }
 
 impl Default for MailSettings {
@@ -158,6 +164,8 @@ impl Default for MailSettings {
             backoff_secs: 30,
             backoff_max_secs: 3600,
             digest_hour: 7,
+            batch: 50,
+            lease_secs: 300,
         }
     }
 }
@@ -418,6 +426,11 @@ impl Settings {
         if self.mail.max_attempts < 1 || self.mail.digest_hour > 23 || self.mail.interval_ms == 0 {
             return Err(fail(
                 "mail.max_attempts must be at least 1, mail.digest_hour 0 to 23, mail.interval_ms at least 1",
+            ));
+        }
+        if !(1..=1000).contains(&self.mail.batch) || self.mail.lease_secs == 0 {
+            return Err(fail(
+                "mail.batch must be 1 to 1000 and mail.lease_secs at least 1",
             ));
         }
         if !self.mail.from.contains('@') || self.mail.from.contains(['\r', '\n']) {

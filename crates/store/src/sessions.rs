@@ -341,3 +341,36 @@ pub fn use_account_token(
         .map(Some)
         .map_err(|_| StoreError::Corrupt("account token user".into()))
 }
+
+/// How many single-use links of a purpose were made for a user since `since`.
+pub fn count_account_tokens_since(
+    conn: &mut DbConn,
+    user: UserId,
+    purpose: LinkPurpose,
+    since: DateTime<Utc>,
+) -> Result<i64, StoreError> {
+    Ok(account_tokens::table
+        .filter(account_tokens::user_id.eq(user.to_string()))
+        .filter(account_tokens::purpose.eq(purpose.as_str()))
+        .filter(account_tokens::created_at.ge(to_db_time(since)))
+        .count()
+        .get_result(conn)?)
+}
+
+/// Marks every unused link of a purpose of a user as used, so none of them works any
+/// more; returns how many.
+pub fn spend_account_tokens(
+    conn: &mut DbConn,
+    user: UserId,
+    purpose: LinkPurpose,
+    now: DateTime<Utc>,
+) -> Result<usize, StoreError> {
+    Ok(diesel::update(
+        account_tokens::table
+            .filter(account_tokens::user_id.eq(user.to_string()))
+            .filter(account_tokens::purpose.eq(purpose.as_str()))
+            .filter(account_tokens::used_at.is_null()),
+    )
+    .set(account_tokens::used_at.eq(to_db_time(now)))
+    .execute(conn)?)
+}

@@ -107,6 +107,20 @@ impl TestDb {
         let mut conn = self.pool.get().expect("test connection");
         diesel::sql_query(sql).execute(&mut *conn).expect("raw SQL")
     }
+
+    /// Runs a query of the form `SELECT COUNT(*) AS n FROM …` and returns the count.
+    pub fn count(&self, sql: &str) -> i64 {
+        #[derive(diesel::QueryableByName)]
+        struct Count {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            n: i64,
+        }
+        let mut conn = self.pool.get().expect("test connection");
+        diesel::sql_query(sql)
+            .get_result::<Count>(&mut *conn)
+            .expect("count query")
+            .n
+    }
 }
 
 /// A transaction kept open on a connection of its own, holding a table lock, so a test

@@ -399,6 +399,14 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
         .service(
             web::resource("/invitation")
                 .route(web::post().to(crate::admin::users::accept_invitation_handler)),
+        )
+        .service(
+            web::resource("/password-reset")
+                .route(web::post().to(super::recovery::request_reset_handler)),
+        )
+        .service(
+            web::resource("/password-reset/complete")
+                .route(web::post().to(super::recovery::complete_reset_handler)),
         );
 }
 

@@ -5,6 +5,7 @@ mod client;
 mod extract;
 pub(crate) mod handlers;
 mod rate;
+pub(crate) mod recovery;
 
 pub use client::client_ip;
 pub use extract::{CurrentActor, PendingActor, request_context};

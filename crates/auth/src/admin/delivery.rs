@@ -1,6 +1,7 @@
 //! Undeliverable notifications: the admin sees the outbox rows and queued emails given
-//! up on (never their payloads) and sends them again. A failed invitation cannot be
-//! sent again (its single-use token is scrubbed once given up on): invite anew.
+//! up on (never their payloads) and sends them again. A failed invitation or recovery
+//! link cannot be sent again (its single-use token is scrubbed once given up on):
+//! invite anew, or ask for a new link.
 
 use super::{AdminError, ConflictReason, Op, permit};
 use crate::RequestContext;
@@ -59,7 +60,8 @@ pub fn retry(
             (Some(topic), _) | (None, Some(topic)) => topic.clone(),
             (None, None) => return Err(AdminError::NotFound),
         };
-        if topic == "invitation" && failed_mail.is_some() {
+        // The token of an account link was scrubbed when the email was given up on.
+        if matches!(topic.as_str(), "invitation" | "password_reset") && failed_mail.is_some() {
             return Err(AdminError::Conflict(ConflictReason::NotRetryable));
         }
         let retried = if failed_mail.is_some() {

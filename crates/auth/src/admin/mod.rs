@@ -49,7 +49,8 @@ pub enum ConflictReason {
     AlreadyInState,
     /// The agency is deactivated: no accounts are invited into or reactivated in it.
     AgencyInactive,
-    /// This delivery cannot be tried again (a failed invitation: invite anew).
+    /// This delivery cannot be tried again (a failed invitation or recovery link: its
+    /// token is gone).
     NotRetryable,
 }
 

@@ -7,8 +7,8 @@
 //! takes effect on the next one. Deactivation ends every session of the account.
 
 use super::{AdminError, ConflictReason, Op, parse_email, parse_name, permit};
-use crate::events::{event, record, user_actor};
-use crate::{AuthConfig, AuthError, RequestContext, account, password, secret_token};
+use crate::links::{Link, set_password_by_link};
+use crate::{AuthConfig, AuthError, RequestContext, secret_token};
 use chrono::{DateTime, Duration, Utc};
 use schakel_audit::{ActionKind, Outcome};
 use schakel_domain::{Action, Actor, AgencyId, Role, UserId};
@@ -224,50 +224,6 @@ pub fn get_user(
     Ok(users::find(conn, id)?)
 }
 
-/// Why an invitation was not accepted, for its audit entry (never shown to the client).
-fn refuse(
-    conn: &mut DbConn,
-    user: Option<&User>,
-    reason: &str,
-    ctx: &RequestContext,
-    now: DateTime<Utc>,
-) -> Result<(), AuthError> {
-    write_tx(conn, |conn| {
-        let mut e = event(
-            "auth.invitation_accept",
-            ActionKind::Update,
-            Outcome::Failure,
-            ctx,
-        )?
-        .with_details(serde_json::json!({ "reason": reason }));
-        if let Some(u) = user {
-            e = e
-                .with_actor(user_actor(u.id, u.agency_id, u.role))
-                .with_object("user", u.id);
-        }
-        record(conn, &e, now)
-    })
-}
-
-/// Why the acceptance transaction was rolled back.
-enum Refusal {
-    Deactivated(Box<User>),
-    Rejected(Box<User>, AuthError),
-    Failed(AuthError),
-}
-
-impl From<AuthError> for Refusal {
-    fn from(e: AuthError) -> Self {
-        Refusal::Failed(e)
-    }
-}
-
-impl From<StoreError> for Refusal {
-    fn from(e: StoreError) -> Self {
-        Refusal::Failed(e.into())
-    }
-}
-
 /// Accepts an invitation: the single-use token sets the account's first password, which
 /// must meet the policy. An unknown, used or expired token and a deactivated account all
 /// answer [`AuthError::InvalidCredentials`]; a refused password leaves the token usable.
@@ -279,49 +235,9 @@ pub fn accept_invitation(
     ctx: &RequestContext,
     now: DateTime<Utc>,
 ) -> Result<(), AuthError> {
-    let presented = secret_token::hash(token);
-    // Hashed before the token is looked at, so every attempt costs the same.
-    let hash = password::hash(new_password)?;
-    let accepted = write_tx(conn, |conn| {
-        let Some(id) = sessions::use_account_token(conn, LinkPurpose::Invitation, &presented, now)?
-        else {
-            return Ok(false);
-        };
-        let user = users::find(conn, id)?;
-        if !user.active {
-            return Err(Refusal::Deactivated(Box::new(user)));
-        }
-        let agency = agencies::find(conn, user.agency_id)?;
-        if let Err(e) = account::check_new_password(&user, &agency, new_password) {
-            // Rolled back: the token stays unused, so the user can try another password.
-            return Err(Refusal::Rejected(Box::new(user), e));
-        }
-        users::set_password_hash(conn, user.id, &hash, now)?;
-        let e = event(
-            "auth.invitation_accept",
-            ActionKind::Update,
-            Outcome::Success,
-            ctx,
-        )?
-        .with_actor(user_actor(user.id, user.agency_id, user.role))
-        .with_object("user", user.id);
-        record(conn, &e, now)?;
-        Ok(true)
-    });
-    match accepted {
-        Ok(true) => Ok(()),
-        Ok(false) => {
-            refuse(conn, None, "invalid_token", ctx, now)?;
-            Err(AuthError::InvalidCredentials)
-        }
-        Err(Refusal::Deactivated(user)) => {
-            refuse(conn, Some(&user), "deactivated", ctx, now)?;
-            Err(AuthError::InvalidCredentials)
-        }
-        Err(Refusal::Rejected(user, e)) => {
-            refuse(conn, Some(&user), "password_rejected", ctx, now)?;
-            Err(e)
-        }
-        Err(Refusal::Failed(e)) => Err(e),
-    }
+    let link = Link {
+        purpose: LinkPurpose::Invitation,
+        code: "auth.invitation_accept",
+    };
+    set_password_by_link(conn, &link, token, new_password, ctx, now).map(|_| ())
 }

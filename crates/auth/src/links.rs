@@ -1,0 +1,205 @@
+//! Single-use links that set a password: the invitation of a new account and the
+//! recovery of a forgotten password.
+//!
+//! Asking for a recovery link answers the same whatever the email address: unknown,
+//! deactivated, still invited, or too many links asked for within the hour. Only an
+//! active account that has a password gets a link, at most `resets_per_hour` of them.
+//! Using a link checks the password policy; a refused password leaves the link usable.
+//! A recovered password ends every session of the account and spends its other
+//! recovery links. The second factor stays as it was: the next login asks for the
+//! authenticator code as before.
+
+use crate::events::{event, record, user_actor};
+use crate::{AuthConfig, AuthError, RequestContext, account, password, secret_token};
+use chrono::{DateTime, Duration, Utc};
+use schakel_audit::{ActionKind, Outcome};
+use schakel_store::outbox::{self, Channel, NewOutboxMessage};
+use schakel_store::sessions::{self, LinkPurpose};
+use schakel_store::users::{self, User};
+use schakel_store::{DbConn, StoreError, agencies, write_tx};
+use secrecy::SecretString;
+
+/// What a link is for, and the audit code of its use.
+pub(crate) struct Link {
+    /// The purpose its token was stored with.
+    pub purpose: LinkPurpose,
+    /// The audit code of a use (successful or not).
+    pub code: &'static str,
+}
+
+/// Asks for a password-recovery link for `email`. Always `Ok(())` unless the database
+/// fails, so the answer tells nothing about the address; the audit trail records what
+/// happened.
+pub fn request_password_reset(
+    conn: &mut DbConn,
+    cfg: &AuthConfig,
+    email: &str,
+    ctx: &RequestContext,
+    now: DateTime<Utc>,
+) -> Result<(), AuthError> {
+    const CODE: &str = "auth.password_reset_request";
+    let token = secret_token::generate();
+    let refused = write_tx(conn, |conn| {
+        let Some(user) = users::find_by_email(conn, email)? else {
+            return Ok(Some((None, "unknown_account")));
+        };
+        if !user.active {
+            return Ok(Some((Some(user), "deactivated")));
+        }
+        if user.password_hash.is_none() {
+            return Ok(Some((Some(user), "invitation_pending")));
+        }
+        let since = now - Duration::hours(1);
+        let recent =
+            sessions::count_account_tokens_since(conn, user.id, LinkPurpose::PasswordReset, since)?;
+        if recent >= cfg.resets_per_hour {
+            return Ok(Some((Some(user), "too_many_requests")));
+        }
+        let expires = now + Duration::seconds(cfg.reset_ttl_secs);
+        sessions::add_account_token(
+            conn,
+            user.id,
+            LinkPurpose::PasswordReset,
+            &token.hash,
+            now,
+            expires,
+        )?;
+        // The raw token travels in the row because the email must carry it; the
+        // dispatcher scrubs it once the email is sent or given up on.
+        let message = NewOutboxMessage {
+            channel: Channel::Email,
+            topic: "password_reset".into(),
+            payload: serde_json::json!({ "user_id": user.id, "token": token.token }),
+            available_at: now,
+        };
+        outbox::enqueue(conn, &message, now)?;
+        let e = event(CODE, ActionKind::Create, Outcome::Success, ctx)?
+            .with_actor(user_actor(user.id, user.agency_id, user.role))
+            .with_object("user", user.id)
+            .with_details(serde_json::json!({ "expires_at": expires.to_rfc3339() }));
+        record(conn, &e, now)?;
+        Ok::<_, AuthError>(None)
+    })?;
+    if let Some((user, reason)) = refused {
+        refuse(conn, CODE, user.as_ref(), reason, ctx, now)?;
+    }
+    Ok(())
+}
+
+/// Sets a new password with a recovery link. An unknown, used or expired link and a
+/// deactivated account all answer [`AuthError::InvalidCredentials`]. Every session of
+/// the account ends. The password is hashed on the calling thread: run this on a
+/// blocking pool.
+pub fn reset_password(
+    conn: &mut DbConn,
+    token: &str,
+    new_password: &SecretString,
+    ctx: &RequestContext,
+    now: DateTime<Utc>,
+) -> Result<(), AuthError> {
+    let link = Link {
+        purpose: LinkPurpose::PasswordReset,
+        code: "auth.password_reset",
+    };
+    set_password_by_link(conn, &link, token, new_password, ctx, now).map(|_| ())
+}
+
+/// Uses a single-use link to set the password of its account; returns that account.
+/// The password is hashed before the token is looked at, so every attempt costs the
+/// same.
+pub(crate) fn set_password_by_link(
+    conn: &mut DbConn,
+    link: &Link,
+    token: &str,
+    new_password: &SecretString,
+    ctx: &RequestContext,
+    now: DateTime<Utc>,
+) -> Result<User, AuthError> {
+    let presented = secret_token::hash(token);
+    let hash = password::hash(new_password)?;
+    let done = write_tx(conn, |conn| {
+        let Some(id) = sessions::use_account_token(conn, link.purpose, &presented, now)? else {
+            return Err(Refusal::InvalidToken);
+        };
+        let user = users::find(conn, id)?;
+        if !user.active {
+            return Err(Refusal::Deactivated(Box::new(user)));
+        }
+        let agency = agencies::find(conn, user.agency_id)?;
+        if let Err(e) = account::check_new_password(&user, &agency, new_password) {
+            // Rolled back: the link stays unused, so the user can try another password.
+            return Err(Refusal::Rejected(Box::new(user), e));
+        }
+        users::set_password_hash(conn, user.id, &hash, now)?;
+        let mut details = serde_json::json!({});
+        if link.purpose == LinkPurpose::PasswordReset {
+            let ended = sessions::revoke_all_of_user(conn, user.id, "password_reset", now)?;
+            sessions::spend_account_tokens(conn, user.id, LinkPurpose::PasswordReset, now)?;
+            details = serde_json::json!({ "sessions_ended": ended });
+        }
+        let e = event(link.code, ActionKind::Update, Outcome::Success, ctx)?
+            .with_actor(user_actor(user.id, user.agency_id, user.role))
+            .with_object("user", user.id)
+            .with_details(details);
+        record(conn, &e, now)?;
+        Ok(user)
+    });
+    match done {
+        Ok(user) => Ok(user),
+        Err(Refusal::InvalidToken) => {
+            refuse(conn, link.code, None, "invalid_token", ctx, now)?;
+            Err(AuthError::InvalidCredentials)
+        }
+        Err(Refusal::Deactivated(user)) => {
+            refuse(conn, link.code, Some(&user), "deactivated", ctx, now)?;
+            Err(AuthError::InvalidCredentials)
+        }
+        Err(Refusal::Rejected(user, e)) => {
+            refuse(conn, link.code, Some(&user), "password_rejected", ctx, now)?;
+            Err(e)
+        }
+        Err(Refusal::Failed(e)) => Err(e),
+    }
+}
+
+/// Records a refused request or use of a link (the reason is never shown to the
+/// client).
+fn refuse(
+    conn: &mut DbConn,
+    code: &str,
+    user: Option<&User>,
+    reason: &str,
+    ctx: &RequestContext,
+    now: DateTime<Utc>,
+) -> Result<(), AuthError> {
+    write_tx(conn, |conn| {
+        let mut e = event(code, ActionKind::Update, Outcome::Failure, ctx)?
+            .with_details(serde_json::json!({ "reason": reason }));
+        if let Some(u) = user {
+            e = e
+                .with_actor(user_actor(u.id, u.agency_id, u.role))
+                .with_object("user", u.id);
+        }
+        record(conn, &e, now)
+    })
+}
+
+/// Why a link's transaction was rolled back.
+enum Refusal {
+    InvalidToken,
+    Deactivated(Box<User>),
+    Rejected(Box<User>, AuthError),
+    Failed(AuthError),
+}
+
+impl From<AuthError> for Refusal {
+    fn from(e: AuthError) -> Self {
+        Refusal::Failed(e)
+    }
+}
+
+impl From<StoreError> for Refusal {
+    fn from(e: StoreError) -> Self {
+        Refusal::Failed(e.into())
+    }
+}
