@@ -82,7 +82,8 @@ fn routes(cfg: &mut web::ServiceConfig, rate_limit: &auth::RateLimit) {
                 .configure(admin::configure)
                 .configure(casework::configure)
                 .configure(directory::configure)
-                .configure(audit_api::configure),
+                .configure(audit_api::configure)
+                .configure(crate::monitor_api::configure),
         );
 }
 

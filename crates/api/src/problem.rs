@@ -39,6 +39,7 @@ pub enum ProblemKind {
     PasswordGuessable,
     PasswordContainsContext,
     IdempotencyKeyReused,
+    TooManyDimensions,
 }
 
 impl ProblemKind {
@@ -179,6 +180,11 @@ impl ProblemKind {
                 "idempotency_key_reused",
                 "This Idempotency-Key was used before for another request.",
                 StatusCode::UNPROCESSABLE_ENTITY,
+            ),
+            TooManyDimensions => (
+                "too_many_dimensions",
+                "A table has at most three different dimensions.",
+                StatusCode::BAD_REQUEST,
             ),
         }
     }

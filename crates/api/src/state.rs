@@ -20,6 +20,17 @@ pub struct AppState {
     pub metrics: Metrics,
     /// Keys, deadlines and retention of case work.
     pub workflow: Arc<WorkflowConfig>,
+    /// Where the monitor's tables live and the rules of disclosure control.
+    pub monitor: MonitorState,
+}
+
+/// The monitor as the API reads it.
+#[derive(Debug, Clone)]
+pub struct MonitorState {
+    /// The monitor's own database; `None`: the operational one.
+    pub pool: Option<Pool>,
+    /// Suppression threshold and rounding of published tables.
+    pub rules: schakel_monitor::Rules,
 }
 
 impl AppState {
@@ -41,12 +52,22 @@ impl AppState {
             auth,
             metrics: Metrics::new()?,
             workflow,
+            monitor: MonitorState {
+                pool: None,
+                rules: schakel_monitor::Rules::default(),
+            },
         })
     }
 
     /// The same state with other case-work settings.
     pub fn with_workflow(mut self, workflow: WorkflowConfig) -> Self {
         self.workflow = Arc::new(workflow);
+        self
+    }
+
+    /// The same state with another monitor setup.
+    pub fn with_monitor(mut self, monitor: MonitorState) -> Self {
+        self.monitor = monitor;
         self
     }
 }

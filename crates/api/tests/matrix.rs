@@ -87,6 +87,7 @@ const REFERRERS: [u16; 6] = [401, 200, 200, 403, 403, 403];
 const CASEWORK_CREATE: [u16; 6] = [401, 201, 201, 403, 403, 403];
 const CASEWORK_OBJECT: [u16; 6] = [401, 200, 200, 404, 404, 404];
 const CASEWORK_OBJECT_CREATE: [u16; 6] = [401, 201, 201, 404, 404, 404];
+const ANALYST: [u16; 6] = [401, 404, 404, 200, 404, 404];
 const HIDDEN: [u16; 6] = [401, 404, 404, 404, 404, 404];
 /// The receiving agency's coordinators decide; its caseworkers see but may not.
 const DECIDERS: [u16; 6] = [401, 403, 200, 404, 404, 404];
@@ -136,6 +137,10 @@ const TABLE: &[Row] = {
         // The audit trail: the auditor.
         row("GET", "/api/v1/audit", None, AUDITOR),
         row("GET", "/api/v1/audit/verify", None, AUDITOR),
+        // The monitor: the analyst; to everyone else it does not exist.
+        row("GET", "/api/v1/monitor/counts", None, ANALYST),
+        row("GET", "/api/v1/monitor/flows", None, ANALYST),
+        row("GET", "/api/v1/monitor/overlap", None, ANALYST),
         // Agencies: the admin, whatever agency it is.
         row("GET", "/api/v1/agencies", None, ADMIN_LIST),
         row("POST", "/api/v1/agencies", None, ADMIN_CREATE),
@@ -787,6 +792,16 @@ where
     }
     if row.path == "/api/v1/admin/outbox" {
         uri = format!("{uri}?state=failed");
+    }
+    match row.path {
+        "/api/v1/monitor/counts" => {
+            uri = format!("{uri}?measure=persons&by=period,gender&from=2026-01&to=2026-12");
+        }
+        "/api/v1/monitor/flows" => uri = format!("{uri}?from=2026-01&to=2026-12"),
+        "/api/v1/monitor/overlap" => {
+            uri = format!("{uri}?year=2026&purpose=multiple_systems_estimation");
+        }
+        _ => {}
     }
     if row.path == "/api/v1/admin/outbox/{id}/retry" {
         let mut conn = db.pool.get().unwrap();

@@ -1,1 +1,18 @@
 #![doc = include_str!("../README.md")]
+
+pub mod dims;
+pub mod disclosure;
+pub mod event;
+pub mod period;
+pub mod query;
+pub mod record;
+mod schema;
+pub mod table;
+
+pub use dims::{Dimension, Measure, PeriodRange};
+pub use disclosure::Rules;
+pub use event::Event;
+pub use period::{Grain, Month};
+pub use query::{QueryError, counts, flows, overlap};
+pub use record::record;
+pub use table::Table;

@@ -3,6 +3,7 @@
 pub mod config;
 pub mod dispatch;
 pub mod mailer;
+pub mod monitor_sink;
 pub mod templates;
 
 pub use config::NotifyConfig;

@@ -72,7 +72,7 @@ pub fn spawn(pool: Pool, clock: Arc<dyn Clock>, dispatcher: Dispatcher, idle: Du
                             "outbox dispatched"
                         );
                     }
-                    r.fanned_out + r.sent > 0
+                    r.fanned_out + r.sent + r.monitor_recorded > 0
                 }
                 Ok(Err(e)) => {
                     tracing::error!(error = %e, "dispatcher run failed");

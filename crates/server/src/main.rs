@@ -12,6 +12,7 @@ mod demo;
 mod dispatch;
 mod jobs;
 mod keys;
+mod monitor_settings;
 mod serve;
 mod settings;
 mod telemetry;

@@ -31,6 +31,46 @@ pub fn open_pool(settings: &Settings) -> anyhow::Result<Pool> {
         .with_context(|| format!("cannot open the {} database", target.backend().name()))
 }
 
+/// Opens and migrates the monitor's own database, if one is configured.
+pub fn monitor_pool(settings: &Settings) -> anyhow::Result<Option<Pool>> {
+    let Some(target) = settings.monitor.target().map_err(anyhow::Error::msg)? else {
+        return Ok(None);
+    };
+    let options = PoolOptions {
+        max_size: settings.database.pool_size,
+        connection_timeout: Duration::from_secs(settings.database.connect_timeout_secs),
+    };
+    let pool = build_pool(&target, options).with_context(|| {
+        format!(
+            "cannot open the monitor's {} database",
+            target.backend().name()
+        )
+    })?;
+    // The monitor database gets the same migrations; only its monitor tables are used.
+    migrate(&pool)?;
+    Ok(Some(pool))
+}
+
+/// The monitor as the API reads it.
+fn monitor_state(settings: &Settings, pool: Option<Pool>) -> schakel_api::MonitorState {
+    schakel_api::MonitorState {
+        pool,
+        rules: settings.monitor.rules(),
+    }
+}
+
+/// The dispatcher, recording monitor events where the monitor lives.
+fn dispatcher(
+    settings: &Settings,
+    monitor: Option<Pool>,
+) -> anyhow::Result<schakel_notification::Dispatcher> {
+    let d = crate::dispatch::dispatcher(settings)?;
+    Ok(match monitor {
+        Some(pool) => d.with_monitor_database(pool),
+        None => d,
+    })
+}
+
 /// Applies pending migrations; returns the names applied.
 pub fn migrate(pool: &Pool) -> anyhow::Result<Vec<String>> {
     let mut conn = pool.get().context("cannot get a database connection")?;
@@ -93,14 +133,16 @@ pub async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
             tracing::warn!("demo mode: no second factor is asked of any role");
         }
     }
+    let monitor = monitor_pool(&settings)?;
     let state = AppState::with_auth(pool, clock, auth)
         .map_err(|e| anyhow::anyhow!("{e}"))?
-        .with_workflow(workflow);
+        .with_workflow(workflow)
+        .with_monitor(monitor_state(&settings, monitor.clone()));
     if settings.casework.run_jobs {
         crate::jobs::spawn(&state, &settings.casework);
     }
     if settings.mail.dispatch {
-        let dispatcher = crate::dispatch::dispatcher(&settings)?;
+        let dispatcher = dispatcher(&settings, monitor)?;
         crate::dispatch::spawn(
             state.pool.clone(),
             state.clock.clone(),
@@ -140,7 +182,7 @@ pub async fn worker(settings: Settings) -> anyhow::Result<()> {
     if settings.casework.run_jobs {
         crate::jobs::spawn(&state, &settings.casework);
     }
-    let dispatcher = crate::dispatch::dispatcher(&settings)?;
+    let dispatcher = dispatcher(&settings, monitor_pool(&settings)?)?;
     crate::dispatch::spawn(
         state.pool.clone(),
         state.clock.clone(),

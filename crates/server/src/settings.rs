@@ -48,6 +48,8 @@ pub struct Settings {
     pub audit: AuditSettings,
     /// Deadlines, retention and the platform's jobs.
     pub casework: crate::casework_settings::CaseworkSettings,
+    /// The monitor's database and disclosure control.
+    pub monitor: crate::monitor_settings::MonitorSettings,
 }
 
 /// Where the data lives.
@@ -388,6 +390,7 @@ impl Settings {
         self.auth.validate().map_err(fail)?;
         self.data.validate().map_err(fail)?;
         self.casework.validate().map_err(fail)?;
+        self.monitor.validate().map_err(fail)?;
         let target = DatabaseTarget::parse(&self.database.url)
             .map_err(|e| fail(format!("database.url: {e}")))?;
         if target.backend() == schakel_store::Backend::Sqlite && self.database.password.is_some() {

@@ -21,6 +21,7 @@
 pub mod agencies;
 pub mod audit_trail;
 pub mod delivery;
+pub mod monitor_access;
 pub mod users;
 
 use crate::AuthError;

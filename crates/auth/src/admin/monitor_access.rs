@@ -1,0 +1,39 @@
+//! Who may read the monitor's tables, and the audit entry of every reading: only
+//! analysts; anyone else is told the tables do not exist (and the attempt is audited).
+//! A request for the exact overlap table is recorded with its purpose before anything is
+//! returned.
+
+use super::{AdminError, Op};
+use crate::RequestContext;
+use chrono::{DateTime, Utc};
+use schakel_audit::{ActionKind, Outcome};
+use schakel_domain::{Action, Actor, Relationship};
+use schakel_store::{DbConn, write_tx};
+
+/// Checks that `who` may read the monitor and records the reading (`code`, e.g.
+/// `monitor.counts`, with `details`: what was asked, never an answer).
+pub fn read_monitor(
+    conn: &mut DbConn,
+    who: &Actor,
+    code: &'static str,
+    details: serde_json::Value,
+    ctx: &RequestContext,
+    now: DateTime<Utc>,
+) -> Result<(), AdminError> {
+    let op = Op::new(code, ActionKind::Read);
+    let allowed = who.may(Action::ReadMonitor, Relationship::Platform);
+    let (outcome, details) = if allowed {
+        (Outcome::Success, details)
+    } else {
+        (Outcome::Denied, serde_json::json!({ "reason": "policy" }))
+    };
+    write_tx(conn, |conn| {
+        op.record(conn, who, outcome, details, ctx, now)
+            .map_err(AdminError::from)
+    })?;
+    if allowed {
+        Ok(())
+    } else {
+        Err(AdminError::NotFound)
+    }
+}

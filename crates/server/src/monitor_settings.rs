@@ -1,0 +1,69 @@
+//! The `[monitor]` section: where the monitor's tables live and the rules of disclosure
+//! control on what analysts see.
+
+use schakel_monitor::Rules;
+use schakel_store::DatabaseTarget;
+use serde::{Deserialize, Serialize};
+
+/// Monitor settings.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MonitorSettings {
+    /// A separate database for the monitor's tables (a SQLite path or a `postgres://`
+    /// URL without a password; PostgreSQL authenticates through `~/.pgpass` or the
+    /// server's rules). Empty: the operational database.
+    pub database_url: String,
+    /// Cells of fewer distinct persons are suppressed (at least 5).
+    pub threshold: i64,
+    /// Published counts are rounded down to a multiple of this (1 to 100).
+    pub rounding: i64,
+}
+
+impl Default for MonitorSettings {
+    fn default() -> Self {
+        let rules = Rules::default();
+        Self {
+            database_url: String::new(),
+            threshold: rules.threshold,
+            rounding: rules.rounding,
+        }
+    }
+}
+
+impl MonitorSettings {
+    /// Checks the numbers and the URL.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.threshold < 5 {
+            return Err("monitor.threshold must be at least 5".into());
+        }
+        if !(1..=100).contains(&self.rounding) {
+            return Err("monitor.rounding must be 1 to 100".into());
+        }
+        if let Some(DatabaseTarget::Postgres(url)) = self.target()? {
+            let parsed =
+                url::Url::parse(&url).map_err(|e| format!("monitor.database_url: {e}"))?;
+            if parsed.password().is_some() {
+                return Err("monitor.database_url must not contain a password".into());
+            }
+        }
+        Ok(())
+    }
+
+    /// The separate monitor database, if one is configured.
+    pub fn target(&self) -> Result<Option<DatabaseTarget>, String> {
+        if self.database_url.trim().is_empty() {
+            return Ok(None);
+        }
+        DatabaseTarget::parse(&self.database_url)
+            .map(Some)
+            .map_err(|e| format!("monitor.database_url: {e}"))
+    }
+
+    /// The rules of disclosure control.
+    pub fn rules(&self) -> Rules {
+        Rules {
+            threshold: self.threshold,
+            rounding: self.rounding,
+        }
+    }
+}

@@ -1,0 +1,1 @@
+DROP TABLE monitor_facts;
