@@ -8,7 +8,8 @@ use diesel::prelude::*;
 use schakel_store::{DbConn, StoreError};
 
 /// Records `event`, carried by outbox message `event_id`; `false` when that message was
-/// already counted.
+/// already counted. Call it inside a write transaction: an event's rows are written
+/// together or not at all, and the check for a repeated message holds.
 pub fn record(conn: &mut DbConn, event_id: &str, event: &Event) -> Result<bool, StoreError> {
     let seen: i64 = monitor_facts::table
         .filter(monitor_facts::event_id.eq(event_id))

@@ -1,6 +1,6 @@
 -- The monitor's facts, written only by the monitor sink of the dispatcher from monitor
 -- events in the outbox, and read only by the monitor. One row per event and
--- exploitation form ('unspecified' when the event names none): grouping by form counts
+-- exploitation form ('unknown' when the event names none): grouping by form counts
 -- an event under each of its forms; elsewhere only the row with weight 1 counts it.
 -- No id of a case, person, user or referral, no free text, no date finer than a month:
 -- event_id is the id of the outbox message that carried the event (so a message
