@@ -40,8 +40,7 @@ impl MonitorSettings {
             return Err("monitor.rounding must be 1 to 100".into());
         }
         if let Some(DatabaseTarget::Postgres(url)) = self.target()? {
-            let parsed =
-                url::Url::parse(&url).map_err(|e| format!("monitor.database_url: {e}"))?;
+            let parsed = url::Url::parse(&url).map_err(|e| format!("monitor.database_url: {e}"))?;
             if parsed.password().is_some() {
                 return Err("monitor.database_url must not contain a password".into());
             }
