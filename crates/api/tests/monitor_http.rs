@@ -18,6 +18,7 @@ use serde_json::{Value, json};
 use support::{Client, agency, audit_of, bearer, request, state_without_mfa, user};
 
 const FAMILY: &str = "Kanariepietersz";
+const NOTE: &str = "kanarie-notitie-vrije-tekst";
 
 fn cell<'a>(table: &'a Value, keys: &[&str], measure: &str) -> &'a Value {
     table["cells"]
@@ -208,7 +209,13 @@ async fn the_analyst_sees_controlled_tables_of_what_happened_and_nobody_else_doe
         // Nothing of the cases in the monitor's table.
         let mut conn = db.pool.get().unwrap();
         let rows: Vec<String> = diesel::sql_query(
-            "SELECT event_id || '|' || kind || '|' || month || '|' || COALESCE(pseudonym, '') AS v FROM monitor_facts",
+            "SELECT event_id || '|' || form || '|' || kind || '|' || month || '|' || quarter \
+             || '|' || year || '|' || sender_kind || '|' || sender_region || '|' \
+             || COALESCE(receiver_kind, '') || '|' || COALESCE(receiver_region, '') || '|' \
+             || age_band || '|' || gender || '|' || nationality_group || '|' \
+             || COALESCE(reporting_basis, '') || '|' \
+             || COALESCE(CAST(hours_to_answer AS TEXT), '') || '|' \
+             || COALESCE(pseudonym, '') AS v FROM monitor_facts",
         )
         .load::<Text>(&mut *conn)
         .unwrap()
@@ -230,4 +237,68 @@ async fn the_analyst_sees_controlled_tables_of_what_happened_and_nobody_else_doe
 struct Text {
     #[diesel(sql_type = diesel::sql_types::Text)]
     v: String,
+}
+
+#[actix_web::test]
+async fn a_separate_monitor_database_gets_each_event_once_and_serves_the_tables() {
+    for backend in selected_backends() {
+        let db = TestDb::new(backend);
+        let monitor_db = TestDb::new(backend);
+        let state = state_without_mfa(&db).with_monitor(schakel_api::MonitorState {
+            pool: Some(monitor_db.pool.clone()),
+            rules: schakel_monitor::Rules {
+                threshold: 5,
+                rounding: 1,
+            },
+        });
+        let srv = test::init_service(app(state)).await;
+        let client = Client::new(&srv, TestRequest::to_request);
+        let home = agency(&db, "Politie Oost", AgencyKind::Police);
+        let nrm = agency(&db, "Rapporteur", AgencyKind::Rapporteur);
+        user(&db, &home, "cw@politie.example", Role::Caseworker, true);
+        user(&db, &nrm, "an@nrm.example", Role::Analyst, true);
+        let worker = client.token("cw@politie.example").await;
+        let analyst = client.token("an@nrm.example").await;
+        for i in 0..6 {
+            let case = client
+                .send(bearer(request("POST", "/api/v1/cases"), &worker).set_json(json!({
+                    "person": {
+                        "identity": { "given_names": format!("Naam{i}"), "family_name": "Apart" },
+                        "gender": "male"
+                    },
+                    "region": "oost_nederland",
+                    "exploitation_forms": ["criminal"]
+                })))
+                .await;
+            assert_eq!(case.status, StatusCode::CREATED, "{case:?}");
+        }
+        let sink = MonitorSink {
+            separate: Some(monitor_db.pool.clone()),
+            lease: chrono::Duration::minutes(5),
+            batch: 4,
+        };
+        let now = chrono::Utc::now();
+        let first = sink.run_once(&mut db.pool.get().unwrap(), now).unwrap();
+        assert_eq!(first.recorded, 6, "{backend:?}");
+        let count = |d: &TestDb| d.count("SELECT COUNT(*) AS n FROM monitor_facts");
+        assert_eq!((count(&db), count(&monitor_db)), (0, 6), "{backend:?}");
+        // As if a worker died after recording but before marking the rows done.
+        db.execute_raw("UPDATE outbox SET state = 'pending' WHERE channel = 'monitor'");
+        let again = sink.run_once(&mut db.pool.get().unwrap(), now).unwrap();
+        assert_eq!((again.recorded, again.repeated), (0, 6), "{backend:?}");
+        assert_eq!(count(&monitor_db), 6);
+
+        let year = chrono::Utc::now().format("%Y").to_string();
+        let table = client
+            .send(bearer(
+                request(
+                    "GET",
+                    &format!("/api/v1/monitor/counts?measure=persons&from={year}-01&to={year}-12"),
+                ),
+                &analyst,
+            ))
+            .await
+            .json();
+        assert_eq!(cell(&table, &[], "persons")["value"], 6, "{backend:?}");
+    }
 }
