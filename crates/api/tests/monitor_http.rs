@@ -60,7 +60,8 @@ async fn the_analyst_sees_controlled_tables_of_what_happened_and_nobody_else_doe
                             "gender": "female"
                         },
                         "region": "midden_nederland",
-                        "exploitation_forms": ["labour"]
+                        "exploitation_forms": ["labour"],
+                        "notes": format!("{NOTE} {i}")
                     })),
                 )
                 .await;
@@ -225,7 +226,10 @@ async fn the_analyst_sees_controlled_tables_of_what_happened_and_nobody_else_doe
         assert!(!rows.is_empty());
         for row in rows {
             assert!(
-                !row.contains(FAMILY) && !row.contains("Persoon") && !row.contains("1990-01"),
+                !row.contains(FAMILY)
+                    && !row.contains("Persoon")
+                    && !row.contains("1990-01")
+                    && !row.contains(NOTE),
                 "{row}"
             );
             assert!(case_ids.iter().all(|c| !row.contains(c.as_str())), "{row}");
