@@ -13,6 +13,7 @@ pub mod password;
 pub mod secret_token;
 pub mod session;
 pub mod totp;
+pub mod web_session;
 
 pub use config::{AuthConfig, ephemeral_data_keys};
 pub use context::RequestContext;

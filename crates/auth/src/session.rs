@@ -61,7 +61,7 @@ fn live(session: &Session, cfg: &AuthConfig, now: DateTime<Utc>) -> bool {
         && now < session.last_seen_at + Duration::seconds(cfg.idle_timeout_secs)
 }
 
-fn find_live(
+pub(crate) fn find_live(
     conn: &mut DbConn,
     cfg: &AuthConfig,
     id: SessionId,
@@ -97,6 +97,17 @@ pub fn authenticate(
     if session.user_id.to_string() != claims.sub {
         return Err(AuthError::InvalidToken);
     }
+    actor_of(conn, cfg, &session, &user, now)
+}
+
+/// Turns a live session into its actor, noting the activity now and then.
+pub(crate) fn actor_of(
+    conn: &mut DbConn,
+    cfg: &AuthConfig,
+    session: &Session,
+    user: &User,
+    now: DateTime<Utc>,
+) -> Result<Authenticated, AuthError> {
     if now >= session.last_seen_at + Duration::seconds(TOUCH_EVERY_SECS) {
         sessions::touch(conn, session.id, now)?;
     }

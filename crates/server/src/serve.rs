@@ -71,6 +71,29 @@ fn dispatcher(
     })
 }
 
+/// What the web pages share, from the application state. Cookies are `Secure` unless
+/// the platform is reached over plain HTTP on a loopback address.
+fn web_state(settings: &Settings, state: &AppState) -> schakel_web::WebState {
+    let public = settings.public_url();
+    let loopback = url::Url::parse(&public).ok().is_some_and(|u| {
+        u.scheme() == "http"
+            && match u.host() {
+                Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+                Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+                Some(url::Host::Domain(d)) => d == "localhost",
+                None => false,
+            }
+    });
+    schakel_web::WebState {
+        pool: state.pool.clone(),
+        clock: state.clock.clone(),
+        auth: state.auth.config.clone(),
+        hashing: state.auth.hashing.clone(),
+        workflow: state.workflow.clone(),
+        secure_cookies: !loopback,
+    }
+}
+
 /// Applies pending migrations; returns the names applied.
 pub fn migrate(pool: &Pool) -> anyhow::Result<Vec<String>> {
     let mut conn = pool.get().context("cannot get a database connection")?;
@@ -154,12 +177,16 @@ pub async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
         0 => std::thread::available_parallelism().map_or(2, |n| n.get()),
         n => n,
     };
-    let server = actix_web::HttpServer::new(move || schakel_api::app(state.clone()))
-        .workers(workers)
-        .shutdown_timeout(settings.http.shutdown_timeout_secs)
-        .listen(listener)
-        .with_context(|| format!("cannot listen on {addr}"))?
-        .run();
+    let web = web_state(&settings, &state);
+    let server = actix_web::HttpServer::new(move || {
+        let web = web.clone();
+        schakel_api::app_with(state.clone(), move |cfg| schakel_web::configure(cfg, web))
+    })
+    .workers(workers)
+    .shutdown_timeout(settings.http.shutdown_timeout_secs)
+    .listen(listener)
+    .with_context(|| format!("cannot listen on {addr}"))?
+    .run();
     tracing::info!(%addr, backend = %settings.database_target()?.backend().name(), "serving");
     println!("Schakel is serving at {}", settings.public_url());
     server.await.context("the server stopped with an error")?;

@@ -17,6 +17,7 @@ pub mod testing;
 mod time;
 mod tx;
 pub mod users;
+pub mod web_sessions;
 
 pub use conn::{Backend, DatabaseTarget, DbConn};
 pub use error::StoreError;

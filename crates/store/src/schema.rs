@@ -92,6 +92,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    web_sessions (token_hash) {
+        token_hash -> Text,
+        session_id -> Text,
+        csrf_token -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     refresh_tokens (token_hash) {
         token_hash -> Text,
         session_id -> Text,
@@ -278,6 +287,7 @@ diesel::table! {
 diesel::joinable!(users -> agencies (agency_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
+diesel::joinable!(web_sessions -> sessions (session_id));
 diesel::joinable!(login_failures -> users (user_id));
 diesel::joinable!(account_tokens -> users (user_id));
 diesel::joinable!(persons -> agencies (agency_id));
@@ -303,4 +313,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     case_events,
     idempotency_keys,
     mail_queue,
+    web_sessions,
 );

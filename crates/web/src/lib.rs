@@ -1,1 +1,30 @@
 #![doc = include_str!("../README.md")]
+
+pub mod i18n;
+mod pages;
+pub mod session;
+mod state;
+
+pub use pages::PAGE_CSP;
+pub use state::WebState;
+
+use actix_web::web;
+
+/// The pages' routes over `state`.
+pub fn configure(cfg: &mut web::ServiceConfig, state: WebState) {
+    cfg.app_data(web::Data::new(state))
+        .service(web::resource("/").route(web::get().to(pages::home)))
+        .service(
+            web::resource("/login")
+                .route(web::get().to(pages::login_form))
+                .route(web::post().to(pages::login)),
+        )
+        .service(
+            web::resource("/login/code")
+                .route(web::get().to(pages::code_form))
+                .route(web::post().to(pages::code)),
+        )
+        .service(web::resource("/logout").route(web::post().to(pages::logout)))
+        .service(web::resource("/inbox").route(web::get().to(pages::inbox)))
+        .service(web::resource("/static/app.css").route(web::get().to(pages::stylesheet)));
+}

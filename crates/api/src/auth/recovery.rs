@@ -25,6 +25,7 @@ pub struct ResetRequest {
 #[utoipa::path(post, path = "/api/v1/auth/password-reset", tag = "auth", request_body = ResetRequest,
     responses(
         (status = 202, description = "If the address belongs to an active account, a link is on its way"),
+        (status = 422, description = "The address is longer than 254 characters", content_type = "application/problem+json", body = Problem),
         (status = 429, description = "Too many requests from this client", content_type = "application/problem+json", body = Problem),
     ))]
 pub async fn request_reset_handler(
@@ -34,19 +35,20 @@ pub async fn request_reset_handler(
 ) -> Result<HttpResponse, ApiError> {
     let ctx = request_context(&req, &state);
     let b = body.into_inner();
-    if b.email.len() <= 254 {
-        let auth = state.auth.clone();
-        blocking(&state, move |conn, now| {
-            Ok(request_password_reset(
-                conn,
-                &auth.config,
-                &b.email,
-                &ctx,
-                now,
-            )?)
-        })
-        .await?;
+    if b.email.chars().count() > 254 {
+        return Err(ApiError::Problem(ProblemKind::InvalidBody));
     }
+    let auth = state.auth.clone();
+    blocking(&state, move |conn, now| {
+        Ok(request_password_reset(
+            conn,
+            &auth.config,
+            &b.email,
+            &ctx,
+            now,
+        )?)
+    })
+    .await?;
     Ok(HttpResponse::Accepted().finish())
 }
 

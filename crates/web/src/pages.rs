@@ -1,0 +1,521 @@
+//! The pages: logging in (password, then the authenticator code or its enrolment),
+//! logging out, the start page and the agency's inbox. Each handler reads the session
+//! from the cookie, checks the form's CSRF token, calls the same use cases as the API on
+//! the blocking pool, and renders a template in the viewer's language.
+
+use crate::WebState;
+use crate::i18n::Texts;
+use crate::session::{
+    LOGIN_COOKIE, Refused, SESSION_COOKIE, Viewer, anonymous_texts, context, cookie, removal,
+    viewer,
+};
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, ContentType};
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use schakel_auth::login::MfaState;
+use schakel_auth::web_session;
+use schakel_domain::{Actor, Role};
+use schakel_referral_workflow::Env;
+use schakel_referral_workflow::referrals::{ReferralBox, list_referrals};
+use secrecy::SecretString;
+use serde::Deserialize;
+
+/// The policy of every page: own styles only, no scripts, forms only to this site.
+pub const PAGE_CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; \
+     form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+/// The navigation of a signed-in page.
+pub struct Nav {
+    name: String,
+    agency: String,
+    csrf: String,
+    inbox: bool,
+}
+
+impl Nav {
+    fn of(v: &Viewer) -> Nav {
+        Nav {
+            name: v.user.display_name.clone(),
+            agency: v.agency_name.clone(),
+            csrf: v.csrf.clone(),
+            inbox: matches!(v.actor.role, Role::Coordinator | Role::Caseworker),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    t: Texts,
+    nav: Option<Nav>,
+    csrf: String,
+    email: String,
+    failed: bool,
+}
+
+#[derive(Template)]
+#[template(path = "code.html")]
+struct CodePage {
+    t: Texts,
+    nav: Option<Nav>,
+    title_key: &'static str,
+    enrol_uri: Option<String>,
+    csrf: String,
+    failed: bool,
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    t: Texts,
+    nav: Option<Nav>,
+    name: String,
+    agency: String,
+    role_key: &'static str,
+}
+
+/// One line of the inbox.
+struct InboxRow {
+    from: String,
+    purpose: String,
+    urgency: String,
+    state: String,
+    deadline: String,
+    overdue: bool,
+}
+
+#[derive(Template)]
+#[template(path = "inbox.html")]
+struct InboxPage {
+    t: Texts,
+    nav: Option<Nav>,
+    rows: Vec<InboxRow>,
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    t: Texts,
+    nav: Option<Nav>,
+    message_key: &'static str,
+}
+
+/// A rendered page with the page policy.
+fn html(status: StatusCode, page: &impl Template) -> HttpResponse {
+    match page.render() {
+        Ok(body) => HttpResponse::build(status)
+            .content_type(ContentType::html())
+            .insert_header((header::CONTENT_SECURITY_POLICY, PAGE_CSP))
+            .body(body),
+        Err(e) => internal(&e.to_string()),
+    }
+}
+
+fn internal(e: &str) -> HttpResponse {
+    tracing::error!(error = %e, "page failed");
+    HttpResponse::InternalServerError().finish()
+}
+
+fn see_other(to: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, to))
+        .finish()
+}
+
+/// The not-found page (also for what the viewer may not see).
+fn not_found(t: Texts, nav: Option<Nav>) -> HttpResponse {
+    html(
+        StatusCode::NOT_FOUND,
+        &ErrorPage {
+            t,
+            nav,
+            message_key: "error.not_found",
+        },
+    )
+}
+
+/// A form whose CSRF token is missing or wrong.
+fn stale_form(t: Texts, nav: Option<Nav>) -> HttpResponse {
+    html(
+        StatusCode::FORBIDDEN,
+        &ErrorPage {
+            t,
+            nav,
+            message_key: "error.form",
+        },
+    )
+}
+
+/// The viewer of a complete session, or the response that sends them elsewhere.
+async fn complete_viewer(
+    req: &HttpRequest,
+    state: &web::Data<WebState>,
+) -> Result<Viewer, HttpResponse> {
+    match viewer(req, state).await {
+        Ok(v) if v.mfa_pending => Err(see_other("/login/code")),
+        Ok(v) => Ok(v),
+        Err(Refused::NotSignedIn) => Err(see_other("/login")),
+        Err(Refused::Failed(e)) => Err(internal(&e)),
+    }
+}
+
+/// `GET /login`.
+pub async fn login_form(req: HttpRequest, state: web::Data<WebState>) -> HttpResponse {
+    if let Ok(v) = viewer(&req, &state).await
+        && !v.mfa_pending
+    {
+        return see_other("/");
+    }
+    let csrf = schakel_auth::secret_token::generate().token;
+    let mut res = html(
+        StatusCode::OK,
+        &LoginPage {
+            t: anonymous_texts(&req),
+            nav: None,
+            csrf: csrf.clone(),
+            email: String::new(),
+            failed: false,
+        },
+    );
+    if let Err(e) = res.add_cookie(&cookie(&state, LOGIN_COOKIE, csrf)) {
+        return internal(&e.to_string());
+    }
+    res
+}
+
+/// The login form.
+#[derive(Debug, Deserialize)]
+pub struct LoginForm {
+    csrf: String,
+    email: String,
+    password: String,
+}
+
+/// `POST /login`.
+pub async fn login(
+    req: HttpRequest,
+    state: web::Data<WebState>,
+    form: web::Form<LoginForm>,
+) -> HttpResponse {
+    let t = anonymous_texts(&req);
+    let form = form.into_inner();
+    let expected = req.cookie(LOGIN_COOKIE).map(|c| c.value().to_owned());
+    if !expected.is_some_and(|e| web_session::csrf_matches(&e, &form.csrf)) {
+        return stale_form(t, None);
+    }
+    let failed = |email: String, csrf: String| {
+        html(
+            StatusCode::UNAUTHORIZED,
+            &LoginPage {
+                t,
+                nav: None,
+                csrf,
+                email,
+                failed: true,
+            },
+        )
+    };
+    if form.email.len() > 254 || form.password.len() > 1024 {
+        return failed(form.email.chars().take(254).collect(), form.csrf);
+    }
+    let Ok(_permit) = state.hashing.acquire().await else {
+        return internal("the hashing limit is closed");
+    };
+    let ctx = context(&req);
+    let st = state.clone();
+    let (email, password) = (form.email.clone(), SecretString::from(form.password));
+    let done = web::block(move || {
+        let mut conn = schakel_store::get_conn(&st.pool).map_err(|e| e.to_string())?;
+        let now = st.clock.now();
+        match schakel_auth::login::login(&mut conn, &st.auth, &email, &password, &ctx, now) {
+            Ok(ok) => {
+                let web =
+                    web_session::open(&mut conn, ok.session.id, now).map_err(|e| e.to_string())?;
+                Ok(Some((web, ok.mfa)))
+            }
+            Err(schakel_auth::AuthError::InvalidCredentials) => Ok(None),
+            Err(e) => Err(e.to_string()),
+        }
+    })
+    .await;
+    match done {
+        Ok(Ok(Some((web, mfa)))) => {
+            let to = if mfa == MfaState::Done {
+                "/"
+            } else {
+                "/login/code"
+            };
+            let mut res = see_other(to);
+            let added = res
+                .add_cookie(&cookie(&state, SESSION_COOKIE, web.cookie))
+                .and_then(|()| res.add_cookie(&removal(&state, LOGIN_COOKIE)));
+            match added {
+                Ok(()) => res,
+                Err(e) => internal(&e.to_string()),
+            }
+        }
+        Ok(Ok(None)) => failed(form.email, form.csrf),
+        Ok(Err(e)) => internal(&e),
+        Err(e) => internal(&e.to_string()),
+    }
+}
+
+/// `GET /login/code`: the authenticator code, or first the enrolment of the app.
+pub async fn code_form(req: HttpRequest, state: web::Data<WebState>) -> HttpResponse {
+    let v = match viewer(&req, &state).await {
+        Ok(v) if !v.mfa_pending => return see_other("/"),
+        Ok(v) => v,
+        Err(Refused::NotSignedIn) => return see_other("/login"),
+        Err(Refused::Failed(e)) => return internal(&e),
+    };
+    let enrol = !v.user.totp_confirmed;
+    code_page(&req, &state, v, enrol, false, StatusCode::OK).await
+}
+
+/// The code form; with `enrol`, a new authenticator secret and its setup link first (a
+/// failed code shows the form again without a new secret, so the app's one stays).
+async fn code_page(
+    req: &HttpRequest,
+    state: &web::Data<WebState>,
+    v: Viewer,
+    enrol: bool,
+    failed: bool,
+    status: StatusCode,
+) -> HttpResponse {
+    let t = v.texts();
+    let enrol_uri = if !enrol {
+        None
+    } else {
+        let (st, ctx, session) = (state.clone(), context(req), v.actor.session_id);
+        let begun = web::block(move || {
+            let mut conn = schakel_store::get_conn(&st.pool).map_err(|e| e.to_string())?;
+            schakel_auth::login::begin_totp_enrolment(
+                &mut conn,
+                &st.auth,
+                session,
+                &ctx,
+                st.clock.now(),
+            )
+            .map_err(|e| e.to_string())
+        })
+        .await;
+        match begun {
+            Ok(Ok(uri)) => Some(uri),
+            Ok(Err(e)) => return internal(&e),
+            Err(e) => return internal(&e.to_string()),
+        }
+    };
+    html(
+        status,
+        &CodePage {
+            t,
+            nav: None,
+            title_key: if enrol_uri.is_some() {
+                "enrol.title"
+            } else {
+                "code.title"
+            },
+            enrol_uri,
+            csrf: v.csrf,
+            failed,
+        },
+    )
+}
+
+/// The code form.
+#[derive(Debug, Deserialize)]
+pub struct CodeForm {
+    csrf: String,
+    code: String,
+}
+
+/// `POST /login/code`.
+pub async fn code(
+    req: HttpRequest,
+    state: web::Data<WebState>,
+    form: web::Form<CodeForm>,
+) -> HttpResponse {
+    let v = match viewer(&req, &state).await {
+        Ok(v) => v,
+        Err(Refused::NotSignedIn) => return see_other("/login"),
+        Err(Refused::Failed(e)) => return internal(&e),
+    };
+    if !web_session::csrf_matches(&v.csrf, &form.csrf) {
+        return stale_form(v.texts(), None);
+    }
+    let (st, ctx, session, code) = (
+        state.clone(),
+        context(&req),
+        v.actor.session_id,
+        form.into_inner().code,
+    );
+    let verified = web::block(move || {
+        let mut conn = schakel_store::get_conn(&st.pool).map_err(|e| e.to_string())?;
+        match schakel_auth::login::verify_totp(
+            &mut conn,
+            &st.auth,
+            session,
+            &code,
+            &ctx,
+            st.clock.now(),
+        ) {
+            Ok(()) => Ok(true),
+            Err(
+                schakel_auth::AuthError::InvalidCode | schakel_auth::AuthError::InvalidCredentials,
+            ) => Ok(false),
+            Err(e) => Err(e.to_string()),
+        }
+    })
+    .await;
+    match verified {
+        Ok(Ok(true)) => see_other("/"),
+        Ok(Ok(false)) => {
+            code_page(
+                &req,
+                &state,
+                v,
+                false,
+                true,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Ok(Err(e)) => internal(&e),
+        Err(e) => internal(&e.to_string()),
+    }
+}
+
+/// The logout form.
+#[derive(Debug, Deserialize)]
+pub struct LogoutForm {
+    csrf: String,
+}
+
+/// `POST /logout`: ends the session everywhere it is used.
+pub async fn logout(
+    req: HttpRequest,
+    state: web::Data<WebState>,
+    form: web::Form<LogoutForm>,
+) -> HttpResponse {
+    let v = match viewer(&req, &state).await {
+        Ok(v) => v,
+        Err(Refused::NotSignedIn) => return see_other("/login"),
+        Err(Refused::Failed(e)) => return internal(&e),
+    };
+    if !web_session::csrf_matches(&v.csrf, &form.csrf) {
+        return stale_form(v.texts(), None);
+    }
+    let (st, ctx, actor) = (state.clone(), context(&req), v.actor);
+    let ended = web::block(move || {
+        let mut conn = schakel_store::get_conn(&st.pool).map_err(|e| e.to_string())?;
+        let now = st.clock.now();
+        schakel_auth::session::logout(&mut conn, &actor, &ctx, now).map_err(|e| e.to_string())?;
+        schakel_store::web_sessions::delete_of_session(&mut conn, actor.session_id)
+            .map_err(|e| e.to_string())
+    })
+    .await;
+    match ended {
+        Ok(Ok(_)) => {
+            let mut res = see_other("/login");
+            match res.add_cookie(&removal(&state, SESSION_COOKIE)) {
+                Ok(()) => res,
+                Err(e) => internal(&e.to_string()),
+            }
+        }
+        Ok(Err(e)) => internal(&e),
+        Err(e) => internal(&e.to_string()),
+    }
+}
+
+fn role_key(role: Role) -> &'static str {
+    match role {
+        Role::Caseworker => "role.caseworker",
+        Role::Coordinator => "role.coordinator",
+        Role::Analyst => "role.analyst",
+        Role::Auditor => "role.auditor",
+        Role::Admin => "role.admin",
+    }
+}
+
+/// `GET /`: the start page.
+pub async fn home(req: HttpRequest, state: web::Data<WebState>) -> HttpResponse {
+    let v = match complete_viewer(&req, &state).await {
+        Ok(v) => v,
+        Err(res) => return res,
+    };
+    html(
+        StatusCode::OK,
+        &HomePage {
+            t: v.texts(),
+            nav: Some(Nav::of(&v)),
+            name: v.user.display_name.clone(),
+            agency: v.agency_name.clone(),
+            role_key: role_key(v.actor.role),
+        },
+    )
+}
+
+/// `GET /inbox`: the referrals the viewer's agency received, by deadline.
+pub async fn inbox(req: HttpRequest, state: web::Data<WebState>) -> HttpResponse {
+    let v = match complete_viewer(&req, &state).await {
+        Ok(v) => v,
+        Err(res) => return res,
+    };
+    let (st, ctx, actor): (_, _, Actor) = (state.clone(), context(&req), v.actor);
+    let listed = web::block(move || {
+        let mut conn = schakel_store::get_conn(&st.pool).map_err(|e| e.to_string())?;
+        let env = Env {
+            cfg: &st.workflow,
+            ctx: &ctx,
+            now: st.clock.now(),
+        };
+        match list_referrals(
+            &mut conn,
+            &env,
+            &actor,
+            ReferralBox::Incoming,
+            None,
+            None,
+            Some(100),
+        ) {
+            Ok(page) => Ok(Some(page.items)),
+            Err(schakel_referral_workflow::WorkflowError::Denied(_)) => Ok(None),
+            Err(e) => Err(e.to_string()),
+        }
+    })
+    .await;
+    let items = match listed {
+        Ok(Ok(Some(items))) => items,
+        Ok(Ok(None)) => return not_found(v.texts(), Some(Nav::of(&v))),
+        Ok(Err(e)) => return internal(&e),
+        Err(e) => return internal(&e.to_string()),
+    };
+    let rows = items
+        .into_iter()
+        .map(|r| InboxRow {
+            from: r.from_agency.name,
+            purpose: r.purpose.as_str().replace('_', " "),
+            urgency: r.urgency.as_str().to_owned(),
+            state: r.state.as_str().replace('_', " "),
+            deadline: r.deadline_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+            overdue: r.overdue,
+        })
+        .collect();
+    html(
+        StatusCode::OK,
+        &InboxPage {
+            t: v.texts(),
+            nav: Some(Nav::of(&v)),
+            rows,
+        },
+    )
+}
+
+/// `GET /static/app.css`.
+pub async fn stylesheet() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/css; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
+        .body(include_str!("../static/app.css"))
+}

@@ -1,0 +1,121 @@
+//! The signed-in person of a page request, from the session cookie; the cookies the
+//! pages set; and the check of a form's CSRF token.
+
+use crate::WebState;
+use crate::i18n::{Lang, Texts};
+use actix_web::cookie::{Cookie, SameSite};
+use actix_web::{HttpRequest, web};
+use schakel_auth::RequestContext;
+use schakel_domain::Actor;
+use schakel_store::users::User;
+
+/// The session cookie.
+pub const SESSION_COOKIE: &str = "schakel_session";
+/// The cookie of the login form's CSRF token (before there is a session).
+pub const LOGIN_COOKIE: &str = "schakel_login";
+
+/// A signed-in user as a page sees them.
+#[derive(Debug, Clone)]
+pub struct Viewer {
+    /// The actor for the use cases.
+    pub actor: Actor,
+    /// The user (name, language).
+    pub user: User,
+    /// The agency's name.
+    pub agency_name: String,
+    /// The session's CSRF token, for the forms of the page.
+    pub csrf: String,
+    /// The session still owes its second factor.
+    pub mfa_pending: bool,
+}
+
+impl Viewer {
+    /// The texts in the user's language.
+    pub fn texts(&self) -> Texts {
+        Texts {
+            lang: Lang::of_locale(&self.user.locale),
+        }
+    }
+}
+
+/// Why a page cannot be shown to this request.
+#[derive(Debug)]
+pub enum Refused {
+    /// No live session: log in first.
+    NotSignedIn,
+    /// The database failed.
+    Failed(String),
+}
+
+/// The viewer of a request, if its cookie names a live session.
+pub async fn viewer(req: &HttpRequest, state: &web::Data<WebState>) -> Result<Viewer, Refused> {
+    let Some(cookie) = req.cookie(SESSION_COOKIE) else {
+        return Err(Refused::NotSignedIn);
+    };
+    let token = cookie.value().to_owned();
+    let st = state.clone();
+    let found = web::block(move || {
+        let mut conn = schakel_store::get_conn(&st.pool).map_err(|e| e.to_string())?;
+        let now = st.clock.now();
+        match schakel_auth::web_session::authenticate(&mut conn, &st.auth, &token, now) {
+            Ok((auth, csrf)) => {
+                let user = schakel_store::users::find(&mut conn, auth.actor.user_id)
+                    .map_err(|e| e.to_string())?;
+                let agency = schakel_store::agencies::find(&mut conn, user.agency_id)
+                    .map_err(|e| e.to_string())?;
+                Ok(Some(Viewer {
+                    actor: auth.actor,
+                    user,
+                    agency_name: agency.name,
+                    csrf,
+                    mfa_pending: auth.mfa_pending,
+                }))
+            }
+            Err(schakel_auth::AuthError::InvalidToken) => Ok(None),
+            Err(e) => Err(e.to_string()),
+        }
+    })
+    .await
+    .map_err(|e| Refused::Failed(e.to_string()))?;
+    match found {
+        Ok(Some(v)) => Ok(v),
+        Ok(None) => Err(Refused::NotSignedIn),
+        Err(e) => Err(Refused::Failed(e)),
+    }
+}
+
+/// The texts for a request without a session: `Accept-Language`.
+pub fn anonymous_texts(req: &HttpRequest) -> Texts {
+    let header = req
+        .headers()
+        .get(actix_web::http::header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok());
+    Texts {
+        lang: Lang::from_accept(header),
+    }
+}
+
+/// A cookie with the flags every Schakel cookie has.
+pub fn cookie(state: &WebState, name: &'static str, value: String) -> Cookie<'static> {
+    Cookie::build(name, value)
+        .path("/")
+        .http_only(true)
+        .secure(state.secure_cookies)
+        .same_site(SameSite::Strict)
+        .finish()
+}
+
+/// A cookie that removes `name`.
+pub fn removal(state: &WebState, name: &'static str) -> Cookie<'static> {
+    let mut c = cookie(state, name, String::new());
+    c.make_removal();
+    c
+}
+
+/// The request's facts for the audit trail.
+pub fn context(req: &HttpRequest) -> RequestContext {
+    RequestContext {
+        source_ip: req.peer_addr().map(|a| a.ip()),
+        request_id: None,
+    }
+}

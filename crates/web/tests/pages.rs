@@ -1,0 +1,326 @@
+//! The pages over HTTP, on every backend: logging in sets a session cookie with the
+//! right flags and opens the start page in the user's language; a form without the
+//! right CSRF token is refused and changes nothing; a wrong password shows the form
+//! again with a message and the address typed; the coordinator's inbox lists what the
+//! agency received; logging out ends the session; the second factor is asked before
+//! anything else.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use actix_web::App;
+use actix_web::cookie::Cookie;
+use actix_web::http::StatusCode;
+use actix_web::test::{self, TestRequest};
+use schakel_auth::AuthConfig;
+use schakel_domain::{AgencyKind, Region, Role, SystemClock};
+use schakel_referral_workflow::WorkflowConfig;
+use schakel_store::agencies::{self, NewAgency};
+use schakel_store::testing::{TestDb, selected_backends};
+use schakel_store::users::{self, NewUser};
+use schakel_web::WebState;
+use secrecy::SecretString;
+use std::sync::Arc;
+
+const PASSWORD: &str = "kompas tulp regen wolk";
+
+fn state(db: &TestDb, mfa: bool) -> WebState {
+    let mut auth = AuthConfig::default();
+    if !mfa {
+        auth.mfa_required = Default::default();
+    }
+    let keys = auth.data_keys.clone();
+    WebState {
+        pool: db.pool.clone(),
+        clock: Arc::new(SystemClock),
+        auth: Arc::new(auth),
+        hashing: Arc::new(tokio::sync::Semaphore::new(2)),
+        workflow: Arc::new(WorkflowConfig::with_keys(keys)),
+        secure_cookies: true,
+    }
+}
+
+fn person(db: &TestDb, agency: &agencies::Agency, email: &str, role: Role, locale: &str) {
+    let hash = schakel_auth::password::hash(&SecretString::from(PASSWORD)).unwrap();
+    let mut conn = db.pool.get().unwrap();
+    users::insert(
+        &mut conn,
+        &NewUser {
+            agency_id: agency.id,
+            email,
+            display_name: "Fenna de Wit",
+            role,
+            locale,
+            password_hash: Some(&hash),
+        },
+        chrono::Utc::now(),
+    )
+    .unwrap();
+}
+
+fn agency(db: &TestDb, name: &str, kind: AgencyKind) -> agencies::Agency {
+    let mut conn = db.pool.get().unwrap();
+    agencies::insert(
+        &mut conn,
+        &NewAgency {
+            name,
+            kind,
+            region: Region::Amsterdam,
+            contact_email: "balie@org.example",
+        },
+        chrono::Utc::now(),
+    )
+    .unwrap()
+}
+
+/// The value of a hidden `csrf` field in a page.
+fn csrf_of(page: &str) -> String {
+    let at = page.find("name=\"csrf\" value=\"").expect("a CSRF field") + 19;
+    page[at..].split('"').next().unwrap().to_owned()
+}
+
+fn cookie_of<B>(res: &actix_web::dev::ServiceResponse<B>, name: &str) -> Option<Cookie<'static>> {
+    res.response()
+        .cookies()
+        .find(|c| c.name() == name)
+        .map(|c| c.into_owned())
+}
+
+fn header<B>(res: &actix_web::dev::ServiceResponse<B>, name: &str) -> String {
+    res.headers()
+        .get(name)
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default()
+}
+
+async fn body<B: actix_web::body::MessageBody>(res: actix_web::dev::ServiceResponse<B>) -> String {
+    String::from_utf8(test::read_body(res).await.to_vec()).unwrap()
+}
+
+#[actix_web::test]
+async fn a_coordinator_logs_in_sees_the_inbox_and_logs_out() {
+    for backend in selected_backends() {
+        let db = TestDb::new(backend);
+        let st = state(&db, false);
+        let app =
+            test::init_service(App::new().configure(|c| schakel_web::configure(c, st.clone())))
+                .await;
+        let home = agency(&db, "Opvang Amsterdam", AgencyKind::ShelterCategorical);
+        person(&db, &home, "co@opvang.example", Role::Coordinator, "en");
+
+        // Not signed in: to the login page, which is in the browser's language.
+        let res = test::call_service(&app, TestRequest::get().uri("/inbox").to_request()).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER, "{backend:?}");
+        assert_eq!(header(&res, "location"), "/login");
+        let res = test::call_service(
+            &app,
+            TestRequest::get()
+                .uri("/login")
+                .insert_header(("accept-language", "nl-NL,nl;q=0.9"))
+                .to_request(),
+        )
+        .await;
+        assert_eq!(res.status(), StatusCode::OK);
+        let csp = header(&res, "content-security-policy");
+        assert!(csp.contains("form-action 'self'") && !csp.contains("unsafe-inline"));
+        let login = cookie_of(&res, "schakel_login").unwrap();
+        assert_eq!(login.http_only(), Some(true));
+        assert_eq!(login.secure(), Some(true));
+        assert_eq!(login.same_site(), Some(actix_web::cookie::SameSite::Strict));
+        let page = body(res).await;
+        assert!(page.contains("<html lang=\"nl\">") && page.contains("Inloggen"));
+        assert!(
+            page.contains("<label for=\"email\">") && page.contains("<label for=\"password\">")
+        );
+        let csrf = csrf_of(&page);
+        assert_eq!(csrf, login.value());
+        let login = Cookie::new("schakel_login", login.value().to_owned());
+        let post_login = |token: &str, password: &str| {
+            TestRequest::post()
+                .uri("/login")
+                .insert_header(("accept-language", "en"))
+                .cookie(login.clone())
+                .set_form([
+                    ("csrf", token),
+                    ("email", "co@opvang.example"),
+                    ("password", password),
+                ])
+                .to_request()
+        };
+
+        // Without the form's token: refused, no session.
+        let res = test::call_service(&app, post_login("vervalst", PASSWORD)).await;
+        assert_eq!(res.status(), StatusCode::FORBIDDEN, "{backend:?}");
+        assert!(cookie_of(&res, "schakel_session").is_none());
+
+        // A wrong password: the form again, with a message and the address kept.
+        let res = test::call_service(&app, post_login(&csrf, "niet het wachtwoord")).await;
+        assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+        let page = body(res).await;
+        assert!(page.contains("role=\"alert\""), "{page}");
+        assert!(page.contains("value=\"co@opvang.example\""), "{page}");
+
+        // The right password: a session cookie, then the start page in English.
+        let res = test::call_service(&app, post_login(&csrf, PASSWORD)).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER, "{backend:?}");
+        assert_eq!(header(&res, "location"), "/");
+        let session = cookie_of(&res, "schakel_session").unwrap();
+        assert_eq!(session.http_only(), Some(true));
+        assert_eq!(session.secure(), Some(true));
+        assert_eq!(
+            session.same_site(),
+            Some(actix_web::cookie::SameSite::Strict)
+        );
+        let session = Cookie::new("schakel_session", session.value().to_owned());
+        let get = |uri: &str| {
+            TestRequest::get()
+                .uri(uri)
+                .cookie(session.clone())
+                .to_request()
+        };
+        let res = test::call_service(&app, get("/")).await;
+        assert_eq!(res.status(), StatusCode::OK);
+        let page = body(res).await;
+        assert!(page.contains("<html lang=\"en\">"), "{page}");
+        assert!(page.contains("coordinator") && page.contains("Opvang Amsterdam"));
+        let csrf = csrf_of(&page);
+
+        let res = test::call_service(&app, get("/inbox")).await;
+        assert_eq!(res.status(), StatusCode::OK);
+        let page = body(res).await;
+        assert!(page.contains("Incoming referrals") && page.contains("No referrals are waiting"));
+
+        // Logging out without the token does nothing; with it, the session ends.
+        let out = |token: &str| {
+            TestRequest::post()
+                .uri("/logout")
+                .cookie(session.clone())
+                .set_form([("csrf", token)])
+                .to_request()
+        };
+        let refused = test::call_service(&app, out("vervalst")).await;
+        assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+        assert_eq!(
+            test::call_service(&app, get("/")).await.status(),
+            StatusCode::OK
+        );
+        let res = test::call_service(&app, out(&csrf)).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        let res = test::call_service(&app, get("/")).await;
+        assert_eq!(
+            res.status(),
+            StatusCode::SEE_OTHER,
+            "{backend:?}: the session ended"
+        );
+        assert_eq!(header(&res, "location"), "/login");
+    }
+}
+
+#[actix_web::test]
+async fn the_second_factor_comes_before_any_page() {
+    for backend in selected_backends() {
+        let db = TestDb::new(backend);
+        let st = state(&db, true);
+        let app =
+            test::init_service(App::new().configure(|c| schakel_web::configure(c, st.clone())))
+                .await;
+        let home = agency(&db, "Gemeente Zaanstad", AgencyKind::Municipality);
+        person(&db, &home, "cw@zaanstad.example", Role::Caseworker, "nl");
+        let res = test::call_service(&app, TestRequest::get().uri("/login").to_request()).await;
+        let login = Cookie::new(
+            "schakel_login",
+            cookie_of(&res, "schakel_login").unwrap().value().to_owned(),
+        );
+        let page = body(res).await;
+        let res = test::call_service(
+            &app,
+            TestRequest::post()
+                .uri("/login")
+                .cookie(login)
+                .set_form([
+                    ("csrf", csrf_of(&page).as_str()),
+                    ("email", "cw@zaanstad.example"),
+                    ("password", PASSWORD),
+                ])
+                .to_request(),
+        )
+        .await;
+        assert_eq!(header(&res, "location"), "/login/code", "{backend:?}");
+        let session = Cookie::new(
+            "schakel_session",
+            cookie_of(&res, "schakel_session")
+                .unwrap()
+                .value()
+                .to_owned(),
+        );
+        let get = |uri: &str| {
+            TestRequest::get()
+                .uri(uri)
+                .cookie(session.clone())
+                .to_request()
+        };
+        let res = test::call_service(&app, get("/inbox")).await;
+        assert_eq!(
+            header(&res, "location"),
+            "/login/code",
+            "no page before the code"
+        );
+        let page = body(test::call_service(&app, get("/login/code")).await).await;
+        assert!(page.contains("otpauth://totp/"), "enrolment first: {page}");
+        let uri = page
+            .split("value=\"")
+            .find(|s| s.starts_with("otpauth://"))
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .replace("&amp;", "&")
+            .replace("&#x3d;", "=")
+            .replace("&#61;", "=");
+        let secret = uri
+            .split("secret=")
+            .nth(1)
+            .unwrap()
+            .split('&')
+            .next()
+            .unwrap()
+            .to_owned();
+        let secret = base32_decode(&secret);
+        let csrf = csrf_of(&page);
+        let send = |code: &str| {
+            TestRequest::post()
+                .uri("/login/code")
+                .cookie(session.clone())
+                .set_form([("csrf", csrf.as_str()), ("code", code)])
+                .to_request()
+        };
+        let wrong = test::call_service(&app, send("000000")).await;
+        assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let code = schakel_auth::totp::code_at(&secret, chrono::Utc::now()).unwrap();
+        let right = test::call_service(&app, send(&code)).await;
+        assert_eq!(header(&right, "location"), "/", "{backend:?}");
+        assert_eq!(
+            test::call_service(&app, get("/")).await.status(),
+            StatusCode::OK
+        );
+    }
+}
+
+/// RFC 4648 base32 without padding, as in the setup link.
+fn base32_decode(s: &str) -> Vec<u8> {
+    let mut bits = 0u64;
+    let mut n = 0;
+    let mut out = Vec::new();
+    for c in s.bytes() {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'2'..=b'7' => c - b'2' + 26,
+            _ => continue,
+        };
+        bits = (bits << 5) | u64::from(v);
+        n += 5;
+        if n >= 8 {
+            n -= 8;
+            out.push(u8::try_from((bits >> n) & 0xff).unwrap());
+        }
+    }
+    out
+}
