@@ -89,6 +89,18 @@ impl Texts {
         };
         catalog.get(key).map_or(key, String::as_str)
     }
+
+    /// A coded value in words (`state.sent` → "sent, awaiting an answer"); the code
+    /// itself when the catalog has no words for it.
+    pub fn code(&self, kind: &str, code: &str) -> String {
+        let key = format!("{kind}.{code}");
+        let text = self.get(&key);
+        if text == key {
+            code.replace('_', " ")
+        } else {
+            text.to_owned()
+        }
+    }
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 
 pub mod i18n;
 mod pages;
+mod referrals;
 pub mod session;
 mod state;
 
@@ -26,5 +27,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, state: WebState) {
         )
         .service(web::resource("/logout").route(web::post().to(pages::logout)))
         .service(web::resource("/inbox").route(web::get().to(pages::inbox)))
+        .service(web::resource("/referrals/{id}").route(web::get().to(referrals::show)))
+        .service(web::resource("/referrals/{id}/{action}").route(web::post().to(referrals::take)))
         .service(web::resource("/static/app.css").route(web::get().to(pages::stylesheet)));
 }

@@ -27,14 +27,14 @@ pub const PAGE_CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self'
 
 /// The navigation of a signed-in page.
 pub struct Nav {
-    name: String,
-    agency: String,
-    csrf: String,
-    inbox: bool,
+    pub(crate) name: String,
+    pub(crate) agency: String,
+    pub(crate) csrf: String,
+    pub(crate) inbox: bool,
 }
 
 impl Nav {
-    fn of(v: &Viewer) -> Nav {
+    pub(crate) fn of(v: &Viewer) -> Nav {
         Nav {
             name: v.user.display_name.clone(),
             agency: v.agency_name.clone(),
@@ -77,6 +77,7 @@ struct HomePage {
 
 /// One line of the inbox.
 struct InboxRow {
+    id: String,
     from: String,
     purpose: String,
     urgency: String,
@@ -102,7 +103,7 @@ struct ErrorPage {
 }
 
 /// A rendered page with the page policy.
-fn html(status: StatusCode, page: &impl Template) -> HttpResponse {
+pub(crate) fn html(status: StatusCode, page: &impl Template) -> HttpResponse {
     match page.render() {
         Ok(body) => HttpResponse::build(status)
             .content_type(ContentType::html())
@@ -112,19 +113,19 @@ fn html(status: StatusCode, page: &impl Template) -> HttpResponse {
     }
 }
 
-fn internal(e: &str) -> HttpResponse {
+pub(crate) fn internal(e: &str) -> HttpResponse {
     tracing::error!(error = %e, "page failed");
     HttpResponse::InternalServerError().finish()
 }
 
-fn see_other(to: &str) -> HttpResponse {
+pub(crate) fn see_other(to: &str) -> HttpResponse {
     HttpResponse::SeeOther()
         .insert_header((header::LOCATION, to))
         .finish()
 }
 
 /// The not-found page (also for what the viewer may not see).
-fn not_found(t: Texts, nav: Option<Nav>) -> HttpResponse {
+pub(crate) fn not_found(t: Texts, nav: Option<Nav>) -> HttpResponse {
     html(
         StatusCode::NOT_FOUND,
         &ErrorPage {
@@ -136,7 +137,7 @@ fn not_found(t: Texts, nav: Option<Nav>) -> HttpResponse {
 }
 
 /// A form whose CSRF token is missing or wrong.
-fn stale_form(t: Texts, nav: Option<Nav>) -> HttpResponse {
+pub(crate) fn stale_form(t: Texts, nav: Option<Nav>) -> HttpResponse {
     html(
         StatusCode::FORBIDDEN,
         &ErrorPage {
@@ -148,7 +149,7 @@ fn stale_form(t: Texts, nav: Option<Nav>) -> HttpResponse {
 }
 
 /// The viewer of a complete session, or the response that sends them elsewhere.
-async fn complete_viewer(
+pub(crate) async fn complete_viewer(
     req: &HttpRequest,
     state: &web::Data<WebState>,
 ) -> Result<Viewer, HttpResponse> {
@@ -491,13 +492,15 @@ pub async fn inbox(req: HttpRequest, state: web::Data<WebState>) -> HttpResponse
         Ok(Err(e)) => return internal(&e),
         Err(e) => return internal(&e.to_string()),
     };
+    let t = v.texts();
     let rows = items
         .into_iter()
         .map(|r| InboxRow {
+            id: r.id.to_string(),
             from: r.from_agency.name,
-            purpose: r.purpose.as_str().replace('_', " "),
-            urgency: r.urgency.as_str().to_owned(),
-            state: r.state.as_str().replace('_', " "),
+            purpose: t.code("purpose", r.purpose.as_str()),
+            urgency: t.code("urgency", r.urgency.as_str()),
+            state: t.code("state", r.state.as_str()),
             deadline: r.deadline_at.format("%Y-%m-%d %H:%M UTC").to_string(),
             overdue: r.overdue,
         })

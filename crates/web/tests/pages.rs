@@ -324,3 +324,138 @@ fn base32_decode(s: &str) -> Vec<u8> {
     }
     out
 }
+
+#[actix_web::test]
+async fn the_coordinator_accepts_a_referral_from_the_inbox_and_a_stale_form_changes_nothing() {
+    for backend in selected_backends() {
+        let db = TestDb::new(backend);
+        let st = state(&db, false);
+        let app =
+            test::init_service(App::new().configure(|c| schakel_web::configure(c, st.clone())))
+                .await;
+        let from = agency(&db, "Gemeente Utrecht", AgencyKind::Municipality);
+        let to = agency(&db, "Opvang Utrecht", AgencyKind::ShelterCategorical);
+        person(&db, &from, "cw@utrecht.example", Role::Caseworker, "nl");
+        person(&db, &to, "co@opvang.example", Role::Coordinator, "en");
+        let sender = {
+            let mut conn = db.pool.get().unwrap();
+            let u = users::find_by_email(&mut conn, "cw@utrecht.example")
+                .unwrap()
+                .unwrap();
+            schakel_domain::Actor {
+                user_id: u.id,
+                agency_id: u.agency_id,
+                role: u.role,
+                session_id: schakel_domain::SessionId::new_random(),
+            }
+        };
+        let referral = {
+            let mut conn = db.pool.get().unwrap();
+            let ctx = schakel_auth::RequestContext::default();
+            let env = schakel_referral_workflow::Env {
+                cfg: &st.workflow,
+                ctx: &ctx,
+                now: chrono::Utc::now(),
+            };
+            let case: schakel_referral_workflow::cases::OpenCaseInput =
+                serde_json::from_value(serde_json::json!({
+                    "person": { "identity": { "given_names": "Verborgen", "family_name": "Naamloos" }, "gender": "female" },
+                    "region": "midden_nederland", "exploitation_forms": ["labour"]
+                }))
+                .unwrap();
+            let case = schakel_referral_workflow::cases::open_case(&mut conn, &env, &sender, &case)
+                .unwrap();
+            let input: schakel_referral_workflow::referrals::ReferralInput =
+                serde_json::from_value(serde_json::json!({
+                    "to_agency_id": to.id, "purpose": "shelter", "urgency": "urgent",
+                    "message": "Graag <b>vandaag</b> bellen"
+                }))
+                .unwrap();
+            schakel_store::write_tx(&mut conn, |c| {
+                schakel_referral_workflow::referrals::create_referral_in(
+                    c, &env, &sender, case.id, &input,
+                )
+            })
+            .unwrap()
+        };
+        let res = test::call_service(&app, TestRequest::get().uri("/login").to_request()).await;
+        let login = Cookie::new(
+            "schakel_login",
+            cookie_of(&res, "schakel_login").unwrap().value().to_owned(),
+        );
+        let page = body(res).await;
+        let res = test::call_service(
+            &app,
+            TestRequest::post()
+                .uri("/login")
+                .cookie(login)
+                .set_form([
+                    ("csrf", csrf_of(&page).as_str()),
+                    ("email", "co@opvang.example"),
+                    ("password", PASSWORD),
+                ])
+                .to_request(),
+        )
+        .await;
+        assert_eq!(header(&res, "location"), "/");
+        let session = Cookie::new(
+            "schakel_session",
+            cookie_of(&res, "schakel_session")
+                .unwrap()
+                .value()
+                .to_owned(),
+        );
+        let get = |uri: &str| {
+            TestRequest::get()
+                .uri(uri)
+                .cookie(session.clone())
+                .to_request()
+        };
+        let inbox = body(test::call_service(&app, get("/inbox")).await).await;
+        let link = format!("/referrals/{}", referral.id);
+        assert!(
+            inbox.contains(&link),
+            "{backend:?}: the inbox links the referral: {inbox}"
+        );
+        assert!(inbox.contains("Gemeente Utrecht") && inbox.contains("urgent"));
+
+        let page = body(test::call_service(&app, get(&link)).await).await;
+        assert!(page.contains("sent, awaiting an answer"), "{page}");
+        assert!(
+            page.contains("vandaag") && !page.contains("<b>vandaag</b>"),
+            "the message is shown, escaped"
+        );
+        assert!(
+            !page.contains("Verborgen") && !page.contains("Naamloos"),
+            "no identity before accepting"
+        );
+        assert!(
+            page.contains("<label for=\"reason\">"),
+            "the decline form has a labelled reason"
+        );
+        let csrf = csrf_of(&page);
+        let post = |action: &str, version: &str, token: &str| {
+            TestRequest::post()
+                .uri(&format!("{link}/{action}"))
+                .cookie(session.clone())
+                .set_form([("csrf", token), ("version", version)])
+                .to_request()
+        };
+        let forged = test::call_service(&app, post("accept", "1", "vervalst")).await;
+        assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+        let stale = test::call_service(&app, post("accept", "7", &csrf)).await;
+        assert_eq!(stale.status(), StatusCode::CONFLICT, "{backend:?}");
+        let again = body(stale).await;
+        assert!(again.contains("role=\"alert\"") && again.contains("sent, awaiting an answer"));
+        let accepted = test::call_service(&app, post("accept", "1", &csrf)).await;
+        assert_eq!(accepted.status(), StatusCode::SEE_OTHER, "{backend:?}");
+        let page = body(test::call_service(&app, get(&link)).await).await;
+        assert!(page.contains("accepted"), "{page}");
+        assert!(page.contains("Start the work"), "the next step is offered");
+
+        // Another agency's referral is not found, exactly as in the API.
+        let other = format!("/referrals/{}", schakel_domain::ReferralId::new_random());
+        let res = test::call_service(&app, get(&other)).await;
+        assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    }
+}

@@ -1,0 +1,270 @@
+//! The referral page: what a referral says (the summary only, never the identity: that
+//! belongs to the case) and the forms for what the viewer's agency may do with it now —
+//! accept, decline with a reason, start, complete with an outcome, withdraw. Each form
+//! names the version it was made from; a referral changed in the meantime is shown
+//! again as it now is, with a message, and nothing is changed.
+
+use crate::WebState;
+use crate::i18n::Texts;
+use crate::pages::{Nav, complete_viewer, html, internal, not_found, see_other, stale_form};
+use crate::session::context;
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use schakel_auth::web_session;
+use schakel_domain::{DeclineReason, ReferralAction, ReferralId, ReferralOutcome};
+use schakel_referral_workflow::referrals::{ActionInput, act, get_referral};
+use schakel_referral_workflow::views::ReferralView;
+use schakel_referral_workflow::{Env, IfMatch, WorkflowError};
+use serde::Deserialize;
+
+/// A referral as the page shows it, in the viewer's language.
+struct Shown {
+    id: String,
+    from: String,
+    to: String,
+    state: String,
+    purpose: String,
+    urgency: String,
+    deadline: String,
+    overdue: bool,
+    forms: String,
+    age_band: String,
+    gender: String,
+    nationality: String,
+    region: String,
+    message: Option<String>,
+    may: May,
+    version: i64,
+}
+
+/// What the viewer may do now.
+struct May {
+    accept: bool,
+    decline: bool,
+    start: bool,
+    complete: bool,
+    withdraw: bool,
+}
+
+impl May {
+    fn nothing(&self) -> bool {
+        !(self.accept || self.decline || self.start || self.complete || self.withdraw)
+    }
+}
+
+impl Shown {
+    fn of(r: &ReferralView, t: Texts) -> Shown {
+        let s = &r.summary;
+        Shown {
+            id: r.id.to_string(),
+            from: r.from_agency.name.clone(),
+            to: r.to_agency.name.clone(),
+            state: t.code("state", r.state.as_str()),
+            purpose: t.code("purpose", r.purpose.as_str()),
+            urgency: t.code("urgency", r.urgency.as_str()),
+            deadline: r.deadline_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+            overdue: r.overdue,
+            forms: s
+                .exploitation_forms
+                .iter()
+                .map(|f| f.as_str().replace('_', " "))
+                .collect::<Vec<_>>()
+                .join(", "),
+            age_band: s.age_band.as_str().to_owned(),
+            gender: s.gender.as_str().replace('_', " "),
+            nationality: s.nationality_group.as_str().replace('_', " "),
+            region: s.region.as_str().replace('_', " "),
+            message: r.message.clone(),
+            may: May {
+                accept: r.actions.contains(&ReferralAction::Accept),
+                decline: r.actions.contains(&ReferralAction::Decline),
+                start: r.actions.contains(&ReferralAction::Start),
+                complete: r.actions.contains(&ReferralAction::Complete),
+                withdraw: r.actions.contains(&ReferralAction::Withdraw),
+            },
+            version: r.version,
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "referral.html")]
+struct ReferralPage {
+    t: Texts,
+    nav: Option<Nav>,
+    r: Shown,
+    csrf: String,
+    changed: bool,
+    reasons: Vec<(&'static str, String)>,
+    outcomes: Vec<(&'static str, String)>,
+}
+
+fn page(v: &crate::session::Viewer, r: &ReferralView, changed: bool) -> HttpResponse {
+    let t = v.texts();
+    let page = ReferralPage {
+        t,
+        nav: Some(Nav::of(v)),
+        r: Shown::of(r, t),
+        csrf: v.csrf.clone(),
+        changed,
+        reasons: DeclineReason::ALL
+            .iter()
+            .map(|c| (c.as_str(), t.code("reason", c.as_str())))
+            .collect(),
+        outcomes: ReferralOutcome::ALL
+            .iter()
+            .map(|c| (c.as_str(), t.code("outcome", c.as_str())))
+            .collect(),
+    };
+    let status = if changed {
+        StatusCode::CONFLICT
+    } else {
+        StatusCode::OK
+    };
+    html(status, &page)
+}
+
+/// Loads a referral as the viewer may see it; `None` when they may not.
+async fn load(
+    req: &HttpRequest,
+    state: &web::Data<WebState>,
+    actor: schakel_domain::Actor,
+    id: ReferralId,
+) -> Result<Option<ReferralView>, String> {
+    let (st, ctx) = (state.clone(), context(req));
+    web::block(move || {
+        let mut conn = schakel_store::get_conn(&st.pool).map_err(|e| e.to_string())?;
+        let env = Env {
+            cfg: &st.workflow,
+            ctx: &ctx,
+            now: st.clock.now(),
+        };
+        match get_referral(&mut conn, &env, &actor, id) {
+            Ok(r) => Ok(Some(r)),
+            Err(WorkflowError::Denied(_) | WorkflowError::NotFound) => Ok(None),
+            Err(e) => Err(e.to_string()),
+        }
+    })
+    .await
+    .map_err(|e| e.to_string())?
+}
+
+/// `GET /referrals/{id}`.
+pub async fn show(
+    req: HttpRequest,
+    state: web::Data<WebState>,
+    path: web::Path<String>,
+) -> HttpResponse {
+    let v = match complete_viewer(&req, &state).await {
+        Ok(v) => v,
+        Err(res) => return res,
+    };
+    let Ok(id) = path.parse::<ReferralId>() else {
+        return not_found(v.texts(), Some(Nav::of(&v)));
+    };
+    match load(&req, &state, v.actor, id).await {
+        Ok(Some(r)) => page(&v, &r, false),
+        Ok(None) => not_found(v.texts(), Some(Nav::of(&v))),
+        Err(e) => internal(&e),
+    }
+}
+
+/// An action form.
+#[derive(Debug, Deserialize)]
+pub struct ActionForm {
+    csrf: String,
+    version: i64,
+    #[serde(default)]
+    reason: Option<String>,
+    #[serde(default)]
+    outcome: Option<String>,
+    #[serde(default)]
+    note: Option<String>,
+}
+
+/// `POST /referrals/{id}/{action}`.
+pub async fn take(
+    req: HttpRequest,
+    state: web::Data<WebState>,
+    path: web::Path<(String, String)>,
+    form: web::Form<ActionForm>,
+) -> HttpResponse {
+    let v = match complete_viewer(&req, &state).await {
+        Ok(v) => v,
+        Err(res) => return res,
+    };
+    let (id, action) = path.into_inner();
+    let nav = || Some(Nav::of(&v));
+    let (Ok(id), Some(action)) = (id.parse::<ReferralId>(), action_of(&action)) else {
+        return not_found(v.texts(), nav());
+    };
+    let form = form.into_inner();
+    if !web_session::csrf_matches(&v.csrf, &form.csrf) {
+        return stale_form(v.texts(), nav());
+    }
+    let input = ActionInput {
+        reason: form.reason.as_deref().and_then(|r| r.parse().ok()),
+        outcome: form.outcome.as_deref().and_then(|o| o.parse().ok()),
+        to_agency_id: None,
+        note: form.note.filter(|n| !n.trim().is_empty()),
+    };
+    let (st, ctx, actor, version) = (state.clone(), context(&req), v.actor, form.version);
+    let done = web::block(move || {
+        let mut conn = schakel_store::get_conn(&st.pool).map_err(|e| e.to_string())?;
+        let env = Env {
+            cfg: &st.workflow,
+            ctx: &ctx,
+            now: st.clock.now(),
+        };
+        match act(
+            &mut conn,
+            &env,
+            &actor,
+            id,
+            IfMatch::Version(version),
+            action,
+            &input,
+        ) {
+            Ok(r) => Ok(Outcome::Done(Box::new(r))),
+            Err(WorkflowError::Denied(_) | WorkflowError::NotFound) => Ok(Outcome::Hidden),
+            Err(
+                WorkflowError::VersionMismatch
+                | WorkflowError::Conflict(_)
+                | WorkflowError::Invalid(_)
+                | WorkflowError::Forbidden,
+            ) => Ok(Outcome::Refused),
+            Err(e) => Err(e.to_string()),
+        }
+    })
+    .await;
+    match done {
+        Ok(Ok(Outcome::Done(r))) => see_other(&format!("/referrals/{}", r.id)),
+        Ok(Ok(Outcome::Hidden)) => not_found(v.texts(), nav()),
+        Ok(Ok(Outcome::Refused)) => match load(&req, &state, v.actor, id).await {
+            Ok(Some(r)) => page(&v, &r, true),
+            Ok(None) => not_found(v.texts(), nav()),
+            Err(e) => internal(&e),
+        },
+        Ok(Err(e)) => internal(&e),
+        Err(e) => internal(&e.to_string()),
+    }
+}
+
+enum Outcome {
+    Done(Box<ReferralView>),
+    Hidden,
+    Refused,
+}
+
+/// The actions the page offers forms for (redirecting needs the directory: not yet).
+fn action_of(s: &str) -> Option<ReferralAction> {
+    Some(match s {
+        "accept" => ReferralAction::Accept,
+        "decline" => ReferralAction::Decline,
+        "start" => ReferralAction::Start,
+        "complete" => ReferralAction::Complete,
+        "withdraw" => ReferralAction::Withdraw,
+        _ => return None,
+    })
+}
