@@ -68,13 +68,13 @@ impl Shown {
             forms: s
                 .exploitation_forms
                 .iter()
-                .map(|f| f.as_str().replace('_', " "))
+                .map(|f| t.code("form", f.as_str()))
                 .collect::<Vec<_>>()
                 .join(", "),
-            age_band: s.age_band.as_str().to_owned(),
-            gender: s.gender.as_str().replace('_', " "),
-            nationality: s.nationality_group.as_str().replace('_', " "),
-            region: s.region.as_str().replace('_', " "),
+            age_band: t.code("age", s.age_band.as_str()),
+            gender: t.code("gender", s.gender.as_str()),
+            nationality: t.code("nationality", s.nationality_group.as_str()),
+            region: t.code("region", s.region.as_str()),
             message: r.message.clone(),
             may: May {
                 accept: r.actions.contains(&ReferralAction::Accept),

@@ -1,0 +1,108 @@
+// The pages in a real browser (headless Chromium), against `schakel serve --demo`:
+// the login page in the browser's language, a wrong password answered next to the form,
+// the demo coordinator's login into the Dutch interface, the inbox, the referral page
+// and its acceptance, and logout. Every page visited is checked with axe-core (zero
+// serious or critical violations) and saved as a screenshot.
+//
+// Environment: BASE_URL (the server), BROWSER_TOOLS (the folder holding node_modules
+// with playwright-core and axe-core), SCREENSHOTS (where the PNGs go).
+import { createRequire } from 'node:module';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+const base = process.env.BASE_URL;
+const tools = process.env.BROWSER_TOOLS;
+const shots = process.env.SCREENSHOTS;
+if (!base || !tools || !shots) throw new Error('BASE_URL, BROWSER_TOOLS and SCREENSHOTS are required');
+const require = createRequire(join(tools, 'package.json'));
+const { chromium } = require('playwright-core');
+const axePath = require.resolve('axe-core/axe.min.js');
+mkdirSync(shots, { recursive: true });
+
+const PASSWORD = 'oranje fiets lantaarn 42';
+let checked = 0;
+
+function expect(condition, message) {
+  if (!condition) throw new Error(`expected: ${message}`);
+}
+
+// Runs axe-core on the page; fails on any serious or critical violation.
+async function accessible(page, name) {
+  await page.addScriptTag({ path: axePath });
+  const result = await page.evaluate(async () => await globalThis.axe.run(document, { resultTypes: ['violations'] }));
+  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  for (const v of bad) {
+    console.error(`${name}: ${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join('; ')})`);
+  }
+  expect(bad.length === 0, `${name}: no serious or critical accessibility violations`);
+  await page.screenshot({ path: join(shots, `${String(++checked).padStart(2, '0')}-${name}.png`), fullPage: true });
+}
+
+async function heading(page) {
+  return (await page.locator('h1').first().innerText()).trim();
+}
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync', '--no-first-run'],
+});
+try {
+  // Dutch browser, not signed in: the Dutch login page.
+  const dutch = await browser.newContext({ locale: 'nl-NL', bypassCSP: true });
+  const nl = await dutch.newPage();
+  await nl.goto(`${base}/login`);
+  expect((await heading(nl)) === 'Inloggen', 'the login page in Dutch');
+  await accessible(nl, 'login-nl');
+  await dutch.close();
+
+  // English browser: the English login page; a wrong password keeps the address.
+  const context = await browser.newContext({ locale: 'en-GB', bypassCSP: true });
+  const page = await context.newPage();
+  await page.goto(`${base}/inbox`);
+  expect(page.url().endsWith('/login'), 'an unsigned visitor is sent to the login page');
+  expect((await heading(page)) === 'Log in', 'the login page in English');
+  await accessible(page, 'login-en');
+  await page.getByLabel('Work email address').fill('coordinator@demo.schakel.invalid');
+  await page.getByLabel('Password').fill('not the right password at all');
+  await page.getByRole('button', { name: 'Log in' }).click();
+  expect(await page.getByRole('alert').isVisible(), 'the refusal is announced');
+  expect((await page.getByLabel('Work email address').inputValue()) === 'coordinator@demo.schakel.invalid',
+    'the address typed is kept');
+  await accessible(page, 'login-refused');
+
+  // The demo coordinator logs in; their interface is Dutch, by their preference.
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  expect((await heading(page)).startsWith('Welkom'), 'the start page in the user\'s language');
+  await accessible(page, 'start');
+
+  // The inbox, reached with the keyboard only.
+  await page.getByRole('link', { name: 'Inbox' }).focus();
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/\/inbox$/);
+  expect((await heading(page)) === 'Binnengekomen verwijzingen', 'the inbox');
+  const rows = page.locator('tbody tr');
+  expect((await rows.count()) >= 1, 'the demo referral waits in the inbox');
+  await accessible(page, 'inbox');
+
+  // The referral: summary only, then accepted.
+  await rows.first().getByRole('link').click();
+  expect((await heading(page)).startsWith('Verwijzing'), 'the referral page');
+  expect(await page.getByText('verstuurd, wacht op antwoord').isVisible(), 'it awaits an answer');
+  await accessible(page, 'referral');
+  await page.getByRole('button', { name: 'Accepteren' }).click();
+  expect(await page.getByText('geaccepteerd', { exact: true }).isVisible(), 'it is accepted');
+  expect(await page.getByRole('button', { name: 'Beginnen' }).isVisible(), 'the next step is offered');
+  await accessible(page, 'referral-accepted');
+
+  // Logging out ends the session: the inbox asks for a login again.
+  await page.getByRole('button', { name: 'Uitloggen' }).click();
+  await page.goto(`${base}/inbox`);
+  expect(page.url().endsWith('/login'), 'after logout the pages ask for a login');
+  await context.close();
+} finally {
+  await browser.close();
+}
+console.log(`browser: ${checked} pages checked, 0 serious or critical accessibility violations`);
