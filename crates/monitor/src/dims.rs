@@ -16,7 +16,7 @@ pub enum Dimension {
     ExploitationForm,
     /// The kind of the agency that acted (or sent, for referrals).
     AgencyKind,
-    /// The region of that agency.
+    /// The region a signal or case concerns; for referrals, the sending agency's.
     Region,
     /// The person's age band at the event.
     AgeBand,
