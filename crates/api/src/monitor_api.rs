@@ -9,7 +9,7 @@ use crate::{ApiError, AppState, ProblemKind};
 use actix_web::{HttpResponse, web};
 use schakel_auth::admin::monitor_access::read_monitor;
 use schakel_monitor::query::QueryError;
-use schakel_monitor::{Dimension, Grain, Measure, Month, PeriodRange, Table};
+use schakel_monitor::{Cube, Dimension, Grain, Measure, Month, PeriodRange, Table};
 use schakel_store::DbConn;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
@@ -127,7 +127,7 @@ fn query_failed(e: QueryError) -> ApiError {
 }
 
 /// Checks the actor and audits the reading on the operational database, then makes the
-/// table on the monitor's.
+/// table from the in-memory copy of the monitor's facts, brought up to date first.
 async fn table<F>(
     state: web::Data<AppState>,
     who: CurrentActor,
@@ -137,19 +137,20 @@ async fn table<F>(
     make: F,
 ) -> Result<Table, ApiError>
 where
-    F: FnOnce(&mut DbConn) -> Result<Table, QueryError> + Send + 'static,
+    F: FnOnce(&Cube, &mut DbConn) -> Result<Table, QueryError> + Send + 'static,
 {
     blocking(&state, move |conn, now| {
         Ok(read_monitor(conn, &who.0, code, details, &ctx, now)?)
     })
     .await?;
     let monitor = state.monitor.pool.clone();
+    let cube = state.monitor.cube.clone();
     blocking(&state, move |conn, _| match monitor {
         Some(pool) => {
             let mut c = schakel_store::get_conn(&pool)?;
-            make(&mut c).map_err(query_failed)
+            make(&cube, &mut c).map_err(query_failed)
         }
-        None => make(conn).map_err(query_failed),
+        None => make(&cube, conn).map_err(query_failed),
     })
     .await
 }
@@ -198,9 +199,14 @@ pub async fn counts_handler(
         "by": dims.iter().map(|d| d.as_str()).collect::<Vec<_>>(),
         "from": q.from, "to": q.to,
     });
-    let t = table(state, who, ctx, "monitor.counts", details, move |c| {
-        schakel_monitor::counts(c, measure, &dims, &range, rules)
-    })
+    let t = table(
+        state,
+        who,
+        ctx,
+        "monitor.counts",
+        details,
+        move |cube, c| cube.counts(c, measure, &dims, &range, rules),
+    )
     .await?;
     respond(&t, q.format)
 }
@@ -223,8 +229,8 @@ pub async fn flows_handler(
     let r = range(&q.from, &q.to, Grain::Month)?;
     let rules = state.monitor.rules;
     let details = serde_json::json!({ "from": q.from, "to": q.to });
-    let t = table(state, who, ctx, "monitor.flows", details, move |c| {
-        schakel_monitor::flows(c, r.from, r.to, rules)
+    let t = table(state, who, ctx, "monitor.flows", details, move |cube, c| {
+        cube.flows(c, r.from, r.to, rules)
     })
     .await?;
     respond(&t, q.format)
@@ -251,9 +257,14 @@ pub async fn overlap_handler(
     }
     let year = q.year;
     let details = serde_json::json!({ "year": year, "purpose": q.purpose.as_str() });
-    let t = table(state, who, ctx, "monitor.overlap", details, move |c| {
-        schakel_monitor::overlap(c, year)
-    })
+    let t = table(
+        state,
+        who,
+        ctx,
+        "monitor.overlap",
+        details,
+        move |cube, c| cube.overlap(c, year),
+    )
     .await?;
     respond(&t, q.format)
 }

@@ -31,6 +31,8 @@ pub struct MonitorState {
     pub pool: Option<Pool>,
     /// Suppression threshold and rounding of published tables.
     pub rules: schakel_monitor::Rules,
+    /// The in-memory copy of the monitor's facts the tables are counted from.
+    pub cube: Arc<schakel_monitor::Cube>,
 }
 
 impl AppState {
@@ -55,6 +57,7 @@ impl AppState {
             monitor: MonitorState {
                 pool: None,
                 rules: schakel_monitor::Rules::default(),
+                cube: Arc::default(),
             },
         })
     }

@@ -1,5 +1,6 @@
 #![doc = include_str!("../README.md")]
 
+pub mod cube;
 pub mod dims;
 pub mod disclosure;
 pub mod event;
@@ -8,7 +9,9 @@ pub mod query;
 pub mod record;
 mod schema;
 pub mod table;
+mod tally;
 
+pub use cube::Cube;
 pub use dims::{Dimension, Measure, PeriodRange};
 pub use disclosure::Rules;
 pub use event::Event;

@@ -148,10 +148,7 @@ pub fn counts(
     range: &PeriodRange,
     rules: Rules,
 ) -> Result<Table, QueryError> {
-    let distinct: BTreeSet<&str> = dims.iter().map(|d| d.as_str()).collect();
-    if dims.len() > MAX_DIMENSIONS || distinct.len() != dims.len() {
-        return Err(QueryError::TooManyDimensions);
-    }
+    check_dimensions(dims)?;
     let mut where_ = months(range.from, range.to);
     if let Some(kind) = measure.event_kind() {
         where_.push_str(&format!(" AND kind = '{kind}'"));
@@ -167,13 +164,33 @@ pub fn counts(
             "COALESCE(SUM(weight), 0)".into()
         }
     })?;
+    Ok(counts_table(measure, dims, range, rules, &raw))
+}
+
+/// Checks the dimensions of a counts table: at most three, none twice.
+pub(crate) fn check_dimensions(dims: &[Dimension]) -> Result<(), QueryError> {
+    let distinct: BTreeSet<&str> = dims.iter().map(|d| d.as_str()).collect();
+    if dims.len() > MAX_DIMENSIONS || distinct.len() != dims.len() {
+        return Err(QueryError::TooManyDimensions);
+    }
+    Ok(())
+}
+
+/// The published counts table from the raw cells of every grouping.
+pub(crate) fn counts_table(
+    measure: Measure,
+    dims: &[Dimension],
+    range: &PeriodRange,
+    rules: Rules,
+    raw: &[RawCell],
+) -> Table {
     let categories: Vec<Vec<String>> = dims.iter().map(|d| d.categories(range)).collect();
-    let cells = publish(&categories, &raw, rules, measure.as_str());
+    let cells = publish(&categories, raw, rules, measure.as_str());
     let mut notes = rules_notes(rules);
     if dims.contains(&Dimension::ExploitationForm) {
         notes.push("An event with several exploitation forms counts under each of them.".into());
     }
-    Ok(Table {
+    Table {
         definitions: Definitions {
             version: DEFINITIONS_VERSION,
             table: "counts",
@@ -185,7 +202,7 @@ pub fn counts(
         },
         dimensions: dims.iter().map(|d| d.as_str().to_owned()).collect(),
         cells,
-    })
+    }
 }
 
 fn period_text(range: &PeriodRange) -> String {
@@ -221,27 +238,66 @@ pub const FLOW_MEASURES: &[(&str, &str)] = &[
     ("expired", "referral_expired"),
 ];
 
-/// The flow matrix over `from`..=`to`: per sending and receiving agency kind the
-/// referrals sent, accepted, declined, withdrawn and expired, and the median hours to
-/// answer (over accepted, declined and redirected referrals).
-pub fn flows(conn: &mut DbConn, from: Month, to: Month, rules: Rules) -> Result<Table, QueryError> {
+/// The agency kinds: the categories of both dimensions of the flow matrix.
+pub(crate) fn flow_categories() -> Vec<Vec<String>> {
     let kinds: Vec<String> = AgencyKind::ALL
         .iter()
         .map(|k| k.as_str().to_owned())
         .collect();
-    let categories = vec![kinds.clone(), kinds];
+    vec![kinds.clone(), kinds]
+}
+
+/// The event kinds whose time to answer makes the median.
+pub(crate) const ANSWER_KINDS: &[&str] = &[
+    "referral_accepted",
+    "referral_declined",
+    "referral_redirected",
+];
+
+/// The answers of one cell of the flow matrix (or of its totals): the hours of each and
+/// how many distinct persons they concern.
+#[derive(Debug, Default)]
+pub(crate) struct Answers {
+    pub(crate) hours: Vec<i64>,
+    pub(crate) persons: i64,
+}
+
+/// The flow matrix over `from`..=`to`: per sending and receiving agency kind the
+/// referrals sent, accepted, declined, withdrawn and expired, and the median hours to
+/// answer (over accepted, declined and redirected referrals).
+pub fn flows(conn: &mut DbConn, from: Month, to: Month, rules: Rules) -> Result<Table, QueryError> {
     let sql_of = ["sender_kind", "receiver_kind"];
-    let mut cells = Vec::new();
+    let mut raw = Vec::new();
     for (name, kind) in FLOW_MEASURES {
         let where_ = format!(
             "{} AND kind = '{kind}' AND weight = 1 AND receiver_kind IS NOT NULL",
             months(from, to)
         );
-        let raw = all_groupings(conn, &sql_of, &where_, |_| "COUNT(*)".into())?;
-        cells.extend(publish(&categories, &raw, rules, name));
+        raw.push((
+            *name,
+            all_groupings(conn, &sql_of, &where_, |_| "COUNT(*)".into())?,
+        ));
     }
-    cells.extend(medians(conn, from, to, rules, &categories)?);
-    Ok(Table {
+    let answers = answers(conn, from, to)?;
+    Ok(flows_table(from, to, rules, &raw, answers))
+}
+
+/// The published flow matrix from the raw cells of each measure and the answers per
+/// cell (keyed by sender and receiver kind, [`ALL`] for the totals).
+pub(crate) fn flows_table(
+    from: Month,
+    to: Month,
+    rules: Rules,
+    raw: &[(&str, Vec<RawCell>)],
+    answers: BTreeMap<(String, String), Answers>,
+) -> Table {
+    let categories = flow_categories();
+    let mut cells = Vec::new();
+    for (name, cells_of) in raw {
+        cells.extend(publish(&categories, cells_of, rules, name));
+    }
+    cells.extend(medians(answers, rules, &categories));
+    Table {
         definitions: Definitions {
             version: DEFINITIONS_VERSION,
             table: "flows",
@@ -257,7 +313,7 @@ pub fn flows(conn: &mut DbConn, from: Month, to: Month, rules: Rules) -> Result<
         },
         dimensions: vec!["sender_kind".into(), "receiver_kind".into()],
         cells,
-    })
+    }
 }
 
 #[derive(diesel::QueryableByName)]
@@ -272,24 +328,26 @@ struct Answer {
     pseudonym: Option<String>,
 }
 
-/// The median time to answer per cell and total.
-fn medians(
+/// The answers per cell and total, from the facts.
+fn answers(
     conn: &mut DbConn,
     from: Month,
     to: Month,
-    rules: Rules,
-    categories: &[Vec<String>],
-) -> Result<Vec<Cell>, QueryError> {
+) -> Result<BTreeMap<(String, String), Answers>, QueryError> {
     let sql = format!(
         "SELECT sender_kind, receiver_kind, CAST(hours_to_answer AS BIGINT) AS hours, pseudonym \
          FROM monitor_facts WHERE {} AND weight = 1 AND hours_to_answer IS NOT NULL \
-         AND receiver_kind IS NOT NULL \
-         AND kind IN ('referral_accepted', 'referral_declined', 'referral_redirected')",
-        months(from, to)
+         AND receiver_kind IS NOT NULL AND kind IN ({})",
+        months(from, to),
+        ANSWER_KINDS
+            .iter()
+            .map(|k| format!("'{k}'"))
+            .collect::<Vec<_>>()
+            .join(", ")
     );
-    let answers: Vec<Answer> = load(conn, &sql)?;
+    let rows: Vec<Answer> = load(conn, &sql)?;
     let mut groups: BTreeMap<(String, String), (Vec<i64>, BTreeSet<String>)> = BTreeMap::new();
-    for a in answers {
+    for a in rows {
         for key in [
             (a.sender_kind.clone(), a.receiver_kind.clone()),
             (a.sender_kind.clone(), ALL.to_owned()),
@@ -303,6 +361,21 @@ fn medians(
             }
         }
     }
+    Ok(groups
+        .into_iter()
+        .map(|(k, (hours, persons))| {
+            let persons = i64::try_from(persons.len()).unwrap_or(i64::MAX);
+            (k, Answers { hours, persons })
+        })
+        .collect())
+}
+
+/// The median time to answer per cell and total.
+fn medians(
+    mut groups: BTreeMap<(String, String), Answers>,
+    rules: Rules,
+    categories: &[Vec<String>],
+) -> Vec<Cell> {
     let mut out = Vec::new();
     let with_all = |c: &Vec<String>| {
         let mut v = c.clone();
@@ -311,18 +384,18 @@ fn medians(
     };
     let (senders, receivers) = match categories {
         [s, r] => (with_all(s), with_all(r)),
-        _ => return Ok(out),
+        _ => return out,
     };
     for s in &senders {
         for r in &receivers {
             let (value, suppressed) = match groups.get_mut(&(s.clone(), r.clone())) {
                 None => (None, None),
-                Some((hours, persons)) => {
-                    if i64::try_from(persons.len()).unwrap_or(0) < rules.threshold {
+                Some(a) => {
+                    if a.persons < rules.threshold {
                         (None, Some(disclosure::Suppression::Primary))
                     } else {
-                        hours.sort_unstable();
-                        (median(hours), None)
+                        a.hours.sort_unstable();
+                        (median(&a.hours), None)
                     }
                 }
             };
@@ -334,7 +407,7 @@ fn medians(
             });
         }
     }
-    Ok(out)
+    out
 }
 
 /// The median of sorted values (the lower middle one for an even count).
@@ -373,7 +446,13 @@ pub fn overlap(conn: &mut DbConn, year: u16) -> Result<Table, QueryError> {
         let key = kinds.iter().cloned().collect::<Vec<_>>().join("+");
         *histories.entry(key).or_default() += 1;
     }
-    Ok(Table {
+    Ok(overlap_table(&year, histories))
+}
+
+/// The overlap table of `year` from the number of persons per capture history (the
+/// agency kinds joined by `+`, in alphabetical order).
+pub(crate) fn overlap_table(year: &str, histories: BTreeMap<String, i64>) -> Table {
+    Table {
         definitions: Definitions {
             version: DEFINITIONS_VERSION,
             table: "overlap",
@@ -396,5 +475,5 @@ pub fn overlap(conn: &mut DbConn, year: u16) -> Result<Table, QueryError> {
                 suppressed: None,
             })
             .collect(),
-    })
+    }
 }

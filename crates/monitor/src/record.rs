@@ -1,5 +1,6 @@
 //! Counting an event: one fact row per exploitation form, written once per outbox
-//! message however often the message is delivered.
+//! message however often the message is delivered, and the month's count of events
+//! raised with them.
 
 use crate::event::Event;
 use crate::period::Month;
@@ -62,5 +63,20 @@ pub fn record(conn: &mut DbConn, event_id: &str, event: &Event) -> Result<bool, 
             .values(row)
             .execute(conn)?;
     }
+    count_month(conn, month)?;
     Ok(true)
+}
+
+/// Adds the event to its month's count. The month is a checked value, so it may stand
+/// in the statement; the same upsert works on both backends.
+fn count_month(conn: &mut DbConn, month: Month) -> Result<(), StoreError> {
+    let sql = format!(
+        "INSERT INTO monitor_months (month, events) VALUES ('{month}', 1) \
+         ON CONFLICT (month) DO UPDATE SET events = monitor_months.events + 1"
+    );
+    match conn {
+        DbConn::Sqlite(c) => diesel::sql_query(sql).execute(c)?,
+        DbConn::Postgres(c) => diesel::sql_query(sql).execute(c)?,
+    };
+    Ok(())
 }

@@ -21,3 +21,10 @@ diesel::table! {
         pseudonym -> Nullable<Text>,
     }
 }
+
+diesel::table! {
+    monitor_months (month) {
+        month -> Text,
+        events -> BigInt,
+    }
+}

@@ -9,11 +9,14 @@
 //! control on, no published cell stands for fewer persons than the threshold, and the
 //! CSV of a table says exactly what its JSON says. A message delivered twice is counted
 //! once, and an event that is not a monitor event is refused.
+//!
+//! Every table is made twice, by the SQL over the stored facts and by the in-memory
+//! copy ([`Cube`]), and the two must be the same table.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use schakel_monitor::query::QueryError;
 use schakel_monitor::{
-    Dimension, Event, Grain, Measure, Month, PeriodRange, Rules, Table, counts, flows, overlap,
-    record,
+    Cube, Dimension, Event, Grain, Measure, Month, PeriodRange, Rules, Table, record,
 };
 use schakel_store::DbConn;
 use schakel_store::testing::{TestDb, selected_backends};
@@ -25,6 +28,40 @@ const EXACT: Rules = Rules {
     threshold: 0,
     rounding: 1,
 };
+
+// ---------------------------------------------------------------------------------------
+// Both ways of making a table
+// ---------------------------------------------------------------------------------------
+
+fn counts(
+    conn: &mut DbConn,
+    measure: Measure,
+    dims: &[Dimension],
+    range: &PeriodRange,
+    rules: Rules,
+) -> Result<Table, QueryError> {
+    let sql = schakel_monitor::counts(conn, measure, dims, range, rules)?;
+    let held = Cube::new().counts(conn, measure, dims, range, rules)?;
+    assert_eq!(
+        held, sql,
+        "{measure:?} by {dims:?} over {range:?}: the copy differs"
+    );
+    Ok(sql)
+}
+
+fn flows(conn: &mut DbConn, from: Month, to: Month, rules: Rules) -> Result<Table, QueryError> {
+    let sql = schakel_monitor::flows(conn, from, to, rules)?;
+    let held = Cube::new().flows(conn, from, to, rules)?;
+    assert_eq!(held, sql, "flows {from}..{to}: the copy differs");
+    Ok(sql)
+}
+
+fn overlap(conn: &mut DbConn, year: u16) -> Result<Table, QueryError> {
+    let sql = schakel_monitor::overlap(conn, year)?;
+    let held = Cube::new().overlap(conn, year)?;
+    assert_eq!(held, sql, "overlap {year}: the copy differs");
+    Ok(sql)
+}
 
 // ---------------------------------------------------------------------------------------
 // The world
@@ -1013,4 +1050,59 @@ fn an_event_that_is_not_a_monitor_event_is_refused() {
         Event::from_payload(&missing).is_err(),
         "an event without a gender is accepted"
     );
+}
+
+#[test]
+fn the_copy_in_memory_follows_events_recorded_after_it_was_filled() {
+    let quarters = range("2025-01", "2026-12", Grain::Quarter);
+    let dims = [Dimension::Period, Dimension::ExploitationForm];
+    for backend in selected_backends() {
+        let db = TestDb::new(backend);
+        let events = world();
+        let mut conn = db.pool.get().expect("connection");
+        let cube = Cube::new();
+        // Filled with the first half, then asked again after every tenth of the rest:
+        // each time it must equal the tables made from the stored facts.
+        let half = events.len() / 2;
+        let step = (events.len() - half) / 10 + 1;
+        let mut recorded = 0;
+        let mut cuts: Vec<usize> = (half..events.len()).step_by(step).collect();
+        cuts.push(events.len());
+        for upto in cuts {
+            for r in &events[recorded..upto] {
+                record(&mut conn, &r.id, &r.event).expect("recorded");
+            }
+            recorded = upto;
+            for measure in [Measure::Persons, Measure::Signals, Measure::ReferralsSent] {
+                let held = cube
+                    .counts(&mut conn, measure, &dims, &quarters, EXACT)
+                    .expect("counts from the copy");
+                let sql = schakel_monitor::counts(&mut conn, measure, &dims, &quarters, EXACT)
+                    .expect("counts from the facts");
+                assert_eq!(held, sql, "{backend:?}: {measure:?} after {upto} events");
+            }
+            let held = cube
+                .flows(&mut conn, quarters.from, quarters.to, EXACT)
+                .expect("flows");
+            let sql = schakel_monitor::flows(&mut conn, quarters.from, quarters.to, EXACT)
+                .expect("flows");
+            assert_eq!(held, sql, "{backend:?}: flows after {upto} events");
+            let held = cube.overlap(&mut conn, 2025).expect("overlap");
+            assert_eq!(
+                held,
+                schakel_monitor::overlap(&mut conn, 2025).expect("overlap"),
+                "{backend:?}: overlap after {upto} events"
+            );
+        }
+        assert_eq!(recorded, events.len(), "every event was recorded");
+        // All of them, recounted by hand.
+        check_counts(
+            &mut conn,
+            backend,
+            &events,
+            Measure::Persons,
+            &dims,
+            &quarters,
+        );
+    }
 }

@@ -56,6 +56,7 @@ fn monitor_state(settings: &Settings, pool: Option<Pool>) -> schakel_api::Monito
     schakel_api::MonitorState {
         pool,
         rules: settings.monitor.rules(),
+        cube: std::sync::Arc::default(),
     }
 }
 

@@ -1,0 +1,345 @@
+//! Counting held events in one pass: every cell of every grouping of up to three axes
+//! (the cells and all their totals), with the distinct persons of each.
+//!
+//! The events come ordered by person, so a cell counts a person when the person differs
+//! from the last one it counted; no set of persons is ever built. The cells live in one
+//! dense array per count, each axis with one more place for its total ([`ALL`]).
+
+use crate::cube::{Ev, NO_PERSON, NO_RECEIVER, month_number};
+use crate::dims::{Dimension, PeriodRange};
+use crate::disclosure::{ALL, RawCell};
+use crate::event::KINDS;
+use crate::query::Answers;
+use schakel_domain::AgencyKind;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// What an axis reads from an event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Reads {
+    /// The period of the month: `of_month[month - first]`.
+    Period {
+        first: u16,
+        of_month: Vec<usize>,
+    },
+    Forms,
+    SenderKind,
+    Region,
+    Age,
+    Gender,
+    Nationality,
+    Basis,
+    ReceiverKind,
+}
+
+/// One axis of a table: what it reads and the labels of its categories in the order of
+/// their positions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Axis {
+    reads: Reads,
+    labels: Vec<String>,
+}
+
+fn labels<T: Copy>(all: &[T], code: impl Fn(T) -> &'static str) -> Vec<String> {
+    all.iter().map(|v| code(*v).to_owned()).collect()
+}
+
+impl Axis {
+    /// The axis of a dimension over a range; its labels are the dimension's categories.
+    pub(crate) fn of(dim: Dimension, range: &PeriodRange) -> Axis {
+        let labels = dim.categories(range);
+        let reads = match dim {
+            Dimension::Period => {
+                let first = month_number(range.from);
+                let last = month_number(range.to);
+                let of_month = (first..=last)
+                    .map(|n| {
+                        let m = crate::period::Month {
+                            year: n / 12,
+                            month: u8::try_from(n % 12 + 1).unwrap_or(1),
+                        };
+                        let p = match range.grain {
+                            crate::period::Grain::Month => m.to_string(),
+                            crate::period::Grain::Quarter => m.quarter(),
+                            crate::period::Grain::Year => m.year(),
+                        };
+                        labels.iter().position(|l| *l == p).unwrap_or(labels.len())
+                    })
+                    .collect();
+                Reads::Period { first, of_month }
+            }
+            Dimension::ExploitationForm => Reads::Forms,
+            Dimension::AgencyKind => Reads::SenderKind,
+            Dimension::Region => Reads::Region,
+            Dimension::AgeBand => Reads::Age,
+            Dimension::Gender => Reads::Gender,
+            Dimension::NationalityGroup => Reads::Nationality,
+            Dimension::ReportingBasis => Reads::Basis,
+        };
+        Axis { reads, labels }
+    }
+
+    /// The position of the event's category (not for forms, which are several).
+    fn code(&self, e: &Ev) -> usize {
+        match &self.reads {
+            Reads::Period { first, of_month } => e
+                .month
+                .checked_sub(*first)
+                .and_then(|i| of_month.get(usize::from(i)).copied())
+                .unwrap_or(self.labels.len()),
+            Reads::Forms => self.labels.len(),
+            Reads::SenderKind => usize::from(e.sender_kind),
+            Reads::Region => usize::from(e.region),
+            Reads::Age => usize::from(e.age),
+            Reads::Gender => usize::from(e.gender),
+            Reads::Nationality => usize::from(e.nationality),
+            Reads::Basis => usize::from(e.basis),
+            Reads::ReceiverKind => usize::from(e.receiver_kind),
+        }
+    }
+}
+
+impl Axis {
+    /// The sending agency's kind (the flow matrix's rows).
+    pub(crate) fn sender_kind() -> Axis {
+        Axis {
+            reads: Reads::SenderKind,
+            labels: labels(AgencyKind::ALL, AgencyKind::as_str),
+        }
+    }
+
+    /// The receiving agency's kind (the flow matrix's columns).
+    pub(crate) fn receiver_kind() -> Axis {
+        Axis {
+            reads: Reads::ReceiverKind,
+            labels: labels(AgencyKind::ALL, AgencyKind::as_str),
+        }
+    }
+}
+
+/// The dense array of a table's cells: each axis has its categories and one more place
+/// for its total.
+struct Grid {
+    shape: Vec<usize>,
+    strides: Vec<usize>,
+    values: Vec<i64>,
+    persons: Vec<i64>,
+    last: Vec<u32>,
+}
+
+impl Grid {
+    fn new(axes: &[Axis]) -> Grid {
+        let shape: Vec<usize> = axes.iter().map(|a| a.labels.len() + 1).collect();
+        let mut strides = Vec::with_capacity(shape.len());
+        let mut size = 1usize;
+        for s in &shape {
+            strides.push(size);
+            size = size.saturating_mul(*s);
+        }
+        Grid {
+            shape,
+            strides,
+            values: vec![0; size],
+            persons: vec![0; size],
+            last: vec![NO_PERSON; size],
+        }
+    }
+
+    fn add(&mut self, at: usize, person: u32) {
+        if let Some(v) = self.values.get_mut(at) {
+            *v += 1;
+        }
+        if person != NO_PERSON
+            && let (Some(last), Some(n)) = (self.last.get_mut(at), self.persons.get_mut(at))
+            && *last != person
+        {
+            *last = person;
+            *n += 1;
+        }
+    }
+
+    /// The labels of the cell at `at`.
+    fn keys(&self, axes: &[Axis], at: usize) -> Vec<String> {
+        axes.iter()
+            .zip(self.shape.iter().zip(&self.strides))
+            .map(|(axis, (shape, stride))| {
+                let i = (at / stride) % shape;
+                axis.labels
+                    .get(i)
+                    .cloned()
+                    .unwrap_or_else(|| ALL.to_owned())
+            })
+            .collect()
+    }
+}
+
+/// Every non-empty cell of every grouping of `axes` over the events that `keep`
+/// accepts. An event counts once in a cell, or once per exploitation form where the
+/// forms are an axis of the grouping. With `persons_as_value`, a cell's value is its
+/// number of distinct persons.
+pub(crate) fn cells(
+    events: &[Ev],
+    axes: &[Axis],
+    keep: impl Fn(&Ev) -> bool,
+    persons_as_value: bool,
+) -> Vec<RawCell> {
+    let mut grid = Grid::new(axes);
+    let n = axes.len();
+    let form_axis = axes.iter().position(|a| a.reads == Reads::Forms);
+    let mut codes = vec![0usize; n];
+    for e in events.iter().filter(|e| keep(e)) {
+        for (slot, axis) in codes.iter_mut().zip(axes) {
+            *slot = axis.code(e);
+        }
+        for mask in 0..(1usize << n) {
+            let mut base = 0;
+            for (i, ((code, shape), stride)) in
+                codes.iter().zip(&grid.shape).zip(&grid.strides).enumerate()
+            {
+                if Some(i) != form_axis {
+                    let c = if mask & (1 << i) != 0 {
+                        *code
+                    } else {
+                        shape - 1
+                    };
+                    base += c * stride;
+                }
+            }
+            match form_axis.and_then(|f| Some((f, *grid.shape.get(f)?, *grid.strides.get(f)?))) {
+                Some((f, _, stride)) if mask & (1 << f) != 0 => {
+                    let mut bits = e.forms;
+                    while bits != 0 {
+                        let b = bits.trailing_zeros() as usize;
+                        bits &= bits - 1;
+                        grid.add(base + b * stride, e.person);
+                    }
+                }
+                Some((_, shape, stride)) => grid.add(base + (shape - 1) * stride, e.person),
+                None => grid.add(base, e.person),
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for (at, (value, persons)) in grid.values.iter().zip(&grid.persons).enumerate() {
+        if *value > 0 {
+            out.push(RawCell {
+                keys: grid.keys(axes, at),
+                value: if persons_as_value { *persons } else { *value },
+                persons: *persons,
+            });
+        }
+    }
+    out
+}
+
+/// The answers per sending and receiving kind and their totals: the hours to answer of
+/// the events `keep` accepts, and their distinct persons.
+pub(crate) fn answers(
+    events: &[Ev],
+    keep: impl Fn(&Ev) -> bool,
+) -> BTreeMap<(String, String), Answers> {
+    let axes = [Axis::sender_kind(), Axis::receiver_kind()];
+    let mut grid = Grid::new(&axes);
+    let mut hours: Vec<Vec<i64>> = vec![Vec::new(); grid.values.len()];
+    let (rows, stride) = (
+        grid.shape.first().copied().unwrap_or(1),
+        grid.strides.get(1).copied().unwrap_or(1),
+    );
+    let cols = grid.shape.get(1).copied().unwrap_or(1);
+    for e in events.iter().filter(|e| keep(e)) {
+        let (s, r) = (usize::from(e.sender_kind), usize::from(e.receiver_kind));
+        for at in [
+            s + r * stride,
+            s + (cols - 1) * stride,
+            (rows - 1) + r * stride,
+            (rows - 1) + (cols - 1) * stride,
+        ] {
+            grid.add(at, e.person);
+            if let Some(h) = hours.get_mut(at) {
+                h.push(i64::from(e.hours));
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    for (at, h) in hours.into_iter().enumerate() {
+        if !h.is_empty() {
+            let keys = grid.keys(&axes, at);
+            if let [s, r] = keys.as_slice() {
+                let persons = grid.persons.get(at).copied().unwrap_or(0);
+                out.insert((s.clone(), r.clone()), Answers { hours: h, persons });
+            }
+        }
+    }
+    out
+}
+
+/// The number of persons per capture history over the events `keep` accepts: the agency
+/// kinds that logged a signal about a person, opened a case for them or accepted a
+/// referral of them, joined by `+` in alphabetical order.
+pub(crate) fn captures(events: &[Ev], keep: impl Fn(&Ev) -> bool) -> BTreeMap<String, i64> {
+    let at = |name: &str| KINDS.iter().position(|k| *k == name);
+    let (signal, case, accepted) = (
+        at("signal_logged"),
+        at("case_opened"),
+        at("referral_accepted"),
+    );
+    let mut per_mask: BTreeMap<u32, i64> = BTreeMap::new();
+    let mut current = NO_PERSON;
+    let mut mask = 0u32;
+    for e in events.iter().filter(|e| e.person != NO_PERSON && keep(e)) {
+        if e.person != current {
+            if mask != 0 {
+                *per_mask.entry(mask).or_default() += 1;
+            }
+            current = e.person;
+            mask = 0;
+        }
+        let kind = Some(usize::from(e.kind));
+        if kind == signal || kind == case {
+            mask |= 1u32.checked_shl(u32::from(e.sender_kind)).unwrap_or(0);
+        } else if kind == accepted && e.receiver_kind != NO_RECEIVER {
+            mask |= 1u32.checked_shl(u32::from(e.receiver_kind)).unwrap_or(0);
+        }
+    }
+    if mask != 0 {
+        *per_mask.entry(mask).or_default() += 1;
+    }
+    let names = labels(AgencyKind::ALL, AgencyKind::as_str);
+    let mut out = BTreeMap::new();
+    for (mask, n) in per_mask {
+        let kinds: BTreeSet<&str> = names
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| mask & (1 << i) != 0)
+            .map(|(_, k)| k.as_str())
+            .collect();
+        let key = kinds.into_iter().collect::<Vec<_>>().join("+");
+        *out.entry(key).or_default() += n;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use schakel_domain::{
+        AgeBand, ExploitationForm, Gender, NationalityGroup, Region, ReportingBasis,
+    };
+
+    #[test]
+    fn the_axes_have_room_for_every_code_and_a_total() {
+        assert!(ExploitationForm::ALL.len() < 16, "forms are a 16-bit set");
+        assert!(
+            AgencyKind::ALL.len() < 32,
+            "capture histories are a 32-bit set"
+        );
+        for (len, what) in [
+            (Region::ALL.len(), "regions"),
+            (AgeBand::ALL.len(), "age bands"),
+            (Gender::ALL.len(), "genders"),
+            (NationalityGroup::ALL.len(), "nationality groups"),
+            (ReportingBasis::ALL.len() + 1, "reporting bases"),
+        ] {
+            assert!(len < usize::from(u8::MAX), "{what}");
+        }
+    }
+}

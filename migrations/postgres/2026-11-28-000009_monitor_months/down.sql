@@ -1,0 +1,2 @@
+DROP INDEX monitor_facts_month;
+DROP TABLE monitor_months;
