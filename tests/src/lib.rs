@@ -63,6 +63,15 @@ impl Server {
     /// Like [`Server::start`], with extra arguments to `serve` (such as `--demo`).
     pub fn start_with(database_url: &str, args: &[&str], env: &[(&str, &str)]) -> Server {
         let dir = tempfile::tempdir().expect("temporary folder");
+        Self::start_in(dir, database_url, args, env)
+    }
+
+    fn start_in(
+        dir: tempfile::TempDir,
+        database_url: &str,
+        args: &[&str],
+        env: &[(&str, &str)],
+    ) -> Server {
         let port = free_port();
         let mut cmd = schakel(dir.path());
         cmd.arg("serve")
@@ -90,6 +99,25 @@ impl Server {
         };
         server.wait_ready();
         server
+    }
+
+    /// Another `schakel serve` on the same database, in its own folder holding a copy of
+    /// `first`'s key files (so tokens, sealed data and pseudonyms are the same): a second
+    /// instance behind the same load balancer.
+    pub fn start_beside(
+        first: &Server,
+        database_url: &str,
+        args: &[&str],
+        env: &[(&str, &str)],
+    ) -> Server {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let keys = dir.path().join("data/keys");
+        std::fs::create_dir_all(&keys).expect("key folder");
+        for entry in std::fs::read_dir(first.dir.path().join("data/keys")).expect("keys") {
+            let entry = entry.expect("key file");
+            std::fs::copy(entry.path(), keys.join(entry.file_name())).expect("key copied");
+        }
+        Self::start_in(dir, database_url, args, env)
     }
 
     fn wait_ready(&mut self) {
@@ -217,5 +245,56 @@ impl Worker {
 impl Drop for Worker {
     fn drop(&mut self) {
         self.kill_hard();
+    }
+}
+
+/// The test SMTP server the test command starts, and the settings that send to it.
+pub mod mail {
+    /// The SMTP port and REST URL of the test SMTP server, or `None` outside CI when
+    /// none runs (in CI a missing server fails the test: the mail leg must really run).
+    pub fn smtp() -> Option<(String, String)> {
+        match (
+            std::env::var("TEST_SMTP_PORT"),
+            std::env::var("TEST_MAILDEV_URL"),
+        ) {
+            (Ok(port), Ok(url)) => Some((port, url)),
+            _ if std::env::var_os("CI").is_some() => {
+                panic!("CI runs the mail tests: TEST_SMTP_PORT and TEST_MAILDEV_URL must be set")
+            }
+            _ => {
+                eprintln!("no test SMTP server (TEST_SMTP_PORT, TEST_MAILDEV_URL): test not run");
+                None
+            }
+        }
+    }
+
+    /// A tag no other test run uses, for the addresses of this one.
+    pub fn tag() -> String {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .expect("time after 1970")
+            .as_nanos();
+        format!("{}x{nanos}", std::process::id())
+    }
+
+    /// The environment of a server or worker that sends by SMTP to the test server on
+    /// `port`, dispatching the outbox itself or not.
+    pub fn mail_env(port: &str, dispatch: bool) -> Vec<(&'static str, String)> {
+        vec![
+            ("SCHAKEL_MAIL__TRANSPORT", "smtp".into()),
+            ("SCHAKEL_MAIL__SMTP__HOST", "127.0.0.1".into()),
+            ("SCHAKEL_MAIL__SMTP__PORT", port.into()),
+            ("SCHAKEL_MAIL__SMTP__SECURITY", "none".into()),
+            ("SCHAKEL_MAIL__DISPATCH", dispatch.to_string()),
+            ("SCHAKEL_MAIL__INTERVAL_MS", "50".into()),
+            ("SCHAKEL_MAIL__BATCH", "20".into()),
+            ("SCHAKEL_MAIL__LEASE_SECS", "2".into()),
+            ("SCHAKEL_CASEWORK__RUN_JOBS", "false".into()),
+        ]
+    }
+
+    /// `env` as the borrowed pairs [`crate::Server::start`] takes.
+    pub fn borrowed<'a>(env: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
+        env.iter().map(|(k, v)| (*k, v.as_str())).collect()
     }
 }

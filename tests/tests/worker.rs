@@ -4,6 +4,7 @@
 //! at once deliver each message exactly once.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use schakel_e2e::mail::{borrowed, mail_env, smtp, tag};
 use schakel_e2e::{Server, Worker, client};
 use schakel_store::Backend;
 use schakel_store::testing::{TestDb, selected_backends};
@@ -13,52 +14,6 @@ use std::time::{Duration, Instant};
 
 const PASSWORD: &str = "oranje fiets lantaarn 42";
 const MESSAGES: usize = 150;
-
-/// The SMTP port and REST URL of the test SMTP server, or `None` outside CI when none
-/// runs (in CI a missing server fails the test: the mail leg must really run).
-fn smtp() -> Option<(String, String)> {
-    match (
-        std::env::var("TEST_SMTP_PORT"),
-        std::env::var("TEST_MAILDEV_URL"),
-    ) {
-        (Ok(port), Ok(url)) => Some((port, url)),
-        _ if std::env::var_os("CI").is_some() => {
-            panic!("CI runs the mail tests: TEST_SMTP_PORT and TEST_MAILDEV_URL must be set")
-        }
-        _ => {
-            eprintln!("no test SMTP server (TEST_SMTP_PORT, TEST_MAILDEV_URL): test not run");
-            None
-        }
-    }
-}
-
-/// A tag no other test run uses, for the addresses of this one.
-fn tag() -> String {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos();
-    format!("{}x{nanos}", std::process::id())
-}
-
-/// The environment of a server or worker that sends by SMTP to the test server.
-fn mail_env(port: &str, dispatch: bool) -> Vec<(&'static str, String)> {
-    vec![
-        ("SCHAKEL_MAIL__TRANSPORT", "smtp".into()),
-        ("SCHAKEL_MAIL__SMTP__HOST", "127.0.0.1".into()),
-        ("SCHAKEL_MAIL__SMTP__PORT", port.into()),
-        ("SCHAKEL_MAIL__SMTP__SECURITY", "none".into()),
-        ("SCHAKEL_MAIL__DISPATCH", dispatch.to_string()),
-        ("SCHAKEL_MAIL__INTERVAL_MS", "50".into()),
-        ("SCHAKEL_MAIL__BATCH", "20".into()),
-        ("SCHAKEL_MAIL__LEASE_SECS", "2".into()),
-        ("SCHAKEL_CASEWORK__RUN_JOBS", "false".into()),
-    ]
-}
-
-fn borrowed<'a>(env: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
-    env.iter().map(|(k, v)| (*k, v.as_str())).collect()
-}
 
 /// Starts the demo with dispatching off, and invites `MESSAGES` users whose addresses
 /// end in `@<tag>.example`: one queued invitation email each.
