@@ -154,6 +154,12 @@ impl Cube {
         }
     }
 
+    /// Brings the copy up to date with `conn` (at start, so the first table need not
+    /// wait); returns how many events it holds.
+    pub fn fill(&self, conn: &mut DbConn) -> Result<usize, QueryError> {
+        self.with_events(conn, <[Ev]>::len)
+    }
+
     /// Brings the copy up to date with `conn` and runs `f` over the events.
     fn with_events<T>(
         &self,

@@ -17,6 +17,9 @@ pub struct MonitorSettings {
     pub threshold: i64,
     /// Published counts are rounded down to a multiple of this (1 to 100).
     pub rounding: i64,
+    /// Fill the in-memory copy of the monitor's facts when `serve` starts, so the first
+    /// analyst's table need not wait for it. Off: filled at the first table.
+    pub preload: bool,
 }
 
 impl Default for MonitorSettings {
@@ -26,6 +29,7 @@ impl Default for MonitorSettings {
             database_url: String::new(),
             threshold: rules.threshold,
             rounding: rules.rounding,
+            preload: true,
         }
     }
 }

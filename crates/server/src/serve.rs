@@ -165,6 +165,9 @@ pub async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
     if settings.casework.run_jobs {
         crate::jobs::spawn(&state, &settings.casework);
     }
+    if settings.monitor.preload {
+        preload_monitor(&state);
+    }
     if settings.mail.dispatch {
         let dispatcher = dispatcher(&settings, monitor)?;
         crate::dispatch::spawn(
@@ -193,6 +196,36 @@ pub async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
     server.await.context("the server stopped with an error")?;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Fills the monitor's in-memory copy on a thread of its own; an analyst's table asked
+/// for meanwhile waits for it. A failure is logged: the first table tries again.
+fn preload_monitor(state: &AppState) {
+    let cube = state.monitor.cube.clone();
+    let pool = state
+        .monitor
+        .pool
+        .clone()
+        .unwrap_or_else(|| state.pool.clone());
+    let spawned = std::thread::Builder::new()
+        .name("monitor-preload".into())
+        .spawn(move || {
+            let started = std::time::Instant::now();
+            let filled = schakel_store::get_conn(&pool)
+                .map_err(|e| e.to_string())
+                .and_then(|mut conn| cube.fill(&mut conn).map_err(|e| e.to_string()));
+            match filled {
+                Ok(events) => tracing::info!(
+                    events,
+                    secs = started.elapsed().as_secs_f64(),
+                    "monitor copy filled"
+                ),
+                Err(error) => tracing::warn!(%error, "the monitor copy could not be filled"),
+            }
+        });
+    if let Err(error) = spawned {
+        tracing::warn!(%error, "the monitor copy is filled at the first table instead");
+    }
 }
 
 /// Runs the dispatcher and the scheduled jobs until SIGTERM or SIGINT.
