@@ -298,3 +298,61 @@ pub mod mail {
         env.iter().map(|(k, v)| (*k, v.as_str())).collect()
     }
 }
+
+/// Calls of the JSON API as the demo's users make them.
+pub mod api {
+    use crate::{Server, client};
+    use serde_json::{Value, json};
+
+    /// The password of every demo user.
+    pub const DEMO_PASSWORD: &str = "oranje fiets lantaarn 42";
+
+    /// An access token of the demo user `email` (a role without a second factor).
+    pub fn token(server: &Server, email: &str) -> String {
+        let res = client()
+            .post(server.url("/api/v1/auth/login"))
+            .json(&json!({ "email": email, "password": DEMO_PASSWORD }))
+            .send()
+            .expect("login request");
+        assert_eq!(res.status(), 200, "{email} logs in");
+        res.json::<Value>().expect("login answer")["access_token"]
+            .as_str()
+            .expect("an access token")
+            .to_owned()
+    }
+
+    /// `method path` with a bearer token, a JSON body and `If-Match`: the status, the
+    /// JSON answer (`null` when there is none) and the ETag.
+    pub fn call(
+        server: &Server,
+        token: &str,
+        method: &str,
+        path: &str,
+        body: Option<Value>,
+        if_match: Option<&str>,
+    ) -> (u16, Value, String) {
+        let mut req = client()
+            .request(method.parse().expect("a method"), server.url(path))
+            .bearer_auth(token);
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        if let Some(v) = if_match {
+            req = req.header("If-Match", v);
+        }
+        let res = req.send().expect("request");
+        let status = res.status().as_u16();
+        let etag = res
+            .headers()
+            .get("etag")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        let text = res.text().expect("answer body");
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(Value::Null),
+            etag,
+        )
+    }
+}

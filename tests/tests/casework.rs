@@ -5,60 +5,15 @@
 //! the database or its write-ahead log as plain text.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use schakel_e2e::{Server, client};
+use schakel_e2e::Server;
+use schakel_e2e::api::{call, token};
 use schakel_store::Backend;
 use schakel_store::testing::{TestDb, selected_backends};
-use serde_json::{Value, json};
+use serde_json::json;
 
 const NAME: &str = "Zwartbloesemvinkje";
 const DOB: &str = "1987-04-13";
 const PHRASE: &str = "kanariepiet-zinsnede-aardbei";
-const PASSWORD: &str = "oranje fiets lantaarn 42";
-
-fn token(server: &Server, email: &str) -> String {
-    let res = client()
-        .post(server.url("/api/v1/auth/login"))
-        .json(&json!({ "email": email, "password": PASSWORD }))
-        .send()
-        .unwrap();
-    assert_eq!(res.status(), 200);
-    res.json::<Value>().unwrap()["access_token"]
-        .as_str()
-        .unwrap()
-        .to_owned()
-}
-
-fn call(
-    server: &Server,
-    token: &str,
-    method: &str,
-    path: &str,
-    body: Option<Value>,
-    if_match: Option<&str>,
-) -> (u16, Value, String) {
-    let mut req = client()
-        .request(method.parse().unwrap(), server.url(path))
-        .bearer_auth(token);
-    if let Some(b) = body {
-        req = req.json(&b);
-    }
-    if let Some(v) = if_match {
-        req = req.header("If-Match", v);
-    }
-    let res = req.send().unwrap();
-    let status = res.status().as_u16();
-    let etag = res
-        .headers()
-        .get("etag")
-        .map(|v| v.to_str().unwrap().to_owned())
-        .unwrap_or_default();
-    let text = res.text().unwrap();
-    (
-        status,
-        serde_json::from_str(&text).unwrap_or(Value::Null),
-        etag,
-    )
-}
 
 #[test]
 fn canary_personal_data_reaches_no_log_line_and_no_plain_database_byte() {

@@ -12,6 +12,7 @@
 //! with a server error, and leave no outbox row that a restarted instance cannot deliver.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use schakel_e2e::api::{call, token};
 use schakel_e2e::mail::{borrowed, mail_env, smtp};
 use schakel_e2e::{Server, Worker, client, schakel};
 use schakel_store::testing::{TestDb, selected_backends};
@@ -21,54 +22,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-const PASSWORD: &str = "oranje fiets lantaarn 42";
 const REFERRALS: usize = 12;
-
-fn token(server: &Server, email: &str) -> String {
-    let res = client()
-        .post(server.url("/api/v1/auth/login"))
-        .json(&json!({ "email": email, "password": PASSWORD }))
-        .send()
-        .unwrap();
-    assert_eq!(res.status(), 200, "{email} logs in");
-    res.json::<Value>().unwrap()["access_token"]
-        .as_str()
-        .unwrap()
-        .to_owned()
-}
-
-/// `method path` with a bearer token: the status, the JSON body and the ETag.
-fn call(
-    server: &Server,
-    token: &str,
-    method: &str,
-    path: &str,
-    body: Option<Value>,
-    if_match: Option<&str>,
-) -> (u16, Value, String) {
-    let mut req = client()
-        .request(method.parse().unwrap(), server.url(path))
-        .bearer_auth(token);
-    if let Some(b) = body {
-        req = req.json(&b);
-    }
-    if let Some(v) = if_match {
-        req = req.header("If-Match", v);
-    }
-    let res = req.send().unwrap();
-    let status = res.status().as_u16();
-    let etag = res
-        .headers()
-        .get("etag")
-        .map(|v| v.to_str().unwrap().to_owned())
-        .unwrap_or_default();
-    let text = res.text().unwrap();
-    (
-        status,
-        serde_json::from_str(&text).unwrap_or(Value::Null),
-        etag,
-    )
-}
 
 /// A signal about a named person, a case from it, a legal basis for care and a referral
 /// to the care coordination agency, all through `server`; returns the referral's id.
