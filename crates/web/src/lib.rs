@@ -1,9 +1,15 @@
 #![doc = include_str!("../README.md")]
 
+mod account;
+mod cases;
+mod forms;
 pub mod i18n;
+mod outgoing;
 mod pages;
+mod referral_new;
 mod referrals;
 pub mod session;
+mod signals;
 mod state;
 
 pub use pages::PAGE_CSP;
@@ -27,6 +33,29 @@ pub fn configure(cfg: &mut web::ServiceConfig, state: WebState) {
         )
         .service(web::resource("/logout").route(web::post().to(pages::logout)))
         .service(web::resource("/inbox").route(web::get().to(pages::inbox)))
+        .service(web::resource("/outgoing").route(web::get().to(outgoing::list)))
+        .service(
+            web::resource("/signals/new")
+                .route(web::get().to(signals::new))
+                .route(web::post().to(signals::create)),
+        )
+        .service(web::resource("/signals/{id}").route(web::get().to(signals::show)))
+        .service(web::resource("/cases/{id}").route(web::get().to(cases::show)))
+        .service(web::resource("/cases/{id}/consents").route(web::post().to(cases::give)))
+        .service(
+            web::resource("/cases/{id}/consents/{consent}/withdraw")
+                .route(web::post().to(cases::withdraw)),
+        )
+        .service(
+            web::resource("/cases/{id}/referrals/new")
+                .route(web::get().to(referral_new::new))
+                .route(web::post().to(referral_new::create)),
+        )
+        .service(
+            web::resource("/account/password")
+                .route(web::get().to(account::form))
+                .route(web::post().to(account::change)),
+        )
         .service(web::resource("/referrals/{id}").route(web::get().to(referrals::show)))
         .service(web::resource("/referrals/{id}/{action}").route(web::post().to(referrals::take)))
         .service(web::resource("/static/app.css").route(web::get().to(pages::stylesheet)));
