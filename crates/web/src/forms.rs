@@ -103,6 +103,15 @@ impl Problems {
             None => String::new(),
         }
     }
+
+    /// For a group of inputs (a fieldset): only the tie to the message, as a group
+    /// itself cannot be invalid.
+    pub(crate) fn described(&self, field: &str) -> String {
+        match self.of(field) {
+            Some(_) => format!(" aria-describedby=\"{field}-error\""),
+            None => String::new(),
+        }
+    }
 }
 
 /// One choice of a list in the viewer's words, and whether it is chosen.

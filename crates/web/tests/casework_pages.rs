@@ -759,3 +759,100 @@ async fn the_password_changes_only_with_the_current_one_and_a_policy_proof_new_o
         let _ = login!(app, "cw@szw.example", new);
     }
 }
+
+/// The catalog keys; a page showing one as text lacks a string in its language.
+fn keys() -> Vec<String> {
+    include_str!("../locales/en.toml")
+        .lines()
+        .filter_map(|l| l.strip_prefix('"')?.split('"').next().map(str::to_owned))
+        .collect()
+}
+
+#[actix_web::test]
+async fn every_case_work_page_speaks_dutch_and_english_without_a_missing_string() {
+    let backend = selected_backends()[0];
+    let db = TestDb::new(backend);
+    let st = state(&db);
+    let app =
+        test::init_service(App::new().configure(|c| schakel_web::configure(c, st.clone()))).await;
+    let home = agency(
+        &db,
+        "Gemeente Zwolle",
+        AgencyKind::Municipality,
+        Region::OostNederland,
+    );
+    let to = agency(
+        &db,
+        "Opvang IJssel",
+        AgencyKind::ShelterOther,
+        Region::OostNederland,
+    );
+    person(&db, &home, "cw@zwolle.example", Role::Caseworker);
+    person(&db, &to, "co@ijssel.example", Role::Coordinator);
+    {
+        let mut conn = db.pool.get().unwrap();
+        let u = users::find_by_email(&mut conn, "co@ijssel.example")
+            .unwrap()
+            .unwrap();
+        users::set_locale(&mut conn, u.id, "nl", chrono::Utc::now()).unwrap();
+    }
+    let cw = login!(app, "cw@zwolle.example", PASSWORD);
+    let (_, form) = get!(app, cw, "/signals/new");
+    let (csrf, once, date) = (hidden(&form, "csrf"), hidden(&form, "once"), today());
+    let (_, case_uri, _) = post!(app, cw, "/signals/new", &signal_fields(&csrf, &once, &date));
+    let (_, page) = get!(app, cw, &format!("{case_uri}/referrals/new"));
+    let once = hidden(&page, "once");
+    let to_id = to.id.to_string();
+    let (_, referral_uri, _) = post!(
+        app,
+        cw,
+        &format!("{case_uri}/referrals/new"),
+        &[
+            ("csrf", csrf.as_str()),
+            ("once", once.as_str()),
+            ("to_agency", to_id.as_str()),
+            ("purpose", "shelter"),
+            ("urgency", "normal"),
+        ]
+    );
+    let co = login!(app, "co@ijssel.example", PASSWORD);
+    let keys = keys();
+    let english = [
+        "/".to_owned(),
+        "/signals/new".to_owned(),
+        case_uri.clone(),
+        format!("{case_uri}/referrals/new"),
+        "/outgoing".to_owned(),
+        referral_uri.clone(),
+        "/account/password".to_owned(),
+    ];
+    for uri in &english {
+        let (status, page) = get!(app, cw, uri);
+        assert_eq!(status, StatusCode::OK, "{backend:?} {uri}");
+        assert!(page.contains("<html lang=\"en\">"));
+        for k in &keys {
+            assert!(!page.contains(&format!(">{k}<")), "{uri} shows the key {k}");
+        }
+    }
+    for uri in [
+        "/",
+        "/inbox",
+        referral_uri.as_str(),
+        "/account/password",
+        "/signals/new",
+    ] {
+        let (status, page) = get!(app, co, uri);
+        assert_eq!(status, StatusCode::OK, "{backend:?} {uri}");
+        assert!(page.contains("<html lang=\"nl\">"));
+        for k in &keys {
+            assert!(!page.contains(&format!(">{k}<")), "{uri} shows the key {k}");
+        }
+    }
+    let (_, page) = get!(app, co, referral_uri);
+    assert!(
+        page.contains("Doorverwijzen naar een andere organisatie"),
+        "{page}"
+    );
+    let (_, page) = get!(app, co, "/signals/new");
+    assert!(page.contains("Signaal melden") && page.contains("Schuldslavernij"));
+}
