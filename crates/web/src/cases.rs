@@ -1,26 +1,21 @@
 //! The case page: the person (identity only as far as consent or a legal basis lets the
 //! viewer's agency see it), the consent and legal-basis records with the forms to give
-//! and withdraw them, the case's referrals and its timeline. A case the viewer may not
-//! see answers 404, as the API does. Forms name the version they were made from; a case
-//! changed meanwhile is shown again as it now is, and nothing is changed.
+//! and withdraw them (handled in `consents`), the case's referrals and its timeline. A
+//! case the viewer may not see answers 404, as the API does.
 
 use crate::WebState;
-use crate::forms::{Choice, Failure, Fields, Problems, choices, date, with_env};
+use crate::forms::{Choice, Failure, Fields, Problems, choices, with_env};
 use crate::i18n::Texts;
-use crate::pages::{Nav, complete_viewer, html, see_other, stale_form};
+use crate::pages::{Nav, complete_viewer, html};
 use crate::session::Viewer;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use chrono::{DateTime, Utc};
-use schakel_auth::web_session;
 use schakel_domain::{
-    CaseId, CaseStatus, ConsentGiver, ConsentId, ConsentKind, LegalBasis, RecipientKind,
-    ReferralPurpose,
+    CaseId, CaseStatus, ConsentGiver, ConsentKind, LegalBasis, RecipientKind, ReferralPurpose,
 };
-use schakel_referral_workflow::IfMatch;
 use schakel_referral_workflow::cases::{case_timeline, get_case};
-use schakel_referral_workflow::consents::{ConsentInput, record_consent, withdraw_consent};
 use schakel_referral_workflow::views::{AccessKind, CaseView, ConsentView, TimelineEntry};
 
 /// A consent or legal-basis record as the page shows it.
@@ -257,7 +252,7 @@ async fn load(
 }
 
 /// The consent form as first shown: given today.
-fn fresh(state: &WebState) -> Fields {
+pub(crate) fn fresh(state: &WebState) -> Fields {
     let today = state
         .clock
         .now()
@@ -268,7 +263,7 @@ fn fresh(state: &WebState) -> Fields {
 }
 
 /// Shows the case again (after a refused or stale form).
-async fn again(
+pub(crate) async fn again(
     req: &HttpRequest,
     state: &web::Data<WebState>,
     v: &Viewer,
@@ -298,174 +293,4 @@ pub async fn show(
     };
     let f = fresh(&state);
     again(&req, &state, &v, id, false, f, Problems::default()).await
-}
-
-/// The consent the form describes, or the messages of its fields.
-fn parse(f: &Fields) -> Result<ConsentInput, Problems> {
-    let mut e = Problems::default();
-    let kind = f.code::<ConsentKind>("kind");
-    if kind.is_none() {
-        e.add("kind", "invalid.choose");
-    }
-    let recipient_kinds: Vec<RecipientKind> = f
-        .all("recipient")
-        .iter()
-        .filter_map(|c| c.parse().ok())
-        .collect();
-    if recipient_kinds.is_empty() {
-        e.add("recipients", "invalid.recipients");
-    }
-    let purposes: Vec<ReferralPurpose> = f
-        .all("purpose")
-        .iter()
-        .filter_map(|c| c.parse().ok())
-        .collect();
-    if purposes.is_empty() {
-        e.add("purposes", "invalid.purposes");
-    }
-    let given_on = date(f.one("given_on"));
-    if given_on.is_none() {
-        e.add("given_on", "invalid.date");
-    }
-    let expires_at = match f.one("expires_on") {
-        "" => None,
-        d => match date(d).and_then(|d| d.and_hms_opt(0, 0, 0)) {
-            Some(d) => Some(d.and_utc()),
-            None => {
-                e.add("expires_on", "invalid.date");
-                None
-            }
-        },
-    };
-    let legal = kind == Some(ConsentKind::LegalBasis);
-    let given_by = f.code::<ConsentGiver>("given_by").filter(|_| !legal);
-    let legal_basis = f.code::<LegalBasis>("legal_basis").filter(|_| legal);
-    if kind == Some(ConsentKind::Consent) && given_by.is_none() {
-        e.add("given_by", "invalid.choose");
-    }
-    if legal && legal_basis.is_none() {
-        e.add("legal_basis", "invalid.choose");
-    }
-    if legal && f.one("reason").chars().count() < 10 {
-        e.add("reason", "invalid.reason");
-    }
-    match (kind, given_on, e.is_empty()) {
-        (Some(kind), Some(given_on), true) => Ok(ConsentInput {
-            kind,
-            recipient_kinds,
-            purposes,
-            given_by,
-            legal_basis,
-            reason: f.text("reason"),
-            given_on,
-            expires_at,
-        }),
-        _ => Err(e),
-    }
-}
-
-/// The form field and message of a field the use case refused.
-fn refused_field(field: &str) -> (&'static str, &'static str) {
-    match field {
-        "recipient_kinds" => ("recipients", "invalid.recipients"),
-        "purposes" => ("purposes", "invalid.purposes"),
-        "given_on" => ("given_on", "invalid.given_on"),
-        "expires_at" => ("expires_on", "invalid.expires_on"),
-        "given_by" => ("given_by", "invalid.given_by"),
-        "legal_basis" => ("legal_basis", "invalid.choose"),
-        "reason" => ("reason", "invalid.reason"),
-        _ => ("kind", "invalid.field"),
-    }
-}
-
-/// `POST /cases/{id}/consents`: records a consent or a legal basis.
-pub async fn give(
-    req: HttpRequest,
-    state: web::Data<WebState>,
-    path: web::Path<String>,
-    form: web::Form<Vec<(String, String)>>,
-) -> HttpResponse {
-    let v = match complete_viewer(&req, &state).await {
-        Ok(v) => v,
-        Err(res) => return res,
-    };
-    let Ok(id) = path.parse::<CaseId>() else {
-        return Failure::Hidden.page(&v);
-    };
-    let f = Fields::new(form.into_inner());
-    if !web_session::csrf_matches(&v.csrf, f.one("csrf")) {
-        return stale_form(v.texts(), Some(Nav::of(&v)));
-    }
-    let input = match parse(&f) {
-        Ok(i) => i,
-        Err(e) => return again(&req, &state, &v, id, false, f, e).await,
-    };
-    let version = f
-        .one("version")
-        .parse::<i64>()
-        .map_or(IfMatch::NeverMatches, IfMatch::Version);
-    let actor = v.actor;
-    let done = with_env(&req, &state, move |conn, env| {
-        Ok(record_consent(conn, env, &actor, id, version, &input)?)
-    })
-    .await;
-    match done {
-        Ok(_) => see_other(&format!("/cases/{id}#consents")),
-        Err(Failure::Invalid(field)) => {
-            let (name, key) = refused_field(field);
-            let mut e = Problems::default();
-            e.add(name, key);
-            again(&req, &state, &v, id, false, f, e).await
-        }
-        Err(Failure::Conflict(_)) => {
-            again(&req, &state, &v, id, true, f, Problems::default()).await
-        }
-        Err(x) => x.page(&v),
-    }
-}
-
-/// `POST /cases/{id}/consents/{consent}/withdraw`.
-pub async fn withdraw(
-    req: HttpRequest,
-    state: web::Data<WebState>,
-    path: web::Path<(String, String)>,
-    form: web::Form<Vec<(String, String)>>,
-) -> HttpResponse {
-    let v = match complete_viewer(&req, &state).await {
-        Ok(v) => v,
-        Err(res) => return res,
-    };
-    let (id, consent) = path.into_inner();
-    let (Ok(id), Ok(consent)) = (id.parse::<CaseId>(), consent.parse::<ConsentId>()) else {
-        return Failure::Hidden.page(&v);
-    };
-    let f = Fields::new(form.into_inner());
-    if !web_session::csrf_matches(&v.csrf, f.one("csrf")) {
-        return stale_form(v.texts(), Some(Nav::of(&v)));
-    }
-    let version = f
-        .one("version")
-        .parse::<i64>()
-        .map_or(IfMatch::NeverMatches, IfMatch::Version);
-    let actor = v.actor;
-    let done = with_env(&req, &state, move |conn, env| {
-        Ok(withdraw_consent(conn, env, &actor, id, consent, version)?)
-    })
-    .await;
-    match done {
-        Ok(_) => see_other(&format!("/cases/{id}#consents")),
-        Err(Failure::Conflict(_) | Failure::Invalid(_)) => {
-            again(
-                &req,
-                &state,
-                &v,
-                id,
-                true,
-                fresh(&state),
-                Problems::default(),
-            )
-            .await
-        }
-        Err(x) => x.page(&v),
-    }
 }

@@ -2,6 +2,7 @@
 
 mod account;
 mod cases;
+mod consents;
 mod forms;
 pub mod i18n;
 mod outgoing;
@@ -41,10 +42,10 @@ pub fn configure(cfg: &mut web::ServiceConfig, state: WebState) {
         )
         .service(web::resource("/signals/{id}").route(web::get().to(signals::show)))
         .service(web::resource("/cases/{id}").route(web::get().to(cases::show)))
-        .service(web::resource("/cases/{id}/consents").route(web::post().to(cases::give)))
+        .service(web::resource("/cases/{id}/consents").route(web::post().to(consents::give)))
         .service(
             web::resource("/cases/{id}/consents/{consent}/withdraw")
-                .route(web::post().to(cases::withdraw)),
+                .route(web::post().to(consents::withdraw)),
         )
         .service(
             web::resource("/cases/{id}/referrals/new")
