@@ -18,9 +18,15 @@ pub use state::WebState;
 
 use actix_web::web;
 
+/// The largest form body read.
+const FORM_LIMIT_BYTES: usize = 128 * 1024;
+
 /// The pages' routes over `state`.
 pub fn configure(cfg: &mut web::ServiceConfig, state: WebState) {
+    // A signal's summary and the person's contact details may be long in any script:
+    // room for them, percent-encoded, with the form's other fields.
     cfg.app_data(web::Data::new(state))
+        .app_data(web::FormConfig::default().limit(FORM_LIMIT_BYTES))
         .service(web::resource("/").route(web::get().to(pages::home)))
         .service(
             web::resource("/login")

@@ -855,4 +855,15 @@ async fn every_case_work_page_speaks_dutch_and_english_without_a_missing_string(
     );
     let (_, page) = get!(app, co, "/signals/new");
     assert!(page.contains("Signaal melden") && page.contains("Schuldslavernij"));
+
+    // A long summary in another script fits in the form.
+    let once = hidden(&page, "once");
+    let co_csrf = hidden(&page, "csrf");
+    let summary = "Ж".repeat(3900);
+    let mut fields = signal_fields(&co_csrf, &once, &date);
+    fields.retain(|(k, _)| *k != "summary");
+    fields.push(("summary", &summary));
+    let (status, to, _) = post!(app, co, "/signals/new", &fields);
+    assert_eq!(status, StatusCode::SEE_OTHER, "{backend:?}");
+    assert!(to.starts_with("/cases/"));
 }
