@@ -1,9 +1,16 @@
 #![doc = include_str!("../README.md")]
 
+mod account;
+mod cases;
+mod consents;
+mod forms;
 pub mod i18n;
+mod outgoing;
 mod pages;
+mod referral_new;
 mod referrals;
 pub mod session;
+mod signals;
 mod state;
 
 pub use pages::PAGE_CSP;
@@ -11,9 +18,15 @@ pub use state::WebState;
 
 use actix_web::web;
 
+/// The largest form body read.
+const FORM_LIMIT_BYTES: usize = 128 * 1024;
+
 /// The pages' routes over `state`.
 pub fn configure(cfg: &mut web::ServiceConfig, state: WebState) {
+    // A signal's summary and the person's contact details may be long in any script:
+    // room for them, percent-encoded, with the form's other fields.
     cfg.app_data(web::Data::new(state))
+        .app_data(web::FormConfig::default().limit(FORM_LIMIT_BYTES))
         .service(web::resource("/").route(web::get().to(pages::home)))
         .service(
             web::resource("/login")
@@ -27,6 +40,29 @@ pub fn configure(cfg: &mut web::ServiceConfig, state: WebState) {
         )
         .service(web::resource("/logout").route(web::post().to(pages::logout)))
         .service(web::resource("/inbox").route(web::get().to(pages::inbox)))
+        .service(web::resource("/outgoing").route(web::get().to(outgoing::list)))
+        .service(
+            web::resource("/signals/new")
+                .route(web::get().to(signals::new))
+                .route(web::post().to(signals::create)),
+        )
+        .service(web::resource("/signals/{id}").route(web::get().to(signals::show)))
+        .service(web::resource("/cases/{id}").route(web::get().to(cases::show)))
+        .service(web::resource("/cases/{id}/consents").route(web::post().to(consents::give)))
+        .service(
+            web::resource("/cases/{id}/consents/{consent}/withdraw")
+                .route(web::post().to(consents::withdraw)),
+        )
+        .service(
+            web::resource("/cases/{id}/referrals/new")
+                .route(web::get().to(referral_new::new))
+                .route(web::post().to(referral_new::create)),
+        )
+        .service(
+            web::resource("/account/password")
+                .route(web::get().to(account::form))
+                .route(web::post().to(account::change)),
+        )
         .service(web::resource("/referrals/{id}").route(web::get().to(referrals::show)))
         .service(web::resource("/referrals/{id}/{action}").route(web::post().to(referrals::take)))
         .service(web::resource("/static/app.css").route(web::get().to(pages::stylesheet)));

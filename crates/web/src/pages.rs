@@ -31,6 +31,7 @@ pub struct Nav {
     pub(crate) agency: String,
     pub(crate) csrf: String,
     pub(crate) inbox: bool,
+    pub(crate) casework: bool,
 }
 
 impl Nav {
@@ -40,6 +41,7 @@ impl Nav {
             agency: v.agency_name.clone(),
             csrf: v.csrf.clone(),
             inbox: matches!(v.actor.role, Role::Coordinator | Role::Caseworker),
+            casework: matches!(v.actor.role, Role::Coordinator | Role::Caseworker),
         }
     }
 }
@@ -73,6 +75,8 @@ struct HomePage {
     name: String,
     agency: String,
     role_key: &'static str,
+    casework: bool,
+    decides: bool,
 }
 
 /// One line of the inbox.
@@ -144,6 +148,30 @@ pub(crate) fn stale_form(t: Texts, nav: Option<Nav>) -> HttpResponse {
             t,
             nav,
             message_key: "error.form",
+        },
+    )
+}
+
+/// What the role may not do.
+pub(crate) fn forbidden(t: Texts, nav: Option<Nav>) -> HttpResponse {
+    html(
+        StatusCode::FORBIDDEN,
+        &ErrorPage {
+            t,
+            nav,
+            message_key: "error.forbidden",
+        },
+    )
+}
+
+/// A change the current state does not allow (nothing was changed).
+pub(crate) fn conflict(t: Texts, nav: Option<Nav>) -> HttpResponse {
+    html(
+        StatusCode::CONFLICT,
+        &ErrorPage {
+            t,
+            nav,
+            message_key: "error.conflict",
         },
     )
 }
@@ -453,6 +481,8 @@ pub async fn home(req: HttpRequest, state: web::Data<WebState>) -> HttpResponse 
             name: v.user.display_name.clone(),
             agency: v.agency_name.clone(),
             role_key: role_key(v.actor.role),
+            casework: matches!(v.actor.role, Role::Coordinator | Role::Caseworker),
+            decides: v.actor.role == Role::Coordinator,
         },
     )
 }

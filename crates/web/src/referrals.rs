@@ -1,10 +1,13 @@
 //! The referral page: what a referral says (the summary only, never the identity: that
 //! belongs to the case) and the forms for what the viewer's agency may do with it now —
-//! accept, decline with a reason, start, complete with an outcome, withdraw. Each form
+//! accept, decline with a reason, redirect to another agency chosen from the directory,
+//! start, complete with an outcome, withdraw — and, for whoever may see the case now,
+//! a link to it. Each form
 //! names the version it was made from; a referral changed in the meantime is shown
 //! again as it now is, with a message, and nothing is changed.
 
 use crate::WebState;
+use crate::forms::{Directory, DirectoryQuery, Failure, Problems, directory, with_env};
 use crate::i18n::Texts;
 use crate::pages::{Nav, complete_viewer, html, internal, not_found, see_other, stale_form};
 use crate::session::context;
@@ -12,7 +15,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use schakel_auth::web_session;
-use schakel_domain::{DeclineReason, ReferralAction, ReferralId, ReferralOutcome};
+use schakel_domain::{AgencyId, DeclineReason, ReferralAction, ReferralId, ReferralOutcome};
 use schakel_referral_workflow::referrals::{ActionInput, act, get_referral};
 use schakel_referral_workflow::views::ReferralView;
 use schakel_referral_workflow::{Env, IfMatch, WorkflowError};
@@ -34,6 +37,7 @@ struct Shown {
     nationality: String,
     region: String,
     message: Option<String>,
+    case_id: Option<String>,
     may: May,
     version: i64,
 }
@@ -45,11 +49,17 @@ struct May {
     start: bool,
     complete: bool,
     withdraw: bool,
+    redirect: bool,
 }
 
 impl May {
     fn nothing(&self) -> bool {
-        !(self.accept || self.decline || self.start || self.complete || self.withdraw)
+        !(self.accept
+            || self.decline
+            || self.start
+            || self.complete
+            || self.withdraw
+            || self.redirect)
     }
 }
 
@@ -76,12 +86,14 @@ impl Shown {
             nationality: t.code("nationality", s.nationality_group.as_str()),
             region: t.code("region", s.region.as_str()),
             message: r.message.clone(),
+            case_id: r.case_id.map(|c| c.to_string()),
             may: May {
                 accept: r.actions.contains(&ReferralAction::Accept),
                 decline: r.actions.contains(&ReferralAction::Decline),
                 start: r.actions.contains(&ReferralAction::Start),
                 complete: r.actions.contains(&ReferralAction::Complete),
                 withdraw: r.actions.contains(&ReferralAction::Withdraw),
+                redirect: r.actions.contains(&ReferralAction::Redirect),
             },
             version: r.version,
         }
@@ -98,16 +110,39 @@ struct ReferralPage {
     changed: bool,
     reasons: Vec<(&'static str, String)>,
     outcomes: Vec<(&'static str, String)>,
+    d: Option<Directory>,
+    filter_action: String,
+    e: Problems,
+    note: String,
 }
 
-fn page(v: &crate::session::Viewer, r: &ReferralView, changed: bool) -> HttpResponse {
+/// The page; `d` is the directory for the redirect form, `e` its messages.
+fn page(
+    v: &crate::session::Viewer,
+    r: &ReferralView,
+    changed: bool,
+    d: Option<Directory>,
+    e: Problems,
+    note: String,
+) -> HttpResponse {
     let t = v.texts();
+    let status = if !e.is_empty() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else if changed {
+        StatusCode::CONFLICT
+    } else {
+        StatusCode::OK
+    };
     let page = ReferralPage {
         t,
         nav: Some(Nav::of(v)),
         r: Shown::of(r, t),
         csrf: v.csrf.clone(),
         changed,
+        d,
+        filter_action: format!("/referrals/{}", r.id),
+        e,
+        note,
         reasons: DeclineReason::ALL
             .iter()
             .map(|c| (c.as_str(), t.code("reason", c.as_str())))
@@ -117,12 +152,46 @@ fn page(v: &crate::session::Viewer, r: &ReferralView, changed: bool) -> HttpResp
             .map(|c| (c.as_str(), t.code("outcome", c.as_str())))
             .collect(),
     };
-    let status = if changed {
-        StatusCode::CONFLICT
-    } else {
-        StatusCode::OK
-    };
     html(status, &page)
+}
+
+/// The directory for the redirect form, when the viewer may redirect `r`: agencies
+/// other than the sender and the viewer's own.
+async fn redirect_choices(
+    req: &HttpRequest,
+    state: &web::Data<WebState>,
+    v: &crate::session::Viewer,
+    r: &ReferralView,
+    q: DirectoryQuery,
+    chosen: String,
+) -> Result<Option<Directory>, Failure> {
+    if !r.actions.contains(&ReferralAction::Redirect) {
+        return Ok(None);
+    }
+    let (actor, t, sender) = (v.actor, v.texts(), r.from_agency.id);
+    with_env(req, state, move |conn, env| {
+        directory(conn, env, &actor, t, &q, &chosen, &[sender]).map(Some)
+    })
+    .await
+}
+
+/// The page with its redirect form, as loaded now.
+#[allow(clippy::too_many_arguments)]
+async fn full_page(
+    req: &HttpRequest,
+    state: &web::Data<WebState>,
+    v: &crate::session::Viewer,
+    r: &ReferralView,
+    changed: bool,
+    q: DirectoryQuery,
+    chosen: String,
+    e: Problems,
+    note: String,
+) -> HttpResponse {
+    match redirect_choices(req, state, v, r, q, chosen).await {
+        Ok(d) => page(v, r, changed, d, e, note),
+        Err(x) => x.page(v),
+    }
 }
 
 /// Loads a referral as the viewer may see it; `None` when they may not.
@@ -155,6 +224,7 @@ pub async fn show(
     req: HttpRequest,
     state: web::Data<WebState>,
     path: web::Path<String>,
+    query: web::Query<DirectoryQuery>,
 ) -> HttpResponse {
     let v = match complete_viewer(&req, &state).await {
         Ok(v) => v,
@@ -163,8 +233,22 @@ pub async fn show(
     let Ok(id) = path.parse::<ReferralId>() else {
         return not_found(v.texts(), Some(Nav::of(&v)));
     };
+    let q = query.into_inner();
     match load(&req, &state, v.actor, id).await {
-        Ok(Some(r)) => page(&v, &r, false),
+        Ok(Some(r)) => {
+            full_page(
+                &req,
+                &state,
+                &v,
+                &r,
+                false,
+                q,
+                String::new(),
+                Problems::default(),
+                String::new(),
+            )
+            .await
+        }
         Ok(None) => not_found(v.texts(), Some(Nav::of(&v))),
         Err(e) => internal(&e),
     }
@@ -181,6 +265,12 @@ pub struct ActionForm {
     outcome: Option<String>,
     #[serde(default)]
     note: Option<String>,
+    #[serde(default)]
+    to_agency: Option<String>,
+    #[serde(default)]
+    kind: Option<String>,
+    #[serde(default)]
+    region: Option<String>,
 }
 
 /// `POST /referrals/{id}/{action}`.
@@ -203,10 +293,36 @@ pub async fn take(
     if !web_session::csrf_matches(&v.csrf, &form.csrf) {
         return stale_form(v.texts(), nav());
     }
+    let to_agency_id = form
+        .to_agency
+        .as_deref()
+        .and_then(|a| a.parse::<AgencyId>().ok());
+    let redirect = action == ReferralAction::Redirect;
+    let typed_note = form.note.clone().unwrap_or_default();
+    let q = DirectoryQuery::of(
+        form.kind.as_deref().unwrap_or_default(),
+        form.region.as_deref().unwrap_or_default(),
+    );
+    let chosen = form.to_agency.clone().unwrap_or_default();
+    let refuse_agency = |r: ReferralView, q: DirectoryQuery| {
+        let mut e = Problems::default();
+        e.add("to_agency", "invalid.recipient");
+        (r, q, e)
+    };
+    if redirect && to_agency_id.is_none() {
+        return match load(&req, &state, v.actor, id).await {
+            Ok(Some(r)) => {
+                let (r, q, e) = refuse_agency(r, q);
+                full_page(&req, &state, &v, &r, false, q, chosen, e, typed_note).await
+            }
+            Ok(None) => not_found(v.texts(), nav()),
+            Err(e) => internal(&e),
+        };
+    }
     let input = ActionInput {
         reason: form.reason.as_deref().and_then(|r| r.parse().ok()),
         outcome: form.outcome.as_deref().and_then(|o| o.parse().ok()),
-        to_agency_id: None,
+        to_agency_id: to_agency_id.filter(|_| redirect),
         note: form.note.filter(|n| !n.trim().is_empty()),
     };
     let (st, ctx, actor, version) = (state.clone(), context(&req), v.actor, form.version);
@@ -229,6 +345,10 @@ pub async fn take(
             Ok(r) => Ok(Outcome::Done(Box::new(r))),
             Err(WorkflowError::Denied(_) | WorkflowError::NotFound) => Ok(Outcome::Hidden),
             Err(
+                WorkflowError::Invalid("to_agency_id")
+                | WorkflowError::Conflict(schakel_referral_workflow::Conflict::Recipient),
+            ) if redirect => Ok(Outcome::BadAgency),
+            Err(
                 WorkflowError::VersionMismatch
                 | WorkflowError::Conflict(_)
                 | WorkflowError::Invalid(_)
@@ -241,8 +361,29 @@ pub async fn take(
     match done {
         Ok(Ok(Outcome::Done(r))) => see_other(&format!("/referrals/{}", r.id)),
         Ok(Ok(Outcome::Hidden)) => not_found(v.texts(), nav()),
+        Ok(Ok(Outcome::BadAgency)) => match load(&req, &state, v.actor, id).await {
+            Ok(Some(r)) => {
+                let (r, q, e) = refuse_agency(r, q);
+                full_page(&req, &state, &v, &r, false, q, chosen, e, typed_note).await
+            }
+            Ok(None) => not_found(v.texts(), nav()),
+            Err(e) => internal(&e),
+        },
         Ok(Ok(Outcome::Refused)) => match load(&req, &state, v.actor, id).await {
-            Ok(Some(r)) => page(&v, &r, true),
+            Ok(Some(r)) => {
+                full_page(
+                    &req,
+                    &state,
+                    &v,
+                    &r,
+                    true,
+                    q,
+                    chosen,
+                    Problems::default(),
+                    String::new(),
+                )
+                .await
+            }
             Ok(None) => not_found(v.texts(), nav()),
             Err(e) => internal(&e),
         },
@@ -255,9 +396,10 @@ enum Outcome {
     Done(Box<ReferralView>),
     Hidden,
     Refused,
+    BadAgency,
 }
 
-/// The actions the page offers forms for (redirecting needs the directory: not yet).
+/// The actions the page offers forms for.
 fn action_of(s: &str) -> Option<ReferralAction> {
     Some(match s {
         "accept" => ReferralAction::Accept,
@@ -265,6 +407,7 @@ fn action_of(s: &str) -> Option<ReferralAction> {
         "start" => ReferralAction::Start,
         "complete" => ReferralAction::Complete,
         "withdraw" => ReferralAction::Withdraw,
+        "redirect" => ReferralAction::Redirect,
         _ => return None,
     })
 }

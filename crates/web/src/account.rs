@@ -1,0 +1,117 @@
+//! The signed-in user's password change: the current password, then a new one that the
+//! authentication rules accept (checked there, not here). Every other session of the
+//! user ends; this one stays. Passwords are never written back into the page.
+
+use crate::WebState;
+use crate::forms::{Fields, Problems};
+use crate::i18n::Texts;
+use crate::pages::{Nav, complete_viewer, html, internal, stale_form};
+use crate::session::{Viewer, context};
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use schakel_auth::password::Rejection;
+use schakel_auth::{AuthError, web_session};
+use secrecy::SecretString;
+
+/// The longest password field read (the policy allows 128 characters).
+const MAX_FIELD_BYTES: usize = 1024;
+
+#[derive(Template)]
+#[template(path = "password.html")]
+struct PasswordPage {
+    t: Texts,
+    nav: Option<Nav>,
+    csrf: String,
+    e: Problems,
+    done: bool,
+}
+
+fn page(v: &Viewer, e: Problems, done: bool) -> HttpResponse {
+    let status = if e.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    html(
+        status,
+        &PasswordPage {
+            t: v.texts(),
+            nav: Some(Nav::of(v)),
+            csrf: v.csrf.clone(),
+            e,
+            done,
+        },
+    )
+}
+
+/// `GET /account/password`.
+pub async fn form(req: HttpRequest, state: web::Data<WebState>) -> HttpResponse {
+    match complete_viewer(&req, &state).await {
+        Ok(v) => page(&v, Problems::default(), false),
+        Err(res) => res,
+    }
+}
+
+fn rejection_key(r: &Rejection) -> &'static str {
+    match r {
+        Rejection::TooShort => "password.too_short",
+        Rejection::TooLong => "password.too_long",
+        Rejection::ContainsContext => "password.context",
+        Rejection::Guessable => "password.guessable",
+    }
+}
+
+/// `POST /account/password`.
+pub async fn change(
+    req: HttpRequest,
+    state: web::Data<WebState>,
+    form: web::Form<Vec<(String, String)>>,
+) -> HttpResponse {
+    let v = match complete_viewer(&req, &state).await {
+        Ok(v) => v,
+        Err(res) => return res,
+    };
+    let f = Fields::new(form.into_inner());
+    if !web_session::csrf_matches(&v.csrf, f.one("csrf")) {
+        return stale_form(v.texts(), Some(Nav::of(&v)));
+    }
+    let (current, new, again) = (f.raw("current"), f.raw("new"), f.raw("again"));
+    let mut e = Problems::default();
+    if current.is_empty() || current.len() > MAX_FIELD_BYTES {
+        e.add("current", "password.wrong");
+    }
+    if new.len() > MAX_FIELD_BYTES {
+        e.add("new", "password.too_long");
+    } else if new != again {
+        e.add("again", "password.mismatch");
+    }
+    if !e.is_empty() {
+        return page(&v, e, false);
+    }
+    let Ok(_permit) = state.hashing.acquire().await else {
+        return internal("the hashing limit is closed");
+    };
+    let (st, ctx, actor) = (state.clone(), context(&req), v.actor);
+    let (current, new) = (SecretString::from(current), SecretString::from(new));
+    let done = web::block(move || {
+        let mut conn = schakel_store::get_conn(&st.pool).map_err(|e| e.to_string())?;
+        let now = st.clock.now();
+        match schakel_auth::account::change_password(&mut conn, &actor, &current, &new, &ctx, now) {
+            Ok(()) => Ok(None),
+            Err(AuthError::InvalidCredentials) => Ok(Some(("current", "password.wrong"))),
+            Err(AuthError::PasswordRejected(r)) => Ok(Some(("new", rejection_key(&r)))),
+            Err(e) => Err(e.to_string()),
+        }
+    })
+    .await;
+    match done {
+        Ok(Ok(None)) => page(&v, Problems::default(), true),
+        Ok(Ok(Some((field, key)))) => {
+            e.add(field, key);
+            page(&v, e, false)
+        }
+        Ok(Err(e)) => internal(&e),
+        Err(e) => internal(&e.to_string()),
+    }
+}

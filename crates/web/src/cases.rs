@@ -1,0 +1,296 @@
+//! The case page: the person (identity only as far as consent or a legal basis lets the
+//! viewer's agency see it), the consent and legal-basis records with the forms to give
+//! and withdraw them (handled in `consents`), the case's referrals and its timeline. A
+//! case the viewer may not see answers 404, as the API does.
+
+use crate::WebState;
+use crate::forms::{Choice, Failure, Fields, Problems, choices, with_env};
+use crate::i18n::Texts;
+use crate::pages::{Nav, complete_viewer, html};
+use crate::session::Viewer;
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use chrono::{DateTime, Utc};
+use schakel_domain::{
+    CaseId, CaseStatus, ConsentGiver, ConsentKind, LegalBasis, RecipientKind, ReferralPurpose,
+};
+use schakel_referral_workflow::cases::{case_timeline, get_case};
+use schakel_referral_workflow::views::{AccessKind, CaseView, ConsentView, TimelineEntry};
+
+/// A consent or legal-basis record as the page shows it.
+struct ConsentRow {
+    id: String,
+    legal: bool,
+    kind: String,
+    recipients: String,
+    purposes: String,
+    by: String,
+    reason: Option<String>,
+    given_on: String,
+    expires: String,
+    state: String,
+    open: bool,
+}
+
+/// A referral of the case as the page lists it.
+struct ReferralRow {
+    id: String,
+    from: String,
+    to: String,
+    purpose: String,
+    state: String,
+    deadline: String,
+}
+
+/// One line of the timeline.
+struct Event {
+    at: String,
+    what: String,
+    by: String,
+}
+
+/// The person's identity in words; `None` when not shown.
+struct Person {
+    given_names: String,
+    family_name: String,
+    date_of_birth: String,
+    stated_age: String,
+    nationalities: String,
+    stateless: bool,
+    languages: String,
+    contact: String,
+}
+
+#[derive(Template)]
+#[template(path = "case.html")]
+struct CasePage {
+    t: Texts,
+    nav: Option<Nav>,
+    csrf: String,
+    id: String,
+    version: i64,
+    owner: bool,
+    open: bool,
+    status: String,
+    region: String,
+    forms: String,
+    opened: String,
+    legal_basis_used: bool,
+    person: Option<Person>,
+    withheld: bool,
+    erased: bool,
+    gender: String,
+    age_band: String,
+    notes: Option<String>,
+    consents: Vec<ConsentRow>,
+    referrals: Vec<ReferralRow>,
+    events: Vec<Event>,
+    changed: bool,
+    e: Problems,
+    f: Fields,
+    kinds: Vec<Choice>,
+    recipients: Vec<Choice>,
+    purposes: Vec<Choice>,
+    givers: Vec<Choice>,
+    bases: Vec<Choice>,
+}
+
+fn day(d: DateTime<Utc>) -> String {
+    d.format("%Y-%m-%d %H:%M UTC").to_string()
+}
+
+fn words<T: std::fmt::Display>(t: Texts, kind: &str, codes: &[T]) -> String {
+    codes
+        .iter()
+        .map(|c| t.code(kind, &c.to_string()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn consent_row(t: Texts, c: &ConsentView) -> ConsentRow {
+    let legal = c.kind == ConsentKind::LegalBasis;
+    let state = if c.withdrawn_at.is_some() {
+        "consent_state.withdrawn"
+    } else if c.active {
+        "consent_state.active"
+    } else {
+        "consent_state.ended"
+    };
+    ConsentRow {
+        id: c.id.to_string(),
+        legal,
+        kind: t.code("consent_kind", c.kind.as_str()),
+        recipients: words(t, "recipient", &c.recipient_kinds),
+        purposes: words(t, "purpose", &c.purposes),
+        by: match (c.given_by, c.legal_basis) {
+            (Some(g), _) => t.code("giver", g.as_str()),
+            (None, Some(b)) => t.code("legal_basis", b.as_str()),
+            (None, None) => String::new(),
+        },
+        reason: c.reason.clone(),
+        given_on: c.given_on.format("%Y-%m-%d").to_string(),
+        expires: c.expires_at.map(day).unwrap_or_default(),
+        state: t.get(state).to_owned(),
+        open: c.withdrawn_at.is_none(),
+    }
+}
+
+fn person(c: &CaseView) -> Option<Person> {
+    let i = c.person.identity.as_ref()?;
+    Some(Person {
+        given_names: i.given_names.clone().unwrap_or_default(),
+        family_name: i.family_name.clone().unwrap_or_default(),
+        date_of_birth: i
+            .date_of_birth
+            .map(|d| d.format("%Y-%m-%d").to_string())
+            .unwrap_or_default(),
+        stated_age: i.stated_age.map(|a| a.to_string()).unwrap_or_default(),
+        nationalities: i.nationalities.join(", "),
+        stateless: i.stateless,
+        languages: i.languages.join(", "),
+        contact: i.contact.clone().unwrap_or_default(),
+    })
+}
+
+/// The case page; `f` and `e` are the consent form as typed and its messages.
+fn page(
+    v: &Viewer,
+    c: &CaseView,
+    timeline: &[TimelineEntry],
+    changed: bool,
+    f: Fields,
+    e: Problems,
+) -> HttpResponse {
+    let t = v.texts();
+    let mut names = vec![(v.actor.agency_id, v.agency_name.clone())];
+    for r in &c.referrals {
+        names.push((r.from_agency.id, r.from_agency.name.clone()));
+        names.push((r.to_agency.id, r.to_agency.name.clone()));
+    }
+    let name_of = |id| {
+        names
+            .iter()
+            .find(|(a, _)| *a == id)
+            .map(|(_, n)| n.clone())
+            .unwrap_or_default()
+    };
+    let status = if !e.is_empty() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else if changed {
+        StatusCode::CONFLICT
+    } else {
+        StatusCode::OK
+    };
+    let one = |name: &str| vec![f.one(name).to_owned()];
+    let page = CasePage {
+        t,
+        nav: Some(Nav::of(v)),
+        csrf: v.csrf.clone(),
+        id: c.id.to_string(),
+        version: c.version,
+        owner: c.access == AccessKind::Owner,
+        open: c.status == CaseStatus::Open,
+        status: t.code("case_status", c.status.as_str()),
+        region: t.code("region", c.region.as_str()),
+        forms: words(t, "form", &c.exploitation_forms),
+        opened: day(c.created_at),
+        legal_basis_used: c.legal_basis_used,
+        person: person(c),
+        withheld: c.person.identity_withheld,
+        erased: c.person.erased,
+        gender: t.code("gender", c.person.gender.as_str()),
+        age_band: t.code("age", c.person.age_band.as_str()),
+        notes: c.notes.clone(),
+        consents: c.consents.iter().map(|x| consent_row(t, x)).collect(),
+        referrals: c
+            .referrals
+            .iter()
+            .map(|r| ReferralRow {
+                id: r.id.to_string(),
+                from: r.from_agency.name.clone(),
+                to: r.to_agency.name.clone(),
+                purpose: t.code("purpose", r.purpose.as_str()),
+                state: t.code("state", r.state.as_str()),
+                deadline: day(r.deadline_at),
+            })
+            .collect(),
+        events: timeline
+            .iter()
+            .map(|x| Event {
+                at: day(x.occurred_at),
+                what: t.code("event", &x.kind),
+                by: name_of(x.agency_id),
+            })
+            .collect(),
+        changed,
+        kinds: choices(t, "consent_kind", ConsentKind::ALL, &one("kind")),
+        recipients: choices(t, "recipient", RecipientKind::ALL, &f.all("recipient")),
+        purposes: choices(t, "purpose", ReferralPurpose::ALL, &f.all("purpose")),
+        givers: choices(t, "giver", ConsentGiver::ALL, &one("given_by")),
+        bases: choices(t, "legal_basis", LegalBasis::ALL, &one("legal_basis")),
+        e,
+        f,
+    };
+    html(status, &page)
+}
+
+/// Loads the case and its timeline as the viewer may see them.
+async fn load(
+    req: &HttpRequest,
+    state: &web::Data<WebState>,
+    v: &Viewer,
+    id: CaseId,
+) -> Result<(CaseView, Vec<TimelineEntry>), Failure> {
+    let actor = v.actor;
+    with_env(req, state, move |conn, env| {
+        let case = get_case(conn, env, &actor, id)?;
+        let timeline = case_timeline(conn, env, &actor, id)?;
+        Ok((case, timeline))
+    })
+    .await
+}
+
+/// The consent form as first shown: given today.
+pub(crate) fn fresh(state: &WebState) -> Fields {
+    let today = state
+        .clock
+        .now()
+        .date_naive()
+        .format("%Y-%m-%d")
+        .to_string();
+    Fields::new(vec![("given_on".to_owned(), today)])
+}
+
+/// Shows the case again (after a refused or stale form).
+pub(crate) async fn again(
+    req: &HttpRequest,
+    state: &web::Data<WebState>,
+    v: &Viewer,
+    id: CaseId,
+    changed: bool,
+    f: Fields,
+    e: Problems,
+) -> HttpResponse {
+    match load(req, state, v, id).await {
+        Ok((c, tl)) => page(v, &c, &tl, changed, f, e),
+        Err(x) => x.page(v),
+    }
+}
+
+/// `GET /cases/{id}`.
+pub async fn show(
+    req: HttpRequest,
+    state: web::Data<WebState>,
+    path: web::Path<String>,
+) -> HttpResponse {
+    let v = match complete_viewer(&req, &state).await {
+        Ok(v) => v,
+        Err(res) => return res,
+    };
+    let Ok(id) = path.parse::<CaseId>() else {
+        return Failure::Hidden.page(&v);
+    };
+    let f = fresh(&state);
+    again(&req, &state, &v, id, false, f, Problems::default()).await
+}

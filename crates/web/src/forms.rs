@@ -1,0 +1,300 @@
+//! What the case-work forms share: the submitted fields (a name may repeat, as checkboxes
+//! do), the messages next to fields, the choices of a coded list in words, a use case run
+//! on the blocking pool with its outcome sorted for pages, and the directory of agencies.
+//! Nothing here decides what is allowed: the use cases do.
+
+use crate::WebState;
+use crate::i18n::Texts;
+use crate::pages::{Nav, internal, not_found};
+use crate::session::{Viewer, context};
+use actix_web::{HttpRequest, HttpResponse, web};
+use schakel_domain::{Actor, AgencyKind, Region};
+use schakel_referral_workflow::{Env, WorkflowError};
+use schakel_store::DbConn;
+
+/// The fields of a submitted form, in their order.
+#[derive(Debug, Default)]
+pub(crate) struct Fields(Vec<(String, String)>);
+
+impl Fields {
+    pub(crate) fn new(pairs: Vec<(String, String)>) -> Fields {
+        Fields(pairs)
+    }
+
+    /// The first value of `name`, trimmed (empty when absent).
+    pub(crate) fn one(&self, name: &str) -> &str {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map_or("", |(_, v)| v.trim())
+    }
+
+    /// The first value of `name` as typed (not trimmed), for text to keep.
+    pub(crate) fn raw(&self, name: &str) -> String {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map_or_else(String::new, |(_, v)| v.clone())
+    }
+
+    /// Every non-empty value of `name`.
+    pub(crate) fn all(&self, name: &str) -> Vec<String> {
+        self.0
+            .iter()
+            .filter(|(k, v)| k == name && !v.trim().is_empty())
+            .map(|(_, v)| v.trim().to_owned())
+            .collect()
+    }
+
+    /// Whether a checkbox `name` was ticked.
+    pub(crate) fn ticked(&self, name: &str) -> bool {
+        !self.one(name).is_empty()
+    }
+
+    /// The value of `name` parsed as a code of `T`; `None` when empty or unknown.
+    pub(crate) fn code<T: std::str::FromStr>(&self, name: &str) -> Option<T> {
+        self.one(name).parse().ok()
+    }
+
+    /// Optional text: `None` when blank.
+    pub(crate) fn text(&self, name: &str) -> Option<String> {
+        let v = self.raw(name);
+        (!v.trim().is_empty()).then_some(v)
+    }
+}
+
+/// A date typed in a date field (`YYYY-MM-DD`).
+pub(crate) fn date(s: &str) -> Option<chrono::NaiveDate> {
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
+}
+
+/// The messages of a form, each next to its field (message keys of the catalogs).
+#[derive(Debug, Default)]
+pub(crate) struct Problems(Vec<(&'static str, &'static str)>);
+
+impl Problems {
+    /// Records `key` for `field` (the first message of a field stays).
+    pub(crate) fn add(&mut self, field: &'static str, key: &'static str) {
+        if self.of(field).is_none() {
+            self.0.push((field, key));
+        }
+    }
+
+    /// The message key of `field`, if it has one.
+    pub(crate) fn of(&self, field: &str) -> Option<&'static str> {
+        self.0.iter().find(|(f, _)| *f == field).map(|(_, k)| *k)
+    }
+
+    /// Whether the form is fine.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// How many fields have a message.
+    pub(crate) fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// The attributes that tie an input to its message (empty when it has none); the
+    /// field names are the code's own, never typed input.
+    pub(crate) fn attrs(&self, field: &str) -> String {
+        match self.of(field) {
+            Some(_) => format!(" aria-invalid=\"true\" aria-describedby=\"{field}-error\""),
+            None => String::new(),
+        }
+    }
+
+    /// For a group of inputs (a fieldset): only the tie to the message, as a group
+    /// itself cannot be invalid.
+    pub(crate) fn described(&self, field: &str) -> String {
+        match self.of(field) {
+            Some(_) => format!(" aria-describedby=\"{field}-error\""),
+            None => String::new(),
+        }
+    }
+}
+
+/// One choice of a list in the viewer's words, and whether it is chosen.
+#[derive(Debug, Clone)]
+pub(crate) struct Choice {
+    pub(crate) code: String,
+    pub(crate) words: String,
+    pub(crate) on: bool,
+}
+
+/// The choices of a coded list, `chosen` marked.
+pub(crate) fn choices<T: Copy + std::fmt::Display>(
+    t: Texts,
+    kind: &str,
+    all: &[T],
+    chosen: &[String],
+) -> Vec<Choice> {
+    all.iter()
+        .map(|c| {
+            let code = c.to_string();
+            Choice {
+                words: t.code(kind, &code),
+                on: chosen.contains(&code),
+                code,
+            }
+        })
+        .collect()
+}
+
+/// How a use case ended, as far as a page cares.
+#[derive(Debug)]
+pub(crate) enum Failure {
+    /// Not there, or not for this viewer: 404.
+    Hidden,
+    /// The role may not do this: 403.
+    Forbidden,
+    /// A field is not valid (its name).
+    Invalid(&'static str),
+    /// The state does not allow it now, or it changed meanwhile.
+    Conflict(Option<schakel_referral_workflow::Conflict>),
+    /// The page failed (logged, never shown).
+    Internal(String),
+}
+
+impl From<WorkflowError> for Failure {
+    fn from(e: WorkflowError) -> Failure {
+        match e {
+            WorkflowError::Denied(d) if d.hide => Failure::Hidden,
+            WorkflowError::NotFound => Failure::Hidden,
+            WorkflowError::Denied(_) | WorkflowError::Forbidden => Failure::Forbidden,
+            WorkflowError::Invalid(f) => Failure::Invalid(f),
+            WorkflowError::Conflict(c) => Failure::Conflict(Some(c)),
+            WorkflowError::VersionMismatch
+            | WorkflowError::VersionRequired
+            | WorkflowError::IdempotencyMismatch
+            | WorkflowError::IdempotencyRace => Failure::Conflict(None),
+            other => Failure::Internal(other.to_string()),
+        }
+    }
+}
+
+impl Failure {
+    /// The page of a failure no form can answer better.
+    pub(crate) fn page(self, v: &Viewer) -> HttpResponse {
+        match self {
+            Failure::Hidden => not_found(v.texts(), Some(Nav::of(v))),
+            Failure::Forbidden => crate::pages::forbidden(v.texts(), Some(Nav::of(v))),
+            Failure::Internal(e) => internal(&e),
+            Failure::Invalid(_) | Failure::Conflict(_) => {
+                crate::pages::conflict(v.texts(), Some(Nav::of(v)))
+            }
+        }
+    }
+}
+
+/// Runs `f` with a connection and the use cases' environment on the blocking pool.
+pub(crate) async fn with_env<T, F>(
+    req: &HttpRequest,
+    state: &web::Data<WebState>,
+    f: F,
+) -> Result<T, Failure>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut DbConn, &Env<'_>) -> Result<T, Failure> + Send + 'static,
+{
+    let (st, ctx) = (state.clone(), context(req));
+    web::block(move || {
+        let mut conn =
+            schakel_store::get_conn(&st.pool).map_err(|e| Failure::Internal(e.to_string()))?;
+        let env = Env {
+            cfg: &st.workflow,
+            ctx: &ctx,
+            now: st.clock.now(),
+        };
+        f(&mut conn, &env)
+    })
+    .await
+    .map_err(|e| Failure::Internal(e.to_string()))?
+}
+
+/// The directory filter of a page (`kind`, `region` of a GET form).
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct DirectoryQuery {
+    #[serde(default)]
+    kind: Option<String>,
+    #[serde(default)]
+    region: Option<String>,
+}
+
+/// The directory as a page shows it: the filter and the agencies it lets through.
+#[derive(Debug)]
+pub(crate) struct Directory {
+    pub(crate) kinds: Vec<Choice>,
+    pub(crate) regions: Vec<Choice>,
+    pub(crate) agencies: Vec<Choice>,
+    pub(crate) kind: String,
+    pub(crate) region: String,
+}
+
+impl DirectoryQuery {
+    pub(crate) fn of(kind: &str, region: &str) -> DirectoryQuery {
+        DirectoryQuery {
+            kind: Some(kind.to_owned()),
+            region: Some(region.to_owned()),
+        }
+    }
+}
+
+/// Reads the directory for `who` (active agencies other than its own), `chosen` marked.
+pub(crate) fn directory(
+    conn: &mut DbConn,
+    env: &Env<'_>,
+    who: &Actor,
+    t: Texts,
+    q: &DirectoryQuery,
+    chosen: &str,
+    not: &[schakel_domain::AgencyId],
+) -> Result<Directory, Failure> {
+    let kind = q.kind.as_deref().and_then(|k| k.parse::<AgencyKind>().ok());
+    let region = q.region.as_deref().and_then(|r| r.parse::<Region>().ok());
+    let filter = schakel_auth::admin::agencies::DirectoryFilter { kind, region };
+    let list = schakel_auth::admin::agencies::directory(conn, who, filter, env.ctx, env.now)
+        .map_err(|e| match e {
+            schakel_auth::admin::AdminError::Forbidden => Failure::Forbidden,
+            other => Failure::Internal(other.to_string()),
+        })?;
+    let kind_code = kind.map(|k| k.to_string()).unwrap_or_default();
+    let region_code = region.map(|r| r.to_string()).unwrap_or_default();
+    Ok(Directory {
+        kinds: choices(t, "kind", AgencyKind::ALL, std::slice::from_ref(&kind_code)),
+        regions: choices(t, "region", Region::ALL, std::slice::from_ref(&region_code)),
+        agencies: list
+            .into_iter()
+            .filter(|a| a.id != who.agency_id && !not.contains(&a.id))
+            .map(|a| Choice {
+                on: a.id.to_string() == chosen,
+                code: a.id.to_string(),
+                words: format!(
+                    "{} ({}, {})",
+                    a.name,
+                    t.code("kind", a.kind.as_str()),
+                    t.code("region", a.region.as_str())
+                ),
+            })
+            .collect(),
+        kind: kind_code,
+        region: region_code,
+    })
+}
+
+/// A new once-only key for a creating form: sending the same form twice creates once.
+pub(crate) fn once_key() -> String {
+    schakel_auth::secret_token::generate().token
+}
+
+/// The once-only key of a submitted form, checked by the use cases' rules.
+pub(crate) fn once_of(
+    fields: &Fields,
+    path: &str,
+) -> Option<schakel_referral_workflow::idempotency::IdempotencyKey> {
+    schakel_referral_workflow::idempotency::IdempotencyKey::parse(
+        fields.one("once"),
+        format!("web POST {path}"),
+    )
+    .ok()
+}

@@ -1,0 +1,78 @@
+//! The agency's outgoing referrals: what it sent, where each stands and by when the
+//! receiver must answer, linked to the referral and its case.
+
+use crate::WebState;
+use crate::forms::with_env;
+use crate::i18n::Texts;
+use crate::pages::{Nav, complete_viewer, html};
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use schakel_referral_workflow::referrals::{ReferralBox, list_referrals};
+
+/// One line of the list.
+struct Row {
+    id: String,
+    case_id: Option<String>,
+    to: String,
+    purpose: String,
+    urgency: String,
+    state: String,
+    deadline: String,
+    overdue: bool,
+}
+
+#[derive(Template)]
+#[template(path = "outgoing.html")]
+struct OutgoingPage {
+    t: Texts,
+    nav: Option<Nav>,
+    rows: Vec<Row>,
+}
+
+/// `GET /outgoing`.
+pub async fn list(req: HttpRequest, state: web::Data<WebState>) -> HttpResponse {
+    let v = match complete_viewer(&req, &state).await {
+        Ok(v) => v,
+        Err(res) => return res,
+    };
+    let actor = v.actor;
+    let listed = with_env(&req, &state, move |conn, env| {
+        Ok(list_referrals(
+            conn,
+            env,
+            &actor,
+            ReferralBox::Outgoing,
+            None,
+            None,
+            Some(100),
+        )?)
+    })
+    .await;
+    let items = match listed {
+        Ok(page) => page.items,
+        Err(x) => return x.page(&v),
+    };
+    let t = v.texts();
+    let rows = items
+        .into_iter()
+        .map(|r| Row {
+            id: r.id.to_string(),
+            case_id: r.case_id.map(|c| c.to_string()),
+            to: r.to_agency.name,
+            purpose: t.code("purpose", r.purpose.as_str()),
+            urgency: t.code("urgency", r.urgency.as_str()),
+            state: t.code("state", r.state.as_str()),
+            deadline: r.deadline_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+            overdue: r.overdue,
+        })
+        .collect();
+    html(
+        StatusCode::OK,
+        &OutgoingPage {
+            t,
+            nav: Some(Nav::of(&v)),
+            rows,
+        },
+    )
+}

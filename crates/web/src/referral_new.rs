@@ -1,0 +1,219 @@
+//! The referral form of a case: first the directory, narrowed by kind and region with a
+//! GET form, then the choice of agency, the purpose, the urgency and a message. Sending
+//! the same form twice sends one referral. Only the case's own agency may refer it; any
+//! other viewer gets 404, as in the API.
+
+use crate::WebState;
+use crate::forms::{
+    Choice, Directory, DirectoryQuery, Failure, Fields, Problems, choices, directory, once_key,
+    once_of, with_env,
+};
+use crate::i18n::Texts;
+use crate::pages::{Nav, complete_viewer, html, see_other, stale_form};
+use crate::session::Viewer;
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use schakel_auth::web_session;
+use schakel_domain::{Action, AgencyId, CaseId, CaseStatus, ReferralId, ReferralPurpose, Urgency};
+use schakel_referral_workflow::Conflict;
+use schakel_referral_workflow::cases::get_case;
+use schakel_referral_workflow::idempotency::{Created, create_once};
+use schakel_referral_workflow::referrals::{ReferralInput, create_referral_in};
+use schakel_referral_workflow::views::{AccessKind, ReferralView};
+
+#[derive(Template)]
+#[template(path = "referral_new.html")]
+struct NewReferralPage {
+    t: Texts,
+    nav: Option<Nav>,
+    csrf: String,
+    once: String,
+    id: String,
+    filter_action: String,
+    forms: String,
+    d: Directory,
+    purposes: Vec<Choice>,
+    urgencies: Vec<Choice>,
+    e: Problems,
+    f: Fields,
+}
+
+/// The form as typed, its messages and its once-only key.
+struct Draft {
+    f: Fields,
+    e: Problems,
+    once: String,
+}
+
+/// Loads what the form shows: the case (its own agency's and open) and the directory.
+async fn form_page(
+    req: &HttpRequest,
+    state: &web::Data<WebState>,
+    v: &Viewer,
+    id: CaseId,
+    q: DirectoryQuery,
+    draft: Draft,
+) -> HttpResponse {
+    let Draft { f, e, once } = draft;
+    let (actor, t, chosen) = (v.actor, v.texts(), f.one("to_agency").to_owned());
+    let loaded = with_env(req, state, move |conn, env| {
+        let case = get_case(conn, env, &actor, id)?;
+        if case.access != AccessKind::Owner {
+            return Err(Failure::Hidden);
+        }
+        if case.status != CaseStatus::Open {
+            return Err(Failure::Conflict(Some(Conflict::CaseClosed)));
+        }
+        let d = directory(conn, env, &actor, t, &q, &chosen, &[])?;
+        Ok((case, d))
+    })
+    .await;
+    let (case, d) = match loaded {
+        Ok(x) => x,
+        Err(x) => return x.page(v),
+    };
+    let status = if e.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let urgency = match f.one("urgency") {
+        "" => "normal".to_owned(),
+        u => u.to_owned(),
+    };
+    let page = NewReferralPage {
+        t,
+        nav: Some(Nav::of(v)),
+        csrf: v.csrf.clone(),
+        once,
+        id: id.to_string(),
+        filter_action: format!("/cases/{id}/referrals/new"),
+        forms: case
+            .exploitation_forms
+            .iter()
+            .map(|x| t.code("form", x.as_str()))
+            .collect::<Vec<_>>()
+            .join(", "),
+        d,
+        purposes: choices(
+            t,
+            "purpose",
+            ReferralPurpose::ALL,
+            &[f.one("purpose").to_owned()],
+        ),
+        urgencies: choices(t, "urgency", Urgency::ALL, &[urgency]),
+        e,
+        f,
+    };
+    html(status, &page)
+}
+
+/// `GET /cases/{id}/referrals/new?kind=&region=`.
+pub async fn new(
+    req: HttpRequest,
+    state: web::Data<WebState>,
+    path: web::Path<String>,
+    query: web::Query<DirectoryQuery>,
+) -> HttpResponse {
+    let v = match complete_viewer(&req, &state).await {
+        Ok(v) => v,
+        Err(res) => return res,
+    };
+    let Ok(id) = path.parse::<CaseId>() else {
+        return Failure::Hidden.page(&v);
+    };
+    let q = query.into_inner();
+    let draft = Draft {
+        f: Fields::default(),
+        e: Problems::default(),
+        once: once_key(),
+    };
+    form_page(&req, &state, &v, id, q, draft).await
+}
+
+/// The referral the form describes, or the messages of its fields.
+fn parse(f: &Fields) -> Result<ReferralInput, Problems> {
+    let mut e = Problems::default();
+    let to = f.code::<AgencyId>("to_agency");
+    if to.is_none() {
+        e.add("to_agency", "invalid.agency");
+    }
+    let purpose = f.code::<ReferralPurpose>("purpose");
+    if purpose.is_none() {
+        e.add("purpose", "invalid.choose");
+    }
+    let urgency = f.code::<Urgency>("urgency");
+    if urgency.is_none() {
+        e.add("urgency", "invalid.choose");
+    }
+    match (to, purpose, urgency) {
+        (Some(to_agency_id), Some(purpose), Some(urgency)) => Ok(ReferralInput {
+            to_agency_id,
+            purpose,
+            urgency,
+            message: f.text("message"),
+        }),
+        _ => Err(e),
+    }
+}
+
+/// `POST /cases/{id}/referrals/new`.
+pub async fn create(
+    req: HttpRequest,
+    state: web::Data<WebState>,
+    path: web::Path<String>,
+    form: web::Form<Vec<(String, String)>>,
+) -> HttpResponse {
+    let v = match complete_viewer(&req, &state).await {
+        Ok(v) => v,
+        Err(res) => return res,
+    };
+    let Ok(id) = path.parse::<CaseId>() else {
+        return Failure::Hidden.page(&v);
+    };
+    let f = Fields::new(form.into_inner());
+    if !web_session::csrf_matches(&v.csrf, f.one("csrf")) {
+        return stale_form(v.texts(), Some(Nav::of(&v)));
+    }
+    let q = DirectoryQuery::of(f.one("kind"), f.one("region"));
+    let once = match f.one("once") {
+        "" => once_key(),
+        k => k.to_owned(),
+    };
+    let input = match parse(&f) {
+        Ok(i) => i,
+        Err(e) => return form_page(&req, &state, &v, id, q, Draft { f, e, once }).await,
+    };
+    let key = once_of(&f, &format!("/cases/{id}/referrals/new"));
+    let actor = v.actor;
+    let sent = with_env(&req, &state, move |conn, env| {
+        let created = create_once(
+            conn,
+            env,
+            &actor,
+            Action::CreateReferral,
+            key.as_ref(),
+            201,
+            &|r: &ReferralView| Ok(r.id.to_string()),
+            &|conn| create_referral_in(conn, env, &actor, id, &input),
+        )?;
+        match created {
+            Created::New { value, .. } => Ok(value.id),
+            Created::Replayed { body, .. } => body
+                .parse::<ReferralId>()
+                .map_err(|_| Failure::Internal("a stored referral id".to_owned())),
+        }
+    })
+    .await;
+    let mut e = Problems::default();
+    match sent {
+        Ok(r) => return see_other(&format!("/referrals/{r}")),
+        Err(Failure::Invalid("message")) => e.add("message", "invalid.text"),
+        Err(Failure::Invalid(_) | Failure::Conflict(Some(Conflict::Recipient))) => {
+            e.add("to_agency", "invalid.recipient")
+        }
+        Err(other) => return other.page(&v),
+    }
+    form_page(&req, &state, &v, id, q, Draft { f, e, once }).await
+}

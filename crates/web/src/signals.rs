@@ -1,0 +1,389 @@
+//! The signal form: what was seen (indicators by group, exploitation forms, the Palermo
+//! elements), on what basis it is reported, and the person when known. Saving logs the
+//! signal and, with a person, opens the case from it and shows the case; an anonymous
+//! signal shows its confirmation. Bad input is shown again as typed, with a message next
+//! to each field; nothing is saved then.
+
+use crate::WebState;
+use crate::forms::{Choice, Failure, Fields, Problems, choices, date, once_key, once_of, with_env};
+use crate::i18n::{Lang, Texts};
+use crate::pages::{Nav, complete_viewer, html, see_other, stale_form};
+use crate::session::Viewer;
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use schakel_auth::web_session;
+use schakel_domain::indicators::{INDICATORS, IndicatorGroup};
+use schakel_domain::{Action, ExploitationForm, Gender, Palermo, Region, ReportingBasis, SignalId};
+use schakel_referral_workflow::cases::{OpenCaseInput, open_case};
+use schakel_referral_workflow::idempotency::{Created, create_once};
+use schakel_referral_workflow::identity::Identity;
+use schakel_referral_workflow::signals::{PersonInput, SignalInput, create_signal_in, get_signal};
+use schakel_referral_workflow::{Conflict, WorkflowError};
+
+/// The fields of the person, which an anonymous signal must leave empty.
+const PERSON_FIELDS: &[&str] = &[
+    "given_names",
+    "family_name",
+    "date_of_birth",
+    "stated_age",
+    "nationalities",
+    "languages",
+    "contact",
+];
+
+/// One group of the indicator checklist.
+struct Group {
+    legend: String,
+    items: Vec<Choice>,
+}
+
+#[derive(Template)]
+#[template(path = "signal_new.html")]
+struct SignalPage {
+    t: Texts,
+    nav: Option<Nav>,
+    csrf: String,
+    once: String,
+    e: Problems,
+    f: Fields,
+    regions: Vec<Choice>,
+    forms: Vec<Choice>,
+    groups: Vec<Group>,
+    bases: Vec<Choice>,
+    genders: Vec<Choice>,
+    act: bool,
+    means: bool,
+    purpose: bool,
+    stateless: bool,
+}
+
+fn form_page(v: &Viewer, f: Fields, e: Problems, once: String) -> HttpResponse {
+    let t = v.texts();
+    let one = |name: &str| vec![f.one(name).to_owned()];
+    let ticked = f.all("indicator");
+    let groups = IndicatorGroup::ALL
+        .iter()
+        .map(|g| Group {
+            legend: t.code("indicator_group", g.as_str()),
+            items: INDICATORS
+                .iter()
+                .filter(|i| i.group == *g)
+                .map(|i| Choice {
+                    code: i.code.to_owned(),
+                    words: match t.lang {
+                        Lang::En => i.label_en.to_owned(),
+                        Lang::Nl => i.label_nl.to_owned(),
+                    },
+                    on: ticked.iter().any(|c| c == i.code),
+                })
+                .collect(),
+        })
+        .collect();
+    let gender = match f.one("gender") {
+        "" => vec!["unknown".to_owned()],
+        g => vec![g.to_owned()],
+    };
+    let status = if e.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let page = SignalPage {
+        t,
+        nav: Some(Nav::of(v)),
+        csrf: v.csrf.clone(),
+        once,
+        regions: choices(t, "region", Region::ALL, &one("region")),
+        forms: choices(t, "form", ExploitationForm::ALL, &f.all("form")),
+        groups,
+        bases: choices(t, "basis", ReportingBasis::ALL, &one("reporting_basis")),
+        genders: choices(t, "gender", Gender::ALL, &gender),
+        act: f.ticked("act"),
+        means: f.ticked("means"),
+        purpose: f.ticked("purpose"),
+        stateless: f.ticked("stateless"),
+        e,
+        f,
+    };
+    html(status, &page)
+}
+
+/// `GET /signals/new`.
+pub async fn new(req: HttpRequest, state: web::Data<WebState>) -> HttpResponse {
+    let v = match complete_viewer(&req, &state).await {
+        Ok(v) => v,
+        Err(res) => return res,
+    };
+    if !v.actor.may(
+        Action::CreateSignal,
+        schakel_domain::Relationship::OwnAgency,
+    ) {
+        return Failure::Forbidden.page(&v);
+    }
+    let today = state
+        .clock
+        .now()
+        .date_naive()
+        .format("%Y-%m-%d")
+        .to_string();
+    let f = Fields::new(vec![("observed_on".to_owned(), today)]);
+    form_page(&v, f, Problems::default(), once_key())
+}
+
+/// Splits a list of codes typed with commas or spaces.
+fn code_list(s: &str) -> Vec<String> {
+    s.split(|c: char| c == ',' || c.is_whitespace())
+        .filter(|c| !c.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The signal the form describes, or the messages of its fields.
+fn parse(f: &Fields) -> Result<SignalInput, Problems> {
+    let mut e = Problems::default();
+    let observed_on = date(f.one("observed_on"));
+    if observed_on.is_none() {
+        e.add("observed_on", "invalid.date");
+    }
+    let region = f.code::<Region>("region");
+    if region.is_none() {
+        e.add("region", "invalid.choose");
+    }
+    let forms: Vec<ExploitationForm> = f
+        .all("form")
+        .iter()
+        .filter_map(|c| c.parse().ok())
+        .collect();
+    if forms.is_empty() {
+        e.add("forms", "invalid.forms");
+    }
+    let basis = f.code::<ReportingBasis>("reporting_basis");
+    let anonymous = basis == Some(ReportingBasis::Anonymous);
+    if basis.is_none() {
+        e.add("reporting_basis", "invalid.choose");
+    } else if anonymous && PERSON_FIELDS.iter().any(|p| !f.one(p).is_empty()) {
+        e.add("reporting_basis", "invalid.anonymous_with_person");
+    }
+    let date_of_birth = match f.one("date_of_birth") {
+        "" => None,
+        d => {
+            let parsed = date(d);
+            if parsed.is_none() {
+                e.add("date_of_birth", "invalid.date");
+            }
+            parsed
+        }
+    };
+    let stated_age = match f.one("stated_age") {
+        "" => None,
+        a => {
+            let parsed = a.parse::<u32>().ok();
+            if parsed.is_none() {
+                e.add("stated_age", "invalid.stated_age");
+            }
+            parsed
+        }
+    };
+    let gender = match f.one("gender") {
+        "" => Some(Gender::Unknown),
+        g => g.parse::<Gender>().ok(),
+    };
+    if gender.is_none() {
+        e.add("gender", "invalid.choose");
+    }
+    let (Some(observed_on), Some(region), Some(reporting_basis), Some(gender), true) =
+        (observed_on, region, basis, gender, e.is_empty())
+    else {
+        return Err(e);
+    };
+    let person = (!anonymous).then(|| PersonInput {
+        identity: Identity {
+            given_names: f.text("given_names"),
+            family_name: f.text("family_name"),
+            date_of_birth,
+            stated_age,
+            age_stated_on: None,
+            nationalities: code_list(f.one("nationalities")),
+            stateless: f.ticked("stateless"),
+            languages: code_list(f.one("languages")),
+            contact: f.text("contact"),
+        },
+        gender,
+    });
+    Ok(SignalInput {
+        observed_on,
+        region,
+        exploitation_forms: forms,
+        indicators: f.all("indicator"),
+        palermo: Palermo {
+            act: f.ticked("act"),
+            means: f.ticked("means"),
+            purpose: f.ticked("purpose"),
+        },
+        reporting_basis,
+        summary: f.text("summary"),
+        person,
+    })
+}
+
+/// The form field and message of a field the use case refused.
+fn refused_field(field: &str) -> (&'static str, &'static str) {
+    match field {
+        "observed_on" => ("observed_on", "invalid.observed_on"),
+        "exploitation_forms" => ("forms", "invalid.forms"),
+        "indicators" => ("indicators", "invalid.indicators"),
+        "reporting_basis" => ("reporting_basis", "invalid.anonymous_with_person"),
+        "summary" => ("summary", "invalid.text"),
+        "given_names" => ("given_names", "invalid.name"),
+        "family_name" => ("family_name", "invalid.name"),
+        "date_of_birth" => ("date_of_birth", "invalid.date_of_birth"),
+        "stated_age" => ("stated_age", "invalid.stated_age"),
+        "nationalities" => ("nationalities", "invalid.countries"),
+        "languages" => ("languages", "invalid.languages"),
+        "contact" => ("contact", "invalid.text"),
+        _ => ("summary", "invalid.field"),
+    }
+}
+
+/// Where a saved signal leads: its case, or its own page when anonymous.
+enum Saved {
+    Case(schakel_domain::CaseId),
+    Signal(SignalId),
+}
+
+/// `POST /signals/new`.
+pub async fn create(
+    req: HttpRequest,
+    state: web::Data<WebState>,
+    form: web::Form<Vec<(String, String)>>,
+) -> HttpResponse {
+    let v = match complete_viewer(&req, &state).await {
+        Ok(v) => v,
+        Err(res) => return res,
+    };
+    let f = Fields::new(form.into_inner());
+    if !web_session::csrf_matches(&v.csrf, f.one("csrf")) {
+        return stale_form(v.texts(), Some(Nav::of(&v)));
+    }
+    let once = match f.one("once") {
+        "" => once_key(),
+        k => k.to_owned(),
+    };
+    let input = match parse(&f) {
+        Ok(i) => i,
+        Err(e) => return form_page(&v, f, e, once),
+    };
+    let key = once_of(&f, "/signals/new");
+    let actor = v.actor;
+    let saved = with_env(&req, &state, move |conn, env| {
+        let created = create_once(
+            conn,
+            env,
+            &actor,
+            Action::CreateSignal,
+            key.as_ref(),
+            201,
+            &|s: &schakel_referral_workflow::views::SignalView| Ok(s.id.to_string()),
+            &|conn| create_signal_in(conn, env, &actor, &input),
+        )?;
+        let id = match created {
+            Created::New { value, .. } => value.id,
+            Created::Replayed { body, .. } => body
+                .parse::<SignalId>()
+                .map_err(|_| Failure::Internal("a stored signal id".to_owned()))?,
+        };
+        if input.person.is_none() {
+            return Ok(Saved::Signal(id));
+        }
+        let open = OpenCaseInput {
+            signal_id: Some(id),
+            person: None,
+            region: None,
+            exploitation_forms: None,
+            notes: None,
+        };
+        match open_case(conn, env, &actor, &open) {
+            Ok(case) => Ok(Saved::Case(case.id)),
+            Err(WorkflowError::Conflict(Conflict::SignalHasCase)) => {
+                match get_signal(conn, env, &actor, id)?.case_id {
+                    Some(case) => Ok(Saved::Case(case)),
+                    None => Ok(Saved::Signal(id)),
+                }
+            }
+            Err(e) => Err(e.into()),
+        }
+    })
+    .await;
+    match saved {
+        Ok(Saved::Case(id)) => see_other(&format!("/cases/{id}")),
+        Ok(Saved::Signal(id)) => see_other(&format!("/signals/{id}")),
+        Err(Failure::Invalid(field)) => {
+            let (name, key) = refused_field(field);
+            let mut e = Problems::default();
+            e.add(name, key);
+            form_page(&v, f, e, once)
+        }
+        Err(other) => other.page(&v),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "signal.html")]
+struct SignalShown {
+    t: Texts,
+    nav: Option<Nav>,
+    observed_on: String,
+    region: String,
+    forms: String,
+    basis: String,
+    anonymous: bool,
+    indicators: usize,
+    elements_met: bool,
+    case_id: Option<String>,
+}
+
+/// `GET /signals/{id}`: a logged signal (the confirmation of an anonymous one).
+pub async fn show(
+    req: HttpRequest,
+    state: web::Data<WebState>,
+    path: web::Path<String>,
+) -> HttpResponse {
+    let v = match complete_viewer(&req, &state).await {
+        Ok(v) => v,
+        Err(res) => return res,
+    };
+    let Ok(id) = path.parse::<SignalId>() else {
+        return Failure::Hidden.page(&v);
+    };
+    let actor = v.actor;
+    let found = with_env(&req, &state, move |conn, env| {
+        Ok(get_signal(conn, env, &actor, id)?)
+    })
+    .await;
+    let s = match found {
+        Ok(s) => s,
+        Err(e) => return e.page(&v),
+    };
+    let t = v.texts();
+    html(
+        StatusCode::OK,
+        &SignalShown {
+            t,
+            nav: Some(Nav::of(&v)),
+            observed_on: s.observed_on.format("%Y-%m-%d").to_string(),
+            region: t.code("region", s.region.as_str()),
+            forms: s
+                .exploitation_forms
+                .iter()
+                .map(|f| t.code("form", f.as_str()))
+                .collect::<Vec<_>>()
+                .join(", "),
+            basis: t.code("basis", s.reporting_basis.as_str()),
+            anonymous: s.anonymous,
+            indicators: s.indicators.len(),
+            elements_met: s.palermo_elements_met,
+            case_id: s.case_id.map(|c| c.to_string()),
+        },
+    )
+}
