@@ -4,50 +4,10 @@
 // and its acceptance, and logout. Every page visited is checked with axe-core (zero
 // serious or critical violations) and saved as a screenshot.
 //
-// Environment: BASE_URL (the server), BROWSER_TOOLS (the folder holding node_modules
-// with playwright-core and axe-core), SCREENSHOTS (where the PNGs go).
-import { createRequire } from 'node:module';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+// Environment: see lib.mjs.
+import { PASSWORD, accessible, base, expect, heading, launch, pagesChecked } from './lib.mjs';
 
-const base = process.env.BASE_URL;
-const tools = process.env.BROWSER_TOOLS;
-const shots = process.env.SCREENSHOTS;
-if (!base || !tools || !shots) throw new Error('BASE_URL, BROWSER_TOOLS and SCREENSHOTS are required');
-const require = createRequire(join(tools, 'package.json'));
-const { chromium } = require('playwright-core');
-const axePath = require.resolve('axe-core/axe.min.js');
-mkdirSync(shots, { recursive: true });
-
-const PASSWORD = 'oranje fiets lantaarn 42';
-let checked = 0;
-
-function expect(condition, message) {
-  if (!condition) throw new Error(`expected: ${message}`);
-}
-
-// Runs axe-core on the page; fails on any serious or critical violation.
-async function accessible(page, name) {
-  await page.addScriptTag({ path: axePath });
-  const result = await page.evaluate(async () => await globalThis.axe.run(document, { resultTypes: ['violations'] }));
-  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  for (const v of bad) {
-    console.error(`${name}: ${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join('; ')})`);
-  }
-  expect(bad.length === 0, `${name}: no serious or critical accessibility violations`);
-  await page.screenshot({ path: join(shots, `${String(++checked).padStart(2, '0')}-${name}.png`), fullPage: true });
-}
-
-async function heading(page) {
-  return (await page.locator('h1').first().innerText()).trim();
-}
-
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--no-first-run'],
-});
+const browser = await launch();
 try {
   // Dutch browser, not signed in: the Dutch login page.
   const dutch = await browser.newContext({ locale: 'nl-NL', bypassCSP: true });
@@ -105,4 +65,4 @@ try {
 } finally {
   await browser.close();
 }
-console.log(`browser: ${checked} pages checked, 0 serious or critical accessibility violations`);
+console.log(`browser: ${pagesChecked()} pages checked, 0 serious or critical accessibility violations`);

@@ -68,6 +68,12 @@ pub const USERS: &[(&str, &str, Role, &str)] = &[
         "Zorgcoördinatie Midden-Nederland",
     ),
     (
+        "shelter@demo.schakel.invalid",
+        "Fatima el Amrani",
+        Role::Coordinator,
+        "Opvang De Haven",
+    ),
+    (
         "analyst@demo.schakel.invalid",
         "Chris Visser",
         Role::Analyst,

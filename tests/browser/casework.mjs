@@ -1,0 +1,149 @@
+// Case work across three agencies in a real browser, against `schakel serve --demo`
+// (with the second factor required of admins):
+//   the municipality's caseworker logs a signal (a bad form first: messages next to the
+//   fields, nothing typed lost), opens the case, records a legal basis for shelter, and
+//   refers the person to the shelter, to care coordination and to the police;
+//   the shelter's coordinator sees only the summary, accepts from the inbox and then sees
+//   the person on the case page; care coordination declines with a reason; the
+//   caseworker withdraws the referral to the police and sees all three outcomes in the
+//   list of sent referrals; the admin logs in with an authenticator code after enrolling.
+// Every page visited is checked with axe-core and saved as a screenshot. The demo users
+// read Dutch.
+import { accessible, base, expect, failed, heading, launch, login, logout, pagesChecked, totp } from './lib.mjs';
+
+const FAMILY = 'Kowalczyk-Browsertest';
+
+const browser = await launch();
+let page;
+try {
+  const context = await browser.newContext({ locale: 'nl-NL', bypassCSP: true });
+  page = await context.newPage();
+
+  // The caseworker: a signal form sent half filled keeps what was typed.
+  await login(page, 'caseworker@demo.schakel.invalid');
+  await page.goto(`${base}/signals/new`);
+  expect((await heading(page)) === 'Signaal melden', 'the signal form');
+  await accessible(page, 'signal-form');
+  await page.locator('#given_names').fill('Mira');
+  await page.locator('#family_name').fill(FAMILY);
+  await page.locator('form[action="/signals/new"] button[type="submit"]').click();
+  expect((await page.locator('[aria-invalid="true"]').count()) >= 1, 'the missing fields are marked');
+  expect((await page.locator('#family_name').inputValue()) === FAMILY, 'the typed name is kept');
+  await accessible(page, 'signal-form-refused');
+
+  // Filled in properly: the signal opens the case, which shows the person.
+  await page.locator('#observed_on').fill('2026-10-01');
+  await page.locator('#region').selectOption('midden_nederland');
+  await page.locator('#form-labour').check();
+  await page.locator('#act').check();
+  await page.locator('#purpose').check();
+  await page.locator('#reporting_basis').selectOption('consent');
+  await page.locator('#date_of_birth').fill('1999-05-05');
+  await page.locator('#gender').selectOption('female');
+  await page.locator('form[action="/signals/new"] button[type="submit"]').click();
+  await page.waitForURL(/\/cases\/[0-9a-f-]+$/);
+  const caseUrl = page.url();
+  expect((await heading(page)).includes(FAMILY), 'the case page names the person');
+  await accessible(page, 'case');
+
+  // A legal basis that lets the shelter see who the person is.
+  await page.locator('#kind-legal_basis').check();
+  await page.locator('#recipient-shelter').check();
+  await page.locator('#purpose-shelter').check();
+  await page.locator('#legal_basis').selectOption('vital_interest');
+  await page.locator('#reason').fill('Acuut gevaar: de persoon heeft vannacht onderdak nodig.');
+  await page.locator('#given_on').fill('2026-10-02');
+  await page.locator('form[action$="/consents"] button[type="submit"]').click();
+  await page.waitForLoadState();
+  expect(page.url().startsWith(caseUrl), 'back on the case page');
+  expect(await page.getByText('Acuut gevaar').first().isVisible(), 'the legal basis is recorded with its reason');
+
+  // Three referrals: to the shelter, to care coordination, to the police.
+  async function refer(kind, agency, purpose) {
+    await page.goto(`${caseUrl}/referrals/new?kind=${kind}`);
+    expect((await heading(page)) === 'De casus verwijzen', 'the referral form');
+    const option = page.locator('#to_agency option', { hasText: agency });
+    expect((await option.count()) === 1, `the directory lists ${agency}`);
+    await page.locator('#to_agency').selectOption(await option.getAttribute('value'));
+    await page.locator('#purpose').selectOption(purpose);
+    await page.locator('#urgency-urgent').check();
+    await page.locator('form[method="post"][action$="/referrals/new"] button[type="submit"]').click();
+    await page.waitForLoadState();
+    expect(!page.url().endsWith('/referrals/new'), `the referral to ${agency} is sent`);
+  }
+  await page.goto(`${caseUrl}/referrals/new?kind=shelter_categorical`);
+  await accessible(page, 'referral-form');
+  await refer('shelter_categorical', 'Opvang De Haven', 'shelter');
+  await refer('care_coordination', 'Zorgcoördinatie Midden-Nederland', 'care_coordination');
+  await refer('police', 'Politie Midden-Nederland, AVIM', 'law_enforcement');
+  await page.goto(`${base}/outgoing`);
+  expect((await heading(page)) === 'Verstuurde verwijzingen', 'the sent referrals');
+  expect((await page.locator('tbody tr', { hasText: 'Opvang De Haven' }).count()) >= 1, 'the shelter referral is listed');
+  await accessible(page, 'outgoing');
+  await logout(page);
+
+  // The shelter's coordinator: the summary only, then accepted, then the case.
+  await login(page, 'shelter@demo.schakel.invalid');
+  await page.goto(`${base}/inbox`);
+  const waiting = page.locator('tbody tr', { hasText: 'verstuurd, wacht op antwoord' });
+  expect((await waiting.count()) === 1, 'one referral waits in the shelter\'s inbox');
+  await waiting.first().getByRole('link').first().click();
+  expect(!(await page.content()).includes(FAMILY), 'before accepting, the shelter sees no name');
+  expect((await page.locator('a[href^="/cases/"]').count()) === 0, 'and no way to the case');
+  await accessible(page, 'shelter-referral');
+  await page.locator('form[action$="/accept"] button').click();
+  expect(await page.getByText('geaccepteerd', { exact: true }).isVisible(), 'accepted');
+  await page.locator('a[href^="/cases/"]').first().click();
+  expect((await heading(page)).includes(FAMILY), 'after accepting, the shelter sees who the person is');
+  await accessible(page, 'shelter-case');
+  await logout(page);
+
+  // Care coordination declines with a reason.
+  await login(page, 'coordinator@demo.schakel.invalid');
+  await page.goto(`${base}/inbox`);
+  const fromUtrecht = page.locator('tbody tr', { hasText: 'verstuurd, wacht op antwoord' });
+  expect((await fromUtrecht.count()) >= 1, 'the referral waits at care coordination');
+  await fromUtrecht.first().getByRole('link').first().click();
+  await page.locator('form[action$="/decline"] select').selectOption('no_capacity');
+  await page.locator('form[action$="/decline"] textarea').fill('Geen plek deze week.');
+  await page.locator('form[action$="/decline"] button').click();
+  expect(await page.getByText('afgewezen', { exact: true }).isVisible(), 'declined');
+  await accessible(page, 'declined');
+  await logout(page);
+
+  // The caseworker withdraws the referral to the police and sees every outcome.
+  await login(page, 'caseworker@demo.schakel.invalid');
+  await page.goto(`${base}/outgoing`);
+  await page.locator('tbody tr', { hasText: 'Politie' }).first().getByRole('link').first().click();
+  await page.locator('form[action$="/withdraw"] textarea').fill('De politie is al betrokken.');
+  await page.locator('form[action$="/withdraw"] button').click();
+  expect(await page.getByText('ingetrokken', { exact: true }).isVisible(), 'withdrawn');
+  await page.goto(`${base}/outgoing`);
+  for (const [agency, state] of [['Opvang De Haven', 'geaccepteerd'], ['Zorgcoördinatie', 'afgewezen'], ['Politie', 'ingetrokken']]) {
+    expect((await page.locator('tbody tr', { hasText: agency }).filter({ hasText: state }).count()) >= 1,
+      `the referral to ${agency} shows ${state}`);
+  }
+  await accessible(page, 'outgoing-outcomes');
+  await logout(page);
+
+  // The admin must give a second factor: enrolment shows the key, the code lets in.
+  await login(page, 'admin@demo.schakel.invalid');
+  await page.waitForURL(/\/login\/code$/);
+  const uri = await page.locator('#otpauth').inputValue();
+  expect(uri.startsWith('otpauth://totp/'), 'the enrolment shows the authenticator key');
+  await accessible(page, 'totp-enrol');
+  await page.locator('#code').fill('000000' === totp(uri) ? '111111' : '000000');
+  await page.locator('form[action="/login/code"] button').click();
+  expect(await page.getByRole('alert').isVisible(), 'a wrong code is refused');
+  await page.locator('#code').fill(totp(uri));
+  await page.locator('form[action="/login/code"] button').click();
+  expect((await heading(page)).startsWith('Welkom'), 'the right code lets the admin in');
+  await accessible(page, 'admin-start');
+  await context.close();
+} catch (e) {
+  if (page) await failed(page, e);
+  throw e;
+} finally {
+  await browser.close();
+}
+console.log(`browser: ${pagesChecked()} pages checked, 0 serious or critical accessibility violations`);

@@ -1,0 +1,98 @@
+// What the browser tests share: the browser (Debian's Chromium through playwright-core),
+// the accessibility check (axe-core: zero serious or critical violations) with a
+// screenshot of every page checked, logging in through the form, and TOTP codes.
+//
+// Environment: BASE_URL (the server), BROWSER_TOOLS (the folder holding node_modules
+// with playwright-core and axe-core), SCREENSHOTS (where the PNGs go), CHROMIUM.
+import { createRequire } from 'node:module';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { createHmac } from 'node:crypto';
+
+export const base = process.env.BASE_URL;
+const tools = process.env.BROWSER_TOOLS;
+const shots = process.env.SCREENSHOTS;
+if (!base || !tools || !shots) throw new Error('BASE_URL, BROWSER_TOOLS and SCREENSHOTS are required');
+const require = createRequire(join(tools, 'package.json'));
+const { chromium } = require('playwright-core');
+const axePath = require.resolve('axe-core/axe.min.js');
+mkdirSync(shots, { recursive: true });
+
+export const PASSWORD = 'oranje fiets lantaarn 42';
+let checked = 0;
+
+export function expect(condition, message) {
+  if (!condition) throw new Error(`expected: ${message}`);
+}
+
+// Runs axe-core on the page; fails on any serious or critical violation; saves a
+// screenshot named after the step.
+export async function accessible(page, name) {
+  await page.addScriptTag({ path: axePath });
+  const result = await page.evaluate(async () => await globalThis.axe.run(document, { resultTypes: ['violations'] }));
+  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  for (const v of bad) {
+    console.error(`${name}: ${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join('; ')})`);
+  }
+  expect(bad.length === 0, `${name}: no serious or critical accessibility violations`);
+  await page.screenshot({ path: join(shots, `${process.env.SHOT_PREFIX || ''}${String(++checked).padStart(2, '0')}-${name}.png`), fullPage: true });
+}
+
+export function pagesChecked() {
+  return checked;
+}
+
+export async function heading(page) {
+  return (await page.locator('h1').first().innerText()).trim();
+}
+
+export async function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+}
+
+// Logs in through the form (the ids of the login page, whatever the language).
+export async function login(page, email) {
+  await page.goto(`${base}/login`);
+  await page.locator('#email').fill(email);
+  await page.locator('#password').fill(PASSWORD);
+  await page.locator('form[action="/login"] button[type="submit"]').click();
+}
+
+export async function logout(page) {
+  await page.locator('form[action="/logout"] button').click();
+  await page.waitForURL(/\/login$/);
+}
+
+// The current code of an otpauth:// URI (RFC 6238: SHA-1, 6 digits, 30 s).
+export function totp(uri) {
+  const secret = new URL(uri).searchParams.get('secret');
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const c of secret.replace(/=+$/, '').toUpperCase()) {
+    bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
+  }
+  const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(Date.now() / 1000 / 30)));
+  const mac = createHmac('sha1', key).update(counter).digest();
+  const offset = mac[mac.length - 1] & 0xf;
+  const n = (mac.readUInt32BE(offset) & 0x7fffffff) % 1000000;
+  return String(n).padStart(6, '0');
+}
+
+// What the page showed when a step failed: its address, heading and messages, and a
+// screenshot `failed.png`.
+export async function failed(page, error) {
+  try {
+    const alerts = await page.locator('[role="alert"], .error').allInnerTexts();
+    console.error(`failed at ${page.url()}: ${error.message}\nheading: ${await heading(page)}\nmessages: ${alerts.join(' | ')}`);
+    await page.screenshot({ path: join(shots, 'failed.png'), fullPage: true });
+  } catch {
+    // The page itself may be gone; the error says enough then.
+  }
+}
