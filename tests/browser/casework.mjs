@@ -9,9 +9,40 @@
 //   list of sent referrals; the admin logs in with an authenticator code after enrolling.
 // Every page visited is checked with axe-core and saved as a screenshot. The demo users
 // read Dutch.
-import { accessible, base, expect, failed, heading, launch, login, logout, pagesChecked, totp } from './lib.mjs';
+import {
+  accessible, api, base, expect, failed, heading, launch, login, logout, pagesChecked, token, totp,
+} from './lib.mjs';
 
 const FAMILY = 'Kowalczyk-Browsertest';
+
+// Through the API: `n` more persons referred by the municipality to the shelter and
+// accepted there, so the flow between the two reaches the monitor's threshold.
+async function moreReferralsToTheShelter(n) {
+  const caseworker = await token('caseworker@demo.schakel.invalid');
+  const shelter = await token('shelter@demo.schakel.invalid');
+  const directory = await api('GET', '/api/v1/directory/agencies?kind=shelter_categorical', caseworker);
+  const to = directory.body.find((a) => a.name === 'Opvang De Haven').id;
+  for (let i = 0; i < n; i++) {
+    const signal = await api('POST', '/api/v1/signals', caseworker, {
+      observed_on: '2026-10-05', region: 'midden_nederland', exploitation_forms: ['labour'],
+      reporting_basis: 'consent',
+      person: { identity: { given_names: `Persoon ${i}`, family_name: `Vloeitest${i}`, date_of_birth: '1990-01-01' }, gender: 'male' },
+    });
+    expect(signal.status === 201, `signal ${i}: ${JSON.stringify(signal.body)}`);
+    const opened = await api('POST', '/api/v1/cases', caseworker, { signal_id: signal.body.id });
+    expect(opened.status === 201, `case ${i}`);
+    const basis = await api('POST', `/api/v1/cases/${opened.body.id}/consents`, caseworker, {
+      kind: 'legal_basis', recipient_kinds: ['shelter'], purposes: ['shelter'], legal_basis: 'vital_interest',
+      reason: 'Acuut gevaar, onderdak nodig', given_on: '2026-10-06',
+    }, opened.etag);
+    expect(basis.status === 201, `legal basis ${i}`);
+    const referral = await api('POST', `/api/v1/cases/${opened.body.id}/referrals`, caseworker,
+      { to_agency_id: to, purpose: 'shelter', urgency: 'urgent' });
+    expect(referral.status === 201, `referral ${i}`);
+    const accepted = await api('POST', `/api/v1/referrals/${referral.body.id}/accept`, shelter, null, '"1"');
+    expect(accepted.status === 200, `accepted ${i}`);
+  }
+}
 
 const browser = await launch();
 let page;

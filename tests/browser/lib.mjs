@@ -96,3 +96,20 @@ export async function failed(page, error) {
     // The page itself may be gone; the error says enough then.
   }
 }
+
+// A call of the JSON API (for setting up what a step needs without clicking through it).
+export async function api(method, path, token, body, ifMatch) {
+  const headers = { 'content-type': 'application/json' };
+  if (token) headers.authorization = `Bearer ${token}`;
+  if (ifMatch) headers['if-match'] = ifMatch;
+  const res = await fetch(`${base}${path}`, { method, headers, body: body ? JSON.stringify(body) : undefined });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : null, etag: res.headers.get('etag') };
+}
+
+// An access token of a demo user (a role without a second factor).
+export async function token(email) {
+  const res = await api('POST', '/api/v1/auth/login', null, { email, password: PASSWORD });
+  expect(res.status === 200, `${email} logs in to the API`);
+  return res.body.access_token;
+}
