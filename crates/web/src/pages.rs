@@ -31,6 +31,8 @@ pub struct Nav {
     pub(crate) agency: String,
     pub(crate) csrf: String,
     pub(crate) inbox: bool,
+    pub(crate) analyst: bool,
+    pub(crate) auditor: bool,
 }
 
 impl Nav {
@@ -40,6 +42,8 @@ impl Nav {
             agency: v.agency_name.clone(),
             csrf: v.csrf.clone(),
             inbox: matches!(v.actor.role, Role::Coordinator | Role::Caseworker),
+            analyst: v.actor.role == Role::Analyst,
+            auditor: v.actor.role == Role::Auditor,
         }
     }
 }
