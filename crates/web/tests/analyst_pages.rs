@@ -588,5 +588,30 @@ async fn the_auditor_reads_filters_and_verifies_the_trail() {
         let page = body(res).await;
         assert!(page.contains("The chain is intact"), "{page}");
         assert_eq!(audit_count(&db, "audit.verify"), 1);
+
+        // Paged by fifty, newest first: each reading adds an entry.
+        for _ in 0..50 {
+            test::call_service(&app, get("/audit?action=audit.read", &session).to_request()).await;
+        }
+        let page = body(
+            test::call_service(&app, get("/audit?action=audit.read", &session).to_request()).await,
+        )
+        .await;
+        assert_eq!(page.matches("<code>audit.read</code>").count(), 50);
+        let at = page
+            .find("href=\"/audit?actor=&#38;action=audit.read")
+            .expect("a link to older entries");
+        let older = page[at + 6..]
+            .split('"')
+            .next()
+            .unwrap()
+            .replace("&#38;", "&");
+        assert!(older.contains("&before="), "{older}");
+        let page = body(test::call_service(&app, get(&older, &session).to_request()).await).await;
+        assert!(
+            page.contains("Newest entries") && page.contains("<code>audit.read</code>"),
+            "{page}"
+        );
+        assert!(page.matches("<code>audit.read</code>").count() < 50);
     }
 }
