@@ -92,6 +92,11 @@ fn web_state(settings: &Settings, state: &AppState) -> schakel_web::WebState {
         hashing: state.auth.hashing.clone(),
         workflow: state.workflow.clone(),
         secure_cookies: !loopback,
+        monitor: schakel_web::MonitorView {
+            cube: state.monitor.cube.clone(),
+            pool: state.monitor.pool.clone(),
+            rules: state.monitor.rules,
+        },
     }
 }
 

@@ -4,6 +4,12 @@ mod account;
 mod cases;
 mod consents;
 mod forms;
+mod analyst;
+mod analyst_charts;
+mod analyst_layout;
+mod analyst_panels;
+mod analyst_view;
+mod audit_pages;
 pub mod i18n;
 mod outgoing;
 mod pages;
@@ -14,7 +20,7 @@ mod signals;
 mod state;
 
 pub use pages::PAGE_CSP;
-pub use state::WebState;
+pub use state::{MonitorView, WebState};
 
 use actix_web::web;
 
@@ -66,4 +72,10 @@ pub fn configure(cfg: &mut web::ServiceConfig, state: WebState) {
         .service(web::resource("/referrals/{id}").route(web::get().to(referrals::show)))
         .service(web::resource("/referrals/{id}/{action}").route(web::post().to(referrals::take)))
         .service(web::resource("/static/app.css").route(web::get().to(pages::stylesheet)));
+    // The analyst's dashboard and the auditor's trail.
+    cfg.service(web::resource("/analyst").route(web::get().to(analyst::dashboard)))
+        .service(web::resource("/analyst/charts/{name}.svg").route(web::get().to(analyst::chart)))
+        .service(web::resource("/analyst/{name}.csv").route(web::get().to(analyst::csv)))
+        .service(web::resource("/audit").route(web::get().to(audit_pages::trail)))
+        .service(web::resource("/audit/verify").route(web::post().to(audit_pages::verify)));
 }

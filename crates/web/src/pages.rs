@@ -32,6 +32,8 @@ pub struct Nav {
     pub(crate) csrf: String,
     pub(crate) inbox: bool,
     pub(crate) casework: bool,
+    pub(crate) analyst: bool,
+    pub(crate) auditor: bool,
 }
 
 impl Nav {
@@ -42,6 +44,8 @@ impl Nav {
             csrf: v.csrf.clone(),
             inbox: matches!(v.actor.role, Role::Coordinator | Role::Caseworker),
             casework: matches!(v.actor.role, Role::Coordinator | Role::Caseworker),
+            analyst: v.actor.role == Role::Analyst,
+            auditor: v.actor.role == Role::Auditor,
         }
     }
 }

@@ -1,5 +1,5 @@
 //! What the pages share: the pool, the clock, the authentication rules, the case-work
-//! settings and whether cookies must be `Secure`.
+//! settings, the monitor the analyst reads and whether cookies must be `Secure`.
 
 use schakel_auth::AuthConfig;
 use schakel_domain::Clock;
@@ -23,6 +23,27 @@ pub struct WebState {
     pub workflow: Arc<WorkflowConfig>,
     /// Whether cookies carry `Secure` (everywhere but plain HTTP on loopback).
     pub secure_cookies: bool,
+    /// The monitor's tables, as the analyst's dashboard reads them.
+    pub monitor: MonitorView,
+}
+
+/// The monitor as the pages read it: the same copy, database and rules as the API.
+#[derive(Clone, Default)]
+pub struct MonitorView {
+    /// The in-memory copy of the monitor's facts the tables are counted from.
+    pub cube: Arc<schakel_monitor::Cube>,
+    /// The monitor's own database; `None`: the operational one.
+    pub pool: Option<Pool>,
+    /// Suppression threshold and rounding of published tables.
+    pub rules: schakel_monitor::Rules,
+}
+
+impl std::fmt::Debug for MonitorView {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MonitorView")
+            .field("rules", &self.rules)
+            .finish()
+    }
 }
 
 impl std::fmt::Debug for WebState {

@@ -1,0 +1,274 @@
+//! The analyst's dashboard: `GET /analyst` (a period and four panels, each a chart, its
+//! table and its definitions), `GET /analyst/{table}.csv` (the same CSV as the API's) and
+//! `GET /analyst/charts/{chart}.svg`. Only analysts; anyone else is answered 404, and
+//! the attempt is audited. Every reading of a monitor table is audited before it is
+//! counted, exactly as the API does it; this module makes no table of its own.
+
+use crate::WebState;
+use crate::analyst_panels::{self, Chart, Source};
+use crate::i18n::Texts;
+use crate::pages::{Nav, complete_viewer, html, internal, not_found};
+use crate::session::{Viewer, context};
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, ContentDisposition, DispositionParam, DispositionType};
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use schakel_auth::admin::AdminError;
+use schakel_auth::admin::monitor_access::read_monitor;
+use schakel_domain::Role;
+use schakel_monitor::{Grain, Month, PeriodRange, Table};
+use serde::Deserialize;
+
+/// The period asked for, as the form sends it.
+#[derive(Debug, Deserialize)]
+pub struct PeriodQuery {
+    from: Option<String>,
+    to: Option<String>,
+}
+
+/// A checked period: first and last month.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Period {
+    pub(crate) from: Month,
+    pub(crate) to: Month,
+}
+
+impl Period {
+    /// The period of the query; both months absent: the last two calendar years to now.
+    fn of(q: &PeriodQuery, now: chrono::DateTime<chrono::Utc>) -> Option<Period> {
+        use chrono::Datelike;
+        let this = Month {
+            year: u16::try_from(now.year()).ok()?,
+            month: u8::try_from(now.month()).ok()?,
+        };
+        let (from, to) = match (q.from.as_deref(), q.to.as_deref()) {
+            (None | Some(""), None | Some("")) => (
+                Month {
+                    year: this.year - 1,
+                    month: 1,
+                },
+                this,
+            ),
+            (Some(f), Some(t)) => (Month::parse(f)?, Month::parse(t)?),
+            _ => return None,
+        };
+        PeriodRange::new(from, to, Grain::Quarter).map(|_| Period { from, to })
+    }
+
+    /// The query string of links that keep this period.
+    pub(crate) fn query(self) -> String {
+        format!("from={}&to={}", self.from, self.to)
+    }
+}
+
+/// What a reading ended in.
+enum Read {
+    Tables(Vec<Table>),
+    Denied,
+}
+
+/// Audits the reading of each source, then makes its table from the monitor's copy.
+async fn read(
+    req: &HttpRequest,
+    state: &web::Data<WebState>,
+    v: &Viewer,
+    sources: Vec<Source>,
+    period: Period,
+    view: &'static str,
+) -> Result<Read, String> {
+    let (st, ctx, actor) = (state.clone(), context(req), v.actor);
+    web::block(move || {
+        let mut conn = schakel_store::get_conn(&st.pool).map_err(|e| e.to_string())?;
+        let now = st.clock.now();
+        for s in &sources {
+            match read_monitor(
+                &mut conn,
+                &actor,
+                s.code(),
+                s.details(period, view),
+                &ctx,
+                now,
+            ) {
+                Ok(()) => {}
+                Err(AdminError::NotFound | AdminError::Forbidden) => return Ok(Read::Denied),
+                Err(e) => return Err(e.to_string()),
+            }
+        }
+        let rules = st.monitor.rules;
+        let mut own;
+        let monitor = match &st.monitor.pool {
+            Some(pool) => {
+                own = schakel_store::get_conn(pool).map_err(|e| e.to_string())?;
+                &mut own
+            }
+            None => &mut conn,
+        };
+        let mut tables = Vec::with_capacity(sources.len());
+        for s in &sources {
+            let table = s.make(&st.monitor.cube, &mut *monitor, period, rules);
+            tables.push(table.map_err(|e| e.to_string())?);
+        }
+        Ok(Read::Tables(tables))
+    })
+    .await
+    .map_err(|e| e.to_string())?
+}
+
+/// The viewer if an analyst; otherwise the response (login, or 404 with the attempt
+/// audited as the API audits it).
+async fn analyst(req: &HttpRequest, state: &web::Data<WebState>) -> Result<Viewer, HttpResponse> {
+    let v = complete_viewer(req, state).await?;
+    if v.actor.role == Role::Analyst {
+        return Ok(v);
+    }
+    let (st, ctx, actor) = (state.clone(), context(req), v.actor);
+    let denied = web::block(move || {
+        let mut conn = schakel_store::get_conn(&st.pool).map_err(|e| e.to_string())?;
+        let details = serde_json::json!({ "page": "analyst" });
+        read_monitor(
+            &mut conn,
+            &actor,
+            "monitor.counts",
+            details,
+            &ctx,
+            st.clock.now(),
+        )
+        .err()
+        .map_or(Ok(()), |e| match e {
+            AdminError::NotFound | AdminError::Forbidden => Ok(()),
+            e => Err(e.to_string()),
+        })
+    })
+    .await;
+    match denied {
+        Ok(Ok(())) => Err(not_found(v.texts(), Some(Nav::of(&v)))),
+        Ok(Err(e)) => Err(internal(&e)),
+        Err(e) => Err(internal(&e.to_string())),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "analyst.html")]
+struct DashboardPage {
+    t: Texts,
+    nav: Option<Nav>,
+    from: String,
+    to: String,
+    invalid: bool,
+    panels: Vec<analyst_panels::Panel>,
+}
+
+/// `GET /analyst`: the period form and the four panels.
+pub async fn dashboard(
+    req: HttpRequest,
+    state: web::Data<WebState>,
+    q: web::Query<PeriodQuery>,
+) -> HttpResponse {
+    let v = match analyst(&req, &state).await {
+        Ok(v) => v,
+        Err(res) => return res,
+    };
+    let t = v.texts();
+    let Some(period) = Period::of(&q, state.clock.now()) else {
+        let page = DashboardPage {
+            t,
+            nav: Some(Nav::of(&v)),
+            from: q.from.clone().unwrap_or_default(),
+            to: q.to.clone().unwrap_or_default(),
+            invalid: true,
+            panels: Vec::new(),
+        };
+        return html(StatusCode::BAD_REQUEST, &page);
+    };
+    let tables = match read(&req, &state, &v, Source::ALL.to_vec(), period, "page").await {
+        Ok(Read::Tables(tables)) => tables,
+        Ok(Read::Denied) => return not_found(t, Some(Nav::of(&v))),
+        Err(e) => return internal(&e),
+    };
+    let panels = analyst_panels::panels(&t, period, &tables);
+    html(
+        StatusCode::OK,
+        &DashboardPage {
+            t,
+            nav: Some(Nav::of(&v)),
+            from: period.from.to_string(),
+            to: period.to.to_string(),
+            invalid: false,
+            panels,
+        },
+    )
+}
+
+/// `GET /analyst/{table}.csv`: one table as CSV, exactly as the API gives it.
+pub async fn csv(
+    req: HttpRequest,
+    state: web::Data<WebState>,
+    name: web::Path<String>,
+    q: web::Query<PeriodQuery>,
+) -> HttpResponse {
+    let v = match analyst(&req, &state).await {
+        Ok(v) => v,
+        Err(res) => return res,
+    };
+    let (Some(source), Some(period)) = (Source::parse(&name), Period::of(&q, state.clock.now()))
+    else {
+        return not_found(v.texts(), Some(Nav::of(&v)));
+    };
+    let table = match read(&req, &state, &v, vec![source], period, "csv").await {
+        Ok(Read::Tables(mut tables)) => tables.pop(),
+        Ok(Read::Denied) => return not_found(v.texts(), Some(Nav::of(&v))),
+        Err(e) => return internal(&e),
+    };
+    let body = match table.map(|t| t.to_csv()) {
+        Some(Ok(body)) => body,
+        Some(Err(e)) => return internal(&e.to_string()),
+        None => return internal("no table was made"),
+    };
+    let file = format!(
+        "schakel-{}-{}-{}.csv",
+        source.name(),
+        period.from,
+        period.to
+    );
+    HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .insert_header(ContentDisposition {
+            disposition: DispositionType::Attachment,
+            parameters: vec![DispositionParam::Filename(file)],
+        })
+        .body(body)
+}
+
+/// `GET /analyst/charts/{chart}.svg`: one chart as an SVG image.
+pub async fn chart(
+    req: HttpRequest,
+    state: web::Data<WebState>,
+    name: web::Path<String>,
+    q: web::Query<PeriodQuery>,
+) -> HttpResponse {
+    let v = match analyst(&req, &state).await {
+        Ok(v) => v,
+        Err(res) => return res,
+    };
+    let (Some(chart), Some(period)) = (Chart::parse(&name), Period::of(&q, state.clock.now()))
+    else {
+        return not_found(v.texts(), Some(Nav::of(&v)));
+    };
+    let table = match read(&req, &state, &v, vec![chart.source()], period, "chart").await {
+        Ok(Read::Tables(mut tables)) => tables.pop(),
+        Ok(Read::Denied) => return not_found(v.texts(), Some(Nav::of(&v))),
+        Err(e) => return internal(&e),
+    };
+    let Some(table) = table else {
+        return internal("no table was made");
+    };
+    match analyst_panels::draw(&v.texts(), chart, &table) {
+        Ok(svg) => HttpResponse::Ok()
+            .content_type("image/svg+xml; charset=utf-8")
+            .insert_header((header::CACHE_CONTROL, "no-store"))
+            .insert_header((header::CONTENT_SECURITY_POLICY, "default-src 'none'"))
+            .body(svg),
+        Err(e) => internal(&e.to_string()),
+    }
+}

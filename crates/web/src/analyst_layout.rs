@@ -1,0 +1,214 @@
+//! The four panels of the analyst's dashboard from the tables read: for each its
+//! heading, figures (chart image, alt text, the table beside it), definitions in the
+//! viewer's language and CSV links. Pure: no database, no HTTP.
+
+use crate::analyst::Period;
+use crate::analyst_panels::{self, Chart, Source};
+use crate::analyst_view::{self, Grid};
+use crate::i18n::Texts;
+use schakel_monitor::Table;
+
+/// A chart and the table beside it.
+#[derive(Debug)]
+pub(crate) struct Figure {
+    pub(crate) src: String,
+    pub(crate) alt: String,
+    pub(crate) grid: Grid,
+}
+
+/// A download.
+#[derive(Debug)]
+pub(crate) struct Link {
+    pub(crate) href: String,
+    pub(crate) label: String,
+}
+
+/// How to read a panel.
+#[derive(Debug)]
+pub(crate) struct Definitions {
+    pub(crate) unit: String,
+    pub(crate) period: String,
+    pub(crate) threshold: String,
+    pub(crate) rounding: String,
+    pub(crate) notes: Vec<String>,
+    pub(crate) version: String,
+}
+
+/// One panel of the dashboard.
+#[derive(Debug)]
+pub(crate) struct Panel {
+    pub(crate) id: &'static str,
+    pub(crate) title: String,
+    pub(crate) figures: Vec<Figure>,
+    pub(crate) definitions: Definitions,
+    pub(crate) downloads: Vec<Link>,
+}
+
+fn figure(t: &Texts, chart: Chart, table: &Table, p: Period, grid: Grid) -> Figure {
+    Figure {
+        src: format!("/analyst/charts/{}.svg?{}", chart.name(), p.query()),
+        alt: analyst_panels::alt(t, chart, table, p),
+        grid,
+    }
+}
+
+fn download(t: &Texts, source: Source, p: Period) -> Link {
+    Link {
+        href: format!("/analyst/{}.csv?{}", source.name(), p.query()),
+        label: t.get(&format!("analyst.csv.{}", source.name())).to_owned(),
+    }
+}
+
+fn definitions(t: &Texts, table: &Table, p: Period, unit: &str, extra: &[&str]) -> Definitions {
+    let d = &table.definitions;
+    let period_key = if d.table == "flows" {
+        "analyst.def.period_whole"
+    } else {
+        "analyst.def.period_quarters"
+    };
+    let mut notes: Vec<String> = [
+        "analyst.note.primary",
+        "analyst.note.secondary",
+        "analyst.note.rounding",
+        "analyst.note.totals",
+    ]
+    .iter()
+    .chain(extra)
+    .map(|k| {
+        t.get(k)
+            .replace("{n}", &d.threshold.to_string())
+            .replace("{r}", &d.rounding.to_string())
+    })
+    .collect();
+    notes.push(t.get("analyst.note.csv").to_owned());
+    Definitions {
+        unit: t.get(unit).to_owned(),
+        period: t
+            .get(period_key)
+            .replace("{from}", &p.from.to_string())
+            .replace("{to}", &p.to.to_string()),
+        threshold: t
+            .get("analyst.def.threshold_text")
+            .replace("{n}", &d.threshold.to_string()),
+        rounding: t
+            .get("analyst.def.rounding_text")
+            .replace("{r}", &d.rounding.to_string()),
+        notes,
+        version: d.version.to_owned(),
+    }
+}
+
+/// The panels from the tables of [`Source::ALL`], in that order.
+pub(crate) fn panels(t: &Texts, p: Period, tables: &[Table]) -> Vec<Panel> {
+    let [by_quarter, flows, age, gender] = tables else {
+        return Vec::new();
+    };
+    let caption = |k: &str| t.get(k).to_owned();
+    vec![
+        Panel {
+            id: "persons-by-quarter",
+            title: caption("analyst.panel.by_quarter"),
+            figures: vec![figure(
+                t,
+                Chart::ByQuarter,
+                by_quarter,
+                p,
+                analyst_view::cross(
+                    t,
+                    by_quarter,
+                    caption("analyst.caption.by_quarter"),
+                    "analyst.measure.persons",
+                ),
+            )],
+            definitions: definitions(
+                t,
+                by_quarter,
+                p,
+                "analyst.unit.persons",
+                &["analyst.note.forms"],
+            ),
+            downloads: vec![download(t, Source::ByQuarter, p)],
+        },
+        Panel {
+            id: "flows",
+            title: caption("analyst.panel.flows"),
+            figures: vec![figure(
+                t,
+                Chart::Flows,
+                flows,
+                p,
+                analyst_view::flow_lines(
+                    t,
+                    flows,
+                    caption("analyst.caption.flows"),
+                    &[
+                        ("sent", "analyst.measure.sent"),
+                        ("accepted", "analyst.measure.accepted"),
+                        ("declined", "analyst.measure.declined"),
+                    ],
+                ),
+            )],
+            definitions: definitions(t, flows, p, "analyst.unit.flows", &["analyst.note.pairs"]),
+            downloads: vec![download(t, Source::Flows, p)],
+        },
+        Panel {
+            id: "persons-by-age-and-gender",
+            title: caption("analyst.panel.age_gender"),
+            figures: vec![
+                figure(
+                    t,
+                    Chart::AgeBand,
+                    age,
+                    p,
+                    analyst_view::cross(
+                        t,
+                        age,
+                        caption("analyst.caption.age_band"),
+                        "analyst.measure.persons",
+                    ),
+                ),
+                figure(
+                    t,
+                    Chart::Gender,
+                    gender,
+                    p,
+                    analyst_view::cross(
+                        t,
+                        gender,
+                        caption("analyst.caption.gender"),
+                        "analyst.measure.persons",
+                    ),
+                ),
+            ],
+            definitions: definitions(t, age, p, "analyst.unit.persons", &[]),
+            downloads: vec![
+                download(t, Source::AgeBand, p),
+                download(t, Source::Gender, p),
+            ],
+        },
+        Panel {
+            id: "answer-times",
+            title: caption("analyst.panel.answer_times"),
+            figures: vec![figure(
+                t,
+                Chart::AnswerTimes,
+                flows,
+                p,
+                analyst_view::flow_lines(
+                    t,
+                    flows,
+                    caption("analyst.caption.answer_times"),
+                    &[("median_hours_to_answer", "analyst.measure.median_hours")],
+                ),
+            )],
+            definitions: definitions(
+                t,
+                flows,
+                p,
+                "analyst.unit.answer_times",
+                &["analyst.note.median", "analyst.note.pairs"],
+            ),
+            downloads: vec![download(t, Source::Flows, p)],
+        },
+    ]
+}

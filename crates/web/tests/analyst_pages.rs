@@ -1,0 +1,617 @@
+//! The analyst's dashboard and the auditor's pages over HTTP, on every backend, served
+//! beside the API exactly as `schakel serve` composes them: the analyst sees four panels
+//! with their definitions and a suppressed cell in words; each CSV link gives the API's
+//! CSV; the charts are SVG images for the analyst only; every other role is answered
+//! 404 on every analyst and auditor route; the auditor reads and filters the trail and
+//! verifies the chain, and a verification without the form's token is refused.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use actix_web::cookie::Cookie;
+use actix_web::http::StatusCode;
+use actix_web::test::{self, TestRequest};
+use schakel_api::AppState;
+use schakel_api::auth::AuthState;
+use schakel_auth::AuthConfig;
+use schakel_domain::{AgencyKind, Region, Role, SystemClock};
+use schakel_monitor::{Event, record};
+use schakel_store::agencies::{self, NewAgency};
+use schakel_store::testing::{TestDb, selected_backends};
+use schakel_store::users::{self, NewUser};
+use schakel_web::{MonitorView, WebState};
+use secrecy::SecretString;
+use serde_json::json;
+use std::sync::Arc;
+
+const PASSWORD: &str = "kompas tulp regen wolk";
+const PERIOD: &str = "from=2025-01&to=2025-12";
+
+fn states(db: &TestDb) -> (AppState, WebState) {
+    let config = AuthConfig {
+        mfa_required: Default::default(),
+        ..AuthConfig::default()
+    };
+    let auth = AuthState::ephemeral_with(config, (1000, 1000)).unwrap();
+    let api = AppState::with_auth(db.pool.clone(), Arc::new(SystemClock), auth).unwrap();
+    let web = WebState {
+        pool: api.pool.clone(),
+        clock: api.clock.clone(),
+        auth: api.auth.config.clone(),
+        hashing: api.auth.hashing.clone(),
+        workflow: api.workflow.clone(),
+        secure_cookies: true,
+        monitor: MonitorView {
+            cube: api.monitor.cube.clone(),
+            pool: api.monitor.pool.clone(),
+            rules: api.monitor.rules,
+        },
+    };
+    (api, web)
+}
+
+fn person(db: &TestDb, kind: AgencyKind, email: &str, role: Role) -> String {
+    let mut conn = db.pool.get().unwrap();
+    let agency = agencies::insert(
+        &mut conn,
+        &NewAgency {
+            name: &format!("Organisatie {email}"),
+            kind,
+            region: Region::Amsterdam,
+            contact_email: "balie@org.example",
+        },
+        chrono::Utc::now(),
+    )
+    .unwrap();
+    let hash = schakel_auth::password::hash(&SecretString::from(PASSWORD)).unwrap();
+    users::insert(
+        &mut conn,
+        &NewUser {
+            agency_id: agency.id,
+            email,
+            display_name: "Noor Jansen",
+            role,
+            locale: "en",
+            password_hash: Some(&hash),
+        },
+        chrono::Utc::now(),
+    )
+    .unwrap()
+    .id
+    .to_string()
+}
+
+/// Monitor events of 2025: twelve persons with labour exploitation (women, 18-22), each
+/// referred from a municipality to a shelter and eleven accepted; three persons with
+/// sexual exploitation (men, 30-39), too few to show.
+fn seed_monitor(db: &TestDb) {
+    let mut conn = db.pool.get().unwrap();
+    let mut n = 0;
+    let mut put =
+        |kind: &str, p: usize, form: &str, age: &str, gender: &str, hours: Option<i64>| {
+            n += 1;
+            let receiver = kind.starts_with("referral");
+            let event = Event::from_payload(&json!({
+                "kind": kind,
+                "month": "2025-03",
+                "sender_kind": "municipality",
+                "sender_region": "amsterdam",
+                "receiver_kind": receiver.then_some("shelter_categorical"),
+                "receiver_region": receiver.then_some("amsterdam"),
+                "exploitation_forms": [form],
+                "age_band": age,
+                "gender": gender,
+                "nationality_group": "non_eu",
+                "reporting_basis": null,
+                "hours_to_answer": hours,
+                "pseudonym": format!("{p:032x}{p:032x}"),
+            }))
+            .unwrap();
+            assert!(record(&mut conn, &format!("event-{n}"), &event).unwrap());
+        };
+    for p in 0..12 {
+        put("case_opened", p, "labour", "18-22", "female", None);
+        put("referral_sent", p, "labour", "18-22", "female", None);
+        if p < 11 {
+            let hours = i64::try_from(p).unwrap() + 2;
+            put(
+                "referral_accepted",
+                p,
+                "labour",
+                "18-22",
+                "female",
+                Some(hours),
+            );
+        }
+    }
+    for p in 100..103 {
+        put("case_opened", p, "sexual", "30-39", "male", None);
+    }
+}
+
+async fn body<B: actix_web::body::MessageBody>(res: actix_web::dev::ServiceResponse<B>) -> String {
+    String::from_utf8(test::read_body(res).await.to_vec()).unwrap()
+}
+
+fn header<B>(res: &actix_web::dev::ServiceResponse<B>, name: &str) -> String {
+    res.headers()
+        .get(name)
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default()
+}
+
+fn csrf_of(page: &str) -> String {
+    let at = page.find("name=\"csrf\" value=\"").expect("a CSRF field") + 19;
+    page[at..].split('"').next().unwrap().to_owned()
+}
+
+fn peer() -> std::net::SocketAddr {
+    "192.0.2.10:40000".parse().unwrap()
+}
+
+/// Builds the service exactly as `schakel serve` does: the API with the pages beside it.
+macro_rules! service {
+    ($db:expr) => {{
+        let (api, web) = states($db);
+        test::init_service(schakel_api::app_with(api, move |cfg| {
+            schakel_web::configure(cfg, web)
+        }))
+        .await
+    }};
+}
+
+/// Logs in through the form; the session cookie.
+macro_rules! login {
+    ($app:expr, $email:expr) => {{
+        let res = test::call_service(
+            &$app,
+            TestRequest::get()
+                .uri("/login")
+                .peer_addr(peer())
+                .to_request(),
+        )
+        .await;
+        let login = res
+            .response()
+            .cookies()
+            .find(|c| c.name() == "schakel_login")
+            .unwrap()
+            .value()
+            .to_owned();
+        let page = body(res).await;
+        let res = test::call_service(
+            &$app,
+            TestRequest::post()
+                .uri("/login")
+                .peer_addr(peer())
+                .cookie(Cookie::new("schakel_login", login))
+                .set_form([
+                    ("csrf", csrf_of(&page).as_str()),
+                    ("email", $email),
+                    ("password", PASSWORD),
+                ])
+                .to_request(),
+        )
+        .await;
+        assert_eq!(header(&res, "location"), "/", "login of {}", $email);
+        let session = res
+            .response()
+            .cookies()
+            .find(|c| c.name() == "schakel_session")
+            .unwrap()
+            .value()
+            .to_owned();
+        Cookie::new("schakel_session", session)
+    }};
+}
+
+fn get(uri: &str, session: &Cookie<'static>) -> actix_web::test::TestRequest {
+    TestRequest::get()
+        .uri(uri)
+        .peer_addr(peer())
+        .cookie(session.clone())
+}
+
+fn audit_count(db: &TestDb, action: &str) -> usize {
+    let mut conn = db.pool.get().unwrap();
+    let filter = schakel_audit::AuditFilter {
+        action: Some(schakel_audit::ActionCode::parse(action).unwrap()),
+        ..Default::default()
+    };
+    let page = schakel_audit::PageRequest {
+        before_seq: None,
+        limit: 500,
+    };
+    schakel_audit::query(&mut conn, &filter, page)
+        .unwrap()
+        .entries
+        .len()
+}
+
+#[actix_web::test]
+async fn the_analyst_sees_four_panels_with_definitions_and_suppressed_cells_in_words() {
+    for backend in selected_backends() {
+        let db = TestDb::new(backend);
+        let app = service!(&db);
+        person(&db, AgencyKind::Rapporteur, "an@nrm.example", Role::Analyst);
+        seed_monitor(&db);
+        let session = login!(app, "an@nrm.example");
+
+        let home = body(test::call_service(&app, get("/", &session).to_request()).await).await;
+        assert!(home.contains("href=\"/analyst\""), "{home}");
+
+        let before = audit_count(&db, "monitor.counts");
+        let res = test::call_service(
+            &app,
+            get(&format!("/analyst?{PERIOD}"), &session).to_request(),
+        )
+        .await;
+        assert_eq!(res.status(), StatusCode::OK, "{backend:?}");
+        let csp = header(&res, "content-security-policy");
+        assert!(
+            csp.contains("img-src 'self'") && !csp.contains("script"),
+            "{csp}"
+        );
+        let page = body(res).await;
+        for title in [
+            "<h2 id=\"persons-by-quarter-title\">Persons per quarter by form of exploitation</h2>",
+            "<h2 id=\"flows-title\">Referrals between kinds of agency</h2>",
+            "<h2 id=\"persons-by-age-and-gender-title\">Persons by age band and by gender</h2>",
+            "<h2 id=\"answer-times-title\">Time to answer a referral</h2>",
+        ] {
+            assert!(page.contains(title), "{backend:?}: {title}");
+        }
+        assert_eq!(page.matches("<h3>How to read this</h3>").count(), 4);
+        assert_eq!(page.matches("Version of the definitions").count(), 4);
+        assert!(page.contains(schakel_monitor::table::DEFINITIONS_VERSION));
+        assert!(page.contains("cells of fewer than 10 distinct persons are suppressed"));
+        assert!(page.contains("rounded down to a multiple of 5"));
+        assert_eq!(page.matches("<caption>").count(), 5);
+        assert!(page.contains("<th scope=\"row\">labour exploitation</th>"));
+        // Twelve persons rounded down to ten; three are too few and say so in words.
+        assert!(page.contains("<td class=\"num\">10</td>"), "{page}");
+        assert!(
+            page.contains("<td class=\"suppressed\">suppressed (fewer than 10 persons)</td>"),
+            "{page}"
+        );
+        // Referrals from municipality to shelter: sent, accepted, and a median.
+        assert!(page.contains(
+            "<th scope=\"row\">municipality</th><th scope=\"row\">categorical shelter</th>"
+        ));
+        assert!(page.contains(&format!(
+            "src=\"/analyst/charts/persons-by-quarter.svg?{}\"",
+            PERIOD.replace('&', "&#38;")
+        )));
+        assert!(page.contains("alt=\"Heat map of distinct persons per quarter"));
+        assert!(page.contains("Highest: municipality, categorical shelter, 10."));
+        assert!(page.contains("Suppressed and not drawn: 2."));
+        assert!(page.contains("<td class=\"suppressed\">suppressed (protects another cell)</td>"));
+        assert!(
+            page.contains("<td class=\"num\">7</td>"),
+            "the median hours to answer"
+        );
+        assert!(page.contains(&format!(
+            "href=\"/analyst/flows.csv?{}\"",
+            PERIOD.replace('&', "&#38;")
+        )));
+        assert!(page.contains("<label for=\"from\">") && page.contains("<label for=\"to\">"));
+        // Each table read is audited, as in the API.
+        assert_eq!(
+            audit_count(&db, "monitor.counts"),
+            before + 3,
+            "{backend:?}"
+        );
+
+        let res = test::call_service(
+            &app,
+            get("/analyst?from=2025-12&to=2025-01", &session).to_request(),
+        )
+        .await;
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+        assert!(body(res).await.contains("role=\"alert\""));
+        let res = test::call_service(&app, get("/analyst", &session).to_request()).await;
+        assert_eq!(res.status(), StatusCode::OK, "the default period");
+    }
+}
+
+#[actix_web::test]
+async fn each_csv_link_gives_the_apis_csv_and_charts_are_svg_images() {
+    for backend in selected_backends() {
+        let db = TestDb::new(backend);
+        let app = service!(&db);
+        person(&db, AgencyKind::Rapporteur, "an@nrm.example", Role::Analyst);
+        seed_monitor(&db);
+        let session = login!(app, "an@nrm.example");
+        let res = test::call_service(
+            &app,
+            TestRequest::post()
+                .uri("/api/v1/auth/login")
+                .peer_addr(peer())
+                .set_json(json!({ "email": "an@nrm.example", "password": PASSWORD }))
+                .to_request(),
+        )
+        .await;
+        let token: serde_json::Value = serde_json::from_str(&body(res).await).unwrap();
+        let token = token["access_token"].as_str().unwrap().to_owned();
+        for (page, api) in [
+            (
+                "persons-by-quarter",
+                "counts?measure=persons&by=period,exploitation_form",
+            ),
+            ("persons-by-age-band", "counts?measure=persons&by=age_band"),
+            ("persons-by-gender", "counts?measure=persons&by=gender"),
+            ("flows", "flows?"),
+        ] {
+            let res = test::call_service(
+                &app,
+                get(&format!("/analyst/{page}.csv?{PERIOD}"), &session).to_request(),
+            )
+            .await;
+            assert_eq!(res.status(), StatusCode::OK, "{backend:?}: {page}");
+            assert_eq!(header(&res, "content-type"), "text/csv; charset=utf-8");
+            assert!(header(&res, "content-disposition").starts_with("attachment"));
+            let ours = body(res).await;
+            let sep = if api.ends_with('?') { "" } else { "&" };
+            let theirs = test::call_service(
+                &app,
+                TestRequest::get()
+                    .uri(&format!("/api/v1/monitor/{api}{sep}{PERIOD}&format=csv"))
+                    .peer_addr(peer())
+                    .insert_header(("authorization", format!("Bearer {token}")))
+                    .to_request(),
+            )
+            .await;
+            assert_eq!(theirs.status(), StatusCode::OK, "{api}");
+            assert_eq!(ours, body(theirs).await, "{backend:?}: {page}");
+            assert!(ours.contains("# threshold: 10"));
+        }
+        let csv = body(
+            test::call_service(
+                &app,
+                get(
+                    &format!("/analyst/persons-by-gender.csv?{PERIOD}"),
+                    &session,
+                )
+                .to_request(),
+            )
+            .await,
+        )
+        .await;
+        assert!(csv.contains("male,persons,,primary"), "{csv}");
+
+        for chart in [
+            "persons-by-quarter",
+            "flows",
+            "persons-by-age-band",
+            "persons-by-gender",
+            "answer-times",
+        ] {
+            let res = test::call_service(
+                &app,
+                get(&format!("/analyst/charts/{chart}.svg?{PERIOD}"), &session).to_request(),
+            )
+            .await;
+            assert_eq!(res.status(), StatusCode::OK, "{backend:?}: {chart}");
+            assert_eq!(header(&res, "content-type"), "image/svg+xml; charset=utf-8");
+            let svg = body(res).await;
+            assert!(
+                svg.starts_with("<svg") && !svg.contains("style=") && !svg.contains("<script"),
+                "{chart}"
+            );
+        }
+        let svg = body(
+            test::call_service(
+                &app,
+                get(
+                    &format!("/analyst/charts/persons-by-gender.svg?{PERIOD}"),
+                    &session,
+                )
+                .to_request(),
+            )
+            .await,
+        )
+        .await;
+        assert!(
+            svg.contains("\nsuppressed\n") && svg.contains("\nfemale\n"),
+            "{svg}"
+        );
+        let res = test::call_service(
+            &app,
+            get(&format!("/analyst/charts/nothing.svg?{PERIOD}"), &session).to_request(),
+        )
+        .await;
+        assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    }
+}
+
+#[actix_web::test]
+async fn every_other_role_gets_404_on_every_analyst_and_auditor_route() {
+    for backend in selected_backends() {
+        let db = TestDb::new(backend);
+        let app = service!(&db);
+        let roles = [
+            (Role::Caseworker, "cw@x.example"),
+            (Role::Coordinator, "co@x.example"),
+            (Role::Admin, "ad@x.example"),
+            (Role::Analyst, "an@x.example"),
+            (Role::Auditor, "au@x.example"),
+        ];
+        for (role, email) in roles {
+            person(&db, AgencyKind::Municipality, email, role);
+        }
+        let analyst_routes = [
+            format!("/analyst?{PERIOD}"),
+            "/analyst".to_owned(),
+            format!("/analyst/flows.csv?{PERIOD}"),
+            format!("/analyst/persons-by-quarter.csv?{PERIOD}"),
+            format!("/analyst/charts/answer-times.svg?{PERIOD}"),
+            format!("/analyst/charts/persons-by-gender.svg?{PERIOD}"),
+        ];
+        for (role, email) in roles {
+            let session = login!(app, email);
+            if role != Role::Analyst {
+                for uri in &analyst_routes {
+                    let res = test::call_service(&app, get(uri, &session).to_request()).await;
+                    assert_eq!(
+                        res.status(),
+                        StatusCode::NOT_FOUND,
+                        "{backend:?}: {role:?} {uri}"
+                    );
+                }
+            }
+            if role != Role::Auditor {
+                let home =
+                    body(test::call_service(&app, get("/", &session).to_request()).await).await;
+                let csrf = csrf_of(&home);
+                let res = test::call_service(&app, get("/audit", &session).to_request()).await;
+                assert_eq!(
+                    res.status(),
+                    StatusCode::NOT_FOUND,
+                    "{backend:?}: {role:?} /audit"
+                );
+                let res = test::call_service(
+                    &app,
+                    get("/audit?action=auth.login", &session).to_request(),
+                )
+                .await;
+                assert_eq!(res.status(), StatusCode::NOT_FOUND);
+                let res = test::call_service(
+                    &app,
+                    TestRequest::post()
+                        .uri("/audit/verify")
+                        .peer_addr(peer())
+                        .cookie(session.clone())
+                        .set_form([("csrf", csrf.as_str())])
+                        .to_request(),
+                )
+                .await;
+                assert_eq!(
+                    res.status(),
+                    StatusCode::NOT_FOUND,
+                    "{backend:?}: {role:?} verify"
+                );
+            }
+        }
+        // Not signed in: to the login page.
+        for uri in ["/analyst", "/audit"] {
+            let res = test::call_service(
+                &app,
+                TestRequest::get().uri(uri).peer_addr(peer()).to_request(),
+            )
+            .await;
+            assert_eq!(res.status(), StatusCode::SEE_OTHER);
+            assert_eq!(header(&res, "location"), "/login");
+        }
+        assert_eq!(
+            audit_count(&db, "audit.verify"),
+            4,
+            "{backend:?}: each refusal is recorded"
+        );
+    }
+}
+
+#[actix_web::test]
+async fn the_auditor_reads_filters_and_verifies_the_trail() {
+    for backend in selected_backends() {
+        let db = TestDb::new(backend);
+        let app = service!(&db);
+        let analyst = person(&db, AgencyKind::Rapporteur, "an@nrm.example", Role::Analyst);
+        person(&db, AgencyKind::Other, "au@privacy.example", Role::Auditor);
+        let analyst_session = login!(app, "an@nrm.example");
+        test::call_service(
+            &app,
+            get(&format!("/analyst?{PERIOD}"), &analyst_session).to_request(),
+        )
+        .await;
+        let session = login!(app, "au@privacy.example");
+
+        let home = body(test::call_service(&app, get("/", &session).to_request()).await).await;
+        assert!(home.contains("href=\"/audit\""));
+        let res = test::call_service(&app, get("/audit", &session).to_request()).await;
+        assert_eq!(res.status(), StatusCode::OK, "{backend:?}");
+        let page = body(res).await;
+        assert!(page.contains("<caption>Audit entries, newest first</caption>"));
+        assert!(
+            page.contains("<code>auth.login</code>")
+                && page.contains("<code>monitor.counts</code>")
+        );
+        let csrf = csrf_of(&page);
+
+        let page = body(
+            test::call_service(
+                &app,
+                get("/audit?action=monitor.counts", &session).to_request(),
+            )
+            .await,
+        )
+        .await;
+        assert!(
+            page.contains("<code>monitor.counts</code>")
+                && !page.contains("<code>auth.login</code>"),
+            "{page}"
+        );
+        let page = body(
+            test::call_service(
+                &app,
+                get(&format!("/audit?actor={analyst}"), &session).to_request(),
+            )
+            .await,
+        )
+        .await;
+        assert!(
+            page.contains(&analyst) && !page.contains("<code>audit.read</code>"),
+            "{page}"
+        );
+        let page = body(
+            test::call_service(&app, get("/audit?from=2999-01-01", &session).to_request()).await,
+        )
+        .await;
+        assert!(page.contains("No entries match these filters."));
+        let res = test::call_service(
+            &app,
+            get("/audit?actor=iemand&from=gisteren", &session).to_request(),
+        )
+        .await;
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+
+        let verify = |token: &str| {
+            TestRequest::post()
+                .uri("/audit/verify")
+                .peer_addr(peer())
+                .cookie(session.clone())
+                .set_form([("csrf", token)])
+                .to_request()
+        };
+        let refused = test::call_service(&app, verify("vervalst")).await;
+        assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+        assert_eq!(audit_count(&db, "audit.verify"), 0, "nothing ran");
+        let res = test::call_service(&app, verify(&csrf)).await;
+        assert_eq!(res.status(), StatusCode::OK, "{backend:?}");
+        let page = body(res).await;
+        assert!(page.contains("The chain is intact"), "{page}");
+        assert_eq!(audit_count(&db, "audit.verify"), 1);
+
+        // Paged by fifty, newest first: each reading adds an entry.
+        for _ in 0..50 {
+            test::call_service(&app, get("/audit?action=audit.read", &session).to_request()).await;
+        }
+        let page = body(
+            test::call_service(&app, get("/audit?action=audit.read", &session).to_request()).await,
+        )
+        .await;
+        assert_eq!(page.matches("<code>audit.read</code>").count(), 50);
+        let at = page
+            .find("href=\"/audit?actor=&#38;action=audit.read")
+            .expect("a link to older entries");
+        let older = page[at + 6..]
+            .split('"')
+            .next()
+            .unwrap()
+            .replace("&#38;", "&");
+        assert!(older.contains("&before="), "{older}");
+        let page = body(test::call_service(&app, get(&older, &session).to_request()).await).await;
+        assert!(
+            page.contains("Newest entries") && page.contains("<code>audit.read</code>"),
+            "{page}"
+        );
+        assert!(page.matches("<code>audit.read</code>").count() < 50);
+    }
+}
