@@ -1,15 +1,15 @@
 #![doc = include_str!("../README.md")]
 
 mod account;
-mod cases;
-mod consents;
-mod forms;
 mod analyst;
 mod analyst_charts;
 mod analyst_layout;
 mod analyst_panels;
 mod analyst_view;
 mod audit_pages;
+mod cases;
+mod consents;
+mod forms;
 pub mod i18n;
 mod outgoing;
 mod pages;

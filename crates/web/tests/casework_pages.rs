@@ -38,6 +38,7 @@ fn state(db: &TestDb) -> WebState {
         hashing: Arc::new(tokio::sync::Semaphore::new(2)),
         workflow: Arc::new(WorkflowConfig::with_keys(keys)),
         secure_cookies: true,
+        monitor: Default::default(),
     }
 }
 
