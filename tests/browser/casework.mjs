@@ -1,12 +1,15 @@
 // Case work across three agencies in a real browser, against `schakel serve --demo`
-// (with the second factor required of admins):
+// (with the second factor required of admins, and a monitor threshold of five):
 //   the municipality's caseworker logs a signal (a bad form first: messages next to the
 //   fields, nothing typed lost), opens the case, records a legal basis for shelter, and
 //   refers the person to the shelter, to care coordination and to the police;
 //   the shelter's coordinator sees only the summary, accepts from the inbox and then sees
 //   the person on the case page; care coordination declines with a reason; the
 //   caseworker withdraws the referral to the police and sees all three outcomes in the
-//   list of sent referrals; the admin logs in with an authenticator code after enrolling.
+//   list of sent referrals; with four more persons referred to the shelter (through the
+//   API) the analyst's dashboard shows the flow at the server's threshold of five; the
+//   auditor verifies the chain of the trail; the admin logs in with an authenticator
+//   code after enrolling.
 // Every page visited is checked with axe-core and saved as a screenshot. The demo users
 // read Dutch.
 import {
@@ -14,6 +17,9 @@ import {
 } from './lib.mjs';
 
 const FAMILY = 'Kowalczyk-Browsertest';
+// The agency kinds as the Dutch dashboard names them.
+const MUNICIPALITY = 'gemeente';
+const SHELTER = 'categorale opvang';
 
 // Through the API: `n` more persons referred by the municipality to the shelter and
 // accepted there, so the flow between the two reaches the monitor's threshold.
@@ -155,6 +161,31 @@ try {
       `the referral to ${agency} shows ${state}`);
   }
   await accessible(page, 'outgoing-outcomes');
+  await logout(page);
+
+  // The analyst sees the flow from the municipality to the shelter appear: five persons,
+  // the threshold of this server, so the cell is shown (four more through the API).
+  await moreReferralsToTheShelter(4);
+  await login(page, 'analyst@demo.schakel.invalid');
+  await page.goto(`${base}/analyst?from=2026-01&to=2026-12`);
+  expect((await heading(page)) === 'Dashboard van de monitor', 'the analyst\'s dashboard');
+  const flow = page.locator('section#flows tbody tr', { hasText: MUNICIPALITY }).filter({ hasText: SHELTER });
+  expect((await flow.count()) === 1, 'the flow from the municipality to the shelter has a row');
+  const sent = (await flow.locator('td').first().innerText()).trim();
+  expect(sent === '5', `five referrals sent from the municipality to the shelter are shown (got ${sent})`);
+  expect((await page.locator('section#flows img').getAttribute('alt')).length > 0, 'the chart has a text alternative');
+  await accessible(page, 'analyst');
+  await logout(page);
+
+  // The auditor verifies the trail that all of this wrote.
+  await login(page, 'auditor@demo.schakel.invalid');
+  await page.goto(`${base}/audit`);
+  expect((await heading(page)) === 'Auditlogboek', 'the audit trail');
+  expect((await page.locator('tbody tr').count()) >= 10, 'the trail lists what happened');
+  await accessible(page, 'audit');
+  await page.locator('form[action="/audit/verify"] button').click();
+  expect((await page.getByRole('status').innerText()).startsWith('De keten is intact'), 'the chain is intact');
+  await accessible(page, 'audit-verified');
   await logout(page);
 
   // The admin must give a second factor: enrolment shows the key, the code lets in.
