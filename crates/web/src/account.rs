@@ -53,7 +53,7 @@ pub async fn form(req: HttpRequest, state: web::Data<WebState>) -> HttpResponse 
     }
 }
 
-fn rejection_key(r: &Rejection) -> &'static str {
+pub(crate) fn rejection_key(r: &Rejection) -> &'static str {
     match r {
         Rejection::TooShort => "password.too_short",
         Rejection::TooLong => "password.too_long",

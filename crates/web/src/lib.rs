@@ -11,6 +11,7 @@ mod cases;
 mod consents;
 mod forms;
 pub mod i18n;
+mod links;
 mod outgoing;
 mod pages;
 mod referral_new;
@@ -71,6 +72,17 @@ pub fn configure(cfg: &mut web::ServiceConfig, state: WebState) {
         )
         .service(web::resource("/referrals/{id}").route(web::get().to(referrals::show)))
         .service(web::resource("/referrals/{id}/{action}").route(web::post().to(referrals::take)))
+        .service(
+            web::resource("/invitation")
+                .route(web::get().to(|r, s| links::form(r, s, links::Link::Invitation)))
+                .route(web::post().to(|r, s, f| links::submit(r, s, f, links::Link::Invitation))),
+        )
+        .service(
+            web::resource("/password-reset")
+                .route(web::get().to(|r, s| links::form(r, s, links::Link::Reset)))
+                .route(web::post().to(|r, s, f| links::submit(r, s, f, links::Link::Reset))),
+        )
+        .service(web::resource("/static/link.js").route(web::get().to(links::script)))
         .service(web::resource("/static/app.css").route(web::get().to(pages::stylesheet)));
     // The analyst's dashboard and the auditor's trail.
     cfg.service(web::resource("/analyst").route(web::get().to(analyst::dashboard)))
