@@ -5,6 +5,7 @@
 # user (runuser), with its data under /tmp where that user can reach it.
 #   pg_start DIR   -> exports PG_URL (a database `schakel_test` on the new cluster)
 #   pg_stop DIR
+# PG_EXTRA_OPTS, when set, adds server options (e.g. "-c shared_preload_libraries=...").
 
 pg_bindir() {
   local d
@@ -32,7 +33,7 @@ pg_start() {
   (cd / && pg_as "$bin/initdb" -D "$dir/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 --no-sync >"$dir/initdb.log" 2>&1) \
     || { cat "$dir/initdb.log" >&2; return 1; }
   (cd / && pg_as "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-    -o "-p $port -k $dir/sock -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" \
+    -o "-p $port -k $dir/sock -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300 ${PG_EXTRA_OPTS:-}" \
     start >/dev/null) || { cat "$dir/server.log" >&2; return 1; }
   psql "postgresql://postgres@127.0.0.1:$port/postgres" -v ON_ERROR_STOP=1 -qc "CREATE DATABASE schakel_test" >/dev/null
   export PG_URL="postgres://postgres@127.0.0.1:$port/schakel_test"
