@@ -5,7 +5,7 @@ use crate::access::{ACCESS_STATES, CaseAccess, case_access, covered};
 use crate::consents::consent_view;
 use crate::identity::Identity;
 use crate::monitor_event::{MonitorEvent, month_of};
-use crate::referrals::referral_view;
+use crate::referrals::referral_views;
 use crate::signals::{MAX_TEXT_CHARS, PersonInput, forms, person_view, store_person};
 use crate::support::{
     Env, denied, event, free_text, monitor, open_opt, permit_role, record, run, seal, timeline,
@@ -237,11 +237,15 @@ pub(crate) fn case_view(
     } else {
         Vec::new()
     };
-    let referrals = referrals::of_case(conn, case.id)?
-        .into_iter()
-        .filter(|r| owner || r.to_agency_id == who.agency_id)
-        .map(|r| referral_view(conn, env, who, &r))
-        .collect::<Result<_, _>>()?;
+    let referrals = referrals::of_case(conn, case.id)?;
+    let referrals = referral_views(
+        conn,
+        env,
+        who,
+        referrals
+            .iter()
+            .filter(|r| owner || r.to_agency_id == who.agency_id),
+    )?;
     Ok(CaseView {
         id: case.id,
         agency_id: case.agency_id,
@@ -337,8 +341,9 @@ pub fn get_case(
     run(conn, env, who, |conn| {
         let (case, access) =
             visible_case(conn, env, who, id, Action::ReadCase, CODE, ActionKind::Read)?;
+        let view = case_view(conn, env, who, &case, &access)?;
         record_read(conn, env, who, CODE, &case, &access)?;
-        case_view(conn, env, who, &case, &access)
+        Ok(view)
     })
 }
 

@@ -222,9 +222,10 @@ pub fn record_consent(
         if let Some(p) = &person.pseudonym {
             e = e.with_subject_pseudonym(p.clone());
         }
-        record(conn, env, e)?;
         let case = cases::find(conn, case_id)?;
-        case_view(conn, env, who, &case, &access)
+        let view = case_view(conn, env, who, &case, &access)?;
+        record(conn, env, e)?;
+        Ok(view)
     })
 }
 
@@ -312,8 +313,9 @@ pub fn withdraw_consent(
         if let Some(p) = persons::find(conn, case.person_id)?.pseudonym {
             e = e.with_subject_pseudonym(p);
         }
-        record(conn, env, e)?;
         let case = cases::find(conn, case_id)?;
-        case_view(conn, env, who, &case, &access)
+        let view = case_view(conn, env, who, &case, &access)?;
+        record(conn, env, e)?;
+        Ok(view)
     })
 }

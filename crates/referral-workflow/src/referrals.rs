@@ -24,6 +24,8 @@ use schakel_store::casework::referrals::{
 };
 use schakel_store::casework::{cases, persons};
 use serde::Deserialize;
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 
 /// A referral to send.
 #[derive(Debug, Clone, Deserialize)]
@@ -96,10 +98,54 @@ pub(crate) fn referral_view(
     who: &Actor,
     r: &Referral,
 ) -> Result<ReferralView, WorkflowError> {
-    let from = agencies::find(conn, r.from_agency_id)?;
-    let to = agencies::find(conn, r.to_agency_id)?;
+    view_with(conn, env, who, r, &mut AgencyCache::default())
+}
+
+/// A list of referrals as `who` may see them; each agency they name is read once.
+pub(crate) fn referral_views<'r>(
+    conn: &mut DbConn,
+    env: &Env<'_>,
+    who: &Actor,
+    rows: impl IntoIterator<Item = &'r Referral>,
+) -> Result<Vec<ReferralView>, WorkflowError> {
+    let mut cache = AgencyCache::default();
+    rows.into_iter()
+        .map(|r| view_with(conn, env, who, r, &mut cache))
+        .collect()
+}
+
+/// The agencies named by the referrals of one answer, each read once (an inbox page
+/// of fifty names a handful).
+#[derive(Default)]
+struct AgencyCache(HashMap<AgencyId, Agency>);
+
+impl AgencyCache {
+    fn get(&mut self, conn: &mut DbConn, id: AgencyId) -> Result<&Agency, WorkflowError> {
+        Ok(match self.0.entry(id) {
+            Entry::Occupied(e) => e.into_mut(),
+            Entry::Vacant(v) => v.insert(agencies::find(conn, id)?),
+        })
+    }
+}
+
+fn view_with(
+    conn: &mut DbConn,
+    env: &Env<'_>,
+    who: &Actor,
+    r: &Referral,
+    cache: &mut AgencyCache,
+) -> Result<ReferralView, WorkflowError> {
+    let from = agency_ref(cache.get(conn, r.from_agency_id)?);
+    let to = agency_ref(cache.get(conn, r.to_agency_id)?);
     let rel = referral_relationship(who, r);
     let sender = rel == Relationship::OwnAgency;
+    let identity_shared = if sender {
+        Some(receiver_covered(
+            conn, r.case_id, to.kind, r.purpose, env.now,
+        )?)
+    } else {
+        None
+    };
     let receiver_sees_case = rel == Relationship::ReceivingAgency
         && r.state.grants_case_access()
         && who.may(Action::ReadCase, Relationship::ReceivingAgency);
@@ -121,8 +167,8 @@ pub(crate) fn referral_view(
     Ok(ReferralView {
         id: r.id,
         case_id: (sender || receiver_sees_case).then_some(r.case_id),
-        from_agency: agency_ref(&from),
-        to_agency: agency_ref(&to),
+        from_agency: from,
+        to_agency: to,
         purpose: r.purpose,
         urgency: r.urgency,
         message,
@@ -142,13 +188,7 @@ pub(crate) fn referral_view(
         outcome: r.outcome,
         redirected_from: r.redirected_from,
         redirected_to: referrals::redirect_of(conn, r.id)?,
-        identity_shared: if sender {
-            Some(receiver_covered(
-                conn, r.case_id, to.kind, r.purpose, env.now,
-            )?)
-        } else {
-            None
-        },
+        identity_shared,
         actions,
         version: r.version,
         created_at: r.created_at,
@@ -350,8 +390,9 @@ pub fn create_referral_in(
     if let Some(p) = &person.pseudonym {
         e = e.with_subject_pseudonym(p.clone());
     }
+    let view = referral_view(conn, env, who, &r)?;
     record(conn, env, e)?;
-    referral_view(conn, env, who, &r)
+    Ok(view)
 }
 
 /// Loads a referral `who` may see, or the hidden denial `code`.
@@ -386,8 +427,9 @@ pub fn get_referral(
             ActionKind::Read,
             ("referral", id.to_string()),
         )?;
+        let view = referral_view(conn, env, who, &r)?;
         record(conn, env, e)?;
-        referral_view(conn, env, who, &r)
+        Ok(view)
     })
 }
 
@@ -432,11 +474,8 @@ pub fn list_referrals(
                 "box": match which { ReferralBox::Incoming => "incoming", ReferralBox::Outgoing => "outgoing" },
                 "count": rows.len(),
             }));
+        let items = referral_views(conn, env, who, &rows)?;
         record(conn, env, e)?;
-        let items = rows
-            .iter()
-            .map(|r| referral_view(conn, env, who, r))
-            .collect::<Result<_, _>>()?;
         Ok(Page { items, next_cursor })
     })
 }
@@ -610,8 +649,9 @@ pub fn act(
         if let Some(p) = pseudonym {
             e = e.with_subject_pseudonym(p);
         }
+        let view = referral_view(conn, env, who, &done)?;
         record(conn, env, e)?;
-        referral_view(conn, env, who, &done)
+        Ok(view)
     })
 }
 

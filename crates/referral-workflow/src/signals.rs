@@ -315,8 +315,9 @@ pub fn get_signal(
         if let Some(p) = person.as_ref().and_then(|p| p.pseudonym.clone()) {
             e = e.with_subject_pseudonym(p);
         }
+        let view = signal_view(conn, env.cfg, &s, env.now)?;
         record(conn, env, e)?;
-        signal_view(conn, env.cfg, &s, env.now)
+        Ok(view)
     })
 }
 
@@ -349,11 +350,11 @@ pub fn list_signals(
             ("agency", who.agency_id.to_string()),
         )?
         .with_details(serde_json::json!({ "count": rows.len() }));
-        record(conn, env, e)?;
         let items = rows
             .iter()
             .map(|s| signal_view(conn, env.cfg, s, env.now))
             .collect::<Result<_, _>>()?;
+        record(conn, env, e)?;
         Ok(crate::views::Page { items, next_cursor })
     })
 }

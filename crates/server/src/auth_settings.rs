@@ -37,7 +37,7 @@ pub struct AuthSettings {
     pub resets_per_hour: i64,
     /// Failed logins per account and hour after which no attempt is considered (≤ 100).
     pub max_failures_per_hour: i64,
-    /// Password hashes computed at once (0: one per core).
+    /// Password hashes computed at once (0: one per core but one, at least one).
     pub concurrent_hashes: usize,
     /// Sustained requests per second per client on `/api/v1/auth/*`.
     pub rate_per_second: u64,
@@ -133,10 +133,13 @@ impl AuthSettings {
         }
     }
 
-    /// Password hashes at once.
+    /// Password hashes at once: by default every core but one, so that a storm of
+    /// logins leaves a core to the other requests.
     pub fn hashing_slots(&self) -> usize {
         match self.concurrent_hashes {
-            0 => std::thread::available_parallelism().map_or(2, |n| n.get()),
+            0 => std::thread::available_parallelism()
+                .map_or(1, |n| n.get().saturating_sub(1))
+                .max(1),
             n => n,
         }
     }

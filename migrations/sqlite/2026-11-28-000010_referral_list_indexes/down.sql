@@ -1,0 +1,3 @@
+DROP INDEX referrals_outgoing_by_deadline;
+DROP INDEX referrals_inbox_by_deadline;
+DROP INDEX referrals_redirected_from;
