@@ -45,8 +45,6 @@ WORKDIR /var/lib/schakel
 VOLUME ["/var/lib/schakel"]
 # Inside a container the listener must not be loopback only.
 ENV SCHAKEL_HTTP__BIND=0.0.0.0:8080
-# Two glibc memory arenas, not one per thread: see deploy/schakel.service.
-ENV MALLOC_ARENA_MAX=2
 EXPOSE 8080
 # /readyz without curl in the image: bash's /dev/tcp. (Turn it off for `worker`, which
 # serves no HTTP.)

@@ -7,13 +7,19 @@
 //! stored hash with weaker parameters is reported so the caller can re-hash it at the
 //! next successful login. Hashing is slow on purpose: callers run it on a blocking pool
 //! behind a bounded semaphore.
+//!
+//! A verification works in 19 MiB of memory. It is taken from a small pool and given
+//! back, not allocated per login: the allocator would otherwise keep such blocks in
+//! several arenas after a storm of logins, and the process would grow by hundreds of
+//! MiB for memory it no longer uses (docs/performance.md).
 
 use crate::AuthError;
 use argon2::password_hash::rand_core::OsRng;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::{Algorithm, Argon2, Params, Version};
+use argon2::password_hash::{PasswordHash, PasswordHasher, SaltString};
+use argon2::{Algorithm, Argon2, Block, Params, Version};
 use secrecy::{ExposeSecret, SecretString};
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
+use subtle::ConstantTimeEq;
 
 /// Fewest characters a password may have.
 pub const MIN_CHARS: usize = 15;
@@ -110,13 +116,84 @@ pub fn verify(stored: &str, password: &SecretString) -> Verified {
             needs_rehash: true,
         };
     };
-    let matches = Argon2::default()
-        .verify_password(password.expose_secret().as_bytes(), &parsed)
-        .is_ok();
+    let matches = matches(&parsed, password.expose_secret().as_bytes());
     Verified {
         matches,
         needs_rehash: is_weaker_than_policy(&parsed),
     }
+}
+
+/// Recomputes the hash of `password` with the stored algorithm, version, parameters
+/// and salt, in pooled memory, and compares it in constant time.
+fn matches(stored: &PasswordHash<'_>, password: &[u8]) -> bool {
+    let (Some(expected), Some(salt)) = (&stored.hash, &stored.salt) else {
+        return false;
+    };
+    let Ok(algorithm) = Algorithm::try_from(stored.algorithm) else {
+        return false;
+    };
+    let version = match stored.version.map(Version::try_from) {
+        None => Version::default(),
+        Some(Ok(v)) => v,
+        Some(Err(_)) => return false,
+    };
+    let Ok(params) = Params::try_from(stored) else {
+        return false;
+    };
+    let mut salt_bytes = [0u8; 64];
+    let Ok(salt) = salt.decode_b64(&mut salt_bytes) else {
+        return false;
+    };
+    let mut out = vec![0u8; expected.len()];
+    let mut memory = Memory::take(params.block_count());
+    let hashed = Argon2::new(algorithm, version, params)
+        .hash_password_into_with_memory(password, salt, &mut out, memory.blocks.as_mut_slice())
+        .is_ok();
+    memory.give_back();
+    hashed && bool::from(out.as_slice().ct_eq(expected.as_bytes()))
+}
+
+/// Working memory of argon2 kept between verifications: at most [`Memory::KEPT`]
+/// buffers, each of one policy's size (a stored hash with other parameters gets its own,
+/// dropped afterwards).
+struct Memory {
+    blocks: Vec<Block>,
+}
+
+static POOL: Mutex<Vec<Vec<Block>>> = Mutex::new(Vec::new());
+
+impl Memory {
+    /// More than the hashes that run at once on any machine this is sized for.
+    const KEPT: usize = 16;
+
+    fn pool() -> std::sync::MutexGuard<'static, Vec<Vec<Block>>> {
+        // The pool holds no invariant a panic could break: use it as it is.
+        POOL.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn take(blocks: usize) -> Memory {
+        let kept = Memory::pool().pop();
+        let blocks = match kept {
+            Some(b) if b.len() == blocks => b,
+            _ => vec![Block::default(); blocks],
+        };
+        Memory { blocks }
+    }
+
+    fn give_back(self) {
+        if self.blocks.len() != policy_blocks() {
+            return;
+        }
+        let mut pool = Memory::pool();
+        if pool.len() < Memory::KEPT {
+            pool.push(self.blocks);
+        }
+    }
+}
+
+/// The number of 1 KiB blocks the policy's parameters use.
+fn policy_blocks() -> usize {
+    usize::try_from(M_COST).unwrap_or(usize::MAX)
 }
 
 fn is_weaker_than_policy(hash: &PasswordHash<'_>) -> bool {
@@ -221,5 +298,40 @@ mod tests {
             .to_string();
         assert!(verify(&argon2i, &pw("kompas tulp regen")).needs_rehash);
         assert!(!verify("not a hash", &pw("x")).matches);
+    }
+
+    #[test]
+    fn verification_in_pooled_memory_agrees_with_the_library_on_every_kind_of_hash() {
+        use argon2::password_hash::PasswordVerifier;
+        let mut stored = vec![hash(&pw("kompas tulp regen")).unwrap()];
+        for (alg, version, m, t, len) in [
+            (Algorithm::Argon2id, Version::V0x13, 4096, 1, 32),
+            (Algorithm::Argon2i, Version::V0x13, 8192, 3, 32),
+            (Algorithm::Argon2d, Version::V0x10, 4096, 2, 16),
+            (Algorithm::Argon2id, Version::V0x13, 19_456, 2, 64),
+        ] {
+            let params = Params::new(m, t, 1, Some(len)).unwrap();
+            stored.push(
+                Argon2::new(alg, version, params)
+                    .hash_password(b"kompas tulp regen", &SaltString::generate(&mut OsRng))
+                    .unwrap()
+                    .to_string(),
+            );
+        }
+        for s in &stored {
+            let parsed = PasswordHash::new(s).unwrap();
+            for (password, right) in [("kompas tulp regen", true), ("kompas tulp regeN", false)] {
+                let library = Argon2::default()
+                    .verify_password(password.as_bytes(), &parsed)
+                    .is_ok();
+                assert_eq!(library, right, "{s}");
+                // Twice: the second time in memory the first gave back.
+                assert_eq!(verify(s, &pw(password)).matches, right, "{s}");
+                assert_eq!(verify(s, &pw(password)).matches, right, "{s}");
+            }
+        }
+        // A stored hash whose digest was cut short never matches.
+        let cut = &stored[0][..stored[0].len() - 4];
+        assert!(!verify(cut, &pw("kompas tulp regen")).matches);
     }
 }
