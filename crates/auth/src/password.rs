@@ -168,7 +168,8 @@ impl Memory {
 
     fn pool() -> std::sync::MutexGuard<'static, Vec<Vec<Block>>> {
         // The pool holds no invariant a panic could break: use it as it is.
-        POOL.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+        POOL.lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     fn take(blocks: usize) -> Memory {
