@@ -17,6 +17,8 @@ use schakel_auth::admin::agencies::list_agencies;
 use schakel_auth::admin::users::{self as uc, InvitationInput, LOCALES};
 use schakel_auth::web_session;
 use schakel_domain::{AgencyId, Role, UserId};
+use schakel_store::agencies::Agency;
+use schakel_store::users::User;
 
 /// One line of the list.
 struct UserRow {
@@ -55,6 +57,42 @@ struct Shown {
     alert: Option<&'static str>,
 }
 
+/// The accounts as the list shows them, each with its agency's name.
+fn user_rows(t: Texts, users: Vec<User>, agencies: &[Agency]) -> Vec<UserRow> {
+    let name_of = |id: AgencyId| {
+        agencies
+            .iter()
+            .find(|a| a.id == id)
+            .map(|a| a.name.clone())
+            .unwrap_or_default()
+    };
+    users
+        .into_iter()
+        .map(|u| UserRow {
+            id: u.id.to_string(),
+            agency: name_of(u.agency_id),
+            roles: choices(t, "role", Role::ALL, &[u.role.to_string()]),
+            active: u.active,
+            pending: u.password_hash.is_none(),
+            email: u.email,
+            name: u.display_name,
+        })
+        .collect()
+}
+
+/// The agencies a user can be invited into (the active ones), `chosen` marked.
+fn agency_choices(agencies: &[Agency], chosen: &str) -> Vec<Choice> {
+    agencies
+        .iter()
+        .filter(|a| a.active)
+        .map(|a| Choice {
+            code: a.id.to_string(),
+            words: a.name.clone(),
+            on: a.id.to_string() == chosen,
+        })
+        .collect()
+}
+
 /// Lists the accounts and shows the invitation form.
 async fn page(
     req: &HttpRequest,
@@ -73,35 +111,8 @@ async fn page(
         Err(x) => return internal(&x),
     };
     let t = v.texts();
-    let name_of = |id: AgencyId| {
-        agencies
-            .iter()
-            .find(|a| a.id == id)
-            .map(|a| a.name.clone())
-            .unwrap_or_default()
-    };
-    let rows = users
-        .into_iter()
-        .map(|u| UserRow {
-            id: u.id.to_string(),
-            agency: name_of(u.agency_id),
-            roles: choices(t, "role", Role::ALL, &[u.role.to_string()]),
-            active: u.active,
-            pending: u.password_hash.is_none(),
-            email: u.email,
-            name: u.display_name,
-        })
-        .collect();
-    let chosen = s.f.one("agency_id").to_owned();
-    let agencies = agencies
-        .iter()
-        .filter(|a| a.active)
-        .map(|a| Choice {
-            code: a.id.to_string(),
-            words: a.name.clone(),
-            on: a.id.to_string() == chosen,
-        })
-        .collect();
+    let rows = user_rows(t, users, &agencies);
+    let agencies = agency_choices(&agencies, s.f.one("agency_id"));
     let locale = match s.f.one("locale") {
         "" => "nl".to_owned(),
         l => l.to_owned(),
