@@ -4,7 +4,7 @@
 //! changes the role, deactivates and reactivates the account; refused input comes back
 //! as typed with a message by the field; a form without the session's token is refused;
 //! every other role is answered 404 on every admin route; a failed notification is
-//! listed and sent again.
+//! listed and sent again, while a failed invitation email is listed but not sent again.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use actix_web::cookie::Cookie;
@@ -15,6 +15,7 @@ use schakel_api::auth::AuthState;
 use schakel_auth::AuthConfig;
 use schakel_domain::{AgencyKind, Region, Role, SystemClock};
 use schakel_store::agencies::{self, NewAgency};
+use schakel_store::mail_queue;
 use schakel_store::outbox::{self, Channel, NewOutboxMessage};
 use schakel_store::testing::{TestDb, selected_backends};
 use schakel_store::users::{self, NewUser};
@@ -554,6 +555,7 @@ async fn a_form_without_the_sessions_token_is_refused() {
         let db = TestDb::new(backend);
         let app = service!(&db);
         let home = person(&db, "beheer@platform.example", Role::Admin);
+        person(&db, "nog@platform.example", Role::Caseworker);
         let (session, _) = login!(app, "beheer@platform.example");
         let me = user_by_email(&db, "beheer@platform.example").unwrap().id;
         let agency_form = [
@@ -570,12 +572,17 @@ async fn a_form_without_the_sessions_token_is_refused() {
             ("role", "caseworker"),
             ("locale", "nl"),
         ];
-        let routes: [(String, &[(&str, &str)]); 5] = [
+        let other = user_by_email(&db, "nog@platform.example").unwrap().id;
+        let some_id = "6f1c2a0e-4a7b-4c1e-9d8e-2b1f0c3d4e5f";
+        let routes: [(String, &[(&str, &str)]); 8] = [
             ("/admin/agencies".to_owned(), &agency_form),
             (format!("/admin/agencies/{home}"), &agency_form),
             (format!("/admin/agencies/{home}/deactivate"), &[]),
             ("/admin/users".to_owned(), &invite_form),
             (format!("/admin/users/{me}/role"), &[("role", "analyst")]),
+            (format!("/admin/users/{other}/deactivate"), &[]),
+            (format!("/admin/users/{other}/reactivate"), &[]),
+            (format!("/admin/notifications/{some_id}/retry"), &[]),
         ];
         for (uri, fields) in &routes {
             for token in [None, Some("vervalst")] {
@@ -597,6 +604,8 @@ async fn a_form_without_the_sessions_token_is_refused() {
             user_by_email(&db, "beheer@platform.example").unwrap().role,
             Role::Admin
         );
+        assert!(user_by_email(&db, "nog@platform.example").unwrap().active);
+        assert_eq!(successes(&db, "admin.user_deactivate"), 0);
     }
 }
 
@@ -682,6 +691,63 @@ async fn every_other_role_gets_404_on_every_admin_route() {
     }
 }
 
+/// An invited user whose invitation email was given up on: the queued email's id and
+/// the user's id.
+fn failed_invitation(db: &TestDb, email: &str) -> (String, String) {
+    let mut conn = db.pool.get().unwrap();
+    let now = chrono::Utc::now();
+    let agency = agencies::find_by_name(&mut conn, "Organisatie beheer@platform.example")
+        .unwrap()
+        .unwrap();
+    let user = users::insert(
+        &mut conn,
+        &NewUser {
+            agency_id: agency.id,
+            email,
+            display_name: "Nieuw",
+            role: Role::Caseworker,
+            locale: "nl",
+            password_hash: None,
+        },
+        now,
+    )
+    .unwrap();
+    let row = outbox::enqueue(
+        &mut conn,
+        &NewOutboxMessage {
+            channel: Channel::Email,
+            topic: "invitation".into(),
+            payload: json!({ "user_id": user.id, "token": "geheim-token" }),
+            available_at: now,
+        },
+        now,
+    )
+    .unwrap()
+    .to_string();
+    outbox::mark_done(&mut conn, &row, now).unwrap();
+    let payload = json!({ "user_id": user.id, "token_scrubbed": true });
+    mail_queue::insert(
+        &mut conn,
+        &mail_queue::NewMail {
+            outbox_id: &row,
+            user_id: user.id,
+            topic: "invitation",
+            payload: &payload,
+            digest: false,
+            available_at: now,
+            created_at: now,
+        },
+    )
+    .unwrap();
+    let ids: Vec<String> = mail_queue::claim(&mut conn, false, now, now, 10)
+        .unwrap()
+        .into_iter()
+        .map(|m| m.id)
+        .collect();
+    mail_queue::mark_failed(&mut conn, &ids, "SMTP: 550 mailbox unavailable").unwrap();
+    (ids[0].clone(), user.id.to_string())
+}
+
 #[actix_web::test]
 async fn a_failed_notification_is_listed_and_sent_again() {
     for backend in selected_backends() {
@@ -706,6 +772,7 @@ async fn a_failed_notification_is_listed_and_sent_again() {
             outbox::mark_failed(&mut conn, &id, now, "no active recipient").unwrap();
             id
         };
+        let invited = failed_invitation(&db, "nieuw@platform.example");
         let (session, csrf) = login!(app, "beheer@platform.example");
         let res =
             test::call_service(&app, get("/admin/notifications", &session).to_request()).await;
@@ -716,7 +783,25 @@ async fn a_failed_notification_is_listed_and_sent_again() {
             "{page}"
         );
         assert!(page.contains("no active recipient"));
-        assert!(page.contains("No emails failed."));
+        assert!(page.contains("<th scope=\"row\">invitation</th>"));
+        assert!(
+            page.contains(&format!("<code>{}</code>", invited.1)),
+            "by user id"
+        );
+        assert!(!page.contains("geheim") && !page.contains("nieuw@platform.example"));
+        // A failed invitation cannot be sent again: its token is gone.
+        let res = test::call_service(
+            &app,
+            post(
+                &format!("/admin/notifications/{}/retry", invited.0),
+                &session,
+                &[("csrf", &csrf)],
+            )
+            .to_request(),
+        )
+        .await;
+        assert_eq!(res.status(), StatusCode::CONFLICT, "{backend:?}");
+        assert!(body(res).await.contains("cannot be sent again"));
         let retry = format!("/admin/notifications/{event}/retry");
         assert!(page.contains(&format!("action=\"{retry}\"")));
 
@@ -732,6 +817,10 @@ async fn a_failed_notification_is_listed_and_sent_again() {
         .await;
         assert!(page.contains("The notification was queued again."));
         assert!(page.contains("No events failed."), "{page}");
+        assert!(
+            page.contains("<th scope=\"row\">invitation</th>"),
+            "still failed"
+        );
         let stats = {
             let mut conn = db.pool.get().unwrap();
             outbox::stats(&mut conn, chrono::Utc::now()).unwrap()
