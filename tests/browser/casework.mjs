@@ -13,7 +13,8 @@
 // Every page visited is checked with axe-core and saved as a screenshot. The demo users
 // read Dutch.
 import {
-  accessible, api, base, expect, failed, heading, launch, login, logout, pagesChecked, token, totp,
+  accessible, api, base, expect, failed, heading, keepAuthenticator, launch, login, logout, pagesChecked,
+  token, totp,
 } from './lib.mjs';
 
 const FAMILY = 'Kowalczyk-Browsertest';
@@ -201,6 +202,7 @@ try {
   await page.waitForURL(/\/login\/code$/);
   const uri = await page.locator('#otpauth').inputValue();
   expect(uri.startsWith('otpauth://totp/'), 'the enrolment shows the authenticator key');
+  keepAuthenticator('admin@demo.schakel.invalid', uri);
   await accessible(page, 'totp-enrol');
   await page.locator('#code').fill('000000' === totp(uri) ? '111111' : '000000');
   await page.locator('form[action="/login/code"] button').click();

@@ -5,7 +5,7 @@
 // Environment: BASE_URL (the server), BROWSER_TOOLS (the folder holding node_modules
 // with playwright-core and axe-core), SCREENSHOTS (where the PNGs go), CHROMIUM.
 import { createRequire } from 'node:module';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createHmac } from 'node:crypto';
 
@@ -83,6 +83,40 @@ export function totp(uri) {
   const offset = mac[mac.length - 1] & 0xf;
   const n = (mac.readUInt32BE(offset) & 0x7fffffff) % 1000000;
   return String(n).padStart(6, '0');
+}
+
+// The authenticator key of `email` once enrolled, kept beside the screenshots of this run
+// so that a later script against the same server can log the user in again.
+function keyFile(email) {
+  return join(shots, `authenticator-${email}.txt`);
+}
+
+export function keepAuthenticator(email, uri) {
+  writeFileSync(keyFile(email), uri, { mode: 0o600 });
+}
+
+// Logs in a user who must give a second factor: enrols the authenticator when the server
+// asks (keeping its key), or else uses the key an earlier script of this run kept. A code
+// is accepted once, so a refused one is tried again in the next 30-second step.
+export async function loginWithCode(page, email) {
+  await login(page, email);
+  await page.waitForURL(/\/login\/code$/);
+  let uri;
+  if ((await page.locator('#otpauth').count()) > 0) {
+    uri = await page.locator('#otpauth').inputValue();
+    keepAuthenticator(email, uri);
+  } else {
+    expect(existsSync(keyFile(email)), `the authenticator key of ${email} kept by an earlier script`);
+    uri = readFileSync(keyFile(email), 'utf8');
+  }
+  for (let attempt = 0; attempt < 2; attempt++) {
+    await page.locator('#code').fill(totp(uri));
+    await page.locator('form[action="/login/code"] button').click();
+    await page.waitForLoadState();
+    if (!page.url().endsWith('/login/code')) return;
+    await page.waitForTimeout(30000 - (Date.now() % 30000) + 500);
+  }
+  throw new Error(`${email}: the authenticator code was not accepted`);
 }
 
 // What the page showed when a step failed: its address, heading and messages, and a

@@ -1,6 +1,10 @@
 #![doc = include_str!("../README.md")]
 
 mod account;
+mod admin;
+mod admin_agencies;
+mod admin_notifications;
+mod admin_users;
 mod analyst;
 mod analyst_charts;
 mod analyst_layout;
@@ -90,4 +94,44 @@ pub fn configure(cfg: &mut web::ServiceConfig, state: WebState) {
         .service(web::resource("/analyst/{name}.csv").route(web::get().to(analyst::csv)))
         .service(web::resource("/audit").route(web::get().to(audit_pages::trail)))
         .service(web::resource("/audit/verify").route(web::post().to(audit_pages::verify)));
+    // The admin's agencies, accounts and failed notifications.
+    use admin_users::Change;
+    cfg.service(
+        web::resource("/admin/agencies")
+            .route(web::get().to(admin_agencies::list))
+            .route(web::post().to(admin_agencies::create)),
+    )
+    .service(
+        web::resource("/admin/agencies/{id}")
+            .route(web::get().to(admin_agencies::show))
+            .route(web::post().to(admin_agencies::update)),
+    )
+    .service(
+        web::resource("/admin/agencies/{id}/deactivate")
+            .route(web::post().to(admin_agencies::deactivate)),
+    )
+    .service(
+        web::resource("/admin/users")
+            .route(web::get().to(admin_users::list))
+            .route(web::post().to(admin_users::invite)),
+    )
+    .service(
+        web::resource("/admin/users/{id}/role")
+            .route(web::post().to(|r, s, p, f| admin_users::change(r, s, p, f, Change::Role))),
+    )
+    .service(
+        web::resource("/admin/users/{id}/deactivate").route(
+            web::post().to(|r, s, p, f| admin_users::change(r, s, p, f, Change::Deactivate)),
+        ),
+    )
+    .service(
+        web::resource("/admin/users/{id}/reactivate").route(
+            web::post().to(|r, s, p, f| admin_users::change(r, s, p, f, Change::Reactivate)),
+        ),
+    )
+    .service(web::resource("/admin/notifications").route(web::get().to(admin_notifications::list)))
+    .service(
+        web::resource("/admin/notifications/{id}/retry")
+            .route(web::post().to(admin_notifications::retry)),
+    );
 }

@@ -34,6 +34,7 @@ pub struct Nav {
     pub(crate) casework: bool,
     pub(crate) analyst: bool,
     pub(crate) auditor: bool,
+    pub(crate) admin: bool,
 }
 
 impl Nav {
@@ -46,6 +47,7 @@ impl Nav {
             casework: matches!(v.actor.role, Role::Coordinator | Role::Caseworker),
             analyst: v.actor.role == Role::Analyst,
             auditor: v.actor.role == Role::Auditor,
+            admin: v.actor.role == Role::Admin,
         }
     }
 }

@@ -1,0 +1,129 @@
+//! What the admin's pages share: running one administrative use case on the blocking
+//! pool with its outcome sorted for pages, the message of each conflict, and the
+//! confirmation shown after a change. Only admins get past the use cases' policy check;
+//! anyone else is refused there (and the refusal audited) and sees the same 404 as for
+//! something that does not exist. Nothing here decides what is allowed.
+
+use crate::WebState;
+use crate::session::{Viewer, context};
+use actix_web::{HttpRequest, web};
+use chrono::{DateTime, Utc};
+use schakel_auth::admin::{AdminError, ConflictReason};
+use schakel_auth::{AuthConfig, RequestContext};
+use schakel_domain::Actor;
+use schakel_store::DbConn;
+
+/// How an administrative use case ended, as far as a page cares.
+#[derive(Debug)]
+pub(crate) enum Ended<T> {
+    /// It was done.
+    Done(T),
+    /// Not there, or not for this viewer: 404.
+    Hidden,
+    /// The state does not allow it; nothing was changed.
+    Conflict(ConflictReason),
+    /// The object changed since the form was made; nothing was changed.
+    Stale,
+    /// A field is not valid (its name as the use case gives it).
+    Invalid(&'static str),
+}
+
+/// The facts a use case is given besides the connection.
+pub(crate) struct Call<'a> {
+    pub(crate) actor: &'a Actor,
+    pub(crate) ctx: &'a RequestContext,
+    pub(crate) now: DateTime<Utc>,
+    pub(crate) auth: &'a AuthConfig,
+}
+
+/// Runs `f` on the blocking pool; `Err` is a failure of the page (logged, never shown).
+pub(crate) async fn run<T, F>(
+    req: &HttpRequest,
+    state: &web::Data<WebState>,
+    v: &Viewer,
+    f: F,
+) -> Result<Ended<T>, String>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut DbConn, &Call<'_>) -> Result<T, AdminError> + Send + 'static,
+{
+    let (st, ctx, actor) = (state.clone(), context(req), v.actor);
+    web::block(move || {
+        let mut conn = schakel_store::get_conn(&st.pool).map_err(|e| e.to_string())?;
+        let call = Call {
+            actor: &actor,
+            ctx: &ctx,
+            now: st.clock.now(),
+            auth: &st.auth,
+        };
+        match f(&mut conn, &call) {
+            Ok(x) => Ok(Ended::Done(x)),
+            Err(AdminError::Forbidden | AdminError::NotFound) => Ok(Ended::Hidden),
+            Err(AdminError::Conflict(r)) => Ok(Ended::Conflict(r)),
+            Err(AdminError::VersionRequired | AdminError::VersionMismatch) => Ok(Ended::Stale),
+            Err(AdminError::Invalid(field)) => Ok(Ended::Invalid(field)),
+            Err(e @ AdminError::Auth(_)) => Err(e.to_string()),
+        }
+    })
+    .await
+    .map_err(|e| e.to_string())?
+}
+
+/// The message of a conflict.
+pub(crate) fn conflict_key(r: ConflictReason) -> &'static str {
+    match r {
+        ConflictReason::NameTaken => "admin.conflict.name_taken",
+        ConflictReason::EmailTaken => "admin.conflict.email_taken",
+        ConflictReason::LastAdmin => "admin.conflict.last_admin",
+        ConflictReason::OwnAccount => "admin.conflict.own_account",
+        ConflictReason::OwnAgency => "admin.conflict.own_agency",
+        ConflictReason::AlreadyInState => "admin.conflict.already",
+        ConflictReason::AgencyInactive => "admin.conflict.agency_inactive",
+        ConflictReason::NotRetryable => "admin.conflict.not_retryable",
+    }
+}
+
+/// The confirmation a page shows after a change (`?done=`); only these codes.
+pub(crate) fn done_key(code: Option<&str>) -> Option<&'static str> {
+    Some(match code? {
+        "agency_created" => "admin.done.agency_created",
+        "agency_saved" => "admin.done.agency_saved",
+        "agency_deactivated" => "admin.done.agency_deactivated",
+        "invited" => "admin.done.invited",
+        "role_changed" => "admin.done.role_changed",
+        "deactivated" => "admin.done.deactivated",
+        "reactivated" => "admin.done.reactivated",
+        "retried" => "admin.done.retried",
+        _ => return None,
+    })
+}
+
+/// The `?done=` of a page after a change.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct DoneQuery {
+    #[serde(default)]
+    done: Option<String>,
+}
+
+impl DoneQuery {
+    pub(crate) fn key(&self) -> Option<&'static str> {
+        done_key(self.done.as_deref())
+    }
+}
+
+/// A time as the admin's lists show it.
+pub(crate) fn when(d: DateTime<Utc>) -> String {
+    d.format("%Y-%m-%d %H:%M UTC").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_known_confirmations_are_shown() {
+        assert_eq!(done_key(Some("invited")), Some("admin.done.invited"));
+        assert_eq!(done_key(Some("<script>")), None);
+        assert_eq!(done_key(None), None);
+    }
+}
