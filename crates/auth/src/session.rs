@@ -187,3 +187,27 @@ pub fn logout(
         record(conn, &e, now)
     })
 }
+
+/// Ends every session of the actor's account, this one included (a lost laptop, a
+/// shared computer left signed in); returns how many ended.
+pub fn logout_everywhere(
+    conn: &mut DbConn,
+    who: &Actor,
+    ctx: &RequestContext,
+    now: DateTime<Utc>,
+) -> Result<usize, AuthError> {
+    write_tx(conn, |conn| {
+        let ended = sessions::revoke_all_of_user(conn, who.user_id, "logout_everywhere", now)?;
+        let e = event(
+            "auth.logout_everywhere",
+            ActionKind::Update,
+            Outcome::Success,
+            ctx,
+        )?
+        .with_actor(actor(who))
+        .with_object("user", who.user_id)
+        .with_details(serde_json::json!({ "sessions_ended": ended }));
+        record(conn, &e, now)?;
+        Ok(ended)
+    })
+}

@@ -50,6 +50,9 @@ pub fn configure(cfg: &mut web::ServiceConfig, state: WebState) {
                 .route(web::post().to(pages::code)),
         )
         .service(web::resource("/logout").route(web::post().to(pages::logout)))
+        .service(
+            web::resource("/logout/everywhere").route(web::post().to(pages::logout_everywhere)),
+        )
         .service(web::resource("/inbox").route(web::get().to(pages::inbox)))
         .service(web::resource("/outgoing").route(web::get().to(outgoing::list)))
         .service(

@@ -427,11 +427,36 @@ pub struct LogoutForm {
     csrf: String,
 }
 
-/// `POST /logout`: ends the session everywhere it is used.
+/// `POST /logout`: ends this session.
 pub async fn logout(
     req: HttpRequest,
     state: web::Data<WebState>,
     form: web::Form<LogoutForm>,
+) -> HttpResponse {
+    end(req, state, form, Ending::ThisSession).await
+}
+
+/// `POST /logout/everywhere`: ends every session of the account, on every device.
+pub async fn logout_everywhere(
+    req: HttpRequest,
+    state: web::Data<WebState>,
+    form: web::Form<LogoutForm>,
+) -> HttpResponse {
+    end(req, state, form, Ending::Everywhere).await
+}
+
+/// Which sessions a logout ends.
+#[derive(Debug, Clone, Copy)]
+enum Ending {
+    ThisSession,
+    Everywhere,
+}
+
+async fn end(
+    req: HttpRequest,
+    state: web::Data<WebState>,
+    form: web::Form<LogoutForm>,
+    which: Ending,
 ) -> HttpResponse {
     let v = match viewer(&req, &state).await {
         Ok(v) => v,
@@ -445,7 +470,15 @@ pub async fn logout(
     let ended = web::block(move || {
         let mut conn = schakel_store::get_conn(&st.pool).map_err(|e| e.to_string())?;
         let now = st.clock.now();
-        schakel_auth::session::logout(&mut conn, &actor, &ctx, now).map_err(|e| e.to_string())?;
+        match which {
+            Ending::ThisSession => schakel_auth::session::logout(&mut conn, &actor, &ctx, now)
+                .map_err(|e| e.to_string())?,
+            // The other sessions' cookies now name revoked sessions, which are refused.
+            Ending::Everywhere => {
+                schakel_auth::session::logout_everywhere(&mut conn, &actor, &ctx, now)
+                    .map_err(|e| e.to_string())?;
+            }
+        }
         schakel_store::web_sessions::delete_of_session(&mut conn, actor.session_id)
             .map_err(|e| e.to_string())
     })

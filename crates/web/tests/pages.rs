@@ -460,3 +460,111 @@ async fn the_coordinator_accepts_a_referral_from_the_inbox_and_a_stale_form_chan
         assert_eq!(res.status(), StatusCode::NOT_FOUND);
     }
 }
+
+/// Signs `$email` in through the login form of `$app`; the session cookie.
+macro_rules! sign_in {
+    ($app:expr, $email:expr) => {{
+        let res = test::call_service($app, TestRequest::get().uri("/login").to_request()).await;
+        let login = cookie_of(&res, "schakel_login").unwrap();
+        let csrf = csrf_of(&body(res).await);
+        let res = test::call_service(
+            $app,
+            TestRequest::post()
+                .uri("/login")
+                .cookie(Cookie::new("schakel_login", login.value().to_owned()))
+                .set_form([
+                    ("csrf", csrf.as_str()),
+                    ("email", $email),
+                    ("password", PASSWORD),
+                ])
+                .to_request(),
+        )
+        .await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        let session = cookie_of(&res, "schakel_session").unwrap();
+        Cookie::new("schakel_session", session.value().to_owned())
+    }};
+}
+
+#[actix_web::test]
+async fn signing_out_everywhere_ends_every_session_of_the_account_and_no_other() {
+    for backend in selected_backends() {
+        let db = TestDb::new(backend);
+        let st = state(&db, false);
+        let app =
+            test::init_service(App::new().configure(|c| schakel_web::configure(c, st.clone())))
+                .await;
+        let home = agency(&db, "Opvang Amsterdam", AgencyKind::ShelterCategorical);
+        person(&db, &home, "co@opvang.example", Role::Coordinator, "en");
+        person(&db, &home, "cw@opvang.example", Role::Caseworker, "en");
+        let laptop = sign_in!(&app, "co@opvang.example");
+        let phone = sign_in!(&app, "co@opvang.example");
+        let colleague = sign_in!(&app, "cw@opvang.example");
+        let get = |session: &Cookie<'static>, uri: &str| {
+            TestRequest::get()
+                .uri(uri)
+                .cookie(session.clone())
+                .to_request()
+        };
+
+        // The account page offers it, with its own form and token.
+        let res = test::call_service(&app, get(&phone, "/account/password")).await;
+        assert_eq!(res.status(), StatusCode::OK, "{backend:?}");
+        let page = body(res).await;
+        assert!(
+            page.contains("action=\"/logout/everywhere\"") && page.contains("Sign out everywhere")
+        );
+        let csrf = csrf_of(&page);
+        let everywhere = |token: &str| {
+            TestRequest::post()
+                .uri("/logout/everywhere")
+                .cookie(phone.clone())
+                .set_form([("csrf", token)])
+                .to_request()
+        };
+
+        // Without the token: refused, every session still open.
+        let res = test::call_service(&app, everywhere("vervalst")).await;
+        assert_eq!(res.status(), StatusCode::FORBIDDEN, "{backend:?}");
+        assert_eq!(
+            test::call_service(&app, get(&laptop, "/")).await.status(),
+            StatusCode::OK
+        );
+
+        // With it: the phone and the laptop are signed out; the colleague is not.
+        let res = test::call_service(&app, everywhere(&csrf)).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER, "{backend:?}");
+        assert_eq!(header(&res, "location"), "/login");
+        for (who, session) in [("phone", &phone), ("laptop", &laptop)] {
+            let res = test::call_service(&app, get(session, "/inbox")).await;
+            assert_eq!(res.status(), StatusCode::SEE_OTHER, "{backend:?}: {who}");
+            assert_eq!(header(&res, "location"), "/login", "{backend:?}: {who}");
+        }
+        assert_eq!(
+            test::call_service(&app, get(&colleague, "/"))
+                .await
+                .status(),
+            StatusCode::OK,
+            "{backend:?}: another account's session stays"
+        );
+
+        // The trail says who did it and how many sessions ended.
+        let mut conn = db.pool.get().unwrap();
+        let entries = schakel_store::audit_log::page(
+            &mut conn,
+            &schakel_store::audit_log::AuditLogFilter {
+                action: Some("auth.logout_everywhere".into()),
+                ..Default::default()
+            },
+            None,
+            10,
+        )
+        .unwrap();
+        assert_eq!(entries.len(), 1, "{backend:?}");
+        assert!(
+            entries[0].details.contains("\"sessions_ended\":2"),
+            "{}",
+            entries[0].details
+        );
+    }
+}
