@@ -1,8 +1,9 @@
 // The pages in a real browser (headless Chromium), against `schakel serve --demo`:
 // the login page in the browser's language, a wrong password answered next to the form,
 // the demo coordinator's login into the Dutch interface, the inbox, the referral page
-// and its acceptance, and logout. Every page visited is checked with axe-core (zero
-// serious or critical violations) and saved as a screenshot.
+// and its acceptance, the switch to English and back in the preferences, and logout.
+// Every page visited is checked with axe-core (zero serious or critical violations) and
+// saved as a screenshot.
 //
 // Environment: see lib.mjs.
 import { PASSWORD, accessible, base, expect, heading, launch, pagesChecked } from './lib.mjs';
@@ -56,6 +57,21 @@ try {
   expect(await page.getByText('geaccepteerd', { exact: true }).isVisible(), 'it is accepted');
   expect(await page.getByRole('button', { name: 'Beginnen' }).isVisible(), 'the next step is offered');
   await accessible(page, 'referral-accepted');
+
+  // The coordinator switches the interface to English and back, from the preferences.
+  await page.getByRole('link', { name: 'Voorkeuren' }).click();
+  expect((await heading(page)) === 'Uw voorkeuren', 'the preferences in Dutch');
+  await page.getByLabel('Taal van de pagina\'s en van uw e-mails').selectOption('en');
+  await page.getByRole('button', { name: 'Voorkeuren opslaan' }).click();
+  expect((await heading(page)) === 'Your preferences', 'the preferences now in English');
+  expect(await page.getByRole('status').innerText() === 'Your preferences were saved.', 'saved');
+  await accessible(page, 'preferences-en');
+  await page.getByRole('link', { name: 'Inbox' }).click();
+  expect((await heading(page)) === 'Incoming referrals', 'the inbox in English');
+  await page.getByRole('link', { name: 'Preferences' }).click();
+  await page.getByLabel('Language of the pages and of your emails').selectOption('nl');
+  await page.getByRole('button', { name: 'Save the preferences' }).click();
+  expect((await heading(page)) === 'Uw voorkeuren', 'Dutch again');
 
   // Logging out ends the session: the inbox asks for a login again.
   await page.getByRole('button', { name: 'Uitloggen' }).click();

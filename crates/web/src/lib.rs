@@ -18,6 +18,7 @@ pub mod i18n;
 mod links;
 mod outgoing;
 mod pages;
+mod preferences;
 mod referral_new;
 mod referrals;
 pub mod session;
@@ -71,6 +72,11 @@ pub fn configure(cfg: &mut web::ServiceConfig, state: WebState) {
             web::resource("/cases/{id}/referrals/new")
                 .route(web::get().to(referral_new::new))
                 .route(web::post().to(referral_new::create)),
+        )
+        .service(
+            web::resource("/account/preferences")
+                .route(web::get().to(preferences::form))
+                .route(web::post().to(preferences::save)),
         )
         .service(
             web::resource("/account/password")

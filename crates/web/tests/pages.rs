@@ -568,3 +568,127 @@ async fn signing_out_everywhere_ends_every_session_of_the_account_and_no_other()
         );
     }
 }
+
+#[actix_web::test]
+async fn a_user_chooses_the_language_and_the_notifications_and_the_pages_follow() {
+    for backend in selected_backends() {
+        let db = TestDb::new(backend);
+        let st = state(&db, false);
+        let app =
+            test::init_service(App::new().configure(|c| schakel_web::configure(c, st.clone())))
+                .await;
+        let home = agency(&db, "Opvang Amsterdam", AgencyKind::ShelterCategorical);
+        person(&db, &home, "co@opvang.example", Role::Coordinator, "en");
+        let session = sign_in!(&app, "co@opvang.example");
+        let get = |uri: &str| {
+            TestRequest::get()
+                .uri(uri)
+                .cookie(session.clone())
+                .to_request()
+        };
+        let post = |pairs: Vec<(&str, &str)>| {
+            TestRequest::post()
+                .uri("/account/preferences")
+                .cookie(session.clone())
+                .set_form(pairs)
+                .to_request()
+        };
+
+        // English to begin with; the current choices are selected.
+        let res = test::call_service(&app, get("/account/preferences")).await;
+        assert_eq!(res.status(), StatusCode::OK, "{backend:?}");
+        let page = body(res).await;
+        assert!(page.contains("<h1>Your preferences</h1>"), "{page}");
+        assert!(page.contains("<label for=\"locale\">") && page.contains("<label for=\"notify\">"));
+        assert!(
+            page.contains("<option value=\"en\" selected>English</option>"),
+            "{page}"
+        );
+        assert!(
+            page.contains("<option value=\"immediate\" selected>"),
+            "{page}"
+        );
+        let csrf = csrf_of(&page);
+
+        // Without the token: refused, nothing changes.
+        let res = test::call_service(
+            &app,
+            post(vec![
+                ("csrf", "vervalst"),
+                ("locale", "nl"),
+                ("notify", "digest"),
+            ]),
+        )
+        .await;
+        assert_eq!(res.status(), StatusCode::FORBIDDEN, "{backend:?}");
+
+        // A language not offered: a message by the field, the valid choice kept.
+        let res = test::call_service(
+            &app,
+            post(vec![
+                ("csrf", &csrf),
+                ("locale", "fr"),
+                ("notify", "digest"),
+            ]),
+        )
+        .await;
+        assert_eq!(
+            res.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{backend:?}"
+        );
+        let page = body(res).await;
+        assert!(
+            page.contains("id=\"locale-error\"") && page.contains("Choose English or Nederlands.")
+        );
+        assert!(
+            page.contains("<option value=\"digest\" selected>"),
+            "{page}"
+        );
+        let res = test::call_service(&app, get("/")).await;
+        assert!(
+            body(res).await.contains("<html lang=\"en\">"),
+            "{backend:?}: nothing saved"
+        );
+
+        // Dutch and a daily digest: saved, and every page is now in Dutch.
+        let res = test::call_service(
+            &app,
+            post(vec![
+                ("csrf", &csrf),
+                ("locale", "nl"),
+                ("notify", "digest"),
+            ]),
+        )
+        .await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER, "{backend:?}");
+        assert_eq!(header(&res, "location"), "/account/preferences?saved=1");
+        let res = test::call_service(&app, get("/account/preferences?saved=1")).await;
+        let page = body(res).await;
+        assert!(
+            page.contains("<html lang=\"nl\">") && page.contains("Uw voorkeuren zijn opgeslagen."),
+            "{page}"
+        );
+        assert!(
+            page.contains("<option value=\"nl\" selected>Nederlands</option>"),
+            "{page}"
+        );
+        assert!(
+            page.contains("<option value=\"digest\" selected>"),
+            "{page}"
+        );
+        let res = test::call_service(&app, get("/inbox")).await;
+        assert!(
+            body(res).await.contains("<html lang=\"nl\">"),
+            "{backend:?}"
+        );
+        let mut conn = db.pool.get().unwrap();
+        let user = users::find_by_email(&mut conn, "co@opvang.example")
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (user.locale.as_str(), user.notify.as_str()),
+            ("nl", "digest")
+        );
+    }
+}
