@@ -4,6 +4,10 @@
 //! The events come ordered by person, so a cell counts a person when the person differs
 //! from the last one it counted; no set of persons is ever built. The cells live in one
 //! dense array per count, each axis with one more place for its total ([`ALL`]).
+//!
+//! A large table is counted on every core: the events are cut into runs at changes of
+//! person, each run is counted apart, and the counts are added. A person's events all
+//! fall in one run, so the distinct persons of the runs add up too.
 
 use crate::cube::{Ev, NO_PERSON, NO_RECEIVER, month_number};
 use crate::dims::{Dimension, PeriodRange};
@@ -172,6 +176,45 @@ impl Grid {
     }
 }
 
+/// Events from which a table is counted on several threads (below, starting them costs
+/// more than it saves).
+const PARALLEL_FROM: usize = 200_000;
+
+/// How many runs to count `events` in: one per core for a large table.
+fn runs_for(events: usize) -> usize {
+    if events < PARALLEL_FROM {
+        return 1;
+    }
+    std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+}
+
+/// `events` (ordered by person) cut into at most `runs` runs of about equal length, each
+/// cut where the person changes.
+fn by_person(events: &[Ev], runs: usize) -> Vec<&[Ev]> {
+    let mut out = Vec::with_capacity(runs);
+    let mut rest = events;
+    let mut left = runs.max(1);
+    while left > 1 && !rest.is_empty() {
+        let mut cut = (rest.len() / left).max(1);
+        while let (Some(before), Some(at)) = (rest.get(cut - 1), rest.get(cut)) {
+            if before.person != at.person {
+                break;
+            }
+            cut += 1;
+        }
+        let Some((run, after)) = rest.split_at_checked(cut) else {
+            break;
+        };
+        out.push(run);
+        rest = after;
+        left -= 1;
+    }
+    if !rest.is_empty() || out.is_empty() {
+        out.push(rest);
+    }
+    out
+}
+
 /// Every non-empty cell of every grouping of `axes` over the events that `keep`
 /// accepts. An event counts once in a cell, or once per exploitation form where the
 /// forms are an axis of the grouping. With `persons_as_value`, a cell's value is its
@@ -179,9 +222,56 @@ impl Grid {
 pub(crate) fn cells(
     events: &[Ev],
     axes: &[Axis],
-    keep: impl Fn(&Ev) -> bool,
+    keep: impl Fn(&Ev) -> bool + Sync,
     persons_as_value: bool,
 ) -> Vec<RawCell> {
+    let grid = count(events, axes, &keep, runs_for(events.len()));
+    let mut out = Vec::new();
+    for (at, (value, persons)) in grid.values.iter().zip(&grid.persons).enumerate() {
+        if *value > 0 {
+            out.push(RawCell {
+                keys: grid.keys(axes, at),
+                value: if persons_as_value { *persons } else { *value },
+                persons: *persons,
+            });
+        }
+    }
+    out
+}
+
+/// The grid of `axes` over `events`, counted in `runs` runs on as many threads.
+fn count(events: &[Ev], axes: &[Axis], keep: &(impl Fn(&Ev) -> bool + Sync), runs: usize) -> Grid {
+    let runs = by_person(events, runs);
+    if let [only] = runs.as_slice() {
+        return count_run(only, axes, keep);
+    }
+    let grids: Vec<Grid> = std::thread::scope(|s| {
+        let started: Vec<_> = runs
+            .iter()
+            .map(|run| s.spawn(move || count_run(run, axes, keep)))
+            .collect();
+        started
+            .into_iter()
+            .map(|t| {
+                t.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    });
+    let mut total = Grid::new(axes);
+    for g in grids {
+        for (sum, v) in total.values.iter_mut().zip(&g.values) {
+            *sum += v;
+        }
+        for (sum, p) in total.persons.iter_mut().zip(&g.persons) {
+            *sum += p;
+        }
+    }
+    total
+}
+
+/// The grid of `axes` over one run of events, on this thread.
+fn count_run(events: &[Ev], axes: &[Axis], keep: &impl Fn(&Ev) -> bool) -> Grid {
     let mut grid = Grid::new(axes);
     let n = axes.len();
     let form_axis = axes.iter().position(|a| a.reads == Reads::Forms);
@@ -218,17 +308,7 @@ pub(crate) fn cells(
             }
         }
     }
-    let mut out = Vec::new();
-    for (at, (value, persons)) in grid.values.iter().zip(&grid.persons).enumerate() {
-        if *value > 0 {
-            out.push(RawCell {
-                keys: grid.keys(axes, at),
-                value: if persons_as_value { *persons } else { *value },
-                persons: *persons,
-            });
-        }
-    }
-    out
+    grid
 }
 
 /// The answers per sending and receiving kind and their totals: the hours to answer of
@@ -321,9 +401,95 @@ pub(crate) fn captures(events: &[Ev], keep: impl Fn(&Ev) -> bool) -> BTreeMap<St
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::period::Month;
     use schakel_domain::{
         AgeBand, ExploitationForm, Gender, NationalityGroup, Region, ReportingBasis,
     };
+
+    /// Events of `persons` persons (some anonymous), ordered by person as the copy holds
+    /// them, from a fixed pseudo-random sequence.
+    fn events(persons: u32, seed: u64) -> Vec<Ev> {
+        let mut x = seed;
+        let mut next = move |n: u64| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x % n
+        };
+        let mut out = Vec::new();
+        for p in 0..persons {
+            let person = if next(10) == 0 { NO_PERSON } else { p };
+            for _ in 0..=next(6) {
+                out.push(Ev {
+                    person,
+                    hours: u32::try_from(next(200)).unwrap(),
+                    month: month_number(Month::parse("2026-01").unwrap())
+                        + u16::try_from(next(12)).unwrap(),
+                    forms: 1 << next(ExploitationForm::ALL.len() as u64)
+                        | 1 << next(ExploitationForm::ALL.len() as u64),
+                    kind: u8::try_from(next(KINDS.len() as u64)).unwrap(),
+                    sender_kind: u8::try_from(next(AgencyKind::ALL.len() as u64)).unwrap(),
+                    region: u8::try_from(next(Region::ALL.len() as u64)).unwrap(),
+                    receiver_kind: u8::try_from(next(AgencyKind::ALL.len() as u64)).unwrap(),
+                    age: u8::try_from(next(AgeBand::ALL.len() as u64)).unwrap(),
+                    gender: u8::try_from(next(Gender::ALL.len() as u64)).unwrap(),
+                    nationality: u8::try_from(next(NationalityGroup::ALL.len() as u64)).unwrap(),
+                    basis: u8::try_from(next(ReportingBasis::ALL.len() as u64 + 1)).unwrap(),
+                });
+            }
+        }
+        out.sort_by_key(|e| e.person);
+        out
+    }
+
+    #[test]
+    fn runs_cut_only_where_the_person_changes_and_hold_every_event() {
+        let all = events(500, 7);
+        for runs in [1, 2, 3, 8, 64, 5000] {
+            let cut = by_person(&all, runs);
+            assert!(cut.len() <= runs.max(1), "{runs}");
+            assert_eq!(
+                cut.iter().map(|r| r.len()).sum::<usize>(),
+                all.len(),
+                "{runs}"
+            );
+            for pair in cut.windows(2) {
+                let (a, b) = (pair[0].last().unwrap(), pair[1].first().unwrap());
+                assert_ne!(a.person, b.person, "{runs}: a person split across runs");
+            }
+        }
+        assert_eq!(by_person(&[], 4).len(), 1);
+    }
+
+    #[test]
+    fn counting_in_runs_on_several_threads_gives_the_same_cells_as_one_pass() {
+        let all = events(3000, 11);
+        let range = PeriodRange::new(
+            Month::parse("2026-01").unwrap(),
+            Month::parse("2026-12").unwrap(),
+            crate::period::Grain::Quarter,
+        )
+        .unwrap();
+        let tables = [
+            vec![Axis::sender_kind(), Axis::receiver_kind()],
+            vec![
+                Axis::of(Dimension::Period, &range),
+                Axis::of(Dimension::ExploitationForm, &range),
+                Axis::of(Dimension::AgencyKind, &range),
+            ],
+            vec![Axis::of(Dimension::Gender, &range)],
+        ];
+        for axes in &tables {
+            let keep = |e: &Ev| e.kind.is_multiple_of(2);
+            let one = count(&all, axes, &keep, 1);
+            assert!(one.persons.iter().any(|p| *p > 1), "persons are counted");
+            for runs in [2, 3, 8] {
+                let many = count(&all, axes, &keep, runs);
+                assert_eq!(one.values, many.values, "{runs} runs");
+                assert_eq!(one.persons, many.persons, "{runs} runs");
+            }
+        }
+    }
 
     #[test]
     fn the_axes_have_room_for_every_code_and_a_total() {
