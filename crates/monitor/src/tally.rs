@@ -13,7 +13,7 @@ use crate::cube::{Ev, NO_PERSON, NO_RECEIVER, month_number};
 use crate::dims::{Dimension, PeriodRange};
 use crate::disclosure::{ALL, RawCell};
 use crate::event::KINDS;
-use crate::query::Answers;
+use crate::query::{Answers, MAX_DIMENSIONS};
 use schakel_domain::AgencyKind;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -120,14 +120,27 @@ impl Axis {
     }
 }
 
+/// One cell while counting: its events, its distinct persons and the last person it
+/// counted. The three sit together so that counting an event touches one cache line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Cell {
+    value: u64,
+    persons: u32,
+    last: u32,
+}
+
+const EMPTY: Cell = Cell {
+    value: 0,
+    persons: 0,
+    last: NO_PERSON,
+};
+
 /// The dense array of a table's cells: each axis has its categories and one more place
 /// for its total.
 struct Grid {
     shape: Vec<usize>,
     strides: Vec<usize>,
-    values: Vec<i64>,
-    persons: Vec<i64>,
-    last: Vec<u32>,
+    cells: Vec<Cell>,
 }
 
 impl Grid {
@@ -142,23 +155,30 @@ impl Grid {
         Grid {
             shape,
             strides,
-            values: vec![0; size],
-            persons: vec![0; size],
-            last: vec![NO_PERSON; size],
+            cells: vec![EMPTY; size],
         }
     }
 
+    /// Counts an event of `person` in the cell at `at`. Without a branch on the person:
+    /// a run holds each person's events together and the anonymous ones last, so a
+    /// cell's last person is only ever followed by itself, a new person or no one.
+    #[inline]
     fn add(&mut self, at: usize, person: u32) {
-        if let Some(v) = self.values.get_mut(at) {
-            *v += 1;
+        if let Some(c) = self.cells.get_mut(at) {
+            c.value += 1;
+            c.persons += u32::from(c.last != person && person != NO_PERSON);
+            c.last = person;
         }
-        if person != NO_PERSON
-            && let (Some(last), Some(n)) = (self.last.get_mut(at), self.persons.get_mut(at))
-            && *last != person
-        {
-            *last = person;
-            *n += 1;
-        }
+    }
+
+    fn value(&self, at: usize) -> i64 {
+        self.cells
+            .get(at)
+            .map_or(0, |c| i64::try_from(c.value).unwrap_or(i64::MAX))
+    }
+
+    fn persons(&self, at: usize) -> i64 {
+        self.cells.get(at).map_or(0, |c| i64::from(c.persons))
     }
 
     /// The labels of the cell at `at`.
@@ -227,12 +247,13 @@ pub(crate) fn cells(
 ) -> Vec<RawCell> {
     let grid = count(events, axes, &keep, runs_for(events.len()));
     let mut out = Vec::new();
-    for (at, (value, persons)) in grid.values.iter().zip(&grid.persons).enumerate() {
-        if *value > 0 {
+    for at in 0..grid.cells.len() {
+        let (value, persons) = (grid.value(at), grid.persons(at));
+        if value > 0 {
             out.push(RawCell {
                 keys: grid.keys(axes, at),
-                value: if persons_as_value { *persons } else { *value },
-                persons: *persons,
+                value: if persons_as_value { persons } else { value },
+                persons,
             });
         }
     }
@@ -260,51 +281,60 @@ fn count(events: &[Ev], axes: &[Axis], keep: &(impl Fn(&Ev) -> bool + Sync), run
     });
     let mut total = Grid::new(axes);
     for g in grids {
-        for (sum, v) in total.values.iter_mut().zip(&g.values) {
-            *sum += v;
-        }
-        for (sum, p) in total.persons.iter_mut().zip(&g.persons) {
-            *sum += p;
+        for (sum, c) in total.cells.iter_mut().zip(&g.cells) {
+            sum.value += c.value;
+            sum.persons += c.persons;
         }
     }
     total
 }
 
 /// The grid of `axes` over one run of events, on this thread.
+///
+/// Each event is counted in every grouping: for the axes other than the forms, the
+/// offsets of its cell and of all their totals are built by doubling (two offsets per
+/// axis: the event's category or the total); the forms, where they are an axis, then
+/// add the event's every form and the forms' total to each.
 fn count_run(events: &[Ev], axes: &[Axis], keep: &impl Fn(&Ev) -> bool) -> Grid {
     let mut grid = Grid::new(axes);
-    let n = axes.len();
-    let form_axis = axes.iter().position(|a| a.reads == Reads::Forms);
-    let mut codes = vec![0usize; n];
-    for e in events.iter().filter(|e| keep(e)) {
-        for (slot, axis) in codes.iter_mut().zip(axes) {
-            *slot = axis.code(e);
+    let mut forms = None;
+    let mut others = Vec::with_capacity(axes.len());
+    for ((axis, shape), stride) in axes.iter().zip(&grid.shape).zip(&grid.strides) {
+        let total = (shape - 1) * stride;
+        if axis.reads == Reads::Forms {
+            forms = Some((*stride, total));
+        } else {
+            others.push((axis, *stride, total));
         }
-        for mask in 0..(1usize << n) {
-            let mut base = 0;
-            for (i, ((code, shape), stride)) in
-                codes.iter().zip(&grid.shape).zip(&grid.strides).enumerate()
-            {
-                if Some(i) != form_axis {
-                    let c = if mask & (1 << i) != 0 {
-                        *code
-                    } else {
-                        shape - 1
-                    };
-                    base += c * stride;
+    }
+    let mut offsets = [0usize; 1 << MAX_DIMENSIONS];
+    for e in events.iter().filter(|e| keep(e)) {
+        let mut k = 1;
+        offsets[0] = 0;
+        for (axis, stride, total) in &others {
+            let at = axis.code(e) * stride;
+            for j in 0..k {
+                offsets[j + k] = offsets[j] + at;
+                offsets[j] += total;
+            }
+            k *= 2;
+        }
+        match forms {
+            None => {
+                for o in &offsets[..k] {
+                    grid.add(*o, e.person);
                 }
             }
-            match form_axis.and_then(|f| Some((f, *grid.shape.get(f)?, *grid.strides.get(f)?))) {
-                Some((f, _, stride)) if mask & (1 << f) != 0 => {
+            Some((stride, total)) => {
+                for o in &offsets[..k] {
+                    grid.add(o + total, e.person);
                     let mut bits = e.forms;
                     while bits != 0 {
                         let b = bits.trailing_zeros() as usize;
                         bits &= bits - 1;
-                        grid.add(base + b * stride, e.person);
+                        grid.add(o + b * stride, e.person);
                     }
                 }
-                Some((_, shape, stride)) => grid.add(base + (shape - 1) * stride, e.person),
-                None => grid.add(base, e.person),
             }
         }
     }
@@ -319,7 +349,7 @@ pub(crate) fn answers(
 ) -> BTreeMap<(String, String), Answers> {
     let axes = [Axis::sender_kind(), Axis::receiver_kind()];
     let mut grid = Grid::new(&axes);
-    let mut hours: Vec<Vec<i64>> = vec![Vec::new(); grid.values.len()];
+    let mut hours: Vec<Vec<i64>> = vec![Vec::new(); grid.cells.len()];
     let (rows, stride) = (
         grid.shape.first().copied().unwrap_or(1),
         grid.strides.get(1).copied().unwrap_or(1),
@@ -344,7 +374,7 @@ pub(crate) fn answers(
         if !h.is_empty() {
             let keys = grid.keys(&axes, at);
             if let [s, r] = keys.as_slice() {
-                let persons = grid.persons.get(at).copied().unwrap_or(0);
+                let persons = grid.persons(at);
                 out.insert((s.clone(), r.clone()), Answers { hours: h, persons });
             }
         }
@@ -482,11 +512,16 @@ mod tests {
         for axes in &tables {
             let keep = |e: &Ev| e.kind.is_multiple_of(2);
             let one = count(&all, axes, &keep, 1);
-            assert!(one.persons.iter().any(|p| *p > 1), "persons are counted");
+            assert!(
+                one.cells.iter().any(|c| c.persons > 1),
+                "persons are counted"
+            );
             for runs in [2, 3, 8] {
                 let many = count(&all, axes, &keep, runs);
-                assert_eq!(one.values, many.values, "{runs} runs");
-                assert_eq!(one.persons, many.persons, "{runs} runs");
+                let sums = |g: &Grid| -> Vec<(u64, u32)> {
+                    g.cells.iter().map(|c| (c.value, c.persons)).collect()
+                };
+                assert_eq!(sums(&one), sums(&many), "{runs} runs");
             }
         }
     }
