@@ -13,7 +13,7 @@ use crate::cube::{Ev, NO_PERSON, NO_RECEIVER, month_number};
 use crate::dims::{Dimension, PeriodRange};
 use crate::disclosure::{ALL, RawCell};
 use crate::event::KINDS;
-use crate::query::{Answers, MAX_DIMENSIONS};
+use crate::query::Answers;
 use schakel_domain::AgencyKind;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -307,7 +307,7 @@ fn count_run(events: &[Ev], axes: &[Axis], keep: &impl Fn(&Ev) -> bool) -> Grid 
             others.push((axis, *stride, total));
         }
     }
-    let mut offsets = [0usize; 1 << MAX_DIMENSIONS];
+    let mut offsets = vec![0usize; 1 << others.len()];
     for e in events.iter().filter(|e| keep(e)) {
         let mut k = 1;
         offsets[0] = 0;
