@@ -1,5 +1,6 @@
 //! The `[casework]` section: response deadlines, retention, and how often the
-//! platform's own jobs (expiring referrals, erasing after retention) run.
+//! platform's own jobs (reminding, escalating and expiring referrals; erasing after
+//! retention) run.
 
 use schakel_crypto::MasterKeys;
 use schakel_domain::DeadlinePolicy;
@@ -23,9 +24,11 @@ pub struct CaseworkSettings {
     pub expiry_hours: u32,
     /// Days after closing a case before its identity and free text are erased.
     pub retention_days: i64,
-    /// Seconds between runs of the job that expires unanswered referrals.
+    /// Seconds between runs of the deadline job (reminders at the deadline, escalation,
+    /// expiry of unanswered referrals).
     pub expiry_interval_secs: u64,
-    /// Seconds between runs of the retention job.
+    /// Seconds between runs of the retention job (closed cases, unopened signals, stored
+    /// idempotent responses).
     pub retention_interval_secs: u64,
     /// Whether `serve` runs these jobs (turn off on all but one instance, or run them
     /// elsewhere; running them on several instances at once is safe but wasteful).

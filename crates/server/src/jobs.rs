@@ -1,8 +1,10 @@
-//! The platform's scheduled jobs inside `schakel serve`: reminding, escalating and
-//! expiring unanswered referrals
-//! and erasing identity after the retention period. Each tick runs the job on the
-//! blocking pool with the clock's time; a failure is logged and the next tick tries
-//! again (every item is its own transaction, so nothing is left half done).
+//! The platform's scheduled jobs inside `schakel serve` and `schakel worker`: the
+//! deadline job (reminding the receiving agency at the deadline, escalating to both
+//! agencies' coordinators and expiring unanswered referrals) and the whole retention
+//! job (closed cases, signals never opened as a case, stored idempotent responses).
+//! Each tick runs the job on the blocking pool with the clock's time; a failure is
+//! logged and the next tick tries again (every item is its own transaction, so nothing
+//! is left half done).
 
 use crate::casework_settings::CaseworkSettings;
 use schakel_api::AppState;
@@ -15,10 +17,12 @@ pub fn spawn(state: &AppState, settings: &CaseworkSettings) {
     tick(
         state.clone(),
         every(settings.expiry_interval_secs),
-        "expiry",
+        "deadlines",
         |st| {
             let mut conn = schakel_store::get_conn(&st.pool).map_err(|e| e.to_string())?;
-            jobs::expire_overdue(&mut conn, &st.workflow, st.clock.now()).map_err(|e| e.to_string())
+            jobs::deadline_jobs(&mut conn, &st.workflow, st.clock.now())
+                .map(|done| done.reminded + done.escalated + done.expired)
+                .map_err(|e| e.to_string())
         },
     );
     tick(
@@ -27,8 +31,8 @@ pub fn spawn(state: &AppState, settings: &CaseworkSettings) {
         "retention",
         |st| {
             let mut conn = schakel_store::get_conn(&st.pool).map_err(|e| e.to_string())?;
-            jobs::erase_due(&mut conn, &st.workflow, st.clock.now(), false)
-                .map(|erased| erased.len())
+            jobs::retention(&mut conn, &st.workflow, st.clock.now(), false)
+                .map(|report| report.cases.len() + report.signals.len())
                 .map_err(|e| e.to_string())
         },
     );
