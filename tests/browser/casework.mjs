@@ -6,8 +6,9 @@
 //   the shelter's coordinator sees only the summary, accepts from the inbox and then sees
 //   the person on the case page; care coordination declines with a reason; the
 //   caseworker withdraws the referral to the police and sees all three outcomes in the
-//   list of sent referrals; with four more persons referred to the shelter (through the
-//   API) the analyst's dashboard shows the flow at the server's threshold of five; the
+//   list of sent referrals (the open one, the ended ones under their own tab); with four
+//   more persons referred to the shelter (through the API) the analyst's dashboard shows
+//   the flow at the server's threshold of five; the
 //   auditor verifies the chain of the trail; the admin logs in with an authenticator
 //   code after enrolling.
 // Every page visited is checked with axe-core and saved as a screenshot. The demo users
@@ -156,8 +157,12 @@ try {
   await page.locator('form[action$="/withdraw"] textarea').fill('De politie is al betrokken.');
   await page.locator('form[action$="/withdraw"] button').click();
   expect(await page.getByText('ingetrokken', { exact: true }).isVisible(), 'withdrawn');
+  // The open one in the list of sent referrals, the ended ones a click away.
   await page.goto(`${base}/outgoing`);
-  for (const [agency, state] of [['Opvang De Haven', 'geaccepteerd'], ['Zorgcoördinatie', 'afgewezen'], ['Politie', 'ingetrokken']]) {
+  expect((await page.locator('tbody tr', { hasText: 'Opvang De Haven' }).filter({ hasText: 'geaccepteerd' }).count()) >= 1,
+    'the referral to the shelter shows accepted');
+  await page.getByRole('link', { name: 'Afgerond' }).click();
+  for (const [agency, state] of [['Zorgcoördinatie', 'afgewezen'], ['Politie', 'ingetrokken']]) {
     expect((await page.locator('tbody tr', { hasText: agency }).filter({ hasText: state }).count()) >= 1,
       `the referral to ${agency} shows ${state}`);
   }

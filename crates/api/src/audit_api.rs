@@ -47,6 +47,11 @@ pub struct AuditQuery {
     /// matches nothing).
     #[param(max_length = 200)]
     pub object_id: Option<String>,
+    /// Entries about this person: their pseudonym (64 hexadecimal characters), or
+    /// `person:<id>` for a person without one. Matches the entry's subject and every
+    /// person a list or search answer showed.
+    #[param(max_length = 80, pattern = r"^([0-9a-f]{64}|person:[0-9a-f-]{36})$")]
+    pub subject: Option<String>,
     /// Entries at or after this time (RFC 3339).
     pub from: Option<DateTime<Utc>>,
     /// Entries before this time (RFC 3339).
@@ -71,6 +76,10 @@ impl AuditQuery {
                     .bytes()
                     .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
         }) || self.object_id.as_ref().is_some_and(|t| !within(t))
+            || self
+                .subject
+                .as_deref()
+                .is_some_and(|t| !schakel_audit::is_subject_reference(t))
         {
             return Err(bad());
         }
@@ -86,6 +95,7 @@ impl AuditQuery {
             outcome: self.outcome,
             object_type: self.object_type,
             object_id: self.object_id,
+            subject: self.subject,
             from: self.from,
             until: self.to,
         };

@@ -12,8 +12,9 @@ use uuid::Uuid;
 
 /// The longest text accepted in an identifier-like field (object id, purpose, ...).
 pub const MAX_FIELD_LEN: usize = 200;
-/// The longest `details` accepted, as compact JSON.
-pub const MAX_DETAILS_LEN: usize = 4096;
+/// The longest `details` accepted, as compact JSON (a list read names up to a hundred
+/// persons by their 64-character pseudonyms).
+pub const MAX_DETAILS_LEN: usize = 16_384;
 
 /// Who acted: a signed-in user at their agency, in their role.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -17,7 +17,7 @@ pub use entry::AuditEntry;
 pub use error::AuditError;
 pub use event::{AuditActor, AuditEvent, AuditObject, MAX_DETAILS_LEN, MAX_FIELD_LEN};
 pub use keys::{read_signing_key, read_verifying_key};
-pub use query::{AuditFilter, AuditPage, MAX_PAGE_SIZE, PageRequest, query};
+pub use query::{AuditFilter, AuditPage, MAX_PAGE_SIZE, PageRequest, is_subject_reference, query};
 pub use record::record;
 pub use schakel_domain::audit::{ActionCode, ActionKind, Outcome};
 pub use verify::{BreakReason, BrokenEntry, VERIFY_BATCH_SIZE, VerifyReport, verify};

@@ -31,6 +31,9 @@ pub struct AuditFilter {
     pub object_type: Option<String>,
     /// Entries about the object with this id.
     pub object_id: Option<String>,
+    /// Entries about this person (see [`is_subject_reference`]): as the entry's subject
+    /// or among the persons a list or search showed (`details.subjects`).
+    pub subject: Option<String>,
     /// Entries at or after this time.
     pub from: Option<DateTime<Utc>>,
     /// Entries before this time.
@@ -65,7 +68,21 @@ pub struct AuditPage {
     pub next_before_seq: Option<i64>,
 }
 
-/// The entries matching `filter`, one page at a time, newest first.
+/// Whether `text` names a person as the trail does: a pseudonym (64 lower-case
+/// hexadecimal characters) or `person:` and a person id (a hyphenated UUID).
+pub fn is_subject_reference(text: &str) -> bool {
+    let hex = |s: &str| {
+        s.bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    };
+    match text.strip_prefix("person:") {
+        Some(id) => id.len() == 36 && Uuid::parse_str(id).is_ok() && id == id.to_lowercase(),
+        None => text.len() == 64 && hex(text),
+    }
+}
+
+/// The entries matching `filter`, one page at a time, newest first. A `subject` that is
+/// not a person reference matches nothing.
 pub fn query(
     conn: &mut DbConn,
     filter: &AuditFilter,
@@ -80,9 +97,16 @@ pub fn query(
         outcome: filter.outcome.map(|o| o.as_str().to_owned()),
         object_type: filter.object_type.clone(),
         object_id: filter.object_id.clone(),
+        subject: filter.subject.clone().filter(|s| is_subject_reference(s)),
         from: filter.from.map(to_db_time),
         until: filter.until.map(to_db_time),
     };
+    if filter.subject.is_some() && stored.subject.is_none() {
+        return Ok(AuditPage {
+            entries: Vec::new(),
+            next_before_seq: None,
+        });
+    }
     // One row more than asked tells whether an older page exists.
     let mut rows = audit_log::page(conn, &stored, page.before_seq, limit + 1)?;
     let more = rows.len() as i64 > limit;

@@ -322,11 +322,9 @@ fn record_read(
     if let Some(purpose) = access.purpose() {
         e = e.with_purpose(purpose);
     }
-    if access.shows_identity()
-        && let Some(p) = persons::find(conn, case.person_id)?.pseudonym
-    {
-        e = e.with_subject_pseudonym(p);
-    }
+    // The person is named whether or not their identity was shown: a receiver still
+    // read facts about them.
+    let e = crate::subjects::with_persons(conn, e, &[case.person_id])?;
     record(conn, env, e)
 }
 
@@ -443,10 +441,12 @@ pub fn list_cases(
         let (rows, next_cursor) =
             crate::cursor::split(rows, limit, |c: &Case| (c.updated_at, c.id));
         let mut items = Vec::with_capacity(rows.len());
+        let mut shown = Vec::with_capacity(rows.len());
         for case in &rows {
             let Some(access) = case_access(conn, who, case, Action::ReadCase, env.now)? else {
                 continue;
             };
+            shown.push(case.person_id);
             let person = person_view(
                 env.cfg,
                 &persons::find(conn, case.person_id)?,
@@ -488,6 +488,7 @@ pub fn list_cases(
             "by_family_name": filter.family_name.is_some(),
             "by_date_of_birth": filter.date_of_birth.is_some(),
         }));
+        let e = crate::subjects::with_persons(conn, e, &shown)?;
         record(conn, env, e)?;
         Ok(Page { items, next_cursor })
     })

@@ -12,6 +12,7 @@ pub mod jobs;
 pub mod monitor_event;
 pub mod referrals;
 pub mod signals;
+mod subjects;
 mod support;
 pub mod views;
 

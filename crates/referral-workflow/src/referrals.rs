@@ -19,6 +19,8 @@ use schakel_domain::{
 };
 use schakel_store::DbConn;
 use schakel_store::agencies::{self, Agency};
+/// Which states a referral list holds.
+pub use schakel_store::casework::referrals::StateSet;
 use schakel_store::casework::referrals::{
     self, Direction, NewReferral, Referral, Summary, Transition,
 };
@@ -427,6 +429,7 @@ pub fn get_referral(
             ActionKind::Read,
             ("referral", id.to_string()),
         )?;
+        let e = crate::subjects::with_case_persons(conn, e, &[r.case_id])?;
         let view = referral_view(conn, env, who, &r)?;
         record(conn, env, e)?;
         Ok(view)
@@ -442,13 +445,14 @@ pub enum ReferralBox {
     Outgoing,
 }
 
-/// A page of the actor's agency's incoming or outgoing referrals, by deadline.
+/// A page of the actor's agency's incoming or outgoing referrals in the states of
+/// `states`, by deadline (the ended ones latest first).
 pub fn list_referrals(
     conn: &mut DbConn,
     env: &Env<'_>,
     who: &Actor,
     which: ReferralBox,
-    state: Option<ReferralState>,
+    states: StateSet,
     cursor: Option<&str>,
     limit: Option<i64>,
 ) -> Result<Page<ReferralView>, WorkflowError> {
@@ -466,7 +470,7 @@ pub fn list_referrals(
             .map(crate::cursor::decode::<ReferralId>)
             .transpose()?;
         let rows =
-            referrals::list_of_agency(conn, who.agency_id, direction, state, after, limit + 1)?;
+            referrals::list_of_agency(conn, who.agency_id, direction, states, after, limit + 1)?;
         let (rows, next_cursor) =
             crate::cursor::split(rows, limit, |r: &Referral| (r.deadline_at, r.id));
         let e = event(Some(who), CODE, ActionKind::Read, ("agency", who.agency_id.to_string()))?
@@ -474,6 +478,8 @@ pub fn list_referrals(
                 "box": match which { ReferralBox::Incoming => "incoming", ReferralBox::Outgoing => "outgoing" },
                 "count": rows.len(),
             }));
+        let cases: Vec<_> = rows.iter().map(|r| r.case_id).collect();
+        let e = crate::subjects::with_case_persons(conn, e, &cases)?;
         let items = referral_views(conn, env, who, &rows)?;
         record(conn, env, e)?;
         Ok(Page { items, next_cursor })

@@ -310,11 +310,9 @@ pub fn get_signal(
         if s.agency_id != who.agency_id || !who.may(Action::ReadCase, Relationship::OwnAgency) {
             return Err(hidden());
         }
-        let person = s.person_id.map(|p| persons::find(conn, p)).transpose()?;
-        let mut e = event(Some(who), CODE, ActionKind::Read, object)?;
-        if let Some(p) = person.as_ref().and_then(|p| p.pseudonym.clone()) {
-            e = e.with_subject_pseudonym(p);
-        }
+        let e = event(Some(who), CODE, ActionKind::Read, object)?;
+        let people: Vec<_> = s.person_id.into_iter().collect();
+        let e = crate::subjects::with_persons(conn, e, &people)?;
         let view = signal_view(conn, env.cfg, &s, env.now)?;
         record(conn, env, e)?;
         Ok(view)
@@ -350,6 +348,8 @@ pub fn list_signals(
             ("agency", who.agency_id.to_string()),
         )?
         .with_details(serde_json::json!({ "count": rows.len() }));
+        let people: Vec<_> = rows.iter().filter_map(|s| s.person_id).collect();
+        let e = crate::subjects::with_persons(conn, e, &people)?;
         let items = rows
             .iter()
             .map(|s| signal_view(conn, env.cfg, s, env.now))

@@ -57,6 +57,9 @@ pub struct AuditLogFilter {
     pub outcome: Option<String>,
     pub object_type: Option<String>,
     pub object_id: Option<String>,
+    /// A person reference (a pseudonym or `person:<id>`, checked by the caller to hold
+    /// no `%`, `_` or quote): the entry's subject, or listed in `details.subjects`.
+    pub subject: Option<String>,
     pub from: Option<NaiveDateTime>,
     pub until: Option<NaiveDateTime>,
 }
@@ -153,6 +156,14 @@ pub fn page(
     }
     if let Some(v) = &filter.object_id {
         query = query.filter(audit_entries::object_id.eq(v));
+    }
+    if let Some(v) = &filter.subject {
+        // Details are stored as compact JSON: a listed person appears as `"<ref>"`.
+        query = query.filter(
+            audit_entries::subject_pseudonym
+                .eq(v)
+                .or(audit_entries::details.like(format!("%\"{v}\"%"))),
+        );
     }
     if let Some(v) = filter.from {
         query = query.filter(audit_entries::occurred_at.ge(v));

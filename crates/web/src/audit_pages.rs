@@ -30,6 +30,8 @@ pub struct TrailQuery {
     #[serde(default)]
     action: String,
     #[serde(default)]
+    subject: String,
+    #[serde(default)]
     from: String,
     #[serde(default)]
     to: String,
@@ -46,6 +48,11 @@ impl TrailQuery {
         let action = match self.action.trim() {
             "" => None,
             a => Some(ActionCode::parse(a).ok()?),
+        };
+        let subject = match self.subject.trim() {
+            "" => None,
+            s if schakel_audit::is_subject_reference(s) => Some(s.to_owned()),
+            _ => return None,
         };
         let day = |s: &str| -> Option<Option<NaiveDate>> {
             match s.trim() {
@@ -67,6 +74,7 @@ impl TrailQuery {
         let filter = AuditFilter {
             actor_user_id: actor,
             action,
+            subject,
             from,
             until,
             ..AuditFilter::default()
@@ -81,9 +89,10 @@ impl TrailQuery {
     /// The link to the newest page with these filters.
     fn newest(&self) -> String {
         format!(
-            "/audit?actor={}&action={}&from={}&to={}",
+            "/audit?actor={}&action={}&subject={}&from={}&to={}",
             esc(&self.actor),
             esc(&self.action),
+            esc(&self.subject),
             esc(&self.from),
             esc(&self.to)
         )

@@ -19,6 +19,7 @@ mod links;
 mod outgoing;
 mod pages;
 mod preferences;
+mod referral_list;
 mod referral_new;
 mod referrals;
 pub mod session;

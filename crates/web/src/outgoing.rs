@@ -1,14 +1,15 @@
 //! The agency's outgoing referrals: what it sent, where each stands and by when the
-//! receiver must answer, linked to the referral and its case.
+//! receiver must answer, linked to the referral and its case; the open ones first,
+//! the ended ones a click away, a page at a time.
 
 use crate::WebState;
-use crate::forms::with_env;
 use crate::i18n::Texts;
 use crate::pages::{Nav, complete_viewer, html};
+use crate::referral_list::{ListNav, ListQuery, load};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
-use schakel_referral_workflow::referrals::{ReferralBox, list_referrals};
+use schakel_referral_workflow::referrals::ReferralBox;
 
 /// One line of the list.
 struct Row {
@@ -28,31 +29,34 @@ struct OutgoingPage {
     t: Texts,
     nav: Option<Nav>,
     rows: Vec<Row>,
+    list: ListNav,
 }
 
-/// `GET /outgoing`.
-pub async fn list(req: HttpRequest, state: web::Data<WebState>) -> HttpResponse {
+/// `GET /outgoing`: the open referrals by deadline (or, asked, the ended ones, latest
+/// first), a page at a time.
+pub async fn list(
+    req: HttpRequest,
+    state: web::Data<WebState>,
+    q: web::Query<ListQuery>,
+) -> HttpResponse {
     let v = match complete_viewer(&req, &state).await {
         Ok(v) => v,
         Err(res) => return res,
     };
-    let actor = v.actor;
-    let listed = with_env(&req, &state, move |conn, env| {
-        Ok(list_referrals(
-            conn,
-            env,
-            &actor,
-            ReferralBox::Outgoing,
-            None,
-            None,
-            Some(100),
-        )?)
-    })
-    .await;
-    let items = match listed {
-        Ok(page) => page.items,
+    let (page, list) = match load(
+        &req,
+        &state,
+        v.actor,
+        ReferralBox::Outgoing,
+        "/outgoing",
+        &q,
+    )
+    .await
+    {
+        Ok(x) => x,
         Err(x) => return x.page(&v),
     };
+    let items = page.items;
     let t = v.texts();
     let rows = items
         .into_iter()
@@ -73,6 +77,7 @@ pub async fn list(req: HttpRequest, state: web::Data<WebState>) -> HttpResponse 
             t,
             nav: Some(Nav::of(&v)),
             rows,
+            list,
         },
     )
 }

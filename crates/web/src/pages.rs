@@ -15,9 +15,8 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use schakel_auth::login::MfaState;
 use schakel_auth::web_session;
-use schakel_domain::{Actor, Role};
-use schakel_referral_workflow::Env;
-use schakel_referral_workflow::referrals::{ReferralBox, list_referrals};
+use schakel_domain::Role;
+use schakel_referral_workflow::referrals::ReferralBox;
 use secrecy::SecretString;
 use serde::Deserialize;
 
@@ -102,6 +101,7 @@ struct InboxPage {
     t: Texts,
     nav: Option<Nav>,
     rows: Vec<InboxRow>,
+    list: crate::referral_list::ListNav,
 }
 
 #[derive(Template)]
@@ -526,43 +526,33 @@ pub async fn home(req: HttpRequest, state: web::Data<WebState>) -> HttpResponse 
     )
 }
 
-/// `GET /inbox`: the referrals the viewer's agency received, by deadline.
-pub async fn inbox(req: HttpRequest, state: web::Data<WebState>) -> HttpResponse {
+/// `GET /inbox`: the referrals the viewer's agency received: the open ones by deadline
+/// (or, asked, the ended ones, latest first), a page at a time.
+pub async fn inbox(
+    req: HttpRequest,
+    state: web::Data<WebState>,
+    q: web::Query<crate::referral_list::ListQuery>,
+) -> HttpResponse {
     let v = match complete_viewer(&req, &state).await {
         Ok(v) => v,
         Err(res) => return res,
     };
-    let (st, ctx, actor): (_, _, Actor) = (state.clone(), context(&req), v.actor);
-    let listed = web::block(move || {
-        let mut conn = schakel_store::get_conn(&st.pool).map_err(|e| e.to_string())?;
-        let env = Env {
-            cfg: &st.workflow,
-            ctx: &ctx,
-            now: st.clock.now(),
-        };
-        match list_referrals(
-            &mut conn,
-            &env,
-            &actor,
-            ReferralBox::Incoming,
-            None,
-            None,
-            Some(100),
-        ) {
-            Ok(page) => Ok(Some(page.items)),
-            Err(schakel_referral_workflow::WorkflowError::Denied(_)) => Ok(None),
-            Err(e) => Err(e.to_string()),
-        }
-    })
-    .await;
-    let items = match listed {
-        Ok(Ok(Some(items))) => items,
-        Ok(Ok(None)) => return not_found(v.texts(), Some(Nav::of(&v))),
-        Ok(Err(e)) => return internal(&e),
-        Err(e) => return internal(&e.to_string()),
+    let (page, list) = match crate::referral_list::load(
+        &req,
+        &state,
+        v.actor,
+        ReferralBox::Incoming,
+        "/inbox",
+        &q,
+    )
+    .await
+    {
+        Ok(x) => x,
+        Err(x) => return x.page(&v),
     };
     let t = v.texts();
-    let rows = items
+    let rows = page
+        .items
         .into_iter()
         .map(|r| InboxRow {
             id: r.id.to_string(),
@@ -580,6 +570,7 @@ pub async fn inbox(req: HttpRequest, state: web::Data<WebState>) -> HttpResponse
             t: v.texts(),
             nav: Some(Nav::of(&v)),
             rows,
+            list,
         },
     )
 }

@@ -571,6 +571,13 @@ async fn the_auditor_reads_filters_and_verifies_the_trail() {
         )
         .await;
         assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+        // A person is asked for by pseudonym or person id, never by name.
+        let res =
+            test::call_service(&app, get("/audit?subject=Vermeer", &session).to_request()).await;
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+        let nobody = format!("/audit?subject={}", "a".repeat(64));
+        let page = body(test::call_service(&app, get(&nobody, &session).to_request()).await).await;
+        assert!(page.contains("No entries match these filters."), "{page}");
 
         let verify = |token: &str| {
             TestRequest::post()

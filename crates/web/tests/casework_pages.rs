@@ -687,8 +687,14 @@ async fn a_coordinator_redirects_a_referral_to_an_agency_from_the_directory() {
         let other = login!(app, "co@opvang.example", PASSWORD);
         let (_, inbox) = get!(app, other, "/inbox");
         assert!(inbox.contains("Gemeente Den Haag") && inbox.contains("care coordination"));
+        // The new referral is open; the redirected one has ended.
         let (_, outgoing) = get!(app, cw, "/outgoing");
-        assert!(outgoing.contains("Opvang Haaglanden") && outgoing.contains("redirected"));
+        assert!(outgoing.contains("Opvang Haaglanden") && !outgoing.contains("redirected"));
+        let (_, ended) = get!(app, cw, "/outgoing?view=closed");
+        assert!(
+            ended.contains("redirected") && !ended.contains("Opvang Haaglanden"),
+            "{ended}"
+        );
     }
 }
 

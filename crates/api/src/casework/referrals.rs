@@ -84,6 +84,10 @@ pub struct ReferralQuery {
     pub which: BoxParam,
     /// Only referrals in this state.
     pub state: Option<ReferralState>,
+    /// Only the open referrals (sent, accepted, in progress; earliest deadline first),
+    /// or with `false` only the ended ones (latest deadline first). Not together with
+    /// `state`.
+    pub open: Option<bool>,
     /// The `next_cursor` of the previous page.
     #[param(
         pattern = r"^[0-9]{1,16}_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
@@ -101,7 +105,7 @@ pub struct ReferralQuery {
     responses(
         (status = 200, description = "A page of referrals", body = Page<ReferralView>),
         (status = 403, description = "The role may not read referrals", content_type = "application/problem+json", body = Problem),
-        (status = 422, description = "The cursor or limit is not valid", content_type = "application/problem+json", body = Problem),
+        (status = 422, description = "The cursor or limit is not valid, or both state and open are given", content_type = "application/problem+json", body = Problem),
     ))]
 pub async fn list_referrals_handler(
     who: CurrentActor,
@@ -114,13 +118,22 @@ pub async fn list_referrals_handler(
         BoxParam::Incoming => ReferralBox::Incoming,
         BoxParam::Outgoing => ReferralBox::Outgoing,
     };
+    let states = match (q.state, q.open) {
+        (None, None) => uc::StateSet::All,
+        (Some(s), None) => uc::StateSet::Only(s),
+        (None, Some(true)) => uc::StateSet::Open,
+        (None, Some(false)) => uc::StateSet::Closed,
+        (Some(_), Some(_)) => {
+            return Err(schakel_referral_workflow::WorkflowError::Invalid("open").into());
+        }
+    };
     let page = with_env(&state, &req, move |conn, env| {
         Ok(uc::list_referrals(
             conn,
             env,
             &who.0,
             which,
-            q.state,
+            states,
             q.cursor.as_deref(),
             q.limit,
         )?)

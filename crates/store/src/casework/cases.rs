@@ -126,6 +126,21 @@ pub fn find(conn: &mut DbConn, id: CaseId) -> Result<Case, StoreError> {
         .try_into()
 }
 
+/// The person of each case of `ids` that exists, in one query.
+pub fn persons_of(conn: &mut DbConn, ids: &[CaseId]) -> Result<Vec<PersonId>, StoreError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let keys: Vec<String> = ids.iter().map(ToString::to_string).collect();
+    cases::table
+        .filter(cases::id.eq_any(keys))
+        .select(cases::person_id)
+        .load::<String>(conn)?
+        .iter()
+        .map(|id| code(id, "case person"))
+        .collect()
+}
+
 /// Raises a case's version (and `updated_at`) if it is still at `version`; `false` if
 /// it was not. Every change of a case or its consent records goes through here, so one
 /// `ETag` covers them; referrals carry their own version.

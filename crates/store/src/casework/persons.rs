@@ -106,6 +106,25 @@ pub fn find(conn: &mut DbConn, id: PersonId) -> Result<Person, StoreError> {
         .try_into()
 }
 
+/// The pseudonym of each person of `ids` that exists (`None` for one without), in one
+/// query.
+pub fn pseudonyms(
+    conn: &mut DbConn,
+    ids: &[PersonId],
+) -> Result<Vec<(PersonId, Option<String>)>, StoreError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let keys: Vec<String> = ids.iter().map(ToString::to_string).collect();
+    persons::table
+        .filter(persons::id.eq_any(keys))
+        .select((persons::id, persons::pseudonym))
+        .load::<(String, Option<String>)>(conn)?
+        .into_iter()
+        .map(|(id, p)| Ok((code(&id, "person id")?, p)))
+        .collect()
+}
+
 /// Erases a person's identity, blind indexes and pseudonym; the monitor's events keep
 /// their own copy of the pseudonym.
 pub fn erase(conn: &mut DbConn, id: PersonId, now: DateTime<Utc>) -> Result<(), StoreError> {
