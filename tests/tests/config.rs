@@ -273,10 +273,13 @@ fn the_example_production_configuration_is_valid() {
     std::fs::write(&keys, format!("k1 {}\n", "ab".repeat(32))).unwrap();
     let data_keys = dir.path().join("data-keys");
     std::fs::write(&data_keys, format!("k1 {}\n", "cd".repeat(32))).unwrap();
+    let entry_key = dir.path().join("audit-entry.key");
+    std::fs::write(&entry_key, format!("{}\n", "ef".repeat(32))).unwrap();
     let text = std::fs::read_to_string(&example)
         .unwrap()
         .replace("/etc/schakel/token-keys", keys.to_str().unwrap())
-        .replace("/etc/schakel/data-keys", data_keys.to_str().unwrap());
+        .replace("/etc/schakel/data-keys", data_keys.to_str().unwrap())
+        .replace("/etc/schakel/audit-entry.key", entry_key.to_str().unwrap());
     let example = dir.path().join("schakel.toml");
     std::fs::write(&example, text).unwrap();
     let out = run(
@@ -309,4 +312,17 @@ fn the_example_production_configuration_is_valid() {
     );
     assert_eq!(out.status.code(), Some(2));
     assert!(one_line_error(&out).contains("auth.token_keys_file"));
+
+    // Nor does it start without the audit entry key.
+    let text = std::fs::read_to_string(&example)
+        .unwrap()
+        .replace(entry_key.to_str().unwrap(), "/nonexistent/audit-entry.key");
+    std::fs::write(&missing, text).unwrap();
+    let out = run(
+        dir.path(),
+        &["--config", missing.to_str().unwrap(), "check-config"],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(one_line_error(&out).contains("audit.entry_key_file"));
 }

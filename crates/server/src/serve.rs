@@ -100,6 +100,15 @@ fn web_state(settings: &Settings, state: &AppState) -> schakel_web::WebState {
     }
 }
 
+/// Reads the audit entry key (made at the default path when missing) and installs it,
+/// so that every audit entry this process records carries its MAC.
+pub fn install_entry_key(settings: &Settings) -> anyhow::Result<()> {
+    settings
+        .audit
+        .install_entry_key()
+        .map_err(anyhow::Error::msg)
+}
+
 /// Applies pending migrations; returns the names applied.
 pub fn migrate(pool: &Pool) -> anyhow::Result<Vec<String>> {
     let mut conn = pool.get().context("cannot get a database connection")?;
@@ -136,6 +145,7 @@ pub async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
     let listener =
         std::net::TcpListener::bind(addr).with_context(|| format!("cannot listen on {addr}"))?;
     let pool = open_pool(&settings)?;
+    install_entry_key(&settings)?;
     let applied = migrate(&pool)?;
     tracing::info!(count = applied.len(), "migrations applied");
     let auth = auth_state(&settings, demo)?;
@@ -236,6 +246,7 @@ fn preload_monitor(state: &AppState) {
 /// Runs the dispatcher and the scheduled jobs until SIGTERM or SIGINT.
 pub async fn worker(settings: Settings) -> anyhow::Result<()> {
     let pool = open_pool(&settings)?;
+    install_entry_key(&settings)?;
     migrate(&pool)?;
     let auth = auth_state(&settings, false)?;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
