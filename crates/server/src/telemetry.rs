@@ -66,11 +66,21 @@ mod tests {
     #[test]
     fn the_extractor_targets_are_off_and_everything_else_passes() {
         let targets = never_logged();
-        for target in ["actix_web::types::path", "actix_web::types::query", "actix_web::extract"] {
-            assert!(!targets.would_enable(target, &tracing::Level::ERROR), "{target}");
+        for target in [
+            "actix_web::types::path",
+            "actix_web::types::query",
+            "actix_web::extract",
+        ] {
+            assert!(
+                !targets.would_enable(target, &tracing::Level::ERROR),
+                "{target}"
+            );
         }
         for target in ["actix_web::server", "schakel_api::middleware", "schakel"] {
-            assert!(targets.would_enable(target, &tracing::Level::TRACE), "{target}");
+            assert!(
+                targets.would_enable(target, &tracing::Level::TRACE),
+                "{target}"
+            );
         }
     }
 }
