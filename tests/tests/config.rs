@@ -2,7 +2,7 @@
 //! clear one-line error with a non-zero exit for every kind of mistake.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use schakel_e2e::{free_port, schakel};
+use schakel_e2e::schakel;
 use std::process::Output;
 
 fn run(dir: &std::path::Path, args: &[&str], env: &[(&str, &str)]) -> Output {
@@ -249,8 +249,9 @@ fn every_configuration_mistake_stops_with_one_line_naming_it() {
 #[test]
 fn a_port_in_use_stops_the_start_with_one_line() {
     let dir = tempfile::tempdir().unwrap();
-    let port = free_port();
-    let _taken = std::net::TcpListener::bind(("127.0.0.1", port)).unwrap();
+    // Held for the whole test: the port is in use when schakel starts.
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port();
     let out = run(
         dir.path(),
         &["serve"],

@@ -139,11 +139,19 @@ pub fn auth_state(settings: &Settings, demo: bool) -> anyhow::Result<AuthState> 
 }
 
 /// Runs the HTTP server until it is told to stop.
-pub async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
+pub async fn serve(mut settings: Settings, demo: bool) -> anyhow::Result<()> {
     let addr = settings.bind_address()?;
     // Listen first: a port in use stops the start before anything else happens.
     let listener =
         std::net::TcpListener::bind(addr).with_context(|| format!("cannot listen on {addr}"))?;
+    // With port 0 the system picks a free port: links and the printed address use the
+    // port actually bound.
+    let bound = listener
+        .local_addr()
+        .with_context(|| format!("cannot listen on {addr}"))?;
+    if settings.http.public_url.is_none() {
+        settings.http.public_url = Some(format!("http://{bound}"));
+    }
     let pool = open_pool(&settings)?;
     install_entry_key(&settings)?;
     let applied = migrate(&pool)?;
@@ -206,8 +214,11 @@ pub async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
     .listen(listener)
     .with_context(|| format!("cannot listen on {addr}"))?
     .run();
-    tracing::info!(%addr, backend = %settings.database_target()?.backend().name(), "serving");
-    println!("Schakel is serving at {}", settings.public_url());
+    tracing::info!(addr = %bound, backend = %settings.database_target()?.backend().name(), "serving");
+    println!(
+        "Schakel is serving at {} (listening on {bound})",
+        settings.public_url()
+    );
     server.await.context("the server stopped with an error")?;
     tracing::info!("stopped");
     Ok(())
