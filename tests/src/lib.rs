@@ -1,8 +1,10 @@
-//! Helpers for end-to-end tests: start the real `schakel` binary on a free loopback
-//! port against a test database, wait until it is ready, and stop it afterwards.
+//! Helpers for end-to-end tests: start the real `schakel` binary on a loopback port it
+//! picks itself (port 0; it prints the address it bound) against a test database, wait
+//! until it is ready, and stop it afterwards. No port is chosen here and handed over, so
+//! parallel tests cannot take each other's port.
 #![allow(clippy::expect_used, clippy::panic, clippy::unwrap_used)]
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -35,12 +37,36 @@ pub fn schakel(dir: &std::path::Path) -> Command {
     cmd
 }
 
-/// A free TCP port on 127.0.0.1.
-pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
+/// The environment that makes `schakel serve` listen on a loopback port of the system's
+/// choosing; [`bound_url`] reads which one from its standard output.
+pub const BIND_ANY_PORT: (&str, &str) = ("SCHAKEL_HTTP__BIND", "127.0.0.1:0");
+
+/// Waits until `child` (a `schakel serve` writing its standard output to `stdout_log`
+/// and its standard error to `stderr_log`) prints the address it listens on, and
+/// returns its base URL `http://ADDR:PORT`. Panics with both logs if it exits first or
+/// says nothing within 30 s.
+pub fn bound_url(child: &mut Child, stdout_log: &Path, stderr_log: &Path) -> String {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while Instant::now() < deadline {
+        let out = std::fs::read_to_string(stdout_log).unwrap_or_default();
+        if let Some(addr) = listening_address(&out) {
+            return format!("http://{addr}");
+        }
+        if let Ok(Some(status)) = child.try_wait() {
+            let err = std::fs::read_to_string(stderr_log).unwrap_or_default();
+            panic!("schakel exited with {status} before it listened: {out}\n{err}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    panic!("schakel printed no address within 30 s");
+}
+
+/// The address in `Schakel is serving at ... (listening on ADDR)`.
+fn listening_address(stdout: &str) -> Option<&str> {
+    stdout.lines().find_map(|line| {
+        let rest = line.split_once("(listening on ")?.1;
+        rest.strip_suffix(')')
+    })
 }
 
 /// A running `schakel serve`.
@@ -72,29 +98,27 @@ impl Server {
         args: &[&str],
         env: &[(&str, &str)],
     ) -> Server {
-        let port = free_port();
         let mut cmd = schakel(dir.path());
+        let stdout_log = dir.path().join("stdout.log");
+        let stderr_log = dir.path().join("stderr.log");
         cmd.arg("serve")
             .args(args)
             .env("SCHAKEL_DATABASE__URL", database_url)
-            .env("SCHAKEL_HTTP__BIND", format!("127.0.0.1:{port}"))
-            .env(
-                "SCHAKEL_HTTP__PUBLIC_URL",
-                format!("http://127.0.0.1:{port}"),
-            )
+            .env(BIND_ANY_PORT.0, BIND_ANY_PORT.1)
             .env("SCHAKEL_HTTP__WORKERS", "2")
             .envs(env.iter().copied())
             // Files, not pipes: a pipe nobody reads would stall a chatty server.
             .stdout(Stdio::from(
-                std::fs::File::create(dir.path().join("stdout.log")).expect("log file"),
+                std::fs::File::create(&stdout_log).expect("log file"),
             ))
             .stderr(Stdio::from(
-                std::fs::File::create(dir.path().join("stderr.log")).expect("log file"),
+                std::fs::File::create(&stderr_log).expect("log file"),
             ));
-        let child = cmd.spawn().expect("schakel starts");
+        let mut child = cmd.spawn().expect("schakel starts");
+        let base_url = bound_url(&mut child, &stdout_log, &stderr_log);
         let mut server = Server {
             child: Some(child),
-            base_url: format!("http://127.0.0.1:{port}"),
+            base_url,
             dir,
         };
         server.wait_ready();
@@ -245,6 +269,18 @@ impl Worker {
 impl Drop for Worker {
     fn drop(&mut self) {
         self.kill_hard();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_listening_address_is_read_from_the_start_line() {
+        let out = "Demo data: 6 agencies\nSchakel is serving at https://x.test (listening on 127.0.0.1:40123)\n";
+        assert_eq!(listening_address(out), Some("127.0.0.1:40123"));
+        assert_eq!(listening_address("Schakel is serving at http://a\n"), None);
     }
 }
 

@@ -3,7 +3,7 @@
 //! a second factor).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use schakel_e2e::{Server, client, schakel};
+use schakel_e2e::{BIND_ANY_PORT, Server, bound_url, client, schakel};
 use schakel_store::testing::{TestDb, selected_backends};
 use std::io::Write;
 use std::process::Stdio;
@@ -135,17 +135,18 @@ fn the_first_admin_is_created_on_the_command_line_and_can_log_in() {
 /// Starts `schakel serve` in `dir` (so it keeps its key files there), waits until it is
 /// ready, and returns the child and its base URL.
 fn serve_in(db: &TestDb, dir: &std::path::Path, args: &[&str]) -> (std::process::Child, String) {
-    let port = schakel_e2e::free_port();
-    let child = schakel(dir)
+    let stdout_log = dir.join("serve-stdout.log");
+    let stderr_log = dir.join("serve-stderr.log");
+    let mut child = schakel(dir)
         .arg("serve")
         .args(args)
         .env("SCHAKEL_DATABASE__URL", db.url())
-        .env("SCHAKEL_HTTP__BIND", format!("127.0.0.1:{port}"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .env(BIND_ANY_PORT.0, BIND_ANY_PORT.1)
+        .stdout(std::fs::File::create(&stdout_log).unwrap())
+        .stderr(std::fs::File::create(&stderr_log).unwrap())
         .spawn()
         .unwrap();
-    let base = format!("http://127.0.0.1:{port}");
+    let base = bound_url(&mut child, &stdout_log, &stderr_log);
     let ready = (0..400).any(|_| {
         std::thread::sleep(std::time::Duration::from_millis(50));
         client()

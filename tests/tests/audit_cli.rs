@@ -5,85 +5,12 @@
 //! computed outside Rust: the binary must agree with the documented encoding.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use schakel_e2e::schakel;
-use schakel_store::Backend;
+mod audit_support;
+
+use audit_support::{
+    ENTRIES, HEAD_HASH, SEED_HEX, audit, describe, drop_triggers, populated, stdout,
+};
 use schakel_store::testing::{TestDb, selected_backends};
-use std::process::Output;
-
-/// Three chained entries (the first is the README's example).
-const ENTRIES: &str = "
-INSERT INTO audit_entries (seq, id, occurred_at, actor_user_id, actor_agency_id, actor_role,
-    on_behalf_of, action, action_kind, object_type, object_id, purpose, subject_pseudonym,
-    outcome, source_ip, request_id, details, prev_hash, hash) VALUES
-(1, '0b0f6c1e-2a57-4c7e-9a51-6f3f1f7d2c01', '2026-03-01 09:30:00.123456',
-    '5d1c3c59-7d7e-4a53-8a1e-0c6f1b9e4a10', '6f9619ff-8b86-d011-b42d-00c04fc964ff', 'caseworker',
-    NULL, 'case.read', 'R', 'case', 'c4a7a0a2-43c2-4b8a-9f4e-1d2a9c1b7e55', NULL, NULL,
-    'success', '192.0.2.10', 'req-1', '{}',
-    '0000000000000000000000000000000000000000000000000000000000000000',
-    '8665d77c6007a910d182afc1319daeb4901972cef645bcc9035c6bd38120a096'),
-(2, '0b0f6c1e-2a57-4c7e-9a51-6f3f1f7d2c02', '2026-03-01 09:31:00',
-    NULL, NULL, NULL,
-    NULL, 'auth.login', 'R', NULL, NULL, NULL, NULL,
-    'failure', '192.0.2.11', 'req-2', '{}',
-    '8665d77c6007a910d182afc1319daeb4901972cef645bcc9035c6bd38120a096',
-    '8761973634b4e51ed30f9e1f7585f78d677ea2da8e9e24e1005f200c7279c431'),
-(3, '0b0f6c1e-2a57-4c7e-9a51-6f3f1f7d2c03', '2026-03-01 09:32:00.5',
-    '5d1c3c59-7d7e-4a53-8a1e-0c6f1b9e4a10', '6f9619ff-8b86-d011-b42d-00c04fc964ff', 'coordinator',
-    NULL, 'referral.accept', 'U', 'referral', 'r-1', 'referral r-1', 'ps-1',
-    'success', NULL, 'req-3', '{\"from\":\"new\",\"to\":\"accepted\"}',
-    '8761973634b4e51ed30f9e1f7585f78d677ea2da8e9e24e1005f200c7279c431',
-    '98626746e8211e3462f687b9985ed2cbbd4d2480ef9b403c4f31469edbf553a8')";
-
-const HEAD_HASH: &str = "98626746e8211e3462f687b9985ed2cbbd4d2480ef9b403c4f31469edbf553a8";
-
-/// A signing key (an Ed25519 seed as hex); it must never be printed.
-const SEED_HEX: &str = "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60";
-
-fn populated(backend: Backend) -> TestDb {
-    let db = TestDb::new(backend);
-    db.execute_raw(ENTRIES);
-    db
-}
-
-/// What a database superuser does before tampering: drop the append-only triggers.
-fn drop_triggers(db: &TestDb) {
-    let statements: &[&str] = match db.backend {
-        Backend::Sqlite => &[
-            "DROP TRIGGER audit_entries_no_update",
-            "DROP TRIGGER audit_entries_no_delete",
-        ],
-        Backend::Postgres => &[
-            "DROP TRIGGER audit_entries_no_update ON audit_entries",
-            "DROP TRIGGER audit_entries_no_truncate ON audit_entries",
-        ],
-    };
-    for sql in statements {
-        db.execute_raw(sql);
-    }
-}
-
-fn audit(db: &TestDb, dir: &std::path::Path, args: &[&str], env: &[(&str, &str)]) -> Output {
-    schakel(dir)
-        .arg("audit")
-        .args(args)
-        .env("SCHAKEL_DATABASE__URL", db.url())
-        .envs(env.iter().copied())
-        .output()
-        .unwrap()
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn describe(out: &Output) -> String {
-    format!(
-        "status {:?}\nstdout: {}\nstderr: {}",
-        out.status.code(),
-        stdout(out),
-        String::from_utf8_lossy(&out.stderr)
-    )
-}
 
 #[test]
 fn audit_verify_passes_an_empty_and_a_populated_trail_on_every_backend() {
@@ -156,14 +83,19 @@ fn audit_checkpoint_signs_the_head_and_verify_catches_a_truncated_tail() {
         )];
         let db = populated(backend);
 
-        let out = audit(&db, dir.path(), &["checkpoint", "--out", "cp.json"], &[]);
+        let out = audit(
+            &db,
+            dir.path(),
+            &["checkpoint", "--first", "--out", "cp.json"],
+            &[],
+        );
         assert_eq!(out.status.code(), Some(2), "no key: {}", describe(&out));
         assert!(String::from_utf8_lossy(&out.stderr).contains("audit.checkpoint_key_file"));
 
         let out = audit(
             &db,
             dir.path(),
-            &["checkpoint", "--out", "cp.json"],
+            &["checkpoint", "--first", "--out", "cp.json"],
             &key_env,
         );
         assert_eq!(
@@ -185,7 +117,7 @@ fn audit_checkpoint_signs_the_head_and_verify_catches_a_truncated_tail() {
         let again = audit(
             &db,
             dir.path(),
-            &["checkpoint", "--out", "cp.json"],
+            &["checkpoint", "--first", "--out", "cp.json"],
             &key_env,
         );
         assert_eq!(again.status.code(), Some(1), "never overwritten");
@@ -244,7 +176,7 @@ fn a_checkpoint_signed_by_another_key_is_refused() {
     let signed = audit(
         &db,
         dir.path(),
-        &["checkpoint", "--out", "cp.json"],
+        &["checkpoint", "--first", "--out", "cp.json"],
         &[(
             "SCHAKEL_AUDIT__CHECKPOINT_KEY_FILE",
             other_file.to_str().unwrap(),
@@ -268,7 +200,7 @@ fn a_checkpoint_signed_by_another_key_is_refused() {
     let out = audit(
         &db,
         dir.path(),
-        &["checkpoint", "--out", "cp2.json"],
+        &["checkpoint", "--first", "--out", "cp2.json"],
         &[(
             "SCHAKEL_AUDIT__CHECKPOINT_KEY_FILE",
             bad_key.to_str().unwrap(),

@@ -1,8 +1,9 @@
 //! Case work through the real binary, on every backend: the demo's caseworker logs a
 //! signal with canary values (a distinctive name, date of birth and phrase), opens a
 //! case, records consent and refers it; the demo coordinator accepts and reads it.
-//! Afterwards the canaries appear in no log line (at debug level), and on SQLite not in
-//! the database or its write-ahead log as plain text.
+//! A client also puts the canary name into request paths. Afterwards the canaries appear
+//! in no log line (at debug and at trace level), and on SQLite not in the database or its
+//! write-ahead log as plain text.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use schakel_e2e::Server;
@@ -18,8 +19,21 @@ const PHRASE: &str = "kanariepiet-zinsnede-aardbei";
 #[test]
 fn canary_personal_data_reaches_no_log_line_and_no_plain_database_byte() {
     for backend in selected_backends() {
+        canary_run(backend, "debug");
+    }
+}
+
+#[test]
+fn canary_personal_data_reaches_no_log_line_at_trace_level() {
+    for backend in selected_backends() {
+        canary_run(backend, "trace");
+    }
+}
+
+fn canary_run(backend: Backend, level: &str) {
+    {
         let db = TestDb::unmigrated(backend);
-        let server = Server::start_with(db.url(), &["--demo"], &[("SCHAKEL_LOG__LEVEL", "debug")]);
+        let server = Server::start_with(db.url(), &["--demo"], &[("SCHAKEL_LOG__LEVEL", level)]);
         let worker = token(&server, "caseworker@demo.schakel.invalid");
         let coord = token(&server, "coordinator@demo.schakel.invalid");
         let signal = json!({
@@ -126,16 +140,31 @@ fn canary_personal_data_reaches_no_log_line_and_no_plain_database_byte() {
             None,
         );
         assert_eq!(status, 422);
+        // Whatever a client puts into a path (here a name where an id belongs) is
+        // refused, and not logged by the path extractor either.
+        for path in [
+            format!("/api/v1/cases/{NAME}"),
+            format!("/api/v1/cases/{NAME}/timeline"),
+            format!("/api/v1/referrals/{NAME}"),
+            format!("/api/v1/signals/{NAME}?q={PHRASE}"),
+        ] {
+            let (status, body, _) = call(&server, &worker, "GET", &path, None, None);
+            assert!(status == 404 || status == 400, "{path}: {status} {body}");
+        }
 
         server.terminate();
         let logs = format!("{}\n{}", server.stdout(), server.stderr());
         assert!(server.wait().success());
         assert!(
             logs.contains("request"),
-            "the debug log was written: {logs}"
+            "the {level} log was written: {logs}"
         );
         for canary in [NAME, DOB, PHRASE] {
-            assert!(!logs.contains(canary), "{backend:?}: {canary} in the logs");
+            let line = logs.lines().find(|l| l.contains(canary));
+            assert!(
+                line.is_none(),
+                "{backend:?} at {level}: {canary} in the logs: {line:?}"
+            );
         }
         if backend == Backend::Sqlite {
             let mut bytes = Vec::new();

@@ -2,7 +2,7 @@
 //! clear one-line error with a non-zero exit for every kind of mistake.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use schakel_e2e::{free_port, schakel};
+use schakel_e2e::schakel;
 use std::process::Output;
 
 fn run(dir: &std::path::Path, args: &[&str], env: &[(&str, &str)]) -> Output {
@@ -249,8 +249,9 @@ fn every_configuration_mistake_stops_with_one_line_naming_it() {
 #[test]
 fn a_port_in_use_stops_the_start_with_one_line() {
     let dir = tempfile::tempdir().unwrap();
-    let port = free_port();
-    let _taken = std::net::TcpListener::bind(("127.0.0.1", port)).unwrap();
+    // Held for the whole test: the port is in use when schakel starts.
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port();
     let out = run(
         dir.path(),
         &["serve"],
@@ -273,10 +274,13 @@ fn the_example_production_configuration_is_valid() {
     std::fs::write(&keys, format!("k1 {}\n", "ab".repeat(32))).unwrap();
     let data_keys = dir.path().join("data-keys");
     std::fs::write(&data_keys, format!("k1 {}\n", "cd".repeat(32))).unwrap();
+    let entry_key = dir.path().join("audit-entry.key");
+    std::fs::write(&entry_key, format!("{}\n", "ef".repeat(32))).unwrap();
     let text = std::fs::read_to_string(&example)
         .unwrap()
         .replace("/etc/schakel/token-keys", keys.to_str().unwrap())
-        .replace("/etc/schakel/data-keys", data_keys.to_str().unwrap());
+        .replace("/etc/schakel/data-keys", data_keys.to_str().unwrap())
+        .replace("/etc/schakel/audit-entry.key", entry_key.to_str().unwrap());
     let example = dir.path().join("schakel.toml");
     std::fs::write(&example, text).unwrap();
     let out = run(
@@ -309,4 +313,17 @@ fn the_example_production_configuration_is_valid() {
     );
     assert_eq!(out.status.code(), Some(2));
     assert!(one_line_error(&out).contains("auth.token_keys_file"));
+
+    // Nor does it start without the audit entry key.
+    let text = std::fs::read_to_string(&example)
+        .unwrap()
+        .replace(entry_key.to_str().unwrap(), "/nonexistent/audit-entry.key");
+    std::fs::write(&missing, text).unwrap();
+    let out = run(
+        dir.path(),
+        &["--config", missing.to_str().unwrap(), "check-config"],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(one_line_error(&out).contains("audit.entry_key_file"));
 }

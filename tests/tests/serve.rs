@@ -1,12 +1,42 @@
 //! `schakel serve` as an operator sees it, on every backend: it starts, migrates,
 //! answers health, readiness, metrics and the OpenAPI document, seeds the demo once,
-//! and drains in-flight requests on SIGTERM.
+//! and drains in-flight requests on SIGTERM; asked for port 0 it picks a free port itself,
+//! prints it, and its links use it.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use schakel_e2e::{Server, client};
 use schakel_store::Backend;
 use schakel_store::testing::{TestDb, selected_backends};
 use std::time::Duration;
+
+#[test]
+fn serve_on_port_zero_prints_the_port_it_bound_and_its_links_use_it() {
+    let backend = selected_backends()[0];
+    let db = TestDb::unmigrated(backend);
+    // Two servers at once, both asked for port 0: each gets a port of its own.
+    let first = Server::start_with(db.url(), &["--demo"], &[]);
+    let second = Server::start(db.url(), &[]);
+    assert_ne!(first.base_url, second.base_url);
+    for server in [&first, &second] {
+        let port = server.base_url.rsplit(':').next().unwrap();
+        assert_ne!(port, "0", "{}", server.base_url);
+        let res = client().get(server.url("/readyz")).send().unwrap();
+        assert_eq!(res.status(), 200);
+    }
+    let out = first.stdout();
+    let addr = first.base_url.trim_start_matches("http://");
+    assert!(
+        out.contains(&format!(
+            "Schakel is serving at {} (listening on {addr})",
+            first.base_url
+        )),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!("Log in at {}", first.base_url)),
+        "the demo's instructions name the real port: {out}"
+    );
+}
 
 #[test]
 fn serve_answers_health_ready_metrics_and_openapi_on_every_backend() {
@@ -67,16 +97,18 @@ fn the_demo_seeds_its_agencies_once() {
         drop(conn);
         for _ in 0..2 {
             let dir = tempfile::tempdir().unwrap();
-            let port = schakel_e2e::free_port();
+            let stdout_log = dir.path().join("stdout.log");
+            let stderr_log = dir.path().join("stderr.log");
             let mut child = schakel_e2e::schakel(dir.path())
                 .args(["serve", "--demo"])
                 .env("SCHAKEL_DATABASE__URL", db.url())
-                .env("SCHAKEL_HTTP__BIND", format!("127.0.0.1:{port}"))
-                .stdout(std::process::Stdio::null())
-                .stderr(std::process::Stdio::null())
+                .env(schakel_e2e::BIND_ANY_PORT.0, schakel_e2e::BIND_ANY_PORT.1)
+                .stdout(std::fs::File::create(&stdout_log).unwrap())
+                .stderr(std::fs::File::create(&stderr_log).unwrap())
                 .spawn()
                 .unwrap();
-            let url = format!("http://127.0.0.1:{port}/readyz");
+            let base = schakel_e2e::bound_url(&mut child, &stdout_log, &stderr_log);
+            let url = format!("{base}/readyz");
             let ready = (0..400).any(|_| {
                 std::thread::sleep(Duration::from_millis(50));
                 client().get(&url).send().is_ok_and(|r| r.status() == 200)

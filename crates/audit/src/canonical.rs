@@ -37,8 +37,8 @@ pub fn encode_fields(fields: &[Option<&str>]) -> Vec<u8> {
     out
 }
 
-/// The canonical bytes of a stored entry: every column except `hash`, in a fixed order,
-/// after the format tag.
+/// The canonical bytes of a stored entry: every column except `hash` and `mac` (which
+/// covers the hash), in a fixed order, after the format tag.
 pub fn encode_entry(row: &AuditEntryRow) -> Vec<u8> {
     let seq = row.seq.to_string();
     let occurred_at = format_time(row.occurred_at);
@@ -105,6 +105,7 @@ mod tests {
             details: "{}".into(),
             prev_hash: GENESIS_HASH.into(),
             hash: String::new(),
+            mac: None,
         }
     }
 
@@ -175,6 +176,7 @@ mod tests {
         }
         let mut row = base;
         row.hash = "ignored".into();
+        row.mac = Some("ignored".into());
         assert_eq!(
             entry_hash(&row),
             EXAMPLE_HASH,

@@ -1,29 +1,34 @@
 //! Signed checkpoints: the chain's head, signed with Ed25519 and kept off the database.
 //!
-//! Owns making a checkpoint (after verifying the chain it vouches for), its JSON form,
-//! its signature check, and verifying the chain against it. A checkpoint catches what
-//! the chain alone cannot: a cut-off tail, and a chain re-hashed from start to end after
-//! an edit. It is only as good as where it is kept: export it somewhere the database's
-//! administrators cannot write.
+//! Owns making a checkpoint (after verifying the chain against the checkpoint before
+//! it), its JSON form and its signature check. Checkpoints form a series: each signs the
+//! hash of the one before, so none can be left out or slipped in unnoticed. A checkpoint
+//! catches what the chain alone cannot: a cut-off tail, and a chain re-hashed from start
+//! to end after an edit. It is only as good as where it is kept: export it somewhere
+//! the database's administrators cannot write. Verifying a chain against a series is
+//! `series`' work.
 
-use crate::canonical::encode_fields;
-use crate::verify::{BreakReason, BrokenEntry, walk};
-use crate::{AuditError, VerifyReport, verify};
+use crate::canonical::{GENESIS_HASH, encode_fields, sha256_hex};
+use crate::{AuditError, verify_with_checkpoints};
 use chrono::{DateTime, Utc};
 use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
 use schakel_domain::clock::to_micros;
 use schakel_store::DbConn;
 use serde::{Deserialize, Serialize};
 
-/// The `format` of every checkpoint of this version; part of the signed message.
-pub const CHECKPOINT_FORMAT: &str = "schakel.audit.checkpoint.v1";
+/// The `format` of every new checkpoint; part of the signed message.
+pub const CHECKPOINT_FORMAT: &str = "schakel.audit.checkpoint.v2";
+
+/// The `format` of checkpoints made before they named the previous one; still read and
+/// verified, and accepted as the previous checkpoint of a new one.
+pub const CHECKPOINT_FORMAT_V1: &str = "schakel.audit.checkpoint.v1";
 
 /// A signed statement "the chain had `seq` entries, the last with hash `hash`, at
-/// `created_at`", as it is exported (JSON).
+/// `created_at`, following checkpoint `previous`", as it is exported (JSON).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SignedCheckpoint {
-    /// Always [`CHECKPOINT_FORMAT`].
+    /// [`CHECKPOINT_FORMAT`] (or [`CHECKPOINT_FORMAT_V1`] for an old checkpoint).
     pub format: String,
     /// The `seq` of the head entry (0 for an empty chain).
     pub seq: i64,
@@ -32,6 +37,10 @@ pub struct SignedCheckpoint {
     /// When the checkpoint was made (UTC, microseconds).
     #[serde(with = "micros")]
     pub created_at: DateTime<Utc>,
+    /// The [`checkpoint_hash`](Self::checkpoint_hash) of the checkpoint before it in the
+    /// series (64 zeros for the first); absent in a v1 checkpoint.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous: Option<String>,
     /// The Ed25519 public key that signed it, as 64 hex digits (for information: the
     /// verifier uses the key it trusts, not this one).
     pub public_key: String,
@@ -41,10 +50,23 @@ pub struct SignedCheckpoint {
 }
 
 impl SignedCheckpoint {
-    /// The bytes that are signed: `format`, `seq` (decimal), `hash` and `created_at`
-    /// (`YYYY-MM-DDTHH:MM:SS.ffffffZ`), length-prefixed as entries are.
+    /// The bytes that are signed: `format`, `seq` (decimal), `hash`, `created_at`
+    /// (`YYYY-MM-DDTHH:MM:SS.ffffffZ`) and, from v2 on, `previous`, length-prefixed as
+    /// entries are.
     pub fn signed_message(&self) -> Vec<u8> {
-        signed_message(&self.format, self.seq, &self.hash, self.created_at)
+        signed_message(
+            &self.format,
+            self.seq,
+            &self.hash,
+            self.created_at,
+            self.previous.as_deref(),
+        )
+    }
+
+    /// What the next checkpoint of the series signs as its `previous`: SHA-256 of this
+    /// checkpoint's signed message, as lower-case hex.
+    pub fn checkpoint_hash(&self) -> String {
+        sha256_hex(&self.signed_message())
     }
 
     /// The checkpoint as pretty-printed JSON.
@@ -62,10 +84,15 @@ impl SignedCheckpoint {
     /// Checks the format and that `key` signed exactly this checkpoint.
     pub fn verify_signature(&self, key: &VerifyingKey) -> Result<(), AuditError> {
         let invalid = |msg: &str| Err(AuditError::InvalidCheckpoint(msg.to_owned()));
-        if self.format != CHECKPOINT_FORMAT {
-            return invalid("unknown format");
+        match (self.format.as_str(), &self.previous) {
+            (CHECKPOINT_FORMAT, Some(previous)) if is_hash(previous) => {}
+            (CHECKPOINT_FORMAT_V1, None) => {}
+            (CHECKPOINT_FORMAT | CHECKPOINT_FORMAT_V1, _) => {
+                return invalid("malformed previous checkpoint hash");
+            }
+            _ => return invalid("unknown format"),
         }
-        if self.seq < 0 || self.hash.len() != 64 || hex::decode(&self.hash).is_err() {
+        if self.seq < 0 || !is_hash(&self.hash) {
             return invalid("malformed head");
         }
         if !self
@@ -83,22 +110,50 @@ impl SignedCheckpoint {
     }
 }
 
-fn signed_message(format: &str, seq: i64, hash: &str, created_at: DateTime<Utc>) -> Vec<u8> {
-    let seq = seq.to_string();
-    let created_at = micros::format(created_at);
-    encode_fields(&[Some(format), Some(&seq), Some(hash), Some(&created_at)])
+fn is_hash(text: &str) -> bool {
+    text.len() == 64 && hex::decode(text).is_ok()
 }
 
-/// Verifies the whole chain and signs its head as of `now`.
+fn signed_message(
+    format: &str,
+    seq: i64,
+    hash: &str,
+    created_at: DateTime<Utc>,
+    previous: Option<&str>,
+) -> Vec<u8> {
+    let seq = seq.to_string();
+    let created_at = micros::format(created_at);
+    let mut fields = vec![Some(format), Some(&seq), Some(hash), Some(&created_at)];
+    if let Some(previous) = previous {
+        fields.push(Some(previous));
+    }
+    encode_fields(&fields)
+}
+
+/// Verifies the whole chain against `previous` (the last checkpoint of the series,
+/// `None` only for the first) and signs its head as of `now`, naming `previous`.
 ///
-/// A broken chain gets no checkpoint ([`AuditError::ChainBroken`]): signing it would
-/// vouch for the damage.
+/// Refuses ([`AuditError::ChainBroken`]) when the chain is broken, or no longer matches
+/// the previous checkpoint (cut off, or re-hashed since), or, with the entry key
+/// installed, holds an entry written without it: signing it would vouch for the damage.
+/// `previous` must be signed by `key` and older than `now`.
 pub fn checkpoint(
     conn: &mut DbConn,
     key: &SigningKey,
+    previous: Option<&SignedCheckpoint>,
     now: DateTime<Utc>,
 ) -> Result<SignedCheckpoint, AuditError> {
-    let report = verify(conn)?;
+    let created_at = to_micros(now);
+    if previous.is_some_and(|p| p.created_at >= created_at) {
+        return Err(AuditError::InvalidCheckpoint(
+            "the previous checkpoint is not older than now".into(),
+        ));
+    }
+    let report = verify_with_checkpoints(
+        conn,
+        previous.map(std::slice::from_ref).unwrap_or_default(),
+        &key.verifying_key(),
+    )?;
     if let Some(broken) = report.broken {
         return Err(AuditError::ChainBroken(broken));
     }
@@ -106,49 +161,18 @@ pub fn checkpoint(
         seq: i64::MAX,
         field: "seq",
     })?;
-    let created_at = to_micros(now);
-    let message = signed_message(CHECKPOINT_FORMAT, seq, &report.last_hash, created_at);
-    Ok(SignedCheckpoint {
+    let previous = previous.map_or_else(|| GENESIS_HASH.to_owned(), |p| p.checkpoint_hash());
+    let mut cp = SignedCheckpoint {
         format: CHECKPOINT_FORMAT.to_owned(),
         seq,
         hash: report.last_hash,
         created_at,
+        previous: Some(previous),
         public_key: hex::encode(key.verifying_key().as_bytes()),
-        signature: hex::encode(key.sign(&message).to_bytes()),
-    })
-}
-
-/// Verifies the chain as [`verify`] does, and also that it still holds the
-/// checkpointed entry with the signed hash.
-///
-/// A chain that ends before the checkpoint is reported as [`BreakReason::Truncated`] at
-/// the first missing `seq`; a checkpointed entry with another hash (the chain was
-/// re-hashed) as [`BreakReason::CheckpointMismatch`] at the checkpoint's `seq`. A
-/// checkpoint whose signature does not verify with `key` is an error, not a report.
-pub fn verify_with_checkpoint(
-    conn: &mut DbConn,
-    checkpoint: &SignedCheckpoint,
-    key: &VerifyingKey,
-) -> Result<VerifyReport, AuditError> {
-    checkpoint.verify_signature(key)?;
-    let mut report = walk(conn, |row| {
-        (row.seq == checkpoint.seq && !row.hash.eq_ignore_ascii_case(&checkpoint.hash)).then_some(
-            BrokenEntry {
-                seq: row.seq,
-                reason: BreakReason::CheckpointMismatch,
-            },
-        )
-    })?;
-    let intact_through = i64::try_from(report.checked).unwrap_or(i64::MAX);
-    if report.broken.is_none() && intact_through < checkpoint.seq {
-        report.broken = Some(BrokenEntry {
-            seq: intact_through + 1,
-            reason: BreakReason::Truncated {
-                checkpoint_seq: checkpoint.seq,
-            },
-        });
-    }
-    Ok(report)
+        signature: String::new(),
+    };
+    cp.signature = hex::encode(key.sign(&cp.signed_message()).to_bytes());
+    Ok(cp)
 }
 
 /// Times in checkpoints: `YYYY-MM-DDTHH:MM:SS.ffffffZ`.
@@ -179,16 +203,17 @@ mod tests {
 
     fn signed(key: &SigningKey) -> SignedCheckpoint {
         let created_at = Utc.with_ymd_and_hms(2026, 3, 1, 12, 0, 0).unwrap();
-        let hash = "ab".repeat(32);
-        let message = signed_message(CHECKPOINT_FORMAT, 7, &hash, created_at);
-        SignedCheckpoint {
+        let mut cp = SignedCheckpoint {
             format: CHECKPOINT_FORMAT.into(),
             seq: 7,
-            hash,
+            hash: "ab".repeat(32),
             created_at,
+            previous: Some("ef".repeat(32)),
             public_key: hex::encode(key.verifying_key().as_bytes()),
-            signature: hex::encode(key.sign(&message).to_bytes()),
-        }
+            signature: String::new(),
+        };
+        cp.signature = hex::encode(key.sign(&cp.signed_message()).to_bytes());
+        cp
     }
 
     #[test]
@@ -207,12 +232,15 @@ mod tests {
         let key = SigningKey::from_bytes(&[7; 32]);
         let other = SigningKey::from_bytes(&[8; 32]);
         let trusted = key.verifying_key();
-        let changes: [fn(&mut SignedCheckpoint); 5] = [
+        let changes: [fn(&mut SignedCheckpoint); 8] = [
             |c| c.seq = 6,
             |c| c.hash = "cd".repeat(32),
             |c| c.created_at += chrono::Duration::microseconds(1),
             |c| c.format = "other".into(),
             |c| c.signature = "00".repeat(64),
+            |c| c.previous = Some("00".repeat(32)),
+            |c| c.previous = None,
+            |c| c.format = CHECKPOINT_FORMAT_V1.into(),
         ];
         for (i, change) in changes.iter().enumerate() {
             let mut cp = signed(&key);
@@ -225,6 +253,20 @@ mod tests {
         let mut forged = signed(&other);
         forged.public_key = hex::encode(trusted.as_bytes());
         assert!(forged.verify_signature(&trusted).is_err());
+    }
+
+    #[test]
+    fn a_v1_checkpoint_still_verifies_and_hashes_without_a_previous() {
+        let key = SigningKey::from_bytes(&[7; 32]);
+        let mut cp = signed(&key);
+        cp.format = CHECKPOINT_FORMAT_V1.into();
+        cp.previous = None;
+        cp.signature = hex::encode(key.sign(&cp.signed_message()).to_bytes());
+        let json = cp.to_json().unwrap();
+        assert!(!json.contains("previous"), "{json}");
+        let back = SignedCheckpoint::from_json(&json).unwrap();
+        back.verify_signature(&key.verifying_key()).unwrap();
+        assert_ne!(back.checkpoint_hash(), signed(&key).checkpoint_hash());
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! Checkpoint keys: reading the Ed25519 signing seed and the public key from files.
+//! Key files: the checkpoints' Ed25519 signing seed and public key, and the entry key.
 //!
 //! Owns the key file format: the 32 raw bytes as 64 hexadecimal digits (upper or lower
 //! case), optionally followed by a line break; nothing else. It never prints, logs or
@@ -11,7 +11,7 @@ use std::path::Path;
 /// Reads the signing key: a file holding a 32-byte Ed25519 seed as 64 hex digits
 /// (e.g. made with `openssl rand -hex 32 > checkpoint.key`; keep it mode 0600).
 pub fn read_signing_key(path: &Path) -> Result<SigningKey, AuditError> {
-    warn_if_readable_by_others(path);
+    warn_if_readable_by_others(path, "the checkpoint signing key");
     let seed = read_hex32(path)?;
     Ok(SigningKey::from_bytes(&seed))
 }
@@ -34,7 +34,7 @@ pub fn parse_hex32(text: &str) -> Option<[u8; 32]> {
     Some(out)
 }
 
-fn read_hex32(path: &Path) -> Result<[u8; 32], AuditError> {
+pub(crate) fn read_hex32(path: &Path) -> Result<[u8; 32], AuditError> {
     let key_error = |reason: String| AuditError::Key {
         path: path.to_owned(),
         reason,
@@ -44,17 +44,17 @@ fn read_hex32(path: &Path) -> Result<[u8; 32], AuditError> {
 }
 
 #[cfg(unix)]
-fn warn_if_readable_by_others(path: &Path) {
+pub(crate) fn warn_if_readable_by_others(path: &Path, what: &str) {
     use std::os::unix::fs::PermissionsExt;
     if let Ok(meta) = std::fs::metadata(path)
         && meta.permissions().mode() & 0o077 != 0
     {
-        tracing::warn!(path = %path.display(), "the checkpoint signing key is readable by group or others");
+        tracing::warn!(path = %path.display(), "{what} is readable by group or others");
     }
 }
 
 #[cfg(not(unix))]
-fn warn_if_readable_by_others(_path: &Path) {}
+pub(crate) fn warn_if_readable_by_others(_path: &Path, _what: &str) {}
 
 #[cfg(test)]
 mod tests {

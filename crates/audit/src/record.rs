@@ -1,10 +1,11 @@
 //! Appending an entry to the chain.
 //!
 //! Owns `record`: it gives the event the next `seq`, links it to the head's hash, hashes
-//! it and inserts it, all inside the caller's transaction, so the entry commits or rolls
+//! it, adds the MAC when the process has the entry key, and inserts it, all inside the caller's transaction, so the entry commits or rolls
 //! back together with the change it records. It never rewrites an existing entry.
 
 use crate::canonical::{GENESIS_HASH, entry_hash};
+use crate::mac::installed_entry_key;
 use crate::{AuditEntry, AuditError, AuditEvent};
 use chrono::{DateTime, Utc};
 use schakel_store::audit_log::{self, AuditEntryRow};
@@ -62,8 +63,10 @@ pub fn record(
         details,
         prev_hash,
         hash: String::new(),
+        mac: None,
     };
     row.hash = entry_hash(&row);
+    row.mac = installed_entry_key().map(|key| key.mac(&row.hash));
     audit_log::append(conn, &row)?;
     AuditEntry::try_from(row)
 }

@@ -1,10 +1,12 @@
 //! Verifying the chain: recompute every hash in `seq` order and name the first break.
 //!
 //! Owns the walk over the chain (in batches, so the trail is never loaded whole) and the
-//! diagnosis of what broke. It only reads: it never repairs or rewrites an entry.
+//! diagnosis of what broke, including each entry's keyed MAC when the entry key is known.
+//! It only reads: it never repairs or rewrites an entry.
 
 use crate::AuditError;
 use crate::canonical::{GENESIS_HASH, entry_hash};
+use crate::mac::{EntryKey, installed_entry_key};
 use schakel_store::DbConn;
 use schakel_store::audit_log::{self, AuditEntryRow};
 use serde::Serialize;
@@ -40,6 +42,12 @@ pub enum BreakReason {
     /// The checkpointed entry's hash differs from the signed one: the chain up to it was
     /// rewritten and re-hashed.
     CheckpointMismatch,
+    /// The entry's MAC does not verify with the entry key: it was forged or re-hashed
+    /// by someone without the key (or the key is not the one it was written with).
+    MacMismatch,
+    /// The entry has no MAC while an entry before it has one: it was appended by
+    /// someone without the entry key.
+    Unkeyed,
 }
 
 impl fmt::Display for BreakReason {
@@ -63,6 +71,12 @@ impl fmt::Display for BreakReason {
             BreakReason::CheckpointMismatch => f.write_str(
                 "checkpoint mismatch (its hash differs from the signed checkpoint: the chain \
                  up to it was rewritten)",
+            ),
+            BreakReason::MacMismatch => f.write_str(
+                "MAC mismatch (the entry was forged or re-hashed without the entry key)",
+            ),
+            BreakReason::Unkeyed => f.write_str(
+                "no MAC after keyed entries (appended by someone without the entry key)",
             ),
         }
     }
@@ -93,6 +107,11 @@ pub struct VerifyReport {
     pub last_hash: String,
     /// The first broken entry, or `None` when the chain is intact.
     pub broken: Option<BrokenEntry>,
+    /// Whether each entry's MAC was checked (the entry key was known).
+    pub macs_checked: bool,
+    /// The `seq` of the first intact entry that carries a MAC: entries before it were
+    /// written before the entry key was set. `None` when no intact entry has one.
+    pub keyed_from: Option<i64>,
 }
 
 impl VerifyReport {
@@ -102,21 +121,26 @@ impl VerifyReport {
     }
 }
 
-/// Recomputes the whole chain in `seq` order and reports the first broken entry.
+/// Recomputes the whole chain in `seq` order and reports the first broken entry; with
+/// the process's entry key installed ([`install_entry_key`](crate::install_entry_key))
+/// it also checks every entry's MAC.
 ///
-/// This catches edited, deleted, reordered and inserted entries. It cannot see a cut-off
-/// tail or a chain re-hashed from start to end: use
-/// [`verify_with_checkpoint`](crate::verify_with_checkpoint) for those.
+/// This catches edited, deleted, reordered and inserted entries, and with the key, any
+/// entry written or re-hashed without it. It cannot see a cut-off tail: use
+/// [`verify_with_checkpoints`](crate::verify_with_checkpoints) for that (and for a
+/// chain re-hashed from start to end when there is no key).
 pub fn verify(conn: &mut DbConn) -> Result<VerifyReport, AuditError> {
-    walk(conn, |_| None)
+    walk(conn, installed_entry_key(), |_| None)
 }
 
-/// Walks the chain; `extra` may declare an intact entry broken (the checkpoint check).
+/// Walks the chain, checking MACs with `key` when given; `extra` may declare an intact
+/// entry broken (the checkpoint check).
 pub(crate) fn walk(
     conn: &mut DbConn,
+    key: Option<&EntryKey>,
     mut extra: impl FnMut(&AuditEntryRow) -> Option<BrokenEntry>,
 ) -> Result<VerifyReport, AuditError> {
-    let mut walker = Walker::new();
+    let mut walker = Walker::new(key);
     let mut after = i64::MIN;
     loop {
         let batch = audit_log::chain_batch(conn, after, VERIFY_BATCH_SIZE)?;
@@ -134,20 +158,24 @@ pub(crate) fn walk(
 }
 
 /// The state of the walk: what the next entry must look like.
-struct Walker {
+struct Walker<'k> {
+    key: Option<&'k EntryKey>,
     expected_seq: i64,
     last_hash: String,
     hash_before_last: Option<String>,
     checked: u64,
+    keyed_from: Option<i64>,
 }
 
-impl Walker {
-    fn new() -> Self {
+impl<'k> Walker<'k> {
+    fn new(key: Option<&'k EntryKey>) -> Self {
         Self {
+            key,
             expected_seq: 1,
             last_hash: GENESIS_HASH.to_owned(),
             hash_before_last: None,
             checked: 0,
+            keyed_from: None,
         }
     }
 
@@ -193,7 +221,22 @@ impl Walker {
                 reason: BreakReason::HashMismatch,
             });
         }
-        None
+        self.check_mac(row).map(|reason| BrokenEntry {
+            seq: row.seq,
+            reason,
+        })
+    }
+
+    /// With the key: a MAC must verify, and once one entry has a MAC every later one
+    /// must have one. Without it only the presence is followed (for `keyed_from`).
+    fn check_mac(&self, row: &AuditEntryRow) -> Option<BreakReason> {
+        match (&row.mac, self.key) {
+            (Some(mac), Some(key)) if !key.verifies(&row.hash, mac) => {
+                Some(BreakReason::MacMismatch)
+            }
+            (None, Some(_)) if self.keyed_from.is_some() => Some(BreakReason::Unkeyed),
+            _ => None,
+        }
     }
 
     /// Takes an entry that passed every check as the new end of the intact chain.
@@ -201,6 +244,9 @@ impl Walker {
         self.hash_before_last = Some(std::mem::replace(&mut self.last_hash, row.hash.clone()));
         self.expected_seq = row.seq.saturating_add(1);
         self.checked += 1;
+        if row.mac.is_some() && self.keyed_from.is_none() {
+            self.keyed_from = Some(row.seq);
+        }
     }
 
     fn report(self, broken: Option<BrokenEntry>) -> VerifyReport {
@@ -208,6 +254,8 @@ impl Walker {
             checked: self.checked,
             last_hash: self.last_hash,
             broken,
+            macs_checked: self.key.is_some(),
+            keyed_from: self.keyed_from,
         }
     }
 }
@@ -245,6 +293,7 @@ mod tests {
                     details: "{}".into(),
                     prev_hash: prev.clone(),
                     hash: String::new(),
+                    mac: None,
                 };
                 row.hash = entry_hash(&row);
                 prev = row.hash.clone();
@@ -254,7 +303,14 @@ mod tests {
     }
 
     fn first_break(rows: &[AuditEntryRow]) -> (u64, Option<BrokenEntry>) {
-        let mut walker = Walker::new();
+        first_break_keyed(rows, None)
+    }
+
+    fn first_break_keyed(
+        rows: &[AuditEntryRow],
+        key: Option<&EntryKey>,
+    ) -> (u64, Option<BrokenEntry>) {
+        let mut walker = Walker::new(key);
         for row in rows {
             if let Some(b) = walker.step(row) {
                 return (walker.checked, Some(b));
@@ -357,5 +413,40 @@ mod tests {
                 "{name}: intact entries before the break"
             );
         }
+    }
+
+    #[test]
+    fn with_the_key_a_forged_or_unkeyed_entry_after_keyed_ones_is_found() {
+        let key = EntryKey::from_bytes(&[5; 32]);
+        let keyed = |rows: &mut Vec<AuditEntryRow>, from: usize| {
+            for r in rows.iter_mut().skip(from) {
+                r.mac = Some(key.mac(&r.hash));
+            }
+        };
+        // Written before the key was set, then with it: intact.
+        let mut rows = chain(5);
+        keyed(&mut rows, 2);
+        assert_eq!(first_break_keyed(&rows, Some(&key)), (5, None));
+
+        // An entry appended by a database writer: right hash, no MAC.
+        let mut forged = rows.clone();
+        forged[4].mac = None;
+        let (checked, broken) = first_break_keyed(&forged, Some(&key));
+        assert_eq!(checked, 4);
+        assert_eq!(
+            broken.map(|b| (b.seq, b.reason)),
+            Some((5, BreakReason::Unkeyed))
+        );
+
+        // ... or with a MAC of another key.
+        forged[4].mac = Some(EntryKey::from_bytes(&[6; 32]).mac(&forged[4].hash));
+        let (_, broken) = first_break_keyed(&forged, Some(&key));
+        assert_eq!(
+            broken.map(|b| (b.seq, b.reason)),
+            Some((5, BreakReason::MacMismatch))
+        );
+
+        // Without the key the walk cannot tell.
+        assert_eq!(first_break_keyed(&forged, None), (5, None));
     }
 }

@@ -1,4 +1,4 @@
-//! The access-token signing keys, read from a key file.
+//! The access-token signing keys, read from a key file; creating private key files.
 //!
 //! The file holds one key per line as `<key-id> <hex>` (at least 32 bytes each; blank
 //! lines and `#` comments ignored). The first key signs new tokens unless
@@ -54,11 +54,21 @@ pub fn load_keyring(
 
 /// Creates a key file with one random key (the embedded default). Fails if it exists.
 pub fn create_key_file(path: &Path, header: &str) -> Result<(), String> {
+    let key = schakel_auth::secret_token::generate_key();
+    let text = format!(
+        "# {header}: '<key-id> <hex>' per line; the first is current.\nk1 {}\n",
+        hex::encode(key)
+    );
+    create_private_file(path, &text)
+}
+
+/// Creates `path` (and its folder) holding `text`, readable by the owner only. Fails if
+/// it exists: a key file is never overwritten.
+pub fn create_private_file(path: &Path, text: &str) -> Result<(), String> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir)
             .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     }
-    let key = schakel_auth::secret_token::generate_key();
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
@@ -69,12 +79,8 @@ pub fn create_key_file(path: &Path, header: &str) -> Result<(), String> {
     let mut file = options
         .open(path)
         .map_err(|e| format!("cannot create {}: {e}", path.display()))?;
-    writeln!(
-        file,
-        "# {header}: '<key-id> <hex>' per line; the first is current.\nk1 {}",
-        hex::encode(key)
-    )
-    .map_err(|e| format!("cannot write {}: {e}", path.display()))
+    file.write_all(text.as_bytes())
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
 #[cfg(test)]

@@ -100,6 +100,15 @@ fn web_state(settings: &Settings, state: &AppState) -> schakel_web::WebState {
     }
 }
 
+/// Reads the audit entry key (made at the default path when missing) and installs it,
+/// so that every audit entry this process records carries its MAC.
+pub fn install_entry_key(settings: &Settings) -> anyhow::Result<()> {
+    settings
+        .audit
+        .install_entry_key()
+        .map_err(anyhow::Error::msg)
+}
+
 /// Applies pending migrations; returns the names applied.
 pub fn migrate(pool: &Pool) -> anyhow::Result<Vec<String>> {
     let mut conn = pool.get().context("cannot get a database connection")?;
@@ -130,12 +139,21 @@ pub fn auth_state(settings: &Settings, demo: bool) -> anyhow::Result<AuthState> 
 }
 
 /// Runs the HTTP server until it is told to stop.
-pub async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
+pub async fn serve(mut settings: Settings, demo: bool) -> anyhow::Result<()> {
     let addr = settings.bind_address()?;
     // Listen first: a port in use stops the start before anything else happens.
     let listener =
         std::net::TcpListener::bind(addr).with_context(|| format!("cannot listen on {addr}"))?;
+    // With port 0 the system picks a free port: links and the printed address use the
+    // port actually bound.
+    let bound = listener
+        .local_addr()
+        .with_context(|| format!("cannot listen on {addr}"))?;
+    if settings.http.public_url.is_none() {
+        settings.http.public_url = Some(format!("http://{bound}"));
+    }
     let pool = open_pool(&settings)?;
+    install_entry_key(&settings)?;
     let applied = migrate(&pool)?;
     tracing::info!(count = applied.len(), "migrations applied");
     let auth = auth_state(&settings, demo)?;
@@ -196,8 +214,11 @@ pub async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
     .listen(listener)
     .with_context(|| format!("cannot listen on {addr}"))?
     .run();
-    tracing::info!(%addr, backend = %settings.database_target()?.backend().name(), "serving");
-    println!("Schakel is serving at {}", settings.public_url());
+    tracing::info!(addr = %bound, backend = %settings.database_target()?.backend().name(), "serving");
+    println!(
+        "Schakel is serving at {} (listening on {bound})",
+        settings.public_url()
+    );
     server.await.context("the server stopped with an error")?;
     tracing::info!("stopped");
     Ok(())
@@ -236,6 +257,7 @@ fn preload_monitor(state: &AppState) {
 /// Runs the dispatcher and the scheduled jobs until SIGTERM or SIGINT.
 pub async fn worker(settings: Settings) -> anyhow::Result<()> {
     let pool = open_pool(&settings)?;
+    install_entry_key(&settings)?;
     migrate(&pool)?;
     let auth = auth_state(&settings, false)?;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);

@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 #[error("{0}")]
 pub struct ConfigError(String);
 
-fn fail(msg: impl Into<String>) -> ConfigError {
+pub(crate) fn fail(msg: impl Into<String>) -> ConfigError {
     ConfigError(msg.into().replace('\n', " "))
 }
 
@@ -44,8 +44,8 @@ pub struct Settings {
     pub data: crate::data_settings::DataSettings,
     /// Logging.
     pub log: LogSettings,
-    /// The audit trail's signed checkpoints.
-    pub audit: AuditSettings,
+    /// The audit trail's entry key and signed checkpoints.
+    pub audit: crate::audit_settings::AuditSettings,
     /// Deadlines, retention and the platform's jobs.
     pub casework: crate::casework_settings::CaseworkSettings,
     /// The monitor's database and disclosure control.
@@ -248,50 +248,7 @@ pub enum LogFormat {
     Pretty,
 }
 
-/// Keys for the audit trail's signed checkpoints (`schakel audit checkpoint` and
-/// `schakel audit verify --checkpoint`). Read and checked only by the commands that need
-/// them, so a server without them starts.
-#[derive(Debug, Clone, Serialize, Deserialize, Default)]
-#[serde(deny_unknown_fields, default)]
-pub struct AuditSettings {
-    /// A file holding the Ed25519 signing key of checkpoints: a 32-byte seed as 64 hex
-    /// digits (e.g. `openssl rand -hex 32`). A secret: mode 0600, never printed.
-    pub checkpoint_key_file: Option<PathBuf>,
-    /// A file holding the public key checkpoints are verified against (64 hex digits),
-    /// so an auditor can verify without the signing key; by default the public key of
-    /// `checkpoint_key_file`.
-    pub checkpoint_public_key_file: Option<PathBuf>,
-}
-
 impl Settings {
-    /// The checkpoint signing key, from `audit.checkpoint_key_file`.
-    pub fn checkpoint_signing_key(&self) -> Result<schakel_audit::SigningKey, ConfigError> {
-        let path = self.audit.checkpoint_key_file.as_deref().ok_or_else(|| {
-            fail(
-                "audit.checkpoint_key_file is not set (SCHAKEL_AUDIT__CHECKPOINT_KEY_FILE); \
-                 it must name a file holding the checkpoint signing key",
-            )
-        })?;
-        schakel_audit::read_signing_key(path)
-            .map_err(|e| fail(format!("audit.checkpoint_key_file: {e}")))
-    }
-
-    /// The key checkpoints are verified against: `audit.checkpoint_public_key_file`, or
-    /// else the public half of `audit.checkpoint_key_file`.
-    pub fn checkpoint_verifying_key(&self) -> Result<schakel_audit::VerifyingKey, ConfigError> {
-        match &self.audit.checkpoint_public_key_file {
-            Some(path) => schakel_audit::read_verifying_key(path)
-                .map_err(|e| fail(format!("audit.checkpoint_public_key_file: {e}"))),
-            None if self.audit.checkpoint_key_file.is_some() => {
-                Ok(self.checkpoint_signing_key()?.verifying_key())
-            }
-            None => Err(fail(
-                "verifying a checkpoint needs audit.checkpoint_public_key_file or \
-                 audit.checkpoint_key_file",
-            )),
-        }
-    }
-
     /// Loads defaults, then the TOML file (if given), then `SCHAKEL_*` environment
     /// variables; reads secrets from the environment and secret files; validates.
     pub fn load(file: Option<&Path>) -> Result<Settings, ConfigError> {
@@ -389,6 +346,7 @@ impl Settings {
     fn validate(&self) -> Result<(), ConfigError> {
         self.auth.validate().map_err(fail)?;
         self.data.validate().map_err(fail)?;
+        self.audit.validate().map_err(fail)?;
         self.casework.validate().map_err(fail)?;
         self.monitor.validate().map_err(fail)?;
         let target = DatabaseTarget::parse(&self.database.url)

@@ -35,6 +35,9 @@ pub struct AuditEntryRow {
     pub details: String,
     pub prev_hash: String,
     pub hash: String,
+    /// The keyed MAC over `hash` (lower-case hex), or `None` for an entry written
+    /// without the entry key.
+    pub mac: Option<String>,
 }
 
 /// The last entry of the chain: what the next entry links to.

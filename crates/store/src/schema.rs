@@ -54,6 +54,7 @@ diesel::table! {
         details -> Text,
         prev_hash -> Text,
         hash -> Text,
+        mac -> Nullable<Text>,
     }
 }
 

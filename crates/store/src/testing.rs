@@ -4,7 +4,8 @@
 //! file (deleted afterwards) or a new PostgreSQL schema inside `TEST_DATABASE_URL`
 //! (dropped afterwards). [`each_backend`] runs one test body on every backend selected
 //! by `TEST_BACKENDS` (default: both). A selected backend that cannot be set up
-//! fails the test loudly: no backend is ever skipped in silence.
+//! fails the test loudly, and so does a selection of no backend at all: no backend is
+//! ever skipped in silence.
 #![allow(clippy::expect_used, clippy::panic)]
 
 use crate::{Backend, DatabaseTarget, Pool, PoolOptions, build_pool, migrations};
@@ -24,17 +25,39 @@ pub struct TestDb {
 }
 
 /// The backends selected by `TEST_BACKENDS` (comma-separated; default both).
+///
+/// A selection that names no backend (an empty value, only commas) or an unknown one
+/// panics: a test run that checks nothing must not pass.
 pub fn selected_backends() -> Vec<Backend> {
     let raw = std::env::var("TEST_BACKENDS").unwrap_or_else(|_| "sqlite,postgres".into());
-    raw.split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(|s| match s {
+    parse_backends(&raw).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Parses a `TEST_BACKENDS` value: each backend once, in the order named.
+pub fn parse_backends(raw: &str) -> Result<Vec<Backend>, String> {
+    let mut backends = Vec::new();
+    for name in raw.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+        let backend = match name {
             "sqlite" => Backend::Sqlite,
             "postgres" | "postgresql" => Backend::Postgres,
-            other => panic!("TEST_BACKENDS: unknown backend '{other}'"),
-        })
-        .collect()
+            other => {
+                return Err(format!(
+                    "TEST_BACKENDS: unknown backend '{other}' (use sqlite, postgres or both, \
+                     comma-separated)"
+                ));
+            }
+        };
+        if !backends.contains(&backend) {
+            backends.push(backend);
+        }
+    }
+    if backends.is_empty() {
+        return Err(format!(
+            "TEST_BACKENDS={raw:?} selects no backend, so every test would pass having run \
+             nothing: name sqlite, postgres or both (comma-separated), or unset it for both"
+        ));
+    }
+    Ok(backends)
 }
 
 /// Runs `body` once on a fresh, migrated database of every selected backend.
@@ -190,5 +213,28 @@ impl EstablishUrl for diesel::PgConnection {
     fn establish_url(url: &str) -> diesel::PgConnection {
         use diesel::Connection;
         diesel::PgConnection::establish(url).expect("connect to TEST_DATABASE_URL")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_selection_names_each_backend_once_and_never_none() {
+        assert_eq!(
+            parse_backends("sqlite, postgres,sqlite"),
+            Ok(vec![Backend::Sqlite, Backend::Postgres])
+        );
+        assert_eq!(parse_backends("postgresql"), Ok(vec![Backend::Postgres]));
+        for none in ["", ",", " , ,", "  "] {
+            let err = parse_backends(none).unwrap_err();
+            assert!(err.contains("selects no backend"), "{none:?}: {err}");
+        }
+        assert!(
+            parse_backends("sqlite,mysql")
+                .unwrap_err()
+                .contains("'mysql'")
+        );
     }
 }

@@ -1,5 +1,6 @@
 //! Signed checkpoints catch what the chain alone cannot: a truncated tail and a chain
-//! re-hashed after an edit.
+//! re-hashed after an edit; a new checkpoint is never signed over such a chain, and the
+//! series of checkpoints cannot lose or gain a member unnoticed.
 
 use crate::support::{
     chain_of, drop_append_only_triggers, edit_and_rehash, event, record_one, rows, t0,
@@ -7,7 +8,7 @@ use crate::support::{
 use chrono::Duration;
 use schakel_audit::{
     AuditError, BreakReason, BrokenEntry, GENESIS_HASH, SignedCheckpoint, SigningKey, checkpoint,
-    read_signing_key, read_verifying_key, verify_with_checkpoint,
+    read_signing_key, read_verifying_key, verify_with_checkpoint, verify_with_checkpoints,
 };
 use schakel_store::testing::{TestDb, each_backend};
 
@@ -19,7 +20,7 @@ fn key() -> SigningKey {
 fn checkpointed(db: &TestDb) -> SignedCheckpoint {
     chain_of(db, 6);
     let mut conn = db.pool.get().unwrap();
-    let cp = checkpoint(&mut conn, &key(), t0() + Duration::hours(1)).unwrap();
+    let cp = checkpoint(&mut conn, &key(), None, t0() + Duration::hours(1)).unwrap();
     drop(conn);
     drop_append_only_triggers(db);
     cp
@@ -121,7 +122,7 @@ fn a_broken_chain_gets_no_checkpoint() {
         drop_append_only_triggers(&db);
         db.execute_raw("UPDATE audit_entries SET outcome = 'failure' WHERE seq = 2");
         let mut conn = db.pool.get().unwrap();
-        let err = checkpoint(&mut conn, &key(), t0()).unwrap_err();
+        let err = checkpoint(&mut conn, &key(), None, t0()).unwrap_err();
         match err {
             AuditError::ChainBroken(b) => assert_eq!(b.seq, 2),
             other => panic!("{other}"),
@@ -133,7 +134,7 @@ fn a_broken_chain_gets_no_checkpoint() {
 fn an_empty_chain_can_be_checkpointed_and_verified() {
     each_backend(|db| {
         let mut conn = db.pool.get().unwrap();
-        let cp = checkpoint(&mut conn, &key(), t0()).unwrap();
+        let cp = checkpoint(&mut conn, &key(), None, t0()).unwrap();
         assert_eq!((cp.seq, cp.hash.as_str()), (0, GENESIS_HASH));
         let report = verify_with_checkpoint(&mut conn, &cp, &key().verifying_key()).unwrap();
         assert!(report.is_intact());
@@ -151,8 +152,73 @@ fn keys_are_read_from_hex_files() {
     let public = dir.path().join("checkpoint.pub");
     let db = TestDb::new(schakel_store::Backend::Sqlite);
     let mut conn = db.pool.get().unwrap();
-    let cp = checkpoint(&mut conn, &signing, t0()).unwrap();
+    let cp = checkpoint(&mut conn, &signing, None, t0()).unwrap();
     std::fs::write(&public, &cp.public_key).unwrap();
     let verifying = read_verifying_key(&public).unwrap();
     assert_eq!(verifying, signing.verifying_key());
+}
+
+#[test]
+fn a_new_checkpoint_is_refused_over_a_chain_re_hashed_since_the_previous_one() {
+    each_backend(|db| {
+        let first = checkpointed(&db);
+        assert_eq!(first.previous.as_deref(), Some(GENESIS_HASH));
+        edit_and_rehash(&db, 2);
+        let mut conn = db.pool.get().unwrap();
+        // The chain alone looks intact ...
+        assert!(schakel_audit::verify(&mut conn).unwrap().is_intact());
+        // ... but the next checkpoint holds it to the previous one and refuses.
+        let later = t0() + Duration::hours(2);
+        let err = checkpoint(&mut conn, &key(), Some(&first), later).unwrap_err();
+        match err {
+            AuditError::ChainBroken(b) => {
+                assert_eq!((b.seq, b.reason), (6, BreakReason::CheckpointMismatch));
+            }
+            other => panic!("{other}"),
+        }
+    });
+}
+
+#[test]
+fn a_series_of_checkpoints_verifies_whole_and_a_missing_member_is_an_error() {
+    each_backend(|db| {
+        let first = checkpointed(&db);
+        let mut conn = db.pool.get().unwrap();
+        let hour = |h| t0() + Duration::hours(h);
+        let too_early = checkpoint(&mut conn, &key(), Some(&first), hour(1)).unwrap_err();
+        assert!(
+            matches!(too_early, AuditError::InvalidCheckpoint(_)),
+            "{too_early}"
+        );
+        drop(conn);
+        record_one(&db, &event(7), hour(2));
+        let mut conn = db.pool.get().unwrap();
+        let second = checkpoint(&mut conn, &key(), Some(&first), hour(2)).unwrap();
+        assert_eq!(second.seq, 7);
+        assert_eq!(second.previous, Some(first.checkpoint_hash()));
+        let third = checkpoint(&mut conn, &key(), Some(&second), hour(3)).unwrap();
+        let trusted = key().verifying_key();
+
+        let series = [third.clone(), first.clone(), second.clone()];
+        let report = verify_with_checkpoints(&mut conn, &series, &trusted).unwrap();
+        assert!(report.is_intact(), "{report:?}");
+        assert_eq!(report.checked, 7);
+        // The tail of a series verifies on its own.
+        let tail = [second.clone(), third.clone()];
+        assert!(
+            verify_with_checkpoints(&mut conn, &tail, &trusted)
+                .unwrap()
+                .is_intact()
+        );
+
+        let gap = [first.clone(), third.clone()];
+        let err = verify_with_checkpoints(&mut conn, &gap, &trusted).unwrap_err();
+        assert!(err.to_string().contains("does not follow"), "{err}");
+
+        // A checkpoint of another series (made without the previous one) is refused too.
+        let stray = checkpoint(&mut conn, &key(), None, hour(4)).unwrap();
+        let mixed = [first, second, third, stray];
+        let err = verify_with_checkpoints(&mut conn, &mixed, &trusted).unwrap_err();
+        assert!(err.to_string().contains("does not follow"), "{err}");
+    });
 }
