@@ -127,7 +127,7 @@ pub fn open_case_in(
                         .as_deref()
                         .ok_or(WorkflowError::Invalid("exploitation_forms"))?,
                 )?;
-                let stored = store_person(conn, env, who, person)?;
+                let stored = store_person(conn, env, who, person, env.now.date_naive())?;
                 (
                     stored.id,
                     stored.pseudonym,

