@@ -40,6 +40,7 @@ pub enum ProblemKind {
     PasswordContainsContext,
     IdempotencyKeyReused,
     TooManyDimensions,
+    UnknownCountry,
 }
 
 impl ProblemKind {
@@ -186,6 +187,11 @@ impl ProblemKind {
                 "A table has at most three different dimensions.",
                 StatusCode::BAD_REQUEST,
             ),
+            UnknownCountry => (
+                "unknown_country",
+                "A code in `nationalities` is not an ISO 3166-1 alpha-2 country code.",
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ),
         }
     }
 
@@ -327,8 +333,16 @@ fn workflow_kind(e: &schakel_referral_workflow::WorkflowError) -> ProblemKind {
         W::VersionMismatch => ProblemKind::PreconditionFailed,
         W::IdempotencyMismatch => ProblemKind::IdempotencyKeyReused,
         W::Invalid(_) => ProblemKind::InvalidBody,
+        W::Refused(r) => refusal_kind(*r),
         W::Store(StoreError::Connection(_)) => ProblemKind::Unavailable,
         W::IdempotencyRace | W::Store(_) | W::Audit(_) | W::Crypto(_) => ProblemKind::Internal,
+    }
+}
+
+fn refusal_kind(r: schakel_referral_workflow::Refusal) -> ProblemKind {
+    use schakel_referral_workflow::Refusal as R;
+    match r {
+        R::UnknownCountry => ProblemKind::UnknownCountry,
     }
 }
 

@@ -95,3 +95,58 @@ async fn a_minor_observed_a_year_ago_keeps_her_stated_age_band_and_the_minor_rul
         assert_eq!(adult["palermo_elements_met"], false, "{adult}");
     }
 }
+
+#[actix_web::test]
+async fn a_nationality_that_names_no_country_is_refused_by_name() {
+    for backend in selected_backends() {
+        let db = TestDb::new(backend);
+        let srv = test::init_service(app(support::state_without_mfa(&db))).await;
+        let client = Client::new(&srv, TestRequest::to_request);
+        let gemeente = agency(&db, "Gemeente Zwolle", AgencyKind::Municipality);
+        let worker = user(&db, &gemeente, "zorg@zwolle.example", Role::Caseworker, true);
+        let token = client.token(&worker.email).await;
+        let today = Utc::now().date_naive().format("%Y-%m-%d").to_string();
+        let with = |codes: Value| {
+            signal_of(
+                &today,
+                json!({ "family_name": "Zwartbles", "nationalities": codes }),
+                json!({ "act": true, "means": true, "purpose": true }),
+            )
+        };
+        for codes in [json!(["ZZ"]), json!(["NL", "uk"]), json!(["EU"])] {
+            let refused = client
+                .send(bearer(request("POST", "/api/v1/signals"), &token).set_json(with(codes.clone())))
+                .await;
+            assert_eq!(
+                refused.status,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{backend:?} {codes}: {refused:?}"
+            );
+            assert_eq!(refused.problem(), "unknown_country");
+            assert!(refused.json()["title"].as_str().unwrap().contains("nationalities"));
+        }
+        // Nothing of them was kept.
+        assert!(monitor_events(&db).is_empty());
+        // Real codes, Kosovo's among them, are accepted and grouped.
+        let ok = client
+            .send(
+                bearer(request("POST", "/api/v1/signals"), &token)
+                    .set_json(with(json!(["xk", "NG"]))),
+            )
+            .await;
+        assert_eq!(ok.status, StatusCode::CREATED, "{ok:?}");
+        assert_eq!(ok.json()["person"]["nationality_group"], "non_eu");
+        // The same through a case opened with a person.
+        let case = client
+            .send(
+                bearer(request("POST", "/api/v1/cases"), &token).set_json(json!({
+                    "region": "midden_nederland",
+                    "exploitation_forms": ["labour"],
+                    "person": { "identity": { "nationalities": ["QQ"] }, "gender": "male" }
+                })),
+            )
+            .await;
+        assert_eq!(case.status, StatusCode::UNPROCESSABLE_ENTITY, "{case:?}");
+        assert_eq!(case.problem(), "unknown_country");
+    }
+}

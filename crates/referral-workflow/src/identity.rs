@@ -4,11 +4,11 @@
 //! `Debug` never prints a field: an identity must not reach a log line.
 
 use crate::support::{open, seal};
-use crate::{WorkflowConfig, WorkflowError};
+use crate::{Refusal, WorkflowConfig, WorkflowError};
 use chrono::{Datelike, NaiveDate};
 use schakel_domain::age::age_on;
 use schakel_domain::pseudonym::{canonical_identifiers, fold_name};
-use schakel_domain::vocabulary::nationality_group;
+use schakel_domain::vocabulary::{is_country_code, nationality_group};
 use schakel_domain::{AgeBand, Gender, NationalityGroup, PersonId};
 use serde::{Deserialize, Serialize};
 
@@ -97,6 +97,16 @@ fn codes(
     Ok(out)
 }
 
+/// Nationalities as ISO 3166-1 alpha-2 codes: a code of the wrong shape is invalid, a
+/// well-formed one that names no country is refused as unknown.
+fn nationalities(raw: &[String]) -> Result<Vec<String>, WorkflowError> {
+    let codes = codes(raw, 2..=2, true, "nationalities")?;
+    if codes.iter().any(|c| !is_country_code(c)) {
+        return Err(WorkflowError::Refused(Refusal::UnknownCountry));
+    }
+    Ok(codes)
+}
+
 impl Identity {
     /// The identity checked and normalised as of `today`: names trimmed, codes in
     /// canonical case, dates plausible. A stated age without the day it was stated is
@@ -132,7 +142,7 @@ impl Identity {
                 .stated_age
                 .filter(|_| self.date_of_birth.is_none())
                 .map(|_| self.age_stated_on.unwrap_or(stated_on)),
-            nationalities: codes(&self.nationalities, 2..=2, true, "nationalities")?,
+            nationalities: nationalities(&self.nationalities)?,
             stateless: self.stateless,
             languages: codes(&self.languages, 2..=3, false, "languages")?,
             contact,
@@ -290,6 +300,14 @@ mod tests {
             ..Identity::default()
         };
         assert!(bad_code.checked(today, today).is_err());
+        let no_country = Identity {
+            nationalities: vec!["NL".into(), "zz".into()],
+            ..Identity::default()
+        };
+        assert!(matches!(
+            no_country.checked(today, today),
+            Err(WorkflowError::Refused(Refusal::UnknownCountry))
+        ));
         assert_eq!(format!("{raw:?}"), "Identity { .. }");
     }
 

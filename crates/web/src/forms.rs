@@ -163,6 +163,7 @@ impl From<WorkflowError> for Failure {
             WorkflowError::NotFound => Failure::Hidden,
             WorkflowError::Denied(_) | WorkflowError::Forbidden => Failure::Forbidden,
             WorkflowError::Invalid(f) => Failure::Invalid(f),
+            WorkflowError::Refused(r) => Failure::Invalid(r.field()),
             WorkflowError::Conflict(c) => Failure::Conflict(Some(c)),
             WorkflowError::VersionMismatch
             | WorkflowError::VersionRequired
