@@ -1,7 +1,8 @@
 //! The data a caseworker enters, checked over HTTP as a client sees it: a stated age
 //! kept for the day it was stated, nationalities that must be real country codes, legal
-//! bases that must fit the person and the agency, and an agency kind that cannot change
-//! under the consents and referrals that name it.
+//! bases that must fit the person and the agency, an agency kind that cannot change
+//! under the consents and referrals that name it, and a database failure that is never
+//! reported as bad input.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod support;
@@ -148,5 +149,77 @@ async fn a_nationality_that_names_no_country_is_refused_by_name() {
             .await;
         assert_eq!(case.status, StatusCode::UNPROCESSABLE_ENTITY, "{case:?}");
         assert_eq!(case.problem(), "unknown_country");
+    }
+}
+
+/// Runs raw SQL on the test database.
+fn sql(db: &TestDb, statements: &[&str]) {
+    use diesel::RunQueryDsl;
+    use schakel_store::DbConn;
+    let mut conn = db.pool.get().unwrap();
+    for q in statements {
+        match &mut *conn {
+            DbConn::Sqlite(c) => diesel::sql_query(*q).execute(c).unwrap(),
+            DbConn::Postgres(c) => diesel::sql_query(*q).execute(c).unwrap(),
+        };
+    }
+}
+
+#[actix_web::test]
+async fn a_database_failure_while_reading_the_signal_is_not_reported_as_bad_input() {
+    for backend in selected_backends() {
+        let db = TestDb::new(backend);
+        let srv = test::init_service(app(support::state_without_mfa(&db))).await;
+        let client = Client::new(&srv, TestRequest::to_request);
+        let gemeente = agency(&db, "Gemeente Zwolle", AgencyKind::Municipality);
+        let worker = user(&db, &gemeente, "zorg@zwolle.example", Role::Caseworker, true);
+        let token = client.token(&worker.email).await;
+        let today = Utc::now().date_naive().format("%Y-%m-%d").to_string();
+        let body = signal_of(
+            &today,
+            json!({ "family_name": "Zwartbles" }),
+            json!({ "act": true, "means": true, "purpose": true }),
+        );
+        let signal = client
+            .send(bearer(request("POST", "/api/v1/signals"), &token).set_json(body))
+            .await;
+        assert_eq!(signal.status, StatusCode::CREATED, "{signal:?}");
+        let id = signal.json()["id"].as_str().unwrap().to_owned();
+        let open = || {
+            bearer(request("POST", "/api/v1/cases"), &token).set_json(json!({ "signal_id": id }))
+        };
+
+        // A signal that does not exist is the request's fault.
+        let unknown = client
+            .send(
+                bearer(request("POST", "/api/v1/cases"), &token)
+                    .set_json(json!({ "signal_id": uuid::Uuid::new_v4() })),
+            )
+            .await;
+        assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY, "{unknown:?}");
+        assert_eq!(unknown.problem(), "invalid_body");
+
+        match backend {
+            // The server ends the connection while the signal is read: an outage.
+            schakel_store::Backend::Postgres => sql(
+                &db,
+                &[
+                    "ALTER TABLE signals RENAME TO signals_kept",
+                    "CREATE VIEW signals AS SELECT * FROM signals_kept \
+                     WHERE pg_terminate_backend(pg_backend_pid())",
+                ],
+            ),
+            // The table cannot be read: the server's fault.
+            schakel_store::Backend::Sqlite => {
+                sql(&db, &["ALTER TABLE signals RENAME TO signals_kept"])
+            }
+        }
+        let failed = client.send(open()).await;
+        let expected = match backend {
+            schakel_store::Backend::Postgres => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
+            schakel_store::Backend::Sqlite => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+        };
+        assert_eq!(failed.status, expected.0, "{backend:?}: {failed:?}");
+        assert_eq!(failed.problem(), expected.1);
     }
 }
