@@ -41,6 +41,7 @@ pub enum ProblemKind {
     IdempotencyKeyReused,
     TooManyDimensions,
     UnknownCountry,
+    LegalBasisNotApplicable,
 }
 
 impl ProblemKind {
@@ -190,6 +191,11 @@ impl ProblemKind {
             UnknownCountry => (
                 "unknown_country",
                 "A code in `nationalities` is not an ISO 3166-1 alpha-2 country code.",
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ),
+            LegalBasisNotApplicable => (
+                "legal_basis_not_applicable",
+                "The `legal_basis` does not apply to this person's age or to your agency's kind.",
                 StatusCode::UNPROCESSABLE_ENTITY,
             ),
         }
@@ -343,6 +349,7 @@ fn refusal_kind(r: schakel_referral_workflow::Refusal) -> ProblemKind {
     use schakel_referral_workflow::Refusal as R;
     match r {
         R::UnknownCountry => ProblemKind::UnknownCountry,
+        R::LegalBasisNotApplicable => ProblemKind::LegalBasisNotApplicable,
     }
 }
 

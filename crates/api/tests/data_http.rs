@@ -14,7 +14,7 @@ use schakel_api::app;
 use schakel_domain::{AgencyKind, Role};
 use schakel_store::testing::{TestDb, selected_backends};
 use serde_json::{Value, json};
-use support::{Client, agency, bearer, request, user};
+use support::{Client, agency, audit_of, bearer, request, user};
 
 /// The monitor events queued, as (kind, payload).
 fn monitor_events(db: &TestDb) -> Vec<(String, Value)> {
@@ -221,5 +221,114 @@ async fn a_database_failure_while_reading_the_signal_is_not_reported_as_bad_inpu
         };
         assert_eq!(failed.status, expected.0, "{backend:?}: {failed:?}");
         assert_eq!(failed.problem(), expected.1);
+    }
+}
+
+/// Opens a case for a person directly; returns its id.
+async fn case_for<S, R, B>(client: &Client<'_, S, R>, token: &str, identity: Value) -> String
+where
+    S: actix_web::dev::Service<
+            R,
+            Response = actix_web::dev::ServiceResponse<B>,
+            Error = actix_web::Error,
+        >,
+    B: actix_web::body::MessageBody,
+{
+    let opened = client
+        .send(
+            bearer(request("POST", "/api/v1/cases"), token).set_json(json!({
+                "region": "midden_nederland",
+                "exploitation_forms": ["sexual"],
+                "person": { "identity": identity, "gender": "female" }
+            })),
+        )
+        .await;
+    assert_eq!(opened.status, StatusCode::CREATED, "{opened:?}");
+    opened.json()["id"].as_str().unwrap().to_owned()
+}
+
+fn basis(which: &str) -> Value {
+    json!({
+        "kind": "legal_basis",
+        "recipient_kinds": ["care"],
+        "purposes": ["care_coordination"],
+        "legal_basis": which,
+        "reason": "Acuut gevaar; toestemming kan niet gevraagd worden.",
+        "given_on": Utc::now().date_naive(),
+    })
+}
+
+#[actix_web::test]
+async fn a_legal_basis_must_fit_the_person_and_the_agency_and_flags_the_case() {
+    for backend in selected_backends() {
+        let db = TestDb::new(backend);
+        let srv = test::init_service(app(support::state_without_mfa(&db))).await;
+        let client = Client::new(&srv, TestRequest::to_request);
+        let opvang = agency(&db, "Opvang Midden", AgencyKind::ShelterCategorical);
+        let politie = agency(&db, "Politie Midden", AgencyKind::Police);
+        let t_opvang = client
+            .token(&user(&db, &opvang, "zorg@opvang.example", Role::Caseworker, true).email)
+            .await;
+        let t_politie = client
+            .token(&user(&db, &politie, "ahm@politie.example", Role::Caseworker, true).email)
+            .await;
+        let record = |token: &str, case: &str, version: i64, body: Value| {
+            bearer(
+                request("POST", &format!("/api/v1/cases/{case}/consents")),
+                token,
+            )
+            .insert_header(("If-Match", format!("\"{version}\"")))
+            .set_json(body)
+        };
+
+        // An adult at a shelter: neither child protection nor a duty the shelter lacks.
+        let adult = case_for(&client, &t_opvang, json!({ "date_of_birth": "1990-02-03" })).await;
+        for which in ["child_protection", "statutory_duty"] {
+            let refused = client.send(record(&t_opvang, &adult, 1, basis(which))).await;
+            assert_eq!(
+                refused.status,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{backend:?} {which}: {refused:?}"
+            );
+            assert_eq!(refused.problem(), "legal_basis_not_applicable");
+        }
+        assert!(audit_of(&db, "consent.legal_basis").is_empty());
+        let case = client
+            .send(bearer(request("GET", &format!("/api/v1/cases/{adult}")), &t_opvang))
+            .await
+            .json();
+        assert_eq!(case["legal_basis_used"], false, "{case}");
+        assert_eq!(case["consents"], json!([]));
+
+        // A vital interest applies to anyone: recorded, flagged and audited.
+        let vital = client
+            .send(record(&t_opvang, &adult, 1, basis("vital_interest")))
+            .await;
+        assert_eq!(vital.status, StatusCode::CREATED, "{vital:?}");
+        assert_eq!(vital.json()["legal_basis_used"], true);
+        let entries = audit_of(&db, "consent.legal_basis");
+        assert_eq!(entries.len(), 1, "{entries:?}");
+        assert_eq!(entries[0].outcome.as_str(), "success");
+        assert_eq!(entries[0].purpose.as_deref(), Some("legal_basis:vital_interest"));
+        assert_eq!(entries[0].object.as_ref().unwrap().id, adult);
+
+        // The police has a statutory duty; a child's protection needs a child.
+        let by_police = case_for(&client, &t_politie, json!({ "date_of_birth": "1990-02-03" })).await;
+        let duty = client
+            .send(record(&t_politie, &by_police, 1, basis("statutory_duty")))
+            .await;
+        assert_eq!(duty.status, StatusCode::CREATED, "{duty:?}");
+        assert_eq!(duty.json()["legal_basis_used"], true);
+        let child = case_for(&client, &t_opvang, json!({ "stated_age": 15 })).await;
+        let protected = client
+            .send(record(&t_opvang, &child, 1, basis("child_protection")))
+            .await;
+        assert_eq!(protected.status, StatusCode::CREATED, "{protected:?}");
+        let entries = audit_of(&db, "consent.legal_basis");
+        assert_eq!(entries.len(), 3);
+        assert_eq!(
+            entries[0].purpose.as_deref(),
+            Some("legal_basis:child_protection")
+        );
     }
 }

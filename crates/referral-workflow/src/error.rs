@@ -37,6 +37,9 @@ pub enum Conflict {
 pub enum Refusal {
     /// A nationality that is not an ISO 3166-1 alpha-2 country code.
     UnknownCountry,
+    /// A legal basis that does not apply to the person's age or to the recording
+    /// agency's kind.
+    LegalBasisNotApplicable,
 }
 
 impl Refusal {
@@ -44,6 +47,7 @@ impl Refusal {
     pub fn field(self) -> &'static str {
         match self {
             Refusal::UnknownCountry => "nationalities",
+            Refusal::LegalBasisNotApplicable => "legal_basis",
         }
     }
 }

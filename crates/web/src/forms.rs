@@ -163,6 +163,9 @@ impl From<WorkflowError> for Failure {
             WorkflowError::NotFound => Failure::Hidden,
             WorkflowError::Denied(_) | WorkflowError::Forbidden => Failure::Forbidden,
             WorkflowError::Invalid(f) => Failure::Invalid(f),
+            WorkflowError::Refused(Refusal::LegalBasisNotApplicable) => {
+                Failure::Invalid("legal_basis_not_applicable")
+            }
             WorkflowError::Refused(r) => Failure::Invalid(r.field()),
             WorkflowError::Conflict(c) => Failure::Conflict(Some(c)),
             WorkflowError::VersionMismatch
