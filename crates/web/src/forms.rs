@@ -9,7 +9,7 @@ use crate::pages::{Nav, internal, not_found};
 use crate::session::{Viewer, context};
 use actix_web::{HttpRequest, HttpResponse, web};
 use schakel_domain::{Actor, AgencyKind, Region};
-use schakel_referral_workflow::{Env, WorkflowError};
+use schakel_referral_workflow::{Env, Refusal, WorkflowError};
 use schakel_store::DbConn;
 
 /// The fields of a submitted form, in their order.
