@@ -42,6 +42,7 @@ pub enum ProblemKind {
     TooManyDimensions,
     UnknownCountry,
     LegalBasisNotApplicable,
+    AgencyKindLocked,
 }
 
 impl ProblemKind {
@@ -193,6 +194,11 @@ impl ProblemKind {
                 "A code in `nationalities` is not an ISO 3166-1 alpha-2 country code.",
                 StatusCode::UNPROCESSABLE_ENTITY,
             ),
+            AgencyKindLocked => (
+                "agency_kind_locked",
+                "The agency has received referrals: its kind cannot change.",
+                StatusCode::CONFLICT,
+            ),
             LegalBasisNotApplicable => (
                 "legal_basis_not_applicable",
                 "The `legal_basis` does not apply to this person's age or to your agency's kind.",
@@ -321,6 +327,9 @@ fn admin_kind(e: &schakel_auth::admin::AdminError) -> ProblemKind {
     match e {
         A::Forbidden => ProblemKind::Forbidden,
         A::NotFound => ProblemKind::NotFound,
+        A::Conflict(schakel_auth::admin::ConflictReason::KindLocked) => {
+            ProblemKind::AgencyKindLocked
+        }
         A::Conflict(_) => ProblemKind::Conflict,
         A::VersionRequired => ProblemKind::PreconditionRequired,
         A::VersionMismatch => ProblemKind::PreconditionFailed,

@@ -332,3 +332,78 @@ async fn a_legal_basis_must_fit_the_person_and_the_agency_and_flags_the_case() {
         );
     }
 }
+
+#[actix_web::test]
+async fn an_agency_that_received_a_referral_keeps_its_kind() {
+    for backend in selected_backends() {
+        let db = TestDb::new(backend);
+        let srv = test::init_service(app(support::state_without_mfa(&db))).await;
+        let client = Client::new(&srv, TestRequest::to_request);
+        let beheer = agency(&db, "Platformbeheer", AgencyKind::Other);
+        let gemeente = agency(&db, "Gemeente Zwolle", AgencyKind::Municipality);
+        let politie = agency(&db, "Politie Oost", AgencyKind::Police);
+        let nieuw = agency(&db, "Politie Noord", AgencyKind::Police);
+        let t_admin = client
+            .token(&user(&db, &beheer, "beheer@platform.example", Role::Admin, true).email)
+            .await;
+        let t_worker = client
+            .token(&user(&db, &gemeente, "zorg@zwolle.example", Role::Caseworker, true).email)
+            .await;
+
+        // The municipality's consent covers shelters; it refers the case to the police.
+        let case = case_for(&client, &t_worker, json!({ "family_name": "Zwartbles" })).await;
+        let consent = client
+            .send(
+                bearer(request("POST", &format!("/api/v1/cases/{case}/consents")), &t_worker)
+                    .insert_header(("If-Match", "\"1\""))
+                    .set_json(json!({
+                        "kind": "consent",
+                        "recipient_kinds": ["shelter"],
+                        "purposes": ["law_enforcement"],
+                        "given_by": "person",
+                        "given_on": Utc::now().date_naive(),
+                    })),
+            )
+            .await;
+        assert_eq!(consent.status, StatusCode::CREATED, "{consent:?}");
+        let sent = client
+            .send(
+                bearer(request("POST", &format!("/api/v1/cases/{case}/referrals")), &t_worker)
+                    .set_json(json!({
+                        "to_agency_id": politie.id,
+                        "purpose": "law_enforcement",
+                        "urgency": "normal",
+                    })),
+            )
+            .await;
+        assert_eq!(sent.status, StatusCode::CREATED, "{sent:?}");
+        assert_eq!(sent.json()["identity_shared"], false);
+
+        // Turning the police unit into a shelter would let the shelter consent cover it.
+        let patch = |id: &schakel_domain::AgencyId, kind: &str| {
+            bearer(request("PATCH", &format!("/api/v1/agencies/{id}")), &t_admin)
+                .insert_header(("If-Match", "\"1\""))
+                .set_json(json!({ "kind": kind }))
+        };
+        let refused = client.send(patch(&politie.id, "shelter_other")).await;
+        assert_eq!(refused.status, StatusCode::CONFLICT, "{backend:?}: {refused:?}");
+        assert_eq!(refused.problem(), "agency_kind_locked");
+        let after = client
+            .send(bearer(request("GET", &format!("/api/v1/agencies/{}", politie.id)), &t_admin))
+            .await;
+        assert_eq!(after.json()["kind"], "police", "{after:?}");
+        assert_eq!(after.header("etag"), "\"1\"");
+        // Its other fields still change, and so does the kind of an agency without referrals.
+        let renamed = client
+            .send(
+                bearer(request("PATCH", &format!("/api/v1/agencies/{}", politie.id)), &t_admin)
+                    .insert_header(("If-Match", "\"1\""))
+                    .set_json(json!({ "name": "Politie Oost-Nederland", "kind": "police" })),
+            )
+            .await;
+        assert_eq!(renamed.status, StatusCode::OK, "{renamed:?}");
+        let changed = client.send(patch(&nieuw.id, "royal_marechaussee")).await;
+        assert_eq!(changed.status, StatusCode::OK, "{changed:?}");
+        assert_eq!(changed.json()["kind"], "royal_marechaussee");
+    }
+}

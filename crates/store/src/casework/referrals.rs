@@ -185,6 +185,16 @@ pub fn of_case(conn: &mut DbConn, case: CaseId) -> Result<Vec<Referral>, StoreEr
         .collect()
 }
 
+/// Whether `agency` ever received a referral (in any state, redirects included).
+pub fn any_received(conn: &mut DbConn, agency: AgencyId) -> Result<bool, StoreError> {
+    let found: Option<String> = referrals::table
+        .filter(referrals::to_agency_id.eq(agency.to_string()))
+        .select(referrals::id)
+        .first(conn)
+        .optional()?;
+    Ok(found.is_some())
+}
+
 /// Whether `agency` received a referral of `case` that is now in one of `states`.
 pub fn received_in_state(
     conn: &mut DbConn,
