@@ -50,7 +50,13 @@ async fn a_minor_observed_a_year_ago_keeps_her_stated_age_band_and_the_minor_rul
         let srv = test::init_service(app(support::state_without_mfa(&db))).await;
         let client = Client::new(&srv, TestRequest::to_request);
         let gemeente = agency(&db, "Gemeente Zwolle", AgencyKind::Municipality);
-        let worker = user(&db, &gemeente, "zorg@zwolle.example", Role::Caseworker, true);
+        let worker = user(
+            &db,
+            &gemeente,
+            "zorg@zwolle.example",
+            Role::Caseworker,
+            true,
+        );
         let token = client.token(&worker.email).await;
 
         // Seen a year ago, she said she was 17; nothing says when she said it, so it
@@ -64,7 +70,11 @@ async fn a_minor_observed_a_year_ago_keeps_her_stated_age_band_and_the_minor_rul
         let signal = client
             .send(bearer(request("POST", "/api/v1/signals"), &token).set_json(body))
             .await;
-        assert_eq!(signal.status, StatusCode::CREATED, "{backend:?}: {signal:?}");
+        assert_eq!(
+            signal.status,
+            StatusCode::CREATED,
+            "{backend:?}: {signal:?}"
+        );
         let signal = signal.json();
         assert_eq!(signal["age_band"], "12-17", "{signal}");
         assert_eq!(signal["palermo_elements_met"], true, "{signal}");
@@ -104,7 +114,13 @@ async fn a_nationality_that_names_no_country_is_refused_by_name() {
         let srv = test::init_service(app(support::state_without_mfa(&db))).await;
         let client = Client::new(&srv, TestRequest::to_request);
         let gemeente = agency(&db, "Gemeente Zwolle", AgencyKind::Municipality);
-        let worker = user(&db, &gemeente, "zorg@zwolle.example", Role::Caseworker, true);
+        let worker = user(
+            &db,
+            &gemeente,
+            "zorg@zwolle.example",
+            Role::Caseworker,
+            true,
+        );
         let token = client.token(&worker.email).await;
         let today = Utc::now().date_naive().format("%Y-%m-%d").to_string();
         let with = |codes: Value| {
@@ -116,7 +132,10 @@ async fn a_nationality_that_names_no_country_is_refused_by_name() {
         };
         for codes in [json!(["ZZ"]), json!(["NL", "uk"]), json!(["EU"])] {
             let refused = client
-                .send(bearer(request("POST", "/api/v1/signals"), &token).set_json(with(codes.clone())))
+                .send(
+                    bearer(request("POST", "/api/v1/signals"), &token)
+                        .set_json(with(codes.clone())),
+                )
                 .await;
             assert_eq!(
                 refused.status,
@@ -124,7 +143,12 @@ async fn a_nationality_that_names_no_country_is_refused_by_name() {
                 "{backend:?} {codes}: {refused:?}"
             );
             assert_eq!(refused.problem(), "unknown_country");
-            assert!(refused.json()["title"].as_str().unwrap().contains("nationalities"));
+            assert!(
+                refused.json()["title"]
+                    .as_str()
+                    .unwrap()
+                    .contains("nationalities")
+            );
         }
         // Nothing of them was kept.
         assert!(monitor_events(&db).is_empty());
@@ -172,7 +196,13 @@ async fn a_database_failure_while_reading_the_signal_is_not_reported_as_bad_inpu
         let srv = test::init_service(app(support::state_without_mfa(&db))).await;
         let client = Client::new(&srv, TestRequest::to_request);
         let gemeente = agency(&db, "Gemeente Zwolle", AgencyKind::Municipality);
-        let worker = user(&db, &gemeente, "zorg@zwolle.example", Role::Caseworker, true);
+        let worker = user(
+            &db,
+            &gemeente,
+            "zorg@zwolle.example",
+            Role::Caseworker,
+            true,
+        );
         let token = client.token(&worker.email).await;
         let today = Utc::now().date_naive().format("%Y-%m-%d").to_string();
         let body = signal_of(
@@ -196,7 +226,11 @@ async fn a_database_failure_while_reading_the_signal_is_not_reported_as_bad_inpu
                     .set_json(json!({ "signal_id": uuid::Uuid::new_v4() })),
             )
             .await;
-        assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY, "{unknown:?}");
+        assert_eq!(
+            unknown.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{unknown:?}"
+        );
         assert_eq!(unknown.problem(), "invalid_body");
 
         match backend {
@@ -284,7 +318,9 @@ async fn a_legal_basis_must_fit_the_person_and_the_agency_and_flags_the_case() {
         // An adult at a shelter: neither child protection nor a duty the shelter lacks.
         let adult = case_for(&client, &t_opvang, json!({ "date_of_birth": "1990-02-03" })).await;
         for which in ["child_protection", "statutory_duty"] {
-            let refused = client.send(record(&t_opvang, &adult, 1, basis(which))).await;
+            let refused = client
+                .send(record(&t_opvang, &adult, 1, basis(which)))
+                .await;
             assert_eq!(
                 refused.status,
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -294,7 +330,10 @@ async fn a_legal_basis_must_fit_the_person_and_the_agency_and_flags_the_case() {
         }
         assert!(audit_of(&db, "consent.legal_basis").is_empty());
         let case = client
-            .send(bearer(request("GET", &format!("/api/v1/cases/{adult}")), &t_opvang))
+            .send(bearer(
+                request("GET", &format!("/api/v1/cases/{adult}")),
+                &t_opvang,
+            ))
             .await
             .json();
         assert_eq!(case["legal_basis_used"], false, "{case}");
@@ -309,11 +348,19 @@ async fn a_legal_basis_must_fit_the_person_and_the_agency_and_flags_the_case() {
         let entries = audit_of(&db, "consent.legal_basis");
         assert_eq!(entries.len(), 1, "{entries:?}");
         assert_eq!(entries[0].outcome.as_str(), "success");
-        assert_eq!(entries[0].purpose.as_deref(), Some("legal_basis:vital_interest"));
+        assert_eq!(
+            entries[0].purpose.as_deref(),
+            Some("legal_basis:vital_interest")
+        );
         assert_eq!(entries[0].object.as_ref().unwrap().id, adult);
 
         // The police has a statutory duty; a child's protection needs a child.
-        let by_police = case_for(&client, &t_politie, json!({ "date_of_birth": "1990-02-03" })).await;
+        let by_police = case_for(
+            &client,
+            &t_politie,
+            json!({ "date_of_birth": "1990-02-03" }),
+        )
+        .await;
         let duty = client
             .send(record(&t_politie, &by_police, 1, basis("statutory_duty")))
             .await;
@@ -347,33 +394,48 @@ async fn an_agency_that_received_a_referral_keeps_its_kind() {
             .token(&user(&db, &beheer, "beheer@platform.example", Role::Admin, true).email)
             .await;
         let t_worker = client
-            .token(&user(&db, &gemeente, "zorg@zwolle.example", Role::Caseworker, true).email)
+            .token(
+                &user(
+                    &db,
+                    &gemeente,
+                    "zorg@zwolle.example",
+                    Role::Caseworker,
+                    true,
+                )
+                .email,
+            )
             .await;
 
         // The municipality's consent covers shelters; it refers the case to the police.
         let case = case_for(&client, &t_worker, json!({ "family_name": "Zwartbles" })).await;
         let consent = client
             .send(
-                bearer(request("POST", &format!("/api/v1/cases/{case}/consents")), &t_worker)
-                    .insert_header(("If-Match", "\"1\""))
-                    .set_json(json!({
-                        "kind": "consent",
-                        "recipient_kinds": ["shelter"],
-                        "purposes": ["law_enforcement"],
-                        "given_by": "person",
-                        "given_on": Utc::now().date_naive(),
-                    })),
+                bearer(
+                    request("POST", &format!("/api/v1/cases/{case}/consents")),
+                    &t_worker,
+                )
+                .insert_header(("If-Match", "\"1\""))
+                .set_json(json!({
+                    "kind": "consent",
+                    "recipient_kinds": ["shelter"],
+                    "purposes": ["law_enforcement"],
+                    "given_by": "person",
+                    "given_on": Utc::now().date_naive(),
+                })),
             )
             .await;
         assert_eq!(consent.status, StatusCode::CREATED, "{consent:?}");
         let sent = client
             .send(
-                bearer(request("POST", &format!("/api/v1/cases/{case}/referrals")), &t_worker)
-                    .set_json(json!({
-                        "to_agency_id": politie.id,
-                        "purpose": "law_enforcement",
-                        "urgency": "normal",
-                    })),
+                bearer(
+                    request("POST", &format!("/api/v1/cases/{case}/referrals")),
+                    &t_worker,
+                )
+                .set_json(json!({
+                    "to_agency_id": politie.id,
+                    "purpose": "law_enforcement",
+                    "urgency": "normal",
+                })),
             )
             .await;
         assert_eq!(sent.status, StatusCode::CREATED, "{sent:?}");
@@ -381,24 +443,37 @@ async fn an_agency_that_received_a_referral_keeps_its_kind() {
 
         // Turning the police unit into a shelter would let the shelter consent cover it.
         let patch = |id: &schakel_domain::AgencyId, kind: &str| {
-            bearer(request("PATCH", &format!("/api/v1/agencies/{id}")), &t_admin)
-                .insert_header(("If-Match", "\"1\""))
-                .set_json(json!({ "kind": kind }))
+            bearer(
+                request("PATCH", &format!("/api/v1/agencies/{id}")),
+                &t_admin,
+            )
+            .insert_header(("If-Match", "\"1\""))
+            .set_json(json!({ "kind": kind }))
         };
         let refused = client.send(patch(&politie.id, "shelter_other")).await;
-        assert_eq!(refused.status, StatusCode::CONFLICT, "{backend:?}: {refused:?}");
+        assert_eq!(
+            refused.status,
+            StatusCode::CONFLICT,
+            "{backend:?}: {refused:?}"
+        );
         assert_eq!(refused.problem(), "agency_kind_locked");
         let after = client
-            .send(bearer(request("GET", &format!("/api/v1/agencies/{}", politie.id)), &t_admin))
+            .send(bearer(
+                request("GET", &format!("/api/v1/agencies/{}", politie.id)),
+                &t_admin,
+            ))
             .await;
         assert_eq!(after.json()["kind"], "police", "{after:?}");
         assert_eq!(after.header("etag"), "\"1\"");
         // Its other fields still change, and so does the kind of an agency without referrals.
         let renamed = client
             .send(
-                bearer(request("PATCH", &format!("/api/v1/agencies/{}", politie.id)), &t_admin)
-                    .insert_header(("If-Match", "\"1\""))
-                    .set_json(json!({ "name": "Politie Oost-Nederland", "kind": "police" })),
+                bearer(
+                    request("PATCH", &format!("/api/v1/agencies/{}", politie.id)),
+                    &t_admin,
+                )
+                .insert_header(("If-Match", "\"1\""))
+                .set_json(json!({ "name": "Politie Oost-Nederland", "kind": "police" })),
             )
             .await;
         assert_eq!(renamed.status, StatusCode::OK, "{renamed:?}");
