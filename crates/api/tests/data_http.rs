@@ -14,6 +14,7 @@ use schakel_api::app;
 use schakel_domain::{AgencyKind, Role};
 use schakel_store::testing::{TestDb, selected_backends};
 use serde_json::{Value, json};
+use std::collections::BTreeMap;
 use support::{Client, agency, audit_of, bearer, request, user};
 
 /// The monitor events queued, as (kind, payload).
@@ -480,5 +481,108 @@ async fn an_agency_that_received_a_referral_keeps_its_kind() {
         let changed = client.send(patch(&nieuw.id, "royal_marechaussee")).await;
         assert_eq!(changed.status, StatusCode::OK, "{changed:?}");
         assert_eq!(changed.json()["kind"], "royal_marechaussee");
+    }
+}
+
+#[actix_web::test]
+async fn a_name_without_a_date_of_birth_links_nobody_and_the_monitor_says_how_many() {
+    use schakel_notification::monitor_sink::MonitorSink;
+    for backend in selected_backends() {
+        let db = TestDb::new(backend);
+        let srv = test::init_service(app(support::state_without_mfa(&db))).await;
+        let client = Client::new(&srv, TestRequest::to_request);
+        let gemeente = agency(&db, "Gemeente Zwolle", AgencyKind::Municipality);
+        let politie = agency(&db, "Politie Oost", AgencyKind::Police);
+        let nrm = agency(&db, "Bureau Nationaal Rapporteur", AgencyKind::Rapporteur);
+        let t_gemeente = client
+            .token(
+                &user(
+                    &db,
+                    &gemeente,
+                    "zorg@zwolle.example",
+                    Role::Caseworker,
+                    true,
+                )
+                .email,
+            )
+            .await;
+        let t_politie = client
+            .token(&user(&db, &politie, "ahm@politie.example", Role::Caseworker, true).email)
+            .await;
+        let t_analyst = client
+            .token(&user(&db, &nrm, "an@nrm.example", Role::Analyst, true).email)
+            .await;
+
+        // Ten persons known with their date of birth at the municipality, one of them
+        // also at the police; and an "Iva" without a date of birth at each.
+        for i in 0..10 {
+            let who = json!({ "given_names": format!("Persoon{i}"), "family_name": "Zwartbles",
+                              "date_of_birth": format!("1990-01-{:02}", i + 1) });
+            case_for(&client, &t_gemeente, who.clone()).await;
+            if i == 0 {
+                case_for(&client, &t_politie, who).await;
+            }
+        }
+        case_for(&client, &t_gemeente, json!({ "given_names": "Iva" })).await;
+        case_for(&client, &t_politie, json!({ "given_names": "Iva" })).await;
+        let sink = MonitorSink {
+            separate: None,
+            lease: chrono::Duration::minutes(5),
+            batch: 50,
+        };
+        sink.run_once(&mut db.pool.get().unwrap(), Utc::now())
+            .unwrap();
+
+        let year = Utc::now().format("%Y").to_string();
+        let get = |uri: String| bearer(request("GET", &uri), &t_analyst);
+        let overlap = client
+            .send(get(format!(
+                "/api/v1/monitor/overlap?year={year}&purpose=multiple_systems_estimation"
+            )))
+            .await;
+        assert_eq!(overlap.status, StatusCode::OK, "{backend:?}: {overlap:?}");
+        let overlap = overlap.json();
+        let cells: BTreeMap<String, i64> = overlap["cells"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| {
+                (
+                    c["keys"][0].as_str().unwrap().to_owned(),
+                    c["value"].as_i64().unwrap(),
+                )
+            })
+            .collect();
+        // Only the person with a date of birth links the two agencies; the two Ivas
+        // are two records, in no cell.
+        assert_eq!(
+            cells,
+            BTreeMap::from([
+                ("municipality".to_owned(), 9),
+                ("municipality+police".to_owned(), 1)
+            ]),
+            "{backend:?}: {overlap}"
+        );
+        assert_eq!(
+            overlap["definitions"]["unlinkable_percent"], 17,
+            "{overlap}"
+        );
+
+        let counts = client
+            .send(get(format!(
+                "/api/v1/monitor/counts?measure=persons&from={year}-01&to={year}-12"
+            )))
+            .await
+            .json();
+        // Twelve persons: the ten, and each Iva once (rounded down to ten).
+        assert_eq!(counts["cells"][0]["value"], 10, "{counts}");
+        assert_eq!(counts["definitions"]["unlinkable_percent"], 17, "{counts}");
+        let signals = client
+            .send(get(format!(
+                "/api/v1/monitor/counts?measure=signals&from={year}-01&to={year}-12"
+            )))
+            .await
+            .json();
+        assert!(signals["definitions"].get("unlinkable_percent").is_none());
     }
 }

@@ -24,6 +24,33 @@ pub struct Definitions {
     pub rounding: i64,
     /// The rules in words.
     pub notes: Vec<String>,
+    /// For a table of persons (counts of `persons`, the overlap table): the share, in
+    /// whole percent, of the persons over its whole period that are unlinkable records
+    /// (recorded without a name or without a full date of birth: each counted once,
+    /// never linked to another agency's record, and not in the overlap table). Absent
+    /// for other tables, and when there are no persons or fewer than the threshold.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unlinkable_percent: Option<i64>,
+}
+
+/// The distinct persons a table covers and how many of them are unlinkable records.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PersonShare {
+    /// Distinct persons, unlinkable records included.
+    pub persons: i64,
+    /// Of them, unlinkable records.
+    pub unlinkable: i64,
+}
+
+impl PersonShare {
+    /// The unlinkable share in whole percent (rounded half up); none without persons or
+    /// below `threshold` persons.
+    pub fn percent(self, threshold: i64) -> Option<i64> {
+        if self.persons <= 0 || self.persons < threshold {
+            return None;
+        }
+        Some((200 * self.unlinkable + self.persons) / (2 * self.persons))
+    }
 }
 
 /// One cell. A key of `all` is the total over that dimension.
@@ -66,6 +93,9 @@ impl Table {
             ("rounding", d.rounding.to_string()),
         ] {
             out.push_str(&format!("# {k}: {}\n", one_line(&v)));
+        }
+        if let Some(p) = d.unlinkable_percent {
+            out.push_str(&format!("# unlinkable_percent: {p}\n"));
         }
         for note in &d.notes {
             out.push_str(&format!("# note: {}\n", one_line(note)));

@@ -7,7 +7,9 @@ use crate::support::{open, seal};
 use crate::{Refusal, WorkflowConfig, WorkflowError};
 use chrono::{Datelike, NaiveDate};
 use schakel_domain::age::age_on;
-use schakel_domain::pseudonym::{canonical_identifiers, fold_name};
+use schakel_domain::pseudonym::{
+    UNLINKABLE_PREFIX, canonical_identifiers, fold_name, unlinkable_record_text,
+};
 use schakel_domain::vocabulary::{is_country_code, nationality_group};
 use schakel_domain::{AgeBand, Gender, NationalityGroup, PersonId};
 use serde::{Deserialize, Serialize};
@@ -188,7 +190,8 @@ impl Identity {
         .unwrap_or(NationalityGroup::Unknown)
     }
 
-    /// The pseudonym under the linkage key, if there is a name to link on.
+    /// The pseudonym under the linkage key, if there is enough to link on (a name and a
+    /// full date of birth).
     pub fn pseudonym(
         &self,
         cfg: &WorkflowConfig,
@@ -204,6 +207,23 @@ impl Identity {
             .map(|c| cfg.keys.pseudonym(&cfg.linkage_key_id, &c))
             .transpose()
             .map_err(WorkflowError::from)
+    }
+
+    /// The key person `id` is counted and audited under: its pseudonym when it can be
+    /// linked, otherwise the key of its own record (an unlinkable record, counted once
+    /// and never linked to another agency's).
+    pub fn person_key(
+        &self,
+        cfg: &WorkflowConfig,
+        gender: Gender,
+        id: PersonId,
+    ) -> Result<String, WorkflowError> {
+        if let Some(p) = self.pseudonym(cfg, gender)? {
+            return Ok(p);
+        }
+        let text = unlinkable_record_text(&id.to_string());
+        let digest = cfg.keys.pseudonym(&cfg.linkage_key_id, &text)?;
+        Ok(format!("{UNLINKABLE_PREFIX}{digest}"))
     }
 
     /// The blind index of the family name, to find the person by it within the agency.

@@ -94,7 +94,7 @@ pub(crate) fn store_person(
 ) -> Result<StoredPerson, WorkflowError> {
     let identity = input.identity.checked(env.now.date_naive(), seen_on)?;
     let id = PersonId::new_random();
-    let pseudonym = identity.pseudonym(env.cfg, input.gender)?;
+    let pseudonym = Some(identity.person_key(env.cfg, input.gender, id)?);
     let sealed = identity.seal(env.cfg, id)?;
     let family = identity.family_name_index(env.cfg)?;
     let birth = identity.birth_date_index(env.cfg)?;
