@@ -8,11 +8,12 @@
 use crate::dims::{Dimension, Measure, PeriodRange};
 use crate::disclosure::{self, ALL, RawCell, Rules};
 use crate::period::Month;
-use crate::table::{Cell, DEFINITIONS_VERSION, Definitions, PersonShare, Table};
+use crate::table::{Cell, DEFINITIONS_VERSION, Definitions, Table};
+use crate::unlinkable::{PersonShare, UNLINKABLE_NOTE, person_share};
 use diesel::RunQueryDsl;
 use diesel::sql_types::{BigInt, Nullable, Text};
 use schakel_domain::AgencyKind;
-use schakel_domain::pseudonym::{UNLINKABLE_PREFIX, is_unlinkable};
+use schakel_domain::pseudonym::is_unlinkable;
 use schakel_store::{DbConn, StoreError};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -50,7 +51,7 @@ struct Row {
     value: i64,
 }
 
-fn load<T>(conn: &mut DbConn, sql: &str) -> Result<Vec<T>, QueryError>
+pub(crate) fn load<T>(conn: &mut DbConn, sql: &str) -> Result<Vec<T>, QueryError>
 where
     T: diesel::QueryableByName<diesel::sqlite::Sqlite>
         + diesel::QueryableByName<diesel::pg::Pg>
@@ -173,32 +174,6 @@ pub fn counts(
     Ok(counts_table(measure, dims, range, rules, &raw, share))
 }
 
-#[derive(diesel::QueryableByName)]
-struct ShareRow {
-    #[diesel(sql_type = BigInt)]
-    persons: i64,
-    #[diesel(sql_type = BigInt)]
-    unlinkable: i64,
-}
-
-/// The distinct persons of the facts `where_` selects and how many of them are
-/// unlinkable records.
-fn person_share(conn: &mut DbConn, where_: &str) -> Result<PersonShare, QueryError> {
-    let sql = format!(
-        "SELECT CAST(COUNT(DISTINCT pseudonym) AS BIGINT) AS persons, \
-         CAST(COUNT(DISTINCT CASE WHEN pseudonym LIKE '{UNLINKABLE_PREFIX}%' THEN pseudonym END) \
-         AS BIGINT) AS unlinkable FROM monitor_facts WHERE {where_}"
-    );
-    let rows: Vec<ShareRow> = load(conn, &sql)?;
-    Ok(rows
-        .first()
-        .map(|r| PersonShare {
-            persons: r.persons,
-            unlinkable: r.unlinkable,
-        })
-        .unwrap_or_default())
-}
-
 /// Checks the dimensions of a counts table: at most three, none twice.
 pub(crate) fn check_dimensions(dims: &[Dimension]) -> Result<(), QueryError> {
     let distinct: BTreeSet<&str> = dims.iter().map(|d| d.as_str()).collect();
@@ -241,9 +216,6 @@ pub(crate) fn counts_table(
         cells,
     }
 }
-
-/// How unlinkable records are counted, in words.
-const UNLINKABLE_NOTE: &str = "A person recorded without a name or without a full date of birth cannot be recognised across agencies: such a person is an unlinkable record, counted once, and may be the same person as another record; `unlinkable_percent` is their share of the persons over the whole period.";
 
 fn period_text(range: &PeriodRange) -> String {
     let grain = match range.grain {

@@ -33,26 +33,6 @@ pub struct Definitions {
     pub unlinkable_percent: Option<i64>,
 }
 
-/// The distinct persons a table covers and how many of them are unlinkable records.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct PersonShare {
-    /// Distinct persons, unlinkable records included.
-    pub persons: i64,
-    /// Of them, unlinkable records.
-    pub unlinkable: i64,
-}
-
-impl PersonShare {
-    /// The unlinkable share in whole percent (rounded half up); none without persons or
-    /// below `threshold` persons.
-    pub fn percent(self, threshold: i64) -> Option<i64> {
-        if self.persons <= 0 || self.persons < threshold {
-            return None;
-        }
-        Some((200 * self.unlinkable + self.persons) / (2 * self.persons))
-    }
-}
-
 /// One cell. A key of `all` is the total over that dimension.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Cell {

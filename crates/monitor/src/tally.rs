@@ -14,7 +14,7 @@ use crate::dims::{Dimension, PeriodRange};
 use crate::disclosure::{ALL, RawCell};
 use crate::event::KINDS;
 use crate::query::Answers;
-use crate::table::PersonShare;
+use crate::unlinkable::PersonShare;
 use schakel_domain::AgencyKind;
 use std::collections::{BTreeMap, BTreeSet};
 
