@@ -40,6 +40,9 @@ pub enum ProblemKind {
     PasswordContainsContext,
     IdempotencyKeyReused,
     TooManyDimensions,
+    UnknownCountry,
+    LegalBasisNotApplicable,
+    AgencyKindLocked,
 }
 
 impl ProblemKind {
@@ -186,6 +189,21 @@ impl ProblemKind {
                 "A table has at most three different dimensions.",
                 StatusCode::BAD_REQUEST,
             ),
+            UnknownCountry => (
+                "unknown_country",
+                "A code in `nationalities` is not an ISO 3166-1 alpha-2 country code.",
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ),
+            AgencyKindLocked => (
+                "agency_kind_locked",
+                "The agency has received referrals: its kind cannot change.",
+                StatusCode::CONFLICT,
+            ),
+            LegalBasisNotApplicable => (
+                "legal_basis_not_applicable",
+                "The `legal_basis` does not apply to this person's age or to your agency's kind.",
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ),
         }
     }
 
@@ -309,6 +327,9 @@ fn admin_kind(e: &schakel_auth::admin::AdminError) -> ProblemKind {
     match e {
         A::Forbidden => ProblemKind::Forbidden,
         A::NotFound => ProblemKind::NotFound,
+        A::Conflict(schakel_auth::admin::ConflictReason::KindLocked) => {
+            ProblemKind::AgencyKindLocked
+        }
         A::Conflict(_) => ProblemKind::Conflict,
         A::VersionRequired => ProblemKind::PreconditionRequired,
         A::VersionMismatch => ProblemKind::PreconditionFailed,
@@ -327,8 +348,17 @@ fn workflow_kind(e: &schakel_referral_workflow::WorkflowError) -> ProblemKind {
         W::VersionMismatch => ProblemKind::PreconditionFailed,
         W::IdempotencyMismatch => ProblemKind::IdempotencyKeyReused,
         W::Invalid(_) => ProblemKind::InvalidBody,
+        W::Refused(r) => refusal_kind(*r),
         W::Store(StoreError::Connection(_)) => ProblemKind::Unavailable,
         W::IdempotencyRace | W::Store(_) | W::Audit(_) | W::Crypto(_) => ProblemKind::Internal,
+    }
+}
+
+fn refusal_kind(r: schakel_referral_workflow::Refusal) -> ProblemKind {
+    use schakel_referral_workflow::Refusal as R;
+    match r {
+        R::UnknownCountry => ProblemKind::UnknownCountry,
+        R::LegalBasisNotApplicable => ProblemKind::LegalBasisNotApplicable,
     }
 }
 

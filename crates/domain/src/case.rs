@@ -115,6 +115,44 @@ code_enum! {
 /// The age from which a person gives consent themselves.
 pub const AGE_OF_CONSENT: u32 = 16;
 
+/// The age from which a person is an adult (child protection no longer applies).
+pub const AGE_OF_MAJORITY: u32 = 18;
+
+/// The agency kinds with a statutory duty that can stand in for consent: the
+/// investigating and prosecuting services, immigration and asylum reception, the
+/// municipality (social support and youth law), youth care and guardianship, and the
+/// national rapporteur (a statutory right to information).
+pub const STATUTORY_DUTY_KINDS: &[AgencyKind] = &[
+    AgencyKind::Police,
+    AgencyKind::RoyalMarechaussee,
+    AgencyKind::LabourInspectorate,
+    AgencyKind::Prosecution,
+    AgencyKind::Immigration,
+    AgencyKind::AsylumReception,
+    AgencyKind::Municipality,
+    AgencyKind::YouthCare,
+    AgencyKind::Guardianship,
+    AgencyKind::Rapporteur,
+];
+
+impl LegalBasis {
+    /// Whether this basis can stand in for consent for a person of `age` (on the day it
+    /// is given; `None`: unknown), recorded by an agency of kind `recorder`:
+    ///
+    /// | basis | person | recording agency |
+    /// |---|---|---|
+    /// | `statutory_duty` | any age | one of [`STATUTORY_DUTY_KINDS`] |
+    /// | `child_protection` | under 18, or age unknown (presumed a child) | any |
+    /// | `vital_interest` | any age | any |
+    pub fn applies(self, age: Option<u32>, recorder: AgencyKind) -> bool {
+        match self {
+            LegalBasis::StatutoryDuty => STATUTORY_DUTY_KINDS.contains(&recorder),
+            LegalBasis::ChildProtection => age.is_none_or(|a| a < AGE_OF_MAJORITY),
+            LegalBasis::VitalInterest => true,
+        }
+    }
+}
+
 /// Which giver a consent must have for a person of `age` (unknown age: either).
 pub fn giver_allowed(giver: ConsentGiver, age: Option<u32>) -> bool {
     match (giver, age) {
@@ -193,6 +231,32 @@ impl Palermo {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_legal_basis_applies_only_to_its_persons_and_agencies() {
+        use AgencyKind::*;
+        use LegalBasis::*;
+        let table = [
+            (StatutoryDuty, Some(30), Police, true),
+            (StatutoryDuty, None, Municipality, true),
+            (StatutoryDuty, Some(30), ShelterCategorical, false),
+            (StatutoryDuty, Some(12), Ngo, false),
+            (StatutoryDuty, Some(30), HealthCare, false),
+            (ChildProtection, Some(17), ShelterOther, true),
+            (ChildProtection, None, YouthCare, true),
+            (ChildProtection, Some(18), YouthCare, false),
+            (ChildProtection, Some(40), Police, false),
+            (VitalInterest, Some(40), Ngo, true),
+            (VitalInterest, None, Other, true),
+        ];
+        for (basis, age, kind, expected) in table {
+            assert_eq!(
+                basis.applies(age, kind),
+                expected,
+                "{basis:?} {age:?} {kind:?}"
+            );
+        }
+    }
     use chrono::TimeZone;
 
     fn at(h: u32) -> DateTime<Utc> {

@@ -8,6 +8,7 @@ pub mod case;
 pub mod clock;
 pub mod code;
 pub mod deadline;
+pub mod holidays;
 pub mod id;
 pub mod indicators;
 pub mod policy;

@@ -7,9 +7,17 @@
 //! lower case, hyphens, apostrophes and dots as spaces, whitespace collapsed. Family-name
 //! particles (`van der`, `de`, `ten`, ...) are dropped, and the remaining name parts of
 //! given and family names are sorted, so `Berg, Jan van den` and `Jan van den Berg` and
-//! a swapped given/family order agree. The date of birth (or, without one, nothing) and
-//! the gender complete the key. This crate only builds the canonical text; the keyed
-//! hash over it is computed where the linkage key lives.
+//! a swapped given/family order agree. The full date of birth and the gender complete
+//! the key.
+//!
+//! A name alone is not enough: without a date of birth every `Iva, female` in the
+//! country would be one person, undercounting persons and inventing overlaps between
+//! agencies. So a person without a name **or** without a full date of birth gets no
+//! canonical form; such a person is an *unlinkable record*: counted once, under a key
+//! of its own record ([`UNLINKABLE_PREFIX`] and a keyed hash of the record's id), never
+//! linked to a record of another agency, and left out of the overlap table. This crate
+//! only builds the canonical text; the keyed hash over it is computed where the linkage
+//! key lives.
 
 use crate::vocabulary::Gender;
 use chrono::NaiveDate;
@@ -55,8 +63,23 @@ pub fn fold_name(name: &str) -> Vec<String> {
     folded.split_whitespace().map(str::to_owned).collect()
 }
 
+/// What starts the key of an unlinkable record (followed by a SHA-256 hex digest), so
+/// that it can never be taken for a pseudonym.
+pub const UNLINKABLE_PREFIX: &str = "u:";
+
+/// The text the keyed hash of an unlinkable record is made from: its record's id, never
+/// anything about the person.
+pub fn unlinkable_record_text(record_id: &str) -> String {
+    format!("record|{record_id}")
+}
+
+/// Whether a stored key is of an unlinkable record rather than a pseudonym.
+pub fn is_unlinkable(key: &str) -> bool {
+    key.starts_with(UNLINKABLE_PREFIX)
+}
+
 /// The canonical identifier text of a person, or `None` when there is too little to
-/// link on (no name at all): such a person gets no pseudonym and is counted apart.
+/// link on (no name, or no full date of birth): such a person is an unlinkable record.
 pub fn canonical_identifiers(
     given_names: &str,
     family_name: &str,
@@ -68,11 +91,12 @@ pub fn canonical_identifiers(
         .chain(fold_name(family_name))
         .filter(|w| !PARTICLES.contains(&w.as_str()))
         .collect();
+    let dob = date_of_birth?;
     if parts.is_empty() {
         return None;
     }
     parts.sort();
-    let dob = date_of_birth.map_or_else(|| "-".to_owned(), |d| d.format("%Y-%m-%d").to_string());
+    let dob = dob.format("%Y-%m-%d");
     Some(format!("v1|{}|{dob}|{}", parts.join(" "), gender.as_str()))
 }
 
@@ -140,10 +164,10 @@ mod tests {
             key("Jan", "Janssen", "1990-01-01", Gender::Male),
             "another name"
         );
-        assert_ne!(
-            a,
+        assert_eq!(
             key("Jan", "Jansen", "", Gender::Male),
-            "unknown birthday is not a match"
+            None,
+            "a name without a date of birth links nothing"
         );
         assert_ne!(
             key("Li", "Wei", "1990-01-01", Gender::Male),
@@ -152,8 +176,13 @@ mod tests {
     }
 
     #[test]
-    fn without_a_name_there_is_nothing_to_link() {
+    fn without_a_name_or_a_full_date_of_birth_there_is_nothing_to_link() {
         assert_eq!(key("", "", "1990-01-01", Gender::Unknown), None);
         assert_eq!(key(" - ", "van der", "1990-01-01", Gender::Unknown), None);
+        // Every `Iva, female` without a date of birth would otherwise be one person.
+        assert_eq!(key("Iva", "", "", Gender::Female), None);
+        assert_eq!(key("Iva", "Petrova", "", Gender::Female), None);
+        assert!(key("Iva", "", "2001-07-09", Gender::Female).is_some());
+        assert!(is_unlinkable("u:ab") && !is_unlinkable("ab"));
     }
 }

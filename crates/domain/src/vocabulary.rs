@@ -86,7 +86,17 @@ code_enum! {
     }
 }
 
-/// Nationality group of an ISO 3166-1 alpha-2 code (`None`: stateless or unknown).
+/// Whether `code` is an ISO 3166-1 alpha-2 country code (in either case), as the
+/// `celes` crate lists them: the officially assigned codes and `XK` (Kosovo), which the
+/// EU and the Dutch authorities use.
+pub fn is_country_code(code: &str) -> bool {
+    code.len() == 2
+        && code.bytes().all(|b| b.is_ascii_alphabetic())
+        && celes::Country::from_alpha2(code.to_ascii_uppercase()).is_ok()
+}
+
+/// Nationality group of an ISO 3166-1 alpha-2 code (`None`: stateless or unknown; a
+/// code that names no country is unknown too, never non-EU).
 pub fn nationality_group(iso: Option<&str>, stateless: bool) -> NationalityGroup {
     // EU member states, the other EEA states, and Switzerland.
     const EU_EEA_CH: &[&str] = &[
@@ -100,9 +110,7 @@ pub fn nationality_group(iso: Option<&str>, stateless: bool) -> NationalityGroup
         None => NationalityGroup::Unknown,
         Some("NL") => NationalityGroup::Dutch,
         Some(code) if EU_EEA_CH.contains(&code) => NationalityGroup::EuEeaCh,
-        Some(code) if code.len() == 2 && code.bytes().all(|b| b.is_ascii_uppercase()) => {
-            NationalityGroup::NonEu
-        }
+        Some(code) if is_country_code(code) => NationalityGroup::NonEu,
         Some(_) => NationalityGroup::Unknown,
     }
 }
@@ -110,6 +118,16 @@ pub fn nationality_group(iso: Option<&str>, stateless: bool) -> NationalityGroup
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_assigned_country_codes_are_country_codes() {
+        for code in ["NL", "nl", "RO", "NG", "XK", "GB", "UA", "SY"] {
+            assert!(is_country_code(code), "{code}");
+        }
+        for code in ["ZZ", "QQ", "UK", "EU", "AA", "N1", "NLD", "", "é"] {
+            assert!(!is_country_code(code), "{code}");
+        }
+    }
 
     #[test]
     fn nationalities_fall_into_the_monitors_groups() {
@@ -136,6 +154,14 @@ mod tests {
         assert_eq!(
             nationality_group(Some("GB"), false),
             NationalityGroup::NonEu
+        );
+        assert_eq!(
+            nationality_group(Some("ZZ"), false),
+            NationalityGroup::Unknown
+        );
+        assert_eq!(
+            nationality_group(Some("QQ"), false),
+            NationalityGroup::Unknown
         );
         assert_eq!(nationality_group(None, true), NationalityGroup::Stateless);
         assert_eq!(nationality_group(None, false), NationalityGroup::Unknown);

@@ -20,6 +20,7 @@ use crate::schema::{monitor_facts, monitor_months};
 use crate::tally::{self, Axis};
 use crate::{Rules, Table};
 use diesel::prelude::*;
+use schakel_domain::pseudonym::UNLINKABLE_PREFIX;
 use schakel_domain::{
     AgeBand, AgencyKind, ExploitationForm, Gender, NationalityGroup, Region, ReportingBasis,
 };
@@ -29,6 +30,15 @@ use std::sync::Mutex;
 
 /// No person (an anonymous signal, or a person recorded without a name).
 pub(crate) const NO_PERSON: u32 = u32::MAX;
+/// Set in the number of an unlinkable record (a person without a pseudonym, counted
+/// once under the key of their own record and never in the overlap table).
+pub(crate) const UNLINKABLE: u32 = 1 << 31;
+
+/// Whether person number `p` is an unlinkable record.
+pub(crate) fn is_unlinkable(p: u32) -> bool {
+    p != NO_PERSON && p & UNLINKABLE != 0
+}
+
 /// No time to answer.
 pub(crate) const NO_HOURS: u32 = u32::MAX;
 /// No receiving agency.
@@ -123,8 +133,9 @@ struct Held {
     events: Vec<Ev>,
     /// Events held per month, by the month's text.
     months: BTreeMap<String, i64>,
-    /// The number standing for each pseudonym (its first 128 bits).
-    persons: HashMap<u128, u32>,
+    /// The number standing for each pseudonym or unlinkable record's key (whether it
+    /// is unlinkable, and its first 128 bits).
+    persons: HashMap<(bool, u128), u32>,
 }
 
 /// The in-memory copy of the monitor's facts and the tables made from it.
@@ -225,7 +236,7 @@ impl Cube {
         &self,
         conn: &mut DbConn,
         month: &str,
-        persons: &mut HashMap<u128, u32>,
+        persons: &mut HashMap<(bool, u128), u32>,
         out: &mut Vec<Ev>,
     ) -> Result<i64, QueryError> {
         use monitor_facts as f;
@@ -273,22 +284,27 @@ impl Cube {
         row: &FactRow,
         month: u16,
         forms: u16,
-        persons: &mut HashMap<u128, u32>,
+        persons: &mut HashMap<(bool, u128), u32>,
     ) -> Result<Ev, QueryError> {
         let c = &self.codes;
         let (_, _, kind, sender, region, receiver, age, gender, nat, basis, hours, pseudonym) = row;
         let person = match pseudonym {
             None => NO_PERSON,
             Some(p) => {
-                let head = p
+                let (unlinkable, digest) = match p.strip_prefix(UNLINKABLE_PREFIX) {
+                    Some(rest) => (true, rest),
+                    None => (false, p.as_str()),
+                };
+                let head = digest
                     .get(..32)
                     .and_then(|h| u128::from_str_radix(h, 16).ok())
                     .ok_or_else(|| StoreError::Corrupt("monitor pseudonym".into()))?;
                 let next = u32::try_from(persons.len())
                     .ok()
-                    .filter(|n| *n != NO_PERSON)
+                    .filter(|n| *n < UNLINKABLE - 1)
                     .ok_or_else(|| StoreError::Corrupt("too many monitor persons".into()))?;
-                *persons.entry(head).or_insert(next)
+                let number = if unlinkable { next | UNLINKABLE } else { next };
+                *persons.entry((unlinkable, head)).or_insert(number)
             }
         };
         let hours = match hours {
@@ -335,19 +351,17 @@ impl Cube {
             .event_kind()
             .and_then(|k| KINDS.iter().position(|x| *x == k));
         let (from, to) = (month_number(range.from), month_number(range.to));
-        let raw = self.with_events(conn, |events| {
-            tally::cells(
-                events,
-                &axes,
-                |e| {
-                    e.month >= from
-                        && e.month <= to
-                        && kind.is_none_or(|k| usize::from(e.kind) == k)
-                },
-                measure == Measure::Persons,
-            )
+        let persons = measure == Measure::Persons;
+        let (raw, share) = self.with_events(conn, |events| {
+            let keep = |e: &Ev| {
+                e.month >= from && e.month <= to && kind.is_none_or(|k| usize::from(e.kind) == k)
+            };
+            let share = persons.then(|| tally::share(events, keep));
+            (tally::cells(events, &axes, keep, persons), share)
         })?;
-        Ok(query::counts_table(measure, dims, range, rules, &raw))
+        Ok(query::counts_table(
+            measure, dims, range, rules, &raw, share,
+        ))
     }
 
     /// The flow matrix, as [`query::flows`] makes it from the database.
@@ -400,10 +414,14 @@ impl Cube {
     pub fn overlap(&self, conn: &mut DbConn, year: u16) -> Result<Table, QueryError> {
         let first = month_number(Month { year, month: 1 });
         let last = first + 11;
-        let histories = self.with_events(conn, |events| {
+        let (histories, share) = self.with_events(conn, |events| {
             tally::captures(events, |e| e.month >= first && e.month <= last)
         })?;
-        Ok(query::overlap_table(&format!("{year:04}"), histories))
+        Ok(query::overlap_table(
+            &format!("{year:04}"),
+            histories,
+            share,
+        ))
     }
 }
 

@@ -104,7 +104,8 @@ impl Dimension {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Measure {
-    /// Distinct persons (by pseudonym) with at least one event.
+    /// Distinct persons (by pseudonym, or once per unlinkable record) with at least one
+    /// event.
     Persons,
     /// Signals logged.
     Signals,
@@ -177,7 +178,7 @@ impl Measure {
     pub fn unit(self) -> &'static str {
         match self {
             Measure::Persons => {
-                "distinct persons (by pseudonym) with at least one event in the cell; anonymous signals and persons recorded without a name are not counted"
+                "distinct persons (by pseudonym; a person recorded without a name or without a full date of birth once per record) with at least one event in the cell; anonymous signals are not counted"
             }
             Measure::Signals => "signals logged, anonymous ones included",
             _ => "referral events of this state",

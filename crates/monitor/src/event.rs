@@ -1,6 +1,7 @@
 //! A monitor event as it arrives from the outbox, checked before it is counted: every
 //! code from its list, the month a real `YYYY-MM`, the pseudonym a hex digest.
 
+use schakel_domain::pseudonym::UNLINKABLE_PREFIX;
 use schakel_domain::{
     AgeBand, AgencyKind, ExploitationForm, Gender, NationalityGroup, Region, ReportingBasis,
 };
@@ -48,7 +49,8 @@ pub struct Event {
     pub reporting_basis: Option<ReportingBasis>,
     /// Whole hours from sending to the answer, for decisions.
     pub hours_to_answer: Option<i64>,
-    /// The person's pseudonym; none for anonymous signals.
+    /// The person's pseudonym, or for an unlinkable record (no name or no full date of
+    /// birth) `u:` and the keyed digest of its own record; none for anonymous signals.
     pub pseudonym: Option<String>,
 }
 
@@ -73,10 +75,12 @@ impl Event {
         if crate::period::Month::parse(&self.month).is_none() {
             return Err(InvalidEvent("month is not YYYY-MM".into()));
         }
-        if let Some(p) = &self.pseudonym
-            && (p.len() != 64 || !p.bytes().all(|b| b.is_ascii_hexdigit()))
-        {
-            return Err(InvalidEvent("pseudonym is not a SHA-256 hex digest".into()));
+        if let Some(p) = &self.pseudonym {
+            // A pseudonym, or the key of an unlinkable record: the prefix and a digest.
+            let digest = p.strip_prefix(UNLINKABLE_PREFIX).unwrap_or(p);
+            if digest.len() != 64 || !digest.bytes().all(|b| b.is_ascii_hexdigit()) {
+                return Err(InvalidEvent("pseudonym is not a SHA-256 hex digest".into()));
+            }
         }
         if self.hours_to_answer.is_some_and(|h| h < 0) {
             return Err(InvalidEvent("negative time to answer".into()));

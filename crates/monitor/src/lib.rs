@@ -10,6 +10,7 @@ pub mod record;
 mod schema;
 pub mod table;
 mod tally;
+pub mod unlinkable;
 
 pub use cube::Cube;
 pub use dims::{Dimension, Measure, PeriodRange};

@@ -9,9 +9,11 @@ use crate::dims::{Dimension, Measure, PeriodRange};
 use crate::disclosure::{self, ALL, RawCell, Rules};
 use crate::period::Month;
 use crate::table::{Cell, DEFINITIONS_VERSION, Definitions, Table};
+use crate::unlinkable::{PersonShare, UNLINKABLE_NOTE, person_share};
 use diesel::RunQueryDsl;
 use diesel::sql_types::{BigInt, Nullable, Text};
 use schakel_domain::AgencyKind;
+use schakel_domain::pseudonym::is_unlinkable;
 use schakel_store::{DbConn, StoreError};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -49,7 +51,7 @@ struct Row {
     value: i64,
 }
 
-fn load<T>(conn: &mut DbConn, sql: &str) -> Result<Vec<T>, QueryError>
+pub(crate) fn load<T>(conn: &mut DbConn, sql: &str) -> Result<Vec<T>, QueryError>
 where
     T: diesel::QueryableByName<diesel::sqlite::Sqlite>
         + diesel::QueryableByName<diesel::pg::Pg>
@@ -164,7 +166,12 @@ pub fn counts(
             "COALESCE(SUM(weight), 0)".into()
         }
     })?;
-    Ok(counts_table(measure, dims, range, rules, &raw))
+    let share = if measure == Measure::Persons {
+        Some(person_share(conn, &where_)?)
+    } else {
+        None
+    };
+    Ok(counts_table(measure, dims, range, rules, &raw, share))
 }
 
 /// Checks the dimensions of a counts table: at most three, none twice.
@@ -183,12 +190,16 @@ pub(crate) fn counts_table(
     range: &PeriodRange,
     rules: Rules,
     raw: &[RawCell],
+    share: Option<PersonShare>,
 ) -> Table {
     let categories: Vec<Vec<String>> = dims.iter().map(|d| d.categories(range)).collect();
     let cells = publish(&categories, raw, rules, measure.as_str());
     let mut notes = rules_notes(rules);
     if dims.contains(&Dimension::ExploitationForm) {
         notes.push("An event with several exploitation forms counts under each of them.".into());
+    }
+    if share.is_some() {
+        notes.push(UNLINKABLE_NOTE.into());
     }
     Table {
         definitions: Definitions {
@@ -199,6 +210,7 @@ pub(crate) fn counts_table(
             threshold: rules.threshold,
             rounding: rules.rounding,
             notes,
+            unlinkable_percent: share.and_then(|s| s.percent(rules.threshold)),
         },
         dimensions: dims.iter().map(|d| d.as_str().to_owned()).collect(),
         cells,
@@ -310,6 +322,7 @@ pub(crate) fn flows_table(
                 n.push("A median is shown only where the answers behind it concern at least the threshold of distinct persons; it is not rounded.".into());
                 n
             },
+            unlinkable_percent: None,
         },
         dimensions: vec!["sender_kind".into(), "receiver_kind".into()],
         cells,
@@ -438,20 +451,34 @@ pub fn overlap(conn: &mut DbConn, year: u16) -> Result<Table, QueryError> {
     );
     let captures: Vec<Capture> = load(conn, &sql)?;
     let mut per_person: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut unlinkable = BTreeSet::new();
     for c in captures {
-        per_person.entry(c.p).or_default().insert(c.k);
+        if is_unlinkable(&c.p) {
+            unlinkable.insert(c.p);
+        } else {
+            per_person.entry(c.p).or_default().insert(c.k);
+        }
     }
     let mut histories: BTreeMap<String, i64> = BTreeMap::new();
     for kinds in per_person.values() {
         let key = kinds.iter().cloned().collect::<Vec<_>>().join("+");
         *histories.entry(key).or_default() += 1;
     }
-    Ok(overlap_table(&year, histories))
+    let count = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
+    let share = PersonShare {
+        persons: count(per_person.len() + unlinkable.len()),
+        unlinkable: count(unlinkable.len()),
+    };
+    Ok(overlap_table(&year, histories, share))
 }
 
 /// The overlap table of `year` from the number of persons per capture history (the
 /// agency kinds joined by `+`, in alphabetical order).
-pub(crate) fn overlap_table(year: &str, histories: BTreeMap<String, i64>) -> Table {
+pub(crate) fn overlap_table(
+    year: &str,
+    histories: BTreeMap<String, i64>,
+    share: PersonShare,
+) -> Table {
     Table {
         definitions: Definitions {
             version: DEFINITIONS_VERSION,
@@ -462,8 +489,9 @@ pub(crate) fn overlap_table(year: &str, histories: BTreeMap<String, i64>) -> Tab
             rounding: 1,
             notes: vec![
                 "Exact counts without suppression or rounding: the input of multiple systems estimation. Shown only to analysts; every request is recorded in the audit trail with its purpose.".into(),
-                "Anonymous signals and persons recorded without a name have no pseudonym and are not in this table.".into(),
+                "Anonymous signals and unlinkable records (persons recorded without a name or without a full date of birth) have no pseudonym and are not in this table; `unlinkable_percent` is the share of unlinkable records among the persons recorded in the year.".into(),
             ],
+            unlinkable_percent: share.percent(0),
         },
         dimensions: vec!["agency_kinds".into()],
         cells: histories

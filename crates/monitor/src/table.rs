@@ -24,6 +24,13 @@ pub struct Definitions {
     pub rounding: i64,
     /// The rules in words.
     pub notes: Vec<String>,
+    /// For a table of persons (counts of `persons`, the overlap table): the share, in
+    /// whole percent, of the persons over its whole period that are unlinkable records
+    /// (recorded without a name or without a full date of birth: each counted once,
+    /// never linked to another agency's record, and not in the overlap table). Absent
+    /// for other tables, and when there are no persons or fewer than the threshold.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unlinkable_percent: Option<i64>,
 }
 
 /// One cell. A key of `all` is the total over that dimension.
@@ -66,6 +73,9 @@ impl Table {
             ("rounding", d.rounding.to_string()),
         ] {
             out.push_str(&format!("# {k}: {}\n", one_line(&v)));
+        }
+        if let Some(p) = d.unlinkable_percent {
+            out.push_str(&format!("# unlinkable_percent: {p}\n"));
         }
         for note in &d.notes {
             out.push_str(&format!("# note: {}\n", one_line(note)));

@@ -9,11 +9,12 @@
 //! person, each run is counted apart, and the counts are added. A person's events all
 //! fall in one run, so the distinct persons of the runs add up too.
 
-use crate::cube::{Ev, NO_PERSON, NO_RECEIVER, month_number};
+use crate::cube::{Ev, NO_PERSON, NO_RECEIVER, is_unlinkable, month_number};
 use crate::dims::{Dimension, PeriodRange};
 use crate::disclosure::{ALL, RawCell};
 use crate::event::KINDS;
 use crate::query::Answers;
+use crate::unlinkable::PersonShare;
 use schakel_domain::AgencyKind;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -382,10 +383,30 @@ pub(crate) fn answers(
     out
 }
 
+/// The distinct persons of the events `keep` accepts, and how many of them are
+/// unlinkable records (the events are ordered by person).
+pub(crate) fn share(events: &[Ev], keep: impl Fn(&Ev) -> bool) -> PersonShare {
+    let mut out = PersonShare::default();
+    let mut last = NO_PERSON;
+    for e in events.iter().filter(|e| e.person != NO_PERSON && keep(e)) {
+        if e.person != last {
+            last = e.person;
+            out.persons += 1;
+            out.unlinkable += i64::from(is_unlinkable(e.person));
+        }
+    }
+    out
+}
+
 /// The number of persons per capture history over the events `keep` accepts: the agency
 /// kinds that logged a signal about a person, opened a case for them or accepted a
-/// referral of them, joined by `+` in alphabetical order.
-pub(crate) fn captures(events: &[Ev], keep: impl Fn(&Ev) -> bool) -> BTreeMap<String, i64> {
+/// referral of them, joined by `+` in alphabetical order. Unlinkable records are left
+/// out (they cannot be recognised across agencies); the share says how many persons
+/// with a capture they are.
+pub(crate) fn captures(
+    events: &[Ev],
+    keep: impl Fn(&Ev) -> bool,
+) -> (BTreeMap<String, i64>, PersonShare) {
     let at = |name: &str| KINDS.iter().position(|k| *k == name);
     let (signal, case, accepted) = (
         at("signal_logged"),
@@ -393,13 +414,23 @@ pub(crate) fn captures(events: &[Ev], keep: impl Fn(&Ev) -> bool) -> BTreeMap<St
         at("referral_accepted"),
     );
     let mut per_mask: BTreeMap<u32, i64> = BTreeMap::new();
+    let mut share = PersonShare::default();
     let mut current = NO_PERSON;
     let mut mask = 0u32;
+    let mut close = |person: u32, mask: u32, share: &mut PersonShare| {
+        if mask == 0 {
+            return;
+        }
+        share.persons += 1;
+        if is_unlinkable(person) {
+            share.unlinkable += 1;
+        } else {
+            *per_mask.entry(mask).or_default() += 1;
+        }
+    };
     for e in events.iter().filter(|e| e.person != NO_PERSON && keep(e)) {
         if e.person != current {
-            if mask != 0 {
-                *per_mask.entry(mask).or_default() += 1;
-            }
+            close(current, mask, &mut share);
             current = e.person;
             mask = 0;
         }
@@ -410,9 +441,7 @@ pub(crate) fn captures(events: &[Ev], keep: impl Fn(&Ev) -> bool) -> BTreeMap<St
             mask |= 1u32.checked_shl(u32::from(e.receiver_kind)).unwrap_or(0);
         }
     }
-    if mask != 0 {
-        *per_mask.entry(mask).or_default() += 1;
-    }
+    close(current, mask, &mut share);
     let names = labels(AgencyKind::ALL, AgencyKind::as_str);
     let mut out = BTreeMap::new();
     for (mask, n) in per_mask {
@@ -425,7 +454,7 @@ pub(crate) fn captures(events: &[Ev], keep: impl Fn(&Ev) -> bool) -> BTreeMap<St
         let key = kinds.into_iter().collect::<Vec<_>>().join("+");
         *out.entry(key).or_default() += n;
     }
-    out
+    (out, share)
 }
 
 #[cfg(test)]

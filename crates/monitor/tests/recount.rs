@@ -152,10 +152,12 @@ struct Recorded {
 /// ones, mostly in 2025 and 2026 and a few just outside.
 fn world() -> Vec<Recorded> {
     let mut rng = Rng(0x5C4A_4B31_2026_0001);
+    // Every third person is an unlinkable record (no name or no full date of birth).
     let persons: Vec<Person> = (0..PERSONS)
-        .map(|_| Person {
+        .map(|i| Person {
             pseudonym: format!(
-                "{:016x}{:016x}{:016x}{:016x}",
+                "{}{:016x}{:016x}{:016x}{:016x}",
+                if i % 3 == 0 { "u:" } else { "" },
                 rng.next(),
                 rng.next(),
                 rng.next(),
@@ -389,6 +391,28 @@ fn recount_counts(
     }
 }
 
+/// The share of unlinkable records among the distinct persons of a persons table, in
+/// whole percent rounded half up; none for other measures.
+fn recount_unlinkable_percent(
+    events: &[Recorded],
+    measure: Measure,
+    range: &PeriodRange,
+) -> Option<i64> {
+    if measure != Measure::Persons {
+        return None;
+    }
+    let persons: BTreeSet<&str> = events
+        .iter()
+        .map(|r| &r.event)
+        .filter(|e| in_months(e, range.from, range.to))
+        .filter_map(|e| e.pseudonym.as_deref())
+        .collect();
+    let all = i64::try_from(persons.len()).unwrap();
+    let unlinked = i64::try_from(persons.iter().filter(|p| p.starts_with("u:")).count()).unwrap();
+    assert!(unlinked > 0 && unlinked < all, "the world mixes both");
+    Some((200 * unlinked + all) / (2 * all))
+}
+
 /// The distinct persons of every cell of a grouping, whatever the kind of event.
 fn recount_persons(
     events: &[Recorded],
@@ -447,6 +471,11 @@ fn check_counts(
         "{backend:?}: {measure:?} by {dims:?}: the table's dimensions"
     );
     let expected = recount_counts(events, measure, dims, range);
+    assert_eq!(
+        table.definitions.unlinkable_percent,
+        recount_unlinkable_percent(events, measure, range),
+        "{backend:?}: {measure:?} by {dims:?}: the unlinkable share"
+    );
     let diffs = differences(&table, measure, &expected);
     assert!(
         diffs.is_empty(),
@@ -638,11 +667,21 @@ fn overlap_counts_each_person_once_under_the_agency_kinds_that_recorded_them() {
         let mut conn = db.pool.get().expect("connection");
         for year in [2024u16, 2025, 2026, 2027] {
             let mut kinds_of: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+            let mut unlinkable: BTreeSet<&str> = BTreeSet::new();
             for e in events.iter().map(|r| &r.event) {
                 let Some(p) = e.pseudonym.as_deref() else {
                     continue;
                 };
                 if !e.month.starts_with(&format!("{year}-")) {
+                    continue;
+                }
+                let recorded = matches!(e.kind.as_str(), "signal_logged" | "case_opened")
+                    || (e.kind == "referral_accepted" && e.receiver_kind.is_some());
+                // Unlinkable records never enter the overlap table, only its share.
+                if p.starts_with("u:") {
+                    if recorded {
+                        unlinkable.insert(p);
+                    }
                     continue;
                 }
                 let kind = match e.kind.as_str() {
@@ -686,6 +725,20 @@ fn overlap_counts_each_person_once_under_the_agency_kinds_that_recorded_them() {
                 );
             }
             assert_eq!(got, expected, "{backend:?}: overlap {year}");
+            let linked = i64::try_from(kinds_of.len()).unwrap();
+            let unlinked = i64::try_from(unlinkable.len()).unwrap();
+            let all = linked + unlinked;
+            let percent = (all > 0).then(|| (200 * unlinked + all) / (2 * all));
+            assert_eq!(
+                table.definitions.unlinkable_percent, percent,
+                "{backend:?}: overlap {year}: the unlinkable share"
+            );
+            if year == 2025 {
+                assert!(
+                    unlinked > 0,
+                    "{backend:?}: the world has unlinkable records"
+                );
+            }
         }
     }
 }

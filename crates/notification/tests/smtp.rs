@@ -149,7 +149,9 @@ fn every_message_type_reaches_exactly_its_recipients_in_their_language_without_p
         .unwrap();
         // 5. Never answered: reminded at its deadline, escalated, then expired.
         let unanswered = refer(c, ngo.id, Urgency::Urgent);
-        let expiry = cfg.deadlines.expires_at(unanswered.deadline_at);
+        let expiry = cfg
+            .deadlines
+            .expires_at(Urgency::Urgent, unanswered.deadline_at);
         let follow_ups = jobs::deadline_jobs(c, &cfg, expiry).unwrap();
         assert_eq!(
             (

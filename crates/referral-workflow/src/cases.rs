@@ -8,7 +8,8 @@ use crate::monitor_event::{MonitorEvent, month_of};
 use crate::referrals::referral_views;
 use crate::signals::{MAX_TEXT_CHARS, PersonInput, forms, person_view, store_person};
 use crate::support::{
-    Env, denied, event, free_text, monitor, open_opt, permit_role, record, run, seal, timeline,
+    Env, denied, event, free_text, monitor, named_by, open_opt, permit_role, record, run, seal,
+    timeline,
 };
 use crate::views::{AccessKind, CaseListItem, CaseView, Page, TimelineEntry};
 use crate::{IfMatch, WorkflowError};
@@ -96,8 +97,7 @@ pub fn open_case_in(
     let (person_id, pseudonym, identity, gender, region, case_forms, signal_id) =
         match (&input.signal_id, &input.person) {
             (Some(signal_id), None) => {
-                let s = signals::find(conn, *signal_id)
-                    .map_err(|_| WorkflowError::Invalid("signal_id"))?;
+                let s = named_by(signals::find(conn, *signal_id), "signal_id")?;
                 if s.agency_id != who.agency_id {
                     return Err(WorkflowError::Invalid("signal_id"));
                 }
@@ -127,7 +127,7 @@ pub fn open_case_in(
                         .as_deref()
                         .ok_or(WorkflowError::Invalid("exploitation_forms"))?,
                 )?;
-                let stored = store_person(conn, env, who, person)?;
+                let stored = store_person(conn, env, who, person, env.now.date_naive())?;
                 (
                     stored.id,
                     stored.pseudonym,

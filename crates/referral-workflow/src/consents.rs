@@ -10,7 +10,7 @@ use crate::support::{
     Env, denied, event, free_text, notify, open_opt, record, run, seal, timeline,
 };
 use crate::views::{CaseView, ConsentView};
-use crate::{Conflict, IfMatch, WorkflowConfig, WorkflowError};
+use crate::{Conflict, IfMatch, Refusal, WorkflowConfig, WorkflowError};
 use chrono::{DateTime, NaiveDate, Utc};
 use schakel_audit::ActionKind;
 use schakel_domain::case::giver_allowed;
@@ -142,9 +142,9 @@ pub fn record_consent(
                 }
             }
             ConsentKind::LegalBasis => {
-                if input.legal_basis.is_none() {
-                    return Err(WorkflowError::Invalid("legal_basis"));
-                }
+                let basis = input
+                    .legal_basis
+                    .ok_or(WorkflowError::Invalid("legal_basis"))?;
                 if input.given_by.is_some() {
                     return Err(WorkflowError::Invalid("given_by"));
                 }
@@ -153,6 +153,14 @@ pub fn record_consent(
                     .is_none_or(|r| r.chars().count() < MIN_REASON_CHARS)
                 {
                     return Err(WorkflowError::Invalid("reason"));
+                }
+                let identity = match &person.identity {
+                    Some(s) => Identity::open(env.cfg, person.id, s)?,
+                    None => Identity::default(),
+                };
+                let recorder = agencies::find(conn, who.agency_id)?.kind;
+                if !basis.applies(identity.age_on(input.given_on), recorder) {
+                    return Err(WorkflowError::Refused(Refusal::LegalBasisNotApplicable));
                 }
             }
         }

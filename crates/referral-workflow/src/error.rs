@@ -31,6 +31,27 @@ pub enum Conflict {
     Recipient,
 }
 
+/// A value refused for what it means, not for its shape (each has its own stable
+/// problem code, naming the field).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// A nationality that is not an ISO 3166-1 alpha-2 country code.
+    UnknownCountry,
+    /// A legal basis that does not apply to the person's age or to the recording
+    /// agency's kind.
+    LegalBasisNotApplicable,
+}
+
+impl Refusal {
+    /// The input field refused.
+    pub fn field(self) -> &'static str {
+        match self {
+            Refusal::UnknownCountry => "nationalities",
+            Refusal::LegalBasisNotApplicable => "legal_basis",
+        }
+    }
+}
+
 /// A denial waiting to be audited after the rollback.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Denial {
@@ -74,6 +95,9 @@ pub enum WorkflowError {
     /// The input is not valid (the text names the field, never its value).
     #[error("invalid input: {0}")]
     Invalid(&'static str),
+    /// A value is well-formed but refused for what it means.
+    #[error("refused: {0:?}")]
+    Refused(Refusal),
     /// Storage failed.
     #[error(transparent)]
     Store(StoreError),

@@ -4,11 +4,13 @@
 //! `Debug` never prints a field: an identity must not reach a log line.
 
 use crate::support::{open, seal};
-use crate::{WorkflowConfig, WorkflowError};
+use crate::{Refusal, WorkflowConfig, WorkflowError};
 use chrono::{Datelike, NaiveDate};
 use schakel_domain::age::age_on;
-use schakel_domain::pseudonym::{canonical_identifiers, fold_name};
-use schakel_domain::vocabulary::nationality_group;
+use schakel_domain::pseudonym::{
+    UNLINKABLE_PREFIX, canonical_identifiers, fold_name, unlinkable_record_text,
+};
+use schakel_domain::vocabulary::{is_country_code, nationality_group};
 use schakel_domain::{AgeBand, Gender, NationalityGroup, PersonId};
 use serde::{Deserialize, Serialize};
 
@@ -36,7 +38,8 @@ pub struct Identity {
     /// Age in years as stated, when the date of birth is unknown.
     #[serde(default)]
     pub stated_age: Option<u32>,
-    /// When the age was stated (defaults to the day it was recorded).
+    /// When the age was stated (defaults to the day the person was observed, or for a
+    /// case opened without a signal, the day it was recorded).
     #[serde(default)]
     pub age_stated_on: Option<NaiveDate>,
     /// Nationalities as ISO 3166-1 alpha-2 codes.
@@ -96,10 +99,26 @@ fn codes(
     Ok(out)
 }
 
+/// Nationalities as ISO 3166-1 alpha-2 codes: a code of the wrong shape is invalid, a
+/// well-formed one that names no country is refused as unknown.
+fn nationalities(raw: &[String]) -> Result<Vec<String>, WorkflowError> {
+    let codes = codes(raw, 2..=2, true, "nationalities")?;
+    if codes.iter().any(|c| !is_country_code(c)) {
+        return Err(WorkflowError::Refused(Refusal::UnknownCountry));
+    }
+    Ok(codes)
+}
+
 impl Identity {
     /// The identity checked and normalised as of `today`: names trimmed, codes in
-    /// canonical case, dates plausible.
-    pub fn checked(&self, today: NaiveDate) -> Result<Identity, WorkflowError> {
+    /// canonical case, dates plausible. A stated age without the day it was stated is
+    /// taken as stated on `stated_on` (the day the person was observed): an age given
+    /// for an earlier observation must not be read as today's.
+    pub fn checked(
+        &self,
+        today: NaiveDate,
+        stated_on: NaiveDate,
+    ) -> Result<Identity, WorkflowError> {
         if let Some(dob) = self.date_of_birth
             && (dob > today || dob.year() < 1900)
         {
@@ -124,22 +143,25 @@ impl Identity {
             age_stated_on: self
                 .stated_age
                 .filter(|_| self.date_of_birth.is_none())
-                .map(|_| self.age_stated_on.unwrap_or(today)),
-            nationalities: codes(&self.nationalities, 2..=2, true, "nationalities")?,
+                .map(|_| self.age_stated_on.unwrap_or(stated_on)),
+            nationalities: nationalities(&self.nationalities)?,
             stateless: self.stateless,
             languages: codes(&self.languages, 2..=3, false, "languages")?,
             contact,
         })
     }
 
-    /// Age in whole years on `on`, from the date of birth or the stated age.
+    /// Age in whole years on `on`, from the date of birth or the stated age (counted on
+    /// from the day it was stated, or back when `on` is earlier).
     pub fn age_on(&self, on: NaiveDate) -> Option<u32> {
         if let Some(dob) = self.date_of_birth {
             return age_on(dob, on);
         }
         let (age, stated_on) = (self.stated_age?, self.age_stated_on?);
-        let since = age_on(stated_on, on)?;
-        Some(age + since)
+        match age_on(stated_on, on) {
+            Some(since) => Some(age + since),
+            None => age.checked_sub(age_on(on, stated_on)?),
+        }
     }
 
     /// The age band on `on`.
@@ -168,7 +190,8 @@ impl Identity {
         .unwrap_or(NationalityGroup::Unknown)
     }
 
-    /// The pseudonym under the linkage key, if there is a name to link on.
+    /// The pseudonym under the linkage key, if there is enough to link on (a name and a
+    /// full date of birth).
     pub fn pseudonym(
         &self,
         cfg: &WorkflowConfig,
@@ -184,6 +207,23 @@ impl Identity {
             .map(|c| cfg.keys.pseudonym(&cfg.linkage_key_id, &c))
             .transpose()
             .map_err(WorkflowError::from)
+    }
+
+    /// The key person `id` is counted and audited under: its pseudonym when it can be
+    /// linked, otherwise the key of its own record (an unlinkable record, counted once
+    /// and never linked to another agency's).
+    pub fn person_key(
+        &self,
+        cfg: &WorkflowConfig,
+        gender: Gender,
+        id: PersonId,
+    ) -> Result<String, WorkflowError> {
+        if let Some(p) = self.pseudonym(cfg, gender)? {
+            return Ok(p);
+        }
+        let text = unlinkable_record_text(&id.to_string());
+        let digest = cfg.keys.pseudonym(&cfg.linkage_key_id, &text)?;
+        Ok(format!("{UNLINKABLE_PREFIX}{digest}"))
     }
 
     /// The blind index of the family name, to find the person by it within the agency.
@@ -263,7 +303,7 @@ mod tests {
             stated_age: Some(17),
             ..Identity::default()
         };
-        let id = raw.checked(today).unwrap();
+        let id = raw.checked(today, today).unwrap();
         assert_eq!(id.given_names.as_deref(), Some("Ana"));
         assert_eq!(id.nationalities, ["RO", "NL"]);
         assert_eq!(id.languages, ["ro"]);
@@ -274,13 +314,43 @@ mod tests {
             date_of_birth: Some(d("2030-01-01")),
             ..Identity::default()
         };
-        assert!(future.checked(today).is_err());
+        assert!(future.checked(today, today).is_err());
         let bad_code = Identity {
             nationalities: vec!["NLD".into()],
             ..Identity::default()
         };
-        assert!(bad_code.checked(today).is_err());
+        assert!(bad_code.checked(today, today).is_err());
+        let no_country = Identity {
+            nationalities: vec!["NL".into(), "zz".into()],
+            ..Identity::default()
+        };
+        assert!(matches!(
+            no_country.checked(today, today),
+            Err(WorkflowError::Refused(Refusal::UnknownCountry))
+        ));
         assert_eq!(format!("{raw:?}"), "Identity { .. }");
+    }
+
+    #[test]
+    fn a_stated_age_without_its_day_is_taken_as_stated_when_observed() {
+        let today = d("2026-03-01");
+        let observed = d("2025-03-01");
+        let raw = Identity {
+            stated_age: Some(17),
+            ..Identity::default()
+        };
+        let id = raw.checked(today, observed).unwrap();
+        assert_eq!(id.age_stated_on, Some(observed));
+        assert_eq!(id.age_on(observed), Some(17));
+        assert_eq!(id.age_band(observed), AgeBand::From12To17);
+        assert_eq!(id.age_on(today), Some(18));
+        let later = Identity {
+            stated_age: Some(30),
+            age_stated_on: Some(today),
+            ..Identity::default()
+        };
+        let later = later.checked(today, observed).unwrap();
+        assert_eq!(later.age_on(observed), Some(29));
     }
 
     #[test]

@@ -12,7 +12,7 @@ use chrono::{DateTime, Utc};
 use schakel_audit::ActionKind;
 use schakel_auth::RequestContext;
 use schakel_crypto::field_aad;
-use schakel_domain::{CaseId, Role, SignalId};
+use schakel_domain::{CaseId, ReferralId, Role, SignalId};
 use schakel_store::casework::{cases, consents, idempotency, persons, referrals, signals};
 use schakel_store::sealed::{self, SEALED_COLUMNS};
 use schakel_store::{DbConn, write_tx};
@@ -21,7 +21,8 @@ use schakel_store::{DbConn, write_tx};
 const BATCH: i64 = 100;
 
 /// Expires every referral still `sent` whose expiry (its deadline plus
-/// `deadlines.expiry_hours`) is at or before `now`; returns how many expired.
+/// `deadlines.expiry_hours`, counted in working time for a normal referral) is at or
+/// before `now`; returns how many expired.
 pub fn expire_overdue(
     conn: &mut DbConn,
     cfg: &WorkflowConfig,
@@ -33,24 +34,42 @@ pub fn expire_overdue(
         ctx: &ctx,
         now,
     };
-    // The latest deadline that has expired by now.
+    // Working time never passes faster than the calendar: every referral expired by
+    // now has a deadline at or before this cutoff; which of them are due is decided here.
     let cutoff = now - cfg.deadlines.expiry_delay();
-    let mut expired = 0;
+    each_due(
+        conn,
+        |conn, after| Ok(referrals::overdue(conn, cutoff, after, BATCH)?),
+        |r| cfg.deadlines.expires_at(r.urgency, r.deadline_at) <= now,
+        // A referral answered meanwhile is left alone (its version moved on).
+        |conn, r| write_tx(conn, |conn| expire_one(conn, &env, r)),
+    )
+}
+
+/// Pages through candidate referrals in deadline order (each page after the last one
+/// seen, so referrals not yet due never hold up those behind them) and handles those
+/// `due` picks; returns how many `handle` reported done.
+fn each_due(
+    conn: &mut DbConn,
+    mut page: impl FnMut(
+        &mut DbConn,
+        Option<(DateTime<Utc>, ReferralId)>,
+    ) -> Result<Vec<referrals::Referral>, WorkflowError>,
+    due: impl Fn(&referrals::Referral) -> bool,
+    mut handle: impl FnMut(&mut DbConn, &referrals::Referral) -> Result<bool, WorkflowError>,
+) -> Result<usize, WorkflowError> {
+    let mut after = None;
+    let mut done = 0;
     loop {
-        let due = referrals::overdue(conn, cutoff, BATCH)?;
-        if due.is_empty() {
-            return Ok(expired);
-        }
-        let mut progressed = false;
-        for r in &due {
-            // A referral answered meanwhile is left alone (its version moved on).
-            if write_tx(conn, |conn| expire_one(conn, &env, r))? {
-                expired += 1;
-                progressed = true;
+        let batch = page(conn, after)?;
+        let Some(last) = batch.last() else {
+            return Ok(done);
+        };
+        after = Some((last.deadline_at, last.id));
+        for r in batch.iter().filter(|r| due(r)) {
+            if handle(conn, r)? {
+                done += 1;
             }
-        }
-        if !progressed {
-            return Ok(expired);
         }
     }
 }
@@ -68,8 +87,9 @@ pub struct FollowUps {
 
 /// The deadline job: reminds the receiving agency's coordinators of every unanswered
 /// referral whose deadline has come, escalates to both agencies' coordinators those
-/// `deadlines.escalation_hours` past it, and expires those past their expiry. Each
-/// happens once per referral, in its own transaction with its audit entry.
+/// `deadlines.escalation_hours` past it (working time for a normal referral, calendar
+/// hours for an urgent one), and expires those past their expiry. Each happens once per
+/// referral, in its own transaction with its audit entry.
 pub fn deadline_jobs(
     conn: &mut DbConn,
     cfg: &WorkflowConfig,
@@ -82,34 +102,49 @@ pub fn deadline_jobs(
         ctx: &ctx,
         now,
     };
-    let mut done = FollowUps::default();
-    let escalation_cutoff = now - cfg.deadlines.escalation_delay();
-    for (follow_up, cutoff) in [
-        (FollowUp::Reminder, now),
-        (FollowUp::Escalation, escalation_cutoff),
-    ] {
-        loop {
-            let due = referrals::due_for(conn, follow_up, cutoff, BATCH)?;
-            if due.is_empty() {
-                break;
-            }
-            let mut progressed = false;
-            for r in &due {
-                if write_tx(conn, |conn| follow_up_one(conn, &env, r, follow_up))? {
-                    progressed = true;
-                    match follow_up {
-                        FollowUp::Reminder => done.reminded += 1,
-                        FollowUp::Escalation => done.escalated += 1,
-                    }
-                }
-            }
-            if !progressed {
-                break;
-            }
-        }
-    }
-    done.expired = expire_overdue(conn, cfg, now)?;
-    Ok(done)
+    let reminded = each_due(
+        conn,
+        |conn, after| {
+            Ok(referrals::due_for(
+                conn,
+                FollowUp::Reminder,
+                now,
+                after,
+                BATCH,
+            )?)
+        },
+        |_| true,
+        |conn, r| {
+            write_tx(conn, |conn| {
+                follow_up_one(conn, &env, r, FollowUp::Reminder)
+            })
+        },
+    )?;
+    // As for expiry: the calendar cutoff finds every candidate, the policy picks.
+    let cutoff = now - cfg.deadlines.escalation_delay();
+    let escalated = each_due(
+        conn,
+        |conn, after| {
+            Ok(referrals::due_for(
+                conn,
+                FollowUp::Escalation,
+                cutoff,
+                after,
+                BATCH,
+            )?)
+        },
+        |r| cfg.deadlines.escalates_at(r.urgency, r.deadline_at) <= now,
+        |conn, r| {
+            write_tx(conn, |conn| {
+                follow_up_one(conn, &env, r, FollowUp::Escalation)
+            })
+        },
+    )?;
+    Ok(FollowUps {
+        reminded,
+        escalated,
+        expired: expire_overdue(conn, cfg, now)?,
+    })
 }
 
 fn follow_up_one(

@@ -17,6 +17,6 @@ mod support;
 pub mod views;
 
 pub use config::WorkflowConfig;
-pub use error::{Conflict, Denial, WorkflowError};
+pub use error::{Conflict, Denial, Refusal, WorkflowError};
 pub use schakel_auth::admin::IfMatch;
 pub use support::Env;

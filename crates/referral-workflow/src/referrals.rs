@@ -8,7 +8,8 @@ use crate::identity::Identity;
 use crate::monitor_event::{MonitorEvent, month_of};
 use crate::signals::MAX_TEXT_CHARS;
 use crate::support::{
-    Env, denied, event, free_text, monitor, notify, open_opt, record, refused, run, seal, timeline,
+    Env, denied, event, free_text, monitor, named_by, notify, open_opt, record, refused, run, seal,
+    timeline,
 };
 use crate::views::{AgencyRef, Page, ReferralSummary, ReferralView};
 use crate::{Conflict, IfMatch, WorkflowError};
@@ -238,7 +239,7 @@ fn recipient(
     sender: AgencyId,
     also_not: Option<AgencyId>,
 ) -> Result<Agency, WorkflowError> {
-    let agency = agencies::find(conn, id).map_err(|_| WorkflowError::Invalid("to_agency_id"))?;
+    let agency = named_by(agencies::find(conn, id), "to_agency_id")?;
     if !agency.active || id == sender || Some(id) == also_not {
         return Err(WorkflowError::Conflict(Conflict::Recipient));
     }

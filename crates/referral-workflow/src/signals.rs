@@ -83,16 +83,18 @@ pub(crate) struct StoredPerson {
     pub pseudonym: Option<String>,
 }
 
-/// Checks and stores a person for the actor's agency.
+/// Checks and stores a person for the actor's agency, seen on `seen_on` (a stated age
+/// without its own day is taken as stated then).
 pub(crate) fn store_person(
     conn: &mut DbConn,
     env: &Env<'_>,
     who: &Actor,
     input: &PersonInput,
+    seen_on: NaiveDate,
 ) -> Result<StoredPerson, WorkflowError> {
-    let identity = input.identity.checked(env.now.date_naive())?;
+    let identity = input.identity.checked(env.now.date_naive(), seen_on)?;
     let id = PersonId::new_random();
-    let pseudonym = identity.pseudonym(env.cfg, input.gender)?;
+    let pseudonym = Some(identity.person_key(env.cfg, input.gender, id)?);
     let sealed = identity.seal(env.cfg, id)?;
     let family = identity.family_name_index(env.cfg)?;
     let birth = identity.birth_date_index(env.cfg)?;
@@ -185,7 +187,7 @@ pub fn create_signal_in(
     let person = input
         .person
         .as_ref()
-        .map(|p| store_person(conn, env, who, p))
+        .map(|p| store_person(conn, env, who, p, input.observed_on))
         .transpose()?;
     let age = person
         .as_ref()

@@ -217,6 +217,20 @@ pub(crate) fn monitor(
     Ok(())
 }
 
+/// The row an input field names: only a row that does not exist is the input's fault
+/// (`Invalid(field)`, 422); any other failure stays the store's (an unreachable
+/// database answers 503, never "bad input").
+pub(crate) fn named_by<T>(
+    found: Result<T, schakel_store::StoreError>,
+    field: &'static str,
+) -> Result<T, WorkflowError> {
+    match found {
+        Ok(row) => Ok(row),
+        Err(schakel_store::StoreError::NotFound) => Err(WorkflowError::Invalid(field)),
+        Err(other) => Err(WorkflowError::Store(other)),
+    }
+}
+
 /// Encrypts a free-text or identity field of row `id` in `table`.`column`.
 pub(crate) fn seal(
     cfg: &WorkflowConfig,

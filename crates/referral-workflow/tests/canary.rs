@@ -220,7 +220,7 @@ fn no_name_birth_date_or_free_text_is_stored_or_queued_in_plain_text() {
         .unwrap();
         let e = send(c, Urgency::Urgent);
         referral_ids.push(e.id);
-        let expiry = w.cfg.deadlines.expires_at(e.deadline_at);
+        let expiry = w.cfg.deadlines.expires_at(Urgency::Urgent, e.deadline_at);
         w.set_now(expiry);
         assert_eq!(jobs::expire_overdue(c, &w.cfg, expiry).unwrap(), 1);
 

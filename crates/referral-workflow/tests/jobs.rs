@@ -59,7 +59,10 @@ fn an_unanswered_urgent_referral_expires_exactly_at_its_expiry() {
         let monitor_before = monitor_rows(c);
         assert!(monitor_topics(&monitor_before).contains(&"referral_sent".to_owned()));
 
-        let expiry = w.cfg.deadlines.expires_at(urgent.deadline_at);
+        let expiry = w
+            .cfg
+            .deadlines
+            .expires_at(Urgency::Urgent, urgent.deadline_at);
         assert_eq!(expiry, urgent.deadline_at + Duration::hours(48));
         for early in [
             sent_at + Duration::hours(3) + Duration::minutes(59),
@@ -427,8 +430,8 @@ fn an_unanswered_referral_is_reminded_at_its_deadline_and_escalated_later_once_e
         let c = &mut *conn;
         let r = w.sent(c, Urgency::Urgent);
         let deadline = r.deadline_at;
-        let escalation = w.cfg.deadlines.escalates_at(deadline);
-        let expiry = w.cfg.deadlines.expires_at(deadline);
+        let escalation = w.cfg.deadlines.escalates_at(Urgency::Urgent, deadline);
+        let expiry = w.cfg.deadlines.expires_at(Urgency::Urgent, deadline);
         let run = |c: &mut DbConn, at| {
             let f = jobs::deadline_jobs(c, &w.cfg, at).unwrap();
             (f.reminded, f.escalated, f.expired)
@@ -453,7 +456,10 @@ fn an_unanswered_referral_is_reminded_at_its_deadline_and_escalated_later_once_e
         let answered = w.sent(c, Urgency::Urgent);
         w.step(c, Who::Receiver, &answered, ReferralAction::Accept);
         let d = answered.deadline_at;
-        assert_eq!(run(c, w.cfg.deadlines.expires_at(d)), (0, 0, 0));
+        assert_eq!(
+            run(c, w.cfg.deadlines.expires_at(Urgency::Urgent, d)),
+            (0, 0, 0)
+        );
         let timeline =
             cases::case_timeline(c, &w.env(expiry), &w.sender_caseworker, r.case_id.unwrap())
                 .unwrap();
@@ -471,5 +477,61 @@ fn an_unanswered_referral_is_reminded_at_its_deadline_and_escalated_later_once_e
                 "referral_expired"
             ]
         );
+    });
+}
+
+#[test]
+fn a_normal_referral_sent_on_wednesday_escalates_and_expires_on_working_days_only() {
+    each_backend(|db| {
+        let w = World::new(&db, WorkflowConfig::ephemeral());
+        let mut conn = conn(&db);
+        let c = &mut *conn;
+        let at = |m, d, h| Utc.with_ymd_and_hms(2026, m, d, h, 0, 0).unwrap();
+        let run = |c: &mut DbConn, now| {
+            let f = jobs::deadline_jobs(c, &w.cfg, now).unwrap();
+            (f.reminded, f.escalated, f.expired)
+        };
+        // Wednesday 4 March, 10:00: answer by Friday 10:00.
+        let case = w.open_case(c);
+        w.set_now(at(3, 4, 10));
+        let r = w
+            .send_at(c, case.id, Urgency::Normal, None, at(3, 4, 10))
+            .unwrap();
+        assert_eq!(r.deadline_at, at(3, 6, 10));
+        assert_eq!(run(c, at(3, 6, 10)), (1, 0, 0), "reminded on Friday");
+        // The weekend is no working time: nothing on Saturday or Sunday.
+        assert_eq!(run(c, at(3, 7, 10)), (0, 0, 0), "not escalated on Saturday");
+        assert_eq!(run(c, at(3, 8, 10)), (0, 0, 0), "not expired on Sunday");
+        assert_eq!(run(c, at(3, 9, 9)), (0, 0, 0));
+        assert_eq!(w.get(c, r.id).state, ReferralState::Sent);
+        assert_eq!(run(c, at(3, 9, 10)), (0, 1, 0), "escalated on Monday");
+        assert_eq!(run(c, at(3, 10, 9)), (0, 0, 0));
+        assert_eq!(run(c, at(3, 10, 10)), (0, 0, 1), "expired on Tuesday");
+        assert_eq!(w.get(c, r.id).state, ReferralState::Expired);
+
+        // Wednesday 22 April: due Friday; King's Day (Monday 27 April) does not count.
+        // An urgent referral sent on Saturday keeps calendar hours meanwhile.
+        let case = w.open_case(c).id;
+        w.set_now(at(4, 22, 10));
+        let r = w
+            .send_at(c, case, Urgency::Normal, None, at(4, 22, 10))
+            .unwrap();
+        assert_eq!(r.deadline_at, at(4, 24, 10));
+        assert_eq!(run(c, at(4, 24, 10)), (1, 0, 0));
+        let case = w.open_case(c).id;
+        w.set_now(at(4, 25, 10));
+        let urgent = w
+            .send_at(c, case, Urgency::Urgent, None, at(4, 25, 10))
+            .unwrap();
+        assert_eq!(urgent.deadline_at, at(4, 25, 14));
+        assert_eq!(
+            run(c, at(4, 26, 14)),
+            (1, 1, 0),
+            "the urgent one, on Sunday"
+        );
+        assert_eq!(run(c, at(4, 27, 14)), (0, 0, 1), "the urgent one expires");
+        assert_eq!(run(c, at(4, 27, 23)), (0, 0, 0), "King's Day");
+        assert_eq!(run(c, at(4, 28, 10)), (0, 1, 0), "escalated on Tuesday");
+        assert_eq!(run(c, at(4, 29, 10)), (0, 0, 1), "expired on Wednesday");
     });
 }

@@ -104,8 +104,8 @@ fn write_everything(w: &World, c: &mut DbConn) -> (CaseId, String) {
             recipient_kinds: vec![RecipientKind::Shelter],
             purposes: vec![ReferralPurpose::Shelter],
             given_by: None,
-            legal_basis: Some(LegalBasis::StatutoryDuty),
-            reason: Some("Wettelijke taak van de opvang.".into()),
+            legal_basis: Some(LegalBasis::VitalInterest),
+            reason: Some("Acuut gevaar, geen toestemming te vragen.".into()),
             given_on: date("2026-03-01"),
             expires_at: None,
         },
@@ -210,7 +210,7 @@ fn rotation_re_encrypts_everything_once_and_changes_no_index_or_pseudonym() {
         assert_eq!(case_before.close_note.as_deref(), Some("Gesloten."));
         assert_eq!(
             case_before.consents[0].reason.as_deref(),
-            Some("Wettelijke taak van de opvang.")
+            Some("Acuut gevaar, geen toestemming te vragen.")
         );
         assert_eq!(
             case_before.referrals[0].message.as_deref(),

@@ -127,7 +127,11 @@ fn the_stored_referral_follows_the_reference_model() {
                         }
                     }
                     Step::DeadlineJob => {
-                        let at = w.cfg.deadlines.expires_at(sent.deadline_at).max(w.now());
+                        let at = w
+                            .cfg
+                            .deadlines
+                            .expires_at(Urgency::Urgent, sent.deadline_at)
+                            .max(w.now());
                         w.set_now(at);
                         jobs::expire_overdue(c, &w.cfg, at)
                             .map_err(|e| TestCaseError::fail(format!("job: {e}")))?;

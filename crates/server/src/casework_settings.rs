@@ -14,13 +14,15 @@ use std::sync::Arc;
 pub struct CaseworkSettings {
     /// Hours the receiving agency has to answer an urgent referral.
     pub urgent_deadline_hours: u32,
-    /// Working days (Monday to Friday) to answer a normal referral.
+    /// Working days (Monday to Friday less the Dutch public holidays) to answer a normal
+    /// referral.
     pub normal_deadline_working_days: u32,
     /// Hours after the deadline at which both agencies' coordinators are told of an
-    /// unanswered referral (the receiving agency is reminded at the deadline itself).
+    /// unanswered referral (the receiving agency is reminded at the deadline itself);
+    /// working hours for a normal referral, calendar hours for an urgent one.
     pub escalation_hours: u32,
     /// Hours after the deadline at which an unanswered referral expires (at least
-    /// `escalation_hours`).
+    /// `escalation_hours`), counted like `escalation_hours`.
     pub expiry_hours: u32,
     /// Days after closing a case before its identity and free text are erased.
     pub retention_days: i64,

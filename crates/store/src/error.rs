@@ -2,7 +2,8 @@
 //!
 //! Policy: every database failure is returned, never swallowed; the variants say what
 //! happened so callers can map them (a missing row is `NotFound`, a unique violation
-//! `Conflict`), and the rest is `Database` with the diesel error kept for the logs.
+//! `Conflict`, a connection lost or refused `Connection`), and the rest is `Database`
+//! with the diesel error kept for the logs.
 
 use thiserror::Error;
 
@@ -12,7 +13,7 @@ pub enum StoreError {
     /// The database URL is neither a SQLite path nor a PostgreSQL URL.
     #[error("database URL: {0}")]
     InvalidUrl(String),
-    /// A connection could not be made or taken from the pool.
+    /// A connection could not be made or taken from the pool, or was lost under a query.
     #[error("database connection: {0}")]
     Connection(String),
     /// The connection does not have the settings the platform relies on.
@@ -42,6 +43,11 @@ impl From<diesel::result::Error> for StoreError {
             Error::NotFound => StoreError::NotFound,
             Error::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
                 StoreError::Conflict(info.constraint_name().unwrap_or("unique").to_owned())
+            }
+            // The server went away under a query: an outage, like a pool that cannot
+            // connect, not a fault of the request.
+            Error::DatabaseError(DatabaseErrorKind::ClosedConnection, info) => {
+                StoreError::Connection(info.message().to_owned())
             }
             other => StoreError::Database(other),
         }

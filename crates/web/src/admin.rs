@@ -80,6 +80,7 @@ pub(crate) fn conflict_key(r: ConflictReason) -> &'static str {
         ConflictReason::AlreadyInState => "admin.conflict.already",
         ConflictReason::AgencyInactive => "admin.conflict.agency_inactive",
         ConflictReason::NotRetryable => "admin.conflict.not_retryable",
+        ConflictReason::KindLocked => "admin.conflict.kind_locked",
     }
 }
 

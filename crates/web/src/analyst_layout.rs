@@ -32,6 +32,8 @@ pub(crate) struct Definitions {
     pub(crate) rounding: String,
     pub(crate) notes: Vec<String>,
     pub(crate) version: String,
+    /// For a table of persons: the share of unlinkable records, in words.
+    pub(crate) unlinkable: Option<String>,
 }
 
 /// One panel of the dashboard.
@@ -95,6 +97,12 @@ fn definitions(t: &Texts, table: &Table, p: Period, unit: &str, extra: &[&str]) 
             .replace("{r}", &d.rounding.to_string()),
         notes,
         version: d.version.to_owned(),
+        unlinkable: (unit == "analyst.unit.persons").then(|| match d.unlinkable_percent {
+            Some(n) => t
+                .get("analyst.def.unlinkable_text")
+                .replace("{n}", &n.to_string()),
+            None => t.get("analyst.def.unlinkable_hidden").to_owned(),
+        }),
     }
 }
 

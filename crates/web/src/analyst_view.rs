@@ -262,6 +262,7 @@ mod tests {
                 threshold: 10,
                 rounding: 5,
                 notes: Vec::new(),
+                unlinkable_percent: None,
             },
             dimensions: dimensions.iter().map(|d| (*d).to_owned()).collect(),
             cells,

@@ -90,6 +90,7 @@ fn refused_field(field: &str) -> (&'static str, &'static str) {
         "expires_at" => ("expires_on", "invalid.expires_on"),
         "given_by" => ("given_by", "invalid.given_by"),
         "legal_basis" => ("legal_basis", "invalid.choose"),
+        "legal_basis_not_applicable" => ("legal_basis", "invalid.legal_basis_not_applicable"),
         "reason" => ("reason", "invalid.reason"),
         _ => ("kind", "invalid.field"),
     }

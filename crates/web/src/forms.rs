@@ -9,7 +9,7 @@ use crate::pages::{Nav, internal, not_found};
 use crate::session::{Viewer, context};
 use actix_web::{HttpRequest, HttpResponse, web};
 use schakel_domain::{Actor, AgencyKind, Region};
-use schakel_referral_workflow::{Env, WorkflowError};
+use schakel_referral_workflow::{Env, Refusal, WorkflowError};
 use schakel_store::DbConn;
 
 /// The fields of a submitted form, in their order.
@@ -163,6 +163,10 @@ impl From<WorkflowError> for Failure {
             WorkflowError::NotFound => Failure::Hidden,
             WorkflowError::Denied(_) | WorkflowError::Forbidden => Failure::Forbidden,
             WorkflowError::Invalid(f) => Failure::Invalid(f),
+            WorkflowError::Refused(Refusal::LegalBasisNotApplicable) => {
+                Failure::Invalid("legal_basis_not_applicable")
+            }
+            WorkflowError::Refused(r) => Failure::Invalid(r.field()),
             WorkflowError::Conflict(c) => Failure::Conflict(Some(c)),
             WorkflowError::VersionMismatch
             | WorkflowError::VersionRequired

@@ -102,7 +102,8 @@ fn seed_monitor(db: &TestDb) {
                 "nationality_group": "non_eu",
                 "reporting_basis": null,
                 "hours_to_answer": hours,
-                "pseudonym": format!("{p:032x}{p:032x}"),
+                // Three of the labour persons are unlinkable records.
+                "pseudonym": format!("{}{p:032x}{p:032x}", if p < 3 { "u:" } else { "" }),
             }))
             .unwrap();
             assert!(record(&mut conn, &format!("event-{n}"), &event).unwrap());
@@ -264,6 +265,14 @@ async fn the_analyst_sees_four_panels_with_definitions_and_suppressed_cells_in_w
         assert!(page.contains(schakel_monitor::table::DEFINITIONS_VERSION));
         assert!(page.contains("cells of fewer than 10 distinct persons are suppressed"));
         assert!(page.contains("rounded down to a multiple of 5"));
+        // Beside both tables of persons: three of the fifteen persons are unlinkable.
+        assert_eq!(
+            page.matches("20% of the persons in this period are unlinkable records")
+                .count(),
+            2,
+            "{page}"
+        );
+        assert_eq!(page.matches("<dt>Unlinkable persons</dt>").count(), 2);
         assert_eq!(page.matches("<caption>").count(), 5);
         assert!(page.contains("<th scope=\"row\">labour exploitation</th>"));
         // Twelve persons rounded down to ten; three are too few and say so in words.

@@ -311,6 +311,15 @@ async fn a_signal_from_the_form_opens_its_case_and_bad_input_comes_back_as_typed
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(page.contains("id=\"observed_on-error\""));
 
+        // A nationality that names no country is refused next to the field, as typed.
+        let mut nowhere = signal_fields(&csrf, &once, &date);
+        nowhere.retain(|(k, _)| *k != "nationalities");
+        nowhere.push(("nationalities", "RO, ZZ"));
+        let (status, _, page) = post!(app, cw, "/signals/new", &nowhere);
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{backend:?}");
+        assert!(page.contains("id=\"nationalities-error\""), "{page}");
+        assert!(page.contains("value=\"RO, ZZ\""), "{page}");
+
         // Saved: to the case, which shows the person and the timeline.
         let (status, to, _) = post!(app, cw, "/signals/new", &signal_fields(&csrf, &once, &date));
         assert_eq!(status, StatusCode::SEE_OTHER, "{backend:?}");

@@ -131,6 +131,11 @@ pub fn update_agency(
         if current.version != version {
             return Err(AdminError::VersionMismatch);
         }
+        if changes.kind.is_some_and(|k| k != current.kind)
+            && schakel_store::casework::referrals::any_received(conn, id)?
+        {
+            return Err(AdminError::Conflict(ConflictReason::KindLocked));
+        }
         if let Some(name) = changes.name
             && agencies::find_by_name(conn, name)?.is_some_and(|other| other.id != id)
         {

@@ -50,6 +50,10 @@ pub enum ConflictReason {
     AlreadyInState,
     /// The agency is deactivated: no accounts are invited into or reactivated in it.
     AgencyInactive,
+    /// The agency's kind cannot change once it has received a referral: consents
+    /// name recipient kinds, so a new kind would widen or narrow what existing consents
+    /// let it see.
+    KindLocked,
     /// This delivery cannot be tried again (a failed invitation or recovery link: its
     /// token is gone).
     NotRetryable,

@@ -376,7 +376,10 @@ impl World {
         use ReferralState as S;
         if state == S::Expired {
             let r = self.sent(conn, Urgency::Urgent);
-            let at = self.cfg.deadlines.expires_at(r.deadline_at);
+            let at = self
+                .cfg
+                .deadlines
+                .expires_at(Urgency::Urgent, r.deadline_at);
             self.set_now(at);
             jobs::expire_overdue(conn, &self.cfg, at).unwrap();
             let r = self.get(conn, r.id);

@@ -185,6 +185,16 @@ pub fn of_case(conn: &mut DbConn, case: CaseId) -> Result<Vec<Referral>, StoreEr
         .collect()
 }
 
+/// Whether `agency` ever received a referral (in any state, redirects included).
+pub fn any_received(conn: &mut DbConn, agency: AgencyId) -> Result<bool, StoreError> {
+    let found: Option<String> = referrals::table
+        .filter(referrals::to_agency_id.eq(agency.to_string()))
+        .select(referrals::id)
+        .first(conn)
+        .optional()?;
+    Ok(found.is_some())
+}
+
 /// Whether `agency` received a referral of `case` that is now in one of `states`.
 pub fn received_in_state(
     conn: &mut DbConn,
@@ -369,23 +379,30 @@ pub fn list_of_agency(
     q.load(conn)?.into_iter().map(Referral::try_from).collect()
 }
 
-/// Referrals still `sent` whose deadline is at or before `deadline_before`, oldest
-/// deadline first.
+/// Referrals still `sent` whose deadline is at or before `deadline_before` (candidates
+/// for expiry; the caller decides which are due), in deadline order after `after`.
 pub fn overdue(
     conn: &mut DbConn,
     deadline_before: DateTime<Utc>,
+    after: Option<(DateTime<Utc>, ReferralId)>,
     limit: i64,
 ) -> Result<Vec<Referral>, StoreError> {
-    referrals::table
+    let mut q = referrals::table
         .filter(referrals::state.eq(ReferralState::Sent.as_str()))
         .filter(referrals::deadline_at.le(to_db_time(deadline_before)))
         .select(ReferralRow::as_select())
         .order((referrals::deadline_at.asc(), referrals::id.asc()))
         .limit(limit)
-        .load(conn)?
-        .into_iter()
-        .map(Referral::try_from)
-        .collect()
+        .into_boxed();
+    if let Some((at, id)) = after {
+        let at = to_db_time(at);
+        q = q.filter(
+            referrals::deadline_at.gt(at).or(referrals::deadline_at
+                .eq(at)
+                .and(referrals::id.gt(id.to_string()))),
+        );
+    }
+    q.load(conn)?.into_iter().map(Referral::try_from).collect()
 }
 
 /// Erases the free text of a case's referrals (retention).
@@ -419,25 +436,36 @@ pub enum FollowUp {
     Escalation,
 }
 
-/// Referrals still `sent`, with a deadline at or before `deadline_before`, that have
-/// not had `follow_up` yet; oldest deadline first.
+/// Referrals still `sent` without `follow_up` whose deadline is at or before
+/// `deadline_before` (candidates; the caller decides which are due), in deadline order
+/// after `after`.
 pub fn due_for(
     conn: &mut DbConn,
     follow_up: FollowUp,
     deadline_before: DateTime<Utc>,
+    after: Option<(DateTime<Utc>, ReferralId)>,
     limit: i64,
 ) -> Result<Vec<Referral>, StoreError> {
-    let q = referrals::table
+    let mut q = referrals::table
         .filter(referrals::state.eq(ReferralState::Sent.as_str()))
         .filter(referrals::deadline_at.le(to_db_time(deadline_before)))
         .select(ReferralRow::as_select())
         .order((referrals::deadline_at.asc(), referrals::id.asc()))
-        .limit(limit);
-    let rows = match follow_up {
-        FollowUp::Reminder => q.filter(referrals::reminded_at.is_null()).load(conn)?,
-        FollowUp::Escalation => q.filter(referrals::escalated_at.is_null()).load(conn)?,
+        .limit(limit)
+        .into_boxed();
+    q = match follow_up {
+        FollowUp::Reminder => q.filter(referrals::reminded_at.is_null()),
+        FollowUp::Escalation => q.filter(referrals::escalated_at.is_null()),
     };
-    rows.into_iter().map(Referral::try_from).collect()
+    if let Some((at, id)) = after {
+        let at = to_db_time(at);
+        q = q.filter(
+            referrals::deadline_at.gt(at).or(referrals::deadline_at
+                .eq(at)
+                .and(referrals::id.gt(id.to_string()))),
+        );
+    }
+    q.load(conn)?.into_iter().map(Referral::try_from).collect()
 }
 
 /// Records that `follow_up` happened, unless it already had or the referral is no
