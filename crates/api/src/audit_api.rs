@@ -47,10 +47,13 @@ pub struct AuditQuery {
     /// matches nothing).
     #[param(max_length = 200)]
     pub object_id: Option<String>,
-    /// Entries about this person: their pseudonym (64 hexadecimal characters), or
-    /// `person:<id>` for a person without one. Matches the entry's subject and every
-    /// person a list or search answer showed.
-    #[param(max_length = 80, pattern = r"^([0-9a-f]{64}|person:[0-9a-f-]{36})$")]
+    /// Entries about this person: their pseudonym (64 hexadecimal characters, after
+    /// `u:` for an unlinkable record), or `person:<id>` for a person without one.
+    /// Matches the entry's subject and every person a list or search answer showed.
+    #[param(
+        max_length = 80,
+        pattern = r"^((u:)?[0-9a-f]{64}|person:[0-9a-f-]{36})$"
+    )]
     pub subject: Option<String>,
     /// Entries at or after this time (RFC 3339).
     pub from: Option<DateTime<Utc>>,

@@ -214,6 +214,49 @@ async fn an_auditor_finds_every_read_of_a_person_by_pseudonym() {
         );
         assert!(!list.to_string().contains("Vermeer"), "{list}");
 
+        // A person known by name only is an unlinkable record: found by its own key.
+        let mut nameless_dob = signal_body("Zonder-Datum", "1990-01-01");
+        nameless_dob["person"]["identity"]
+            .as_object_mut()
+            .unwrap()
+            .remove("date_of_birth");
+        let s = client
+            .send(bearer(request("POST", "/api/v1/signals"), &t_worker).set_json(nameless_dob))
+            .await;
+        assert_eq!(s.status, StatusCode::CREATED, "{s:?}");
+        let c = client
+            .send(
+                bearer(request("POST", "/api/v1/cases"), &t_worker)
+                    .set_json(json!({ "signal_id": s.json()["id"] })),
+            )
+            .await;
+        let unlinkable_case = c.json()["id"].as_str().unwrap().to_owned();
+        let r = client
+            .send(get(&t_worker, &format!("/api/v1/cases/{unlinkable_case}")))
+            .await;
+        assert_eq!(r.status, StatusCode::OK);
+        let opened = client
+            .send(get(
+                &t_auditor,
+                &format!("/api/v1/audit?action=case.create&object_id={unlinkable_case}"),
+            ))
+            .await;
+        let key = opened.json()["entries"][0]["subject_pseudonym"]
+            .as_str()
+            .expect("an unlinkable record has a key of its own")
+            .to_owned();
+        assert!(key.starts_with("u:"), "{key}");
+        let found = client
+            .send(get(
+                &t_auditor,
+                &format!("/api/v1/audit?subject={key}&action=case.read"),
+            ))
+            .await;
+        assert_eq!(found.status, StatusCode::OK, "{found:?}");
+        let reads = found.json()["entries"].as_array().unwrap().clone();
+        assert_eq!(reads.len(), 1, "{backend:?}: {reads:?}");
+        assert_eq!(reads[0]["object"]["id"], unlinkable_case.as_str());
+
         // A subject that is not a person reference is refused.
         for bad in ["Vermeer-Pauw", "%25", "person:xyz"] {
             let r = client

@@ -69,16 +69,20 @@ pub struct AuditPage {
 }
 
 /// Whether `text` names a person as the trail does: a pseudonym (64 lower-case
-/// hexadecimal characters) or `person:` and a person id (a hyphenated UUID).
+/// hexadecimal characters, after `u:` for an unlinkable record) or `person:` and a
+/// person id (a hyphenated UUID).
 pub fn is_subject_reference(text: &str) -> bool {
     let hex = |s: &str| {
-        s.bytes()
-            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        s.len() == 64
+            && s.bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
     };
-    match text.strip_prefix("person:") {
-        Some(id) => id.len() == 36 && Uuid::parse_str(id).is_ok() && id == id.to_lowercase(),
-        None => text.len() == 64 && hex(text),
+    if let Some(id) = text.strip_prefix("person:") {
+        return id.len() == 36 && Uuid::parse_str(id).is_ok() && id == id.to_lowercase();
     }
+    hex(text
+        .strip_prefix(schakel_domain::pseudonym::UNLINKABLE_PREFIX)
+        .unwrap_or(text))
 }
 
 /// The entries matching `filter`, one page at a time, newest first. A `subject` that is
