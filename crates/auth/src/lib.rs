@@ -12,6 +12,7 @@ pub mod login;
 pub mod password;
 pub mod secret_token;
 pub mod session;
+mod throttle;
 pub mod totp;
 pub mod web_session;
 

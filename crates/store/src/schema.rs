@@ -114,6 +114,8 @@ diesel::table! {
         id -> Text,
         user_id -> Text,
         occurred_at -> Timestamp,
+        kind -> Text,
+        session_id -> Nullable<Text>,
     }
 }
 

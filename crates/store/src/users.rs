@@ -310,6 +310,20 @@ pub fn set_locale(
     bump(conn, id, now)
 }
 
+/// Locks one user's row until the transaction ends, so that checking and counting the
+/// user's failed attempts is one step under concurrent requests. Call inside a write
+/// transaction.
+pub fn lock(conn: &mut DbConn, id: UserId) -> Result<(), StoreError> {
+    let q = users::table.find(id.to_string()).select(users::id);
+    let found: Option<String> = match conn {
+        // PostgreSQL runs writers side by side: a concurrent locker waits for this commit.
+        DbConn::Postgres(c) => q.for_update().first(c).optional()?,
+        // SQLite's write transactions (`BEGIN IMMEDIATE`) already run one at a time.
+        DbConn::Sqlite(c) => q.first(c).optional()?,
+    };
+    found.map(|_| ()).ok_or(StoreError::NotFound)
+}
+
 /// How many users there are.
 pub fn count(conn: &mut DbConn) -> Result<i64, StoreError> {
     Ok(users::table.count().get_result(conn)?)

@@ -1,0 +1,3 @@
+DROP INDEX login_failures_user_kind_time;
+ALTER TABLE login_failures DROP COLUMN session_id;
+ALTER TABLE login_failures DROP COLUMN kind;
