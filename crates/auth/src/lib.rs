@@ -17,6 +17,6 @@ pub mod totp;
 pub mod web_session;
 
 pub use config::{AuthConfig, ephemeral_data_keys};
-pub use context::RequestContext;
+pub use context::{RequestContext, client_address};
 pub use error::AuthError;
 pub use links::{request_password_reset, reset_password};

@@ -97,6 +97,11 @@ fn web_state(settings: &Settings, state: &AppState) -> schakel_web::WebState {
             pool: state.monitor.pool.clone(),
             rules: state.monitor.rules,
         },
+        // The credential forms draw from the buckets of `/api/v1/auth/*`.
+        client: schakel_web::ClientRules {
+            trusted_proxies: state.auth.trusted_proxies.clone(),
+            limit: state.auth.client_limit(),
+        },
     }
 }
 

@@ -158,6 +158,23 @@ pub(crate) fn stale_form(t: Texts, nav: Option<Nav>) -> HttpResponse {
     )
 }
 
+/// Too many submissions from this client: try again after `retry_after` seconds.
+pub(crate) fn too_many_requests(t: Texts, retry_after: u64) -> HttpResponse {
+    let mut res = html(
+        StatusCode::TOO_MANY_REQUESTS,
+        &ErrorPage {
+            t,
+            nav: None,
+            message_key: "error.too_many",
+        },
+    );
+    res.headers_mut().insert(
+        header::RETRY_AFTER,
+        header::HeaderValue::from(retry_after.max(1)),
+    );
+    res
+}
+
 /// What the role may not do.
 pub(crate) fn forbidden(t: Texts, nav: Option<Nav>) -> HttpResponse {
     html(

@@ -4,7 +4,7 @@
 use crate::WebState;
 use crate::i18n::{Lang, Texts};
 use actix_web::cookie::{Cookie, SameSite};
-use actix_web::{HttpRequest, web};
+use actix_web::{HttpMessage, HttpRequest, web};
 use schakel_auth::RequestContext;
 use schakel_domain::Actor;
 use schakel_store::users::User;
@@ -112,10 +112,19 @@ pub fn removal(state: &WebState, name: &'static str) -> Cookie<'static> {
     c
 }
 
-/// The request's facts for the audit trail.
+/// The request's facts for the audit trail: the client address as the API decides it
+/// (trusted proxies considered) and the request id.
 pub fn context(req: &HttpRequest) -> RequestContext {
+    let source_ip = match req.app_data::<web::Data<WebState>>() {
+        Some(state) => crate::client::client_ip(req, &state.client),
+        None => req.peer_addr().map(|a| a.ip()),
+    };
+    let request_id = req
+        .extensions()
+        .get::<tracing_actix_web::RequestId>()
+        .map(ToString::to_string);
     RequestContext {
-        source_ip: req.peer_addr().map(|a| a.ip()),
-        request_id: None,
+        source_ip,
+        request_id,
     }
 }

@@ -44,6 +44,7 @@ fn states(db: &TestDb) -> (AppState, WebState) {
             pool: api.monitor.pool.clone(),
             rules: api.monitor.rules,
         },
+        client: schakel_web::ClientRules::unlimited(),
     };
     (api, web)
 }

@@ -39,6 +39,7 @@ fn state(db: &TestDb) -> WebState {
         workflow: Arc::new(WorkflowConfig::with_keys(keys)),
         secure_cookies: true,
         monitor: Default::default(),
+        client: schakel_web::ClientRules::unlimited(),
     }
 }
 

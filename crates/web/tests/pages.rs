@@ -36,6 +36,7 @@ fn state(db: &TestDb, mfa: bool) -> WebState {
         workflow: Arc::new(WorkflowConfig::with_keys(keys)),
         secure_cookies: true,
         monitor: Default::default(),
+        client: schakel_web::ClientRules::unlimited(),
     }
 }
 
