@@ -184,3 +184,72 @@ async fn parallel_code_guesses_cannot_all_pass_the_throttle() {
         assert_eq!(failures(&s.db, "auth.mfa_verify", "denied"), 19);
     }
 }
+
+/// The code of the user's pending (not yet confirmed) authenticator at `now`.
+fn pending_code_of(db: &TestDb, cfg: &AuthConfig, user_id: UserId, now: DateTime<Utc>) -> String {
+    use secrecy::ExposeSecret;
+    let mut conn = db.pool.get().unwrap();
+    let u = users::find(&mut conn, user_id).unwrap();
+    let aad = schakel_crypto::field_aad("users", "totp_pending_secret", &user_id.to_string());
+    let plain = cfg
+        .data_keys
+        .decrypt(u.totp_pending_secret.as_deref().unwrap(), &aad)
+        .unwrap();
+    let secret = hex::decode(plain.expose_secret()).unwrap();
+    schakel_auth::totp::code_at(&secret, now).unwrap()
+}
+
+#[actix_web::test]
+async fn replacing_an_authenticator_needs_the_password_and_keeps_the_old_one_until_confirmed() {
+    for backend in selected_backends() {
+        let s = enrolled(backend, AuthConfig::default()).await;
+        let srv = test::init_service(app(s.state.clone())).await;
+        let client = Client::new(&srv, TestRequest::to_request);
+        let token = client.login("anna@twee.example").await["access_token"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let old = code_of(&s.db, &s.cfg, s.user, s.clock.now());
+        assert_eq!(client.send(verify(&token, &old)).await.status, StatusCode::NO_CONTENT);
+        let enrol = || bearer(request("POST", "/api/v1/auth/mfa/enrol"), &token);
+
+        // A complete session alone (say, left open on a shared computer) is not enough.
+        let bare = client.send(enrol()).await;
+        assert_eq!(bare.status, StatusCode::UNAUTHORIZED, "{backend:?}");
+        assert_eq!(bare.problem(), "invalid_credentials");
+        let wrong = client
+            .send(enrol().set_json(json!({ "password": "niet het wachtwoord" })))
+            .await;
+        assert_eq!(wrong.problem(), "invalid_credentials");
+        let started = client
+            .send(enrol().set_json(json!({ "password": support::PASSWORD })))
+            .await;
+        assert_eq!(started.status, StatusCode::OK, "{started:?}");
+
+        // Until a code from the new app is given, the old app is the second factor.
+        s.clock.advance(Duration::seconds(30));
+        let other = client.login("anna@twee.example").await;
+        assert_eq!(other["mfa"], "verify", "the old authenticator is still enrolled");
+        let other = other["access_token"].as_str().unwrap().to_owned();
+        let old = code_of(&s.db, &s.cfg, s.user, s.clock.now());
+        assert_eq!(client.send(verify(&other, &old)).await.status, StatusCode::NO_CONTENT);
+
+        // The new app's code confirms it; from then on only the new app works.
+        s.clock.advance(Duration::seconds(30));
+        let new = pending_code_of(&s.db, &s.cfg, s.user, s.clock.now());
+        assert_eq!(client.send(verify(&token, &new)).await.status, StatusCode::NO_CONTENT);
+        s.clock.advance(Duration::seconds(30));
+        let third = client.login("anna@twee.example").await["access_token"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let new_now = code_of(&s.db, &s.cfg, s.user, s.clock.now());
+        assert_ne!(new_now, old);
+        assert_eq!(client.send(verify(&third, &new_now)).await.status, StatusCode::NO_CONTENT);
+        let enrolments = support::audit_of(&s.db, "auth.mfa_enrol");
+        assert_eq!(
+            enrolments.iter().filter(|e| e.outcome.as_str() == "failure").count(),
+            2
+        );
+    }
+}

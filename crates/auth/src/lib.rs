@@ -4,6 +4,7 @@ pub mod account;
 pub mod admin;
 mod config;
 mod context;
+mod enrol;
 mod error;
 mod events;
 pub mod jwt;

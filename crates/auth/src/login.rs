@@ -140,35 +140,7 @@ fn fail<T>(
     Err(AuthError::InvalidCredentials)
 }
 
-/// Starts (or restarts) authenticator enrolment for the session's user; returns the
-/// `otpauth://` URI. Refused when the user already has a confirmed authenticator and the
-/// session has not given it: a password alone never replaces a second factor.
-pub fn begin_totp_enrolment(
-    conn: &mut DbConn,
-    cfg: &AuthConfig,
-    session: SessionId,
-    ctx: &RequestContext,
-    now: DateTime<Utc>,
-) -> Result<String, AuthError> {
-    write_tx(conn, |conn| {
-        let s = sessions::find(conn, session)?;
-        let user = users::find(conn, s.user_id)?;
-        if user.totp_confirmed && !s.mfa_verified {
-            return Err(AuthError::InvalidCode);
-        }
-        let secret = crate::totp::new_secret();
-        let sealed = cfg
-            .data_keys
-            .encrypt(&hex::encode(&secret), &totp_aad(user.id))
-            .map_err(|e| AuthError::Setup(format!("sealing the TOTP secret: {e}")))?;
-        users::set_totp_secret(conn, user.id, &sealed, now)?;
-        let e = event("auth.mfa_enrol", ActionKind::Update, Outcome::Success, ctx)?
-            .with_actor(user_actor(user.id, user.agency_id, user.role))
-            .with_object("user", user.id);
-        record(conn, &e, now)?;
-        crate::totp::otpauth_uri(&secret, &user.email, &cfg.totp_issuer)
-    })
-}
+pub use crate::enrol::begin_totp_enrolment;
 
 /// Checks a one-time code for the session's user: completes the session's second factor
 /// and, on first use, confirms the enrolment. A code is accepted once.
@@ -201,7 +173,7 @@ pub fn verify_totp(
             audit(conn, Outcome::Denied, serde_json::json!({ "reason": "throttled" }))?;
             return Ok(false);
         }
-        if check_code(conn, cfg, &user, code, now)? {
+        if check_code(conn, cfg, &s, &user, code, now)? {
             sessions::mark_mfa_verified(conn, s.id, now)?;
             sessions::clear_login_failures(conn, user.id, FailureKind::Code)?;
             audit(conn, Outcome::Success, serde_json::json!({}))?;
@@ -226,14 +198,20 @@ pub fn verify_totp(
 }
 
 /// Whether `code` is the user's current code and not used before; an accepted code
-/// moves the user's last step forward (and confirms a new enrolment).
+/// moves the user's last step forward (and confirms a new enrolment). In a complete
+/// session with a new authenticator pending, the code must come from the new one, and
+/// confirms it in place of the old.
 fn check_code(
     conn: &mut DbConn,
     cfg: &AuthConfig,
+    session: &Session,
     user: &User,
     code: &str,
     now: DateTime<Utc>,
 ) -> Result<bool, AuthError> {
+    if session.mfa_verified && user.totp_pending_secret.is_some() {
+        return crate::enrol::confirm_pending(conn, cfg, user, code, now);
+    }
     let secret = totp_secret(cfg, user);
     let step =
         secret.and_then(|secret| crate::totp::verify(&secret, code, now, user.totp_last_step));
@@ -250,7 +228,7 @@ fn check_code(
 }
 
 /// Where a TOTP secret is stored, bound into its encryption.
-fn totp_aad(user: UserId) -> String {
+pub(crate) fn totp_aad(user: UserId) -> String {
     schakel_crypto::field_aad("users", "totp_secret", &user.to_string())
 }
 

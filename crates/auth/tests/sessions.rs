@@ -97,7 +97,7 @@ fn full_login(
     let mut conn = db.pool.get().unwrap();
     let ok = login::login(&mut conn, cfg, email, &pw(PASSWORD), &ctx(), now).unwrap();
     if ok.mfa == MfaState::Enrol {
-        let uri = login::begin_totp_enrolment(&mut conn, cfg, ok.session.id, &ctx(), now).unwrap();
+        let uri = login::begin_totp_enrolment(&mut conn, cfg, ok.session.id, None, &ctx(), now).unwrap();
         assert!(uri.starts_with("otpauth://totp/"));
     }
     if ok.mfa != MfaState::Done {
@@ -141,7 +141,7 @@ fn a_login_needs_the_second_factor_before_the_session_is_usable() {
         assert!(a.mfa_pending);
         assert_eq!(a.actor.user_id, u.id);
 
-        login::begin_totp_enrolment(&mut conn, &cfg, ok.session.id, &ctx(), t0()).unwrap();
+        login::begin_totp_enrolment(&mut conn, &cfg, ok.session.id, None, &ctx(), t0()).unwrap();
         let stored = users::find(&mut conn, u.id).unwrap();
         let sealed = stored.totp_secret.clone().unwrap();
         assert!(
@@ -185,7 +185,7 @@ fn a_login_needs_the_second_factor_before_the_session_is_usable() {
             "a code is accepted once"
         );
         assert!(
-            login::begin_totp_enrolment(&mut conn, &cfg, again.session.id, &ctx(), t0()).is_err(),
+            login::begin_totp_enrolment(&mut conn, &cfg, again.session.id, None, &ctx(), t0()).is_err(),
             "a password alone cannot replace an enrolled authenticator"
         );
         let next = totp::code_at(&secret, t0() + Duration::seconds(30)).unwrap();

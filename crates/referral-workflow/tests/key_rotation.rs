@@ -154,6 +154,16 @@ fn write_everything(w: &World, c: &mut DbConn) -> (CaseId, String) {
         )
         .unwrap();
     users::set_totp_secret(c, user, &totp, w.now()).unwrap();
+    // And a replacement authenticator awaiting its first code.
+    let pending = w
+        .cfg
+        .keys
+        .encrypt(
+            "44556677",
+            &field_aad("users", "totp_pending_secret", &user.to_string()),
+        )
+        .unwrap();
+    users::set_pending_totp_secret(c, user, &pending, w.now()).unwrap();
     (case.id, body)
 }
 

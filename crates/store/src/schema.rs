@@ -75,6 +75,7 @@ diesel::table! {
         version -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        totp_pending_secret -> Nullable<Text>,
     }
 }
 

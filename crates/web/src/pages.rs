@@ -342,10 +342,13 @@ async fn code_page(
         let (st, ctx, session) = (state.clone(), context(req), v.actor.session_id);
         let begun = web::block(move || {
             let mut conn = schakel_store::get_conn(&st.pool).map_err(|e| e.to_string())?;
+            // Only a first enrolment is offered here (`enrol` is set for a session
+            // whose user has no confirmed authenticator), which needs no password.
             schakel_auth::login::begin_totp_enrolment(
                 &mut conn,
                 &st.auth,
                 session,
+                None,
                 &ctx,
                 st.clock.now(),
             )
