@@ -1,5 +1,6 @@
 //! Who the client of a page request is, and the per-client limit on the forms that take
-//! credentials (`/login`, `/login/code`, `/invitation`, `/password-reset`).
+//! credentials (`/login`, `/login/code`, `/invitation`, `/password-reset`,
+//! `/account/password`).
 //!
 //! The client address is decided as the API decides it: the socket peer, or behind a
 //! trusted proxy the nearest untrusted address in `X-Forwarded-For`. The limit draws

@@ -85,6 +85,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, state: WebState) {
         )
         .service(
             web::resource("/account/password")
+                .wrap(from_fn(client::limit_submissions))
                 .route(web::get().to(account::form))
                 .route(web::post().to(account::change)),
         )

@@ -425,8 +425,10 @@ pub async fn change_password_handler(
         .acquire()
         .await
         .map_err(|e| ApiError::Internal(e.to_string()))?;
+    let auth = state.auth.clone();
     blocking(&state, move |conn, now| {
-        account::change_password(conn, &who.0, &current, &new, &ctx, now).map_err(ApiError::from)
+        account::change_password(conn, &auth.config, &who.0, &current, &new, &ctx, now)
+            .map_err(ApiError::from)
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())
@@ -453,12 +455,17 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
         );
 }
 
-/// The `/me` routes.
-pub(crate) fn configure_me(cfg: &mut web::ServiceConfig) {
+/// The `/me` routes; the password change, which checks a password, behind the per-client
+/// rate limit of `/auth`.
+pub(crate) fn configure_me(cfg: &mut web::ServiceConfig, rate_limit: &super::RateLimit) {
     cfg.service(
         web::resource("/me")
             .route(web::get().to(me_handler))
             .route(web::patch().to(preferences_handler)),
     )
-    .service(web::resource("/me/password").route(web::post().to(change_password_handler)));
+    .service(
+        web::resource("/me/password")
+            .wrap(actix_governor::Governor::new(rate_limit))
+            .route(web::post().to(change_password_handler)),
+    );
 }
