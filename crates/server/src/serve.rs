@@ -150,6 +150,15 @@ pub async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
         .workflow(auth.config.data_keys.clone(), &settings.data);
     if demo {
         let mut conn = pool.get().context("cannot get a database connection")?;
+        if let crate::demo::Holds::Other { users, agencies } = crate::demo::holds(&mut conn)? {
+            anyhow::bail!(
+                "--demo refused: this database holds {users} accounts and {agencies} agencies \
+                 that the demo did not create. The demo's accounts share a published \
+                 password and ask no second factor, so it runs only on a new database (or \
+                 one holding only its own data). Start without --demo, or point \
+                 SCHAKEL_DATABASE__URL at a new database."
+            );
+        }
         let seeded = crate::demo::seed(&mut conn, clock.as_ref())?;
         if seeded.users > 0 {
             crate::demo::seed_casework(&mut conn, &workflow, clock.as_ref())?;
