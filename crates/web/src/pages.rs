@@ -6,8 +6,7 @@
 use crate::WebState;
 use crate::i18n::Texts;
 use crate::session::{
-    LOGIN_COOKIE, Refused, SESSION_COOKIE, Viewer, anonymous_texts, context, cookie, removal,
-    viewer,
+    CookieName, Refused, Viewer, anonymous_texts, context, cookie, read_cookie, removal, viewer,
 };
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, ContentType};
@@ -230,7 +229,7 @@ pub async fn login_form(req: HttpRequest, state: web::Data<WebState>) -> HttpRes
             failed: false,
         },
     );
-    if let Err(e) = res.add_cookie(&cookie(&state, LOGIN_COOKIE, csrf)) {
+    if let Err(e) = res.add_cookie(&cookie(&state, CookieName::Login, csrf)) {
         return internal(&e.to_string());
     }
     res
@@ -252,7 +251,7 @@ pub async fn login(
 ) -> HttpResponse {
     let t = anonymous_texts(&req);
     let form = form.into_inner();
-    let expected = req.cookie(LOGIN_COOKIE).map(|c| c.value().to_owned());
+    let expected = read_cookie(&req, &state, CookieName::Login);
     if !expected.is_some_and(|e| web_session::csrf_matches(&e, &form.csrf)) {
         return stale_form(t, None);
     }
@@ -300,8 +299,8 @@ pub async fn login(
             };
             let mut res = see_other(to);
             let added = res
-                .add_cookie(&cookie(&state, SESSION_COOKIE, web.cookie))
-                .and_then(|()| res.add_cookie(&removal(&state, LOGIN_COOKIE)));
+                .add_cookie(&cookie(&state, CookieName::Session, web.cookie))
+                .and_then(|()| res.add_cookie(&removal(&state, CookieName::Login)));
             match added {
                 Ok(()) => res,
                 Err(e) => internal(&e.to_string()),
@@ -506,7 +505,7 @@ async fn end(
     match ended {
         Ok(Ok(_)) => {
             let mut res = see_other("/login");
-            match res.add_cookie(&removal(&state, SESSION_COOKIE)) {
+            match res.add_cookie(&removal(&state, CookieName::Session)) {
                 Ok(()) => res,
                 Err(e) => internal(&e.to_string()),
             }

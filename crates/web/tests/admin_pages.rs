@@ -126,7 +126,7 @@ macro_rules! login {
         let login = res
             .response()
             .cookies()
-            .find(|c| c.name() == "schakel_login")
+            .find(|c| c.name() == "__Host-schakel_login")
             .unwrap()
             .value()
             .to_owned();
@@ -136,7 +136,7 @@ macro_rules! login {
             TestRequest::post()
                 .uri("/login")
                 .peer_addr(peer())
-                .cookie(Cookie::new("schakel_login", login))
+                .cookie(Cookie::new("__Host-schakel_login", login))
                 .set_form([
                     ("csrf", csrf_of(&page).as_str()),
                     ("email", $email),
@@ -149,11 +149,11 @@ macro_rules! login {
         let session = res
             .response()
             .cookies()
-            .find(|c| c.name() == "schakel_session")
+            .find(|c| c.name() == "__Host-schakel_session")
             .unwrap()
             .value()
             .to_owned();
-        let session = Cookie::new("schakel_session", session);
+        let session = Cookie::new("__Host-schakel_session", session);
         let home = body(test::call_service(&$app, get("/", &session).to_request()).await).await;
         (session, csrf_of(&home))
     }};

@@ -52,7 +52,7 @@ fn from(client: &str, req: TestRequest) -> TestRequest {
 
 fn form_post(client: &str, uri: &str, csrf: &str, fields: &str) -> TestRequest {
     from(client, TestRequest::post().uri(uri))
-        .cookie(actix_web::cookie::Cookie::new("schakel_login", csrf.to_owned()))
+        .cookie(actix_web::cookie::Cookie::new("__Host-schakel_login", csrf.to_owned()))
         .insert_header(("content-type", "application/x-www-form-urlencoded"))
         .set_payload(format!("csrf={csrf}&{fields}"))
 }

@@ -128,7 +128,7 @@ async fn a_recovery_link_sets_a_new_password_and_refuses_bad_input_next_to_the_f
         let cookie = res
             .response()
             .cookies()
-            .find(|c| c.name() == "schakel_link")
+            .find(|c| c.name() == "__Host-schakel_link")
             .unwrap()
             .into_owned();
         let page = body(res).await;
