@@ -30,7 +30,6 @@ pub enum MfaState {
 }
 
 /// A session opened by a login: the refresh token (given once) and the session.
-#[derive(Debug)]
 pub struct LoginSuccess {
     /// The new session.
     pub session: Session,
@@ -39,6 +38,16 @@ pub struct LoginSuccess {
     /// What the session still needs before it may do anything but give its second
     /// factor.
     pub mfa: MfaState,
+}
+
+/// Secrets (passwords, tokens, codes, enrolment URIs) never reach logs or panics.
+impl std::fmt::Debug for LoginSuccess {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LoginSuccess")
+            .field("session", &self.session.id)
+            .field("mfa", &self.mfa)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Checks email and password and opens a session. The password is checked on the

@@ -29,7 +29,6 @@ pub struct Authenticated {
 }
 
 /// A fresh pair of tokens.
-#[derive(Debug)]
 pub struct Tokens {
     /// The short-lived access JWT.
     pub access_token: String,
@@ -37,6 +36,15 @@ pub struct Tokens {
     pub expires_in: i64,
     /// The opaque refresh token (rotated on use).
     pub refresh_token: String,
+}
+
+/// Secrets (passwords, tokens, codes, enrolment URIs) never reach logs or panics.
+impl std::fmt::Debug for Tokens {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Tokens")
+            .field("expires_in", &self.expires_in)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Issues an access token for a session.
@@ -210,4 +218,22 @@ pub fn logout_everywhere(
         record(conn, &e, now)?;
         Ok(ended)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_output_of_tokens_holds_no_token() {
+        let t = Tokens {
+            access_token: "eyJ-secret-access".into(),
+            expires_in: 900,
+            refresh_token: "secret-refresh-token".into(),
+        };
+        let shown = format!("{t:?} {:?}", secret_token::generate());
+        assert!(!shown.contains("secret-access"), "{shown}");
+        assert!(!shown.contains("secret-refresh"), "{shown}");
+        assert!(shown.contains("900"), "{shown}");
+    }
 }

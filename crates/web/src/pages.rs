@@ -236,11 +236,19 @@ pub async fn login_form(req: HttpRequest, state: web::Data<WebState>) -> HttpRes
 }
 
 /// The login form.
-#[derive(Debug, Deserialize)]
+#[derive(Deserialize)]
 pub struct LoginForm {
     csrf: String,
     email: String,
     password: String,
+}
+
+/// Secrets (passwords, tokens, codes, enrolment URIs) never reach logs or panics.
+impl std::fmt::Debug for LoginForm {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LoginForm")
+            .finish_non_exhaustive()
+    }
 }
 
 /// `POST /login`.
@@ -378,10 +386,18 @@ async fn code_page(
 }
 
 /// The code form.
-#[derive(Debug, Deserialize)]
+#[derive(Deserialize)]
 pub struct CodeForm {
     csrf: String,
     code: String,
+}
+
+/// Secrets (passwords, tokens, codes, enrolment URIs) never reach logs or panics.
+impl std::fmt::Debug for CodeForm {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CodeForm")
+            .finish_non_exhaustive()
+    }
 }
 
 /// `POST /login/code`.
@@ -609,4 +625,24 @@ pub async fn stylesheet() -> HttpResponse {
         .content_type("text/css; charset=utf-8")
         .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
         .body(include_str!("../static/app.css"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_output_of_the_login_and_code_forms_holds_no_secret() {
+        let form = LoginForm {
+            csrf: "csrf-token-value".into(),
+            email: "a@b.example".into(),
+            password: "geheim-wachtwoord-123".into(),
+        };
+        let shown = format!("{form:?}");
+        assert!(!shown.contains("geheim"), "{shown}");
+        assert!(!shown.contains("csrf-token-value"), "{shown}");
+        let code: CodeForm =
+            serde_json::from_value(serde_json::json!({ "csrf": "c", "code": "918273" })).unwrap();
+        assert!(!format!("{code:?}").contains("918273"));
+    }
 }

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 /// Email and password.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LoginRequest {
     /// The account's email address.
@@ -24,8 +24,16 @@ pub struct LoginRequest {
     pub password: String,
 }
 
+/// Secrets (passwords, tokens, codes, enrolment URIs) never reach logs or panics.
+impl std::fmt::Debug for LoginRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LoginRequest")
+            .finish_non_exhaustive()
+    }
+}
+
 /// A session's tokens.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Serialize, ToSchema)]
 pub struct TokenResponse {
     /// The access token, for `Authorization: Bearer`.
     pub access_token: String,
@@ -39,6 +47,17 @@ pub struct TokenResponse {
     /// authenticator, then a code).
     #[schema(example = "verify")]
     pub mfa: &'static str,
+}
+
+/// Secrets (passwords, tokens, codes, enrolment URIs) never reach logs or panics.
+impl std::fmt::Debug for TokenResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TokenResponse")
+            .field("token_type", &self.token_type)
+            .field("expires_in", &self.expires_in)
+            .field("mfa", &self.mfa)
+            .finish_non_exhaustive()
+    }
 }
 
 fn tokens_response(t: Tokens, mfa: &'static str) -> TokenResponse {
@@ -97,12 +116,20 @@ pub async fn login_handler(
 }
 
 /// A refresh token.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RefreshRequest {
     /// The refresh token of the last login or refresh.
     #[schema(max_length = 256)]
     pub refresh_token: String,
+}
+
+/// Secrets (passwords, tokens, codes, enrolment URIs) never reach logs or panics.
+impl std::fmt::Debug for RefreshRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RefreshRequest")
+            .finish_non_exhaustive()
+    }
 }
 
 /// Exchange a refresh token for new tokens; a spent one ends the session.
@@ -148,10 +175,18 @@ pub async fn logout_handler(
 }
 
 /// An authenticator enrolment.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Serialize, ToSchema)]
 pub struct EnrolResponse {
     /// The `otpauth://` URI for the authenticator app (show it as a QR code).
     pub otpauth_uri: String,
+}
+
+/// Secrets (passwords, tokens, codes, enrolment URIs) never reach logs or panics.
+impl std::fmt::Debug for EnrolResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EnrolResponse")
+            .finish_non_exhaustive()
+    }
 }
 
 /// The proof needed to replace a confirmed authenticator.
@@ -220,7 +255,7 @@ pub async fn enrol_handler(
 }
 
 /// A one-time code.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CodeRequest {
     /// Six digits from the authenticator app.
@@ -231,6 +266,14 @@ pub struct CodeRequest {
         example = "123456"
     )]
     pub code: String,
+}
+
+/// Secrets (passwords, tokens, codes, enrolment URIs) never reach logs or panics.
+impl std::fmt::Debug for CodeRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CodeRequest")
+            .finish_non_exhaustive()
+    }
 }
 
 /// Give the second factor for this session (and confirm a new enrolment).
@@ -387,7 +430,7 @@ pub async fn preferences_handler(
 }
 
 /// The current and the new password.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PasswordChangeRequest {
     /// The current password.
@@ -396,6 +439,14 @@ pub struct PasswordChangeRequest {
     /// The new password: 15 to 128 characters, not guessable.
     #[schema(max_length = 1024, format = Password)]
     pub new_password: String,
+}
+
+/// Secrets (passwords, tokens, codes, enrolment URIs) never reach logs or panics.
+impl std::fmt::Debug for PasswordChangeRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PasswordChangeRequest")
+            .finish_non_exhaustive()
+    }
 }
 
 /// Change one's password; every other session ends.
@@ -468,4 +519,62 @@ pub(crate) fn configure_me(cfg: &mut web::ServiceConfig, rate_limit: &super::Rat
             .wrap(actix_governor::Governor::new(rate_limit))
             .route(web::post().to(change_password_handler)),
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_output_of_credential_bodies_holds_no_secret() {
+        let secret = "geheim-wachtwoord-123";
+        let shown = [
+            format!(
+                "{:?}",
+                serde_json::from_value::<LoginRequest>(
+                    serde_json::json!({ "email": "a@b.example", "password": secret })
+                )
+                .unwrap()
+            ),
+            format!(
+                "{:?}",
+                serde_json::from_value::<RefreshRequest>(
+                    serde_json::json!({ "refresh_token": secret })
+                )
+                .unwrap()
+            ),
+            format!(
+                "{:?}",
+                serde_json::from_value::<PasswordChangeRequest>(serde_json::json!({
+                    "current_password": secret, "new_password": secret
+                }))
+                .unwrap()
+            ),
+            format!(
+                "{:?}",
+                serde_json::from_value::<CodeRequest>(serde_json::json!({ "code": secret }))
+                    .unwrap()
+            ),
+            format!(
+                "{:?}",
+                tokens_response(
+                    Tokens {
+                        access_token: secret.into(),
+                        expires_in: 900,
+                        refresh_token: secret.into(),
+                    },
+                    "none",
+                )
+            ),
+            format!(
+                "{:?}",
+                EnrolResponse {
+                    otpauth_uri: format!("otpauth://totp/x?secret={secret}")
+                }
+            ),
+        ];
+        for s in shown {
+            assert!(!s.contains(secret), "{s}");
+        }
+    }
 }
