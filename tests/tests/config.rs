@@ -214,6 +214,19 @@ fn every_configuration_mistake_stops_with_one_line_naming_it() {
             "contains a password",
         ),
         (
+            vec!["check-config"],
+            vec![("SCHAKEL_MONITOR__DATABASE_URL", "postgres://u:geheim@h/monitor")],
+            "monitor.database_url must not contain a password",
+        ),
+        (
+            vec!["check-config"],
+            vec![(
+                "SCHAKEL_MONITOR__DATABASE_URL",
+                "postgres://u@h/monitor?sslmode=require&password=geheim",
+            )],
+            "monitor.database_url must not contain a password",
+        ),
+        (
             vec!["--config", &unreadable, "check-config"],
             vec![],
             "database.password_file",
@@ -243,6 +256,7 @@ fn every_configuration_mistake_stops_with_one_line_naming_it() {
         assert_eq!(out.status.code(), Some(2), "{needle}: {:?}", out);
         let err = one_line_error(&out);
         assert!(err.contains(needle), "expected '{needle}' in: {err}");
+        assert!(!err.contains("geheim"), "the error shows no password: {err}");
     }
 }
 
