@@ -35,6 +35,20 @@ pub fn schakel(dir: &std::path::Path) -> Command {
     cmd
 }
 
+/// Writes a key file readable by its owner only (mode 0600), as `schakel` demands.
+pub fn write_private(path: &std::path::Path, text: &str) {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(path).expect("key file");
+    file.write_all(text.as_bytes()).expect("key written");
+}
+
 /// A free TCP port on 127.0.0.1.
 pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")

@@ -272,6 +272,7 @@ impl Settings {
                  it must name a file holding the checkpoint signing key",
             )
         })?;
+        crate::keys::check_private(path, "audit.checkpoint_key_file").map_err(fail)?;
         schakel_audit::read_signing_key(path)
             .map_err(|e| fail(format!("audit.checkpoint_key_file: {e}")))
     }
