@@ -241,7 +241,7 @@ fn rotation_re_encrypts_everything_once_and_changes_no_index_or_pseudonym() {
 
         // Rotate to k2.
         let w = w.with_config(config(&text, Some("k2")));
-        let report = jobs::rotate_keys(c, &w.cfg).unwrap();
+        let report = jobs::rotate_keys(c, &w.env(w.now())).unwrap();
         assert_eq!(
             report,
             RotationReport {
@@ -293,7 +293,7 @@ fn rotation_re_encrypts_everything_once_and_changes_no_index_or_pseudonym() {
             linkage(&person_before)
         );
         assert_eq!(
-            jobs::rotate_keys(c, &w.cfg).unwrap(),
+            jobs::rotate_keys(c, &w.env(w.now())).unwrap(),
             RotationReport {
                 reencrypted: 0,
                 current: before.len()
