@@ -253,3 +253,29 @@ async fn replacing_an_authenticator_needs_the_password_and_keeps_the_old_one_unt
         );
     }
 }
+
+#[actix_web::test]
+async fn a_refresh_reports_what_the_session_still_owes() {
+    for backend in selected_backends() {
+        let s = enrolled(backend, AuthConfig::default()).await;
+        let srv = test::init_service(app(s.state.clone())).await;
+        let client = Client::new(&srv, TestRequest::to_request);
+        let first = client.login("anna@twee.example").await;
+        let refresh = |token: &str| {
+            request("POST", "/api/v1/auth/refresh").set_json(json!({ "refresh_token": token }))
+        };
+        let pending = client
+            .send(refresh(first["refresh_token"].as_str().unwrap()))
+            .await
+            .json();
+        assert_eq!(pending["mfa"], "verify", "{backend:?}: the code is still owed");
+        let token = pending["access_token"].as_str().unwrap();
+        let good = code_of(&s.db, &s.cfg, s.user, s.clock.now());
+        assert_eq!(client.send(verify(token, &good)).await.status, StatusCode::NO_CONTENT);
+        let done = client
+            .send(refresh(pending["refresh_token"].as_str().unwrap()))
+            .await
+            .json();
+        assert_eq!(done["mfa"], "none");
+    }
+}

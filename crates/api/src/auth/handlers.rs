@@ -60,7 +60,12 @@ impl std::fmt::Debug for TokenResponse {
     }
 }
 
-fn tokens_response(t: Tokens, mfa: &'static str) -> TokenResponse {
+fn tokens_response(t: Tokens) -> TokenResponse {
+    let mfa = match t.mfa {
+        MfaState::Done => "none",
+        MfaState::Verify => "verify",
+        MfaState::Enrol => "enrol",
+    };
     TokenResponse {
         access_token: t.access_token,
         token_type: "Bearer",
@@ -102,17 +107,13 @@ pub async fn login_handler(
     })
     .await?;
     let (ok, access) = done;
-    let mfa = match ok.mfa {
-        MfaState::Done => "none",
-        MfaState::Verify => "verify",
-        MfaState::Enrol => "enrol",
-    };
     let tokens = Tokens {
         access_token: access,
         expires_in: state.auth.config.access_ttl_secs,
         refresh_token: ok.refresh_token,
+        mfa: ok.mfa,
     };
-    Ok(HttpResponse::Ok().json(tokens_response(tokens, mfa)))
+    Ok(HttpResponse::Ok().json(tokens_response(tokens)))
 }
 
 /// A refresh token.
@@ -151,7 +152,7 @@ pub async fn refresh_handler(
             .map_err(ApiError::from)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(tokens_response(tokens, "none")))
+    Ok(HttpResponse::Ok().json(tokens_response(tokens)))
 }
 
 /// End this session.
@@ -557,14 +558,12 @@ mod tests {
             ),
             format!(
                 "{:?}",
-                tokens_response(
-                    Tokens {
-                        access_token: secret.into(),
-                        expires_in: 900,
-                        refresh_token: secret.into(),
-                    },
-                    "none",
-                )
+                tokens_response(Tokens {
+                    access_token: secret.into(),
+                    expires_in: 900,
+                    refresh_token: secret.into(),
+                    mfa: MfaState::Done,
+                })
             ),
             format!(
                 "{:?}",
