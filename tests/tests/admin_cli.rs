@@ -204,7 +204,9 @@ fn rotate_key_re_encrypts_everything_under_the_new_key_and_the_data_stays_readab
             before_seq: None,
             limit: schakel_audit::MAX_PAGE_SIZE,
         };
-        let runs = schakel_audit::query(&mut conn, &filter, page).unwrap().entries;
+        let runs = schakel_audit::query(&mut conn, &filter, page)
+            .unwrap()
+            .entries;
         drop(conn);
         assert_eq!(runs.len(), 2, "{backend:?}");
         assert_eq!(runs[1].details["key"], "k2");

@@ -215,7 +215,10 @@ fn every_configuration_mistake_stops_with_one_line_naming_it() {
         ),
         (
             vec!["check-config"],
-            vec![("SCHAKEL_MONITOR__DATABASE_URL", "postgres://u:geheim@h/monitor")],
+            vec![(
+                "SCHAKEL_MONITOR__DATABASE_URL",
+                "postgres://u:geheim@h/monitor",
+            )],
             "monitor.database_url must not contain a password",
         ),
         (
@@ -256,7 +259,10 @@ fn every_configuration_mistake_stops_with_one_line_naming_it() {
         assert_eq!(out.status.code(), Some(2), "{needle}: {:?}", out);
         let err = one_line_error(&out);
         assert!(err.contains(needle), "expected '{needle}' in: {err}");
-        assert!(!err.contains("geheim"), "the error shows no password: {err}");
+        assert!(
+            !err.contains("geheim"),
+            "the error shows no password: {err}"
+        );
     }
 }
 

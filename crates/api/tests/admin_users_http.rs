@@ -290,7 +290,9 @@ async fn an_admin_cannot_change_their_own_role_but_another_admin_can() {
                 .set_json(json!({ "role": role }))
         };
         // With another admin present the last-admin rule does not hold it back.
-        let own = client.send(patch(&first_token, first.id, "coordinator")).await;
+        let own = client
+            .send(patch(&first_token, first.id, "coordinator"))
+            .await;
         assert_eq!(own.status, StatusCode::CONFLICT, "{backend:?}");
         assert_eq!(own.problem(), "conflict");
         let cases = client

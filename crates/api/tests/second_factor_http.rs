@@ -117,7 +117,9 @@ async fn logging_in_again_does_not_give_an_attacker_fresh_code_guesses() {
         let good = code_of(&s.db, &s.cfg, s.user, s.clock.now());
         let r = client.send(verify(token, &good)).await;
         assert_eq!(r.status, StatusCode::NO_CONTENT, "{backend:?}: {r:?}");
-        let me = client.send(bearer(request("GET", "/api/v1/me"), token)).await;
+        let me = client
+            .send(bearer(request("GET", "/api/v1/me"), token))
+            .await;
         assert_eq!(me.status, StatusCode::OK);
     }
 }
@@ -170,7 +172,10 @@ async fn parallel_code_guesses_cannot_all_pass_the_throttle() {
             .unwrap()
             .to_owned();
         let guesses = (0..24).map(|i| {
-            let code = format!("{:06}", (good.parse::<u32>().unwrap() + 1000 + i) % 1_000_000);
+            let code = format!(
+                "{:06}",
+                (good.parse::<u32>().unwrap() + 1000 + i) % 1_000_000
+            );
             client.send(verify(&token, &code))
         });
         let replies = futures_util::future::join_all(guesses).await;
@@ -210,7 +215,10 @@ async fn replacing_an_authenticator_needs_the_password_and_keeps_the_old_one_unt
             .unwrap()
             .to_owned();
         let old = code_of(&s.db, &s.cfg, s.user, s.clock.now());
-        assert_eq!(client.send(verify(&token, &old)).await.status, StatusCode::NO_CONTENT);
+        assert_eq!(
+            client.send(verify(&token, &old)).await.status,
+            StatusCode::NO_CONTENT
+        );
         let enrol = || bearer(request("POST", "/api/v1/auth/mfa/enrol"), &token);
 
         // A complete session alone (say, left open on a shared computer) is not enough.
@@ -229,15 +237,24 @@ async fn replacing_an_authenticator_needs_the_password_and_keeps_the_old_one_unt
         // Until a code from the new app is given, the old app is the second factor.
         s.clock.advance(Duration::seconds(30));
         let other = client.login("anna@twee.example").await;
-        assert_eq!(other["mfa"], "verify", "the old authenticator is still enrolled");
+        assert_eq!(
+            other["mfa"], "verify",
+            "the old authenticator is still enrolled"
+        );
         let other = other["access_token"].as_str().unwrap().to_owned();
         let old = code_of(&s.db, &s.cfg, s.user, s.clock.now());
-        assert_eq!(client.send(verify(&other, &old)).await.status, StatusCode::NO_CONTENT);
+        assert_eq!(
+            client.send(verify(&other, &old)).await.status,
+            StatusCode::NO_CONTENT
+        );
 
         // The new app's code confirms it; from then on only the new app works.
         s.clock.advance(Duration::seconds(30));
         let new = pending_code_of(&s.db, &s.cfg, s.user, s.clock.now());
-        assert_eq!(client.send(verify(&token, &new)).await.status, StatusCode::NO_CONTENT);
+        assert_eq!(
+            client.send(verify(&token, &new)).await.status,
+            StatusCode::NO_CONTENT
+        );
         s.clock.advance(Duration::seconds(30));
         let third = client.login("anna@twee.example").await["access_token"]
             .as_str()
@@ -245,10 +262,16 @@ async fn replacing_an_authenticator_needs_the_password_and_keeps_the_old_one_unt
             .to_owned();
         let new_now = code_of(&s.db, &s.cfg, s.user, s.clock.now());
         assert_ne!(new_now, old);
-        assert_eq!(client.send(verify(&third, &new_now)).await.status, StatusCode::NO_CONTENT);
+        assert_eq!(
+            client.send(verify(&third, &new_now)).await.status,
+            StatusCode::NO_CONTENT
+        );
         let enrolments = support::audit_of(&s.db, "auth.mfa_enrol");
         assert_eq!(
-            enrolments.iter().filter(|e| e.outcome.as_str() == "failure").count(),
+            enrolments
+                .iter()
+                .filter(|e| e.outcome.as_str() == "failure")
+                .count(),
             2
         );
     }
@@ -268,10 +291,16 @@ async fn a_refresh_reports_what_the_session_still_owes() {
             .send(refresh(first["refresh_token"].as_str().unwrap()))
             .await
             .json();
-        assert_eq!(pending["mfa"], "verify", "{backend:?}: the code is still owed");
+        assert_eq!(
+            pending["mfa"], "verify",
+            "{backend:?}: the code is still owed"
+        );
         let token = pending["access_token"].as_str().unwrap();
         let good = code_of(&s.db, &s.cfg, s.user, s.clock.now());
-        assert_eq!(client.send(verify(token, &good)).await.status, StatusCode::NO_CONTENT);
+        assert_eq!(
+            client.send(verify(token, &good)).await.status,
+            StatusCode::NO_CONTENT
+        );
         let done = client
             .send(refresh(pending["refresh_token"].as_str().unwrap()))
             .await

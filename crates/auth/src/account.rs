@@ -8,8 +8,8 @@ use chrono::{DateTime, Utc};
 use schakel_audit::{ActionKind, Outcome};
 use schakel_domain::Actor;
 use schakel_store::agencies::{self, Agency};
-use schakel_store::users::{self, User};
 use schakel_store::sessions::FailureKind;
+use schakel_store::users::{self, User};
 use schakel_store::{DbConn, sessions, write_tx};
 use secrecy::{ExposeSecret, SecretString};
 

@@ -13,10 +13,10 @@ use crate::events::{event, record, user_actor};
 use crate::{AuthConfig, AuthError, RequestContext, account, password, secret_token};
 use chrono::{DateTime, Duration, Utc};
 use schakel_audit::{ActionKind, Outcome};
+use schakel_domain::UserId;
 use schakel_store::outbox::{self, Channel, NewOutboxMessage};
 use schakel_store::sessions::{self, LinkPurpose};
 use schakel_store::users::{self, User};
-use schakel_domain::UserId;
 use schakel_store::{DbConn, StoreError, agencies, write_tx};
 use secrecy::SecretString;
 
@@ -192,7 +192,9 @@ fn refuse(
     ctx: &RequestContext,
     now: DateTime<Utc>,
 ) -> Result<(), AuthError> {
-    write_tx(conn, |conn| record_refusal(conn, code, user, reason, ctx, now))
+    write_tx(conn, |conn| {
+        record_refusal(conn, code, user, reason, ctx, now)
+    })
 }
 
 /// Records a refusal in the current transaction.

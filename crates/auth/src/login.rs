@@ -179,7 +179,11 @@ pub fn verify_totp(
             record(conn, &e, now)
         };
         if throttled(conn, cfg, user.id, FailureKind::Code, now)? {
-            audit(conn, Outcome::Denied, serde_json::json!({ "reason": "throttled" }))?;
+            audit(
+                conn,
+                Outcome::Denied,
+                serde_json::json!({ "reason": "throttled" }),
+            )?;
             return Ok(false);
         }
         if check_code(conn, cfg, &s, &user, code, now)? {
@@ -225,8 +229,7 @@ fn check_code(
     let step =
         secret.and_then(|secret| crate::totp::verify(&secret, code, now, user.totp_last_step));
     match step {
-        Ok(step) => match users::accept_totp_step(conn, user.id, step, !user.totp_confirmed, now)
-        {
+        Ok(step) => match users::accept_totp_step(conn, user.id, step, !user.totp_confirmed, now) {
             Ok(()) => Ok(true),
             Err(schakel_store::StoreError::Conflict(_)) => Ok(false),
             Err(e) => Err(e.into()),

@@ -20,8 +20,7 @@ pub struct NewToken {
 /// Secrets (passwords, tokens, codes, enrolment URIs) never reach logs or panics.
 impl std::fmt::Debug for NewToken {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("NewToken")
-            .finish_non_exhaustive()
+        f.debug_struct("NewToken").finish_non_exhaustive()
     }
 }
 

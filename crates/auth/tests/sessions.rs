@@ -97,7 +97,8 @@ fn full_login(
     let mut conn = db.pool.get().unwrap();
     let ok = login::login(&mut conn, cfg, email, &pw(PASSWORD), &ctx(), now).unwrap();
     if ok.mfa == MfaState::Enrol {
-        let uri = login::begin_totp_enrolment(&mut conn, cfg, ok.session.id, None, &ctx(), now).unwrap();
+        let uri =
+            login::begin_totp_enrolment(&mut conn, cfg, ok.session.id, None, &ctx(), now).unwrap();
         assert!(uri.starts_with("otpauth://totp/"));
     }
     if ok.mfa != MfaState::Done {
@@ -185,7 +186,8 @@ fn a_login_needs_the_second_factor_before_the_session_is_usable() {
             "a code is accepted once"
         );
         assert!(
-            login::begin_totp_enrolment(&mut conn, &cfg, again.session.id, None, &ctx(), t0()).is_err(),
+            login::begin_totp_enrolment(&mut conn, &cfg, again.session.id, None, &ctx(), t0())
+                .is_err(),
             "a password alone cannot replace an enrolled authenticator"
         );
         let next = totp::code_at(&secret, t0() + Duration::seconds(30)).unwrap();

@@ -26,8 +26,8 @@ pub mod session;
 mod signals;
 mod state;
 
-pub use pages::PAGE_CSP;
 pub use client::{ClientLimit, ClientRules};
+pub use pages::PAGE_CSP;
 pub use state::{MonitorView, WebState};
 
 use actix_web::middleware::from_fn;

@@ -246,8 +246,7 @@ pub struct LoginForm {
 /// Secrets (passwords, tokens, codes, enrolment URIs) never reach logs or panics.
 impl std::fmt::Debug for LoginForm {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("LoginForm")
-            .finish_non_exhaustive()
+        f.debug_struct("LoginForm").finish_non_exhaustive()
     }
 }
 
@@ -395,8 +394,7 @@ pub struct CodeForm {
 /// Secrets (passwords, tokens, codes, enrolment URIs) never reach logs or panics.
 impl std::fmt::Debug for CodeForm {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("CodeForm")
-            .finish_non_exhaustive()
+        f.debug_struct("CodeForm").finish_non_exhaustive()
     }
 }
 

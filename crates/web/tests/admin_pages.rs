@@ -865,7 +865,11 @@ async fn an_admin_cannot_change_their_own_role_even_with_another_admin_present()
         )
         .await;
         assert_eq!(res.status(), StatusCode::CONFLICT, "{backend:?}");
-        assert!(body(res).await.contains("You cannot change the role of your own account"));
+        assert!(
+            body(res)
+                .await
+                .contains("You cannot change the role of your own account")
+        );
         let me_now = user_by_email(&db, "beheer@platform.example").unwrap();
         assert_eq!(me_now.role, Role::Admin);
         assert_eq!(successes(&db, "admin.user_role_change"), 0);

@@ -109,7 +109,10 @@ macro_rules! login {
             &$app,
             TestRequest::post()
                 .uri("/login")
-                .cookie(Cookie::new("__Host-schakel_login", login.value().to_owned()))
+                .cookie(Cookie::new(
+                    "__Host-schakel_login",
+                    login.value().to_owned(),
+                ))
                 .set_form([
                     ("csrf", hidden(&page, "csrf").as_str()),
                     ("email", $email),

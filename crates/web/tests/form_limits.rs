@@ -52,7 +52,10 @@ fn from(client: &str, req: TestRequest) -> TestRequest {
 
 fn form_post(client: &str, uri: &str, csrf: &str, fields: &str) -> TestRequest {
     from(client, TestRequest::post().uri(uri))
-        .cookie(actix_web::cookie::Cookie::new("__Host-schakel_login", csrf.to_owned()))
+        .cookie(actix_web::cookie::Cookie::new(
+            "__Host-schakel_login",
+            csrf.to_owned(),
+        ))
         .insert_header(("content-type", "application/x-www-form-urlencoded"))
         .set_payload(format!("csrf={csrf}&{fields}"))
 }
@@ -70,18 +73,36 @@ async fn a_burst_of_form_logins_from_one_client_gets_429_like_the_api() {
     let mut statuses = Vec::new();
     for i in 0..40 {
         let fields = format!("email=nobody{i}%40example.org&password=geraden+wachtwoord");
-        let res = test::call_service(&app, form_post(client, "/login", csrf, &fields).to_request())
-            .await;
+        let res = test::call_service(
+            &app,
+            form_post(client, "/login", csrf, &fields).to_request(),
+        )
+        .await;
         if res.status() == StatusCode::TOO_MANY_REQUESTS {
-            let retry: u64 = res.headers().get("retry-after").unwrap().to_str().unwrap().parse().unwrap();
+            let retry: u64 = res
+                .headers()
+                .get("retry-after")
+                .unwrap()
+                .to_str()
+                .unwrap()
+                .parse()
+                .unwrap();
             assert!(retry >= 1, "Retry-After {retry}");
-            let ct = res.headers().get("content-type").unwrap().to_str().unwrap().to_owned();
+            let ct = res
+                .headers()
+                .get("content-type")
+                .unwrap()
+                .to_str()
+                .unwrap()
+                .to_owned();
             assert!(ct.starts_with("text/html"), "{ct}");
         }
         statuses.push(res.status());
     }
     assert!(
-        statuses[..10].iter().all(|s| *s == StatusCode::UNAUTHORIZED),
+        statuses[..10]
+            .iter()
+            .all(|s| *s == StatusCode::UNAUTHORIZED),
         "{statuses:?}"
     );
     let limited = statuses
@@ -92,9 +113,11 @@ async fn a_burst_of_form_logins_from_one_client_gets_429_like_the_api() {
 
     // The same client's second-factor form, link forms and API login: limited too.
     for uri in ["/login/code", "/password-reset", "/invitation"] {
-        let res =
-            test::call_service(&app, form_post(client, uri, csrf, "code=123456").to_request())
-                .await;
+        let res = test::call_service(
+            &app,
+            form_post(client, uri, csrf, "code=123456").to_request(),
+        )
+        .await;
         assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS, "{uri}");
     }
     let res = test::call_service(
@@ -124,13 +147,20 @@ async fn a_burst_of_form_logins_from_one_client_gets_429_like_the_api() {
         before_seq: None,
         limit: schakel_audit::MAX_PAGE_SIZE,
     };
-    let entries = schakel_audit::query(&mut conn, &filter, page).unwrap().entries;
+    let entries = schakel_audit::query(&mut conn, &filter, page)
+        .unwrap()
+        .entries;
     assert_eq!(entries.len(), 40 - limited + 1);
     let of_client: Vec<_> = entries
         .iter()
         .filter(|e| e.source_ip == Some(client.parse().unwrap()))
         .collect();
-    assert_eq!(of_client.len(), 40 - limited, "addresses: {:?}", entries.iter().map(|e| e.source_ip).collect::<Vec<_>>());
+    assert_eq!(
+        of_client.len(),
+        40 - limited,
+        "addresses: {:?}",
+        entries.iter().map(|e| e.source_ip).collect::<Vec<_>>()
+    );
     assert!(
         entries
             .iter()

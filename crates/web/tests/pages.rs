@@ -229,7 +229,10 @@ async fn the_second_factor_comes_before_any_page() {
         let res = test::call_service(&app, TestRequest::get().uri("/login").to_request()).await;
         let login = Cookie::new(
             "__Host-schakel_login",
-            cookie_of(&res, "__Host-schakel_login").unwrap().value().to_owned(),
+            cookie_of(&res, "__Host-schakel_login")
+                .unwrap()
+                .value()
+                .to_owned(),
         );
         let page = body(res).await;
         let res = test::call_service(
@@ -383,7 +386,10 @@ async fn the_coordinator_accepts_a_referral_from_the_inbox_and_a_stale_form_chan
         let res = test::call_service(&app, TestRequest::get().uri("/login").to_request()).await;
         let login = Cookie::new(
             "__Host-schakel_login",
-            cookie_of(&res, "__Host-schakel_login").unwrap().value().to_owned(),
+            cookie_of(&res, "__Host-schakel_login")
+                .unwrap()
+                .value()
+                .to_owned(),
         );
         let page = body(res).await;
         let res = test::call_service(
@@ -472,7 +478,10 @@ macro_rules! sign_in {
             $app,
             TestRequest::post()
                 .uri("/login")
-                .cookie(Cookie::new("__Host-schakel_login", login.value().to_owned()))
+                .cookie(Cookie::new(
+                    "__Host-schakel_login",
+                    login.value().to_owned(),
+                ))
                 .set_form([
                     ("csrf", csrf.as_str()),
                     ("email", $email),
@@ -720,7 +729,10 @@ async fn cookies_carry_the_host_prefix_wherever_they_are_secure() {
             &app,
             TestRequest::post()
                 .uri("/login")
-                .cookie(Cookie::new(login.name().to_owned(), login.value().to_owned()))
+                .cookie(Cookie::new(
+                    login.name().to_owned(),
+                    login.value().to_owned(),
+                ))
                 .set_form([
                     ("csrf", csrf.as_str()),
                     ("email", "co@opvang.example"),
@@ -733,8 +745,7 @@ async fn cookies_carry_the_host_prefix_wherever_they_are_secure() {
         let session = cookie_of(&res, &format!("{prefix}schakel_session")).expect("session");
         check(&session);
         let res =
-            test::call_service(&app, TestRequest::get().uri("/password-reset").to_request())
-                .await;
+            test::call_service(&app, TestRequest::get().uri("/password-reset").to_request()).await;
         check(&cookie_of(&res, &format!("{prefix}schakel_link")).expect("link cookie"));
 
         // Where cookies are secure, only the prefixed name is read: a session cookie

@@ -27,8 +27,7 @@ pub struct LoginRequest {
 /// Secrets (passwords, tokens, codes, enrolment URIs) never reach logs or panics.
 impl std::fmt::Debug for LoginRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("LoginRequest")
-            .finish_non_exhaustive()
+        f.debug_struct("LoginRequest").finish_non_exhaustive()
     }
 }
 
@@ -128,8 +127,7 @@ pub struct RefreshRequest {
 /// Secrets (passwords, tokens, codes, enrolment URIs) never reach logs or panics.
 impl std::fmt::Debug for RefreshRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("RefreshRequest")
-            .finish_non_exhaustive()
+        f.debug_struct("RefreshRequest").finish_non_exhaustive()
     }
 }
 
@@ -185,8 +183,7 @@ pub struct EnrolResponse {
 /// Secrets (passwords, tokens, codes, enrolment URIs) never reach logs or panics.
 impl std::fmt::Debug for EnrolResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("EnrolResponse")
-            .finish_non_exhaustive()
+        f.debug_struct("EnrolResponse").finish_non_exhaustive()
     }
 }
 
@@ -272,8 +269,7 @@ pub struct CodeRequest {
 /// Secrets (passwords, tokens, codes, enrolment URIs) never reach logs or panics.
 impl std::fmt::Debug for CodeRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("CodeRequest")
-            .finish_non_exhaustive()
+        f.debug_struct("CodeRequest").finish_non_exhaustive()
     }
 }
 

@@ -4,9 +4,9 @@
 //! the answer is 429 with `Retry-After` in whole seconds, at least 1. The pages' forms
 //! that take credentials draw from the same buckets through [`ClientLimit`].
 
+use actix_governor::governor::NotUntil;
 use actix_governor::governor::clock::{Clock, DefaultClock, QuantaInstant};
 use actix_governor::governor::middleware::NoOpMiddleware;
-use actix_governor::governor::NotUntil;
 use actix_governor::{
     GovernorConfig, GovernorConfigBuilder, KeyExtractor, SimpleKeyExtractionError,
 };
