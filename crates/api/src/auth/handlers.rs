@@ -1,5 +1,5 @@
-//! `/api/v1/auth/*` and `/api/v1/me`: login, second factor, refresh, logout, one's own
-//! account and password.
+//! `/api/v1/auth/*` and `/api/v1/me`: login, refresh, logout, one's own account and
+//! password (the second factor's handlers are in `mfa`).
 
 use super::{CurrentActor, PendingActor, request_context};
 use crate::blocking::blocking;
@@ -168,130 +168,6 @@ pub async fn logout_handler(
     let ctx = request_context(&req, &state);
     blocking(&state, move |conn, now| {
         session::logout(conn, &who.0.actor, &ctx, now).map_err(ApiError::from)
-    })
-    .await?;
-    Ok(HttpResponse::NoContent().finish())
-}
-
-/// An authenticator enrolment.
-#[derive(Serialize, ToSchema)]
-pub struct EnrolResponse {
-    /// The `otpauth://` URI for the authenticator app (show it as a QR code).
-    pub otpauth_uri: String,
-}
-
-/// Secrets (passwords, tokens, codes, enrolment URIs) never reach logs or panics.
-impl std::fmt::Debug for EnrolResponse {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("EnrolResponse").finish_non_exhaustive()
-    }
-}
-
-/// The proof needed to replace a confirmed authenticator.
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct EnrolRequest {
-    /// The account's current password.
-    #[schema(max_length = 1024, format = Password)]
-    pub password: String,
-}
-
-impl std::fmt::Debug for EnrolRequest {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("EnrolRequest").finish_non_exhaustive()
-    }
-}
-
-/// Start enrolling an authenticator app; confirm with a code at `/auth/mfa/verify`.
-/// Replacing a confirmed authenticator needs a complete session and the current
-/// password; the old app stays in force until a code from the new one is given.
-#[utoipa::path(post, path = "/api/v1/auth/mfa/enrol", tag = "auth",
-    request_body(content = Option<EnrolRequest>, description = "Only to replace a confirmed authenticator"),
-    security(("bearer" = [])),
-    responses(
-        (status = 200, description = "The enrolment URI", body = EnrolResponse),
-        (status = 401, description = "No live session; or an authenticator is enrolled and this session has not used it (`invalid_code`), or the password is missing or wrong (`invalid_credentials`)", content_type = "application/problem+json", body = crate::problem::Problem),
-    ))]
-pub async fn enrol_handler(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    who: PendingActor,
-    body: web::Bytes,
-) -> Result<HttpResponse, ApiError> {
-    let ctx = request_context(&req, &state);
-    let password = if body.is_empty() {
-        None
-    } else {
-        let value: serde_json::Value = serde_json::from_slice(&body)
-            .map_err(|_| ApiError::Problem(ProblemKind::MalformedJson))?;
-        let b: EnrolRequest = serde_json::from_value(value)
-            .map_err(|_| ApiError::Problem(ProblemKind::InvalidBody))?;
-        if b.password.len() > 1024 {
-            return Err(ApiError::Problem(ProblemKind::InvalidCredentials));
-        }
-        Some(SecretString::from(b.password))
-    };
-    let _permit = match password {
-        Some(_) => Some(
-            state
-                .auth
-                .hashing
-                .acquire()
-                .await
-                .map_err(|e| ApiError::Internal(e.to_string()))?,
-        ),
-        None => None,
-    };
-    let auth = state.auth.clone();
-    let uri = blocking(&state, move |conn, now| {
-        let session = who.0.actor.session_id;
-        login::begin_totp_enrolment(conn, &auth.config, session, password.as_ref(), &ctx, now)
-            .map_err(ApiError::from)
-    })
-    .await?;
-    Ok(HttpResponse::Ok().json(EnrolResponse { otpauth_uri: uri }))
-}
-
-/// A one-time code.
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct CodeRequest {
-    /// Six digits from the authenticator app.
-    #[schema(
-        min_length = 6,
-        max_length = 6,
-        pattern = "^[0-9]{6}$",
-        example = "123456"
-    )]
-    pub code: String,
-}
-
-/// Secrets (passwords, tokens, codes, enrolment URIs) never reach logs or panics.
-impl std::fmt::Debug for CodeRequest {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("CodeRequest").finish_non_exhaustive()
-    }
-}
-
-/// Give the second factor for this session (and confirm a new enrolment).
-#[utoipa::path(post, path = "/api/v1/auth/mfa/verify", tag = "auth", request_body = CodeRequest,
-    security(("bearer" = [])),
-    responses(
-        (status = 204, description = "The session is complete"),
-        (status = 401, description = "Wrong or reused code, or no live session", content_type = "application/problem+json", body = crate::problem::Problem),
-    ))]
-pub async fn verify_handler(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    who: PendingActor,
-    body: crate::body::Body<CodeRequest>,
-) -> Result<HttpResponse, ApiError> {
-    let ctx = request_context(&req, &state);
-    let code = body.into_inner().code;
-    let auth = state.auth.clone();
-    blocking(&state, move |conn, now| {
-        login::verify_totp(conn, &auth.config, who.0.actor.session_id, &code, &ctx, now)
-            .map_err(ApiError::from)
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())
@@ -487,8 +363,8 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/login").route(web::post().to(login_handler)))
         .service(web::resource("/refresh").route(web::post().to(refresh_handler)))
         .service(web::resource("/logout").route(web::post().to(logout_handler)))
-        .service(web::resource("/mfa/enrol").route(web::post().to(enrol_handler)))
-        .service(web::resource("/mfa/verify").route(web::post().to(verify_handler)))
+        .service(web::resource("/mfa/enrol").route(web::post().to(super::mfa::enrol_handler)))
+        .service(web::resource("/mfa/verify").route(web::post().to(super::mfa::verify_handler)))
         .service(
             web::resource("/invitation")
                 .route(web::post().to(crate::admin::users::accept_invitation_handler)),
@@ -521,6 +397,7 @@ pub(crate) fn configure_me(cfg: &mut web::ServiceConfig, rate_limit: &super::Rat
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::auth::mfa::{CodeRequest, EnrolResponse};
 
     #[test]
     fn debug_output_of_credential_bodies_holds_no_secret() {

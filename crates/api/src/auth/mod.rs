@@ -4,6 +4,7 @@
 mod client;
 mod extract;
 pub(crate) mod handlers;
+pub(crate) mod mfa;
 mod rate;
 pub(crate) mod recovery;
 
