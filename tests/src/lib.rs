@@ -69,6 +69,20 @@ fn listening_address(stdout: &str) -> Option<&str> {
     })
 }
 
+/// Writes a key file readable by its owner only (mode 0600), as `schakel` demands.
+pub fn write_private(path: &std::path::Path, text: &str) {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(path).expect("key file");
+    file.write_all(text.as_bytes()).expect("key written");
+}
+
 /// A running `schakel serve`.
 #[derive(Debug)]
 pub struct Server {

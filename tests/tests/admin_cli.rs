@@ -195,6 +195,24 @@ fn rotate_key_re_encrypts_everything_under_the_new_key_and_the_data_stays_readab
         let again = admin(&db, dir.path(), &["rotate-key"], "");
         let again = String::from_utf8_lossy(&again.stdout);
         assert!(again.starts_with("0 value(s) re-encrypted"), "{again}");
+        // Each run is in the audit trail with the key and the counts.
+        let mut conn = db.pool.get().unwrap();
+        let filter = schakel_audit::AuditFilter {
+            action: Some(schakel_audit::ActionCode::parse("system.key_rotation").unwrap()),
+            ..Default::default()
+        };
+        let page = schakel_audit::PageRequest {
+            before_seq: None,
+            limit: schakel_audit::MAX_PAGE_SIZE,
+        };
+        let runs = schakel_audit::query(&mut conn, &filter, page)
+            .unwrap()
+            .entries;
+        drop(conn);
+        assert_eq!(runs.len(), 2, "{backend:?}");
+        assert_eq!(runs[1].details["key"], "k2");
+        assert_eq!(runs[1].details["reencrypted"], count);
+        assert_eq!(runs[0].details["reencrypted"], 0);
 
         // With k1 still in the file the server reads everything back (the demo again,
         // for its relaxed second factor; it adds nothing the second time).

@@ -18,7 +18,7 @@ fn a_checkpoint_is_refused_over_a_chain_re_hashed_since_the_previous_one() {
     for backend in selected_backends() {
         let dir = tempfile::tempdir().unwrap();
         let key_file = dir.path().join("checkpoint.key");
-        std::fs::write(&key_file, SEED_HEX).unwrap();
+        schakel_e2e::write_private(&key_file, SEED_HEX);
         let key_env = [(
             "SCHAKEL_AUDIT__CHECKPOINT_KEY_FILE",
             key_file.to_str().unwrap(),
@@ -95,7 +95,7 @@ fn a_series_with_a_checkpoint_left_out_is_refused() {
     let backend = selected_backends()[0];
     let dir = tempfile::tempdir().unwrap();
     let key_file = dir.path().join("checkpoint.key");
-    std::fs::write(&key_file, SEED_HEX).unwrap();
+    schakel_e2e::write_private(&key_file, SEED_HEX);
     let key_env = [(
         "SCHAKEL_AUDIT__CHECKPOINT_KEY_FILE",
         key_file.to_str().unwrap(),
@@ -182,7 +182,7 @@ fn entries_forged_onto_the_head_without_the_entry_key_are_found() {
         );
         // Nor does a checkpoint vouch for it.
         let key_file = dir.path().join("checkpoint.key");
-        std::fs::write(&key_file, SEED_HEX).unwrap();
+        schakel_e2e::write_private(&key_file, SEED_HEX);
         let key_env = [(
             "SCHAKEL_AUDIT__CHECKPOINT_KEY_FILE",
             key_file.to_str().unwrap(),

@@ -76,7 +76,7 @@ fn audit_checkpoint_signs_the_head_and_verify_catches_a_truncated_tail() {
     for backend in selected_backends() {
         let dir = tempfile::tempdir().unwrap();
         let key_file = dir.path().join("checkpoint.key");
-        std::fs::write(&key_file, format!("{SEED_HEX}\n")).unwrap();
+        schakel_e2e::write_private(&key_file, &format!("{SEED_HEX}\n"));
         let key_env = [(
             "SCHAKEL_AUDIT__CHECKPOINT_KEY_FILE",
             key_file.to_str().unwrap(),
@@ -170,9 +170,9 @@ fn a_checkpoint_signed_by_another_key_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let db = populated(backend);
     let key_file = dir.path().join("checkpoint.key");
-    std::fs::write(&key_file, SEED_HEX).unwrap();
+    schakel_e2e::write_private(&key_file, SEED_HEX);
     let other_file = dir.path().join("other.key");
-    std::fs::write(&other_file, "11".repeat(32)).unwrap();
+    schakel_e2e::write_private(&other_file, &"11".repeat(32));
     let signed = audit(
         &db,
         dir.path(),
@@ -196,7 +196,7 @@ fn a_checkpoint_signed_by_another_key_is_refused() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("signed by a different key"));
 
     let bad_key = dir.path().join("bad.key");
-    std::fs::write(&bad_key, "not hex at all").unwrap();
+    schakel_e2e::write_private(&bad_key, "not hex at all");
     let out = audit(
         &db,
         dir.path(),

@@ -214,6 +214,22 @@ fn every_configuration_mistake_stops_with_one_line_naming_it() {
             "contains a password",
         ),
         (
+            vec!["check-config"],
+            vec![(
+                "SCHAKEL_MONITOR__DATABASE_URL",
+                "postgres://u:geheim@h/monitor",
+            )],
+            "monitor.database_url must not contain a password",
+        ),
+        (
+            vec!["check-config"],
+            vec![(
+                "SCHAKEL_MONITOR__DATABASE_URL",
+                "postgres://u@h/monitor?sslmode=require&password=geheim",
+            )],
+            "monitor.database_url must not contain a password",
+        ),
+        (
             vec!["--config", &unreadable, "check-config"],
             vec![],
             "database.password_file",
@@ -243,6 +259,10 @@ fn every_configuration_mistake_stops_with_one_line_naming_it() {
         assert_eq!(out.status.code(), Some(2), "{needle}: {:?}", out);
         let err = one_line_error(&out);
         assert!(err.contains(needle), "expected '{needle}' in: {err}");
+        assert!(
+            !err.contains("geheim"),
+            "the error shows no password: {err}"
+        );
     }
 }
 
@@ -271,11 +291,11 @@ fn the_example_production_configuration_is_valid() {
     let example =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../deploy/schakel.postgres.toml");
     let keys = dir.path().join("token-keys");
-    std::fs::write(&keys, format!("k1 {}\n", "ab".repeat(32))).unwrap();
+    schakel_e2e::write_private(&keys, &format!("k1 {}\n", "ab".repeat(32)));
     let data_keys = dir.path().join("data-keys");
-    std::fs::write(&data_keys, format!("k1 {}\n", "cd".repeat(32))).unwrap();
+    schakel_e2e::write_private(&data_keys, &format!("k1 {}\n", "cd".repeat(32)));
     let entry_key = dir.path().join("audit-entry.key");
-    std::fs::write(&entry_key, format!("{}\n", "ef".repeat(32))).unwrap();
+    schakel_e2e::write_private(&entry_key, &format!("{}\n", "ef".repeat(32)));
     let text = std::fs::read_to_string(&example)
         .unwrap()
         .replace("/etc/schakel/token-keys", keys.to_str().unwrap())
@@ -326,4 +346,24 @@ fn the_example_production_configuration_is_valid() {
     );
     assert_eq!(out.status.code(), Some(2));
     assert!(one_line_error(&out).contains("audit.entry_key_file"));
+}
+
+#[test]
+fn a_key_file_open_to_others_is_refused_at_start() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let keys = dir.path().join("token-keys");
+    std::fs::write(&keys, format!("k1 {}\n", "ab".repeat(32))).unwrap();
+    std::fs::set_permissions(&keys, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let env = [("SCHAKEL_AUTH__TOKEN_KEYS_FILE", keys.to_str().unwrap())];
+    for command in ["check-config", "serve"] {
+        let out = run(dir.path(), &[command], &env);
+        assert_eq!(out.status.code(), Some(2), "{command}: {out:?}");
+        let err = one_line_error(&out);
+        assert!(err.contains("auth.token_keys_file"), "{err}");
+        assert!(err.contains("chmod 600"), "{err}");
+    }
+    std::fs::set_permissions(&keys, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let out = run(dir.path(), &["check-config"], &env);
+    assert!(out.status.success(), "{out:?}");
 }

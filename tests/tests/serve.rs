@@ -138,6 +138,66 @@ fn the_demo_seeds_its_agencies_once() {
     }
 }
 
+#[test]
+fn the_demo_refuses_a_database_that_holds_other_accounts() {
+    for backend in selected_backends() {
+        let db = TestDb::new(backend);
+        let mut conn = db.pool.get().unwrap();
+        let now = chrono::Utc::now();
+        let agency = schakel_store::agencies::insert(
+            &mut conn,
+            &schakel_store::agencies::NewAgency {
+                name: "Gemeente Echt",
+                kind: schakel_domain::AgencyKind::Municipality,
+                region: schakel_domain::Region::Amsterdam,
+                contact_email: "balie@echt.example",
+            },
+            now,
+        )
+        .unwrap();
+        let real = schakel_store::users::NewUser {
+            agency_id: agency.id,
+            email: "beheer@echt.example",
+            display_name: "Echte Beheerder",
+            role: schakel_domain::Role::Admin,
+            locale: "nl",
+            password_hash: None,
+        };
+        schakel_store::users::insert(&mut conn, &real, now).unwrap();
+        drop(conn);
+        let dir = tempfile::tempdir().unwrap();
+        let mut child = schakel_e2e::schakel(dir.path())
+            .args(["serve", "--demo"])
+            .env("SCHAKEL_DATABASE__URL", db.url())
+            .env(schakel_e2e::BIND_ANY_PORT.0, schakel_e2e::BIND_ANY_PORT.1)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let status = (0..600).find_map(|_| {
+            std::thread::sleep(Duration::from_millis(50));
+            child.try_wait().unwrap()
+        });
+        let Some(status) = status else {
+            child.kill().unwrap();
+            child.wait().unwrap();
+            panic!("serve --demo kept running beside real accounts on {backend:?}");
+        };
+        let mut stderr = String::new();
+        std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut stderr).unwrap();
+        assert!(!status.success(), "{backend:?}");
+        assert!(stderr.contains("--demo refused"), "{stderr}");
+        assert!(stderr.contains("1 accounts and 1 agencies"), "{stderr}");
+        let mut conn = db.pool.get().unwrap();
+        assert!(
+            schakel_store::users::find_by_email(&mut conn, "admin@demo.schakel.invalid")
+                .unwrap()
+                .is_none(),
+            "no demo account was added"
+        );
+    }
+}
+
 /// A request that is slow because its query waits on a lock held by another session;
 /// SIGTERM arrives meanwhile. The request must still be answered, and the process must
 /// exit 0 once it is done. The lock is a PostgreSQL table lock, so this runs in the

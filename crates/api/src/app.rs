@@ -78,7 +78,7 @@ fn routes(cfg: &mut web::ServiceConfig, rate_limit: &auth::RateLimit) {
                         .wrap(actix_governor::Governor::new(rate_limit))
                         .configure(auth::configure),
                 )
-                .configure(auth::configure_me)
+                .configure(|cfg| auth::configure_me(cfg, rate_limit))
                 .configure(admin::configure)
                 .configure(casework::configure)
                 .configure(directory::configure)

@@ -275,6 +275,44 @@ async fn a_role_change_applies_on_the_next_request_and_one_active_admin_always_r
 }
 
 #[actix_web::test]
+async fn an_admin_cannot_change_their_own_role_but_another_admin_can() {
+    for backend in selected_backends() {
+        let db = TestDb::new(backend);
+        let srv = test::init_service(app(support::state_without_mfa(&db))).await;
+        let client = Client::new(&srv, TestRequest::to_request);
+        let home = agency(&db, "Gemeente Beheer", AgencyKind::Municipality);
+        let first = user(&db, &home, "eerste@beheer.example", Role::Admin, true);
+        let second = user(&db, &home, "tweede@beheer.example", Role::Admin, true);
+        let first_token = client.token(&first.email).await;
+        let second_token = client.token(&second.email).await;
+        let patch = |token: &str, id: schakel_domain::UserId, role: &str| {
+            bearer(request("PATCH", &format!("/api/v1/users/{id}")), token)
+                .set_json(json!({ "role": role }))
+        };
+        // With another admin present the last-admin rule does not hold it back.
+        let own = client
+            .send(patch(&first_token, first.id, "coordinator"))
+            .await;
+        assert_eq!(own.status, StatusCode::CONFLICT, "{backend:?}");
+        assert_eq!(own.problem(), "conflict");
+        let cases = client
+            .send(bearer(request("GET", "/api/v1/cases"), &first_token))
+            .await;
+        assert_eq!(cases.status, StatusCode::FORBIDDEN, "still an admin");
+        let mut conn = db.pool.get().unwrap();
+        assert_eq!(users::find(&mut conn, first.id).unwrap().role, Role::Admin);
+        drop(conn);
+        assert!(audit_of(&db, "admin.user_role_change").is_empty());
+        // Another admin may change it.
+        let by_other = client
+            .send(patch(&second_token, first.id, "coordinator"))
+            .await;
+        assert_eq!(by_other.status, StatusCode::OK);
+        assert_eq!(by_other.json()["role"], "coordinator");
+    }
+}
+
+#[actix_web::test]
 async fn deactivating_an_account_ends_its_sessions_and_reactivating_lets_it_sign_in_again() {
     for backend in selected_backends() {
         let db = TestDb::new(backend);

@@ -325,3 +325,55 @@ async fn a_user_sets_their_language_and_daily_digest() {
         assert_eq!(support::successes(&db, "auth.preferences"), 2);
     }
 }
+
+#[actix_web::test]
+async fn wrong_current_passwords_on_a_password_change_are_counted_and_throttled_like_logins() {
+    for backend in selected_backends() {
+        let db = TestDb::new(backend);
+        let clock = ManualClock::new(t0());
+        let state = support::state_with(&db, Arc::new(clock.clone()), config_without_mfa());
+        let srv = test::init_service(app(state)).await;
+        let client = Client::new(&srv, TestRequest::to_request);
+        let a = agency(&db, "Gemeente Twee", AgencyKind::Municipality);
+        let u = user(&db, &a, "anna@twee.example", Role::Coordinator, true);
+        let token = client.token(&u.email).await;
+        let change = |current: &str| {
+            bearer(request("POST", "/api/v1/me/password"), &token).set_json(json!({
+                "current_password": current,
+                "new_password": "vuurtoren meeuw zoutwater 7",
+            }))
+        };
+        // A session left open: someone guesses the password behind it.
+        for i in 0..5 {
+            let r = client.send(change(&format!("gok nummer {i} hier"))).await;
+            assert_eq!(r.problem(), "invalid_credentials", "guess {i}");
+        }
+        // Counted like failed logins: the right password must now wait too, here and at
+        // the login.
+        let quick = client.send(change(PASSWORD)).await;
+        assert_eq!(quick.status, StatusCode::UNAUTHORIZED, "{backend:?}");
+        let login = client
+            .send(
+                request("POST", "/api/v1/auth/login")
+                    .set_json(json!({ "email": u.email, "password": PASSWORD })),
+            )
+            .await;
+        assert_eq!(login.status, StatusCode::UNAUTHORIZED);
+        let reasons: Vec<String> = support::audit_of(&db, "auth.password_change")
+            .iter()
+            .map(|e| e.details["reason"].as_str().unwrap_or("").to_owned())
+            .collect();
+        assert_eq!(reasons.iter().filter(|r| *r == "throttled").count(), 1);
+        assert_eq!(
+            reasons
+                .iter()
+                .filter(|r| *r == "wrong_current_password")
+                .count(),
+            5
+        );
+        // After the wait the owner changes it.
+        clock.advance(Duration::seconds(2));
+        let done = client.send(change(PASSWORD)).await;
+        assert_eq!(done.status, StatusCode::NO_CONTENT, "{done:?}");
+    }
+}

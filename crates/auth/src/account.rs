@@ -2,11 +2,13 @@
 //! and changing one's password.
 
 use crate::events::{actor, event, record};
-use crate::{AuthError, RequestContext, password};
+use crate::throttle::reserve_attempt;
+use crate::{AuthConfig, AuthError, RequestContext, password};
 use chrono::{DateTime, Utc};
 use schakel_audit::{ActionKind, Outcome};
 use schakel_domain::Actor;
 use schakel_store::agencies::{self, Agency};
+use schakel_store::sessions::FailureKind;
 use schakel_store::users::{self, User};
 use schakel_store::{DbConn, sessions, write_tx};
 use secrecy::{ExposeSecret, SecretString};
@@ -64,9 +66,12 @@ pub fn check_new_password(
 }
 
 /// Changes the actor's password after checking the current one; every other session of
-/// the user ends. Hashing runs on the calling thread: use a blocking pool.
+/// the user ends. A wrong current password counts as a failed login and the check is
+/// throttled as logins are (same count), so a session left open does not allow
+/// guessing the password. Hashing runs on the calling thread: use a blocking pool.
 pub fn change_password(
     conn: &mut DbConn,
+    cfg: &AuthConfig,
     who: &Actor,
     current: &SecretString,
     new: &SecretString,
@@ -74,11 +79,7 @@ pub fn change_password(
     now: DateTime<Utc>,
 ) -> Result<(), AuthError> {
     let (user, agency) = me(conn, who)?;
-    let matches = user
-        .password_hash
-        .as_deref()
-        .is_some_and(|h| password::verify(h, current).matches);
-    if !matches {
+    let refused = |conn: &mut DbConn, reason: &str| {
         write_tx(conn, |conn| {
             let e = event(
                 "auth.password_change",
@@ -88,15 +89,31 @@ pub fn change_password(
             )?
             .with_actor(actor(who))
             .with_object("user", who.user_id)
-            .with_details(serde_json::json!({ "reason": "wrong_current_password" }));
+            .with_details(serde_json::json!({ "reason": reason }));
             record(conn, &e, now)
         })?;
-        return Err(AuthError::InvalidCredentials);
+        Err(AuthError::InvalidCredentials)
+    };
+    let Some(stored) = user.password_hash.as_deref() else {
+        return refused(conn, "no_password");
+    };
+    let Some(attempt) = reserve_attempt(conn, cfg, user.id, FailureKind::Password, None, now)?
+    else {
+        password::verify_dummy(current);
+        return refused(conn, "throttled");
+    };
+    if !password::verify(stored, current).matches {
+        return refused(conn, "wrong_current_password");
     }
-    check_new_password(&user, &agency, new)?;
+    if let Err(e) = check_new_password(&user, &agency, new) {
+        // The current password was right: this attempt is no failed guess.
+        write_tx(conn, |conn| sessions::forget_login_failure(conn, &attempt))?;
+        return Err(e);
+    }
     let hash = password::hash(new)?;
     write_tx(conn, |conn| {
         users::set_password_hash(conn, user.id, &hash, now)?;
+        sessions::clear_login_failures(conn, user.id, FailureKind::Password)?;
         // Every other session ends; the one that made the change stays.
         let ended =
             sessions::revoke_others(conn, user.id, who.session_id, "password_changed", now)?;

@@ -29,6 +29,9 @@ pub struct AuthConfig {
     /// Failed logins within an hour after which the account accepts no attempt until
     /// the oldest of them is an hour old (at most 100).
     pub max_failures_per_hour: i64,
+    /// Wrong authenticator codes one session may give; the one that reaches this number
+    /// ends the session, so further guesses need the password again.
+    pub codes_per_session: i64,
     /// The issuer name shown in authenticator apps.
     pub totp_issuer: String,
     /// The data keys that encrypt second-factor secrets at rest.
@@ -57,6 +60,7 @@ impl Default for AuthConfig {
             free_failures: 5,
             max_delay_secs: 300,
             max_failures_per_hour: 100,
+            codes_per_session: 5,
             totp_issuer: "Schakel".into(),
             data_keys: ephemeral_data_keys(),
         }

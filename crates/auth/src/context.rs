@@ -1,4 +1,4 @@
-//! Facts about the request that the audit trail records.
+//! Facts about the request that the audit trail records, and who the client is.
 
 use std::net::IpAddr;
 
@@ -10,4 +10,31 @@ pub struct RequestContext {
     pub source_ip: Option<IpAddr>,
     /// The request id.
     pub request_id: Option<String>,
+}
+
+/// The client's address: the socket `peer`, or — only when the peer is one of the
+/// `trusted` proxies — the nearest address in the `X-Forwarded-For` values that is not
+/// itself a trusted proxy. A spoofed header from anyone else changes nothing. The API
+/// and the pages both decide the client this way (for rate limits and audit entries).
+pub fn client_address<'a>(
+    peer: Option<IpAddr>,
+    forwarded_for: impl Iterator<Item = &'a str>,
+    trusted: &[IpAddr],
+) -> Option<IpAddr> {
+    let peer = peer?;
+    if !trusted.contains(&peer) {
+        return Some(peer);
+    }
+    let forwarded: Vec<IpAddr> = forwarded_for
+        .flat_map(|v| v.split(','))
+        .filter_map(|part| part.trim().parse().ok())
+        .collect();
+    Some(
+        forwarded
+            .iter()
+            .rev()
+            .find(|ip| !trusted.contains(ip))
+            .copied()
+            .unwrap_or(peer),
+    )
 }

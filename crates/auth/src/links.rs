@@ -13,6 +13,7 @@ use crate::events::{event, record, user_actor};
 use crate::{AuthConfig, AuthError, RequestContext, account, password, secret_token};
 use chrono::{DateTime, Duration, Utc};
 use schakel_audit::{ActionKind, Outcome};
+use schakel_domain::UserId;
 use schakel_store::outbox::{self, Channel, NewOutboxMessage};
 use schakel_store::sessions::{self, LinkPurpose};
 use schakel_store::users::{self, User};
@@ -38,52 +39,71 @@ pub fn request_password_reset(
     now: DateTime<Utc>,
 ) -> Result<(), AuthError> {
     const CODE: &str = "auth.password_reset_request";
+    // Every request does the same work, whatever the address: one token made and
+    // hashed, one lookup, one count of recent links (for an unknown address, of an id
+    // that matches nothing) and one transaction with its audit entry, so neither the
+    // answer nor its timing tells an unknown address from a known one.
     let token = secret_token::generate();
-    let refused = write_tx(conn, |conn| {
-        let Some(user) = users::find_by_email(conn, email)? else {
-            return Ok(Some((None, "unknown_account")));
-        };
-        if !user.active {
-            return Ok(Some((Some(user), "deactivated")));
-        }
-        if user.password_hash.is_none() {
-            return Ok(Some((Some(user), "invitation_pending")));
-        }
+    write_tx(conn, |conn| {
+        let user = users::find_by_email(conn, email)?;
+        let counted = user.as_ref().map_or_else(UserId::new_random, |u| u.id);
         let since = now - Duration::hours(1);
         let recent =
-            sessions::count_account_tokens_since(conn, user.id, LinkPurpose::PasswordReset, since)?;
-        if recent >= cfg.resets_per_hour {
-            return Ok(Some((Some(user), "too_many_requests")));
-        }
-        let expires = now + Duration::seconds(cfg.reset_ttl_secs);
-        sessions::add_account_token(
-            conn,
-            user.id,
-            LinkPurpose::PasswordReset,
-            &token.hash,
-            now,
-            expires,
-        )?;
-        // The raw token travels in the row because the email must carry it; the
-        // dispatcher scrubs it once the email is sent or given up on.
-        let message = NewOutboxMessage {
-            channel: Channel::Email,
-            topic: "password_reset".into(),
-            payload: serde_json::json!({ "user_id": user.id, "token": token.token }),
-            available_at: now,
+            sessions::count_account_tokens_since(conn, counted, LinkPurpose::PasswordReset, since)?;
+        let refusal = match &user {
+            None => Some("unknown_account"),
+            Some(u) if !u.active => Some("deactivated"),
+            Some(u) if u.password_hash.is_none() => Some("invitation_pending"),
+            Some(_) if recent >= cfg.resets_per_hour => Some("too_many_requests"),
+            Some(_) => None,
         };
-        outbox::enqueue(conn, &message, now)?;
-        let e = event(CODE, ActionKind::Create, Outcome::Success, ctx)?
-            .with_actor(user_actor(user.id, user.agency_id, user.role))
-            .with_object("user", user.id)
-            .with_details(serde_json::json!({ "expires_at": expires.to_rfc3339() }));
-        record(conn, &e, now)?;
-        Ok::<_, AuthError>(None)
-    })?;
-    if let Some((user, reason)) = refused {
-        refuse(conn, CODE, user.as_ref(), reason, ctx, now)?;
-    }
-    Ok(())
+        match (user, refusal) {
+            (Some(user), None) => send_reset_link(conn, cfg, &user, &token, ctx, now),
+            (user, reason) => {
+                let reason = reason.unwrap_or("unknown_account");
+                record_refusal(conn, CODE, user.as_ref(), reason, ctx, now)
+            }
+        }
+    })
+}
+
+/// Stores a recovery link's hash and queues its email, with the audit entry.
+fn send_reset_link(
+    conn: &mut DbConn,
+    cfg: &AuthConfig,
+    user: &User,
+    token: &secret_token::NewToken,
+    ctx: &RequestContext,
+    now: DateTime<Utc>,
+) -> Result<(), AuthError> {
+    let expires = now + Duration::seconds(cfg.reset_ttl_secs);
+    sessions::add_account_token(
+        conn,
+        user.id,
+        LinkPurpose::PasswordReset,
+        &token.hash,
+        now,
+        expires,
+    )?;
+    // The raw token travels in the row because the email must carry it; the dispatcher
+    // scrubs it once the email is sent or given up on.
+    let message = NewOutboxMessage {
+        channel: Channel::Email,
+        topic: "password_reset".into(),
+        payload: serde_json::json!({ "user_id": user.id, "token": token.token }),
+        available_at: now,
+    };
+    outbox::enqueue(conn, &message, now)?;
+    let e = event(
+        "auth.password_reset_request",
+        ActionKind::Create,
+        Outcome::Success,
+        ctx,
+    )?
+    .with_actor(user_actor(user.id, user.agency_id, user.role))
+    .with_object("user", user.id)
+    .with_details(serde_json::json!({ "expires_at": expires.to_rfc3339() }));
+    record(conn, &e, now)
 }
 
 /// Sets a new password with a recovery link. An unknown, used or expired link and a
@@ -173,15 +193,27 @@ fn refuse(
     now: DateTime<Utc>,
 ) -> Result<(), AuthError> {
     write_tx(conn, |conn| {
-        let mut e = event(code, ActionKind::Update, Outcome::Failure, ctx)?
-            .with_details(serde_json::json!({ "reason": reason }));
-        if let Some(u) = user {
-            e = e
-                .with_actor(user_actor(u.id, u.agency_id, u.role))
-                .with_object("user", u.id);
-        }
-        record(conn, &e, now)
+        record_refusal(conn, code, user, reason, ctx, now)
     })
+}
+
+/// Records a refusal in the current transaction.
+fn record_refusal(
+    conn: &mut DbConn,
+    code: &str,
+    user: Option<&User>,
+    reason: &str,
+    ctx: &RequestContext,
+    now: DateTime<Utc>,
+) -> Result<(), AuthError> {
+    let mut e = event(code, ActionKind::Update, Outcome::Failure, ctx)?
+        .with_details(serde_json::json!({ "reason": reason }));
+    if let Some(u) = user {
+        e = e
+            .with_actor(user_actor(u.id, u.agency_id, u.role))
+            .with_object("user", u.id);
+    }
+    record(conn, &e, now)
 }
 
 /// Why a link's transaction was rolled back.

@@ -2,18 +2,18 @@
 //!
 //! Unknown account, wrong password, deactivated account, throttled or locked account:
 //! all answer [`AuthError::InvalidCredentials`] after the same argon2 work, so neither
-//! the answer nor its timing tells whether an account exists. Failed attempts are
-//! counted per account; after `free_failures` in an hour each further attempt must wait
-//! twice as long as the one before (up to `max_delay_secs`), and after
-//! `max_failures_per_hour` none is considered until the oldest failure is an hour old.
-//! Attempts refused by the throttle are not counted, so the lock ends by itself.
+//! the answer nor its timing tells whether an account exists. Failed passwords and
+//! failed codes are counted per account, each apart (see [`crate::throttle`]): a correct
+//! password does not clear the code failures, so a stolen password buys no fresh code
+//! guesses. A session that has given `codes_per_session` wrong codes ends.
 
 use crate::events::{event, record, user_actor};
+use crate::throttle::{reserve_attempt, throttled};
 use crate::{AuthConfig, AuthError, RequestContext, password, secret_token};
 use chrono::{DateTime, Duration, Utc};
 use schakel_audit::{ActionKind, Outcome};
 use schakel_domain::{SessionId, UserId};
-use schakel_store::sessions::{self, Session};
+use schakel_store::sessions::{self, FailureId, FailureKind, Session};
 use schakel_store::users::{self, User};
 use schakel_store::{DbConn, write_tx};
 use secrecy::SecretString;
@@ -30,7 +30,6 @@ pub enum MfaState {
 }
 
 /// A session opened by a login: the refresh token (given once) and the session.
-#[derive(Debug)]
 pub struct LoginSuccess {
     /// The new session.
     pub session: Session,
@@ -41,23 +40,14 @@ pub struct LoginSuccess {
     pub mfa: MfaState,
 }
 
-/// Whether an account's failures allow another attempt at `now`.
-fn throttled(
-    conn: &mut DbConn,
-    cfg: &AuthConfig,
-    user: UserId,
-    now: DateTime<Utc>,
-) -> Result<bool, AuthError> {
-    let (count, last) = sessions::login_failures_since(conn, user, now - Duration::hours(1))?;
-    if count >= cfg.max_failures_per_hour.min(100) {
-        return Ok(true);
+/// Secrets (passwords, tokens, codes, enrolment URIs) never reach logs or panics.
+impl std::fmt::Debug for LoginSuccess {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LoginSuccess")
+            .field("session", &self.session.id)
+            .field("mfa", &self.mfa)
+            .finish_non_exhaustive()
     }
-    if count < cfg.free_failures {
-        return Ok(false);
-    }
-    let exponent = u32::try_from((count - cfg.free_failures).min(30)).unwrap_or(30);
-    let delay = 2_i64.saturating_pow(exponent).min(cfg.max_delay_secs);
-    Ok(last.is_some_and(|last| now < last + Duration::seconds(delay)))
 }
 
 /// Checks email and password and opens a session. The password is checked on the
@@ -73,22 +63,24 @@ pub fn login(
     let user = users::find_by_email(conn, email)?;
     let Some(user) = user else {
         password::verify_dummy(password);
-        return fail(conn, None, "unknown_account", ctx, now);
+        return fail(conn, None, None, "unknown_account", ctx, now);
     };
-    if throttled(conn, cfg, user.id, now)? {
-        password::verify_dummy(password);
-        return fail(conn, Some((&user, false)), "throttled", ctx, now);
-    }
     let Some(stored) = user.password_hash.as_deref() else {
         password::verify_dummy(password);
-        return fail(conn, Some((&user, false)), "no_password", ctx, now);
+        return fail(conn, Some(&user), None, "no_password", ctx, now);
+    };
+    // Counted before the check, so parallel guesses cannot all pass the throttle.
+    let Some(attempt) = reserve_attempt(conn, cfg, user.id, FailureKind::Password, None, now)?
+    else {
+        password::verify_dummy(password);
+        return fail(conn, Some(&user), None, "throttled", ctx, now);
     };
     let verified = password::verify(stored, password);
     if !verified.matches {
-        return fail(conn, Some((&user, true)), "wrong_password", ctx, now);
+        return fail(conn, Some(&user), None, "wrong_password", ctx, now);
     }
     if !user.active {
-        return fail(conn, Some((&user, false)), "deactivated", ctx, now);
+        return fail(conn, Some(&user), Some(&attempt), "deactivated", ctx, now);
     }
     let rehash = if verified.needs_rehash {
         Some(password::hash(password)?)
@@ -107,7 +99,9 @@ pub fn login(
         if let Some(hash) = &rehash {
             users::set_password_hash(conn, user.id, hash, now)?;
         }
-        sessions::clear_login_failures(conn, user.id)?;
+        // The password failures (this attempt's among them); code failures stay until
+        // a code is accepted.
+        sessions::clear_login_failures(conn, user.id, FailureKind::Password)?;
         let expires = now + Duration::seconds(cfg.absolute_lifetime_secs);
         let session = sessions::create(conn, user.id, mfa == MfaState::Done, now, expires)?;
         sessions::add_refresh_token(conn, session.id, &token.hash, now)?;
@@ -128,11 +122,12 @@ pub fn login(
     })
 }
 
-/// Records a failed attempt (counting it against the account when `count` is set) and
-/// answers as every failure does.
+/// Records a failed attempt (taking back `uncount`, an attempt counted in advance that
+/// failed for another reason than its password) and answers as every failure does.
 fn fail<T>(
     conn: &mut DbConn,
-    user: Option<(&User, bool)>,
+    user: Option<&User>,
+    uncount: Option<&FailureId>,
     reason: &str,
     ctx: &RequestContext,
     now: DateTime<Utc>,
@@ -140,10 +135,10 @@ fn fail<T>(
     write_tx(conn, |conn| {
         let mut e = event("auth.login", ActionKind::Create, Outcome::Failure, ctx)?
             .with_details(serde_json::json!({ "reason": reason }));
-        if let Some((user, count)) = user {
-            if count {
-                sessions::record_login_failure(conn, user.id, now)?;
-            }
+        if let Some(id) = uncount {
+            sessions::forget_login_failure(conn, id)?;
+        }
+        if let Some(user) = user {
             e = e
                 .with_actor(user_actor(user.id, user.agency_id, user.role))
                 .with_object("user", user.id);
@@ -154,35 +149,7 @@ fn fail<T>(
     Err(AuthError::InvalidCredentials)
 }
 
-/// Starts (or restarts) authenticator enrolment for the session's user; returns the
-/// `otpauth://` URI. Refused when the user already has a confirmed authenticator and the
-/// session has not given it: a password alone never replaces a second factor.
-pub fn begin_totp_enrolment(
-    conn: &mut DbConn,
-    cfg: &AuthConfig,
-    session: SessionId,
-    ctx: &RequestContext,
-    now: DateTime<Utc>,
-) -> Result<String, AuthError> {
-    write_tx(conn, |conn| {
-        let s = sessions::find(conn, session)?;
-        let user = users::find(conn, s.user_id)?;
-        if user.totp_confirmed && !s.mfa_verified {
-            return Err(AuthError::InvalidCode);
-        }
-        let secret = crate::totp::new_secret();
-        let sealed = cfg
-            .data_keys
-            .encrypt(&hex::encode(&secret), &totp_aad(user.id))
-            .map_err(|e| AuthError::Setup(format!("sealing the TOTP secret: {e}")))?;
-        users::set_totp_secret(conn, user.id, &sealed, now)?;
-        let e = event("auth.mfa_enrol", ActionKind::Update, Outcome::Success, ctx)?
-            .with_actor(user_actor(user.id, user.agency_id, user.role))
-            .with_object("user", user.id);
-        record(conn, &e, now)?;
-        crate::totp::otpauth_uri(&secret, &user.email, &cfg.totp_issuer)
-    })
-}
+pub use crate::enrol::begin_totp_enrolment;
 
 /// Checks a one-time code for the session's user: completes the session's second factor
 /// and, on first use, confirms the enrolment. A code is accepted once.
@@ -195,45 +162,46 @@ pub fn verify_totp(
     now: DateTime<Utc>,
 ) -> Result<(), AuthError> {
     let outcome = write_tx(conn, |conn| {
+        let user_id = sessions::find(conn, session)?.user_id;
+        // One code check at a time per account: the count below is read and written
+        // under this lock, and the session is read again after it.
+        users::lock(conn, user_id)?;
         let s = sessions::find(conn, session)?;
+        if s.revoked_at.is_some() {
+            return Err(AuthError::InvalidToken);
+        }
         let user = users::find(conn, s.user_id)?;
-        if throttled(conn, cfg, user.id, now)? {
-            let e = event("auth.mfa_verify", ActionKind::Update, Outcome::Denied, ctx)?
+        let audit = |conn: &mut DbConn, outcome, details| {
+            let e = event("auth.mfa_verify", ActionKind::Update, outcome, ctx)?
                 .with_actor(user_actor(user.id, user.agency_id, user.role))
                 .with_object("session", s.id)
-                .with_details(serde_json::json!({ "reason": "throttled" }));
-            record(conn, &e, now)?;
+                .with_details(details);
+            record(conn, &e, now)
+        };
+        if throttled(conn, cfg, user.id, FailureKind::Code, now)? {
+            audit(
+                conn,
+                Outcome::Denied,
+                serde_json::json!({ "reason": "throttled" }),
+            )?;
             return Ok(false);
         }
-        let secret = totp_secret(cfg, &user);
-        let step =
-            secret.and_then(|secret| crate::totp::verify(&secret, code, now, user.totp_last_step));
-        let accepted = match step {
-            Ok(step) => {
-                match users::accept_totp_step(conn, user.id, step, !user.totp_confirmed, now) {
-                    Ok(()) => true,
-                    Err(schakel_store::StoreError::Conflict(_)) => false,
-                    Err(e) => return Err(e.into()),
-                }
-            }
-            Err(AuthError::InvalidCode) => false,
-            Err(e) => return Err(e),
-        };
-        let outcome = if accepted {
-            Outcome::Success
-        } else {
-            Outcome::Failure
-        };
-        if accepted {
+        if check_code(conn, cfg, &s, &user, code, now)? {
             sessions::mark_mfa_verified(conn, s.id, now)?;
-        } else {
-            sessions::record_login_failure(conn, user.id, now)?;
+            sessions::clear_login_failures(conn, user.id, FailureKind::Code)?;
+            audit(conn, Outcome::Success, serde_json::json!({}))?;
+            return Ok(true);
         }
-        let e = event("auth.mfa_verify", ActionKind::Update, outcome, ctx)?
-            .with_actor(user_actor(user.id, user.agency_id, user.role))
-            .with_object("session", s.id);
-        record(conn, &e, now)?;
-        Ok::<_, AuthError>(accepted)
+        sessions::record_login_failure(conn, user.id, FailureKind::Code, Some(s.id), now)?;
+        // A session that has guessed enough ends: more guesses need the password again.
+        let tried = sessions::code_failures_of_session(conn, user.id, s.id)?;
+        let ended = tried >= cfg.codes_per_session;
+        if ended {
+            sessions::revoke(conn, s.id, "too_many_codes", now)?;
+        }
+        let details = serde_json::json!({ "reason": "wrong_code", "session_ended": ended });
+        audit(conn, Outcome::Failure, details)?;
+        Ok::<_, AuthError>(false)
     })?;
     if outcome {
         Ok(())
@@ -242,8 +210,37 @@ pub fn verify_totp(
     }
 }
 
+/// Whether `code` is the user's current code and not used before; an accepted code
+/// moves the user's last step forward (and confirms a new enrolment). In a complete
+/// session with a new authenticator pending, the code must come from the new one, and
+/// confirms it in place of the old.
+fn check_code(
+    conn: &mut DbConn,
+    cfg: &AuthConfig,
+    session: &Session,
+    user: &User,
+    code: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, AuthError> {
+    if session.mfa_verified && user.totp_pending_secret.is_some() {
+        return crate::enrol::confirm_pending(conn, cfg, user, code, now);
+    }
+    let secret = totp_secret(cfg, user);
+    let step =
+        secret.and_then(|secret| crate::totp::verify(&secret, code, now, user.totp_last_step));
+    match step {
+        Ok(step) => match users::accept_totp_step(conn, user.id, step, !user.totp_confirmed, now) {
+            Ok(()) => Ok(true),
+            Err(schakel_store::StoreError::Conflict(_)) => Ok(false),
+            Err(e) => Err(e.into()),
+        },
+        Err(AuthError::InvalidCode) => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
 /// Where a TOTP secret is stored, bound into its encryption.
-fn totp_aad(user: UserId) -> String {
+pub(crate) fn totp_aad(user: UserId) -> String {
     schakel_crypto::field_aad("users", "totp_secret", &user.to_string())
 }
 

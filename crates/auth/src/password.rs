@@ -11,7 +11,8 @@
 //! A verification works in 19 MiB of memory. It is taken from a small pool and given
 //! back, not allocated per login: the allocator would otherwise keep such blocks in
 //! several arenas after a storm of logins, and the process would grow by hundreds of
-//! MiB for memory it no longer uses (docs/performance.md).
+//! MiB for memory it no longer uses (docs/performance.md). A buffer is wiped when its
+//! verification ends, so no password-derived memory waits in the pool.
 
 use crate::AuthError;
 use argon2::password_hash::rand_core::OsRng;
@@ -155,7 +156,8 @@ fn matches(stored: &PasswordHash<'_>, password: &[u8]) -> bool {
 
 /// Working memory of argon2 kept between verifications: at most [`Memory::KEPT`]
 /// buffers, each of one policy's size (a stored hash with other parameters gets its own,
-/// dropped afterwards).
+/// dropped afterwards). A buffer is wiped as soon as its verification ends, before it is
+/// kept or freed: what is derived from a password does not outlive the check.
 struct Memory {
     blocks: Vec<Block>,
 }
@@ -181,7 +183,10 @@ impl Memory {
         Memory { blocks }
     }
 
-    fn give_back(self) {
+    fn give_back(mut self) {
+        for block in &mut self.blocks {
+            zeroize::Zeroize::zeroize(block);
+        }
         if self.blocks.len() != policy_blocks() {
             return;
         }
@@ -225,6 +230,21 @@ mod tests {
 
     fn pw(s: &str) -> SecretString {
         SecretString::from(s.to_owned())
+    }
+
+    #[test]
+    fn pooled_working_memory_is_wiped_once_a_check_ends() {
+        let stored = hash(&pw("kompas tulp regen wolk")).unwrap();
+        assert!(verify(&stored, &pw("kompas tulp regen wolk")).matches);
+        let zero = format!("{:?}", Block::new());
+        let pool = Memory::pool();
+        assert!(!pool.is_empty(), "the buffer is kept for reuse");
+        for buffer in pool.iter() {
+            assert!(
+                buffer.iter().all(|b| format!("{b:?}") == zero),
+                "a kept buffer still holds the last check's memory"
+            );
+        }
     }
 
     #[test]

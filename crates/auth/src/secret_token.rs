@@ -10,12 +10,18 @@ use rand::rngs::OsRng;
 use sha2::{Digest, Sha256};
 
 /// A freshly made token and the hash to store.
-#[derive(Debug)]
 pub struct NewToken {
     /// Given to the client once; never stored.
     pub token: String,
     /// Stored and looked up.
     pub hash: String,
+}
+
+/// Secrets (passwords, tokens, codes, enrolment URIs) never reach logs or panics.
+impl std::fmt::Debug for NewToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewToken").finish_non_exhaustive()
+    }
 }
 
 /// Makes a new 256-bit token.

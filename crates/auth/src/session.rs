@@ -7,6 +7,7 @@
 
 use crate::events::{actor, event, record, user_actor};
 use crate::jwt::Keyring;
+use crate::login::MfaState;
 use crate::{AuthConfig, AuthError, RequestContext, secret_token};
 use chrono::{DateTime, Duration, Utc};
 use schakel_audit::{ActionKind, Outcome};
@@ -29,7 +30,6 @@ pub struct Authenticated {
 }
 
 /// A fresh pair of tokens.
-#[derive(Debug)]
 pub struct Tokens {
     /// The short-lived access JWT.
     pub access_token: String,
@@ -37,6 +37,18 @@ pub struct Tokens {
     pub expires_in: i64,
     /// The opaque refresh token (rotated on use).
     pub refresh_token: String,
+    /// What the session still needs before it may do anything but give its second
+    /// factor, as it is now.
+    pub mfa: MfaState,
+}
+
+/// Secrets (passwords, tokens, codes, enrolment URIs) never reach logs or panics.
+impl std::fmt::Debug for Tokens {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Tokens")
+            .field("expires_in", &self.expires_in)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Issues an access token for a session.
@@ -161,15 +173,29 @@ pub fn refresh(
             .with_actor(user_actor(user.id, user.agency_id, user.role))
             .with_object("session", session.id);
         record(conn, &e, now)?;
-        Ok(Ok(session))
+        let mfa = mfa_state(cfg, &session, &user);
+        Ok(Ok((session, mfa)))
     })?;
     // A refused refresh still commits its audit entry and revocation.
-    let session = result?;
+    let (session, mfa) = result?;
     Ok(Tokens {
         access_token: access_token(keyring, cfg, &session, now)?,
         expires_in: cfg.access_ttl_secs,
         refresh_token: next.token,
+        mfa,
     })
+}
+
+/// What a session still owes: nothing once its second factor is given or when the
+/// role needs none; else a code, or first an enrolment.
+pub fn mfa_state(cfg: &AuthConfig, session: &Session, user: &User) -> MfaState {
+    if session.mfa_verified || !cfg.mfa_required.contains(&user.role) {
+        MfaState::Done
+    } else if user.totp_confirmed {
+        MfaState::Verify
+    } else {
+        MfaState::Enrol
+    }
 }
 
 /// Ends the actor's session.
@@ -210,4 +236,23 @@ pub fn logout_everywhere(
         record(conn, &e, now)?;
         Ok(ended)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_output_of_tokens_holds_no_token() {
+        let t = Tokens {
+            access_token: "eyJ-secret-access".into(),
+            expires_in: 900,
+            refresh_token: "secret-refresh-token".into(),
+            mfa: MfaState::Done,
+        };
+        let shown = format!("{t:?} {:?}", secret_token::generate());
+        assert!(!shown.contains("secret-access"), "{shown}");
+        assert!(!shown.contains("secret-refresh"), "{shown}");
+        assert!(shown.contains("900"), "{shown}");
+    }
 }

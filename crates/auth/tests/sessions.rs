@@ -97,7 +97,8 @@ fn full_login(
     let mut conn = db.pool.get().unwrap();
     let ok = login::login(&mut conn, cfg, email, &pw(PASSWORD), &ctx(), now).unwrap();
     if ok.mfa == MfaState::Enrol {
-        let uri = login::begin_totp_enrolment(&mut conn, cfg, ok.session.id, &ctx(), now).unwrap();
+        let uri =
+            login::begin_totp_enrolment(&mut conn, cfg, ok.session.id, None, &ctx(), now).unwrap();
         assert!(uri.starts_with("otpauth://totp/"));
     }
     if ok.mfa != MfaState::Done {
@@ -141,7 +142,7 @@ fn a_login_needs_the_second_factor_before_the_session_is_usable() {
         assert!(a.mfa_pending);
         assert_eq!(a.actor.user_id, u.id);
 
-        login::begin_totp_enrolment(&mut conn, &cfg, ok.session.id, &ctx(), t0()).unwrap();
+        login::begin_totp_enrolment(&mut conn, &cfg, ok.session.id, None, &ctx(), t0()).unwrap();
         let stored = users::find(&mut conn, u.id).unwrap();
         let sealed = stored.totp_secret.clone().unwrap();
         assert!(
@@ -185,7 +186,8 @@ fn a_login_needs_the_second_factor_before_the_session_is_usable() {
             "a code is accepted once"
         );
         assert!(
-            login::begin_totp_enrolment(&mut conn, &cfg, again.session.id, &ctx(), t0()).is_err(),
+            login::begin_totp_enrolment(&mut conn, &cfg, again.session.id, None, &ctx(), t0())
+                .is_err(),
             "a password alone cannot replace an enrolled authenticator"
         );
         let next = totp::code_at(&secret, t0() + Duration::seconds(30)).unwrap();
@@ -523,7 +525,10 @@ fn when_the_audit_entry_cannot_be_written_the_login_fails_and_leaves_no_session(
             matches!(failed, Err(AuthError::Audit(_))),
             "a failure that cannot be audited is an error too"
         );
+        // Each attempt was counted before its password was checked (so that parallel
+        // guesses cannot pass the throttle together); neither request completed, so
+        // neither was taken back.
         let failures = db.execute_raw("UPDATE login_failures SET user_id = user_id");
-        assert_eq!(failures, 0, "nor a counted failure");
+        assert_eq!(failures, 2, "both attempts still count");
     });
 }

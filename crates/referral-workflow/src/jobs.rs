@@ -383,11 +383,10 @@ pub struct RotationReport {
 }
 
 /// Re-encrypts every stored value that is not under the current key. Values are read
-/// and replaced in batches; one changed meanwhile is left for the next run.
-pub fn rotate_keys(
-    conn: &mut DbConn,
-    cfg: &WorkflowConfig,
-) -> Result<RotationReport, WorkflowError> {
+/// and replaced in batches; one changed meanwhile is left for the next run. The run is
+/// audited (`system.key_rotation`: the current key id and the counts).
+pub fn rotate_keys(conn: &mut DbConn, env: &Env<'_>) -> Result<RotationReport, WorkflowError> {
+    let cfg = env.cfg;
     let mut report = RotationReport::default();
     for col in SEALED_COLUMNS {
         let mut after = String::new();
@@ -411,5 +410,21 @@ pub fn rotate_keys(
             })?;
         }
     }
+    let key = cfg.keys.current_key_id().to_owned();
+    let details = serde_json::json!({
+        "key": key,
+        "reencrypted": report.reencrypted,
+        "already_current": report.current,
+    });
+    write_tx(conn, |conn| {
+        let e = event(
+            None,
+            "system.key_rotation",
+            ActionKind::Update,
+            ("data_keys", key.clone()),
+        )?
+        .with_details(details);
+        record(conn, env, e)
+    })?;
     Ok(report)
 }

@@ -154,6 +154,16 @@ fn write_everything(w: &World, c: &mut DbConn) -> (CaseId, String) {
         )
         .unwrap();
     users::set_totp_secret(c, user, &totp, w.now()).unwrap();
+    // And a replacement authenticator awaiting its first code.
+    let pending = w
+        .cfg
+        .keys
+        .encrypt(
+            "44556677",
+            &field_aad("users", "totp_pending_secret", &user.to_string()),
+        )
+        .unwrap();
+    users::set_pending_totp_secret(c, user, &pending, w.now()).unwrap();
     (case.id, body)
 }
 
@@ -231,7 +241,7 @@ fn rotation_re_encrypts_everything_once_and_changes_no_index_or_pseudonym() {
 
         // Rotate to k2.
         let w = w.with_config(config(&text, Some("k2")));
-        let report = jobs::rotate_keys(c, &w.cfg).unwrap();
+        let report = jobs::rotate_keys(c, &w.env(w.now())).unwrap();
         assert_eq!(
             report,
             RotationReport {
@@ -283,7 +293,7 @@ fn rotation_re_encrypts_everything_once_and_changes_no_index_or_pseudonym() {
             linkage(&person_before)
         );
         assert_eq!(
-            jobs::rotate_keys(c, &w.cfg).unwrap(),
+            jobs::rotate_keys(c, &w.env(w.now())).unwrap(),
             RotationReport {
                 reencrypted: 0,
                 current: before.len()

@@ -183,7 +183,13 @@ pub fn run(settings: &Settings, command: AdminCommand) -> anyhow::Result<()> {
         }
         AdminCommand::RotateKey => {
             let cfg = workflow(settings)?;
-            let report = schakel_referral_workflow::jobs::rotate_keys(&mut conn, &cfg)
+            let ctx = schakel_auth::RequestContext::default();
+            let env = schakel_referral_workflow::Env {
+                cfg: &cfg,
+                ctx: &ctx,
+                now,
+            };
+            let report = schakel_referral_workflow::jobs::rotate_keys(&mut conn, &env)
                 .map_err(|e| anyhow!("rotation: {e}"))?;
             println!(
                 "{} value(s) re-encrypted under key {}; {} already under it",

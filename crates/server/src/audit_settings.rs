@@ -81,6 +81,7 @@ impl AuditSettings {
 }
 
 fn read(path: &Path) -> Result<EntryKey, String> {
+    crate::keys::check_private(path, "audit.entry_key_file")?;
     schakel_audit::read_entry_key(path).map_err(|e| format!("audit.entry_key_file: {e}"))
 }
 
@@ -106,6 +107,7 @@ impl Settings {
                  it must name a file holding the checkpoint signing key",
             )
         })?;
+        crate::keys::check_private(path, "audit.checkpoint_key_file").map_err(fail)?;
         schakel_audit::read_signing_key(path)
             .map_err(|e| fail(format!("audit.checkpoint_key_file: {e}")))
     }

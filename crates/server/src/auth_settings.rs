@@ -104,6 +104,7 @@ impl AuthSettings {
             std::fs::File::open(path).map_err(|e| {
                 format!("auth.token_keys_file: cannot read {}: {e}", path.display())
             })?;
+            crate::keys::check_private(path, "auth.token_keys_file")?;
         }
         Ok(())
     }

@@ -48,6 +48,7 @@ impl DataSettings {
         if path != Path::new(DEFAULT_DATA_KEYS_FILE) || path.exists() {
             std::fs::File::open(path)
                 .map_err(|e| format!("data.keys_file: cannot read {}: {e}", path.display()))?;
+            crate::keys::check_private(path, "data.keys_file")?;
             // The key ids the settings name must be in the file: a start that fails
             // later, with keys missing, would be a configuration error too.
             self.load()?;
@@ -65,6 +66,7 @@ impl DataSettings {
             )?;
             tracing::warn!(path = %path.display(), "created a new data key file: back it up");
         }
+        crate::keys::check_private(path, "data.keys_file")?;
         let text = std::fs::read_to_string(path)
             .map_err(|e| format!("data.keys_file: cannot read {}: {e}", path.display()))?;
         let keys = MasterKeys::parse(&text, self.current_key.as_deref())

@@ -1,6 +1,8 @@
 //! Demo data for `serve --demo`: fictional agencies and one user per role, created once.
 //!
-//! Running the demo twice adds nothing the second time. The demo users share one
+//! Running the demo twice adds nothing the second time. The demo runs only on an empty
+//! database or on one holding nothing but its own data ([`holds`]): never beside real
+//! accounts. The demo users share one
 //! published password: the demo is for trying Schakel on one's own machine, never for
 //! real data.
 
@@ -100,6 +102,49 @@ pub struct Seeded {
     pub agencies: usize,
     /// Users created now.
     pub users: usize,
+}
+
+/// What a database holds, as far as the demo is concerned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Holds {
+    /// No account and no agency: the demo may seed.
+    Nothing,
+    /// Only the demo's own agencies and accounts: the demo starts again on them.
+    DemoOnly,
+    /// Accounts or agencies the demo did not create: the demo must not run here.
+    Other {
+        /// Accounts that are not the demo's.
+        users: usize,
+        /// Agencies that are not the demo's.
+        agencies: usize,
+    },
+}
+
+/// Looks at the accounts and agencies of the database. The demo's accounts share a
+/// published password (an admin among them) and ask no second factor, so the demo
+/// seeds only into an empty database and starts again only on its own data.
+pub fn holds(conn: &mut DbConn) -> Result<Holds, anyhow::Error> {
+    let all_users = users::list(conn, None)?;
+    let all_agencies = agencies::list_all(conn)?;
+    if all_users.is_empty() && all_agencies.is_empty() {
+        return Ok(Holds::Nothing);
+    }
+    let other_users = all_users
+        .iter()
+        .filter(|u| !USERS.iter().any(|(email, ..)| *email == u.email))
+        .count();
+    let other_agencies = all_agencies
+        .iter()
+        .filter(|a| !AGENCIES.iter().any(|(name, ..)| *name == a.name))
+        .count();
+    Ok(if other_users == 0 && other_agencies == 0 {
+        Holds::DemoOnly
+    } else {
+        Holds::Other {
+            users: other_users,
+            agencies: other_agencies,
+        }
+    })
 }
 
 /// Creates the demo agencies and users that do not exist yet, with one audit entry.

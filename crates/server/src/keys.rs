@@ -12,13 +12,37 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::Path;
 
-/// Reads the keyring from `path`.
+/// Refuses a key file that anyone but its owner may read or write: keys are secrets,
+/// and a file left readable by others (a copy made with the default umask, a backup
+/// restored carelessly) is refused at start rather than used. `setting` names the file
+/// in the message.
+pub fn check_private(path: &Path, setting: &str) -> Result<(), String> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let meta = std::fs::metadata(path)
+            .map_err(|e| format!("{setting}: cannot read {}: {e}", path.display()))?;
+        let mode = meta.permissions().mode() & 0o777;
+        if mode & 0o077 != 0 {
+            return Err(format!(
+                "{setting}: {} is open to others (mode {mode:04o}); a key file must be \
+                 readable by its owner only: chmod 600 {}",
+                path.display(),
+                path.display()
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Reads the keyring from `path` (which must be private to its owner).
 pub fn load_keyring(
     path: &Path,
     current: Option<&str>,
     issuer: &str,
     audience: &str,
 ) -> Result<Keyring, String> {
+    check_private(path, "auth.token_keys_file")?;
     let text = std::fs::read_to_string(path)
         .map_err(|e| format!("auth.token_keys_file: cannot read {}: {e}", path.display()))?;
     let mut keys = BTreeMap::new();

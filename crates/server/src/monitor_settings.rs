@@ -45,8 +45,16 @@ impl MonitorSettings {
         }
         if let Some(DatabaseTarget::Postgres(url)) = self.target()? {
             let parsed = url::Url::parse(&url).map_err(|e| format!("monitor.database_url: {e}"))?;
-            if parsed.password().is_some() {
-                return Err("monitor.database_url must not contain a password".into());
+            // Neither in the user part nor as a `password` parameter: the settings are
+            // printed and logged, so a password there would leak. The monitor's
+            // PostgreSQL authenticates through ~/.pgpass or the server's rules.
+            let in_query = parsed
+                .query_pairs()
+                .any(|(k, _)| k.eq_ignore_ascii_case("password"));
+            if parsed.password().is_some() || in_query {
+                return Err("monitor.database_url must not contain a password (use \
+                     ~/.pgpass or the server's authentication rules)"
+                    .into());
             }
         }
         Ok(())

@@ -97,6 +97,11 @@ fn web_state(settings: &Settings, state: &AppState) -> schakel_web::WebState {
             pool: state.monitor.pool.clone(),
             rules: state.monitor.rules,
         },
+        // The credential forms draw from the buckets of `/api/v1/auth/*`.
+        client: schakel_web::ClientRules {
+            trusted_proxies: state.auth.trusted_proxies.clone(),
+            limit: state.auth.client_limit(),
+        },
     }
 }
 
@@ -163,6 +168,15 @@ pub async fn serve(mut settings: Settings, demo: bool) -> anyhow::Result<()> {
         .workflow(auth.config.data_keys.clone(), &settings.data);
     if demo {
         let mut conn = pool.get().context("cannot get a database connection")?;
+        if let crate::demo::Holds::Other { users, agencies } = crate::demo::holds(&mut conn)? {
+            anyhow::bail!(
+                "--demo refused: this database holds {users} accounts and {agencies} agencies \
+                 that the demo did not create. The demo's accounts share a published \
+                 password and ask no second factor, so it runs only on a new database (or \
+                 one holding only its own data). Start without --demo, or point \
+                 SCHAKEL_DATABASE__URL at a new database."
+            );
+        }
         let seeded = crate::demo::seed(&mut conn, clock.as_ref())?;
         if seeded.users > 0 {
             crate::demo::seed_casework(&mut conn, &workflow, clock.as_ref())?;

@@ -76,6 +76,7 @@ diesel::table! {
         version -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        totp_pending_secret -> Nullable<Text>,
     }
 }
 
@@ -115,6 +116,8 @@ diesel::table! {
         id -> Text,
         user_id -> Text,
         occurred_at -> Timestamp,
+        kind -> Text,
+        session_id -> Nullable<Text>,
     }
 }
 

@@ -29,6 +29,11 @@ pub const SEALED_COLUMNS: &[SealedColumn] = &[
         row_id: "id",
     },
     SealedColumn {
+        table: "users",
+        column: "totp_pending_secret",
+        row_id: "id",
+    },
+    SealedColumn {
         table: "persons",
         column: "identity",
         row_id: "id",

@@ -26,6 +26,7 @@ pub struct UserRow {
     pub version: i64,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub totp_pending_secret: Option<String>,
 }
 
 /// A user with codes parsed; the secrets (hash, TOTP secret) stay as stored strings.
@@ -43,6 +44,9 @@ pub struct User {
     pub totp_secret: Option<String>,
     pub totp_confirmed: bool,
     pub totp_last_step: Option<i64>,
+    /// A new authenticator's secret awaiting its first code, while the confirmed one
+    /// stays in force.
+    pub totp_pending_secret: Option<String>,
     pub version: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -76,6 +80,7 @@ impl TryFrom<UserRow> for User {
             totp_secret: r.totp_secret,
             totp_confirmed: r.totp_confirmed_at.is_some(),
             totp_last_step: r.totp_last_step,
+            totp_pending_secret: r.totp_pending_secret,
             version: r.version,
             created_at: from_db_time(r.created_at),
             updated_at: from_db_time(r.updated_at),
@@ -208,18 +213,62 @@ pub fn set_password_hash(
     bump(conn, id, now)
 }
 
-/// Stores a TOTP secret awaiting confirmation (replacing any earlier one).
+/// Stores the secret of a first authenticator, awaiting confirmation (replacing any
+/// earlier unconfirmed one). Refused (`Conflict`) once an authenticator is confirmed:
+/// a new one then waits in [`set_pending_totp_secret`] until its first code.
 pub fn set_totp_secret(
     conn: &mut DbConn,
     id: UserId,
     secret: &str,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
+    let n = diesel::update(
+        users::table
+            .find(id.to_string())
+            .filter(users::totp_confirmed_at.is_null()),
+    )
+    .set((
+        users::totp_secret.eq(secret),
+        users::totp_pending_secret.eq(None::<String>),
+        users::totp_last_step.eq(None::<i64>),
+    ))
+    .execute(conn)?;
+    if n == 0 {
+        return Err(StoreError::Conflict("an authenticator is confirmed".into()));
+    }
+    bump(conn, id, now)
+}
+
+/// Stores the secret of a new authenticator beside the confirmed one (replacing any
+/// earlier pending one); the confirmed one stays the second factor until
+/// [`confirm_pending_totp`].
+pub fn set_pending_totp_secret(
+    conn: &mut DbConn,
+    id: UserId,
+    secret: &str,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    diesel::update(users::table.find(id.to_string()))
+        .set(users::totp_pending_secret.eq(secret))
+        .execute(conn)?;
+    bump(conn, id, now)
+}
+
+/// Makes the pending authenticator the confirmed one: `secret` is its secret sealed for
+/// the `totp_secret` column, `step` the step of the code that confirmed it.
+pub fn confirm_pending_totp(
+    conn: &mut DbConn,
+    id: UserId,
+    secret: &str,
+    step: i64,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
     diesel::update(users::table.find(id.to_string()))
         .set((
             users::totp_secret.eq(secret),
-            users::totp_confirmed_at.eq(None::<NaiveDateTime>),
-            users::totp_last_step.eq(None::<i64>),
+            users::totp_pending_secret.eq(None::<String>),
+            users::totp_confirmed_at.eq(to_db_time(now)),
+            users::totp_last_step.eq(step),
         ))
         .execute(conn)?;
     bump(conn, id, now)
@@ -308,6 +357,20 @@ pub fn set_locale(
         .set(users::locale.eq(locale))
         .execute(conn)?;
     bump(conn, id, now)
+}
+
+/// Locks one user's row until the transaction ends, so that checking and counting the
+/// user's failed attempts is one step under concurrent requests. Call inside a write
+/// transaction.
+pub fn lock(conn: &mut DbConn, id: UserId) -> Result<(), StoreError> {
+    let q = users::table.find(id.to_string()).select(users::id);
+    let found: Option<String> = match conn {
+        // PostgreSQL runs writers side by side: a concurrent locker waits for this commit.
+        DbConn::Postgres(c) => q.for_update().first(c).optional()?,
+        // SQLite's write transactions (`BEGIN IMMEDIATE`) already run one at a time.
+        DbConn::Sqlite(c) => q.first(c).optional()?,
+    };
+    found.map(|_| ()).ok_or(StoreError::NotFound)
 }
 
 /// How many users there are.

@@ -97,7 +97,10 @@ pub async fn change(
     let done = web::block(move || {
         let mut conn = schakel_store::get_conn(&st.pool).map_err(|e| e.to_string())?;
         let now = st.clock.now();
-        match schakel_auth::account::change_password(&mut conn, &actor, &current, &new, &ctx, now) {
+        let changed = schakel_auth::account::change_password(
+            &mut conn, &st.auth, &actor, &current, &new, &ctx, now,
+        );
+        match changed {
             Ok(()) => Ok(None),
             Err(AuthError::InvalidCredentials) => Ok(Some(("current", "password.wrong"))),
             Err(AuthError::PasswordRejected(r)) => Ok(Some(("new", rejection_key(&r)))),

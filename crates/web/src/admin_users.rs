@@ -30,6 +30,8 @@ struct UserRow {
     roles: Vec<Choice>,
     active: bool,
     pending: bool,
+    /// The viewer's own account: its role and state are changed by another admin.
+    own: bool,
 }
 
 #[derive(Template)]
@@ -58,7 +60,7 @@ struct Shown {
 }
 
 /// The accounts as the list shows them, each with its agency's name.
-fn user_rows(t: Texts, users: Vec<User>, agencies: &[Agency]) -> Vec<UserRow> {
+fn user_rows(t: Texts, users: Vec<User>, agencies: &[Agency], me: UserId) -> Vec<UserRow> {
     let name_of = |id: AgencyId| {
         agencies
             .iter()
@@ -74,6 +76,7 @@ fn user_rows(t: Texts, users: Vec<User>, agencies: &[Agency]) -> Vec<UserRow> {
             roles: choices(t, "role", Role::ALL, &[u.role.to_string()]),
             active: u.active,
             pending: u.password_hash.is_none(),
+            own: u.id == me,
             email: u.email,
             name: u.display_name,
         })
@@ -111,7 +114,7 @@ async fn page(
         Err(x) => return internal(&x),
     };
     let t = v.texts();
-    let rows = user_rows(t, users, &agencies);
+    let rows = user_rows(t, users, &agencies, v.actor.user_id);
     let agencies = agency_choices(&agencies, s.f.one("agency_id"));
     let locale = match s.f.one("locale") {
         "" => "nl".to_owned(),

@@ -12,6 +12,7 @@ mod analyst_panels;
 mod analyst_view;
 mod audit_pages;
 mod cases;
+mod client;
 mod consents;
 mod forms;
 pub mod i18n;
@@ -26,9 +27,11 @@ pub mod session;
 mod signals;
 mod state;
 
+pub use client::{ClientLimit, ClientRules};
 pub use pages::PAGE_CSP;
 pub use state::{MonitorView, WebState};
 
+use actix_web::middleware::from_fn;
 use actix_web::web;
 
 /// The largest form body read.
@@ -43,11 +46,13 @@ pub fn configure(cfg: &mut web::ServiceConfig, state: WebState) {
         .service(web::resource("/").route(web::get().to(pages::home)))
         .service(
             web::resource("/login")
+                .wrap(from_fn(client::limit_submissions))
                 .route(web::get().to(pages::login_form))
                 .route(web::post().to(pages::login)),
         )
         .service(
             web::resource("/login/code")
+                .wrap(from_fn(client::limit_submissions))
                 .route(web::get().to(pages::code_form))
                 .route(web::post().to(pages::code)),
         )
@@ -81,6 +86,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, state: WebState) {
         )
         .service(
             web::resource("/account/password")
+                .wrap(from_fn(client::limit_submissions))
                 .route(web::get().to(account::form))
                 .route(web::post().to(account::change)),
         )
@@ -88,11 +94,13 @@ pub fn configure(cfg: &mut web::ServiceConfig, state: WebState) {
         .service(web::resource("/referrals/{id}/{action}").route(web::post().to(referrals::take)))
         .service(
             web::resource("/invitation")
+                .wrap(from_fn(client::limit_submissions))
                 .route(web::get().to(|r, s| links::form(r, s, links::Link::Invitation)))
                 .route(web::post().to(|r, s, f| links::submit(r, s, f, links::Link::Invitation))),
         )
         .service(
             web::resource("/password-reset")
+                .wrap(from_fn(client::limit_submissions))
                 .route(web::get().to(|r, s| links::form(r, s, links::Link::Reset)))
                 .route(web::post().to(|r, s, f| links::submit(r, s, f, links::Link::Reset))),
         )

@@ -10,7 +10,7 @@ use crate::account::rejection_key;
 use crate::forms::{Fields, Problems};
 use crate::i18n::Texts;
 use crate::pages::{internal, stale_form};
-use crate::session::{anonymous_texts, context, cookie, removal};
+use crate::session::{CookieName, anonymous_texts, context, cookie, read_cookie, removal};
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
@@ -18,7 +18,6 @@ use schakel_auth::{AuthError, web_session};
 use secrecy::SecretString;
 
 /// The cookie holding the link form's CSRF token.
-const LINK_COOKIE: &str = "schakel_link";
 /// The longest code and password read.
 const MAX_TOKEN_BYTES: usize = 256;
 const MAX_PASSWORD_BYTES: usize = 1024;
@@ -109,7 +108,7 @@ pub async fn form(req: HttpRequest, state: web::Data<WebState>, link: Link) -> H
         false,
     );
     let mut res = render(StatusCode::OK, &p);
-    match res.add_cookie(&cookie(&state, LINK_COOKIE, csrf)) {
+    match res.add_cookie(&cookie(&state, CookieName::Link, csrf)) {
         Ok(()) => res,
         Err(e) => internal(&e.to_string()),
     }
@@ -124,7 +123,7 @@ pub async fn submit(
 ) -> HttpResponse {
     let t = anonymous_texts(&req);
     let f = Fields::new(form.into_inner());
-    let expected = req.cookie(LINK_COOKIE).map(|c| c.value().to_owned());
+    let expected = read_cookie(&req, &state, CookieName::Link);
     let csrf = f.one("csrf").to_owned();
     if !expected.is_some_and(|e| web_session::csrf_matches(&e, &csrf)) {
         return stale_form(t, None);
@@ -178,7 +177,7 @@ pub async fn submit(
                 true,
             );
             let mut res = render(StatusCode::OK, &p);
-            match res.add_cookie(&removal(&state, LINK_COOKIE)) {
+            match res.add_cookie(&removal(&state, CookieName::Link)) {
                 Ok(()) => res,
                 Err(e) => internal(&e.to_string()),
             }

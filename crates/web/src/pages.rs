@@ -6,8 +6,7 @@
 use crate::WebState;
 use crate::i18n::Texts;
 use crate::session::{
-    LOGIN_COOKIE, Refused, SESSION_COOKIE, Viewer, anonymous_texts, context, cookie, removal,
-    viewer,
+    CookieName, Refused, Viewer, anonymous_texts, context, cookie, read_cookie, removal, viewer,
 };
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, ContentType};
@@ -158,6 +157,23 @@ pub(crate) fn stale_form(t: Texts, nav: Option<Nav>) -> HttpResponse {
     )
 }
 
+/// Too many submissions from this client: try again after `retry_after` seconds.
+pub(crate) fn too_many_requests(t: Texts, retry_after: u64) -> HttpResponse {
+    let mut res = html(
+        StatusCode::TOO_MANY_REQUESTS,
+        &ErrorPage {
+            t,
+            nav: None,
+            message_key: "error.too_many",
+        },
+    );
+    res.headers_mut().insert(
+        header::RETRY_AFTER,
+        header::HeaderValue::from(retry_after.max(1)),
+    );
+    res
+}
+
 /// What the role may not do.
 pub(crate) fn forbidden(t: Texts, nav: Option<Nav>) -> HttpResponse {
     html(
@@ -213,18 +229,25 @@ pub async fn login_form(req: HttpRequest, state: web::Data<WebState>) -> HttpRes
             failed: false,
         },
     );
-    if let Err(e) = res.add_cookie(&cookie(&state, LOGIN_COOKIE, csrf)) {
+    if let Err(e) = res.add_cookie(&cookie(&state, CookieName::Login, csrf)) {
         return internal(&e.to_string());
     }
     res
 }
 
 /// The login form.
-#[derive(Debug, Deserialize)]
+#[derive(Deserialize)]
 pub struct LoginForm {
     csrf: String,
     email: String,
     password: String,
+}
+
+/// Secrets (passwords, tokens, codes, enrolment URIs) never reach logs or panics.
+impl std::fmt::Debug for LoginForm {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LoginForm").finish_non_exhaustive()
+    }
 }
 
 /// `POST /login`.
@@ -235,7 +258,7 @@ pub async fn login(
 ) -> HttpResponse {
     let t = anonymous_texts(&req);
     let form = form.into_inner();
-    let expected = req.cookie(LOGIN_COOKIE).map(|c| c.value().to_owned());
+    let expected = read_cookie(&req, &state, CookieName::Login);
     if !expected.is_some_and(|e| web_session::csrf_matches(&e, &form.csrf)) {
         return stale_form(t, None);
     }
@@ -283,8 +306,8 @@ pub async fn login(
             };
             let mut res = see_other(to);
             let added = res
-                .add_cookie(&cookie(&state, SESSION_COOKIE, web.cookie))
-                .and_then(|()| res.add_cookie(&removal(&state, LOGIN_COOKIE)));
+                .add_cookie(&cookie(&state, CookieName::Session, web.cookie))
+                .and_then(|()| res.add_cookie(&removal(&state, CookieName::Login)));
             match added {
                 Ok(()) => res,
                 Err(e) => internal(&e.to_string()),
@@ -325,10 +348,13 @@ async fn code_page(
         let (st, ctx, session) = (state.clone(), context(req), v.actor.session_id);
         let begun = web::block(move || {
             let mut conn = schakel_store::get_conn(&st.pool).map_err(|e| e.to_string())?;
+            // Only a first enrolment is offered here (`enrol` is set for a session
+            // whose user has no confirmed authenticator), which needs no password.
             schakel_auth::login::begin_totp_enrolment(
                 &mut conn,
                 &st.auth,
                 session,
+                None,
                 &ctx,
                 st.clock.now(),
             )
@@ -359,10 +385,17 @@ async fn code_page(
 }
 
 /// The code form.
-#[derive(Debug, Deserialize)]
+#[derive(Deserialize)]
 pub struct CodeForm {
     csrf: String,
     code: String,
+}
+
+/// Secrets (passwords, tokens, codes, enrolment URIs) never reach logs or panics.
+impl std::fmt::Debug for CodeForm {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CodeForm").finish_non_exhaustive()
+    }
 }
 
 /// `POST /login/code`.
@@ -486,7 +519,7 @@ async fn end(
     match ended {
         Ok(Ok(_)) => {
             let mut res = see_other("/login");
-            match res.add_cookie(&removal(&state, SESSION_COOKIE)) {
+            match res.add_cookie(&removal(&state, CookieName::Session)) {
                 Ok(()) => res,
                 Err(e) => internal(&e.to_string()),
             }
@@ -581,4 +614,24 @@ pub async fn stylesheet() -> HttpResponse {
         .content_type("text/css; charset=utf-8")
         .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
         .body(include_str!("../static/app.css"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_output_of_the_login_and_code_forms_holds_no_secret() {
+        let form = LoginForm {
+            csrf: "csrf-token-value".into(),
+            email: "a@b.example".into(),
+            password: "geheim-wachtwoord-123".into(),
+        };
+        let shown = format!("{form:?}");
+        assert!(!shown.contains("geheim"), "{shown}");
+        assert!(!shown.contains("csrf-token-value"), "{shown}");
+        let code: CodeForm =
+            serde_json::from_value(serde_json::json!({ "csrf": "c", "code": "918273" })).unwrap();
+        assert!(!format!("{code:?}").contains("918273"));
+    }
 }

@@ -4,15 +4,45 @@
 use crate::WebState;
 use crate::i18n::{Lang, Texts};
 use actix_web::cookie::{Cookie, SameSite};
-use actix_web::{HttpRequest, web};
+use actix_web::{HttpMessage, HttpRequest, web};
 use schakel_auth::RequestContext;
 use schakel_domain::Actor;
 use schakel_store::users::User;
 
-/// The session cookie.
-pub const SESSION_COOKIE: &str = "schakel_session";
-/// The cookie of the login form's CSRF token (before there is a session).
-pub const LOGIN_COOKIE: &str = "schakel_login";
+/// The cookies the pages set. Wherever cookies are `Secure` their names carry the
+/// `__Host-` prefix, which a browser accepts only from this very host, over HTTPS, with
+/// `Path=/` and no `Domain`: a sibling subdomain cannot plant or overwrite them. Over
+/// plain HTTP on loopback (development, the demo, tests) a browser would refuse such a
+/// cookie without `Secure`, so there the names go without the prefix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CookieName {
+    /// The session.
+    Session,
+    /// The login form's CSRF token (before there is a session).
+    Login,
+    /// The CSRF token of the forms behind emailed links.
+    Link,
+}
+
+impl CookieName {
+    /// The name as set with `secure` cookies or without.
+    pub fn name(self, secure: bool) -> &'static str {
+        match (self, secure) {
+            (CookieName::Session, true) => "__Host-schakel_session",
+            (CookieName::Session, false) => "schakel_session",
+            (CookieName::Login, true) => "__Host-schakel_login",
+            (CookieName::Login, false) => "schakel_login",
+            (CookieName::Link, true) => "__Host-schakel_link",
+            (CookieName::Link, false) => "schakel_link",
+        }
+    }
+}
+
+/// The value of one of our cookies in a request.
+pub fn read_cookie(req: &HttpRequest, state: &WebState, name: CookieName) -> Option<String> {
+    req.cookie(name.name(state.secure_cookies))
+        .map(|c| c.value().to_owned())
+}
 
 /// A signed-in user as a page sees them.
 #[derive(Debug, Clone)]
@@ -49,10 +79,9 @@ pub enum Refused {
 
 /// The viewer of a request, if its cookie names a live session.
 pub async fn viewer(req: &HttpRequest, state: &web::Data<WebState>) -> Result<Viewer, Refused> {
-    let Some(cookie) = req.cookie(SESSION_COOKIE) else {
+    let Some(token) = read_cookie(req, state, CookieName::Session) else {
         return Err(Refused::NotSignedIn);
     };
-    let token = cookie.value().to_owned();
     let st = state.clone();
     let found = web::block(move || {
         let mut conn = schakel_store::get_conn(&st.pool).map_err(|e| e.to_string())?;
@@ -95,9 +124,10 @@ pub fn anonymous_texts(req: &HttpRequest) -> Texts {
     }
 }
 
-/// A cookie with the flags every Schakel cookie has.
-pub fn cookie(state: &WebState, name: &'static str, value: String) -> Cookie<'static> {
-    Cookie::build(name, value)
+/// A cookie with the flags every Schakel cookie has: `HttpOnly`, `SameSite=Strict`,
+/// `Path=/`, no `Domain`, and `Secure` with the `__Host-` name unless on loopback HTTP.
+pub fn cookie(state: &WebState, name: CookieName, value: String) -> Cookie<'static> {
+    Cookie::build(name.name(state.secure_cookies), value)
         .path("/")
         .http_only(true)
         .secure(state.secure_cookies)
@@ -106,16 +136,25 @@ pub fn cookie(state: &WebState, name: &'static str, value: String) -> Cookie<'st
 }
 
 /// A cookie that removes `name`.
-pub fn removal(state: &WebState, name: &'static str) -> Cookie<'static> {
+pub fn removal(state: &WebState, name: CookieName) -> Cookie<'static> {
     let mut c = cookie(state, name, String::new());
     c.make_removal();
     c
 }
 
-/// The request's facts for the audit trail.
+/// The request's facts for the audit trail: the client address as the API decides it
+/// (trusted proxies considered) and the request id.
 pub fn context(req: &HttpRequest) -> RequestContext {
+    let source_ip = match req.app_data::<web::Data<WebState>>() {
+        Some(state) => crate::client::client_ip(req, &state.client),
+        None => req.peer_addr().map(|a| a.ip()),
+    };
+    let request_id = req
+        .extensions()
+        .get::<tracing_actix_web::RequestId>()
+        .map(ToString::to_string);
     RequestContext {
-        source_ip: req.peer_addr().map(|a| a.ip()),
-        request_id: None,
+        source_ip,
+        request_id,
     }
 }

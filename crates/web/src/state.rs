@@ -25,6 +25,8 @@ pub struct WebState {
     pub secure_cookies: bool,
     /// The monitor's tables, as the analyst's dashboard reads them.
     pub monitor: MonitorView,
+    /// Trusted proxies and the per-client limit of the credential forms.
+    pub client: crate::ClientRules,
 }
 
 /// The monitor as the pages read it: the same copy, database and rules as the API.

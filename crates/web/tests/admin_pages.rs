@@ -45,6 +45,7 @@ fn states(db: &TestDb) -> (AppState, WebState) {
             pool: api.monitor.pool.clone(),
             rules: api.monitor.rules,
         },
+        client: schakel_web::ClientRules::unlimited(),
     };
     (api, web)
 }
@@ -125,7 +126,7 @@ macro_rules! login {
         let login = res
             .response()
             .cookies()
-            .find(|c| c.name() == "schakel_login")
+            .find(|c| c.name() == "__Host-schakel_login")
             .unwrap()
             .value()
             .to_owned();
@@ -135,7 +136,7 @@ macro_rules! login {
             TestRequest::post()
                 .uri("/login")
                 .peer_addr(peer())
-                .cookie(Cookie::new("schakel_login", login))
+                .cookie(Cookie::new("__Host-schakel_login", login))
                 .set_form([
                     ("csrf", csrf_of(&page).as_str()),
                     ("email", $email),
@@ -148,11 +149,11 @@ macro_rules! login {
         let session = res
             .response()
             .cookies()
-            .find(|c| c.name() == "schakel_session")
+            .find(|c| c.name() == "__Host-schakel_session")
             .unwrap()
             .value()
             .to_owned();
-        let session = Cookie::new("schakel_session", session);
+        let session = Cookie::new("__Host-schakel_session", session);
         let home = body(test::call_service(&$app, get("/", &session).to_request()).await).await;
         (session, csrf_of(&home))
     }};
@@ -425,7 +426,7 @@ async fn the_admin_invites_a_user_changes_the_role_and_deactivates_and_reactivat
         assert!(
             body(res)
                 .await
-                .contains("You cannot deactivate your own account.")
+                .contains("You cannot change the role of your own account or deactivate it")
         );
         let res = test::call_service(
             &app,
@@ -833,5 +834,44 @@ async fn a_failed_notification_is_listed_and_sent_again() {
         .await;
         assert_eq!(res.status(), StatusCode::NOT_FOUND, "only once");
         assert_eq!(successes(&db, "admin.delivery_retry"), 1);
+    }
+}
+
+#[actix_web::test]
+async fn an_admin_cannot_change_their_own_role_even_with_another_admin_present() {
+    for backend in selected_backends() {
+        let db = TestDb::new(backend);
+        let app = service!(&db);
+        person(&db, "beheer@platform.example", Role::Admin);
+        person(&db, "tweede@platform.example", Role::Admin);
+        let (session, csrf) = login!(app, "beheer@platform.example");
+        let me = user_by_email(&db, "beheer@platform.example").unwrap().id;
+        let other = user_by_email(&db, "tweede@platform.example").unwrap().id;
+        let page =
+            body(test::call_service(&app, get("/admin/users", &session).to_request()).await).await;
+        assert!(
+            !page.contains(&format!("/admin/users/{me}/role")),
+            "no role form for one's own account"
+        );
+        assert!(page.contains(&format!("/admin/users/{other}/role")));
+        let res = test::call_service(
+            &app,
+            post(
+                &format!("/admin/users/{me}/role"),
+                &session,
+                &[("csrf", &csrf), ("role", "coordinator")],
+            )
+            .to_request(),
+        )
+        .await;
+        assert_eq!(res.status(), StatusCode::CONFLICT, "{backend:?}");
+        assert!(
+            body(res)
+                .await
+                .contains("You cannot change the role of your own account")
+        );
+        let me_now = user_by_email(&db, "beheer@platform.example").unwrap();
+        assert_eq!(me_now.role, Role::Admin);
+        assert_eq!(successes(&db, "admin.user_role_change"), 0);
     }
 }

@@ -44,6 +44,7 @@ fn states(db: &TestDb) -> (AppState, WebState) {
             pool: api.monitor.pool.clone(),
             rules: api.monitor.rules,
         },
+        client: schakel_web::ClientRules::unlimited(),
     };
     (api, web)
 }
@@ -173,7 +174,7 @@ macro_rules! login {
         let login = res
             .response()
             .cookies()
-            .find(|c| c.name() == "schakel_login")
+            .find(|c| c.name() == "__Host-schakel_login")
             .unwrap()
             .value()
             .to_owned();
@@ -183,7 +184,7 @@ macro_rules! login {
             TestRequest::post()
                 .uri("/login")
                 .peer_addr(peer())
-                .cookie(Cookie::new("schakel_login", login))
+                .cookie(Cookie::new("__Host-schakel_login", login))
                 .set_form([
                     ("csrf", csrf_of(&page).as_str()),
                     ("email", $email),
@@ -196,11 +197,11 @@ macro_rules! login {
         let session = res
             .response()
             .cookies()
-            .find(|c| c.name() == "schakel_session")
+            .find(|c| c.name() == "__Host-schakel_session")
             .unwrap()
             .value()
             .to_owned();
-        Cookie::new("schakel_session", session)
+        Cookie::new("__Host-schakel_session", session)
     }};
 }
 

@@ -39,6 +39,7 @@ fn state(db: &TestDb) -> WebState {
         workflow: Arc::new(WorkflowConfig::with_keys(keys)),
         secure_cookies: true,
         monitor: Default::default(),
+        client: schakel_web::ClientRules::unlimited(),
     }
 }
 
@@ -100,7 +101,7 @@ macro_rules! login {
         let login = res
             .response()
             .cookies()
-            .find(|c| c.name() == "schakel_login")
+            .find(|c| c.name() == "__Host-schakel_login")
             .unwrap()
             .into_owned();
         let page = body(res).await;
@@ -108,7 +109,10 @@ macro_rules! login {
             &$app,
             TestRequest::post()
                 .uri("/login")
-                .cookie(Cookie::new("schakel_login", login.value().to_owned()))
+                .cookie(Cookie::new(
+                    "__Host-schakel_login",
+                    login.value().to_owned(),
+                ))
                 .set_form([
                     ("csrf", hidden(&page, "csrf").as_str()),
                     ("email", $email),
@@ -121,10 +125,10 @@ macro_rules! login {
         let session = res
             .response()
             .cookies()
-            .find(|c| c.name() == "schakel_session")
+            .find(|c| c.name() == "__Host-schakel_session")
             .unwrap()
             .into_owned();
-        Cookie::new("schakel_session", session.value().to_owned())
+        Cookie::new("__Host-schakel_session", session.value().to_owned())
     }};
 }
 

@@ -38,6 +38,7 @@ fn state(db: &TestDb) -> WebState {
         workflow: Arc::new(WorkflowConfig::with_keys(keys)),
         secure_cookies: true,
         monitor: Default::default(),
+        client: schakel_web::ClientRules::unlimited(),
     }
 }
 
@@ -127,7 +128,7 @@ async fn a_recovery_link_sets_a_new_password_and_refuses_bad_input_next_to_the_f
         let cookie = res
             .response()
             .cookies()
-            .find(|c| c.name() == "schakel_link")
+            .find(|c| c.name() == "__Host-schakel_link")
             .unwrap()
             .into_owned();
         let page = body(res).await;

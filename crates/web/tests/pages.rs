@@ -36,6 +36,7 @@ fn state(db: &TestDb, mfa: bool) -> WebState {
         workflow: Arc::new(WorkflowConfig::with_keys(keys)),
         secure_cookies: true,
         monitor: Default::default(),
+        client: schakel_web::ClientRules::unlimited(),
     }
 }
 
@@ -122,7 +123,7 @@ async fn a_coordinator_logs_in_sees_the_inbox_and_logs_out() {
         assert_eq!(res.status(), StatusCode::OK);
         let csp = header(&res, "content-security-policy");
         assert!(csp.contains("form-action 'self'") && !csp.contains("unsafe-inline"));
-        let login = cookie_of(&res, "schakel_login").unwrap();
+        let login = cookie_of(&res, "__Host-schakel_login").unwrap();
         assert_eq!(login.http_only(), Some(true));
         assert_eq!(login.secure(), Some(true));
         assert_eq!(login.same_site(), Some(actix_web::cookie::SameSite::Strict));
@@ -133,7 +134,7 @@ async fn a_coordinator_logs_in_sees_the_inbox_and_logs_out() {
         );
         let csrf = csrf_of(&page);
         assert_eq!(csrf, login.value());
-        let login = Cookie::new("schakel_login", login.value().to_owned());
+        let login = Cookie::new("__Host-schakel_login", login.value().to_owned());
         let post_login = |token: &str, password: &str| {
             TestRequest::post()
                 .uri("/login")
@@ -150,7 +151,7 @@ async fn a_coordinator_logs_in_sees_the_inbox_and_logs_out() {
         // Without the form's token: refused, no session.
         let res = test::call_service(&app, post_login("vervalst", PASSWORD)).await;
         assert_eq!(res.status(), StatusCode::FORBIDDEN, "{backend:?}");
-        assert!(cookie_of(&res, "schakel_session").is_none());
+        assert!(cookie_of(&res, "__Host-schakel_session").is_none());
 
         // A wrong password: the form again, with a message and the address kept.
         let res = test::call_service(&app, post_login(&csrf, "niet het wachtwoord")).await;
@@ -163,14 +164,14 @@ async fn a_coordinator_logs_in_sees_the_inbox_and_logs_out() {
         let res = test::call_service(&app, post_login(&csrf, PASSWORD)).await;
         assert_eq!(res.status(), StatusCode::SEE_OTHER, "{backend:?}");
         assert_eq!(header(&res, "location"), "/");
-        let session = cookie_of(&res, "schakel_session").unwrap();
+        let session = cookie_of(&res, "__Host-schakel_session").unwrap();
         assert_eq!(session.http_only(), Some(true));
         assert_eq!(session.secure(), Some(true));
         assert_eq!(
             session.same_site(),
             Some(actix_web::cookie::SameSite::Strict)
         );
-        let session = Cookie::new("schakel_session", session.value().to_owned());
+        let session = Cookie::new("__Host-schakel_session", session.value().to_owned());
         let get = |uri: &str| {
             TestRequest::get()
                 .uri(uri)
@@ -227,8 +228,11 @@ async fn the_second_factor_comes_before_any_page() {
         person(&db, &home, "cw@zaanstad.example", Role::Caseworker, "nl");
         let res = test::call_service(&app, TestRequest::get().uri("/login").to_request()).await;
         let login = Cookie::new(
-            "schakel_login",
-            cookie_of(&res, "schakel_login").unwrap().value().to_owned(),
+            "__Host-schakel_login",
+            cookie_of(&res, "__Host-schakel_login")
+                .unwrap()
+                .value()
+                .to_owned(),
         );
         let page = body(res).await;
         let res = test::call_service(
@@ -246,8 +250,8 @@ async fn the_second_factor_comes_before_any_page() {
         .await;
         assert_eq!(header(&res, "location"), "/login/code", "{backend:?}");
         let session = Cookie::new(
-            "schakel_session",
-            cookie_of(&res, "schakel_session")
+            "__Host-schakel_session",
+            cookie_of(&res, "__Host-schakel_session")
                 .unwrap()
                 .value()
                 .to_owned(),
@@ -381,8 +385,11 @@ async fn the_coordinator_accepts_a_referral_from_the_inbox_and_a_stale_form_chan
         };
         let res = test::call_service(&app, TestRequest::get().uri("/login").to_request()).await;
         let login = Cookie::new(
-            "schakel_login",
-            cookie_of(&res, "schakel_login").unwrap().value().to_owned(),
+            "__Host-schakel_login",
+            cookie_of(&res, "__Host-schakel_login")
+                .unwrap()
+                .value()
+                .to_owned(),
         );
         let page = body(res).await;
         let res = test::call_service(
@@ -400,8 +407,8 @@ async fn the_coordinator_accepts_a_referral_from_the_inbox_and_a_stale_form_chan
         .await;
         assert_eq!(header(&res, "location"), "/");
         let session = Cookie::new(
-            "schakel_session",
-            cookie_of(&res, "schakel_session")
+            "__Host-schakel_session",
+            cookie_of(&res, "__Host-schakel_session")
                 .unwrap()
                 .value()
                 .to_owned(),
@@ -465,13 +472,16 @@ async fn the_coordinator_accepts_a_referral_from_the_inbox_and_a_stale_form_chan
 macro_rules! sign_in {
     ($app:expr, $email:expr) => {{
         let res = test::call_service($app, TestRequest::get().uri("/login").to_request()).await;
-        let login = cookie_of(&res, "schakel_login").unwrap();
+        let login = cookie_of(&res, "__Host-schakel_login").unwrap();
         let csrf = csrf_of(&body(res).await);
         let res = test::call_service(
             $app,
             TestRequest::post()
                 .uri("/login")
-                .cookie(Cookie::new("schakel_login", login.value().to_owned()))
+                .cookie(Cookie::new(
+                    "__Host-schakel_login",
+                    login.value().to_owned(),
+                ))
                 .set_form([
                     ("csrf", csrf.as_str()),
                     ("email", $email),
@@ -481,8 +491,8 @@ macro_rules! sign_in {
         )
         .await;
         assert_eq!(res.status(), StatusCode::SEE_OTHER);
-        let session = cookie_of(&res, "schakel_session").unwrap();
-        Cookie::new("schakel_session", session.value().to_owned())
+        let session = cookie_of(&res, "__Host-schakel_session").unwrap();
+        Cookie::new("__Host-schakel_session", session.value().to_owned())
     }};
 }
 
@@ -690,5 +700,68 @@ async fn a_user_chooses_the_language_and_the_notifications_and_the_pages_follow(
             (user.locale.as_str(), user.notify.as_str()),
             ("nl", "digest")
         );
+    }
+}
+
+#[actix_web::test]
+async fn cookies_carry_the_host_prefix_wherever_they_are_secure() {
+    let db = TestDb::new(selected_backends()[0]);
+    let home = agency(&db, "Opvang Amsterdam", AgencyKind::ShelterCategorical);
+    person(&db, &home, "co@opvang.example", Role::Coordinator, "en");
+    // `secure` false is plain HTTP on loopback (development, the demo).
+    for (secure, prefix) in [(true, "__Host-"), (false, "")] {
+        let mut st = state(&db, false);
+        st.secure_cookies = secure;
+        let app =
+            test::init_service(App::new().configure(|c| schakel_web::configure(c, st.clone())))
+                .await;
+        let check = |c: &Cookie<'static>| {
+            assert_eq!(c.secure(), Some(secure).filter(|s| *s), "{}", c.name());
+            assert_eq!(c.path(), Some("/"), "{}", c.name());
+            assert_eq!(c.domain(), None, "{}", c.name());
+            assert_eq!(c.http_only(), Some(true), "{}", c.name());
+        };
+        let res = test::call_service(&app, TestRequest::get().uri("/login").to_request()).await;
+        let login = cookie_of(&res, &format!("{prefix}schakel_login")).expect("login cookie");
+        check(&login);
+        let csrf = csrf_of(&body(res).await);
+        let res = test::call_service(
+            &app,
+            TestRequest::post()
+                .uri("/login")
+                .cookie(Cookie::new(
+                    login.name().to_owned(),
+                    login.value().to_owned(),
+                ))
+                .set_form([
+                    ("csrf", csrf.as_str()),
+                    ("email", "co@opvang.example"),
+                    ("password", PASSWORD),
+                ])
+                .to_request(),
+        )
+        .await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER, "secure {secure}");
+        let session = cookie_of(&res, &format!("{prefix}schakel_session")).expect("session");
+        check(&session);
+        let res =
+            test::call_service(&app, TestRequest::get().uri("/password-reset").to_request()).await;
+        check(&cookie_of(&res, &format!("{prefix}schakel_link")).expect("link cookie"));
+
+        // Where cookies are secure, only the prefixed name is read: a session cookie
+        // planted without the prefix (as a sibling subdomain could) is no session.
+        let with = |name: &str| {
+            TestRequest::get()
+                .uri("/")
+                .cookie(Cookie::new(name.to_owned(), session.value().to_owned()))
+                .to_request()
+        };
+        let res = test::call_service(&app, with(session.name())).await;
+        assert_eq!(res.status(), StatusCode::OK, "secure {secure}");
+        if secure {
+            let res = test::call_service(&app, with("schakel_session")).await;
+            assert_eq!(res.status(), StatusCode::SEE_OTHER);
+            assert_eq!(header(&res, "location"), "/login");
+        }
     }
 }

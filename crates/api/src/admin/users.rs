@@ -275,7 +275,7 @@ pub async fn reactivate_user_handler(
 }
 
 /// The invitation token and the first password.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AcceptInvitationRequest {
     /// The token from the invitation email.
@@ -284,6 +284,14 @@ pub struct AcceptInvitationRequest {
     /// The password: 15 to 128 characters, not guessable.
     #[schema(max_length = 1024, format = Password)]
     pub password: String,
+}
+
+/// Secrets (passwords, tokens, codes, enrolment URIs) never reach logs or panics.
+impl std::fmt::Debug for AcceptInvitationRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AcceptInvitationRequest")
+            .finish_non_exhaustive()
+    }
 }
 
 /// Accept an invitation by choosing a password; sign in afterwards (and enrol an

@@ -7,25 +7,11 @@ use std::net::IpAddr;
 
 /// The client address of a request.
 pub fn client_ip(req: &HttpRequest, trusted: &[IpAddr]) -> Option<IpAddr> {
-    let peer = req.peer_addr().map(|a| a.ip())?;
-    if !trusted.contains(&peer) {
-        return Some(peer);
-    }
-    let forwarded: Vec<IpAddr> = req
+    let forwarded = req
         .headers()
         .get_all("x-forwarded-for")
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .filter_map(|part| part.trim().parse().ok())
-        .collect();
-    Some(
-        forwarded
-            .iter()
-            .rev()
-            .find(|ip| !trusted.contains(ip))
-            .copied()
-            .unwrap_or(peer),
-    )
+        .filter_map(|v| v.to_str().ok());
+    schakel_auth::client_address(req.peer_addr().map(|a| a.ip()), forwarded, trusted)
 }
 
 #[cfg(test)]

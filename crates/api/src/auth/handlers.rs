@@ -1,5 +1,5 @@
-//! `/api/v1/auth/*` and `/api/v1/me`: login, second factor, refresh, logout, one's own
-//! account and password.
+//! `/api/v1/auth/*` and `/api/v1/me`: login, refresh, logout, one's own account and
+//! password (the second factor's handlers are in `mfa`).
 
 use super::{CurrentActor, PendingActor, request_context};
 use crate::blocking::blocking;
@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 /// Email and password.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LoginRequest {
     /// The account's email address.
@@ -24,8 +24,15 @@ pub struct LoginRequest {
     pub password: String,
 }
 
+/// Secrets (passwords, tokens, codes, enrolment URIs) never reach logs or panics.
+impl std::fmt::Debug for LoginRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LoginRequest").finish_non_exhaustive()
+    }
+}
+
 /// A session's tokens.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Serialize, ToSchema)]
 pub struct TokenResponse {
     /// The access token, for `Authorization: Bearer`.
     pub access_token: String,
@@ -41,7 +48,23 @@ pub struct TokenResponse {
     pub mfa: &'static str,
 }
 
-fn tokens_response(t: Tokens, mfa: &'static str) -> TokenResponse {
+/// Secrets (passwords, tokens, codes, enrolment URIs) never reach logs or panics.
+impl std::fmt::Debug for TokenResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TokenResponse")
+            .field("token_type", &self.token_type)
+            .field("expires_in", &self.expires_in)
+            .field("mfa", &self.mfa)
+            .finish_non_exhaustive()
+    }
+}
+
+fn tokens_response(t: Tokens) -> TokenResponse {
+    let mfa = match t.mfa {
+        MfaState::Done => "none",
+        MfaState::Verify => "verify",
+        MfaState::Enrol => "enrol",
+    };
     TokenResponse {
         access_token: t.access_token,
         token_type: "Bearer",
@@ -83,26 +106,29 @@ pub async fn login_handler(
     })
     .await?;
     let (ok, access) = done;
-    let mfa = match ok.mfa {
-        MfaState::Done => "none",
-        MfaState::Verify => "verify",
-        MfaState::Enrol => "enrol",
-    };
     let tokens = Tokens {
         access_token: access,
         expires_in: state.auth.config.access_ttl_secs,
         refresh_token: ok.refresh_token,
+        mfa: ok.mfa,
     };
-    Ok(HttpResponse::Ok().json(tokens_response(tokens, mfa)))
+    Ok(HttpResponse::Ok().json(tokens_response(tokens)))
 }
 
 /// A refresh token.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RefreshRequest {
     /// The refresh token of the last login or refresh.
     #[schema(max_length = 256)]
     pub refresh_token: String,
+}
+
+/// Secrets (passwords, tokens, codes, enrolment URIs) never reach logs or panics.
+impl std::fmt::Debug for RefreshRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RefreshRequest").finish_non_exhaustive()
+    }
 }
 
 /// Exchange a refresh token for new tokens; a spent one ends the session.
@@ -124,7 +150,7 @@ pub async fn refresh_handler(
             .map_err(ApiError::from)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(tokens_response(tokens, "none")))
+    Ok(HttpResponse::Ok().json(tokens_response(tokens)))
 }
 
 /// End this session.
@@ -142,73 +168,6 @@ pub async fn logout_handler(
     let ctx = request_context(&req, &state);
     blocking(&state, move |conn, now| {
         session::logout(conn, &who.0.actor, &ctx, now).map_err(ApiError::from)
-    })
-    .await?;
-    Ok(HttpResponse::NoContent().finish())
-}
-
-/// An authenticator enrolment.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct EnrolResponse {
-    /// The `otpauth://` URI for the authenticator app (show it as a QR code).
-    pub otpauth_uri: String,
-}
-
-/// Start enrolling an authenticator app; confirm with a code at `/auth/mfa/verify`.
-#[utoipa::path(post, path = "/api/v1/auth/mfa/enrol", tag = "auth",
-    security(("bearer" = [])),
-    responses(
-        (status = 200, description = "The enrolment URI", body = EnrolResponse),
-        (status = 401, description = "No live session, or an authenticator is already enrolled and this session has not used it", content_type = "application/problem+json", body = crate::problem::Problem),
-    ))]
-pub async fn enrol_handler(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    who: PendingActor,
-) -> Result<HttpResponse, ApiError> {
-    let ctx = request_context(&req, &state);
-    let auth = state.auth.clone();
-    let uri = blocking(&state, move |conn, now| {
-        login::begin_totp_enrolment(conn, &auth.config, who.0.actor.session_id, &ctx, now)
-            .map_err(ApiError::from)
-    })
-    .await?;
-    Ok(HttpResponse::Ok().json(EnrolResponse { otpauth_uri: uri }))
-}
-
-/// A one-time code.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct CodeRequest {
-    /// Six digits from the authenticator app.
-    #[schema(
-        min_length = 6,
-        max_length = 6,
-        pattern = "^[0-9]{6}$",
-        example = "123456"
-    )]
-    pub code: String,
-}
-
-/// Give the second factor for this session (and confirm a new enrolment).
-#[utoipa::path(post, path = "/api/v1/auth/mfa/verify", tag = "auth", request_body = CodeRequest,
-    security(("bearer" = [])),
-    responses(
-        (status = 204, description = "The session is complete"),
-        (status = 401, description = "Wrong or reused code, or no live session", content_type = "application/problem+json", body = crate::problem::Problem),
-    ))]
-pub async fn verify_handler(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    who: PendingActor,
-    body: crate::body::Body<CodeRequest>,
-) -> Result<HttpResponse, ApiError> {
-    let ctx = request_context(&req, &state);
-    let code = body.into_inner().code;
-    let auth = state.auth.clone();
-    blocking(&state, move |conn, now| {
-        login::verify_totp(conn, &auth.config, who.0.actor.session_id, &code, &ctx, now)
-            .map_err(ApiError::from)
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())
@@ -344,7 +303,7 @@ pub async fn preferences_handler(
 }
 
 /// The current and the new password.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PasswordChangeRequest {
     /// The current password.
@@ -353,6 +312,14 @@ pub struct PasswordChangeRequest {
     /// The new password: 15 to 128 characters, not guessable.
     #[schema(max_length = 1024, format = Password)]
     pub new_password: String,
+}
+
+/// Secrets (passwords, tokens, codes, enrolment URIs) never reach logs or panics.
+impl std::fmt::Debug for PasswordChangeRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PasswordChangeRequest")
+            .finish_non_exhaustive()
+    }
 }
 
 /// Change one's password; every other session ends.
@@ -382,8 +349,10 @@ pub async fn change_password_handler(
         .acquire()
         .await
         .map_err(|e| ApiError::Internal(e.to_string()))?;
+    let auth = state.auth.clone();
     blocking(&state, move |conn, now| {
-        account::change_password(conn, &who.0, &current, &new, &ctx, now).map_err(ApiError::from)
+        account::change_password(conn, &auth.config, &who.0, &current, &new, &ctx, now)
+            .map_err(ApiError::from)
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())
@@ -394,8 +363,8 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/login").route(web::post().to(login_handler)))
         .service(web::resource("/refresh").route(web::post().to(refresh_handler)))
         .service(web::resource("/logout").route(web::post().to(logout_handler)))
-        .service(web::resource("/mfa/enrol").route(web::post().to(enrol_handler)))
-        .service(web::resource("/mfa/verify").route(web::post().to(verify_handler)))
+        .service(web::resource("/mfa/enrol").route(web::post().to(super::mfa::enrol_handler)))
+        .service(web::resource("/mfa/verify").route(web::post().to(super::mfa::verify_handler)))
         .service(
             web::resource("/invitation")
                 .route(web::post().to(crate::admin::users::accept_invitation_handler)),
@@ -410,12 +379,74 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
         );
 }
 
-/// The `/me` routes.
-pub(crate) fn configure_me(cfg: &mut web::ServiceConfig) {
+/// The `/me` routes; the password change, which checks a password, behind the per-client
+/// rate limit of `/auth`.
+pub(crate) fn configure_me(cfg: &mut web::ServiceConfig, rate_limit: &super::RateLimit) {
     cfg.service(
         web::resource("/me")
             .route(web::get().to(me_handler))
             .route(web::patch().to(preferences_handler)),
     )
-    .service(web::resource("/me/password").route(web::post().to(change_password_handler)));
+    .service(
+        web::resource("/me/password")
+            .wrap(actix_governor::Governor::new(rate_limit))
+            .route(web::post().to(change_password_handler)),
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::auth::mfa::{CodeRequest, EnrolResponse};
+
+    #[test]
+    fn debug_output_of_credential_bodies_holds_no_secret() {
+        let secret = "geheim-wachtwoord-123";
+        let shown = [
+            format!(
+                "{:?}",
+                serde_json::from_value::<LoginRequest>(
+                    serde_json::json!({ "email": "a@b.example", "password": secret })
+                )
+                .unwrap()
+            ),
+            format!(
+                "{:?}",
+                serde_json::from_value::<RefreshRequest>(
+                    serde_json::json!({ "refresh_token": secret })
+                )
+                .unwrap()
+            ),
+            format!(
+                "{:?}",
+                serde_json::from_value::<PasswordChangeRequest>(serde_json::json!({
+                    "current_password": secret, "new_password": secret
+                }))
+                .unwrap()
+            ),
+            format!(
+                "{:?}",
+                serde_json::from_value::<CodeRequest>(serde_json::json!({ "code": secret }))
+                    .unwrap()
+            ),
+            format!(
+                "{:?}",
+                tokens_response(Tokens {
+                    access_token: secret.into(),
+                    expires_in: 900,
+                    refresh_token: secret.into(),
+                    mfa: MfaState::Done,
+                })
+            ),
+            format!(
+                "{:?}",
+                EnrolResponse {
+                    otpauth_uri: format!("otpauth://totp/x?secret={secret}")
+                }
+            ),
+        ];
+        for s in shown {
+            assert!(!s.contains(secret), "{s}");
+        }
+    }
 }

@@ -4,13 +4,14 @@
 mod client;
 mod extract;
 pub(crate) mod handlers;
+pub(crate) mod mfa;
 mod rate;
 pub(crate) mod recovery;
 
 pub use client::client_ip;
 pub use extract::{CurrentActor, PendingActor, request_context};
 pub(crate) use handlers::{configure, configure_me};
-pub use rate::RateLimit;
+pub use rate::{ClientLimit, RateLimit};
 
 use schakel_auth::AuthConfig;
 use schakel_auth::jwt::Keyring;
@@ -55,6 +56,12 @@ impl AuthState {
             trusted_proxies,
             rate_limit,
         })
+    }
+
+    /// The per-client limit of `/auth/*` as a function, so that other routes with
+    /// credentials (the pages' login and link forms) draw from the same buckets.
+    pub fn client_limit(&self) -> ClientLimit {
+        rate::client_limit(&self.rate_limit)
     }
 
     /// Auth state with a random signing key that lives as long as the process, default

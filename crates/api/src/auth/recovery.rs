@@ -53,7 +53,7 @@ pub async fn request_reset_handler(
 }
 
 /// The recovery token and the new password.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CompleteResetRequest {
     /// The token from the recovery email.
@@ -62,6 +62,14 @@ pub struct CompleteResetRequest {
     /// The new password: 15 to 128 characters, not guessable.
     #[schema(max_length = 1024, format = Password)]
     pub password: String,
+}
+
+/// Secrets (passwords, tokens, codes, enrolment URIs) never reach logs or panics.
+impl std::fmt::Debug for CompleteResetRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CompleteResetRequest")
+            .finish_non_exhaustive()
+    }
 }
 
 /// Choose a new password with a recovery link. Every session of the account ends; the

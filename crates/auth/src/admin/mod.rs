@@ -42,7 +42,7 @@ pub enum ConflictReason {
     EmailTaken,
     /// The change would leave the platform without an active admin.
     LastAdmin,
-    /// An admin may not deactivate their own account.
+    /// An admin may not deactivate their own account or change its role.
     OwnAccount,
     /// An admin may not deactivate their own agency.
     OwnAgency,

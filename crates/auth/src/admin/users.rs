@@ -2,7 +2,7 @@
 //! them; an invited user accepts the invitation by choosing a password.
 //!
 //! Rules kept here: one active admin always remains; an admin never deactivates their
-//! own account; nobody is invited into, or reactivated in, a deactivated agency. A role
+//! own account nor changes its role; nobody is invited into, or reactivated in, a deactivated agency. A role
 //! change ends no session: the role is read with the session on every request, so it
 //! takes effect on the next one. Deactivation ends every session of the account.
 
@@ -124,7 +124,8 @@ fn keep_an_admin(conn: &mut DbConn, target: &User) -> Result<(), AdminError> {
     Ok(())
 }
 
-/// Gives a user another role; it applies from their next request.
+/// Gives a user another role; it applies from their next request. One's own role is
+/// [`ConflictReason::OwnAccount`]: another admin must change it.
 pub fn change_role(
     conn: &mut DbConn,
     who: &Actor,
@@ -137,6 +138,10 @@ pub fn change_role(
     permit(conn, who, Action::ManageUsers, &op, ctx, now)?;
     write_tx(conn, |conn| {
         let user = users::find(conn, id)?;
+        // Nobody raises or changes their own powers: another admin must do it.
+        if user.id == who.user_id {
+            return Err(AdminError::Conflict(ConflictReason::OwnAccount));
+        }
         if role != Role::Admin {
             keep_an_admin(conn, &user)?;
         }
