@@ -135,13 +135,22 @@ mod tests {
     fn short_or_malformed_keys_are_refused_with_the_line() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("k");
-        std::fs::write(&path, "# c\nk1 00ff\n").unwrap();
+        // Owner-only, as every key file must be, so only the content is judged.
+        let write_private = |path: &std::path::Path, text: &str| {
+            std::fs::write(path, text).unwrap();
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).unwrap();
+            }
+        };
+        write_private(&path, "# c\nk1 00ff\n");
         assert!(
             load_keyring(&path, None, "i", "a")
                 .unwrap_err()
                 .contains("at least 32")
         );
-        std::fs::write(&path, "k1\n").unwrap();
+        write_private(&path, "k1\n");
         assert!(
             load_keyring(&path, None, "i", "a")
                 .unwrap_err()
