@@ -1,6 +1,7 @@
 //! The test command itself (`scripts/test`): where it takes the advisory snapshot from
-//! depends only on the repository's place and `SCHAKEL_ADVISORY_DB_SOURCE`, never on an
-//! absolute folder of one machine. Its `advisory_db_source` function is run by bash in
+//! depends only on the repository's place (or, for a clone of a local repository, that
+//! repository's place) and `SCHAKEL_ADVISORY_DB_SOURCE`, never on an absolute folder of
+//! one machine. Its `advisory_db_source` function is run by bash in
 //! a made-up layout.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -55,4 +56,37 @@ fn the_advisory_snapshot_is_taken_beside_the_repository_or_from_the_variable_onl
         elsewhere.to_str().unwrap(),
         "the variable wins"
     );
+}
+
+#[test]
+fn a_clone_of_a_local_repository_takes_the_snapshot_beside_its_origin() {
+    let root = tempfile::tempdir().unwrap();
+    let root = root.path().canonicalize().unwrap();
+    let origin = root.join("work/main");
+    std::fs::create_dir_all(&origin).unwrap();
+    let git = |args: &[&str], cwd: &Path| {
+        let out = Command::new("git")
+            .args(args)
+            .current_dir(cwd)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    git(&["init", "-q"], &origin);
+    let elsewhere = root.join("tmp");
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    git(&["clone", "-q", origin.to_str().unwrap(), "x"], &elsewhere);
+    let clone = elsewhere.join("x");
+    assert_eq!(
+        advisory_db_source(&clone, None),
+        "",
+        "no snapshot anywhere yet"
+    );
+    let shared = root.join("work/shared/advisory-db");
+    std::fs::create_dir_all(&shared).unwrap();
+    assert_eq!(advisory_db_source(&clone, None), shared.to_str().unwrap());
 }
