@@ -61,6 +61,16 @@ async fn a_login_needs_an_enrolled_and_verified_authenticator_before_the_session
         assert_eq!(me.status, StatusCode::UNAUTHORIZED);
         assert_eq!(me.problem(), "mfa_required");
 
+        // A JSON `null` body is the same as none: no password is needed for a first
+        // enrolment.
+        let with_null = client
+            .send(
+                bearer(request("POST", "/api/v1/auth/mfa/enrol"), &token)
+                    .insert_header(("content-type", "application/json"))
+                    .set_payload("null"),
+            )
+            .await;
+        assert_eq!(with_null.status, StatusCode::OK, "{with_null:?}");
         let enrol = client
             .send(bearer(request("POST", "/api/v1/auth/mfa/enrol"), &token))
             .await;

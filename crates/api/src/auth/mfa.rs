@@ -56,11 +56,15 @@ pub async fn enrol_handler(
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
     let ctx = request_context(&req, &state);
-    let password = if body.is_empty() {
+    // The body is optional: absent, or JSON `null`, means no password is given.
+    let value: serde_json::Value = if body.is_empty() {
+        serde_json::Value::Null
+    } else {
+        serde_json::from_slice(&body).map_err(|_| ApiError::Problem(ProblemKind::MalformedJson))?
+    };
+    let password = if value.is_null() {
         None
     } else {
-        let value: serde_json::Value = serde_json::from_slice(&body)
-            .map_err(|_| ApiError::Problem(ProblemKind::MalformedJson))?;
         let b: EnrolRequest = serde_json::from_value(value)
             .map_err(|_| ApiError::Problem(ProblemKind::InvalidBody))?;
         if b.password.len() > 1024 {
