@@ -52,7 +52,7 @@ pub struct AuditQuery {
     /// Matches the entry's subject and every person a list or search answer showed.
     #[param(
         max_length = 80,
-        pattern = r"^((u:)?[0-9a-f]{64}|person:[0-9a-f-]{36})$"
+        pattern = r"^((u:)?[0-9a-f]{64}|person:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$"
     )]
     pub subject: Option<String>,
     /// Entries at or after this time (RFC 3339).

@@ -13,11 +13,12 @@ mod metrics;
 mod middleware;
 mod monitor_api;
 mod openapi;
+mod openapi_links;
 mod problem;
 mod state;
 
 pub use app::{JSON_LIMIT, app, app_with, configure_extractors};
 pub use metrics::Metrics;
-pub use openapi::ApiDoc;
+pub use openapi::{ApiDoc, document as openapi_document};
 pub use problem::{ApiError, ProblemKind};
 pub use state::{AppState, MonitorState};

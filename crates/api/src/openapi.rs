@@ -3,6 +3,8 @@
 use actix_web::HttpResponse;
 use utoipa::OpenApi;
 
+use crate::openapi_links::{OperationIds, add_links};
+
 /// The API description served at `/api/v1/openapi.json`.
 #[derive(Debug, OpenApi)]
 #[openapi(
@@ -66,7 +68,7 @@ use utoipa::OpenApi;
         crate::casework::referrals::complete_handler,
         crate::casework::referrals::withdraw_handler,
     ),
-    modifiers(&BearerAuth, &StandardErrors),
+    modifiers(&BearerAuth, &StandardErrors, &OperationIds),
     components(schemas(crate::problem::Problem, crate::health::HealthResponse)),
     tags(
         (name = "operations", description = "Health, readiness, metrics and this document"),
@@ -108,8 +110,16 @@ impl utoipa::Modify for BearerAuth {
     tag = "operations",
     responses((status = 200, description = "The OpenAPI 3 document", content_type = "application/json", body = Object))
 )]
-pub async fn openapi_json() -> HttpResponse {
-    HttpResponse::Ok().json(ApiDoc::openapi())
+pub async fn openapi_json() -> Result<HttpResponse, crate::problem::ApiError> {
+    let doc = document().map_err(|e| crate::problem::ApiError::Internal(e.to_string()))?;
+    Ok(HttpResponse::Ok().json(doc))
+}
+
+/// The served document: the generated one with the links between operations.
+pub fn document() -> Result<serde_json::Value, serde_json::Error> {
+    let mut doc = serde_json::to_value(ApiDoc::openapi())?;
+    add_links(&mut doc);
+    Ok(doc)
 }
 
 /// Adds the error answers every operation of a kind can give, so each handler's

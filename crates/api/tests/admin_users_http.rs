@@ -86,8 +86,15 @@ async fn an_invitation_creates_an_account_a_hashed_single_use_link_and_an_email(
             ("email", "invitation")
         );
         let payload: Value = serde_json::from_str(&mails[0].2).unwrap();
-        assert_eq!(payload["user_id"], id.as_str());
-        let link = payload["token"].as_str().unwrap().to_owned();
+        let schakel_domain::Notice::AccountLink {
+            user_id,
+            token: Some(link),
+            ..
+        } = schakel_domain::Notice::from_row("invitation", &payload).unwrap()
+        else {
+            panic!("an invitation with its token")
+        };
+        assert_eq!(user_id.to_string(), id);
         let stored: Vec<String> = account_tokens::table
             .select(account_tokens::token_hash)
             .load(&mut *conn)

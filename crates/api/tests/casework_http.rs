@@ -217,6 +217,27 @@ async fn a_person_is_handed_from_a_municipality_to_a_shelter() {
             .json();
         assert_eq!(outgoing["items"][0]["state"], "completed");
         assert_eq!(outgoing["items"][0]["outcome"], "support_provided");
+        // Filters combine: an ended state is among the ended ones, never the open ones.
+        for (query, expected) in [
+            ("state=completed&open=false", 1),
+            ("state=completed&open=true", 0),
+            ("state=sent&open=true", 0),
+            ("open=true", 0),
+            ("open=false", 1),
+        ] {
+            let list = client
+                .send(as_worker(
+                    "GET",
+                    &format!("/api/v1/referrals?box=outgoing&{query}"),
+                ))
+                .await;
+            assert_eq!(list.status, StatusCode::OK, "{query}: {list:?}");
+            assert_eq!(
+                list.json()["items"].as_array().unwrap().len(),
+                expected,
+                "{query}"
+            );
+        }
 
         // The referral ended: the shelter no longer sees the case.
         let ended = client

@@ -14,6 +14,7 @@ use crate::{AuthConfig, AuthError, RequestContext, account, password, secret_tok
 use chrono::{DateTime, Duration, Utc};
 use schakel_audit::{ActionKind, Outcome};
 use schakel_domain::UserId;
+use schakel_domain::{LinkTopic, Notice};
 use schakel_store::outbox::{self, Channel, NewOutboxMessage};
 use schakel_store::sessions::{self, LinkPurpose};
 use schakel_store::users::{self, User};
@@ -87,10 +88,15 @@ fn send_reset_link(
     )?;
     // The raw token travels in the row because the email must carry it; the dispatcher
     // scrubs it once the email is sent or given up on.
+    let notice = Notice::AccountLink {
+        topic: LinkTopic::PasswordReset,
+        user_id: user.id,
+        token: Some(token.token.clone()),
+    };
     let message = NewOutboxMessage {
         channel: Channel::Email,
-        topic: "password_reset".into(),
-        payload: serde_json::json!({ "user_id": user.id, "token": token.token }),
+        topic: notice.topic().into(),
+        payload: notice.payload(),
         available_at: now,
     };
     outbox::enqueue(conn, &message, now)?;

@@ -92,7 +92,7 @@ fn positions<T: Copy>(all: &[T], code: impl Fn(T) -> &'static str) -> HashMap<&'
 impl Codes {
     fn new() -> Codes {
         Codes {
-            kinds: positions(KINDS, |k| k),
+            kinds: positions(&KINDS, |k| k),
             forms: positions(ExploitationForm::ALL, ExploitationForm::as_str),
             agency_kinds: positions(AgencyKind::ALL, AgencyKind::as_str),
             regions: positions(Region::ALL, Region::as_str),

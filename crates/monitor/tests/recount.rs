@@ -371,7 +371,7 @@ fn recount_counts(
         if !in_months(e, range.from, range.to) {
             continue;
         }
-        if kind_counted(measure).is_some_and(|k| k != e.kind) {
+        if kind_counted(measure).is_some_and(|k| k != e.kind.as_str()) {
             continue;
         }
         for cell in cells_of(e, dims, range.grain) {
@@ -591,7 +591,7 @@ fn flows_equal_a_recount_including_the_median_time_to_answer() {
 
             for (measure, kind) in FLOW_STATES {
                 let mut expected: BTreeMap<Vec<String>, i64> = BTreeMap::new();
-                for e in in_range.iter().filter(|e| e.kind == *kind) {
+                for e in in_range.iter().filter(|e| e.kind.as_str() == *kind) {
                     for k in flow_keys(e).expect("referrals name a receiver") {
                         *expected.entry(k).or_default() += 1;
                     }
@@ -676,7 +676,7 @@ fn overlap_counts_each_person_once_under_the_agency_kinds_that_recorded_them() {
                     continue;
                 }
                 let recorded = matches!(e.kind.as_str(), "signal_logged" | "case_opened")
-                    || (e.kind == "referral_accepted" && e.receiver_kind.is_some());
+                    || (e.kind.as_str() == "referral_accepted" && e.receiver_kind.is_some());
                 // Unlinkable records never enter the overlap table, only its share.
                 if p.starts_with("u:") {
                     if recorded {

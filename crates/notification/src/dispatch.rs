@@ -18,9 +18,9 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use lettre::Message;
 use lettre::message::{Mailbox, MultiPart};
 use rand::Rng;
-use schakel_domain::{AgencyId, Role};
+use schakel_domain::{AgencyId, Notice};
 use schakel_store::mail_queue::{self, Mail, NewMail};
-use schakel_store::outbox::{self, Channel, OutboxRow};
+use schakel_store::outbox::{self, Channel};
 use schakel_store::{DbConn, StoreError, agencies, users, write_tx};
 use std::sync::Arc;
 
@@ -189,14 +189,22 @@ impl Dispatcher {
             )?;
             let (mut done, mut failed) = (0, 0);
             for row in rows {
-                let recipients = recipients(conn, &row)?;
+                let notice = match Notice::from_row(&row.topic, &row.payload) {
+                    Ok(notice) => notice,
+                    Err(e) => {
+                        outbox::mark_failed(conn, &row.id, now, &e.to_string())?;
+                        failed += 1;
+                        continue;
+                    }
+                };
+                let recipients = recipients(conn, &notice)?;
                 if recipients.is_empty() {
                     outbox::mark_failed(conn, &row.id, now, "no active recipient")?;
                     failed += 1;
                     continue;
                 }
                 for (user, digest) in recipients {
-                    let digest = digest && account_link(&row.topic).is_none();
+                    let digest = digest && matches!(notice, Notice::Referral { .. });
                     mail_queue::insert(
                         conn,
                         &NewMail {
@@ -216,8 +224,8 @@ impl Dispatcher {
                 }
                 // A secret (the token of an account link) lives on only in the queued message,
                 // and is scrubbed from there once sent or given up on.
-                if let Some(scrubbed) = scrub(&row.payload) {
-                    outbox::set_payload(conn, &row.id, &scrubbed)?;
+                if let Some(scrubbed) = notice.scrubbed() {
+                    outbox::set_payload(conn, &row.id, &scrubbed.payload())?;
                 }
                 outbox::mark_done(conn, &row.id, now)?;
                 done += 1;
@@ -263,7 +271,7 @@ impl Dispatcher {
             }
             if outcome.is_ok() || attempts >= self.cfg.max_attempts {
                 for m in mails {
-                    if let Some(scrubbed) = scrub(&m.payload) {
+                    if let Some(scrubbed) = scrub(&m.topic, &m.payload) {
                         mail_queue::set_payload(conn, &m.id, &scrubbed)?;
                     }
                 }
@@ -284,7 +292,7 @@ impl Dispatcher {
         let lang = Lang::of(&user.locale);
         let mut rendered = Vec::with_capacity(mails.len());
         for m in mails {
-            let facts = self.facts(conn, m).map_err(|e| format!("facts: {e}"))?;
+            let facts = self.facts(conn, m)?;
             let r = templates::render(&m.topic, lang, &facts)
                 .ok_or_else(|| format!("permanent: no template for {}", m.topic))?;
             rendered.push(r);
@@ -323,90 +331,80 @@ impl Dispatcher {
             .map_err(|e| format!("permanent: message: {e}"))
     }
 
-    /// What a message's template may say, from its payload.
-    fn facts(&self, conn: &mut DbConn, m: &Mail) -> Result<Facts, StoreError> {
-        let about = &m.payload["about"];
-        let text = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_owned();
-        let name = |conn: &mut DbConn, v: &serde_json::Value| -> Result<String, StoreError> {
-            match v.as_str().and_then(|s| s.parse::<AgencyId>().ok()) {
-                Some(id) => Ok(agencies::find(conn, id)?.name),
-                None => Ok(String::new()),
-            }
+    /// What a message's template may say, from its notice. Errors starting with
+    /// `permanent:` will not get better by retrying.
+    fn facts(&self, conn: &mut DbConn, m: &Mail) -> Result<Facts, String> {
+        let notice =
+            Notice::from_row(&m.topic, &m.payload).map_err(|e| format!("permanent: {e}"))?;
+        let name = |conn: &mut DbConn, id: AgencyId| {
+            agencies::find(conn, id)
+                .map(|a| a.name)
+                .map_err(|e| format!("facts: {e}"))
         };
-        let link = if let Some(path) = account_link(&m.topic) {
-            format!(
-                "{}/{path}#token={}",
-                self.cfg.public_url,
-                text(&m.payload["token"])
-            )
-        } else {
-            format!(
-                "{}/referrals/{}",
-                self.cfg.public_url,
-                text(&about["referral_id"])
-            )
-        };
-        Ok(Facts {
-            from: name(conn, &about["from_agency_id"])?,
-            to: name(conn, &about["to_agency_id"])?,
-            state: text(&about["state"]),
-            reason: text(&about["reason"]),
-            urgency: text(&about["urgency"]),
-            link,
+        Ok(match notice {
+            Notice::AccountLink { topic, token, .. } => Facts {
+                from: String::new(),
+                to: String::new(),
+                state: String::new(),
+                reason: String::new(),
+                urgency: String::new(),
+                link: format!(
+                    "{}/{}#token={}",
+                    self.cfg.public_url,
+                    topic.page(),
+                    token.ok_or("permanent: the link's token is gone")?
+                ),
+            },
+            Notice::Referral { about, .. } => Facts {
+                from: name(conn, about.from_agency_id)?,
+                to: name(conn, about.to_agency_id)?,
+                state: about
+                    .state
+                    .map(|s| s.as_str())
+                    .unwrap_or_default()
+                    .to_owned(),
+                reason: about
+                    .reason
+                    .map(|r| r.as_str())
+                    .unwrap_or_default()
+                    .to_owned(),
+                urgency: about
+                    .urgency
+                    .map(|u| u.as_str())
+                    .unwrap_or_default()
+                    .to_owned(),
+                link: format!("{}/referrals/{}", self.cfg.public_url, about.referral_id),
+            },
         })
     }
 }
 
-/// The page an account link opens, for the topics that carry one: such an email goes
-/// to one user, at once (never in a digest), and its token is a secret.
-pub fn account_link(topic: &str) -> Option<&'static str> {
-    match topic {
-        "invitation" => Some("invitation"),
-        "password_reset" => Some("password-reset"),
-        _ => None,
-    }
-}
-
 /// The payload without its secret, if it has one.
-fn scrub(payload: &serde_json::Value) -> Option<serde_json::Value> {
-    let mut p = payload.clone();
-    let obj = p.as_object_mut()?;
-    obj.remove("token")?;
-    obj.insert("token_scrubbed".into(), serde_json::Value::Bool(true));
-    Some(p)
+fn scrub(topic: &str, payload: &serde_json::Value) -> Option<serde_json::Value> {
+    let notice = Notice::from_row(topic, payload).ok()?;
+    notice.scrubbed().map(|n| n.payload())
 }
 
-/// The recipients of an outbox row and whether each wants a digest: the invited user
-/// of an account link, else the active users of the named roles at the named agency.
+/// The recipients of a notice and whether each wants a digest: the user of an account
+/// link (never in a digest), else the active users of the named roles at the agency.
 fn recipients(
     conn: &mut DbConn,
-    row: &OutboxRow,
+    notice: &Notice,
 ) -> Result<Vec<(schakel_domain::UserId, bool)>, StoreError> {
-    if account_link(&row.topic).is_some() {
-        let Some(id) = row.payload["user_id"].as_str().and_then(|s| s.parse().ok()) else {
-            return Ok(Vec::new());
-        };
-        return Ok(match users::find(conn, id) {
+    match notice {
+        Notice::AccountLink { user_id, .. } => Ok(match users::find(conn, *user_id) {
             Ok(u) if u.active => vec![(u.id, false)],
             Ok(_) | Err(StoreError::NotFound) => Vec::new(),
             Err(e) => return Err(e),
-        });
+        }),
+        Notice::Referral {
+            agency_id, roles, ..
+        } => Ok(users::list(conn, Some(*agency_id))?
+            .into_iter()
+            .filter(|u| u.active && roles.contains(&u.role))
+            .map(|u| (u.id, u.notify == "digest"))
+            .collect()),
     }
-    let Some(agency) = row.payload["agency_id"]
-        .as_str()
-        .and_then(|s| s.parse::<AgencyId>().ok())
-    else {
-        return Ok(Vec::new());
-    };
-    let roles: Vec<Role> = row.payload["roles"]
-        .as_array()
-        .map(|a| a.iter().filter_map(|r| r.as_str()?.parse().ok()).collect())
-        .unwrap_or_default();
-    Ok(users::list(conn, Some(agency))?
-        .into_iter()
-        .filter(|u| u.active && roles.contains(&u.role))
-        .map(|u| (u.id, u.notify == "digest"))
-        .collect())
 }
 
 #[cfg(test)]
@@ -423,9 +421,21 @@ mod tests {
 
     #[test]
     fn secrets_are_scrubbed_and_other_payloads_left_alone() {
-        let p = serde_json::json!({ "user_id": "u", "token": "geheim" });
-        let s = scrub(&p).unwrap();
+        let user = schakel_domain::UserId::new_random();
+        let p = serde_json::json!({ "user_id": user, "token": "geheim" });
+        let s = scrub("invitation", &p).unwrap();
         assert!(!s.to_string().contains("geheim"));
-        assert!(scrub(&serde_json::json!({ "agency_id": "a" })).is_none());
+        assert_eq!(s["user_id"], p["user_id"]);
+        let referral = Notice::Referral {
+            topic: schakel_domain::ReferralTopic::Received,
+            agency_id: AgencyId::new_random(),
+            roles: vec![schakel_domain::Role::Coordinator],
+            about: schakel_domain::ReferralFacts::of(
+                schakel_domain::ReferralId::new_random(),
+                AgencyId::new_random(),
+                AgencyId::new_random(),
+            ),
+        };
+        assert!(scrub(referral.topic(), &referral.payload()).is_none());
     }
 }

@@ -4,7 +4,6 @@
 use crate::access::{ACCESS_STATES, CaseAccess, case_access, covered};
 use crate::consents::consent_view;
 use crate::identity::Identity;
-use crate::monitor_event::{MonitorEvent, month_of};
 use crate::referrals::referral_views;
 use crate::signals::{MAX_TEXT_CHARS, PersonInput, forms, person_view, store_person};
 use crate::support::{
@@ -14,10 +13,12 @@ use crate::support::{
 use crate::views::{AccessKind, CaseListItem, CaseView, Page, TimelineEntry};
 use crate::{IfMatch, WorkflowError};
 use schakel_audit::ActionKind;
+use schakel_domain::monitor_event::month_of;
 use schakel_domain::{
     Action, Actor, CaseId, CaseStatus, CloseReason, ExploitationForm, Region, Relationship,
     SignalId,
 };
+use schakel_domain::{MonitorEvent, MonitorEventKind};
 use schakel_store::DbConn;
 use schakel_store::agencies;
 use schakel_store::casework::cases::{self, Case, CaseFilter, NewCase};
@@ -189,7 +190,7 @@ pub fn open_case_in(
         conn,
         env,
         &MonitorEvent {
-            kind: "case_opened",
+            kind: MonitorEventKind::CaseOpened,
             month: month_of(env.now),
             sender_kind: agency.kind,
             sender_region: region,
@@ -583,7 +584,7 @@ pub fn close_case(
             conn,
             env,
             &MonitorEvent {
-                kind: "case_closed",
+                kind: MonitorEventKind::CaseClosed,
                 month: month_of(env.now),
                 sender_kind: agency.kind,
                 sender_region: case.region,

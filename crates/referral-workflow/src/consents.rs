@@ -18,6 +18,7 @@ use schakel_domain::{
     Action, Actor, CaseId, CaseStatus, ConsentGiver, ConsentId, ConsentKind, LegalBasis,
     RecipientKind, ReferralPurpose, Role,
 };
+use schakel_domain::{ReferralFacts, ReferralTopic};
 use schakel_store::DbConn;
 use schakel_store::agencies;
 use schakel_store::casework::consents::{self, Consent, NewConsent};
@@ -291,13 +292,10 @@ pub fn withdraw_consent(
                 notify(
                     conn,
                     env,
-                    "consent_withdrawn",
+                    ReferralTopic::ConsentWithdrawn,
                     r.to_agency_id,
                     &[Role::Coordinator, Role::Caseworker],
-                    serde_json::json!({
-                        "referral_id": r.id, "from_agency_id": r.from_agency_id,
-                        "to_agency_id": r.to_agency_id,
-                    }),
+                    ReferralFacts::of(r.id, r.from_agency_id, r.to_agency_id),
                 )?;
                 cut.push(r.to_agency_id);
             }

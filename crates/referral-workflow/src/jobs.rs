@@ -13,6 +13,7 @@ use schakel_audit::ActionKind;
 use schakel_auth::RequestContext;
 use schakel_crypto::field_aad;
 use schakel_domain::{CaseId, ReferralId, Role, SignalId};
+use schakel_domain::{ReferralFacts, ReferralTopic};
 use schakel_store::casework::{cases, consents, idempotency, persons, referrals, signals};
 use schakel_store::sealed::{self, SEALED_COLUMNS};
 use schakel_store::{DbConn, write_tx};
@@ -157,20 +158,18 @@ fn follow_up_one(
     if !referrals::mark_followed_up(conn, r.id, follow_up, env.now)? {
         return Ok(false);
     }
-    let about = serde_json::json!({
-        "referral_id": r.id, "from_agency_id": r.from_agency_id, "to_agency_id": r.to_agency_id,
-    });
+    let about = ReferralFacts::of(r.id, r.from_agency_id, r.to_agency_id);
     let (kind, code, topic, agencies) = match follow_up {
         FollowUp::Reminder => (
             "referral_reminded",
             "referral.remind",
-            "referral_reminder",
+            ReferralTopic::Reminder,
             vec![r.to_agency_id],
         ),
         FollowUp::Escalation => (
             "referral_escalated",
             "referral.escalate",
-            "referral_escalation",
+            ReferralTopic::Escalation,
             vec![r.to_agency_id, r.from_agency_id],
         ),
     };

@@ -9,7 +9,6 @@ mod error;
 pub mod idempotency;
 pub mod identity;
 pub mod jobs;
-pub mod monitor_event;
 pub mod referrals;
 pub mod signals;
 mod subjects;

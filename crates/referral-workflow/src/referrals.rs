@@ -5,7 +5,6 @@
 use crate::access::referral_relationship;
 use crate::cases::{check_version, receiver_covered, visible_case};
 use crate::identity::Identity;
-use crate::monitor_event::{MonitorEvent, month_of};
 use crate::signals::MAX_TEXT_CHARS;
 use crate::support::{
     Env, denied, event, free_text, monitor, named_by, notify, open_opt, record, refused, run, seal,
@@ -14,10 +13,13 @@ use crate::support::{
 use crate::views::{AgencyRef, Page, ReferralSummary, ReferralView};
 use crate::{Conflict, IfMatch, WorkflowError};
 use schakel_audit::ActionKind;
+use schakel_domain::monitor_event::month_of;
 use schakel_domain::{
     Action, Actor, AgencyId, CaseStatus, DeclineReason, Party, ReferralAction, ReferralId,
     ReferralOutcome, ReferralPurpose, ReferralState, Relationship, Role, Urgency,
 };
+use schakel_domain::{MonitorEvent, MonitorEventKind};
+use schakel_domain::{ReferralFacts, ReferralTopic};
 use schakel_store::DbConn;
 use schakel_store::agencies::{self, Agency};
 /// Which states a referral list holds.
@@ -203,7 +205,7 @@ fn view_with(
 fn referral_event(
     conn: &mut DbConn,
     env: &Env<'_>,
-    kind: &'static str,
+    kind: MonitorEventKind,
     r: &Referral,
     hours_to_answer: Option<i64>,
 ) -> Result<(), WorkflowError> {
@@ -230,6 +232,20 @@ fn referral_event(
             pseudonym,
         },
     )
+}
+
+/// What the monitor counts when a referral moves to `to` (starting the work: nothing).
+fn monitor_kind(to: ReferralState) -> Option<MonitorEventKind> {
+    Some(match to {
+        ReferralState::Sent => MonitorEventKind::ReferralSent,
+        ReferralState::Accepted => MonitorEventKind::ReferralAccepted,
+        ReferralState::Declined => MonitorEventKind::ReferralDeclined,
+        ReferralState::Redirected => MonitorEventKind::ReferralRedirected,
+        ReferralState::Completed => MonitorEventKind::ReferralCompleted,
+        ReferralState::Withdrawn => MonitorEventKind::ReferralWithdrawn,
+        ReferralState::Expired => MonitorEventKind::ReferralExpired,
+        ReferralState::InProgress => return None,
+    })
 }
 
 /// Checks a receiving agency: active, and neither the sender nor `also_not`.
@@ -306,15 +322,16 @@ fn send(
     notify(
         conn,
         env,
-        "referral_received",
+        ReferralTopic::Received,
         to,
         &[Role::Coordinator],
-        serde_json::json!({
-            "referral_id": id, "from_agency_id": from, "to_agency_id": to, "urgency": urgency,
-        }),
+        ReferralFacts {
+            urgency: Some(urgency),
+            ..ReferralFacts::of(id, from, to)
+        },
     )?;
     let r = referrals::find(conn, id)?;
-    referral_event(conn, env, "referral_sent", &r, None)?;
+    referral_event(conn, env, MonitorEventKind::ReferralSent, &r, None)?;
     Ok(r)
 }
 
@@ -598,31 +615,29 @@ pub fn act(
             ReferralState::Accepted | ReferralState::Declined | ReferralState::Redirected
         );
         let hours = decided.then(|| (env.now - r.created_at).num_hours());
-        if to != ReferralState::InProgress {
-            referral_event(conn, env, kind, &done, hours)?;
+        if let Some(event) = monitor_kind(to) {
+            referral_event(conn, env, event, &done, hours)?;
         }
         match by {
             Party::Receiver if to != ReferralState::InProgress => notify(
                 conn,
                 env,
-                "referral_decided",
+                ReferralTopic::Decided,
                 r.from_agency_id,
                 &[Role::Caseworker, Role::Coordinator],
-                serde_json::json!({
-                    "referral_id": id, "state": to, "reason": transition.decline_reason,
-                    "from_agency_id": r.from_agency_id, "to_agency_id": r.to_agency_id,
-                }),
+                ReferralFacts {
+                    state: Some(to),
+                    reason: transition.decline_reason,
+                    ..ReferralFacts::of(id, r.from_agency_id, r.to_agency_id)
+                },
             )?,
             Party::Sender => notify(
                 conn,
                 env,
-                "referral_withdrawn",
+                ReferralTopic::Withdrawn,
                 r.to_agency_id,
                 &[Role::Coordinator],
-                serde_json::json!({
-                    "referral_id": id, "from_agency_id": r.from_agency_id,
-                    "to_agency_id": r.to_agency_id,
-                }),
+                ReferralFacts::of(id, r.from_agency_id, r.to_agency_id),
             )?,
             _ => {}
         }
@@ -690,17 +705,14 @@ pub(crate) fn expire_one(
         None,
         &[("referral_expired", Some(r.id), details.clone())],
     )?;
-    referral_event(conn, env, "referral_expired", &done, None)?;
+    referral_event(conn, env, MonitorEventKind::ReferralExpired, &done, None)?;
     notify(
         conn,
         env,
-        "referral_expired",
+        ReferralTopic::Expired,
         r.from_agency_id,
         &[Role::Caseworker, Role::Coordinator],
-        serde_json::json!({
-            "referral_id": r.id, "from_agency_id": r.from_agency_id,
-            "to_agency_id": r.to_agency_id,
-        }),
+        ReferralFacts::of(r.id, r.from_agency_id, r.to_agency_id),
     )?;
     let e = event(
         None,

@@ -1,7 +1,6 @@
 //! Signals: logged by caseworkers and coordinators, with a person or anonymous.
 
 use crate::identity::Identity;
-use crate::monitor_event::{MonitorEvent, month_of};
 use crate::support::{
     Env, denied, event, free_text, monitor, open_opt, permit_role, record, run, seal,
 };
@@ -10,10 +9,12 @@ use crate::{WorkflowConfig, WorkflowError};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use schakel_audit::ActionKind;
 use schakel_domain::indicators::{INDICATOR_LIST_VERSION, parse_codes};
+use schakel_domain::monitor_event::month_of;
 use schakel_domain::{
     Action, Actor, AgeBand, ExploitationForm, Gender, NationalityGroup, Palermo, PersonId, Region,
     Relationship, ReportingBasis, SignalId,
 };
+use schakel_domain::{MonitorEvent, MonitorEventKind};
 use schakel_store::DbConn;
 use schakel_store::agencies;
 use schakel_store::casework::persons::{self, NewPerson, Person};
@@ -239,7 +240,7 @@ pub fn create_signal_in(
         conn,
         env,
         &MonitorEvent {
-            kind: "signal_logged",
+            kind: MonitorEventKind::SignalLogged,
             month: month_of(
                 input
                     .observed_on

@@ -7,7 +7,10 @@ use chrono::{DateTime, Utc};
 use schakel_audit::{ActionCode, ActionKind, AuditActor, AuditEvent, Outcome};
 use schakel_auth::RequestContext;
 use schakel_crypto::field_aad;
-use schakel_domain::{Action, Actor, AgencyId, CaseId, ReferralId, Relationship, Role};
+use schakel_domain::{
+    Action, Actor, AgencyId, CaseId, Notice, ReferralFacts, ReferralId, ReferralTopic,
+    Relationship, Role,
+};
 use schakel_store::casework::timeline::{self, NewCaseEvent};
 use schakel_store::outbox::{self, Channel, NewOutboxMessage};
 use schakel_store::{DbConn, write_tx};
@@ -168,28 +171,28 @@ pub(crate) fn timeline(
     Ok(())
 }
 
-/// Queues an email to the users of `roles` at `agency` about `topic` (e.g.
-/// `referral_received`). The payload holds ids and codes for the link and the template,
-/// never personal data.
+/// Queues an email to the users of `roles` at `agency` about a referral. The payload
+/// holds ids and codes for the link and the template, never personal data.
 pub(crate) fn notify(
     conn: &mut DbConn,
     env: &Env<'_>,
-    topic: &str,
+    topic: ReferralTopic,
     agency: AgencyId,
     roles: &[Role],
-    about: serde_json::Value,
+    about: ReferralFacts,
 ) -> Result<(), WorkflowError> {
-    let payload = serde_json::json!({
-        "agency_id": agency,
-        "roles": roles,
-        "about": about,
-    });
+    let notice = Notice::Referral {
+        topic,
+        agency_id: agency,
+        roles: roles.to_vec(),
+        about,
+    };
     outbox::enqueue(
         conn,
         &NewOutboxMessage {
             channel: Channel::Email,
-            topic: topic.to_owned(),
-            payload,
+            topic: notice.topic().to_owned(),
+            payload: notice.payload(),
             available_at: env.now,
         },
         env.now,
@@ -197,19 +200,18 @@ pub(crate) fn notify(
     Ok(())
 }
 
-/// Queues a monitor event (see [`crate::monitor_event`]).
+/// Queues a monitor event.
 pub(crate) fn monitor(
     conn: &mut DbConn,
     env: &Env<'_>,
-    event: &crate::monitor_event::MonitorEvent,
+    event: &schakel_domain::MonitorEvent,
 ) -> Result<(), WorkflowError> {
-    let payload = serde_json::to_value(event).map_err(|e| WorkflowError::Audit(e.to_string()))?;
     outbox::enqueue(
         conn,
         &NewOutboxMessage {
             channel: Channel::Monitor,
-            topic: event.kind.to_owned(),
-            payload,
+            topic: event.kind.as_str().to_owned(),
+            payload: event.payload(),
             available_at: env.now,
         },
         env.now,

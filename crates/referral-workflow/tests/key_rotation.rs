@@ -316,8 +316,10 @@ fn rotation_re_encrypts_everything_once_and_changes_no_index_or_pseudonym() {
         let opened = support::new_rows(&monitor_before, &outbox_rows(c));
         assert_eq!(monitor_topics(&opened), ["case_opened"]);
         assert_eq!(
-            opened[0].payload["pseudonym"].as_str(),
-            person_before.pseudonym.as_deref()
+            schakel_domain::MonitorEvent::from_payload(&opened[0].payload)
+                .unwrap()
+                .pseudonym,
+            person_before.pseudonym
         );
     });
 }

@@ -85,8 +85,8 @@ pub struct ReferralQuery {
     /// Only referrals in this state.
     pub state: Option<ReferralState>,
     /// Only the open referrals (sent, accepted, in progress; earliest deadline first),
-    /// or with `false` only the ended ones (latest deadline first). Not together with
-    /// `state`.
+    /// or with `false` only the ended ones (latest deadline first). With `state` as
+    /// well, both must hold (an ended state with `open=true` lists nothing).
     pub open: Option<bool>,
     /// The `next_cursor` of the previous page.
     #[param(
@@ -105,7 +105,7 @@ pub struct ReferralQuery {
     responses(
         (status = 200, description = "A page of referrals", body = Page<ReferralView>),
         (status = 403, description = "The role may not read referrals", content_type = "application/problem+json", body = Problem),
-        (status = 422, description = "The cursor or limit is not valid, or both state and open are given", content_type = "application/problem+json", body = Problem),
+        (status = 422, description = "The cursor or limit is not valid", content_type = "application/problem+json", body = Problem),
     ))]
 pub async fn list_referrals_handler(
     who: CurrentActor,
@@ -123,9 +123,8 @@ pub async fn list_referrals_handler(
         (Some(s), None) => uc::StateSet::Only(s),
         (None, Some(true)) => uc::StateSet::Open,
         (None, Some(false)) => uc::StateSet::Closed,
-        (Some(_), Some(_)) => {
-            return Err(schakel_referral_workflow::WorkflowError::Invalid("open").into());
-        }
+        (Some(s), Some(open)) if s.is_open() == open => uc::StateSet::Only(s),
+        (Some(_), Some(_)) => uc::StateSet::Nothing,
     };
     let page = with_env(&state, &req, move |conn, env| {
         Ok(uc::list_referrals(

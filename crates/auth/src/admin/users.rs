@@ -12,6 +12,7 @@ use crate::{AuthConfig, AuthError, RequestContext, secret_token};
 use chrono::{DateTime, Duration, Utc};
 use schakel_audit::{ActionKind, Outcome};
 use schakel_domain::{Action, Actor, AgencyId, Role, UserId};
+use schakel_domain::{LinkTopic, Notice};
 use schakel_store::outbox::{self, Channel, NewOutboxMessage};
 use schakel_store::sessions::{self, LinkPurpose};
 use schakel_store::users::{self, NewUser, User};
@@ -92,10 +93,15 @@ pub fn invite_user(
         // The raw token travels to the dispatcher in this row because the email must
         // carry it; the dispatcher must scrub it from the payload once the email is
         // delivered (or given up on), so a copy of the database holds only its hash.
+        let notice = Notice::AccountLink {
+            topic: LinkTopic::Invitation,
+            user_id: user.id,
+            token: Some(token.token),
+        };
         let message = NewOutboxMessage {
             channel: Channel::Email,
-            topic: "invitation".into(),
-            payload: serde_json::json!({ "user_id": user.id, "token": token.token }),
+            topic: notice.topic().into(),
+            payload: notice.payload(),
             available_at: now,
         };
         outbox::enqueue(conn, &message, now)?;

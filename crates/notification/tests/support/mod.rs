@@ -66,19 +66,23 @@ pub fn user(conn: &mut DbConn, agency: &Agency, role: Role, locale: &str) -> Use
 
 /// Queues a `referral_received` email for the coordinators of `to`, as the workflow does.
 pub fn queue_received(conn: &mut DbConn, from: &Agency, to: &Agency, at: DateTime<Utc>) {
+    let notice = schakel_domain::Notice::Referral {
+        topic: schakel_domain::ReferralTopic::Received,
+        agency_id: to.id,
+        roles: vec![schakel_domain::Role::Coordinator],
+        about: schakel_domain::ReferralFacts {
+            urgency: Some(schakel_domain::Urgency::Urgent),
+            ..schakel_domain::ReferralFacts::of(
+                schakel_domain::ReferralId::new_random(),
+                from.id,
+                to.id,
+            )
+        },
+    };
     let message = NewOutboxMessage {
         channel: Channel::Email,
-        topic: "referral_received".into(),
-        payload: serde_json::json!({
-            "agency_id": to.id,
-            "roles": ["coordinator"],
-            "about": {
-                "referral_id": uuid::Uuid::new_v4(),
-                "from_agency_id": from.id,
-                "to_agency_id": to.id,
-                "urgency": "urgent",
-            },
-        }),
+        topic: notice.topic().into(),
+        payload: notice.payload(),
         available_at: at,
     };
     outbox::enqueue(conn, &message, at).unwrap();

@@ -499,13 +499,11 @@ pub fn emails(rows: &[OutboxRow]) -> Vec<(String, String)> {
         .iter()
         .filter(|r| r.channel == "email")
         .map(|r| {
-            (
-                r.topic.clone(),
-                r.payload["agency_id"]
-                    .as_str()
-                    .unwrap_or_default()
-                    .to_owned(),
-            )
+            let agency = match schakel_domain::Notice::from_row(&r.topic, &r.payload) {
+                Ok(schakel_domain::Notice::Referral { agency_id, .. }) => agency_id.to_string(),
+                other => panic!("not a referral email: {other:?}"),
+            };
+            (r.topic.clone(), agency)
         })
         .collect();
     out.sort();

@@ -299,6 +299,8 @@ pub enum StateSet {
     /// Those ended (completed, declined, withdrawn, redirected, expired), latest
     /// deadline first.
     Closed,
+    /// None: filters that exclude each other (an ended state among the open ones).
+    Nothing,
 }
 
 impl StateSet {
@@ -324,6 +326,7 @@ impl StateSet {
             StateSet::Only(s) => Some(vec![s.as_str()]),
             StateSet::Open => Some(pick(true)),
             StateSet::Closed => Some(pick(false)),
+            StateSet::Nothing => Some(Vec::new()),
         }
     }
 

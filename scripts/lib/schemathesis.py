@@ -1,0 +1,174 @@
+#!/usr/bin/env python3
+"""Test data and coverage for the schemathesis runs of scripts/schemathesis.
+
+  schemathesis.py seed BASE_URL DIR
+      Signs in as the demo users, adds a second case with a referral (so a receiving
+      coordinator has more than one to decide), waits for a failed delivery, and writes
+      the ids of existing objects as dictionaries in DIR/ids/<kind>.dict, one quoted
+      value per line, for the runs to draw path parameters from.
+
+  schemathesis.py coverage DIR
+      Reads every DIR/*.json run report and DIR/*.txt run output and prints, per
+      operation, whether some run reached it with an object that exists (a success or a
+      conflict with the object's state), and the API links the stateful phase followed.
+      Fails when an operation no run reached is not among the few that need a secret
+      only a person has (an emailed token, an authenticator code, a password).
+"""
+
+import datetime
+import json
+import pathlib
+import re
+import sys
+import time
+import urllib.error
+import urllib.request
+
+PASSWORD = "oranje fiets lantaarn 42"
+DOMAIN = "demo.schakel.invalid"
+
+# Operations that need what only a person has: a token from an email, a code from an
+# authenticator, or the current password. No run can reach them with valid input; their
+# refusals are still tested (every run sends them well-formed and malformed requests).
+NEEDS_A_SECRET = {
+    "POST /api/v1/auth/invitation": "the token of an emailed invitation",
+    "POST /api/v1/auth/password-reset/complete": "the token of an emailed reset link",
+    "POST /api/v1/auth/mfa/verify": "a code from the user's authenticator",
+    "POST /api/v1/me/password": "the current password",
+}
+
+
+def call(base, method, path, token=None, body=None, headers=None):
+    data = None if body is None else json.dumps(body).encode()
+    req = urllib.request.Request(base + path, data=data, method=method)
+    if body is not None:
+        req.add_header("content-type", "application/json")
+    if token:
+        req.add_header("authorization", "Bearer " + token)
+    for k, v in (headers or {}).items():
+        req.add_header(k, v)
+    try:
+        with urllib.request.urlopen(req, timeout=30) as res:
+            text = res.read().decode()
+            return res.status, dict(res.headers), json.loads(text) if text else None
+    except urllib.error.HTTPError as e:
+        raise SystemExit(f"schemathesis seed: {method} {path} answered {e.code}: {e.read()[:300]!r}")
+
+
+def login(base, who):
+    _, _, body = call(base, "POST", "/api/v1/auth/login",
+                      body={"email": f"{who}@{DOMAIN}", "password": PASSWORD})
+    return body["access_token"]
+
+
+def add_case_with_referral(base, token, to_agency):
+    today = datetime.date.today()
+    _, _, signal = call(base, "POST", "/api/v1/signals", token, {
+        "observed_on": (today - datetime.timedelta(days=1)).isoformat(),
+        "region": "midden_nederland",
+        "exploitation_forms": ["sexual"],
+        "indicators": ["ilo_retention_of_identity_documents"],
+        "palermo": {"act": True, "means": True, "purpose": True},
+        "reporting_basis": "consent",
+        "summary": "Test data: fictional.",
+        "person": {
+            "identity": {"given_names": "Test", "family_name": "Persoon",
+                         "date_of_birth": "1990-03-04", "nationalities": ["BG"]},
+            "gender": "female",
+        },
+    })
+    _, headers, case = call(base, "POST", "/api/v1/cases", token, {"signal_id": signal["id"]})
+    _, headers, case = call(base, "POST", f"/api/v1/cases/{case['id']}/consents", token, {
+        "kind": "consent", "recipient_kinds": ["care"], "purposes": ["care_coordination"],
+        "given_by": "person", "given_on": today.isoformat(),
+    }, headers={"if-match": headers["etag"]})
+    call(base, "POST", f"/api/v1/cases/{case['id']}/referrals", token, {
+        "to_agency_id": to_agency, "purpose": "care_coordination", "urgency": "normal",
+        "message": "Test data: fictional.",
+    })
+
+
+def write_dict(folder, name, values):
+    values = sorted(set(values))
+    if not values:
+        raise SystemExit(f"schemathesis seed: no {name} to test with")
+    (folder / f"{name}.dict").write_text("".join(f'"{v}"\n' for v in values))
+    print(f"  {name}: {len(values)}")
+
+
+def seed(base, out):
+    caseworker = login(base, "caseworker")
+    admin = login(base, "admin")
+    _, _, agencies = call(base, "GET", "/api/v1/agencies", admin)
+    coordination = next(a for a in agencies if a["kind"] == "care_coordination")
+    add_case_with_referral(base, caseworker, coordination["id"])
+    _, _, signals = call(base, "GET", "/api/v1/signals", caseworker)
+    _, _, cases = call(base, "GET", "/api/v1/cases", caseworker)
+    consents, referrals = [], []
+    for c in cases["items"]:
+        _, _, full = call(base, "GET", f"/api/v1/cases/{c['id']}", caseworker)
+        consents += [x["id"] for x in full["consents"]]
+        referrals += [x["id"] for x in full["referrals"]]
+    _, _, users = call(base, "GET", "/api/v1/users", admin)
+    _, _, me = call(base, "GET", "/api/v1/me", admin)
+    # The admin's own account and agency stay out: the admin run must keep its session.
+    others = [u for u in users if u["id"] != me["id"]]
+    agencies_ = [a["id"] for a in agencies if a["id"] != me["agency"]["id"]]
+    deadline = time.monotonic() + 60
+    while True:
+        _, _, failed = call(base, "GET", "/api/v1/admin/outbox?state=failed", admin)
+        deliveries = [e["id"] for e in failed["emails"]] + [e["id"] for e in failed["events"]]
+        if deliveries or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    folder = pathlib.Path(out) / "ids"
+    folder.mkdir(parents=True, exist_ok=True)
+    print("schemathesis seed: existing objects to test with")
+    write_dict(folder, "signals", [s["id"] for s in signals["items"]])
+    write_dict(folder, "cases", [c["id"] for c in cases["items"]])
+    write_dict(folder, "consents", consents)
+    write_dict(folder, "referrals", referrals)
+    write_dict(folder, "users", [u["id"] for u in others])
+    write_dict(folder, "agencies", agencies_)
+    write_dict(folder, "deliveries", deliveries)
+
+
+def coverage(folder):
+    folder = pathlib.Path(folder)
+    reached, tried = {}, set()
+    for report in sorted(folder.glob("*.json")):
+        data = json.loads(report.read_text())
+        for op, phases in data.get("valid_rates", {}).items():
+            tried.add(op)
+            n = sum(p["accepted"] + p["conflicts"] for p in phases.values())
+            reached[op] = reached.get(op, 0) + n
+    links = []
+    for out in sorted(folder.glob("*.txt")):
+        m = re.search(r"API Links:\s+(\d+) covered / (\d+) selected", out.read_text())
+        if m:
+            links.append((out.stem, int(m.group(1)), int(m.group(2))))
+    missing = sorted(op for op in tried if reached.get(op, 0) == 0 and op not in NEEDS_A_SECRET)
+    secret = sorted(op for op in tried if reached.get(op, 0) == 0 and op in NEEDS_A_SECRET)
+    ok = len(tried) - len(missing) - len(secret)
+    print(f"schemathesis coverage: {ok} of {len(tried)} operations reached with an existing object "
+          f"(a success, or a conflict with its state)")
+    for op in secret:
+        print(f"  not reached, needs {NEEDS_A_SECRET[op]}: {op}")
+    for op in missing:
+        print(f"  NOT REACHED: {op}")
+    for run, covered, selected in links:
+        print(f"  links followed as {run}: {covered} of {selected}")
+    summary = folder / "coverage"
+    summary.write_text(f"{ok}/{len(tried)} operations reached; links "
+                       + ", ".join(f"{r} {c}/{s}" for r, c, s in links) + "\n")
+    if missing:
+        raise SystemExit("schemathesis coverage: some operations were never reached")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 4 and sys.argv[1] == "seed":
+        seed(sys.argv[2], sys.argv[3])
+    elif len(sys.argv) == 3 and sys.argv[1] == "coverage":
+        coverage(sys.argv[2])
+    else:
+        raise SystemExit(__doc__)
