@@ -8,8 +8,8 @@
       value per line, for the runs to draw path parameters from.
 
   schemathesis.py coverage DIR
-      Reads every DIR/*.json run report and DIR/*.txt run output and prints, per
-      operation, whether some run reached it with an object that exists (a success or a
+      Reads DIR/openapi.json, every other DIR/*.json run report and DIR/*.txt run
+      output and prints, per operation, whether some run reached it with an object that exists (a success or a
       conflict with the object's state), and the API links the stateful phase followed.
       Fails when an operation no run reached is not among the few that need a secret
       only a person has (an emailed token, an authenticator code, a password).
@@ -135,11 +135,15 @@ def seed(base, out):
 
 def coverage(folder):
     folder = pathlib.Path(folder)
-    reached, tried = {}, set()
+    document = json.loads((folder / "openapi.json").read_text())
+    tried = {f"{method.upper()} {path}" for path, item in document["paths"].items()
+             for method in item}
+    reached = {}
     for report in sorted(folder.glob("*.json")):
+        if report.name == "openapi.json":
+            continue
         data = json.loads(report.read_text())
         for op, phases in data.get("valid_rates", {}).items():
-            tried.add(op)
             n = sum(p["accepted"] + p["conflicts"] for p in phases.values())
             reached[op] = reached.get(op, 0) + n
     links = []

@@ -1,0 +1,274 @@
+//! Decisions on a referral (accept, decline, redirect, start, complete, withdraw) and
+//! its expiry by the deadline job.
+
+use super::send::{monitor_kind, recipient, referral_event, send};
+use super::*;
+
+/// Takes `action` on a referral: accept, decline, redirect, start or complete (the
+/// receiving agency's coordinators) or withdraw (the sending agency).
+pub fn act(
+    conn: &mut DbConn,
+    env: &Env<'_>,
+    who: &Actor,
+    id: ReferralId,
+    if_match: IfMatch,
+    action: ReferralAction,
+    input: &ActionInput,
+) -> Result<ReferralView, WorkflowError> {
+    let code = action_code(action)?;
+    run(conn, env, who, |conn| {
+        let (r, rel) = visible_referral(conn, who, id, code, ActionKind::Update)?;
+        let by = party(rel).ok_or(WorkflowError::NotFound)?;
+        let version = check_version(if_match, r.version)?;
+        let to = r.state.apply(action, by)?;
+        if !role_may(who, action, by) {
+            return Err(refused(
+                code,
+                ActionKind::Update,
+                ("referral", id.to_string()),
+            ));
+        }
+        let (note, reason, outcome) = decision(conn, &r, action, input)?;
+        let sealed = note
+            .as_deref()
+            .map(|n| seal(env.cfg, "referrals", "note", &id, n))
+            .transpose()?;
+        let transition = Transition {
+            to,
+            by: Some(who.user_id),
+            decline_reason: reason,
+            note: sealed.as_deref(),
+            outcome,
+        };
+        if !referrals::transition(conn, id, version, &transition, env.now)? {
+            return Err(WorkflowError::VersionMismatch);
+        }
+        let done = referrals::find(conn, id)?;
+        let details = serde_json::json!({
+            "from": r.state,
+            "to": to,
+            "reason": reason,
+            "outcome": outcome,
+            "redirect_to": input.to_agency_id,
+        });
+        let entry = (timeline_kind(to), Some(id), details.clone());
+        timeline(conn, env, r.case_id, who.agency_id, Some(who), &[entry])?;
+        tell(conn, env, &r, &done, by, reason)?;
+        if let (ReferralAction::Redirect, Some(third)) = (action, input.to_agency_id) {
+            redirect(conn, env, who, &r, third)?;
+        }
+        let case = cases::find(conn, r.case_id)?;
+        let mut e = event(
+            Some(who),
+            code,
+            ActionKind::Update,
+            ("referral", id.to_string()),
+        )?
+        .with_purpose(format!("case:{}", r.case_id))
+        .with_details(details);
+        if let Some(p) = persons::find(conn, case.person_id)?.pseudonym {
+            e = e.with_subject_pseudonym(p);
+        }
+        let view = referral_view(conn, env, who, &done)?;
+        record(conn, env, e)?;
+        Ok(view)
+    })
+}
+
+/// The audit code of an action people take (expiry is the platform's).
+fn action_code(action: ReferralAction) -> Result<&'static str, WorkflowError> {
+    Ok(match action {
+        ReferralAction::Accept => "referral.accept",
+        ReferralAction::Decline => "referral.decline",
+        ReferralAction::Withdraw => "referral.withdraw",
+        ReferralAction::Redirect => "referral.redirect",
+        ReferralAction::Start => "referral.start",
+        ReferralAction::Complete => "referral.complete",
+        ReferralAction::Expire => return Err(WorkflowError::Invalid("action")),
+    })
+}
+
+/// What the action carries, checked: the note, and the decline reason, outcome or
+/// third agency the action needs (and no other action may carry).
+fn decision(
+    conn: &mut DbConn,
+    r: &Referral,
+    action: ReferralAction,
+    input: &ActionInput,
+) -> Result<
+    (
+        Option<String>,
+        Option<DeclineReason>,
+        Option<ReferralOutcome>,
+    ),
+    WorkflowError,
+> {
+    let note = free_text(input.note.as_deref(), MAX_TEXT_CHARS, "note")?;
+    let (mut reason, mut outcome) = (None, None);
+    match action {
+        ReferralAction::Decline => {
+            let why = input.reason.ok_or(WorkflowError::Invalid("reason"))?;
+            if why == DeclineReason::Other && note.is_none() {
+                return Err(WorkflowError::Invalid("note"));
+            }
+            reason = Some(why);
+        }
+        ReferralAction::Complete => {
+            let how = input.outcome.ok_or(WorkflowError::Invalid("outcome"))?;
+            if how == ReferralOutcome::Other && note.is_none() {
+                return Err(WorkflowError::Invalid("note"));
+            }
+            outcome = Some(how);
+        }
+        ReferralAction::Redirect => {
+            let third = input
+                .to_agency_id
+                .ok_or(WorkflowError::Invalid("to_agency_id"))?;
+            recipient(conn, third, r.from_agency_id, Some(r.to_agency_id))?;
+        }
+        _ => {}
+    }
+    if input.reason.is_some() && action != ReferralAction::Decline {
+        return Err(WorkflowError::Invalid("reason"));
+    }
+    if input.outcome.is_some() && action != ReferralAction::Complete {
+        return Err(WorkflowError::Invalid("outcome"));
+    }
+    if input.to_agency_id.is_some() && action != ReferralAction::Redirect {
+        return Err(WorkflowError::Invalid("to_agency_id"));
+    }
+    Ok((note, reason, outcome))
+}
+
+/// The timeline entry of a move to `to`.
+fn timeline_kind(to: ReferralState) -> &'static str {
+    match to {
+        ReferralState::Accepted => "referral_accepted",
+        ReferralState::Declined => "referral_declined",
+        ReferralState::Redirected => "referral_redirected",
+        ReferralState::InProgress => "referral_started",
+        ReferralState::Completed => "referral_completed",
+        ReferralState::Withdrawn => "referral_withdrawn",
+        ReferralState::Expired => "referral_expired",
+        ReferralState::Sent => "referral_sent",
+    }
+}
+
+/// Tells the monitor and the other agency of the move from `before` to `done`.
+fn tell(
+    conn: &mut DbConn,
+    env: &Env<'_>,
+    before: &Referral,
+    done: &Referral,
+    by: Party,
+    reason: Option<DeclineReason>,
+) -> Result<(), WorkflowError> {
+    let to = done.state;
+    let answered = matches!(
+        to,
+        ReferralState::Accepted | ReferralState::Declined | ReferralState::Redirected
+    );
+    let hours = answered.then(|| (env.now - before.created_at).num_hours());
+    if let Some(event) = monitor_kind(to) {
+        referral_event(conn, env, event, done, hours)?;
+    }
+    let facts = ReferralFacts::of(done.id, done.from_agency_id, done.to_agency_id);
+    match by {
+        Party::Receiver if to != ReferralState::InProgress => notify(
+            conn,
+            env,
+            ReferralTopic::Decided,
+            done.from_agency_id,
+            &[Role::Caseworker, Role::Coordinator],
+            ReferralFacts {
+                state: Some(to),
+                reason,
+                ..facts
+            },
+        ),
+        Party::Sender => notify(
+            conn,
+            env,
+            ReferralTopic::Withdrawn,
+            done.to_agency_id,
+            &[Role::Coordinator],
+            facts,
+        ),
+        _ => Ok(()),
+    }
+}
+
+/// Sends the redirected referral on to the third agency, from the original sender.
+fn redirect(
+    conn: &mut DbConn,
+    env: &Env<'_>,
+    who: &Actor,
+    r: &Referral,
+    third: AgencyId,
+) -> Result<(), WorkflowError> {
+    let message = open_opt(env.cfg, "referrals", "message", &r.id, r.message.as_deref())?;
+    send(
+        conn,
+        env,
+        who,
+        r.case_id,
+        r.from_agency_id,
+        third,
+        r.purpose,
+        r.urgency,
+        message.as_deref(),
+        &r.summary,
+        Some(r.id),
+        1,
+    )?;
+    Ok(())
+}
+
+/// Expires one overdue referral at `env.now`, if it is still `sent` at `version`
+/// (the platform acts; the sender is told). Returns whether it expired.
+pub(crate) fn expire_one(
+    conn: &mut DbConn,
+    env: &Env<'_>,
+    r: &Referral,
+) -> Result<bool, WorkflowError> {
+    let to = r.state.apply(ReferralAction::Expire, Party::System)?;
+    let t = Transition {
+        to,
+        by: None,
+        decline_reason: None,
+        note: None,
+        outcome: None,
+    };
+    if !referrals::transition(conn, r.id, r.version, &t, env.now)? {
+        return Ok(false);
+    }
+    let done = referrals::find(conn, r.id)?;
+    let details = serde_json::json!({ "from": r.state, "to": to, "deadline_at": r.deadline_at });
+    timeline(
+        conn,
+        env,
+        r.case_id,
+        r.to_agency_id,
+        None,
+        &[("referral_expired", Some(r.id), details.clone())],
+    )?;
+    referral_event(conn, env, MonitorEventKind::ReferralExpired, &done, None)?;
+    notify(
+        conn,
+        env,
+        ReferralTopic::Expired,
+        r.from_agency_id,
+        &[Role::Caseworker, Role::Coordinator],
+        ReferralFacts::of(r.id, r.from_agency_id, r.to_agency_id),
+    )?;
+    let e = event(
+        None,
+        "referral.expire",
+        ActionKind::Update,
+        ("referral", r.id.to_string()),
+    )?
+    .with_purpose(format!("case:{}", r.case_id))
+    .with_details(details);
+    record(conn, env, e)?;
+    Ok(true)
+}

@@ -1,0 +1,115 @@
+//! Referrals: sent by a case's agency to another agency's inbox, decided by that
+//! agency's coordinators, withdrawn by the sender, expired by the deadline job. Every
+//! change of state is checked against the transition table in `domain`.
+
+use crate::access::referral_relationship;
+use crate::cases::{check_version, receiver_covered, visible_case};
+use crate::identity::Identity;
+use crate::signals::MAX_TEXT_CHARS;
+use crate::support::{
+    Env, denied, event, free_text, monitor, named_by, notify, open_opt, record, refused, run, seal,
+    timeline,
+};
+use crate::views::{AgencyRef, Page, ReferralSummary, ReferralView};
+use crate::{Conflict, IfMatch, WorkflowError};
+use schakel_audit::ActionKind;
+use schakel_domain::monitor_event::month_of;
+use schakel_domain::{
+    Action, Actor, AgencyId, CaseStatus, DeclineReason, Party, ReferralAction, ReferralId,
+    ReferralOutcome, ReferralPurpose, ReferralState, Relationship, Role, Urgency,
+};
+use schakel_domain::{MonitorEvent, MonitorEventKind};
+use schakel_domain::{ReferralFacts, ReferralTopic};
+use schakel_store::DbConn;
+use schakel_store::agencies::{self, Agency};
+/// Which states a referral list holds.
+pub use schakel_store::casework::referrals::StateSet;
+use schakel_store::casework::referrals::{
+    self, Direction, NewReferral, Referral, Summary, Transition,
+};
+use schakel_store::casework::{cases, persons};
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+
+/// A referral to send.
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ReferralInput {
+    /// The receiving agency (its inbox, not a person).
+    pub to_agency_id: AgencyId,
+    /// Why.
+    pub purpose: ReferralPurpose,
+    /// How urgent; sets the deadline.
+    pub urgency: Urgency,
+    /// A message to the receiving agency.
+    #[serde(default)]
+    pub message: Option<String>,
+}
+
+/// What an action on a referral carries besides the action itself.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ActionInput {
+    /// For decline: why.
+    #[serde(default)]
+    pub reason: Option<DeclineReason>,
+    /// For complete: how it ended.
+    #[serde(default)]
+    pub outcome: Option<ReferralOutcome>,
+    /// For redirect: the third agency.
+    #[serde(default)]
+    pub to_agency_id: Option<AgencyId>,
+    /// A note (required when the reason or outcome is `other`).
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// The party `who` is to a referral, from the relationship.
+fn party(rel: Relationship) -> Option<Party> {
+    match rel {
+        Relationship::OwnAgency => Some(Party::Sender),
+        Relationship::ReceivingAgency => Some(Party::Receiver),
+        _ => None,
+    }
+}
+
+/// Whether `who`'s role may take `action` as `party`.
+fn role_may(who: &Actor, action: ReferralAction, party: Party) -> bool {
+    match (party, action) {
+        (Party::Sender, ReferralAction::Withdraw) => {
+            who.may(Action::WithdrawReferral, Relationship::OwnAgency)
+        }
+        (Party::Receiver, _) => who.may(Action::DecideReferral, Relationship::ReceivingAgency),
+        _ => false,
+    }
+}
+
+/// Loads a referral `who` may see, or the hidden denial `code`.
+fn visible_referral(
+    conn: &mut DbConn,
+    who: &Actor,
+    id: ReferralId,
+    code: &'static str,
+    kind: ActionKind,
+) -> Result<(Referral, Relationship), WorkflowError> {
+    let r = referrals::find(conn, id)?;
+    let rel = referral_relationship(who, &r);
+    if rel == Relationship::Unrelated || !who.may(Action::ReadReferral, rel) {
+        return Err(denied(code, kind, Some(("referral", id.to_string()))));
+    }
+    Ok((r, rel))
+}
+
+mod act;
+mod read;
+mod send;
+mod view;
+
+pub use act::act;
+pub(crate) use act::expire_one;
+pub use read::{ReferralBox, get_referral, list_referrals};
+pub use send::create_referral_in;
+pub(crate) use view::{referral_view, referral_views};

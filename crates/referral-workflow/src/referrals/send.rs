@@ -1,0 +1,218 @@
+//! Sending a referral (a new one, or the next one of a redirect), with its timeline
+//! entry, email and monitor event.
+
+use super::*;
+
+/// The monitor event of something that happened to a referral.
+pub(super) fn referral_event(
+    conn: &mut DbConn,
+    env: &Env<'_>,
+    kind: MonitorEventKind,
+    r: &Referral,
+    hours_to_answer: Option<i64>,
+) -> Result<(), WorkflowError> {
+    let from = agencies::find(conn, r.from_agency_id)?;
+    let to = agencies::find(conn, r.to_agency_id)?;
+    let case = cases::find(conn, r.case_id)?;
+    let pseudonym = persons::find(conn, case.person_id)?.pseudonym;
+    monitor(
+        conn,
+        env,
+        &MonitorEvent {
+            kind,
+            month: month_of(env.now),
+            sender_kind: from.kind,
+            sender_region: from.region,
+            receiver_kind: Some(to.kind),
+            receiver_region: Some(to.region),
+            exploitation_forms: r.summary.exploitation_forms.clone(),
+            age_band: r.summary.age_band,
+            gender: r.summary.gender,
+            nationality_group: r.summary.nationality_group,
+            reporting_basis: None,
+            hours_to_answer,
+            pseudonym,
+        },
+    )
+}
+
+/// What the monitor counts when a referral moves to `to` (starting the work: nothing).
+pub(super) fn monitor_kind(to: ReferralState) -> Option<MonitorEventKind> {
+    Some(match to {
+        ReferralState::Sent => MonitorEventKind::ReferralSent,
+        ReferralState::Accepted => MonitorEventKind::ReferralAccepted,
+        ReferralState::Declined => MonitorEventKind::ReferralDeclined,
+        ReferralState::Redirected => MonitorEventKind::ReferralRedirected,
+        ReferralState::Completed => MonitorEventKind::ReferralCompleted,
+        ReferralState::Withdrawn => MonitorEventKind::ReferralWithdrawn,
+        ReferralState::Expired => MonitorEventKind::ReferralExpired,
+        ReferralState::InProgress => return None,
+    })
+}
+
+/// Checks a receiving agency: active, and neither the sender nor `also_not`.
+pub(super) fn recipient(
+    conn: &mut DbConn,
+    id: AgencyId,
+    sender: AgencyId,
+    also_not: Option<AgencyId>,
+) -> Result<Agency, WorkflowError> {
+    let agency = named_by(agencies::find(conn, id), "to_agency_id")?;
+    if !agency.active || id == sender || Some(id) == also_not {
+        return Err(WorkflowError::Conflict(Conflict::Recipient));
+    }
+    Ok(agency)
+}
+
+/// Inserts a referral in `sent` with its timeline entry (at `ordinal` among the
+/// transaction's entries), email and monitor event.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn send(
+    conn: &mut DbConn,
+    env: &Env<'_>,
+    who: &Actor,
+    case_id: schakel_domain::CaseId,
+    from: AgencyId,
+    to: AgencyId,
+    purpose: ReferralPurpose,
+    urgency: Urgency,
+    message: Option<&str>,
+    summary: &Summary,
+    redirected_from: Option<ReferralId>,
+    ordinal: i32,
+) -> Result<Referral, WorkflowError> {
+    let id = ReferralId::new_random();
+    let sealed = message
+        .map(|m| seal(env.cfg, "referrals", "message", &id, m))
+        .transpose()?;
+    referrals::insert(
+        conn,
+        &NewReferral {
+            id,
+            case_id,
+            from_agency_id: from,
+            to_agency_id: to,
+            sent_by: who.user_id,
+            purpose,
+            urgency,
+            message: sealed.as_deref(),
+            deadline_at: env.cfg.deadlines.deadline(urgency, env.now),
+            summary,
+            redirected_from,
+        },
+        env.now,
+    )?;
+    let details = serde_json::json!({
+        "to_agency_id": to,
+        "purpose": purpose,
+        "urgency": urgency,
+        "redirected_from": redirected_from,
+    });
+    schakel_store::casework::timeline::append(
+        conn,
+        &schakel_store::casework::timeline::NewCaseEvent {
+            case_id,
+            ordinal,
+            kind: "referral_sent",
+            agency_id: who.agency_id,
+            user_id: Some(who.user_id),
+            referral_id: Some(id),
+            details,
+        },
+        env.now,
+    )?;
+    notify(
+        conn,
+        env,
+        ReferralTopic::Received,
+        to,
+        &[Role::Coordinator],
+        ReferralFacts {
+            urgency: Some(urgency),
+            ..ReferralFacts::of(id, from, to)
+        },
+    )?;
+    let r = referrals::find(conn, id)?;
+    referral_event(conn, env, MonitorEventKind::ReferralSent, &r, None)?;
+    Ok(r)
+}
+
+/// Refers a case of the actor's agency to another agency (inside the caller's
+/// transaction).
+pub fn create_referral_in(
+    conn: &mut DbConn,
+    env: &Env<'_>,
+    who: &Actor,
+    case_id: schakel_domain::CaseId,
+    input: &ReferralInput,
+) -> Result<ReferralView, WorkflowError> {
+    const CODE: &str = "referral.create";
+    let (case, access) = visible_case(
+        conn,
+        env,
+        who,
+        case_id,
+        Action::ReadCase,
+        CODE,
+        ActionKind::Create,
+    )?;
+    if !matches!(access, crate::access::CaseAccess::Owner)
+        || !who.may(Action::CreateReferral, Relationship::OwnAgency)
+    {
+        return Err(denied(
+            CODE,
+            ActionKind::Create,
+            Some(("case", case_id.to_string())),
+        ));
+    }
+    let message = free_text(input.message.as_deref(), MAX_TEXT_CHARS, "message")?;
+    if case.status == CaseStatus::Closed {
+        return Err(WorkflowError::Conflict(Conflict::CaseClosed));
+    }
+    recipient(conn, input.to_agency_id, who.agency_id, None)?;
+    let person = persons::find(conn, case.person_id)?;
+    let identity = match &person.identity {
+        Some(s) => Identity::open(env.cfg, person.id, s)?,
+        None => Identity::default(),
+    };
+    let summary = Summary {
+        exploitation_forms: case.exploitation_forms.clone(),
+        age_band: identity.age_band(env.now.date_naive()),
+        gender: person.gender,
+        nationality_group: person.nationality_group,
+        region: case.region,
+    };
+    let r = send(
+        conn,
+        env,
+        who,
+        case_id,
+        who.agency_id,
+        input.to_agency_id,
+        input.purpose,
+        input.urgency,
+        message.as_deref(),
+        &summary,
+        None,
+        0,
+    )?;
+    let mut e = event(
+        Some(who),
+        CODE,
+        ActionKind::Create,
+        ("referral", r.id.to_string()),
+    )?
+    .with_purpose(format!("case:{case_id}"))
+    .with_details(serde_json::json!({
+        "case_id": case_id,
+        "to_agency_id": input.to_agency_id,
+        "purpose": input.purpose,
+        "urgency": input.urgency,
+    }));
+    if let Some(p) = &person.pseudonym {
+        e = e.with_subject_pseudonym(p.clone());
+    }
+    let view = referral_view(conn, env, who, &r)?;
+    record(conn, env, e)?;
+    Ok(view)
+}

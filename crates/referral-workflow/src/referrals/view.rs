@@ -1,0 +1,118 @@
+//! How a referral looks to the one who asks: the sender sees all of it, the receiver
+//! the summary (and the case once it accepted), with the actions open to them.
+
+use super::*;
+
+fn agency_ref(a: &Agency) -> AgencyRef {
+    AgencyRef {
+        id: a.id,
+        name: a.name.clone(),
+        kind: a.kind,
+        region: a.region,
+    }
+}
+
+/// A referral as `who` may see it (the caller has checked that it may).
+pub(crate) fn referral_view(
+    conn: &mut DbConn,
+    env: &Env<'_>,
+    who: &Actor,
+    r: &Referral,
+) -> Result<ReferralView, WorkflowError> {
+    view_with(conn, env, who, r, &mut AgencyCache::default())
+}
+
+/// A list of referrals as `who` may see them; each agency they name is read once.
+pub(crate) fn referral_views<'r>(
+    conn: &mut DbConn,
+    env: &Env<'_>,
+    who: &Actor,
+    rows: impl IntoIterator<Item = &'r Referral>,
+) -> Result<Vec<ReferralView>, WorkflowError> {
+    let mut cache = AgencyCache::default();
+    rows.into_iter()
+        .map(|r| view_with(conn, env, who, r, &mut cache))
+        .collect()
+}
+
+/// The agencies named by the referrals of one answer, each read once (an inbox page
+/// of fifty names a handful).
+#[derive(Default)]
+struct AgencyCache(HashMap<AgencyId, Agency>);
+
+impl AgencyCache {
+    fn get(&mut self, conn: &mut DbConn, id: AgencyId) -> Result<&Agency, WorkflowError> {
+        Ok(match self.0.entry(id) {
+            Entry::Occupied(e) => e.into_mut(),
+            Entry::Vacant(v) => v.insert(agencies::find(conn, id)?),
+        })
+    }
+}
+
+fn view_with(
+    conn: &mut DbConn,
+    env: &Env<'_>,
+    who: &Actor,
+    r: &Referral,
+    cache: &mut AgencyCache,
+) -> Result<ReferralView, WorkflowError> {
+    let from = agency_ref(cache.get(conn, r.from_agency_id)?);
+    let to = agency_ref(cache.get(conn, r.to_agency_id)?);
+    let rel = referral_relationship(who, r);
+    let sender = rel == Relationship::OwnAgency;
+    let identity_shared = if sender {
+        Some(receiver_covered(
+            conn, r.case_id, to.kind, r.purpose, env.now,
+        )?)
+    } else {
+        None
+    };
+    let receiver_sees_case = rel == Relationship::ReceivingAgency
+        && r.state.grants_case_access()
+        && who.may(Action::ReadCase, Relationship::ReceivingAgency);
+    let actions = party(rel)
+        .map(|p| {
+            ReferralAction::ALL
+                .iter()
+                .copied()
+                .filter(|a| *a != ReferralAction::Expire)
+                .filter(|a| r.state.apply(*a, p).is_ok() && role_may(who, *a, p))
+                .collect()
+        })
+        .unwrap_or_default();
+    let message = if sender || r.state.is_open() {
+        open_opt(env.cfg, "referrals", "message", &r.id, r.message.as_deref())?
+    } else {
+        None
+    };
+    Ok(ReferralView {
+        id: r.id,
+        case_id: (sender || receiver_sees_case).then_some(r.case_id),
+        from_agency: from,
+        to_agency: to,
+        purpose: r.purpose,
+        urgency: r.urgency,
+        message,
+        state: r.state,
+        deadline_at: r.deadline_at,
+        overdue: r.state == ReferralState::Sent && r.deadline_at <= env.now,
+        summary: ReferralSummary {
+            exploitation_forms: r.summary.exploitation_forms.clone(),
+            age_band: r.summary.age_band,
+            gender: r.summary.gender,
+            nationality_group: r.summary.nationality_group,
+            region: r.summary.region,
+        },
+        decided_at: r.decided_at,
+        decline_reason: r.decline_reason,
+        note: open_opt(env.cfg, "referrals", "note", &r.id, r.note.as_deref())?,
+        outcome: r.outcome,
+        redirected_from: r.redirected_from,
+        redirected_to: referrals::redirect_of(conn, r.id)?,
+        identity_shared,
+        actions,
+        version: r.version,
+        created_at: r.created_at,
+        updated_at: r.updated_at,
+    })
+}
