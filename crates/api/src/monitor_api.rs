@@ -32,24 +32,30 @@ pub enum Format {
 pub struct CountsQuery {
     /// What to count: `persons`, `signals`, or `referrals_<state>` (`sent`, `accepted`,
     /// `declined`, `redirected`, `withdrawn`, `completed`, `expired`).
-    #[param(max_length = 32, pattern = "^[a-z_]+$")]
+    #[param(
+        max_length = 32,
+        pattern = r"^(persons|signals|referrals_(sent|accepted|declined|redirected|withdrawn|completed|expired))$"
+    )]
     pub measure: String,
     /// Up to three dimensions, comma-separated: `period`, `exploitation_form`,
     /// `agency_kind`, `region`, `age_band`, `gender`, `nationality_group`,
     /// `reporting_basis`. None: one grand total.
-    #[param(max_length = 100, pattern = "^[a-z_,]*$")]
+    #[param(
+        max_length = 100,
+        pattern = r"^((period|exploitation_form|agency_kind|region|age_band|gender|nationality_group|reporting_basis)(,(period|exploitation_form|agency_kind|region|age_band|gender|nationality_group|reporting_basis)){0,2})?$"
+    )]
     pub by: Option<String>,
     /// The grain of `period`: `month`, `quarter` (default) or `year`.
-    #[param(value_type = Option<String>)]
+    #[param(value_type = Option<String>, pattern = r"^(month|quarter|year)$")]
     pub grain: Option<Grain>,
     /// First month, `YYYY-MM`.
-    #[param(pattern = "^[0-9]{4}-[0-9]{2}$")]
+    #[param(pattern = r"^(19[0-9]{2}|2[0-9]{3})-(0[1-9]|1[0-2])$")]
     pub from: String,
     /// Last month, `YYYY-MM` (at most 20 years after `from`).
-    #[param(pattern = "^[0-9]{4}-[0-9]{2}$")]
+    #[param(pattern = r"^(19[0-9]{2}|2[0-9]{3})-(0[1-9]|1[0-2])$")]
     pub to: String,
     /// `json` (default) or `csv`.
-    #[param(value_type = Option<String>)]
+    #[param(inline)]
     pub format: Option<Format>,
 }
 
@@ -59,13 +65,13 @@ pub struct CountsQuery {
 #[into_params(parameter_in = Query)]
 pub struct FlowsQuery {
     /// First month, `YYYY-MM`.
-    #[param(pattern = "^[0-9]{4}-[0-9]{2}$")]
+    #[param(pattern = r"^(19[0-9]{2}|2[0-9]{3})-(0[1-9]|1[0-2])$")]
     pub from: String,
     /// Last month, `YYYY-MM`.
-    #[param(pattern = "^[0-9]{4}-[0-9]{2}$")]
+    #[param(pattern = r"^(19[0-9]{2}|2[0-9]{3})-(0[1-9]|1[0-2])$")]
     pub to: String,
     /// `json` (default) or `csv`.
-    #[param(value_type = Option<String>)]
+    #[param(inline)]
     pub format: Option<Format>,
 }
 
@@ -100,10 +106,10 @@ pub struct OverlapQuery {
     #[param(minimum = 1900, maximum = 2999)]
     pub year: u16,
     /// `multiple_systems_estimation`, `quality_assurance` or `reporting`.
-    #[param(value_type = String)]
+    #[param(inline)]
     pub purpose: OverlapPurpose,
     /// `json` (default) or `csv`.
-    #[param(value_type = Option<String>)]
+    #[param(inline)]
     pub format: Option<Format>,
 }
 

@@ -1,0 +1,132 @@
+//! Cases: opened from a signal or directly, read by their own agency and by receiving
+//! agencies with access, closed with a reason.
+
+use crate::access::{ACCESS_STATES, CaseAccess, case_access, covered};
+use crate::consents::consent_view;
+use crate::identity::Identity;
+use crate::referrals::referral_views;
+use crate::signals::{MAX_TEXT_CHARS, PersonInput, forms, person_view, store_person};
+use crate::support::{
+    Env, denied, event, free_text, monitor, named_by, open_opt, permit_role, record, run, seal,
+    timeline,
+};
+use crate::views::{AccessKind, CaseListItem, CaseView, Page, TimelineEntry};
+use crate::{IfMatch, WorkflowError};
+use schakel_audit::ActionKind;
+use schakel_domain::monitor_event::month_of;
+use schakel_domain::{
+    Action, Actor, CaseId, CaseStatus, CloseReason, ExploitationForm, Region, Relationship,
+    SignalId,
+};
+use schakel_domain::{MonitorEvent, MonitorEventKind};
+use schakel_store::DbConn;
+use schakel_store::agencies;
+use schakel_store::casework::cases::{self, Case, CaseFilter, NewCase};
+use schakel_store::casework::{consents, persons, referrals, signals, timeline as events};
+use serde::Deserialize;
+
+/// A case to open: from a signal of the agency (nothing typed again), or directly with
+/// a person.
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct OpenCaseInput {
+    /// The signal to open it from; its person, region and forms are taken over.
+    #[serde(default)]
+    pub signal_id: Option<SignalId>,
+    /// The person, when opened directly.
+    #[serde(default)]
+    pub person: Option<PersonInput>,
+    /// Region (required when opened directly; overrides the signal's).
+    #[serde(default)]
+    pub region: Option<Region>,
+    /// Exploitation forms (required when opened directly; override the signal's).
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(min_items = 1))]
+    pub exploitation_forms: Option<Vec<ExploitationForm>>,
+    /// Case notes.
+    #[serde(default)]
+    pub notes: Option<String>,
+}
+
+/// Closing a case.
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CloseCaseInput {
+    /// Why.
+    pub reason: CloseReason,
+    /// A note; required when the reason is `other`.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// Filters of the case list.
+#[derive(Debug, Clone, Default)]
+pub struct CaseListFilter {
+    /// Only cases in this status.
+    pub status: Option<CaseStatus>,
+    /// Only cases in this region.
+    pub region: Option<Region>,
+    /// Only cases with this exploitation form.
+    pub form: Option<ExploitationForm>,
+    /// Only the agency's own cases of persons with exactly this family name (compared
+    /// folded: case, diacritics, hyphens and spaces do not matter), through the blind
+    /// index.
+    pub family_name: Option<String>,
+    /// Only the agency's own cases of persons born on this day, through the blind index.
+    pub date_of_birth: Option<chrono::NaiveDate>,
+}
+
+/// Loads a case `who` may act on with `action`, or the hidden denial `code`.
+pub(crate) fn visible_case(
+    conn: &mut DbConn,
+    env: &Env<'_>,
+    who: &Actor,
+    id: CaseId,
+    action: Action,
+    code: &'static str,
+    kind: ActionKind,
+) -> Result<(Case, CaseAccess), WorkflowError> {
+    let case = cases::find(conn, id)?;
+    match case_access(conn, who, &case, action, env.now)? {
+        Some(access) => Ok((case, access)),
+        None => Err(denied(code, kind, Some(("case", id.to_string())))),
+    }
+}
+
+/// Checks the version a change is made from.
+pub(crate) fn check_version(if_match: IfMatch, current: i64) -> Result<i64, WorkflowError> {
+    match if_match {
+        IfMatch::Missing => Err(WorkflowError::VersionRequired),
+        IfMatch::NeverMatches => Err(WorkflowError::VersionMismatch),
+        IfMatch::Version(v) if v != current => Err(WorkflowError::VersionMismatch),
+        IfMatch::Version(v) => Ok(v),
+    }
+}
+
+/// Whether a receiver of `case` with this access would see the identity — used by
+/// the sender's view of its referrals.
+pub(crate) fn receiver_covered(
+    conn: &mut DbConn,
+    case: CaseId,
+    receiver_kind: schakel_domain::AgencyKind,
+    purpose: schakel_domain::ReferralPurpose,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<bool, WorkflowError> {
+    Ok(covered(
+        &consents::of_case(conn, case)?,
+        receiver_kind,
+        purpose,
+        now,
+    ))
+}
+
+mod close;
+mod open;
+mod read;
+
+pub use close::close_case;
+pub use open::{open_case, open_case_in};
+pub(crate) use read::case_view;
+pub use read::{case_timeline, get_case, list_cases};

@@ -1,0 +1,263 @@
+//! Reading a case, its timeline and the agency's list of cases, each read audited with
+//! the persons it showed.
+
+use super::*;
+
+/// A case as `who` sees it through `access`.
+pub(crate) fn case_view(
+    conn: &mut DbConn,
+    env: &Env<'_>,
+    who: &Actor,
+    case: &Case,
+    access: &CaseAccess,
+) -> Result<CaseView, WorkflowError> {
+    let owner = matches!(access, CaseAccess::Owner);
+    let person = persons::find(conn, case.person_id)?;
+    let person = person_view(env.cfg, &person, access.shows_identity(), env.now)?;
+    let consents = if owner {
+        consents::of_case(conn, case.id)?
+            .iter()
+            .map(|c| consent_view(env.cfg, c, env.now))
+            .collect::<Result<_, _>>()?
+    } else {
+        Vec::new()
+    };
+    let referrals = referrals::of_case(conn, case.id)?;
+    let referrals = referral_views(
+        conn,
+        env,
+        who,
+        referrals
+            .iter()
+            .filter(|r| owner || r.to_agency_id == who.agency_id),
+    )?;
+    Ok(CaseView {
+        id: case.id,
+        agency_id: case.agency_id,
+        access: if owner {
+            AccessKind::Owner
+        } else {
+            AccessKind::Receiver
+        },
+        status: case.status,
+        region: case.region,
+        exploitation_forms: case.exploitation_forms.clone(),
+        notes: if owner {
+            open_opt(env.cfg, "cases", "notes", &case.id, case.notes.as_deref())?
+        } else {
+            None
+        },
+        signal_id: case.signal_id.filter(|_| owner),
+        person,
+        legal_basis_used: case.legal_basis_used,
+        consents,
+        referrals,
+        close_reason: case.close_reason,
+        close_note: if owner {
+            open_opt(
+                env.cfg,
+                "cases",
+                "close_note",
+                &case.id,
+                case.close_note.as_deref(),
+            )?
+        } else {
+            None
+        },
+        closed_at: case.closed_at,
+        version: case.version,
+        created_at: case.created_at,
+        updated_at: case.updated_at,
+    })
+}
+
+/// The read audit entry of a case.
+fn record_read(
+    conn: &mut DbConn,
+    env: &Env<'_>,
+    who: &Actor,
+    code: &'static str,
+    case: &Case,
+    access: &CaseAccess,
+) -> Result<(), WorkflowError> {
+    let mut e = event(
+        Some(who),
+        code,
+        ActionKind::Read,
+        ("case", case.id.to_string()),
+    )?
+    .with_details(serde_json::json!({ "identity_shown": access.shows_identity() }));
+    if let Some(purpose) = access.purpose() {
+        e = e.with_purpose(purpose);
+    }
+    // The person is named whether or not their identity was shown: a receiver still
+    // read facts about them.
+    let e = crate::subjects::with_persons(conn, e, &[case.person_id])?;
+    record(conn, env, e)
+}
+
+/// One case, as the actor may see it.
+pub fn get_case(
+    conn: &mut DbConn,
+    env: &Env<'_>,
+    who: &Actor,
+    id: CaseId,
+) -> Result<CaseView, WorkflowError> {
+    const CODE: &str = "case.read";
+    run(conn, env, who, |conn| {
+        let (case, access) =
+            visible_case(conn, env, who, id, Action::ReadCase, CODE, ActionKind::Read)?;
+        let view = case_view(conn, env, who, &case, &access)?;
+        record_read(conn, env, who, CODE, &case, &access)?;
+        Ok(view)
+    })
+}
+
+/// A case's timeline: all of it for the owner; for a receiver, the opening and what
+/// concerns its own referrals.
+pub fn case_timeline(
+    conn: &mut DbConn,
+    env: &Env<'_>,
+    who: &Actor,
+    id: CaseId,
+) -> Result<Vec<TimelineEntry>, WorkflowError> {
+    const CODE: &str = "case.timeline";
+    run(conn, env, who, |conn| {
+        let (case, access) =
+            visible_case(conn, env, who, id, Action::ReadCase, CODE, ActionKind::Read)?;
+        record_read(conn, env, who, CODE, &case, &access)?;
+        let own_referrals: Vec<_> = match &access {
+            CaseAccess::Owner => Vec::new(),
+            CaseAccess::Receiver { .. } => referrals::of_case(conn, id)?
+                .into_iter()
+                .filter(|r| r.to_agency_id == who.agency_id)
+                .map(|r| r.id)
+                .collect(),
+        };
+        Ok(events::of_case(conn, id)?
+            .into_iter()
+            .filter(|e| match &access {
+                CaseAccess::Owner => true,
+                CaseAccess::Receiver { .. } => {
+                    e.kind == "case_opened"
+                        || e.referral_id.is_some_and(|r| own_referrals.contains(&r))
+                }
+            })
+            .map(|e| TimelineEntry {
+                occurred_at: e.occurred_at,
+                kind: e.kind,
+                agency_id: e.agency_id,
+                user_id: e.user_id,
+                referral_id: e.referral_id,
+                details: e.details,
+            })
+            .collect())
+    })
+}
+
+/// A page of the cases the actor may see: its agency's own and those received through
+/// an accepted, open referral.
+pub fn list_cases(
+    conn: &mut DbConn,
+    env: &Env<'_>,
+    who: &Actor,
+    filter: CaseListFilter,
+    cursor: Option<&str>,
+    limit: Option<i64>,
+) -> Result<Page<CaseListItem>, WorkflowError> {
+    let search = filter.family_name.is_some() || filter.date_of_birth.is_some();
+    let code: &'static str = if search { "case.search" } else { "case.list" };
+    run(conn, env, who, |conn| {
+        let own = who.may(Action::ReadCase, Relationship::OwnAgency);
+        let received = who.may(Action::ReadCase, Relationship::ReceivingAgency);
+        if !own && !received {
+            return Err(denied(code, ActionKind::Read, None));
+        }
+        // A name that folds to nothing (only punctuation) matches nobody: no person is
+        // indexed under an empty name.
+        let family_name_index = match filter.family_name.as_deref() {
+            Some(name)
+                if name.is_empty() || name.chars().count() > crate::identity::MAX_NAME_CHARS =>
+            {
+                return Err(WorkflowError::Invalid("family_name"));
+            }
+            Some(name) => Some(env.cfg.keys.blind_index(
+                &env.cfg.index_key_id,
+                "person.family_name",
+                &crate::identity::family_name_canonical(name),
+            )?),
+            None => None,
+        };
+        let birth_date_index = crate::identity::birth_date_index(env.cfg, filter.date_of_birth)?;
+        let limit = crate::cursor::limit(limit)?;
+        let before = cursor.map(crate::cursor::decode::<CaseId>).transpose()?;
+        let states: Vec<&str> = ACCESS_STATES.iter().map(|s| s.as_str()).collect();
+        let rows = cases::list_visible(
+            conn,
+            who.agency_id,
+            &states,
+            CaseFilter {
+                status: filter.status,
+                region: filter.region,
+                form: filter.form,
+                family_name_index,
+                birth_date_index,
+            },
+            before,
+            limit + 1,
+        )?;
+        let (rows, next_cursor) =
+            crate::cursor::split(rows, limit, |c: &Case| (c.updated_at, c.id));
+        let mut items = Vec::with_capacity(rows.len());
+        let mut shown = Vec::with_capacity(rows.len());
+        for case in &rows {
+            let Some(access) = case_access(conn, who, case, Action::ReadCase, env.now)? else {
+                continue;
+            };
+            shown.push(case.person_id);
+            let person = person_view(
+                env.cfg,
+                &persons::find(conn, case.person_id)?,
+                access.shows_identity(),
+                env.now,
+            )?;
+            let display_name = person.identity.as_ref().and_then(|i| {
+                let name = [i.given_names.as_deref(), i.family_name.as_deref()]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                (!name.is_empty()).then_some(name)
+            });
+            items.push(CaseListItem {
+                id: case.id,
+                access: match access {
+                    CaseAccess::Owner => AccessKind::Owner,
+                    CaseAccess::Receiver { .. } => AccessKind::Receiver,
+                },
+                status: case.status,
+                region: case.region,
+                exploitation_forms: case.exploitation_forms.clone(),
+                display_name,
+                gender: person.gender,
+                age_band: person.age_band,
+                version: case.version,
+                updated_at: case.updated_at,
+            });
+        }
+        let e = event(
+            Some(who),
+            code,
+            ActionKind::Read,
+            ("agency", who.agency_id.to_string()),
+        )?
+        .with_details(serde_json::json!({
+            "count": items.len(),
+            "by_family_name": filter.family_name.is_some(),
+            "by_date_of_birth": filter.date_of_birth.is_some(),
+        }));
+        let e = crate::subjects::with_persons(conn, e, &shown)?;
+        record(conn, env, e)?;
+        Ok(Page { items, next_cursor })
+    })
+}

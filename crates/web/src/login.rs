@@ -1,0 +1,375 @@
+//! Logging in (password, then the authenticator code or its enrolment) and out (this
+//! session, or every session of the account).
+
+use crate::WebState;
+use crate::i18n::Texts;
+use crate::pages::*;
+use crate::session::{
+    CookieName, Refused, Viewer, anonymous_texts, context, cookie, read_cookie, removal, viewer,
+};
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use schakel_auth::login::MfaState;
+use schakel_auth::web_session;
+use secrecy::SecretString;
+use serde::Deserialize;
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    t: Texts,
+    nav: Option<Nav>,
+    csrf: String,
+    email: String,
+    failed: bool,
+}
+
+#[derive(Template)]
+#[template(path = "code.html")]
+struct CodePage {
+    t: Texts,
+    nav: Option<Nav>,
+    title_key: &'static str,
+    enrol_uri: Option<String>,
+    csrf: String,
+    failed: bool,
+}
+
+/// `GET /login`.
+pub async fn login_form(req: HttpRequest, state: web::Data<WebState>) -> HttpResponse {
+    if let Ok(v) = viewer(&req, &state).await
+        && !v.mfa_pending
+    {
+        return see_other("/");
+    }
+    let csrf = schakel_auth::secret_token::generate().token;
+    let mut res = html(
+        StatusCode::OK,
+        &LoginPage {
+            t: anonymous_texts(&req),
+            nav: None,
+            csrf: csrf.clone(),
+            email: String::new(),
+            failed: false,
+        },
+    );
+    if let Err(e) = res.add_cookie(&cookie(&state, CookieName::Login, csrf)) {
+        return internal(&e.to_string());
+    }
+    res
+}
+
+/// The login form.
+#[derive(Deserialize)]
+pub struct LoginForm {
+    csrf: String,
+    email: String,
+    password: String,
+}
+
+/// Secrets (passwords, tokens, codes, enrolment URIs) never reach logs or panics.
+impl std::fmt::Debug for LoginForm {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LoginForm").finish_non_exhaustive()
+    }
+}
+
+/// `POST /login`.
+pub async fn login(
+    req: HttpRequest,
+    state: web::Data<WebState>,
+    form: web::Form<LoginForm>,
+) -> HttpResponse {
+    let t = anonymous_texts(&req);
+    let form = form.into_inner();
+    let expected = read_cookie(&req, &state, CookieName::Login);
+    if !expected.is_some_and(|e| web_session::csrf_matches(&e, &form.csrf)) {
+        return stale_form(t, None);
+    }
+    let failed = |email: String, csrf: String| {
+        html(
+            StatusCode::UNAUTHORIZED,
+            &LoginPage {
+                t,
+                nav: None,
+                csrf,
+                email,
+                failed: true,
+            },
+        )
+    };
+    if form.email.len() > 254 || form.password.len() > 1024 {
+        return failed(form.email.chars().take(254).collect(), form.csrf);
+    }
+    let Ok(_permit) = state.hashing.acquire().await else {
+        return internal("the hashing limit is closed");
+    };
+    let ctx = context(&req);
+    let st = state.clone();
+    let (email, password) = (form.email.clone(), SecretString::from(form.password));
+    let done = web::block(move || {
+        let mut conn = schakel_store::get_conn(&st.pool).map_err(|e| e.to_string())?;
+        let now = st.clock.now();
+        match schakel_auth::login::login(&mut conn, &st.auth, &email, &password, &ctx, now) {
+            Ok(ok) => {
+                let web =
+                    web_session::open(&mut conn, ok.session.id, now).map_err(|e| e.to_string())?;
+                Ok(Some((web, ok.mfa)))
+            }
+            Err(schakel_auth::AuthError::InvalidCredentials) => Ok(None),
+            Err(e) => Err(e.to_string()),
+        }
+    })
+    .await;
+    match done {
+        Ok(Ok(Some((web, mfa)))) => {
+            let to = if mfa == MfaState::Done {
+                "/"
+            } else {
+                "/login/code"
+            };
+            let mut res = see_other(to);
+            let added = res
+                .add_cookie(&cookie(&state, CookieName::Session, web.cookie))
+                .and_then(|()| res.add_cookie(&removal(&state, CookieName::Login)));
+            match added {
+                Ok(()) => res,
+                Err(e) => internal(&e.to_string()),
+            }
+        }
+        Ok(Ok(None)) => failed(form.email, form.csrf),
+        Ok(Err(e)) => internal(&e),
+        Err(e) => internal(&e.to_string()),
+    }
+}
+
+/// `GET /login/code`: the authenticator code, or first the enrolment of the app.
+pub async fn code_form(req: HttpRequest, state: web::Data<WebState>) -> HttpResponse {
+    let v = match viewer(&req, &state).await {
+        Ok(v) if !v.mfa_pending => return see_other("/"),
+        Ok(v) => v,
+        Err(Refused::NotSignedIn) => return see_other("/login"),
+        Err(Refused::Failed(e)) => return internal(&e),
+    };
+    let enrol = !v.user.totp_confirmed;
+    code_page(&req, &state, v, enrol, false, StatusCode::OK).await
+}
+
+/// The code form; with `enrol`, a new authenticator secret and its setup link first (a
+/// failed code shows the form again without a new secret, so the app's one stays).
+async fn code_page(
+    req: &HttpRequest,
+    state: &web::Data<WebState>,
+    v: Viewer,
+    enrol: bool,
+    failed: bool,
+    status: StatusCode,
+) -> HttpResponse {
+    let t = v.texts();
+    let enrol_uri = if !enrol {
+        None
+    } else {
+        let (st, ctx, session) = (state.clone(), context(req), v.actor.session_id);
+        let begun = web::block(move || {
+            let mut conn = schakel_store::get_conn(&st.pool).map_err(|e| e.to_string())?;
+            // Only a first enrolment is offered here (`enrol` is set for a session
+            // whose user has no confirmed authenticator), which needs no password.
+            schakel_auth::login::begin_totp_enrolment(
+                &mut conn,
+                &st.auth,
+                session,
+                None,
+                &ctx,
+                st.clock.now(),
+            )
+            .map_err(|e| e.to_string())
+        })
+        .await;
+        match begun {
+            Ok(Ok(uri)) => Some(uri),
+            Ok(Err(e)) => return internal(&e),
+            Err(e) => return internal(&e.to_string()),
+        }
+    };
+    html(
+        status,
+        &CodePage {
+            t,
+            nav: None,
+            title_key: if enrol_uri.is_some() {
+                "enrol.title"
+            } else {
+                "code.title"
+            },
+            enrol_uri,
+            csrf: v.csrf,
+            failed,
+        },
+    )
+}
+
+/// The code form.
+#[derive(Deserialize)]
+pub struct CodeForm {
+    csrf: String,
+    code: String,
+}
+
+/// Secrets (passwords, tokens, codes, enrolment URIs) never reach logs or panics.
+impl std::fmt::Debug for CodeForm {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CodeForm").finish_non_exhaustive()
+    }
+}
+
+/// `POST /login/code`.
+pub async fn code(
+    req: HttpRequest,
+    state: web::Data<WebState>,
+    form: web::Form<CodeForm>,
+) -> HttpResponse {
+    let v = match viewer(&req, &state).await {
+        Ok(v) => v,
+        Err(Refused::NotSignedIn) => return see_other("/login"),
+        Err(Refused::Failed(e)) => return internal(&e),
+    };
+    if !web_session::csrf_matches(&v.csrf, &form.csrf) {
+        return stale_form(v.texts(), None);
+    }
+    let (st, ctx, session, code) = (
+        state.clone(),
+        context(&req),
+        v.actor.session_id,
+        form.into_inner().code,
+    );
+    let verified = web::block(move || {
+        let mut conn = schakel_store::get_conn(&st.pool).map_err(|e| e.to_string())?;
+        match schakel_auth::login::verify_totp(
+            &mut conn,
+            &st.auth,
+            session,
+            &code,
+            &ctx,
+            st.clock.now(),
+        ) {
+            Ok(()) => Ok(true),
+            Err(
+                schakel_auth::AuthError::InvalidCode | schakel_auth::AuthError::InvalidCredentials,
+            ) => Ok(false),
+            Err(e) => Err(e.to_string()),
+        }
+    })
+    .await;
+    match verified {
+        Ok(Ok(true)) => see_other("/"),
+        Ok(Ok(false)) => {
+            code_page(
+                &req,
+                &state,
+                v,
+                false,
+                true,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Ok(Err(e)) => internal(&e),
+        Err(e) => internal(&e.to_string()),
+    }
+}
+
+/// The logout form.
+#[derive(Debug, Deserialize)]
+pub struct LogoutForm {
+    csrf: String,
+}
+
+/// `POST /logout`: ends this session.
+pub async fn logout(
+    req: HttpRequest,
+    state: web::Data<WebState>,
+    form: web::Form<LogoutForm>,
+) -> HttpResponse {
+    end(req, state, form, Ending::ThisSession).await
+}
+
+/// `POST /logout/everywhere`: ends every session of the account, on every device.
+pub async fn logout_everywhere(
+    req: HttpRequest,
+    state: web::Data<WebState>,
+    form: web::Form<LogoutForm>,
+) -> HttpResponse {
+    end(req, state, form, Ending::Everywhere).await
+}
+
+/// Which sessions a logout ends.
+#[derive(Debug, Clone, Copy)]
+enum Ending {
+    ThisSession,
+    Everywhere,
+}
+
+async fn end(
+    req: HttpRequest,
+    state: web::Data<WebState>,
+    form: web::Form<LogoutForm>,
+    which: Ending,
+) -> HttpResponse {
+    let v = match viewer(&req, &state).await {
+        Ok(v) => v,
+        Err(Refused::NotSignedIn) => return see_other("/login"),
+        Err(Refused::Failed(e)) => return internal(&e),
+    };
+    if !web_session::csrf_matches(&v.csrf, &form.csrf) {
+        return stale_form(v.texts(), None);
+    }
+    let (st, ctx, actor) = (state.clone(), context(&req), v.actor);
+    let ended = web::block(move || {
+        let mut conn = schakel_store::get_conn(&st.pool).map_err(|e| e.to_string())?;
+        let now = st.clock.now();
+        match which {
+            Ending::ThisSession => schakel_auth::session::logout(&mut conn, &actor, &ctx, now)
+                .map_err(|e| e.to_string())?,
+            // The other sessions' cookies now name revoked sessions, which are refused.
+            Ending::Everywhere => {
+                schakel_auth::session::logout_everywhere(&mut conn, &actor, &ctx, now)
+                    .map_err(|e| e.to_string())?;
+            }
+        }
+        schakel_store::web_sessions::delete_of_session(&mut conn, actor.session_id)
+            .map_err(|e| e.to_string())
+    })
+    .await;
+    match ended {
+        Ok(Ok(_)) => {
+            let mut res = see_other("/login");
+            match res.add_cookie(&removal(&state, CookieName::Session)) {
+                Ok(()) => res,
+                Err(e) => internal(&e.to_string()),
+            }
+        }
+        Ok(Err(e)) => internal(&e),
+        Err(e) => internal(&e.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_output_of_the_login_and_code_forms_holds_no_secret() {
+        let form = LoginForm {
+            csrf: "csrf-token-value".into(),
+            email: "a@b.example".into(),
+            password: "geheim-wachtwoord-123".into(),
+        };
+        let shown = format!("{form:?}");
+        assert!(!shown.contains("geheim"), "{shown}");
+        assert!(!shown.contains("csrf-token-value"), "{shown}");
+        let code: CodeForm =
+            serde_json::from_value(serde_json::json!({ "csrf": "c", "code": "918273" })).unwrap();
+        assert!(!format!("{code:?}").contains("918273"));
+    }
+}
