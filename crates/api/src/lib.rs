@@ -13,6 +13,7 @@ mod metrics;
 mod middleware;
 mod monitor_api;
 mod openapi;
+mod openapi_ids;
 mod openapi_links;
 mod problem;
 mod state;

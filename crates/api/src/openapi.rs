@@ -3,7 +3,8 @@
 use actix_web::HttpResponse;
 use utoipa::OpenApi;
 
-use crate::openapi_links::{OperationIds, add_links};
+use crate::openapi_ids::OperationIds;
+use crate::openapi_links::add_links;
 
 /// The API description served at `/api/v1/openapi.json`.
 #[derive(Debug, OpenApi)]

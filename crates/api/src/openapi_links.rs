@@ -1,97 +1,12 @@
-//! Operation ids and OpenAPI links for the API document.
+//! OpenAPI links for the API document.
 //!
-//! Every operation gets a stable, unique `operationId` from one table, so clients and
-//! tools can name it. The links say how an answer leads on: the id in a created signal
+//! The links say how an answer leads on: the id in a created signal
 //! opens a case, a read case's `ETag` is the `If-Match` of its next change, a read
 //! referral can be accepted. Clients follow them to chain calls; stateful testing
 //! follows them to reach every operation with an object that exists.
 
+use crate::openapi_ids::OPERATION_IDS;
 use serde_json::{Map, Value, json};
-
-/// `(method, path, operationId)` of every operation.
-const OPERATION_IDS: &[(&str, &str, &str)] = &[
-    ("get", "/healthz", "health"),
-    ("get", "/readyz", "readiness"),
-    ("get", "/metrics", "metrics"),
-    ("get", "/api/v1/openapi.json", "openapi_document"),
-    ("post", "/api/v1/auth/login", "login"),
-    ("post", "/api/v1/auth/refresh", "refresh_tokens"),
-    ("post", "/api/v1/auth/logout", "logout"),
-    ("post", "/api/v1/auth/mfa/enrol", "enrol_second_factor"),
-    ("post", "/api/v1/auth/mfa/verify", "verify_second_factor"),
-    ("post", "/api/v1/auth/invitation", "accept_invitation"),
-    (
-        "post",
-        "/api/v1/auth/password-reset",
-        "request_password_reset",
-    ),
-    (
-        "post",
-        "/api/v1/auth/password-reset/complete",
-        "complete_password_reset",
-    ),
-    ("get", "/api/v1/me", "get_me"),
-    ("patch", "/api/v1/me", "update_me"),
-    ("post", "/api/v1/me/password", "change_password"),
-    ("get", "/api/v1/monitor/counts", "monitor_counts"),
-    ("get", "/api/v1/monitor/flows", "monitor_flows"),
-    ("get", "/api/v1/monitor/overlap", "monitor_overlap"),
-    ("get", "/api/v1/agencies", "list_agencies"),
-    ("post", "/api/v1/agencies", "create_agency"),
-    ("get", "/api/v1/agencies/{id}", "get_agency"),
-    ("patch", "/api/v1/agencies/{id}", "update_agency"),
-    (
-        "post",
-        "/api/v1/agencies/{id}/deactivate",
-        "deactivate_agency",
-    ),
-    ("get", "/api/v1/users", "list_users"),
-    ("post", "/api/v1/users", "invite_user"),
-    ("get", "/api/v1/users/{id}", "get_user"),
-    ("patch", "/api/v1/users/{id}", "update_user"),
-    ("post", "/api/v1/users/{id}/deactivate", "deactivate_user"),
-    ("post", "/api/v1/users/{id}/reactivate", "reactivate_user"),
-    ("get", "/api/v1/admin/outbox", "list_failed_deliveries"),
-    ("post", "/api/v1/admin/outbox/{id}/retry", "retry_delivery"),
-    ("get", "/api/v1/directory/agencies", "directory"),
-    ("get", "/api/v1/audit", "list_audit_entries"),
-    ("get", "/api/v1/audit/verify", "verify_audit_trail"),
-    ("post", "/api/v1/signals", "create_signal"),
-    ("get", "/api/v1/signals", "list_signals"),
-    ("get", "/api/v1/signals/{id}", "get_signal"),
-    ("post", "/api/v1/cases", "open_case"),
-    ("get", "/api/v1/cases", "list_cases"),
-    ("get", "/api/v1/cases/{id}", "get_case"),
-    ("get", "/api/v1/cases/{id}/timeline", "get_case_timeline"),
-    ("post", "/api/v1/cases/{id}/close", "close_case"),
-    ("post", "/api/v1/cases/{id}/consents", "record_consent"),
-    (
-        "post",
-        "/api/v1/cases/{id}/consents/{consent_id}/withdraw",
-        "withdraw_consent",
-    ),
-    ("post", "/api/v1/cases/{id}/referrals", "create_referral"),
-    ("get", "/api/v1/referrals", "list_referrals"),
-    ("get", "/api/v1/referrals/{id}", "get_referral"),
-    ("post", "/api/v1/referrals/{id}/accept", "accept_referral"),
-    ("post", "/api/v1/referrals/{id}/decline", "decline_referral"),
-    (
-        "post",
-        "/api/v1/referrals/{id}/redirect",
-        "redirect_referral",
-    ),
-    ("post", "/api/v1/referrals/{id}/start", "start_referral"),
-    (
-        "post",
-        "/api/v1/referrals/{id}/complete",
-        "complete_referral",
-    ),
-    (
-        "post",
-        "/api/v1/referrals/{id}/withdraw",
-        "withdraw_referral",
-    ),
-];
 
 /// The id in the answer's body.
 const ID: &str = "$response.body#/id";
@@ -397,33 +312,6 @@ const LINKS: &[LinkSpec] = &[
         &[("path.id", "$response.body#/events/0/id")],
     ),
 ];
-
-/// Names every operation from [`OPERATION_IDS`].
-#[derive(Debug)]
-pub(crate) struct OperationIds;
-
-impl utoipa::Modify for OperationIds {
-    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
-        for (path, item) in doc.paths.paths.iter_mut() {
-            let ops = [
-                ("get", item.get.as_mut()),
-                ("post", item.post.as_mut()),
-                ("put", item.put.as_mut()),
-                ("patch", item.patch.as_mut()),
-                ("delete", item.delete.as_mut()),
-            ];
-            for (method, op) in ops {
-                let Some(op) = op else { continue };
-                if let Some((.., id)) = OPERATION_IDS
-                    .iter()
-                    .find(|(m, p, _)| *m == method && p == path)
-                {
-                    op.operation_id = Some((*id).to_owned());
-                }
-            }
-        }
-    }
-}
 
 /// Adds [`LINKS`] to the serialised document. (The links are written as JSON because
 /// utoipa's link type serialises its field names in snake case, which no OpenAPI
