@@ -1,0 +1,119 @@
+//! Tallies that follow persons: answers per flow, the share of unlinkable persons,
+//! and which agency kinds captured each person.
+
+use super::*;
+
+/// The answers per sending and receiving kind and their totals: the hours to answer of
+/// the events `keep` accepts, and their distinct persons.
+pub(crate) fn answers(
+    events: &[Ev],
+    keep: impl Fn(&Ev) -> bool,
+) -> BTreeMap<(String, String), Answers> {
+    let axes = [Axis::sender_kind(), Axis::receiver_kind()];
+    let mut grid = Grid::new(&axes);
+    let mut hours: Vec<Vec<i64>> = vec![Vec::new(); grid.cells.len()];
+    let (rows, stride) = (
+        grid.shape.first().copied().unwrap_or(1),
+        grid.strides.get(1).copied().unwrap_or(1),
+    );
+    let cols = grid.shape.get(1).copied().unwrap_or(1);
+    for e in events.iter().filter(|e| keep(e)) {
+        let (s, r) = (usize::from(e.sender_kind), usize::from(e.receiver_kind));
+        for at in [
+            s + r * stride,
+            s + (cols - 1) * stride,
+            (rows - 1) + r * stride,
+            (rows - 1) + (cols - 1) * stride,
+        ] {
+            grid.add(at, e.person);
+            if let Some(h) = hours.get_mut(at) {
+                h.push(i64::from(e.hours));
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    for (at, h) in hours.into_iter().enumerate() {
+        if !h.is_empty() {
+            let keys = grid.keys(&axes, at);
+            if let [s, r] = keys.as_slice() {
+                let persons = grid.persons(at);
+                out.insert((s.clone(), r.clone()), Answers { hours: h, persons });
+            }
+        }
+    }
+    out
+}
+
+/// The distinct persons of the events `keep` accepts, and how many of them are
+/// unlinkable records (the events are ordered by person).
+pub(crate) fn share(events: &[Ev], keep: impl Fn(&Ev) -> bool) -> PersonShare {
+    let mut out = PersonShare::default();
+    let mut last = NO_PERSON;
+    for e in events.iter().filter(|e| e.person != NO_PERSON && keep(e)) {
+        if e.person != last {
+            last = e.person;
+            out.persons += 1;
+            out.unlinkable += i64::from(is_unlinkable(e.person));
+        }
+    }
+    out
+}
+
+/// The number of persons per capture history over the events `keep` accepts: the agency
+/// kinds that logged a signal about a person, opened a case for them or accepted a
+/// referral of them, joined by `+` in alphabetical order. Unlinkable records are left
+/// out (they cannot be recognised across agencies); the share says how many persons
+/// with a capture they are.
+pub(crate) fn captures(
+    events: &[Ev],
+    keep: impl Fn(&Ev) -> bool,
+) -> (BTreeMap<String, i64>, PersonShare) {
+    let at = |name: &str| KINDS.iter().position(|k| *k == name);
+    let (signal, case, accepted) = (
+        at("signal_logged"),
+        at("case_opened"),
+        at("referral_accepted"),
+    );
+    let mut per_mask: BTreeMap<u32, i64> = BTreeMap::new();
+    let mut share = PersonShare::default();
+    let mut current = NO_PERSON;
+    let mut mask = 0u32;
+    let mut close = |person: u32, mask: u32, share: &mut PersonShare| {
+        if mask == 0 {
+            return;
+        }
+        share.persons += 1;
+        if is_unlinkable(person) {
+            share.unlinkable += 1;
+        } else {
+            *per_mask.entry(mask).or_default() += 1;
+        }
+    };
+    for e in events.iter().filter(|e| e.person != NO_PERSON && keep(e)) {
+        if e.person != current {
+            close(current, mask, &mut share);
+            current = e.person;
+            mask = 0;
+        }
+        let kind = Some(usize::from(e.kind));
+        if kind == signal || kind == case {
+            mask |= 1u32.checked_shl(u32::from(e.sender_kind)).unwrap_or(0);
+        } else if kind == accepted && e.receiver_kind != NO_RECEIVER {
+            mask |= 1u32.checked_shl(u32::from(e.receiver_kind)).unwrap_or(0);
+        }
+    }
+    close(current, mask, &mut share);
+    let names = labels(AgencyKind::ALL, AgencyKind::as_str);
+    let mut out = BTreeMap::new();
+    for (mask, n) in per_mask {
+        let kinds: BTreeSet<&str> = names
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| mask & (1 << i) != 0)
+            .map(|(_, k)| k.as_str())
+            .collect();
+        let key = kinds.into_iter().collect::<Vec<_>>().join("+");
+        *out.entry(key).or_default() += n;
+    }
+    (out, share)
+}
