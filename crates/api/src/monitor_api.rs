@@ -179,7 +179,10 @@ fn respond(table: &Table, format: Option<Format>) -> Result<HttpResponse, ApiErr
 #[utoipa::path(get, path = "/api/v1/monitor/counts", tag = "monitor", params(CountsQuery),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "The table with its definitions (JSON, or CSV with `format=csv`)", content_type = "application/json"),
+        (status = 200, description = "The table with its definitions (JSON, or CSV with `format=csv`)", content(
+            (Object = "application/json"),
+            (String = "text/csv"),
+        )),
         (status = 404, description = "Not an analyst", content_type = "application/problem+json", body = Problem),
     ))]
 pub async fn counts_handler(
@@ -221,7 +224,10 @@ pub async fn counts_handler(
 #[utoipa::path(get, path = "/api/v1/monitor/flows", tag = "monitor", params(FlowsQuery),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "The matrix with its definitions (JSON, or CSV with `format=csv`)", content_type = "application/json"),
+        (status = 200, description = "The matrix with its definitions (JSON, or CSV with `format=csv`)", content(
+            (Object = "application/json"),
+            (String = "text/csv"),
+        )),
         (status = 404, description = "Not an analyst", content_type = "application/problem+json", body = Problem),
     ))]
 pub async fn flows_handler(
@@ -247,7 +253,10 @@ pub async fn flows_handler(
 #[utoipa::path(get, path = "/api/v1/monitor/overlap", tag = "monitor", params(OverlapQuery),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "The table with its definitions (JSON, or CSV with `format=csv`)", content_type = "application/json"),
+        (status = 200, description = "The table with its definitions (JSON, or CSV with `format=csv`)", content(
+            (Object = "application/json"),
+            (String = "text/csv"),
+        )),
         (status = 404, description = "Not an analyst", content_type = "application/problem+json", body = Problem),
     ))]
 pub async fn overlap_handler(

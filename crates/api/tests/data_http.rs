@@ -486,7 +486,7 @@ async fn an_agency_that_received_a_referral_keeps_its_kind() {
 
 #[actix_web::test]
 async fn a_name_without_a_date_of_birth_links_nobody_and_the_monitor_says_how_many() {
-    use schakel_notification::monitor_sink::MonitorSink;
+    use schakel_monitor::MonitorSink;
     for backend in selected_backends() {
         let db = TestDb::new(backend);
         let srv = test::init_service(app(support::state_without_mfa(&db))).await;

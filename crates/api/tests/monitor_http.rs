@@ -12,7 +12,7 @@ use actix_web::test::{self, TestRequest};
 use diesel::prelude::*;
 use schakel_api::app;
 use schakel_domain::{AgencyKind, Role};
-use schakel_notification::monitor_sink::MonitorSink;
+use schakel_monitor::MonitorSink;
 use schakel_store::testing::{TestDb, selected_backends};
 use serde_json::{Value, json};
 use support::{Client, agency, audit_of, bearer, request, state_without_mfa, user};

@@ -8,11 +8,10 @@
 //! content. A failed send waits with exponential backoff and jitter, and after
 //! `max_attempts` becomes a dead letter an admin can retry. On PostgreSQL several
 //! workers share the work (`FOR UPDATE SKIP LOCKED`); on SQLite one writer at a time.
-//! `monitor` outbox rows go to the monitor's tables through [`MonitorSink`].
+//! `monitor` outbox rows are the monitor's sink's: this dispatcher never reads them.
 
 use crate::NotifyConfig;
 use crate::mailer::Mailer;
-use crate::monitor_sink::MonitorSink;
 use crate::templates::{self, Facts, Lang, Rendered};
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use lettre::Message;
@@ -43,8 +42,6 @@ pub struct DispatchReport {
     pub retried: usize,
     /// Messages and outbox rows given up on.
     pub failed: usize,
-    /// Monitor events recorded.
-    pub monitor_recorded: usize,
 }
 
 /// Delivers the outbox's emails.
@@ -52,7 +49,6 @@ pub struct DispatchReport {
 pub struct Dispatcher {
     cfg: NotifyConfig,
     mailer: Arc<dyn Mailer>,
-    monitor: MonitorSink,
 }
 
 impl std::fmt::Debug for Dispatcher {
@@ -73,23 +69,7 @@ pub fn next_digest_at(now: DateTime<Utc>, hour: u32) -> DateTime<Utc> {
 impl Dispatcher {
     /// A dispatcher sending through `mailer`.
     pub fn new(cfg: NotifyConfig, mailer: Arc<dyn Mailer>) -> Self {
-        let monitor = MonitorSink {
-            separate: None,
-            lease: cfg.lease,
-            batch: cfg.batch,
-        };
-        Self {
-            cfg,
-            mailer,
-            monitor,
-        }
-    }
-
-    /// The same dispatcher, recording monitor events in their own database.
-    #[must_use]
-    pub fn with_monitor_database(mut self, pool: schakel_store::Pool) -> Self {
-        self.monitor.separate = Some(pool);
-        self
+        Self { cfg, mailer }
     }
 
     /// The wait after attempt `attempts` failed: doubling from the base, capped, with
@@ -130,9 +110,6 @@ impl Dispatcher {
         now: DateTime<Utc>,
     ) -> Result<DispatchReport, NotifyError> {
         let mut report = DispatchReport::default();
-        let monitor = self.monitor.run_once(conn, now)?;
-        report.monitor_recorded = monitor.recorded;
-        report.failed += monitor.refused;
         loop {
             let (done, failed) = self.fan_out(conn, now)?;
             report.fanned_out += done;

@@ -3,7 +3,6 @@
 pub mod config;
 pub mod dispatch;
 pub mod mailer;
-pub mod monitor_sink;
 pub mod templates;
 
 pub use config::NotifyConfig;

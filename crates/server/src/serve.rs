@@ -60,16 +60,12 @@ fn monitor_state(settings: &Settings, pool: Option<Pool>) -> schakel_api::Monito
     }
 }
 
-/// The dispatcher, recording monitor events where the monitor lives.
+/// The outbox's sinks, recording monitor events where the monitor lives.
 fn dispatcher(
     settings: &Settings,
     monitor: Option<Pool>,
-) -> anyhow::Result<schakel_notification::Dispatcher> {
-    let d = crate::dispatch::dispatcher(settings)?;
-    Ok(match monitor {
-        Some(pool) => d.with_monitor_database(pool),
-        None => d,
-    })
+) -> anyhow::Result<crate::dispatch::Sinks> {
+    crate::dispatch::Sinks::new(settings, monitor)
 }
 
 /// What the web pages share, from the application state. Cookies are `Secure` unless

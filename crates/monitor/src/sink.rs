@@ -7,8 +7,8 @@
 //! outbox message only once (it remembers the message id). A payload the monitor cannot
 //! read is a dead letter at once: retrying would not change it.
 
+use crate::Event;
 use chrono::{DateTime, Utc};
-use schakel_monitor::Event;
 use schakel_store::outbox::{self, Channel};
 use schakel_store::{DbConn, Pool, StoreError, get_conn, write_tx};
 
@@ -21,6 +21,24 @@ pub struct MonitorSink {
     pub lease: chrono::Duration,
     /// Rows claimed at once.
     pub batch: i64,
+}
+
+impl MonitorSink {
+    /// A sink into the operational database, claiming `batch` rows for `lease` at a time.
+    pub fn new(lease: chrono::Duration, batch: i64) -> Self {
+        MonitorSink {
+            separate: None,
+            lease,
+            batch,
+        }
+    }
+
+    /// The same sink, recording in the monitor's own database.
+    #[must_use]
+    pub fn with_database(mut self, pool: Pool) -> Self {
+        self.separate = Some(pool);
+        self
+    }
 }
 
 impl std::fmt::Debug for MonitorSink {
@@ -82,8 +100,8 @@ impl MonitorSink {
                     }
                 };
                 let fresh = match separate.as_mut() {
-                    Some(m) => write_tx(m, |m| schakel_monitor::record(m, &row.id, &event))?,
-                    None => schakel_monitor::record(conn, &row.id, &event)?,
+                    Some(m) => write_tx(m, |m| crate::record(m, &row.id, &event))?,
+                    None => crate::record(conn, &row.id, &event)?,
                 };
                 if fresh {
                     report.recorded += 1;
