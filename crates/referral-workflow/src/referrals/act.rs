@@ -28,7 +28,11 @@ pub fn act(
                 ("referral", id.to_string()),
             ));
         }
-        let (note, reason, outcome) = decision(conn, &r, action, input)?;
+        let Decision {
+            note,
+            reason,
+            outcome,
+        } = decision(conn, &r, action, input)?;
         let sealed = note
             .as_deref()
             .map(|n| seal(env.cfg, "referrals", "note", &id, n))
@@ -88,6 +92,13 @@ fn action_code(action: ReferralAction) -> Result<&'static str, WorkflowError> {
     })
 }
 
+/// What an action carries besides itself, checked.
+struct Decision {
+    note: Option<String>,
+    reason: Option<DeclineReason>,
+    outcome: Option<ReferralOutcome>,
+}
+
 /// What the action carries, checked: the note, and the decline reason, outcome or
 /// third agency the action needs (and no other action may carry).
 fn decision(
@@ -95,14 +106,7 @@ fn decision(
     r: &Referral,
     action: ReferralAction,
     input: &ActionInput,
-) -> Result<
-    (
-        Option<String>,
-        Option<DeclineReason>,
-        Option<ReferralOutcome>,
-    ),
-    WorkflowError,
-> {
+) -> Result<Decision, WorkflowError> {
     let note = free_text(input.note.as_deref(), MAX_TEXT_CHARS, "note")?;
     let (mut reason, mut outcome) = (None, None);
     match action {
@@ -137,7 +141,11 @@ fn decision(
     if input.to_agency_id.is_some() && action != ReferralAction::Redirect {
         return Err(WorkflowError::Invalid("to_agency_id"));
     }
-    Ok((note, reason, outcome))
+    Ok(Decision {
+        note,
+        reason,
+        outcome,
+    })
 }
 
 /// The timeline entry of a move to `to`.
