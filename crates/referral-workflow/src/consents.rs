@@ -117,54 +117,12 @@ pub fn record_consent(
             ));
         }
         let version = check_version(if_match, case.version)?;
-        let recipient_kinds = set(&input.recipient_kinds, "recipient_kinds")?;
-        let purposes = set(&input.purposes, "purposes")?;
-        let today = env.now.date_naive();
-        if input.given_on > today {
-            return Err(WorkflowError::Invalid("given_on"));
-        }
-        if input.expires_at.is_some_and(|e| e <= env.now) {
-            return Err(WorkflowError::Invalid("expires_at"));
-        }
-        let reason = free_text(input.reason.as_deref(), MAX_TEXT_CHARS, "reason")?;
         let person = persons::find(conn, case.person_id)?;
-        match input.kind {
-            ConsentKind::Consent => {
-                let giver = input.given_by.ok_or(WorkflowError::Invalid("given_by"))?;
-                if input.legal_basis.is_some() {
-                    return Err(WorkflowError::Invalid("legal_basis"));
-                }
-                let identity = match &person.identity {
-                    Some(s) => Identity::open(env.cfg, person.id, s)?,
-                    None => Identity::default(),
-                };
-                if !giver_allowed(giver, identity.age_on(input.given_on)) {
-                    return Err(WorkflowError::Invalid("given_by"));
-                }
-            }
-            ConsentKind::LegalBasis => {
-                let basis = input
-                    .legal_basis
-                    .ok_or(WorkflowError::Invalid("legal_basis"))?;
-                if input.given_by.is_some() {
-                    return Err(WorkflowError::Invalid("given_by"));
-                }
-                if reason
-                    .as_deref()
-                    .is_none_or(|r| r.chars().count() < MIN_REASON_CHARS)
-                {
-                    return Err(WorkflowError::Invalid("reason"));
-                }
-                let identity = match &person.identity {
-                    Some(s) => Identity::open(env.cfg, person.id, s)?,
-                    None => Identity::default(),
-                };
-                let recorder = agencies::find(conn, who.agency_id)?.kind;
-                if !basis.applies(identity.age_on(input.given_on), recorder) {
-                    return Err(WorkflowError::Refused(Refusal::LegalBasisNotApplicable));
-                }
-            }
-        }
+        let Checked {
+            recipient_kinds,
+            purposes,
+            reason,
+        } = check(conn, env, who, &person, input)?;
         if case.status == CaseStatus::Closed {
             return Err(WorkflowError::Conflict(Conflict::CaseClosed));
         }
@@ -235,6 +193,72 @@ pub fn record_consent(
         let view = case_view(conn, env, who, &case, &access)?;
         record(conn, env, e)?;
         Ok(view)
+    })
+}
+
+/// A record's input, checked: its sets not empty (sorted, without repeats), its dates
+/// possible, and either a consent given by someone allowed to give it at the person's
+/// age, or a legal basis with its reason that applies to the person's age and the
+/// recording agency's kind.
+struct Checked {
+    recipient_kinds: Vec<RecipientKind>,
+    purposes: Vec<ReferralPurpose>,
+    reason: Option<String>,
+}
+
+fn check(
+    conn: &mut DbConn,
+    env: &Env<'_>,
+    who: &Actor,
+    person: &persons::Person,
+    input: &ConsentInput,
+) -> Result<Checked, WorkflowError> {
+    let recipient_kinds = set(&input.recipient_kinds, "recipient_kinds")?;
+    let purposes = set(&input.purposes, "purposes")?;
+    if input.given_on > env.now.date_naive() {
+        return Err(WorkflowError::Invalid("given_on"));
+    }
+    if input.expires_at.is_some_and(|e| e <= env.now) {
+        return Err(WorkflowError::Invalid("expires_at"));
+    }
+    let reason = free_text(input.reason.as_deref(), MAX_TEXT_CHARS, "reason")?;
+    let identity = |person: &persons::Person| match &person.identity {
+        Some(s) => Identity::open(env.cfg, person.id, s),
+        None => Ok(Identity::default()),
+    };
+    match input.kind {
+        ConsentKind::Consent => {
+            let giver = input.given_by.ok_or(WorkflowError::Invalid("given_by"))?;
+            if input.legal_basis.is_some() {
+                return Err(WorkflowError::Invalid("legal_basis"));
+            }
+            if !giver_allowed(giver, identity(person)?.age_on(input.given_on)) {
+                return Err(WorkflowError::Invalid("given_by"));
+            }
+        }
+        ConsentKind::LegalBasis => {
+            let basis = input
+                .legal_basis
+                .ok_or(WorkflowError::Invalid("legal_basis"))?;
+            if input.given_by.is_some() {
+                return Err(WorkflowError::Invalid("given_by"));
+            }
+            if reason
+                .as_deref()
+                .is_none_or(|r| r.chars().count() < MIN_REASON_CHARS)
+            {
+                return Err(WorkflowError::Invalid("reason"));
+            }
+            let recorder = agencies::find(conn, who.agency_id)?.kind;
+            if !basis.applies(identity(person)?.age_on(input.given_on), recorder) {
+                return Err(WorkflowError::Refused(Refusal::LegalBasisNotApplicable));
+            }
+        }
+    }
+    Ok(Checked {
+        recipient_kinds,
+        purposes,
+        reason,
     })
 }
 

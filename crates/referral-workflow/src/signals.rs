@@ -236,34 +236,51 @@ pub fn create_signal_in(
         e = e.with_subject_pseudonym(p.clone());
     }
     record(conn, env, e)?;
-    monitor(
-        conn,
+    let logged = logged_event(
         env,
-        &MonitorEvent {
-            kind: MonitorEventKind::SignalLogged,
-            month: month_of(
-                input
-                    .observed_on
-                    .and_hms_opt(0, 0, 0)
-                    .map_or(env.now, |d| d.and_utc()),
-            ),
-            sender_kind: agency.kind,
-            sender_region: input.region,
-            receiver_kind: None,
-            receiver_region: None,
-            exploitation_forms: forms.clone(),
-            age_band,
-            gender: person.as_ref().map_or(Gender::Unknown, |p| p.gender),
-            nationality_group: person.as_ref().map_or(NationalityGroup::Unknown, |p| {
-                p.identity.nationality_group()
-            }),
-            reporting_basis: Some(input.reporting_basis),
-            hours_to_answer: None,
-            pseudonym,
-        },
-    )?;
+        &agency,
+        input,
+        &forms,
+        age_band,
+        person.as_ref(),
+        pseudonym,
+    );
+    monitor(conn, env, &logged)?;
     let stored = signals::find(conn, id)?;
     signal_view(conn, env.cfg, &stored, env.now)
+}
+
+/// The monitor event of a signal logged by `agency`, in the month it was observed.
+fn logged_event(
+    env: &Env<'_>,
+    agency: &agencies::Agency,
+    input: &SignalInput,
+    forms: &[ExploitationForm],
+    age_band: AgeBand,
+    person: Option<&StoredPerson>,
+    pseudonym: Option<String>,
+) -> MonitorEvent {
+    let observed = input
+        .observed_on
+        .and_hms_opt(0, 0, 0)
+        .map_or(env.now, |d| d.and_utc());
+    MonitorEvent {
+        kind: MonitorEventKind::SignalLogged,
+        month: month_of(observed),
+        sender_kind: agency.kind,
+        sender_region: input.region,
+        receiver_kind: None,
+        receiver_region: None,
+        exploitation_forms: forms.to_vec(),
+        age_band,
+        gender: person.map_or(Gender::Unknown, |p| p.gender),
+        nationality_group: person.map_or(NationalityGroup::Unknown, |p| {
+            p.identity.nationality_group()
+        }),
+        reporting_basis: Some(input.reporting_basis),
+        hours_to_answer: None,
+        pseudonym,
+    }
 }
 
 /// A stored signal as its agency sees it.

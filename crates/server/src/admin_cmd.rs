@@ -2,7 +2,7 @@
 //! the first admin before anyone can log in. Each command is one transaction with its
 //! audit entry (no actor: the operator at the console; `via: cli` in the details).
 
-use crate::serve::{install_entry_key, migrate, open_pool};
+use crate::serve::{install_entry_key, migrate};
 use crate::settings::Settings;
 use anyhow::{Context, anyhow};
 use clap::Subcommand;
@@ -72,7 +72,7 @@ fn audit_event(code: &str, kind: &str, id: &str) -> anyhow::Result<AuditEvent> {
 
 /// Runs an admin subcommand.
 pub fn run(settings: &Settings, command: AdminCommand) -> anyhow::Result<()> {
-    let pool = open_pool(settings)?;
+    let pool = crate::serve::open_command_pool(settings)?;
     install_entry_key(settings)?;
     migrate(&pool)?;
     let mut conn = pool.get().context("cannot get a database connection")?;

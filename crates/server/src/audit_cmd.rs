@@ -113,7 +113,7 @@ fn write_new(out: &Path, cp: &SignedCheckpoint) -> anyhow::Result<()> {
 
 /// A connection to a database whose migrations are all applied.
 fn audit_connection(settings: &Settings) -> anyhow::Result<schakel_store::PooledConn> {
-    let pool = crate::serve::open_pool(settings)?;
+    let pool = crate::serve::open_command_pool(settings)?;
     let mut conn = pool.get().context("cannot get a database connection")?;
     if schakel_store::migrations::pending_count(&mut conn)? > 0 {
         anyhow::bail!("the database is not migrated: run `schakel migrate` first");

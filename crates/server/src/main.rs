@@ -80,7 +80,7 @@ fn main() -> ExitCode {
             .redacted_toml()
             .map(|t| print!("{t}"))
             .map_err(Into::into),
-        Command::Migrate => serve::open_pool(&settings)
+        Command::Migrate => serve::open_command_pool(&settings)
             .and_then(|pool| serve::migrate(&pool))
             .map(|applied| println!("{} migrations applied", applied.len())),
         Command::Serve { demo } => run_server(settings, demo),

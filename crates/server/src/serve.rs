@@ -20,12 +20,23 @@ use std::time::Duration;
 /// The audience of access tokens.
 const AUDIENCE: &str = "schakel-api";
 
-/// Opens the database named by the settings.
+/// Opens the database named by the settings, for a serving process.
 pub fn open_pool(settings: &Settings) -> anyhow::Result<Pool> {
+    open_pool_keeping(settings, 1)
+}
+
+/// Opens the database for a one-shot command: no idle connection is kept, so no
+/// connection is being opened in the background when the command ends.
+pub fn open_command_pool(settings: &Settings) -> anyhow::Result<Pool> {
+    open_pool_keeping(settings, 0)
+}
+
+fn open_pool_keeping(settings: &Settings, min_idle: u32) -> anyhow::Result<Pool> {
     let target = settings.database_target()?;
     let options = PoolOptions {
         max_size: settings.database.pool_size,
         connection_timeout: Duration::from_secs(settings.database.connect_timeout_secs),
+        min_idle,
     };
     build_pool(&target, options)
         .with_context(|| format!("cannot open the {} database", target.backend().name()))
@@ -39,6 +50,7 @@ pub fn monitor_pool(settings: &Settings) -> anyhow::Result<Option<Pool>> {
     let options = PoolOptions {
         max_size: settings.database.pool_size,
         connection_timeout: Duration::from_secs(settings.database.connect_timeout_secs),
+        min_idle: 1,
     };
     let pool = build_pool(&target, options).with_context(|| {
         format!(

@@ -48,6 +48,10 @@ pub struct PoolOptions {
     pub max_size: u32,
     /// How long a request waits for a free connection before failing.
     pub connection_timeout: Duration,
+    /// Idle connections kept open, opened in the background when one is taken. A
+    /// one-shot command wants none: a connection still being opened by the pool's
+    /// threads when the process ends can crash the client library's exit handlers.
+    pub min_idle: u32,
 }
 
 impl Default for PoolOptions {
@@ -55,6 +59,7 @@ impl Default for PoolOptions {
         Self {
             max_size: 8,
             connection_timeout: Duration::from_secs(10),
+            min_idle: 1,
         }
     }
 }
@@ -84,7 +89,7 @@ pub fn build_pool(target: &DatabaseTarget, options: PoolOptions) -> Result<Pool,
     };
     let pool = r2d2::Pool::builder()
         .max_size(options.max_size.max(1))
-        .min_idle(Some(1))
+        .min_idle(Some(options.min_idle.min(options.max_size.max(1))))
         .connection_timeout(options.connection_timeout)
         .test_on_check_out(false)
         .build(manager)

@@ -73,30 +73,36 @@ pub fn close_case(
         }
         record(conn, env, e)?;
         let agency = agencies::find(conn, who.agency_id)?;
-        let identity = match &person.identity {
-            Some(s) => Identity::open(env.cfg, person.id, s)?,
-            None => Identity::default(),
-        };
-        monitor(
-            conn,
-            env,
-            &MonitorEvent {
-                kind: MonitorEventKind::CaseClosed,
-                month: month_of(env.now),
-                sender_kind: agency.kind,
-                sender_region: case.region,
-                receiver_kind: None,
-                receiver_region: None,
-                exploitation_forms: case.exploitation_forms.clone(),
-                age_band: identity.age_band(env.now.date_naive()),
-                gender: person.gender,
-                nationality_group: person.nationality_group,
-                reporting_basis: None,
-                hours_to_answer: None,
-                pseudonym: person.pseudonym.clone(),
-            },
-        )?;
+        monitor(conn, env, &closed_event(env, &agency, &case, &person)?)?;
         let case = cases::find(conn, id)?;
         case_view(conn, env, who, &case, &CaseAccess::Owner)
+    })
+}
+
+/// The monitor event of `case` closed by `agency`.
+fn closed_event(
+    env: &Env<'_>,
+    agency: &agencies::Agency,
+    case: &cases::Case,
+    person: &persons::Person,
+) -> Result<MonitorEvent, WorkflowError> {
+    let identity = match &person.identity {
+        Some(s) => Identity::open(env.cfg, person.id, s)?,
+        None => Identity::default(),
+    };
+    Ok(MonitorEvent {
+        kind: MonitorEventKind::CaseClosed,
+        month: month_of(env.now),
+        sender_kind: agency.kind,
+        sender_region: case.region,
+        receiver_kind: None,
+        receiver_region: None,
+        exploitation_forms: case.exploitation_forms.clone(),
+        age_band: identity.age_band(env.now.date_naive()),
+        gender: person.gender,
+        nationality_group: person.nationality_group,
+        reporting_basis: None,
+        hours_to_answer: None,
+        pseudonym: person.pseudonym.clone(),
     })
 }

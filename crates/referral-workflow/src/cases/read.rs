@@ -173,21 +173,7 @@ pub fn list_cases(
         if !own && !received {
             return Err(denied(code, ActionKind::Read, None));
         }
-        // A name that folds to nothing (only punctuation) matches nobody: no person is
-        // indexed under an empty name.
-        let family_name_index = match filter.family_name.as_deref() {
-            Some(name)
-                if name.is_empty() || name.chars().count() > crate::identity::MAX_NAME_CHARS =>
-            {
-                return Err(WorkflowError::Invalid("family_name"));
-            }
-            Some(name) => Some(env.cfg.keys.blind_index(
-                &env.cfg.index_key_id,
-                "person.family_name",
-                &crate::identity::family_name_canonical(name),
-            )?),
-            None => None,
-        };
+        let family_name_index = family_name_index(env, filter.family_name.as_deref())?;
         let birth_date_index = crate::identity::birth_date_index(env.cfg, filter.date_of_birth)?;
         let limit = crate::cursor::limit(limit)?;
         let before = cursor.map(crate::cursor::decode::<CaseId>).transpose()?;
@@ -215,35 +201,7 @@ pub fn list_cases(
                 continue;
             };
             shown.push(case.person_id);
-            let person = person_view(
-                env.cfg,
-                &persons::find(conn, case.person_id)?,
-                access.shows_identity(),
-                env.now,
-            )?;
-            let display_name = person.identity.as_ref().and_then(|i| {
-                let name = [i.given_names.as_deref(), i.family_name.as_deref()]
-                    .into_iter()
-                    .flatten()
-                    .collect::<Vec<_>>()
-                    .join(" ");
-                (!name.is_empty()).then_some(name)
-            });
-            items.push(CaseListItem {
-                id: case.id,
-                access: match access {
-                    CaseAccess::Owner => AccessKind::Owner,
-                    CaseAccess::Receiver { .. } => AccessKind::Receiver,
-                },
-                status: case.status,
-                region: case.region,
-                exploitation_forms: case.exploitation_forms.clone(),
-                display_name,
-                gender: person.gender,
-                age_band: person.age_band,
-                version: case.version,
-                updated_at: case.updated_at,
-            });
+            items.push(list_item(conn, env, case, &access)?);
         }
         let e = event(
             Some(who),
@@ -259,5 +217,59 @@ pub fn list_cases(
         let e = crate::subjects::with_persons(conn, e, &shown)?;
         record(conn, env, e)?;
         Ok(Page { items, next_cursor })
+    })
+}
+
+/// The blind index a family-name search looks up. A name that folds to nothing (only
+/// punctuation) matches nobody: no person is indexed under an empty name.
+fn family_name_index(env: &Env<'_>, name: Option<&str>) -> Result<Option<String>, WorkflowError> {
+    match name {
+        Some(name) if name.is_empty() || name.chars().count() > crate::identity::MAX_NAME_CHARS => {
+            Err(WorkflowError::Invalid("family_name"))
+        }
+        Some(name) => Ok(Some(env.cfg.keys.blind_index(
+            &env.cfg.index_key_id,
+            "person.family_name",
+            &crate::identity::family_name_canonical(name),
+        )?)),
+        None => Ok(None),
+    }
+}
+
+/// One line of the case list, showing the name only where `access` shows the identity.
+fn list_item(
+    conn: &mut DbConn,
+    env: &Env<'_>,
+    case: &Case,
+    access: &CaseAccess,
+) -> Result<CaseListItem, WorkflowError> {
+    let person = person_view(
+        env.cfg,
+        &persons::find(conn, case.person_id)?,
+        access.shows_identity(),
+        env.now,
+    )?;
+    let display_name = person.identity.as_ref().and_then(|i| {
+        let name = [i.given_names.as_deref(), i.family_name.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" ");
+        (!name.is_empty()).then_some(name)
+    });
+    Ok(CaseListItem {
+        id: case.id,
+        access: match access {
+            CaseAccess::Owner => AccessKind::Owner,
+            CaseAccess::Receiver { .. } => AccessKind::Receiver,
+        },
+        status: case.status,
+        region: case.region,
+        exploitation_forms: case.exploitation_forms.clone(),
+        display_name,
+        gender: person.gender,
+        age_band: person.age_band,
+        version: case.version,
+        updated_at: case.updated_at,
     })
 }
