@@ -5,7 +5,7 @@
 //! group. A use case queues it in its own transaction; the monitor sink reads it back
 //! into the same type and counts it.
 
-use chrono::{DateTime, Datelike, Utc};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::pseudonym::UNLINKABLE_PREFIX;
@@ -36,18 +36,6 @@ crate::code_enum! {
         ReferralCompleted = "referral_completed",
         /// Nobody answered in time.
         ReferralExpired = "referral_expired",
-    }
-}
-
-impl MonitorEventKind {
-    /// Whether the event is a receiver's answer to a referral (its time to answer counts).
-    pub const fn is_answer(self) -> bool {
-        matches!(
-            self,
-            MonitorEventKind::ReferralAccepted
-                | MonitorEventKind::ReferralDeclined
-                | MonitorEventKind::ReferralRedirected
-        )
     }
 }
 
@@ -136,13 +124,6 @@ impl MonitorEvent {
             return Err(InvalidEvent("negative time to answer".into()));
         }
         Ok(())
-    }
-
-    /// The year of the event's month.
-    pub fn year(&self) -> Option<i32> {
-        chrono::NaiveDate::parse_from_str(&format!("{}-01", self.month), "%Y-%m-%d")
-            .ok()
-            .map(|d| d.year())
     }
 }
 
