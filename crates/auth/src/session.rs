@@ -79,16 +79,12 @@ pub(crate) fn find_live(
     id: SessionId,
     now: DateTime<Utc>,
 ) -> Result<(Session, User), AuthError> {
-    let session = match sessions::find(conn, id) {
-        Ok(s) => s,
+    let (session, user) = match sessions::find_with_user(conn, id) {
+        Ok(found) => found,
         Err(StoreError::NotFound) => return Err(AuthError::InvalidToken),
         Err(e) => return Err(e.into()),
     };
-    if !live(&session, cfg, now) {
-        return Err(AuthError::InvalidToken);
-    }
-    let user = users::find(conn, session.user_id)?;
-    if !user.active {
+    if !live(&session, cfg, now) || !user.active {
         return Err(AuthError::InvalidToken);
     }
     Ok((session, user))

@@ -10,6 +10,7 @@ pub mod idempotency;
 pub mod identity;
 pub mod jobs;
 pub mod referrals;
+mod rows;
 pub mod signals;
 mod subjects;
 mod support;

@@ -95,6 +95,18 @@ pub fn find(conn: &mut DbConn, id: AgencyId) -> Result<Agency, StoreError> {
         .try_into()
 }
 
+/// The agencies of `ids` that exist, in one query (in no particular order).
+pub fn find_many(conn: &mut DbConn, ids: &[AgencyId]) -> Result<Vec<Agency>, StoreError> {
+    let ids: Vec<String> = ids.iter().map(AgencyId::to_string).collect();
+    agencies::table
+        .filter(agencies::id.eq_any(ids))
+        .select(AgencyRow::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(Agency::try_from)
+        .collect()
+}
+
 /// One agency by its (unique) name.
 pub fn find_by_name(conn: &mut DbConn, name: &str) -> Result<Option<Agency>, StoreError> {
     agencies::table

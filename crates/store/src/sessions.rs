@@ -83,6 +83,19 @@ pub fn find(conn: &mut DbConn, id: SessionId) -> Result<Session, StoreError> {
         .try_into()
 }
 
+/// One session by id with its user, in one query (every authenticated request asks).
+pub fn find_with_user(
+    conn: &mut DbConn,
+    id: SessionId,
+) -> Result<(Session, crate::users::User), StoreError> {
+    let (s, u): (SessionRow, crate::users::UserRow) = sessions::table
+        .inner_join(crate::schema::users::table)
+        .filter(sessions::id.eq(id.to_string()))
+        .select((SessionRow::as_select(), crate::users::UserRow::as_select()))
+        .first(conn)?;
+    Ok((s.try_into()?, u.try_into()?))
+}
+
 /// Marks the second factor as given.
 pub fn mark_mfa_verified(
     conn: &mut DbConn,

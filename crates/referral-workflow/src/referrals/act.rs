@@ -1,7 +1,7 @@
 //! Decisions on a referral (accept, decline, redirect, start, complete, withdraw) and
 //! its expiry by the deadline job.
 
-use super::send::{monitor_kind, recipient, referral_event, send};
+use super::send::{Sending, monitor_kind, recipient, referral_event, send};
 use super::*;
 
 /// Takes `action` on a referral: accept, decline, redirect, start or complete (the
@@ -28,11 +28,12 @@ pub fn act(
                 ("referral", id.to_string()),
             ));
         }
+        let mut rows = Rows::default();
         let Decision {
             note,
             reason,
             outcome,
-        } = decision(conn, &r, action, input)?;
+        } = decision(conn, &mut rows, &r, action, input)?;
         let sealed = note
             .as_deref()
             .map(|n| seal(env.cfg, "referrals", "note", &id, n))
@@ -44,10 +45,8 @@ pub fn act(
             note: sealed.as_deref(),
             outcome,
         };
-        if !referrals::transition(conn, id, version, &transition, env.now)? {
-            return Err(WorkflowError::VersionMismatch);
-        }
-        let done = referrals::find(conn, id)?;
+        let done = referrals::transition(conn, id, version, &transition, env.now)?
+            .ok_or(WorkflowError::VersionMismatch)?;
         let details = serde_json::json!({
             "from": r.state,
             "to": to,
@@ -57,11 +56,10 @@ pub fn act(
         });
         let entry = (timeline_kind(to), Some(id), details.clone());
         timeline(conn, env, r.case_id, who.agency_id, Some(who), &[entry])?;
-        tell(conn, env, &r, &done, by, reason)?;
+        tell(conn, env, &mut rows, &r, &done, by, reason)?;
         if let (ReferralAction::Redirect, Some(third)) = (action, input.to_agency_id) {
-            redirect(conn, env, who, &r, third)?;
+            redirect(conn, env, &mut rows, who, &r, third)?;
         }
-        let case = cases::find(conn, r.case_id)?;
         let mut e = event(
             Some(who),
             code,
@@ -70,10 +68,10 @@ pub fn act(
         )?
         .with_purpose(format!("case:{}", r.case_id))
         .with_details(details);
-        if let Some(p) = persons::find(conn, case.person_id)?.pseudonym {
+        if let Some(p) = rows.pseudonym_of(conn, r.case_id)? {
             e = e.with_subject_pseudonym(p);
         }
-        let view = referral_view(conn, env, who, &done)?;
+        let view = referral_view(conn, env, &mut rows, who, &done)?;
         record(conn, env, e)?;
         Ok(view)
     })
@@ -103,6 +101,7 @@ struct Decision {
 /// third agency the action needs (and no other action may carry).
 fn decision(
     conn: &mut DbConn,
+    rows: &mut Rows,
     r: &Referral,
     action: ReferralAction,
     input: &ActionInput,
@@ -128,7 +127,7 @@ fn decision(
             let third = input
                 .to_agency_id
                 .ok_or(WorkflowError::Invalid("to_agency_id"))?;
-            recipient(conn, third, r.from_agency_id, Some(r.to_agency_id))?;
+            recipient(conn, rows, third, r.from_agency_id, Some(r.to_agency_id))?;
         }
         _ => {}
     }
@@ -166,6 +165,7 @@ fn timeline_kind(to: ReferralState) -> &'static str {
 fn tell(
     conn: &mut DbConn,
     env: &Env<'_>,
+    rows: &mut Rows,
     before: &Referral,
     done: &Referral,
     by: Party,
@@ -178,7 +178,7 @@ fn tell(
     );
     let hours = answered.then(|| (env.now - before.created_at).num_hours());
     if let Some(event) = monitor_kind(to) {
-        referral_event(conn, env, event, done, hours)?;
+        referral_event(conn, env, rows, event, done, hours)?;
     }
     let facts = ReferralFacts::of(done.id, done.from_agency_id, done.to_agency_id);
     match by {
@@ -210,25 +210,24 @@ fn tell(
 fn redirect(
     conn: &mut DbConn,
     env: &Env<'_>,
+    rows: &mut Rows,
     who: &Actor,
     r: &Referral,
     third: AgencyId,
 ) -> Result<(), WorkflowError> {
     let message = open_opt(env.cfg, "referrals", "message", &r.id, r.message.as_deref())?;
-    send(
-        conn,
-        env,
-        who,
-        r.case_id,
-        r.from_agency_id,
-        third,
-        r.purpose,
-        r.urgency,
-        message.as_deref(),
-        &r.summary,
-        Some(r.id),
-        1,
-    )?;
+    let sending = Sending {
+        case_id: r.case_id,
+        from: r.from_agency_id,
+        to: third,
+        purpose: r.purpose,
+        urgency: r.urgency,
+        message: message.as_deref(),
+        summary: &r.summary,
+        redirected_from: Some(r.id),
+        ordinal: 1,
+    };
+    send(conn, env, rows, who, &sending)?;
     Ok(())
 }
 
@@ -247,10 +246,9 @@ pub(crate) fn expire_one(
         note: None,
         outcome: None,
     };
-    if !referrals::transition(conn, r.id, r.version, &t, env.now)? {
+    let Some(done) = referrals::transition(conn, r.id, r.version, &t, env.now)? else {
         return Ok(false);
-    }
-    let done = referrals::find(conn, r.id)?;
+    };
     let details = serde_json::json!({ "from": r.state, "to": to, "deadline_at": r.deadline_at });
     timeline(
         conn,
@@ -260,7 +258,15 @@ pub(crate) fn expire_one(
         None,
         &[("referral_expired", Some(r.id), details.clone())],
     )?;
-    referral_event(conn, env, MonitorEventKind::ReferralExpired, &done, None)?;
+    let mut rows = Rows::default();
+    referral_event(
+        conn,
+        env,
+        &mut rows,
+        MonitorEventKind::ReferralExpired,
+        &done,
+        None,
+    )?;
     notify(
         conn,
         env,

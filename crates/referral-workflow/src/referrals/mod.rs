@@ -5,6 +5,7 @@
 use crate::access::referral_relationship;
 use crate::cases::{check_version, receiver_covered, visible_case};
 use crate::identity::Identity;
+use crate::rows::Rows;
 use crate::signals::MAX_TEXT_CHARS;
 use crate::support::{
     Env, denied, event, free_text, monitor, named_by, notify, open_opt, record, refused, run, seal,
@@ -21,16 +22,13 @@ use schakel_domain::{
 use schakel_domain::{MonitorEvent, MonitorEventKind};
 use schakel_domain::{ReferralFacts, ReferralTopic};
 use schakel_store::DbConn;
-use schakel_store::agencies::{self, Agency};
+use schakel_store::agencies::Agency;
 /// Which states a referral list holds.
 pub use schakel_store::casework::referrals::StateSet;
 use schakel_store::casework::referrals::{
     self, Direction, NewReferral, Referral, Summary, Transition,
 };
-use schakel_store::casework::{cases, persons};
 use serde::Deserialize;
-use std::collections::HashMap;
-use std::collections::hash_map::Entry;
 
 /// A referral to send.
 #[derive(Debug, Clone, Deserialize)]

@@ -19,7 +19,7 @@ pub fn get_referral(
             ("referral", id.to_string()),
         )?;
         let e = crate::subjects::with_case_persons(conn, e, &[r.case_id])?;
-        let view = referral_view(conn, env, who, &r)?;
+        let view = referral_view(conn, env, &mut Rows::default(), who, &r)?;
         record(conn, env, e)?;
         Ok(view)
     })

@@ -7,14 +7,15 @@ use super::*;
 pub(super) fn referral_event(
     conn: &mut DbConn,
     env: &Env<'_>,
+    rows: &mut Rows,
     kind: MonitorEventKind,
     r: &Referral,
     hours_to_answer: Option<i64>,
 ) -> Result<(), WorkflowError> {
-    let from = agencies::find(conn, r.from_agency_id)?;
-    let to = agencies::find(conn, r.to_agency_id)?;
-    let case = cases::find(conn, r.case_id)?;
-    let pseudonym = persons::find(conn, case.person_id)?.pseudonym;
+    rows.load_agencies(conn, &[r.from_agency_id, r.to_agency_id])?;
+    let from = rows.agency(conn, r.from_agency_id)?.clone();
+    let to = rows.agency(conn, r.to_agency_id)?.clone();
+    let pseudonym = rows.pseudonym_of(conn, r.case_id)?;
     monitor(
         conn,
         env,
@@ -53,66 +54,75 @@ pub(super) fn monitor_kind(to: ReferralState) -> Option<MonitorEventKind> {
 /// Checks a receiving agency: active, and neither the sender nor `also_not`.
 pub(super) fn recipient(
     conn: &mut DbConn,
+    rows: &mut Rows,
     id: AgencyId,
     sender: AgencyId,
     also_not: Option<AgencyId>,
-) -> Result<Agency, WorkflowError> {
-    let agency = named_by(agencies::find(conn, id), "to_agency_id")?;
+) -> Result<(), WorkflowError> {
+    rows.load_agencies(conn, &[id, sender])?;
+    let agency = named_by(rows.agency(conn, id), "to_agency_id")?;
     if !agency.active || id == sender || Some(id) == also_not {
         return Err(WorkflowError::Conflict(Conflict::Recipient));
     }
-    Ok(agency)
+    Ok(())
 }
 
-/// Inserts a referral in `sent` with its timeline entry (at `ordinal` among the
-/// transaction's entries), email and monitor event.
-#[allow(clippy::too_many_arguments)]
+/// A referral to send: from the case's agency (or, redirected, from the original
+/// sender) to another agency, with the facts that travel with it.
+pub(super) struct Sending<'a> {
+    pub(super) case_id: schakel_domain::CaseId,
+    pub(super) from: AgencyId,
+    pub(super) to: AgencyId,
+    pub(super) purpose: ReferralPurpose,
+    pub(super) urgency: Urgency,
+    pub(super) message: Option<&'a str>,
+    pub(super) summary: &'a Summary,
+    pub(super) redirected_from: Option<ReferralId>,
+    /// Its timeline entry's place among the transaction's entries.
+    pub(super) ordinal: i32,
+}
+
+/// Inserts a referral in `sent` with its timeline entry, email and monitor event.
 pub(super) fn send(
     conn: &mut DbConn,
     env: &Env<'_>,
+    rows: &mut Rows,
     who: &Actor,
-    case_id: schakel_domain::CaseId,
-    from: AgencyId,
-    to: AgencyId,
-    purpose: ReferralPurpose,
-    urgency: Urgency,
-    message: Option<&str>,
-    summary: &Summary,
-    redirected_from: Option<ReferralId>,
-    ordinal: i32,
+    s: &Sending<'_>,
 ) -> Result<Referral, WorkflowError> {
     let id = ReferralId::new_random();
-    let sealed = message
+    let sealed = s
+        .message
         .map(|m| seal(env.cfg, "referrals", "message", &id, m))
         .transpose()?;
-    referrals::insert(
+    let r = referrals::insert(
         conn,
         &NewReferral {
             id,
-            case_id,
-            from_agency_id: from,
-            to_agency_id: to,
+            case_id: s.case_id,
+            from_agency_id: s.from,
+            to_agency_id: s.to,
             sent_by: who.user_id,
-            purpose,
-            urgency,
+            purpose: s.purpose,
+            urgency: s.urgency,
             message: sealed.as_deref(),
-            deadline_at: env.cfg.deadlines.deadline(urgency, env.now),
-            summary,
-            redirected_from,
+            deadline_at: env.cfg.deadlines.deadline(s.urgency, env.now),
+            summary: s.summary,
+            redirected_from: s.redirected_from,
         },
         env.now,
     )?;
     let details = serde_json::json!({
-        "to_agency_id": to,
-        "purpose": purpose,
-        "urgency": urgency,
-        "redirected_from": redirected_from,
+        "to_agency_id": s.to,
+        "purpose": s.purpose,
+        "urgency": s.urgency,
+        "redirected_from": s.redirected_from,
     });
     schakel_store::casework::timeline::append(
         conn,
         &schakel_store::casework::timeline::NewCaseEvent {
-            case_id,
-            ordinal,
+            case_id: s.case_id,
+            ordinal: s.ordinal,
             kind: "referral_sent",
             agency_id: who.agency_id,
             user_id: Some(who.user_id),
@@ -125,15 +135,14 @@ pub(super) fn send(
         conn,
         env,
         ReferralTopic::Received,
-        to,
+        s.to,
         &[Role::Coordinator],
         ReferralFacts {
-            urgency: Some(urgency),
-            ..ReferralFacts::of(id, from, to)
+            urgency: Some(s.urgency),
+            ..ReferralFacts::of(id, s.from, s.to)
         },
     )?;
-    let r = referrals::find(conn, id)?;
-    referral_event(conn, env, MonitorEventKind::ReferralSent, &r, None)?;
+    referral_event(conn, env, rows, MonitorEventKind::ReferralSent, &r, None)?;
     Ok(r)
 }
 
@@ -169,8 +178,10 @@ pub fn create_referral_in(
     if case.status == CaseStatus::Closed {
         return Err(WorkflowError::Conflict(Conflict::CaseClosed));
     }
-    recipient(conn, input.to_agency_id, who.agency_id, None)?;
-    let person = persons::find(conn, case.person_id)?;
+    let mut rows = Rows::default();
+    rows.keep_case(&case);
+    recipient(conn, &mut rows, input.to_agency_id, who.agency_id, None)?;
+    let person = rows.person(conn, case.person_id)?.clone();
     let identity = match &person.identity {
         Some(s) => Identity::open(env.cfg, person.id, s)?,
         None => Identity::default(),
@@ -182,20 +193,18 @@ pub fn create_referral_in(
         nationality_group: person.nationality_group,
         region: case.region,
     };
-    let r = send(
-        conn,
-        env,
-        who,
+    let sending = Sending {
         case_id,
-        who.agency_id,
-        input.to_agency_id,
-        input.purpose,
-        input.urgency,
-        message.as_deref(),
-        &summary,
-        None,
-        0,
-    )?;
+        from: who.agency_id,
+        to: input.to_agency_id,
+        purpose: input.purpose,
+        urgency: input.urgency,
+        message: message.as_deref(),
+        summary: &summary,
+        redirected_from: None,
+        ordinal: 0,
+    };
+    let r = send(conn, env, &mut rows, who, &sending)?;
     let mut e = event(
         Some(who),
         CODE,
@@ -212,7 +221,7 @@ pub fn create_referral_in(
     if let Some(p) = &person.pseudonym {
         e = e.with_subject_pseudonym(p.clone());
     }
-    let view = referral_view(conn, env, who, &r)?;
+    let view = referral_view(conn, env, &mut rows, who, &r)?;
     record(conn, env, e)?;
     Ok(view)
 }

@@ -12,14 +12,16 @@ fn agency_ref(a: &Agency) -> AgencyRef {
     }
 }
 
-/// A referral as `who` may see it (the caller has checked that it may).
+/// A referral as `who` may see it (the caller has checked that it may), from the rows
+/// already read where it can.
 pub(crate) fn referral_view(
     conn: &mut DbConn,
     env: &Env<'_>,
+    rows: &mut Rows,
     who: &Actor,
     r: &Referral,
 ) -> Result<ReferralView, WorkflowError> {
-    view_with(conn, env, who, r, &mut AgencyCache::default())
+    view_with(conn, env, who, r, rows)
 }
 
 /// A list of referrals as `who` may see them; each agency they name is read once.
@@ -27,26 +29,12 @@ pub(crate) fn referral_views<'r>(
     conn: &mut DbConn,
     env: &Env<'_>,
     who: &Actor,
-    rows: impl IntoIterator<Item = &'r Referral>,
+    list: impl IntoIterator<Item = &'r Referral>,
 ) -> Result<Vec<ReferralView>, WorkflowError> {
-    let mut cache = AgencyCache::default();
-    rows.into_iter()
-        .map(|r| view_with(conn, env, who, r, &mut cache))
+    let mut rows = Rows::default();
+    list.into_iter()
+        .map(|r| view_with(conn, env, who, r, &mut rows))
         .collect()
-}
-
-/// The agencies named by the referrals of one answer, each read once (an inbox page
-/// of fifty names a handful).
-#[derive(Default)]
-struct AgencyCache(HashMap<AgencyId, Agency>);
-
-impl AgencyCache {
-    fn get(&mut self, conn: &mut DbConn, id: AgencyId) -> Result<&Agency, WorkflowError> {
-        Ok(match self.0.entry(id) {
-            Entry::Occupied(e) => e.into_mut(),
-            Entry::Vacant(v) => v.insert(agencies::find(conn, id)?),
-        })
-    }
 }
 
 fn view_with(
@@ -54,10 +42,11 @@ fn view_with(
     env: &Env<'_>,
     who: &Actor,
     r: &Referral,
-    cache: &mut AgencyCache,
+    rows: &mut Rows,
 ) -> Result<ReferralView, WorkflowError> {
-    let from = agency_ref(cache.get(conn, r.from_agency_id)?);
-    let to = agency_ref(cache.get(conn, r.to_agency_id)?);
+    rows.load_agencies(conn, &[r.from_agency_id, r.to_agency_id])?;
+    let from = agency_ref(rows.agency(conn, r.from_agency_id)?);
+    let to = agency_ref(rows.agency(conn, r.to_agency_id)?);
     let rel = referral_relationship(who, r);
     let sender = rel == Relationship::OwnAgency;
     let identity_shared = if sender {
@@ -108,7 +97,11 @@ fn view_with(
         note: open_opt(env.cfg, "referrals", "note", &r.id, r.note.as_deref())?,
         outcome: r.outcome,
         redirected_from: r.redirected_from,
-        redirected_to: referrals::redirect_of(conn, r.id)?,
+        redirected_to: if r.state == ReferralState::Redirected {
+            referrals::redirect_of(conn, r.id)?
+        } else {
+            None
+        },
         identity_shared,
         actions,
         version: r.version,

@@ -126,6 +126,19 @@ pub fn find(conn: &mut DbConn, id: CaseId) -> Result<Case, StoreError> {
         .try_into()
 }
 
+/// One case with its person, in one query.
+pub fn find_with_person(
+    conn: &mut DbConn,
+    id: CaseId,
+) -> Result<(Case, super::persons::Person), StoreError> {
+    let (c, p): (CaseRow, super::persons::PersonRow) = cases::table
+        .inner_join(persons::table)
+        .filter(cases::id.eq(id.to_string()))
+        .select((CaseRow::as_select(), super::persons::PersonRow::as_select()))
+        .first(conn)?;
+    Ok((c.try_into()?, p.try_into()?))
+}
+
 /// The person of each case of `ids` that exists, in one query.
 pub fn persons_of(conn: &mut DbConn, ids: &[CaseId]) -> Result<Vec<PersonId>, StoreError> {
     if ids.is_empty() {

@@ -34,8 +34,8 @@ pub fn find(
         .optional()?)
 }
 
-/// Stores the first response to `key`, replacing an expired one; a concurrent first
-/// response is `Conflict`.
+/// Stores the first response to `key`, replacing an expired one (in the same
+/// statement); a live one, stored by a concurrent first request, is `Conflict`.
 pub fn insert(
     conn: &mut DbConn,
     user: UserId,
@@ -44,24 +44,28 @@ pub fn insert(
     now: DateTime<Utc>,
     expires_at: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    diesel::delete(
-        ik::table
-            .filter(ik::user_id.eq(user.to_string()))
-            .filter(ik::key.eq(key))
-            .filter(ik::expires_at.le(to_db_time(now))),
-    )
-    .execute(conn)?;
-    diesel::insert_into(ik::table)
-        .values((
-            ik::user_id.eq(user.to_string()),
-            ik::key.eq(key),
-            ik::fingerprint.eq(&response.fingerprint),
-            ik::status.eq(response.status),
-            ik::body.eq(&response.body),
-            ik::created_at.eq(to_db_time(now)),
-            ik::expires_at.eq(to_db_time(expires_at)),
-        ))
-        .execute(conn)?;
+    let values = (
+        ik::fingerprint.eq(&response.fingerprint),
+        ik::status.eq(response.status),
+        ik::body.eq(&response.body),
+        ik::created_at.eq(to_db_time(now)),
+        ik::expires_at.eq(to_db_time(expires_at)),
+    );
+    let upsert = diesel::insert_into(ik::table)
+        .values((ik::user_id.eq(user.to_string()), ik::key.eq(key), values))
+        .on_conflict((ik::user_id, ik::key))
+        .do_update()
+        .set(values);
+    let expired = ik::expires_at.le(to_db_time(now));
+    // Why backend-specific: diesel's multi-backend connection has no upsert.
+    use diesel::query_dsl::methods::FilterDsl as Upsert;
+    let written = match conn {
+        DbConn::Sqlite(c) => Upsert::filter(upsert, expired).execute(c)?,
+        DbConn::Postgres(c) => Upsert::filter(upsert, expired).execute(c)?,
+    };
+    if written == 0 {
+        return Err(StoreError::Conflict("idempotency_keys".into()));
+    }
     Ok(())
 }
 

@@ -9,7 +9,7 @@ use schakel_domain::{AgencyId, Gender, NationalityGroup, PersonId};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = persons)]
-struct PersonRow {
+pub(crate) struct PersonRow {
     id: String,
     agency_id: String,
     identity: Option<String>,

@@ -114,6 +114,11 @@ impl TryFrom<ReferralRow> for Referral {
     }
 }
 
+/// The columns of a referral row, for `RETURNING` (the same on both backends).
+fn row_columns() -> <ReferralRow as Selectable<diesel::sqlite::Sqlite>>::SelectExpression {
+    <ReferralRow as Selectable<diesel::sqlite::Sqlite>>::construct_selection()
+}
+
 /// A new referral, in `sent`; the id is chosen by the caller.
 #[derive(Debug, Clone)]
 pub struct NewReferral<'a> {
@@ -130,12 +135,12 @@ pub struct NewReferral<'a> {
     pub redirected_from: Option<ReferralId>,
 }
 
-/// Inserts a referral in `sent` at version 1.
+/// Inserts a referral in `sent` at version 1; returns it as stored.
 pub fn insert(
     conn: &mut DbConn,
     new: &NewReferral<'_>,
     now: DateTime<Utc>,
-) -> Result<(), StoreError> {
+) -> Result<Referral, StoreError> {
     let now = to_db_time(now);
     let s = new.summary;
     diesel::insert_into(referrals::table)
@@ -160,8 +165,9 @@ pub fn insert(
             referrals::created_at.eq(now),
             referrals::updated_at.eq(now),
         ))
-        .execute(conn)?;
-    Ok(())
+        .returning(row_columns())
+        .get_result::<ReferralRow>(conn)?
+        .try_into()
 }
 
 /// One referral by id.
@@ -223,58 +229,58 @@ pub struct Transition<'a> {
     pub outcome: Option<ReferralOutcome>,
 }
 
-/// Moves a referral still at `version` to a new state, raising its version; `false` if
-/// it was no longer at that version (someone else changed it first).
+/// The columns a transition writes; `None` leaves a column as it is.
+#[derive(AsChangeset)]
+#[diesel(table_name = referrals)]
+struct TransitionSet<'a> {
+    state: &'a str,
+    version: i64,
+    updated_at: NaiveDateTime,
+    decided_by: Option<Option<String>>,
+    decided_at: Option<Option<NaiveDateTime>>,
+    ended_at: Option<Option<NaiveDateTime>>,
+    decline_reason: Option<Option<&'a str>>,
+    note: Option<Option<&'a str>>,
+    outcome: Option<Option<&'a str>>,
+}
+
+/// Moves a referral to `t.to` if it is still at `version`, in one statement; returns
+/// it as stored after the move, or `None` when its version moved on.
 pub fn transition(
     conn: &mut DbConn,
     id: ReferralId,
     version: i64,
     t: &Transition<'_>,
     now: DateTime<Utc>,
-) -> Result<bool, StoreError> {
+) -> Result<Option<Referral>, StoreError> {
     let at = to_db_time(now);
     let decided = matches!(
         t.to,
         ReferralState::Accepted | ReferralState::Declined | ReferralState::Redirected
     );
     let ended = !t.to.is_open();
+    let remarks = t.decline_reason.is_some() || t.note.is_some() || t.outcome.is_some();
+    let set = TransitionSet {
+        state: t.to.as_str(),
+        version: version + 1,
+        updated_at: at,
+        decided_by: decided.then(|| t.by.map(|u| u.to_string())),
+        decided_at: decided.then_some(Some(at)),
+        ended_at: ended.then_some(Some(at)),
+        decline_reason: remarks.then(|| t.decline_reason.map(|r| r.as_str())),
+        note: remarks.then_some(t.note),
+        outcome: remarks.then(|| t.outcome.map(|o| o.as_str())),
+    };
     let target = referrals::table
         .find(id.to_string())
         .filter(referrals::version.eq(version));
-    let n = diesel::update(target)
-        .set((
-            referrals::state.eq(t.to.as_str()),
-            referrals::version.eq(version + 1),
-            referrals::updated_at.eq(at),
-        ))
-        .execute(conn)?;
-    if n != 1 {
-        return Ok(false);
-    }
-    let this = || referrals::table.find(id.to_string());
-    if decided {
-        diesel::update(this())
-            .set((
-                referrals::decided_by.eq(t.by.map(|u| u.to_string())),
-                referrals::decided_at.eq(Some(at)),
-            ))
-            .execute(conn)?;
-    }
-    if ended {
-        diesel::update(this())
-            .set(referrals::ended_at.eq(Some(at)))
-            .execute(conn)?;
-    }
-    if t.decline_reason.is_some() || t.note.is_some() || t.outcome.is_some() {
-        diesel::update(this())
-            .set((
-                referrals::decline_reason.eq(t.decline_reason.map(|r| r.as_str())),
-                referrals::note.eq(t.note),
-                referrals::outcome.eq(t.outcome.map(|o| o.as_str())),
-            ))
-            .execute(conn)?;
-    }
-    Ok(true)
+    diesel::update(target)
+        .set(&set)
+        .returning(row_columns())
+        .get_result::<ReferralRow>(conn)
+        .optional()?
+        .map(Referral::try_from)
+        .transpose()
 }
 
 /// Erases the free text of a case's referrals (retention).
