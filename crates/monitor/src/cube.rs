@@ -16,14 +16,13 @@ use crate::dims::{Dimension, Measure, PeriodRange};
 use crate::event::KINDS;
 use crate::period::Month;
 use crate::query::{self, ANSWER_KINDS, Answers, FLOW_MEASURES, QueryError};
-use crate::schema::{monitor_facts, monitor_months};
 use crate::tally::{self, Axis};
 use crate::{Rules, Table};
-use diesel::prelude::*;
 use schakel_domain::pseudonym::UNLINKABLE_PREFIX;
 use schakel_domain::{
     AgeBand, AgencyKind, ExploitationForm, Gender, NationalityGroup, Region, ReportingBasis,
 };
+use schakel_store::monitor::{self as store, FactRow};
 use schakel_store::{DbConn, StoreError};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
@@ -110,22 +109,6 @@ fn code(list: &HashMap<&'static str, u8>, value: &str, what: &str) -> Result<u8,
         .ok_or_else(|| StoreError::Corrupt(format!("monitor fact with an unknown {what}")))
 }
 
-/// One stored fact row: an event and one of its forms.
-type FactRow = (
-    String,
-    String,
-    String,
-    String,
-    String,
-    Option<String>,
-    String,
-    String,
-    String,
-    Option<String>,
-    Option<i64>,
-    Option<String>,
-);
-
 /// What the copy holds.
 #[derive(Default)]
 struct Held {
@@ -193,10 +176,7 @@ impl Cube {
 
     /// Reloads every month whose count in the database differs from what is held.
     fn refresh(&self, conn: &mut DbConn, held: &mut Held) -> Result<(), QueryError> {
-        let counted: Vec<(String, i64)> = monitor_months::table
-            .select((monitor_months::month, monitor_months::events))
-            .load(conn)?;
-        let counted: BTreeMap<String, i64> = counted.into_iter().collect();
+        let counted: BTreeMap<String, i64> = store::month_counts(conn)?.into_iter().collect();
         let changed: Vec<String> = counted
             .iter()
             .filter(|(m, n)| held.months.get(*m) != Some(n))
@@ -239,34 +219,16 @@ impl Cube {
         persons: &mut HashMap<(bool, u128), u32>,
         out: &mut Vec<Ev>,
     ) -> Result<i64, QueryError> {
-        use monitor_facts as f;
-        let rows: Vec<FactRow> = f::table
-            .filter(f::month.eq(month))
-            .order((f::event_id, f::form))
-            .select((
-                f::event_id,
-                f::form,
-                f::kind,
-                f::sender_kind,
-                f::sender_region,
-                f::receiver_kind,
-                f::age_band,
-                f::gender,
-                f::nationality_group,
-                f::reporting_basis,
-                f::hours_to_answer,
-                f::pseudonym,
-            ))
-            .load(conn)?;
+        let rows = store::facts_of_month(conn, month)?;
         let number = month_number(
             Month::parse(month).ok_or_else(|| StoreError::Corrupt("monitor month".into()))?,
         );
         let mut events = 0;
         let mut last_id: Option<String> = None;
         for row in rows {
-            let form = code(&self.codes.forms, &row.1, "form")?;
+            let form = code(&self.codes.forms, &row.form, "form")?;
             let bit = 1u16.checked_shl(u32::from(form)).unwrap_or(0);
-            if last_id.as_deref() == Some(row.0.as_str()) {
+            if last_id.as_deref() == Some(row.event_id.as_str()) {
                 if let Some(e) = out.last_mut() {
                     e.forms |= bit;
                 }
@@ -274,7 +236,7 @@ impl Cube {
             }
             out.push(self.event(&row, number, bit, persons)?);
             events += 1;
-            last_id = Some(row.0);
+            last_id = Some(row.event_id);
         }
         Ok(events)
     }
@@ -287,8 +249,7 @@ impl Cube {
         persons: &mut HashMap<(bool, u128), u32>,
     ) -> Result<Ev, QueryError> {
         let c = &self.codes;
-        let (_, _, kind, sender, region, receiver, age, gender, nat, basis, hours, pseudonym) = row;
-        let person = match pseudonym {
+        let person = match &row.pseudonym {
             None => NO_PERSON,
             Some(p) => {
                 let (unlinkable, digest) = match p.strip_prefix(UNLINKABLE_PREFIX) {
@@ -307,9 +268,9 @@ impl Cube {
                 *persons.entry((unlinkable, head)).or_insert(number)
             }
         };
-        let hours = match hours {
+        let hours = match row.hours_to_answer {
             None => NO_HOURS,
-            Some(h) => u32::try_from(*h)
+            Some(h) => u32::try_from(h)
                 .ok()
                 .filter(|h| *h != NO_HOURS)
                 .ok_or_else(|| StoreError::Corrupt("monitor hours to answer".into()))?,
@@ -319,17 +280,21 @@ impl Cube {
             hours,
             month,
             forms,
-            kind: code(&c.kinds, kind, "kind")?,
-            sender_kind: code(&c.agency_kinds, sender, "agency kind")?,
-            region: code(&c.regions, region, "region")?,
-            receiver_kind: match receiver {
+            kind: code(&c.kinds, &row.kind, "kind")?,
+            sender_kind: code(&c.agency_kinds, &row.sender_kind, "agency kind")?,
+            region: code(&c.regions, &row.sender_region, "region")?,
+            receiver_kind: match &row.receiver_kind {
                 None => NO_RECEIVER,
                 Some(r) => code(&c.agency_kinds, r, "agency kind")?,
             },
-            age: code(&c.ages, age, "age band")?,
-            gender: code(&c.genders, gender, "gender")?,
-            nationality: code(&c.nationalities, nat, "nationality group")?,
-            basis: match basis {
+            age: code(&c.ages, &row.age_band, "age band")?,
+            gender: code(&c.genders, &row.gender, "gender")?,
+            nationality: code(
+                &c.nationalities,
+                &row.nationality_group,
+                "nationality group",
+            )?,
+            basis: match &row.reporting_basis {
                 None => u8::try_from(ReportingBasis::ALL.len()).unwrap_or(u8::MAX),
                 Some(b) => code(&c.bases, b, "reporting basis")?,
             },

@@ -7,7 +7,6 @@ pub mod event;
 pub mod period;
 pub mod query;
 pub mod record;
-mod schema;
 pub mod sink;
 pub mod table;
 mod tally;

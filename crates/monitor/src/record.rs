@@ -4,21 +4,13 @@
 
 use crate::event::Event;
 use crate::period::Month;
-use crate::schema::monitor_facts;
-use diesel::prelude::*;
+use schakel_store::monitor::{self, NewFact};
 use schakel_store::{DbConn, StoreError};
 
 /// Records `event`, carried by outbox message `event_id`; `false` when that message was
 /// already counted. Call it inside a write transaction: an event's rows are written
 /// together or not at all, and the check for a repeated message holds.
 pub fn record(conn: &mut DbConn, event_id: &str, event: &Event) -> Result<bool, StoreError> {
-    let seen: i64 = monitor_facts::table
-        .filter(monitor_facts::event_id.eq(event_id))
-        .count()
-        .get_result(conn)?;
-    if seen > 0 {
-        return Ok(false);
-    }
     let month = Month::parse(&event.month)
         .ok_or_else(|| StoreError::Corrupt("monitor event month".into()))?;
     let mut forms: Vec<&str> = event
@@ -31,52 +23,28 @@ pub fn record(conn: &mut DbConn, event_id: &str, event: &Event) -> Result<bool, 
     if forms.is_empty() {
         forms.push("unknown");
     }
-    let rows: Vec<_> = forms
+    let (month_text, quarter, year) = (month.to_string(), month.quarter(), month.year());
+    let rows: Vec<NewFact<'_>> = forms
         .iter()
         .enumerate()
-        .map(|(i, form)| {
-            (
-                monitor_facts::event_id.eq(event_id),
-                monitor_facts::form.eq(*form),
-                monitor_facts::weight.eq(i16::from(i == 0)),
-                monitor_facts::kind.eq(event.kind.as_str()),
-                monitor_facts::month.eq(month.to_string()),
-                monitor_facts::quarter.eq(month.quarter()),
-                monitor_facts::year.eq(month.year()),
-                monitor_facts::sender_kind.eq(event.sender_kind.as_str()),
-                monitor_facts::sender_region.eq(event.sender_region.as_str()),
-                monitor_facts::receiver_kind.eq(event.receiver_kind.map(|k| k.as_str())),
-                monitor_facts::receiver_region.eq(event.receiver_region.map(|r| r.as_str())),
-                (
-                    monitor_facts::age_band.eq(event.age_band.as_str()),
-                    monitor_facts::gender.eq(event.gender.as_str()),
-                    monitor_facts::nationality_group.eq(event.nationality_group.as_str()),
-                    monitor_facts::reporting_basis.eq(event.reporting_basis.map(|b| b.as_str())),
-                    monitor_facts::hours_to_answer.eq(event.hours_to_answer),
-                    monitor_facts::pseudonym.eq(event.pseudonym.as_deref()),
-                ),
-            )
+        .map(|(i, form)| NewFact {
+            form,
+            weight: i16::from(i == 0),
+            kind: event.kind.as_str(),
+            month: &month_text,
+            quarter: &quarter,
+            year: &year,
+            sender_kind: event.sender_kind.as_str(),
+            sender_region: event.sender_region.as_str(),
+            receiver_kind: event.receiver_kind.map(|k| k.as_str()),
+            receiver_region: event.receiver_region.map(|r| r.as_str()),
+            age_band: event.age_band.as_str(),
+            gender: event.gender.as_str(),
+            nationality_group: event.nationality_group.as_str(),
+            reporting_basis: event.reporting_basis.map(|b| b.as_str()),
+            hours_to_answer: event.hours_to_answer,
+            pseudonym: event.pseudonym.as_deref(),
         })
         .collect();
-    for row in rows {
-        diesel::insert_into(monitor_facts::table)
-            .values(row)
-            .execute(conn)?;
-    }
-    count_month(conn, month)?;
-    Ok(true)
-}
-
-/// Adds the event to its month's count. The month is a checked value, so it may stand
-/// in the statement; the same upsert works on both backends.
-fn count_month(conn: &mut DbConn, month: Month) -> Result<(), StoreError> {
-    let sql = format!(
-        "INSERT INTO monitor_months (month, events) VALUES ('{month}', 1) \
-         ON CONFLICT (month) DO UPDATE SET events = monitor_months.events + 1"
-    );
-    match conn {
-        DbConn::Sqlite(c) => diesel::sql_query(sql).execute(c)?,
-        DbConn::Postgres(c) => diesel::sql_query(sql).execute(c)?,
-    };
-    Ok(())
+    monitor::insert_facts(conn, event_id, &rows)
 }

@@ -7,6 +7,7 @@ mod conn;
 mod error;
 pub mod mail_queue;
 pub mod migrations;
+pub mod monitor;
 pub mod outbox;
 mod pool;
 pub mod schema;

@@ -288,6 +288,37 @@ diesel::table! {
     }
 }
 
+// The monitor's own tables (migrations `create_monitor` and `monitor_months`): written
+// and read only through the `monitor` module.
+diesel::table! {
+    monitor_facts (event_id, form) {
+        event_id -> Text,
+        form -> Text,
+        weight -> SmallInt,
+        kind -> Text,
+        month -> Text,
+        quarter -> Text,
+        year -> Text,
+        sender_kind -> Text,
+        sender_region -> Text,
+        receiver_kind -> Nullable<Text>,
+        receiver_region -> Nullable<Text>,
+        age_band -> Text,
+        gender -> Text,
+        nationality_group -> Text,
+        reporting_basis -> Nullable<Text>,
+        hours_to_answer -> Nullable<BigInt>,
+        pseudonym -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    monitor_months (month) {
+        month -> Text,
+        events -> BigInt,
+    }
+}
+
 diesel::joinable!(users -> agencies (agency_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
@@ -318,4 +349,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     idempotency_keys,
     mail_queue,
     web_sessions,
+    monitor_facts,
+    monitor_months,
 );

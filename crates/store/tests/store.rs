@@ -1,10 +1,11 @@
 //! The store on both backends: migrations, SQLite settings, agencies, the outbox,
-//! write transactions and concurrent writers.
+//! the monitor's facts, write transactions and concurrent writers.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use chrono::{Duration, TimeZone, Utc};
 use schakel_domain::{AgencyKind, Region};
 use schakel_store::agencies::{self, NewAgency};
+use schakel_store::monitor::{self, NewFact};
 use schakel_store::outbox::{self, Channel, NewOutboxMessage};
 use schakel_store::testing::{TestDb, each_backend};
 use schakel_store::{Backend, StoreError, migrations, write_tx};
@@ -310,5 +311,96 @@ fn concurrent_writers_lose_no_write() {
         });
         let mut conn = db.pool.get().unwrap();
         assert_eq!(agencies::count(&mut conn).unwrap(), (THREADS * EACH) as i64);
+    });
+}
+
+fn fact<'a>(form: &'a str, weight: i16, kind: &'a str, pseudonym: Option<&'a str>) -> NewFact<'a> {
+    NewFact {
+        form,
+        weight,
+        kind,
+        month: "2026-03",
+        quarter: "2026-Q1",
+        year: "2026",
+        sender_kind: "police",
+        sender_region: "national",
+        receiver_kind: Some("ngo"),
+        receiver_region: Some("national"),
+        age_band: "18-22",
+        gender: "female",
+        nationality_group: "nl",
+        reporting_basis: None,
+        hours_to_answer: Some(7),
+        pseudonym,
+    }
+}
+
+#[test]
+fn monitor_facts_are_written_once_per_message_and_counted_per_month() {
+    each_backend(|db| {
+        let mut conn = db.pool.get().unwrap();
+        let two_forms = [
+            fact("labour", 1, "referral_accepted", Some("p1")),
+            fact("sexual", 0, "referral_accepted", Some("p1")),
+        ];
+        assert!(monitor::insert_facts(&mut conn, "m2", &two_forms).unwrap());
+        assert!(!monitor::insert_facts(&mut conn, "m2", &two_forms).unwrap());
+        let one = [NewFact {
+            receiver_kind: None,
+            receiver_region: None,
+            hours_to_answer: None,
+            ..fact("unknown", 1, "signal_logged", Some("u:x"))
+        }];
+        assert!(monitor::insert_facts(&mut conn, "m1", &one).unwrap());
+        assert_eq!(
+            monitor::month_counts(&mut conn).unwrap(),
+            vec![("2026-03".to_owned(), 2)]
+        );
+        let rows = monitor::facts_of_month(&mut conn, "2026-03").unwrap();
+        let keys: Vec<(&str, &str)> = rows
+            .iter()
+            .map(|r| (r.event_id.as_str(), r.form.as_str()))
+            .collect();
+        assert_eq!(
+            keys,
+            [("m1", "unknown"), ("m2", "labour"), ("m2", "sexual")]
+        );
+        assert!(
+            monitor::facts_of_month(&mut conn, "2026-04")
+                .unwrap()
+                .is_empty()
+        );
+
+        let all = "month >= '2026-01' AND month <= '2026-12'";
+        let cells = monitor::grouped(&mut conn, &["kind"], all, "COALESCE(SUM(weight), 0)");
+        let mut cells: Vec<(String, String, i64, i64)> = cells
+            .unwrap()
+            .into_iter()
+            .map(|c| (c.k1, c.k2, c.persons, c.value))
+            .collect();
+        cells.sort();
+        assert_eq!(
+            cells,
+            [
+                ("referral_accepted".into(), "all".into(), 1, 1),
+                ("signal_logged".into(), "all".into(), 1, 1),
+            ]
+        );
+        let share = monitor::person_share(&mut conn, all).unwrap();
+        assert_eq!((share.persons, share.unlinkable), (2, 1));
+        let answers = monitor::answers(&mut conn, all).unwrap();
+        assert_eq!(answers.len(), 1, "each event once: {answers:?}");
+        assert_eq!(answers[0].hours, 7);
+        let mut captures: Vec<(String, String)> = monitor::captures(&mut conn, 2026)
+            .unwrap()
+            .into_iter()
+            .map(|c| (c.pseudonym, c.agency_kind))
+            .collect();
+        captures.sort();
+        assert_eq!(
+            captures,
+            [("p1".into(), "ngo".into()), ("u:x".into(), "police".into())]
+        );
+        assert!(monitor::captures(&mut conn, 2025).unwrap().is_empty());
     });
 }

@@ -91,28 +91,14 @@ pub(crate) fn flows_table(
     }
 }
 
-#[derive(diesel::QueryableByName)]
-struct Answer {
-    #[diesel(sql_type = Text)]
-    sender_kind: String,
-    #[diesel(sql_type = Text)]
-    receiver_kind: String,
-    #[diesel(sql_type = BigInt)]
-    hours: i64,
-    #[diesel(sql_type = Nullable<Text>)]
-    pseudonym: Option<String>,
-}
-
 /// The answers per cell and total, from the facts.
 fn answers(
     conn: &mut DbConn,
     from: Month,
     to: Month,
 ) -> Result<BTreeMap<(String, String), Answers>, QueryError> {
-    let sql = format!(
-        "SELECT sender_kind, receiver_kind, CAST(hours_to_answer AS BIGINT) AS hours, pseudonym \
-         FROM monitor_facts WHERE {} AND weight = 1 AND hours_to_answer IS NOT NULL \
-         AND receiver_kind IS NOT NULL AND kind IN ({})",
+    let where_ = format!(
+        "{} AND kind IN ({})",
         months(from, to),
         ANSWER_KINDS
             .iter()
@@ -120,7 +106,7 @@ fn answers(
             .collect::<Vec<_>>()
             .join(", ")
     );
-    let rows: Vec<Answer> = load(conn, &sql)?;
+    let rows = store::answers(conn, &where_)?;
     let mut groups: BTreeMap<(String, String), (Vec<i64>, BTreeSet<String>)> = BTreeMap::new();
     for a in rows {
         for key in [

@@ -2,18 +2,19 @@
 //! dimensions, the flow matrix between agency kinds, and the overlap of agency kinds
 //! per person and year.
 //!
-//! The SQL is assembled only from fixed column expressions ([`Dimension::sql`]) and
-//! values checked before (months, event kinds), never from request text.
+//! The statements are the store's (`schakel_store::monitor`); the filters and grouping
+//! keys handed to it are assembled here only from fixed column expressions
+//! ([`Dimension::sql`]) and values checked before (months, event kinds), never from
+//! request text.
 
 use crate::dims::{Dimension, Measure, PeriodRange};
 use crate::disclosure::{self, ALL, RawCell, Rules};
 use crate::period::Month;
 use crate::table::{Cell, DEFINITIONS_VERSION, Definitions, Table};
 use crate::unlinkable::{PersonShare, UNLINKABLE_NOTE, person_share};
-use diesel::RunQueryDsl;
-use diesel::sql_types::{BigInt, Nullable, Text};
 use schakel_domain::AgencyKind;
 use schakel_domain::pseudonym::is_unlinkable;
+use schakel_store::monitor::{self as store, grouped};
 use schakel_store::{DbConn, StoreError};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -29,66 +30,6 @@ pub enum QueryError {
     /// The database failed.
     #[error(transparent)]
     Store(#[from] StoreError),
-}
-
-impl From<diesel::result::Error> for QueryError {
-    fn from(e: diesel::result::Error) -> Self {
-        QueryError::Store(e.into())
-    }
-}
-
-#[derive(diesel::QueryableByName)]
-struct Row {
-    #[diesel(sql_type = Text)]
-    k1: String,
-    #[diesel(sql_type = Text)]
-    k2: String,
-    #[diesel(sql_type = Text)]
-    k3: String,
-    #[diesel(sql_type = BigInt)]
-    persons: i64,
-    #[diesel(sql_type = BigInt)]
-    value: i64,
-}
-
-pub(crate) fn load<T>(conn: &mut DbConn, sql: &str) -> Result<Vec<T>, QueryError>
-where
-    T: diesel::QueryableByName<diesel::sqlite::Sqlite>
-        + diesel::QueryableByName<diesel::pg::Pg>
-        + 'static,
-{
-    // Why backend-specific: raw SQL needs the concrete connection.
-    Ok(match conn {
-        DbConn::Sqlite(c) => diesel::sql_query(sql).load(c)?,
-        DbConn::Postgres(c) => diesel::sql_query(sql).load(c)?,
-    })
-}
-
-/// The cells of one grouping: `keys` are the SQL expressions grouped by (the others
-/// are `all`), `where_` the filter. Values count events once (weight 1) unless the
-/// exploitation form is grouped by.
-fn grouped(
-    conn: &mut DbConn,
-    keys: &[&str],
-    where_: &str,
-    value: &str,
-) -> Result<Vec<Row>, QueryError> {
-    let mut select = Vec::with_capacity(3);
-    for i in 0..3 {
-        let k = keys.get(i).copied().unwrap_or("'all'");
-        select.push(format!("CAST({k} AS TEXT) AS k{}", i + 1));
-    }
-    let group = if keys.is_empty() {
-        String::new()
-    } else {
-        format!(" GROUP BY {}", keys.join(", "))
-    };
-    let sql = format!(
-        "SELECT {}, CAST(COUNT(DISTINCT pseudonym) AS BIGINT) AS persons, \
-         CAST({value} AS BIGINT) AS value FROM monitor_facts WHERE {where_}{group}",
-        select.join(", ")
-    );
-    load(conn, &sql)
 }
 
 /// The filter of a month range (months are checked values).

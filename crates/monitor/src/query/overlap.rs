@@ -3,35 +3,22 @@
 
 use super::*;
 
-#[derive(diesel::QueryableByName)]
-struct Capture {
-    #[diesel(sql_type = Text)]
-    p: String,
-    #[diesel(sql_type = Text)]
-    k: String,
-}
-
 /// The overlap table of `year`: for every combination of agency kinds, the exact number
 /// of distinct persons recorded by exactly those kinds. An agency kind records a person
 /// by logging a signal about them, opening a case for them, or accepting a referral of
 /// them. Not disclosure-controlled: for analysts only, and every request is audited.
 pub fn overlap(conn: &mut DbConn, year: u16) -> Result<Table, QueryError> {
-    let year = format!("{year:04}");
-    let sql = format!(
-        "SELECT DISTINCT pseudonym AS p, sender_kind AS k FROM monitor_facts \
-         WHERE year = '{year}' AND pseudonym IS NOT NULL AND kind IN ('signal_logged', 'case_opened') \
-         UNION SELECT DISTINCT pseudonym AS p, receiver_kind AS k FROM monitor_facts \
-         WHERE year = '{year}' AND pseudonym IS NOT NULL AND kind = 'referral_accepted' \
-         AND receiver_kind IS NOT NULL"
-    );
-    let captures: Vec<Capture> = load(conn, &sql)?;
+    let captures = store::captures(conn, year)?;
     let mut per_person: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let mut unlinkable = BTreeSet::new();
     for c in captures {
-        if is_unlinkable(&c.p) {
-            unlinkable.insert(c.p);
+        if is_unlinkable(&c.pseudonym) {
+            unlinkable.insert(c.pseudonym);
         } else {
-            per_person.entry(c.p).or_default().insert(c.k);
+            per_person
+                .entry(c.pseudonym)
+                .or_default()
+                .insert(c.agency_kind);
         }
     }
     let mut histories: BTreeMap<String, i64> = BTreeMap::new();
@@ -44,7 +31,7 @@ pub fn overlap(conn: &mut DbConn, year: u16) -> Result<Table, QueryError> {
         persons: count(per_person.len() + unlinkable.len()),
         unlinkable: count(unlinkable.len()),
     };
-    Ok(overlap_table(&year, histories, share))
+    Ok(overlap_table(&format!("{year:04}"), histories, share))
 }
 
 /// The overlap table of `year` from the number of persons per capture history (the

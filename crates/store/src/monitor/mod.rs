@@ -1,0 +1,20 @@
+//! The monitor's tables: `monitor_facts` (one row per event and exploitation form) and
+//! `monitor_months` (the events counted per month). Writing an event's facts, loading
+//! them month by month for the monitor's in-memory copy, and the aggregate queries
+//! behind its tables made by SQL.
+//!
+//! What a fact means, how events are grouped and what may be published is the
+//! monitor's business; this module only holds the SQL. The aggregate queries take
+//! fragments of SQL (filters, grouping keys, value expressions) that the monitor builds
+//! only from fixed column expressions and values it checked before (months parsed as
+//! `YYYY-MM`, event kinds from their code list): they must never carry request text.
+
+mod aggregates;
+mod facts;
+#[cfg(feature = "testing")]
+pub mod synthetic;
+
+pub use aggregates::{
+    AnswerRow, CaptureRow, GroupedRow, PersonShareRow, answers, captures, grouped, person_share,
+};
+pub use facts::{FactRow, NewFact, facts_of_month, insert_facts, month_counts};
