@@ -48,162 +48,114 @@ pub enum ProblemKind {
 impl ProblemKind {
     /// The stable code (`not_found`, ...).
     pub fn code(self) -> &'static str {
-        self.parts().0
+        use ProblemKind::*;
+        match self {
+            BadRequest => "bad_request",
+            MalformedJson => "malformed_json",
+            InvalidBody => "invalid_body",
+            Unauthorized => "unauthorized",
+            Forbidden => "forbidden",
+            NotFound => "not_found",
+            MethodNotAllowed => "method_not_allowed",
+            NotAcceptable => "not_acceptable",
+            Conflict => "conflict",
+            PayloadTooLarge => "payload_too_large",
+            UnsupportedMediaType => "unsupported_media_type",
+            PreconditionFailed => "precondition_failed",
+            PreconditionRequired => "precondition_required",
+            TooManyRequests => "too_many_requests",
+            Internal => "internal",
+            Unavailable => "unavailable",
+            InvalidCredentials => "invalid_credentials",
+            InvalidCode => "invalid_code",
+            MfaRequired => "mfa_required",
+            PasswordTooShort => "password_too_short",
+            PasswordTooLong => "password_too_long",
+            PasswordGuessable => "password_guessable",
+            PasswordContainsContext => "password_contains_context",
+            IdempotencyKeyReused => "idempotency_key_reused",
+            TooManyDimensions => "too_many_dimensions",
+            UnknownCountry => "unknown_country",
+            AgencyKindLocked => "agency_kind_locked",
+            LegalBasisNotApplicable => "legal_basis_not_applicable",
+        }
     }
 
     /// The safe, fixed title.
     pub fn title(self) -> &'static str {
-        self.parts().1
+        use ProblemKind::*;
+        match self {
+            BadRequest => "The request is not valid.",
+            MalformedJson => "The body is not well-formed JSON.",
+            InvalidBody => "The body does not match the expected fields and values.",
+            Unauthorized => "Authentication is required.",
+            Forbidden => "This action is not allowed.",
+            NotFound => "Nothing was found here.",
+            MethodNotAllowed => "This method is not allowed here.",
+            NotAcceptable => "No acceptable representation is available.",
+            Conflict => "The request conflicts with the current state.",
+            PayloadTooLarge => "The body is too large.",
+            UnsupportedMediaType => "The body must be application/json.",
+            PreconditionFailed => "The resource has changed since it was read.",
+            PreconditionRequired => "An If-Match header is required.",
+            TooManyRequests => "Too many requests; try again later.",
+            Internal => "Something went wrong on our side.",
+            Unavailable => "The service is not ready.",
+            InvalidCredentials => "The email address or password is not right.",
+            InvalidCode => "The code is not right or was already used.",
+            MfaRequired => "Give the code from your authenticator app first.",
+            PasswordTooShort => "Use at least 15 characters.",
+            PasswordTooLong => "Use at most 128 characters.",
+            PasswordGuessable => {
+                "This password is too easy to guess; a few unrelated words make a strong one."
+            }
+            PasswordContainsContext => {
+                "Do not use your name, email address, agency or the product name."
+            }
+            IdempotencyKeyReused => "This Idempotency-Key was used before for another request.",
+            TooManyDimensions => "A table has at most three different dimensions.",
+            UnknownCountry => {
+                "A code in `nationalities` is not an ISO 3166-1 alpha-2 country code."
+            }
+            AgencyKindLocked => "The agency has received referrals: its kind cannot change.",
+            LegalBasisNotApplicable => {
+                "The `legal_basis` does not apply to this person's age or to your agency's kind."
+            }
+        }
     }
 
     /// The HTTP status.
     pub fn status(self) -> StatusCode {
-        self.parts().2
-    }
-
-    fn parts(self) -> (&'static str, &'static str, StatusCode) {
         use ProblemKind::*;
         match self {
-            BadRequest => (
-                "bad_request",
-                "The request is not valid.",
-                StatusCode::BAD_REQUEST,
-            ),
-            MalformedJson => (
-                "malformed_json",
-                "The body is not well-formed JSON.",
-                StatusCode::BAD_REQUEST,
-            ),
-            InvalidBody => (
-                "invalid_body",
-                "The body does not match the expected fields and values.",
-                StatusCode::UNPROCESSABLE_ENTITY,
-            ),
-            Unauthorized => (
-                "unauthorized",
-                "Authentication is required.",
-                StatusCode::UNAUTHORIZED,
-            ),
-            Forbidden => (
-                "forbidden",
-                "This action is not allowed.",
-                StatusCode::FORBIDDEN,
-            ),
-            NotFound => (
-                "not_found",
-                "Nothing was found here.",
-                StatusCode::NOT_FOUND,
-            ),
-            MethodNotAllowed => (
-                "method_not_allowed",
-                "This method is not allowed here.",
-                StatusCode::METHOD_NOT_ALLOWED,
-            ),
-            NotAcceptable => (
-                "not_acceptable",
-                "No acceptable representation is available.",
-                StatusCode::NOT_ACCEPTABLE,
-            ),
-            Conflict => (
-                "conflict",
-                "The request conflicts with the current state.",
-                StatusCode::CONFLICT,
-            ),
-            PayloadTooLarge => (
-                "payload_too_large",
-                "The body is too large.",
-                StatusCode::PAYLOAD_TOO_LARGE,
-            ),
-            UnsupportedMediaType => (
-                "unsupported_media_type",
-                "The body must be application/json.",
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            ),
-            PreconditionFailed => (
-                "precondition_failed",
-                "The resource has changed since it was read.",
-                StatusCode::PRECONDITION_FAILED,
-            ),
-            PreconditionRequired => (
-                "precondition_required",
-                "An If-Match header is required.",
-                StatusCode::PRECONDITION_REQUIRED,
-            ),
-            TooManyRequests => (
-                "too_many_requests",
-                "Too many requests; try again later.",
-                StatusCode::TOO_MANY_REQUESTS,
-            ),
-            Internal => (
-                "internal",
-                "Something went wrong on our side.",
-                StatusCode::INTERNAL_SERVER_ERROR,
-            ),
-            Unavailable => (
-                "unavailable",
-                "The service is not ready.",
-                StatusCode::SERVICE_UNAVAILABLE,
-            ),
-            InvalidCredentials => (
-                "invalid_credentials",
-                "The email address or password is not right.",
-                StatusCode::UNAUTHORIZED,
-            ),
-            InvalidCode => (
-                "invalid_code",
-                "The code is not right or was already used.",
-                StatusCode::UNAUTHORIZED,
-            ),
-            MfaRequired => (
-                "mfa_required",
-                "Give the code from your authenticator app first.",
-                StatusCode::UNAUTHORIZED,
-            ),
-            PasswordTooShort => (
-                "password_too_short",
-                "Use at least 15 characters.",
-                StatusCode::UNPROCESSABLE_ENTITY,
-            ),
-            PasswordTooLong => (
-                "password_too_long",
-                "Use at most 128 characters.",
-                StatusCode::UNPROCESSABLE_ENTITY,
-            ),
-            PasswordGuessable => (
-                "password_guessable",
-                "This password is too easy to guess; a few unrelated words make a strong one.",
-                StatusCode::UNPROCESSABLE_ENTITY,
-            ),
-            PasswordContainsContext => (
-                "password_contains_context",
-                "Do not use your name, email address, agency or the product name.",
-                StatusCode::UNPROCESSABLE_ENTITY,
-            ),
-            IdempotencyKeyReused => (
-                "idempotency_key_reused",
-                "This Idempotency-Key was used before for another request.",
-                StatusCode::UNPROCESSABLE_ENTITY,
-            ),
-            TooManyDimensions => (
-                "too_many_dimensions",
-                "A table has at most three different dimensions.",
-                StatusCode::BAD_REQUEST,
-            ),
-            UnknownCountry => (
-                "unknown_country",
-                "A code in `nationalities` is not an ISO 3166-1 alpha-2 country code.",
-                StatusCode::UNPROCESSABLE_ENTITY,
-            ),
-            AgencyKindLocked => (
-                "agency_kind_locked",
-                "The agency has received referrals: its kind cannot change.",
-                StatusCode::CONFLICT,
-            ),
-            LegalBasisNotApplicable => (
-                "legal_basis_not_applicable",
-                "The `legal_basis` does not apply to this person's age or to your agency's kind.",
-                StatusCode::UNPROCESSABLE_ENTITY,
-            ),
+            BadRequest => StatusCode::BAD_REQUEST,
+            MalformedJson => StatusCode::BAD_REQUEST,
+            InvalidBody => StatusCode::UNPROCESSABLE_ENTITY,
+            Unauthorized => StatusCode::UNAUTHORIZED,
+            Forbidden => StatusCode::FORBIDDEN,
+            NotFound => StatusCode::NOT_FOUND,
+            MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            NotAcceptable => StatusCode::NOT_ACCEPTABLE,
+            Conflict => StatusCode::CONFLICT,
+            PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            PreconditionFailed => StatusCode::PRECONDITION_FAILED,
+            PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
+            TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+            Internal => StatusCode::INTERNAL_SERVER_ERROR,
+            Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            InvalidCredentials => StatusCode::UNAUTHORIZED,
+            InvalidCode => StatusCode::UNAUTHORIZED,
+            MfaRequired => StatusCode::UNAUTHORIZED,
+            PasswordTooShort => StatusCode::UNPROCESSABLE_ENTITY,
+            PasswordTooLong => StatusCode::UNPROCESSABLE_ENTITY,
+            PasswordGuessable => StatusCode::UNPROCESSABLE_ENTITY,
+            PasswordContainsContext => StatusCode::UNPROCESSABLE_ENTITY,
+            IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
+            TooManyDimensions => StatusCode::BAD_REQUEST,
+            UnknownCountry => StatusCode::UNPROCESSABLE_ENTITY,
+            AgencyKindLocked => StatusCode::CONFLICT,
+            LegalBasisNotApplicable => StatusCode::UNPROCESSABLE_ENTITY,
         }
     }
 

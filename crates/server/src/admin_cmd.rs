@@ -5,12 +5,14 @@
 use crate::serve::{install_entry_key, migrate};
 use crate::settings::Settings;
 use anyhow::{Context, anyhow};
+use chrono::{DateTime, Utc};
 use clap::Subcommand;
-use schakel_audit::{ActionCode, ActionKind, AuditEvent, Outcome};
+use schakel_auth::admin::agencies::AgencyInput;
+use schakel_auth::admin::operator::{self, ConsoleAccount, ConsoleError};
+use schakel_auth::admin::users::LOCALES;
+use schakel_auth::admin::{AdminError, ConflictReason};
 use schakel_domain::{AgencyKind, Clock, Region, Role, SystemClock};
-use schakel_store::agencies::{self, NewAgency};
-use schakel_store::users::{self, NewUser};
-use schakel_store::{StoreError, write_tx};
+use schakel_store::DbConn;
 use secrecy::SecretString;
 use std::io::BufRead;
 
@@ -63,11 +65,53 @@ pub enum AdminCommand {
     RotateKey,
 }
 
-fn audit_event(code: &str, kind: &str, id: &str) -> anyhow::Result<AuditEvent> {
-    let code = ActionCode::parse(code).map_err(|e| anyhow!("{e}"))?;
-    Ok(AuditEvent::new(code, ActionKind::Create, Outcome::Success)
-        .with_object(kind, id)
-        .with_details(serde_json::json!({ "via": "cli" })))
+/// The operator's words for a refusal of the admin's use cases.
+fn refusal(e: ConsoleError, name_taken: &str) -> anyhow::Error {
+    match e {
+        ConsoleError::Admin(AdminError::Conflict(ConflictReason::NameTaken)) => {
+            anyhow!("an agency named '{name_taken}' exists already")
+        }
+        ConsoleError::Admin(AdminError::Conflict(ConflictReason::EmailTaken)) => {
+            anyhow!("a user with that email exists already")
+        }
+        ConsoleError::Admin(AdminError::Invalid("locale")) => anyhow!("--locale must be nl or en"),
+        ConsoleError::Admin(AdminError::Invalid(field)) => anyhow!("invalid {field}"),
+        other => anyhow!("{other}"),
+    }
+}
+
+/// Creates an agency at the console.
+fn create_agency(conn: &mut DbConn, input: &AgencyInput, now: DateTime<Utc>) -> anyhow::Result<()> {
+    let agency = operator::create_agency(conn, input, now).map_err(|e| match e {
+        AdminError::Invalid(_) => anyhow!("an agency needs a name and a contact email address"),
+        other => refusal(other.into(), input.name.trim()),
+    })?;
+    println!("agency {} created: {}", agency.id, agency.name);
+    Ok(())
+}
+
+/// Creates an account at the console, with the password read from standard input.
+fn create_user(
+    conn: &mut DbConn,
+    input: &ConsoleAccount,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    if !LOCALES.contains(&input.locale.as_str()) {
+        return Err(anyhow!("--locale must be nl or en"));
+    }
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .context("cannot read the password")?;
+    let password = SecretString::from(line.trim_end_matches(['\r', '\n']).to_owned());
+    let (user, agency) =
+        operator::create_user(conn, input, &password, now).map_err(|e| refusal(e, ""))?;
+    println!(
+        "user {} created: {} ({}) at {}",
+        user.id, user.email, user.role, agency.name
+    );
+    Ok(())
 }
 
 /// Runs an admin subcommand.
@@ -84,28 +128,13 @@ pub fn run(settings: &Settings, command: AdminCommand) -> anyhow::Result<()> {
             region,
             email,
         } => {
-            if name.trim().is_empty() || !email.contains('@') {
-                return Err(anyhow!(
-                    "an agency needs a name and a contact email address"
-                ));
-            }
-            let agency = write_tx(&mut conn, |c| {
-                let new = NewAgency {
-                    name: name.trim(),
-                    kind,
-                    region,
-                    contact_email: email.trim(),
-                };
-                let agency = agencies::insert(c, &new, now)?;
-                let e = audit_event("admin.agency_create", "agency", &agency.id.to_string())?;
-                schakel_audit::record(c, &e, now)?;
-                Ok::<_, anyhow::Error>(agency)
-            })
-            .map_err(|e| match e.downcast_ref::<StoreError>() {
-                Some(StoreError::Conflict(_)) => anyhow!("an agency named '{name}' exists already"),
-                _ => e,
-            })?;
-            println!("agency {} created: {}", agency.id, agency.name);
+            let input = AgencyInput {
+                name,
+                kind,
+                region,
+                contact_email: email,
+            };
+            create_agency(&mut conn, &input, now)?;
         }
         AdminCommand::CreateUser {
             email,
@@ -114,46 +143,14 @@ pub fn run(settings: &Settings, command: AdminCommand) -> anyhow::Result<()> {
             agency,
             locale,
         } => {
-            if !matches!(locale.as_str(), "nl" | "en") {
-                return Err(anyhow!("--locale must be nl or en"));
-            }
-            let agency = agencies::find_by_name(&mut conn, &agency)?
-                .ok_or_else(|| anyhow!("no agency named '{agency}'"))?;
-            let mut line = String::new();
-            std::io::stdin()
-                .lock()
-                .read_line(&mut line)
-                .context("cannot read the password")?;
-            let password = SecretString::from(line.trim_end_matches(['\r', '\n']).to_owned());
-            let context = [email.as_str(), name.as_str(), agency.name.as_str()];
-            schakel_auth::password::check_policy(
-                secrecy::ExposeSecret::expose_secret(&password),
-                &context,
-            )
-            .map_err(|r| anyhow!("password refused: {r}"))?;
-            let hash = schakel_auth::password::hash(&password)?;
-            let user = write_tx(&mut conn, |c| {
-                let new = NewUser {
-                    agency_id: agency.id,
-                    email: &email,
-                    display_name: name.trim(),
-                    role,
-                    locale: &locale,
-                    password_hash: Some(&hash),
-                };
-                let user = users::insert(c, &new, now)?;
-                let e = audit_event("admin.user_create", "user", &user.id.to_string())?;
-                schakel_audit::record(c, &e, now)?;
-                Ok::<_, anyhow::Error>(user)
-            })
-            .map_err(|e| match e.downcast_ref::<StoreError>() {
-                Some(StoreError::Conflict(_)) => anyhow!("a user with that email exists already"),
-                _ => e,
-            })?;
-            println!(
-                "user {} created: {} ({}) at {}",
-                user.id, user.email, user.role, agency.name
-            );
+            let input = ConsoleAccount {
+                email,
+                display_name: name,
+                role,
+                agency_name: agency,
+                locale,
+            };
+            create_user(&mut conn, &input, now)?;
         }
         AdminCommand::Retention { dry_run } => {
             let cfg = workflow(settings)?;

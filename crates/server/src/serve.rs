@@ -13,6 +13,7 @@ use schakel_api::AppState;
 use schakel_api::auth::AuthState;
 use schakel_domain::{Clock, SystemClock};
 use schakel_store::{Pool, PoolOptions, build_pool, migrations};
+use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
@@ -151,20 +152,88 @@ pub fn auth_state(settings: &Settings, demo: bool) -> anyhow::Result<AuthState> 
     .map_err(|e| anyhow::anyhow!("{e}"))
 }
 
-/// Runs the HTTP server until it is told to stop.
-pub async fn serve(mut settings: Settings, demo: bool) -> anyhow::Result<()> {
+/// Binds the HTTP address first (a port in use stops the start before anything else
+/// happens) and, when no public URL is set, takes the address actually bound (with
+/// port 0 the system picks a free port).
+fn listen(settings: &mut Settings) -> anyhow::Result<(std::net::TcpListener, SocketAddr)> {
     let addr = settings.bind_address()?;
-    // Listen first: a port in use stops the start before anything else happens.
     let listener =
         std::net::TcpListener::bind(addr).with_context(|| format!("cannot listen on {addr}"))?;
-    // With port 0 the system picks a free port: links and the printed address use the
-    // port actually bound.
     let bound = listener
         .local_addr()
         .with_context(|| format!("cannot listen on {addr}"))?;
     if settings.http.public_url.is_none() {
         settings.http.public_url = Some(format!("http://{bound}"));
     }
+    Ok((listener, bound))
+}
+
+/// Seeds the demo into a new database (or one holding only the demo's own data) and
+/// prints how to sign in; refuses any other database.
+fn start_demo(
+    pool: &Pool,
+    settings: &Settings,
+    auth: &AuthState,
+    workflow: &schakel_referral_workflow::WorkflowConfig,
+    clock: &dyn Clock,
+) -> anyhow::Result<()> {
+    let mut conn = pool.get().context("cannot get a database connection")?;
+    if let crate::demo::Holds::Other { users, agencies } = crate::demo::holds(&mut conn)? {
+        anyhow::bail!(
+            "--demo refused: this database holds {users} accounts and {agencies} agencies \
+             that the demo did not create. The demo's accounts share a published \
+             password and ask no second factor, so it runs only on a new database (or \
+             one holding only its own data). Start without --demo, or point \
+             SCHAKEL_DATABASE__URL at a new database."
+        );
+    }
+    let seeded = crate::demo::seed(&mut conn, clock)?;
+    if seeded.users > 0 {
+        crate::demo::seed_casework(&mut conn, workflow, clock)?;
+    }
+    println!(
+        "Demo data: {} agencies and {} users created (fictional; for trying Schakel only).",
+        seeded.agencies, seeded.users
+    );
+    let relaxed = auth.config.mfa_required.is_empty();
+    print!(
+        "{}",
+        crate::demo::instructions(&settings.public_url(), relaxed)
+    );
+    if relaxed {
+        tracing::warn!("demo mode: no second factor is asked of any role");
+    }
+    Ok(())
+}
+
+/// Starts what runs beside the requests: the scheduled jobs, the monitor's preload and
+/// the outbox's dispatcher, each as the settings ask.
+fn start_background(
+    settings: &Settings,
+    state: &AppState,
+    monitor: Option<Pool>,
+) -> anyhow::Result<()> {
+    if settings.casework.run_jobs {
+        crate::jobs::spawn(state, &settings.casework);
+    }
+    if settings.monitor.preload {
+        preload_monitor(state);
+    }
+    if settings.mail.dispatch {
+        let dispatcher = dispatcher(settings, monitor)?;
+        crate::dispatch::spawn(
+            state.pool.clone(),
+            state.clock.clone(),
+            dispatcher,
+            Duration::from_millis(settings.mail.interval_ms),
+        );
+    }
+    Ok(())
+}
+
+/// Runs the HTTP server until it is told to stop.
+pub async fn serve(mut settings: Settings, demo: bool) -> anyhow::Result<()> {
+    let (listener, bound) = listen(&mut settings)?;
     let pool = open_pool(&settings)?;
     install_entry_key(&settings)?;
     let applied = migrate(&pool)?;
@@ -175,53 +244,14 @@ pub async fn serve(mut settings: Settings, demo: bool) -> anyhow::Result<()> {
         .casework
         .workflow(auth.config.data_keys.clone(), &settings.data);
     if demo {
-        let mut conn = pool.get().context("cannot get a database connection")?;
-        if let crate::demo::Holds::Other { users, agencies } = crate::demo::holds(&mut conn)? {
-            anyhow::bail!(
-                "--demo refused: this database holds {users} accounts and {agencies} agencies \
-                 that the demo did not create. The demo's accounts share a published \
-                 password and ask no second factor, so it runs only on a new database (or \
-                 one holding only its own data). Start without --demo, or point \
-                 SCHAKEL_DATABASE__URL at a new database."
-            );
-        }
-        let seeded = crate::demo::seed(&mut conn, clock.as_ref())?;
-        if seeded.users > 0 {
-            crate::demo::seed_casework(&mut conn, &workflow, clock.as_ref())?;
-        }
-        println!(
-            "Demo data: {} agencies and {} users created (fictional; for trying Schakel only).",
-            seeded.agencies, seeded.users
-        );
-        let relaxed = auth.config.mfa_required.is_empty();
-        print!(
-            "{}",
-            crate::demo::instructions(&settings.public_url(), relaxed)
-        );
-        if relaxed {
-            tracing::warn!("demo mode: no second factor is asked of any role");
-        }
+        start_demo(&pool, &settings, &auth, &workflow, clock.as_ref())?;
     }
     let monitor = monitor_pool(&settings)?;
     let state = AppState::with_auth(pool, clock, auth)
         .map_err(|e| anyhow::anyhow!("{e}"))?
         .with_workflow(workflow)
         .with_monitor(monitor_state(&settings, monitor.clone()));
-    if settings.casework.run_jobs {
-        crate::jobs::spawn(&state, &settings.casework);
-    }
-    if settings.monitor.preload {
-        preload_monitor(&state);
-    }
-    if settings.mail.dispatch {
-        let dispatcher = dispatcher(&settings, monitor)?;
-        crate::dispatch::spawn(
-            state.pool.clone(),
-            state.clock.clone(),
-            dispatcher,
-            Duration::from_millis(settings.mail.interval_ms),
-        );
-    }
+    start_background(&settings, &state, monitor)?;
     let workers = match settings.http.workers {
         0 => std::thread::available_parallelism().map_or(2, |n| n.get()),
         n => n,
@@ -234,7 +264,7 @@ pub async fn serve(mut settings: Settings, demo: bool) -> anyhow::Result<()> {
     .workers(workers)
     .shutdown_timeout(settings.http.shutdown_timeout_secs)
     .listen(listener)
-    .with_context(|| format!("cannot listen on {addr}"))?
+    .with_context(|| format!("cannot listen on {bound}"))?
     .run();
     tracing::info!(addr = %bound, backend = %settings.database_target()?.backend().name(), "serving");
     println!(

@@ -22,6 +22,7 @@ pub mod agencies;
 pub mod audit_trail;
 pub mod delivery;
 pub mod monitor_access;
+pub mod operator;
 pub mod users;
 
 use crate::AuthError;
