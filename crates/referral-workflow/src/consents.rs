@@ -12,7 +12,7 @@ use crate::support::{
 use crate::views::{CaseView, ConsentView};
 use crate::{Conflict, IfMatch, Refusal, WorkflowConfig, WorkflowError};
 use chrono::{DateTime, NaiveDate, Utc};
-use schakel_audit::ActionKind;
+use schakel_audit::{ActionKind, AuditEvent};
 use schakel_domain::case::giver_allowed;
 use schakel_domain::{
     Action, Actor, CaseId, CaseStatus, ConsentGiver, ConsentId, ConsentKind, LegalBasis,
@@ -118,74 +118,14 @@ pub fn record_consent(
         }
         let version = check_version(if_match, case.version)?;
         let person = persons::find(conn, case.person_id)?;
-        let Checked {
-            recipient_kinds,
-            purposes,
-            reason,
-        } = check(conn, env, who, &person, input)?;
+        let checked = check(conn, env, who, &person, input)?;
         if case.status == CaseStatus::Closed {
             return Err(WorkflowError::Conflict(Conflict::CaseClosed));
         }
         if !cases::bump(conn, case_id, version, env.now)? {
             return Err(WorkflowError::VersionMismatch);
         }
-        let id = ConsentId::new_random();
-        let sealed = reason
-            .as_deref()
-            .map(|r| seal(env.cfg, "consents", "reason", &id, r))
-            .transpose()?;
-        consents::insert(
-            conn,
-            &NewConsent {
-                id,
-                case_id,
-                kind: input.kind,
-                recipient_kinds: &recipient_kinds,
-                purposes: &purposes,
-                given_by: input.given_by,
-                legal_basis: input.legal_basis,
-                reason: sealed.as_deref(),
-                given_on: input.given_on,
-                expires_at: input.expires_at,
-                recorded_by: who.user_id,
-            },
-            env.now,
-        )?;
-        let legal = input.kind == ConsentKind::LegalBasis;
-        if legal {
-            cases::flag_legal_basis(conn, case_id)?;
-        }
-        let details = serde_json::json!({
-            "consent_id": id,
-            "kind": input.kind,
-            "legal_basis": input.legal_basis,
-            "recipient_kinds": recipient_kinds,
-            "purposes": purposes,
-        });
-        let kind = if legal {
-            "legal_basis_recorded"
-        } else {
-            "consent_recorded"
-        };
-        timeline(
-            conn,
-            env,
-            case_id,
-            who.agency_id,
-            Some(who),
-            &[(kind, None, details.clone())],
-        )?;
-        let code = if legal { "consent.legal_basis" } else { CODE };
-        let mut e = event(
-            Some(who),
-            code,
-            ActionKind::Create,
-            ("case", case_id.to_string()),
-        )?
-        .with_details(details);
-        if let Some(basis) = input.legal_basis {
-            e = e.with_purpose(format!("legal_basis:{basis}"));
-        }
+        let mut e = store_consent(conn, env, who, case_id, input, &checked)?;
         if let Some(p) = &person.pseudonym {
             e = e.with_subject_pseudonym(p.clone());
         }
@@ -194,6 +134,81 @@ pub fn record_consent(
         record(conn, env, e)?;
         Ok(view)
     })
+}
+
+/// Stores a checked consent or legal basis on a case with its timeline entry; returns
+/// the audit event to record once the answer is read.
+fn store_consent(
+    conn: &mut DbConn,
+    env: &Env<'_>,
+    who: &Actor,
+    case_id: CaseId,
+    input: &ConsentInput,
+    checked: &Checked,
+) -> Result<AuditEvent, WorkflowError> {
+    let id = ConsentId::new_random();
+    let sealed = checked
+        .reason
+        .as_deref()
+        .map(|r| seal(env.cfg, "consents", "reason", &id, r))
+        .transpose()?;
+    consents::insert(
+        conn,
+        &NewConsent {
+            id,
+            case_id,
+            kind: input.kind,
+            recipient_kinds: &checked.recipient_kinds,
+            purposes: &checked.purposes,
+            given_by: input.given_by,
+            legal_basis: input.legal_basis,
+            reason: sealed.as_deref(),
+            given_on: input.given_on,
+            expires_at: input.expires_at,
+            recorded_by: who.user_id,
+        },
+        env.now,
+    )?;
+    let legal = input.kind == ConsentKind::LegalBasis;
+    if legal {
+        cases::flag_legal_basis(conn, case_id)?;
+    }
+    let details = serde_json::json!({
+        "consent_id": id,
+        "kind": input.kind,
+        "legal_basis": input.legal_basis,
+        "recipient_kinds": checked.recipient_kinds,
+        "purposes": checked.purposes,
+    });
+    let kind = if legal {
+        "legal_basis_recorded"
+    } else {
+        "consent_recorded"
+    };
+    timeline(
+        conn,
+        env,
+        case_id,
+        who.agency_id,
+        Some(who),
+        &[(kind, None, details.clone())],
+    )?;
+    let code = if legal {
+        "consent.legal_basis"
+    } else {
+        "consent.create"
+    };
+    let mut e = event(
+        Some(who),
+        code,
+        ActionKind::Create,
+        ("case", case_id.to_string()),
+    )?
+    .with_details(details);
+    if let Some(basis) = input.legal_basis {
+        e = e.with_purpose(format!("legal_basis:{basis}"));
+    }
+    Ok(e)
 }
 
 /// A record's input, checked: its sets not empty (sorted, without repeats), its dates

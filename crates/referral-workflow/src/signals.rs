@@ -158,6 +158,35 @@ pub fn create_signal(
     })
 }
 
+/// A signal's input, checked.
+struct Checked {
+    forms: Vec<ExploitationForm>,
+    indicators: Vec<&'static str>,
+    summary: Option<String>,
+}
+
+/// Checks a signal's input: observed in the last ten years and not in the future, known
+/// forms and indicators, a person exactly when the report is not anonymous, a summary
+/// of plain text within bounds.
+fn check(env: &Env<'_>, input: &SignalInput) -> Result<Checked, WorkflowError> {
+    let today = env.now.date_naive();
+    if input.observed_on > today || input.observed_on < today - Duration::days(3653) {
+        return Err(WorkflowError::Invalid("observed_on"));
+    }
+    let forms = forms(&input.exploitation_forms)?;
+    let indicators =
+        parse_codes(&input.indicators).map_err(|_| WorkflowError::Invalid("indicators"))?;
+    if (input.reporting_basis == ReportingBasis::Anonymous) != input.person.is_none() {
+        return Err(WorkflowError::Invalid("reporting_basis"));
+    }
+    let summary = free_text(input.summary.as_deref(), MAX_TEXT_CHARS, "summary")?;
+    Ok(Checked {
+        forms,
+        indicators,
+        summary,
+    })
+}
+
 /// Logs a signal inside the caller's transaction (for idempotent creation).
 pub fn create_signal_in(
     conn: &mut DbConn,
@@ -173,17 +202,11 @@ pub fn create_signal_in(
         CODE,
         ActionKind::Create,
     )?;
-    let today = env.now.date_naive();
-    if input.observed_on > today || input.observed_on < today - Duration::days(3653) {
-        return Err(WorkflowError::Invalid("observed_on"));
-    }
-    let forms = forms(&input.exploitation_forms)?;
-    let indicators =
-        parse_codes(&input.indicators).map_err(|_| WorkflowError::Invalid("indicators"))?;
-    if (input.reporting_basis == ReportingBasis::Anonymous) != input.person.is_none() {
-        return Err(WorkflowError::Invalid("reporting_basis"));
-    }
-    let summary = free_text(input.summary.as_deref(), MAX_TEXT_CHARS, "summary")?;
+    let Checked {
+        forms,
+        indicators,
+        summary,
+    } = check(env, input)?;
     let agency = agencies::find(conn, who.agency_id)?;
     let person = input
         .person
