@@ -302,7 +302,9 @@ fn workflow_kind(e: &schakel_referral_workflow::WorkflowError) -> ProblemKind {
         W::Invalid(_) => ProblemKind::InvalidBody,
         W::Refused(r) => refusal_kind(*r),
         W::Store(StoreError::Connection(_)) => ProblemKind::Unavailable,
-        W::IdempotencyRace | W::Store(_) | W::Audit(_) | W::Crypto(_) => ProblemKind::Internal,
+        W::IdempotencyRace | W::Store(_) | W::Audit(_) | W::Crypto(_) | W::Encoding(_) => {
+            ProblemKind::Internal
+        }
     }
 }
 

@@ -553,13 +553,17 @@ impl Prep<'_> {
 
     fn signal(&self, who: &Actor) -> schakel_domain::SignalId {
         let input: SignalInput = serde_json::from_value(signal_body()).unwrap();
-        self.run(|c, env| signals_uc::create_signal(c, env, who, &input))
+        self.run(|c, env| signals_uc::create_signal(c, env, who, &input, None))
+            .into_new()
+            .unwrap()
             .id
     }
 
     fn case(&self, who: &Actor) -> CaseId {
         let input: OpenCaseInput = serde_json::from_value(case_body()).unwrap();
-        self.run(|c, env| cases_uc::open_case(c, env, who, &input))
+        self.run(|c, env| cases_uc::open_case(c, env, who, &input, None))
+            .into_new()
+            .unwrap()
             .id
     }
 
@@ -584,12 +588,10 @@ impl Prep<'_> {
             urgency: schakel_domain::Urgency::Normal,
             message: None,
         };
-        self.run(|c, env| {
-            schakel_store::write_tx(c, |c| {
-                referrals_uc::create_referral_in(c, env, who, case, &input)
-            })
-        })
-        .id
+        self.run(|c, env| referrals_uc::create_referral(c, env, who, case, &input, None))
+            .into_new()
+            .unwrap()
+            .id
     }
 
     fn act(&self, who: &Actor, id: ReferralId, action: ReferralAction, input: ActionInput) {

@@ -262,7 +262,10 @@ fn world(db: &TestDb, cfg: &WorkflowConfig) -> Vec<Expected> {
             ctx: &ctx,
             now: at(day, 9),
         };
-        let signal = signals_uc::create_signal(&mut conn, &env, &agency.worker, &input).unwrap();
+        let signal = signals_uc::create_signal(&mut conn, &env, &agency.worker, &input, None)
+            .unwrap()
+            .into_new()
+            .unwrap();
         let (age_band, gender, nat) = match p {
             Some(p) => (band(p.born), p.gender, group(p.nationality)),
             None => ("unknown", "unknown", "unknown"),
@@ -302,7 +305,10 @@ fn world(db: &TestDb, cfg: &WorkflowConfig) -> Vec<Expected> {
                 exploitation_forms: None,
                 notes: None,
             },
+            None,
         )
+        .unwrap()
+        .into_new()
         .unwrap();
         expected.push(Expected {
             kind: "case_opened",
@@ -326,10 +332,11 @@ fn world(db: &TestDb, cfg: &WorkflowConfig) -> Vec<Expected> {
             ctx: &ctx,
             now: at(day, 11),
         };
-        let referral = schakel_store::write_tx(&mut conn, |c| {
-            referrals_uc::create_referral_in(c, &env, &agency.worker, case.id, &input)
-        })
-        .unwrap();
+        let referral =
+            referrals_uc::create_referral(&mut conn, &env, &agency.worker, case.id, &input, None)
+                .unwrap()
+                .into_new()
+                .unwrap();
         let sent = Expected {
             kind: "referral_sent",
             region: agency.region.as_str(),

@@ -69,7 +69,10 @@ fn every_message_type_reaches_exactly_its_recipients_in_their_language_without_p
             "notes": CANARY_TEXT
         }))
         .unwrap();
-        let case = cases::open_case(c, &env(now), &worker, &open).unwrap();
+        let case = cases::open_case(c, &env(now), &worker, &open, None)
+            .unwrap()
+            .into_new()
+            .unwrap();
         let consent: ConsentInput = serde_json::from_value(serde_json::json!({
             "kind": "consent", "recipient_kinds": ["shelter"], "purposes": ["shelter"],
             "given_by": "person", "given_on": "2026-03-01"
@@ -92,10 +95,10 @@ fn every_message_type_reaches_exactly_its_recipients_in_their_language_without_p
                 urgency,
                 message: Some(CANARY_TEXT.into()),
             };
-            write_tx(c, |c| {
-                referrals::create_referral_in(c, &env(now), &worker, case.id, &input)
-            })
-            .unwrap()
+            referrals::create_referral(c, &env(now), &worker, case.id, &input, None)
+                .unwrap()
+                .into_new()
+                .unwrap()
         };
         // 1. Received by the shelter, accepted: the sender's people hear of it.
         let accepted = refer(c, shelter.id, Urgency::Normal);

@@ -107,6 +107,9 @@ pub enum WorkflowError {
     /// Encryption or decryption failed (a missing key, a damaged value).
     #[error("crypto: {0}")]
     Crypto(String),
+    /// A view could not be written as the JSON stored for replays.
+    #[error("encoding: {0}")]
+    Encoding(String),
 }
 
 impl From<StoreError> for WorkflowError {

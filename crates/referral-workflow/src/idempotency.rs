@@ -38,35 +38,44 @@ impl IdempotencyKey {
 /// The result of a creating request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Created<T> {
-    /// Created now; `body` is the rendered response, stored for replays.
+    /// Created now; `body` is the view as JSON, stored for replays.
     New {
         /// What was created.
         value: T,
-        /// The response body.
+        /// The view as JSON.
         body: String,
     },
-    /// Created by an earlier request with the same key: its response.
+    /// Created by an earlier request with the same key: its answer.
     Replayed {
         /// Its status.
         status: u16,
-        /// Its body.
+        /// Its view as JSON.
         body: String,
     },
 }
 
+impl<T> Created<T> {
+    /// What was created now (`None` for a replay).
+    pub fn into_new(self) -> Option<T> {
+        match self {
+            Created::New { value, .. } => Some(value),
+            Created::Replayed { .. } => None,
+        }
+    }
+}
+
 /// Runs the creating use case `create` (which must not open a transaction itself) once
-/// for `key`; `render` makes the response body answered with `status`. A replay is
-/// answered only while the actor's role still may take `action` in its own agency:
-/// a role changed since gets 403, not the stored response.
-#[allow(clippy::too_many_arguments)]
-pub fn create_once<T>(
+/// for `key`, in one transaction that also stores its view (as JSON, encrypted: it may
+/// hold identity) for replays answered with `status`. A replay is answered only while
+/// the actor's role still may take `action` in its own agency: a role changed since
+/// gets 403, not the stored answer.
+pub(crate) fn create_once<T: serde::Serialize>(
     conn: &mut DbConn,
     env: &Env<'_>,
     who: &Actor,
     action: Action,
     key: Option<&IdempotencyKey>,
     status: u16,
-    render: &dyn Fn(&T) -> Result<String, WorkflowError>,
     create: &dyn Fn(&mut DbConn) -> Result<T, WorkflowError>,
 ) -> Result<Created<T>, WorkflowError> {
     let attempt = |conn: &mut DbConn| {
@@ -74,35 +83,13 @@ pub fn create_once<T>(
             if let Some(k) = key
                 && let Some(prev) = idempotency::find(conn, who.user_id, &k.key, env.now)?
             {
-                if prev.fingerprint != k.fingerprint {
-                    return Err(WorkflowError::IdempotencyMismatch);
-                }
-                if !who.may(action, Relationship::OwnAgency) {
-                    return Err(WorkflowError::Forbidden);
-                }
-                let aad_id = format!("{}:{}", who.user_id, k.key);
-                let body = open(env.cfg, "idempotency_keys", "body", &aad_id, &prev.body)?;
-                return Ok(Created::Replayed {
-                    status: u16::try_from(prev.status).unwrap_or(200),
-                    body: body.as_str().to_owned(),
-                });
+                return replay(env, who, action, k, &prev);
             }
             let value = create(conn)?;
-            let body = render(&value)?;
+            let body = serde_json::to_string(&value)
+                .map_err(|e| WorkflowError::Encoding(e.to_string()))?;
             if let Some(k) = key {
-                let aad_id = format!("{}:{}", who.user_id, k.key);
-                let stored = StoredResponse {
-                    fingerprint: k.fingerprint.clone(),
-                    status: i32::from(status),
-                    body: seal(env.cfg, "idempotency_keys", "body", &aad_id, &body)?,
-                };
-                let expires = env.now + Duration::hours(crate::config::IDEMPOTENCY_TTL_HOURS);
-                idempotency::insert(conn, who.user_id, &k.key, &stored, env.now, expires).map_err(
-                    |e| match e {
-                        StoreError::Conflict(_) => WorkflowError::IdempotencyRace,
-                        other => other.into(),
-                    },
-                )?;
+                remember(conn, env, who, k, status, &body)?;
             }
             Ok(Created::New { value, body })
         })
@@ -113,4 +100,48 @@ pub fn create_once<T>(
         Err(WorkflowError::IdempotencyRace) => attempt(conn),
         other => other,
     }
+}
+
+/// The stored answer to `key`, if the request is the same and the role still may.
+fn replay<T>(
+    env: &Env<'_>,
+    who: &Actor,
+    action: Action,
+    k: &IdempotencyKey,
+    prev: &StoredResponse,
+) -> Result<Created<T>, WorkflowError> {
+    if prev.fingerprint != k.fingerprint {
+        return Err(WorkflowError::IdempotencyMismatch);
+    }
+    if !who.may(action, Relationship::OwnAgency) {
+        return Err(WorkflowError::Forbidden);
+    }
+    let aad_id = format!("{}:{}", who.user_id, k.key);
+    let body = open(env.cfg, "idempotency_keys", "body", &aad_id, &prev.body)?;
+    Ok(Created::Replayed {
+        status: u16::try_from(prev.status).unwrap_or(200),
+        body: body.as_str().to_owned(),
+    })
+}
+
+/// Stores the first answer to `key`; a concurrent first answer is a race.
+fn remember(
+    conn: &mut DbConn,
+    env: &Env<'_>,
+    who: &Actor,
+    k: &IdempotencyKey,
+    status: u16,
+    body: &str,
+) -> Result<(), WorkflowError> {
+    let aad_id = format!("{}:{}", who.user_id, k.key);
+    let stored = StoredResponse {
+        fingerprint: k.fingerprint.clone(),
+        status: i32::from(status),
+        body: seal(env.cfg, "idempotency_keys", "body", &aad_id, body)?,
+    };
+    let expires = env.now + Duration::hours(crate::config::IDEMPOTENCY_TTL_HOURS);
+    idempotency::insert(conn, who.user_id, &k.key, &stored, env.now, expires).map_err(|e| match e {
+        StoreError::Conflict(_) => WorkflowError::IdempotencyRace,
+        other => other.into(),
+    })
 }

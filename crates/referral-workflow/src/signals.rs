@@ -1,5 +1,6 @@
 //! Signals: logged by caseworkers and coordinators, with a person or anonymous.
 
+use crate::idempotency::{Created, IdempotencyKey, create_once};
 use crate::identity::Identity;
 use crate::support::{
     Env, denied, event, free_text, monitor, open_opt, permit_role, record, run, seal,
@@ -146,14 +147,16 @@ pub(crate) fn person_view(
     })
 }
 
-/// Logs a signal for the actor's agency.
+/// Logs a signal for the actor's agency, once per idempotency key, in one
+/// transaction.
 pub fn create_signal(
     conn: &mut DbConn,
     env: &Env<'_>,
     who: &Actor,
     input: &SignalInput,
-) -> Result<SignalView, WorkflowError> {
-    run(conn, env, who, |conn| {
+    key: Option<&IdempotencyKey>,
+) -> Result<Created<SignalView>, WorkflowError> {
+    create_once(conn, env, who, Action::CreateSignal, key, 201, &|conn| {
         create_signal_in(conn, env, who, input)
     })
 }
@@ -187,8 +190,8 @@ fn check(env: &Env<'_>, input: &SignalInput) -> Result<Checked, WorkflowError> {
     })
 }
 
-/// Logs a signal inside the caller's transaction (for idempotent creation).
-pub fn create_signal_in(
+/// Logs a signal inside the caller's transaction.
+fn create_signal_in(
     conn: &mut DbConn,
     env: &Env<'_>,
     who: &Actor,

@@ -15,7 +15,7 @@ use schakel_domain::{
 };
 use schakel_referral_workflow::cases::{self, CloseCaseInput, OpenCaseInput};
 use schakel_referral_workflow::consents::{self, ConsentInput};
-use schakel_referral_workflow::idempotency::{Created, IdempotencyKey, create_once};
+use schakel_referral_workflow::idempotency::{Created, IdempotencyKey};
 use schakel_referral_workflow::referrals::{self, ActionInput};
 use schakel_referral_workflow::{IfMatch, WorkflowConfig, jobs, signals};
 use schakel_store::Backend;
@@ -80,7 +80,10 @@ fn no_name_birth_date_or_free_text_is_stored_or_queued_in_plain_text() {
                 date("2026-02-20"),
                 Some(&text("samenvatting")),
             ),
+            None,
         )
+        .unwrap()
+        .into_new()
         .unwrap();
         let env = w.env(w.tick());
         let key = IdempotencyKey::parse("canary-open-1", "fingerprint-1".into()).unwrap();
@@ -92,18 +95,7 @@ fn no_name_birth_date_or_free_text_is_stored_or_queued_in_plain_text() {
             notes: Some(text("notities")),
         };
         let who = w.sender_caseworker;
-        let case = match create_once(
-            c,
-            &env,
-            &who,
-            schakel_domain::Action::CreateCase,
-            Some(&key),
-            201,
-            &|v| Ok(serde_json::to_string(v).unwrap()),
-            &|conn| cases::open_case_in(conn, &env, &who, &input),
-        )
-        .unwrap()
-        {
+        let case = match cases::open_case(c, &env, &who, &input, Some(&key)).unwrap() {
             Created::New { value, body } => {
                 assert!(
                     body.contains(FAMILY),

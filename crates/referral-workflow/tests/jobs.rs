@@ -153,7 +153,10 @@ fn closed_case_with_free_text(w: &World, c: &mut DbConn) -> (CaseId, chrono::Dat
             date("2026-02-20"),
             Some("Gezien bij de loods."),
         ),
+        None,
     )
+    .unwrap()
+    .into_new()
     .unwrap();
     let case = cases::open_case(
         c,
@@ -166,7 +169,10 @@ fn closed_case_with_free_text(w: &World, c: &mut DbConn) -> (CaseId, chrono::Dat
             exploitation_forms: None,
             notes: Some("Notities bij de zaak.".into()),
         },
+        None,
     )
+    .unwrap()
+    .into_new()
     .unwrap();
     let case = consents::record_consent(
         c,
@@ -390,7 +396,10 @@ fn a_signal_never_opened_as_a_case_is_erased_a_retention_period_after_it_was_log
             &w.env(logged),
             &w.sender_caseworker,
             &input,
+            None,
         )
+        .unwrap()
+        .into_new()
         .unwrap();
         let end = logged + w.cfg.retention;
         let early =

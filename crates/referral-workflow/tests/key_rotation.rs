@@ -15,7 +15,7 @@ use schakel_domain::{
 };
 use schakel_referral_workflow::cases::{self, CloseCaseInput, OpenCaseInput};
 use schakel_referral_workflow::consents::{self, ConsentInput};
-use schakel_referral_workflow::idempotency::{Created, IdempotencyKey, create_once};
+use schakel_referral_workflow::idempotency::{Created, IdempotencyKey};
 use schakel_referral_workflow::jobs::{self, RotationReport};
 use schakel_referral_workflow::referrals::{self, ActionInput};
 use schakel_referral_workflow::views::CaseView;
@@ -69,7 +69,10 @@ fn write_everything(w: &World, c: &mut DbConn) -> (CaseId, String) {
             date("2026-02-20"),
             Some("Samenvatting van het signaal."),
         ),
+        None,
     )
+    .unwrap()
+    .into_new()
     .unwrap();
     let (env, who) = (w.env(w.tick()), w.sender_caseworker);
     let input = OpenCaseInput {
@@ -80,17 +83,9 @@ fn write_everything(w: &World, c: &mut DbConn) -> (CaseId, String) {
         notes: Some("Notities.".into()),
     };
     let key = IdempotencyKey::parse(KEY, "fp".into()).unwrap();
-    let Created::New { value: case, body } = create_once(
-        c,
-        &env,
-        &who,
-        schakel_domain::Action::CreateCase,
-        Some(&key),
-        201,
-        &|v| Ok(serde_json::to_string(v).unwrap()),
-        &|conn| cases::open_case_in(conn, &env, &who, &input),
-    )
-    .unwrap() else {
+    let Created::New { value: case, body } =
+        cases::open_case(c, &env, &who, &input, Some(&key)).unwrap()
+    else {
         panic!("first request")
     };
     let case = consents::record_consent(
@@ -261,15 +256,20 @@ fn rotation_re_encrypts_everything_once_and_changes_no_index_or_pseudonym() {
         let (case_after, summary_after) = read_back(&w, c, case_id);
         assert_eq!(plain(&case_after), plain(&case_before));
         assert_eq!(summary_after, summary_before);
-        let replay = create_once(
+        // The same key and fingerprint: answered from the stored view, nothing opened.
+        let nothing = cases::OpenCaseInput {
+            signal_id: None,
+            person: None,
+            region: None,
+            exploitation_forms: None,
+            notes: None,
+        };
+        let replay = cases::open_case(
             c,
             &w.env(w.tick()),
             &w.sender_caseworker,
-            schakel_domain::Action::CreateCase,
+            &nothing,
             Some(&IdempotencyKey::parse(KEY, "fp".into()).unwrap()),
-            201,
-            &|_: &CaseView| panic!("a replay renders nothing"),
-            &|_| panic!("a replay creates nothing"),
         )
         .unwrap();
         assert_eq!(

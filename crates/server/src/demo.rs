@@ -242,7 +242,8 @@ pub fn seed_casework(
             "gender": "female"
         }
     }))?;
-    let signal = signals::create_signal(conn, &env, &caseworker, &signal).map_err(fail)?;
+    let signal =
+        made(signals::create_signal(conn, &env, &caseworker, &signal, None).map_err(fail)?)?;
     let open = cases::OpenCaseInput {
         signal_id: Some(signal.id),
         person: None,
@@ -250,7 +251,7 @@ pub fn seed_casework(
         exploitation_forms: None,
         notes: Some("Demo case: fictional.".into()),
     };
-    let case = cases::open_case(conn, &env, &caseworker, &open).map_err(fail)?;
+    let case = made(cases::open_case(conn, &env, &caseworker, &open, None).map_err(fail)?)?;
     let consent: consents::ConsentInput = serde_json::from_value(serde_json::json!({
         "kind": "consent",
         "recipient_kinds": ["care", "shelter"],
@@ -273,11 +274,14 @@ pub fn seed_casework(
         urgency: schakel_domain::Urgency::Normal,
         message: Some("Demo: please coordinate care; she speaks Romanian and some English.".into()),
     };
-    schakel_store::write_tx(conn, |conn| {
-        referrals::create_referral_in(conn, &env, &caseworker, case.id, &referral)
-    })
-    .map_err(fail)?;
+    referrals::create_referral(conn, &env, &caseworker, case.id, &referral, None).map_err(fail)?;
     Ok(())
+}
+
+/// What a use case created (the demo sends no idempotency key, so never a replay).
+fn made<T>(c: schakel_referral_workflow::idempotency::Created<T>) -> anyhow::Result<T> {
+    c.into_new()
+        .ok_or_else(|| anyhow::anyhow!("demo case work: an answer was replayed"))
 }
 
 /// The login instructions printed at the start of the demo.

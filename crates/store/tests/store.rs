@@ -404,3 +404,67 @@ fn monitor_facts_are_written_once_per_message_and_counted_per_month() {
         assert!(monitor::captures(&mut conn, 2025).unwrap().is_empty());
     });
 }
+
+#[test]
+fn an_idempotent_answer_is_kept_while_live_and_replaced_once_expired() {
+    use schakel_domain::Role;
+    use schakel_store::casework::idempotency::{self, StoredResponse};
+    use schakel_store::users::{self, NewUser};
+    each_backend(|db| {
+        let t0 = Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).unwrap();
+        let mut conn = db.pool.get().unwrap();
+        let agency = agencies::insert(
+            &mut conn,
+            &new_agency(
+                "Gemeente Deventer",
+                AgencyKind::Municipality,
+                Region::OostNederland,
+            ),
+            t0,
+        )
+        .unwrap();
+        let user = users::insert(
+            &mut conn,
+            &NewUser {
+                agency_id: agency.id,
+                email: "idem@deventer.invalid",
+                display_name: "Idem",
+                role: Role::Caseworker,
+                locale: "nl",
+                password_hash: None,
+            },
+            t0,
+        )
+        .unwrap();
+        let answer = |body: &str| StoredResponse {
+            fingerprint: format!("fp-{body}"),
+            status: 201,
+            body: body.to_owned(),
+        };
+        let expires = t0 + Duration::hours(24);
+        idempotency::insert(&mut conn, user.id, "k", &answer("first"), t0, expires).unwrap();
+        // While the first answer lives, a second one is a conflict and changes nothing.
+        let later = t0 + Duration::hours(1);
+        let again = idempotency::insert(&mut conn, user.id, "k", &answer("second"), later, expires);
+        assert!(matches!(again, Err(StoreError::Conflict(_))), "{again:?}");
+        let kept = idempotency::find(&mut conn, user.id, "k", later)
+            .unwrap()
+            .unwrap();
+        assert_eq!(kept.body, "first");
+        // Once it expired (not yet purged), the next answer takes its place.
+        let after = expires + Duration::seconds(1);
+        assert_eq!(
+            idempotency::find(&mut conn, user.id, "k", after).unwrap(),
+            None
+        );
+        let until = after + Duration::hours(24);
+        idempotency::insert(&mut conn, user.id, "k", &answer("third"), after, until).unwrap();
+        let replaced = idempotency::find(&mut conn, user.id, "k", after)
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (replaced.body.as_str(), replaced.fingerprint.as_str()),
+            ("third", "fp-third")
+        );
+    });
+}

@@ -15,12 +15,12 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use schakel_auth::web_session;
-use schakel_domain::{Action, AgencyId, CaseId, CaseStatus, ReferralId, ReferralPurpose, Urgency};
+use schakel_domain::{AgencyId, CaseId, CaseStatus, ReferralId, ReferralPurpose, Urgency};
 use schakel_referral_workflow::Conflict;
 use schakel_referral_workflow::cases::get_case;
-use schakel_referral_workflow::idempotency::{Created, create_once};
-use schakel_referral_workflow::referrals::{ReferralInput, create_referral_in};
-use schakel_referral_workflow::views::{AccessKind, ReferralView};
+use schakel_referral_workflow::idempotency::Created;
+use schakel_referral_workflow::referrals::{ReferralInput, create_referral};
+use schakel_referral_workflow::views::AccessKind;
 
 #[derive(Template)]
 #[template(path = "referral_new.html")]
@@ -188,21 +188,11 @@ pub async fn create(
     let key = once_of(&f, &format!("/cases/{id}/referrals/new"));
     let actor = v.actor;
     let sent = with_env(&req, &state, move |conn, env| {
-        let created = create_once(
-            conn,
-            env,
-            &actor,
-            Action::CreateReferral,
-            key.as_ref(),
-            201,
-            &|r: &ReferralView| Ok(r.id.to_string()),
-            &|conn| create_referral_in(conn, env, &actor, id, &input),
-        )?;
+        let created = create_referral(conn, env, &actor, id, &input, key.as_ref())?;
         match created {
             Created::New { value, .. } => Ok(value.id),
-            Created::Replayed { body, .. } => body
-                .parse::<ReferralId>()
-                .map_err(|_| Failure::Internal("a stored referral id".to_owned())),
+            Created::Replayed { body, .. } => crate::replay::replayed_id::<ReferralId>(&body)
+                .ok_or_else(|| Failure::Internal("a stored referral id".to_owned())),
         }
     })
     .await;

@@ -368,19 +368,22 @@ async fn the_coordinator_accepts_a_referral_from_the_inbox_and_a_stale_form_chan
                     "region": "midden_nederland", "exploitation_forms": ["labour"]
                 }))
                 .unwrap();
-            let case = schakel_referral_workflow::cases::open_case(&mut conn, &env, &sender, &case)
-                .unwrap();
+            let case =
+                schakel_referral_workflow::cases::open_case(&mut conn, &env, &sender, &case, None)
+                    .unwrap()
+                    .into_new()
+                    .unwrap();
             let input: schakel_referral_workflow::referrals::ReferralInput =
                 serde_json::from_value(serde_json::json!({
                     "to_agency_id": to.id, "purpose": "shelter", "urgency": "urgent",
                     "message": "Graag <b>vandaag</b> bellen"
                 }))
                 .unwrap();
-            schakel_store::write_tx(&mut conn, |c| {
-                schakel_referral_workflow::referrals::create_referral_in(
-                    c, &env, &sender, case.id, &input,
-                )
-            })
+            schakel_referral_workflow::referrals::create_referral(
+                &mut conn, &env, &sender, case.id, &input, None,
+            )
+            .unwrap()
+            .into_new()
             .unwrap()
         };
         let res = test::call_service(&app, TestRequest::get().uri("/login").to_request()).await;

@@ -1,6 +1,6 @@
 //! `/api/v1/cases`: open, list, read, close cases; their timeline and consents.
 
-use super::{Page, created, idempotency_key, if_match, input, render, with_env, with_etag};
+use super::{Page, created, idempotency_key, if_match, input, with_env, with_etag};
 use crate::auth::CurrentActor;
 use crate::problem::Problem;
 use crate::{ApiError, AppState};
@@ -8,7 +8,6 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use schakel_domain::{CaseId, CaseStatus, ConsentId, ExploitationForm, Region};
 use schakel_referral_workflow::cases::{self as uc, CaseListFilter, CloseCaseInput, OpenCaseInput};
 use schakel_referral_workflow::consents::{self as consent_uc, ConsentInput};
-use schakel_referral_workflow::idempotency::create_once;
 use schakel_referral_workflow::views::{CaseListItem, CaseView, TimelineEntry};
 use serde::Deserialize;
 
@@ -38,16 +37,7 @@ pub async fn open_case_handler(
     let key = idempotency_key(&req, &body)?;
     let open: OpenCaseInput = input(&body)?;
     let result = with_env(&state, &req, move |conn, env| {
-        Ok(create_once(
-            conn,
-            env,
-            &who.0,
-            schakel_domain::Action::CreateCase,
-            key.as_ref(),
-            201,
-            &render::<CaseView>,
-            &|conn| uc::open_case_in(conn, env, &who.0, &open),
-        )?)
+        Ok(uc::open_case(conn, env, &who.0, &open, key.as_ref())?)
     })
     .await?;
     Ok(created(

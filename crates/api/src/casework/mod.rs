@@ -92,14 +92,6 @@ pub(crate) fn created<T>(
     }
 }
 
-/// Renders a view as the JSON body stored for replays.
-pub(crate) fn render<T: serde::Serialize>(
-    value: &T,
-) -> Result<String, schakel_referral_workflow::WorkflowError> {
-    serde_json::to_string(value)
-        .map_err(|e| schakel_referral_workflow::WorkflowError::Audit(e.to_string()))
-}
-
 /// Runs a case-work use case on the blocking pool with its environment.
 pub(crate) async fn with_env<T, F>(
     state: &web::Data<AppState>,

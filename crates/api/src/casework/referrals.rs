@@ -1,14 +1,13 @@
 //! `/api/v1/referrals` and `/api/v1/cases/{id}/referrals`: send, list, read and act on
 //! referrals.
 
-use super::{Page, created, idempotency_key, if_match, input, render, with_env, with_etag};
+use super::{Page, created, idempotency_key, if_match, input, with_env, with_etag};
 use crate::auth::CurrentActor;
 use crate::problem::{Problem, ProblemKind};
 use crate::{ApiError, AppState};
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use schakel_domain::{CaseId, ReferralAction, ReferralId, ReferralState};
-use schakel_referral_workflow::idempotency::create_once;
 use schakel_referral_workflow::referrals::{self as uc, ActionInput, ReferralBox, ReferralInput};
 use schakel_referral_workflow::views::ReferralView;
 use serde::Deserialize;
@@ -44,15 +43,13 @@ pub async fn create_referral_handler(
     let key = idempotency_key(&req, &body)?;
     let referral: ReferralInput = input(&body)?;
     let result = with_env(&state, &req, move |conn, env| {
-        Ok(create_once(
+        Ok(uc::create_referral(
             conn,
             env,
             &who.0,
-            schakel_domain::Action::CreateReferral,
+            case,
+            &referral,
             key.as_ref(),
-            201,
-            &render::<ReferralView>,
-            &|conn| uc::create_referral_in(conn, env, &who.0, case, &referral),
         )?)
     })
     .await?;

@@ -1,12 +1,11 @@
 //! `/api/v1/signals`: log a signal, list and read the agency's signals.
 
-use super::{Page, PageQuery, created, idempotency_key, input, render, with_env};
+use super::{Page, PageQuery, created, idempotency_key, input, with_env};
 use crate::auth::CurrentActor;
 use crate::problem::Problem;
 use crate::{ApiError, AppState};
 use actix_web::{HttpRequest, HttpResponse, web};
 use schakel_domain::SignalId;
-use schakel_referral_workflow::idempotency::create_once;
 use schakel_referral_workflow::signals::{self as uc, SignalInput};
 use schakel_referral_workflow::views::SignalView;
 
@@ -30,16 +29,7 @@ pub async fn create_signal_handler(
     let key = idempotency_key(&req, &body)?;
     let signal: SignalInput = input(&body)?;
     let result = with_env(&state, &req, move |conn, env| {
-        Ok(create_once(
-            conn,
-            env,
-            &who.0,
-            schakel_domain::Action::CreateSignal,
-            key.as_ref(),
-            201,
-            &render::<SignalView>,
-            &|conn| uc::create_signal_in(conn, env, &who.0, &signal),
-        )?)
+        Ok(uc::create_signal(conn, env, &who.0, &signal, key.as_ref())?)
     })
     .await?;
     Ok(created(

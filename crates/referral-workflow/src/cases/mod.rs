@@ -127,6 +127,6 @@ mod open;
 mod read;
 
 pub use close::close_case;
-pub use open::{open_case, open_case_in};
+pub use open::open_case;
 pub(crate) use read::case_view;
 pub use read::{case_timeline, get_case, list_cases};

@@ -2,6 +2,7 @@
 //! a person, with its timeline entry and monitor event.
 
 use super::*;
+use crate::idempotency::{Created, IdempotencyKey, create_once};
 use schakel_domain::{Gender, PersonId};
 
 /// Who a new case is about, and how it is filed.
@@ -83,7 +84,7 @@ fn from_person(
 }
 
 /// Opens a case for the actor's agency (inside the caller's transaction).
-pub fn open_case_in(
+pub(crate) fn open_case_in(
     conn: &mut DbConn,
     env: &Env<'_>,
     who: &Actor,
@@ -167,12 +168,15 @@ fn opened_event(
     }
 }
 
-/// Opens a case (one transaction).
+/// Opens a case, once per idempotency key, in one transaction.
 pub fn open_case(
     conn: &mut DbConn,
     env: &Env<'_>,
     who: &Actor,
     input: &OpenCaseInput,
-) -> Result<CaseView, WorkflowError> {
-    run(conn, env, who, |conn| open_case_in(conn, env, who, input))
+    key: Option<&IdempotencyKey>,
+) -> Result<Created<CaseView>, WorkflowError> {
+    create_once(conn, env, who, Action::CreateCase, key, 201, &|conn| {
+        open_case_in(conn, env, who, input)
+    })
 }

@@ -4,6 +4,7 @@
 
 use crate::access::referral_relationship;
 use crate::cases::{check_version, receiver_covered, visible_case};
+use crate::idempotency::{Created, IdempotencyKey, create_once};
 use crate::identity::Identity;
 use crate::rows::Rows;
 use crate::signals::MAX_TEXT_CHARS;
@@ -109,5 +110,5 @@ mod view;
 pub use act::act;
 pub(crate) use act::expire_one;
 pub use read::{ReferralBox, get_referral, list_referrals};
-pub use send::create_referral_in;
+pub use send::create_referral;
 pub(crate) use view::{referral_view, referral_views};

@@ -146,9 +146,23 @@ pub(super) fn send(
     Ok(r)
 }
 
-/// Refers a case of the actor's agency to another agency (inside the caller's
-/// transaction).
-pub fn create_referral_in(
+/// Refers a case of the actor's agency to another agency's inbox, once per
+/// idempotency key, in one transaction.
+pub fn create_referral(
+    conn: &mut DbConn,
+    env: &Env<'_>,
+    who: &Actor,
+    case_id: schakel_domain::CaseId,
+    input: &ReferralInput,
+    key: Option<&IdempotencyKey>,
+) -> Result<Created<ReferralView>, WorkflowError> {
+    create_once(conn, env, who, Action::CreateReferral, key, 201, &|conn| {
+        create_referral_in(conn, env, who, case_id, input)
+    })
+}
+
+/// Refers a case inside the caller's transaction.
+fn create_referral_in(
     conn: &mut DbConn,
     env: &Env<'_>,
     who: &Actor,

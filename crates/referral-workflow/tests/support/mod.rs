@@ -16,7 +16,7 @@ use schakel_domain::{
     SessionId, Urgency,
 };
 use schakel_referral_workflow::cases::{self, OpenCaseInput};
-use schakel_referral_workflow::idempotency::{Created, create_once};
+use schakel_referral_workflow::idempotency::Created;
 use schakel_referral_workflow::identity::Identity;
 use schakel_referral_workflow::referrals::{self, ActionInput, ReferralInput};
 use schakel_referral_workflow::signals::PersonInput;
@@ -255,7 +255,10 @@ impl World {
                 exploitation_forms: Some(vec![ExploitationForm::Labour]),
                 notes: notes.map(str::to_owned),
             },
+            None,
         )
+        .unwrap()
+        .into_new()
         .unwrap()
     }
 
@@ -271,7 +274,7 @@ impl World {
     }
 
     /// Refers `case` to the receiver (purpose `shelter`) as the sender's caseworker,
-    /// the way the API does (through `create_once`, without a key).
+    /// without an idempotency key.
     pub fn send_at(
         &self,
         conn: &mut DbConn,
@@ -288,21 +291,7 @@ impl World {
             urgency,
             message: message.map(str::to_owned),
         };
-        let render = |v: &ReferralView| {
-            serde_json::to_string(&v.id).map_err(|_| WorkflowError::Invalid("render"))
-        };
-        let create =
-            |conn: &mut DbConn| referrals::create_referral_in(conn, &env, &who, case, &input);
-        match create_once(
-            conn,
-            &env,
-            &who,
-            schakel_domain::Action::CreateReferral,
-            None,
-            201,
-            &render,
-            &create,
-        )? {
+        match referrals::create_referral(conn, &env, &who, case, &input, None)? {
             Created::New { value, .. } => Ok(value),
             Created::Replayed { .. } => panic!("no key, no replay"),
         }
