@@ -11,6 +11,7 @@ pub mod jwt;
 mod links;
 pub mod login;
 pub mod password;
+pub mod policy;
 pub mod secret_token;
 pub mod session;
 mod throttle;

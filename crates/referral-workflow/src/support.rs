@@ -37,15 +37,17 @@ pub(crate) fn run<T>(
 ) -> Result<T, WorkflowError> {
     match write_tx(conn, f) {
         Err(WorkflowError::Denied(d)) => {
-            write_tx(conn, |conn| {
-                let mut e = AuditEvent::new(code(d.code)?, d.kind, Outcome::Denied)
-                    .with_actor(actor(who))
-                    .with_details(serde_json::json!({ "reason": "policy" }));
-                if let Some((kind, id)) = &d.object {
-                    e = e.with_object(*kind, id);
-                }
-                record(conn, env, e)
-            })?;
+            let refused = schakel_auth::policy::Refused {
+                code: d.code,
+                kind: d.kind,
+                object: d.object.as_ref().map(|(kind, id)| (*kind, id.as_str())),
+            };
+            schakel_auth::policy::record_denial(conn, who, &refused, env.ctx, env.now).map_err(
+                |e| match e {
+                    schakel_auth::AuthError::Store(s) => s.into(),
+                    other => WorkflowError::Audit(other.to_string()),
+                },
+            )?;
             Err(if d.hide {
                 WorkflowError::NotFound
             } else {

@@ -31,7 +31,7 @@ use crate::events::{actor, event, record};
 use chrono::{DateTime, Utc};
 use schakel_audit::{ActionKind, AuditEvent, Outcome};
 use schakel_domain::{Action, Actor, Relationship};
-use schakel_store::{DbConn, StoreError, write_tx};
+use schakel_store::{DbConn, StoreError};
 use thiserror::Error;
 
 /// Why a change conflicts with the current state (all answer `409`).
@@ -189,17 +189,12 @@ pub(crate) fn permit(
     if who.may(action, Relationship::Platform) {
         return Ok(());
     }
-    write_tx(conn, |conn| {
-        op.record(
-            conn,
-            who,
-            Outcome::Denied,
-            serde_json::json!({ "reason": "policy" }),
-            ctx,
-            now,
-        )
-        .map_err(AdminError::from)
-    })?;
+    let refused = crate::policy::Refused {
+        code: op.code,
+        kind: op.kind,
+        object: op.object.as_ref().map(|(kind, id)| (*kind, id.as_str())),
+    };
+    crate::policy::record_denial(conn, who, &refused, ctx, now)?;
     Err(if op.object.is_some() {
         AdminError::NotFound
     } else {

@@ -20,20 +20,18 @@ pub fn read_monitor(
     ctx: &RequestContext,
     now: DateTime<Utc>,
 ) -> Result<(), AdminError> {
-    let op = Op::new(code, ActionKind::Read);
-    let allowed = who.may(Action::ReadMonitor, Relationship::Platform);
-    let (outcome, details) = if allowed {
-        (Outcome::Success, details)
-    } else {
-        (Outcome::Denied, serde_json::json!({ "reason": "policy" }))
-    };
-    write_tx(conn, |conn| {
-        op.record(conn, who, outcome, details, ctx, now)
-            .map_err(AdminError::from)
-    })?;
-    if allowed {
-        Ok(())
-    } else {
-        Err(AdminError::NotFound)
+    if !who.may(Action::ReadMonitor, Relationship::Platform) {
+        let refused = crate::policy::Refused {
+            code,
+            kind: ActionKind::Read,
+            object: None,
+        };
+        crate::policy::record_denial(conn, who, &refused, ctx, now)?;
+        return Err(AdminError::NotFound);
     }
+    let op = Op::new(code, ActionKind::Read);
+    write_tx(conn, |conn| {
+        op.record(conn, who, Outcome::Success, details, ctx, now)
+            .map_err(AdminError::from)
+    })
 }
