@@ -3,6 +3,7 @@
 pub mod agencies;
 pub mod audit_log;
 pub mod casework;
+mod claim;
 mod conn;
 mod error;
 pub mod mail_queue;

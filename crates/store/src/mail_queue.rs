@@ -94,8 +94,8 @@ pub fn insert(conn: &mut DbConn, new: &NewMail<'_>) -> Result<bool, StoreError> 
 }
 
 /// Claims up to `limit` due messages (digest ones or immediate ones) until
-/// `lease_until`, counting the attempt. Run inside a write transaction; on PostgreSQL
-/// rows another worker holds are skipped.
+/// `lease_until`, counting the attempt, as [`crate::claim`] says. Run inside a write
+/// transaction.
 pub fn claim(
     conn: &mut DbConn,
     digest: bool,
@@ -103,28 +103,10 @@ pub fn claim(
     lease_until: DateTime<Utc>,
     limit: i64,
 ) -> Result<Vec<Mail>, StoreError> {
-    let at = to_db_time(now);
-    let due = mq::table
-        .filter(mq::state.eq("pending"))
-        .filter(mq::digest.eq(digest))
-        .filter(mq::available_at.le(at))
-        .filter(mq::claimed_until.is_null().or(mq::claimed_until.le(at)))
-        .order((mq::available_at.asc(), mq::id.asc()))
-        .limit(limit)
-        .select(mq::id);
-    let ids: Vec<String> = match conn {
-        DbConn::Postgres(c) => due.for_update().skip_locked().load(c)?,
-        DbConn::Sqlite(c) => due.load(c)?,
-    };
+    let ids = crate::claim::claim_due!(conn, mq, mq::digest.eq(digest), now, lease_until, limit);
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    diesel::update(mq::table.filter(mq::id.eq_any(&ids)))
-        .set((
-            mq::claimed_until.eq(Some(to_db_time(lease_until))),
-            mq::attempts.eq(mq::attempts + 1),
-        ))
-        .execute(conn)?;
     mq::table
         .filter(mq::id.eq_any(&ids))
         .order((mq::available_at.asc(), mq::id.asc()))

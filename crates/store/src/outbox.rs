@@ -131,9 +131,7 @@ fn raw_to_row(r: RawRow) -> Result<OutboxRow, StoreError> {
 }
 
 /// Claims up to `limit` due rows of `channel` until `lease_until` and counts the
-/// attempt. Run inside a write transaction. On PostgreSQL rows locked by another
-/// worker's transaction are skipped (`FOR UPDATE SKIP LOCKED`), so several workers
-/// share the work; SQLite has one writer at a time anyway.
+/// attempt, as [`crate::claim`] says. Run inside a write transaction.
 pub fn claim(
     conn: &mut DbConn,
     channel: Channel,
@@ -141,32 +139,17 @@ pub fn claim(
     lease_until: DateTime<Utc>,
     limit: i64,
 ) -> Result<Vec<OutboxRow>, StoreError> {
-    let at = to_db_time(now);
-    let due = outbox::table
-        .filter(outbox::state.eq("pending"))
-        .filter(outbox::channel.eq(channel.as_str()))
-        .filter(outbox::available_at.le(at))
-        .filter(
-            outbox::claimed_until
-                .is_null()
-                .or(outbox::claimed_until.le(at)),
-        )
-        .order((outbox::available_at.asc(), outbox::id.asc()))
-        .limit(limit)
-        .select(outbox::id);
-    let ids: Vec<String> = match conn {
-        DbConn::Postgres(c) => due.for_update().skip_locked().load(c)?,
-        DbConn::Sqlite(c) => due.load(c)?,
-    };
+    let ids = crate::claim::claim_due!(
+        conn,
+        outbox,
+        outbox::channel.eq(channel.as_str()),
+        now,
+        lease_until,
+        limit
+    );
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    diesel::update(outbox::table.filter(outbox::id.eq_any(&ids)))
-        .set((
-            outbox::claimed_until.eq(Some(to_db_time(lease_until))),
-            outbox::attempts.eq(outbox::attempts + 1),
-        ))
-        .execute(conn)?;
     outbox::table
         .filter(outbox::id.eq_any(&ids))
         .order((outbox::available_at.asc(), outbox::id.asc()))
