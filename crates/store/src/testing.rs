@@ -60,6 +60,23 @@ pub fn parse_backends(raw: &str) -> Result<Vec<Backend>, String> {
     Ok(backends)
 }
 
+/// Shows the tracing output of the running tests when `TEST_LOG` is set, with its value
+/// as the filter (`TEST_LOG=debug`, `TEST_LOG=schakel_store=trace`); quiet otherwise.
+/// Every fresh test database calls it; a test may call it itself.
+pub fn init_test_log() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let Ok(filter) = std::env::var("TEST_LOG") else {
+            return;
+        };
+        // Another subscriber set by the test itself wins; nothing to report then.
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+            .with_test_writer()
+            .try_init();
+    });
+}
+
 /// Runs `body` once on a fresh, migrated database of every selected backend.
 pub fn each_backend(body: impl Fn(TestDb)) {
     for backend in selected_backends() {
@@ -70,6 +87,7 @@ pub fn each_backend(body: impl Fn(TestDb)) {
 impl TestDb {
     /// A fresh, migrated database.
     pub fn new(backend: Backend) -> Self {
+        init_test_log();
         let db = Self::unmigrated(backend);
         let mut conn = db.pool.get().expect("test connection");
         migrations::run_pending(&mut conn).expect("migrations apply");
