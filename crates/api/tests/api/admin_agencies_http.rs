@@ -3,8 +3,7 @@
 //! with it, the directory of active agencies, and one audit entry per change.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod support;
-
+use crate::support::{Client, agency, audit_of, bearer, keys, request, successes, user};
 use actix_web::http::StatusCode;
 use actix_web::test::{self, TestRequest};
 use schakel_api::app;
@@ -12,13 +11,12 @@ use schakel_domain::{AgencyKind, Role};
 use schakel_store::testing::{TestDb, selected_backends};
 use serde_json::json;
 use std::collections::BTreeSet;
-use support::{Client, agency, audit_of, bearer, keys, request, successes, user};
 
 #[actix_web::test]
 async fn an_agency_is_created_changed_under_if_match_and_deactivated_with_its_accounts() {
     for backend in selected_backends() {
         let db = TestDb::new(backend);
-        let srv = test::init_service(app(support::state_without_mfa(&db))).await;
+        let srv = test::init_service(app(crate::support::state_without_mfa(&db))).await;
         let client = Client::new(&srv, TestRequest::to_request);
         let home = agency(&db, "Platformbeheer", AgencyKind::Other);
         let admin = user(&db, &home, "beheer@platform.example", Role::Admin, true);
@@ -187,12 +185,12 @@ async fn an_agency_is_created_changed_under_if_match_and_deactivated_with_its_ac
         assert_eq!(done.json()["active"], false);
         assert_eq!(done.header("etag"), "\"3\"");
         assert_eq!(client.send(me()).await.status, StatusCode::UNAUTHORIZED);
-        let login = client
-            .send(
-                request("POST", "/api/v1/auth/login")
-                    .set_json(json!({ "email": staff.email, "password": support::PASSWORD })),
-            )
-            .await;
+        let login =
+            client
+                .send(request("POST", "/api/v1/auth/login").set_json(
+                    json!({ "email": staff.email, "password": crate::support::PASSWORD }),
+                ))
+                .await;
         assert_eq!(login.status, StatusCode::UNAUTHORIZED);
         let entries = audit_of(&db, "admin.agency_deactivate");
         assert_eq!(entries.len(), 1);
@@ -254,7 +252,7 @@ async fn an_agency_is_created_changed_under_if_match_and_deactivated_with_its_ac
 async fn an_agency_deactivated_while_someone_is_invited_into_it_keeps_no_active_account() {
     for backend in selected_backends() {
         let db = TestDb::new(backend);
-        let srv = test::init_service(app(support::state_without_mfa(&db))).await;
+        let srv = test::init_service(app(crate::support::state_without_mfa(&db))).await;
         let client = Client::new(&srv, TestRequest::to_request);
         let home = agency(&db, "Platformbeheer", AgencyKind::Other);
         let admin = user(&db, &home, "beheer@platform.example", Role::Admin, true);

@@ -6,15 +6,13 @@
 //! version and the redirect link agree with it.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod support;
-
+use crate::support::{ACTIONS, Who, World, conn};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use schakel_domain::{ReferralAction, ReferralState, Urgency};
 use schakel_referral_workflow::{IfMatch, WorkflowConfig, WorkflowError, jobs};
 use schakel_store::casework::referrals as stored;
 use schakel_store::testing::each_backend;
-use support::{ACTIONS, Who, World, conn};
 
 /// One step of a scenario.
 #[derive(Debug, Clone, Copy)]

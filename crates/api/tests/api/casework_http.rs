@@ -5,15 +5,13 @@
 //! with one `Idempotency-Key`, and access that ends on the very next request.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod support;
-
+use crate::support::{Client, agency, bearer, request, user};
 use actix_web::http::StatusCode;
 use actix_web::test::{self, TestRequest};
 use schakel_api::app;
 use schakel_domain::{AgencyKind, Role};
 use schakel_store::testing::{TestDb, selected_backends};
 use serde_json::{Value, json};
-use support::{Client, agency, bearer, request, user};
 
 fn signal_body() -> Value {
     json!({
@@ -59,7 +57,7 @@ fn referral_count(db: &TestDb) -> i64 {
 async fn a_person_is_handed_from_a_municipality_to_a_shelter() {
     for backend in selected_backends() {
         let db = TestDb::new(backend);
-        let srv = test::init_service(app(support::state_without_mfa(&db))).await;
+        let srv = test::init_service(app(crate::support::state_without_mfa(&db))).await;
         let client = Client::new(&srv, TestRequest::to_request);
         let gemeente = agency(&db, "Gemeente Utrecht", AgencyKind::Municipality);
         let opvang = agency(&db, "Opvang Midden", AgencyKind::ShelterCategorical);
@@ -348,7 +346,7 @@ where
 async fn twenty_parallel_accepts_with_one_etag_give_one_success_and_nineteen_412s() {
     for backend in selected_backends() {
         let db = TestDb::new(backend);
-        let srv = test::init_service(app(support::state_without_mfa(&db))).await;
+        let srv = test::init_service(app(crate::support::state_without_mfa(&db))).await;
         let client = Client::new(&srv, TestRequest::to_request);
         let from = agency(&db, "Politie Amsterdam", AgencyKind::Police);
         let to = agency(&db, "Opvang Amsterdam", AgencyKind::ShelterOther);
@@ -440,7 +438,7 @@ async fn futures_join_all<F: std::future::Future>(
 async fn a_replayed_idempotency_key_creates_one_referral_and_another_body_is_refused() {
     for backend in selected_backends() {
         let db = TestDb::new(backend);
-        let srv = test::init_service(app(support::state_without_mfa(&db))).await;
+        let srv = test::init_service(app(crate::support::state_without_mfa(&db))).await;
         let client = Client::new(&srv, TestRequest::to_request);
         let from = agency(&db, "Gemeente Zwolle", AgencyKind::Municipality);
         let to = agency(&db, "Zorgcoördinatie Oost", AgencyKind::CareCoordination);
@@ -526,7 +524,7 @@ async fn a_replayed_idempotency_key_creates_one_referral_and_another_body_is_ref
 async fn withdrawn_consent_ended_referrals_and_deactivated_users_lose_access_at_once() {
     for backend in selected_backends() {
         let db = TestDb::new(backend);
-        let srv = test::init_service(app(support::state_without_mfa(&db))).await;
+        let srv = test::init_service(app(crate::support::state_without_mfa(&db))).await;
         let client = Client::new(&srv, TestRequest::to_request);
         let from = agency(&db, "CoMensha", AgencyKind::CoordinationCentre);
         let to = agency(&db, "Opvang Zuid", AgencyKind::ShelterCategorical);
@@ -636,7 +634,7 @@ async fn withdrawn_consent_ended_referrals_and_deactivated_users_lose_access_at_
 async fn the_agency_finds_its_own_cases_by_exact_family_name_or_date_of_birth_only() {
     for backend in selected_backends() {
         let db = TestDb::new(backend);
-        let srv = test::init_service(app(support::state_without_mfa(&db))).await;
+        let srv = test::init_service(app(crate::support::state_without_mfa(&db))).await;
         let client = Client::new(&srv, TestRequest::to_request);
         let own = agency(&db, "Gemeente Tilburg", AgencyKind::Municipality);
         let other = agency(&db, "Gemeente Breda", AgencyKind::Municipality);
@@ -697,8 +695,8 @@ async fn the_agency_finds_its_own_cases_by_exact_family_name_or_date_of_birth_on
             Vec::<String>::new(),
             "punctuation matches nobody"
         );
-        assert_eq!(support::successes(&db, "case.search"), 5);
-        assert_eq!(support::successes(&db, "case.list"), 0);
+        assert_eq!(crate::support::successes(&db, "case.search"), 5);
+        assert_eq!(crate::support::successes(&db, "case.list"), 0);
     }
 }
 
@@ -706,7 +704,7 @@ async fn the_agency_finds_its_own_cases_by_exact_family_name_or_date_of_birth_on
 async fn lists_page_by_cursor_without_gaps_or_repeats() {
     for backend in selected_backends() {
         let db = TestDb::new(backend);
-        let srv = test::init_service(app(support::state_without_mfa(&db))).await;
+        let srv = test::init_service(app(crate::support::state_without_mfa(&db))).await;
         let client = Client::new(&srv, TestRequest::to_request);
         let own = agency(&db, "Gemeente Leiden", AgencyKind::Municipality);
         user(&db, &own, "zorg@leiden.example", Role::Coordinator, true);

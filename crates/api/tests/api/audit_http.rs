@@ -3,8 +3,7 @@
 //! fails without changing or returning anything (SECURITY B18).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod support;
-
+use crate::support::{Client, agency, bearer, request, user};
 use actix_web::http::StatusCode;
 use actix_web::test::{self, TestRequest};
 use schakel_api::app;
@@ -13,7 +12,6 @@ use schakel_store::testing::{TestDb, selected_backends};
 use schakel_store::{Backend, agencies, outbox, users};
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
-use support::{Client, agency, bearer, request, user};
 
 fn entries(page: &Value) -> &Vec<Value> {
     page["entries"].as_array().unwrap()
@@ -30,7 +28,7 @@ fn seqs(page: &Value) -> Vec<i64> {
 async fn the_auditor_filters_pages_and_verifies_the_trail_and_each_reading_is_recorded() {
     for backend in selected_backends() {
         let db = TestDb::new(backend);
-        let srv = test::init_service(app(support::state_without_mfa(&db))).await;
+        let srv = test::init_service(app(crate::support::state_without_mfa(&db))).await;
         let client = Client::new(&srv, TestRequest::to_request);
         let home = agency(
             &db,
@@ -177,7 +175,7 @@ async fn the_auditor_filters_pages_and_verifies_the_trail_and_each_reading_is_re
 async fn when_the_audit_entry_cannot_be_written_nothing_changes_and_nothing_is_returned() {
     for backend in selected_backends() {
         let db = TestDb::new(backend);
-        let srv = test::init_service(app(support::state_without_mfa(&db))).await;
+        let srv = test::init_service(app(crate::support::state_without_mfa(&db))).await;
         let client = Client::new(&srv, TestRequest::to_request);
         let home = agency(&db, "Gemeente Storing", AgencyKind::Municipality);
         let admin = user(&db, &home, "beheer@storing.example", Role::Admin, true);

@@ -3,8 +3,9 @@
 //! the policy on the new password, every session ended, and the second factor kept.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod support;
-
+use crate::support::{
+    Client, PASSWORD, agency, audit_of, bearer, config_without_mfa, request, state_with, user,
+};
 use actix_web::http::StatusCode;
 use actix_web::test::{self, TestRequest};
 use chrono::{DateTime, Duration, TimeZone, Utc};
@@ -17,9 +18,6 @@ use schakel_store::testing::{TestDb, selected_backends};
 use schakel_store::users;
 use serde_json::{Value, json};
 use std::sync::Arc;
-use support::{
-    Client, PASSWORD, agency, audit_of, bearer, config_without_mfa, request, state_with, user,
-};
 
 fn t0() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 2, 8, 30, 0).unwrap()

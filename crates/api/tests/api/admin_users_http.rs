@@ -3,8 +3,10 @@
 //! kept (also under concurrent demotions), and deactivation that ends sessions.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod support;
-
+use crate::support::{
+    Client, agency, audit_of, bearer, config_without_mfa, keys, request, state_with, successes,
+    user,
+};
 use actix_web::http::StatusCode;
 use actix_web::test::{self, TestRequest};
 use chrono::{DateTime, Duration, TimeZone, Utc};
@@ -17,10 +19,6 @@ use schakel_store::users;
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
 use std::sync::Arc;
-use support::{
-    Client, agency, audit_of, bearer, config_without_mfa, keys, request, state_with, successes,
-    user,
-};
 
 fn t0() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 2, 8, 30, 0).unwrap()
@@ -183,7 +181,7 @@ async fn an_invitation_creates_an_account_a_hashed_single_use_link_and_an_email(
 async fn a_role_change_applies_on_the_next_request_and_one_active_admin_always_remains() {
     for backend in selected_backends() {
         let db = TestDb::new(backend);
-        let srv = test::init_service(app(support::state_without_mfa(&db))).await;
+        let srv = test::init_service(app(crate::support::state_without_mfa(&db))).await;
         let client = Client::new(&srv, TestRequest::to_request);
         let home = agency(&db, "Gemeente Beheer", AgencyKind::Municipality);
         let first = user(&db, &home, "eerste@beheer.example", Role::Admin, true);
@@ -285,7 +283,7 @@ async fn a_role_change_applies_on_the_next_request_and_one_active_admin_always_r
 async fn an_admin_cannot_change_their_own_role_but_another_admin_can() {
     for backend in selected_backends() {
         let db = TestDb::new(backend);
-        let srv = test::init_service(app(support::state_without_mfa(&db))).await;
+        let srv = test::init_service(app(crate::support::state_without_mfa(&db))).await;
         let client = Client::new(&srv, TestRequest::to_request);
         let home = agency(&db, "Gemeente Beheer", AgencyKind::Municipality);
         let first = user(&db, &home, "eerste@beheer.example", Role::Admin, true);
@@ -323,7 +321,7 @@ async fn an_admin_cannot_change_their_own_role_but_another_admin_can() {
 async fn deactivating_an_account_ends_its_sessions_and_reactivating_lets_it_sign_in_again() {
     for backend in selected_backends() {
         let db = TestDb::new(backend);
-        let srv = test::init_service(app(support::state_without_mfa(&db))).await;
+        let srv = test::init_service(app(crate::support::state_without_mfa(&db))).await;
         let client = Client::new(&srv, TestRequest::to_request);
         let home = agency(&db, "Politie Midden", AgencyKind::Police);
         let admin = user(&db, &home, "beheer@midden.example", Role::Admin, true);

@@ -5,8 +5,10 @@
 //! run, and keeps the case's structure, timeline and monitor rows.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod support;
-
+use crate::support::{
+    OutboxRow, Who, World, conn, date, emails, monitor_topics, new_rows, outbox_rows, signal_input,
+    snapshot,
+};
 use chrono::{Duration, TimeZone, Utc};
 use schakel_domain::{
     CaseId, CloseReason, ConsentKind, DeclineReason, LegalBasis, RecipientKind, ReferralAction,
@@ -21,10 +23,6 @@ use schakel_referral_workflow::{IfMatch, WorkflowConfig, WorkflowError};
 use schakel_store::DbConn;
 use schakel_store::casework::persons;
 use schakel_store::testing::each_backend;
-use support::{
-    OutboxRow, Who, World, conn, date, emails, monitor_topics, new_rows, outbox_rows, signal_input,
-    snapshot,
-};
 
 fn monitor_rows(c: &mut DbConn) -> Vec<OutboxRow> {
     outbox_rows(c)

@@ -5,8 +5,7 @@
 //! holds none of the case's personal data.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod support;
-
+use crate::support::{Client, agency, audit_of, bearer, request, state_without_mfa, user};
 use actix_web::http::StatusCode;
 use actix_web::test::{self, TestRequest};
 use diesel::prelude::*;
@@ -15,7 +14,6 @@ use schakel_domain::{AgencyKind, Role};
 use schakel_monitor::MonitorSink;
 use schakel_store::testing::{TestDb, selected_backends};
 use serde_json::{Value, json};
-use support::{Client, agency, audit_of, bearer, request, state_without_mfa, user};
 
 const FAMILY: &str = "Kanariepietersz";
 const NOTE: &str = "kanarie-notitie-vrije-tekst";

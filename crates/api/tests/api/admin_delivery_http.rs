@@ -3,8 +3,7 @@
 //! attempt (once), and a failed invitation cannot be retried.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod support;
-
+use crate::support::{Client, agency, bearer, request, user};
 use actix_web::http::StatusCode;
 use actix_web::test::{self, TestRequest};
 use schakel_api::app;
@@ -13,13 +12,12 @@ use schakel_store::mail_queue;
 use schakel_store::outbox::{self, Channel, NewOutboxMessage};
 use schakel_store::testing::{TestDb, selected_backends};
 use serde_json::json;
-use support::{Client, agency, bearer, request, user};
 
 #[actix_web::test]
 async fn the_admin_sees_failed_deliveries_without_payloads_and_retries_them_once() {
     for backend in selected_backends() {
         let db = TestDb::new(backend);
-        let srv = test::init_service(app(support::state_without_mfa(&db))).await;
+        let srv = test::init_service(app(crate::support::state_without_mfa(&db))).await;
         let client = Client::new(&srv, TestRequest::to_request);
         let home = agency(&db, "Platformbeheer", AgencyKind::Other);
         let admin = user(&db, &home, "beheer@platform.example", Role::Admin, true);
@@ -117,6 +115,6 @@ async fn the_admin_sees_failed_deliveries_without_payloads_and_retries_them_once
             outbox::stats(&mut conn, chrono::Utc::now()).unwrap()
         };
         assert_eq!((stats.failed, stats.pending), (0, 1), "pending again");
-        assert_eq!(support::successes(&db, "admin.delivery_retry"), 1);
+        assert_eq!(crate::support::successes(&db, "admin.delivery_retry"), 1);
     }
 }

@@ -8,8 +8,6 @@
 //! stored value.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod support;
-
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use schakel_auth::RequestContext;
 use schakel_crypto::MasterKeys;

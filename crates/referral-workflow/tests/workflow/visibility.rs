@@ -6,8 +6,7 @@
 //! withdrawn. An unrelated agency never finds the case.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod support;
-
+use crate::support::{Who, World, conn, date, emails, new_rows, outbox_rows};
 use chrono::{DateTime, Duration, Utc};
 use schakel_domain::{
     AgencyKind, CaseId, ConsentGiver, ConsentKind, RecipientKind, ReferralAction, ReferralPurpose,
@@ -20,7 +19,6 @@ use schakel_referral_workflow::views::{AccessKind, CaseListItem, CaseView};
 use schakel_referral_workflow::{IfMatch, WorkflowConfig, WorkflowError};
 use schakel_store::DbConn;
 use schakel_store::testing::each_backend;
-use support::{Who, World, conn, date, emails, new_rows, outbox_rows};
 
 fn consent(kinds: &[RecipientKind], purposes: &[ReferralPurpose]) -> ConsentInput {
     ConsentInput {

@@ -7,8 +7,9 @@
 //! and no date finer than a month.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod support;
-
+use crate::support::{
+    Who, World, conn, date, every_text_value, holds_a_day, is_month, outbox_rows,
+};
 use schakel_domain::{
     CloseReason, ConsentGiver, ConsentKind, DeclineReason, LegalBasis, RecipientKind,
     ReferralAction, ReferralOutcome, ReferralPurpose, Urgency,
@@ -20,7 +21,6 @@ use schakel_referral_workflow::referrals::{self, ActionInput};
 use schakel_referral_workflow::{IfMatch, WorkflowConfig, jobs, signals};
 use schakel_store::Backend;
 use schakel_store::testing::each_backend;
-use support::{Who, World, conn, date, every_text_value, holds_a_day, is_month, outbox_rows};
 
 const FAMILY: &str = "Zwartbloesemvink";
 const PHRASE: &str = "bij de Kwartelkadeloods gezien";
@@ -75,7 +75,7 @@ fn no_name_birth_date_or_free_text_is_stored_or_queued_in_plain_text() {
             c,
             &w.env(w.tick()),
             &w.sender_caseworker,
-            &support::signal_input(
+            &crate::support::signal_input(
                 World::person(FAMILY, date(DOB)),
                 date("2026-02-20"),
                 Some(&text("samenvatting")),

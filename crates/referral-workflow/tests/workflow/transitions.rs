@@ -7,16 +7,14 @@
 //! they were. Also: a receiving caseworker may not decide, and `If-Match` is enforced.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod support;
-
+use crate::support::{
+    ACTIONS, Snapshot, Who, World, conn, emails, monitor_topics, new_rows, outbox_rows, snapshot,
+};
 use schakel_domain::referral::TRANSITIONS;
 use schakel_domain::{InvalidTransition, Party, ReferralAction, ReferralState, Urgency};
 use schakel_referral_workflow::referrals;
 use schakel_referral_workflow::{Conflict, IfMatch, WorkflowConfig, WorkflowError};
 use schakel_store::testing::each_backend;
-use support::{
-    ACTIONS, Snapshot, Who, World, conn, emails, monitor_topics, new_rows, outbox_rows, snapshot,
-};
 
 /// The party `who` is to a referral, if any.
 fn party(who: Who) -> Option<Party> {

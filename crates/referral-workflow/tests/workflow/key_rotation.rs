@@ -6,8 +6,7 @@
 //! not change.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod support;
-
+use crate::support::{Who, World, conn, date, monitor_topics, outbox_rows, signal_input};
 use schakel_crypto::{MasterKeys, field_aad};
 use schakel_domain::{
     CaseId, CloseReason, ConsentKind, LegalBasis, RecipientKind, ReferralAction, ReferralOutcome,
@@ -26,7 +25,6 @@ use schakel_store::sealed::{self, SEALED_COLUMNS};
 use schakel_store::testing::each_backend;
 use schakel_store::users;
 use std::sync::Arc;
-use support::{Who, World, conn, date, monitor_topics, outbox_rows, signal_input};
 
 fn key_text() -> String {
     format!("k1 {}\nk2 {}\n", "1f".repeat(32), "2e".repeat(32))
@@ -313,7 +311,7 @@ fn rotation_re_encrypts_everything_once_and_changes_no_index_or_pseudonym() {
         let p2 = persons::find(c, again.person.id).unwrap();
         assert_eq!(linkage(&p2), linkage(&person_before));
         assert_eq!(key_of(p2.identity.as_deref().unwrap()), "k2");
-        let opened = support::new_rows(&monitor_before, &outbox_rows(c));
+        let opened = crate::support::new_rows(&monitor_before, &outbox_rows(c));
         assert_eq!(monitor_topics(&opened), ["case_opened"]);
         assert_eq!(
             schakel_domain::MonitorEvent::from_payload(&opened[0].payload)

@@ -5,8 +5,7 @@
 //! reported as bad input.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod support;
-
+use crate::support::{Client, agency, audit_of, bearer, request, user};
 use actix_web::http::StatusCode;
 use actix_web::test::{self, TestRequest};
 use chrono::{Months, Utc};
@@ -15,7 +14,6 @@ use schakel_domain::{AgencyKind, Role};
 use schakel_store::testing::{TestDb, selected_backends};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
-use support::{Client, agency, audit_of, bearer, request, user};
 
 /// The monitor events queued, as (kind, payload).
 fn monitor_events(db: &TestDb) -> Vec<(String, Value)> {
@@ -48,7 +46,7 @@ fn signal_of(observed_on: &str, identity: Value, palermo: Value) -> Value {
 async fn a_minor_observed_a_year_ago_keeps_her_stated_age_band_and_the_minor_rule() {
     for backend in selected_backends() {
         let db = TestDb::new(backend);
-        let srv = test::init_service(app(support::state_without_mfa(&db))).await;
+        let srv = test::init_service(app(crate::support::state_without_mfa(&db))).await;
         let client = Client::new(&srv, TestRequest::to_request);
         let gemeente = agency(&db, "Gemeente Zwolle", AgencyKind::Municipality);
         let worker = user(
@@ -112,7 +110,7 @@ async fn a_minor_observed_a_year_ago_keeps_her_stated_age_band_and_the_minor_rul
 async fn a_nationality_that_names_no_country_is_refused_by_name() {
     for backend in selected_backends() {
         let db = TestDb::new(backend);
-        let srv = test::init_service(app(support::state_without_mfa(&db))).await;
+        let srv = test::init_service(app(crate::support::state_without_mfa(&db))).await;
         let client = Client::new(&srv, TestRequest::to_request);
         let gemeente = agency(&db, "Gemeente Zwolle", AgencyKind::Municipality);
         let worker = user(
@@ -194,7 +192,7 @@ fn sql(db: &TestDb, statements: &[&str]) {
 async fn a_database_failure_while_reading_the_signal_is_not_reported_as_bad_input() {
     for backend in selected_backends() {
         let db = TestDb::new(backend);
-        let srv = test::init_service(app(support::state_without_mfa(&db))).await;
+        let srv = test::init_service(app(crate::support::state_without_mfa(&db))).await;
         let client = Client::new(&srv, TestRequest::to_request);
         let gemeente = agency(&db, "Gemeente Zwolle", AgencyKind::Municipality);
         let worker = user(
@@ -297,7 +295,7 @@ fn basis(which: &str) -> Value {
 async fn a_legal_basis_must_fit_the_person_and_the_agency_and_flags_the_case() {
     for backend in selected_backends() {
         let db = TestDb::new(backend);
-        let srv = test::init_service(app(support::state_without_mfa(&db))).await;
+        let srv = test::init_service(app(crate::support::state_without_mfa(&db))).await;
         let client = Client::new(&srv, TestRequest::to_request);
         let opvang = agency(&db, "Opvang Midden", AgencyKind::ShelterCategorical);
         let politie = agency(&db, "Politie Midden", AgencyKind::Police);
@@ -385,7 +383,7 @@ async fn a_legal_basis_must_fit_the_person_and_the_agency_and_flags_the_case() {
 async fn an_agency_that_received_a_referral_keeps_its_kind() {
     for backend in selected_backends() {
         let db = TestDb::new(backend);
-        let srv = test::init_service(app(support::state_without_mfa(&db))).await;
+        let srv = test::init_service(app(crate::support::state_without_mfa(&db))).await;
         let client = Client::new(&srv, TestRequest::to_request);
         let beheer = agency(&db, "Platformbeheer", AgencyKind::Other);
         let gemeente = agency(&db, "Gemeente Zwolle", AgencyKind::Municipality);
@@ -489,7 +487,7 @@ async fn a_name_without_a_date_of_birth_links_nobody_and_the_monitor_says_how_ma
     use schakel_monitor::MonitorSink;
     for backend in selected_backends() {
         let db = TestDb::new(backend);
-        let srv = test::init_service(app(support::state_without_mfa(&db))).await;
+        let srv = test::init_service(app(crate::support::state_without_mfa(&db))).await;
         let client = Client::new(&srv, TestRequest::to_request);
         let gemeente = agency(&db, "Gemeente Zwolle", AgencyKind::Municipality);
         let politie = agency(&db, "Politie Oost", AgencyKind::Police);

@@ -3,8 +3,7 @@
 //! cannot all slip under the throttle.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod support;
-
+use crate::support::{Client, agency, bearer, request, user};
 use actix_web::http::StatusCode;
 use actix_web::test::{self, TestRequest};
 use chrono::{DateTime, Duration, TimeZone, Utc};
@@ -16,7 +15,6 @@ use schakel_store::testing::{TestDb, selected_backends};
 use schakel_store::users;
 use serde_json::json;
 use std::sync::Arc;
-use support::{Client, agency, bearer, request, user};
 
 fn t0() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 10, 5, 9, 0, 0).unwrap()
@@ -40,7 +38,7 @@ fn verify(token: &str, code: &str) -> TestRequest {
 }
 
 fn failures(db: &TestDb, action: &str, outcome: &str) -> usize {
-    support::audit_of(db, action)
+    crate::support::audit_of(db, action)
         .iter()
         .filter(|e| e.outcome.as_str() == outcome)
         .count()
@@ -148,7 +146,7 @@ async fn a_pending_session_that_guesses_too_many_codes_ends() {
         let r = client.send(verify(&token, &good)).await;
         assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{backend:?}");
         assert_eq!(r.problem(), "unauthorized");
-        let ended = support::audit_of(&s.db, "auth.mfa_verify")
+        let ended = crate::support::audit_of(&s.db, "auth.mfa_verify")
             .into_iter()
             .filter(|e| e.details["session_ended"] == json!(true))
             .count();
@@ -230,7 +228,7 @@ async fn replacing_an_authenticator_needs_the_password_and_keeps_the_old_one_unt
             .await;
         assert_eq!(wrong.problem(), "invalid_credentials");
         let started = client
-            .send(enrol().set_json(json!({ "password": support::PASSWORD })))
+            .send(enrol().set_json(json!({ "password": crate::support::PASSWORD })))
             .await;
         assert_eq!(started.status, StatusCode::OK, "{started:?}");
 
@@ -266,7 +264,7 @@ async fn replacing_an_authenticator_needs_the_password_and_keeps_the_old_one_unt
             client.send(verify(&third, &new_now)).await.status,
             StatusCode::NO_CONTENT
         );
-        let enrolments = support::audit_of(&s.db, "auth.mfa_enrol");
+        let enrolments = crate::support::audit_of(&s.db, "auth.mfa_enrol");
         assert_eq!(
             enrolments
                 .iter()

@@ -3,8 +3,7 @@
 //! tokens, and the per-client rate limit on `/auth`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod support;
-
+use crate::support::{Client, PASSWORD, Reply, agency, bearer, config_without_mfa, request, user};
 use actix_web::http::StatusCode;
 use actix_web::test::{self, TestRequest};
 use chrono::{DateTime, Duration, TimeZone, Utc};
@@ -16,7 +15,6 @@ use schakel_store::testing::{TestDb, selected_backends};
 use schakel_store::users;
 use serde_json::json;
 use std::sync::Arc;
-use support::{Client, PASSWORD, Reply, agency, bearer, config_without_mfa, request, user};
 
 fn t0() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 10, 5, 9, 0, 0).unwrap()
@@ -151,7 +149,7 @@ fn without_request_id(r: &Reply) -> (StatusCode, Vec<(String, String)>, String) 
 async fn unknown_wrong_and_deactivated_logins_get_byte_identical_answers() {
     for backend in selected_backends() {
         let db = TestDb::new(backend);
-        let srv = test::init_service(app(support::state_without_mfa(&db))).await;
+        let srv = test::init_service(app(crate::support::state_without_mfa(&db))).await;
         let client = Client::new(&srv, TestRequest::to_request);
         let a = agency(&db, "Gemeente Drie", AgencyKind::Municipality);
         user(&db, &a, "bram@drie.example", Role::Caseworker, true);
@@ -181,7 +179,7 @@ async fn unknown_wrong_and_deactivated_logins_get_byte_identical_answers() {
 async fn bad_bearer_tokens_are_all_refused_with_401() {
     for backend in selected_backends() {
         let db = TestDb::new(backend);
-        let srv = test::init_service(app(support::state_without_mfa(&db))).await;
+        let srv = test::init_service(app(crate::support::state_without_mfa(&db))).await;
         let client = Client::new(&srv, TestRequest::to_request);
         let a = agency(&db, "Gemeente Vier", AgencyKind::Municipality);
         let u = user(&db, &a, "dirk@vier.example", Role::Caseworker, true);
@@ -286,7 +284,7 @@ async fn the_rate_limit_answers_429_once_the_burst_is_spent_whatever_x_forwarded
 async fn a_user_sets_their_language_and_daily_digest() {
     for backend in selected_backends() {
         let db = TestDb::new(backend);
-        let srv = test::init_service(app(support::state_without_mfa(&db))).await;
+        let srv = test::init_service(app(crate::support::state_without_mfa(&db))).await;
         let client = Client::new(&srv, TestRequest::to_request);
         let home = agency(&db, "Gemeente Delft", AgencyKind::Municipality);
         user(&db, &home, "zorg@delft.example", Role::Caseworker, true);
@@ -332,7 +330,7 @@ async fn a_user_sets_their_language_and_daily_digest() {
                 .await;
             assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
         }
-        assert_eq!(support::successes(&db, "auth.preferences"), 2);
+        assert_eq!(crate::support::successes(&db, "auth.preferences"), 2);
     }
 }
 
@@ -341,7 +339,7 @@ async fn wrong_current_passwords_on_a_password_change_are_counted_and_throttled_
     for backend in selected_backends() {
         let db = TestDb::new(backend);
         let clock = ManualClock::new(t0());
-        let state = support::state_with(&db, Arc::new(clock.clone()), config_without_mfa());
+        let state = crate::support::state_with(&db, Arc::new(clock.clone()), config_without_mfa());
         let srv = test::init_service(app(state)).await;
         let client = Client::new(&srv, TestRequest::to_request);
         let a = agency(&db, "Gemeente Twee", AgencyKind::Municipality);
@@ -369,7 +367,7 @@ async fn wrong_current_passwords_on_a_password_change_are_counted_and_throttled_
             )
             .await;
         assert_eq!(login.status, StatusCode::UNAUTHORIZED);
-        let reasons: Vec<String> = support::audit_of(&db, "auth.password_change")
+        let reasons: Vec<String> = crate::support::audit_of(&db, "auth.password_change")
             .iter()
             .map(|e| e.details["reason"].as_str().unwrap_or("").to_owned())
             .collect();

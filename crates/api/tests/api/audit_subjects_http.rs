@@ -4,8 +4,7 @@
 //! of them, and none about another person alone.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod support;
-
+use crate::support::{Client, agency, bearer, request, user};
 use actix_web::http::StatusCode;
 use actix_web::test::{self, TestRequest};
 use schakel_api::app;
@@ -13,7 +12,6 @@ use schakel_domain::{AgencyKind, Role};
 use schakel_store::testing::{TestDb, selected_backends};
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
-use support::{Client, agency, bearer, request, user};
 
 fn signal_body(family_name: &str, date_of_birth: &str) -> Value {
     json!({
@@ -36,7 +34,7 @@ fn signal_body(family_name: &str, date_of_birth: &str) -> Value {
 async fn an_auditor_finds_every_read_of_a_person_by_pseudonym() {
     for backend in selected_backends() {
         let db = TestDb::new(backend);
-        let srv = test::init_service(app(support::state_without_mfa(&db))).await;
+        let srv = test::init_service(app(crate::support::state_without_mfa(&db))).await;
         let client = Client::new(&srv, TestRequest::to_request);
         let gemeente = agency(&db, "Gemeente Utrecht", AgencyKind::Municipality);
         let opvang = agency(&db, "Opvang Midden", AgencyKind::ShelterCategorical);

@@ -6,8 +6,7 @@
 //! without a token.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod support;
-
+use crate::support::{Client, PASSWORD, agency, bearer, request, state_without_mfa, user};
 use actix_web::test::{self, TestRequest};
 use schakel_api::{app, openapi_document};
 use schakel_auth::RequestContext;
@@ -25,7 +24,6 @@ use serde_json::{Value, json};
 use std::cell::Cell;
 use std::collections::BTreeSet;
 use std::sync::Arc;
-use support::{Client, PASSWORD, agency, bearer, request, state_without_mfa, user};
 
 /// How the object named in the path (or body, or query) relates to the actor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

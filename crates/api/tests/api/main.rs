@@ -1,0 +1,19 @@
+//! The API's integration tests as one binary (the shared support compiles once): one module per area, each over the real application on every selected backend.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod support;
+
+mod admin_agencies_http;
+mod admin_delivery_http;
+mod admin_users_http;
+mod audit_http;
+mod audit_subjects_http;
+mod auth_http;
+mod casework_http;
+mod data_http;
+mod http;
+mod matrix;
+mod monitor_http;
+mod monitor_world;
+mod password_reset_http;
+mod second_factor_http;

@@ -1,0 +1,11 @@
+//! The use cases' integration tests as one binary (the shared support compiles once): one module per area, each on every selected backend.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod support;
+
+mod canary;
+mod jobs;
+mod key_rotation;
+mod referral_model;
+mod transitions;
+mod visibility;
