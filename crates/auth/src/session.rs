@@ -201,13 +201,21 @@ pub fn logout(
     ctx: &RequestContext,
     now: DateTime<Utc>,
 ) -> Result<(), AuthError> {
-    write_tx(conn, |conn| {
-        sessions::revoke(conn, who.session_id, "logout", now)?;
-        let e = event("auth.logout", ActionKind::Update, Outcome::Success, ctx)?
-            .with_actor(actor(who))
-            .with_object("session", who.session_id);
-        record(conn, &e, now)
-    })
+    write_tx(conn, |conn| end_session(conn, who, ctx, now))
+}
+
+/// Revokes the actor's session and records it; the caller holds the transaction.
+pub(crate) fn end_session(
+    conn: &mut DbConn,
+    who: &Actor,
+    ctx: &RequestContext,
+    now: DateTime<Utc>,
+) -> Result<(), AuthError> {
+    sessions::revoke(conn, who.session_id, "logout", now)?;
+    let e = event("auth.logout", ActionKind::Update, Outcome::Success, ctx)?
+        .with_actor(actor(who))
+        .with_object("session", who.session_id);
+    record(conn, &e, now)
 }
 
 /// Ends every session of the actor's account, this one included (a lost laptop, a
@@ -218,20 +226,29 @@ pub fn logout_everywhere(
     ctx: &RequestContext,
     now: DateTime<Utc>,
 ) -> Result<usize, AuthError> {
-    write_tx(conn, |conn| {
-        let ended = sessions::revoke_all_of_user(conn, who.user_id, "logout_everywhere", now)?;
-        let e = event(
-            "auth.logout_everywhere",
-            ActionKind::Update,
-            Outcome::Success,
-            ctx,
-        )?
-        .with_actor(actor(who))
-        .with_object("user", who.user_id)
-        .with_details(serde_json::json!({ "sessions_ended": ended }));
-        record(conn, &e, now)?;
-        Ok(ended)
-    })
+    write_tx(conn, |conn| end_every_session(conn, who, ctx, now))
+}
+
+/// Revokes every session of the actor's account and records it; returns how many ended.
+/// The caller holds the transaction.
+pub(crate) fn end_every_session(
+    conn: &mut DbConn,
+    who: &Actor,
+    ctx: &RequestContext,
+    now: DateTime<Utc>,
+) -> Result<usize, AuthError> {
+    let ended = sessions::revoke_all_of_user(conn, who.user_id, "logout_everywhere", now)?;
+    let e = event(
+        "auth.logout_everywhere",
+        ActionKind::Update,
+        Outcome::Success,
+        ctx,
+    )?
+    .with_actor(actor(who))
+    .with_object("user", who.user_id)
+    .with_details(serde_json::json!({ "sessions_ended": ended }));
+    record(conn, &e, now)?;
+    Ok(ended)
 }
 
 #[cfg(test)]

@@ -2,12 +2,13 @@
 //! cookie that holds a random token (only its hash is stored), with a CSRF token per
 //! session that every form carries back. A session that ends for any reason (logout,
 //! deactivation, a recovered password, idle or absolute timeout) ends the cookie's
-//! access on the next request.
+//! access on the next request. Logging out here ends the session and forgets its
+//! browser handles in one transaction.
 
-use crate::session::{Authenticated, actor_of, find_live};
-use crate::{AuthConfig, AuthError, secret_token};
+use crate::session::{Authenticated, actor_of, end_every_session, end_session, find_live};
+use crate::{AuthConfig, AuthError, RequestContext, secret_token};
 use chrono::{DateTime, Utc};
-use schakel_domain::SessionId;
+use schakel_domain::{Actor, SessionId};
 use schakel_store::{DbConn, web_sessions, write_tx};
 
 /// What a browser gets when a session is opened for it.
@@ -51,6 +52,36 @@ pub fn authenticate(
     };
     let (session, user) = find_live(conn, cfg, session_id, now)?;
     Ok((actor_of(conn, cfg, &session, &user, now)?, csrf))
+}
+
+/// Ends the actor's session and forgets its browser handles, in one transaction.
+pub fn logout(
+    conn: &mut DbConn,
+    who: &Actor,
+    ctx: &RequestContext,
+    now: DateTime<Utc>,
+) -> Result<(), AuthError> {
+    write_tx(conn, |conn| {
+        end_session(conn, who, ctx, now)?;
+        web_sessions::delete_of_session(conn, who.session_id)?;
+        Ok(())
+    })
+}
+
+/// Ends every session of the actor's account and forgets this session's browser
+/// handles, in one transaction; returns how many sessions ended. The other sessions'
+/// cookies now name revoked sessions, which are refused.
+pub fn logout_everywhere(
+    conn: &mut DbConn,
+    who: &Actor,
+    ctx: &RequestContext,
+    now: DateTime<Utc>,
+) -> Result<usize, AuthError> {
+    write_tx(conn, |conn| {
+        let ended = end_every_session(conn, who, ctx, now)?;
+        web_sessions::delete_of_session(conn, who.session_id)?;
+        Ok(ended)
+    })
 }
 
 /// Whether a form's CSRF token is the session's, compared in constant time.

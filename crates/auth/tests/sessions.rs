@@ -441,6 +441,76 @@ fn logout_deactivation_and_role_changes_take_effect_on_the_next_request() {
 }
 
 #[test]
+fn logging_out_of_a_browser_ends_the_session_and_forgets_its_cookie() {
+    use schakel_auth::web_session;
+    each_backend(|db| {
+        let cfg = AuthConfig::default();
+        user(&db, "ilse@test.example", Role::Coordinator);
+        let mut conn = db.pool.get().unwrap();
+        // Two browsers: one logs out here, the other everywhere.
+        let (here, _) = full_login(&db, &cfg, "ilse@test.example", t0());
+        // A minute later: a one-time code is accepted once.
+        let t1 = t0() + Duration::minutes(1);
+        let (there, _) = full_login(&db, &cfg, "ilse@test.example", t1);
+        let cookie_here = web_session::open(&mut conn, here.session.id, t1).unwrap();
+        let cookie_there = web_session::open(&mut conn, there.session.id, t1).unwrap();
+        let stored = |conn: &mut schakel_store::DbConn, cookie: &str| {
+            let hash = schakel_auth::secret_token::hash(cookie);
+            schakel_store::web_sessions::find(conn, &hash).unwrap()
+        };
+
+        let (a, _) = web_session::authenticate(&mut conn, &cfg, &cookie_here.cookie, t1).unwrap();
+        web_session::logout(&mut conn, &a.actor, &ctx(), t1).unwrap();
+        assert!(matches!(
+            web_session::authenticate(&mut conn, &cfg, &cookie_here.cookie, t1),
+            Err(AuthError::InvalidToken)
+        ));
+        assert!(
+            stored(&mut conn, &cookie_here.cookie).is_none(),
+            "handle forgotten"
+        );
+        assert_eq!(audit_count(&db, "auth.logout", "success"), 1);
+
+        let (b, _) = web_session::authenticate(&mut conn, &cfg, &cookie_there.cookie, t1).unwrap();
+        let ended = web_session::logout_everywhere(&mut conn, &b.actor, &ctx(), t1).unwrap();
+        assert_eq!(ended, 1, "the other session had ended already");
+        assert!(
+            stored(&mut conn, &cookie_there.cookie).is_none(),
+            "handle forgotten"
+        );
+        assert_eq!(audit_count(&db, "auth.logout_everywhere", "success"), 1);
+    });
+}
+
+#[test]
+fn the_signed_in_view_holds_the_account_and_agency_but_no_secret() {
+    use schakel_auth::account;
+    each_backend(|db| {
+        let cfg = AuthConfig::default();
+        let u = user(&db, "joost@test.example", Role::Coordinator);
+        let (_, token) = full_login(&db, &cfg, "joost@test.example", t0());
+        let a = auth(&db, &cfg, &token, t0()).unwrap();
+        let mut conn = db.pool.get().unwrap();
+        let me = account::signed_in(&mut conn, &a.actor).unwrap();
+        assert_eq!(me.account.id, u.id);
+        assert_eq!(me.account.email, "joost@test.example");
+        assert_eq!(
+            (me.account.locale.as_str(), me.account.role),
+            ("nl", Role::Coordinator)
+        );
+        assert!(me.account.second_factor_enrolled, "enrolled at the login");
+        assert_eq!(me.agency.id, u.agency_id);
+        assert_eq!(me.agency.name, "Gemeente Test");
+        assert!(me.agency.active);
+        let shown = format!("{me:?}");
+        assert!(
+            !shown.contains("joost") && !shown.contains("Test User"),
+            "{shown}"
+        );
+    });
+}
+
+#[test]
 fn a_weaker_stored_hash_is_replaced_at_the_next_login() {
     use argon2::password_hash::{PasswordHasher, SaltString, rand_core::OsRng};
     each_backend(|db| {

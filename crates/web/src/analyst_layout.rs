@@ -111,112 +111,105 @@ pub(crate) fn panels(t: &Texts, p: Period, tables: &[Table]) -> Vec<Panel> {
     let [by_quarter, flows, age, gender] = tables else {
         return Vec::new();
     };
-    let caption = |k: &str| t.get(k).to_owned();
     vec![
-        Panel {
-            id: "persons-by-quarter",
-            title: caption("analyst.panel.by_quarter"),
-            figures: vec![figure(
-                t,
-                Chart::ByQuarter,
-                by_quarter,
-                p,
-                analyst_view::cross(
-                    t,
-                    by_quarter,
-                    caption("analyst.caption.by_quarter"),
-                    "analyst.measure.persons",
-                ),
-            )],
-            definitions: definitions(
-                t,
-                by_quarter,
-                p,
-                "analyst.unit.persons",
-                &["analyst.note.forms"],
-            ),
-            downloads: vec![download(t, Source::ByQuarter, p)],
-        },
-        Panel {
-            id: "flows",
-            title: caption("analyst.panel.flows"),
-            figures: vec![figure(
-                t,
-                Chart::Flows,
-                flows,
-                p,
-                analyst_view::flow_lines(
-                    t,
-                    flows,
-                    caption("analyst.caption.flows"),
-                    &[
-                        ("sent", "analyst.measure.sent"),
-                        ("accepted", "analyst.measure.accepted"),
-                        ("declined", "analyst.measure.declined"),
-                    ],
-                ),
-            )],
-            definitions: definitions(t, flows, p, "analyst.unit.flows", &["analyst.note.pairs"]),
-            downloads: vec![download(t, Source::Flows, p)],
-        },
-        Panel {
-            id: "persons-by-age-and-gender",
-            title: caption("analyst.panel.age_gender"),
-            figures: vec![
-                figure(
-                    t,
-                    Chart::AgeBand,
-                    age,
-                    p,
-                    analyst_view::cross(
-                        t,
-                        age,
-                        caption("analyst.caption.age_band"),
-                        "analyst.measure.persons",
-                    ),
-                ),
-                figure(
-                    t,
-                    Chart::Gender,
-                    gender,
-                    p,
-                    analyst_view::cross(
-                        t,
-                        gender,
-                        caption("analyst.caption.gender"),
-                        "analyst.measure.persons",
-                    ),
-                ),
-            ],
-            definitions: definitions(t, age, p, "analyst.unit.persons", &[]),
-            downloads: vec![
-                download(t, Source::AgeBand, p),
-                download(t, Source::Gender, p),
-            ],
-        },
-        Panel {
-            id: "answer-times",
-            title: caption("analyst.panel.answer_times"),
-            figures: vec![figure(
-                t,
-                Chart::AnswerTimes,
-                flows,
-                p,
-                analyst_view::flow_lines(
-                    t,
-                    flows,
-                    caption("analyst.caption.answer_times"),
-                    &[("median_hours_to_answer", "analyst.measure.median_hours")],
-                ),
-            )],
-            definitions: definitions(
-                t,
-                flows,
-                p,
-                "analyst.unit.answer_times",
-                &["analyst.note.median", "analyst.note.pairs"],
-            ),
-            downloads: vec![download(t, Source::Flows, p)],
-        },
+        by_quarter_panel(t, p, by_quarter),
+        flows_panel(t, p, flows),
+        age_and_gender_panel(t, p, age, gender),
+        answer_times_panel(t, p, flows),
     ]
+}
+
+/// A figure of persons: `chart` beside the cross table of `table` under `caption`.
+fn persons_figure(t: &Texts, chart: Chart, table: &Table, p: Period, caption: &str) -> Figure {
+    let grid = analyst_view::cross(
+        t,
+        table,
+        t.get(caption).to_owned(),
+        "analyst.measure.persons",
+    );
+    figure(t, chart, table, p, grid)
+}
+
+/// Persons by quarter: how many people were referred, quarter by quarter.
+fn by_quarter_panel(t: &Texts, p: Period, by_quarter: &Table) -> Panel {
+    Panel {
+        id: "persons-by-quarter",
+        title: t.get("analyst.panel.by_quarter").to_owned(),
+        figures: vec![persons_figure(
+            t,
+            Chart::ByQuarter,
+            by_quarter,
+            p,
+            "analyst.caption.by_quarter",
+        )],
+        definitions: definitions(
+            t,
+            by_quarter,
+            p,
+            "analyst.unit.persons",
+            &["analyst.note.forms"],
+        ),
+        downloads: vec![download(t, Source::ByQuarter, p)],
+    }
+}
+
+/// Flows between agencies: referrals sent, accepted and declined per pair.
+fn flows_panel(t: &Texts, p: Period, flows: &Table) -> Panel {
+    let grid = analyst_view::flow_lines(
+        t,
+        flows,
+        t.get("analyst.caption.flows").to_owned(),
+        &[
+            ("sent", "analyst.measure.sent"),
+            ("accepted", "analyst.measure.accepted"),
+            ("declined", "analyst.measure.declined"),
+        ],
+    );
+    Panel {
+        id: "flows",
+        title: t.get("analyst.panel.flows").to_owned(),
+        figures: vec![figure(t, Chart::Flows, flows, p, grid)],
+        definitions: definitions(t, flows, p, "analyst.unit.flows", &["analyst.note.pairs"]),
+        downloads: vec![download(t, Source::Flows, p)],
+    }
+}
+
+/// Persons by age band and by gender: two figures, one panel.
+fn age_and_gender_panel(t: &Texts, p: Period, age: &Table, gender: &Table) -> Panel {
+    Panel {
+        id: "persons-by-age-and-gender",
+        title: t.get("analyst.panel.age_gender").to_owned(),
+        figures: vec![
+            persons_figure(t, Chart::AgeBand, age, p, "analyst.caption.age_band"),
+            persons_figure(t, Chart::Gender, gender, p, "analyst.caption.gender"),
+        ],
+        definitions: definitions(t, age, p, "analyst.unit.persons", &[]),
+        downloads: vec![
+            download(t, Source::AgeBand, p),
+            download(t, Source::Gender, p),
+        ],
+    }
+}
+
+/// Answer times: the median hours from sending to an answer, per pair of agencies.
+fn answer_times_panel(t: &Texts, p: Period, flows: &Table) -> Panel {
+    let grid = analyst_view::flow_lines(
+        t,
+        flows,
+        t.get("analyst.caption.answer_times").to_owned(),
+        &[("median_hours_to_answer", "analyst.measure.median_hours")],
+    );
+    Panel {
+        id: "answer-times",
+        title: t.get("analyst.panel.answer_times").to_owned(),
+        figures: vec![figure(t, Chart::AnswerTimes, flows, p, grid)],
+        definitions: definitions(
+            t,
+            flows,
+            p,
+            "analyst.unit.answer_times",
+            &["analyst.note.median", "analyst.note.pairs"],
+        ),
+        downloads: vec![download(t, Source::Flows, p)],
+    }
 }

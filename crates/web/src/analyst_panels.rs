@@ -187,97 +187,115 @@ impl Drawn {
     }
 }
 
+/// What `chart` draws from `table`, labelled in the viewer's language.
 fn data(t: &Texts, chart: Chart, table: &Table) -> Drawn {
     let l = Lookup::of(table);
-    let dim = table.dimensions.first().cloned().unwrap_or_default();
     match chart {
-        Chart::ByQuarter => {
-            let (periods, forms) = (l.proper(0), l.proper(1));
-            let rows: Vec<String> = forms
-                .into_iter()
-                .filter(|f| {
-                    periods
-                        .iter()
-                        .any(|p| l.value(&[p, f], "persons").present())
-                })
-                .collect();
-            Drawn::Heat {
-                values: rows
-                    .iter()
-                    .map(|f| {
-                        periods
-                            .iter()
-                            .map(|p| l.value(&[p, f], "persons"))
-                            .collect()
-                    })
-                    .collect(),
-                rows: rows
-                    .iter()
-                    .map(|f| analyst_view::label(t, "exploitation_form", f))
-                    .collect(),
-                columns: periods,
-            }
-        }
-        Chart::Flows => {
-            let pairs: Vec<_> = analyst_view::flow_pairs(&l, &["sent"])
-                .into_iter()
-                .filter(|(s, _)| s != ALL)
-                .collect();
-            let mut senders: Vec<String> = Vec::new();
-            let mut receivers: Vec<String> = Vec::new();
-            for (s, r) in &pairs {
-                if !senders.contains(s) {
-                    senders.push(s.clone());
-                }
-                if !receivers.contains(r) {
-                    receivers.push(r.clone());
-                }
-            }
-            Drawn::Heat {
-                values: senders
-                    .iter()
-                    .map(|s| receivers.iter().map(|r| l.value(&[s, r], "sent")).collect())
-                    .collect(),
-                rows: senders
-                    .iter()
-                    .map(|s| analyst_view::label(t, "sender_kind", s))
-                    .collect(),
-                columns: receivers
-                    .iter()
-                    .map(|r| analyst_view::label(t, "receiver_kind", r))
-                    .collect(),
-            }
-        }
+        Chart::ByQuarter => persons_by_quarter(t, &l),
+        Chart::Flows => referrals_sent(t, &l),
         Chart::AgeBand | Chart::Gender => {
-            let keys = l.proper(0);
-            Drawn::Bars {
-                labels: keys
-                    .iter()
-                    .map(|k| analyst_view::label(t, &dim, k))
-                    .collect(),
-                values: keys.iter().map(|k| l.value(&[k], "persons")).collect(),
-            }
+            let dim = table.dimensions.first().cloned().unwrap_or_default();
+            persons_by(t, &l, &dim)
         }
-        Chart::AnswerTimes => {
-            let m = "median_hours_to_answer";
-            let pairs: Vec<_> = analyst_view::flow_pairs(&l, &[m])
-                .into_iter()
-                .filter(|(s, _)| s != ALL)
-                .collect();
-            Drawn::Bars {
-                labels: pairs
+        Chart::AnswerTimes => answer_times(t, &l),
+    }
+}
+
+/// A heat map of persons: a row per exploitation form that has any published figure,
+/// a column per quarter.
+fn persons_by_quarter(t: &Texts, l: &Lookup<'_>) -> Drawn {
+    let (periods, forms) = (l.proper(0), l.proper(1));
+    let rows: Vec<String> = forms
+        .into_iter()
+        .filter(|f| {
+            periods
+                .iter()
+                .any(|p| l.value(&[p, f], "persons").present())
+        })
+        .collect();
+    Drawn::Heat {
+        values: rows
+            .iter()
+            .map(|f| {
+                periods
                     .iter()
-                    .map(|(s, r)| {
-                        format!(
-                            "{} → {}",
-                            analyst_view::label(t, "sender_kind", s),
-                            analyst_view::label(t, "receiver_kind", r)
-                        )
-                    })
-                    .collect(),
-                values: pairs.iter().map(|(s, r)| l.value(&[s, r], m)).collect(),
-            }
+                    .map(|p| l.value(&[p, f], "persons"))
+                    .collect()
+            })
+            .collect(),
+        rows: rows
+            .iter()
+            .map(|f| analyst_view::label(t, "exploitation_form", f))
+            .collect(),
+        columns: periods,
+    }
+}
+
+/// A heat map of referrals sent: a row per sending kind of agency, a column per
+/// receiving kind, each in the order first met; the totals left out.
+fn referrals_sent(t: &Texts, l: &Lookup<'_>) -> Drawn {
+    let pairs: Vec<_> = analyst_view::flow_pairs(l, &["sent"])
+        .into_iter()
+        .filter(|(s, _)| s != ALL)
+        .collect();
+    let mut senders: Vec<String> = Vec::new();
+    let mut receivers: Vec<String> = Vec::new();
+    for (s, r) in &pairs {
+        if !senders.contains(s) {
+            senders.push(s.clone());
         }
+        if !receivers.contains(r) {
+            receivers.push(r.clone());
+        }
+    }
+    Drawn::Heat {
+        values: senders
+            .iter()
+            .map(|s| receivers.iter().map(|r| l.value(&[s, r], "sent")).collect())
+            .collect(),
+        rows: senders
+            .iter()
+            .map(|s| analyst_view::label(t, "sender_kind", s))
+            .collect(),
+        columns: receivers
+            .iter()
+            .map(|r| analyst_view::label(t, "receiver_kind", r))
+            .collect(),
+    }
+}
+
+/// Bars of persons, one per category of the table's one dimension `dim`.
+fn persons_by(t: &Texts, l: &Lookup<'_>, dim: &str) -> Drawn {
+    let keys = l.proper(0);
+    Drawn::Bars {
+        labels: keys
+            .iter()
+            .map(|k| analyst_view::label(t, dim, k))
+            .collect(),
+        values: keys.iter().map(|k| l.value(&[k], "persons")).collect(),
+    }
+}
+
+/// Bars of the median hours to an answer, one per pair of agency kinds ("sender →
+/// receiver"); the totals left out.
+fn answer_times(t: &Texts, l: &Lookup<'_>) -> Drawn {
+    let m = "median_hours_to_answer";
+    let pairs: Vec<_> = analyst_view::flow_pairs(l, &[m])
+        .into_iter()
+        .filter(|(s, _)| s != ALL)
+        .collect();
+    Drawn::Bars {
+        labels: pairs
+            .iter()
+            .map(|(s, r)| {
+                format!(
+                    "{} → {}",
+                    analyst_view::label(t, "sender_kind", s),
+                    analyst_view::label(t, "receiver_kind", r)
+                )
+            })
+            .collect(),
+        values: pairs.iter().map(|(s, r)| l.value(&[s, r], m)).collect(),
     }
 }
 

@@ -163,7 +163,7 @@ fn page(
     e: Problems,
 ) -> HttpResponse {
     let t = v.texts();
-    let mut names = vec![(v.actor.agency_id, v.agency_name.clone())];
+    let mut names = vec![(v.actor.agency_id, v.agency.name.clone())];
     for r in &c.referrals {
         names.push((r.from_agency.id, r.from_agency.name.clone()));
         names.push((r.to_agency.id, r.to_agency.name.clone()));

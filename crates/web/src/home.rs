@@ -63,7 +63,7 @@ pub async fn home(req: HttpRequest, state: web::Data<WebState>) -> HttpResponse 
             t: v.texts(),
             nav: Some(Nav::of(&v)),
             name: v.user.display_name.clone(),
-            agency: v.agency_name.clone(),
+            agency: v.agency.name.clone(),
             role_key: role_key(v.actor.role),
             casework: matches!(v.actor.role, Role::Coordinator | Role::Caseworker),
             decides: v.actor.role == Role::Coordinator,

@@ -22,9 +22,11 @@ mod login;
 mod outgoing;
 mod pages;
 mod preferences;
+mod referral_actions;
 mod referral_list;
 mod referral_new;
 mod referrals;
+mod replay;
 pub mod session;
 mod signals;
 mod state;
@@ -44,8 +46,18 @@ pub fn configure(cfg: &mut web::ServiceConfig, state: WebState) {
     // A signal's summary and the person's contact details may be long in any script:
     // room for them, percent-encoded, with the form's other fields.
     cfg.app_data(web::Data::new(state))
-        .app_data(web::FormConfig::default().limit(FORM_LIMIT_BYTES))
-        .service(web::resource("/").route(web::get().to(pages::home)))
+        .app_data(web::FormConfig::default().limit(FORM_LIMIT_BYTES));
+    signing_in(cfg);
+    casework(cfg);
+    own_account(cfg);
+    analyst_and_auditor(cfg);
+    admin(cfg);
+}
+
+/// The home page, logging in (password, then the second factor), logging out, and the
+/// stylesheet every page uses.
+fn signing_in(cfg: &mut web::ServiceConfig) {
+    cfg.service(web::resource("/").route(web::get().to(pages::home)))
         .service(
             web::resource("/login")
                 .wrap(from_fn(client::limit_submissions))
@@ -62,8 +74,15 @@ pub fn configure(cfg: &mut web::ServiceConfig, state: WebState) {
         .service(
             web::resource("/logout/everywhere").route(web::post().to(pages::logout_everywhere)),
         )
-        .service(web::resource("/inbox").route(web::get().to(pages::inbox)))
+        .service(web::resource("/static/app.css").route(web::get().to(pages::stylesheet)));
+}
+
+/// Caseworkers' and coordinators' pages: the inbox and outgoing referrals, signals,
+/// cases with their consents, and referrals.
+fn casework(cfg: &mut web::ServiceConfig) {
+    cfg.service(web::resource("/inbox").route(web::get().to(pages::inbox)))
         .service(web::resource("/outgoing").route(web::get().to(outgoing::list)))
+        // Before `/signals/{id}`, which would take `new` for an id.
         .service(
             web::resource("/signals/new")
                 .route(web::get().to(signals::new))
@@ -81,40 +100,52 @@ pub fn configure(cfg: &mut web::ServiceConfig, state: WebState) {
                 .route(web::get().to(referral_new::new))
                 .route(web::post().to(referral_new::create)),
         )
-        .service(
-            web::resource("/account/preferences")
-                .route(web::get().to(preferences::form))
-                .route(web::post().to(preferences::save)),
-        )
-        .service(
-            web::resource("/account/password")
-                .wrap(from_fn(client::limit_submissions))
-                .route(web::get().to(account::form))
-                .route(web::post().to(account::change)),
-        )
         .service(web::resource("/referrals/{id}").route(web::get().to(referrals::show)))
-        .service(web::resource("/referrals/{id}/{action}").route(web::post().to(referrals::take)))
         .service(
-            web::resource("/invitation")
-                .wrap(from_fn(client::limit_submissions))
-                .route(web::get().to(|r, s| links::form(r, s, links::Link::Invitation)))
-                .route(web::post().to(|r, s, f| links::submit(r, s, f, links::Link::Invitation))),
-        )
-        .service(
-            web::resource("/password-reset")
-                .wrap(from_fn(client::limit_submissions))
-                .route(web::get().to(|r, s| links::form(r, s, links::Link::Reset)))
-                .route(web::post().to(|r, s, f| links::submit(r, s, f, links::Link::Reset))),
-        )
-        .service(web::resource("/static/link.js").route(web::get().to(links::script)))
-        .service(web::resource("/static/app.css").route(web::get().to(pages::stylesheet)));
-    // The analyst's dashboard and the auditor's trail.
+            web::resource("/referrals/{id}/{action}").route(web::post().to(referral_actions::take)),
+        );
+}
+
+/// One's own account: preferences and password, and the forms behind emailed links
+/// (accepting an invitation, resetting a password) with their script.
+fn own_account(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::resource("/account/preferences")
+            .route(web::get().to(preferences::form))
+            .route(web::post().to(preferences::save)),
+    )
+    .service(
+        web::resource("/account/password")
+            .wrap(from_fn(client::limit_submissions))
+            .route(web::get().to(account::form))
+            .route(web::post().to(account::change)),
+    )
+    .service(
+        web::resource("/invitation")
+            .wrap(from_fn(client::limit_submissions))
+            .route(web::get().to(|r, s| links::form(r, s, links::Link::Invitation)))
+            .route(web::post().to(|r, s, f| links::submit(r, s, f, links::Link::Invitation))),
+    )
+    .service(
+        web::resource("/password-reset")
+            .wrap(from_fn(client::limit_submissions))
+            .route(web::get().to(|r, s| links::form(r, s, links::Link::Reset)))
+            .route(web::post().to(|r, s, f| links::submit(r, s, f, links::Link::Reset))),
+    )
+    .service(web::resource("/static/link.js").route(web::get().to(links::script)));
+}
+
+/// The analyst's dashboard with its charts and CSV files, and the auditor's trail.
+fn analyst_and_auditor(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/analyst").route(web::get().to(analyst::dashboard)))
         .service(web::resource("/analyst/charts/{name}.svg").route(web::get().to(analyst::chart)))
         .service(web::resource("/analyst/{name}.csv").route(web::get().to(analyst::csv)))
         .service(web::resource("/audit").route(web::get().to(audit_pages::trail)))
         .service(web::resource("/audit/verify").route(web::post().to(audit_pages::verify)));
-    // The admin's agencies, accounts and failed notifications.
+}
+
+/// The admin's agencies, accounts and failed notifications.
+fn admin(cfg: &mut web::ServiceConfig) {
     use admin_users::Change;
     cfg.service(
         web::resource("/admin/agencies")

@@ -152,7 +152,7 @@ pub async fn code_form(req: HttpRequest, state: web::Data<WebState>) -> HttpResp
         Err(Refused::NotSignedIn) => return see_other("/login"),
         Err(Refused::Failed(e)) => return internal(&e),
     };
-    let enrol = !v.user.totp_confirmed;
+    let enrol = !v.user.second_factor_enrolled;
     code_page(&req, &state, v, enrol, false, StatusCode::OK).await
 }
 
@@ -329,16 +329,12 @@ async fn end(
         let mut conn = schakel_store::get_conn(&st.pool).map_err(|e| e.to_string())?;
         let now = st.clock.now();
         match which {
-            Ending::ThisSession => schakel_auth::session::logout(&mut conn, &actor, &ctx, now)
-                .map_err(|e| e.to_string())?,
-            // The other sessions' cookies now name revoked sessions, which are refused.
+            Ending::ThisSession => web_session::logout(&mut conn, &actor, &ctx, now),
             Ending::Everywhere => {
-                schakel_auth::session::logout_everywhere(&mut conn, &actor, &ctx, now)
-                    .map_err(|e| e.to_string())?;
+                web_session::logout_everywhere(&mut conn, &actor, &ctx, now).map(|_| ())
             }
         }
-        schakel_store::web_sessions::delete_of_session(&mut conn, actor.session_id)
-            .map_err(|e| e.to_string())
+        .map_err(|e| e.to_string())
     })
     .await;
     match ended {

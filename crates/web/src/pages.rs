@@ -34,7 +34,7 @@ impl Nav {
     pub(crate) fn of(v: &Viewer) -> Nav {
         Nav {
             name: v.user.display_name.clone(),
-            agency: v.agency_name.clone(),
+            agency: v.agency.name.clone(),
             csrf: v.csrf.clone(),
             inbox: matches!(v.actor.role, Role::Coordinator | Role::Caseworker),
             casework: matches!(v.actor.role, Role::Coordinator | Role::Caseworker),

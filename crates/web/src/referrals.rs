@@ -2,24 +2,20 @@
 //! belongs to the case) and the forms for what the viewer's agency may do with it now —
 //! accept, decline with a reason, redirect to another agency chosen from the directory,
 //! start, complete with an outcome, withdraw — and, for whoever may see the case now,
-//! a link to it. Each form
-//! names the version it was made from; a referral changed in the meantime is shown
-//! again as it now is, with a message, and nothing is changed.
+//! a link to it. What the forms do is in [`crate::referral_actions`].
 
 use crate::WebState;
 use crate::forms::{Directory, DirectoryQuery, Failure, Problems, directory, with_env};
 use crate::i18n::Texts;
-use crate::pages::{Nav, complete_viewer, html, internal, not_found, see_other, stale_form};
+use crate::pages::{Nav, complete_viewer, html, internal, not_found};
 use crate::session::context;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
-use schakel_auth::web_session;
-use schakel_domain::{AgencyId, DeclineReason, ReferralAction, ReferralId, ReferralOutcome};
-use schakel_referral_workflow::referrals::{ActionInput, act, get_referral};
+use schakel_domain::{DeclineReason, ReferralAction, ReferralId, ReferralOutcome};
+use schakel_referral_workflow::referrals::get_referral;
 use schakel_referral_workflow::views::ReferralView;
-use schakel_referral_workflow::{Env, IfMatch, WorkflowError};
-use serde::Deserialize;
+use schakel_referral_workflow::{Env, WorkflowError};
 
 /// A referral as the page shows it, in the viewer's language.
 struct Shown {
@@ -177,7 +173,7 @@ async fn redirect_choices(
 
 /// The page with its redirect form, as loaded now.
 #[allow(clippy::too_many_arguments)]
-async fn full_page(
+pub(crate) async fn full_page(
     req: &HttpRequest,
     state: &web::Data<WebState>,
     v: &crate::session::Viewer,
@@ -195,7 +191,7 @@ async fn full_page(
 }
 
 /// Loads a referral as the viewer may see it; `None` when they may not.
-async fn load(
+pub(crate) async fn load(
     req: &HttpRequest,
     state: &web::Data<WebState>,
     actor: schakel_domain::Actor,
@@ -252,162 +248,4 @@ pub async fn show(
         Ok(None) => not_found(v.texts(), Some(Nav::of(&v))),
         Err(e) => internal(&e),
     }
-}
-
-/// An action form.
-#[derive(Debug, Deserialize)]
-pub struct ActionForm {
-    csrf: String,
-    version: i64,
-    #[serde(default)]
-    reason: Option<String>,
-    #[serde(default)]
-    outcome: Option<String>,
-    #[serde(default)]
-    note: Option<String>,
-    #[serde(default)]
-    to_agency: Option<String>,
-    #[serde(default)]
-    kind: Option<String>,
-    #[serde(default)]
-    region: Option<String>,
-}
-
-/// `POST /referrals/{id}/{action}`.
-pub async fn take(
-    req: HttpRequest,
-    state: web::Data<WebState>,
-    path: web::Path<(String, String)>,
-    form: web::Form<ActionForm>,
-) -> HttpResponse {
-    let v = match complete_viewer(&req, &state).await {
-        Ok(v) => v,
-        Err(res) => return res,
-    };
-    let (id, action) = path.into_inner();
-    let nav = || Some(Nav::of(&v));
-    let (Ok(id), Some(action)) = (id.parse::<ReferralId>(), action_of(&action)) else {
-        return not_found(v.texts(), nav());
-    };
-    let form = form.into_inner();
-    if !web_session::csrf_matches(&v.csrf, &form.csrf) {
-        return stale_form(v.texts(), nav());
-    }
-    let to_agency_id = form
-        .to_agency
-        .as_deref()
-        .and_then(|a| a.parse::<AgencyId>().ok());
-    let redirect = action == ReferralAction::Redirect;
-    let typed_note = form.note.clone().unwrap_or_default();
-    let q = DirectoryQuery::of(
-        form.kind.as_deref().unwrap_or_default(),
-        form.region.as_deref().unwrap_or_default(),
-    );
-    let chosen = form.to_agency.clone().unwrap_or_default();
-    let refuse_agency = |r: ReferralView, q: DirectoryQuery| {
-        let mut e = Problems::default();
-        e.add("to_agency", "invalid.recipient");
-        (r, q, e)
-    };
-    if redirect && to_agency_id.is_none() {
-        return match load(&req, &state, v.actor, id).await {
-            Ok(Some(r)) => {
-                let (r, q, e) = refuse_agency(r, q);
-                full_page(&req, &state, &v, &r, false, q, chosen, e, typed_note).await
-            }
-            Ok(None) => not_found(v.texts(), nav()),
-            Err(e) => internal(&e),
-        };
-    }
-    let input = ActionInput {
-        reason: form.reason.as_deref().and_then(|r| r.parse().ok()),
-        outcome: form.outcome.as_deref().and_then(|o| o.parse().ok()),
-        to_agency_id: to_agency_id.filter(|_| redirect),
-        note: form.note.filter(|n| !n.trim().is_empty()),
-    };
-    let (st, ctx, actor, version) = (state.clone(), context(&req), v.actor, form.version);
-    let done = web::block(move || {
-        let mut conn = schakel_store::get_conn(&st.pool).map_err(|e| e.to_string())?;
-        let env = Env {
-            cfg: &st.workflow,
-            ctx: &ctx,
-            now: st.clock.now(),
-        };
-        match act(
-            &mut conn,
-            &env,
-            &actor,
-            id,
-            IfMatch::Version(version),
-            action,
-            &input,
-        ) {
-            Ok(r) => Ok(Outcome::Done(Box::new(r))),
-            Err(WorkflowError::Denied(_) | WorkflowError::NotFound) => Ok(Outcome::Hidden),
-            Err(
-                WorkflowError::Invalid("to_agency_id")
-                | WorkflowError::Conflict(schakel_referral_workflow::Conflict::Recipient),
-            ) if redirect => Ok(Outcome::BadAgency),
-            Err(
-                WorkflowError::VersionMismatch
-                | WorkflowError::Conflict(_)
-                | WorkflowError::Invalid(_)
-                | WorkflowError::Forbidden,
-            ) => Ok(Outcome::Refused),
-            Err(e) => Err(e.to_string()),
-        }
-    })
-    .await;
-    match done {
-        Ok(Ok(Outcome::Done(r))) => see_other(&format!("/referrals/{}", r.id)),
-        Ok(Ok(Outcome::Hidden)) => not_found(v.texts(), nav()),
-        Ok(Ok(Outcome::BadAgency)) => match load(&req, &state, v.actor, id).await {
-            Ok(Some(r)) => {
-                let (r, q, e) = refuse_agency(r, q);
-                full_page(&req, &state, &v, &r, false, q, chosen, e, typed_note).await
-            }
-            Ok(None) => not_found(v.texts(), nav()),
-            Err(e) => internal(&e),
-        },
-        Ok(Ok(Outcome::Refused)) => match load(&req, &state, v.actor, id).await {
-            Ok(Some(r)) => {
-                full_page(
-                    &req,
-                    &state,
-                    &v,
-                    &r,
-                    true,
-                    q,
-                    chosen,
-                    Problems::default(),
-                    String::new(),
-                )
-                .await
-            }
-            Ok(None) => not_found(v.texts(), nav()),
-            Err(e) => internal(&e),
-        },
-        Ok(Err(e)) => internal(&e),
-        Err(e) => internal(&e.to_string()),
-    }
-}
-
-enum Outcome {
-    Done(Box<ReferralView>),
-    Hidden,
-    Refused,
-    BadAgency,
-}
-
-/// The actions the page offers forms for.
-fn action_of(s: &str) -> Option<ReferralAction> {
-    Some(match s {
-        "accept" => ReferralAction::Accept,
-        "decline" => ReferralAction::Decline,
-        "start" => ReferralAction::Start,
-        "complete" => ReferralAction::Complete,
-        "withdraw" => ReferralAction::Withdraw,
-        "redirect" => ReferralAction::Redirect,
-        _ => return None,
-    })
 }

@@ -6,8 +6,8 @@ use crate::i18n::{Lang, Texts};
 use actix_web::cookie::{Cookie, SameSite};
 use actix_web::{HttpMessage, HttpRequest, web};
 use schakel_auth::RequestContext;
+use schakel_auth::account::{Account, OwnAgency};
 use schakel_domain::Actor;
-use schakel_store::users::User;
 
 /// The cookies the pages set. Wherever cookies are `Secure` their names carry the
 /// `__Host-` prefix, which a browser accepts only from this very host, over HTTPS, with
@@ -49,10 +49,10 @@ pub fn read_cookie(req: &HttpRequest, state: &WebState, name: CookieName) -> Opt
 pub struct Viewer {
     /// The actor for the use cases.
     pub actor: Actor,
-    /// The user (name, language).
-    pub user: User,
-    /// The agency's name.
-    pub agency_name: String,
+    /// The user's own account (name, language, second factor); no secrets.
+    pub user: Account,
+    /// The user's agency.
+    pub agency: OwnAgency,
     /// The session's CSRF token, for the forms of the page.
     pub csrf: String,
     /// The session still owes its second factor.
@@ -88,14 +88,12 @@ pub async fn viewer(req: &HttpRequest, state: &web::Data<WebState>) -> Result<Vi
         let now = st.clock.now();
         match schakel_auth::web_session::authenticate(&mut conn, &st.auth, &token, now) {
             Ok((auth, csrf)) => {
-                let user = schakel_store::users::find(&mut conn, auth.actor.user_id)
-                    .map_err(|e| e.to_string())?;
-                let agency = schakel_store::agencies::find(&mut conn, user.agency_id)
+                let me = schakel_auth::account::signed_in(&mut conn, &auth.actor)
                     .map_err(|e| e.to_string())?;
                 Ok(Some(Viewer {
                     actor: auth.actor,
-                    user,
-                    agency_name: agency.name,
+                    user: me.account,
+                    agency: me.agency,
                     csrf,
                     mfa_pending: auth.mfa_pending,
                 }))

@@ -16,9 +16,9 @@ use schakel_auth::web_session;
 use schakel_domain::indicators::{INDICATORS, IndicatorGroup};
 use schakel_domain::{Action, ExploitationForm, Gender, Palermo, Region, ReportingBasis, SignalId};
 use schakel_referral_workflow::cases::{OpenCaseInput, open_case};
-use schakel_referral_workflow::idempotency::{Created, create_once};
+use schakel_referral_workflow::idempotency::Created;
 use schakel_referral_workflow::identity::Identity;
-use schakel_referral_workflow::signals::{PersonInput, SignalInput, create_signal_in, get_signal};
+use schakel_referral_workflow::signals::{PersonInput, SignalInput, create_signal, get_signal};
 use schakel_referral_workflow::{Conflict, WorkflowError};
 
 /// The fields of the person, which an anonymous signal must leave empty.
@@ -158,59 +158,13 @@ fn parse(f: &Fields) -> Result<SignalInput, Problems> {
     if forms.is_empty() {
         e.add("forms", "invalid.forms");
     }
-    let basis = f.code::<ReportingBasis>("reporting_basis");
-    let anonymous = basis == Some(ReportingBasis::Anonymous);
-    if basis.is_none() {
-        e.add("reporting_basis", "invalid.choose");
-    } else if anonymous && PERSON_FIELDS.iter().any(|p| !f.one(p).is_empty()) {
-        e.add("reporting_basis", "invalid.anonymous_with_person");
-    }
-    let date_of_birth = match f.one("date_of_birth") {
-        "" => None,
-        d => {
-            let parsed = date(d);
-            if parsed.is_none() {
-                e.add("date_of_birth", "invalid.date");
-            }
-            parsed
-        }
-    };
-    let stated_age = match f.one("stated_age") {
-        "" => None,
-        a => {
-            let parsed = a.parse::<u32>().ok();
-            if parsed.is_none() {
-                e.add("stated_age", "invalid.stated_age");
-            }
-            parsed
-        }
-    };
-    let gender = match f.one("gender") {
-        "" => Some(Gender::Unknown),
-        g => g.parse::<Gender>().ok(),
-    };
-    if gender.is_none() {
-        e.add("gender", "invalid.choose");
-    }
-    let (Some(observed_on), Some(region), Some(reporting_basis), Some(gender), true) =
-        (observed_on, region, basis, gender, e.is_empty())
+    let basis = reporting_basis(f, &mut e);
+    let person = person(f, &mut e);
+    let (Some(observed_on), Some(region), Some(reporting_basis), Some(person), true) =
+        (observed_on, region, basis, person, e.is_empty())
     else {
         return Err(e);
     };
-    let person = (!anonymous).then(|| PersonInput {
-        identity: Identity {
-            given_names: f.text("given_names"),
-            family_name: f.text("family_name"),
-            date_of_birth,
-            stated_age,
-            age_stated_on: None,
-            nationalities: code_list(f.one("nationalities")),
-            stateless: f.ticked("stateless"),
-            languages: code_list(f.one("languages")),
-            contact: f.text("contact"),
-        },
-        gender,
-    });
     Ok(SignalInput {
         observed_on,
         region,
@@ -223,8 +177,74 @@ fn parse(f: &Fields) -> Result<SignalInput, Problems> {
         },
         reporting_basis,
         summary: f.text("summary"),
-        person,
+        person: (reporting_basis != ReportingBasis::Anonymous).then_some(person),
     })
+}
+
+/// The basis the signal is reported on; a message if none is chosen, or if an
+/// anonymous report names anything of the person.
+fn reporting_basis(f: &Fields, e: &mut Problems) -> Option<ReportingBasis> {
+    let basis = f.code::<ReportingBasis>("reporting_basis");
+    if basis.is_none() {
+        e.add("reporting_basis", "invalid.choose");
+    } else if basis == Some(ReportingBasis::Anonymous)
+        && PERSON_FIELDS.iter().any(|p| !f.one(p).is_empty())
+    {
+        e.add("reporting_basis", "invalid.anonymous_with_person");
+    }
+    basis
+}
+
+/// The person as the form describes them (used unless the report is anonymous); `None`
+/// with a message when the gender is not one we know. A date of birth or stated age
+/// that is given must be valid; left empty, it is unknown.
+fn person(f: &Fields, e: &mut Problems) -> Option<PersonInput> {
+    let date_of_birth = optional(f, e, "date_of_birth", "invalid.date", date);
+    let stated_age = optional(f, e, "stated_age", "invalid.stated_age", |a| {
+        a.parse::<u32>().ok()
+    });
+    let gender = match f.one("gender") {
+        "" => Some(Gender::Unknown),
+        g => g.parse::<Gender>().ok(),
+    };
+    if gender.is_none() {
+        e.add("gender", "invalid.choose");
+    }
+    Some(PersonInput {
+        identity: Identity {
+            given_names: f.text("given_names"),
+            family_name: f.text("family_name"),
+            date_of_birth,
+            stated_age,
+            age_stated_on: None,
+            nationalities: code_list(f.one("nationalities")),
+            stateless: f.ticked("stateless"),
+            languages: code_list(f.one("languages")),
+            contact: f.text("contact"),
+        },
+        gender: gender?,
+    })
+}
+
+/// An optional field read with `read`: `None` when left empty; when given but not
+/// readable, `None` and the message `invalid` next to it.
+fn optional<T>(
+    f: &Fields,
+    e: &mut Problems,
+    field: &'static str,
+    invalid: &'static str,
+    read: impl FnOnce(&str) -> Option<T>,
+) -> Option<T> {
+    match f.one(field) {
+        "" => None,
+        given => {
+            let parsed = read(given);
+            if parsed.is_none() {
+                e.add(field, invalid);
+            }
+            parsed
+        }
+    }
 }
 
 /// The form field and message of a field the use case refused.
@@ -277,21 +297,11 @@ pub async fn create(
     let key = once_of(&f, "/signals/new");
     let actor = v.actor;
     let saved = with_env(&req, &state, move |conn, env| {
-        let created = create_once(
-            conn,
-            env,
-            &actor,
-            Action::CreateSignal,
-            key.as_ref(),
-            201,
-            &|s: &schakel_referral_workflow::views::SignalView| Ok(s.id.to_string()),
-            &|conn| create_signal_in(conn, env, &actor, &input),
-        )?;
+        let created = create_signal(conn, env, &actor, &input, key.as_ref())?;
         let id = match created {
             Created::New { value, .. } => value.id,
-            Created::Replayed { body, .. } => body
-                .parse::<SignalId>()
-                .map_err(|_| Failure::Internal("a stored signal id".to_owned()))?,
+            Created::Replayed { body, .. } => crate::replay::replayed_id::<SignalId>(&body)
+                .ok_or_else(|| Failure::Internal("a stored signal id".to_owned()))?,
         };
         if input.person.is_none() {
             return Ok(Saved::Signal(id));
@@ -303,8 +313,9 @@ pub async fn create(
             exploitation_forms: None,
             notes: None,
         };
-        match open_case(conn, env, &actor, &open) {
-            Ok(case) => Ok(Saved::Case(case.id)),
+        match open_case(conn, env, &actor, &open, None).map(Created::into_new) {
+            Ok(Some(case)) => Ok(Saved::Case(case.id)),
+            Ok(None) => Ok(Saved::Signal(id)),
             Err(WorkflowError::Conflict(Conflict::SignalHasCase)) => {
                 match get_signal(conn, env, &actor, id)?.case_id {
                     Some(case) => Ok(Saved::Case(case)),

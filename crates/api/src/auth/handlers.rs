@@ -216,8 +216,11 @@ pub async fn me_handler(
     state: web::Data<AppState>,
     who: CurrentActor,
 ) -> Result<HttpResponse, ApiError> {
-    let (user, agency) = blocking(&state, move |conn, _now| {
-        account::me(conn, &who.0).map_err(ApiError::from)
+    let account::SignedIn {
+        account: user,
+        agency,
+    } = blocking(&state, move |conn, _now| {
+        account::signed_in(conn, &who.0).map_err(ApiError::from)
     })
     .await?;
     Ok(HttpResponse::Ok().json(MeResponse {

@@ -1,0 +1,214 @@
+//! What the referral page's forms do: accept, decline, redirect, start, complete and
+//! withdraw, each through the workflow's one use case. Each form names the version it
+//! was made from; a referral changed in the meantime is shown again as it now is, with
+//! a message, and nothing is changed. A redirect to an agency the referral cannot go to
+//! shows the form again with a message.
+
+use crate::WebState;
+use crate::forms::{DirectoryQuery, Problems};
+use crate::pages::{Nav, complete_viewer, internal, not_found, see_other, stale_form};
+use crate::referrals::{full_page, load};
+use crate::session::context;
+use actix_web::{HttpRequest, HttpResponse, web};
+use schakel_auth::web_session;
+use schakel_domain::{AgencyId, ReferralAction, ReferralId};
+use schakel_referral_workflow::referrals::{ActionInput, act};
+use schakel_referral_workflow::views::ReferralView;
+use schakel_referral_workflow::{Env, IfMatch, WorkflowError};
+use serde::Deserialize;
+
+/// An action form.
+#[derive(Debug, Deserialize)]
+pub struct ActionForm {
+    csrf: String,
+    version: i64,
+    #[serde(default)]
+    reason: Option<String>,
+    #[serde(default)]
+    outcome: Option<String>,
+    #[serde(default)]
+    note: Option<String>,
+    #[serde(default)]
+    to_agency: Option<String>,
+    #[serde(default)]
+    kind: Option<String>,
+    #[serde(default)]
+    region: Option<String>,
+}
+
+/// `POST /referrals/{id}/{action}`.
+pub async fn take(
+    req: HttpRequest,
+    state: web::Data<WebState>,
+    path: web::Path<(String, String)>,
+    form: web::Form<ActionForm>,
+) -> HttpResponse {
+    let v = match complete_viewer(&req, &state).await {
+        Ok(v) => v,
+        Err(res) => return res,
+    };
+    let (id, action) = path.into_inner();
+    let (Ok(id), Some(action)) = (id.parse::<ReferralId>(), action_of(&action)) else {
+        return not_found(v.texts(), Some(Nav::of(&v)));
+    };
+    let form = form.into_inner();
+    if !web_session::csrf_matches(&v.csrf, &form.csrf) {
+        return stale_form(v.texts(), Some(Nav::of(&v)));
+    }
+    // What the redirect form showed, to show it again.
+    let q = DirectoryQuery::of(
+        form.kind.as_deref().unwrap_or_default(),
+        form.region.as_deref().unwrap_or_default(),
+    );
+    let chosen = form.to_agency.clone().unwrap_or_default();
+    let bad_recipient = Again::BadRecipient {
+        note: form.note.clone().unwrap_or_default(),
+    };
+    let Some(input) = input_of(&form, action) else {
+        return show_again(&req, &state, &v, id, q, chosen, bad_recipient).await;
+    };
+    match perform(&req, &state, v.actor, id, form.version, action, input).await {
+        Ok(Outcome::Done(r)) => see_other(&format!("/referrals/{}", r.id)),
+        Ok(Outcome::Hidden) => not_found(v.texts(), Some(Nav::of(&v))),
+        Ok(Outcome::BadAgency) => show_again(&req, &state, &v, id, q, chosen, bad_recipient).await,
+        Ok(Outcome::Refused) => show_again(&req, &state, &v, id, q, chosen, Again::Changed).await,
+        Err(e) => internal(&e),
+    }
+}
+
+/// The use case's input from the form; `None` for a redirect that names no agency.
+fn input_of(form: &ActionForm, action: ReferralAction) -> Option<ActionInput> {
+    let redirect = action == ReferralAction::Redirect;
+    let to_agency_id = form
+        .to_agency
+        .as_deref()
+        .and_then(|a| a.parse::<AgencyId>().ok());
+    if redirect && to_agency_id.is_none() {
+        return None;
+    }
+    Some(ActionInput {
+        reason: form.reason.as_deref().and_then(|r| r.parse().ok()),
+        outcome: form.outcome.as_deref().and_then(|o| o.parse().ok()),
+        to_agency_id: to_agency_id.filter(|_| redirect),
+        note: form.note.clone().filter(|n| !n.trim().is_empty()),
+    })
+}
+
+/// Takes `action` on the referral as of `version`, and says how it went.
+async fn perform(
+    req: &HttpRequest,
+    state: &web::Data<WebState>,
+    actor: schakel_domain::Actor,
+    id: ReferralId,
+    version: i64,
+    action: ReferralAction,
+    input: ActionInput,
+) -> Result<Outcome, String> {
+    let (st, ctx) = (state.clone(), context(req));
+    web::block(move || {
+        let mut conn = schakel_store::get_conn(&st.pool).map_err(|e| e.to_string())?;
+        let env = Env {
+            cfg: &st.workflow,
+            ctx: &ctx,
+            now: st.clock.now(),
+        };
+        let done = act(
+            &mut conn,
+            &env,
+            &actor,
+            id,
+            IfMatch::Version(version),
+            action,
+            &input,
+        );
+        outcome_of(done, action == ReferralAction::Redirect)
+    })
+    .await
+    .map_err(|e| e.to_string())?
+}
+
+/// How an action went, as the page answers it: moved on, not to be seen, an agency the
+/// referral cannot go to (for a `redirect`), or refused as the referral now is. Any
+/// other failure is the platform's.
+fn outcome_of(
+    done: Result<ReferralView, WorkflowError>,
+    redirect: bool,
+) -> Result<Outcome, String> {
+    match done {
+        Ok(r) => Ok(Outcome::Done(Box::new(r))),
+        Err(WorkflowError::Denied(_) | WorkflowError::NotFound) => Ok(Outcome::Hidden),
+        Err(
+            WorkflowError::Invalid("to_agency_id")
+            | WorkflowError::Conflict(schakel_referral_workflow::Conflict::Recipient),
+        ) if redirect => Ok(Outcome::BadAgency),
+        Err(
+            WorkflowError::VersionMismatch
+            | WorkflowError::Conflict(_)
+            | WorkflowError::Invalid(_)
+            | WorkflowError::Forbidden,
+        ) => Ok(Outcome::Refused),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+/// Why the referral page is shown again after a form instead of moving on.
+enum Again {
+    /// The redirect named no agency the referral may go to: the form again with a
+    /// message, the note as typed.
+    BadRecipient { note: String },
+    /// The referral changed in the meantime, or the action no longer applies: the page
+    /// as it now is, with a message.
+    Changed,
+}
+
+/// The referral page again as the referral now is, for `why`, with the redirect form's
+/// filter `q` and choice `chosen`; not found when the viewer may no longer see it.
+async fn show_again(
+    req: &HttpRequest,
+    state: &web::Data<WebState>,
+    v: &crate::session::Viewer,
+    id: ReferralId,
+    q: DirectoryQuery,
+    chosen: String,
+    why: Again,
+) -> HttpResponse {
+    let r = match load(req, state, v.actor, id).await {
+        Ok(Some(r)) => r,
+        Ok(None) => return not_found(v.texts(), Some(Nav::of(v))),
+        Err(e) => return internal(&e),
+    };
+    let (changed, e, note) = match why {
+        Again::BadRecipient { note } => {
+            let mut e = Problems::default();
+            e.add("to_agency", "invalid.recipient");
+            (false, e, note)
+        }
+        Again::Changed => (true, Problems::default(), String::new()),
+    };
+    full_page(req, state, v, &r, changed, q, chosen, e, note).await
+}
+
+/// How an action went.
+enum Outcome {
+    /// Done: the referral as it now is.
+    Done(Box<ReferralView>),
+    /// The viewer may not see the referral.
+    Hidden,
+    /// Refused as the referral now is (changed in the meantime, or not allowed now).
+    Refused,
+    /// A redirect to an agency the referral cannot go to.
+    BadAgency,
+}
+
+/// The actions the page offers forms for.
+fn action_of(s: &str) -> Option<ReferralAction> {
+    Some(match s {
+        "accept" => ReferralAction::Accept,
+        "decline" => ReferralAction::Decline,
+        "start" => ReferralAction::Start,
+        "complete" => ReferralAction::Complete,
+        "withdraw" => ReferralAction::Withdraw,
+        "redirect" => ReferralAction::Redirect,
+        _ => return None,
+    })
+}
