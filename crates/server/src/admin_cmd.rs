@@ -114,6 +114,60 @@ fn create_user(
     Ok(())
 }
 
+/// Erases (or lists, with `dry_run`) what the retention period has run out for.
+fn retention(
+    settings: &Settings,
+    conn: &mut DbConn,
+    now: DateTime<Utc>,
+    dry_run: bool,
+) -> anyhow::Result<()> {
+    let cfg = workflow(settings)?;
+    let report = schakel_referral_workflow::jobs::retention(conn, &cfg, now, dry_run)
+        .map_err(|e| anyhow!("retention: {e}"))?;
+    let verb = if dry_run { "would erase" } else { "erased" };
+    for item in &report.cases {
+        println!(
+            "{verb} case {} (closed {})",
+            item.case_id,
+            item.closed_at.format("%Y-%m-%d")
+        );
+    }
+    for item in &report.signals {
+        println!(
+            "{verb} signal {} (logged {}, never opened as a case)",
+            item.signal_id,
+            item.logged_at.format("%Y-%m-%d")
+        );
+    }
+    println!(
+        "{} case(s) and {} signal(s) {verb}; retention {} days",
+        report.cases.len(),
+        report.signals.len(),
+        settings.casework.retention_days
+    );
+    Ok(())
+}
+
+/// Re-encrypts every stored value under the current data key.
+fn rotate_key(settings: &Settings, conn: &mut DbConn, now: DateTime<Utc>) -> anyhow::Result<()> {
+    let cfg = workflow(settings)?;
+    let ctx = schakel_auth::RequestContext::default();
+    let env = schakel_referral_workflow::Env {
+        cfg: &cfg,
+        ctx: &ctx,
+        now,
+    };
+    let report = schakel_referral_workflow::jobs::rotate_keys(conn, &env)
+        .map_err(|e| anyhow!("rotation: {e}"))?;
+    println!(
+        "{} value(s) re-encrypted under key {}; {} already under it",
+        report.reencrypted,
+        cfg.keys.current_key_id(),
+        report.current
+    );
+    Ok(())
+}
+
 /// Runs an admin subcommand.
 pub fn run(settings: &Settings, command: AdminCommand) -> anyhow::Result<()> {
     let pool = crate::serve::open_command_pool(settings)?;
@@ -152,49 +206,8 @@ pub fn run(settings: &Settings, command: AdminCommand) -> anyhow::Result<()> {
             };
             create_user(&mut conn, &input, now)?;
         }
-        AdminCommand::Retention { dry_run } => {
-            let cfg = workflow(settings)?;
-            let report = schakel_referral_workflow::jobs::retention(&mut conn, &cfg, now, dry_run)
-                .map_err(|e| anyhow!("retention: {e}"))?;
-            let verb = if dry_run { "would erase" } else { "erased" };
-            for item in &report.cases {
-                println!(
-                    "{verb} case {} (closed {})",
-                    item.case_id,
-                    item.closed_at.format("%Y-%m-%d")
-                );
-            }
-            for item in &report.signals {
-                println!(
-                    "{verb} signal {} (logged {}, never opened as a case)",
-                    item.signal_id,
-                    item.logged_at.format("%Y-%m-%d")
-                );
-            }
-            println!(
-                "{} case(s) and {} signal(s) {verb}; retention {} days",
-                report.cases.len(),
-                report.signals.len(),
-                settings.casework.retention_days
-            );
-        }
-        AdminCommand::RotateKey => {
-            let cfg = workflow(settings)?;
-            let ctx = schakel_auth::RequestContext::default();
-            let env = schakel_referral_workflow::Env {
-                cfg: &cfg,
-                ctx: &ctx,
-                now,
-            };
-            let report = schakel_referral_workflow::jobs::rotate_keys(&mut conn, &env)
-                .map_err(|e| anyhow!("rotation: {e}"))?;
-            println!(
-                "{} value(s) re-encrypted under key {}; {} already under it",
-                report.reencrypted,
-                cfg.keys.current_key_id(),
-                report.current
-            );
-        }
+        AdminCommand::Retention { dry_run } => retention(settings, &mut conn, now, dry_run)?,
+        AdminCommand::RotateKey => rotate_key(settings, &mut conn, now)?,
     }
     Ok(())
 }

@@ -6,11 +6,11 @@
 //! published password: the demo is for trying Schakel on one's own machine, never for
 //! real data.
 
-use schakel_audit::{ActionCode, ActionKind, AuditEvent, Outcome};
+use schakel_auth::admin::agencies::AgencyInput;
+use schakel_auth::admin::operator::ConsoleAccount;
+use schakel_auth::admin::seed;
 use schakel_domain::{AgencyKind, Clock, Region, Role};
-use schakel_store::agencies::{self, NewAgency};
-use schakel_store::users::{self, NewUser};
-use schakel_store::{DbConn, StoreError, write_tx};
+use schakel_store::DbConn;
 
 /// The password of every demo user.
 pub const DEMO_PASSWORD: &str = "oranje fiets lantaarn 42";
@@ -95,103 +95,46 @@ pub const USERS: &[(&str, &str, Role, &str)] = &[
     ),
 ];
 
-/// What the seed created.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub struct Seeded {
-    /// Agencies created now.
-    pub agencies: usize,
-    /// Users created now.
-    pub users: usize,
-}
-
-/// What a database holds, as far as the demo is concerned.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Holds {
-    /// No account and no agency: the demo may seed.
-    Nothing,
-    /// Only the demo's own agencies and accounts: the demo starts again on them.
-    DemoOnly,
-    /// Accounts or agencies the demo did not create: the demo must not run here.
-    Other {
-        /// Accounts that are not the demo's.
-        users: usize,
-        /// Agencies that are not the demo's.
-        agencies: usize,
-    },
-}
+pub use schakel_auth::admin::seed::{Holds, Seeded};
 
 /// Looks at the accounts and agencies of the database. The demo's accounts share a
 /// published password (an admin among them) and ask no second factor, so the demo
 /// seeds only into an empty database and starts again only on its own data.
 pub fn holds(conn: &mut DbConn) -> Result<Holds, anyhow::Error> {
-    let all_users = users::list(conn, None)?;
-    let all_agencies = agencies::list_all(conn)?;
-    if all_users.is_empty() && all_agencies.is_empty() {
-        return Ok(Holds::Nothing);
-    }
-    let other_users = all_users
-        .iter()
-        .filter(|u| !USERS.iter().any(|(email, ..)| *email == u.email))
-        .count();
-    let other_agencies = all_agencies
-        .iter()
-        .filter(|a| !AGENCIES.iter().any(|(name, ..)| *name == a.name))
-        .count();
-    Ok(if other_users == 0 && other_agencies == 0 {
-        Holds::DemoOnly
-    } else {
-        Holds::Other {
-            users: other_users,
-            agencies: other_agencies,
-        }
-    })
+    let names: Vec<&str> = AGENCIES.iter().map(|a| a.0).collect();
+    let emails: Vec<&str> = USERS.iter().map(|u| u.0).collect();
+    Ok(seed::holds(conn, &names, &emails)?)
 }
 
 /// Creates the demo agencies and users that do not exist yet, with one audit entry.
 pub fn seed(conn: &mut DbConn, clock: &dyn Clock) -> Result<Seeded, anyhow::Error> {
+    let agencies: Vec<AgencyInput> = AGENCIES
+        .iter()
+        .map(|(name, kind, region, email)| AgencyInput {
+            name: (*name).to_owned(),
+            kind: *kind,
+            region: *region,
+            contact_email: (*email).to_owned(),
+        })
+        .collect();
+    let accounts: Vec<ConsoleAccount> = USERS
+        .iter()
+        .map(|(email, name, role, agency)| ConsoleAccount {
+            email: (*email).to_owned(),
+            display_name: (*name).to_owned(),
+            role: *role,
+            agency_name: (*agency).to_owned(),
+            locale: "nl".to_owned(),
+        })
+        .collect();
     let password = secrecy::SecretString::from(DEMO_PASSWORD.to_owned());
-    let hash = schakel_auth::password::hash(&password)?;
-    let now = clock.now();
-    let seeded = write_tx(conn, |conn| {
-        let mut seeded = Seeded::default();
-        for (name, kind, region, email) in AGENCIES {
-            if agencies::find_by_name(conn, name)?.is_none() {
-                let new = NewAgency {
-                    name,
-                    kind: *kind,
-                    region: *region,
-                    contact_email: email,
-                };
-                agencies::insert(conn, &new, now)?;
-                seeded.agencies += 1;
-            }
-        }
-        for (email, name, role, agency) in USERS {
-            if users::find_by_email(conn, email)?.is_some() {
-                continue;
-            }
-            let agency = agencies::find_by_name(conn, agency)?.ok_or(StoreError::NotFound)?;
-            let new = NewUser {
-                agency_id: agency.id,
-                email,
-                display_name: name,
-                role: *role,
-                locale: "nl",
-                password_hash: Some(&hash),
-            };
-            users::insert(conn, &new, now)?;
-            seeded.users += 1;
-        }
-        if seeded != Seeded::default() {
-            let code = ActionCode::parse("system.demo_seed").map_err(|e| anyhow::anyhow!("{e}"))?;
-            let event = AuditEvent::new(code, ActionKind::Create, Outcome::Success).with_details(
-                serde_json::json!({ "agencies": seeded.agencies, "users": seeded.users }),
-            );
-            schakel_audit::record(conn, &event, now)?;
-        }
-        Ok::<_, anyhow::Error>(seeded)
-    })?;
-    Ok(seeded)
+    Ok(seed::seed(
+        conn,
+        (&agencies, &accounts),
+        &password,
+        "system.demo_seed",
+        clock.now(),
+    )?)
 }
 
 /// Demo case work, made once with the demo users through the ordinary use cases: a
@@ -204,17 +147,8 @@ pub fn seed_casework(
     clock: &dyn Clock,
 ) -> Result<(), anyhow::Error> {
     use schakel_referral_workflow::{Env, IfMatch, cases, consents, referrals, signals};
-    let actor = |conn: &mut DbConn, email: &str| -> Result<schakel_domain::Actor, anyhow::Error> {
-        let u = users::find_by_email(conn, email)?.ok_or(StoreError::NotFound)?;
-        Ok(schakel_domain::Actor {
-            user_id: u.id,
-            agency_id: u.agency_id,
-            role: u.role,
-            session_id: schakel_domain::SessionId::new_random(),
-        })
-    };
-    let caseworker = actor(conn, USERS[0].0)?;
-    let coordination = agencies::find_by_name(conn, USERS[1].3)?.ok_or(StoreError::NotFound)?;
+    let caseworker = seed::actor_of(conn, USERS[0].0)?;
+    let coordination = seed::named_agency(conn, USERS[1].3)?;
     let ctx = schakel_auth::RequestContext::default();
     let now = clock.now();
     let env = Env {
