@@ -35,11 +35,7 @@ impl Rows {
             .copied()
             .filter(|id| !self.agencies.contains_key(id))
             .collect();
-        if missing.len() == 1
-            && let Some(id) = missing.first()
-        {
-            self.agency(conn, *id)?;
-        } else if !missing.is_empty() {
+        if !missing.is_empty() {
             for a in agencies::find_many(conn, &missing)? {
                 self.agencies.insert(a.id, a);
             }

@@ -88,16 +88,17 @@ pub fn insert_facts(
 /// concrete connection and its placeholder (`?` or `$1`); the upsert itself is the
 /// same on both.
 fn count_month(conn: &mut DbConn, month: &str) -> Result<(), StoreError> {
-    const UPSERT: &str = "ON CONFLICT (month) DO UPDATE SET events = monitor_months.events + 1";
     match conn {
-        DbConn::Sqlite(c) => diesel::sql_query(format!(
-            "INSERT INTO monitor_months (month, events) VALUES (?, 1) {UPSERT}"
-        ))
+        DbConn::Sqlite(c) => diesel::sql_query(
+            "INSERT INTO monitor_months (month, events) VALUES (?, 1) \
+             ON CONFLICT (month) DO UPDATE SET events = monitor_months.events + 1",
+        )
         .bind::<Text, _>(month)
         .execute(c)?,
-        DbConn::Postgres(c) => diesel::sql_query(format!(
-            "INSERT INTO monitor_months (month, events) VALUES ($1, 1) {UPSERT}"
-        ))
+        DbConn::Postgres(c) => diesel::sql_query(
+            "INSERT INTO monitor_months (month, events) VALUES ($1, 1) \
+             ON CONFLICT (month) DO UPDATE SET events = monitor_months.events + 1",
+        )
         .bind::<Text, _>(month)
         .execute(c)?,
     };
