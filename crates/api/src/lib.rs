@@ -19,7 +19,6 @@ mod problem;
 mod state;
 
 pub use app::{JSON_LIMIT, app, app_with, configure_extractors};
-pub use metrics::Metrics;
 pub use openapi::{ApiDoc, document as openapi_document};
 pub use problem::{ApiError, ProblemKind};
-pub use state::{AppState, MonitorState};
+pub use state::{AppState, Metrics, MonitorState};

@@ -227,12 +227,9 @@ pub enum ApiError {
     /// Authentication failed or a chosen password was refused.
     #[error("auth: {0}")]
     Auth(#[from] schakel_auth::AuthError),
-    /// An administrative use case refused or failed.
-    #[error("admin: {0}")]
-    Admin(#[from] schakel_auth::admin::AdminError),
-    /// A case-work use case refused or failed.
-    #[error("workflow: {0}")]
-    Workflow(#[from] schakel_referral_workflow::WorkflowError),
+    /// A use case (case work or administration) refused or failed.
+    #[error("use case: {0}")]
+    UseCase(#[from] schakel_auth::UseCaseError),
     /// Anything else that is our fault; the message is logged, never shown.
     #[error("internal: {0}")]
     Internal(String),
@@ -247,8 +244,7 @@ impl ApiError {
             ApiError::Store(StoreError::Conflict(_)) => ProblemKind::Conflict,
             ApiError::Store(StoreError::Connection(_)) => ProblemKind::Unavailable,
             ApiError::Auth(e) => auth_kind(e),
-            ApiError::Admin(e) => admin_kind(e),
-            ApiError::Workflow(e) => workflow_kind(e),
+            ApiError::UseCase(e) => use_case_kind(e),
             ApiError::Store(_) | ApiError::Blocking(_) | ApiError::Internal(_) => {
                 ProblemKind::Internal
             }
@@ -274,35 +270,24 @@ fn auth_kind(e: &schakel_auth::AuthError) -> ProblemKind {
     }
 }
 
-fn admin_kind(e: &schakel_auth::admin::AdminError) -> ProblemKind {
-    use schakel_auth::admin::AdminError as A;
+/// The one mapping of a use case's error to what a client sees.
+fn use_case_kind(e: &schakel_auth::UseCaseError) -> ProblemKind {
+    use schakel_auth::{Conflict as C, UseCaseError as U};
     match e {
-        A::Forbidden => ProblemKind::Forbidden,
-        A::NotFound => ProblemKind::NotFound,
-        A::Conflict(schakel_auth::admin::ConflictReason::KindLocked) => {
-            ProblemKind::AgencyKindLocked
-        }
-        A::Conflict(_) => ProblemKind::Conflict,
-        A::VersionRequired => ProblemKind::PreconditionRequired,
-        A::VersionMismatch => ProblemKind::PreconditionFailed,
-        A::Invalid(_) => ProblemKind::InvalidBody,
-        A::Auth(e) => auth_kind(e),
-    }
-}
-
-fn workflow_kind(e: &schakel_referral_workflow::WorkflowError) -> ProblemKind {
-    use schakel_referral_workflow::WorkflowError as W;
-    match e {
-        W::Forbidden => ProblemKind::Forbidden,
-        W::NotFound | W::Denied(_) => ProblemKind::NotFound,
-        W::Conflict(_) => ProblemKind::Conflict,
-        W::VersionRequired => ProblemKind::PreconditionRequired,
-        W::VersionMismatch => ProblemKind::PreconditionFailed,
-        W::IdempotencyMismatch => ProblemKind::IdempotencyKeyReused,
-        W::Invalid(_) => ProblemKind::InvalidBody,
-        W::Refused(r) => refusal_kind(*r),
-        W::Store(StoreError::Connection(_)) => ProblemKind::Unavailable,
-        W::IdempotencyRace | W::Store(_) | W::Audit(_) | W::Crypto(_) | W::Encoding(_) => {
+        U::Forbidden => ProblemKind::Forbidden,
+        U::NotFound => ProblemKind::NotFound,
+        U::Denied(d) if d.hide => ProblemKind::NotFound,
+        U::Denied(_) => ProblemKind::Forbidden,
+        U::Conflict(C::KindLocked) => ProblemKind::AgencyKindLocked,
+        U::Conflict(_) => ProblemKind::Conflict,
+        U::VersionRequired => ProblemKind::PreconditionRequired,
+        U::VersionMismatch => ProblemKind::PreconditionFailed,
+        U::IdempotencyMismatch => ProblemKind::IdempotencyKeyReused,
+        U::Invalid(_) => ProblemKind::InvalidBody,
+        U::Refused(r) => refusal_kind(*r),
+        U::Auth(e) => auth_kind(e),
+        U::Store(StoreError::Connection(_)) => ProblemKind::Unavailable,
+        U::IdempotencyRace | U::Store(_) | U::Audit(_) | U::Crypto(_) | U::Encoding(_) => {
             ProblemKind::Internal
         }
     }

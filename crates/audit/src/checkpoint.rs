@@ -1,19 +1,16 @@
 //! Signed checkpoints: the chain's head, signed with Ed25519 and kept off the database.
 //!
-//! Owns making a checkpoint (after verifying the chain against the checkpoint before
-//! it), its JSON form and its signature check. Checkpoints form a series: each signs the
+//! Owns a checkpoint's fields, its JSON form, its signed message and its signature
+//! check; making the next checkpoint of a series is `series`' work. Checkpoints form a series: each signs the
 //! hash of the one before, so none can be left out or slipped in unnoticed. A checkpoint
 //! catches what the chain alone cannot: a cut-off tail, and a chain re-hashed from start
 //! to end after an edit. It is only as good as where it is kept: export it somewhere
-//! the database's administrators cannot write. Verifying a chain against a series is
-//! `series`' work.
+//! the database's administrators cannot write.
 
-use crate::canonical::{GENESIS_HASH, encode_fields, sha256_hex};
-use crate::{AuditError, verify_with_checkpoints};
+use crate::AuditError;
+use crate::canonical::{encode_fields, sha256_hex};
 use chrono::{DateTime, Utc};
-use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
-use schakel_domain::clock::to_micros;
-use schakel_store::DbConn;
+use ed25519_dalek::{Signature, VerifyingKey};
 use serde::{Deserialize, Serialize};
 
 /// The `format` of every new checkpoint; part of the signed message.
@@ -130,51 +127,6 @@ fn signed_message(
     encode_fields(&fields)
 }
 
-/// Verifies the whole chain against `previous` (the last checkpoint of the series,
-/// `None` only for the first) and signs its head as of `now`, naming `previous`.
-///
-/// Refuses ([`AuditError::ChainBroken`]) when the chain is broken, or no longer matches
-/// the previous checkpoint (cut off, or re-hashed since), or, with the entry key
-/// installed, holds an entry written without it: signing it would vouch for the damage.
-/// `previous` must be signed by `key` and older than `now`.
-pub fn checkpoint(
-    conn: &mut DbConn,
-    key: &SigningKey,
-    previous: Option<&SignedCheckpoint>,
-    now: DateTime<Utc>,
-) -> Result<SignedCheckpoint, AuditError> {
-    let created_at = to_micros(now);
-    if previous.is_some_and(|p| p.created_at >= created_at) {
-        return Err(AuditError::InvalidCheckpoint(
-            "the previous checkpoint is not older than now".into(),
-        ));
-    }
-    let report = verify_with_checkpoints(
-        conn,
-        previous.map(std::slice::from_ref).unwrap_or_default(),
-        &key.verifying_key(),
-    )?;
-    if let Some(broken) = report.broken {
-        return Err(AuditError::ChainBroken(broken));
-    }
-    let seq = i64::try_from(report.checked).map_err(|_| AuditError::Corrupt {
-        seq: i64::MAX,
-        field: "seq",
-    })?;
-    let previous = previous.map_or_else(|| GENESIS_HASH.to_owned(), |p| p.checkpoint_hash());
-    let mut cp = SignedCheckpoint {
-        format: CHECKPOINT_FORMAT.to_owned(),
-        seq,
-        hash: report.last_hash,
-        created_at,
-        previous: Some(previous),
-        public_key: hex::encode(key.verifying_key().as_bytes()),
-        signature: String::new(),
-    };
-    cp.signature = hex::encode(key.sign(&cp.signed_message()).to_bytes());
-    Ok(cp)
-}
-
 /// Times in checkpoints: `YYYY-MM-DDTHH:MM:SS.ffffffZ`.
 mod micros {
     use chrono::{DateTime, Utc};
@@ -200,6 +152,7 @@ mod micros {
 mod tests {
     use super::*;
     use chrono::TimeZone;
+    use ed25519_dalek::{Signer, SigningKey};
 
     fn signed(key: &SigningKey) -> SignedCheckpoint {
         let created_at = Utc.with_ymd_and_hms(2026, 3, 1, 12, 0, 0).unwrap();

@@ -38,7 +38,7 @@ pub enum AuditError {
     /// A checkpoint was asked of a chain that is already broken; signing it would vouch
     /// for the damage.
     #[error("refusing to sign a checkpoint: the chain is broken at {0}")]
-    ChainBroken(crate::BrokenEntry),
+    ChainBroken(crate::report::BrokenEntry),
     /// A checkpoint is malformed, not signed by the trusted key, or its signature fails.
     #[error("checkpoint: {0}")]
     InvalidCheckpoint(String),

@@ -1,15 +1,67 @@
-//! Verifying the chain against a series of signed checkpoints.
+//! The series of signed checkpoints: making the next one, and verifying the chain
+//! against the series.
 //!
-//! Owns the checks of the series itself (every signature by the trusted key, each
+//! Owns making a checkpoint (after verifying the chain against the checkpoint before
+//! it), the checks of the series itself (every signature by the trusted key, each
 //! checkpoint naming the one before it, heads that never move back) and the walk that
-//! holds the chain to every checkpoint in it. It only reads.
+//! holds the chain to every checkpoint in it. It only reads the chain.
 
+use crate::canonical::GENESIS_HASH;
+use crate::checkpoint::CHECKPOINT_FORMAT;
 use crate::mac::installed_entry_key;
-use crate::verify::{BreakReason, BrokenEntry, walk};
+use crate::report::{BreakReason, BrokenEntry};
+use crate::verify::walk;
 use crate::{AuditError, SignedCheckpoint, VerifyReport};
-use ed25519_dalek::VerifyingKey;
+use chrono::{DateTime, Utc};
+use ed25519_dalek::{Signer, SigningKey, VerifyingKey};
+use schakel_domain::clock::to_micros;
 use schakel_store::DbConn;
 use std::collections::BTreeMap;
+
+/// Verifies the whole chain against `previous` (the last checkpoint of the series,
+/// `None` only for the first) and signs its head as of `now`, naming `previous`.
+///
+/// Refuses ([`AuditError::ChainBroken`]) when the chain is broken, or no longer matches
+/// the previous checkpoint (cut off, or re-hashed since), or, with the entry key
+/// installed, holds an entry written without it: signing it would vouch for the damage.
+/// `previous` must be signed by `key` and older than `now`.
+pub fn checkpoint(
+    conn: &mut DbConn,
+    key: &SigningKey,
+    previous: Option<&SignedCheckpoint>,
+    now: DateTime<Utc>,
+) -> Result<SignedCheckpoint, AuditError> {
+    let created_at = to_micros(now);
+    if previous.is_some_and(|p| p.created_at >= created_at) {
+        return Err(AuditError::InvalidCheckpoint(
+            "the previous checkpoint is not older than now".into(),
+        ));
+    }
+    let report = verify_with_checkpoints(
+        conn,
+        previous.map(std::slice::from_ref).unwrap_or_default(),
+        &key.verifying_key(),
+    )?;
+    if let Some(broken) = report.broken {
+        return Err(AuditError::ChainBroken(broken));
+    }
+    let seq = i64::try_from(report.checked).map_err(|_| AuditError::Corrupt {
+        seq: i64::MAX,
+        field: "seq",
+    })?;
+    let previous = previous.map_or_else(|| GENESIS_HASH.to_owned(), |p| p.checkpoint_hash());
+    let mut cp = SignedCheckpoint {
+        format: CHECKPOINT_FORMAT.to_owned(),
+        seq,
+        hash: report.last_hash,
+        created_at,
+        previous: Some(previous),
+        public_key: hex::encode(key.verifying_key().as_bytes()),
+        signature: String::new(),
+    };
+    cp.signature = hex::encode(key.sign(&cp.signed_message()).to_bytes());
+    Ok(cp)
+}
 
 /// Verifies the chain as [`verify`](crate::verify) does, and also that it still holds
 /// the checkpointed entry of each checkpoint with the signed hash.

@@ -8,8 +8,8 @@
 //! leaves the old app working.
 
 use crate::events::{event, record, user_actor};
-use crate::login::totp_aad;
 use crate::throttle::reserve_attempt;
+use crate::totp::totp_aad;
 use crate::{AuthConfig, AuthError, RequestContext, password};
 use chrono::{DateTime, Utc};
 use schakel_audit::{ActionKind, Outcome};

@@ -20,7 +20,7 @@ pub enum AuthError {
     InvalidCode,
     /// The chosen password does not meet the policy.
     #[error("password rejected: {0}")]
-    PasswordRejected(crate::password::Rejection),
+    PasswordRejected(Rejection),
     /// Too many attempts; try again after the given number of seconds.
     #[error("too many attempts")]
     Throttled {
@@ -36,4 +36,21 @@ pub enum AuthError {
     /// The store failed.
     #[error("store: {0}")]
     Store(#[from] schakel_store::StoreError),
+}
+
+/// Why a chosen password is refused; shown to the user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum Rejection {
+    /// Fewer than 15 characters.
+    #[error("use at least 15 characters")]
+    TooShort,
+    /// More than 128 characters.
+    #[error("use at most 128 characters")]
+    TooLong,
+    /// Contains the user's email, name or agency, or the product name.
+    #[error("do not use your name, email address, agency or the product name")]
+    ContainsContext,
+    /// Too easy to guess (common words, patterns, leaked lists).
+    #[error("this password is too easy to guess; a few unrelated words make a strong one")]
+    Guessable,
 }

@@ -16,9 +16,11 @@ pub mod secret_token;
 pub mod session;
 mod throttle;
 pub mod totp;
+pub mod usecase;
 pub mod web_session;
 
 pub use config::{AuthConfig, ephemeral_data_keys};
 pub use context::{RequestContext, client_address};
 pub use error::AuthError;
 pub use links::{request_password_reset, reset_password};
+pub use usecase::{Conflict, Denial, IfMatch, Refusal, UseCaseError};

@@ -12,7 +12,7 @@ use crate::throttle::{reserve_attempt, throttled};
 use crate::{AuthConfig, AuthError, RequestContext, password, secret_token};
 use chrono::{DateTime, Duration, Utc};
 use schakel_audit::{ActionKind, Outcome};
-use schakel_domain::{SessionId, UserId};
+use schakel_domain::SessionId;
 use schakel_store::sessions::{self, FailureId, FailureKind, Session};
 use schakel_store::users::{self, User};
 use schakel_store::{DbConn, write_tx};
@@ -239,11 +239,6 @@ fn check_code(
     }
 }
 
-/// Where a TOTP secret is stored, bound into its encryption.
-pub(crate) fn totp_aad(user: UserId) -> String {
-    schakel_crypto::field_aad("users", "totp_secret", &user.to_string())
-}
-
 /// The user's enrolled TOTP secret, decrypted. No secret is [`AuthError::InvalidCode`];
 /// one that cannot be decrypted (a missing key, a tampered value) is a setup error.
 pub fn totp_secret(cfg: &AuthConfig, user: &User) -> Result<Vec<u8>, AuthError> {
@@ -251,7 +246,7 @@ pub fn totp_secret(cfg: &AuthConfig, user: &User) -> Result<Vec<u8>, AuthError> 
     let sealed = user.totp_secret.as_deref().ok_or(AuthError::InvalidCode)?;
     let plain = cfg
         .data_keys
-        .decrypt(sealed, &totp_aad(user.id))
+        .decrypt(sealed, &crate::totp::totp_aad(user.id))
         .map_err(|e| AuthError::Setup(format!("opening the TOTP secret: {e}")))?;
     hex::decode(plain.expose_secret())
         .map_err(|_| AuthError::Setup("a stored TOTP secret is not hex".into()))

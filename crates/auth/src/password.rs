@@ -33,22 +33,7 @@ pub const T_COST: u32 = 2;
 /// Parallelism.
 pub const P_COST: u32 = 1;
 
-/// Why a chosen password is refused; shown to the user.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-pub enum Rejection {
-    /// Fewer than 15 characters.
-    #[error("use at least 15 characters")]
-    TooShort,
-    /// More than 128 characters.
-    #[error("use at most 128 characters")]
-    TooLong,
-    /// Contains the user's email, name or agency, or the product name.
-    #[error("do not use your name, email address, agency or the product name")]
-    ContainsContext,
-    /// Too easy to guess (common words, patterns, leaked lists).
-    #[error("this password is too easy to guess; a few unrelated words make a strong one")]
-    Guessable,
-}
+pub use crate::error::Rejection;
 
 /// Checks a chosen password against the policy; `context` holds the user's email,
 /// names and agency name.

@@ -13,6 +13,11 @@ use rand::rngs::OsRng;
 use subtle::ConstantTimeEq;
 use totp_rs::{Algorithm, TOTP};
 
+/// Where a TOTP secret is stored, bound into its encryption.
+pub(crate) fn totp_aad(user: schakel_domain::UserId) -> String {
+    schakel_crypto::field_aad("users", "totp_secret", &user.to_string())
+}
+
 /// Seconds per step.
 pub const STEP_SECS: i64 = 30;
 /// Steps of drift accepted either side.

@@ -4,13 +4,13 @@ pub mod cube;
 pub mod dims;
 pub mod disclosure;
 pub mod event;
+mod packed;
 pub mod period;
 pub mod query;
 pub mod record;
 pub mod sink;
 pub mod table;
 mod tally;
-pub mod unlinkable;
 
 pub use cube::Cube;
 pub use dims::{Dimension, Measure, PeriodRange};

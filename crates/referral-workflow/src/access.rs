@@ -6,9 +6,9 @@
 //! agency kind and the referral's purpose. Everything is decided afresh on every
 //! request, so a referral that ends or a consent withdrawn cuts access at once.
 
-use crate::WorkflowError;
+use crate::UseCaseError;
 use chrono::{DateTime, Utc};
-use schakel_domain::{Action, Actor, ReferralState, Relationship};
+use schakel_domain::{Action, Actor, Party, ReferralAction, ReferralState, Relationship};
 use schakel_store::DbConn;
 use schakel_store::agencies;
 use schakel_store::casework::cases::Case;
@@ -72,7 +72,7 @@ pub fn case_access(
     case: &Case,
     action: Action,
     now: DateTime<Utc>,
-) -> Result<Option<CaseAccess>, WorkflowError> {
+) -> Result<Option<CaseAccess>, UseCaseError> {
     let access = if case.agency_id == who.agency_id {
         CaseAccess::Owner
     } else {
@@ -112,5 +112,42 @@ pub fn referral_relationship(who: &Actor, r: &Referral) -> Relationship {
         Relationship::ReceivingAgency
     } else {
         Relationship::Unrelated
+    }
+}
+
+/// Whether a receiver of `case` with this access would see the identity — used by
+/// the sender's view of its referrals.
+pub(crate) fn receiver_covered(
+    conn: &mut DbConn,
+    case: schakel_domain::CaseId,
+    receiver_kind: schakel_domain::AgencyKind,
+    purpose: schakel_domain::ReferralPurpose,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<bool, UseCaseError> {
+    Ok(covered(
+        &schakel_store::casework::consents::of_case(conn, case)?,
+        receiver_kind,
+        purpose,
+        now,
+    ))
+}
+
+/// The party `who` is to a referral, from the relationship.
+pub(crate) fn party(rel: Relationship) -> Option<Party> {
+    match rel {
+        Relationship::OwnAgency => Some(Party::Sender),
+        Relationship::ReceivingAgency => Some(Party::Receiver),
+        _ => None,
+    }
+}
+
+/// Whether `who`'s role may take `action` as `party`.
+pub(crate) fn role_may(who: &Actor, action: ReferralAction, party: Party) -> bool {
+    match (party, action) {
+        (Party::Sender, ReferralAction::Withdraw) => {
+            who.may(Action::WithdrawReferral, Relationship::OwnAgency)
+        }
+        (Party::Receiver, _) => who.may(Action::DecideReferral, Relationship::ReceivingAgency),
+        _ => false,
     }
 }

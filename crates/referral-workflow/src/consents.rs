@@ -3,14 +3,13 @@
 //! effect on the next request of every recipient (access is decided per request).
 
 use crate::access::{ACCESS_STATES, covered};
-use crate::cases::{case_view, check_version, visible_case};
+use crate::cases::{case_view, visible_case};
 use crate::identity::Identity;
 use crate::signals::MAX_TEXT_CHARS;
-use crate::support::{
-    Env, denied, event, free_text, notify, open_opt, record, run, seal, timeline,
-};
-use crate::views::{CaseView, ConsentView};
-use crate::{Conflict, IfMatch, Refusal, WorkflowConfig, WorkflowError};
+use crate::support::check_version;
+use crate::support::{Env, denied, event, free_text, notify, record, run, seal, timeline};
+use crate::views::CaseView;
+use crate::{Conflict, IfMatch, Refusal, UseCaseError};
 use chrono::{DateTime, NaiveDate, Utc};
 use schakel_audit::{ActionKind, AuditEvent};
 use schakel_domain::case::giver_allowed;
@@ -21,7 +20,7 @@ use schakel_domain::{
 use schakel_domain::{ReferralFacts, ReferralTopic};
 use schakel_store::DbConn;
 use schakel_store::agencies;
-use schakel_store::casework::consents::{self, Consent, NewConsent};
+use schakel_store::casework::consents::{self, NewConsent};
 use schakel_store::casework::{cases, persons, referrals};
 use serde::Deserialize;
 
@@ -57,36 +56,14 @@ pub struct ConsentInput {
     pub expires_at: Option<DateTime<Utc>>,
 }
 
-fn set<T: Ord + Copy>(raw: &[T], field: &'static str) -> Result<Vec<T>, WorkflowError> {
+fn set<T: Ord + Copy>(raw: &[T], field: &'static str) -> Result<Vec<T>, UseCaseError> {
     let mut v = raw.to_vec();
     v.sort();
     v.dedup();
     if v.is_empty() {
-        return Err(WorkflowError::Invalid(field));
+        return Err(UseCaseError::Invalid(field));
     }
     Ok(v)
-}
-
-/// A record as the owning agency sees it.
-pub(crate) fn consent_view(
-    cfg: &WorkflowConfig,
-    c: &Consent,
-    now: DateTime<Utc>,
-) -> Result<ConsentView, WorkflowError> {
-    Ok(ConsentView {
-        id: c.id,
-        kind: c.scope.kind,
-        recipient_kinds: c.scope.recipient_kinds.clone(),
-        purposes: c.scope.purposes.clone(),
-        given_by: c.given_by,
-        legal_basis: c.legal_basis,
-        reason: open_opt(cfg, "consents", "reason", &c.id, c.reason.as_deref())?,
-        given_on: c.given_on,
-        expires_at: c.scope.expires_at,
-        withdrawn_at: c.scope.withdrawn_at,
-        active: c.scope.holds_at(now),
-        created_at: c.created_at,
-    })
 }
 
 /// Records a consent or legal basis on a case of the actor's agency.
@@ -97,7 +74,7 @@ pub fn record_consent(
     case_id: CaseId,
     if_match: IfMatch,
     input: &ConsentInput,
-) -> Result<CaseView, WorkflowError> {
+) -> Result<CaseView, UseCaseError> {
     const CODE: &str = "consent.create";
     run(conn, env, who, |conn| {
         let (case, access) = visible_case(
@@ -120,10 +97,10 @@ pub fn record_consent(
         let person = persons::find(conn, case.person_id)?;
         let checked = check(conn, env, who, &person, input)?;
         if case.status == CaseStatus::Closed {
-            return Err(WorkflowError::Conflict(Conflict::CaseClosed));
+            return Err(UseCaseError::Conflict(Conflict::CaseClosed));
         }
         if !cases::bump(conn, case_id, version, env.now)? {
-            return Err(WorkflowError::VersionMismatch);
+            return Err(UseCaseError::VersionMismatch);
         }
         let mut e = store_consent(conn, env, who, case_id, input, &checked)?;
         if let Some(p) = &person.pseudonym {
@@ -145,7 +122,7 @@ fn store_consent(
     case_id: CaseId,
     input: &ConsentInput,
     checked: &Checked,
-) -> Result<AuditEvent, WorkflowError> {
+) -> Result<AuditEvent, UseCaseError> {
     let id = ConsentId::new_random();
     let sealed = checked
         .reason
@@ -227,14 +204,14 @@ fn check(
     who: &Actor,
     person: &persons::Person,
     input: &ConsentInput,
-) -> Result<Checked, WorkflowError> {
+) -> Result<Checked, UseCaseError> {
     let recipient_kinds = set(&input.recipient_kinds, "recipient_kinds")?;
     let purposes = set(&input.purposes, "purposes")?;
     if input.given_on > env.now.date_naive() {
-        return Err(WorkflowError::Invalid("given_on"));
+        return Err(UseCaseError::Invalid("given_on"));
     }
     if input.expires_at.is_some_and(|e| e <= env.now) {
-        return Err(WorkflowError::Invalid("expires_at"));
+        return Err(UseCaseError::Invalid("expires_at"));
     }
     let reason = free_text(input.reason.as_deref(), MAX_TEXT_CHARS, "reason")?;
     let identity = |person: &persons::Person| match &person.identity {
@@ -243,30 +220,30 @@ fn check(
     };
     match input.kind {
         ConsentKind::Consent => {
-            let giver = input.given_by.ok_or(WorkflowError::Invalid("given_by"))?;
+            let giver = input.given_by.ok_or(UseCaseError::Invalid("given_by"))?;
             if input.legal_basis.is_some() {
-                return Err(WorkflowError::Invalid("legal_basis"));
+                return Err(UseCaseError::Invalid("legal_basis"));
             }
             if !giver_allowed(giver, identity(person)?.age_on(input.given_on)) {
-                return Err(WorkflowError::Invalid("given_by"));
+                return Err(UseCaseError::Invalid("given_by"));
             }
         }
         ConsentKind::LegalBasis => {
             let basis = input
                 .legal_basis
-                .ok_or(WorkflowError::Invalid("legal_basis"))?;
+                .ok_or(UseCaseError::Invalid("legal_basis"))?;
             if input.given_by.is_some() {
-                return Err(WorkflowError::Invalid("given_by"));
+                return Err(UseCaseError::Invalid("given_by"));
             }
             if reason
                 .as_deref()
                 .is_none_or(|r| r.chars().count() < MIN_REASON_CHARS)
             {
-                return Err(WorkflowError::Invalid("reason"));
+                return Err(UseCaseError::Invalid("reason"));
             }
             let recorder = agencies::find(conn, who.agency_id)?.kind;
             if !basis.applies(identity(person)?.age_on(input.given_on), recorder) {
-                return Err(WorkflowError::Refused(Refusal::LegalBasisNotApplicable));
+                return Err(UseCaseError::Refused(Refusal::LegalBasisNotApplicable));
             }
         }
     }
@@ -286,7 +263,7 @@ pub fn withdraw_consent(
     case_id: CaseId,
     consent_id: ConsentId,
     if_match: IfMatch,
-) -> Result<CaseView, WorkflowError> {
+) -> Result<CaseView, UseCaseError> {
     const CODE: &str = "consent.withdraw";
     run(conn, env, who, |conn| {
         let (case, access) = visible_case(
@@ -308,13 +285,13 @@ pub fn withdraw_consent(
         let version = check_version(if_match, case.version)?;
         let before = consents::of_case(conn, case_id)?;
         let Some(target) = before.iter().find(|c| c.id == consent_id) else {
-            return Err(WorkflowError::NotFound);
+            return Err(UseCaseError::NotFound);
         };
         if target.scope.withdrawn_at.is_some() {
-            return Err(WorkflowError::Conflict(Conflict::AlreadyWithdrawn));
+            return Err(UseCaseError::Conflict(Conflict::AlreadyWithdrawn));
         }
         if !cases::bump(conn, case_id, version, env.now)? {
-            return Err(WorkflowError::VersionMismatch);
+            return Err(UseCaseError::VersionMismatch);
         }
         consents::withdraw(conn, consent_id, who.user_id, env.now)?;
         let after = consents::of_case(conn, case_id)?;

@@ -1,6 +1,6 @@
 //! Opaque page cursors: the sort key of the last item, `<microseconds>_<id>`.
 
-use crate::WorkflowError;
+use crate::UseCaseError;
 use chrono::{DateTime, Utc};
 use std::str::FromStr;
 
@@ -15,25 +15,25 @@ pub fn encode(at: DateTime<Utc>, id: &impl ToString) -> String {
 }
 
 /// A cursor back into its sort key; anything else is invalid.
-pub fn decode<I: FromStr>(text: &str) -> Result<(DateTime<Utc>, I), WorkflowError> {
-    let bad = WorkflowError::Invalid("cursor");
+pub fn decode<I: FromStr>(text: &str) -> Result<(DateTime<Utc>, I), UseCaseError> {
+    let bad = UseCaseError::Invalid("cursor");
     let (micros, id) = text
         .split_once('_')
-        .ok_or(WorkflowError::Invalid("cursor"))?;
+        .ok_or(UseCaseError::Invalid("cursor"))?;
     let micros: i64 = micros
         .parse()
-        .map_err(|_| WorkflowError::Invalid("cursor"))?;
-    let at = DateTime::from_timestamp_micros(micros).ok_or(WorkflowError::Invalid("cursor"))?;
+        .map_err(|_| UseCaseError::Invalid("cursor"))?;
+    let at = DateTime::from_timestamp_micros(micros).ok_or(UseCaseError::Invalid("cursor"))?;
     let id = id.parse().map_err(|_| bad)?;
     Ok((at, id))
 }
 
 /// A page size between 1 and [`MAX_PAGE`].
-pub fn limit(asked: Option<i64>) -> Result<i64, WorkflowError> {
+pub fn limit(asked: Option<i64>) -> Result<i64, UseCaseError> {
     match asked {
         None => Ok(DEFAULT_PAGE),
         Some(n) if (1..=MAX_PAGE).contains(&n) => Ok(n),
-        Some(_) => Err(WorkflowError::Invalid("limit")),
+        Some(_) => Err(UseCaseError::Invalid("limit")),
     }
 }
 

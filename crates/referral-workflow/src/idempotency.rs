@@ -3,7 +3,7 @@
 //! the same transaction as the creation; a replay with the same request returns it and
 //! creates nothing, the same key with another request is refused.
 
-use crate::WorkflowError;
+use crate::UseCaseError;
 use crate::support::{Env, open, run, seal};
 use chrono::Duration;
 use schakel_domain::{Action, Actor, Relationship};
@@ -24,9 +24,9 @@ pub struct IdempotencyKey {
 
 impl IdempotencyKey {
     /// A key as sent, checked.
-    pub fn parse(key: &str, fingerprint: String) -> Result<Self, WorkflowError> {
+    pub fn parse(key: &str, fingerprint: String) -> Result<Self, UseCaseError> {
         if key.is_empty() || key.len() > MAX_KEY_LEN || !key.bytes().all(|b| b.is_ascii_graphic()) {
-            return Err(WorkflowError::Invalid("idempotency_key"));
+            return Err(UseCaseError::Invalid("idempotency_key"));
         }
         Ok(Self {
             key: key.to_owned(),
@@ -76,8 +76,8 @@ pub(crate) fn create_once<T: serde::Serialize>(
     action: Action,
     key: Option<&IdempotencyKey>,
     status: u16,
-    create: &dyn Fn(&mut DbConn) -> Result<T, WorkflowError>,
-) -> Result<Created<T>, WorkflowError> {
+    create: &dyn Fn(&mut DbConn) -> Result<T, UseCaseError>,
+) -> Result<Created<T>, UseCaseError> {
     let attempt = |conn: &mut DbConn| {
         run(conn, env, who, |conn| {
             if let Some(k) = key
@@ -86,8 +86,8 @@ pub(crate) fn create_once<T: serde::Serialize>(
                 return replay(env, who, action, k, &prev);
             }
             let value = create(conn)?;
-            let body = serde_json::to_string(&value)
-                .map_err(|e| WorkflowError::Encoding(e.to_string()))?;
+            let body =
+                serde_json::to_string(&value).map_err(|e| UseCaseError::Encoding(e.to_string()))?;
             if let Some(k) = key {
                 remember(conn, env, who, k, status, &body)?;
             }
@@ -97,7 +97,7 @@ pub(crate) fn create_once<T: serde::Serialize>(
     match attempt(conn) {
         // A concurrent first request with the same key committed first: answer as a
         // replay of it.
-        Err(WorkflowError::IdempotencyRace) => attempt(conn),
+        Err(UseCaseError::IdempotencyRace) => attempt(conn),
         other => other,
     }
 }
@@ -109,12 +109,12 @@ fn replay<T>(
     action: Action,
     k: &IdempotencyKey,
     prev: &StoredResponse,
-) -> Result<Created<T>, WorkflowError> {
+) -> Result<Created<T>, UseCaseError> {
     if prev.fingerprint != k.fingerprint {
-        return Err(WorkflowError::IdempotencyMismatch);
+        return Err(UseCaseError::IdempotencyMismatch);
     }
     if !who.may(action, Relationship::OwnAgency) {
-        return Err(WorkflowError::Forbidden);
+        return Err(UseCaseError::Forbidden);
     }
     let aad_id = format!("{}:{}", who.user_id, k.key);
     let body = open(env.cfg, "idempotency_keys", "body", &aad_id, &prev.body)?;
@@ -132,7 +132,7 @@ fn remember(
     k: &IdempotencyKey,
     status: u16,
     body: &str,
-) -> Result<(), WorkflowError> {
+) -> Result<(), UseCaseError> {
     let aad_id = format!("{}:{}", who.user_id, k.key);
     let stored = StoredResponse {
         fingerprint: k.fingerprint.clone(),
@@ -141,7 +141,7 @@ fn remember(
     };
     let expires = env.now + Duration::hours(crate::config::IDEMPOTENCY_TTL_HOURS);
     idempotency::insert(conn, who.user_id, &k.key, &stored, env.now, expires).map_err(|e| match e {
-        StoreError::Conflict(_) => WorkflowError::IdempotencyRace,
+        StoreError::Conflict(_) => UseCaseError::IdempotencyRace,
         other => other.into(),
     })
 }

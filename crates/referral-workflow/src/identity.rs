@@ -4,7 +4,7 @@
 //! `Debug` never prints a field: an identity must not reach a log line.
 
 use crate::support::{open, seal};
-use crate::{Refusal, WorkflowConfig, WorkflowError};
+use crate::{Refusal, UseCaseError, WorkflowConfig};
 use chrono::{Datelike, NaiveDate};
 use schakel_domain::age::age_on;
 use schakel_domain::pseudonym::{
@@ -62,12 +62,12 @@ impl std::fmt::Debug for Identity {
     }
 }
 
-fn name(raw: &Option<String>, field: &'static str) -> Result<Option<String>, WorkflowError> {
+fn name(raw: &Option<String>, field: &'static str) -> Result<Option<String>, UseCaseError> {
     let Some(text) = raw.as_deref().map(str::trim).filter(|t| !t.is_empty()) else {
         return Ok(None);
     };
     if text.chars().count() > MAX_NAME_CHARS || text.chars().any(char::is_control) {
-        return Err(WorkflowError::Invalid(field));
+        return Err(UseCaseError::Invalid(field));
     }
     Ok(Some(text.to_owned()))
 }
@@ -77,15 +77,15 @@ fn codes(
     len: std::ops::RangeInclusive<usize>,
     upper: bool,
     field: &'static str,
-) -> Result<Vec<String>, WorkflowError> {
+) -> Result<Vec<String>, UseCaseError> {
     if raw.len() > MAX_CODES {
-        return Err(WorkflowError::Invalid(field));
+        return Err(UseCaseError::Invalid(field));
     }
     let mut out = Vec::with_capacity(raw.len());
     for c in raw {
         let c = c.trim();
         if !len.contains(&c.len()) || !c.bytes().all(|b| b.is_ascii_alphabetic()) {
-            return Err(WorkflowError::Invalid(field));
+            return Err(UseCaseError::Invalid(field));
         }
         let c = if upper {
             c.to_ascii_uppercase()
@@ -101,10 +101,10 @@ fn codes(
 
 /// Nationalities as ISO 3166-1 alpha-2 codes: a code of the wrong shape is invalid, a
 /// well-formed one that names no country is refused as unknown.
-fn nationalities(raw: &[String]) -> Result<Vec<String>, WorkflowError> {
+fn nationalities(raw: &[String]) -> Result<Vec<String>, UseCaseError> {
     let codes = codes(raw, 2..=2, true, "nationalities")?;
     if codes.iter().any(|c| !is_country_code(c)) {
-        return Err(WorkflowError::Refused(Refusal::UnknownCountry));
+        return Err(UseCaseError::Refused(Refusal::UnknownCountry));
     }
     Ok(codes)
 }
@@ -118,20 +118,20 @@ impl Identity {
         &self,
         today: NaiveDate,
         stated_on: NaiveDate,
-    ) -> Result<Identity, WorkflowError> {
+    ) -> Result<Identity, UseCaseError> {
         if let Some(dob) = self.date_of_birth
             && (dob > today || dob.year() < 1900)
         {
-            return Err(WorkflowError::Invalid("date_of_birth"));
+            return Err(UseCaseError::Invalid("date_of_birth"));
         }
         if self.stated_age.is_some_and(|a| a > 120) {
-            return Err(WorkflowError::Invalid("stated_age"));
+            return Err(UseCaseError::Invalid("stated_age"));
         }
         if self
             .age_stated_on
             .is_some_and(|d| d > today || d.year() < 1900)
         {
-            return Err(WorkflowError::Invalid("age_stated_on"));
+            return Err(UseCaseError::Invalid("age_stated_on"));
         }
         let contact =
             crate::support::free_text(self.contact.as_deref(), MAX_CONTACT_CHARS, "contact")?;
@@ -196,7 +196,7 @@ impl Identity {
         &self,
         cfg: &WorkflowConfig,
         gender: Gender,
-    ) -> Result<Option<String>, WorkflowError> {
+    ) -> Result<Option<String>, UseCaseError> {
         let canonical = canonical_identifiers(
             self.given_names.as_deref().unwrap_or(""),
             self.family_name.as_deref().unwrap_or(""),
@@ -206,7 +206,7 @@ impl Identity {
         canonical
             .map(|c| cfg.keys.pseudonym(&cfg.linkage_key_id, &c))
             .transpose()
-            .map_err(WorkflowError::from)
+            .map_err(UseCaseError::from)
     }
 
     /// The key person `id` is counted and audited under: its pseudonym when it can be
@@ -217,7 +217,7 @@ impl Identity {
         cfg: &WorkflowConfig,
         gender: Gender,
         id: PersonId,
-    ) -> Result<String, WorkflowError> {
+    ) -> Result<String, UseCaseError> {
         if let Some(p) = self.pseudonym(cfg, gender)? {
             return Ok(p);
         }
@@ -227,7 +227,7 @@ impl Identity {
     }
 
     /// The blind index of the family name, to find the person by it within the agency.
-    pub fn family_name_index(&self, cfg: &WorkflowConfig) -> Result<Option<String>, WorkflowError> {
+    pub fn family_name_index(&self, cfg: &WorkflowConfig) -> Result<Option<String>, UseCaseError> {
         self.family_name
             .as_deref()
             .map(family_name_canonical)
@@ -237,18 +237,18 @@ impl Identity {
                     .blind_index(&cfg.index_key_id, "person.family_name", &c)
             })
             .transpose()
-            .map_err(WorkflowError::from)
+            .map_err(UseCaseError::from)
     }
 
     /// The blind index of the date of birth.
-    pub fn birth_date_index(&self, cfg: &WorkflowConfig) -> Result<Option<String>, WorkflowError> {
+    pub fn birth_date_index(&self, cfg: &WorkflowConfig) -> Result<Option<String>, UseCaseError> {
         birth_date_index(cfg, self.date_of_birth)
     }
 
     /// Encrypts the identity of person `id`.
-    pub fn seal(&self, cfg: &WorkflowConfig, id: PersonId) -> Result<String, WorkflowError> {
+    pub fn seal(&self, cfg: &WorkflowConfig, id: PersonId) -> Result<String, UseCaseError> {
         let json = zeroize::Zeroizing::new(
-            serde_json::to_string(self).map_err(|e| WorkflowError::Crypto(e.to_string()))?,
+            serde_json::to_string(self).map_err(|e| UseCaseError::Crypto(e.to_string()))?,
         );
         seal(cfg, "persons", "identity", &id, &json)
     }
@@ -258,9 +258,9 @@ impl Identity {
         cfg: &WorkflowConfig,
         id: PersonId,
         sealed: &str,
-    ) -> Result<Identity, WorkflowError> {
+    ) -> Result<Identity, UseCaseError> {
         let json = open(cfg, "persons", "identity", &id, sealed)?;
-        serde_json::from_str(&json).map_err(|_| WorkflowError::Crypto("identity document".into()))
+        serde_json::from_str(&json).map_err(|_| UseCaseError::Crypto("identity document".into()))
     }
 }
 
@@ -273,7 +273,7 @@ pub fn family_name_canonical(name: &str) -> String {
 pub fn birth_date_index(
     cfg: &WorkflowConfig,
     dob: Option<NaiveDate>,
-) -> Result<Option<String>, WorkflowError> {
+) -> Result<Option<String>, UseCaseError> {
     dob.map(|d| {
         cfg.keys.blind_index(
             &cfg.index_key_id,
@@ -282,7 +282,7 @@ pub fn birth_date_index(
         )
     })
     .transpose()
-    .map_err(WorkflowError::from)
+    .map_err(UseCaseError::from)
 }
 
 #[cfg(test)]
@@ -326,7 +326,7 @@ mod tests {
         };
         assert!(matches!(
             no_country.checked(today, today),
-            Err(WorkflowError::Refused(Refusal::UnknownCountry))
+            Err(UseCaseError::Refused(Refusal::UnknownCountry))
         ));
         assert_eq!(format!("{raw:?}"), "Identity { .. }");
     }

@@ -7,7 +7,7 @@
 
 use crate::referrals::expire_one;
 use crate::support::{Env, event, notify, record, timeline};
-use crate::{WorkflowConfig, WorkflowError};
+use crate::{UseCaseError, WorkflowConfig};
 use chrono::{DateTime, Utc};
 use schakel_audit::ActionKind;
 use schakel_auth::RequestContext;
@@ -28,7 +28,7 @@ pub fn expire_overdue(
     conn: &mut DbConn,
     cfg: &WorkflowConfig,
     now: DateTime<Utc>,
-) -> Result<usize, WorkflowError> {
+) -> Result<usize, UseCaseError> {
     let ctx = RequestContext::default();
     let env = Env {
         cfg,
@@ -55,10 +55,10 @@ fn each_due(
     mut page: impl FnMut(
         &mut DbConn,
         Option<(DateTime<Utc>, ReferralId)>,
-    ) -> Result<Vec<referrals::Referral>, WorkflowError>,
+    ) -> Result<Vec<referrals::Referral>, UseCaseError>,
     due: impl Fn(&referrals::Referral) -> bool,
-    mut handle: impl FnMut(&mut DbConn, &referrals::Referral) -> Result<bool, WorkflowError>,
-) -> Result<usize, WorkflowError> {
+    mut handle: impl FnMut(&mut DbConn, &referrals::Referral) -> Result<bool, UseCaseError>,
+) -> Result<usize, UseCaseError> {
     let mut after = None;
     let mut done = 0;
     loop {
@@ -95,7 +95,7 @@ pub fn deadline_jobs(
     conn: &mut DbConn,
     cfg: &WorkflowConfig,
     now: DateTime<Utc>,
-) -> Result<FollowUps, WorkflowError> {
+) -> Result<FollowUps, UseCaseError> {
     use referrals::FollowUp;
     let ctx = RequestContext::default();
     let env = Env {
@@ -153,7 +153,7 @@ fn follow_up_one(
     env: &Env<'_>,
     r: &referrals::Referral,
     follow_up: referrals::FollowUp,
-) -> Result<bool, WorkflowError> {
+) -> Result<bool, UseCaseError> {
     use referrals::FollowUp;
     if !referrals::mark_followed_up(conn, r.id, follow_up, env.now)? {
         return Ok(false);
@@ -221,7 +221,7 @@ pub fn erase_due(
     cfg: &WorkflowConfig,
     now: DateTime<Utc>,
     dry_run: bool,
-) -> Result<Vec<ErasureItem>, WorkflowError> {
+) -> Result<Vec<ErasureItem>, UseCaseError> {
     let ctx = RequestContext::default();
     let env = Env {
         cfg,
@@ -264,7 +264,7 @@ pub fn erase_unopened_signals(
     cfg: &WorkflowConfig,
     now: DateTime<Utc>,
     dry_run: bool,
-) -> Result<Vec<SignalErasure>, WorkflowError> {
+) -> Result<Vec<SignalErasure>, UseCaseError> {
     let ctx = RequestContext::default();
     let env = Env {
         cfg,
@@ -325,18 +325,18 @@ pub fn retention(
     cfg: &WorkflowConfig,
     now: DateTime<Utc>,
     dry_run: bool,
-) -> Result<RetentionReport, WorkflowError> {
+) -> Result<RetentionReport, UseCaseError> {
     let cases = erase_due(conn, cfg, now, dry_run)?;
     let signals = erase_unopened_signals(conn, cfg, now, dry_run)?;
     if !dry_run {
         write_tx(conn, |conn| {
-            idempotency::purge_expired(conn, now).map_err(WorkflowError::from)
+            idempotency::purge_expired(conn, now).map_err(UseCaseError::from)
         })?;
     }
     Ok(RetentionReport { cases, signals })
 }
 
-fn erase_case(conn: &mut DbConn, env: &Env<'_>, case: &cases::Case) -> Result<(), WorkflowError> {
+fn erase_case(conn: &mut DbConn, env: &Env<'_>, case: &cases::Case) -> Result<(), UseCaseError> {
     let person = persons::find(conn, case.person_id)?;
     let pseudonym = person.pseudonym.clone();
     persons::erase(conn, person.id, env.now)?;
@@ -384,7 +384,7 @@ pub struct RotationReport {
 /// Re-encrypts every stored value that is not under the current key. Values are read
 /// and replaced in batches; one changed meanwhile is left for the next run. The run is
 /// audited (`system.key_rotation`: the current key id and the counts).
-pub fn rotate_keys(conn: &mut DbConn, env: &Env<'_>) -> Result<RotationReport, WorkflowError> {
+pub fn rotate_keys(conn: &mut DbConn, env: &Env<'_>) -> Result<RotationReport, UseCaseError> {
     let cfg = env.cfg;
     let mut report = RotationReport::default();
     for col in SEALED_COLUMNS {
@@ -405,7 +405,7 @@ pub fn rotate_keys(conn: &mut DbConn, env: &Env<'_>) -> Result<RotationReport, W
                         report.reencrypted += 1;
                     }
                 }
-                Ok::<_, WorkflowError>(())
+                Ok::<_, UseCaseError>(())
             })?;
         }
     }

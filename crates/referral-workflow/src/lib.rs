@@ -9,6 +9,7 @@ mod error;
 pub mod idempotency;
 pub mod identity;
 pub mod jobs;
+mod present;
 pub mod referrals;
 mod rows;
 pub mod signals;
@@ -17,6 +18,6 @@ mod support;
 pub mod views;
 
 pub use config::WorkflowConfig;
-pub use error::{Conflict, Denial, Refusal, WorkflowError};
-pub use schakel_auth::admin::IfMatch;
+pub use error::{Conflict, Denial, Refusal, UseCaseError};
+pub use schakel_auth::IfMatch;
 pub use support::Env;

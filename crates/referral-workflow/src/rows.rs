@@ -5,7 +5,7 @@
 //! Must not: outlive the transaction (it holds no row a use case changes: agencies,
 //! cases and persons are only read on the paths that use it).
 
-use crate::WorkflowError;
+use crate::UseCaseError;
 use schakel_domain::{AgencyId, CaseId, PersonId};
 use schakel_store::DbConn;
 use schakel_store::agencies::{self, Agency};
@@ -29,7 +29,7 @@ impl Rows {
         &mut self,
         conn: &mut DbConn,
         ids: &[AgencyId],
-    ) -> Result<(), WorkflowError> {
+    ) -> Result<(), UseCaseError> {
         let missing: Vec<AgencyId> = ids
             .iter()
             .copied()
@@ -56,7 +56,7 @@ impl Rows {
     }
 
     /// One case.
-    pub(crate) fn case(&mut self, conn: &mut DbConn, id: CaseId) -> Result<&Case, WorkflowError> {
+    pub(crate) fn case(&mut self, conn: &mut DbConn, id: CaseId) -> Result<&Case, UseCaseError> {
         Ok(match self.cases.entry(id) {
             Entry::Occupied(e) => e.into_mut(),
             Entry::Vacant(v) => v.insert(cases::find(conn, id)?),
@@ -73,7 +73,7 @@ impl Rows {
         &mut self,
         conn: &mut DbConn,
         id: PersonId,
-    ) -> Result<&Person, WorkflowError> {
+    ) -> Result<&Person, UseCaseError> {
         Ok(match self.persons.entry(id) {
             Entry::Occupied(e) => e.into_mut(),
             Entry::Vacant(v) => v.insert(persons::find(conn, id)?),
@@ -85,7 +85,7 @@ impl Rows {
         &mut self,
         conn: &mut DbConn,
         case: CaseId,
-    ) -> Result<Option<String>, WorkflowError> {
+    ) -> Result<Option<String>, UseCaseError> {
         if !self.cases.contains_key(&case) {
             let (c, p) = cases::find_with_person(conn, case)?;
             self.persons.insert(p.id, p);

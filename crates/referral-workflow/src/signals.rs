@@ -6,7 +6,7 @@ use crate::support::{
     Env, denied, event, free_text, monitor, open_opt, permit_role, record, run, seal,
 };
 use crate::views::{PersonView, SignalView};
-use crate::{WorkflowConfig, WorkflowError};
+use crate::{UseCaseError, WorkflowConfig};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use schakel_audit::ActionKind;
 use schakel_domain::indicators::{INDICATOR_LIST_VERSION, parse_codes};
@@ -67,12 +67,12 @@ pub struct SignalInput {
 }
 
 /// A set of exploitation forms: at least one, sorted, without duplicates.
-pub(crate) fn forms(raw: &[ExploitationForm]) -> Result<Vec<ExploitationForm>, WorkflowError> {
+pub(crate) fn forms(raw: &[ExploitationForm]) -> Result<Vec<ExploitationForm>, UseCaseError> {
     let mut f = raw.to_vec();
     f.sort();
     f.dedup();
     if f.is_empty() {
-        return Err(WorkflowError::Invalid("exploitation_forms"));
+        return Err(UseCaseError::Invalid("exploitation_forms"));
     }
     Ok(f)
 }
@@ -93,7 +93,7 @@ pub(crate) fn store_person(
     who: &Actor,
     input: &PersonInput,
     seen_on: NaiveDate,
-) -> Result<StoredPerson, WorkflowError> {
+) -> Result<StoredPerson, UseCaseError> {
     let identity = input.identity.checked(env.now.date_naive(), seen_on)?;
     let id = PersonId::new_random();
     let pseudonym = Some(identity.person_key(env.cfg, input.gender, id)?);
@@ -128,7 +128,7 @@ pub(crate) fn person_view(
     p: &Person,
     show_identity: bool,
     now: DateTime<Utc>,
-) -> Result<PersonView, WorkflowError> {
+) -> Result<PersonView, UseCaseError> {
     let identity = match &p.identity {
         Some(sealed) => Some(Identity::open(cfg, p.id, sealed)?),
         None => None,
@@ -155,7 +155,7 @@ pub fn create_signal(
     who: &Actor,
     input: &SignalInput,
     key: Option<&IdempotencyKey>,
-) -> Result<Created<SignalView>, WorkflowError> {
+) -> Result<Created<SignalView>, UseCaseError> {
     create_once(conn, env, who, Action::CreateSignal, key, 201, &|conn| {
         create_signal_in(conn, env, who, input)
     })
@@ -171,16 +171,16 @@ struct Checked {
 /// Checks a signal's input: observed in the last ten years and not in the future, known
 /// forms and indicators, a person exactly when the report is not anonymous, a summary
 /// of plain text within bounds.
-fn check(env: &Env<'_>, input: &SignalInput) -> Result<Checked, WorkflowError> {
+fn check(env: &Env<'_>, input: &SignalInput) -> Result<Checked, UseCaseError> {
     let today = env.now.date_naive();
     if input.observed_on > today || input.observed_on < today - Duration::days(3653) {
-        return Err(WorkflowError::Invalid("observed_on"));
+        return Err(UseCaseError::Invalid("observed_on"));
     }
     let forms = forms(&input.exploitation_forms)?;
     let indicators =
-        parse_codes(&input.indicators).map_err(|_| WorkflowError::Invalid("indicators"))?;
+        parse_codes(&input.indicators).map_err(|_| UseCaseError::Invalid("indicators"))?;
     if (input.reporting_basis == ReportingBasis::Anonymous) != input.person.is_none() {
-        return Err(WorkflowError::Invalid("reporting_basis"));
+        return Err(UseCaseError::Invalid("reporting_basis"));
     }
     let summary = free_text(input.summary.as_deref(), MAX_TEXT_CHARS, "summary")?;
     Ok(Checked {
@@ -196,7 +196,7 @@ fn create_signal_in(
     env: &Env<'_>,
     who: &Actor,
     input: &SignalInput,
-) -> Result<SignalView, WorkflowError> {
+) -> Result<SignalView, UseCaseError> {
     const CODE: &str = "signal.create";
     permit_role(
         who,
@@ -315,7 +315,7 @@ pub(crate) fn signal_view(
     cfg: &WorkflowConfig,
     s: &Signal,
     now: DateTime<Utc>,
-) -> Result<SignalView, WorkflowError> {
+) -> Result<SignalView, UseCaseError> {
     let person = match s.person_id {
         Some(p) => Some(person_view(cfg, &persons::find(conn, p)?, true, now)?),
         None => None,
@@ -347,7 +347,7 @@ pub fn get_signal(
     env: &Env<'_>,
     who: &Actor,
     id: SignalId,
-) -> Result<SignalView, WorkflowError> {
+) -> Result<SignalView, UseCaseError> {
     const CODE: &str = "signal.read";
     run(conn, env, who, |conn| {
         let object = ("signal", id.to_string());
@@ -372,7 +372,7 @@ pub fn list_signals(
     who: &Actor,
     cursor: Option<&str>,
     limit: Option<i64>,
-) -> Result<crate::views::Page<SignalView>, WorkflowError> {
+) -> Result<crate::views::Page<SignalView>, UseCaseError> {
     const CODE: &str = "signal.list";
     run(conn, env, who, |conn| {
         permit_role(

@@ -3,7 +3,7 @@
 //! (an anonymous or unlinkable record). A read about one person with a pseudonym also
 //! carries it as the entry's subject. Names and identities never enter the entry.
 
-use crate::WorkflowError;
+use crate::UseCaseError;
 use schakel_audit::AuditEvent;
 use schakel_domain::{CaseId, PersonId};
 use schakel_store::DbConn;
@@ -21,7 +21,7 @@ pub(crate) fn with_persons(
     conn: &mut DbConn,
     mut e: AuditEvent,
     people: &[PersonId],
-) -> Result<AuditEvent, WorkflowError> {
+) -> Result<AuditEvent, UseCaseError> {
     let found = persons::pseudonyms(conn, people)?;
     if let [(_, Some(p))] = found.as_slice() {
         e.subject_pseudonym = Some(p.clone());
@@ -38,7 +38,7 @@ pub(crate) fn with_case_persons(
     conn: &mut DbConn,
     e: AuditEvent,
     case_ids: &[CaseId],
-) -> Result<AuditEvent, WorkflowError> {
+) -> Result<AuditEvent, UseCaseError> {
     let people = cases::persons_of(conn, case_ids)?;
     with_persons(conn, e, &people)
 }

@@ -2,7 +2,7 @@
 //! after rolling back, audit entries, timeline entries, outbox rows and field
 //! encryption.
 
-use crate::{Denial, WorkflowConfig, WorkflowError};
+use crate::{Denial, IfMatch, UseCaseError, WorkflowConfig};
 use chrono::{DateTime, Utc};
 use schakel_audit::{ActionCode, ActionKind, AuditActor, AuditEvent, Outcome};
 use schakel_auth::RequestContext;
@@ -15,6 +15,16 @@ use schakel_store::casework::timeline::{self, NewCaseEvent};
 use schakel_store::outbox::{self, Channel, NewOutboxMessage};
 use schakel_store::{DbConn, write_tx};
 use zeroize::Zeroizing;
+
+/// Checks the version a change is made from.
+pub(crate) fn check_version(if_match: IfMatch, current: i64) -> Result<i64, UseCaseError> {
+    match if_match {
+        IfMatch::Missing => Err(UseCaseError::VersionRequired),
+        IfMatch::NeverMatches => Err(UseCaseError::VersionMismatch),
+        IfMatch::Version(v) if v != current => Err(UseCaseError::VersionMismatch),
+        IfMatch::Version(v) => Ok(v),
+    }
+}
 
 /// The environment of one use case: settings, the request's audit facts, the time.
 #[derive(Debug, Clone, Copy)]
@@ -33,25 +43,20 @@ pub(crate) fn run<T>(
     conn: &mut DbConn,
     env: &Env<'_>,
     who: &Actor,
-    f: impl FnOnce(&mut DbConn) -> Result<T, WorkflowError>,
-) -> Result<T, WorkflowError> {
+    f: impl FnOnce(&mut DbConn) -> Result<T, UseCaseError>,
+) -> Result<T, UseCaseError> {
     match write_tx(conn, f) {
-        Err(WorkflowError::Denied(d)) => {
+        Err(UseCaseError::Denied(d)) => {
             let refused = schakel_auth::policy::Refused {
                 code: d.code,
                 kind: d.kind,
                 object: d.object.as_ref().map(|(kind, id)| (*kind, id.as_str())),
             };
-            schakel_auth::policy::record_denial(conn, who, &refused, env.ctx, env.now).map_err(
-                |e| match e {
-                    schakel_auth::AuthError::Store(s) => s.into(),
-                    other => WorkflowError::Audit(other.to_string()),
-                },
-            )?;
+            schakel_auth::policy::record_denial(conn, who, &refused, env.ctx, env.now)?;
             Err(if d.hide {
-                WorkflowError::NotFound
+                UseCaseError::NotFound
             } else {
-                WorkflowError::Forbidden
+                UseCaseError::Forbidden
             })
         }
         other => other,
@@ -63,9 +68,9 @@ pub(crate) fn denied(
     code: &'static str,
     kind: ActionKind,
     object: Option<(&'static str, String)>,
-) -> WorkflowError {
+) -> UseCaseError {
     let hide = object.is_some();
-    WorkflowError::Denied(Box::new(Denial {
+    UseCaseError::Denied(Box::new(Denial {
         code,
         kind,
         object,
@@ -78,8 +83,8 @@ pub(crate) fn refused(
     code: &'static str,
     kind: ActionKind,
     object: (&'static str, String),
-) -> WorkflowError {
-    WorkflowError::Denied(Box::new(Denial {
+) -> UseCaseError {
+    UseCaseError::Denied(Box::new(Denial {
         code,
         kind,
         object: Some(object),
@@ -94,7 +99,7 @@ pub(crate) fn permit_role(
     rel: Relationship,
     code: &'static str,
     kind: ActionKind,
-) -> Result<(), WorkflowError> {
+) -> Result<(), UseCaseError> {
     if who.may(action, rel) {
         Ok(())
     } else {
@@ -102,8 +107,8 @@ pub(crate) fn permit_role(
     }
 }
 
-fn code(c: &str) -> Result<ActionCode, WorkflowError> {
-    ActionCode::parse(c).map_err(|e| WorkflowError::Audit(format!("{c}: {e}")))
+fn code(c: &str) -> Result<ActionCode, UseCaseError> {
+    ActionCode::parse(c).map_err(|e| UseCaseError::Audit(format!("{c}: {e}")))
 }
 
 /// The audit actor of a signed-in user.
@@ -121,7 +126,7 @@ pub(crate) fn event(
     code_text: &'static str,
     kind: ActionKind,
     object: (&'static str, String),
-) -> Result<AuditEvent, WorkflowError> {
+) -> Result<AuditEvent, UseCaseError> {
     let mut e =
         AuditEvent::new(code(code_text)?, kind, Outcome::Success).with_object(object.0, object.1);
     if let Some(who) = who {
@@ -135,7 +140,7 @@ pub(crate) fn record(
     conn: &mut DbConn,
     env: &Env<'_>,
     mut e: AuditEvent,
-) -> Result<(), WorkflowError> {
+) -> Result<(), UseCaseError> {
     if let Some(ip) = env.ctx.source_ip {
         e = e.with_source_ip(ip);
     }
@@ -154,7 +159,7 @@ pub(crate) fn timeline(
     agency: AgencyId,
     who: Option<&Actor>,
     entries: &[(&str, Option<ReferralId>, serde_json::Value)],
-) -> Result<(), WorkflowError> {
+) -> Result<(), UseCaseError> {
     for (ordinal, (kind, referral, details)) in entries.iter().enumerate() {
         timeline::append(
             conn,
@@ -182,7 +187,7 @@ pub(crate) fn notify(
     agency: AgencyId,
     roles: &[Role],
     about: ReferralFacts,
-) -> Result<(), WorkflowError> {
+) -> Result<(), UseCaseError> {
     let notice = Notice::Referral {
         topic,
         agency_id: agency,
@@ -207,7 +212,7 @@ pub(crate) fn monitor(
     conn: &mut DbConn,
     env: &Env<'_>,
     event: &schakel_domain::MonitorEvent,
-) -> Result<(), WorkflowError> {
+) -> Result<(), UseCaseError> {
     outbox::enqueue(
         conn,
         &NewOutboxMessage {
@@ -227,11 +232,11 @@ pub(crate) fn monitor(
 pub(crate) fn named_by<T>(
     found: Result<T, schakel_store::StoreError>,
     field: &'static str,
-) -> Result<T, WorkflowError> {
+) -> Result<T, UseCaseError> {
     match found {
         Ok(row) => Ok(row),
-        Err(schakel_store::StoreError::NotFound) => Err(WorkflowError::Invalid(field)),
-        Err(other) => Err(WorkflowError::Store(other)),
+        Err(schakel_store::StoreError::NotFound) => Err(UseCaseError::Invalid(field)),
+        Err(other) => Err(UseCaseError::Store(other)),
     }
 }
 
@@ -242,7 +247,7 @@ pub(crate) fn seal(
     column: &str,
     id: &impl ToString,
     plain: &str,
-) -> Result<String, WorkflowError> {
+) -> Result<String, UseCaseError> {
     Ok(cfg
         .keys
         .encrypt(plain, &field_aad(table, column, &id.to_string()))?)
@@ -255,7 +260,7 @@ pub(crate) fn open(
     column: &str,
     id: &impl ToString,
     sealed: &str,
-) -> Result<Zeroizing<String>, WorkflowError> {
+) -> Result<Zeroizing<String>, UseCaseError> {
     use schakel_crypto::ExposeSecret;
     let secret = cfg
         .keys
@@ -270,7 +275,7 @@ pub(crate) fn open_opt(
     column: &str,
     id: &impl ToString,
     sealed: Option<&str>,
-) -> Result<Option<String>, WorkflowError> {
+) -> Result<Option<String>, UseCaseError> {
     sealed
         .map(|s| open(cfg, table, column, id, s).map(|z| z.as_str().to_owned()))
         .transpose()
@@ -282,7 +287,7 @@ pub(crate) fn free_text(
     raw: Option<&str>,
     max: usize,
     field: &'static str,
-) -> Result<Option<String>, WorkflowError> {
+) -> Result<Option<String>, UseCaseError> {
     let Some(text) = raw.map(str::trim).filter(|t| !t.is_empty()) else {
         return Ok(None);
     };
@@ -291,7 +296,7 @@ pub(crate) fn free_text(
             .chars()
             .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
     {
-        return Err(WorkflowError::Invalid(field));
+        return Err(UseCaseError::Invalid(field));
     }
     Ok(Some(text.to_owned()))
 }

@@ -10,7 +10,7 @@ use clap::Subcommand;
 use schakel_auth::admin::agencies::AgencyInput;
 use schakel_auth::admin::operator::{self, ConsoleAccount, ConsoleError};
 use schakel_auth::admin::users::LOCALES;
-use schakel_auth::admin::{AdminError, ConflictReason};
+use schakel_auth::admin::{Conflict, UseCaseError};
 use schakel_domain::{AgencyKind, Clock, Region, Role, SystemClock};
 use schakel_store::DbConn;
 use secrecy::SecretString;
@@ -68,14 +68,16 @@ pub enum AdminCommand {
 /// The operator's words for a refusal of the admin's use cases.
 fn refusal(e: ConsoleError, name_taken: &str) -> anyhow::Error {
     match e {
-        ConsoleError::Admin(AdminError::Conflict(ConflictReason::NameTaken)) => {
+        ConsoleError::Admin(UseCaseError::Conflict(Conflict::NameTaken)) => {
             anyhow!("an agency named '{name_taken}' exists already")
         }
-        ConsoleError::Admin(AdminError::Conflict(ConflictReason::EmailTaken)) => {
+        ConsoleError::Admin(UseCaseError::Conflict(Conflict::EmailTaken)) => {
             anyhow!("a user with that email exists already")
         }
-        ConsoleError::Admin(AdminError::Invalid("locale")) => anyhow!("--locale must be nl or en"),
-        ConsoleError::Admin(AdminError::Invalid(field)) => anyhow!("invalid {field}"),
+        ConsoleError::Admin(UseCaseError::Invalid("locale")) => {
+            anyhow!("--locale must be nl or en")
+        }
+        ConsoleError::Admin(UseCaseError::Invalid(field)) => anyhow!("invalid {field}"),
         other => anyhow!("{other}"),
     }
 }
@@ -83,7 +85,7 @@ fn refusal(e: ConsoleError, name_taken: &str) -> anyhow::Error {
 /// Creates an agency at the console.
 fn create_agency(conn: &mut DbConn, input: &AgencyInput, now: DateTime<Utc>) -> anyhow::Result<()> {
     let agency = operator::create_agency(conn, input, now).map_err(|e| match e {
-        AdminError::Invalid(_) => anyhow!("an agency needs a name and a contact email address"),
+        UseCaseError::Invalid(_) => anyhow!("an agency needs a name and a contact email address"),
         other => refusal(other.into(), input.name.trim()),
     })?;
     println!("agency {} created: {}", agency.id, agency.name);

@@ -156,7 +156,7 @@ pub fn seed_casework(
         ctx: &ctx,
         now,
     };
-    let fail = |e: schakel_referral_workflow::WorkflowError| anyhow::anyhow!("demo case work: {e}");
+    let fail = |e: schakel_referral_workflow::UseCaseError| anyhow::anyhow!("demo case work: {e}");
     let signal: signals::SignalInput = serde_json::from_value(serde_json::json!({
         "observed_on": (now - chrono::Duration::days(2)).date_naive(),
         "region": "midden_nederland",

@@ -6,7 +6,6 @@
 
 mod admin_cmd;
 mod audit_cmd;
-mod audit_settings;
 mod auth_settings;
 mod casework_settings;
 mod data_settings;

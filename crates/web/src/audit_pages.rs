@@ -6,6 +6,7 @@
 //! never the client address they record.
 
 use crate::WebState;
+use crate::forms::Failure;
 use crate::i18n::Texts;
 use crate::pages::{Nav, complete_viewer, html, internal, not_found, stale_form};
 use crate::session::{Viewer, context};
@@ -14,7 +15,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use schakel_audit::{ActionCode, AuditEntry, AuditFilter, PageRequest, VerifyReport};
-use schakel_auth::admin::{AdminError, audit_trail};
+use schakel_auth::admin::{UseCaseError, audit_trail};
 use schakel_auth::web_session;
 use schakel_domain::{Role, UserId};
 use serde::Deserialize;
@@ -182,7 +183,7 @@ where
             &schakel_domain::Actor,
             &schakel_auth::RequestContext,
             DateTime<Utc>,
-        ) -> Result<T, AdminError>
+        ) -> Result<T, UseCaseError>
         + Send
         + 'static,
 {
@@ -191,8 +192,10 @@ where
         let mut conn = schakel_store::get_conn(&st.pool).map_err(|e| e.to_string())?;
         match f(&mut conn, &actor, &ctx, st.clock.now()) {
             Ok(x) => Ok(Done::Shown(x)),
-            Err(AdminError::Forbidden | AdminError::NotFound) => Ok(Done::Denied),
-            Err(e) => Err(e.to_string()),
+            Err(e) => match Failure::from(e) {
+                Failure::Hidden | Failure::Forbidden => Ok(Done::Denied),
+                other => Err(other.message()),
+            },
         }
     })
     .await

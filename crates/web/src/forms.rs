@@ -9,7 +9,7 @@ use crate::pages::{Nav, internal, not_found};
 use crate::session::{Viewer, context};
 use actix_web::{HttpRequest, HttpResponse, web};
 use schakel_domain::{Actor, AgencyKind, Region};
-use schakel_referral_workflow::{Env, Refusal, WorkflowError};
+use schakel_referral_workflow::{Env, Refusal, UseCaseError};
 use schakel_store::DbConn;
 
 /// The fields of a submitted form, in their order.
@@ -156,28 +156,37 @@ pub(crate) enum Failure {
     Internal(String),
 }
 
-impl From<WorkflowError> for Failure {
-    fn from(e: WorkflowError) -> Failure {
+/// The web's one mapping of a use case's error to what a page does with it.
+impl From<UseCaseError> for Failure {
+    fn from(e: UseCaseError) -> Failure {
         match e {
-            WorkflowError::Denied(d) if d.hide => Failure::Hidden,
-            WorkflowError::NotFound => Failure::Hidden,
-            WorkflowError::Denied(_) | WorkflowError::Forbidden => Failure::Forbidden,
-            WorkflowError::Invalid(f) => Failure::Invalid(f),
-            WorkflowError::Refused(Refusal::LegalBasisNotApplicable) => {
+            UseCaseError::Denied(d) if d.hide => Failure::Hidden,
+            UseCaseError::NotFound => Failure::Hidden,
+            UseCaseError::Denied(_) | UseCaseError::Forbidden => Failure::Forbidden,
+            UseCaseError::Invalid(f) => Failure::Invalid(f),
+            UseCaseError::Refused(Refusal::LegalBasisNotApplicable) => {
                 Failure::Invalid("legal_basis_not_applicable")
             }
-            WorkflowError::Refused(r) => Failure::Invalid(r.field()),
-            WorkflowError::Conflict(c) => Failure::Conflict(Some(c)),
-            WorkflowError::VersionMismatch
-            | WorkflowError::VersionRequired
-            | WorkflowError::IdempotencyMismatch
-            | WorkflowError::IdempotencyRace => Failure::Conflict(None),
+            UseCaseError::Refused(r) => Failure::Invalid(r.field()),
+            UseCaseError::Conflict(c) => Failure::Conflict(Some(c)),
+            UseCaseError::VersionMismatch
+            | UseCaseError::VersionRequired
+            | UseCaseError::IdempotencyMismatch
+            | UseCaseError::IdempotencyRace => Failure::Conflict(None),
             other => Failure::Internal(other.to_string()),
         }
     }
 }
 
 impl Failure {
+    /// What to log of a failure a page does not answer itself.
+    pub(crate) fn message(self) -> String {
+        match self {
+            Failure::Internal(e) => e,
+            other => format!("{other:?}"),
+        }
+    }
+
     /// The page of a failure no form can answer better.
     pub(crate) fn page(self, v: &Viewer) -> HttpResponse {
         match self {
@@ -258,10 +267,7 @@ pub(crate) fn directory(
     let region = q.region.as_deref().and_then(|r| r.parse::<Region>().ok());
     let filter = schakel_auth::admin::agencies::DirectoryFilter { kind, region };
     let list = schakel_auth::admin::agencies::directory(conn, who, filter, env.ctx, env.now)
-        .map_err(|e| match e {
-            schakel_auth::admin::AdminError::Forbidden => Failure::Forbidden,
-            other => Failure::Internal(other.to_string()),
-        })?;
+        .map_err(Failure::from)?;
     let kind_code = kind.map(|k| k.to_string()).unwrap_or_default();
     let region_code = region.map(|r| r.to_string()).unwrap_or_default();
     Ok(Directory {

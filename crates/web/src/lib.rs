@@ -2,17 +2,11 @@
 
 mod account;
 mod admin;
-mod admin_agencies;
-mod admin_notifications;
-mod admin_users;
 mod analyst;
-mod analyst_charts;
-mod analyst_layout;
-mod analyst_panels;
-mod analyst_view;
 mod audit_pages;
 mod cases;
 mod client;
+mod client_rules;
 mod consents;
 mod forms;
 mod home;
@@ -31,7 +25,7 @@ pub mod session;
 mod signals;
 mod state;
 
-pub use client::{ClientLimit, ClientRules};
+pub use client_rules::{ClientLimit, ClientRules};
 pub use pages::PAGE_CSP;
 pub use state::{MonitorView, WebState};
 
@@ -57,22 +51,22 @@ pub fn configure(cfg: &mut web::ServiceConfig, state: WebState) {
 /// The home page, logging in (password, then the second factor), logging out, and the
 /// stylesheet every page uses.
 fn signing_in(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/").route(web::get().to(pages::home)))
+    cfg.service(web::resource("/").route(web::get().to(home::home)))
         .service(
             web::resource("/login")
                 .wrap(from_fn(client::limit_submissions))
-                .route(web::get().to(pages::login_form))
-                .route(web::post().to(pages::login)),
+                .route(web::get().to(login::login_form))
+                .route(web::post().to(login::login)),
         )
         .service(
             web::resource("/login/code")
                 .wrap(from_fn(client::limit_submissions))
-                .route(web::get().to(pages::code_form))
-                .route(web::post().to(pages::code)),
+                .route(web::get().to(login::code_form))
+                .route(web::post().to(login::code)),
         )
-        .service(web::resource("/logout").route(web::post().to(pages::logout)))
+        .service(web::resource("/logout").route(web::post().to(login::logout)))
         .service(
-            web::resource("/logout/everywhere").route(web::post().to(pages::logout_everywhere)),
+            web::resource("/logout/everywhere").route(web::post().to(login::logout_everywhere)),
         )
         .service(web::resource("/static/app.css").route(web::get().to(pages::stylesheet)));
 }
@@ -80,7 +74,7 @@ fn signing_in(cfg: &mut web::ServiceConfig) {
 /// Caseworkers' and coordinators' pages: the inbox and outgoing referrals, signals,
 /// cases with their consents, and referrals.
 fn casework(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/inbox").route(web::get().to(pages::inbox)))
+    cfg.service(web::resource("/inbox").route(web::get().to(home::inbox)))
         .service(web::resource("/outgoing").route(web::get().to(outgoing::list)))
         // Before `/signals/{id}`, which would take `new` for an id.
         .service(
@@ -146,43 +140,43 @@ fn analyst_and_auditor(cfg: &mut web::ServiceConfig) {
 
 /// The admin's agencies, accounts and failed notifications.
 fn admin(cfg: &mut web::ServiceConfig) {
-    use admin_users::Change;
+    use admin::users::Change;
     cfg.service(
         web::resource("/admin/agencies")
-            .route(web::get().to(admin_agencies::list))
-            .route(web::post().to(admin_agencies::create)),
+            .route(web::get().to(admin::agencies::list))
+            .route(web::post().to(admin::agencies::create)),
     )
     .service(
         web::resource("/admin/agencies/{id}")
-            .route(web::get().to(admin_agencies::show))
-            .route(web::post().to(admin_agencies::update)),
+            .route(web::get().to(admin::agencies::show))
+            .route(web::post().to(admin::agencies::update)),
     )
     .service(
         web::resource("/admin/agencies/{id}/deactivate")
-            .route(web::post().to(admin_agencies::deactivate)),
+            .route(web::post().to(admin::agencies::deactivate)),
     )
     .service(
         web::resource("/admin/users")
-            .route(web::get().to(admin_users::list))
-            .route(web::post().to(admin_users::invite)),
+            .route(web::get().to(admin::users::list))
+            .route(web::post().to(admin::users::invite)),
     )
     .service(
         web::resource("/admin/users/{id}/role")
-            .route(web::post().to(|r, s, p, f| admin_users::change(r, s, p, f, Change::Role))),
+            .route(web::post().to(|r, s, p, f| admin::users::change(r, s, p, f, Change::Role))),
     )
     .service(
         web::resource("/admin/users/{id}/deactivate").route(
-            web::post().to(|r, s, p, f| admin_users::change(r, s, p, f, Change::Deactivate)),
+            web::post().to(|r, s, p, f| admin::users::change(r, s, p, f, Change::Deactivate)),
         ),
     )
     .service(
         web::resource("/admin/users/{id}/reactivate").route(
-            web::post().to(|r, s, p, f| admin_users::change(r, s, p, f, Change::Reactivate)),
+            web::post().to(|r, s, p, f| admin::users::change(r, s, p, f, Change::Reactivate)),
         ),
     )
-    .service(web::resource("/admin/notifications").route(web::get().to(admin_notifications::list)))
+    .service(web::resource("/admin/notifications").route(web::get().to(admin::notifications::list)))
     .service(
         web::resource("/admin/notifications/{id}/retry")
-            .route(web::post().to(admin_notifications::retry)),
+            .route(web::post().to(admin::notifications::retry)),
     );
 }

@@ -160,6 +160,3 @@ pub async fn stylesheet() -> HttpResponse {
         .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
         .body(include_str!("../static/app.css"))
 }
-
-pub use crate::home::{home, inbox};
-pub use crate::login::{code, code_form, login, login_form, logout, logout_everywhere};

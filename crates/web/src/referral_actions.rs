@@ -5,6 +5,7 @@
 //! shows the form again with a message.
 
 use crate::WebState;
+use crate::forms::Failure;
 use crate::forms::{DirectoryQuery, Problems};
 use crate::pages::{Nav, complete_viewer, internal, not_found, see_other, stale_form};
 use crate::referrals::{full_page, load};
@@ -14,7 +15,7 @@ use schakel_auth::web_session;
 use schakel_domain::{AgencyId, ReferralAction, ReferralId};
 use schakel_referral_workflow::referrals::{ActionInput, act};
 use schakel_referral_workflow::views::ReferralView;
-use schakel_referral_workflow::{Env, IfMatch, WorkflowError};
+use schakel_referral_workflow::{Env, IfMatch, UseCaseError};
 use serde::Deserialize;
 
 /// An action form.
@@ -130,24 +131,18 @@ async fn perform(
 /// How an action went, as the page answers it: moved on, not to be seen, an agency the
 /// referral cannot go to (for a `redirect`), or refused as the referral now is. Any
 /// other failure is the platform's.
-fn outcome_of(
-    done: Result<ReferralView, WorkflowError>,
-    redirect: bool,
-) -> Result<Outcome, String> {
-    match done {
+fn outcome_of(done: Result<ReferralView, UseCaseError>, redirect: bool) -> Result<Outcome, String> {
+    match done.map_err(Failure::from) {
         Ok(r) => Ok(Outcome::Done(Box::new(r))),
-        Err(WorkflowError::Denied(_) | WorkflowError::NotFound) => Ok(Outcome::Hidden),
+        Err(Failure::Hidden) => Ok(Outcome::Hidden),
         Err(
-            WorkflowError::Invalid("to_agency_id")
-            | WorkflowError::Conflict(schakel_referral_workflow::Conflict::Recipient),
+            Failure::Invalid("to_agency_id")
+            | Failure::Conflict(Some(schakel_referral_workflow::Conflict::Recipient)),
         ) if redirect => Ok(Outcome::BadAgency),
-        Err(
-            WorkflowError::VersionMismatch
-            | WorkflowError::Conflict(_)
-            | WorkflowError::Invalid(_)
-            | WorkflowError::Forbidden,
-        ) => Ok(Outcome::Refused),
-        Err(e) => Err(e.to_string()),
+        Err(Failure::Conflict(_) | Failure::Invalid(_) | Failure::Forbidden) => {
+            Ok(Outcome::Refused)
+        }
+        Err(Failure::Internal(e)) => Err(e),
     }
 }
 

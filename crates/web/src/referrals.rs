@@ -13,9 +13,9 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use schakel_domain::{DeclineReason, ReferralAction, ReferralId, ReferralOutcome};
+use schakel_referral_workflow::Env;
 use schakel_referral_workflow::referrals::get_referral;
 use schakel_referral_workflow::views::ReferralView;
-use schakel_referral_workflow::{Env, WorkflowError};
 
 /// A referral as the page shows it, in the viewer's language.
 struct Shown {
@@ -207,8 +207,10 @@ pub(crate) async fn load(
         };
         match get_referral(&mut conn, &env, &actor, id) {
             Ok(r) => Ok(Some(r)),
-            Err(WorkflowError::Denied(_) | WorkflowError::NotFound) => Ok(None),
-            Err(e) => Err(e.to_string()),
+            Err(e) => match Failure::from(e) {
+                Failure::Hidden => Ok(None),
+                other => Err(other.message()),
+            },
         }
     })
     .await

@@ -144,7 +144,7 @@ pub fn removal(state: &WebState, name: CookieName) -> Cookie<'static> {
 /// (trusted proxies considered) and the request id.
 pub fn context(req: &HttpRequest) -> RequestContext {
     let source_ip = match req.app_data::<web::Data<WebState>>() {
-        Some(state) => crate::client::client_ip(req, &state.client),
+        Some(state) => crate::client_rules::client_ip(req, &state.client),
         None => req.peer_addr().map(|a| a.ip()),
     };
     let request_id = req

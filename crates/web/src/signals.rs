@@ -19,7 +19,7 @@ use schakel_referral_workflow::cases::{OpenCaseInput, open_case};
 use schakel_referral_workflow::idempotency::Created;
 use schakel_referral_workflow::identity::Identity;
 use schakel_referral_workflow::signals::{PersonInput, SignalInput, create_signal, get_signal};
-use schakel_referral_workflow::{Conflict, WorkflowError};
+use schakel_referral_workflow::{Conflict, UseCaseError};
 
 /// The fields of the person, which an anonymous signal must leave empty.
 const PERSON_FIELDS: &[&str] = &[
@@ -316,7 +316,7 @@ pub async fn create(
         match open_case(conn, env, &actor, &open, None).map(Created::into_new) {
             Ok(Some(case)) => Ok(Saved::Case(case.id)),
             Ok(None) => Ok(Saved::Signal(id)),
-            Err(WorkflowError::Conflict(Conflict::SignalHasCase)) => {
+            Err(UseCaseError::Conflict(Conflict::SignalHasCase)) => {
                 match get_signal(conn, env, &actor, id)?.case_id {
                     Some(case) => Ok(Saved::Case(case)),
                     None => Ok(Saved::Signal(id)),

@@ -26,7 +26,7 @@ pub struct WebState {
     /// The monitor's tables, as the analyst's dashboard reads them.
     pub monitor: MonitorView,
     /// Trusted proxies and the per-client limit of the credential forms.
-    pub client: crate::ClientRules,
+    pub client: crate::client_rules::ClientRules,
 }
 
 /// The monitor as the pages read it: the same copy, database and rules as the API.

@@ -8,9 +8,9 @@ use crate::{ApiError, AppState};
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
+use schakel_auth::admin::AgencyView;
 use schakel_auth::admin::agencies::{self as uc, AgencyInput, AgencyUpdate};
 use schakel_domain::{AgencyId, AgencyKind, Region};
-use schakel_store::agencies::Agency;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -37,8 +37,8 @@ pub struct AgencyResponse {
     pub updated_at: DateTime<Utc>,
 }
 
-impl From<Agency> for AgencyResponse {
-    fn from(a: Agency) -> Self {
+impl From<AgencyView> for AgencyResponse {
+    fn from(a: AgencyView) -> Self {
         Self {
             id: a.id,
             name: a.name,
@@ -53,7 +53,7 @@ impl From<Agency> for AgencyResponse {
     }
 }
 
-fn one(res: actix_web::HttpResponseBuilder, agency: Agency) -> HttpResponse {
+fn one(res: actix_web::HttpResponseBuilder, agency: AgencyView) -> HttpResponse {
     let version = agency.version;
     with_etag(res, version).json(AgencyResponse::from(agency))
 }

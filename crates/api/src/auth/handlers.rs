@@ -370,7 +370,7 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
         .service(web::resource("/mfa/verify").route(web::post().to(super::mfa::verify_handler)))
         .service(
             web::resource("/invitation")
-                .route(web::post().to(crate::admin::users::accept_invitation_handler)),
+                .route(web::post().to(super::invitation::accept_invitation_handler)),
         )
         .service(
             web::resource("/password-reset")

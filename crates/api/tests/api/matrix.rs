@@ -537,7 +537,7 @@ impl Prep<'_> {
         f: impl FnOnce(
             &mut schakel_store::DbConn,
             &Env<'_>,
-        ) -> Result<T, schakel_referral_workflow::WorkflowError>,
+        ) -> Result<T, schakel_referral_workflow::UseCaseError>,
     ) -> T {
         let ctx = RequestContext::default();
         let env = Env {

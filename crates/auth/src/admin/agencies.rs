@@ -4,12 +4,12 @@
 //! Deactivating an agency deactivates its accounts and ends their sessions in the same
 //! transaction, so an agency that leaves the platform leaves with its people.
 
-use super::{AdminError, ConflictReason, IfMatch, Op, parse_email, parse_name, permit};
+use super::{AgencyView, Conflict, IfMatch, Op, UseCaseError, parse_email, parse_name, permit};
 use crate::RequestContext;
 use chrono::{DateTime, Utc};
 use schakel_audit::{ActionKind, Outcome};
 use schakel_domain::{Action, Actor, AgencyId, AgencyKind, Region, Role};
-use schakel_store::agencies::{self, Agency, AgencyChanges, NewAgency};
+use schakel_store::agencies::{self, AgencyChanges, NewAgency};
 use schakel_store::{DbConn, StoreError, sessions, users, write_tx};
 
 /// A new agency as the admin describes it.
@@ -38,9 +38,9 @@ pub struct AgencyUpdate {
     pub contact_email: Option<String>,
 }
 
-fn name_taken(e: StoreError) -> AdminError {
+fn name_taken(e: StoreError) -> UseCaseError {
     match e {
-        StoreError::Conflict(_) => AdminError::Conflict(ConflictReason::NameTaken),
+        StoreError::Conflict(_) => UseCaseError::Conflict(Conflict::NameTaken),
         other => other.into(),
     }
 }
@@ -52,14 +52,14 @@ pub fn create_agency(
     input: &AgencyInput,
     ctx: &RequestContext,
     now: DateTime<Utc>,
-) -> Result<Agency, AdminError> {
+) -> Result<AgencyView, UseCaseError> {
     let op = Op::new("admin.agency_create", ActionKind::Create);
     permit(conn, who, Action::ManageAgencies, &op, ctx, now)?;
     let name = parse_name(&input.name, "name")?;
     let contact_email = parse_email(&input.contact_email)?;
     write_tx(conn, |conn| {
         if agencies::find_by_name(conn, &name)?.is_some() {
-            return Err(AdminError::Conflict(ConflictReason::NameTaken));
+            return Err(UseCaseError::Conflict(Conflict::NameTaken));
         }
         let new = NewAgency {
             name: &name,
@@ -79,6 +79,7 @@ pub fn create_agency(
         op.record(conn, who, Outcome::Success, details, ctx, now)?;
         Ok(agency)
     })
+    .map(AgencyView::from)
 }
 
 /// Changes an agency that is still at the version the client names (its `If-Match`).
@@ -90,12 +91,12 @@ pub fn update_agency(
     update: &AgencyUpdate,
     ctx: &RequestContext,
     now: DateTime<Utc>,
-) -> Result<Agency, AdminError> {
+) -> Result<AgencyView, UseCaseError> {
     let op = Op::on("admin.agency_update", ActionKind::Update, "agency", id);
     permit(conn, who, Action::ManageAgencies, &op, ctx, now)?;
     let version = match if_match {
-        IfMatch::Missing => return Err(AdminError::VersionRequired),
-        IfMatch::NeverMatches => return Err(AdminError::VersionMismatch),
+        IfMatch::Missing => return Err(UseCaseError::VersionRequired),
+        IfMatch::NeverMatches => return Err(UseCaseError::VersionMismatch),
         IfMatch::Version(v) => v,
     };
     let name = update
@@ -124,30 +125,31 @@ pub fn update_agency(
     .filter_map(|(f, set)| set.then_some(f))
     .collect();
     if fields.is_empty() {
-        return Err(AdminError::Invalid("no field to change"));
+        return Err(UseCaseError::Invalid("no field to change"));
     }
     write_tx(conn, |conn| {
         let current = agencies::find(conn, id)?;
         if current.version != version {
-            return Err(AdminError::VersionMismatch);
+            return Err(UseCaseError::VersionMismatch);
         }
         if changes.kind.is_some_and(|k| k != current.kind)
             && schakel_store::casework::referrals::any_received(conn, id)?
         {
-            return Err(AdminError::Conflict(ConflictReason::KindLocked));
+            return Err(UseCaseError::Conflict(Conflict::KindLocked));
         }
         if let Some(name) = changes.name
             && agencies::find_by_name(conn, name)?.is_some_and(|other| other.id != id)
         {
-            return Err(AdminError::Conflict(ConflictReason::NameTaken));
+            return Err(UseCaseError::Conflict(Conflict::NameTaken));
         }
         if !agencies::update(conn, id, version, &changes, now).map_err(name_taken)? {
-            return Err(AdminError::VersionMismatch);
+            return Err(UseCaseError::VersionMismatch);
         }
         let details = serde_json::json!({ "fields": fields, "version": version + 1 });
         op.record(conn, who, Outcome::Success, details, ctx, now)?;
         Ok(agencies::find(conn, id)?)
     })
+    .map(AgencyView::from)
 }
 
 /// Deactivates an agency with its accounts, ending their sessions. Refused for the
@@ -158,7 +160,7 @@ pub fn deactivate_agency(
     id: AgencyId,
     ctx: &RequestContext,
     now: DateTime<Utc>,
-) -> Result<Agency, AdminError> {
+) -> Result<AgencyView, UseCaseError> {
     let op = Op::on("admin.agency_deactivate", ActionKind::Update, "agency", id);
     permit(conn, who, Action::ManageAgencies, &op, ctx, now)?;
     write_tx(conn, |conn| {
@@ -166,14 +168,14 @@ pub fn deactivate_agency(
         // and none can add an account after the list below is read.
         let agency = agencies::find_for_update(conn, id)?;
         if !agency.active {
-            return Err(AdminError::Conflict(ConflictReason::AlreadyInState));
+            return Err(UseCaseError::Conflict(Conflict::AlreadyInState));
         }
         if agency.id == who.agency_id {
-            return Err(AdminError::Conflict(ConflictReason::OwnAgency));
+            return Err(UseCaseError::Conflict(Conflict::OwnAgency));
         }
         let admins = users::lock_active_with_role(conn, Role::Admin)?;
         if admins.iter().all(|a| a.agency_id == id) {
-            return Err(AdminError::Conflict(ConflictReason::LastAdmin));
+            return Err(UseCaseError::Conflict(Conflict::LastAdmin));
         }
         let mut accounts = 0_usize;
         let mut sessions_ended = 0_usize;
@@ -194,6 +196,7 @@ pub fn deactivate_agency(
         op.record(conn, who, Outcome::Success, details, ctx, now)?;
         Ok(agencies::find(conn, id)?)
     })
+    .map(AgencyView::from)
 }
 
 /// Every agency, active or not, ordered by name.
@@ -202,10 +205,13 @@ pub fn list_agencies(
     who: &Actor,
     ctx: &RequestContext,
     now: DateTime<Utc>,
-) -> Result<Vec<Agency>, AdminError> {
+) -> Result<Vec<AgencyView>, UseCaseError> {
     let op = Op::new("admin.agency_list", ActionKind::Read);
     permit(conn, who, Action::ManageAgencies, &op, ctx, now)?;
-    Ok(agencies::list_all(conn)?)
+    Ok(agencies::list_all(conn)?
+        .into_iter()
+        .map(AgencyView::from)
+        .collect())
 }
 
 /// One agency, active or not.
@@ -215,10 +221,10 @@ pub fn get_agency(
     id: AgencyId,
     ctx: &RequestContext,
     now: DateTime<Utc>,
-) -> Result<Agency, AdminError> {
+) -> Result<AgencyView, UseCaseError> {
     let op = Op::on("admin.agency_read", ActionKind::Read, "agency", id);
     permit(conn, who, Action::ManageAgencies, &op, ctx, now)?;
-    Ok(agencies::find(conn, id)?)
+    Ok(agencies::find(conn, id)?.into())
 }
 
 /// Filters of the directory; every one that is set must match.
@@ -237,8 +243,11 @@ pub fn directory(
     filter: DirectoryFilter,
     ctx: &RequestContext,
     now: DateTime<Utc>,
-) -> Result<Vec<Agency>, AdminError> {
+) -> Result<Vec<AgencyView>, UseCaseError> {
     let op = Op::new("directory.read", ActionKind::Read);
     permit(conn, who, Action::ReadDirectory, &op, ctx, now)?;
-    Ok(agencies::list_active(conn, filter.kind, filter.region)?)
+    Ok(agencies::list_active(conn, filter.kind, filter.region)?
+        .into_iter()
+        .map(AgencyView::from)
+        .collect())
 }

@@ -2,7 +2,7 @@
 //! recorded: the page (or report) is returned only once its `audit.read`
 //! (`audit.verify`) entry is committed.
 
-use super::{AdminError, Op, permit};
+use super::{Op, UseCaseError, permit};
 use crate::RequestContext;
 use chrono::{DateTime, SecondsFormat, Utc};
 use schakel_audit::{ActionKind, AuditFilter, AuditPage, Outcome, PageRequest, VerifyReport};
@@ -17,7 +17,7 @@ pub fn read_trail(
     page: PageRequest,
     ctx: &RequestContext,
     now: DateTime<Utc>,
-) -> Result<AuditPage, AdminError> {
+) -> Result<AuditPage, UseCaseError> {
     let op = Op::new("audit.read", ActionKind::Read);
     permit(conn, who, Action::ReadAudit, &op, ctx, now)?;
     let result = schakel_audit::query(conn, filter, page)?;
@@ -29,7 +29,7 @@ pub fn read_trail(
     });
     write_tx(conn, |conn| {
         op.record(conn, who, Outcome::Success, details, ctx, now)
-            .map_err(AdminError::from)
+            .map_err(UseCaseError::from)
     })?;
     Ok(result)
 }
@@ -57,7 +57,7 @@ pub fn verify_trail(
     who: &Actor,
     ctx: &RequestContext,
     now: DateTime<Utc>,
-) -> Result<VerifyReport, AdminError> {
+) -> Result<VerifyReport, UseCaseError> {
     let op = Op::new("audit.verify", ActionKind::Read);
     permit(conn, who, Action::VerifyAudit, &op, ctx, now)?;
     // Walked outside the write transaction: a long walk must not hold the write lock.
@@ -69,7 +69,7 @@ pub fn verify_trail(
     });
     write_tx(conn, |conn| {
         op.record(conn, who, Outcome::Success, details, ctx, now)
-            .map_err(AdminError::from)
+            .map_err(UseCaseError::from)
     })?;
     Ok(report)
 }

@@ -3,7 +3,7 @@
 //! link cannot be sent again (its single-use token is scrubbed once given up on):
 //! invite anew, or ask for a new link.
 
-use super::{AdminError, ConflictReason, Op, permit};
+use super::{Conflict, Op, UseCaseError, permit};
 use crate::RequestContext;
 use chrono::{DateTime, Utc};
 use schakel_audit::{ActionKind, Outcome};
@@ -30,7 +30,7 @@ pub fn failed(
     who: &Actor,
     ctx: &RequestContext,
     now: DateTime<Utc>,
-) -> Result<Failed, AdminError> {
+) -> Result<Failed, UseCaseError> {
     let op = Op::new("admin.delivery_list", ActionKind::Read);
     permit(conn, who, Action::ManageDelivery, &op, ctx, now)?;
     Ok(Failed {
@@ -46,7 +46,7 @@ pub fn retry(
     id: uuid::Uuid,
     ctx: &RequestContext,
     now: DateTime<Utc>,
-) -> Result<(), AdminError> {
+) -> Result<(), UseCaseError> {
     let op = Op::on("admin.delivery_retry", ActionKind::Update, "delivery", id);
     permit(conn, who, Action::ManageDelivery, &op, ctx, now)?;
     let id = id.to_string();
@@ -58,11 +58,11 @@ pub fn retry(
         let failed_row = failed(outbox::topic_and_state(conn, &id)?);
         let topic = match (&failed_mail, &failed_row) {
             (Some(topic), _) | (None, Some(topic)) => topic.clone(),
-            (None, None) => return Err(AdminError::NotFound),
+            (None, None) => return Err(UseCaseError::NotFound),
         };
         // The token of an account link was scrubbed when the email was given up on.
         if matches!(topic.as_str(), "invitation" | "password_reset") && failed_mail.is_some() {
-            return Err(AdminError::Conflict(ConflictReason::NotRetryable));
+            return Err(UseCaseError::Conflict(Conflict::NotRetryable));
         }
         let retried = if failed_mail.is_some() {
             mail_queue::retry(conn, &id, now)?
@@ -70,7 +70,7 @@ pub fn retry(
             outbox::retry(conn, &id, now)?
         };
         if !retried {
-            return Err(AdminError::NotFound);
+            return Err(UseCaseError::NotFound);
         }
         let details = serde_json::json!({ "topic": topic, "queued_email": failed_mail.is_some() });
         op.record(conn, who, Outcome::Success, details, ctx, now)?;

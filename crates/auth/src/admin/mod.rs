@@ -9,9 +9,9 @@
 //! cannot be written, nothing is changed and nothing is returned.
 //!
 //! Denials follow one rule: an action on a named object (an agency or user id) that the
-//! actor may not take answers [`AdminError::NotFound`], exactly as if the object did not
+//! actor may not take answers [`UseCaseError::NotFound`], exactly as if the object did not
 //! exist; an action on a collection (list, create, invite, the trail) answers
-//! [`AdminError::Forbidden`]. Both are decided from the role alone, before anything is
+//! [`UseCaseError::Forbidden`]. Both are decided from the role alone, before anything is
 //! looked up, so neither says whether an id exists. Every denial is itself audited with
 //! the outcome `denied`.
 //!
@@ -25,96 +25,18 @@ pub mod monitor_access;
 pub mod operator;
 pub mod seed;
 pub mod users;
+pub mod views;
+
+pub use views::{AccountView, AgencyView};
 
 use crate::AuthError;
 use crate::RequestContext;
 use crate::events::{actor, event, record};
+pub use crate::usecase::{Conflict, IfMatch, UseCaseError};
 use chrono::{DateTime, Utc};
 use schakel_audit::{ActionKind, AuditEvent, Outcome};
 use schakel_domain::{Action, Actor, Relationship};
-use schakel_store::{DbConn, StoreError};
-use thiserror::Error;
-
-/// Why a change conflicts with the current state (all answer `409`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ConflictReason {
-    /// Another agency has this name.
-    NameTaken,
-    /// Another account has this email address.
-    EmailTaken,
-    /// The change would leave the platform without an active admin.
-    LastAdmin,
-    /// An admin may not deactivate their own account or change its role.
-    OwnAccount,
-    /// An admin may not deactivate their own agency.
-    OwnAgency,
-    /// The object is already in the asked state (e.g. deactivating an inactive user).
-    AlreadyInState,
-    /// The agency is deactivated: no accounts are invited into or reactivated in it.
-    AgencyInactive,
-    /// The agency's kind cannot change once it has received a referral: consents
-    /// name recipient kinds, so a new kind would widen or narrow what existing consents
-    /// let it see.
-    KindLocked,
-    /// This delivery cannot be tried again (a failed invitation or recovery link: its
-    /// token is gone).
-    NotRetryable,
-}
-
-/// What went wrong in an administrative use case.
-#[derive(Debug, Error)]
-pub enum AdminError {
-    /// The actor's role may not use this collection-level action.
-    #[error("forbidden")]
-    Forbidden,
-    /// The object does not exist, or the actor may not see it.
-    #[error("not found")]
-    NotFound,
-    /// The change conflicts with the current state; nothing was changed.
-    #[error("conflict: {0:?}")]
-    Conflict(ConflictReason),
-    /// The change must name the version it was made from; nothing was changed.
-    #[error("version required")]
-    VersionRequired,
-    /// The object changed since the version the client read; nothing was changed.
-    #[error("stale version")]
-    VersionMismatch,
-    /// The input is not valid (the text says which field, without its value).
-    #[error("invalid input: {0}")]
-    Invalid(&'static str),
-    /// Storage, audit or setup failed.
-    #[error(transparent)]
-    Auth(#[from] AuthError),
-}
-
-impl From<StoreError> for AdminError {
-    fn from(e: StoreError) -> Self {
-        match e {
-            StoreError::NotFound => AdminError::NotFound,
-            other => AdminError::Auth(AuthError::Store(other)),
-        }
-    }
-}
-
-impl From<schakel_audit::AuditError> for AdminError {
-    fn from(e: schakel_audit::AuditError) -> Self {
-        match e {
-            schakel_audit::AuditError::Store(s) => s.into(),
-            other => AdminError::Auth(AuthError::Audit(other.to_string())),
-        }
-    }
-}
-
-/// The version a change is made from, as the client named it (HTTP `If-Match`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum IfMatch {
-    /// None was named.
-    Missing,
-    /// This version.
-    Version(i64),
-    /// Something that is no version of ours, so it matches none.
-    NeverMatches,
-}
+use schakel_store::DbConn;
 
 /// What a use case is about to do, as its audit entry names it.
 #[derive(Debug, Clone)]
@@ -186,7 +108,7 @@ pub(crate) fn permit(
     op: &Op,
     ctx: &RequestContext,
     now: DateTime<Utc>,
-) -> Result<(), AdminError> {
+) -> Result<(), UseCaseError> {
     if who.may(action, Relationship::Platform) {
         return Ok(());
     }
@@ -197,9 +119,9 @@ pub(crate) fn permit(
     };
     crate::policy::record_denial(conn, who, &refused, ctx, now)?;
     Err(if op.object.is_some() {
-        AdminError::NotFound
+        UseCaseError::NotFound
     } else {
-        AdminError::Forbidden
+        UseCaseError::Forbidden
     })
 }
 
@@ -211,9 +133,9 @@ pub const MAX_NAME_CHARS: usize = 120;
 /// Checks an email address: one `@`, a non-empty local part, a domain of dot-separated
 /// labels, no spaces or control characters (so it can never break an email header).
 /// Returns it trimmed and lower-cased.
-pub fn parse_email(raw: &str) -> Result<String, AdminError> {
+pub fn parse_email(raw: &str) -> Result<String, UseCaseError> {
     let email = raw.trim().to_lowercase();
-    let invalid = AdminError::Invalid("email");
+    let invalid = UseCaseError::Invalid("email");
     if email.is_empty() || email.len() > MAX_EMAIL_LEN {
         return Err(invalid);
     }
@@ -244,11 +166,11 @@ pub fn parse_email(raw: &str) -> Result<String, AdminError> {
 
 /// Checks a name shown to people (an agency's or a user's): trimmed, 1 to
 /// [`MAX_NAME_CHARS`] characters, no control characters.
-pub fn parse_name(raw: &str, field: &'static str) -> Result<String, AdminError> {
+pub fn parse_name(raw: &str, field: &'static str) -> Result<String, UseCaseError> {
     let name = raw.trim();
     let chars = name.chars().count();
     if chars == 0 || chars > MAX_NAME_CHARS || name.chars().any(char::is_control) {
-        return Err(AdminError::Invalid(field));
+        return Err(UseCaseError::Invalid(field));
     }
     Ok(name.to_owned())
 }

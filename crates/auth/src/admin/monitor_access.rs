@@ -3,7 +3,7 @@
 //! A request for the exact overlap table is recorded with its purpose before anything is
 //! returned.
 
-use super::{AdminError, Op};
+use super::{Op, UseCaseError};
 use crate::RequestContext;
 use chrono::{DateTime, Utc};
 use schakel_audit::{ActionKind, Outcome};
@@ -19,7 +19,7 @@ pub fn read_monitor(
     details: serde_json::Value,
     ctx: &RequestContext,
     now: DateTime<Utc>,
-) -> Result<(), AdminError> {
+) -> Result<(), UseCaseError> {
     if !who.may(Action::ReadMonitor, Relationship::Platform) {
         let refused = crate::policy::Refused {
             code,
@@ -27,11 +27,11 @@ pub fn read_monitor(
             object: None,
         };
         crate::policy::record_denial(conn, who, &refused, ctx, now)?;
-        return Err(AdminError::NotFound);
+        return Err(UseCaseError::NotFound);
     }
     let op = Op::new(code, ActionKind::Read);
     write_tx(conn, |conn| {
         op.record(conn, who, Outcome::Success, details, ctx, now)
-            .map_err(AdminError::from)
+            .map_err(UseCaseError::from)
     })
 }

@@ -7,14 +7,14 @@
 
 use super::agencies::AgencyInput;
 use super::users::LOCALES;
-use super::{AdminError, ConflictReason, parse_email, parse_name};
+use super::{AccountView, AgencyView, Conflict, UseCaseError, parse_email, parse_name};
 use crate::RequestContext;
 use crate::events::{event, record};
 use chrono::{DateTime, Utc};
 use schakel_audit::{ActionKind, Outcome};
 use schakel_domain::Role;
-use schakel_store::agencies::{self, Agency, NewAgency};
-use schakel_store::users::{self, NewUser, User};
+use schakel_store::agencies::{self, NewAgency};
+use schakel_store::users::{self, NewUser};
 use schakel_store::{DbConn, StoreError, write_tx};
 use secrecy::{ExposeSecret, SecretString};
 
@@ -44,7 +44,7 @@ pub enum ConsoleError {
     Password(crate::password::Rejection),
     /// As the admin's use case would refuse it.
     #[error(transparent)]
-    Admin(#[from] AdminError),
+    Admin(#[from] UseCaseError),
 }
 
 impl From<StoreError> for ConsoleError {
@@ -59,7 +59,7 @@ fn audit(
     code: &str,
     object: (&'static str, String),
     now: DateTime<Utc>,
-) -> Result<(), AdminError> {
+) -> Result<(), UseCaseError> {
     let e = event(
         code,
         ActionKind::Create,
@@ -73,12 +73,12 @@ fn audit(
 }
 
 /// Creates an agency (active, version 1); a name in use is
-/// [`ConflictReason::NameTaken`].
+/// [`Conflict::NameTaken`].
 pub fn create_agency(
     conn: &mut DbConn,
     input: &AgencyInput,
     now: DateTime<Utc>,
-) -> Result<Agency, AdminError> {
+) -> Result<AgencyView, UseCaseError> {
     let name = parse_name(&input.name, "name")?;
     let contact_email = parse_email(&input.contact_email)?;
     write_tx(conn, |conn| {
@@ -89,7 +89,7 @@ pub fn create_agency(
             contact_email: &contact_email,
         };
         let agency = agencies::insert(conn, &new, now).map_err(|e| match e {
-            StoreError::Conflict(_) => AdminError::Conflict(ConflictReason::NameTaken),
+            StoreError::Conflict(_) => UseCaseError::Conflict(Conflict::NameTaken),
             other => other.into(),
         })?;
         audit(
@@ -100,6 +100,7 @@ pub fn create_agency(
         )?;
         Ok(agency)
     })
+    .map(AgencyView::from)
 }
 
 /// Creates an active account with `password` (checked against the policy, with the
@@ -109,9 +110,9 @@ pub fn create_user(
     input: &ConsoleAccount,
     password: &SecretString,
     now: DateTime<Utc>,
-) -> Result<(User, Agency), ConsoleError> {
+) -> Result<(AccountView, AgencyView), ConsoleError> {
     if !LOCALES.contains(&input.locale.as_str()) {
-        return Err(AdminError::Invalid("locale").into());
+        return Err(UseCaseError::Invalid("locale").into());
     }
     let email = parse_email(&input.email)?;
     let display_name = parse_name(&input.display_name, "display_name")?;
@@ -120,7 +121,7 @@ pub fn create_user(
     let context = [email.as_str(), display_name.as_str(), agency.name.as_str()];
     crate::password::check_policy(password.expose_secret(), &context)
         .map_err(ConsoleError::Password)?;
-    let hash = crate::password::hash(password).map_err(AdminError::from)?;
+    let hash = crate::password::hash(password).map_err(UseCaseError::from)?;
     let user = write_tx(conn, |conn| {
         let new = NewUser {
             agency_id: agency.id,
@@ -131,7 +132,7 @@ pub fn create_user(
             password_hash: Some(&hash),
         };
         let user = users::insert(conn, &new, now).map_err(|e| match e {
-            StoreError::Conflict(_) => AdminError::Conflict(ConflictReason::EmailTaken),
+            StoreError::Conflict(_) => UseCaseError::Conflict(Conflict::EmailTaken),
             other => other.into(),
         })?;
         audit(
@@ -140,7 +141,7 @@ pub fn create_user(
             ("user", user.id.to_string()),
             now,
         )?;
-        Ok::<_, AdminError>(user)
+        Ok::<_, UseCaseError>(user)
     })?;
-    Ok((user, agency))
+    Ok((user.into(), agency.into()))
 }

@@ -7,15 +7,15 @@
 //! Must not: be reachable over HTTP, or check the password against the policy (the
 //! caller's fixed directory publishes its password on purpose, for trying only).
 
-use super::AdminError;
 use super::agencies::AgencyInput;
 use super::operator::ConsoleAccount;
+use super::{AgencyView, UseCaseError};
 use crate::RequestContext;
 use crate::events::{event, record};
 use chrono::{DateTime, Utc};
 use schakel_audit::{ActionKind, Outcome};
 use schakel_domain::{Actor, SessionId};
-use schakel_store::agencies::{self, Agency, NewAgency};
+use schakel_store::agencies::{self, NewAgency};
 use schakel_store::users::{self, NewUser};
 use schakel_store::{DbConn, StoreError, write_tx};
 use secrecy::SecretString;
@@ -51,7 +51,7 @@ pub fn holds(
     conn: &mut DbConn,
     agency_names: &[&str],
     emails: &[&str],
-) -> Result<Holds, AdminError> {
+) -> Result<Holds, UseCaseError> {
     let all_users = users::list(conn, None)?;
     let all_agencies = agencies::list_all(conn)?;
     if all_users.is_empty() && all_agencies.is_empty() {
@@ -81,7 +81,7 @@ pub fn seed(
     password: &SecretString,
     code: &str,
     now: DateTime<Utc>,
-) -> Result<Seeded, AdminError> {
+) -> Result<Seeded, UseCaseError> {
     let (agency_inputs, accounts) = directory;
     let hash = crate::password::hash(password)?;
     write_tx(conn, |conn| {
@@ -132,13 +132,15 @@ pub fn seed(
 }
 
 /// The agency of that name (one the directory created).
-pub fn named_agency(conn: &mut DbConn, name: &str) -> Result<Agency, AdminError> {
-    Ok(agencies::find_by_name(conn, name)?.ok_or(StoreError::NotFound)?)
+pub fn named_agency(conn: &mut DbConn, name: &str) -> Result<AgencyView, UseCaseError> {
+    Ok(agencies::find_by_name(conn, name)?
+        .ok_or(StoreError::NotFound)?
+        .into())
 }
 
 /// The actor an account of the directory is when the console does its work: its
 /// identity and role, with a session of its own that no token names.
-pub fn actor_of(conn: &mut DbConn, email: &str) -> Result<Actor, AdminError> {
+pub fn actor_of(conn: &mut DbConn, email: &str) -> Result<Actor, UseCaseError> {
     let u = users::find_by_email(conn, email)?.ok_or(StoreError::NotFound)?;
     Ok(Actor {
         user_id: u.id,

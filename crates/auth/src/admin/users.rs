@@ -6,7 +6,7 @@
 //! change ends no session: the role is read with the session on every request, so it
 //! takes effect on the next one. Deactivation ends every session of the account.
 
-use super::{AdminError, ConflictReason, Op, parse_email, parse_name, permit};
+use super::{AccountView, Conflict, Op, UseCaseError, parse_email, parse_name, permit};
 use crate::links::{Link, set_password_by_link};
 use crate::{AuthConfig, AuthError, RequestContext, secret_token};
 use chrono::{DateTime, Duration, Utc};
@@ -46,27 +46,27 @@ pub fn invite_user(
     input: &InvitationInput,
     ctx: &RequestContext,
     now: DateTime<Utc>,
-) -> Result<User, AdminError> {
+) -> Result<AccountView, UseCaseError> {
     let op = Op::new("admin.user_invite", ActionKind::Create);
     permit(conn, who, Action::ManageUsers, &op, ctx, now)?;
     let email = parse_email(&input.email)?;
     let display_name = parse_name(&input.display_name, "display_name")?;
     if !LOCALES.contains(&input.locale.as_str()) {
-        return Err(AdminError::Invalid("locale"));
+        return Err(UseCaseError::Invalid("locale"));
     }
     let token = secret_token::generate();
     write_tx(conn, |conn| {
         // Locked, so a concurrent deactivation of the agency cannot miss this account.
         let agency = match agencies::find_for_update(conn, input.agency_id) {
             Ok(a) => a,
-            Err(StoreError::NotFound) => return Err(AdminError::Invalid("agency_id")),
+            Err(StoreError::NotFound) => return Err(UseCaseError::Invalid("agency_id")),
             Err(e) => return Err(e.into()),
         };
         if !agency.active {
-            return Err(AdminError::Conflict(ConflictReason::AgencyInactive));
+            return Err(UseCaseError::Conflict(Conflict::AgencyInactive));
         }
         if users::find_by_email(conn, &email)?.is_some() {
-            return Err(AdminError::Conflict(ConflictReason::EmailTaken));
+            return Err(UseCaseError::Conflict(Conflict::EmailTaken));
         }
         let new = NewUser {
             agency_id: agency.id,
@@ -78,7 +78,7 @@ pub fn invite_user(
         };
         // The unique index still decides between two concurrent invitations.
         let user = users::insert(conn, &new, now).map_err(|e| match e {
-            StoreError::Conflict(_) => AdminError::Conflict(ConflictReason::EmailTaken),
+            StoreError::Conflict(_) => UseCaseError::Conflict(Conflict::EmailTaken),
             other => other.into(),
         })?;
         let expires = now + Duration::seconds(cfg.invitation_ttl_secs);
@@ -114,24 +114,25 @@ pub fn invite_user(
         op.record(conn, who, Outcome::Success, details, ctx, now)?;
         Ok(user)
     })
+    .map(AccountView::from)
 }
 
 /// Fails when taking `target` out of the active admins would leave none. Locks the
 /// active admins until the transaction ends, so two admins cannot remove each other at
 /// the same moment.
-fn keep_an_admin(conn: &mut DbConn, target: &User) -> Result<(), AdminError> {
+fn keep_an_admin(conn: &mut DbConn, target: &User) -> Result<(), UseCaseError> {
     if target.role != Role::Admin || !target.active {
         return Ok(());
     }
     let admins = users::lock_active_with_role(conn, Role::Admin)?;
     if admins.iter().all(|a| a.id == target.id) {
-        return Err(AdminError::Conflict(ConflictReason::LastAdmin));
+        return Err(UseCaseError::Conflict(Conflict::LastAdmin));
     }
     Ok(())
 }
 
 /// Gives a user another role; it applies from their next request. One's own role is
-/// [`ConflictReason::OwnAccount`]: another admin must change it.
+/// [`Conflict::OwnAccount`]: another admin must change it.
 pub fn change_role(
     conn: &mut DbConn,
     who: &Actor,
@@ -139,14 +140,14 @@ pub fn change_role(
     role: Role,
     ctx: &RequestContext,
     now: DateTime<Utc>,
-) -> Result<User, AdminError> {
+) -> Result<AccountView, UseCaseError> {
     let op = Op::on("admin.user_role_change", ActionKind::Update, "user", id);
     permit(conn, who, Action::ManageUsers, &op, ctx, now)?;
     write_tx(conn, |conn| {
         let user = users::find(conn, id)?;
         // Nobody raises or changes their own powers: another admin must do it.
         if user.id == who.user_id {
-            return Err(AdminError::Conflict(ConflictReason::OwnAccount));
+            return Err(UseCaseError::Conflict(Conflict::OwnAccount));
         }
         if role != Role::Admin {
             keep_an_admin(conn, &user)?;
@@ -156,6 +157,7 @@ pub fn change_role(
         op.record(conn, who, Outcome::Success, details, ctx, now)?;
         Ok(users::find(conn, id)?)
     })
+    .map(AccountView::from)
 }
 
 /// Deactivates an account and ends all its sessions.
@@ -165,16 +167,16 @@ pub fn deactivate_user(
     id: UserId,
     ctx: &RequestContext,
     now: DateTime<Utc>,
-) -> Result<User, AdminError> {
+) -> Result<AccountView, UseCaseError> {
     let op = Op::on("admin.user_deactivate", ActionKind::Update, "user", id);
     permit(conn, who, Action::ManageUsers, &op, ctx, now)?;
     write_tx(conn, |conn| {
         let user = users::find(conn, id)?;
         if user.id == who.user_id {
-            return Err(AdminError::Conflict(ConflictReason::OwnAccount));
+            return Err(UseCaseError::Conflict(Conflict::OwnAccount));
         }
         if !user.active {
-            return Err(AdminError::Conflict(ConflictReason::AlreadyInState));
+            return Err(UseCaseError::Conflict(Conflict::AlreadyInState));
         }
         keep_an_admin(conn, &user)?;
         users::set_active(conn, id, false, now)?;
@@ -183,6 +185,7 @@ pub fn deactivate_user(
         op.record(conn, who, Outcome::Success, details, ctx, now)?;
         Ok(users::find(conn, id)?)
     })
+    .map(AccountView::from)
 }
 
 /// Reactivates an account of an active agency.
@@ -192,21 +195,22 @@ pub fn reactivate_user(
     id: UserId,
     ctx: &RequestContext,
     now: DateTime<Utc>,
-) -> Result<User, AdminError> {
+) -> Result<AccountView, UseCaseError> {
     let op = Op::on("admin.user_reactivate", ActionKind::Update, "user", id);
     permit(conn, who, Action::ManageUsers, &op, ctx, now)?;
     write_tx(conn, |conn| {
         let user = users::find(conn, id)?;
         if user.active {
-            return Err(AdminError::Conflict(ConflictReason::AlreadyInState));
+            return Err(UseCaseError::Conflict(Conflict::AlreadyInState));
         }
         if !agencies::find_for_update(conn, user.agency_id)?.active {
-            return Err(AdminError::Conflict(ConflictReason::AgencyInactive));
+            return Err(UseCaseError::Conflict(Conflict::AgencyInactive));
         }
         users::set_active(conn, id, true, now)?;
         op.record(conn, who, Outcome::Success, serde_json::json!({}), ctx, now)?;
         Ok(users::find(conn, id)?)
     })
+    .map(AccountView::from)
 }
 
 /// Every account, or those of one agency, ordered by email.
@@ -216,10 +220,13 @@ pub fn list_users(
     agency: Option<AgencyId>,
     ctx: &RequestContext,
     now: DateTime<Utc>,
-) -> Result<Vec<User>, AdminError> {
+) -> Result<Vec<AccountView>, UseCaseError> {
     let op = Op::new("admin.user_list", ActionKind::Read);
     permit(conn, who, Action::ManageUsers, &op, ctx, now)?;
-    Ok(users::list(conn, agency)?)
+    Ok(users::list(conn, agency)?
+        .into_iter()
+        .map(AccountView::from)
+        .collect())
 }
 
 /// One account.
@@ -229,10 +236,10 @@ pub fn get_user(
     id: UserId,
     ctx: &RequestContext,
     now: DateTime<Utc>,
-) -> Result<User, AdminError> {
+) -> Result<AccountView, UseCaseError> {
     let op = Op::on("admin.user_read", ActionKind::Read, "user", id);
     permit(conn, who, Action::ManageUsers, &op, ctx, now)?;
-    Ok(users::find(conn, id)?)
+    Ok(users::find(conn, id)?.into())
 }
 
 /// Accepts an invitation: the single-use token sets the account's first password, which

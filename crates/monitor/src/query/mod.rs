@@ -11,12 +11,12 @@ use crate::dims::{Dimension, Measure, PeriodRange};
 use crate::disclosure::{self, ALL, RawCell, Rules};
 use crate::period::Month;
 use crate::table::{Cell, DEFINITIONS_VERSION, Definitions, Table};
-use crate::unlinkable::{PersonShare, UNLINKABLE_NOTE, person_share};
 use schakel_domain::AgencyKind;
 use schakel_domain::pseudonym::is_unlinkable;
 use schakel_store::monitor::{self as store, grouped};
 use schakel_store::{DbConn, StoreError};
 use std::collections::{BTreeMap, BTreeSet};
+use unlinkable::{PersonShare, UNLINKABLE_NOTE, person_share};
 
 /// At most this many dimensions per table.
 pub const MAX_DIMENSIONS: usize = 3;
@@ -184,6 +184,7 @@ fn publish(categories: &[Vec<String>], raw: &[RawCell], rules: Rules, measure: &
 
 mod flows;
 mod overlap;
+pub(crate) mod unlinkable;
 
 pub(crate) use flows::{ANSWER_KINDS, Answers, flows_table};
 pub use flows::{FLOW_MEASURES, flows};

@@ -9,12 +9,12 @@
 //! person, each run is counted apart, and the counts are added. A person's events all
 //! fall in one run, so the distinct persons of the runs add up too.
 
-use crate::cube::{Ev, NO_PERSON, NO_RECEIVER, is_unlinkable, month_number};
 use crate::dims::{Dimension, PeriodRange};
 use crate::disclosure::{ALL, RawCell};
 use crate::event::KINDS;
+use crate::packed::{Ev, NO_PERSON, NO_RECEIVER, is_unlinkable, month_number};
 use crate::query::Answers;
-use crate::unlinkable::PersonShare;
+use crate::query::unlinkable::PersonShare;
 use schakel_domain::AgencyKind;
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -10,7 +10,7 @@ pub fn close_case(
     id: CaseId,
     if_match: IfMatch,
     input: &CloseCaseInput,
-) -> Result<CaseView, WorkflowError> {
+) -> Result<CaseView, UseCaseError> {
     const CODE: &str = "case.close";
     run(conn, env, who, |conn| {
         let (case, access) = visible_case(
@@ -32,19 +32,19 @@ pub fn close_case(
         let version = check_version(if_match, case.version)?;
         let note = free_text(input.note.as_deref(), MAX_TEXT_CHARS, "note")?;
         if input.reason == CloseReason::Other && note.is_none() {
-            return Err(WorkflowError::Invalid("note"));
+            return Err(UseCaseError::Invalid("note"));
         }
         if case.status == CaseStatus::Closed {
-            return Err(WorkflowError::Conflict(crate::Conflict::CaseClosed));
+            return Err(UseCaseError::Conflict(crate::Conflict::CaseClosed));
         }
         if referrals::of_case(conn, id)?
             .iter()
             .any(|r| r.state.is_open())
         {
-            return Err(WorkflowError::Conflict(crate::Conflict::OpenReferrals));
+            return Err(UseCaseError::Conflict(crate::Conflict::OpenReferrals));
         }
         if !cases::bump(conn, id, version, env.now)? {
-            return Err(WorkflowError::VersionMismatch);
+            return Err(UseCaseError::VersionMismatch);
         }
         let sealed = note
             .as_deref()
@@ -85,7 +85,7 @@ fn closed_event(
     agency: &agencies::Agency,
     case: &cases::Case,
     person: &persons::Person,
-) -> Result<MonitorEvent, WorkflowError> {
+) -> Result<MonitorEvent, UseCaseError> {
     let identity = match &person.identity {
         Some(s) => Identity::open(env.cfg, person.id, s)?,
         None => Identity::default(),

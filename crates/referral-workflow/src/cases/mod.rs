@@ -1,17 +1,17 @@
 //! Cases: opened from a signal or directly, read by their own agency and by receiving
 //! agencies with access, closed with a reason.
 
-use crate::access::{ACCESS_STATES, CaseAccess, case_access, covered};
-use crate::consents::consent_view;
+use crate::access::{ACCESS_STATES, CaseAccess, case_access};
 use crate::identity::Identity;
-use crate::referrals::referral_views;
+use crate::present::{consent_view, referral_views};
 use crate::signals::{MAX_TEXT_CHARS, PersonInput, forms, person_view, store_person};
+use crate::support::check_version;
 use crate::support::{
     Env, denied, event, free_text, monitor, named_by, open_opt, permit_role, record, run, seal,
     timeline,
 };
 use crate::views::{AccessKind, CaseListItem, CaseView, Page, TimelineEntry};
-use crate::{IfMatch, WorkflowError};
+use crate::{IfMatch, UseCaseError};
 use schakel_audit::ActionKind;
 use schakel_domain::monitor_event::month_of;
 use schakel_domain::{
@@ -87,39 +87,12 @@ pub(crate) fn visible_case(
     action: Action,
     code: &'static str,
     kind: ActionKind,
-) -> Result<(Case, CaseAccess), WorkflowError> {
+) -> Result<(Case, CaseAccess), UseCaseError> {
     let case = cases::find(conn, id)?;
     match case_access(conn, who, &case, action, env.now)? {
         Some(access) => Ok((case, access)),
         None => Err(denied(code, kind, Some(("case", id.to_string())))),
     }
-}
-
-/// Checks the version a change is made from.
-pub(crate) fn check_version(if_match: IfMatch, current: i64) -> Result<i64, WorkflowError> {
-    match if_match {
-        IfMatch::Missing => Err(WorkflowError::VersionRequired),
-        IfMatch::NeverMatches => Err(WorkflowError::VersionMismatch),
-        IfMatch::Version(v) if v != current => Err(WorkflowError::VersionMismatch),
-        IfMatch::Version(v) => Ok(v),
-    }
-}
-
-/// Whether a receiver of `case` with this access would see the identity — used by
-/// the sender's view of its referrals.
-pub(crate) fn receiver_covered(
-    conn: &mut DbConn,
-    case: CaseId,
-    receiver_kind: schakel_domain::AgencyKind,
-    purpose: schakel_domain::ReferralPurpose,
-    now: chrono::DateTime<chrono::Utc>,
-) -> Result<bool, WorkflowError> {
-    Ok(covered(
-        &consents::of_case(conn, case)?,
-        receiver_kind,
-        purpose,
-        now,
-    ))
 }
 
 mod close;

@@ -24,16 +24,16 @@ fn from_signal(
     who: &Actor,
     signal_id: SignalId,
     input: &OpenCaseInput,
-) -> Result<Subject, WorkflowError> {
+) -> Result<Subject, UseCaseError> {
     let s = named_by(signals::find(conn, signal_id), "signal_id")?;
     if s.agency_id != who.agency_id {
-        return Err(WorkflowError::Invalid("signal_id"));
+        return Err(UseCaseError::Invalid("signal_id"));
     }
     let Some(pid) = s.person_id else {
-        return Err(WorkflowError::Conflict(crate::Conflict::AnonymousSignal));
+        return Err(UseCaseError::Conflict(crate::Conflict::AnonymousSignal));
     };
     if signals::case_of(conn, s.id)?.is_some() {
-        return Err(WorkflowError::Conflict(crate::Conflict::SignalHasCase));
+        return Err(UseCaseError::Conflict(crate::Conflict::SignalHasCase));
     }
     let p = persons::find(conn, pid)?;
     let identity = match &p.identity {
@@ -63,13 +63,13 @@ fn from_person(
     who: &Actor,
     person: &PersonInput,
     input: &OpenCaseInput,
-) -> Result<Subject, WorkflowError> {
-    let region = input.region.ok_or(WorkflowError::Invalid("region"))?;
+) -> Result<Subject, UseCaseError> {
+    let region = input.region.ok_or(UseCaseError::Invalid("region"))?;
     let forms = forms(
         input
             .exploitation_forms
             .as_deref()
-            .ok_or(WorkflowError::Invalid("exploitation_forms"))?,
+            .ok_or(UseCaseError::Invalid("exploitation_forms"))?,
     )?;
     let stored = store_person(conn, env, who, person, env.now.date_naive())?;
     Ok(Subject {
@@ -89,7 +89,7 @@ pub(crate) fn open_case_in(
     env: &Env<'_>,
     who: &Actor,
     input: &OpenCaseInput,
-) -> Result<CaseView, WorkflowError> {
+) -> Result<CaseView, UseCaseError> {
     const CODE: &str = "case.create";
     permit_role(
         who,
@@ -103,7 +103,7 @@ pub(crate) fn open_case_in(
     let subject = match (&input.signal_id, &input.person) {
         (Some(signal_id), None) => from_signal(conn, env, who, *signal_id, input)?,
         (None, Some(person)) => from_person(conn, env, who, person, input)?,
-        _ => return Err(WorkflowError::Invalid("signal_id")),
+        _ => return Err(UseCaseError::Invalid("signal_id")),
     };
     let id = CaseId::new_random();
     let sealed = notes
@@ -122,7 +122,7 @@ pub(crate) fn open_case_in(
     };
     cases::insert(conn, &new, env.now).map_err(|e| match e {
         schakel_store::StoreError::Conflict(_) => {
-            WorkflowError::Conflict(crate::Conflict::SignalHasCase)
+            UseCaseError::Conflict(crate::Conflict::SignalHasCase)
         }
         other => other.into(),
     })?;
@@ -175,7 +175,7 @@ pub fn open_case(
     who: &Actor,
     input: &OpenCaseInput,
     key: Option<&IdempotencyKey>,
-) -> Result<Created<CaseView>, WorkflowError> {
+) -> Result<Created<CaseView>, UseCaseError> {
     create_once(conn, env, who, Action::CreateCase, key, 201, &|conn| {
         open_case_in(conn, env, who, input)
     })

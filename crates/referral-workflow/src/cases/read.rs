@@ -10,7 +10,7 @@ pub(crate) fn case_view(
     who: &Actor,
     case: &Case,
     access: &CaseAccess,
-) -> Result<CaseView, WorkflowError> {
+) -> Result<CaseView, UseCaseError> {
     let owner = matches!(access, CaseAccess::Owner);
     let person = persons::find(conn, case.person_id)?;
     let person = person_view(env.cfg, &person, access.shows_identity(), env.now)?;
@@ -79,7 +79,7 @@ fn record_read(
     code: &'static str,
     case: &Case,
     access: &CaseAccess,
-) -> Result<(), WorkflowError> {
+) -> Result<(), UseCaseError> {
     let mut e = event(
         Some(who),
         code,
@@ -102,7 +102,7 @@ pub fn get_case(
     env: &Env<'_>,
     who: &Actor,
     id: CaseId,
-) -> Result<CaseView, WorkflowError> {
+) -> Result<CaseView, UseCaseError> {
     const CODE: &str = "case.read";
     run(conn, env, who, |conn| {
         let (case, access) =
@@ -120,7 +120,7 @@ pub fn case_timeline(
     env: &Env<'_>,
     who: &Actor,
     id: CaseId,
-) -> Result<Vec<TimelineEntry>, WorkflowError> {
+) -> Result<Vec<TimelineEntry>, UseCaseError> {
     const CODE: &str = "case.timeline";
     run(conn, env, who, |conn| {
         let (case, access) =
@@ -164,7 +164,7 @@ pub fn list_cases(
     filter: CaseListFilter,
     cursor: Option<&str>,
     limit: Option<i64>,
-) -> Result<Page<CaseListItem>, WorkflowError> {
+) -> Result<Page<CaseListItem>, UseCaseError> {
     let search = filter.family_name.is_some() || filter.date_of_birth.is_some();
     let code: &'static str = if search { "case.search" } else { "case.list" };
     run(conn, env, who, |conn| {
@@ -222,10 +222,10 @@ pub fn list_cases(
 
 /// The blind index a family-name search looks up. A name that folds to nothing (only
 /// punctuation) matches nobody: no person is indexed under an empty name.
-fn family_name_index(env: &Env<'_>, name: Option<&str>) -> Result<Option<String>, WorkflowError> {
+fn family_name_index(env: &Env<'_>, name: Option<&str>) -> Result<Option<String>, UseCaseError> {
     match name {
         Some(name) if name.is_empty() || name.chars().count() > crate::identity::MAX_NAME_CHARS => {
-            Err(WorkflowError::Invalid("family_name"))
+            Err(UseCaseError::Invalid("family_name"))
         }
         Some(name) => Ok(Some(env.cfg.keys.blind_index(
             &env.cfg.index_key_id,
@@ -242,7 +242,7 @@ fn list_item(
     env: &Env<'_>,
     case: &Case,
     access: &CaseAccess,
-) -> Result<CaseListItem, WorkflowError> {
+) -> Result<CaseListItem, UseCaseError> {
     let person = person_view(
         env.cfg,
         &persons::find(conn, case.person_id)?,

@@ -14,11 +14,11 @@ pub fn act(
     if_match: IfMatch,
     action: ReferralAction,
     input: &ActionInput,
-) -> Result<ReferralView, WorkflowError> {
+) -> Result<ReferralView, UseCaseError> {
     let code = action_code(action)?;
     run(conn, env, who, |conn| {
         let (r, rel) = visible_referral(conn, who, id, code, ActionKind::Update)?;
-        let by = party(rel).ok_or(WorkflowError::NotFound)?;
+        let by = party(rel).ok_or(UseCaseError::NotFound)?;
         let version = check_version(if_match, r.version)?;
         let to = r.state.apply(action, by)?;
         if !role_may(who, action, by) {
@@ -46,7 +46,7 @@ pub fn act(
             outcome,
         };
         let done = referrals::transition(conn, id, version, &transition, env.now)?
-            .ok_or(WorkflowError::VersionMismatch)?;
+            .ok_or(UseCaseError::VersionMismatch)?;
         let details = serde_json::json!({
             "from": r.state,
             "to": to,
@@ -78,7 +78,7 @@ pub fn act(
 }
 
 /// The audit code of an action people take (expiry is the platform's).
-fn action_code(action: ReferralAction) -> Result<&'static str, WorkflowError> {
+fn action_code(action: ReferralAction) -> Result<&'static str, UseCaseError> {
     Ok(match action {
         ReferralAction::Accept => "referral.accept",
         ReferralAction::Decline => "referral.decline",
@@ -86,7 +86,7 @@ fn action_code(action: ReferralAction) -> Result<&'static str, WorkflowError> {
         ReferralAction::Redirect => "referral.redirect",
         ReferralAction::Start => "referral.start",
         ReferralAction::Complete => "referral.complete",
-        ReferralAction::Expire => return Err(WorkflowError::Invalid("action")),
+        ReferralAction::Expire => return Err(UseCaseError::Invalid("action")),
     })
 }
 
@@ -105,40 +105,40 @@ fn decision(
     r: &Referral,
     action: ReferralAction,
     input: &ActionInput,
-) -> Result<Decision, WorkflowError> {
+) -> Result<Decision, UseCaseError> {
     let note = free_text(input.note.as_deref(), MAX_TEXT_CHARS, "note")?;
     let (mut reason, mut outcome) = (None, None);
     match action {
         ReferralAction::Decline => {
-            let why = input.reason.ok_or(WorkflowError::Invalid("reason"))?;
+            let why = input.reason.ok_or(UseCaseError::Invalid("reason"))?;
             if why == DeclineReason::Other && note.is_none() {
-                return Err(WorkflowError::Invalid("note"));
+                return Err(UseCaseError::Invalid("note"));
             }
             reason = Some(why);
         }
         ReferralAction::Complete => {
-            let how = input.outcome.ok_or(WorkflowError::Invalid("outcome"))?;
+            let how = input.outcome.ok_or(UseCaseError::Invalid("outcome"))?;
             if how == ReferralOutcome::Other && note.is_none() {
-                return Err(WorkflowError::Invalid("note"));
+                return Err(UseCaseError::Invalid("note"));
             }
             outcome = Some(how);
         }
         ReferralAction::Redirect => {
             let third = input
                 .to_agency_id
-                .ok_or(WorkflowError::Invalid("to_agency_id"))?;
+                .ok_or(UseCaseError::Invalid("to_agency_id"))?;
             recipient(conn, rows, third, r.from_agency_id, Some(r.to_agency_id))?;
         }
         _ => {}
     }
     if input.reason.is_some() && action != ReferralAction::Decline {
-        return Err(WorkflowError::Invalid("reason"));
+        return Err(UseCaseError::Invalid("reason"));
     }
     if input.outcome.is_some() && action != ReferralAction::Complete {
-        return Err(WorkflowError::Invalid("outcome"));
+        return Err(UseCaseError::Invalid("outcome"));
     }
     if input.to_agency_id.is_some() && action != ReferralAction::Redirect {
-        return Err(WorkflowError::Invalid("to_agency_id"));
+        return Err(UseCaseError::Invalid("to_agency_id"));
     }
     Ok(Decision {
         note,
@@ -170,7 +170,7 @@ fn tell(
     done: &Referral,
     by: Party,
     reason: Option<DeclineReason>,
-) -> Result<(), WorkflowError> {
+) -> Result<(), UseCaseError> {
     let to = done.state;
     let answered = matches!(
         to,
@@ -214,7 +214,7 @@ fn redirect(
     who: &Actor,
     r: &Referral,
     third: AgencyId,
-) -> Result<(), WorkflowError> {
+) -> Result<(), UseCaseError> {
     let message = open_opt(env.cfg, "referrals", "message", &r.id, r.message.as_deref())?;
     let sending = Sending {
         case_id: r.case_id,
@@ -237,7 +237,7 @@ pub(crate) fn expire_one(
     conn: &mut DbConn,
     env: &Env<'_>,
     r: &Referral,
-) -> Result<bool, WorkflowError> {
+) -> Result<bool, UseCaseError> {
     let to = r.state.apply(ReferralAction::Expire, Party::System)?;
     let t = Transition {
         to,

@@ -2,18 +2,19 @@
 //! agency's coordinators, withdrawn by the sender, expired by the deadline job. Every
 //! change of state is checked against the transition table in `domain`.
 
-use crate::access::referral_relationship;
-use crate::cases::{check_version, receiver_covered, visible_case};
+use crate::access::{party, referral_relationship, role_may};
+use crate::cases::visible_case;
 use crate::idempotency::{Created, IdempotencyKey, create_once};
 use crate::identity::Identity;
 use crate::rows::Rows;
 use crate::signals::MAX_TEXT_CHARS;
+use crate::support::check_version;
 use crate::support::{
     Env, denied, event, free_text, monitor, named_by, notify, open_opt, record, refused, run, seal,
     timeline,
 };
-use crate::views::{AgencyRef, Page, ReferralSummary, ReferralView};
-use crate::{Conflict, IfMatch, WorkflowError};
+use crate::views::{Page, ReferralView};
+use crate::{Conflict, IfMatch, UseCaseError};
 use schakel_audit::ActionKind;
 use schakel_domain::monitor_event::month_of;
 use schakel_domain::{
@@ -23,7 +24,6 @@ use schakel_domain::{
 use schakel_domain::{MonitorEvent, MonitorEventKind};
 use schakel_domain::{ReferralFacts, ReferralTopic};
 use schakel_store::DbConn;
-use schakel_store::agencies::Agency;
 /// Which states a referral list holds.
 pub use schakel_store::casework::referrals::StateSet;
 use schakel_store::casework::referrals::{
@@ -66,26 +66,6 @@ pub struct ActionInput {
     pub note: Option<String>,
 }
 
-/// The party `who` is to a referral, from the relationship.
-fn party(rel: Relationship) -> Option<Party> {
-    match rel {
-        Relationship::OwnAgency => Some(Party::Sender),
-        Relationship::ReceivingAgency => Some(Party::Receiver),
-        _ => None,
-    }
-}
-
-/// Whether `who`'s role may take `action` as `party`.
-fn role_may(who: &Actor, action: ReferralAction, party: Party) -> bool {
-    match (party, action) {
-        (Party::Sender, ReferralAction::Withdraw) => {
-            who.may(Action::WithdrawReferral, Relationship::OwnAgency)
-        }
-        (Party::Receiver, _) => who.may(Action::DecideReferral, Relationship::ReceivingAgency),
-        _ => false,
-    }
-}
-
 /// Loads a referral `who` may see, or the hidden denial `code`.
 fn visible_referral(
     conn: &mut DbConn,
@@ -93,7 +73,7 @@ fn visible_referral(
     id: ReferralId,
     code: &'static str,
     kind: ActionKind,
-) -> Result<(Referral, Relationship), WorkflowError> {
+) -> Result<(Referral, Relationship), UseCaseError> {
     let r = referrals::find(conn, id)?;
     let rel = referral_relationship(who, &r);
     if rel == Relationship::Unrelated || !who.may(Action::ReadReferral, rel) {
@@ -105,10 +85,9 @@ fn visible_referral(
 mod act;
 mod read;
 mod send;
-mod view;
 
+pub(crate) use crate::present::{referral_view, referral_views};
 pub use act::act;
 pub(crate) use act::expire_one;
 pub use read::{ReferralBox, get_referral, list_referrals};
 pub use send::create_referral;
-pub(crate) use view::{referral_view, referral_views};

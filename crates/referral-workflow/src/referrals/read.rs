@@ -8,7 +8,7 @@ pub fn get_referral(
     env: &Env<'_>,
     who: &Actor,
     id: ReferralId,
-) -> Result<ReferralView, WorkflowError> {
+) -> Result<ReferralView, UseCaseError> {
     const CODE: &str = "referral.read";
     run(conn, env, who, |conn| {
         let (r, _) = visible_referral(conn, who, id, CODE, ActionKind::Read)?;
@@ -44,7 +44,7 @@ pub fn list_referrals(
     states: StateSet,
     cursor: Option<&str>,
     limit: Option<i64>,
-) -> Result<Page<ReferralView>, WorkflowError> {
+) -> Result<Page<ReferralView>, UseCaseError> {
     const CODE: &str = "referral.list";
     run(conn, env, who, |conn| {
         let (rel, direction) = match which {

@@ -11,7 +11,7 @@ pub(super) fn referral_event(
     kind: MonitorEventKind,
     r: &Referral,
     hours_to_answer: Option<i64>,
-) -> Result<(), WorkflowError> {
+) -> Result<(), UseCaseError> {
     rows.load_agencies(conn, &[r.from_agency_id, r.to_agency_id])?;
     let from = rows.agency(conn, r.from_agency_id)?.clone();
     let to = rows.agency(conn, r.to_agency_id)?.clone();
@@ -58,11 +58,11 @@ pub(super) fn recipient(
     id: AgencyId,
     sender: AgencyId,
     also_not: Option<AgencyId>,
-) -> Result<(), WorkflowError> {
+) -> Result<(), UseCaseError> {
     rows.load_agencies(conn, &[id, sender])?;
     let agency = named_by(rows.agency(conn, id), "to_agency_id")?;
     if !agency.active || id == sender || Some(id) == also_not {
-        return Err(WorkflowError::Conflict(Conflict::Recipient));
+        return Err(UseCaseError::Conflict(Conflict::Recipient));
     }
     Ok(())
 }
@@ -89,7 +89,7 @@ pub(super) fn send(
     rows: &mut Rows,
     who: &Actor,
     s: &Sending<'_>,
-) -> Result<Referral, WorkflowError> {
+) -> Result<Referral, UseCaseError> {
     let id = ReferralId::new_random();
     let sealed = s
         .message
@@ -155,7 +155,7 @@ pub fn create_referral(
     case_id: schakel_domain::CaseId,
     input: &ReferralInput,
     key: Option<&IdempotencyKey>,
-) -> Result<Created<ReferralView>, WorkflowError> {
+) -> Result<Created<ReferralView>, UseCaseError> {
     create_once(conn, env, who, Action::CreateReferral, key, 201, &|conn| {
         create_referral_in(conn, env, who, case_id, input)
     })
@@ -168,7 +168,7 @@ fn create_referral_in(
     who: &Actor,
     case_id: schakel_domain::CaseId,
     input: &ReferralInput,
-) -> Result<ReferralView, WorkflowError> {
+) -> Result<ReferralView, UseCaseError> {
     const CODE: &str = "referral.create";
     let (case, access) = visible_case(
         conn,
@@ -190,7 +190,7 @@ fn create_referral_in(
     }
     let message = free_text(input.message.as_deref(), MAX_TEXT_CHARS, "message")?;
     if case.status == CaseStatus::Closed {
-        return Err(WorkflowError::Conflict(Conflict::CaseClosed));
+        return Err(UseCaseError::Conflict(Conflict::CaseClosed));
     }
     let mut rows = Rows::default();
     rows.keep_case(&case);

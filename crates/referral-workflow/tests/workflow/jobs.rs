@@ -19,7 +19,7 @@ use schakel_referral_workflow::consents::{self, ConsentInput};
 use schakel_referral_workflow::jobs::{self, ErasureItem};
 use schakel_referral_workflow::referrals::{self, ActionInput};
 use schakel_referral_workflow::signals;
-use schakel_referral_workflow::{IfMatch, WorkflowConfig, WorkflowError};
+use schakel_referral_workflow::{IfMatch, UseCaseError, WorkflowConfig};
 use schakel_store::DbConn;
 use schakel_store::casework::persons;
 use schakel_store::testing::each_backend;
@@ -129,7 +129,7 @@ fn an_unanswered_urgent_referral_expires_exactly_at_its_expiry() {
                 ReferralAction::Accept,
             )
             .expect_err("expired");
-        assert!(matches!(err, WorkflowError::Conflict(_)), "{err:?}");
+        assert!(matches!(err, UseCaseError::Conflict(_)), "{err:?}");
         assert_eq!(
             jobs::expire_overdue(c, &w.cfg, at + Duration::hours(1)).unwrap(),
             0

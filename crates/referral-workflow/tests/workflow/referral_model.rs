@@ -10,7 +10,7 @@ use crate::support::{ACTIONS, Who, World, conn};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use schakel_domain::{ReferralAction, ReferralState, Urgency};
-use schakel_referral_workflow::{IfMatch, WorkflowConfig, WorkflowError, jobs};
+use schakel_referral_workflow::{IfMatch, UseCaseError, WorkflowConfig, jobs};
 use schakel_store::casework::referrals as stored;
 use schakel_store::testing::each_backend;
 
@@ -64,12 +64,12 @@ fn predict(state: ReferralState, who: Who, action: ReferralAction, stale: bool) 
     model(state, who, action).map_or(Answer::Conflict, Answer::Done)
 }
 
-fn answer_of(result: &Result<ReferralState, WorkflowError>) -> Option<Answer> {
+fn answer_of(result: &Result<ReferralState, UseCaseError>) -> Option<Answer> {
     match result {
         Ok(s) => Some(Answer::Done(*s)),
-        Err(WorkflowError::NotFound) => Some(Answer::NotFound),
-        Err(WorkflowError::Conflict(_)) => Some(Answer::Conflict),
-        Err(WorkflowError::VersionMismatch) => Some(Answer::VersionMismatch),
+        Err(UseCaseError::NotFound) => Some(Answer::NotFound),
+        Err(UseCaseError::Conflict(_)) => Some(Answer::Conflict),
+        Err(UseCaseError::VersionMismatch) => Some(Answer::VersionMismatch),
         Err(_) => None,
     }
 }

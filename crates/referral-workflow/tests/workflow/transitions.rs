@@ -13,7 +13,7 @@ use crate::support::{
 use schakel_domain::referral::TRANSITIONS;
 use schakel_domain::{InvalidTransition, Party, ReferralAction, ReferralState, Urgency};
 use schakel_referral_workflow::referrals;
-use schakel_referral_workflow::{Conflict, IfMatch, WorkflowConfig, WorkflowError};
+use schakel_referral_workflow::{Conflict, IfMatch, UseCaseError, WorkflowConfig};
 use schakel_store::testing::each_backend;
 
 /// The party `who` is to a referral, if any.
@@ -69,7 +69,7 @@ fn exactly_the_table_s_transitions_succeed_for_each_party_and_the_rest_change_no
                             assert!(
                                 matches!(
                                     err,
-                                    WorkflowError::Conflict(Conflict::Transition(
+                                    UseCaseError::Conflict(Conflict::Transition(
                                         InvalidTransition { from, action: a, by: b }
                                     )) if from == state && a == action && b == by
                                 ),
@@ -79,7 +79,7 @@ fn exactly_the_table_s_transitions_succeed_for_each_party_and_the_rest_change_no
                         }
                         None => {
                             assert!(
-                                matches!(err, WorkflowError::NotFound),
+                                matches!(err, UseCaseError::NotFound),
                                 "{what}: expected NotFound, got {err:?}"
                             );
                             assert_untouched(&before, &after, true, &what);
@@ -209,13 +209,13 @@ fn exactly_the_table_s_transitions_succeed_for_each_party_and_the_rest_change_no
     });
 }
 
-fn err_kind(e: &WorkflowError) -> &'static str {
+fn err_kind(e: &UseCaseError) -> &'static str {
     match e {
-        WorkflowError::Conflict(_) => "conflict",
-        WorkflowError::NotFound => "not_found",
-        WorkflowError::Forbidden => "forbidden",
-        WorkflowError::VersionMismatch => "version_mismatch",
-        WorkflowError::VersionRequired => "version_required",
+        UseCaseError::Conflict(_) => "conflict",
+        UseCaseError::NotFound => "not_found",
+        UseCaseError::Forbidden => "forbidden",
+        UseCaseError::VersionMismatch => "version_mismatch",
+        UseCaseError::VersionRequired => "version_required",
         _ => "other",
     }
 }
@@ -245,7 +245,7 @@ fn a_receiving_caseworker_may_read_but_not_decide() {
                     action,
                 )
                 .expect_err("only coordinators decide");
-            assert!(matches!(err, WorkflowError::Forbidden), "{action}: {err:?}");
+            assert!(matches!(err, UseCaseError::Forbidden), "{action}: {err:?}");
             assert_untouched(&before, &snapshot(c, r.id), true, "caseworker");
         }
         let coordinator =

@@ -16,7 +16,7 @@ use schakel_referral_workflow::cases::{self, CaseListFilter};
 use schakel_referral_workflow::consents::{self, ConsentInput};
 use schakel_referral_workflow::referrals;
 use schakel_referral_workflow::views::{AccessKind, CaseListItem, CaseView};
-use schakel_referral_workflow::{IfMatch, WorkflowConfig, WorkflowError};
+use schakel_referral_workflow::{IfMatch, UseCaseError, WorkflowConfig};
 use schakel_store::DbConn;
 use schakel_store::testing::each_backend;
 
@@ -40,7 +40,7 @@ fn read(
     who: &schakel_domain::Actor,
     id: CaseId,
     now: DateTime<Utc>,
-) -> Result<CaseView, WorkflowError> {
+) -> Result<CaseView, UseCaseError> {
     cases::get_case(c, &w.env(now), who, id)
 }
 
@@ -70,7 +70,7 @@ fn listed(
 fn unrelated_sees_nothing(w: &World, c: &mut DbConn, id: CaseId, stage: &str) {
     let now = w.tick();
     let err = read(w, c, &w.unrelated_coordinator, id, now).expect_err(stage);
-    assert!(matches!(err, WorkflowError::NotFound), "{stage}: {err:?}");
+    assert!(matches!(err, UseCaseError::NotFound), "{stage}: {err:?}");
     assert!(
         listed(w, c, &w.unrelated_coordinator, id, now).is_none(),
         "{stage}: an unrelated agency never lists the case"
@@ -82,10 +82,10 @@ fn receiver_sees_no_case(w: &World, c: &mut DbConn, id: CaseId, stage: &str) {
     let now = w.tick();
     for who in [w.receiver_coordinator, w.receiver_caseworker] {
         let err = read(w, c, &who, id, now).expect_err(stage);
-        assert!(matches!(err, WorkflowError::NotFound), "{stage}: {err:?}");
+        assert!(matches!(err, UseCaseError::NotFound), "{stage}: {err:?}");
         assert!(listed(w, c, &who, id, now).is_none(), "{stage}: not listed");
         let err = cases::case_timeline(c, &w.env(now), &who, id).expect_err(stage);
-        assert!(matches!(err, WorkflowError::NotFound), "{stage}: timeline");
+        assert!(matches!(err, UseCaseError::NotFound), "{stage}: timeline");
     }
 }
 

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 
+mod audit;
 mod sections;
 pub use sections::*;
 
@@ -48,7 +49,7 @@ pub struct Settings {
     /// Logging.
     pub log: LogSettings,
     /// The audit trail's entry key and signed checkpoints.
-    pub audit: crate::audit_settings::AuditSettings,
+    pub audit: audit::AuditSettings,
     /// Deadlines, retention and the platform's jobs.
     pub casework: crate::casework_settings::CaseworkSettings,
     /// The monitor's database and disclosure control.

@@ -21,7 +21,7 @@ use schakel_referral_workflow::identity::Identity;
 use schakel_referral_workflow::referrals::{self, ActionInput, ReferralInput};
 use schakel_referral_workflow::signals::PersonInput;
 use schakel_referral_workflow::views::{CaseView, ReferralView};
-use schakel_referral_workflow::{Env, IfMatch, WorkflowConfig, WorkflowError, jobs};
+use schakel_referral_workflow::{Env, IfMatch, UseCaseError, WorkflowConfig, jobs};
 use schakel_store::agencies::{self, Agency, NewAgency};
 use schakel_store::schema::{audit_entries, case_events, outbox, referrals as referral_rows};
 use schakel_store::testing::TestDb;
@@ -282,7 +282,7 @@ impl World {
         urgency: Urgency,
         message: Option<&str>,
         now: DateTime<Utc>,
-    ) -> Result<ReferralView, WorkflowError> {
+    ) -> Result<ReferralView, UseCaseError> {
         let env = self.env(now);
         let who = self.sender_caseworker;
         let input = ReferralInput {
@@ -314,7 +314,7 @@ impl World {
         id: ReferralId,
         if_match: IfMatch,
         action: ReferralAction,
-    ) -> Result<ReferralView, WorkflowError> {
+    ) -> Result<ReferralView, UseCaseError> {
         let now = self.tick();
         referrals::act(
             conn,

@@ -4,8 +4,8 @@
 //! change one. The same use cases as the API; anyone but an admin is refused by them
 //! (audited) and answered 404. A refused invitation comes back as typed.
 
+use super::{Call, DoneQuery, Ended, conflict_key, run};
 use crate::WebState;
-use crate::admin::{Call, DoneQuery, Ended, conflict_key, run};
 use crate::forms::{Choice, Fields, Problems, choices};
 use crate::i18n::Texts;
 use crate::pages::{Nav, complete_viewer, html, internal, not_found, see_other, stale_form};
@@ -13,12 +13,12 @@ use crate::session::Viewer;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
+use schakel_auth::admin::AccountView;
+use schakel_auth::admin::AgencyView;
 use schakel_auth::admin::agencies::list_agencies;
 use schakel_auth::admin::users::{self as uc, InvitationInput, LOCALES};
 use schakel_auth::web_session;
 use schakel_domain::{AgencyId, Role, UserId};
-use schakel_store::agencies::Agency;
-use schakel_store::users::User;
 
 /// One line of the list.
 struct UserRow {
@@ -60,7 +60,12 @@ struct Shown {
 }
 
 /// The accounts as the list shows them, each with its agency's name.
-fn user_rows(t: Texts, users: Vec<User>, agencies: &[Agency], me: UserId) -> Vec<UserRow> {
+fn user_rows(
+    t: Texts,
+    users: Vec<AccountView>,
+    agencies: &[AgencyView],
+    me: UserId,
+) -> Vec<UserRow> {
     let name_of = |id: AgencyId| {
         agencies
             .iter()
@@ -75,7 +80,7 @@ fn user_rows(t: Texts, users: Vec<User>, agencies: &[Agency], me: UserId) -> Vec
             agency: name_of(u.agency_id),
             roles: choices(t, "role", Role::ALL, &[u.role.to_string()]),
             active: u.active,
-            pending: u.password_hash.is_none(),
+            pending: u.invitation_pending,
             own: u.id == me,
             email: u.email,
             name: u.display_name,
@@ -84,7 +89,7 @@ fn user_rows(t: Texts, users: Vec<User>, agencies: &[Agency], me: UserId) -> Vec
 }
 
 /// The agencies a user can be invited into (the active ones), `chosen` marked.
-fn agency_choices(agencies: &[Agency], chosen: &str) -> Vec<Choice> {
+fn agency_choices(agencies: &[AgencyView], chosen: &str) -> Vec<Choice> {
     agencies
         .iter()
         .filter(|a| a.active)
@@ -240,7 +245,7 @@ pub async fn invite(
         Ok(Ended::Done(_)) => see_other("/admin/users?done=invited"),
         Ok(Ended::Conflict(r)) => {
             let field = match r {
-                schakel_auth::admin::ConflictReason::EmailTaken => "email",
+                schakel_auth::admin::Conflict::EmailTaken => "email",
                 _ => "agency_id",
             };
             e.add(field, conflict_key(r));

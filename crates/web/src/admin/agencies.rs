@@ -5,8 +5,8 @@
 //! platform with its accounts. The same use cases as the API; anyone but an admin is
 //! refused by them (audited) and answered 404. Refused input comes back as typed.
 
+use super::{Call, DoneQuery, Ended, conflict_key, run};
 use crate::WebState;
-use crate::admin::{Call, DoneQuery, Ended, conflict_key, run};
 use crate::forms::{Choice, Fields, Problems, choices};
 use crate::i18n::Texts;
 use crate::pages::{Nav, complete_viewer, html, internal, not_found, see_other, stale_form};
@@ -14,11 +14,11 @@ use crate::session::Viewer;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
+use schakel_auth::admin::AgencyView;
 use schakel_auth::admin::agencies::{self as uc, AgencyInput, AgencyUpdate};
-use schakel_auth::admin::{ConflictReason, IfMatch};
+use schakel_auth::admin::{Conflict, IfMatch};
 use schakel_auth::web_session;
 use schakel_domain::{AgencyId, AgencyKind, Region, Role};
-use schakel_store::agencies::Agency;
 
 /// One line of the list.
 struct AgencyRow {
@@ -75,7 +75,7 @@ struct EditPage {
 }
 
 /// The form's fields as an agency is now.
-fn fields_of(a: &Agency) -> Fields {
+fn fields_of(a: &AgencyView) -> Fields {
     Fields::new(vec![
         ("name".to_owned(), a.name.clone()),
         ("kind".to_owned(), a.kind.to_string()),
@@ -394,7 +394,7 @@ pub async fn deactivate(
             edit_page(&req, &state, &v, id, Shown::alert(conflict_key(r))).await
         }
         Ok(Ended::Stale | Ended::Invalid(_)) => {
-            let key = conflict_key(ConflictReason::AlreadyInState);
+            let key = conflict_key(Conflict::AlreadyInState);
             edit_page(&req, &state, &v, id, Shown::alert(key)).await
         }
         Ok(Ended::Hidden) => not_found(v.texts(), Some(Nav::of(&v))),

@@ -6,7 +6,7 @@
 //! The SVG has presentation attributes only (no `style` attribute, no script), so it
 //! passes the page policy as an image. Pure: no database, no HTTP.
 
-use crate::analyst_view::Value;
+use super::view::Value;
 use plotters::coord::Shift;
 use plotters::coord::ranged1d::SegmentedCoord;
 use plotters::coord::types::{RangedCoordi64, RangedCoordusize};

@@ -4,8 +4,8 @@
 //! attempt. The same use cases as the API; anyone but an admin is refused by them
 //! (audited) and answered 404.
 
+use super::{Call, DoneQuery, Ended, conflict_key, run, when};
 use crate::WebState;
-use crate::admin::{Call, DoneQuery, Ended, conflict_key, run, when};
 use crate::forms::Fields;
 use crate::i18n::Texts;
 use crate::pages::{Nav, complete_viewer, html, internal, not_found, see_other, stale_form};

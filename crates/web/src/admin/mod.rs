@@ -3,13 +3,20 @@
 //! confirmation shown after a change. Only admins get past the use cases' policy check;
 //! anyone else is refused there (and the refusal audited) and sees the same 404 as for
 //! something that does not exist. Nothing here decides what is allowed.
+//!
+//! The pages themselves: `agencies`, `users` and `notifications`.
+
+pub(crate) mod agencies;
+pub(crate) mod notifications;
+pub(crate) mod users;
 
 use crate::WebState;
+use crate::forms::Failure;
 use crate::session::{Viewer, context};
 use actix_web::{HttpRequest, web};
 use chrono::{DateTime, Utc};
-use schakel_auth::admin::{AdminError, ConflictReason};
 use schakel_auth::{AuthConfig, RequestContext};
+use schakel_auth::{Conflict, UseCaseError};
 use schakel_domain::Actor;
 use schakel_store::DbConn;
 
@@ -21,7 +28,7 @@ pub(crate) enum Ended<T> {
     /// Not there, or not for this viewer: 404.
     Hidden,
     /// The state does not allow it; nothing was changed.
-    Conflict(ConflictReason),
+    Conflict(Conflict),
     /// The object changed since the form was made; nothing was changed.
     Stale,
     /// A field is not valid (its name as the use case gives it).
@@ -36,7 +43,8 @@ pub(crate) struct Call<'a> {
     pub(crate) auth: &'a AuthConfig,
 }
 
-/// Runs `f` on the blocking pool; `Err` is a failure of the page (logged, never shown).
+/// Runs `f` on the blocking pool, its error sorted by the pages' one mapping
+/// ([`Failure`]); `Err` is a failure of the page (logged, never shown).
 pub(crate) async fn run<T, F>(
     req: &HttpRequest,
     state: &web::Data<WebState>,
@@ -45,7 +53,7 @@ pub(crate) async fn run<T, F>(
 ) -> Result<Ended<T>, String>
 where
     T: Send + 'static,
-    F: FnOnce(&mut DbConn, &Call<'_>) -> Result<T, AdminError> + Send + 'static,
+    F: FnOnce(&mut DbConn, &Call<'_>) -> Result<T, UseCaseError> + Send + 'static,
 {
     let (st, ctx, actor) = (state.clone(), context(req), v.actor);
     web::block(move || {
@@ -56,13 +64,13 @@ where
             now: st.clock.now(),
             auth: &st.auth,
         };
-        match f(&mut conn, &call) {
+        match f(&mut conn, &call).map_err(Failure::from) {
             Ok(x) => Ok(Ended::Done(x)),
-            Err(AdminError::Forbidden | AdminError::NotFound) => Ok(Ended::Hidden),
-            Err(AdminError::Conflict(r)) => Ok(Ended::Conflict(r)),
-            Err(AdminError::VersionRequired | AdminError::VersionMismatch) => Ok(Ended::Stale),
-            Err(AdminError::Invalid(field)) => Ok(Ended::Invalid(field)),
-            Err(e @ AdminError::Auth(_)) => Err(e.to_string()),
+            Err(Failure::Hidden | Failure::Forbidden) => Ok(Ended::Hidden),
+            Err(Failure::Conflict(Some(r))) => Ok(Ended::Conflict(r)),
+            Err(Failure::Conflict(None)) => Ok(Ended::Stale),
+            Err(Failure::Invalid(field)) => Ok(Ended::Invalid(field)),
+            Err(Failure::Internal(e)) => Err(e),
         }
     })
     .await
@@ -70,17 +78,18 @@ where
 }
 
 /// The message of a conflict.
-pub(crate) fn conflict_key(r: ConflictReason) -> &'static str {
+pub(crate) fn conflict_key(r: Conflict) -> &'static str {
     match r {
-        ConflictReason::NameTaken => "admin.conflict.name_taken",
-        ConflictReason::EmailTaken => "admin.conflict.email_taken",
-        ConflictReason::LastAdmin => "admin.conflict.last_admin",
-        ConflictReason::OwnAccount => "admin.conflict.own_account",
-        ConflictReason::OwnAgency => "admin.conflict.own_agency",
-        ConflictReason::AlreadyInState => "admin.conflict.already",
-        ConflictReason::AgencyInactive => "admin.conflict.agency_inactive",
-        ConflictReason::NotRetryable => "admin.conflict.not_retryable",
-        ConflictReason::KindLocked => "admin.conflict.kind_locked",
+        Conflict::NameTaken => "admin.conflict.name_taken",
+        Conflict::EmailTaken => "admin.conflict.email_taken",
+        Conflict::LastAdmin => "admin.conflict.last_admin",
+        Conflict::OwnAccount => "admin.conflict.own_account",
+        Conflict::OwnAgency => "admin.conflict.own_agency",
+        Conflict::AlreadyInState => "admin.conflict.already",
+        Conflict::AgencyInactive => "admin.conflict.agency_inactive",
+        Conflict::NotRetryable => "admin.conflict.not_retryable",
+        Conflict::KindLocked => "admin.conflict.kind_locked",
+        _ => "error.conflict",
     }
 }
 

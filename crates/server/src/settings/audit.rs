@@ -6,7 +6,7 @@
 //! the checkpoint keys are read only by the commands that need them, so a server
 //! without them starts. No key is ever printed.
 
-use crate::settings::{ConfigError, Settings, fail};
+use super::{ConfigError, Settings, fail};
 use schakel_audit::EntryKey;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};

@@ -1,7 +1,15 @@
 //! How a referral looks to the one who asks: the sender sees all of it, the receiver
 //! the summary (and the case once it accepted), with the actions open to them.
 
-use super::*;
+use crate::UseCaseError;
+use crate::access::{party, receiver_covered, referral_relationship, role_may};
+use crate::rows::Rows;
+use crate::support::{Env, open_opt};
+use crate::views::{AgencyRef, ReferralSummary, ReferralView};
+use schakel_domain::{Action, Actor, ReferralAction, ReferralState, Relationship};
+use schakel_store::DbConn;
+use schakel_store::agencies::Agency;
+use schakel_store::casework::referrals::{self, Referral};
 
 fn agency_ref(a: &Agency) -> AgencyRef {
     AgencyRef {
@@ -20,7 +28,7 @@ pub(crate) fn referral_view(
     rows: &mut Rows,
     who: &Actor,
     r: &Referral,
-) -> Result<ReferralView, WorkflowError> {
+) -> Result<ReferralView, UseCaseError> {
     view_with(conn, env, who, r, rows)
 }
 
@@ -30,7 +38,7 @@ pub(crate) fn referral_views<'r>(
     env: &Env<'_>,
     who: &Actor,
     list: impl IntoIterator<Item = &'r Referral>,
-) -> Result<Vec<ReferralView>, WorkflowError> {
+) -> Result<Vec<ReferralView>, UseCaseError> {
     let mut rows = Rows::default();
     list.into_iter()
         .map(|r| view_with(conn, env, who, r, &mut rows))
@@ -43,7 +51,7 @@ fn view_with(
     who: &Actor,
     r: &Referral,
     rows: &mut Rows,
-) -> Result<ReferralView, WorkflowError> {
+) -> Result<ReferralView, UseCaseError> {
     rows.load_agencies(conn, &[r.from_agency_id, r.to_agency_id])?;
     let from = agency_ref(rows.agency(conn, r.from_agency_id)?);
     let to = agency_ref(rows.agency(conn, r.to_agency_id)?);

@@ -3,7 +3,7 @@
 //! instead of a pseudonym. They count once each in tables of persons, never in the
 //! overlap table, and every table of persons says what share of its persons they are.
 
-use crate::query::QueryError;
+use super::QueryError;
 use schakel_store::{DbConn, monitor};
 
 /// The distinct persons a table covers and how many of them are unlinkable records.

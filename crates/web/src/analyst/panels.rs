@@ -1,11 +1,11 @@
-//! What the analyst's dashboard shows: which monitor tables it reads (with the same
-//! parameters as the API, so a CSV is the API's CSV), the four panels made from them —
-//! tables, definitions in the viewer's language, chart links with their alt text — and
-//! the charts drawn from the same tables. Pure: no database, no HTTP.
+//! What the analyst's dashboard reads and draws: which monitor tables it reads (with the
+//! same parameters as the API, so a CSV is the API's CSV), which charts there are with
+//! their alt text, and the charts drawn from the same tables. The four panels made from
+//! them are laid out in `layout`. Pure: no database, no HTTP.
 
-use crate::analyst::Period;
-use crate::analyst_charts::{self, ChartError, Legend};
-use crate::analyst_view::{self, Lookup, Value};
+use super::Period;
+use super::charts::{self, ChartError, Legend};
+use super::view::{self, Lookup, Value};
 use crate::i18n::Texts;
 use schakel_monitor::disclosure::ALL;
 use schakel_monitor::query::QueryError;
@@ -225,7 +225,7 @@ fn persons_by_quarter(t: &Texts, l: &Lookup<'_>) -> Drawn {
             .collect(),
         rows: rows
             .iter()
-            .map(|f| analyst_view::label(t, "exploitation_form", f))
+            .map(|f| view::label(t, "exploitation_form", f))
             .collect(),
         columns: periods,
     }
@@ -234,7 +234,7 @@ fn persons_by_quarter(t: &Texts, l: &Lookup<'_>) -> Drawn {
 /// A heat map of referrals sent: a row per sending kind of agency, a column per
 /// receiving kind, each in the order first met; the totals left out.
 fn referrals_sent(t: &Texts, l: &Lookup<'_>) -> Drawn {
-    let pairs: Vec<_> = analyst_view::flow_pairs(l, &["sent"])
+    let pairs: Vec<_> = view::flow_pairs(l, &["sent"])
         .into_iter()
         .filter(|(s, _)| s != ALL)
         .collect();
@@ -255,11 +255,11 @@ fn referrals_sent(t: &Texts, l: &Lookup<'_>) -> Drawn {
             .collect(),
         rows: senders
             .iter()
-            .map(|s| analyst_view::label(t, "sender_kind", s))
+            .map(|s| view::label(t, "sender_kind", s))
             .collect(),
         columns: receivers
             .iter()
-            .map(|r| analyst_view::label(t, "receiver_kind", r))
+            .map(|r| view::label(t, "receiver_kind", r))
             .collect(),
     }
 }
@@ -268,10 +268,7 @@ fn referrals_sent(t: &Texts, l: &Lookup<'_>) -> Drawn {
 fn persons_by(t: &Texts, l: &Lookup<'_>, dim: &str) -> Drawn {
     let keys = l.proper(0);
     Drawn::Bars {
-        labels: keys
-            .iter()
-            .map(|k| analyst_view::label(t, dim, k))
-            .collect(),
+        labels: keys.iter().map(|k| view::label(t, dim, k)).collect(),
         values: keys.iter().map(|k| l.value(&[k], "persons")).collect(),
     }
 }
@@ -280,7 +277,7 @@ fn persons_by(t: &Texts, l: &Lookup<'_>, dim: &str) -> Drawn {
 /// receiver"); the totals left out.
 fn answer_times(t: &Texts, l: &Lookup<'_>) -> Drawn {
     let m = "median_hours_to_answer";
-    let pairs: Vec<_> = analyst_view::flow_pairs(l, &[m])
+    let pairs: Vec<_> = view::flow_pairs(l, &[m])
         .into_iter()
         .filter(|(s, _)| s != ALL)
         .collect();
@@ -290,8 +287,8 @@ fn answer_times(t: &Texts, l: &Lookup<'_>) -> Drawn {
             .map(|(s, r)| {
                 format!(
                     "{} → {}",
-                    analyst_view::label(t, "sender_kind", s),
-                    analyst_view::label(t, "receiver_kind", r)
+                    view::label(t, "sender_kind", s),
+                    view::label(t, "receiver_kind", r)
                 )
             })
             .collect(),
@@ -326,8 +323,8 @@ pub(crate) fn draw(t: &Texts, chart: Chart, table: &Table) -> Result<String, Cha
             rows,
             columns,
             values,
-        } => analyst_charts::heat_map(&legend, &rows, &columns, &values),
-        Drawn::Bars { labels, values } => analyst_charts::bars(&legend, &labels, &values),
+        } => charts::heat_map(&legend, &rows, &columns, &values),
+        Drawn::Bars { labels, values } => charts::bars(&legend, &labels, &values),
     }
 }
 
@@ -358,8 +355,6 @@ pub(crate) fn alt(t: &Texts, chart: Chart, table: &Table, p: Period) -> String {
     out.push_str(t.get("analyst.alt.table"));
     out
 }
-
-pub(crate) use crate::analyst_layout::{Panel, panels};
 
 #[cfg(test)]
 mod tests {

@@ -3,9 +3,17 @@
 //! `GET /analyst/charts/{chart}.svg`. Only analysts; anyone else is answered 404, and
 //! the attempt is audited. Every reading of a monitor table is audited before it is
 //! counted, exactly as the API does it; this module makes no table of its own.
+//!
+//! Its parts: `panels` (the tables read and the charts drawn from them), `layout` (the
+//! four panels), `view` (the tables laid out in words) and `charts` (the SVG drawing).
+
+mod charts;
+mod layout;
+mod panels;
+mod view;
 
 use crate::WebState;
-use crate::analyst_panels::{self, Chart, Source};
+use crate::forms::Failure;
 use crate::i18n::Texts;
 use crate::pages::{Nav, complete_viewer, html, internal, not_found};
 use crate::session::{Viewer, context};
@@ -13,7 +21,8 @@ use actix_web::http::StatusCode;
 use actix_web::http::header::{self, ContentDisposition, DispositionParam, DispositionType};
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
-use schakel_auth::admin::AdminError;
+use layout::Panel;
+use panels::{Chart, Source};
 use schakel_auth::admin::monitor_access::read_monitor;
 use schakel_domain::Role;
 use schakel_monitor::{Grain, Month, PeriodRange, Table};
@@ -90,8 +99,10 @@ async fn read(
                 now,
             ) {
                 Ok(()) => {}
-                Err(AdminError::NotFound | AdminError::Forbidden) => return Ok(Read::Denied),
-                Err(e) => return Err(e.to_string()),
+                Err(e) => match Failure::from(e) {
+                    Failure::Hidden | Failure::Forbidden => return Ok(Read::Denied),
+                    other => return Err(other.message()),
+                },
             }
         }
         let rules = st.monitor.rules;
@@ -134,9 +145,9 @@ async fn analyst(req: &HttpRequest, state: &web::Data<WebState>) -> Result<Viewe
             st.clock.now(),
         )
         .err()
-        .map_or(Ok(()), |e| match e {
-            AdminError::NotFound | AdminError::Forbidden => Ok(()),
-            e => Err(e.to_string()),
+        .map_or(Ok(()), |e| match Failure::from(e) {
+            Failure::Hidden | Failure::Forbidden => Ok(()),
+            other => Err(other.message()),
         })
     })
     .await;
@@ -155,7 +166,7 @@ struct DashboardPage {
     from: String,
     to: String,
     invalid: bool,
-    panels: Vec<analyst_panels::Panel>,
+    panels: Vec<Panel>,
 }
 
 /// `GET /analyst`: the period form and the four panels.
@@ -185,7 +196,7 @@ pub async fn dashboard(
         Ok(Read::Denied) => return not_found(t, Some(Nav::of(&v))),
         Err(e) => return internal(&e),
     };
-    let panels = analyst_panels::panels(&t, period, &tables);
+    let panels = layout::panels(&t, period, &tables);
     html(
         StatusCode::OK,
         &DashboardPage {
@@ -263,7 +274,7 @@ pub async fn chart(
     let Some(table) = table else {
         return internal("no table was made");
     };
-    match analyst_panels::draw(&v.texts(), chart, &table) {
+    match panels::draw(&v.texts(), chart, &table) {
         Ok(svg) => HttpResponse::Ok()
             .content_type("image/svg+xml; charset=utf-8")
             .insert_header((header::CACHE_CONTROL, "no-store"))

@@ -2,9 +2,9 @@
 //! heading, figures (chart image, alt text, the table beside it), definitions in the
 //! viewer's language and CSV links. Pure: no database, no HTTP.
 
-use crate::analyst::Period;
-use crate::analyst_panels::{self, Chart, Source};
-use crate::analyst_view::{self, Grid};
+use super::Period;
+use super::panels::{self, Chart, Source};
+use super::view::{self, Grid};
 use crate::i18n::Texts;
 use schakel_monitor::Table;
 
@@ -49,7 +49,7 @@ pub(crate) struct Panel {
 fn figure(t: &Texts, chart: Chart, table: &Table, p: Period, grid: Grid) -> Figure {
     Figure {
         src: format!("/analyst/charts/{}.svg?{}", chart.name(), p.query()),
-        alt: analyst_panels::alt(t, chart, table, p),
+        alt: panels::alt(t, chart, table, p),
         grid,
     }
 }
@@ -121,7 +121,7 @@ pub(crate) fn panels(t: &Texts, p: Period, tables: &[Table]) -> Vec<Panel> {
 
 /// A figure of persons: `chart` beside the cross table of `table` under `caption`.
 fn persons_figure(t: &Texts, chart: Chart, table: &Table, p: Period, caption: &str) -> Figure {
-    let grid = analyst_view::cross(
+    let grid = view::cross(
         t,
         table,
         t.get(caption).to_owned(),
@@ -155,7 +155,7 @@ fn by_quarter_panel(t: &Texts, p: Period, by_quarter: &Table) -> Panel {
 
 /// Flows between agencies: referrals sent, accepted and declined per pair.
 fn flows_panel(t: &Texts, p: Period, flows: &Table) -> Panel {
-    let grid = analyst_view::flow_lines(
+    let grid = view::flow_lines(
         t,
         flows,
         t.get("analyst.caption.flows").to_owned(),
@@ -193,7 +193,7 @@ fn age_and_gender_panel(t: &Texts, p: Period, age: &Table, gender: &Table) -> Pa
 
 /// Answer times: the median hours from sending to an answer, per pair of agencies.
 fn answer_times_panel(t: &Texts, p: Period, flows: &Table) -> Panel {
-    let grid = analyst_view::flow_lines(
+    let grid = view::flow_lines(
         t,
         flows,
         t.get("analyst.caption.answer_times").to_owned(),

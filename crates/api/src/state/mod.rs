@@ -1,7 +1,15 @@
 //! What every handler shares: the pool, the clock, authentication and the metrics.
 
-use crate::Metrics;
-use crate::auth::AuthState;
+mod auth;
+mod client;
+mod metrics;
+mod rate;
+
+pub use auth::AuthState;
+pub use client::client_ip;
+pub use metrics::Metrics;
+pub use rate::{ClientLimit, RateLimit};
+
 use schakel_domain::Clock;
 use schakel_referral_workflow::WorkflowConfig;
 use schakel_store::Pool;
