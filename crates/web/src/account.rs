@@ -3,15 +3,16 @@
 //! user ends; this one stays. Passwords are never written back into the page.
 
 use crate::WebState;
-use crate::forms::{Fields, Problems};
+use crate::forms::Problems;
 use crate::i18n::Texts;
-use crate::pages::{Nav, complete_viewer, html, internal, stale_form};
+use crate::pages::{Nav, complete_viewer, html, internal};
 use crate::session::{Viewer, context};
+use crate::signed::SignedForm;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
+use schakel_auth::AuthError;
 use schakel_auth::password::Rejection;
-use schakel_auth::{AuthError, web_session};
 use secrecy::SecretString;
 
 /// The longest password field read (the policy allows 128 characters).
@@ -66,16 +67,9 @@ pub(crate) fn rejection_key(r: &Rejection) -> &'static str {
 pub async fn change(
     req: HttpRequest,
     state: web::Data<WebState>,
-    form: web::Form<Vec<(String, String)>>,
+    form: SignedForm,
 ) -> HttpResponse {
-    let v = match complete_viewer(&req, &state).await {
-        Ok(v) => v,
-        Err(res) => return res,
-    };
-    let f = Fields::new(form.into_inner());
-    if !web_session::csrf_matches(&v.csrf, f.one("csrf")) {
-        return stale_form(v.texts(), Some(Nav::of(&v)));
-    }
+    let SignedForm { v, f, .. } = form;
     let (current, new, again) = (f.raw("current"), f.raw("new"), f.raw("again"));
     let mut e = Problems::default();
     if current.is_empty() || current.len() > MAX_FIELD_BYTES {

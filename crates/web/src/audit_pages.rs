@@ -8,15 +8,15 @@
 use crate::WebState;
 use crate::forms::Failure;
 use crate::i18n::Texts;
-use crate::pages::{Nav, complete_viewer, html, internal, not_found, stale_form};
+use crate::pages::{Nav, complete_viewer, html, internal, not_found};
 use crate::session::{Viewer, context};
+use crate::signed::AuditorForm;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use schakel_audit::{ActionCode, AuditEntry, AuditFilter, PageRequest, VerifyReport};
 use schakel_auth::admin::{UseCaseError, audit_trail};
-use schakel_auth::web_session;
 use schakel_domain::{Role, UserId};
 use serde::Deserialize;
 
@@ -269,25 +269,13 @@ struct VerifyPage {
     reason: String,
 }
 
-/// The verify form.
-#[derive(Debug, Deserialize)]
-pub struct VerifyForm {
-    csrf: String,
-}
-
 /// `POST /audit/verify`: recomputes the chain and shows the verdict.
 pub async fn verify(
     req: HttpRequest,
     state: web::Data<WebState>,
-    form: web::Form<VerifyForm>,
+    form: AuditorForm,
 ) -> HttpResponse {
-    let v = match complete_viewer(&req, &state).await {
-        Ok(v) => v,
-        Err(res) => return res,
-    };
-    if v.actor.role == Role::Auditor && !web_session::csrf_matches(&v.csrf, &form.csrf) {
-        return stale_form(v.texts(), Some(Nav::of(&v)));
-    }
+    let AuditorForm { v, .. } = form;
     let verified = run(&req, &state, &v, |conn, actor, ctx, now| {
         audit_trail::verify_trail(conn, actor, ctx, now)
     });

@@ -6,9 +6,9 @@
 use crate::WebState;
 use crate::cases::{again, fresh};
 use crate::forms::{Failure, Fields, Problems, date, with_env};
-use crate::pages::{Nav, complete_viewer, see_other, stale_form};
+use crate::pages::see_other;
+use crate::signed::SignedForm;
 use actix_web::{HttpRequest, HttpResponse, web};
-use schakel_auth::web_session;
 use schakel_domain::{
     CaseId, ConsentGiver, ConsentId, ConsentKind, LegalBasis, RecipientKind, ReferralPurpose,
 };
@@ -101,19 +101,12 @@ pub async fn give(
     req: HttpRequest,
     state: web::Data<WebState>,
     path: web::Path<String>,
-    form: web::Form<Vec<(String, String)>>,
+    form: SignedForm,
 ) -> HttpResponse {
-    let v = match complete_viewer(&req, &state).await {
-        Ok(v) => v,
-        Err(res) => return res,
-    };
+    let SignedForm { v, f, .. } = form;
     let Ok(id) = path.parse::<CaseId>() else {
         return Failure::Hidden.page(&v);
     };
-    let f = Fields::new(form.into_inner());
-    if !web_session::csrf_matches(&v.csrf, f.one("csrf")) {
-        return stale_form(v.texts(), Some(Nav::of(&v)));
-    }
     let input = match parse(&f) {
         Ok(i) => i,
         Err(e) => return again(&req, &state, &v, id, false, f, e).await,
@@ -147,20 +140,13 @@ pub async fn withdraw(
     req: HttpRequest,
     state: web::Data<WebState>,
     path: web::Path<(String, String)>,
-    form: web::Form<Vec<(String, String)>>,
+    form: SignedForm,
 ) -> HttpResponse {
-    let v = match complete_viewer(&req, &state).await {
-        Ok(v) => v,
-        Err(res) => return res,
-    };
+    let SignedForm { v, f, .. } = form;
     let (id, consent) = path.into_inner();
     let (Ok(id), Ok(consent)) = (id.parse::<CaseId>(), consent.parse::<ConsentId>()) else {
         return Failure::Hidden.page(&v);
     };
-    let f = Fields::new(form.into_inner());
-    if !web_session::csrf_matches(&v.csrf, f.one("csrf")) {
-        return stale_form(v.texts(), Some(Nav::of(&v)));
-    }
     let version = f
         .one("version")
         .parse::<i64>()

@@ -23,6 +23,7 @@ mod referrals;
 mod replay;
 pub mod session;
 mod signals;
+mod signed;
 mod state;
 
 pub use client_rules::{ClientLimit, ClientRules};

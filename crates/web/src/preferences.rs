@@ -4,14 +4,14 @@
 //! shows itself again in the language chosen.
 
 use crate::WebState;
-use crate::forms::{Fields, Problems};
+use crate::forms::Problems;
 use crate::i18n::Texts;
-use crate::pages::{Nav, complete_viewer, html, internal, see_other, stale_form};
+use crate::pages::{Nav, complete_viewer, html, internal, see_other};
 use crate::session::{Viewer, context};
+use crate::signed::SignedForm;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
-use schakel_auth::web_session;
 
 /// The languages offered, each named in its own language.
 const LANGUAGES: [(&str, &str); 2] = [("en", "English"), ("nl", "Nederlands")];
@@ -89,19 +89,8 @@ pub async fn form(req: HttpRequest, state: web::Data<WebState>) -> HttpResponse 
 }
 
 /// `POST /account/preferences`.
-pub async fn save(
-    req: HttpRequest,
-    state: web::Data<WebState>,
-    form: web::Form<Vec<(String, String)>>,
-) -> HttpResponse {
-    let v = match complete_viewer(&req, &state).await {
-        Ok(v) => v,
-        Err(res) => return res,
-    };
-    let f = Fields::new(form.into_inner());
-    if !web_session::csrf_matches(&v.csrf, f.one("csrf")) {
-        return stale_form(v.texts(), Some(Nav::of(&v)));
-    }
+pub async fn save(req: HttpRequest, state: web::Data<WebState>, form: SignedForm) -> HttpResponse {
+    let SignedForm { v, f, .. } = form;
     let locale = LANGUAGES
         .iter()
         .map(|l| l.0)

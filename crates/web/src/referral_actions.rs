@@ -6,69 +6,43 @@
 
 use crate::WebState;
 use crate::forms::Failure;
-use crate::forms::{DirectoryQuery, Problems};
-use crate::pages::{Nav, complete_viewer, internal, not_found, see_other, stale_form};
+use crate::forms::{DirectoryQuery, Fields, Problems};
+use crate::pages::{Nav, internal, not_found, see_other};
 use crate::referrals::{full_page, load};
 use crate::session::context;
+use crate::signed::SignedForm;
 use actix_web::{HttpRequest, HttpResponse, web};
-use schakel_auth::web_session;
 use schakel_domain::{AgencyId, ReferralAction, ReferralId};
 use schakel_referral_workflow::referrals::{ActionInput, act};
 use schakel_referral_workflow::views::ReferralView;
 use schakel_referral_workflow::{Env, IfMatch, UseCaseError};
-use serde::Deserialize;
-
-/// An action form.
-#[derive(Debug, Deserialize)]
-pub struct ActionForm {
-    csrf: String,
-    version: i64,
-    #[serde(default)]
-    reason: Option<String>,
-    #[serde(default)]
-    outcome: Option<String>,
-    #[serde(default)]
-    note: Option<String>,
-    #[serde(default)]
-    to_agency: Option<String>,
-    #[serde(default)]
-    kind: Option<String>,
-    #[serde(default)]
-    region: Option<String>,
-}
 
 /// `POST /referrals/{id}/{action}`.
 pub async fn take(
     req: HttpRequest,
     state: web::Data<WebState>,
     path: web::Path<(String, String)>,
-    form: web::Form<ActionForm>,
+    form: SignedForm,
 ) -> HttpResponse {
-    let v = match complete_viewer(&req, &state).await {
-        Ok(v) => v,
-        Err(res) => return res,
-    };
+    let SignedForm { v, f, .. } = form;
     let (id, action) = path.into_inner();
     let (Ok(id), Some(action)) = (id.parse::<ReferralId>(), action_of(&action)) else {
         return not_found(v.texts(), Some(Nav::of(&v)));
     };
-    let form = form.into_inner();
-    if !web_session::csrf_matches(&v.csrf, &form.csrf) {
-        return stale_form(v.texts(), Some(Nav::of(&v)));
-    }
     // What the redirect form showed, to show it again.
-    let q = DirectoryQuery::of(
-        form.kind.as_deref().unwrap_or_default(),
-        form.region.as_deref().unwrap_or_default(),
-    );
-    let chosen = form.to_agency.clone().unwrap_or_default();
+    let q = DirectoryQuery::of(f.one("kind"), f.one("region"));
+    let chosen = f.one("to_agency").to_owned();
     let bad_recipient = Again::BadRecipient {
-        note: form.note.clone().unwrap_or_default(),
+        note: f.raw("note"),
     };
-    let Some(input) = input_of(&form, action) else {
+    let Some(input) = input_of(&f, action) else {
         return show_again(&req, &state, &v, id, q, chosen, bad_recipient).await;
     };
-    match perform(&req, &state, v.actor, id, form.version, action, input).await {
+    // The version the form was made from; one that is no number matches none.
+    let version = f
+        .code::<i64>("version")
+        .map_or(IfMatch::NeverMatches, IfMatch::Version);
+    match perform(&req, &state, v.actor, id, version, action, input).await {
         Ok(Outcome::Done(r)) => see_other(&format!("/referrals/{}", r.id)),
         Ok(Outcome::Hidden) => not_found(v.texts(), Some(Nav::of(&v))),
         Ok(Outcome::BadAgency) => show_again(&req, &state, &v, id, q, chosen, bad_recipient).await,
@@ -78,20 +52,17 @@ pub async fn take(
 }
 
 /// The use case's input from the form; `None` for a redirect that names no agency.
-fn input_of(form: &ActionForm, action: ReferralAction) -> Option<ActionInput> {
+fn input_of(f: &Fields, action: ReferralAction) -> Option<ActionInput> {
     let redirect = action == ReferralAction::Redirect;
-    let to_agency_id = form
-        .to_agency
-        .as_deref()
-        .and_then(|a| a.parse::<AgencyId>().ok());
+    let to_agency_id = f.code::<AgencyId>("to_agency");
     if redirect && to_agency_id.is_none() {
         return None;
     }
     Some(ActionInput {
-        reason: form.reason.as_deref().and_then(|r| r.parse().ok()),
-        outcome: form.outcome.as_deref().and_then(|o| o.parse().ok()),
+        reason: f.code("reason"),
+        outcome: f.code("outcome"),
         to_agency_id: to_agency_id.filter(|_| redirect),
-        note: form.note.clone().filter(|n| !n.trim().is_empty()),
+        note: f.text("note"),
     })
 }
 
@@ -101,7 +72,7 @@ async fn perform(
     state: &web::Data<WebState>,
     actor: schakel_domain::Actor,
     id: ReferralId,
-    version: i64,
+    version: IfMatch,
     action: ReferralAction,
     input: ActionInput,
 ) -> Result<Outcome, String> {
@@ -113,15 +84,7 @@ async fn perform(
             ctx: &ctx,
             now: st.clock.now(),
         };
-        let done = act(
-            &mut conn,
-            &env,
-            &actor,
-            id,
-            IfMatch::Version(version),
-            action,
-            &input,
-        );
+        let done = act(&mut conn, &env, &actor, id, version, action, &input);
         outcome_of(done, action == ReferralAction::Redirect)
     })
     .await

@@ -9,12 +9,12 @@ use crate::forms::{
     once_of, with_env,
 };
 use crate::i18n::Texts;
-use crate::pages::{Nav, complete_viewer, html, see_other, stale_form};
+use crate::pages::{Nav, complete_viewer, html, see_other};
 use crate::session::Viewer;
+use crate::signed::SignedForm;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
-use schakel_auth::web_session;
 use schakel_domain::{AgencyId, CaseId, CaseStatus, ReferralId, ReferralPurpose, Urgency};
 use schakel_referral_workflow::Conflict;
 use schakel_referral_workflow::cases::get_case;
@@ -163,19 +163,12 @@ pub async fn create(
     req: HttpRequest,
     state: web::Data<WebState>,
     path: web::Path<String>,
-    form: web::Form<Vec<(String, String)>>,
+    form: SignedForm,
 ) -> HttpResponse {
-    let v = match complete_viewer(&req, &state).await {
-        Ok(v) => v,
-        Err(res) => return res,
-    };
+    let SignedForm { v, f, .. } = form;
     let Ok(id) = path.parse::<CaseId>() else {
         return Failure::Hidden.page(&v);
     };
-    let f = Fields::new(form.into_inner());
-    if !web_session::csrf_matches(&v.csrf, f.one("csrf")) {
-        return stale_form(v.texts(), Some(Nav::of(&v)));
-    }
     let q = DirectoryQuery::of(f.one("kind"), f.one("region"));
     let once = match f.one("once") {
         "" => once_key(),

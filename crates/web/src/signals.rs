@@ -7,12 +7,12 @@
 use crate::WebState;
 use crate::forms::{Choice, Failure, Fields, Problems, choices, date, once_key, once_of, with_env};
 use crate::i18n::{Lang, Texts};
-use crate::pages::{Nav, complete_viewer, html, see_other, stale_form};
+use crate::pages::{Nav, complete_viewer, html, see_other};
 use crate::session::Viewer;
+use crate::signed::SignedForm;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
-use schakel_auth::web_session;
 use schakel_domain::indicators::{INDICATORS, IndicatorGroup};
 use schakel_domain::{Action, ExploitationForm, Gender, Palermo, Region, ReportingBasis, SignalId};
 use schakel_referral_workflow::cases::{OpenCaseInput, open_case};
@@ -276,16 +276,9 @@ enum Saved {
 pub async fn create(
     req: HttpRequest,
     state: web::Data<WebState>,
-    form: web::Form<Vec<(String, String)>>,
+    form: SignedForm,
 ) -> HttpResponse {
-    let v = match complete_viewer(&req, &state).await {
-        Ok(v) => v,
-        Err(res) => return res,
-    };
-    let f = Fields::new(form.into_inner());
-    if !web_session::csrf_matches(&v.csrf, f.one("csrf")) {
-        return stale_form(v.texts(), Some(Nav::of(&v)));
-    }
+    let SignedForm { v, f, .. } = form;
     let once = match f.one("once") {
         "" => once_key(),
         k => k.to_owned(),

@@ -88,7 +88,7 @@ pub async fn login_handler(
 ) -> Result<HttpResponse, ApiError> {
     let ctx = request_context(&req, &state);
     let body = body.into_inner();
-    if body.email.len() > 254 || body.password.len() > 1024 {
+    if body.email.len() > 254 || body.password.len() > super::link::MAX_PASSWORD_BYTES {
         return Err(ApiError::Problem(ProblemKind::InvalidCredentials));
     }
     let password = SecretString::from(body.password);
@@ -341,7 +341,9 @@ pub async fn change_password_handler(
 ) -> Result<HttpResponse, ApiError> {
     let ctx = request_context(&req, &state);
     let body = body.into_inner();
-    if body.current_password.len() > 1024 || body.new_password.len() > 1024 {
+    if body.current_password.len() > super::link::MAX_PASSWORD_BYTES
+        || body.new_password.len() > super::link::MAX_PASSWORD_BYTES
+    {
         return Err(ApiError::Problem(ProblemKind::PasswordTooLong));
     }
     let current = SecretString::from(body.current_password);

@@ -1,13 +1,12 @@
 //! Accepting an invitation: the invited user chooses a first password with the token
 //! from the invitation email, before any sign-in.
 
+use super::link::choose_password;
 use super::request_context;
-use crate::blocking::blocking;
 use crate::problem::Problem;
-use crate::{ApiError, AppState, ProblemKind};
+use crate::{ApiError, AppState};
 use actix_web::{HttpRequest, HttpResponse, web};
 use schakel_auth::admin::users as uc;
-use secrecy::SecretString;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -47,22 +46,11 @@ pub async fn accept_invitation_handler(
 ) -> Result<HttpResponse, ApiError> {
     let ctx = request_context(&req, &state);
     let b = body.into_inner();
-    if b.token.len() > 256 {
-        return Err(ApiError::Problem(ProblemKind::InvalidCredentials));
-    }
-    if b.password.len() > 1024 {
-        return Err(ApiError::Problem(ProblemKind::PasswordTooLong));
-    }
-    let password = SecretString::from(b.password);
-    let _permit = state
-        .auth
-        .hashing
-        .acquire()
-        .await
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
-    blocking(&state, move |conn, now| {
-        Ok(uc::accept_invitation(conn, &b.token, &password, &ctx, now)?)
-    })
-    .await?;
-    Ok(HttpResponse::NoContent().finish())
+    choose_password(
+        &state,
+        b.token,
+        b.password,
+        move |conn, token, password, now| uc::accept_invitation(conn, token, password, &ctx, now),
+    )
+    .await
 }

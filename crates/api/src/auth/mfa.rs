@@ -67,7 +67,7 @@ pub async fn enrol_handler(
     } else {
         let b: EnrolRequest = serde_json::from_value(value)
             .map_err(|_| ApiError::Problem(ProblemKind::InvalidBody))?;
-        if b.password.len() > 1024 {
+        if b.password.len() > super::link::MAX_PASSWORD_BYTES {
             return Err(ApiError::Problem(ProblemKind::InvalidCredentials));
         }
         Some(SecretString::from(b.password))

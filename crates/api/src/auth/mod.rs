@@ -4,6 +4,7 @@
 mod extract;
 pub(crate) mod handlers;
 pub(crate) mod invitation;
+mod link;
 pub(crate) mod mfa;
 pub(crate) mod recovery;
 

@@ -1,13 +1,13 @@
 //! `/api/v1/auth/password-reset`: asking for a recovery link by email, and choosing a
 //! new password with it.
 
+use super::link::choose_password;
 use super::request_context;
 use crate::blocking::blocking;
 use crate::problem::Problem;
 use crate::{ApiError, AppState, ProblemKind};
 use actix_web::{HttpRequest, HttpResponse, web};
 use schakel_auth::{request_password_reset, reset_password};
-use secrecy::SecretString;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -88,22 +88,11 @@ pub async fn complete_reset_handler(
 ) -> Result<HttpResponse, ApiError> {
     let ctx = request_context(&req, &state);
     let b = body.into_inner();
-    if b.token.len() > 256 {
-        return Err(ApiError::Problem(ProblemKind::InvalidCredentials));
-    }
-    if b.password.len() > 1024 {
-        return Err(ApiError::Problem(ProblemKind::PasswordTooLong));
-    }
-    let password = SecretString::from(b.password);
-    let _permit = state
-        .auth
-        .hashing
-        .acquire()
-        .await
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
-    blocking(&state, move |conn, now| {
-        Ok(reset_password(conn, &b.token, &password, &ctx, now)?)
-    })
-    .await?;
-    Ok(HttpResponse::NoContent().finish())
+    choose_password(
+        &state,
+        b.token,
+        b.password,
+        move |conn, token, password, now| reset_password(conn, token, password, &ctx, now),
+    )
+    .await
 }

@@ -9,15 +9,15 @@ use super::{Call, DoneQuery, Ended, conflict_key, run};
 use crate::WebState;
 use crate::forms::{Choice, Fields, Problems, choices};
 use crate::i18n::Texts;
-use crate::pages::{Nav, complete_viewer, html, internal, not_found, see_other, stale_form};
+use crate::pages::{Nav, complete_viewer, html, internal, not_found, see_other};
 use crate::session::Viewer;
+use crate::signed::AdminForm;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use schakel_auth::admin::AgencyView;
 use schakel_auth::admin::agencies::{self as uc, AgencyInput, AgencyUpdate};
 use schakel_auth::admin::{Conflict, IfMatch};
-use schakel_auth::web_session;
 use schakel_domain::{AgencyId, AgencyKind, Region, Role};
 
 /// One line of the list.
@@ -192,20 +192,9 @@ pub async fn list(
 }
 
 /// `POST /admin/agencies`: creates an agency.
-pub async fn create(
-    req: HttpRequest,
-    state: web::Data<WebState>,
-    form: web::Form<Vec<(String, String)>>,
-) -> HttpResponse {
-    let v = match complete_viewer(&req, &state).await {
-        Ok(v) => v,
-        Err(res) => return res,
-    };
-    let f = Fields::new(form.into_inner());
+pub async fn create(req: HttpRequest, state: web::Data<WebState>, form: AdminForm) -> HttpResponse {
+    let AdminForm { v, f, .. } = form;
     let admin = v.actor.role == Role::Admin;
-    if admin && !web_session::csrf_matches(&v.csrf, f.one("csrf")) {
-        return stale_form(v.texts(), Some(Nav::of(&v)));
-    }
     let (input, mut e) = parse(&f);
     if admin && !e.is_empty() {
         return list_page(&req, &state, &v, f, e, None).await;
@@ -317,20 +306,13 @@ pub async fn update(
     req: HttpRequest,
     state: web::Data<WebState>,
     path: web::Path<String>,
-    form: web::Form<Vec<(String, String)>>,
+    form: AdminForm,
 ) -> HttpResponse {
-    let v = match complete_viewer(&req, &state).await {
-        Ok(v) => v,
-        Err(res) => return res,
-    };
+    let AdminForm { v, f, .. } = form;
     let Ok(id) = path.parse::<AgencyId>() else {
         return not_found(v.texts(), Some(Nav::of(&v)));
     };
-    let f = Fields::new(form.into_inner());
     let admin = v.actor.role == Role::Admin;
-    if admin && !web_session::csrf_matches(&v.csrf, f.one("csrf")) {
-        return stale_form(v.texts(), Some(Nav::of(&v)));
-    }
     let (input, mut e) = parse(&f);
     if admin && !e.is_empty() {
         return edit_page(&req, &state, &v, id, Shown::typed(f, e)).await;
@@ -372,19 +354,12 @@ pub async fn deactivate(
     req: HttpRequest,
     state: web::Data<WebState>,
     path: web::Path<String>,
-    form: web::Form<Vec<(String, String)>>,
+    form: AdminForm,
 ) -> HttpResponse {
-    let v = match complete_viewer(&req, &state).await {
-        Ok(v) => v,
-        Err(res) => return res,
-    };
+    let AdminForm { v, .. } = form;
     let Ok(id) = path.parse::<AgencyId>() else {
         return not_found(v.texts(), Some(Nav::of(&v)));
     };
-    let f = Fields::new(form.into_inner());
-    if v.actor.role == Role::Admin && !web_session::csrf_matches(&v.csrf, f.one("csrf")) {
-        return stale_form(v.texts(), Some(Nav::of(&v)));
-    }
     let ended = run(&req, &state, &v, move |conn, c: &Call<'_>| {
         uc::deactivate_agency(conn, c.actor, id, c.ctx, c.now)
     });

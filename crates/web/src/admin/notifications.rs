@@ -6,16 +6,15 @@
 
 use super::{Call, DoneQuery, Ended, conflict_key, run, when};
 use crate::WebState;
-use crate::forms::Fields;
 use crate::i18n::Texts;
-use crate::pages::{Nav, complete_viewer, html, internal, not_found, see_other, stale_form};
+use crate::pages::{Nav, complete_viewer, html, internal, not_found, see_other};
 use crate::session::Viewer;
+use crate::signed::AdminForm;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use schakel_auth::admin::delivery as uc;
-use schakel_auth::web_session;
-use schakel_domain::{Role, UserId};
+use schakel_domain::UserId;
 
 /// One delivery given up on.
 struct FailedRow {
@@ -120,19 +119,12 @@ pub async fn retry(
     req: HttpRequest,
     state: web::Data<WebState>,
     path: web::Path<String>,
-    form: web::Form<Vec<(String, String)>>,
+    form: AdminForm,
 ) -> HttpResponse {
-    let v = match complete_viewer(&req, &state).await {
-        Ok(v) => v,
-        Err(res) => return res,
-    };
+    let AdminForm { v, .. } = form;
     let Ok(id) = path.parse::<uuid::Uuid>() else {
         return not_found(v.texts(), Some(Nav::of(&v)));
     };
-    let f = Fields::new(form.into_inner());
-    if v.actor.role == Role::Admin && !web_session::csrf_matches(&v.csrf, f.one("csrf")) {
-        return stale_form(v.texts(), Some(Nav::of(&v)));
-    }
     let retried = run(&req, &state, &v, move |conn, c: &Call<'_>| {
         uc::retry(conn, c.actor, id, c.ctx, c.now)
     });

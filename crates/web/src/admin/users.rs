@@ -8,8 +8,9 @@ use super::{Call, DoneQuery, Ended, conflict_key, run};
 use crate::WebState;
 use crate::forms::{Choice, Fields, Problems, choices};
 use crate::i18n::Texts;
-use crate::pages::{Nav, complete_viewer, html, internal, not_found, see_other, stale_form};
+use crate::pages::{Nav, complete_viewer, html, internal, not_found, see_other};
 use crate::session::Viewer;
+use crate::signed::AdminForm;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
@@ -17,7 +18,6 @@ use schakel_auth::admin::AccountView;
 use schakel_auth::admin::AgencyView;
 use schakel_auth::admin::agencies::list_agencies;
 use schakel_auth::admin::users::{self as uc, InvitationInput, LOCALES};
-use schakel_auth::web_session;
 use schakel_domain::{AgencyId, Role, UserId};
 
 /// One line of the list.
@@ -209,20 +209,9 @@ fn refused(field: &str) -> (&'static str, &'static str) {
 }
 
 /// `POST /admin/users`: invites a user.
-pub async fn invite(
-    req: HttpRequest,
-    state: web::Data<WebState>,
-    form: web::Form<Vec<(String, String)>>,
-) -> HttpResponse {
-    let v = match complete_viewer(&req, &state).await {
-        Ok(v) => v,
-        Err(res) => return res,
-    };
-    let f = Fields::new(form.into_inner());
+pub async fn invite(req: HttpRequest, state: web::Data<WebState>, form: AdminForm) -> HttpResponse {
+    let AdminForm { v, f, .. } = form;
     let admin = v.actor.role == Role::Admin;
-    if admin && !web_session::csrf_matches(&v.csrf, f.one("csrf")) {
-        return stale_form(v.texts(), Some(Nav::of(&v)));
-    }
     let (input, mut e) = parse(&f, &v);
     if admin && !e.is_empty() {
         return page(
@@ -307,21 +296,14 @@ pub async fn change(
     req: HttpRequest,
     state: web::Data<WebState>,
     path: web::Path<String>,
-    form: web::Form<Vec<(String, String)>>,
+    form: AdminForm,
     what: Change,
 ) -> HttpResponse {
-    let v = match complete_viewer(&req, &state).await {
-        Ok(v) => v,
-        Err(res) => return res,
-    };
+    let AdminForm { v, f, .. } = form;
     let Ok(id) = path.parse::<UserId>() else {
         return not_found(v.texts(), Some(Nav::of(&v)));
     };
-    let f = Fields::new(form.into_inner());
     let admin = v.actor.role == Role::Admin;
-    if admin && !web_session::csrf_matches(&v.csrf, f.one("csrf")) {
-        return stale_form(v.texts(), Some(Nav::of(&v)));
-    }
     let role = f.code::<Role>("role");
     if admin && matches!(what, Change::Role) && role.is_none() {
         let s = Shown {

@@ -10,7 +10,6 @@
 //!
 //! Under load, SIGTERM must lose no request that was answered as accepted, answer none
 //! with a server error, and leave no outbox row that a restarted instance cannot deliver.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use schakel_e2e::api::{call, token};
 use schakel_e2e::mail::{borrowed, mail_env, smtp};

@@ -1,7 +1,6 @@
 //! Bootstrapping from the command line: the first agency and admin are created with
 //! `schakel admin`, and that admin can then log in over the API (and is asked to enrol
 //! a second factor).
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use schakel_e2e::{BIND_ANY_PORT, Server, bound_url, client, schakel};
 use schakel_store::testing::{TestDb, selected_backends};

@@ -3,7 +3,6 @@
 //! the second-factor form, the link forms and the API's login from the same client,
 //! while another client behind the same proxy goes on; the audit entries of form logins
 //! name the client behind the proxy and carry the request id.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use actix_web::http::StatusCode;
 use actix_web::test::{self, TestRequest};

@@ -4,7 +4,6 @@
 //! each delivered once at the test SMTP server; retention erases a signal never opened
 //! as a case and deletes an expired stored idempotent answer. Once with `serve` running the jobs,
 //! once with `serve` only serving and `schakel worker` running them.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use schakel_e2e::api::{call, token};
 use schakel_e2e::mail::{borrowed, mail_env, smtp};

@@ -1,6 +1,5 @@
 //! Configuration as an operator meets it: layered settings, redacted secrets, and a
 //! clear one-line error with a non-zero exit for every kind of mistake.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use schakel_e2e::schakel;
 use std::process::Output;

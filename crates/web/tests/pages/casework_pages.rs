@@ -5,43 +5,17 @@
 //! the receiver's inbox and the sender's list, and once accepted the receiver opens the
 //! case; a coordinator redirects; consent is given and withdrawn; the password changes
 //! only with the current one.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use crate::support::{PASSWORD, body, header, state};
 use actix_web::App;
-use actix_web::body::MessageBody;
 use actix_web::cookie::Cookie;
-use actix_web::dev::ServiceResponse;
 use actix_web::http::StatusCode;
 use actix_web::test::{self, TestRequest};
-use schakel_auth::AuthConfig;
-use schakel_domain::{AgencyKind, Region, Role, SystemClock};
-use schakel_referral_workflow::WorkflowConfig;
+use schakel_domain::{AgencyKind, Region, Role};
 use schakel_store::agencies::{self, NewAgency};
 use schakel_store::testing::{TestDb, selected_backends};
 use schakel_store::users::{self, NewUser};
-use schakel_web::WebState;
 use secrecy::SecretString;
-use std::sync::Arc;
-
-const PASSWORD: &str = "kompas tulp regen wolk";
-
-fn state(db: &TestDb) -> WebState {
-    let auth = AuthConfig {
-        mfa_required: Default::default(),
-        ..Default::default()
-    };
-    let keys = auth.data_keys.clone();
-    WebState {
-        pool: db.pool.clone(),
-        clock: Arc::new(SystemClock),
-        auth: Arc::new(auth),
-        hashing: Arc::new(tokio::sync::Semaphore::new(2)),
-        workflow: Arc::new(WorkflowConfig::with_keys(keys)),
-        secure_cookies: true,
-        monitor: Default::default(),
-        client: schakel_web::ClientRules::unlimited(),
-    }
-}
 
 fn agency(db: &TestDb, name: &str, kind: AgencyKind, region: Region) -> agencies::Agency {
     let mut conn = db.pool.get().unwrap();
@@ -74,17 +48,6 @@ fn person(db: &TestDb, agency: &agencies::Agency, email: &str, role: Role) {
         chrono::Utc::now(),
     )
     .unwrap();
-}
-
-fn header<B>(res: &ServiceResponse<B>, name: &str) -> String {
-    res.headers()
-        .get(name)
-        .map(|v| v.to_str().unwrap().to_owned())
-        .unwrap_or_default()
-}
-
-async fn body<B: MessageBody>(res: ServiceResponse<B>) -> String {
-    String::from_utf8(test::read_body(res).await.to_vec()).unwrap()
 }
 
 /// The value of the first hidden field `name` in a page.
@@ -782,7 +745,7 @@ async fn the_password_changes_only_with_the_current_one_and_a_policy_proof_new_o
 
 /// The catalog keys; a page showing one as text lacks a string in its language.
 fn keys() -> Vec<String> {
-    include_str!("../locales/en.toml")
+    include_str!("../../locales/en.toml")
         .lines()
         .filter_map(|l| l.strip_prefix('"')?.split('"').next().map(str::to_owned))
         .collect()

@@ -3,7 +3,6 @@
 //! repository's place) and `SCHAKEL_ADVISORY_DB_SOURCE`, never on an absolute folder of
 //! one machine. Its `advisory_db_source` function is run by bash in
 //! a made-up layout.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::path::Path;
 use std::process::Command;

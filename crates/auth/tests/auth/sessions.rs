@@ -1,6 +1,5 @@
 //! Login, second factor, sessions and refresh tokens on both backends, with a clock
 //! that tests move instead of sleeping.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use schakel_auth::jwt::Keyring;

@@ -5,50 +5,19 @@
 //! as typed with a message by the field; a form without the session's token is refused;
 //! every other role is answered 404 on every admin route; a failed notification is
 //! listed and sent again, while a failed invitation email is listed but not sent again.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use crate::support::{PASSWORD, body, csrf_of, get, header, peer, service};
 use actix_web::cookie::Cookie;
 use actix_web::http::StatusCode;
 use actix_web::test::{self, TestRequest};
-use schakel_api::AppState;
-use schakel_api::auth::AuthState;
-use schakel_auth::AuthConfig;
-use schakel_domain::{AgencyKind, Region, Role, SystemClock};
+use schakel_domain::{AgencyKind, Region, Role};
 use schakel_store::agencies::{self, NewAgency};
 use schakel_store::mail_queue;
 use schakel_store::outbox::{self, Channel, NewOutboxMessage};
 use schakel_store::testing::{TestDb, selected_backends};
 use schakel_store::users::{self, NewUser};
-use schakel_web::{MonitorView, WebState};
 use secrecy::SecretString;
 use serde_json::json;
-use std::sync::Arc;
-
-const PASSWORD: &str = "kompas tulp regen wolk";
-
-fn states(db: &TestDb) -> (AppState, WebState) {
-    let config = AuthConfig {
-        mfa_required: Default::default(),
-        ..AuthConfig::default()
-    };
-    let auth = AuthState::ephemeral_with(config, (1000, 1000)).unwrap();
-    let api = AppState::with_auth(db.pool.clone(), Arc::new(SystemClock), auth).unwrap();
-    let web = WebState {
-        pool: api.pool.clone(),
-        clock: api.clock.clone(),
-        auth: api.auth.config.clone(),
-        hashing: api.auth.hashing.clone(),
-        workflow: api.workflow.clone(),
-        secure_cookies: true,
-        monitor: MonitorView {
-            cube: api.monitor.cube.clone(),
-            pool: api.monitor.pool.clone(),
-            rules: api.monitor.rules,
-        },
-        client: schakel_web::ClientRules::unlimited(),
-    };
-    (api, web)
-}
 
 /// A user with a password, in an agency of their own; the agency's id.
 fn person(db: &TestDb, email: &str, role: Role) -> String {
@@ -79,37 +48,6 @@ fn person(db: &TestDb, email: &str, role: Role) -> String {
     )
     .unwrap();
     agency.id.to_string()
-}
-
-async fn body<B: actix_web::body::MessageBody>(res: actix_web::dev::ServiceResponse<B>) -> String {
-    String::from_utf8(test::read_body(res).await.to_vec()).unwrap()
-}
-
-fn header<B>(res: &actix_web::dev::ServiceResponse<B>, name: &str) -> String {
-    res.headers()
-        .get(name)
-        .map(|v| v.to_str().unwrap().to_owned())
-        .unwrap_or_default()
-}
-
-fn csrf_of(page: &str) -> String {
-    let at = page.find("name=\"csrf\" value=\"").expect("a CSRF field") + 19;
-    page[at..].split('"').next().unwrap().to_owned()
-}
-
-fn peer() -> std::net::SocketAddr {
-    "192.0.2.10:40000".parse().unwrap()
-}
-
-/// Builds the service exactly as `schakel serve` does: the API with the pages beside it.
-macro_rules! service {
-    ($db:expr) => {{
-        let (api, web) = states($db);
-        test::init_service(schakel_api::app_with(api, move |cfg| {
-            schakel_web::configure(cfg, web)
-        }))
-        .await
-    }};
 }
 
 /// Logs in through the form; the session cookie and the session's CSRF token.
@@ -157,13 +95,6 @@ macro_rules! login {
         let home = body(test::call_service(&$app, get("/", &session).to_request()).await).await;
         (session, csrf_of(&home))
     }};
-}
-
-fn get(uri: &str, session: &Cookie<'static>) -> TestRequest {
-    TestRequest::get()
-        .uri(uri)
-        .peer_addr(peer())
-        .cookie(session.clone())
 }
 
 fn post(uri: &str, session: &Cookie<'static>, form: &[(&str, &str)]) -> TestRequest {

@@ -4,7 +4,6 @@
 //! A client also puts the canary name into request paths. Afterwards the canaries appear
 //! in no log line (at debug and at trace level), and on SQLite not in the database or its
 //! write-ahead log as plain text.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use schakel_e2e::Server;
 use schakel_e2e::api::{call, token};

@@ -3,44 +3,24 @@
 //! invented code, a mismatch and a weak password are each refused next to their field
 //! with the code kept; a form without its cookie-bound token changes nothing; the page
 //! may run only this site's own script.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use crate::support::{body, csrf_of, state};
 use actix_web::App;
 use actix_web::http::StatusCode;
 use actix_web::test::{self, TestRequest};
 use diesel::prelude::*;
-use schakel_auth::{AuthConfig, RequestContext};
-use schakel_domain::{AgencyKind, Region, Role, SystemClock};
-use schakel_referral_workflow::WorkflowConfig;
+use schakel_auth::RequestContext;
+use schakel_domain::{AgencyKind, Region, Role};
 use schakel_store::agencies::{self, NewAgency};
 use schakel_store::schema::outbox;
 use schakel_store::testing::{TestDb, selected_backends};
 use schakel_store::users::{self, NewUser};
 use schakel_web::WebState;
 use secrecy::SecretString;
-use std::sync::Arc;
 
 const OLD: &str = "kompas tulp regen wolk";
 const NEW: &str = "vuurtoren meeuw zoutwater 7";
 const EMAIL: &str = "vergeten@opvang.example";
-
-fn state(db: &TestDb) -> WebState {
-    let auth = AuthConfig {
-        mfa_required: Default::default(),
-        ..Default::default()
-    };
-    let keys = auth.data_keys.clone();
-    WebState {
-        pool: db.pool.clone(),
-        clock: Arc::new(SystemClock),
-        auth: Arc::new(auth),
-        hashing: Arc::new(tokio::sync::Semaphore::new(2)),
-        workflow: Arc::new(WorkflowConfig::with_keys(keys)),
-        secure_cookies: true,
-        monitor: Default::default(),
-        client: schakel_web::ClientRules::unlimited(),
-    }
-}
 
 /// A coordinator who asked for a recovery link; returns its code (as the email has it).
 fn forgotten(db: &TestDb, st: &WebState) -> String {
@@ -83,15 +63,6 @@ fn forgotten(db: &TestDb, st: &WebState) -> String {
         .unwrap();
     let v: serde_json::Value = serde_json::from_str(&payload).unwrap();
     v["token"].as_str().unwrap().to_owned()
-}
-
-async fn body<B: actix_web::body::MessageBody>(res: actix_web::dev::ServiceResponse<B>) -> String {
-    String::from_utf8(test::read_body(res).await.to_vec()).unwrap()
-}
-
-fn csrf_of(page: &str) -> String {
-    let at = page.find("name=\"csrf\" value=\"").expect("a CSRF field") + 19;
-    page[at..].split('"').next().unwrap().to_owned()
 }
 
 #[actix_web::test]

@@ -2,7 +2,6 @@
 //! answers health, readiness, metrics and the OpenAPI document, seeds the demo once,
 //! and drains in-flight requests on SIGTERM; asked for port 0 it picks a free port itself,
 //! prints it, and its links use it.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use schakel_e2e::{Server, client};
 use schakel_store::Backend;

@@ -2,11 +2,8 @@
 //! binary on every backend: a checkpoint is never signed over a chain re-hashed since
 //! the previous one, a series of checkpoints with one left out is refused, and entries
 //! forged onto the head without the entry key are found.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod audit_support;
-
-use audit_support::{
+use crate::audit_support::{
     SEED_HEX, audit, describe, drop_triggers, edit_and_rehash, populated, rows, stderr, stdout,
 };
 use schakel_e2e::schakel;

@@ -4,8 +4,8 @@
 //! again with a message and the address typed; the coordinator's inbox lists what the
 //! agency received; logging out ends the session; the second factor is asked before
 //! anything else.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use crate::support::{PASSWORD, body, csrf_of, header};
 use actix_web::App;
 use actix_web::cookie::Cookie;
 use actix_web::http::StatusCode;
@@ -19,8 +19,6 @@ use schakel_store::users::{self, NewUser};
 use schakel_web::WebState;
 use secrecy::SecretString;
 use std::sync::Arc;
-
-const PASSWORD: &str = "kompas tulp regen wolk";
 
 fn state(db: &TestDb, mfa: bool) -> WebState {
     let mut auth = AuthConfig::default();
@@ -73,28 +71,11 @@ fn agency(db: &TestDb, name: &str, kind: AgencyKind) -> agencies::Agency {
     .unwrap()
 }
 
-/// The value of a hidden `csrf` field in a page.
-fn csrf_of(page: &str) -> String {
-    let at = page.find("name=\"csrf\" value=\"").expect("a CSRF field") + 19;
-    page[at..].split('"').next().unwrap().to_owned()
-}
-
 fn cookie_of<B>(res: &actix_web::dev::ServiceResponse<B>, name: &str) -> Option<Cookie<'static>> {
     res.response()
         .cookies()
         .find(|c| c.name() == name)
         .map(|c| c.into_owned())
-}
-
-fn header<B>(res: &actix_web::dev::ServiceResponse<B>, name: &str) -> String {
-    res.headers()
-        .get(name)
-        .map(|v| v.to_str().unwrap().to_owned())
-        .unwrap_or_default()
-}
-
-async fn body<B: actix_web::body::MessageBody>(res: actix_web::dev::ServiceResponse<B>) -> String {
-    String::from_utf8(test::read_body(res).await.to_vec()).unwrap()
 }
 
 #[actix_web::test]

@@ -1,5 +1,4 @@
 //! The negative-token corpus: every defective access token is refused.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;

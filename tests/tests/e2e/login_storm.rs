@@ -1,7 +1,6 @@
 //! Fifty clients logging in at once must not stall everyone else: password hashing
 //! queues behind its own limit, so a cheap authenticated request keeps being answered
 //! while the logins are still running.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use schakel_e2e::{Server, client};
 use schakel_store::testing::{TestDb, selected_backends};

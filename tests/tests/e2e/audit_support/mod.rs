@@ -2,7 +2,6 @@
 //! the hashes in the audit crate's README (computed outside Rust, so the binary must
 //! agree with the documented encoding), the database superuser's tools, and running
 //! `schakel audit`.
-#![allow(dead_code)]
 
 use schakel_e2e::schakel;
 use schakel_store::Backend;

@@ -2,7 +2,6 @@
 //! starts: killed with SIGKILL in the middle of a batch, a restarted worker delivers
 //! every message, none twice with different content; on PostgreSQL two workers running
 //! at once deliver each message exactly once.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use schakel_e2e::mail::{borrowed, mail_env, smtp, tag};
 use schakel_e2e::{Server, Worker, client};

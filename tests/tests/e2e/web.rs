@@ -2,7 +2,6 @@
 //! login page is HTML with the pages' own Content-Security-Policy (no inline script, forms
 //! to this site only), the demo's coordinator can log in with the form and sees the inbox,
 //! and the API's errors stay problem+json.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use schakel_e2e::Server;
 use schakel_store::testing::TestDb;

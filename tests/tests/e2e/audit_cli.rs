@@ -3,11 +3,8 @@
 //!
 //! The trail is written with raw SQL from the hashes in the audit crate's README,
 //! computed outside Rust: the binary must agree with the documented encoding.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod audit_support;
-
-use audit_support::{
+use crate::audit_support::{
     ENTRIES, HEAD_HASH, SEED_HEX, audit, describe, drop_triggers, populated, stdout,
 };
 use schakel_store::testing::{TestDb, selected_backends};

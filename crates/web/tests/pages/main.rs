@@ -1,0 +1,12 @@
+//! The pages over HTTP, in one test binary: each module holds the tests of one group of
+//! pages, and `support` what they share.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod support;
+
+mod admin_pages;
+mod analyst_pages;
+mod casework_pages;
+mod form_limits;
+mod link_pages;
+mod pages;

@@ -1,0 +1,18 @@
+//! The `schakel` binary end to end, in one test binary: each module runs it as an
+//! operator or a client would, and `audit_support` holds what the audit tests share.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod audit_support;
+
+mod admin_cli;
+mod audit_attacks;
+mod audit_cli;
+mod casework;
+mod config;
+mod instances;
+mod jobs;
+mod login_storm;
+mod serve;
+mod test_command;
+mod web;
+mod worker;
