@@ -43,6 +43,7 @@ pub enum ProblemKind {
     UnknownCountry,
     LegalBasisNotApplicable,
     AgencyKindLocked,
+    NoteFixed,
 }
 
 impl ProblemKind {
@@ -77,6 +78,7 @@ impl ProblemKind {
             TooManyDimensions => "too_many_dimensions",
             UnknownCountry => "unknown_country",
             AgencyKindLocked => "agency_kind_locked",
+            NoteFixed => "note_fixed",
             LegalBasisNotApplicable => "legal_basis_not_applicable",
         }
     }
@@ -118,6 +120,7 @@ impl ProblemKind {
                 "A code in `nationalities` is not an ISO 3166-1 alpha-2 country code."
             }
             AgencyKindLocked => "The agency has received referrals: its kind cannot change.",
+            NoteFixed => "The note is fixed: its time to change has passed; write a new note.",
             LegalBasisNotApplicable => {
                 "The `legal_basis` does not apply to this person's age or to your agency's kind."
             }
@@ -154,7 +157,7 @@ impl ProblemKind {
             IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
             TooManyDimensions => StatusCode::BAD_REQUEST,
             UnknownCountry => StatusCode::UNPROCESSABLE_ENTITY,
-            AgencyKindLocked => StatusCode::CONFLICT,
+            AgencyKindLocked | NoteFixed => StatusCode::CONFLICT,
             LegalBasisNotApplicable => StatusCode::UNPROCESSABLE_ENTITY,
         }
     }
@@ -279,6 +282,7 @@ fn use_case_kind(e: &schakel_auth::UseCaseError) -> ProblemKind {
         U::Denied(d) if d.hide => ProblemKind::NotFound,
         U::Denied(_) => ProblemKind::Forbidden,
         U::Conflict(C::KindLocked) => ProblemKind::AgencyKindLocked,
+        U::Conflict(C::NoteFixed) => ProblemKind::NoteFixed,
         U::Conflict(_) => ProblemKind::Conflict,
         U::VersionRequired => ProblemKind::PreconditionRequired,
         U::VersionMismatch => ProblemKind::PreconditionFailed,

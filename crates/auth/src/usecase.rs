@@ -31,6 +31,9 @@ pub enum Conflict {
     AnonymousSignal,
     /// The consent was already withdrawn.
     AlreadyWithdrawn,
+    /// The note can no longer be changed: its author's time to change it has passed (a
+    /// correction is a new note).
+    NoteFixed,
     /// The receiving agency is the sender, the same agency again, or inactive.
     Recipient,
     /// Another agency has this name.

@@ -82,6 +82,10 @@ typed_id!(
     /// Identifies a referral.
     ReferralId
 );
+typed_id!(
+    /// Identifies a note on a case.
+    NoteId
+);
 
 #[cfg(test)]
 mod tests {

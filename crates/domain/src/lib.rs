@@ -12,6 +12,7 @@ pub mod holidays;
 pub mod id;
 pub mod indicators;
 pub mod monitor_event;
+pub mod note;
 pub mod notice;
 pub mod policy;
 pub mod pseudonym;
@@ -29,8 +30,11 @@ pub use case::{
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use code::UnknownCode;
 pub use deadline::DeadlinePolicy;
-pub use id::{AgencyId, CaseId, ConsentId, PersonId, ReferralId, SessionId, SignalId, UserId};
+pub use id::{
+    AgencyId, CaseId, ConsentId, NoteId, PersonId, ReferralId, SessionId, SignalId, UserId,
+};
 pub use monitor_event::{InvalidEvent, MonitorEvent, MonitorEventKind};
+pub use note::{NoteKind, NoteVisibility};
 pub use notice::{InvalidNotice, LinkTopic, Notice, ReferralFacts, ReferralTopic};
 pub use policy::{Action, Relationship, allows};
 pub use referral::{InvalidTransition, Party, ReferralAction, ReferralState};

@@ -43,6 +43,9 @@ code_enum! {
         WithdrawReferral = "withdraw_referral",
         /// Accept, decline, redirect, start or complete a referral one's agency received.
         DecideReferral = "decide_referral",
+        /// Write a note on a case: one's own, or one received through a referral that
+        /// is accepted or in progress; change one's own note for a short time after.
+        WriteNote = "write_note",
     }
 }
 
@@ -98,6 +101,8 @@ pub const RULES: &[(Role, Action, Relationship)] = &[
     (Coordinator, ReadReferral, OwnAgency),
     (Caseworker, WithdrawReferral, OwnAgency),
     (Coordinator, WithdrawReferral, OwnAgency),
+    (Caseworker, WriteNote, OwnAgency),
+    (Coordinator, WriteNote, OwnAgency),
     // The receiving agency of an open referral: the summary, and once accepted the case
     // (what of the person it sees is decided by consent, not here); only coordinators
     // decide.
@@ -105,6 +110,8 @@ pub const RULES: &[(Role, Action, Relationship)] = &[
     (Coordinator, ReadReferral, ReceivingAgency),
     (Caseworker, ReadCase, ReceivingAgency),
     (Coordinator, ReadCase, ReceivingAgency),
+    (Caseworker, WriteNote, ReceivingAgency),
+    (Coordinator, WriteNote, ReceivingAgency),
     (Coordinator, DecideReferral, ReceivingAgency),
 ];
 
@@ -151,6 +158,7 @@ mod tests {
             ReadReferral,
             WithdrawReferral,
             DecideReferral,
+            WriteNote,
         ];
         for role in [Admin, Analyst, Auditor] {
             for action in case_actions {

@@ -344,10 +344,12 @@ fn erase_case(conn: &mut DbConn, env: &Env<'_>, case: &cases::Case) -> Result<()
     cases::erase(conn, case.id, env.now)?;
     let consents = consents::erase_of_case(conn, case.id)?;
     let referrals = referrals::erase_of_case(conn, case.id)?;
+    let notes = schakel_store::casework::notes::erase_of_case(conn, case.id)?;
     let details = serde_json::json!({
         "signals": signals,
         "consents": consents,
         "referrals": referrals,
+        "notes": notes,
         "closed_at": case.closed_at,
     });
     timeline(

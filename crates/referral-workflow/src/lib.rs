@@ -9,6 +9,7 @@ mod error;
 pub mod idempotency;
 pub mod identity;
 pub mod jobs;
+pub mod notes;
 mod present;
 pub mod referrals;
 mod rows;

@@ -5,9 +5,10 @@ use crate::identity::Identity;
 use chrono::{DateTime, NaiveDate, Utc};
 use schakel_domain::{
     AgeBand, AgencyId, AgencyKind, CaseId, CaseStatus, CloseReason, ConsentGiver, ConsentId,
-    ConsentKind, DeclineReason, ExploitationForm, Gender, LegalBasis, NationalityGroup, Palermo,
-    PersonId, RecipientKind, ReferralAction, ReferralId, ReferralOutcome, ReferralPurpose,
-    ReferralState, Region, ReportingBasis, SignalId, Urgency, UserId,
+    ConsentKind, DeclineReason, ExploitationForm, Gender, LegalBasis, NationalityGroup, NoteId,
+    NoteKind, NoteVisibility, Palermo, PersonId, RecipientKind, ReferralAction, ReferralId,
+    ReferralOutcome, ReferralPurpose, ReferralState, Region, ReportingBasis, SignalId, Urgency,
+    UserId,
 };
 use serde::Serialize;
 
@@ -290,4 +291,36 @@ pub struct Page<T> {
     pub items: Vec<T>,
     /// Give this back as `cursor` for the next page; absent on the last one.
     pub next_cursor: Option<String>,
+}
+
+/// A note on a case, as a reader may see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NoteView {
+    /// The note.
+    pub id: NoteId,
+    /// The case it is on.
+    pub case_id: CaseId,
+    /// What it records.
+    pub kind: NoteKind,
+    /// The day it happened.
+    pub occurred_on: NaiveDate,
+    /// Who may read it.
+    pub visibility: NoteVisibility,
+    /// The text (none once erased by retention).
+    pub text: Option<String>,
+    /// The author's agency.
+    pub agency: AgencyRef,
+    /// The author.
+    pub author_id: UserId,
+    /// The author's name as colleagues see it.
+    pub author_name: String,
+    /// Until when its author may still change it (none for anyone else, or once fixed).
+    pub editable_until: Option<DateTime<Utc>>,
+    /// The version a change is made from (`If-Match`).
+    pub version: i64,
+    /// When it was written.
+    pub created_at: DateTime<Utc>,
+    /// When it last changed.
+    pub updated_at: DateTime<Utc>,
 }

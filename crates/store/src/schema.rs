@@ -259,6 +259,22 @@ diesel::table! {
 }
 
 diesel::table! {
+    case_notes (id) {
+        id -> Text,
+        case_id -> Text,
+        agency_id -> Text,
+        author_id -> Text,
+        kind -> Text,
+        occurred_on -> Date,
+        visibility -> Text,
+        body -> Nullable<Text>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     idempotency_keys (user_id, key) {
         user_id -> Text,
         key -> Text,
@@ -330,6 +346,7 @@ diesel::joinable!(cases -> persons (person_id));
 diesel::joinable!(consents -> cases (case_id));
 diesel::joinable!(referrals -> cases (case_id));
 diesel::joinable!(case_events -> cases (case_id));
+diesel::joinable!(case_notes -> cases (case_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     agencies,
@@ -346,6 +363,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     consents,
     referrals,
     case_events,
+    case_notes,
     idempotency_keys,
     mail_queue,
     web_sessions,

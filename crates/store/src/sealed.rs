@@ -54,6 +54,11 @@ pub const SEALED_COLUMNS: &[SealedColumn] = &[
         row_id: "id",
     },
     SealedColumn {
+        table: "case_notes",
+        column: "body",
+        row_id: "id",
+    },
+    SealedColumn {
         table: "consents",
         column: "reason",
         row_id: "id",

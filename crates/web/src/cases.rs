@@ -1,11 +1,13 @@
 //! The case page: the person (identity only as far as consent or a legal basis lets the
 //! viewer's agency see it), the consent and legal-basis records with the forms to give
-//! and withdraw them (handled in `consents`), the case's referrals and its timeline. A
-//! case the viewer may not see answers 404, as the API does.
+//! and withdraw them (handled in `consents`), the notes with the form that adds one
+//! (handled in `notes`), the case's referrals and its timeline. A case the viewer may not
+//! see answers 404, as the API does.
 
 use crate::WebState;
 use crate::forms::{Choice, Failure, Fields, Problems, choices, with_env};
 use crate::i18n::Texts;
+use crate::note_form::{self, NoteForm, NoteRow, Typed};
 use crate::pages::{Nav, complete_viewer, html};
 use crate::session::Viewer;
 use actix_web::http::StatusCode;
@@ -16,7 +18,10 @@ use schakel_domain::{
     CaseId, CaseStatus, ConsentGiver, ConsentKind, LegalBasis, RecipientKind, ReferralPurpose,
 };
 use schakel_referral_workflow::cases::{case_timeline, get_case};
-use schakel_referral_workflow::views::{AccessKind, CaseView, ConsentView, TimelineEntry};
+use schakel_referral_workflow::notes::list_notes;
+use schakel_referral_workflow::views::{
+    AccessKind, CaseView, ConsentView, NoteView, ReferralView, TimelineEntry,
+};
 
 /// A consent or legal-basis record as the page shows it.
 struct ConsentRow {
@@ -87,6 +92,9 @@ struct CasePage {
     referrals: Vec<ReferralRow>,
     events: Vec<Event>,
     changed: bool,
+    done: Option<&'static str>,
+    case_notes: Vec<NoteRow>,
+    note: NoteForm,
     e: Problems,
     f: Fields,
     kinds: Vec<Choice>,
@@ -153,15 +161,44 @@ fn person(c: &CaseView) -> Option<Person> {
     })
 }
 
-/// The case page; `f` and `e` are the consent form as typed and its messages.
-fn page(
-    v: &Viewer,
-    c: &CaseView,
-    timeline: &[TimelineEntry],
-    changed: bool,
-    f: Fields,
-    e: Problems,
-) -> HttpResponse {
+/// What the case page shows besides the case: the forms as typed and what happened.
+pub(crate) struct Shown {
+    /// The case changed since the consent form was made.
+    pub(crate) changed: bool,
+    /// The consent form as typed, with its messages.
+    pub(crate) consent: (Fields, Problems),
+    /// The note form as typed, with its messages and a message about notes.
+    pub(crate) note: Typed,
+    /// A confirmation of what was just done (a catalog key).
+    pub(crate) done: Option<&'static str>,
+}
+
+impl Shown {
+    /// The answer's status: refused input, then a conflict, else fine.
+    fn status(&self) -> StatusCode {
+        if !self.consent.1.is_empty() || !self.note.e.is_empty() {
+            StatusCode::UNPROCESSABLE_ENTITY
+        } else if self.changed || self.note.alert.is_some() {
+            StatusCode::CONFLICT
+        } else {
+            StatusCode::OK
+        }
+    }
+}
+
+fn referral_row(t: Texts, r: &ReferralView) -> ReferralRow {
+    ReferralRow {
+        id: r.id.to_string(),
+        from: r.from_agency.name.clone(),
+        to: r.to_agency.name.clone(),
+        purpose: t.code("purpose", r.purpose.as_str()),
+        state: t.code("state", r.state.as_str()),
+        deadline: day(r.deadline_at),
+    }
+}
+
+/// The timeline in words, each entry with the name of its agency where known.
+fn events(v: &Viewer, c: &CaseView, timeline: &[TimelineEntry]) -> Vec<Event> {
     let t = v.texts();
     let mut names = vec![(v.actor.agency_id, v.agency.name.clone())];
     for r in &c.referrals {
@@ -175,19 +212,33 @@ fn page(
             .map(|(_, n)| n.clone())
             .unwrap_or_default()
     };
-    let status = if !e.is_empty() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else if changed {
-        StatusCode::CONFLICT
-    } else {
-        StatusCode::OK
-    };
+    timeline
+        .iter()
+        .map(|x| Event {
+            at: day(x.occurred_at),
+            what: t.code("event", &x.kind),
+            by: name_of(x.agency_id),
+        })
+        .collect()
+}
+
+/// The case page with what `shown` adds to it.
+fn page(v: &Viewer, loaded: &Loaded, shown: Shown) -> HttpResponse {
+    let (c, timeline, list) = loaded;
+    let t = v.texts();
+    let status = shown.status();
+    let Shown {
+        changed,
+        consent: (f, e),
+        note,
+        done,
+    } = shown;
+    let id = c.id.to_string();
     let one = |name: &str| vec![f.one(name).to_owned()];
     let page = CasePage {
         t,
         nav: Some(Nav::of(v)),
         csrf: v.csrf.clone(),
-        id: c.id.to_string(),
         version: c.version,
         owner: c.access == AccessKind::Owner,
         open: c.status == CaseStatus::Open,
@@ -203,50 +254,40 @@ fn page(
         age_band: t.code("age", c.person.age_band.as_str()),
         notes: c.notes.clone(),
         consents: c.consents.iter().map(|x| consent_row(t, x)).collect(),
-        referrals: c
-            .referrals
-            .iter()
-            .map(|r| ReferralRow {
-                id: r.id.to_string(),
-                from: r.from_agency.name.clone(),
-                to: r.to_agency.name.clone(),
-                purpose: t.code("purpose", r.purpose.as_str()),
-                state: t.code("state", r.state.as_str()),
-                deadline: day(r.deadline_at),
-            })
-            .collect(),
-        events: timeline
-            .iter()
-            .map(|x| Event {
-                at: day(x.occurred_at),
-                what: t.code("event", &x.kind),
-                by: name_of(x.agency_id),
-            })
-            .collect(),
+        referrals: c.referrals.iter().map(|r| referral_row(t, r)).collect(),
+        events: events(v, c, timeline),
         changed,
+        done,
+        case_notes: note_form::rows(t, list),
+        note: NoteForm::adding(t, &id, note),
         kinds: choices(t, "consent_kind", ConsentKind::ALL, &one("kind")),
         recipients: choices(t, "recipient", RecipientKind::ALL, &f.all("recipient")),
         purposes: choices(t, "purpose", ReferralPurpose::ALL, &f.all("purpose")),
         givers: choices(t, "giver", ConsentGiver::ALL, &one("given_by")),
         bases: choices(t, "legal_basis", LegalBasis::ALL, &one("legal_basis")),
+        id,
         e,
         f,
     };
     html(status, &page)
 }
 
-/// Loads the case and its timeline as the viewer may see them.
+/// A case as the viewer may see it: the case, its timeline and its notes.
+type Loaded = (CaseView, Vec<TimelineEntry>, Vec<NoteView>);
+
+/// Loads the case, its timeline and its notes as the viewer may see them.
 async fn load(
     req: &HttpRequest,
     state: &web::Data<WebState>,
     v: &Viewer,
     id: CaseId,
-) -> Result<(CaseView, Vec<TimelineEntry>), Failure> {
+) -> Result<Loaded, Failure> {
     let actor = v.actor;
     with_env(req, state, move |conn, env| {
         let case = get_case(conn, env, &actor, id)?;
         let timeline = case_timeline(conn, env, &actor, id)?;
-        Ok((case, timeline))
+        let notes = list_notes(conn, env, &actor, id)?;
+        Ok((case, timeline, notes))
     })
     .await
 }
@@ -262,7 +303,7 @@ pub(crate) fn fresh(state: &WebState) -> Fields {
     Fields::new(vec![("given_on".to_owned(), today)])
 }
 
-/// Shows the case again (after a refused or stale form).
+/// Shows the case again (after a refused or stale consent form).
 pub(crate) async fn again(
     req: &HttpRequest,
     state: &web::Data<WebState>,
@@ -272,10 +313,36 @@ pub(crate) async fn again(
     f: Fields,
     e: Problems,
 ) -> HttpResponse {
+    let shown = Shown {
+        changed,
+        consent: (f, e),
+        note: Typed::fresh(state),
+        done: None,
+    };
+    again_with(req, state, v, id, shown).await
+}
+
+/// Shows the case with what `shown` adds to it.
+pub(crate) async fn again_with(
+    req: &HttpRequest,
+    state: &web::Data<WebState>,
+    v: &Viewer,
+    id: CaseId,
+    shown: Shown,
+) -> HttpResponse {
     match load(req, state, v, id).await {
-        Ok((c, tl)) => page(v, &c, &tl, changed, f, e),
+        Ok(loaded) => page(v, &loaded, shown),
         Err(x) => x.page(v),
     }
+}
+
+/// The confirmation a case page's address asks for (`?done=…`), when it is a known one.
+fn done_of(query: &str) -> Option<&'static str> {
+    query.split('&').find_map(|pair| match pair {
+        "done=note_added" => Some("note.added"),
+        "done=note_saved" => Some("note.saved"),
+        _ => None,
+    })
 }
 
 /// `GET /cases/{id}`.
@@ -291,6 +358,24 @@ pub async fn show(
     let Ok(id) = path.parse::<CaseId>() else {
         return Failure::Hidden.page(&v);
     };
-    let f = fresh(&state);
-    again(&req, &state, &v, id, false, f, Problems::default()).await
+    let shown = Shown {
+        changed: false,
+        consent: (fresh(&state), Problems::default()),
+        note: Typed::fresh(&state),
+        done: done_of(req.query_string()),
+    };
+    again_with(&req, &state, &v, id, shown).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_known_confirmations_are_shown() {
+        assert_eq!(done_of("done=note_added"), Some("note.added"));
+        assert_eq!(done_of("x=1&done=note_saved"), Some("note.saved"));
+        assert_eq!(done_of("done=%3Cscript%3E"), None);
+        assert_eq!(done_of(""), None);
+    }
 }

@@ -13,6 +13,8 @@ mod home;
 pub mod i18n;
 mod links;
 mod login;
+mod note_form;
+mod notes;
 mod outgoing;
 mod pages;
 mod preferences;
@@ -73,7 +75,7 @@ fn signing_in(cfg: &mut web::ServiceConfig) {
 }
 
 /// Caseworkers' and coordinators' pages: the inbox and outgoing referrals, signals,
-/// cases with their consents, and referrals.
+/// cases with their consents and notes, and referrals.
 fn casework(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/inbox").route(web::get().to(home::inbox)))
         .service(web::resource("/outgoing").route(web::get().to(outgoing::list)))
@@ -89,6 +91,12 @@ fn casework(cfg: &mut web::ServiceConfig) {
         .service(
             web::resource("/cases/{id}/consents/{consent}/withdraw")
                 .route(web::post().to(consents::withdraw)),
+        )
+        .service(web::resource("/cases/{id}/notes").route(web::post().to(notes::add)))
+        .service(
+            web::resource("/cases/{id}/notes/{note}/edit")
+                .route(web::get().to(notes::edit))
+                .route(web::post().to(notes::save)),
         )
         .service(
             web::resource("/cases/{id}/referrals/new")

@@ -7,6 +7,7 @@
 //! nothing; the same key with another request answers 422.
 
 pub(crate) mod cases;
+pub(crate) mod notes;
 pub(crate) mod referrals;
 pub(crate) mod signals;
 
@@ -142,6 +143,7 @@ pub struct PageQuery {
 /// The case-work routes (inside `/api/v1`).
 pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
     use cases as c;
+    use notes as n;
     use referrals as r;
     use signals as s;
     cfg.service(
@@ -159,6 +161,12 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
     .service(web::resource("/cases/{id}/timeline").route(web::get().to(c::timeline_handler)))
     .service(web::resource("/cases/{id}/close").route(web::post().to(c::close_case_handler)))
     .service(web::resource("/cases/{id}/consents").route(web::post().to(c::record_consent_handler)))
+    .service(
+        web::resource("/cases/{id}/notes")
+            .route(web::get().to(n::list_notes_handler))
+            .route(web::post().to(n::add_note_handler)),
+    )
+    .service(web::resource("/notes/{id}").route(web::put().to(n::edit_note_handler)))
     .service(
         web::resource("/cases/{id}/consents/{consent_id}/withdraw")
             .route(web::post().to(c::withdraw_consent_handler)),

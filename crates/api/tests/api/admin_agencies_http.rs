@@ -3,7 +3,9 @@
 //! with it, the directory of active agencies, and one audit entry per change.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use crate::support::{Client, agency, audit_of, bearer, keys, request, successes, user};
+use crate::support::{
+    AgencyBuilder, Client, UserBuilder, audit_of, bearer, keys, request, successes,
+};
 use actix_web::http::StatusCode;
 use actix_web::test::{self, TestRequest};
 use schakel_api::app;
@@ -18,15 +20,18 @@ async fn an_agency_is_created_changed_under_if_match_and_deactivated_with_its_ac
         let db = TestDb::new(backend);
         let srv = test::init_service(app(crate::support::state_without_mfa(&db))).await;
         let client = Client::new(&srv, TestRequest::to_request);
-        let home = agency(&db, "Platformbeheer", AgencyKind::Other);
-        let admin = user(&db, &home, "beheer@platform.example", Role::Admin, true);
-        let referrer = user(
-            &db,
-            &home,
-            "verwijzer@platform.example",
-            Role::Caseworker,
-            true,
-        );
+        let home = AgencyBuilder::new(&db)
+            .name("Platformbeheer")
+            .kind(AgencyKind::Other)
+            .create();
+        let admin = UserBuilder::new(&db, &home)
+            .email("beheer@platform.example")
+            .role(Role::Admin)
+            .create();
+        let referrer = UserBuilder::new(&db, &home)
+            .email("verwijzer@platform.example")
+            .role(Role::Caseworker)
+            .create();
         let token = client.token(&admin.email).await;
         let as_admin = |method: &str, uri: &str| bearer(request(method, uri), &token);
 
@@ -169,13 +174,10 @@ async fn an_agency_is_created_changed_under_if_match_and_deactivated_with_its_ac
         let shelter =
             schakel_store::agencies::find(&mut db.pool.get().unwrap(), id.parse().unwrap())
                 .unwrap();
-        let staff = user(
-            &db,
-            &shelter,
-            "medewerker@opvang.example",
-            Role::Caseworker,
-            true,
-        );
+        let staff = UserBuilder::new(&db, &shelter)
+            .email("medewerker@opvang.example")
+            .role(Role::Caseworker)
+            .create();
         let staff_token = client.token(&staff.email).await;
         let me = || bearer(request("GET", "/api/v1/me"), &staff_token);
         assert_eq!(client.send(me()).await.status, StatusCode::OK);
@@ -254,11 +256,20 @@ async fn an_agency_deactivated_while_someone_is_invited_into_it_keeps_no_active_
         let db = TestDb::new(backend);
         let srv = test::init_service(app(crate::support::state_without_mfa(&db))).await;
         let client = Client::new(&srv, TestRequest::to_request);
-        let home = agency(&db, "Platformbeheer", AgencyKind::Other);
-        let admin = user(&db, &home, "beheer@platform.example", Role::Admin, true);
+        let home = AgencyBuilder::new(&db)
+            .name("Platformbeheer")
+            .kind(AgencyKind::Other)
+            .create();
+        let admin = UserBuilder::new(&db, &home)
+            .email("beheer@platform.example")
+            .role(Role::Admin)
+            .create();
         let token = client.token(&admin.email).await;
         for round in 0..6 {
-            let target = agency(&db, &format!("Vertrekkend {round}"), AgencyKind::Ngo);
+            let target = AgencyBuilder::new(&db)
+                .name(format!("Vertrekkend {round}"))
+                .kind(AgencyKind::Ngo)
+                .create();
             let invite = bearer(request("POST", "/api/v1/users"), &token).set_json(json!({
                 "agency_id": target.id, "email": format!("laatste{round}@vertrek.example"),
                 "display_name": "Laatste", "role": "caseworker",

@@ -3,7 +3,7 @@
 //! attempt (once), and a failed invitation cannot be retried.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use crate::support::{Client, agency, bearer, request, user};
+use crate::support::{AgencyBuilder, Client, UserBuilder, bearer, request};
 use actix_web::http::StatusCode;
 use actix_web::test::{self, TestRequest};
 use schakel_api::app;
@@ -19,15 +19,19 @@ async fn the_admin_sees_failed_deliveries_without_payloads_and_retries_them_once
         let db = TestDb::new(backend);
         let srv = test::init_service(app(crate::support::state_without_mfa(&db))).await;
         let client = Client::new(&srv, TestRequest::to_request);
-        let home = agency(&db, "Platformbeheer", AgencyKind::Other);
-        let admin = user(&db, &home, "beheer@platform.example", Role::Admin, true);
-        let invited = user(
-            &db,
-            &home,
-            "nieuw@platform.example",
-            Role::Caseworker,
-            false,
-        );
+        let home = AgencyBuilder::new(&db)
+            .name("Platformbeheer")
+            .kind(AgencyKind::Other)
+            .create();
+        let admin = UserBuilder::new(&db, &home)
+            .email("beheer@platform.example")
+            .role(Role::Admin)
+            .create();
+        let invited = UserBuilder::new(&db, &home)
+            .email("nieuw@platform.example")
+            .role(Role::Caseworker)
+            .invited()
+            .create();
         let token = client.token(&admin.email).await;
         let (event, invitation) = {
             let mut conn = db.pool.get().unwrap();

@@ -4,8 +4,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use crate::support::{
-    Client, agency, audit_of, bearer, config_without_mfa, keys, request, state_with, successes,
-    user,
+    AgencyBuilder, Client, UserBuilder, audit_of, bearer, config_without_mfa, keys, request,
+    state_with, successes,
 };
 use actix_web::http::StatusCode;
 use actix_web::test::{self, TestRequest};
@@ -33,8 +33,14 @@ async fn an_invitation_creates_an_account_a_hashed_single_use_link_and_an_email(
         let ttl = cfg.invitation_ttl_secs;
         let srv = test::init_service(app(state_with(&db, Arc::new(clock.clone()), cfg))).await;
         let client = Client::new(&srv, TestRequest::to_request);
-        let home = agency(&db, "Zorgcoördinatie Oost", AgencyKind::CareCoordination);
-        let admin = user(&db, &home, "beheer@oost.example", Role::Admin, true);
+        let home = AgencyBuilder::new(&db)
+            .name("Zorgcoördinatie Oost")
+            .kind(AgencyKind::CareCoordination)
+            .create();
+        let admin = UserBuilder::new(&db, &home)
+            .email("beheer@oost.example")
+            .role(Role::Admin)
+            .create();
         let token = client.token(&admin.email).await;
         let invite = |email: &str| {
             bearer(request("POST", "/api/v1/users"), &token).set_json(json!({
@@ -183,9 +189,18 @@ async fn a_role_change_applies_on_the_next_request_and_one_active_admin_always_r
         let db = TestDb::new(backend);
         let srv = test::init_service(app(crate::support::state_without_mfa(&db))).await;
         let client = Client::new(&srv, TestRequest::to_request);
-        let home = agency(&db, "Gemeente Beheer", AgencyKind::Municipality);
-        let first = user(&db, &home, "eerste@beheer.example", Role::Admin, true);
-        let other = user(&db, &home, "tweede@beheer.example", Role::Caseworker, true);
+        let home = AgencyBuilder::new(&db)
+            .name("Gemeente Beheer")
+            .kind(AgencyKind::Municipality)
+            .create();
+        let first = UserBuilder::new(&db, &home)
+            .email("eerste@beheer.example")
+            .role(Role::Admin)
+            .create();
+        let other = UserBuilder::new(&db, &home)
+            .email("tweede@beheer.example")
+            .role(Role::Caseworker)
+            .create();
         let first_token = client.token(&first.email).await;
         let other_token = client.token(&other.email).await;
         let patch = |token: &str, id: schakel_domain::UserId, role: &str| {
@@ -285,9 +300,18 @@ async fn an_admin_cannot_change_their_own_role_but_another_admin_can() {
         let db = TestDb::new(backend);
         let srv = test::init_service(app(crate::support::state_without_mfa(&db))).await;
         let client = Client::new(&srv, TestRequest::to_request);
-        let home = agency(&db, "Gemeente Beheer", AgencyKind::Municipality);
-        let first = user(&db, &home, "eerste@beheer.example", Role::Admin, true);
-        let second = user(&db, &home, "tweede@beheer.example", Role::Admin, true);
+        let home = AgencyBuilder::new(&db)
+            .name("Gemeente Beheer")
+            .kind(AgencyKind::Municipality)
+            .create();
+        let first = UserBuilder::new(&db, &home)
+            .email("eerste@beheer.example")
+            .role(Role::Admin)
+            .create();
+        let second = UserBuilder::new(&db, &home)
+            .email("tweede@beheer.example")
+            .role(Role::Admin)
+            .create();
         let first_token = client.token(&first.email).await;
         let second_token = client.token(&second.email).await;
         let patch = |token: &str, id: schakel_domain::UserId, role: &str| {
@@ -323,9 +347,18 @@ async fn deactivating_an_account_ends_its_sessions_and_reactivating_lets_it_sign
         let db = TestDb::new(backend);
         let srv = test::init_service(app(crate::support::state_without_mfa(&db))).await;
         let client = Client::new(&srv, TestRequest::to_request);
-        let home = agency(&db, "Politie Midden", AgencyKind::Police);
-        let admin = user(&db, &home, "beheer@midden.example", Role::Admin, true);
-        let staff = user(&db, &home, "agent@midden.example", Role::Coordinator, true);
+        let home = AgencyBuilder::new(&db)
+            .name("Politie Midden")
+            .kind(AgencyKind::Police)
+            .create();
+        let admin = UserBuilder::new(&db, &home)
+            .email("beheer@midden.example")
+            .role(Role::Admin)
+            .create();
+        let staff = UserBuilder::new(&db, &home)
+            .email("agent@midden.example")
+            .role(Role::Coordinator)
+            .create();
         let token = client.token(&admin.email).await;
         let staff_token = client.token(&staff.email).await;
         let _second_session = client.token(&staff.email).await;

@@ -3,7 +3,7 @@
 //! fails without changing or returning anything (SECURITY B18).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use crate::support::{Client, agency, bearer, request, user};
+use crate::support::{AgencyBuilder, Client, UserBuilder, bearer, request};
 use actix_web::http::StatusCode;
 use actix_web::test::{self, TestRequest};
 use schakel_api::app;
@@ -30,19 +30,18 @@ async fn the_auditor_filters_pages_and_verifies_the_trail_and_each_reading_is_re
         let db = TestDb::new(backend);
         let srv = test::init_service(app(crate::support::state_without_mfa(&db))).await;
         let client = Client::new(&srv, TestRequest::to_request);
-        let home = agency(
-            &db,
-            "Functionaris Gegevensbescherming",
-            AgencyKind::Rapporteur,
-        );
-        let auditor = user(&db, &home, "fg@rapporteur.example", Role::Auditor, true);
-        let worker = user(
-            &db,
-            &home,
-            "werker@rapporteur.example",
-            Role::Caseworker,
-            true,
-        );
+        let home = AgencyBuilder::new(&db)
+            .name("Functionaris Gegevensbescherming")
+            .kind(AgencyKind::Rapporteur)
+            .create();
+        let auditor = UserBuilder::new(&db, &home)
+            .email("fg@rapporteur.example")
+            .role(Role::Auditor)
+            .create();
+        let worker = UserBuilder::new(&db, &home)
+            .email("werker@rapporteur.example")
+            .role(Role::Caseworker)
+            .create();
         let token = client.token(&auditor.email).await;
         let worker_token = client.token(&worker.email).await;
         let read = |query: &str| bearer(request("GET", &format!("/api/v1/audit{query}")), &token);
@@ -177,9 +176,18 @@ async fn when_the_audit_entry_cannot_be_written_nothing_changes_and_nothing_is_r
         let db = TestDb::new(backend);
         let srv = test::init_service(app(crate::support::state_without_mfa(&db))).await;
         let client = Client::new(&srv, TestRequest::to_request);
-        let home = agency(&db, "Gemeente Storing", AgencyKind::Municipality);
-        let admin = user(&db, &home, "beheer@storing.example", Role::Admin, true);
-        let auditor = user(&db, &home, "fg@storing.example", Role::Auditor, true);
+        let home = AgencyBuilder::new(&db)
+            .name("Gemeente Storing")
+            .kind(AgencyKind::Municipality)
+            .create();
+        let admin = UserBuilder::new(&db, &home)
+            .email("beheer@storing.example")
+            .role(Role::Admin)
+            .create();
+        let auditor = UserBuilder::new(&db, &home)
+            .email("fg@storing.example")
+            .role(Role::Auditor)
+            .create();
         let token = client.token(&admin.email).await;
         let auditor_token = client.token(&auditor.email).await;
         let sql = match backend {

@@ -4,7 +4,7 @@
 //! of them, and none about another person alone.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use crate::support::{Client, agency, bearer, request, user};
+use crate::support::{AgencyBuilder, Client, UserBuilder, bearer, request};
 use actix_web::http::StatusCode;
 use actix_web::test::{self, TestRequest};
 use schakel_api::app;
@@ -36,24 +36,30 @@ async fn an_auditor_finds_every_read_of_a_person_by_pseudonym() {
         let db = TestDb::new(backend);
         let srv = test::init_service(app(crate::support::state_without_mfa(&db))).await;
         let client = Client::new(&srv, TestRequest::to_request);
-        let gemeente = agency(&db, "Gemeente Utrecht", AgencyKind::Municipality);
-        let opvang = agency(&db, "Opvang Midden", AgencyKind::ShelterCategorical);
-        let bureau = agency(&db, "Bureau Rapporteur", AgencyKind::Rapporteur);
-        let worker = user(
-            &db,
-            &gemeente,
-            "zorg@utrecht.example",
-            Role::Caseworker,
-            true,
-        );
-        let coord = user(
-            &db,
-            &opvang,
-            "coord@opvang.example",
-            Role::Coordinator,
-            true,
-        );
-        let auditor = user(&db, &bureau, "audit@bureau.example", Role::Auditor, true);
+        let gemeente = AgencyBuilder::new(&db)
+            .name("Gemeente Utrecht")
+            .kind(AgencyKind::Municipality)
+            .create();
+        let opvang = AgencyBuilder::new(&db)
+            .name("Opvang Midden")
+            .kind(AgencyKind::ShelterCategorical)
+            .create();
+        let bureau = AgencyBuilder::new(&db)
+            .name("Bureau Rapporteur")
+            .kind(AgencyKind::Rapporteur)
+            .create();
+        let worker = UserBuilder::new(&db, &gemeente)
+            .email("zorg@utrecht.example")
+            .role(Role::Caseworker)
+            .create();
+        let coord = UserBuilder::new(&db, &opvang)
+            .email("coord@opvang.example")
+            .role(Role::Coordinator)
+            .create();
+        let auditor = UserBuilder::new(&db, &bureau)
+            .email("audit@bureau.example")
+            .role(Role::Auditor)
+            .create();
         let t_worker = client.token(&worker.email).await;
         let t_coord = client.token(&coord.email).await;
         let t_auditor = client.token(&auditor.email).await;

@@ -3,7 +3,9 @@
 //! tokens, and the per-client rate limit on `/auth`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use crate::support::{Client, PASSWORD, Reply, agency, bearer, config_without_mfa, request, user};
+use crate::support::{
+    AgencyBuilder, Client, PASSWORD, Reply, UserBuilder, bearer, config_without_mfa, request,
+};
 use actix_web::http::StatusCode;
 use actix_web::test::{self, TestRequest};
 use chrono::{DateTime, Duration, TimeZone, Utc};
@@ -47,8 +49,14 @@ async fn a_login_needs_an_enrolled_and_verified_authenticator_before_the_session
         let state = AppState::with_auth(db.pool.clone(), Arc::new(clock.clone()), auth).unwrap();
         let srv = test::init_service(app(state)).await;
         let client = Client::new(&srv, TestRequest::to_request);
-        let a = agency(&db, "Gemeente Twee", AgencyKind::Municipality);
-        let u = user(&db, &a, "anna@twee.example", Role::Coordinator, true);
+        let a = AgencyBuilder::new(&db)
+            .name("Gemeente Twee")
+            .kind(AgencyKind::Municipality)
+            .create();
+        let u = UserBuilder::new(&db, &a)
+            .email("anna@twee.example")
+            .role(Role::Coordinator)
+            .create();
 
         let first = client.login(&u.email).await;
         assert_eq!(first["mfa"], "enrol", "{backend:?}");
@@ -151,9 +159,18 @@ async fn unknown_wrong_and_deactivated_logins_get_byte_identical_answers() {
         let db = TestDb::new(backend);
         let srv = test::init_service(app(crate::support::state_without_mfa(&db))).await;
         let client = Client::new(&srv, TestRequest::to_request);
-        let a = agency(&db, "Gemeente Drie", AgencyKind::Municipality);
-        user(&db, &a, "bram@drie.example", Role::Caseworker, true);
-        let gone = user(&db, &a, "cor@drie.example", Role::Caseworker, true);
+        let a = AgencyBuilder::new(&db)
+            .name("Gemeente Drie")
+            .kind(AgencyKind::Municipality)
+            .create();
+        UserBuilder::new(&db, &a)
+            .email("bram@drie.example")
+            .role(Role::Caseworker)
+            .create();
+        let gone = UserBuilder::new(&db, &a)
+            .email("cor@drie.example")
+            .role(Role::Caseworker)
+            .create();
         let mut conn = db.pool.get().unwrap();
         users::set_active(&mut conn, gone.id, false, Utc::now()).unwrap();
         drop(conn);
@@ -181,8 +198,14 @@ async fn bad_bearer_tokens_are_all_refused_with_401() {
         let db = TestDb::new(backend);
         let srv = test::init_service(app(crate::support::state_without_mfa(&db))).await;
         let client = Client::new(&srv, TestRequest::to_request);
-        let a = agency(&db, "Gemeente Vier", AgencyKind::Municipality);
-        let u = user(&db, &a, "dirk@vier.example", Role::Caseworker, true);
+        let a = AgencyBuilder::new(&db)
+            .name("Gemeente Vier")
+            .kind(AgencyKind::Municipality)
+            .create();
+        let u = UserBuilder::new(&db, &a)
+            .email("dirk@vier.example")
+            .role(Role::Caseworker)
+            .create();
         let live = client.login(&u.email).await;
         let access = live["access_token"].as_str().unwrap().to_owned();
         let refresh = live["refresh_token"].as_str().unwrap().to_owned();
@@ -286,8 +309,14 @@ async fn a_user_sets_their_language_and_daily_digest() {
         let db = TestDb::new(backend);
         let srv = test::init_service(app(crate::support::state_without_mfa(&db))).await;
         let client = Client::new(&srv, TestRequest::to_request);
-        let home = agency(&db, "Gemeente Delft", AgencyKind::Municipality);
-        user(&db, &home, "zorg@delft.example", Role::Caseworker, true);
+        let home = AgencyBuilder::new(&db)
+            .name("Gemeente Delft")
+            .kind(AgencyKind::Municipality)
+            .create();
+        UserBuilder::new(&db, &home)
+            .email("zorg@delft.example")
+            .role(Role::Caseworker)
+            .create();
         let token = client.token("zorg@delft.example").await;
         let me = client
             .send(bearer(request("GET", "/api/v1/me"), &token))
@@ -342,8 +371,14 @@ async fn wrong_current_passwords_on_a_password_change_are_counted_and_throttled_
         let state = crate::support::state_with(&db, Arc::new(clock.clone()), config_without_mfa());
         let srv = test::init_service(app(state)).await;
         let client = Client::new(&srv, TestRequest::to_request);
-        let a = agency(&db, "Gemeente Twee", AgencyKind::Municipality);
-        let u = user(&db, &a, "anna@twee.example", Role::Coordinator, true);
+        let a = AgencyBuilder::new(&db)
+            .name("Gemeente Twee")
+            .kind(AgencyKind::Municipality)
+            .create();
+        let u = UserBuilder::new(&db, &a)
+            .email("anna@twee.example")
+            .role(Role::Coordinator)
+            .create();
         let token = client.token(&u.email).await;
         let change = |current: &str| {
             bearer(request("POST", "/api/v1/me/password"), &token).set_json(json!({

@@ -5,7 +5,7 @@
 //! with one `Idempotency-Key`, and access that ends on the very next request.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use crate::support::{Client, agency, bearer, request, user};
+use crate::support::{AgencyBuilder, Client, UserBuilder, bearer, request};
 use actix_web::http::StatusCode;
 use actix_web::test::{self, TestRequest};
 use schakel_api::app;
@@ -59,22 +59,22 @@ async fn a_person_is_handed_from_a_municipality_to_a_shelter() {
         let db = TestDb::new(backend);
         let srv = test::init_service(app(crate::support::state_without_mfa(&db))).await;
         let client = Client::new(&srv, TestRequest::to_request);
-        let gemeente = agency(&db, "Gemeente Utrecht", AgencyKind::Municipality);
-        let opvang = agency(&db, "Opvang Midden", AgencyKind::ShelterCategorical);
-        let worker = user(
-            &db,
-            &gemeente,
-            "zorg@utrecht.example",
-            Role::Caseworker,
-            true,
-        );
-        let coord = user(
-            &db,
-            &opvang,
-            "coord@opvang.example",
-            Role::Coordinator,
-            true,
-        );
+        let gemeente = AgencyBuilder::new(&db)
+            .name("Gemeente Utrecht")
+            .kind(AgencyKind::Municipality)
+            .create();
+        let opvang = AgencyBuilder::new(&db)
+            .name("Opvang Midden")
+            .kind(AgencyKind::ShelterCategorical)
+            .create();
+        let worker = UserBuilder::new(&db, &gemeente)
+            .email("zorg@utrecht.example")
+            .role(Role::Caseworker)
+            .create();
+        let coord = UserBuilder::new(&db, &opvang)
+            .email("coord@opvang.example")
+            .role(Role::Coordinator)
+            .create();
         let t_worker = client.token(&worker.email).await;
         let t_coord = client.token(&coord.email).await;
         let as_worker = |m: &str, u: &str| bearer(request(m, u), &t_worker);
@@ -348,16 +348,22 @@ async fn twenty_parallel_accepts_with_one_etag_give_one_success_and_nineteen_412
         let db = TestDb::new(backend);
         let srv = test::init_service(app(crate::support::state_without_mfa(&db))).await;
         let client = Client::new(&srv, TestRequest::to_request);
-        let from = agency(&db, "Politie Amsterdam", AgencyKind::Police);
-        let to = agency(&db, "Opvang Amsterdam", AgencyKind::ShelterOther);
-        user(
-            &db,
-            &from,
-            "rechercheur@politie.example",
-            Role::Caseworker,
-            true,
-        );
-        user(&db, &to, "coord@opvang.example", Role::Coordinator, true);
+        let from = AgencyBuilder::new(&db)
+            .name("Politie Amsterdam")
+            .kind(AgencyKind::Police)
+            .create();
+        let to = AgencyBuilder::new(&db)
+            .name("Opvang Amsterdam")
+            .kind(AgencyKind::ShelterOther)
+            .create();
+        UserBuilder::new(&db, &from)
+            .email("rechercheur@politie.example")
+            .role(Role::Caseworker)
+            .create();
+        UserBuilder::new(&db, &to)
+            .email("coord@opvang.example")
+            .role(Role::Coordinator)
+            .create();
         let t_from = client.token("rechercheur@politie.example").await;
         let t_to = client.token("coord@opvang.example").await;
         let (_, rid) = referred(&client, &t_from, to.id).await;
@@ -440,9 +446,18 @@ async fn a_replayed_idempotency_key_creates_one_referral_and_another_body_is_ref
         let db = TestDb::new(backend);
         let srv = test::init_service(app(crate::support::state_without_mfa(&db))).await;
         let client = Client::new(&srv, TestRequest::to_request);
-        let from = agency(&db, "Gemeente Zwolle", AgencyKind::Municipality);
-        let to = agency(&db, "Zorgcoördinatie Oost", AgencyKind::CareCoordination);
-        user(&db, &from, "zorg@zwolle.example", Role::Coordinator, true);
+        let from = AgencyBuilder::new(&db)
+            .name("Gemeente Zwolle")
+            .kind(AgencyKind::Municipality)
+            .create();
+        let to = AgencyBuilder::new(&db)
+            .name("Zorgcoördinatie Oost")
+            .kind(AgencyKind::CareCoordination)
+            .create();
+        UserBuilder::new(&db, &from)
+            .email("zorg@zwolle.example")
+            .role(Role::Coordinator)
+            .create();
         let token = client.token("zorg@zwolle.example").await;
         let case = client
             .send(
@@ -484,7 +499,10 @@ async fn a_replayed_idempotency_key_creates_one_referral_and_another_body_is_ref
         assert_eq!((referral_count(&db), outbox_count(&db)), after_first);
 
         // Keys are the user's own: a colleague's identical key creates its own referral.
-        user(&db, &from, "collega@zwolle.example", Role::Caseworker, true);
+        UserBuilder::new(&db, &from)
+            .email("collega@zwolle.example")
+            .role(Role::Caseworker)
+            .create();
         let colleague = client.token("collega@zwolle.example").await;
         let theirs = client
             .send(
@@ -526,16 +544,22 @@ async fn withdrawn_consent_ended_referrals_and_deactivated_users_lose_access_at_
         let db = TestDb::new(backend);
         let srv = test::init_service(app(crate::support::state_without_mfa(&db))).await;
         let client = Client::new(&srv, TestRequest::to_request);
-        let from = agency(&db, "CoMensha", AgencyKind::CoordinationCentre);
-        let to = agency(&db, "Opvang Zuid", AgencyKind::ShelterCategorical);
-        user(
-            &db,
-            &from,
-            "coord@comensha.example",
-            Role::Coordinator,
-            true,
-        );
-        let receiver = user(&db, &to, "coord@zuid.example", Role::Coordinator, true);
+        let from = AgencyBuilder::new(&db)
+            .name("CoMensha")
+            .kind(AgencyKind::CoordinationCentre)
+            .create();
+        let to = AgencyBuilder::new(&db)
+            .name("Opvang Zuid")
+            .kind(AgencyKind::ShelterCategorical)
+            .create();
+        UserBuilder::new(&db, &from)
+            .email("coord@comensha.example")
+            .role(Role::Coordinator)
+            .create();
+        let receiver = UserBuilder::new(&db, &to)
+            .email("coord@zuid.example")
+            .role(Role::Coordinator)
+            .create();
         let t_from = client.token("coord@comensha.example").await;
         let t_to = client.token("coord@zuid.example").await;
         let (case_id, rid) = referred(&client, &t_from, to.id).await;
@@ -636,10 +660,22 @@ async fn the_agency_finds_its_own_cases_by_exact_family_name_or_date_of_birth_on
         let db = TestDb::new(backend);
         let srv = test::init_service(app(crate::support::state_without_mfa(&db))).await;
         let client = Client::new(&srv, TestRequest::to_request);
-        let own = agency(&db, "Gemeente Tilburg", AgencyKind::Municipality);
-        let other = agency(&db, "Gemeente Breda", AgencyKind::Municipality);
-        user(&db, &own, "zorg@tilburg.example", Role::Caseworker, true);
-        user(&db, &other, "zorg@breda.example", Role::Caseworker, true);
+        let own = AgencyBuilder::new(&db)
+            .name("Gemeente Tilburg")
+            .kind(AgencyKind::Municipality)
+            .create();
+        let other = AgencyBuilder::new(&db)
+            .name("Gemeente Breda")
+            .kind(AgencyKind::Municipality)
+            .create();
+        UserBuilder::new(&db, &own)
+            .email("zorg@tilburg.example")
+            .role(Role::Caseworker)
+            .create();
+        UserBuilder::new(&db, &other)
+            .email("zorg@breda.example")
+            .role(Role::Caseworker)
+            .create();
         let t_own = client.token("zorg@tilburg.example").await;
         let t_other = client.token("zorg@breda.example").await;
         let open = |token: &str, family: &str, dob: &str| {
@@ -706,8 +742,14 @@ async fn lists_page_by_cursor_without_gaps_or_repeats() {
         let db = TestDb::new(backend);
         let srv = test::init_service(app(crate::support::state_without_mfa(&db))).await;
         let client = Client::new(&srv, TestRequest::to_request);
-        let own = agency(&db, "Gemeente Leiden", AgencyKind::Municipality);
-        user(&db, &own, "zorg@leiden.example", Role::Coordinator, true);
+        let own = AgencyBuilder::new(&db)
+            .name("Gemeente Leiden")
+            .kind(AgencyKind::Municipality)
+            .create();
+        UserBuilder::new(&db, &own)
+            .email("zorg@leiden.example")
+            .role(Role::Coordinator)
+            .create();
         let token = client.token("zorg@leiden.example").await;
         let mut created = Vec::new();
         for _ in 0..5 {

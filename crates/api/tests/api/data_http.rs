@@ -5,7 +5,7 @@
 //! reported as bad input.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use crate::support::{Client, agency, audit_of, bearer, request, user};
+use crate::support::{AgencyBuilder, Client, UserBuilder, audit_of, bearer, request};
 use actix_web::http::StatusCode;
 use actix_web::test::{self, TestRequest};
 use chrono::{Months, Utc};
@@ -48,14 +48,14 @@ async fn a_minor_observed_a_year_ago_keeps_her_stated_age_band_and_the_minor_rul
         let db = TestDb::new(backend);
         let srv = test::init_service(app(crate::support::state_without_mfa(&db))).await;
         let client = Client::new(&srv, TestRequest::to_request);
-        let gemeente = agency(&db, "Gemeente Zwolle", AgencyKind::Municipality);
-        let worker = user(
-            &db,
-            &gemeente,
-            "zorg@zwolle.example",
-            Role::Caseworker,
-            true,
-        );
+        let gemeente = AgencyBuilder::new(&db)
+            .name("Gemeente Zwolle")
+            .kind(AgencyKind::Municipality)
+            .create();
+        let worker = UserBuilder::new(&db, &gemeente)
+            .email("zorg@zwolle.example")
+            .role(Role::Caseworker)
+            .create();
         let token = client.token(&worker.email).await;
 
         // Seen a year ago, she said she was 17; nothing says when she said it, so it
@@ -112,14 +112,14 @@ async fn a_nationality_that_names_no_country_is_refused_by_name() {
         let db = TestDb::new(backend);
         let srv = test::init_service(app(crate::support::state_without_mfa(&db))).await;
         let client = Client::new(&srv, TestRequest::to_request);
-        let gemeente = agency(&db, "Gemeente Zwolle", AgencyKind::Municipality);
-        let worker = user(
-            &db,
-            &gemeente,
-            "zorg@zwolle.example",
-            Role::Caseworker,
-            true,
-        );
+        let gemeente = AgencyBuilder::new(&db)
+            .name("Gemeente Zwolle")
+            .kind(AgencyKind::Municipality)
+            .create();
+        let worker = UserBuilder::new(&db, &gemeente)
+            .email("zorg@zwolle.example")
+            .role(Role::Caseworker)
+            .create();
         let token = client.token(&worker.email).await;
         let today = Utc::now().date_naive().format("%Y-%m-%d").to_string();
         let with = |codes: Value| {
@@ -194,14 +194,14 @@ async fn a_database_failure_while_reading_the_signal_is_not_reported_as_bad_inpu
         let db = TestDb::new(backend);
         let srv = test::init_service(app(crate::support::state_without_mfa(&db))).await;
         let client = Client::new(&srv, TestRequest::to_request);
-        let gemeente = agency(&db, "Gemeente Zwolle", AgencyKind::Municipality);
-        let worker = user(
-            &db,
-            &gemeente,
-            "zorg@zwolle.example",
-            Role::Caseworker,
-            true,
-        );
+        let gemeente = AgencyBuilder::new(&db)
+            .name("Gemeente Zwolle")
+            .kind(AgencyKind::Municipality)
+            .create();
+        let worker = UserBuilder::new(&db, &gemeente)
+            .email("zorg@zwolle.example")
+            .role(Role::Caseworker)
+            .create();
         let token = client.token(&worker.email).await;
         let today = Utc::now().date_naive().format("%Y-%m-%d").to_string();
         let body = signal_of(
@@ -297,13 +297,31 @@ async fn a_legal_basis_must_fit_the_person_and_the_agency_and_flags_the_case() {
         let db = TestDb::new(backend);
         let srv = test::init_service(app(crate::support::state_without_mfa(&db))).await;
         let client = Client::new(&srv, TestRequest::to_request);
-        let opvang = agency(&db, "Opvang Midden", AgencyKind::ShelterCategorical);
-        let politie = agency(&db, "Politie Midden", AgencyKind::Police);
+        let opvang = AgencyBuilder::new(&db)
+            .name("Opvang Midden")
+            .kind(AgencyKind::ShelterCategorical)
+            .create();
+        let politie = AgencyBuilder::new(&db)
+            .name("Politie Midden")
+            .kind(AgencyKind::Police)
+            .create();
         let t_opvang = client
-            .token(&user(&db, &opvang, "zorg@opvang.example", Role::Caseworker, true).email)
+            .token(
+                &UserBuilder::new(&db, &opvang)
+                    .email("zorg@opvang.example")
+                    .role(Role::Caseworker)
+                    .create()
+                    .email,
+            )
             .await;
         let t_politie = client
-            .token(&user(&db, &politie, "ahm@politie.example", Role::Caseworker, true).email)
+            .token(
+                &UserBuilder::new(&db, &politie)
+                    .email("ahm@politie.example")
+                    .role(Role::Caseworker)
+                    .create()
+                    .email,
+            )
             .await;
         let record = |token: &str, case: &str, version: i64, body: Value| {
             bearer(
@@ -385,23 +403,38 @@ async fn an_agency_that_received_a_referral_keeps_its_kind() {
         let db = TestDb::new(backend);
         let srv = test::init_service(app(crate::support::state_without_mfa(&db))).await;
         let client = Client::new(&srv, TestRequest::to_request);
-        let beheer = agency(&db, "Platformbeheer", AgencyKind::Other);
-        let gemeente = agency(&db, "Gemeente Zwolle", AgencyKind::Municipality);
-        let politie = agency(&db, "Politie Oost", AgencyKind::Police);
-        let nieuw = agency(&db, "Politie Noord", AgencyKind::Police);
+        let beheer = AgencyBuilder::new(&db)
+            .name("Platformbeheer")
+            .kind(AgencyKind::Other)
+            .create();
+        let gemeente = AgencyBuilder::new(&db)
+            .name("Gemeente Zwolle")
+            .kind(AgencyKind::Municipality)
+            .create();
+        let politie = AgencyBuilder::new(&db)
+            .name("Politie Oost")
+            .kind(AgencyKind::Police)
+            .create();
+        let nieuw = AgencyBuilder::new(&db)
+            .name("Politie Noord")
+            .kind(AgencyKind::Police)
+            .create();
         let t_admin = client
-            .token(&user(&db, &beheer, "beheer@platform.example", Role::Admin, true).email)
+            .token(
+                &UserBuilder::new(&db, &beheer)
+                    .email("beheer@platform.example")
+                    .role(Role::Admin)
+                    .create()
+                    .email,
+            )
             .await;
         let t_worker = client
             .token(
-                &user(
-                    &db,
-                    &gemeente,
-                    "zorg@zwolle.example",
-                    Role::Caseworker,
-                    true,
-                )
-                .email,
+                &UserBuilder::new(&db, &gemeente)
+                    .email("zorg@zwolle.example")
+                    .role(Role::Caseworker)
+                    .create()
+                    .email,
             )
             .await;
 
@@ -489,26 +522,44 @@ async fn a_name_without_a_date_of_birth_links_nobody_and_the_monitor_says_how_ma
         let db = TestDb::new(backend);
         let srv = test::init_service(app(crate::support::state_without_mfa(&db))).await;
         let client = Client::new(&srv, TestRequest::to_request);
-        let gemeente = agency(&db, "Gemeente Zwolle", AgencyKind::Municipality);
-        let politie = agency(&db, "Politie Oost", AgencyKind::Police);
-        let nrm = agency(&db, "Bureau Nationaal Rapporteur", AgencyKind::Rapporteur);
+        let gemeente = AgencyBuilder::new(&db)
+            .name("Gemeente Zwolle")
+            .kind(AgencyKind::Municipality)
+            .create();
+        let politie = AgencyBuilder::new(&db)
+            .name("Politie Oost")
+            .kind(AgencyKind::Police)
+            .create();
+        let nrm = AgencyBuilder::new(&db)
+            .name("Bureau Nationaal Rapporteur")
+            .kind(AgencyKind::Rapporteur)
+            .create();
         let t_gemeente = client
             .token(
-                &user(
-                    &db,
-                    &gemeente,
-                    "zorg@zwolle.example",
-                    Role::Caseworker,
-                    true,
-                )
-                .email,
+                &UserBuilder::new(&db, &gemeente)
+                    .email("zorg@zwolle.example")
+                    .role(Role::Caseworker)
+                    .create()
+                    .email,
             )
             .await;
         let t_politie = client
-            .token(&user(&db, &politie, "ahm@politie.example", Role::Caseworker, true).email)
+            .token(
+                &UserBuilder::new(&db, &politie)
+                    .email("ahm@politie.example")
+                    .role(Role::Caseworker)
+                    .create()
+                    .email,
+            )
             .await;
         let t_analyst = client
-            .token(&user(&db, &nrm, "an@nrm.example", Role::Analyst, true).email)
+            .token(
+                &UserBuilder::new(&db, &nrm)
+                    .email("an@nrm.example")
+                    .role(Role::Analyst)
+                    .create()
+                    .email,
+            )
             .await;
 
         // Ten persons known with their date of birth at the municipality, one of them

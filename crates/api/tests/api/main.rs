@@ -15,5 +15,6 @@ mod http;
 mod matrix;
 mod monitor_http;
 mod monitor_world;
+mod notes_http;
 mod password_reset_http;
 mod second_factor_http;

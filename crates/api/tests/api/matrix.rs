@@ -6,7 +6,9 @@
 //! without a token.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use crate::support::{Client, PASSWORD, agency, bearer, request, state_without_mfa, user};
+use crate::support::{
+    AgencyBuilder, Client, PASSWORD, UserBuilder, bearer, request, state_without_mfa,
+};
 use actix_web::test::{self, TestRequest};
 use schakel_api::{app, openapi_document};
 use schakel_auth::RequestContext;
@@ -14,6 +16,7 @@ use schakel_domain::{Actor, CaseId, ReferralAction, ReferralId, SessionId};
 use schakel_domain::{AgencyKind, Role};
 use schakel_referral_workflow::cases::{self as cases_uc, OpenCaseInput};
 use schakel_referral_workflow::consents::{self as consents_uc, ConsentInput};
+use schakel_referral_workflow::notes::{self as notes_uc, NoteInput};
 use schakel_referral_workflow::referrals::{self as referrals_uc, ActionInput, ReferralInput};
 use schakel_referral_workflow::signals::{self as signals_uc, SignalInput};
 use schakel_referral_workflow::{Env, IfMatch, WorkflowConfig};
@@ -88,6 +91,10 @@ const ANALYST: [u16; 6] = [401, 404, 404, 200, 404, 404];
 const HIDDEN: [u16; 6] = [401, 404, 404, 404, 404, 404];
 /// The receiving agency's coordinators decide; its caseworkers see but may not.
 const DECIDERS: [u16; 6] = [401, 403, 200, 404, 404, 404];
+/// Only a note's author changes it; colleagues who read it may not.
+const NOTE_AUTHOR: [u16; 6] = [401, 200, 403, 404, 404, 404];
+/// A note shared by the other agency: read, never changed, by this one.
+const NOTE_SHARED: [u16; 6] = [401, 403, 403, 404, 404, 404];
 /// The transition table refuses the action in this state or for this side.
 const REFUSED_TRANSITION: [u16; 6] = [401, 409, 409, 404, 404, 404];
 
@@ -230,6 +237,37 @@ const TABLE: &[Row] = {
         ),
         row("GET", "/api/v1/cases/{id}/timeline", Ended, HIDDEN),
         row("GET", "/api/v1/cases/{id}/timeline", Foreign, HIDDEN),
+        // Notes: written and read by the owner and by an agency that currently shares
+        // the case; changed only by their author.
+        row(
+            "POST",
+            "/api/v1/cases/{id}/notes",
+            Own,
+            CASEWORK_OBJECT_CREATE,
+        ),
+        row("POST", "/api/v1/cases/{id}/notes", RecvBefore, HIDDEN),
+        row(
+            "POST",
+            "/api/v1/cases/{id}/notes",
+            RecvAfter,
+            CASEWORK_OBJECT_CREATE,
+        ),
+        row("POST", "/api/v1/cases/{id}/notes", Ended, HIDDEN),
+        row("POST", "/api/v1/cases/{id}/notes", Foreign, HIDDEN),
+        row("GET", "/api/v1/cases/{id}/notes", Own, CASEWORK_OBJECT),
+        row("GET", "/api/v1/cases/{id}/notes", RecvBefore, HIDDEN),
+        row(
+            "GET",
+            "/api/v1/cases/{id}/notes",
+            RecvAfter,
+            CASEWORK_OBJECT,
+        ),
+        row("GET", "/api/v1/cases/{id}/notes", Ended, HIDDEN),
+        row("GET", "/api/v1/cases/{id}/notes", Foreign, HIDDEN),
+        row("PUT", "/api/v1/notes/{id}", Own, NOTE_AUTHOR),
+        row("PUT", "/api/v1/notes/{id}", RecvAfter, NOTE_SHARED),
+        row("PUT", "/api/v1/notes/{id}", Ended, HIDDEN),
+        row("PUT", "/api/v1/notes/{id}", Foreign, HIDDEN),
         // Only the owner changes a case, its consents, and refers it.
         row("POST", "/api/v1/cases/{id}/close", Own, CASEWORK_OBJECT),
         row("POST", "/api/v1/cases/{id}/close", RecvAfter, HIDDEN),
@@ -608,6 +646,13 @@ impl Prep<'_> {
         view.consents.last().unwrap().id
     }
 
+    /// A note on `case` written by `who`, shared with the agencies that share the case.
+    fn note(&self, who: &Actor, case: CaseId) -> (schakel_domain::NoteId, i64) {
+        let input: NoteInput = serde_json::from_value(note_body()).unwrap();
+        let note = self.run(|c, env| notes_uc::add_note(c, env, who, case, &input));
+        (note.id, note.version)
+    }
+
     /// A case and, for `rel`, a referral in the state the relationship names.
     fn case_with_referral(&self, rel: Rel) -> (CaseId, ReferralId) {
         let w = self.world;
@@ -664,6 +709,13 @@ fn case_body() -> Value {
     })
 }
 
+fn note_body() -> Value {
+    json!({
+        "kind": "phone_call", "occurred_on": "2026-01-03", "visibility": "shared",
+        "text": "Gebeld over opvang."
+    })
+}
+
 fn consent_body() -> Value {
     json!({
         "kind": "consent", "recipient_kinds": ["shelter"], "purposes": ["shelter"],
@@ -711,10 +763,11 @@ fn prepare_casework(
                 world.foreign_coord
             };
             let mut uri = path.replace("{id}", &case.to_string());
-            let body = match path {
-                "/api/v1/cases/{id}/close" => Some(json!({ "reason": "no_indication" })),
-                "/api/v1/cases/{id}/consents" => Some(consent_body()),
-                "/api/v1/cases/{id}/referrals" => Some(json!({
+            let body = match (row.method, path) {
+                (_, "/api/v1/cases/{id}/close") => Some(json!({ "reason": "no_indication" })),
+                (_, "/api/v1/cases/{id}/consents") => Some(consent_body()),
+                ("POST", "/api/v1/cases/{id}/notes") => Some(note_body()),
+                (_, "/api/v1/cases/{id}/referrals") => Some(json!({
                     "to_agency_id": world.third.id, "purpose": "shelter", "urgency": "normal"
                 })),
                 _ => None,
@@ -723,6 +776,33 @@ fn prepare_casework(
                 uri = uri.replace("{consent_id}", &p.consent(&owner, case).to_string());
             }
             (uri, body, q(p.case_version(case)))
+        }
+        ("PUT", "/api/v1/notes/{id}") => {
+            // Before the referral ends, the receiving agency's coordinator shares a note
+            // on the case it received; after, that note stays with the owner.
+            let (case, referral) = p.case_with_referral(match row.rel {
+                Rel::Ended => Rel::RecvAfter,
+                rel => rel,
+            });
+            let author = if row.rel == Rel::Own {
+                own_cw
+            } else {
+                world.foreign_coord
+            };
+            let (note, version) = p.note(&author, case);
+            if row.rel == Rel::Ended {
+                let done = ActionInput {
+                    outcome: Some(schakel_domain::ReferralOutcome::SupportProvided),
+                    ..ActionInput::default()
+                };
+                let own_coord = as_actor(&world.actors[1].0);
+                p.act(&own_coord, referral, ReferralAction::Complete, done);
+            }
+            (
+                path.replace("{id}", &note.to_string()),
+                Some(note_body()),
+                q(version),
+            )
         }
         (_, p_) if p_.starts_with("/api/v1/referrals/{id}") => {
             let (_, id) = p.case_with_referral(row.rel);
@@ -767,7 +847,10 @@ where
     let mut if_match = None;
     if row.path.starts_with("/api/v1/agencies/") {
         let target = if row.path.ends_with("/deactivate") && row.rel == Rel::Foreign {
-            agency(db, &world.unique("Buitenland "), AgencyKind::Ngo)
+            AgencyBuilder::new(db)
+                .name(world.unique("Buitenland "))
+                .kind(AgencyKind::Ngo)
+                .create()
         } else {
             world.agency_of(row.rel).clone()
         };
@@ -780,7 +863,11 @@ where
             Rel::Itself => subject.0.clone(),
             rel => {
                 let email = world.unique("doelwit") + "@test.example";
-                user(db, world.agency_of(rel), &email, Role::Caseworker, false)
+                UserBuilder::new(db, world.agency_of(rel))
+                    .email(email)
+                    .role(Role::Caseworker)
+                    .invited()
+                    .create()
             }
         };
         if row.path.ends_with("/reactivate") && row.rel != Rel::Itself {
@@ -898,22 +985,31 @@ async fn every_cell_of_the_matrix_answers_as_expected_on_every_backend() {
         let workflow = state.workflow.clone();
         let srv = test::init_service(app(state)).await;
         let client = Client::new(&srv, TestRequest::to_request);
-        let own = agency(&db, "Gemeente Eigen", AgencyKind::Municipality);
-        let foreign = agency(&db, "Politie Elders", AgencyKind::Police);
+        let own = AgencyBuilder::new(&db)
+            .name("Gemeente Eigen")
+            .kind(AgencyKind::Municipality)
+            .create();
+        let foreign = AgencyBuilder::new(&db)
+            .name("Politie Elders")
+            .kind(AgencyKind::Police)
+            .create();
         let mut actors = Vec::new();
         for role in ROLES {
-            let u = user(&db, &own, &format!("{role}@eigen.example"), role, true);
+            let u = UserBuilder::new(&db, &own)
+                .email(format!("{role}@eigen.example"))
+                .role(role)
+                .create();
             let token = client.token(&u.email).await;
             actors.push((u, token));
         }
-        let third = agency(&db, "Opvang Derde", AgencyKind::ShelterCategorical);
-        let fc = user(
-            &db,
-            &foreign,
-            "coord@elders.example",
-            Role::Coordinator,
-            true,
-        );
+        let third = AgencyBuilder::new(&db)
+            .name("Opvang Derde")
+            .kind(AgencyKind::ShelterCategorical)
+            .create();
+        let fc = UserBuilder::new(&db, &foreign)
+            .email("coord@elders.example")
+            .role(Role::Coordinator)
+            .create();
         let world = World {
             own,
             foreign,

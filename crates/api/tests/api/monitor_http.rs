@@ -5,7 +5,9 @@
 //! holds none of the case's personal data.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use crate::support::{Client, agency, audit_of, bearer, request, state_without_mfa, user};
+use crate::support::{
+    AgencyBuilder, Client, UserBuilder, audit_of, bearer, request, state_without_mfa,
+};
 use actix_web::http::StatusCode;
 use actix_web::test::{self, TestRequest};
 use diesel::prelude::*;
@@ -33,12 +35,30 @@ async fn the_analyst_sees_controlled_tables_of_what_happened_and_nobody_else_doe
         let db = TestDb::new(backend);
         let srv = test::init_service(app(state_without_mfa(&db))).await;
         let client = Client::new(&srv, TestRequest::to_request);
-        let from = agency(&db, "Gemeente Utrecht", AgencyKind::Municipality);
-        let to = agency(&db, "Opvang Utrecht", AgencyKind::ShelterCategorical);
-        let rapporteur = agency(&db, "Bureau Nationaal Rapporteur", AgencyKind::Rapporteur);
-        user(&db, &from, "cw@utrecht.example", Role::Caseworker, true);
-        user(&db, &to, "co@opvang.example", Role::Coordinator, true);
-        user(&db, &rapporteur, "an@nrm.example", Role::Analyst, true);
+        let from = AgencyBuilder::new(&db)
+            .name("Gemeente Utrecht")
+            .kind(AgencyKind::Municipality)
+            .create();
+        let to = AgencyBuilder::new(&db)
+            .name("Opvang Utrecht")
+            .kind(AgencyKind::ShelterCategorical)
+            .create();
+        let rapporteur = AgencyBuilder::new(&db)
+            .name("Bureau Nationaal Rapporteur")
+            .kind(AgencyKind::Rapporteur)
+            .create();
+        UserBuilder::new(&db, &from)
+            .email("cw@utrecht.example")
+            .role(Role::Caseworker)
+            .create();
+        UserBuilder::new(&db, &to)
+            .email("co@opvang.example")
+            .role(Role::Coordinator)
+            .create();
+        UserBuilder::new(&db, &rapporteur)
+            .email("an@nrm.example")
+            .role(Role::Analyst)
+            .create();
         let worker = client.token("cw@utrecht.example").await;
         let coord = client.token("co@opvang.example").await;
         let analyst = client.token("an@nrm.example").await;
@@ -256,10 +276,22 @@ async fn a_separate_monitor_database_gets_each_event_once_and_serves_the_tables(
         });
         let srv = test::init_service(app(state)).await;
         let client = Client::new(&srv, TestRequest::to_request);
-        let home = agency(&db, "Politie Oost", AgencyKind::Police);
-        let nrm = agency(&db, "Rapporteur", AgencyKind::Rapporteur);
-        user(&db, &home, "cw@politie.example", Role::Caseworker, true);
-        user(&db, &nrm, "an@nrm.example", Role::Analyst, true);
+        let home = AgencyBuilder::new(&db)
+            .name("Politie Oost")
+            .kind(AgencyKind::Police)
+            .create();
+        let nrm = AgencyBuilder::new(&db)
+            .name("Rapporteur")
+            .kind(AgencyKind::Rapporteur)
+            .create();
+        UserBuilder::new(&db, &home)
+            .email("cw@politie.example")
+            .role(Role::Caseworker)
+            .create();
+        UserBuilder::new(&db, &nrm)
+            .email("an@nrm.example")
+            .role(Role::Analyst)
+            .create();
         let worker = client.token("cw@politie.example").await;
         let analyst = client.token("an@nrm.example").await;
         for i in 0..6 {

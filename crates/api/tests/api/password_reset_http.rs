@@ -4,7 +4,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use crate::support::{
-    Client, PASSWORD, agency, audit_of, bearer, config_without_mfa, request, state_with, user,
+    AgencyBuilder, Client, PASSWORD, UserBuilder, audit_of, bearer, config_without_mfa, request,
+    state_with,
 };
 use actix_web::http::StatusCode;
 use actix_web::test::{self, TestRequest};
@@ -69,16 +70,23 @@ async fn every_address_gets_the_same_answer_and_only_an_active_account_a_link() 
         )))
         .await;
         let client = Client::new(&srv, TestRequest::to_request);
-        let home = agency(&db, "Gemeente Zwolle", AgencyKind::Municipality);
-        let active = user(&db, &home, "actief@zwolle.example", Role::Caseworker, true);
-        let gone = user(&db, &home, "weg@zwolle.example", Role::Caseworker, true);
-        user(
-            &db,
-            &home,
-            "uitgenodigd@zwolle.example",
-            Role::Caseworker,
-            false,
-        );
+        let home = AgencyBuilder::new(&db)
+            .name("Gemeente Zwolle")
+            .kind(AgencyKind::Municipality)
+            .create();
+        let active = UserBuilder::new(&db, &home)
+            .email("actief@zwolle.example")
+            .role(Role::Caseworker)
+            .create();
+        let gone = UserBuilder::new(&db, &home)
+            .email("weg@zwolle.example")
+            .role(Role::Caseworker)
+            .create();
+        UserBuilder::new(&db, &home)
+            .email("uitgenodigd@zwolle.example")
+            .role(Role::Caseworker)
+            .invited()
+            .create();
         users::set_active(&mut db.pool.get().unwrap(), gone.id, false, t0()).unwrap();
 
         let mut answers = Vec::new();
@@ -155,14 +163,14 @@ async fn a_link_sets_a_new_password_once_and_ends_every_session() {
         )))
         .await;
         let client = Client::new(&srv, TestRequest::to_request);
-        let home = agency(&db, "Fier Leeuwarden", AgencyKind::ShelterCategorical);
-        let who = user(
-            &db,
-            &home,
-            "coordinator@fier.example",
-            Role::Coordinator,
-            true,
-        );
+        let home = AgencyBuilder::new(&db)
+            .name("Fier Leeuwarden")
+            .kind(AgencyKind::ShelterCategorical)
+            .create();
+        let who = UserBuilder::new(&db, &home)
+            .email("coordinator@fier.example")
+            .role(Role::Coordinator)
+            .create();
         let session = client.login(&who.email).await;
         let access = session["access_token"].as_str().unwrap().to_owned();
         let me = || bearer(request("GET", "/api/v1/me"), &access);
@@ -236,8 +244,14 @@ async fn an_expired_link_does_nothing_and_the_second_factor_stays() {
         let ttl = cfg.reset_ttl_secs;
         let srv = test::init_service(app(state_with(&db, Arc::new(clock.clone()), cfg))).await;
         let client = Client::new(&srv, TestRequest::to_request);
-        let home = agency(&db, "Inspectie SZW", AgencyKind::LabourInspectorate);
-        let who = user(&db, &home, "inspecteur@szw.example", Role::Caseworker, true);
+        let home = AgencyBuilder::new(&db)
+            .name("Inspectie SZW")
+            .kind(AgencyKind::LabourInspectorate)
+            .create();
+        let who = UserBuilder::new(&db, &home)
+            .email("inspecteur@szw.example")
+            .role(Role::Caseworker)
+            .create();
 
         client.send(ask(&who.email)).await;
         let token = reset_mails(&db)[0].1.clone();

@@ -3,7 +3,7 @@
 //! cannot all slip under the throttle.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use crate::support::{Client, agency, bearer, request, user};
+use crate::support::{AgencyBuilder, Client, UserBuilder, bearer, request};
 use actix_web::http::StatusCode;
 use actix_web::test::{self, TestRequest};
 use chrono::{DateTime, Duration, TimeZone, Utc};
@@ -60,8 +60,14 @@ async fn enrolled(backend: schakel_store::Backend, cfg: AuthConfig) -> Setup {
     let auth = AuthState::ephemeral_with(cfg, (1000, 1000)).unwrap();
     let cfg = auth.config.clone();
     let state = AppState::with_auth(db.pool.clone(), Arc::new(clock.clone()), auth).unwrap();
-    let a = agency(&db, "Gemeente Twee", AgencyKind::Municipality);
-    let u = user(&db, &a, "anna@twee.example", Role::Coordinator, true);
+    let a = AgencyBuilder::new(&db)
+        .name("Gemeente Twee")
+        .kind(AgencyKind::Municipality)
+        .create();
+    let u = UserBuilder::new(&db, &a)
+        .email("anna@twee.example")
+        .role(Role::Coordinator)
+        .create();
     let srv = test::init_service(app(state.clone())).await;
     let client = Client::new(&srv, TestRequest::to_request);
     let token = client.login(&u.email).await["access_token"]

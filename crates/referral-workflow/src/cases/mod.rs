@@ -101,5 +101,5 @@ mod read;
 
 pub use close::close_case;
 pub use open::open_case;
-pub(crate) use read::case_view;
 pub use read::{case_timeline, get_case, list_cases};
+pub(crate) use read::{case_view, record_read};

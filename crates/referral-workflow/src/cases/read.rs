@@ -72,7 +72,7 @@ pub(crate) fn case_view(
 }
 
 /// The read audit entry of a case.
-fn record_read(
+pub(crate) fn record_read(
     conn: &mut DbConn,
     env: &Env<'_>,
     who: &Actor,

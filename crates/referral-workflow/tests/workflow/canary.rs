@@ -8,17 +8,16 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use crate::support::{
-    Who, World, conn, date, every_text_value, holds_a_day, is_month, outbox_rows,
+    ConsentBuilder, Who, World, conn, date, every_text_value, holds_a_day, is_month, outbox_rows,
 };
 use schakel_domain::{
-    CloseReason, ConsentGiver, ConsentKind, DeclineReason, LegalBasis, RecipientKind,
-    ReferralAction, ReferralOutcome, ReferralPurpose, Urgency,
+    CloseReason, DeclineReason, LegalBasis, RecipientKind, ReferralAction, ReferralOutcome,
+    ReferralPurpose, Urgency,
 };
-use schakel_referral_workflow::cases::{self, CloseCaseInput, OpenCaseInput};
-use schakel_referral_workflow::consents::{self, ConsentInput};
-use schakel_referral_workflow::idempotency::{Created, IdempotencyKey};
+use schakel_referral_workflow::cases::{self, CloseCaseInput};
+use schakel_referral_workflow::idempotency::IdempotencyKey;
 use schakel_referral_workflow::referrals::{self, ActionInput};
-use schakel_referral_workflow::{IfMatch, WorkflowConfig, jobs, signals};
+use schakel_referral_workflow::{IfMatch, WorkflowConfig, jobs};
 use schakel_store::Backend;
 use schakel_store::testing::each_backend;
 
@@ -70,85 +69,42 @@ fn no_name_birth_date_or_free_text_is_stored_or_queued_in_plain_text() {
         let c = &mut *conn;
         let text = |what: &str| format!("{what}: {FAMILY} {PHRASE} ({DOB})");
 
-        // A signal with the person and a summary, opened as a case idempotently.
-        let signal = signals::create_signal(
-            c,
-            &w.env(w.tick()),
-            &w.sender_caseworker,
-            &crate::support::signal_input(
-                World::person(FAMILY, date(DOB)),
-                date("2026-02-20"),
-                Some(&text("samenvatting")),
-            ),
-            None,
-        )
-        .unwrap()
-        .into_new()
-        .unwrap();
-        let env = w.env(w.tick());
-        let key = IdempotencyKey::parse("canary-open-1", "fingerprint-1".into()).unwrap();
-        let input = OpenCaseInput {
-            signal_id: Some(signal.id),
-            person: None,
-            region: None,
-            exploitation_forms: None,
-            notes: Some(text("notities")),
-        };
-        let who = w.sender_caseworker;
-        let case = match cases::open_case(c, &env, &who, &input, Some(&key)).unwrap() {
-            Created::New { value, body } => {
-                assert!(
-                    body.contains(FAMILY),
-                    "the stored response holds the identity"
-                );
-                value
-            }
-            Created::Replayed { .. } => panic!("first request"),
-        };
-        let person_id = case.person.id;
-
-        // Consent for the receiver, a legal basis with a reason.
-        let mut version = case.version;
-        for input in [
-            ConsentInput {
-                kind: ConsentKind::Consent,
-                recipient_kinds: vec![RecipientKind::Shelter],
-                purposes: vec![ReferralPurpose::Shelter],
-                given_by: Some(ConsentGiver::Person),
-                legal_basis: None,
-                reason: None,
-                given_on: date("2026-03-01"),
-                expires_at: None,
-            },
-            ConsentInput {
-                kind: ConsentKind::LegalBasis,
-                recipient_kinds: vec![RecipientKind::Care],
-                purposes: vec![ReferralPurpose::CareCoordination],
-                given_by: None,
-                legal_basis: Some(LegalBasis::VitalInterest),
-                reason: Some(text("grondslag")),
-                given_on: date("2026-03-01"),
-                expires_at: None,
-            },
-        ] {
-            version = consents::record_consent(
-                c,
-                &w.env(w.tick()),
-                &w.sender_caseworker,
-                case.id,
-                IfMatch::Version(version),
-                &input,
+        // A signal with the person and a summary, opened as a case idempotently, with
+        // consent for the receiver and a legal basis with a reason.
+        let signal = w
+            .signal()
+            .person(World::person(FAMILY, date(DOB)))
+            .summary(text("samenvatting"))
+            .log(c);
+        let (case, body) = w
+            .case()
+            .of_signal(signal.id)
+            .notes(text("notities"))
+            .key(IdempotencyKey::parse("canary-open-1", "fingerprint-1".into()).unwrap())
+            .consent(ConsentBuilder::new())
+            .consent(
+                ConsentBuilder::new()
+                    .recipients(&[RecipientKind::Care])
+                    .purposes(&[ReferralPurpose::CareCoordination])
+                    .legal_basis(LegalBasis::VitalInterest)
+                    .reason(text("grondslag")),
             )
-            .unwrap()
-            .version;
-        }
+            .open_with_response(c);
+        assert!(
+            body.contains(FAMILY),
+            "the stored response holds the identity"
+        );
+        let person_id = case.person.id;
 
         // Referrals: accepted, started and completed with a note; declined with a note;
         // redirected (the message travels on); one expired by the deadline job.
         let mut referral_ids = Vec::new();
         let send = |c: &mut schakel_store::DbConn, urgency| {
-            w.send_at(c, case.id, urgency, Some(&text("bericht")), w.tick())
-                .unwrap()
+            w.referral()
+                .of_case(case.id)
+                .urgency(urgency)
+                .message(text("bericht"))
+                .send(c)
         };
         let r = send(c, Urgency::Normal);
         referral_ids.push(r.id);

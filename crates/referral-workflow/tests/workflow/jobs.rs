@@ -6,16 +6,15 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use crate::support::{
-    OutboxRow, Who, World, conn, date, emails, monitor_topics, new_rows, outbox_rows, signal_input,
-    snapshot,
+    ConsentBuilder, OutboxRow, Who, World, conn, date, emails, monitor_topics, new_rows,
+    outbox_rows, snapshot,
 };
 use chrono::{Duration, TimeZone, Utc};
 use schakel_domain::{
-    CaseId, CloseReason, ConsentKind, DeclineReason, LegalBasis, RecipientKind, ReferralAction,
-    ReferralPurpose, ReferralState, Urgency,
+    CaseId, CloseReason, DeclineReason, ExploitationForm, LegalBasis, Palermo, ReferralAction,
+    ReferralState, Urgency,
 };
-use schakel_referral_workflow::cases::{self, CloseCaseInput, OpenCaseInput};
-use schakel_referral_workflow::consents::{self, ConsentInput};
+use schakel_referral_workflow::cases::{self, CloseCaseInput};
 use schakel_referral_workflow::jobs::{self, ErasureItem};
 use schakel_referral_workflow::referrals::{self, ActionInput};
 use schakel_referral_workflow::signals;
@@ -45,14 +44,17 @@ fn an_unanswered_urgent_referral_expires_exactly_at_its_expiry() {
         let w = World::new(&db, WorkflowConfig::ephemeral());
         let mut conn = conn(&db);
         let c = &mut *conn;
-        let urgent = w.sent(c, Urgency::Urgent);
+        let urgent = w.referral().urgency(Urgency::Urgent).send(c);
         let sent_at = urgent.created_at;
         assert_eq!(urgent.deadline_at, sent_at + Duration::hours(4));
         // Sent at the same moment: a normal one, and an urgent one answered in time.
         let normal = w
-            .send_at(c, urgent.case_id.unwrap(), Urgency::Normal, None, sent_at)
-            .unwrap();
-        let answered = w.sent(c, Urgency::Urgent);
+            .referral()
+            .of_case(urgent.case_id.unwrap())
+            .without_message()
+            .at(sent_at)
+            .send(c);
+        let answered = w.referral().urgency(Urgency::Urgent).send(c);
         let answered = w.step(c, Who::Receiver, &answered, ReferralAction::Accept);
         let monitor_before = monitor_rows(c);
         assert!(monitor_topics(&monitor_before).contains(&"referral_sent".to_owned()));
@@ -142,63 +144,22 @@ fn an_unanswered_urgent_referral_expires_exactly_at_its_expiry() {
 /// message declined with a note, a legal basis with a reason; closed at the returned
 /// time.
 fn closed_case_with_free_text(w: &World, c: &mut DbConn) -> (CaseId, chrono::DateTime<Utc>) {
-    let signal = signals::create_signal(
-        c,
-        &w.env(w.tick()),
-        &w.sender_caseworker,
-        &signal_input(
-            World::person("Vermeulen", date("1990-06-15")),
-            date("2026-02-20"),
-            Some("Gezien bij de loods."),
-        ),
-        None,
-    )
-    .unwrap()
-    .into_new()
-    .unwrap();
-    let case = cases::open_case(
-        c,
-        &w.env(w.tick()),
-        &w.sender_caseworker,
-        &OpenCaseInput {
-            signal_id: Some(signal.id),
-            person: None,
-            region: None,
-            exploitation_forms: None,
-            notes: Some("Notities bij de zaak.".into()),
-        },
-        None,
-    )
-    .unwrap()
-    .into_new()
-    .unwrap();
-    let case = consents::record_consent(
-        c,
-        &w.env(w.tick()),
-        &w.sender_caseworker,
-        case.id,
-        IfMatch::Version(case.version),
-        &ConsentInput {
-            kind: ConsentKind::LegalBasis,
-            recipient_kinds: vec![RecipientKind::Shelter],
-            purposes: vec![ReferralPurpose::Shelter],
-            given_by: None,
-            legal_basis: Some(LegalBasis::VitalInterest),
-            reason: Some("Acuut gevaar, toestemming niet te vragen.".into()),
-            given_on: date("2026-03-01"),
-            expires_at: None,
-        },
-    )
-    .unwrap();
-    let r = w
-        .send_at(
-            c,
-            case.id,
-            Urgency::Normal,
-            Some("Bericht aan de opvang."),
-            w.tick(),
+    let signal = w.signal().summary("Gezien bij de loods.").log(c);
+    let case = w
+        .case()
+        .of_signal(signal.id)
+        .notes("Notities bij de zaak.")
+        .consent(
+            ConsentBuilder::new()
+                .legal_basis(LegalBasis::VitalInterest)
+                .reason("Acuut gevaar, toestemming niet te vragen."),
         )
-        .unwrap();
+        .open(c);
+    let r = w
+        .referral()
+        .of_case(case.id)
+        .message("Bericht aan de opvang.")
+        .send(c);
     referrals::act(
         c,
         &w.env(w.tick()),
@@ -238,7 +199,7 @@ fn retention_erases_identity_and_free_text_exactly_at_its_end() {
         let c = &mut *conn;
         let (case_id, closed_at) = closed_case_with_free_text(&w, c);
         // Neighbours that stay: a case still open, and one closed a day later.
-        let open = w.open_case(c);
+        let open = w.case().open(c);
         let (later, later_closed_at) = {
             w.set_now(closed_at + Duration::days(1));
             closed_case_with_free_text(&w, c)
@@ -345,7 +306,7 @@ fn a_dry_run_lists_every_due_case_not_only_the_first_batch() {
         let n = 101;
         let mut closed_last = w.now();
         for _ in 0..n {
-            let case = w.open_case(c);
+            let case = w.case().open(c);
             closed_last = w.tick();
             cases::close_case(
                 c,
@@ -379,26 +340,15 @@ fn a_signal_never_opened_as_a_case_is_erased_a_retention_period_after_it_was_log
         let mut conn = conn(&db);
         let c = &mut conn;
         let logged = w.tick();
-        let input = schakel_referral_workflow::signals::SignalInput {
-            observed_on: logged.date_naive(),
-            region: schakel_domain::Region::Amsterdam,
-            exploitation_forms: vec![schakel_domain::ExploitationForm::Sexual],
-            indicators: vec![],
-            palermo: Default::default(),
-            reporting_basis: schakel_domain::ReportingBasis::Consent,
-            summary: Some("Gezien bij het station, wilde niet praten.".into()),
-            person: Some(World::person("Vergeten", date("1990-02-03"))),
-        };
-        let signal = schakel_referral_workflow::signals::create_signal(
-            c,
-            &w.env(logged),
-            &w.sender_caseworker,
-            &input,
-            None,
-        )
-        .unwrap()
-        .into_new()
-        .unwrap();
+        let signal = w
+            .signal()
+            .person(World::person("Vergeten", date("1990-02-03")))
+            .observed_on(logged.date_naive())
+            .forms(&[ExploitationForm::Sexual])
+            .palermo(Palermo::default())
+            .summary("Gezien bij het station, wilde niet praten.")
+            .at(logged)
+            .log(c);
         let end = logged + w.cfg.retention;
         let early =
             jobs::erase_unopened_signals(c, &w.cfg, end - Duration::seconds(1), false).unwrap();
@@ -407,13 +357,7 @@ fn a_signal_never_opened_as_a_case_is_erased_a_retention_period_after_it_was_log
         assert_eq!(listed.len(), 1);
         assert_eq!(listed[0].signal_id, signal.id);
         let read = |c: &mut DbConn| {
-            schakel_referral_workflow::signals::get_signal(
-                c,
-                &w.env(end),
-                &w.sender_caseworker,
-                signal.id,
-            )
-            .unwrap()
+            signals::get_signal(c, &w.env(end), &w.sender_caseworker, signal.id).unwrap()
         };
         assert!(read(c).summary.is_some(), "a dry run changes nothing");
         let report = jobs::retention(c, &w.cfg, end, false).unwrap();
@@ -435,7 +379,7 @@ fn an_unanswered_referral_is_reminded_at_its_deadline_and_escalated_later_once_e
         let w = World::new(&db, WorkflowConfig::ephemeral());
         let mut conn = conn(&db);
         let c = &mut *conn;
-        let r = w.sent(c, Urgency::Urgent);
+        let r = w.referral().urgency(Urgency::Urgent).send(c);
         let deadline = r.deadline_at;
         let escalation = w.cfg.deadlines.escalates_at(Urgency::Urgent, deadline);
         let expiry = w.cfg.deadlines.expires_at(Urgency::Urgent, deadline);
@@ -460,7 +404,7 @@ fn an_unanswered_referral_is_reminded_at_its_deadline_and_escalated_later_once_e
         expected.sort();
         assert_eq!(emails(&added), expected);
         // An answer before the deadline job stops the follow-ups.
-        let answered = w.sent(c, Urgency::Urgent);
+        let answered = w.referral().urgency(Urgency::Urgent).send(c);
         w.step(c, Who::Receiver, &answered, ReferralAction::Accept);
         let d = answered.deadline_at;
         assert_eq!(
@@ -499,11 +443,14 @@ fn a_normal_referral_sent_on_wednesday_escalates_and_expires_on_working_days_onl
             (f.reminded, f.escalated, f.expired)
         };
         // Wednesday 4 March, 10:00: answer by Friday 10:00.
-        let case = w.open_case(c);
+        let case = w.case().open(c).id;
         w.set_now(at(3, 4, 10));
         let r = w
-            .send_at(c, case.id, Urgency::Normal, None, at(3, 4, 10))
-            .unwrap();
+            .referral()
+            .of_case(case)
+            .without_message()
+            .at(at(3, 4, 10))
+            .send(c);
         assert_eq!(r.deadline_at, at(3, 6, 10));
         assert_eq!(run(c, at(3, 6, 10)), (1, 0, 0), "reminded on Friday");
         // The weekend is no working time: nothing on Saturday or Sunday.
@@ -518,18 +465,25 @@ fn a_normal_referral_sent_on_wednesday_escalates_and_expires_on_working_days_onl
 
         // Wednesday 22 April: due Friday; King's Day (Monday 27 April) does not count.
         // An urgent referral sent on Saturday keeps calendar hours meanwhile.
-        let case = w.open_case(c).id;
+        let case = w.case().open(c).id;
         w.set_now(at(4, 22, 10));
         let r = w
-            .send_at(c, case, Urgency::Normal, None, at(4, 22, 10))
-            .unwrap();
+            .referral()
+            .of_case(case)
+            .without_message()
+            .at(at(4, 22, 10))
+            .send(c);
         assert_eq!(r.deadline_at, at(4, 24, 10));
         assert_eq!(run(c, at(4, 24, 10)), (1, 0, 0));
-        let case = w.open_case(c).id;
+        let case = w.case().open(c).id;
         w.set_now(at(4, 25, 10));
         let urgent = w
-            .send_at(c, case, Urgency::Urgent, None, at(4, 25, 10))
-            .unwrap();
+            .referral()
+            .of_case(case)
+            .urgency(Urgency::Urgent)
+            .without_message()
+            .at(at(4, 25, 10))
+            .send(c);
         assert_eq!(urgent.deadline_at, at(4, 25, 14));
         assert_eq!(
             run(c, at(4, 26, 14)),

@@ -6,16 +6,14 @@
 //! not change.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use crate::support::{Who, World, conn, date, monitor_topics, outbox_rows, signal_input};
+use crate::support::{ConsentBuilder, Who, World, conn, date, monitor_topics, outbox_rows};
 use schakel_crypto::{MasterKeys, field_aad};
-use schakel_domain::{
-    CaseId, CloseReason, ConsentKind, LegalBasis, RecipientKind, ReferralAction, ReferralOutcome,
-    ReferralPurpose, Urgency,
-};
-use schakel_referral_workflow::cases::{self, CloseCaseInput, OpenCaseInput};
-use schakel_referral_workflow::consents::{self, ConsentInput};
+use schakel_domain::{CaseId, CloseReason, LegalBasis, NoteKind, NoteVisibility};
+use schakel_domain::{ReferralAction, ReferralOutcome};
+use schakel_referral_workflow::cases::{self, CloseCaseInput};
 use schakel_referral_workflow::idempotency::{Created, IdempotencyKey};
 use schakel_referral_workflow::jobs::{self, RotationReport};
+use schakel_referral_workflow::notes::{self, NoteInput};
 use schakel_referral_workflow::referrals::{self, ActionInput};
 use schakel_referral_workflow::views::CaseView;
 use schakel_referral_workflow::{IfMatch, WorkflowConfig, signals};
@@ -58,55 +56,19 @@ const KEY: &str = "rotation-open-1";
 /// A case with a value in every sealed column; returns its id and the idempotent
 /// response body.
 fn write_everything(w: &World, c: &mut DbConn) -> (CaseId, String) {
-    let signal = signals::create_signal(
-        c,
-        &w.env(w.tick()),
-        &w.sender_caseworker,
-        &signal_input(
-            World::person("Vermeulen", date("1990-06-15")),
-            date("2026-02-20"),
-            Some("Samenvatting van het signaal."),
-        ),
-        None,
-    )
-    .unwrap()
-    .into_new()
-    .unwrap();
-    let (env, who) = (w.env(w.tick()), w.sender_caseworker);
-    let input = OpenCaseInput {
-        signal_id: Some(signal.id),
-        person: None,
-        region: None,
-        exploitation_forms: None,
-        notes: Some("Notities.".into()),
-    };
-    let key = IdempotencyKey::parse(KEY, "fp".into()).unwrap();
-    let Created::New { value: case, body } =
-        cases::open_case(c, &env, &who, &input, Some(&key)).unwrap()
-    else {
-        panic!("first request")
-    };
-    let case = consents::record_consent(
-        c,
-        &w.env(w.tick()),
-        &w.sender_caseworker,
-        case.id,
-        IfMatch::Version(case.version),
-        &ConsentInput {
-            kind: ConsentKind::LegalBasis,
-            recipient_kinds: vec![RecipientKind::Shelter],
-            purposes: vec![ReferralPurpose::Shelter],
-            given_by: None,
-            legal_basis: Some(LegalBasis::VitalInterest),
-            reason: Some("Acuut gevaar, geen toestemming te vragen.".into()),
-            given_on: date("2026-03-01"),
-            expires_at: None,
-        },
-    )
-    .unwrap();
-    let r = w
-        .send_at(c, case.id, Urgency::Normal, Some("Bericht."), w.tick())
-        .unwrap();
+    let signal = w.signal().summary("Samenvatting van het signaal.").log(c);
+    let (case, body) = w
+        .case()
+        .of_signal(signal.id)
+        .notes("Notities.")
+        .key(IdempotencyKey::parse(KEY, "fp".into()).unwrap())
+        .consent(
+            ConsentBuilder::new()
+                .legal_basis(LegalBasis::VitalInterest)
+                .reason("Acuut gevaar, geen toestemming te vragen."),
+        )
+        .open_with_response(c);
+    let r = w.referral().of_case(case.id).message("Bericht.").send(c);
     let r = w.step(c, Who::Receiver, &r, ReferralAction::Accept);
     referrals::act(
         c,
@@ -119,6 +81,19 @@ fn write_everything(w: &World, c: &mut DbConn) -> (CaseId, String) {
             outcome: Some(ReferralOutcome::Other),
             note: Some("Afgerond.".into()),
             ..ActionInput::default()
+        },
+    )
+    .unwrap();
+    notes::add_note(
+        c,
+        &w.env(w.tick()),
+        &w.sender_caseworker,
+        case.id,
+        &NoteInput {
+            kind: NoteKind::Visit,
+            occurred_on: date("2026-01-04"),
+            visibility: NoteVisibility::OwnAgency,
+            text: "Huisbezoek.".into(),
         },
     )
     .unwrap();
@@ -160,7 +135,8 @@ fn write_everything(w: &World, c: &mut DbConn) -> (CaseId, String) {
     (case.id, body)
 }
 
-/// What the owner reads of the case and of its signal's summary.
+/// What the owner reads of the case and of its signal's summary (the note's text
+/// appended to the summary).
 fn read_back(w: &World, c: &mut DbConn, id: CaseId) -> (CaseView, Option<String>) {
     let case = cases::get_case(c, &w.env(w.tick()), &w.sender_caseworker, id).unwrap();
     let signal = signals::get_signal(
@@ -170,7 +146,12 @@ fn read_back(w: &World, c: &mut DbConn, id: CaseId) -> (CaseView, Option<String>
         case.signal_id.unwrap(),
     )
     .unwrap();
-    (case, signal.summary)
+    let notes = notes::list_notes(c, &w.env(w.tick()), &w.sender_caseworker, id).unwrap();
+    let texts: Vec<&str> = notes.iter().filter_map(|n| n.text.as_deref()).collect();
+    let summary = signal
+        .summary
+        .map(|s| format!("{s} | {}", texts.join(" | ")));
+    (case, summary)
 }
 
 /// A case view as the API would answer it: identity, notes, closing note, consent
@@ -207,7 +188,7 @@ fn rotation_re_encrypts_everything_once_and_changes_no_index_or_pseudonym() {
         let (case_before, summary_before) = read_back(&w, c, case_id);
         assert_eq!(
             summary_before.as_deref(),
-            Some("Samenvatting van het signaal.")
+            Some("Samenvatting van het signaal. | Huisbezoek.")
         );
         assert_eq!(case_before.notes.as_deref(), Some("Notities."));
         assert_eq!(case_before.close_note.as_deref(), Some("Gesloten."));
@@ -302,12 +283,11 @@ fn rotation_re_encrypts_everything_once_and_changes_no_index_or_pseudonym() {
         // The same person entered again under k2 gets the same index and pseudonym, so
         // the agency finds them and the monitor counts them once.
         let monitor_before = outbox_rows(c);
-        let again = w.open_case_at(
-            c,
-            World::person("Vermeulen", date("1990-06-15")),
-            None,
-            w.tick(),
-        );
+        let again = w
+            .case()
+            .person(World::person("Vermeulen", date("1990-06-15")))
+            .without_notes()
+            .open(c);
         let p2 = persons::find(c, again.person.id).unwrap();
         assert_eq!(linkage(&p2), linkage(&person_before));
         assert_eq!(key_of(p2.identity.as_deref().unwrap()), "k2");

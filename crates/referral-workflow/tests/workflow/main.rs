@@ -6,6 +6,7 @@ mod support;
 mod canary;
 mod jobs;
 mod key_rotation;
+mod notes;
 mod referral_model;
 mod transitions;
 mod visibility;

@@ -98,7 +98,7 @@ fn the_stored_referral_follows_the_reference_model() {
             let mut conn = conn(&db);
             let c = &mut *conn;
             // Urgent, so the deadline job has something to do within hours.
-            let sent = w.sent(c, Urgency::Urgent);
+            let sent = w.referral().urgency(Urgency::Urgent).send(c);
             let (mut state, mut version, mut redirected) =
                 (ReferralState::Sent, sent.version, false);
             for s in &steps {

@@ -11,7 +11,7 @@ use crate::support::{
     ACTIONS, Snapshot, Who, World, conn, emails, monitor_topics, new_rows, outbox_rows, snapshot,
 };
 use schakel_domain::referral::TRANSITIONS;
-use schakel_domain::{InvalidTransition, Party, ReferralAction, ReferralState, Urgency};
+use schakel_domain::{InvalidTransition, Party, ReferralAction, ReferralState};
 use schakel_referral_workflow::referrals;
 use schakel_referral_workflow::{Conflict, IfMatch, UseCaseError, WorkflowConfig};
 use schakel_store::testing::each_backend;
@@ -226,7 +226,7 @@ fn a_receiving_caseworker_may_read_but_not_decide() {
         let w = World::new(&db, WorkflowConfig::ephemeral());
         let mut conn = conn(&db);
         let c = &mut *conn;
-        let r = w.sent(c, Urgency::Normal);
+        let r = w.referral().send(c);
         let seen = referrals::get_referral(c, &w.env(w.now()), &w.receiver_caseworker, r.id)
             .expect("a receiving caseworker reads the summary");
         assert!(seen.actions.is_empty(), "and is offered no action");
@@ -268,7 +268,7 @@ fn a_change_must_name_the_current_version() {
         let w = World::new(&db, WorkflowConfig::ephemeral());
         let mut conn = conn(&db);
         let c = &mut *conn;
-        let r = w.sent(c, Urgency::Normal);
+        let r = w.referral().send(c);
         let receiver = w.receiver_coordinator;
         for (if_match, expected) in [
             (IfMatch::Version(r.version - 1), "version_mismatch"),

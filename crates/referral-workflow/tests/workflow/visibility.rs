@@ -6,32 +6,16 @@
 //! withdrawn. An unrelated agency never finds the case.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use crate::support::{Who, World, conn, date, emails, new_rows, outbox_rows};
+use crate::support::{ConsentBuilder, Who, World, conn, emails, new_rows, outbox_rows};
 use chrono::{DateTime, Duration, Utc};
-use schakel_domain::{
-    AgencyKind, CaseId, ConsentGiver, ConsentKind, RecipientKind, ReferralAction, ReferralPurpose,
-    Urgency,
-};
+use schakel_domain::{AgencyKind, CaseId, RecipientKind, ReferralAction, ReferralPurpose};
 use schakel_referral_workflow::cases::{self, CaseListFilter};
-use schakel_referral_workflow::consents::{self, ConsentInput};
+use schakel_referral_workflow::consents;
 use schakel_referral_workflow::referrals;
 use schakel_referral_workflow::views::{AccessKind, CaseListItem, CaseView};
 use schakel_referral_workflow::{IfMatch, UseCaseError, WorkflowConfig};
 use schakel_store::DbConn;
 use schakel_store::testing::each_backend;
-
-fn consent(kinds: &[RecipientKind], purposes: &[ReferralPurpose]) -> ConsentInput {
-    ConsentInput {
-        kind: ConsentKind::Consent,
-        recipient_kinds: kinds.to_vec(),
-        purposes: purposes.to_vec(),
-        given_by: Some(ConsentGiver::Person),
-        legal_basis: None,
-        reason: None,
-        given_on: date("2026-03-01"),
-        expires_at: None,
-    }
-}
 
 /// The case as `who` reads it at `now`.
 fn read(
@@ -138,7 +122,7 @@ fn the_receiver_sees_the_case_only_while_accepted_and_the_person_only_with_conse
         assert_eq!(w.receiver.kind, AgencyKind::ShelterCategorical);
         let mut conn = conn(&db);
         let c = &mut *conn;
-        let r = w.sent(c, Urgency::Normal);
+        let r = w.referral().send(c);
         let case = r.case_id.expect("the sender sees its case id");
         assert_eq!(r.identity_shared, Some(false), "no consent yet");
 
@@ -157,11 +141,14 @@ fn the_receiver_sees_the_case_only_while_accepted_and_the_person_only_with_conse
             .unwrap()
             .version;
         for input in [
-            consent(
-                &[RecipientKind::LawEnforcement],
-                &[ReferralPurpose::Shelter],
-            ),
-            consent(&[RecipientKind::Shelter], &[ReferralPurpose::LegalAid]),
+            ConsentBuilder::new()
+                .recipients(&[RecipientKind::LawEnforcement])
+                .purposes(&[ReferralPurpose::Shelter])
+                .build(),
+            ConsentBuilder::new()
+                .recipients(&[RecipientKind::Shelter])
+                .purposes(&[ReferralPurpose::LegalAid])
+                .build(),
         ] {
             version = consents::record_consent(
                 c,
@@ -193,10 +180,10 @@ fn the_receiver_sees_the_case_only_while_accepted_and_the_person_only_with_conse
             &w.sender_caseworker,
             case,
             IfMatch::Version(version),
-            &consent(
-                &[RecipientKind::Shelter, RecipientKind::Care],
-                &[ReferralPurpose::Shelter],
-            ),
+            &ConsentBuilder::new()
+                .recipients(&[RecipientKind::Shelter, RecipientKind::Care])
+                .purposes(&[ReferralPurpose::Shelter])
+                .build(),
         )
         .unwrap();
         version = view.version;
@@ -236,7 +223,7 @@ fn the_receiver_sees_the_case_only_while_accepted_and_the_person_only_with_conse
         unrelated_sees_nothing(&w, c, case, "completed");
 
         // A second referral of the same case, accepted, then withdrawn by the sender.
-        let second = w.send_at(c, case, Urgency::Normal, None, w.tick()).unwrap();
+        let second = w.referral().of_case(case).without_message().send(c);
         receiver_sees_no_case(&w, c, case, "second referral sent");
         let second = w.step(c, Who::Receiver, &second, ReferralAction::Accept);
         receiver_reads(&w, c, case, false, "second referral accepted");
@@ -252,14 +239,17 @@ fn a_consent_that_expires_stops_showing_the_identity_at_its_end() {
         let w = World::new(&db, WorkflowConfig::ephemeral());
         let mut conn = conn(&db);
         let c = &mut *conn;
-        let r = w.sent(c, Urgency::Normal);
+        let r = w.referral().send(c);
         let case = r.case_id.unwrap();
         let version = read(&w, c, &w.sender_caseworker, case, w.tick())
             .unwrap()
             .version;
         let ends = w.now() + Duration::hours(2);
-        let mut input = consent(&[RecipientKind::Shelter], &[ReferralPurpose::Shelter]);
-        input.expires_at = Some(ends);
+        let input = ConsentBuilder::new()
+            .recipients(&[RecipientKind::Shelter])
+            .purposes(&[ReferralPurpose::Shelter])
+            .expires_at(ends)
+            .build();
         consents::record_consent(
             c,
             &w.env(w.tick()),

@@ -1,4 +1,4 @@
-//! Case work: persons, signals, cases, consents, referrals, the case timeline and
+//! Case work: persons, signals, cases, consents, referrals, notes, the case timeline and
 //! idempotency keys.
 //!
 //! Encrypted columns are carried as the ciphertext text they are stored as; encrypting
@@ -8,6 +8,7 @@
 pub mod cases;
 pub mod consents;
 pub mod idempotency;
+pub mod notes;
 pub mod persons;
 pub mod referrals;
 pub mod signals;

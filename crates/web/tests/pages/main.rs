@@ -9,4 +9,5 @@ mod analyst_pages;
 mod casework_pages;
 mod form_limits;
 mod link_pages;
+mod notes_pages;
 mod pages;

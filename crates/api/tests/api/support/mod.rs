@@ -1,6 +1,7 @@
 //! Fixtures shared by the HTTP tests: agencies and users written straight into the
-//! store, an application whose sessions need no second factor, real logins over HTTP,
-//! and one way to send a request and keep its status, headers and body.
+//! store by builders with defaults ([`AgencyBuilder`], [`UserBuilder`]), an application
+//! whose sessions need no second factor, real logins over HTTP, and one way to send a
+//! request and keep its status, headers and body.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use actix_web::body::MessageBody;
@@ -8,6 +9,7 @@ use actix_web::dev::{Service, ServiceResponse};
 use actix_web::http::header::HeaderMap;
 use actix_web::http::{Method, StatusCode, header};
 use actix_web::test::{self, TestRequest};
+use chrono::{DateTime, Utc};
 use schakel_api::AppState;
 use schakel_api::auth::AuthState;
 use schakel_auth::AuthConfig;
@@ -17,6 +19,7 @@ use schakel_store::testing::TestDb;
 use schakel_store::users::{self, NewUser, User};
 use secrecy::SecretString;
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 
 /// The password of every user the fixtures create.
@@ -56,31 +59,168 @@ pub fn state_without_mfa(db: &TestDb) -> AppState {
     )
 }
 
-/// A new active agency.
-pub fn agency(db: &TestDb, name: &str, kind: AgencyKind) -> Agency {
-    let mut conn = db.pool.get().unwrap();
-    let new = NewAgency {
-        name,
-        kind,
-        region: Region::MiddenNederland,
-        contact_email: "desk@agency.example",
-    };
-    agencies::insert(&mut conn, &new, chrono::Utc::now()).unwrap()
+/// A number no other fixture of this test binary has had, for default names.
+fn next_number() -> u64 {
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed)
 }
 
-/// A new active user of `agency`; with the shared password, or invited (none) when
-/// `with_password` is false.
-pub fn user(db: &TestDb, agency: &Agency, email: &str, role: Role, with_password: bool) -> User {
-    let mut conn = db.pool.get().unwrap();
-    let new = NewUser {
-        agency_id: agency.id,
-        email,
-        display_name: "Test Gebruiker",
-        role,
-        locale: "nl",
-        password_hash: with_password.then(password_hash),
-    };
-    users::insert(&mut conn, &new, chrono::Utc::now()).unwrap()
+/// A new active agency. By default: a municipality in region Midden-Nederland with a
+/// name of its own ("Organisatie <n>"; names are unique) and the contact address
+/// `desk@agency.example`, created now.
+#[derive(Debug, Clone)]
+#[must_use = "an agency is only made by `create`"]
+pub struct AgencyBuilder<'a> {
+    db: &'a TestDb,
+    name: Option<String>,
+    kind: AgencyKind,
+    region: Region,
+    contact_email: String,
+    at: Option<DateTime<Utc>>,
+}
+
+impl<'a> AgencyBuilder<'a> {
+    /// The default agency in `db`.
+    pub fn new(db: &'a TestDb) -> Self {
+        AgencyBuilder {
+            db,
+            name: None,
+            kind: AgencyKind::Municipality,
+            region: Region::MiddenNederland,
+            contact_email: "desk@agency.example".into(),
+            at: None,
+        }
+    }
+
+    /// Its name.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// Its kind.
+    pub fn kind(mut self, kind: AgencyKind) -> Self {
+        self.kind = kind;
+        self
+    }
+
+    /// Its region.
+    pub fn region(mut self, region: Region) -> Self {
+        self.region = region;
+        self
+    }
+
+    /// Its contact address.
+    pub fn contact_email(mut self, email: impl Into<String>) -> Self {
+        self.contact_email = email.into();
+        self
+    }
+
+    /// When it is created.
+    pub fn at(mut self, at: DateTime<Utc>) -> Self {
+        self.at = Some(at);
+        self
+    }
+
+    /// Writes it to the store.
+    pub fn create(self) -> Agency {
+        let name = self
+            .name
+            .unwrap_or_else(|| format!("Organisatie {}", next_number()));
+        let new = NewAgency {
+            name: &name,
+            kind: self.kind,
+            region: self.region,
+            contact_email: &self.contact_email,
+        };
+        let mut conn = self.db.pool.get().unwrap();
+        agencies::insert(&mut conn, &new, self.at.unwrap_or_else(Utc::now)).unwrap()
+    }
+}
+
+/// A new active user of an agency. By default: a caseworker with an address of its own
+/// (`gebruiker<n>@test.example`; addresses are unique), the display name "Test
+/// Gebruiker", locale `nl` and the shared [`PASSWORD`], created now.
+#[derive(Debug, Clone)]
+#[must_use = "a user is only made by `create`"]
+pub struct UserBuilder<'a> {
+    db: &'a TestDb,
+    agency: &'a Agency,
+    email: Option<String>,
+    display_name: String,
+    role: Role,
+    locale: String,
+    invited: bool,
+    at: Option<DateTime<Utc>>,
+}
+
+impl<'a> UserBuilder<'a> {
+    /// The default user of `agency` in `db`.
+    pub fn new(db: &'a TestDb, agency: &'a Agency) -> Self {
+        UserBuilder {
+            db,
+            agency,
+            email: None,
+            display_name: "Test Gebruiker".into(),
+            role: Role::Caseworker,
+            locale: "nl".into(),
+            invited: false,
+            at: None,
+        }
+    }
+
+    /// The address they log in with.
+    pub fn email(mut self, email: impl Into<String>) -> Self {
+        self.email = Some(email.into());
+        self
+    }
+
+    /// Their role.
+    pub fn role(mut self, role: Role) -> Self {
+        self.role = role;
+        self
+    }
+
+    /// Their display name.
+    pub fn display_name(mut self, name: impl Into<String>) -> Self {
+        self.display_name = name.into();
+        self
+    }
+
+    /// Their locale.
+    pub fn locale(mut self, locale: impl Into<String>) -> Self {
+        self.locale = locale.into();
+        self
+    }
+
+    /// Invited: no password yet (they cannot log in until they choose one).
+    pub fn invited(mut self) -> Self {
+        self.invited = true;
+        self
+    }
+
+    /// When they are created.
+    pub fn at(mut self, at: DateTime<Utc>) -> Self {
+        self.at = Some(at);
+        self
+    }
+
+    /// Writes them to the store.
+    pub fn create(self) -> User {
+        let email = self
+            .email
+            .unwrap_or_else(|| format!("gebruiker{}@test.example", next_number()));
+        let new = NewUser {
+            agency_id: self.agency.id,
+            email: &email,
+            display_name: &self.display_name,
+            role: self.role,
+            locale: &self.locale,
+            password_hash: (!self.invited).then(password_hash),
+        };
+        let mut conn = self.db.pool.get().unwrap();
+        users::insert(&mut conn, &new, self.at.unwrap_or_else(Utc::now)).unwrap()
+    }
 }
 
 /// The audit entries of one action code, newest first.

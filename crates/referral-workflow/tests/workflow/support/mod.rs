@@ -3,6 +3,11 @@
 //! called the way the API calls them, and raw reads of rows no use case shows (row
 //! counts, the outbox, every text column).
 //!
+//! Signals, cases, consents and referrals are made with builders whose every setting has
+//! a default, so a test names only what it is about: `w.signal()`, `w.case()`,
+//! `w.referral()` (see [`SignalBuilder`], [`CaseBuilder`], [`ReferralBuilder`]) and
+//! [`ConsentBuilder`].
+//!
 //! Each test file uses a part of this, hence `dead_code` is allowed here only.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -11,16 +16,18 @@ use diesel::prelude::*;
 use diesel::sql_types::{Nullable, Text};
 use schakel_auth::RequestContext;
 use schakel_domain::{
-    Actor, AgencyKind, DeclineReason, ExploitationForm, Gender, Palermo, ReferralAction,
-    ReferralId, ReferralOutcome, ReferralPurpose, ReferralState, Region, ReportingBasis, Role,
-    SessionId, Urgency,
+    Actor, AgencyId, AgencyKind, CaseId, ConsentGiver, ConsentKind, DeclineReason,
+    ExploitationForm, Gender, LegalBasis, Palermo, RecipientKind, ReferralAction, ReferralId,
+    ReferralOutcome, ReferralPurpose, ReferralState, Region, ReportingBasis, Role, SessionId,
+    SignalId, Urgency,
 };
 use schakel_referral_workflow::cases::{self, OpenCaseInput};
-use schakel_referral_workflow::idempotency::Created;
+use schakel_referral_workflow::consents::{self, ConsentInput};
+use schakel_referral_workflow::idempotency::{Created, IdempotencyKey};
 use schakel_referral_workflow::identity::Identity;
 use schakel_referral_workflow::referrals::{self, ActionInput, ReferralInput};
-use schakel_referral_workflow::signals::PersonInput;
-use schakel_referral_workflow::views::{CaseView, ReferralView};
+use schakel_referral_workflow::signals::{self, PersonInput, SignalInput};
+use schakel_referral_workflow::views::{CaseView, ReferralView, SignalView};
 use schakel_referral_workflow::{Env, IfMatch, UseCaseError, WorkflowConfig, jobs};
 use schakel_store::agencies::{self, Agency, NewAgency};
 use schakel_store::schema::{audit_entries, case_events, outbox, referrals as referral_rows};
@@ -220,8 +227,8 @@ impl World {
         }
     }
 
-    /// The identity every case of these tests is opened with, unless a test names its
-    /// own.
+    /// A person called Ana Maria `family_name`, born on `dob`: a Romanian woman who
+    /// speaks Romanian.
     pub fn person(family_name: &str, dob: NaiveDate) -> PersonInput {
         PersonInput {
             identity: Identity {
@@ -236,73 +243,19 @@ impl World {
         }
     }
 
-    /// Opens a case directly with a person, as the sender's caseworker, at `now`.
-    pub fn open_case_at(
-        &self,
-        conn: &mut DbConn,
-        person: PersonInput,
-        notes: Option<&str>,
-        now: DateTime<Utc>,
-    ) -> CaseView {
-        cases::open_case(
-            conn,
-            &self.env(now),
-            &self.sender_caseworker,
-            &OpenCaseInput {
-                signal_id: None,
-                person: Some(person),
-                region: Some(Region::Amsterdam),
-                exploitation_forms: Some(vec![ExploitationForm::Labour]),
-                notes: notes.map(str::to_owned),
-            },
-            None,
-        )
-        .unwrap()
-        .into_new()
-        .unwrap()
+    /// A case to open, with every setting at its default (see [`CaseBuilder`]).
+    pub fn case(&self) -> CaseBuilder<'_> {
+        CaseBuilder::new(self)
     }
 
-    /// Opens a case with the default person at the next tick.
-    pub fn open_case(&self, conn: &mut DbConn) -> CaseView {
-        let now = self.tick();
-        self.open_case_at(
-            conn,
-            Self::person("Vermeulen", date("1990-06-15")),
-            Some("Eerste gesprek gevoerd."),
-            now,
-        )
+    /// A referral to send, with every setting at its default (see [`ReferralBuilder`]).
+    pub fn referral(&self) -> ReferralBuilder<'_> {
+        ReferralBuilder::new(self)
     }
 
-    /// Refers `case` to the receiver (purpose `shelter`) as the sender's caseworker,
-    /// without an idempotency key.
-    pub fn send_at(
-        &self,
-        conn: &mut DbConn,
-        case: schakel_domain::CaseId,
-        urgency: Urgency,
-        message: Option<&str>,
-        now: DateTime<Utc>,
-    ) -> Result<ReferralView, UseCaseError> {
-        let env = self.env(now);
-        let who = self.sender_caseworker;
-        let input = ReferralInput {
-            to_agency_id: self.receiver.id,
-            purpose: ReferralPurpose::Shelter,
-            urgency,
-            message: message.map(str::to_owned),
-        };
-        match referrals::create_referral(conn, &env, &who, case, &input, None)? {
-            Created::New { value, .. } => Ok(value),
-            Created::Replayed { .. } => panic!("no key, no replay"),
-        }
-    }
-
-    /// A new case with a referral to the receiver, sent at the next tick.
-    pub fn sent(&self, conn: &mut DbConn, urgency: Urgency) -> ReferralView {
-        let case = self.open_case(conn);
-        let now = self.tick();
-        self.send_at(conn, case.id, urgency, Some("Graag opvang regelen."), now)
-            .unwrap()
+    /// A signal to log, with every setting at its default (see [`SignalBuilder`]).
+    pub fn signal(&self) -> SignalBuilder<'_> {
+        SignalBuilder::new(self)
     }
 
     /// Takes `action` on referral `id` as `who` at the next tick, with the input the
@@ -364,7 +317,7 @@ impl World {
         use ReferralAction as A;
         use ReferralState as S;
         if state == S::Expired {
-            let r = self.sent(conn, Urgency::Urgent);
+            let r = self.referral().urgency(Urgency::Urgent).send(conn);
             let at = self
                 .cfg
                 .deadlines
@@ -375,7 +328,7 @@ impl World {
             assert_eq!(r.state, S::Expired, "the deadline job expires it");
             return r;
         }
-        let sent = self.sent(conn, Urgency::Normal);
+        let sent = self.referral().send(conn);
         let r = match state {
             S::Sent => sent,
             S::Accepted => self.step(conn, Who::Receiver, &sent, A::Accept),
@@ -400,6 +353,401 @@ impl World {
     pub fn get(&self, conn: &mut DbConn, id: ReferralId) -> ReferralView {
         let now = self.now();
         referrals::get_referral(conn, &self.env(now), &self.sender_coordinator, id).unwrap()
+    }
+}
+
+/// The person a case or signal is about unless a test names another: Ana Maria
+/// Vermeulen, born 15 June 1990.
+pub fn default_person() -> PersonInput {
+    World::person("Vermeulen", date("1990-06-15"))
+}
+
+/// A consent (or legal basis) to record on a case. By default: the person's own consent,
+/// given on 1 March 2026, for recipient kind `shelter` and purpose `shelter` (so it
+/// covers the world's receiver), without an end.
+#[derive(Debug, Clone)]
+pub struct ConsentBuilder {
+    input: ConsentInput,
+}
+
+impl Default for ConsentBuilder {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl ConsentBuilder {
+    /// The default consent.
+    pub fn new() -> Self {
+        ConsentBuilder {
+            input: ConsentInput {
+                kind: ConsentKind::Consent,
+                recipient_kinds: vec![RecipientKind::Shelter],
+                purposes: vec![ReferralPurpose::Shelter],
+                given_by: Some(ConsentGiver::Person),
+                legal_basis: None,
+                reason: None,
+                given_on: date("2026-03-01"),
+                expires_at: None,
+            },
+        }
+    }
+
+    /// The recipient kinds it covers.
+    pub fn recipients(mut self, kinds: &[RecipientKind]) -> Self {
+        self.input.recipient_kinds = kinds.to_vec();
+        self
+    }
+
+    /// The purposes it covers.
+    pub fn purposes(mut self, purposes: &[ReferralPurpose]) -> Self {
+        self.input.purposes = purposes.to_vec();
+        self
+    }
+
+    /// When it ends by itself.
+    pub fn expires_at(mut self, at: DateTime<Utc>) -> Self {
+        self.input.expires_at = Some(at);
+        self
+    }
+
+    /// A legal basis standing in for consent (given by no one); name its [`reason`].
+    ///
+    /// [`reason`]: ConsentBuilder::reason
+    pub fn legal_basis(mut self, basis: LegalBasis) -> Self {
+        self.input.kind = ConsentKind::LegalBasis;
+        self.input.given_by = None;
+        self.input.legal_basis = Some(basis);
+        self
+    }
+
+    /// The written reason of a legal basis.
+    pub fn reason(mut self, reason: impl Into<String>) -> Self {
+        self.input.reason = Some(reason.into());
+        self
+    }
+
+    /// The use case's input.
+    pub fn build(self) -> ConsentInput {
+        self.input
+    }
+}
+
+/// A signal to log. By default: logged by the sender's caseworker at the next tick,
+/// about [`default_person`] (reported with consent), observed on 20 February 2026 in
+/// Amsterdam, labour and criminal exploitation suspected, every Palermo element seen,
+/// no indicators and no summary.
+#[derive(Debug, Clone)]
+pub struct SignalBuilder<'w> {
+    world: &'w World,
+    by: Actor,
+    at: Option<DateTime<Utc>>,
+    input: SignalInput,
+}
+
+impl<'w> SignalBuilder<'w> {
+    /// The default signal in `world`.
+    pub fn new(world: &'w World) -> Self {
+        SignalBuilder {
+            world,
+            by: world.sender_caseworker,
+            at: None,
+            input: SignalInput {
+                observed_on: date("2026-02-20"),
+                region: Region::Amsterdam,
+                exploitation_forms: vec![ExploitationForm::Labour, ExploitationForm::Criminal],
+                indicators: Vec::new(),
+                palermo: Palermo {
+                    act: true,
+                    means: true,
+                    purpose: true,
+                },
+                reporting_basis: ReportingBasis::Consent,
+                summary: None,
+                person: Some(default_person()),
+            },
+        }
+    }
+
+    /// Who logs it.
+    pub fn by(mut self, actor: Actor) -> Self {
+        self.by = actor;
+        self
+    }
+
+    /// When it is logged (the clock is not moved).
+    pub fn at(mut self, at: DateTime<Utc>) -> Self {
+        self.at = Some(at);
+        self
+    }
+
+    /// The person it is about.
+    pub fn person(mut self, person: PersonInput) -> Self {
+        self.input.person = Some(person);
+        self
+    }
+
+    /// The day the situation was observed.
+    pub fn observed_on(mut self, day: NaiveDate) -> Self {
+        self.input.observed_on = day;
+        self
+    }
+
+    /// The exploitation forms suspected.
+    pub fn forms(mut self, forms: &[ExploitationForm]) -> Self {
+        self.input.exploitation_forms = forms.to_vec();
+        self
+    }
+
+    /// The Palermo elements observed.
+    pub fn palermo(mut self, palermo: Palermo) -> Self {
+        self.input.palermo = palermo;
+        self
+    }
+
+    /// The free-text summary.
+    pub fn summary(mut self, summary: impl Into<String>) -> Self {
+        self.input.summary = Some(summary.into());
+        self
+    }
+
+    /// Logs it (without an idempotency key); panics unless that succeeds.
+    pub fn log(self, conn: &mut DbConn) -> SignalView {
+        let w = self.world;
+        let at = self.at.unwrap_or_else(|| w.tick());
+        signals::create_signal(conn, &w.env(at), &self.by, &self.input, None)
+            .unwrap_or_else(|e| panic!("log a signal: {e}"))
+            .into_new()
+            .expect("no key, no replay")
+    }
+}
+
+/// A case to open. By default: opened by the sender's caseworker at the next tick,
+/// directly (without a signal) for [`default_person`], in Amsterdam, for labour
+/// exploitation, with the notes "Eerste gesprek gevoerd.", no consent and no
+/// idempotency key.
+#[derive(Debug, Clone)]
+pub struct CaseBuilder<'w> {
+    world: &'w World,
+    by: Actor,
+    at: Option<DateTime<Utc>>,
+    input: OpenCaseInput,
+    consents: Vec<ConsentInput>,
+    key: Option<IdempotencyKey>,
+}
+
+impl<'w> CaseBuilder<'w> {
+    /// The default case in `world`.
+    pub fn new(world: &'w World) -> Self {
+        CaseBuilder {
+            world,
+            by: world.sender_caseworker,
+            at: None,
+            input: OpenCaseInput {
+                signal_id: None,
+                person: Some(default_person()),
+                region: Some(Region::Amsterdam),
+                exploitation_forms: Some(vec![ExploitationForm::Labour]),
+                notes: Some("Eerste gesprek gevoerd.".into()),
+            },
+            consents: Vec::new(),
+            key: None,
+        }
+    }
+
+    /// Who opens it (and records its consents).
+    pub fn by(mut self, actor: Actor) -> Self {
+        self.by = actor;
+        self
+    }
+
+    /// When it is opened (the clock is not moved; consents follow at the next ticks).
+    pub fn at(mut self, at: DateTime<Utc>) -> Self {
+        self.at = Some(at);
+        self
+    }
+
+    /// The person it is about.
+    pub fn person(mut self, person: PersonInput) -> Self {
+        self.input.person = Some(person);
+        self
+    }
+
+    /// Opened from `signal`, taking over its person, region and forms.
+    pub fn of_signal(mut self, signal: SignalId) -> Self {
+        self.input = OpenCaseInput {
+            signal_id: Some(signal),
+            person: None,
+            region: None,
+            exploitation_forms: None,
+            notes: self.input.notes,
+        };
+        self
+    }
+
+    /// The region.
+    pub fn region(mut self, region: Region) -> Self {
+        self.input.region = Some(region);
+        self
+    }
+
+    /// The exploitation forms.
+    pub fn forms(mut self, forms: &[ExploitationForm]) -> Self {
+        self.input.exploitation_forms = Some(forms.to_vec());
+        self
+    }
+
+    /// The case notes.
+    pub fn notes(mut self, notes: impl Into<String>) -> Self {
+        self.input.notes = Some(notes.into());
+        self
+    }
+
+    /// No case notes.
+    pub fn without_notes(mut self) -> Self {
+        self.input.notes = None;
+        self
+    }
+
+    /// A consent recorded right after opening, at the next tick; consents are recorded
+    /// in the order given.
+    pub fn consent(mut self, consent: ConsentBuilder) -> Self {
+        self.consents.push(consent.build());
+        self
+    }
+
+    /// Opened with an idempotency key (its response is stored for replays).
+    pub fn key(mut self, key: IdempotencyKey) -> Self {
+        self.key = Some(key);
+        self
+    }
+
+    /// Opens it and records its consents; panics unless all of that succeeds. Answers
+    /// the case as it stands after the last consent.
+    pub fn open(self, conn: &mut DbConn) -> CaseView {
+        self.open_with_response(conn).0
+    }
+
+    /// As [`open`](CaseBuilder::open), with the response body of the opening (what a
+    /// replay with the same key answers).
+    pub fn open_with_response(self, conn: &mut DbConn) -> (CaseView, String) {
+        let w = self.world;
+        let at = self.at.unwrap_or_else(|| w.tick());
+        let created = cases::open_case(conn, &w.env(at), &self.by, &self.input, self.key.as_ref())
+            .unwrap_or_else(|e| panic!("open a case: {e}"));
+        let Created::New {
+            value: mut case,
+            body,
+        } = created
+        else {
+            panic!("a first request, not a replay");
+        };
+        for consent in &self.consents {
+            case = consents::record_consent(
+                conn,
+                &w.env(w.tick()),
+                &self.by,
+                case.id,
+                IfMatch::Version(case.version),
+                consent,
+            )
+            .unwrap_or_else(|e| panic!("record a consent: {e}"));
+        }
+        (case, body)
+    }
+}
+
+/// A referral to send. By default: a new default case (see [`CaseBuilder`]) referred to
+/// the world's receiver by the sender's caseworker at the next tick after the case is
+/// opened, for purpose `shelter`, urgency `normal`, with the message "Graag opvang
+/// regelen." and no idempotency key.
+#[derive(Debug, Clone)]
+pub struct ReferralBuilder<'w> {
+    world: &'w World,
+    by: Actor,
+    at: Option<DateTime<Utc>>,
+    case: Option<CaseId>,
+    input: ReferralInput,
+}
+
+impl<'w> ReferralBuilder<'w> {
+    /// The default referral in `world`.
+    pub fn new(world: &'w World) -> Self {
+        ReferralBuilder {
+            world,
+            by: world.sender_caseworker,
+            at: None,
+            case: None,
+            input: ReferralInput {
+                to_agency_id: world.receiver.id,
+                purpose: ReferralPurpose::Shelter,
+                urgency: Urgency::Normal,
+                message: Some("Graag opvang regelen.".into()),
+            },
+        }
+    }
+
+    /// Who sends it.
+    pub fn by(mut self, actor: Actor) -> Self {
+        self.by = actor;
+        self
+    }
+
+    /// When it is sent (the clock is not moved).
+    pub fn at(mut self, at: DateTime<Utc>) -> Self {
+        self.at = Some(at);
+        self
+    }
+
+    /// Refers an existing case instead of a new one.
+    pub fn of_case(mut self, case: CaseId) -> Self {
+        self.case = Some(case);
+        self
+    }
+
+    /// The agency it is sent to.
+    pub fn to(mut self, agency: AgencyId) -> Self {
+        self.input.to_agency_id = agency;
+        self
+    }
+
+    /// Its purpose.
+    pub fn purpose(mut self, purpose: ReferralPurpose) -> Self {
+        self.input.purpose = purpose;
+        self
+    }
+
+    /// Its urgency.
+    pub fn urgency(mut self, urgency: Urgency) -> Self {
+        self.input.urgency = urgency;
+        self
+    }
+
+    /// The message to the receiver.
+    pub fn message(mut self, message: impl Into<String>) -> Self {
+        self.input.message = Some(message.into());
+        self
+    }
+
+    /// No message.
+    pub fn without_message(mut self) -> Self {
+        self.input.message = None;
+        self
+    }
+
+    /// Opens the case if it is a new one, then sends the referral; panics unless that
+    /// succeeds.
+    pub fn send(self, conn: &mut DbConn) -> ReferralView {
+        let w = self.world;
+        let case = match self.case {
+            Some(id) => id,
+            None => w.case().open(conn).id,
+        };
+        let at = self.at.unwrap_or_else(|| w.tick());
+        referrals::create_referral(conn, &w.env(at), &self.by, case, &self.input, None)
+            .unwrap_or_else(|e| panic!("send a referral: {e}"))
+            .into_new()
+            .expect("no key, no replay")
     }
 }
 
@@ -606,26 +954,4 @@ pub fn is_month(text: &str) -> bool {
             &text[5..],
             "01" | "02" | "03" | "04" | "05" | "06" | "07" | "08" | "09" | "10" | "11" | "12"
         )
-}
-
-/// A signal input for the sender's agency (not anonymous) observed on `observed_on`.
-pub fn signal_input(
-    person: PersonInput,
-    observed_on: NaiveDate,
-    summary: Option<&str>,
-) -> schakel_referral_workflow::signals::SignalInput {
-    schakel_referral_workflow::signals::SignalInput {
-        observed_on,
-        region: Region::Amsterdam,
-        exploitation_forms: vec![ExploitationForm::Labour, ExploitationForm::Criminal],
-        indicators: Vec::new(),
-        palermo: Palermo {
-            act: true,
-            means: true,
-            purpose: true,
-        },
-        reporting_basis: ReportingBasis::Consent,
-        summary: summary.map(str::to_owned),
-        person: Some(person),
-    }
 }
