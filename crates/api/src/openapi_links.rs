@@ -149,6 +149,21 @@ const LINKS: &[LinkSpec] = &[
     link("withdraw_consent", "200", "GetCase", "get_case", BY_ID),
     link("get_case", "200", "AddNote", "add_note", BY_ID),
     link("get_case", "200", "ListNotes", "list_notes", BY_ID),
+    link(
+        "get_case",
+        "200",
+        "CorrectCase",
+        "correct_case",
+        BY_ID_VERSIONED,
+    ),
+    link("get_case", "200", "GetHistory", "get_case_history", BY_ID),
+    link(
+        "correct_case",
+        "200",
+        "GetHistory",
+        "get_case_history",
+        BY_ID,
+    ),
     link("add_note", "201", "EditNote", "edit_note", BY_ID_VERSIONED),
     // A referral, sent or read, leads to its decisions with its current version.
     link(

@@ -34,6 +34,8 @@ pub enum Conflict {
     /// The note can no longer be changed: its author's time to change it has passed (a
     /// correction is a new note).
     NoteFixed,
+    /// The person's identity was erased by retention: there is nothing left to correct.
+    PersonErased,
     /// The receiving agency is the sender, the same agency again, or inactive.
     Recipient,
     /// Another agency has this name.

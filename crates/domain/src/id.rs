@@ -86,6 +86,10 @@ typed_id!(
     /// Identifies a note on a case.
     NoteId
 );
+typed_id!(
+    /// Identifies a correction of a case (an entry of its rectification record).
+    CorrectionId
+);
 
 #[cfg(test)]
 mod tests {

@@ -17,6 +17,7 @@ pub mod notice;
 pub mod policy;
 pub mod pseudonym;
 pub mod referral;
+pub mod relink;
 pub mod role;
 pub mod vocabulary;
 
@@ -31,13 +32,15 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use code::UnknownCode;
 pub use deadline::DeadlinePolicy;
 pub use id::{
-    AgencyId, CaseId, ConsentId, NoteId, PersonId, ReferralId, SessionId, SignalId, UserId,
+    AgencyId, CaseId, ConsentId, CorrectionId, NoteId, PersonId, ReferralId, SessionId, SignalId,
+    UserId,
 };
 pub use monitor_event::{InvalidEvent, MonitorEvent, MonitorEventKind};
 pub use note::{NoteKind, NoteVisibility};
 pub use notice::{InvalidNotice, LinkTopic, Notice, ReferralFacts, ReferralTopic};
 pub use policy::{Action, Relationship, allows};
 pub use referral::{InvalidTransition, Party, ReferralAction, ReferralState};
+pub use relink::{PersonRelink, RELINK_TOPIC};
 pub use role::Role;
 pub use vocabulary::{
     DeclineReason, ExploitationForm, Gender, NationalityGroup, ReferralPurpose, ReportingBasis,

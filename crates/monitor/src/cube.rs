@@ -8,8 +8,9 @@
 //! (a cell remembers the last person it counted).
 //!
 //! The copy follows the database month by month: `monitor_months` says how many events
-//! each month has; a month whose count differs from what is held is loaded again, so a
-//! table always reflects every event committed before it was asked for. Several
+//! each month has and its revision (raised when a corrected person's facts move to its
+//! new key); a month whose count or revision differs from what is held is loaded
+//! again, so a table always reflects every event committed before it was asked for. Several
 //! instances each keep their own copy; nothing is shared but the database.
 
 use crate::dims::{Dimension, Measure, PeriodRange};
@@ -73,8 +74,8 @@ fn code(list: &HashMap<&'static str, u8>, value: &str, what: &str) -> Result<u8,
 struct Held {
     /// Ordered by person; anonymous events last.
     events: Vec<Ev>,
-    /// Events held per month, by the month's text.
-    months: BTreeMap<String, i64>,
+    /// The state of each month held (its events and revision), by the month's text.
+    months: BTreeMap<String, store::MonthState>,
     /// The number standing for each pseudonym or unlinkable record's key (whether it
     /// is unlinkable, and its first 128 bits).
     persons: HashMap<(bool, u128), u32>,
@@ -133,9 +134,11 @@ impl Cube {
         Ok(f(&held.events))
     }
 
-    /// Reloads every month whose count in the database differs from what is held.
+    /// Reloads every month whose count or revision in the database differs from what is
+    /// held.
     fn refresh(&self, conn: &mut DbConn, held: &mut Held) -> Result<(), QueryError> {
-        let counted: BTreeMap<String, i64> = store::month_counts(conn)?.into_iter().collect();
+        let counted: BTreeMap<String, store::MonthState> =
+            store::month_states(conn)?.into_iter().collect();
         let changed: Vec<String> = counted
             .iter()
             .filter(|(m, n)| held.months.get(*m) != Some(n))
@@ -162,7 +165,14 @@ impl Cube {
             held.months.remove(m);
             let n = self.load_month(conn, m, &mut held.persons, &mut fresh)?;
             if n > 0 {
-                held.months.insert(m.clone(), n);
+                // A relink between reading the states and loading the facts leaves the
+                // earlier revision held, so the month is loaded again next time.
+                let revision = counted.get(m).map_or(0, |s| s.revision);
+                let state = store::MonthState {
+                    events: n,
+                    revision,
+                };
+                held.months.insert(m.clone(), state);
             }
         }
         fresh.sort_unstable_by_key(|e| e.person);

@@ -18,6 +18,6 @@ pub use disclosure::Rules;
 pub use event::Event;
 pub use period::{Grain, Month};
 pub use query::{QueryError, counts, flows, overlap};
-pub use record::record;
+pub use record::{record, relink};
 pub use sink::{MonitorSink, SinkReport};
 pub use table::Table;

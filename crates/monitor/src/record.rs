@@ -1,6 +1,6 @@
 //! Counting an event: one fact row per exploitation form, written once per outbox
 //! message however often the message is delivered, and the month's count of events
-//! raised with them.
+//! raised with them. And relinking a corrected person: its facts move to its new key.
 
 use crate::event::Event;
 use crate::period::Month;
@@ -47,4 +47,13 @@ pub fn record(conn: &mut DbConn, event_id: &str, event: &Event) -> Result<bool, 
         })
         .collect();
     monitor::insert_facts(conn, event_id, &rows)
+}
+
+/// Counts the facts of a corrected person under its new key from now on; returns how
+/// many fact rows moved (none when applied again). Call it inside a write transaction.
+pub fn relink(
+    conn: &mut DbConn,
+    relink: &schakel_domain::PersonRelink,
+) -> Result<usize, StoreError> {
+    monitor::relink(conn, &relink.from, &relink.to)
 }

@@ -4,11 +4,15 @@
 //! in the transaction that marks the outbox row done: each event is counted exactly
 //! once. With a separate monitor database the facts are committed there first; a crash
 //! before the outbox row is marked done delivers it again, and the monitor counts an
-//! outbox message only once (it remembers the message id). A payload the monitor cannot
-//! read is a dead letter at once: retrying would not change it.
+//! outbox message only once (it remembers the message id). A relink (a corrected
+//! person's new key, topic `person_relinked`) moves the person's facts; applied twice
+//! it moves nothing the second time. The rows are taken in the order they were queued,
+//! so a relink follows the events it concerns. A payload the monitor cannot read is a
+//! dead letter at once: retrying would not change it.
 
 use crate::Event;
 use chrono::{DateTime, Utc};
+use schakel_domain::{PersonRelink, RELINK_TOPIC};
 use schakel_store::outbox::{self, Channel};
 use schakel_store::{DbConn, Pool, StoreError, get_conn, write_tx};
 
@@ -58,6 +62,8 @@ pub struct SinkReport {
     pub repeated: usize,
     /// Rows whose payload is not a monitor event.
     pub refused: usize,
+    /// Relinks applied (corrected persons whose facts moved to their new key).
+    pub relinked: usize,
 }
 
 impl MonitorSink {
@@ -90,6 +96,10 @@ impl MonitorSink {
         write_tx(conn, |conn| {
             let rows = outbox::claim(conn, Channel::Monitor, now, now + self.lease, self.batch)?;
             for row in rows {
+                if row.topic == RELINK_TOPIC {
+                    self.relink(conn, separate.as_mut(), &row, now, report)?;
+                    continue;
+                }
                 let event = match Event::from_payload(&row.payload) {
                     Ok(e) => e,
                     Err(e) => {
@@ -112,5 +122,31 @@ impl MonitorSink {
             }
             Ok(())
         })
+    }
+
+    /// Applies one relink row where the facts are, and marks it done (or a dead letter).
+    fn relink(
+        &self,
+        conn: &mut DbConn,
+        separate: Option<&mut schakel_store::PooledConn>,
+        row: &outbox::OutboxRow,
+        now: DateTime<Utc>,
+        report: &mut SinkReport,
+    ) -> Result<(), StoreError> {
+        let relink = match PersonRelink::from_payload(&row.payload) {
+            Ok(r) => r,
+            Err(e) => {
+                tracing::warn!(row = %row.id, error = %e, "monitor relink refused");
+                outbox::mark_failed(conn, &row.id, now, &e.to_string())?;
+                report.refused += 1;
+                return Ok(());
+            }
+        };
+        match separate {
+            Some(m) => write_tx(m, |m| crate::relink(m, &relink))?,
+            None => crate::relink(conn, &relink)?,
+        };
+        report.relinked += 1;
+        outbox::mark_done(conn, &row.id, now)
     }
 }

@@ -345,11 +345,13 @@ fn erase_case(conn: &mut DbConn, env: &Env<'_>, case: &cases::Case) -> Result<()
     let consents = consents::erase_of_case(conn, case.id)?;
     let referrals = referrals::erase_of_case(conn, case.id)?;
     let notes = schakel_store::casework::notes::erase_of_case(conn, case.id)?;
+    let corrections = schakel_store::casework::corrections::erase_of_case(conn, case.id)?;
     let details = serde_json::json!({
         "signals": signals,
         "consents": consents,
         "referrals": referrals,
         "notes": notes,
+        "corrections": corrections,
         "closed_at": case.closed_at,
     });
     timeline(

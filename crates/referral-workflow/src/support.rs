@@ -226,6 +226,25 @@ pub(crate) fn monitor(
     Ok(())
 }
 
+/// Queues a relink for the monitor: a corrected person is counted under its new key.
+pub(crate) fn monitor_relink(
+    conn: &mut DbConn,
+    env: &Env<'_>,
+    relink: &schakel_domain::PersonRelink,
+) -> Result<(), UseCaseError> {
+    outbox::enqueue(
+        conn,
+        &NewOutboxMessage {
+            channel: Channel::Monitor,
+            topic: schakel_domain::RELINK_TOPIC.to_owned(),
+            payload: relink.payload(),
+            available_at: env.now,
+        },
+        env.now,
+    )?;
+    Ok(())
+}
+
 /// The row an input field names: only a row that does not exist is the input's fault
 /// (`Invalid(field)`, 422); any other failure stays the store's (an unreachable
 /// database answers 503, never "bad input").

@@ -5,10 +5,10 @@ use crate::identity::Identity;
 use chrono::{DateTime, NaiveDate, Utc};
 use schakel_domain::{
     AgeBand, AgencyId, AgencyKind, CaseId, CaseStatus, CloseReason, ConsentGiver, ConsentId,
-    ConsentKind, DeclineReason, ExploitationForm, Gender, LegalBasis, NationalityGroup, NoteId,
-    NoteKind, NoteVisibility, Palermo, PersonId, RecipientKind, ReferralAction, ReferralId,
-    ReferralOutcome, ReferralPurpose, ReferralState, Region, ReportingBasis, SignalId, Urgency,
-    UserId,
+    ConsentKind, CorrectionId, DeclineReason, ExploitationForm, Gender, LegalBasis,
+    NationalityGroup, NoteId, NoteKind, NoteVisibility, Palermo, PersonId, RecipientKind,
+    ReferralAction, ReferralId, ReferralOutcome, ReferralPurpose, ReferralState, Region,
+    ReportingBasis, SignalId, Urgency, UserId,
 };
 use serde::Serialize;
 
@@ -323,4 +323,24 @@ pub struct NoteView {
     pub created_at: DateTime<Utc>,
     /// When it last changed.
     pub updated_at: DateTime<Utc>,
+}
+
+/// One correction of a case, as the owning agency sees it in the rectification record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CorrectionView {
+    /// The correction.
+    pub id: CorrectionId,
+    /// When it was made.
+    pub corrected_at: DateTime<Utc>,
+    /// Who made it.
+    pub corrected_by: UserId,
+    /// Their name as colleagues see it.
+    pub corrected_by_name: String,
+    /// The fields it changed (`identity.date_of_birth`, `gender`, `region`,
+    /// `exploitation_forms`, `notes`, ...).
+    pub fields: Vec<String>,
+    /// The values those fields had before, by field (none once retention erased them).
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
+    pub earlier: Option<serde_json::Value>,
 }

@@ -304,6 +304,17 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    case_corrections (id) {
+        id -> Text,
+        case_id -> Text,
+        corrected_by -> Text,
+        fields -> Text,
+        earlier -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
 // The monitor's own tables (migrations `create_monitor` and `monitor_months`): written
 // and read only through the `monitor` module.
 diesel::table! {
@@ -332,6 +343,7 @@ diesel::table! {
     monitor_months (month) {
         month -> Text,
         events -> BigInt,
+        revision -> BigInt,
     }
 }
 
@@ -347,6 +359,7 @@ diesel::joinable!(consents -> cases (case_id));
 diesel::joinable!(referrals -> cases (case_id));
 diesel::joinable!(case_events -> cases (case_id));
 diesel::joinable!(case_notes -> cases (case_id));
+diesel::joinable!(case_corrections -> cases (case_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     agencies,
@@ -369,4 +382,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     web_sessions,
     monitor_facts,
     monitor_months,
+    case_corrections,
 );

@@ -54,6 +54,11 @@ pub const SEALED_COLUMNS: &[SealedColumn] = &[
         row_id: "id",
     },
     SealedColumn {
+        table: "case_corrections",
+        column: "earlier",
+        row_id: "id",
+    },
+    SealedColumn {
         table: "case_notes",
         column: "body",
         row_id: "id",

@@ -353,8 +353,14 @@ fn monitor_facts_are_written_once_per_message_and_counted_per_month() {
         }];
         assert!(monitor::insert_facts(&mut conn, "m1", &one).unwrap());
         assert_eq!(
-            monitor::month_counts(&mut conn).unwrap(),
-            vec![("2026-03".to_owned(), 2)]
+            monitor::month_states(&mut conn).unwrap(),
+            vec![(
+                "2026-03".to_owned(),
+                monitor::MonthState {
+                    events: 2,
+                    revision: 0
+                }
+            )]
         );
         let rows = monitor::facts_of_month(&mut conn, "2026-03").unwrap();
         let keys: Vec<(&str, &str)> = rows

@@ -7,6 +7,7 @@
 //! nothing; the same key with another request answers 422.
 
 pub(crate) mod cases;
+pub(crate) mod corrections;
 pub(crate) mod notes;
 pub(crate) mod referrals;
 pub(crate) mod signals;
@@ -157,7 +158,15 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
             .route(web::get().to(c::list_cases_handler))
             .route(web::post().to(c::open_case_handler)),
     )
-    .service(web::resource("/cases/{id}").route(web::get().to(c::get_case_handler)))
+    .service(
+        web::resource("/cases/{id}")
+            .route(web::get().to(c::get_case_handler))
+            .route(web::patch().to(corrections::correct_case_handler)),
+    )
+    .service(
+        web::resource("/cases/{id}/history")
+            .route(web::get().to(corrections::case_history_handler)),
+    )
     .service(web::resource("/cases/{id}/timeline").route(web::get().to(c::timeline_handler)))
     .service(web::resource("/cases/{id}/close").route(web::post().to(c::close_case_handler)))
     .service(web::resource("/cases/{id}/consents").route(web::post().to(c::record_consent_handler)))

@@ -10,6 +10,7 @@ mod audit_http;
 mod audit_subjects_http;
 mod auth_http;
 mod casework_http;
+mod corrections_http;
 mod data_http;
 mod http;
 mod matrix;

@@ -269,6 +269,12 @@ const TABLE: &[Row] = {
         row("PUT", "/api/v1/notes/{id}", Ended, HIDDEN),
         row("PUT", "/api/v1/notes/{id}", Foreign, HIDDEN),
         // Only the owner changes a case, its consents, and refers it.
+        row("PATCH", "/api/v1/cases/{id}", Own, CASEWORK_OBJECT),
+        row("PATCH", "/api/v1/cases/{id}", RecvAfter, HIDDEN),
+        row("PATCH", "/api/v1/cases/{id}", Foreign, HIDDEN),
+        row("GET", "/api/v1/cases/{id}/history", Own, CASEWORK_OBJECT),
+        row("GET", "/api/v1/cases/{id}/history", RecvAfter, HIDDEN),
+        row("GET", "/api/v1/cases/{id}/history", Foreign, HIDDEN),
         row("POST", "/api/v1/cases/{id}/close", Own, CASEWORK_OBJECT),
         row("POST", "/api/v1/cases/{id}/close", RecvAfter, HIDDEN),
         row("POST", "/api/v1/cases/{id}/close", Foreign, HIDDEN),
@@ -767,6 +773,7 @@ fn prepare_casework(
                 (_, "/api/v1/cases/{id}/close") => Some(json!({ "reason": "no_indication" })),
                 (_, "/api/v1/cases/{id}/consents") => Some(consent_body()),
                 ("POST", "/api/v1/cases/{id}/notes") => Some(note_body()),
+                ("PATCH", "/api/v1/cases/{id}") => Some(json!({ "region": "rotterdam" })),
                 (_, "/api/v1/cases/{id}/referrals") => Some(json!({
                     "to_agency_id": world.third.id, "purpose": "shelter", "urgency": "normal"
                 })),

@@ -1,7 +1,8 @@
 //! A generated world driven through the workflow's use cases (the functions the API
 //! calls): 200 agencies of every kind, 1200 persons — many recorded by several agencies
 //! with their names spelled differently — with signals (some anonymous), cases,
-//! referrals and decisions over a year. After the dispatcher's monitor sink has run,
+//! referrals and decisions over a year; some dates of birth typed wrong at first and
+//! corrected on the case. After the dispatcher's monitor sink has run,
 //! every counts table of up to two dimensions (and a set of three-dimension ones), the
 //! flow matrix and the overlap table equal a recount this test makes from what it
 //! generated, by the true identity of each person. The linkage key's secret is in no
@@ -223,6 +224,9 @@ fn world(db: &TestDb, cfg: &WorkflowConfig) -> Vec<Expected> {
     let group = |n: &str| NATIONALITIES.iter().find(|(c, _)| *c == n).unwrap().1;
     let mut record = |who: usize, person: Option<usize>, variant: usize, rng: &mut Lcg| {
         let agency = &agencies_made[who];
+        // Some agencies first type the date of birth wrong (a day off: the same age
+        // band) and correct the case the same day.
+        let typo = person.is_some() && rng.chance(8);
         let day = u32::try_from(rng.below(300)).unwrap();
         let mut forms: Vec<&'static str> = vec![FORMS[rng.below(FORMS.len())]];
         if rng.chance(30) {
@@ -248,7 +252,7 @@ fn world(db: &TestDb, cfg: &WorkflowConfig) -> Vec<Expected> {
             input["person"] = json!({
                 "identity": {
                     "given_names": given, "family_name": family,
-                    "date_of_birth": NaiveDate::from_ymd_opt(p.born, 1, 1).unwrap(),
+                    "date_of_birth": NaiveDate::from_ymd_opt(p.born, 1, if typo { 2 } else { 1 }).unwrap(),
                     "nationalities": [p.nationality]
                 },
                 "gender": p.gender
@@ -284,7 +288,7 @@ fn world(db: &TestDb, cfg: &WorkflowConfig) -> Vec<Expected> {
             person,
         };
         expected.push(base.clone());
-        if person.is_none() || !rng.chance(70) {
+        if person.is_none() || (!typo && !rng.chance(70)) {
             return;
         }
         let env = Env {
@@ -308,6 +312,23 @@ fn world(db: &TestDb, cfg: &WorkflowConfig) -> Vec<Expected> {
         .unwrap()
         .into_new()
         .unwrap();
+        let case = if typo {
+            let mut identity = case.person.identity.clone().unwrap();
+            identity.date_of_birth = p.map(|p| NaiveDate::from_ymd_opt(p.born, 1, 1).unwrap());
+            let env = Env {
+                cfg,
+                ctx: &ctx,
+                now: at(day, 10) + Duration::minutes(30),
+            };
+            let fix = cases_uc::CorrectCaseInput {
+                identity: Some(identity),
+                ..cases_uc::CorrectCaseInput::default()
+            };
+            let version = IfMatch::Version(case.version);
+            cases_uc::correct_case(&mut conn, &env, &agency.worker, case.id, version, &fix).unwrap()
+        } else {
+            case
+        };
         expected.push(Expected {
             kind: "case_opened",
             basis: None,

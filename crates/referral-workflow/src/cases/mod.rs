@@ -1,5 +1,6 @@
 //! Cases: opened from a signal or directly, read by their own agency and by receiving
-//! agencies with access, closed with a reason.
+//! agencies with access, corrected by their own agency (with a rectification record),
+//! closed with a reason.
 
 use crate::access::{ACCESS_STATES, CaseAccess, case_access};
 use crate::identity::Identity;
@@ -96,10 +97,12 @@ pub(crate) fn visible_case(
 }
 
 mod close;
+mod correct;
 mod open;
 mod read;
 
 pub use close::close_case;
+pub use correct::{CorrectCaseInput, case_history, correct_case};
 pub use open::open_case;
 pub use read::{case_timeline, get_case, list_cases};
 pub(crate) use read::{case_view, record_read};

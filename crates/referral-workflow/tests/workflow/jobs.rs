@@ -14,11 +14,12 @@ use schakel_domain::{
     CaseId, CloseReason, DeclineReason, ExploitationForm, LegalBasis, Palermo, ReferralAction,
     ReferralState, Urgency,
 };
+use schakel_domain::{NoteKind, NoteVisibility, Region};
 use schakel_referral_workflow::cases::{self, CloseCaseInput};
 use schakel_referral_workflow::jobs::{self, ErasureItem};
 use schakel_referral_workflow::referrals::{self, ActionInput};
-use schakel_referral_workflow::signals;
 use schakel_referral_workflow::{IfMatch, UseCaseError, WorkflowConfig};
+use schakel_referral_workflow::{notes, signals};
 use schakel_store::DbConn;
 use schakel_store::casework::persons;
 use schakel_store::testing::each_backend;
@@ -175,6 +176,31 @@ fn closed_case_with_free_text(w: &World, c: &mut DbConn) -> (CaseId, chrono::Dat
     )
     .unwrap();
     let case = cases::get_case(c, &w.env(w.tick()), &w.sender_caseworker, case.id).unwrap();
+    notes::add_note(
+        c,
+        &w.env(w.tick()),
+        &w.sender_caseworker,
+        case.id,
+        &notes::NoteInput {
+            kind: NoteKind::PhoneCall,
+            occurred_on: case.created_at.date_naive(),
+            visibility: NoteVisibility::OwnAgency,
+            text: "Gebeld met de cliënt.".into(),
+        },
+    )
+    .unwrap();
+    let case = cases::correct_case(
+        c,
+        &w.env(w.tick()),
+        &w.sender_caseworker,
+        case.id,
+        IfMatch::Version(case.version),
+        &cases::CorrectCaseInput {
+            region: Some(Region::Rotterdam),
+            ..cases::CorrectCaseInput::default()
+        },
+    )
+    .unwrap();
     let closed_at = w.tick();
     cases::close_case(
         c,
@@ -270,6 +296,12 @@ fn retention_erases_identity_and_free_text_exactly_at_its_end() {
         )
         .unwrap();
         assert_eq!(signal.summary, None, "the signal's summary too");
+        let notes = notes::list_notes(c, &w.env(end), &w.sender_caseworker, case_id).unwrap();
+        assert_eq!(notes.len(), 1, "the note stays, without its text");
+        assert_eq!(notes[0].text, None);
+        let history = cases::case_history(c, &w.env(end), &w.sender_caseworker, case_id).unwrap();
+        assert_eq!(history[0].fields, ["region"], "the record stays");
+        assert_eq!(history[0].earlier, None, "without the earlier values");
         assert!(signal.person.unwrap().erased);
         let timeline = cases::case_timeline(c, &w.env(end), &w.sender_caseworker, case_id).unwrap();
         let kinds: Vec<&str> = timeline.iter().map(|e| e.kind.as_str()).collect();

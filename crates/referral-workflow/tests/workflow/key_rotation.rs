@@ -9,7 +9,7 @@
 use crate::support::{ConsentBuilder, Who, World, conn, date, monitor_topics, outbox_rows};
 use schakel_crypto::{MasterKeys, field_aad};
 use schakel_domain::{CaseId, CloseReason, LegalBasis, NoteKind, NoteVisibility};
-use schakel_domain::{ReferralAction, ReferralOutcome};
+use schakel_domain::{ReferralAction, ReferralOutcome, Region};
 use schakel_referral_workflow::cases::{self, CloseCaseInput};
 use schakel_referral_workflow::idempotency::{Created, IdempotencyKey};
 use schakel_referral_workflow::jobs::{self, RotationReport};
@@ -97,6 +97,19 @@ fn write_everything(w: &World, c: &mut DbConn) -> (CaseId, String) {
         },
     )
     .unwrap();
+    let current = cases::get_case(c, &w.env(w.tick()), &w.sender_caseworker, case.id).unwrap();
+    cases::correct_case(
+        c,
+        &w.env(w.tick()),
+        &w.sender_caseworker,
+        case.id,
+        IfMatch::Version(current.version),
+        &cases::CorrectCaseInput {
+            region: Some(Region::Rotterdam),
+            ..cases::CorrectCaseInput::default()
+        },
+    )
+    .unwrap();
     let now = w.tick();
     let current = cases::get_case(c, &w.env(now), &w.sender_caseworker, case.id).unwrap();
     cases::close_case(
@@ -135,8 +148,8 @@ fn write_everything(w: &World, c: &mut DbConn) -> (CaseId, String) {
     (case.id, body)
 }
 
-/// What the owner reads of the case and of its signal's summary (the note's text
-/// appended to the summary).
+/// What the owner reads of the case and of its signal's summary (the note's text and
+/// the correction's earlier values appended to the summary).
 fn read_back(w: &World, c: &mut DbConn, id: CaseId) -> (CaseView, Option<String>) {
     let case = cases::get_case(c, &w.env(w.tick()), &w.sender_caseworker, id).unwrap();
     let signal = signals::get_signal(
@@ -148,9 +161,11 @@ fn read_back(w: &World, c: &mut DbConn, id: CaseId) -> (CaseView, Option<String>
     .unwrap();
     let notes = notes::list_notes(c, &w.env(w.tick()), &w.sender_caseworker, id).unwrap();
     let texts: Vec<&str> = notes.iter().filter_map(|n| n.text.as_deref()).collect();
+    let history = cases::case_history(c, &w.env(w.tick()), &w.sender_caseworker, id).unwrap();
+    let earlier = serde_json::to_string(&history[0].earlier).unwrap();
     let summary = signal
         .summary
-        .map(|s| format!("{s} | {}", texts.join(" | ")));
+        .map(|s| format!("{s} | {} | {earlier}", texts.join(" | ")));
     (case, summary)
 }
 
@@ -188,7 +203,7 @@ fn rotation_re_encrypts_everything_once_and_changes_no_index_or_pseudonym() {
         let (case_before, summary_before) = read_back(&w, c, case_id);
         assert_eq!(
             summary_before.as_deref(),
-            Some("Samenvatting van het signaal. | Huisbezoek.")
+            Some("Samenvatting van het signaal. | Huisbezoek. | {\"region\":\"amsterdam\"}")
         );
         assert_eq!(case_before.notes.as_deref(), Some("Notities."));
         assert_eq!(case_before.close_note.as_deref(), Some("Gesloten."));

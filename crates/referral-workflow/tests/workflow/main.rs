@@ -4,6 +4,7 @@
 mod support;
 
 mod canary;
+mod corrections;
 mod jobs;
 mod key_rotation;
 mod notes;

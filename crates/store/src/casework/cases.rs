@@ -203,6 +203,28 @@ pub fn close(
     Ok(())
 }
 
+/// What a correction of a case sets.
+#[derive(Debug, Clone)]
+pub struct CaseChanges<'a> {
+    pub region: Region,
+    pub exploitation_forms: &'a [ExploitationForm],
+    /// The ciphertext of the notes at opening.
+    pub notes: Option<&'a str>,
+}
+
+/// Corrects a case's region, exploitation forms and notes at opening (the version is
+/// raised by [`bump`]).
+pub fn correct(conn: &mut DbConn, id: CaseId, changes: &CaseChanges<'_>) -> Result<(), StoreError> {
+    diesel::update(cases::table.find(id.to_string()))
+        .set((
+            cases::region.eq(changes.region.as_str()),
+            cases::exploitation_forms.eq(codes_to_json(changes.exploitation_forms)),
+            cases::notes.eq(changes.notes),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
 /// Filters of a case list; every one that is set must match. A blind-index filter
 /// limits the list to the agency's own cases (receivers do not search).
 #[derive(Debug, Clone, Default)]

@@ -141,3 +141,35 @@ pub fn erase(conn: &mut DbConn, id: PersonId, now: DateTime<Utc>) -> Result<(), 
         .execute(conn)?;
     Ok(())
 }
+
+/// What a correction of a person sets: the identity and everything made from it.
+#[derive(Debug, Clone)]
+pub struct PersonChanges<'a> {
+    pub identity: &'a str,
+    pub gender: Gender,
+    pub nationality_group: NationalityGroup,
+    pub family_name_index: Option<&'a str>,
+    pub birth_date_index: Option<&'a str>,
+    pub pseudonym: Option<&'a str>,
+}
+
+/// Corrects a person's identity, gender and the values made from them.
+pub fn correct(
+    conn: &mut DbConn,
+    id: PersonId,
+    changes: &PersonChanges<'_>,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    diesel::update(persons::table.find(id.to_string()))
+        .set((
+            persons::identity.eq(Some(changes.identity)),
+            persons::gender.eq(changes.gender.as_str()),
+            persons::nationality_group.eq(changes.nationality_group.as_str()),
+            persons::family_name_index.eq(changes.family_name_index),
+            persons::birth_date_index.eq(changes.birth_date_index),
+            persons::pseudonym.eq(changes.pseudonym),
+            persons::updated_at.eq(to_db_time(now)),
+        ))
+        .execute(conn)?;
+    Ok(())
+}

@@ -1,7 +1,7 @@
 //! Writing an event's fact rows once per outbox message, with its month's count of
 //! events, and loading them back: the counts per month and the facts of one month.
 
-use crate::schema::{monitor_facts, monitor_months};
+use crate::schema::monitor_facts;
 use crate::{DbConn, StoreError};
 use diesel::prelude::*;
 use diesel::sql_types::Text;
@@ -103,13 +103,6 @@ fn count_month(conn: &mut DbConn, month: &str) -> Result<(), StoreError> {
         .execute(c)?,
     };
     Ok(())
-}
-
-/// Every counted month (`YYYY-MM`) with its number of events, in no particular order.
-pub fn month_counts(conn: &mut DbConn) -> Result<Vec<(String, i64)>, StoreError> {
-    Ok(monitor_months::table
-        .select((monitor_months::month, monitor_months::events))
-        .load(conn)?)
 }
 
 /// The fact rows of `month` (`YYYY-MM`), ordered by event and form, so an event's rows

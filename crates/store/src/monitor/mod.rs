@@ -1,7 +1,8 @@
 //! The monitor's tables: `monitor_facts` (one row per event and exploitation form) and
-//! `monitor_months` (the events counted per month). Writing an event's facts, loading
-//! them month by month for the monitor's in-memory copy, and the aggregate queries
-//! behind its tables made by SQL.
+//! `monitor_months` (the events counted per month, and a revision raised when counted
+//! facts change). Writing an event's facts, moving a corrected person's facts to its
+//! new key, loading them month by month for the monitor's in-memory copy, and the
+//! aggregate queries behind its tables made by SQL.
 //!
 //! What a fact means, how events are grouped and what may be published is the
 //! monitor's business; this module only holds the SQL. The aggregate queries take
@@ -11,10 +12,12 @@
 
 mod aggregates;
 mod facts;
+mod relink;
 #[cfg(feature = "testing")]
 pub mod synthetic;
 
 pub use aggregates::{
     AnswerRow, CaptureRow, GroupedRow, PersonShareRow, answers, captures, grouped, person_share,
 };
-pub use facts::{FactRow, NewFact, facts_of_month, insert_facts, month_counts};
+pub use facts::{FactRow, NewFact, facts_of_month, insert_facts};
+pub use relink::{MonthState, month_states, relink};
