@@ -1,8 +1,9 @@
 //! The case page: the person (identity only as far as consent or a legal basis lets the
 //! viewer's agency see it), the consent and legal-basis records with the forms to give
 //! and withdraw them (handled in `consents`), the notes with the form that adds one
-//! (handled in `notes`), the case's referrals and its timeline. A case the viewer may not
-//! see answers 404, as the API does.
+//! (handled in `notes`), the case's referrals, the form that closes it (handled in
+//! `case_close`) or how it was closed, and its timeline. A case the viewer may not see
+//! answers 404, as the API does.
 
 use crate::WebState;
 use crate::forms::{Choice, Failure, Fields, Problems, choices, with_env};
@@ -15,7 +16,8 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use chrono::{DateTime, Utc};
 use schakel_domain::{
-    CaseId, CaseStatus, ConsentGiver, ConsentKind, LegalBasis, RecipientKind, ReferralPurpose,
+    CaseId, CaseStatus, CloseReason, ConsentGiver, ConsentKind, LegalBasis, RecipientKind,
+    ReferralPurpose,
 };
 use schakel_referral_workflow::cases::{case_timeline, get_case};
 use schakel_referral_workflow::notes::list_notes;
@@ -102,6 +104,11 @@ struct CasePage {
     purposes: Vec<Choice>,
     givers: Vec<Choice>,
     bases: Vec<Choice>,
+    close: Closing,
+    reasons: Vec<Choice>,
+    close_reason: String,
+    closed_at: String,
+    close_note: Option<String>,
 }
 
 fn day(d: DateTime<Utc>) -> String {
@@ -173,6 +180,27 @@ pub(crate) struct Shown {
     pub(crate) done: Option<&'static str>,
 }
 
+/// The close form as typed, its messages, and a message about closing (a catalog key).
+#[derive(Default)]
+pub(crate) struct Closing {
+    pub(crate) f: Fields,
+    pub(crate) e: Problems,
+    pub(crate) alert: Option<&'static str>,
+}
+
+impl Closing {
+    /// The answer's status as far as the close form goes.
+    fn status(&self) -> StatusCode {
+        if !self.e.is_empty() {
+            StatusCode::UNPROCESSABLE_ENTITY
+        } else if self.alert.is_some() {
+            StatusCode::CONFLICT
+        } else {
+            StatusCode::OK
+        }
+    }
+}
+
 impl Shown {
     /// The answer's status: refused input, then a conflict, else fine.
     fn status(&self) -> StatusCode {
@@ -222,11 +250,11 @@ fn events(v: &Viewer, c: &CaseView, timeline: &[TimelineEntry]) -> Vec<Event> {
         .collect()
 }
 
-/// The case page with what `shown` adds to it.
-fn page(v: &Viewer, loaded: &Loaded, shown: Shown) -> HttpResponse {
+/// The case page with what `shown` adds to it and the close form as `close` says.
+fn page(v: &Viewer, loaded: &Loaded, shown: Shown, close: Closing) -> HttpResponse {
     let (c, timeline, list) = loaded;
     let t = v.texts();
-    let status = shown.status();
+    let status = shown.status().max(close.status());
     let Shown {
         changed,
         consent: (f, e),
@@ -265,6 +293,18 @@ fn page(v: &Viewer, loaded: &Loaded, shown: Shown) -> HttpResponse {
         purposes: choices(t, "purpose", ReferralPurpose::ALL, &f.all("purpose")),
         givers: choices(t, "giver", ConsentGiver::ALL, &one("given_by")),
         bases: choices(t, "legal_basis", LegalBasis::ALL, &one("legal_basis")),
+        reasons: choices(
+            t,
+            "close_reason",
+            CloseReason::ALL,
+            &close.f.all("close_reason"),
+        ),
+        close,
+        close_reason: c
+            .close_reason
+            .map_or_else(String::new, |r| t.code("close_reason", r.as_str())),
+        closed_at: c.closed_at.map(day).unwrap_or_default(),
+        close_note: c.close_note.clone(),
         id,
         e,
         f,
@@ -330,8 +370,20 @@ pub(crate) async fn again_with(
     id: CaseId,
     shown: Shown,
 ) -> HttpResponse {
+    again_closing(req, state, v, id, shown, Closing::default()).await
+}
+
+/// Shows the case with what `shown` adds to it and the close form as `close` says.
+pub(crate) async fn again_closing(
+    req: &HttpRequest,
+    state: &web::Data<WebState>,
+    v: &Viewer,
+    id: CaseId,
+    shown: Shown,
+    close: Closing,
+) -> HttpResponse {
     match load(req, state, v, id).await {
-        Ok(loaded) => page(v, &loaded, shown),
+        Ok(loaded) => page(v, &loaded, shown, close),
         Err(x) => x.page(v),
     }
 }
@@ -341,6 +393,7 @@ fn done_of(query: &str) -> Option<&'static str> {
     query.split('&').find_map(|pair| match pair {
         "done=note_added" => Some("note.added"),
         "done=note_saved" => Some("note.saved"),
+        "done=case_closed" => Some("case.closed_done"),
         _ => None,
     })
 }
@@ -375,6 +428,7 @@ mod tests {
     fn only_known_confirmations_are_shown() {
         assert_eq!(done_of("done=note_added"), Some("note.added"));
         assert_eq!(done_of("x=1&done=note_saved"), Some("note.saved"));
+        assert_eq!(done_of("done=case_closed"), Some("case.closed_done"));
         assert_eq!(done_of("done=%3Cscript%3E"), None);
         assert_eq!(done_of(""), None);
     }

@@ -4,6 +4,8 @@ mod account;
 mod admin;
 mod analyst;
 mod audit_pages;
+mod case_close;
+mod case_list;
 mod cases;
 mod client;
 mod client_rules;
@@ -24,6 +26,7 @@ mod referral_new;
 mod referrals;
 mod replay;
 pub mod session;
+mod signal_list;
 mod signals;
 mod signed;
 mod state;
@@ -74,11 +77,13 @@ fn signing_in(cfg: &mut web::ServiceConfig) {
         .service(web::resource("/static/app.css").route(web::get().to(pages::stylesheet)));
 }
 
-/// Caseworkers' and coordinators' pages: the inbox and outgoing referrals, signals,
-/// cases with their consents and notes, and referrals.
+/// Caseworkers' and coordinators' pages: the inbox and outgoing referrals, the lists of
+/// signals and cases, signals, cases with their consents and notes, closing a case, and
+/// referrals.
 fn casework(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/inbox").route(web::get().to(home::inbox)))
         .service(web::resource("/outgoing").route(web::get().to(outgoing::list)))
+        .service(web::resource("/signals").route(web::get().to(signal_list::list)))
         // Before `/signals/{id}`, which would take `new` for an id.
         .service(
             web::resource("/signals/new")
@@ -86,7 +91,9 @@ fn casework(cfg: &mut web::ServiceConfig) {
                 .route(web::post().to(signals::create)),
         )
         .service(web::resource("/signals/{id}").route(web::get().to(signals::show)))
+        .service(web::resource("/cases").route(web::get().to(case_list::list)))
         .service(web::resource("/cases/{id}").route(web::get().to(cases::show)))
+        .service(web::resource("/cases/{id}/close").route(web::post().to(case_close::close)))
         .service(web::resource("/cases/{id}/consents").route(web::post().to(consents::give)))
         .service(
             web::resource("/cases/{id}/consents/{consent}/withdraw")

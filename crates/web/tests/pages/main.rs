@@ -6,6 +6,8 @@ mod support;
 
 mod admin_pages;
 mod analyst_pages;
+mod case_close_pages;
+mod case_list_pages;
 mod casework_pages;
 mod form_limits;
 mod link_pages;
