@@ -57,6 +57,7 @@ use crate::openapi_links::add_links;
         crate::casework::cases::get_case_handler,
         crate::casework::cases::timeline_handler,
         crate::casework::cases::close_case_handler,
+        crate::casework::cases::reopen_case_handler,
         crate::casework::corrections::correct_case_handler,
         crate::casework::corrections::case_history_handler,
         crate::casework::cases::record_consent_handler,

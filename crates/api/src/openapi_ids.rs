@@ -58,6 +58,7 @@ pub(crate) const OPERATION_IDS: &[(&str, &str, &str)] = &[
     ("get", "/api/v1/cases/{id}", "get_case"),
     ("get", "/api/v1/cases/{id}/timeline", "get_case_timeline"),
     ("post", "/api/v1/cases/{id}/close", "close_case"),
+    ("post", "/api/v1/cases/{id}/reopen", "reopen_case"),
     ("patch", "/api/v1/cases/{id}", "correct_case"),
     ("get", "/api/v1/cases/{id}/history", "get_case_history"),
     ("post", "/api/v1/cases/{id}/consents", "record_consent"),

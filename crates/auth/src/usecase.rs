@@ -23,6 +23,8 @@ pub enum Conflict {
     Transition(InvalidTransition),
     /// The case is closed.
     CaseClosed,
+    /// The case is open (reopening it asks for a closed one).
+    CaseOpen,
     /// The case still has open referrals.
     OpenReferrals,
     /// A case was already opened from this signal.

@@ -1,6 +1,6 @@
 //! Cases, consent and the coarse facts of case work (DESIGN §2, §5, §7).
 //!
-//! Owns the vocabulary of a case's life (status, closing reason), of consent (who gave
+//! Owns the vocabulary of a case's life (status, closing and reopening reasons), of consent (who gave
 //! it, which recipient kinds and purposes it covers, the legal bases that may stand in
 //! for it), of a referral's outcome, the Palermo elements of a signal, and the rule that
 //! decides whether a consent record lets a receiving agency see the person. Storage and
@@ -35,6 +35,20 @@ code_enum! {
         /// The case duplicates another of the agency's cases.
         Duplicate = "duplicate",
         /// Another reason (explained in the note).
+        Other = "other",
+    }
+}
+
+code_enum! {
+    /// Why a closed case was opened again.
+    pub enum ReopenReason as "reopen reason" {
+        /// New information about the person or the exploitation came in.
+        NewInformation = "new_information",
+        /// The person came back for help.
+        PersonReturned = "person_returned",
+        /// The case was closed in error.
+        ClosedInError = "closed_in_error",
+        /// Another reason.
         Other = "other",
     }
 }

@@ -26,7 +26,7 @@ pub use age::AgeBand;
 pub use agency::{AgencyKind, Region};
 pub use case::{
     CaseStatus, CloseReason, ConsentGiver, ConsentKind, ConsentScope, LegalBasis, Palermo,
-    RecipientKind, ReferralOutcome,
+    RecipientKind, ReferralOutcome, ReopenReason,
 };
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use code::UnknownCode;

@@ -6,7 +6,9 @@ use crate::problem::Problem;
 use crate::{ApiError, AppState};
 use actix_web::{HttpRequest, HttpResponse, web};
 use schakel_domain::{CaseId, CaseStatus, ConsentId, ExploitationForm, Region};
-use schakel_referral_workflow::cases::{self as uc, CaseListFilter, CloseCaseInput, OpenCaseInput};
+use schakel_referral_workflow::cases::{
+    self as uc, CaseListFilter, CloseCaseInput, OpenCaseInput, ReopenCaseInput,
+};
 use schakel_referral_workflow::consents::{self as consent_uc, ConsentInput};
 use schakel_referral_workflow::views::{CaseListItem, CaseView, TimelineEntry};
 use serde::Deserialize;
@@ -185,6 +187,46 @@ pub async fn close_case_handler(
     let close = body.into_inner();
     let case = with_env(&state, &req, move |conn, env| {
         Ok(uc::close_case(conn, env, &who.0, id, precondition, &close)?)
+    })
+    .await?;
+    Ok(one(HttpResponse::Ok(), case))
+}
+
+/// Reopen a closed case of the agency with a reason; needs `If-Match`. The closing it
+/// ends is kept in the case's rectification record.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/reopen", tag = "cases", request_body = ReopenCaseInput,
+    security(("bearer" = [])),
+    params(
+        ("id" = CaseId, Path, description = "Case id"),
+        ("If-Match" = String, Header, description = "The `ETag` last read"),
+    ),
+    responses(
+        (status = 200, description = "Open again", body = CaseView,
+            headers(("ETag" = String, description = "The new version, quoted"))),
+        (status = 404, description = "No such case at the actor's agency", content_type = "application/problem+json", body = Problem),
+        (status = 409, description = "The case is open, or retention erased it", content_type = "application/problem+json", body = Problem),
+        (status = 412, description = "The case changed since that version", content_type = "application/problem+json", body = Problem),
+        (status = 428, description = "`If-Match` is missing", content_type = "application/problem+json", body = Problem),
+    ))]
+pub async fn reopen_case_handler(
+    who: CurrentActor,
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    id: web::Path<CaseId>,
+    body: crate::body::Body<ReopenCaseInput>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let precondition = if_match(&req);
+    let input = body.into_inner();
+    let case = with_env(&state, &req, move |conn, env| {
+        Ok(uc::reopen_case(
+            conn,
+            env,
+            &who.0,
+            id,
+            precondition,
+            &input,
+        )?)
     })
     .await?;
     Ok(one(HttpResponse::Ok(), case))

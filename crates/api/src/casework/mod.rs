@@ -169,6 +169,7 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
     )
     .service(web::resource("/cases/{id}/timeline").route(web::get().to(c::timeline_handler)))
     .service(web::resource("/cases/{id}/close").route(web::post().to(c::close_case_handler)))
+    .service(web::resource("/cases/{id}/reopen").route(web::post().to(c::reopen_case_handler)))
     .service(web::resource("/cases/{id}/consents").route(web::post().to(c::record_consent_handler)))
     .service(
         web::resource("/cases/{id}/notes")

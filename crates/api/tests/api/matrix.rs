@@ -14,7 +14,7 @@ use schakel_api::{app, openapi_document};
 use schakel_auth::RequestContext;
 use schakel_domain::{Actor, CaseId, ReferralAction, ReferralId, SessionId};
 use schakel_domain::{AgencyKind, Role};
-use schakel_referral_workflow::cases::{self as cases_uc, OpenCaseInput};
+use schakel_referral_workflow::cases::{self as cases_uc, CloseCaseInput, OpenCaseInput};
 use schakel_referral_workflow::consents::{self as consents_uc, ConsentInput};
 use schakel_referral_workflow::notes::{self as notes_uc, NoteInput};
 use schakel_referral_workflow::referrals::{self as referrals_uc, ActionInput, ReferralInput};
@@ -269,6 +269,9 @@ const TABLE: &[Row] = {
         row("PUT", "/api/v1/notes/{id}", Ended, HIDDEN),
         row("PUT", "/api/v1/notes/{id}", Foreign, HIDDEN),
         // Only the owner changes a case, its consents, and refers it.
+        row("POST", "/api/v1/cases/{id}/reopen", Own, CASEWORK_OBJECT),
+        row("POST", "/api/v1/cases/{id}/reopen", RecvAfter, HIDDEN),
+        row("POST", "/api/v1/cases/{id}/reopen", Foreign, HIDDEN),
         row("PATCH", "/api/v1/cases/{id}", Own, CASEWORK_OBJECT),
         row("PATCH", "/api/v1/cases/{id}", RecvAfter, HIDDEN),
         row("PATCH", "/api/v1/cases/{id}", Foreign, HIDDEN),
@@ -652,6 +655,16 @@ impl Prep<'_> {
         view.consents.last().unwrap().id
     }
 
+    /// Closes `case` as `who`.
+    fn close(&self, who: &Actor, case: CaseId) {
+        let input: CloseCaseInput =
+            serde_json::from_value(json!({ "reason": "no_indication" })).unwrap();
+        let version = self.case_version(case);
+        self.run(|c, env| {
+            cases_uc::close_case(c, env, who, case, IfMatch::Version(version), &input)
+        });
+    }
+
     /// A note on `case` written by `who`, shared with the agencies that share the case.
     fn note(&self, who: &Actor, case: CaseId) -> (schakel_domain::NoteId, i64) {
         let input: NoteInput = serde_json::from_value(note_body()).unwrap();
@@ -771,6 +784,7 @@ fn prepare_casework(
             let mut uri = path.replace("{id}", &case.to_string());
             let body = match (row.method, path) {
                 (_, "/api/v1/cases/{id}/close") => Some(json!({ "reason": "no_indication" })),
+                (_, "/api/v1/cases/{id}/reopen") => Some(json!({ "reason": "person_returned" })),
                 (_, "/api/v1/cases/{id}/consents") => Some(consent_body()),
                 ("POST", "/api/v1/cases/{id}/notes") => Some(note_body()),
                 ("PATCH", "/api/v1/cases/{id}") => Some(json!({ "region": "rotterdam" })),
@@ -781,6 +795,9 @@ fn prepare_casework(
             };
             if path.ends_with("/withdraw") {
                 uri = uri.replace("{consent_id}", &p.consent(&owner, case).to_string());
+            }
+            if path.ends_with("/reopen") && row.rel == Rel::Own {
+                p.close(&owner, case);
             }
             (uri, body, q(p.case_version(case)))
         }

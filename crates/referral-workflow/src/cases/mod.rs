@@ -1,6 +1,6 @@
 //! Cases: opened from a signal or directly, read by their own agency and by receiving
 //! agencies with access, corrected by their own agency (with a rectification record),
-//! closed with a reason.
+//! closed with a reason and reopened with one.
 
 use crate::access::{ACCESS_STATES, CaseAccess, case_access};
 use crate::identity::Identity;
@@ -100,9 +100,11 @@ mod close;
 mod correct;
 mod open;
 mod read;
+mod reopen;
 
 pub use close::close_case;
 pub use correct::{CorrectCaseInput, case_history, correct_case};
 pub use open::open_case;
 pub use read::{case_timeline, get_case, list_cases};
 pub(crate) use read::{case_view, record_read};
+pub use reopen::{ReopenCaseInput, reopen_case};

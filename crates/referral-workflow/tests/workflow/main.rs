@@ -9,5 +9,6 @@ mod jobs;
 mod key_rotation;
 mod notes;
 mod referral_model;
+mod reopen;
 mod transitions;
 mod visibility;

@@ -203,6 +203,20 @@ pub fn close(
     Ok(())
 }
 
+/// Opens a closed case again: open, and no closing held any more (the caller keeps the
+/// earlier closing in the case's record first).
+pub fn reopen(conn: &mut DbConn, id: CaseId) -> Result<(), StoreError> {
+    diesel::update(cases::table.find(id.to_string()))
+        .set((
+            cases::status.eq(CaseStatus::Open.as_str()),
+            cases::close_reason.eq(None::<String>),
+            cases::close_note.eq(None::<String>),
+            cases::closed_at.eq(None::<NaiveDateTime>),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
 /// What a correction of a case sets.
 #[derive(Debug, Clone)]
 pub struct CaseChanges<'a> {
