@@ -39,6 +39,23 @@ code_enum! {
     }
 }
 
+/// The human-readable reference of an agency's case number `n` of `year`:
+/// `YYYY-NNNNNN` (more digits from the millionth case of a year on).
+pub fn case_reference(year: i32, n: i64) -> String {
+    format!("{year:04}-{n:06}")
+}
+
+/// Whether `text` has the shape of a case reference: four digits, a hyphen, six to
+/// twelve digits.
+pub fn is_case_reference(text: &str) -> bool {
+    let Some((year, n)) = text.split_once('-') else {
+        return false;
+    };
+    year.len() == 4
+        && (6..=12).contains(&n.len())
+        && year.bytes().chain(n.bytes()).all(|b| b.is_ascii_digit())
+}
+
 code_enum! {
     /// Why a closed case was opened again.
     pub enum ReopenReason as "reopen reason" {
@@ -245,6 +262,17 @@ impl Palermo {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn case_references_are_the_year_and_six_digits_at_least() {
+        assert_eq!(case_reference(2026, 123), "2026-000123");
+        assert_eq!(case_reference(2026, 1_234_567), "2026-1234567");
+        assert!(is_case_reference("2026-000123"));
+        assert!(!is_case_reference("2026-123"));
+        assert!(!is_case_reference("26-000123"));
+        assert!(!is_case_reference("2026-00012a"));
+        assert!(!is_case_reference("2026000123"));
+    }
 
     #[test]
     fn a_legal_basis_applies_only_to_its_persons_and_agencies() {

@@ -201,6 +201,8 @@ pub enum AccessKind {
 pub struct CaseView {
     /// Case id.
     pub id: CaseId,
+    /// The owning agency's reference, `YYYY-NNNNNN` (unique within that agency).
+    pub reference: String,
     /// The owning agency.
     pub agency_id: AgencyId,
     /// How the actor's agency sees it.
@@ -243,6 +245,8 @@ pub struct CaseView {
 pub struct CaseListItem {
     /// Case id.
     pub id: CaseId,
+    /// The owning agency's reference, `YYYY-NNNNNN`.
+    pub reference: String,
     /// How the actor's agency sees it.
     pub access: AccessKind,
     /// Open or closed.

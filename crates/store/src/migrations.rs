@@ -61,6 +61,17 @@ pub fn revert_all(conn: &mut DbConn) -> Result<Vec<String>, StoreError> {
     Ok(reverted.into_iter().map(|v| v.to_string()).collect())
 }
 
+/// Reverts the last applied migration; returns its version (the digits of its folder's
+/// date and number) (for upgrade tests and for an
+/// operator stepping back one release).
+pub fn revert_last(conn: &mut DbConn) -> Result<String, StoreError> {
+    let reverted = match conn {
+        DbConn::Sqlite(c) => c.revert_last_migration(SQLITE).map_err(err)?,
+        DbConn::Postgres(c) => c.revert_last_migration(POSTGRES).map_err(err)?,
+    };
+    Ok(reverted.to_string())
+}
+
 /// How many migrations of this backend's tree are not yet applied.
 pub fn pending_count(conn: &mut DbConn) -> Result<usize, StoreError> {
     Ok(match conn {

@@ -190,6 +190,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         erased_at -> Nullable<Timestamp>,
+        reference -> Nullable<Text>,
     }
 }
 

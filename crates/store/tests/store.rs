@@ -474,3 +474,93 @@ fn an_idempotent_answer_is_kept_while_live_and_replaced_once_expired() {
         );
     });
 }
+
+#[test]
+fn an_upgrade_numbers_the_cases_already_there_in_the_order_they_were_opened() {
+    for backend in schakel_store::testing::selected_backends() {
+        let db = TestDb::unmigrated(backend);
+        let mut conn = db.pool.get().unwrap();
+        migrations::run_pending(&mut conn).unwrap();
+        assert_eq!(
+            migrations::revert_last(&mut conn).unwrap(),
+            "20261203000014",
+            "the version of 2026-12-03-000014_case_references"
+        );
+        let at = Utc.with_ymd_and_hms(2025, 5, 1, 10, 0, 0).unwrap();
+        let agency = agencies::insert(
+            &mut conn,
+            &new_agency("Gemeente", AgencyKind::Municipality, Region::Amsterdam),
+            at,
+        )
+        .unwrap();
+        let user = schakel_store::users::insert(
+            &mut conn,
+            &schakel_store::users::NewUser {
+                agency_id: agency.id,
+                email: "werker@gemeente.example",
+                display_name: "Werker",
+                role: schakel_domain::Role::Caseworker,
+                locale: "nl",
+                password_hash: None,
+            },
+            at,
+        )
+        .unwrap();
+        drop(conn);
+        // Three cases of 2025 (opened out of id order) and one of 2026, as a release
+        // before references left them.
+        for (id, opened) in [
+            ("c3", "2025-03-01 09:00:00"),
+            ("c1", "2025-07-01 09:00:00"),
+            ("c2", "2025-05-01 09:00:00"),
+            ("c4", "2026-01-02 09:00:00"),
+        ] {
+            db.execute_raw(&format!(
+                "INSERT INTO persons (id, agency_id, identity, gender, nationality_group, \
+                 created_at, updated_at) VALUES ('p{id}', '{agency}', NULL, 'female', \
+                 'unknown', '{opened}', '{opened}')",
+                agency = agency.id
+            ));
+            db.execute_raw(&format!(
+                "INSERT INTO cases (id, agency_id, person_id, opened_by, status, region, \
+                 exploitation_forms, legal_basis_used, version, created_at, updated_at) \
+                 VALUES ('{id}', '{agency}', 'p{id}', '{user}', 'open', 'amsterdam', \
+                 '[\"labour\"]', FALSE, 1, '{opened}', '{opened}')",
+                agency = agency.id,
+                user = user.id
+            ));
+        }
+        let mut conn = db.pool.get().unwrap();
+        migrations::run_pending(&mut conn).unwrap();
+        let mut refs = Vec::new();
+        for id in ["c1", "c2", "c3", "c4"] {
+            let row: Vec<(String,)> = diesel::RunQueryDsl::load(
+                diesel::sql_query(format!(
+                    "SELECT reference AS r FROM cases WHERE id = '{id}'"
+                )),
+                &mut *conn,
+            )
+            .map(|rows: Vec<Ref>| rows.into_iter().map(|r| (r.r,)).collect())
+            .unwrap();
+            refs.push(row[0].0.clone());
+        }
+        assert_eq!(
+            refs,
+            ["2025-000003", "2025-000002", "2025-000001", "2026-000001"],
+            "{backend:?}"
+        );
+        // The counters go on from there.
+        let next =
+            schakel_store::casework::references::next_number(&mut conn, agency.id, 2025).unwrap();
+        assert_eq!(next, 4, "{backend:?}");
+        let next =
+            schakel_store::casework::references::next_number(&mut conn, agency.id, 2027).unwrap();
+        assert_eq!(next, 1, "{backend:?}");
+    }
+}
+
+#[derive(diesel::QueryableByName)]
+struct Ref {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    r: String,
+}

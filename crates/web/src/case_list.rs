@@ -26,11 +26,19 @@ const PAGE_SIZE: i64 = 50;
 const STATUSES: &[&str] = &["open", "closed", "any"];
 
 /// The fields of the filter, in the order the links carry them.
-const FILTERS: &[&str] = &["status", "region", "form", "family_name", "date_of_birth"];
+const FILTERS: &[&str] = &[
+    "status",
+    "region",
+    "form",
+    "reference",
+    "family_name",
+    "date_of_birth",
+];
 
 /// One line of the list.
 struct Row {
     id: String,
+    reference: String,
     name: Option<String>,
     about: String,
     status: String,
@@ -97,6 +105,14 @@ fn parse(f: &Fields) -> Result<CaseListFilter, Problems> {
         }
         n => Some(n.to_owned()),
     };
+    let reference = match f.one("reference").trim() {
+        "" => None,
+        r if schakel_domain::case::is_case_reference(r) => Some(r.to_owned()),
+        _ => {
+            e.add("reference", "invalid.reference");
+            None
+        }
+    };
     let date_of_birth = match f.one("date_of_birth") {
         "" => None,
         d => date(d).or_else(|| {
@@ -113,6 +129,7 @@ fn parse(f: &Fields) -> Result<CaseListFilter, Problems> {
         form,
         family_name,
         date_of_birth,
+        reference,
     })
 }
 
@@ -121,6 +138,7 @@ fn refused(field: &str) -> Problems {
     let mut e = Problems::default();
     match field {
         "family_name" => e.add("family_name", "invalid.name"),
+        "reference" => e.add("reference", "invalid.reference"),
         _ => e.add("after", "list.bad_page"),
     }
     e
@@ -157,6 +175,7 @@ fn href(f: &Fields, after: Option<&str>) -> String {
 fn row(t: Texts, c: CaseListItem) -> Row {
     Row {
         id: c.id.to_string(),
+        reference: c.reference,
         name: c.display_name,
         about: format!(
             "{}, {}",
@@ -197,7 +216,9 @@ fn page(v: &Viewer, f: Fields, e: Problems, found: Page<CaseListItem>) -> HttpRe
         regions: choices(t, "region", Region::ALL, &chosen("region")),
         forms: choices(t, "form", ExploitationForm::ALL, &chosen("form")),
         rows: found.items.into_iter().map(|c| row(t, c)).collect(),
-        searched: !f.one("family_name").is_empty() || !f.one("date_of_birth").is_empty(),
+        searched: ["family_name", "date_of_birth", "reference"]
+            .iter()
+            .any(|n| !f.one(n).is_empty()),
         next: found.next_cursor.map(|c| href(&f, Some(&c))),
         later_page: !f.one("after").is_empty(),
         first_href: href(&f, None),
@@ -314,8 +335,8 @@ mod tests {
         let f = fields(&[("family_name", "Öz & Co"), ("region", "amsterdam")]);
         assert_eq!(
             href(&f, Some("12_ab")),
-            "/cases?status=open&region=amsterdam&form=&family_name=%C3%96z%20%26%20Co\
-             &date_of_birth=&after=12_ab"
+            "/cases?status=open&region=amsterdam&form=&reference=\
+             &family_name=%C3%96z%20%26%20Co&date_of_birth=&after=12_ab"
         );
     }
 }

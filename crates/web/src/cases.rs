@@ -2,10 +2,15 @@
 //! viewer's agency see it), the consent and legal-basis records with the forms to give
 //! and withdraw them (handled in `consents`), the notes with the form that adds one
 //! (handled in `notes`), the case's referrals, the form that closes it (handled in
-//! `case_close`) or how it was closed, and its timeline. A case the viewer may not see
-//! answers 404, as the API does.
+//! `case_close`) or how it was closed, and its timeline; for the owning agency also the
+//! link to correct the case (handled in `case_correct`) and its rectification record
+//! (`case_history`). A case the viewer may not see answers 404, as the API does.
 
 use crate::WebState;
+use crate::case_history::{self, CorrectionRow};
+use crate::case_rows::{
+    ConsentRow, Event, Person, ReferralRow, consent_row, day, events, person, referral_row, words,
+};
 use crate::forms::{Choice, Failure, Fields, Problems, choices, with_env};
 use crate::i18n::Texts;
 use crate::note_form::{self, NoteForm, NoteRow, Typed};
@@ -14,7 +19,6 @@ use crate::session::Viewer;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
-use chrono::{DateTime, Utc};
 use schakel_domain::{
     CaseId, CaseStatus, CloseReason, ConsentGiver, ConsentKind, LegalBasis, RecipientKind,
     ReferralPurpose,
@@ -22,52 +26,8 @@ use schakel_domain::{
 use schakel_referral_workflow::cases::{case_timeline, get_case};
 use schakel_referral_workflow::notes::list_notes;
 use schakel_referral_workflow::views::{
-    AccessKind, CaseView, ConsentView, NoteView, ReferralView, TimelineEntry,
+    AccessKind, CaseView, CorrectionView, NoteView, TimelineEntry,
 };
-
-/// A consent or legal-basis record as the page shows it.
-struct ConsentRow {
-    id: String,
-    legal: bool,
-    kind: String,
-    recipients: String,
-    purposes: String,
-    by: String,
-    reason: Option<String>,
-    given_on: String,
-    expires: String,
-    state: String,
-    open: bool,
-}
-
-/// A referral of the case as the page lists it.
-struct ReferralRow {
-    id: String,
-    from: String,
-    to: String,
-    purpose: String,
-    state: String,
-    deadline: String,
-}
-
-/// One line of the timeline.
-struct Event {
-    at: String,
-    what: String,
-    by: String,
-}
-
-/// The person's identity in words; `None` when not shown.
-struct Person {
-    given_names: String,
-    family_name: String,
-    date_of_birth: String,
-    stated_age: String,
-    nationalities: String,
-    stateless: bool,
-    languages: String,
-    contact: String,
-}
 
 #[derive(Template)]
 #[template(path = "case.html")]
@@ -76,6 +36,7 @@ struct CasePage {
     nav: Option<Nav>,
     csrf: String,
     id: String,
+    reference: String,
     version: i64,
     owner: bool,
     open: bool,
@@ -87,6 +48,8 @@ struct CasePage {
     person: Option<Person>,
     withheld: bool,
     erased: bool,
+    correctable: bool,
+    corrections: Vec<CorrectionRow>,
     gender: String,
     age_band: String,
     notes: Option<String>,
@@ -109,63 +72,6 @@ struct CasePage {
     close_reason: String,
     closed_at: String,
     close_note: Option<String>,
-}
-
-fn day(d: DateTime<Utc>) -> String {
-    d.format("%Y-%m-%d %H:%M UTC").to_string()
-}
-
-fn words<T: std::fmt::Display>(t: Texts, kind: &str, codes: &[T]) -> String {
-    codes
-        .iter()
-        .map(|c| t.code(kind, &c.to_string()))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-fn consent_row(t: Texts, c: &ConsentView) -> ConsentRow {
-    let legal = c.kind == ConsentKind::LegalBasis;
-    let state = if c.withdrawn_at.is_some() {
-        "consent_state.withdrawn"
-    } else if c.active {
-        "consent_state.active"
-    } else {
-        "consent_state.ended"
-    };
-    ConsentRow {
-        id: c.id.to_string(),
-        legal,
-        kind: t.code("consent_kind", c.kind.as_str()),
-        recipients: words(t, "recipient", &c.recipient_kinds),
-        purposes: words(t, "purpose", &c.purposes),
-        by: match (c.given_by, c.legal_basis) {
-            (Some(g), _) => t.code("giver", g.as_str()),
-            (None, Some(b)) => t.code("legal_basis", b.as_str()),
-            (None, None) => String::new(),
-        },
-        reason: c.reason.clone(),
-        given_on: c.given_on.format("%Y-%m-%d").to_string(),
-        expires: c.expires_at.map(day).unwrap_or_default(),
-        state: t.get(state).to_owned(),
-        open: c.withdrawn_at.is_none(),
-    }
-}
-
-fn person(c: &CaseView) -> Option<Person> {
-    let i = c.person.identity.as_ref()?;
-    Some(Person {
-        given_names: i.given_names.clone().unwrap_or_default(),
-        family_name: i.family_name.clone().unwrap_or_default(),
-        date_of_birth: i
-            .date_of_birth
-            .map(|d| d.format("%Y-%m-%d").to_string())
-            .unwrap_or_default(),
-        stated_age: i.stated_age.map(|a| a.to_string()).unwrap_or_default(),
-        nationalities: i.nationalities.join(", "),
-        stateless: i.stateless,
-        languages: i.languages.join(", "),
-        contact: i.contact.clone().unwrap_or_default(),
-    })
 }
 
 /// What the case page shows besides the case: the forms as typed and what happened.
@@ -214,45 +120,9 @@ impl Shown {
     }
 }
 
-fn referral_row(t: Texts, r: &ReferralView) -> ReferralRow {
-    ReferralRow {
-        id: r.id.to_string(),
-        from: r.from_agency.name.clone(),
-        to: r.to_agency.name.clone(),
-        purpose: t.code("purpose", r.purpose.as_str()),
-        state: t.code("state", r.state.as_str()),
-        deadline: day(r.deadline_at),
-    }
-}
-
-/// The timeline in words, each entry with the name of its agency where known.
-fn events(v: &Viewer, c: &CaseView, timeline: &[TimelineEntry]) -> Vec<Event> {
-    let t = v.texts();
-    let mut names = vec![(v.actor.agency_id, v.agency.name.clone())];
-    for r in &c.referrals {
-        names.push((r.from_agency.id, r.from_agency.name.clone()));
-        names.push((r.to_agency.id, r.to_agency.name.clone()));
-    }
-    let name_of = |id| {
-        names
-            .iter()
-            .find(|(a, _)| *a == id)
-            .map(|(_, n)| n.clone())
-            .unwrap_or_default()
-    };
-    timeline
-        .iter()
-        .map(|x| Event {
-            at: day(x.occurred_at),
-            what: t.code("event", &x.kind),
-            by: name_of(x.agency_id),
-        })
-        .collect()
-}
-
 /// The case page with what `shown` adds to it and the close form as `close` says.
 fn page(v: &Viewer, loaded: &Loaded, shown: Shown, close: Closing) -> HttpResponse {
-    let (c, timeline, list) = loaded;
+    let (c, timeline, list, history) = loaded;
     let t = v.texts();
     let status = shown.status().max(close.status());
     let Shown {
@@ -278,6 +148,10 @@ fn page(v: &Viewer, loaded: &Loaded, shown: Shown, close: Closing) -> HttpRespon
         person: person(c),
         withheld: c.person.identity_withheld,
         erased: c.person.erased,
+        correctable: c.access == AccessKind::Owner
+            && c.person.identity.is_some()
+            && !c.person.erased,
+        corrections: case_history::rows(t, history),
         gender: t.code("gender", c.person.gender.as_str()),
         age_band: t.code("age", c.person.age_band.as_str()),
         notes: c.notes.clone(),
@@ -305,6 +179,7 @@ fn page(v: &Viewer, loaded: &Loaded, shown: Shown, close: Closing) -> HttpRespon
             .map_or_else(String::new, |r| t.code("close_reason", r.as_str())),
         closed_at: c.closed_at.map(day).unwrap_or_default(),
         close_note: c.close_note.clone(),
+        reference: c.reference.clone(),
         id,
         e,
         f,
@@ -312,10 +187,16 @@ fn page(v: &Viewer, loaded: &Loaded, shown: Shown, close: Closing) -> HttpRespon
     html(status, &page)
 }
 
-/// A case as the viewer may see it: the case, its timeline and its notes.
-type Loaded = (CaseView, Vec<TimelineEntry>, Vec<NoteView>);
+/// A case as the viewer may see it: the case, its timeline, its notes and its
+/// rectification record (empty but for the owning agency).
+type Loaded = (
+    CaseView,
+    Vec<TimelineEntry>,
+    Vec<NoteView>,
+    Vec<CorrectionView>,
+);
 
-/// Loads the case, its timeline and its notes as the viewer may see them.
+/// Loads the case, its timeline, its notes and its record as the viewer may see them.
 async fn load(
     req: &HttpRequest,
     state: &web::Data<WebState>,
@@ -327,7 +208,8 @@ async fn load(
         let case = get_case(conn, env, &actor, id)?;
         let timeline = case_timeline(conn, env, &actor, id)?;
         let notes = list_notes(conn, env, &actor, id)?;
-        Ok((case, timeline, notes))
+        let history = case_history::record(conn, env, &actor, &case)?;
+        Ok((case, timeline, notes, history))
     })
     .await
 }
@@ -394,6 +276,8 @@ fn done_of(query: &str) -> Option<&'static str> {
         "done=note_added" => Some("note.added"),
         "done=note_saved" => Some("note.saved"),
         "done=case_closed" => Some("case.closed_done"),
+        "done=case_corrected" => Some("case.corrected_done"),
+        "done=case_unchanged" => Some("case.unchanged_done"),
         _ => None,
     })
 }
@@ -429,6 +313,7 @@ mod tests {
         assert_eq!(done_of("done=note_added"), Some("note.added"));
         assert_eq!(done_of("x=1&done=note_saved"), Some("note.saved"));
         assert_eq!(done_of("done=case_closed"), Some("case.closed_done"));
+        assert_eq!(done_of("done=case_corrected"), Some("case.corrected_done"));
         assert_eq!(done_of("done=%3Cscript%3E"), None);
         assert_eq!(done_of(""), None);
     }

@@ -5,7 +5,10 @@ mod admin;
 mod analyst;
 mod audit_pages;
 mod case_close;
+mod case_correct;
+mod case_history;
 mod case_list;
+mod case_rows;
 mod cases;
 mod client;
 mod client_rules;
@@ -19,6 +22,7 @@ mod note_form;
 mod notes;
 mod outgoing;
 mod pages;
+mod person_form;
 mod preferences;
 mod referral_actions;
 mod referral_list;
@@ -78,8 +82,8 @@ fn signing_in(cfg: &mut web::ServiceConfig) {
 }
 
 /// Caseworkers' and coordinators' pages: the inbox and outgoing referrals, the lists of
-/// signals and cases, signals, cases with their consents and notes, closing a case, and
-/// referrals.
+/// signals and cases, signals, cases with their consents and notes, closing and
+/// correcting a case, and referrals.
 fn casework(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/inbox").route(web::get().to(home::inbox)))
         .service(web::resource("/outgoing").route(web::get().to(outgoing::list)))
@@ -94,6 +98,11 @@ fn casework(cfg: &mut web::ServiceConfig) {
         .service(web::resource("/cases").route(web::get().to(case_list::list)))
         .service(web::resource("/cases/{id}").route(web::get().to(cases::show)))
         .service(web::resource("/cases/{id}/close").route(web::post().to(case_close::close)))
+        .service(
+            web::resource("/cases/{id}/correct")
+                .route(web::get().to(case_correct::form))
+                .route(web::post().to(case_correct::save)),
+        )
         .service(web::resource("/cases/{id}/consents").route(web::post().to(consents::give)))
         .service(
             web::resource("/cases/{id}/consents/{consent}/withdraw")

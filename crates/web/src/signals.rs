@@ -8,6 +8,7 @@ use crate::WebState;
 use crate::forms::{Choice, Failure, Fields, Problems, choices, date, once_key, once_of, with_env};
 use crate::i18n::{Lang, Texts};
 use crate::pages::{Nav, complete_viewer, html, see_other};
+use crate::person_form;
 use crate::session::Viewer;
 use crate::signed::SignedForm;
 use actix_web::http::StatusCode;
@@ -17,20 +18,8 @@ use schakel_domain::indicators::{INDICATORS, IndicatorGroup};
 use schakel_domain::{Action, ExploitationForm, Gender, Palermo, Region, ReportingBasis, SignalId};
 use schakel_referral_workflow::cases::{OpenCaseInput, open_case};
 use schakel_referral_workflow::idempotency::Created;
-use schakel_referral_workflow::identity::Identity;
 use schakel_referral_workflow::signals::{PersonInput, SignalInput, create_signal, get_signal};
 use schakel_referral_workflow::{Conflict, UseCaseError};
-
-/// The fields of the person, which an anonymous signal must leave empty.
-const PERSON_FIELDS: &[&str] = &[
-    "given_names",
-    "family_name",
-    "date_of_birth",
-    "stated_age",
-    "nationalities",
-    "languages",
-    "contact",
-];
 
 /// One group of the indicator checklist.
 struct Group {
@@ -131,14 +120,6 @@ pub async fn new(req: HttpRequest, state: web::Data<WebState>) -> HttpResponse {
     form_page(&v, f, Problems::default(), once_key())
 }
 
-/// Splits a list of codes typed with commas or spaces.
-fn code_list(s: &str) -> Vec<String> {
-    s.split(|c: char| c == ',' || c.is_whitespace())
-        .filter(|c| !c.is_empty())
-        .map(str::to_owned)
-        .collect()
-}
-
 /// The signal the form describes, or the messages of its fields.
 fn parse(f: &Fields) -> Result<SignalInput, Problems> {
     let mut e = Problems::default();
@@ -188,7 +169,9 @@ fn reporting_basis(f: &Fields, e: &mut Problems) -> Option<ReportingBasis> {
     if basis.is_none() {
         e.add("reporting_basis", "invalid.choose");
     } else if basis == Some(ReportingBasis::Anonymous)
-        && PERSON_FIELDS.iter().any(|p| !f.one(p).is_empty())
+        && person_form::TEXT_FIELDS
+            .iter()
+            .any(|p| !f.one(p).is_empty())
     {
         e.add("reporting_basis", "invalid.anonymous_with_person");
     }
@@ -196,55 +179,11 @@ fn reporting_basis(f: &Fields, e: &mut Problems) -> Option<ReportingBasis> {
 }
 
 /// The person as the form describes them (used unless the report is anonymous); `None`
-/// with a message when the gender is not one we know. A date of birth or stated age
-/// that is given must be valid; left empty, it is unknown.
+/// with a message when the gender is not one we know.
 fn person(f: &Fields, e: &mut Problems) -> Option<PersonInput> {
-    let date_of_birth = optional(f, e, "date_of_birth", "invalid.date", date);
-    let stated_age = optional(f, e, "stated_age", "invalid.stated_age", |a| {
-        a.parse::<u32>().ok()
-    });
-    let gender = match f.one("gender") {
-        "" => Some(Gender::Unknown),
-        g => g.parse::<Gender>().ok(),
-    };
-    if gender.is_none() {
-        e.add("gender", "invalid.choose");
-    }
-    Some(PersonInput {
-        identity: Identity {
-            given_names: f.text("given_names"),
-            family_name: f.text("family_name"),
-            date_of_birth,
-            stated_age,
-            age_stated_on: None,
-            nationalities: code_list(f.one("nationalities")),
-            stateless: f.ticked("stateless"),
-            languages: code_list(f.one("languages")),
-            contact: f.text("contact"),
-        },
-        gender: gender?,
-    })
-}
-
-/// An optional field read with `read`: `None` when left empty; when given but not
-/// readable, `None` and the message `invalid` next to it.
-fn optional<T>(
-    f: &Fields,
-    e: &mut Problems,
-    field: &'static str,
-    invalid: &'static str,
-    read: impl FnOnce(&str) -> Option<T>,
-) -> Option<T> {
-    match f.one(field) {
-        "" => None,
-        given => {
-            let parsed = read(given);
-            if parsed.is_none() {
-                e.add(field, invalid);
-            }
-            parsed
-        }
-    }
+    let identity = person_form::identity(f, e);
+    let gender = person_form::gender(f, e)?;
+    Some(PersonInput { identity, gender })
 }
 
 /// The form field and message of a field the use case refused.
@@ -255,14 +194,7 @@ fn refused_field(field: &str) -> (&'static str, &'static str) {
         "indicators" => ("indicators", "invalid.indicators"),
         "reporting_basis" => ("reporting_basis", "invalid.anonymous_with_person"),
         "summary" => ("summary", "invalid.text"),
-        "given_names" => ("given_names", "invalid.name"),
-        "family_name" => ("family_name", "invalid.name"),
-        "date_of_birth" => ("date_of_birth", "invalid.date_of_birth"),
-        "stated_age" => ("stated_age", "invalid.stated_age"),
-        "nationalities" => ("nationalities", "invalid.countries"),
-        "languages" => ("languages", "invalid.languages"),
-        "contact" => ("contact", "invalid.text"),
-        _ => ("summary", "invalid.field"),
+        other => person_form::refused(other).unwrap_or(("summary", "invalid.field")),
     }
 }
 

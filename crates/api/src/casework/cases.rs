@@ -66,6 +66,10 @@ pub struct CaseQuery {
     pub family_name: Option<String>,
     /// Only the agency's own cases of persons born on this day. Audited as a search.
     pub date_of_birth: Option<chrono::NaiveDate>,
+    /// Only the agency's own case with this reference, `YYYY-NNNNNN`. Audited as a
+    /// search.
+    #[param(pattern = r"^[0-9]{4}-[0-9]{6,12}$")]
+    pub reference: Option<String>,
     /// The `next_cursor` of the previous page.
     #[param(
         pattern = r"^[0-9]{1,16}_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
@@ -99,6 +103,7 @@ pub async fn list_cases_handler(
         form: q.form,
         family_name: q.family_name,
         date_of_birth: q.date_of_birth,
+        reference: q.reference,
     };
     let page = with_env(&state, &req, move |conn, env| {
         Ok(uc::list_cases(

@@ -77,6 +77,8 @@ pub struct CaseListFilter {
     pub family_name: Option<String>,
     /// Only the agency's own cases of persons born on this day, through the blind index.
     pub date_of_birth: Option<chrono::NaiveDate>,
+    /// Only the agency's own case with this reference (`YYYY-NNNNNN`).
+    pub reference: Option<String>,
 }
 
 /// Loads a case `who` may act on with `action`, or the hidden denial `code`.

@@ -110,7 +110,11 @@ pub(crate) fn open_case_in(
         .as_deref()
         .map(|n| seal(env.cfg, "cases", "notes", &id, n))
         .transpose()?;
+    let year = chrono::Datelike::year(&env.now);
+    let number = schakel_store::casework::references::next_number(conn, who.agency_id, year)?;
+    let reference = schakel_domain::case::case_reference(year, number);
     let new = NewCase {
+        reference: &reference,
         id,
         agency_id: who.agency_id,
         person_id: subject.person_id,

@@ -33,6 +33,7 @@ pub(crate) fn case_view(
     )?;
     Ok(CaseView {
         id: case.id,
+        reference: case.reference.clone(),
         agency_id: case.agency_id,
         access: if owner {
             AccessKind::Owner
@@ -165,7 +166,9 @@ pub fn list_cases(
     cursor: Option<&str>,
     limit: Option<i64>,
 ) -> Result<Page<CaseListItem>, UseCaseError> {
-    let search = filter.family_name.is_some() || filter.date_of_birth.is_some();
+    let search = filter.family_name.is_some()
+        || filter.date_of_birth.is_some()
+        || filter.reference.is_some();
     let code: &'static str = if search { "case.search" } else { "case.list" };
     run(conn, env, who, |conn| {
         let own = who.may(Action::ReadCase, Relationship::OwnAgency);
@@ -175,6 +178,16 @@ pub fn list_cases(
         }
         let family_name_index = family_name_index(env, filter.family_name.as_deref())?;
         let birth_date_index = crate::identity::birth_date_index(env.cfg, filter.date_of_birth)?;
+        let reference = filter
+            .reference
+            .as_deref()
+            .map(str::trim)
+            .map(|r| {
+                schakel_domain::case::is_case_reference(r)
+                    .then(|| r.to_owned())
+                    .ok_or(UseCaseError::Invalid("reference"))
+            })
+            .transpose()?;
         let limit = crate::cursor::limit(limit)?;
         let before = cursor.map(crate::cursor::decode::<CaseId>).transpose()?;
         let states: Vec<&str> = ACCESS_STATES.iter().map(|s| s.as_str()).collect();
@@ -188,6 +201,7 @@ pub fn list_cases(
                 form: filter.form,
                 family_name_index,
                 birth_date_index,
+                reference,
             },
             before,
             limit + 1,
@@ -213,6 +227,7 @@ pub fn list_cases(
             "count": items.len(),
             "by_family_name": filter.family_name.is_some(),
             "by_date_of_birth": filter.date_of_birth.is_some(),
+            "by_reference": filter.reference.is_some(),
         }));
         let e = crate::subjects::with_persons(conn, e, &shown)?;
         record(conn, env, e)?;
@@ -259,6 +274,7 @@ fn list_item(
     });
     Ok(CaseListItem {
         id: case.id,
+        reference: case.reference.clone(),
         access: match access {
             CaseAccess::Owner => AccessKind::Owner,
             CaseAccess::Receiver { .. } => AccessKind::Receiver,

@@ -8,6 +8,7 @@ mod corrections;
 mod jobs;
 mod key_rotation;
 mod notes;
+mod references;
 mod referral_model;
 mod reopen;
 mod transitions;

@@ -29,6 +29,7 @@ struct CaseRow {
     created_at: NaiveDateTime,
     updated_at: NaiveDateTime,
     erased_at: Option<NaiveDateTime>,
+    reference: Option<String>,
 }
 
 /// A case as stored.
@@ -53,6 +54,8 @@ pub struct Case {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub erased_at: Option<DateTime<Utc>>,
+    /// The human-readable reference, `YYYY-NNNNNN`, unique within the agency.
+    pub reference: String,
 }
 
 impl TryFrom<CaseRow> for Case {
@@ -76,6 +79,7 @@ impl TryFrom<CaseRow> for Case {
             created_at: from_db_time(r.created_at),
             updated_at: from_db_time(r.updated_at),
             erased_at: r.erased_at.map(from_db_time),
+            reference: r.reference.unwrap_or_default(),
         })
     }
 }
@@ -92,6 +96,8 @@ pub struct NewCase<'a> {
     pub region: Region,
     pub exploitation_forms: &'a [ExploitationForm],
     pub notes: Option<&'a str>,
+    /// From [`next_reference`].
+    pub reference: &'a str,
 }
 
 /// Inserts an open case at version 1; a second case from one signal is `Conflict`.
@@ -108,6 +114,7 @@ pub fn insert(conn: &mut DbConn, new: &NewCase<'_>, now: DateTime<Utc>) -> Resul
             cases::region.eq(new.region.as_str()),
             cases::exploitation_forms.eq(codes_to_json(new.exploitation_forms)),
             cases::notes.eq(new.notes),
+            cases::reference.eq(Some(new.reference)),
             cases::legal_basis_used.eq(false),
             cases::version.eq(1_i64),
             cases::created_at.eq(now),
@@ -248,6 +255,8 @@ pub struct CaseFilter {
     pub form: Option<ExploitationForm>,
     pub family_name_index: Option<String>,
     pub birth_date_index: Option<String>,
+    /// A reference of the agency's own cases.
+    pub reference: Option<String>,
 }
 
 /// A page of the cases an agency may see — its own, and those it received through a
@@ -280,6 +289,11 @@ pub fn list_visible(
     }
     if let Some(region) = filter.region {
         q = q.filter(cases::region.eq(region.as_str()));
+    }
+    if let Some(reference) = &filter.reference {
+        q = q
+            .filter(cases::agency_id.eq(agency.to_string()))
+            .filter(cases::reference.eq(reference));
     }
     if let Some(form) = filter.form {
         q = q.filter(cases::exploitation_forms.like(format!("%\"{}\"%", form.as_str())));

@@ -11,6 +11,7 @@ pub mod corrections;
 pub mod idempotency;
 pub mod notes;
 pub mod persons;
+pub mod references;
 pub mod referrals;
 pub mod signals;
 pub mod timeline;

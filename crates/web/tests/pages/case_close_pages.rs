@@ -238,6 +238,7 @@ macro_rules! post {
         (status, to, body(res).await)
     }};
 }
+pub(crate) use post;
 
 /// The pages over `db`.
 macro_rules! app {

@@ -386,3 +386,63 @@ async fn the_signal_list_shows_the_agencys_own_signals_and_the_form_still_opens(
         assert!(!page.contains("Popescu"));
     }
 }
+
+#[actix_web::test]
+async fn a_case_is_found_by_its_reference_and_shows_it_on_its_page() {
+    for backend in selected_backends() {
+        let db = TestDb::new(backend);
+        let st = state(&db);
+        let app = app!(st);
+        let (home, _, other) = agencies(&db);
+        let cw = account(&db, home, "cw@amsterdam.example", Role::Caseworker);
+        let stranger = account(&db, other, "cw@utrecht.example", Role::Caseworker);
+        let first = open_case(
+            &db,
+            &st,
+            &cw,
+            named("Ioana", "Popescu", None),
+            "amsterdam",
+            "labour",
+        );
+        let second = open_case(
+            &db,
+            &st,
+            &cw,
+            named("Ana", "Ionescu", None),
+            "amsterdam",
+            "sexual",
+        );
+        let theirs = open_case(
+            &db,
+            &st,
+            &stranger,
+            named("Maria", "Vos", None),
+            "midden_nederland",
+            "criminal",
+        );
+        assert_eq!(theirs.reference, first.reference, "numbered per agency");
+        let session = login!(app, "cw@amsterdam.example");
+        let (status, page) = get!(app, session, &format!("/cases/{}", second.id));
+        assert_eq!(status, StatusCode::OK, "{backend:?}");
+        assert!(
+            page.contains(&second.reference),
+            "{backend:?}: shown on the case"
+        );
+
+        // Typed as read out on the phone, with spaces around it.
+        let (status, page) = get!(
+            app,
+            session,
+            &format!("/cases?status=any&reference=+{}+", first.reference)
+        );
+        assert_eq!(status, StatusCode::OK, "{backend:?}");
+        assert_eq!(case_links(&page), 1, "{backend:?}");
+        assert!(page.contains(&format!("href=\"/cases/{}\"", first.id)));
+        assert!(!page.contains("Vos"), "never the other agency's case");
+
+        let (status, page) = get!(app, session, "/cases?reference=2026-12");
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{backend:?}");
+        assert!(page.contains("the year, a hyphen and the number"));
+        assert_eq!(case_links(&page), 0);
+    }
+}

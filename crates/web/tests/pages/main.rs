@@ -7,6 +7,7 @@ mod support;
 mod admin_pages;
 mod analyst_pages;
 mod case_close_pages;
+mod case_correct_pages;
 mod case_list_pages;
 mod casework_pages;
 mod form_limits;

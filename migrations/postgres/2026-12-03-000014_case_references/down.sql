@@ -1,0 +1,3 @@
+DROP INDEX cases_reference;
+DROP TABLE case_reference_counters;
+ALTER TABLE cases DROP COLUMN reference;
