@@ -59,6 +59,8 @@ use crate::openapi_links::add_links;
         crate::casework::cases::close_case_handler,
         crate::casework::cases::reopen_case_handler,
         crate::casework::corrections::correct_case_handler,
+        crate::casework::assignment::assign_case_handler,
+        crate::casework::assignment::caseload_handler,
         crate::casework::corrections::case_history_handler,
         crate::casework::cases::record_consent_handler,
         crate::casework::cases::withdraw_consent_handler,

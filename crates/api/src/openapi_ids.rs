@@ -60,6 +60,8 @@ pub(crate) const OPERATION_IDS: &[(&str, &str, &str)] = &[
     ("post", "/api/v1/cases/{id}/close", "close_case"),
     ("post", "/api/v1/cases/{id}/reopen", "reopen_case"),
     ("patch", "/api/v1/cases/{id}", "correct_case"),
+    ("put", "/api/v1/cases/{id}/assignee", "assign_case"),
+    ("get", "/api/v1/caseload", "get_caseload"),
     ("get", "/api/v1/cases/{id}/history", "get_case_history"),
     ("post", "/api/v1/cases/{id}/consents", "record_consent"),
     (

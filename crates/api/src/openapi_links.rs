@@ -158,6 +158,13 @@ const LINKS: &[LinkSpec] = &[
     ),
     link("get_case", "200", "GetHistory", "get_case_history", BY_ID),
     link(
+        "get_case",
+        "200",
+        "AssignCase",
+        "assign_case",
+        BY_ID_VERSIONED,
+    ),
+    link(
         "correct_case",
         "200",
         "GetHistory",

@@ -88,14 +88,17 @@ impl ReferralFacts {
 /// An email notice.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Notice {
-    /// To the active users of `roles` at an agency, about a referral (each user gets it
-    /// at once or in the daily digest, as they chose).
+    /// To one responsible worker at an agency, or (with none, or when that account is no
+    /// longer active there) the active users of `roles` at the agency, about a referral
+    /// (each user gets it at once or in the daily digest, as they chose).
     Referral {
         /// What it is about.
         topic: ReferralTopic,
         /// The agency whose users receive it.
         agency_id: AgencyId,
-        /// Which of its users.
+        /// The worker responsible for the case it concerns, if any.
+        user_id: Option<UserId>,
+        /// Which of its users otherwise.
         roles: Vec<Role>,
         /// The referral.
         about: ReferralFacts,
@@ -120,6 +123,8 @@ pub struct InvalidNotice(pub String);
 #[serde(deny_unknown_fields)]
 struct ReferralPayload {
     agency_id: AgencyId,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    user_id: Option<UserId>,
     roles: Vec<Role>,
     about: ReferralFacts,
 }
@@ -148,11 +153,13 @@ impl Notice {
         let value = match self {
             Notice::Referral {
                 agency_id,
+                user_id,
                 roles,
                 about,
                 ..
             } => serde_json::to_value(ReferralPayload {
                 agency_id: *agency_id,
+                user_id: *user_id,
                 roles: roles.clone(),
                 about: about.clone(),
             }),
@@ -174,6 +181,7 @@ impl Notice {
             return Ok(Notice::Referral {
                 topic,
                 agency_id: p.agency_id,
+                user_id: p.user_id,
                 roles: p.roles,
                 about: p.about,
             });
@@ -223,11 +231,14 @@ mod tests {
         };
         let mut all: Vec<Notice> = ReferralTopic::ALL
             .iter()
-            .map(|topic| Notice::Referral {
-                topic: *topic,
-                agency_id: AgencyId::new_random(),
-                roles: vec![Role::Coordinator, Role::Caseworker],
-                about: about.clone(),
+            .flat_map(|topic| {
+                [None, Some(UserId::new_random())].map(|user_id| Notice::Referral {
+                    topic: *topic,
+                    agency_id: AgencyId::new_random(),
+                    user_id,
+                    roles: vec![Role::Coordinator, Role::Caseworker],
+                    about: about.clone(),
+                })
             })
             .collect();
         for topic in LinkTopic::ALL {

@@ -46,6 +46,9 @@ code_enum! {
         /// Write a note on a case: one's own, or one received through a referral that
         /// is accepted or in progress; change one's own note for a short time after.
         WriteNote = "write_note",
+        /// Make a worker of the agency responsible for one of its cases, and see the
+        /// agency's caseload.
+        AssignCase = "assign_case",
     }
 }
 
@@ -103,6 +106,7 @@ pub const RULES: &[(Role, Action, Relationship)] = &[
     (Coordinator, WithdrawReferral, OwnAgency),
     (Caseworker, WriteNote, OwnAgency),
     (Coordinator, WriteNote, OwnAgency),
+    (Coordinator, AssignCase, OwnAgency),
     // The receiving agency of an open referral: the summary, and once accepted the case
     // (what of the person it sees is decided by consent, not here); only coordinators
     // decide.
@@ -159,6 +163,7 @@ mod tests {
             WithdrawReferral,
             DecideReferral,
             WriteNote,
+            AssignCase,
         ];
         for role in [Admin, Analyst, Auditor] {
             for action in case_actions {

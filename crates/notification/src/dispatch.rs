@@ -363,7 +363,9 @@ fn scrub(topic: &str, payload: &serde_json::Value) -> Option<serde_json::Value> 
 }
 
 /// The recipients of a notice and whether each wants a digest: the user of an account
-/// link (never in a digest), else the active users of the named roles at the agency.
+/// link (never in a digest); for a referral, the responsible worker it names while that
+/// account is active at the agency, else the active users of the named roles there,
+/// and if there are none of those, the agency's active caseworkers and coordinators.
 fn recipients(
     conn: &mut DbConn,
     notice: &Notice,
@@ -375,12 +377,38 @@ fn recipients(
             Err(e) => return Err(e),
         }),
         Notice::Referral {
-            agency_id, roles, ..
-        } => Ok(users::list(conn, Some(*agency_id))?
-            .into_iter()
-            .filter(|u| u.active && roles.contains(&u.role))
-            .map(|u| (u.id, u.notify == "digest"))
-            .collect()),
+            agency_id,
+            user_id,
+            roles,
+            ..
+        } => {
+            let staff = users::list(conn, Some(*agency_id))?;
+            let responsible: Vec<_> = staff
+                .iter()
+                .filter(|u| u.active && Some(u.id) == *user_id)
+                .map(|u| (u.id, u.notify == "digest"))
+                .collect();
+            if !responsible.is_empty() {
+                return Ok(responsible);
+            }
+            let of = |wanted: &[schakel_domain::Role]| -> Vec<_> {
+                staff
+                    .iter()
+                    .filter(|u| u.active && wanted.contains(&u.role))
+                    .map(|u| (u.id, u.notify == "digest"))
+                    .collect()
+            };
+            let named = of(roles);
+            if !named.is_empty() {
+                return Ok(named);
+            }
+            // Nobody of those roles is active: rather the agency's other case workers
+            // than nobody at all.
+            Ok(of(&[
+                schakel_domain::Role::Coordinator,
+                schakel_domain::Role::Caseworker,
+            ]))
+        }
     }
 }
 
@@ -406,6 +434,7 @@ mod tests {
         let referral = Notice::Referral {
             topic: schakel_domain::ReferralTopic::Received,
             agency_id: AgencyId::new_random(),
+            user_id: None,
             roles: vec![schakel_domain::Role::Coordinator],
             about: schakel_domain::ReferralFacts::of(
                 schakel_domain::ReferralId::new_random(),

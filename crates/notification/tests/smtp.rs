@@ -222,14 +222,8 @@ fn every_message_type_reaches_exactly_its_recipients_in_their_language_without_p
             // Received: the coordinators of the receiving agency, never its caseworker.
             e(&r_coord_en, "Schakel: new referral"),
             e(&r_coord_nl, "Schakel: nieuwe verwijzing"),
-            // Decided (accepted, declined): the sender's caseworker and coordinator.
-            (
-                (
-                    s_worker.email.clone(),
-                    "Schakel: update on a referral".into(),
-                ),
-                2,
-            ),
+            // Decided (accepted, declined): nobody is responsible for the case, so the
+            // sender's coordinators (an assigned case: see the test below).
             (
                 (
                     s_coord.email.clone(),
@@ -261,8 +255,7 @@ fn every_message_type_reaches_exactly_its_recipients_in_their_language_without_p
             e(&n_coord, "Schakel: a referral awaits an answer"),
             e(&n_coord, "Schakel: referral still unanswered"),
             e(&s_coord, "Schakel: verwijzing nog steeds onbeantwoord"),
-            // Expired: the sender's people.
-            e(&s_worker, "Schakel: referral expired"),
+            // Expired: the sender's coordinators, as nobody is responsible.
             e(&s_coord, "Schakel: verwijzing verlopen"),
             e(&invited, "Schakel: uw uitnodiging"),
             e(&r_coord_en, "Schakel: choose a new password"),
@@ -316,6 +309,110 @@ fn every_message_type_reaches_exactly_its_recipients_in_their_language_without_p
             .run_once(c, expiry + Duration::hours(1))
             .unwrap();
         assert_eq!((again.sent, again.fanned_out), (0, 0));
+    });
+}
+
+#[test]
+fn emails_about_an_assigned_case_reach_only_its_responsible_worker() {
+    let Some((port, url)) = smtp() else { return };
+    each_backend(|db| {
+        let mut conn = db.pool.get().unwrap();
+        let c = &mut conn;
+        let sender = agency(c, "Gemeente Zwolle", AgencyKind::Municipality);
+        let ngo = agency(c, "Stichting Anker", AgencyKind::Ngo);
+        let responsible = user(c, &sender, Role::Caseworker, "en");
+        let colleague = user(c, &sender, Role::Caseworker, "en");
+        let coord = user(c, &sender, Role::Coordinator, "en");
+        let n_coord = user(c, &ngo, Role::Coordinator, "en");
+        let cfg = WorkflowConfig::ephemeral();
+        let ctx = RequestContext::default();
+        let env = |now| Env {
+            cfg: &cfg,
+            ctx: &ctx,
+            now,
+        };
+        let now = t0();
+        let open: OpenCaseInput = serde_json::from_value(serde_json::json!({
+            "person": { "identity": { "given_names": "Kanarie" }, "gender": "female" },
+            "region": "oost_nederland", "exploitation_forms": ["labour"]
+        }))
+        .unwrap();
+        let case = cases::open_case(c, &env(now), &actor(&colleague), &open, None)
+            .unwrap()
+            .into_new()
+            .unwrap();
+        let assign = |c: &mut schakel_store::DbConn, version, user| {
+            cases::assign_case(
+                c,
+                &env(now),
+                &actor(&coord),
+                case.id,
+                IfMatch::Version(version),
+                &cases::AssignCaseInput { user_id: user },
+            )
+            .unwrap()
+        };
+        let assigned = assign(c, case.version, Some(responsible.id));
+        assert_eq!(assigned.assigned_to.as_ref().unwrap().id, responsible.id);
+        let decide = |c: &mut schakel_store::DbConn| {
+            let input = ReferralInput {
+                to_agency_id: ngo.id,
+                purpose: schakel_domain::ReferralPurpose::CareCoordination,
+                urgency: Urgency::Normal,
+                message: None,
+            };
+            let r =
+                referrals::create_referral(c, &env(now), &actor(&colleague), case.id, &input, None)
+                    .unwrap()
+                    .into_new()
+                    .unwrap();
+            referrals::act(
+                c,
+                &env(now),
+                &actor(&n_coord),
+                r.id,
+                IfMatch::Version(1),
+                ReferralAction::Decline,
+                &ActionInput {
+                    reason: Some(schakel_domain::DeclineReason::NoCapacity),
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+        };
+        // Assigned: the decision reaches the responsible worker only.
+        decide(c);
+        dispatcher(port, 8).run_once(c, now).unwrap();
+        let senders = [
+            responsible.email.as_str(),
+            colleague.email.as_str(),
+            coord.email.as_str(),
+        ];
+        let got: Vec<String> = delivered_to(&url, &senders)
+            .into_iter()
+            .map(|m| m.to)
+            .collect();
+        assert_eq!(got, [responsible.email.as_str()], "{:?}", db.backend);
+
+        // Their account deactivated: the coordinators hear of it instead.
+        schakel_store::users::set_active(c, responsible.id, false, now).unwrap();
+        decide(c);
+        dispatcher(port, 8).run_once(c, now).unwrap();
+        let mut got: Vec<String> = delivered_to(&url, &senders)
+            .into_iter()
+            .map(|m| m.to)
+            .collect();
+        got.sort();
+        let mut want = vec![responsible.email.clone(), coord.email.clone()];
+        want.sort();
+        assert_eq!(got, want, "{:?}", db.backend);
+
+        // And with no active coordinator either: the agency's active caseworkers.
+        schakel_store::users::set_active(c, coord.id, false, now).unwrap();
+        decide(c);
+        dispatcher(port, 8).run_once(c, now).unwrap();
+        let to_colleague = delivered_to(&url, &[colleague.email.as_str()]);
+        assert_eq!(to_colleague.len(), 1, "{:?}", db.backend);
     });
 }
 

@@ -7,7 +7,7 @@ use crate::cases::{case_view, visible_case};
 use crate::identity::Identity;
 use crate::signals::MAX_TEXT_CHARS;
 use crate::support::check_version;
-use crate::support::{Env, denied, event, free_text, notify, record, run, seal, timeline};
+use crate::support::{Env, To, denied, event, free_text, notify, record, run, seal, timeline};
 use crate::views::CaseView;
 use crate::{Conflict, IfMatch, Refusal, UseCaseError};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -309,8 +309,7 @@ pub fn withdraw_consent(
                     conn,
                     env,
                     ReferralTopic::ConsentWithdrawn,
-                    r.to_agency_id,
-                    &[Role::Coordinator, Role::Caseworker],
+                    To::roles(r.to_agency_id, &[Role::Coordinator, Role::Caseworker]),
                     ReferralFacts::of(r.id, r.from_agency_id, r.to_agency_id),
                 )?;
                 cut.push(r.to_agency_id);

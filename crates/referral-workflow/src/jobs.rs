@@ -6,7 +6,7 @@
 //! leaves every item either done or untouched, and running it again finishes the rest.
 
 use crate::referrals::expire_one;
-use crate::support::{Env, event, notify, record, timeline};
+use crate::support::{Env, To, event, notify, record, timeline};
 use crate::{UseCaseError, WorkflowConfig};
 use chrono::{DateTime, Utc};
 use schakel_audit::ActionKind;
@@ -178,8 +178,7 @@ fn follow_up_one(
             conn,
             env,
             topic,
-            agency,
-            &[Role::Coordinator],
+            To::roles(agency, &[Role::Coordinator]),
             about.clone(),
         )?;
     }

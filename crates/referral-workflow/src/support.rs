@@ -178,20 +178,40 @@ pub(crate) fn timeline(
     Ok(())
 }
 
-/// Queues an email to the users of `roles` at `agency` about a referral. The payload
-/// holds ids and codes for the link and the template, never personal data.
+/// Who at an agency an email is for: the worker responsible for the case, if any, and
+/// otherwise (or when that account is no longer active there) the users of `roles`.
+#[derive(Debug, Clone)]
+pub(crate) struct To<'a> {
+    pub(crate) agency: AgencyId,
+    pub(crate) user: Option<schakel_domain::UserId>,
+    pub(crate) roles: &'a [Role],
+}
+
+impl<'a> To<'a> {
+    /// The users of `roles` at `agency`.
+    pub(crate) fn roles(agency: AgencyId, roles: &'a [Role]) -> Self {
+        To {
+            agency,
+            user: None,
+            roles,
+        }
+    }
+}
+
+/// Queues an email about a referral to `to`. The payload holds ids and codes for the
+/// link and the template, never personal data.
 pub(crate) fn notify(
     conn: &mut DbConn,
     env: &Env<'_>,
     topic: ReferralTopic,
-    agency: AgencyId,
-    roles: &[Role],
+    to: To<'_>,
     about: ReferralFacts,
 ) -> Result<(), UseCaseError> {
     let notice = Notice::Referral {
         topic,
-        agency_id: agency,
-        roles: roles.to_vec(),
+        agency_id: to.agency,
+        user_id: to.user,
+        roles: to.roles.to_vec(),
         about,
     };
     outbox::enqueue(

@@ -72,6 +72,16 @@ pub struct SignalView {
     pub created_at: DateTime<Utc>,
 }
 
+/// A worker of an agency as colleagues see them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct WorkerRef {
+    /// User id.
+    pub id: UserId,
+    /// Their name.
+    pub name: String,
+}
+
 /// An agency as named in a referral.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -203,6 +213,8 @@ pub struct CaseView {
     pub id: CaseId,
     /// The owning agency's reference, `YYYY-NNNNNN` (unique within that agency).
     pub reference: String,
+    /// The owning agency's worker responsible for it (for the owning agency only).
+    pub assigned_to: Option<WorkerRef>,
     /// The owning agency.
     pub agency_id: AgencyId,
     /// How the actor's agency sees it.
@@ -247,6 +259,8 @@ pub struct CaseListItem {
     pub id: CaseId,
     /// The owning agency's reference, `YYYY-NNNNNN`.
     pub reference: String,
+    /// The worker responsible for it (own cases only).
+    pub assigned_to: Option<WorkerRef>,
     /// How the actor's agency sees it.
     pub access: AccessKind,
     /// Open or closed.
@@ -347,4 +361,29 @@ pub struct CorrectionView {
     /// The values those fields had before, by field (none once retention erased them).
     #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
     pub earlier: Option<serde_json::Value>,
+}
+
+/// The open cases of an agency per responsible worker, for its coordinators.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Caseload {
+    /// Every active caseworker and coordinator of the agency, with their open cases
+    /// (none too), by name.
+    pub workers: Vec<WorkerLoad>,
+    /// Open cases nobody is responsible for.
+    pub unassigned: i64,
+    /// Open cases of workers no longer active (to reassign).
+    pub with_inactive: i64,
+}
+
+/// One worker's open cases.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct WorkerLoad {
+    /// The worker.
+    pub worker: WorkerRef,
+    /// Their role.
+    pub role: schakel_domain::Role,
+    /// The open cases they are responsible for.
+    pub open_cases: i64,
 }

@@ -191,6 +191,7 @@ diesel::table! {
         updated_at -> Timestamp,
         erased_at -> Nullable<Timestamp>,
         reference -> Nullable<Text>,
+        assigned_to -> Nullable<Text>,
     }
 }
 

@@ -481,11 +481,8 @@ fn an_upgrade_numbers_the_cases_already_there_in_the_order_they_were_opened() {
         let db = TestDb::unmigrated(backend);
         let mut conn = db.pool.get().unwrap();
         migrations::run_pending(&mut conn).unwrap();
-        assert_eq!(
-            migrations::revert_last(&mut conn).unwrap(),
-            "20261203000014",
-            "the version of 2026-12-03-000014_case_references"
-        );
+        // Back to the release before case references.
+        while migrations::revert_last(&mut conn).unwrap() != "20261203000014" {}
         let at = Utc.with_ymd_and_hms(2025, 5, 1, 10, 0, 0).unwrap();
         let agency = agencies::insert(
             &mut conn,

@@ -6,7 +6,7 @@
 //! a case: the use case answers anyone else as for a case that does not exist.
 
 use crate::WebState;
-use crate::cases::{Closing, Shown, again_closing, fresh};
+use crate::cases::{Shown, StatusForm, again_status, fresh};
 use crate::forms::{Failure, Fields, Problems, with_env};
 use crate::note_form::Typed;
 use crate::pages::see_other;
@@ -60,7 +60,7 @@ async fn case_again(
     v: &Viewer,
     id: CaseId,
     changed: bool,
-    close: Closing,
+    close: StatusForm,
 ) -> HttpResponse {
     let shown = Shown {
         changed,
@@ -68,7 +68,7 @@ async fn case_again(
         note: Typed::fresh(state),
         done: None,
     };
-    again_closing(req, state, v, id, shown, close).await
+    again_status(req, state, v, id, shown, close).await
 }
 
 /// `POST /cases/{id}/close`: closes the case, made from the version named.
@@ -89,7 +89,8 @@ pub async fn close(
     let input = match parse(&f) {
         Ok(i) => i,
         Err(e) => {
-            return case_again(&req, &state, &v, id, false, Closing { f, e, alert: None }).await;
+            let form = StatusForm { f, e, alert: None };
+            return case_again(&req, &state, &v, id, false, form).await;
         }
     };
     let actor = v.actor;
@@ -104,7 +105,7 @@ pub async fn close(
         Err(Failure::Conflict(None)) => (true, Problems::default(), None),
         Err(x) => return x.page(&v),
     };
-    case_again(&req, &state, &v, id, changed, Closing { f, e, alert }).await
+    case_again(&req, &state, &v, id, changed, StatusForm { f, e, alert }).await
 }
 
 #[cfg(test)]

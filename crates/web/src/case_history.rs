@@ -1,7 +1,8 @@
 //! The rectification record on the case page: each correction of the case, when and by
 //! whom, the fields it changed in words and what each held before, readably (a list
-//! joined with commas, a code through its catalog label, a date as it is). Only the
-//! owning agency reads the record: for any other viewer there is none, never an error.
+//! joined with commas, a code through its catalog label, a date as it is, the closing a
+//! reopening ended as its date, reason and note). Only the owning agency reads the
+//! record: for any other viewer there is none, never an error.
 
 use crate::case_rows::day;
 use crate::forms::Failure;
@@ -11,7 +12,7 @@ use schakel_referral_workflow::Env;
 use schakel_referral_workflow::cases::case_history;
 use schakel_referral_workflow::views::{AccessKind, CaseView, CorrectionView};
 use schakel_store::DbConn;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 /// One correction as the case page lists it.
 pub(crate) struct CorrectionRow {
@@ -89,7 +90,31 @@ fn value(t: Texts, field: &str, v: Option<&Value>) -> String {
             .map(|x| value(t, field, Some(x)))
             .collect::<Vec<_>>()
             .join(", "),
+        Some(Value::Object(m)) if field == "closing" => closing(t, m),
         Some(other @ Value::Object(_)) => other.to_string(),
+    }
+}
+
+/// The closing a reopening ended, in words: "Closed on 2026-03-01: reason — note".
+fn closing(t: Texts, m: &Map<String, Value>) -> String {
+    let text = |k: &str| {
+        m.get(k)
+            .and_then(Value::as_str)
+            .filter(|s| !s.trim().is_empty())
+    };
+    let empty = || t.get("correction.empty").to_owned();
+    let date = text("closed_at").map_or_else(empty, |s| {
+        chrono::DateTime::parse_from_rfc3339(s)
+            .map_or_else(|_| s.to_owned(), |d| d.format("%Y-%m-%d").to_string())
+    });
+    let reason = text("reason").map_or_else(empty, |r| t.code("close_reason", r));
+    let said = t
+        .get("correction.closing")
+        .replace("{date}", &date)
+        .replace("{reason}", &reason);
+    match text("note") {
+        Some(note) => format!("{said} — {note}"),
+        None => said,
     }
 }
 
@@ -121,6 +146,40 @@ mod tests {
         );
         let nl = Texts { lang: Lang::Nl };
         assert_eq!(value(nl, "gender", Some(&json!("male"))), "man");
+    }
+
+    #[test]
+    fn a_closing_reads_as_its_date_reason_and_note() {
+        let t = Texts { lang: Lang::En };
+        let v = |x: Value| value(t, "closing", Some(&x));
+        assert_eq!(
+            v(
+                json!({ "reason": "other", "closed_at": "2026-03-01T09:30:00.123456Z",
+                      "note": "Moved abroad." })
+            ),
+            "Closed on 2026-03-01: other (explained in the note) — Moved abroad."
+        );
+        assert_eq!(
+            v(json!({ "reason": "duplicate", "closed_at": "2026-03-01T09:30:00Z", "note": null })),
+            "Closed on 2026-03-01: duplicate of another case"
+        );
+        assert_eq!(
+            v(json!({ "reason": null, "closed_at": null })),
+            "Closed on (empty): (empty)"
+        );
+        let nl = Texts { lang: Lang::Nl };
+        assert_eq!(
+            value(
+                nl,
+                "closing",
+                Some(&json!({ "reason": "duplicate", "closed_at": "2026-03-01T23:30:00Z" }))
+            ),
+            "Gesloten op 2026-03-01: dubbel met een andere casus"
+        );
+        assert_eq!(
+            t.code("field", "closing"),
+            "Closing (ended by reopening the case)"
+        );
     }
 
     #[test]

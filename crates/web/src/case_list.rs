@@ -130,6 +130,7 @@ fn parse(f: &Fields) -> Result<CaseListFilter, Problems> {
         family_name,
         date_of_birth,
         reference,
+        ..CaseListFilter::default()
     })
 }
 

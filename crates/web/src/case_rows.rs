@@ -1,6 +1,7 @@
 //! The parts of a case as its page lists them, in the viewer's words: the consent and
-//! legal-basis records, the referrals, the person's identity and the timeline. Only how
-//! things read: what the viewer may see, the use cases decided before.
+//! legal-basis records, the referrals, the person's identity and the timeline (a
+//! reopening with its reason). Only how things read: what the viewer may see, the use
+//! cases decided before.
 
 use crate::i18n::Texts;
 use crate::session::Viewer;
@@ -144,8 +145,19 @@ pub(crate) fn events(v: &Viewer, c: &CaseView, timeline: &[TimelineEntry]) -> Ve
         .iter()
         .map(|x| Event {
             at: day(x.occurred_at),
-            what: t.code("event", &x.kind),
+            what: what(t, x),
             by: name_of(x.agency_id),
         })
         .collect()
+}
+
+/// What a timeline entry records, in words; a reopening with its reason.
+fn what(t: Texts, x: &TimelineEntry) -> String {
+    let said = t.code("event", &x.kind);
+    match x.details.get("reason").and_then(serde_json::Value::as_str) {
+        Some(reason) if x.kind == "case_reopened" => {
+            format!("{said}: {}", t.code("reopen_reason", reason))
+        }
+        _ => said,
+    }
 }

@@ -2,9 +2,10 @@
 //! viewer's agency see it), the consent and legal-basis records with the forms to give
 //! and withdraw them (handled in `consents`), the notes with the form that adds one
 //! (handled in `notes`), the case's referrals, the form that closes it (handled in
-//! `case_close`) or how it was closed, and its timeline; for the owning agency also the
-//! link to correct the case (handled in `case_correct`) and its rectification record
-//! (`case_history`). A case the viewer may not see answers 404, as the API does.
+//! `case_close`) or how it was closed with the form that reopens it (handled in
+//! `case_reopen`), and its timeline; for the owning agency also the link to correct the
+//! case (handled in `case_correct`) and its rectification record (`case_history`). A
+//! case the viewer may not see answers 404, as the API does.
 
 use crate::WebState;
 use crate::case_history::{self, CorrectionRow};
@@ -21,7 +22,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use schakel_domain::{
     CaseId, CaseStatus, CloseReason, ConsentGiver, ConsentKind, LegalBasis, RecipientKind,
-    ReferralPurpose,
+    ReferralPurpose, ReopenReason,
 };
 use schakel_referral_workflow::cases::{case_timeline, get_case};
 use schakel_referral_workflow::notes::list_notes;
@@ -67,8 +68,10 @@ struct CasePage {
     purposes: Vec<Choice>,
     givers: Vec<Choice>,
     bases: Vec<Choice>,
-    close: Closing,
+    status_form: StatusForm,
     reasons: Vec<Choice>,
+    reopenable: bool,
+    reopen_reasons: Vec<Choice>,
     close_reason: String,
     closed_at: String,
     close_note: Option<String>,
@@ -86,16 +89,18 @@ pub(crate) struct Shown {
     pub(crate) done: Option<&'static str>,
 }
 
-/// The close form as typed, its messages, and a message about closing (a catalog key).
+/// The form that closes or reopens the case as typed (a case shows at most one of them:
+/// the close form while open, the reopen form while closed), its messages, and a message
+/// about the change (a catalog key).
 #[derive(Default)]
-pub(crate) struct Closing {
+pub(crate) struct StatusForm {
     pub(crate) f: Fields,
     pub(crate) e: Problems,
     pub(crate) alert: Option<&'static str>,
 }
 
-impl Closing {
-    /// The answer's status as far as the close form goes.
+impl StatusForm {
+    /// The answer's status as far as the close or reopen form goes.
     fn status(&self) -> StatusCode {
         if !self.e.is_empty() {
             StatusCode::UNPROCESSABLE_ENTITY
@@ -120,11 +125,14 @@ impl Shown {
     }
 }
 
-/// The case page with what `shown` adds to it and the close form as `close` says.
-fn page(v: &Viewer, loaded: &Loaded, shown: Shown, close: Closing) -> HttpResponse {
+/// The case page with what `shown` adds to it and the close or reopen form as
+/// `status_form` says.
+fn page(v: &Viewer, loaded: &Loaded, shown: Shown, status_form: StatusForm) -> HttpResponse {
     let (c, timeline, list, history) = loaded;
     let t = v.texts();
-    let status = shown.status().max(close.status());
+    let status = shown.status().max(status_form.status());
+    let owner = c.access == AccessKind::Owner;
+    let open = c.status == CaseStatus::Open;
     let Shown {
         changed,
         consent: (f, e),
@@ -138,8 +146,8 @@ fn page(v: &Viewer, loaded: &Loaded, shown: Shown, close: Closing) -> HttpRespon
         nav: Some(Nav::of(v)),
         csrf: v.csrf.clone(),
         version: c.version,
-        owner: c.access == AccessKind::Owner,
-        open: c.status == CaseStatus::Open,
+        owner,
+        open,
         status: t.code("case_status", c.status.as_str()),
         region: t.code("region", c.region.as_str()),
         forms: words(t, "form", &c.exploitation_forms),
@@ -148,9 +156,7 @@ fn page(v: &Viewer, loaded: &Loaded, shown: Shown, close: Closing) -> HttpRespon
         person: person(c),
         withheld: c.person.identity_withheld,
         erased: c.person.erased,
-        correctable: c.access == AccessKind::Owner
-            && c.person.identity.is_some()
-            && !c.person.erased,
+        correctable: owner && c.person.identity.is_some() && !c.person.erased,
         corrections: case_history::rows(t, history),
         gender: t.code("gender", c.person.gender.as_str()),
         age_band: t.code("age", c.person.age_band.as_str()),
@@ -171,9 +177,16 @@ fn page(v: &Viewer, loaded: &Loaded, shown: Shown, close: Closing) -> HttpRespon
             t,
             "close_reason",
             CloseReason::ALL,
-            &close.f.all("close_reason"),
+            &status_form.f.all("close_reason"),
         ),
-        close,
+        reopenable: owner && !open && !c.person.erased,
+        reopen_reasons: choices(
+            t,
+            "reopen_reason",
+            ReopenReason::ALL,
+            &status_form.f.all("reopen_reason"),
+        ),
+        status_form,
         close_reason: c
             .close_reason
             .map_or_else(String::new, |r| t.code("close_reason", r.as_str())),
@@ -252,20 +265,21 @@ pub(crate) async fn again_with(
     id: CaseId,
     shown: Shown,
 ) -> HttpResponse {
-    again_closing(req, state, v, id, shown, Closing::default()).await
+    again_status(req, state, v, id, shown, StatusForm::default()).await
 }
 
-/// Shows the case with what `shown` adds to it and the close form as `close` says.
-pub(crate) async fn again_closing(
+/// Shows the case with what `shown` adds to it and the close or reopen form as
+/// `status_form` says.
+pub(crate) async fn again_status(
     req: &HttpRequest,
     state: &web::Data<WebState>,
     v: &Viewer,
     id: CaseId,
     shown: Shown,
-    close: Closing,
+    status_form: StatusForm,
 ) -> HttpResponse {
     match load(req, state, v, id).await {
-        Ok(loaded) => page(v, &loaded, shown, close),
+        Ok(loaded) => page(v, &loaded, shown, status_form),
         Err(x) => x.page(v),
     }
 }
@@ -276,6 +290,7 @@ fn done_of(query: &str) -> Option<&'static str> {
         "done=note_added" => Some("note.added"),
         "done=note_saved" => Some("note.saved"),
         "done=case_closed" => Some("case.closed_done"),
+        "done=case_reopened" => Some("case.reopened_done"),
         "done=case_corrected" => Some("case.corrected_done"),
         "done=case_unchanged" => Some("case.unchanged_done"),
         _ => None,
@@ -314,6 +329,7 @@ mod tests {
         assert_eq!(done_of("x=1&done=note_saved"), Some("note.saved"));
         assert_eq!(done_of("done=case_closed"), Some("case.closed_done"));
         assert_eq!(done_of("done=case_corrected"), Some("case.corrected_done"));
+        assert_eq!(done_of("done=case_reopened"), Some("case.reopened_done"));
         assert_eq!(done_of("done=%3Cscript%3E"), None);
         assert_eq!(done_of(""), None);
     }

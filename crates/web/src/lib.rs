@@ -8,12 +8,14 @@ mod case_close;
 mod case_correct;
 mod case_history;
 mod case_list;
+mod case_reopen;
 mod case_rows;
 mod cases;
 mod client;
 mod client_rules;
 mod consents;
 mod forms;
+mod help;
 mod home;
 pub mod i18n;
 mod links;
@@ -58,10 +60,11 @@ pub fn configure(cfg: &mut web::ServiceConfig, state: WebState) {
     admin(cfg);
 }
 
-/// The home page, logging in (password, then the second factor), logging out, and the
-/// stylesheet every page uses.
+/// The home page, the help page, logging in (password, then the second factor), logging
+/// out, and the stylesheet every page uses.
 fn signing_in(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/").route(web::get().to(home::home)))
+        .service(web::resource("/help").route(web::get().to(help::help)))
         .service(
             web::resource("/login")
                 .wrap(from_fn(client::limit_submissions))
@@ -82,8 +85,8 @@ fn signing_in(cfg: &mut web::ServiceConfig) {
 }
 
 /// Caseworkers' and coordinators' pages: the inbox and outgoing referrals, the lists of
-/// signals and cases, signals, cases with their consents and notes, closing and
-/// correcting a case, and referrals.
+/// signals and cases, signals, cases with their consents and notes, closing, reopening
+/// and correcting a case, and referrals.
 fn casework(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/inbox").route(web::get().to(home::inbox)))
         .service(web::resource("/outgoing").route(web::get().to(outgoing::list)))
@@ -98,6 +101,7 @@ fn casework(cfg: &mut web::ServiceConfig) {
         .service(web::resource("/cases").route(web::get().to(case_list::list)))
         .service(web::resource("/cases/{id}").route(web::get().to(cases::show)))
         .service(web::resource("/cases/{id}/close").route(web::post().to(case_close::close)))
+        .service(web::resource("/cases/{id}/reopen").route(web::post().to(case_reopen::reopen)))
         .service(
             web::resource("/cases/{id}/correct")
                 .route(web::get().to(case_correct::form))

@@ -70,6 +70,9 @@ pub struct CaseQuery {
     /// search.
     #[param(pattern = r"^[0-9]{4}-[0-9]{6,12}$")]
     pub reference: Option<String>,
+    /// Only the agency's own cases with this responsible worker: `me`, `none` (nobody
+    /// is), or a user id.
+    pub assigned_to: Option<String>,
     /// The `next_cursor` of the previous page.
     #[param(
         pattern = r"^[0-9]{1,16}_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
@@ -97,7 +100,14 @@ pub async fn list_cases_handler(
     query: web::Query<CaseQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let q = query.into_inner();
+    let assigned_to = q
+        .assigned_to
+        .as_deref()
+        .map(str::parse::<uc::Assignee>)
+        .transpose()
+        .map_err(ApiError::from)?;
     let filter = CaseListFilter {
+        assigned_to,
         status: q.status,
         region: q.region,
         form: q.form,

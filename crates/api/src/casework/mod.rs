@@ -6,6 +6,7 @@
 //! take an optional `Idempotency-Key`: a replay answers the first response and creates
 //! nothing; the same key with another request answers 422.
 
+pub(crate) mod assignment;
 pub(crate) mod cases;
 pub(crate) mod corrections;
 pub(crate) mod notes;
@@ -163,6 +164,10 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
             .route(web::get().to(c::get_case_handler))
             .route(web::patch().to(corrections::correct_case_handler)),
     )
+    .service(
+        web::resource("/cases/{id}/assignee").route(web::put().to(assignment::assign_case_handler)),
+    )
+    .service(web::resource("/caseload").route(web::get().to(assignment::caseload_handler)))
     .service(
         web::resource("/cases/{id}/history")
             .route(web::get().to(corrections::case_history_handler)),

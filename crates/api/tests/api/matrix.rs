@@ -91,6 +91,10 @@ const ANALYST: [u16; 6] = [401, 404, 404, 200, 404, 404];
 const HIDDEN: [u16; 6] = [401, 404, 404, 404, 404, 404];
 /// The receiving agency's coordinators decide; its caseworkers see but may not.
 const DECIDERS: [u16; 6] = [401, 403, 200, 404, 404, 404];
+/// Coordinators assign the agency's cases; its caseworkers see them but may not.
+const ASSIGNERS: [u16; 6] = [401, 403, 200, 404, 404, 404];
+/// The caseload is for coordinators.
+const COORDINATORS: [u16; 6] = [401, 403, 200, 403, 403, 403];
 /// Only a note's author changes it; colleagues who read it may not.
 const NOTE_AUTHOR: [u16; 6] = [401, 200, 403, 404, 404, 404];
 /// A note shared by the other agency: read, never changed, by this one.
@@ -272,6 +276,10 @@ const TABLE: &[Row] = {
         row("POST", "/api/v1/cases/{id}/reopen", Own, CASEWORK_OBJECT),
         row("POST", "/api/v1/cases/{id}/reopen", RecvAfter, HIDDEN),
         row("POST", "/api/v1/cases/{id}/reopen", Foreign, HIDDEN),
+        row("PUT", "/api/v1/cases/{id}/assignee", Own, ASSIGNERS),
+        row("PUT", "/api/v1/cases/{id}/assignee", RecvAfter, HIDDEN),
+        row("PUT", "/api/v1/cases/{id}/assignee", Foreign, HIDDEN),
+        row("GET", "/api/v1/caseload", None, COORDINATORS),
         row("PATCH", "/api/v1/cases/{id}", Own, CASEWORK_OBJECT),
         row("PATCH", "/api/v1/cases/{id}", RecvAfter, HIDDEN),
         row("PATCH", "/api/v1/cases/{id}", Foreign, HIDDEN),
@@ -788,6 +796,9 @@ fn prepare_casework(
                 (_, "/api/v1/cases/{id}/consents") => Some(consent_body()),
                 ("POST", "/api/v1/cases/{id}/notes") => Some(note_body()),
                 ("PATCH", "/api/v1/cases/{id}") => Some(json!({ "region": "rotterdam" })),
+                ("PUT", "/api/v1/cases/{id}/assignee") => {
+                    Some(json!({ "user_id": world.actors[0].0.id }))
+                }
                 (_, "/api/v1/cases/{id}/referrals") => Some(json!({
                     "to_agency_id": world.third.id, "purpose": "shelter", "urgency": "normal"
                 })),

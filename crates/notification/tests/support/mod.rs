@@ -69,6 +69,7 @@ pub fn queue_received(conn: &mut DbConn, from: &Agency, to: &Agency, at: DateTim
     let notice = schakel_domain::Notice::Referral {
         topic: schakel_domain::ReferralTopic::Received,
         agency_id: to.id,
+        user_id: None,
         roles: vec![schakel_domain::Role::Coordinator],
         about: schakel_domain::ReferralFacts {
             urgency: Some(schakel_domain::Urgency::Urgent),

@@ -1,6 +1,6 @@
 //! Cases: opened from a signal or directly, read by their own agency and by receiving
 //! agencies with access, corrected by their own agency (with a rectification record),
-//! closed with a reason and reopened with one.
+//! assigned to a responsible worker, closed with a reason and reopened with one.
 
 use crate::access::{ACCESS_STATES, CaseAccess, case_access};
 use crate::identity::Identity;
@@ -79,6 +79,33 @@ pub struct CaseListFilter {
     pub date_of_birth: Option<chrono::NaiveDate>,
     /// Only the agency's own case with this reference (`YYYY-NNNNNN`).
     pub reference: Option<String>,
+    /// Only the agency's own cases with this responsible worker.
+    pub assigned_to: Option<Assignee>,
+}
+
+/// Whose cases a list shows, by responsible worker.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Assignee {
+    /// The actor's own (`me`).
+    Me,
+    /// Those nobody is responsible for (`none`).
+    Nobody,
+    /// This worker's.
+    User(schakel_domain::UserId),
+}
+
+impl std::str::FromStr for Assignee {
+    type Err = UseCaseError;
+    fn from_str(s: &str) -> Result<Self, UseCaseError> {
+        match s {
+            "me" => Ok(Assignee::Me),
+            "none" => Ok(Assignee::Nobody),
+            id => id
+                .parse()
+                .map(Assignee::User)
+                .map_err(|_| UseCaseError::Invalid("assigned_to")),
+        }
+    }
 }
 
 /// Loads a case `who` may act on with `action`, or the hidden denial `code`.
@@ -98,12 +125,14 @@ pub(crate) fn visible_case(
     }
 }
 
+mod assign;
 mod close;
 mod correct;
 mod open;
 mod read;
 mod reopen;
 
+pub use assign::{AssignCaseInput, assign_case, caseload};
 pub use close::close_case;
 pub use correct::{CorrectCaseInput, case_history, correct_case};
 pub use open::open_case;

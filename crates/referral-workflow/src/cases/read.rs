@@ -31,9 +31,14 @@ pub(crate) fn case_view(
             .iter()
             .filter(|r| owner || r.to_agency_id == who.agency_id),
     )?;
+    let assigned_to = match case.assigned_to.filter(|_| owner) {
+        Some(u) => Some(super::assign::worker(conn, u)?),
+        None => None,
+    };
     Ok(CaseView {
         id: case.id,
         reference: case.reference.clone(),
+        assigned_to,
         agency_id: case.agency_id,
         access: if owner {
             AccessKind::Owner
@@ -202,6 +207,11 @@ pub fn list_cases(
                 family_name_index,
                 birth_date_index,
                 reference,
+                assigned_to: filter.assigned_to.map(|a| match a {
+                    super::Assignee::Me => Some(who.user_id),
+                    super::Assignee::Nobody => None,
+                    super::Assignee::User(u) => Some(u),
+                }),
             },
             before,
             limit + 1,
@@ -272,9 +282,14 @@ fn list_item(
             .join(" ");
         (!name.is_empty()).then_some(name)
     });
+    let assigned_to = match (case.assigned_to, access) {
+        (Some(u), CaseAccess::Owner) => Some(super::assign::worker(conn, u)?),
+        _ => None,
+    };
     Ok(CaseListItem {
         id: case.id,
         reference: case.reference.clone(),
+        assigned_to,
         access: match access {
             CaseAccess::Owner => AccessKind::Owner,
             CaseAccess::Receiver { .. } => AccessKind::Receiver,

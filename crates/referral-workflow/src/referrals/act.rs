@@ -182,24 +182,29 @@ fn tell(
     }
     let facts = ReferralFacts::of(done.id, done.from_agency_id, done.to_agency_id);
     match by {
-        Party::Receiver if to != ReferralState::InProgress => notify(
-            conn,
-            env,
-            ReferralTopic::Decided,
-            done.from_agency_id,
-            &[Role::Caseworker, Role::Coordinator],
-            ReferralFacts {
-                state: Some(to),
-                reason,
-                ..facts
-            },
-        ),
+        Party::Receiver if to != ReferralState::InProgress => {
+            let responsible = rows.case(conn, done.case_id)?.assigned_to;
+            notify(
+                conn,
+                env,
+                ReferralTopic::Decided,
+                To {
+                    agency: done.from_agency_id,
+                    user: responsible,
+                    roles: &[Role::Coordinator],
+                },
+                ReferralFacts {
+                    state: Some(to),
+                    reason,
+                    ..facts
+                },
+            )
+        }
         Party::Sender => notify(
             conn,
             env,
             ReferralTopic::Withdrawn,
-            done.to_agency_id,
-            &[Role::Coordinator],
+            To::roles(done.to_agency_id, &[Role::Coordinator]),
             facts,
         ),
         _ => Ok(()),
@@ -267,12 +272,16 @@ pub(crate) fn expire_one(
         &done,
         None,
     )?;
+    let responsible = rows.case(conn, r.case_id)?.assigned_to;
     notify(
         conn,
         env,
         ReferralTopic::Expired,
-        r.from_agency_id,
-        &[Role::Caseworker, Role::Coordinator],
+        To {
+            agency: r.from_agency_id,
+            user: responsible,
+            roles: &[Role::Coordinator],
+        },
         ReferralFacts::of(r.id, r.from_agency_id, r.to_agency_id),
     )?;
     let e = event(

@@ -10,8 +10,8 @@ use crate::rows::Rows;
 use crate::signals::MAX_TEXT_CHARS;
 use crate::support::check_version;
 use crate::support::{
-    Env, denied, event, free_text, monitor, named_by, notify, open_opt, record, refused, run, seal,
-    timeline,
+    Env, To, denied, event, free_text, monitor, named_by, notify, open_opt, record, refused, run,
+    seal, timeline,
 };
 use crate::views::{Page, ReferralView};
 use crate::{Conflict, IfMatch, UseCaseError};

@@ -135,8 +135,7 @@ pub(super) fn send(
         conn,
         env,
         ReferralTopic::Received,
-        s.to,
-        &[Role::Coordinator],
+        To::roles(s.to, &[Role::Coordinator]),
         ReferralFacts {
             urgency: Some(s.urgency),
             ..ReferralFacts::of(id, s.from, s.to)

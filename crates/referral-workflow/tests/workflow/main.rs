@@ -3,6 +3,7 @@
 
 mod support;
 
+mod assignment;
 mod canary;
 mod corrections;
 mod jobs;

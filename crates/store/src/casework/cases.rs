@@ -30,6 +30,7 @@ struct CaseRow {
     updated_at: NaiveDateTime,
     erased_at: Option<NaiveDateTime>,
     reference: Option<String>,
+    assigned_to: Option<String>,
 }
 
 /// A case as stored.
@@ -56,6 +57,8 @@ pub struct Case {
     pub erased_at: Option<DateTime<Utc>>,
     /// The human-readable reference, `YYYY-NNNNNN`, unique within the agency.
     pub reference: String,
+    /// The worker of the agency responsible for it.
+    pub assigned_to: Option<UserId>,
 }
 
 impl TryFrom<CaseRow> for Case {
@@ -80,6 +83,7 @@ impl TryFrom<CaseRow> for Case {
             updated_at: from_db_time(r.updated_at),
             erased_at: r.erased_at.map(from_db_time),
             reference: r.reference.unwrap_or_default(),
+            assigned_to: opt_code(r.assigned_to.as_deref(), "case assignee")?,
         })
     }
 }
@@ -210,6 +214,30 @@ pub fn close(
     Ok(())
 }
 
+/// Makes `user` (or nobody) responsible for a case (the version is raised by [`bump`]).
+pub fn assign(conn: &mut DbConn, id: CaseId, user: Option<UserId>) -> Result<(), StoreError> {
+    diesel::update(cases::table.find(id.to_string()))
+        .set(cases::assigned_to.eq(user.map(|u| u.to_string())))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The open cases of `agency` per responsible worker (`None`: nobody), in one query.
+pub fn open_per_assignee(
+    conn: &mut DbConn,
+    agency: AgencyId,
+) -> Result<Vec<(Option<UserId>, i64)>, StoreError> {
+    cases::table
+        .filter(cases::agency_id.eq(agency.to_string()))
+        .filter(cases::status.eq(CaseStatus::Open.as_str()))
+        .group_by(cases::assigned_to)
+        .select((cases::assigned_to, diesel::dsl::count_star()))
+        .load::<(Option<String>, i64)>(conn)?
+        .into_iter()
+        .map(|(u, n)| Ok((opt_code(u.as_deref(), "case assignee")?, n)))
+        .collect()
+}
+
 /// Opens a closed case again: open, and no closing held any more (the caller keeps the
 /// earlier closing in the case's record first).
 pub fn reopen(conn: &mut DbConn, id: CaseId) -> Result<(), StoreError> {
@@ -257,6 +285,28 @@ pub struct CaseFilter {
     pub birth_date_index: Option<String>,
     /// A reference of the agency's own cases.
     pub reference: Option<String>,
+    /// Only the agency's own cases with this responsible worker (`Some(None)`: with
+    /// none).
+    pub assigned_to: Option<Option<UserId>>,
+}
+
+/// The agency's persons whose blind indexes match those the filter sets, in one query.
+fn persons_by_index(
+    conn: &mut DbConn,
+    agency: AgencyId,
+    filter: &CaseFilter,
+) -> Result<Vec<String>, StoreError> {
+    let mut people = persons::table
+        .filter(persons::agency_id.eq(agency.to_string()))
+        .select(persons::id)
+        .into_boxed();
+    if let Some(f) = &filter.family_name_index {
+        people = people.filter(persons::family_name_index.eq(f.clone()));
+    }
+    if let Some(b) = &filter.birth_date_index {
+        people = people.filter(persons::birth_date_index.eq(b.clone()));
+    }
+    Ok(people.load(conn)?)
 }
 
 /// A page of the cases an agency may see — its own, and those it received through a
@@ -295,39 +345,24 @@ pub fn list_visible(
             .filter(cases::agency_id.eq(agency.to_string()))
             .filter(cases::reference.eq(reference));
     }
+    match filter.assigned_to {
+        Some(Some(user)) => {
+            q = q
+                .filter(cases::agency_id.eq(agency.to_string()))
+                .filter(cases::assigned_to.eq(user.to_string()));
+        }
+        Some(None) => {
+            q = q
+                .filter(cases::agency_id.eq(agency.to_string()))
+                .filter(cases::assigned_to.is_null());
+        }
+        None => {}
+    }
     if let Some(form) = filter.form {
         q = q.filter(cases::exploitation_forms.like(format!("%\"{}\"%", form.as_str())));
     }
     if filter.family_name_index.is_some() || filter.birth_date_index.is_some() {
-        let people = persons::table
-            .filter(persons::agency_id.eq(agency.to_string()))
-            .select((
-                persons::id,
-                persons::family_name_index,
-                persons::birth_date_index,
-            ));
-        let ids: Vec<String> = match (&filter.family_name_index, &filter.birth_date_index) {
-            (Some(f), Some(b)) => people
-                .filter(persons::family_name_index.eq(f))
-                .filter(persons::birth_date_index.eq(b))
-                .load::<(String, Option<String>, Option<String>)>(conn)?,
-            (Some(f), None) => {
-                people.filter(persons::family_name_index.eq(f)).load::<(
-                    String,
-                    Option<String>,
-                    Option<String>,
-                )>(conn)?
-            }
-            (None, Some(b)) => people.filter(persons::birth_date_index.eq(b)).load::<(
-                String,
-                Option<String>,
-                Option<String>,
-            )>(conn)?,
-            (None, None) => Vec::new(),
-        }
-        .into_iter()
-        .map(|(id, _, _)| id)
-        .collect();
+        let ids = persons_by_index(conn, agency, &filter)?;
         q = q
             .filter(cases::agency_id.eq(agency.to_string()))
             .filter(cases::person_id.eq_any(ids));

@@ -1,0 +1,2 @@
+DROP INDEX cases_assigned;
+ALTER TABLE cases DROP COLUMN assigned_to;
