@@ -62,6 +62,11 @@ pub(crate) const OPERATION_IDS: &[(&str, &str, &str)] = &[
     ("patch", "/api/v1/cases/{id}", "correct_case"),
     ("put", "/api/v1/cases/{id}/assignee", "assign_case"),
     ("get", "/api/v1/caseload", "get_caseload"),
+    (
+        "post",
+        "/api/v1/referrals/{id}/case",
+        "open_case_from_referral",
+    ),
     ("get", "/api/v1/cases/{id}/history", "get_case_history"),
     ("post", "/api/v1/cases/{id}/consents", "record_consent"),
     (

@@ -25,6 +25,10 @@ pub enum Conflict {
     CaseClosed,
     /// The case is open (reopening it asks for a closed one).
     CaseOpen,
+    /// The referral is not accepted or in progress (a case is opened from one that is).
+    NotAccepted,
+    /// The agency already opened its case from this referral.
+    CaseExists,
     /// The case still has open referrals.
     OpenReferrals,
     /// A case was already opened from this signal.

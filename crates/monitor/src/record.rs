@@ -23,6 +23,11 @@ pub fn record(conn: &mut DbConn, event_id: &str, event: &Event) -> Result<bool, 
     if forms.is_empty() {
         forms.push("unknown");
     }
+    // An event recorded under a key a correction moved is counted under the new one.
+    let pseudonym = match event.pseudonym.as_deref() {
+        Some(k) => Some(monitor::current_key(conn, k)?),
+        None => None,
+    };
     let (month_text, quarter, year) = (month.to_string(), month.quarter(), month.year());
     let rows: Vec<NewFact<'_>> = forms
         .iter()
@@ -43,7 +48,7 @@ pub fn record(conn: &mut DbConn, event_id: &str, event: &Event) -> Result<bool, 
             nationality_group: event.nationality_group.as_str(),
             reporting_basis: event.reporting_basis.map(|b| b.as_str()),
             hours_to_answer: event.hours_to_answer,
-            pseudonym: event.pseudonym.as_deref(),
+            pseudonym: pseudonym.as_deref(),
         })
         .collect();
     monitor::insert_facts(conn, event_id, &rows)

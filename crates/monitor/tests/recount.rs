@@ -1220,5 +1220,27 @@ fn a_relinked_person_is_counted_once_under_its_new_key_also_by_a_copy_filled_bef
             0,
             "{backend:?}: applied again, nothing moves"
         );
+        // An agency that copied the earlier identity still records under the earlier
+        // key: counted under the new one.
+        let mut late = events
+            .iter()
+            .find(|r| r.event.pseudonym.as_deref() == Some(relink.to.as_str()))
+            .map(|r| r.event.clone())
+            .expect("an event of the person");
+        late.pseudonym = Some(relink.from.clone());
+        assert!(record(&mut conn, "late", &late).expect("recorded"));
+        late.pseudonym = Some(relink.to.clone());
+        events.push(Recorded {
+            id: "late".into(),
+            event: late,
+        });
+        check_counts(
+            &mut conn,
+            backend,
+            &events,
+            Measure::Persons,
+            &dims,
+            &quarters,
+        );
     }
 }

@@ -215,6 +215,8 @@ pub struct CaseView {
     pub reference: String,
     /// The owning agency's worker responsible for it (for the owning agency only).
     pub assigned_to: Option<WorkerRef>,
+    /// Where the case came from, when the agency opened it from a referral it received.
+    pub origin: Option<OriginView>,
     /// The owning agency.
     pub agency_id: AgencyId,
     /// How the actor's agency sees it.
@@ -386,4 +388,16 @@ pub struct WorkerLoad {
     pub role: schakel_domain::Role,
     /// The open cases they are responsible for.
     pub open_cases: i64,
+}
+
+/// The referral a case was opened from, and the sending agency's case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OriginView {
+    /// The referral it was opened from.
+    pub referral_id: ReferralId,
+    /// The agency that referred the person.
+    pub agency: AgencyRef,
+    /// That agency's case reference (for the owning agency only).
+    pub case_reference: Option<String>,
 }

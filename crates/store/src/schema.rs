@@ -192,6 +192,7 @@ diesel::table! {
         erased_at -> Nullable<Timestamp>,
         reference -> Nullable<Text>,
         assigned_to -> Nullable<Text>,
+        origin_referral_id -> Nullable<Text>,
     }
 }
 
@@ -349,6 +350,13 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    monitor_relinks (from_key) {
+        from_key -> Text,
+        to_key -> Text,
+    }
+}
+
 diesel::joinable!(users -> agencies (agency_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
@@ -384,5 +392,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     web_sessions,
     monitor_facts,
     monitor_months,
+    monitor_relinks,
     case_corrections,
 );

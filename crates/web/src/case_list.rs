@@ -2,9 +2,11 @@
 //! through an accepted, open referral), most recently changed first, a page at a time.
 //! A filter form narrows it by status (open by default), region and form of
 //! exploitation, and finds a person by family name and date of birth through the blind
-//! index: an exact match after folding, among the agency's own cases only. A row shows
-//! the person's name only where the use case gives one. Filters that are not valid come
-//! back as typed, each with its message next to it, and no case is read then.
+//! index: an exact match after folding, among the agency's own cases only. A filter by
+//! responsible worker (me, nobody, or a worker of the caseload's links) also keeps to
+//! the agency's own cases. A row shows the person's name only where the use case gives
+//! one, and the responsible worker of an own case. Filters that are not valid come back
+//! as typed, each with its message next to it, and no case is read then.
 
 use crate::WebState;
 use crate::forms::{Choice, Failure, Fields, Problems, choices, date, with_env};
@@ -15,7 +17,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use schakel_domain::{Action, CaseStatus, ExploitationForm, Region, Relationship};
-use schakel_referral_workflow::cases::{CaseListFilter, list_cases};
+use schakel_referral_workflow::cases::{Assignee, CaseListFilter, list_cases};
 use schakel_referral_workflow::identity::MAX_NAME_CHARS;
 use schakel_referral_workflow::views::{AccessKind, CaseListItem, Page};
 
@@ -25,6 +27,10 @@ const PAGE_SIZE: i64 = 50;
 /// The statuses the filter offers; `any` is both.
 const STATUSES: &[&str] = &["open", "closed", "any"];
 
+/// The responsible workers the filter offers besides anyone (`me`, `none`); a worker's
+/// id comes from the caseload's links.
+const ASSIGNEES: &[&str] = &["me", "none"];
+
 /// The fields of the filter, in the order the links carry them.
 const FILTERS: &[&str] = &[
     "status",
@@ -33,6 +39,7 @@ const FILTERS: &[&str] = &[
     "reference",
     "family_name",
     "date_of_birth",
+    "assigned_to",
 ];
 
 /// One line of the list.
@@ -45,6 +52,7 @@ struct Row {
     region: String,
     forms: String,
     received: bool,
+    responsible: String,
     changed: String,
 }
 
@@ -58,6 +66,7 @@ struct CaseListPage {
     statuses: Vec<Choice>,
     regions: Vec<Choice>,
     forms: Vec<Choice>,
+    assignees: Vec<Choice>,
     rows: Vec<Row>,
     searched: bool,
     next: Option<String>,
@@ -97,6 +106,10 @@ fn parse(f: &Fields) -> Result<CaseListFilter, Problems> {
         e.add("form", "invalid.choose");
         None
     });
+    let assigned_to = optional::<Assignee>(f, "assigned_to").unwrap_or_else(|()| {
+        e.add("assigned_to", "invalid.choose");
+        None
+    });
     let family_name = match f.one("family_name") {
         "" => None,
         n if n.chars().count() > MAX_NAME_CHARS => {
@@ -130,7 +143,7 @@ fn parse(f: &Fields) -> Result<CaseListFilter, Problems> {
         family_name,
         date_of_birth,
         reference,
-        ..CaseListFilter::default()
+        assigned_to,
     })
 }
 
@@ -140,6 +153,7 @@ fn refused(field: &str) -> Problems {
     match field {
         "family_name" => e.add("family_name", "invalid.name"),
         "reference" => e.add("reference", "invalid.reference"),
+        "assigned_to" => e.add("assigned_to", "invalid.choose"),
         _ => e.add("after", "list.bad_page"),
     }
     e
@@ -192,8 +206,36 @@ fn row(t: Texts, c: CaseListItem) -> Row {
             .collect::<Vec<_>>()
             .join(", "),
         received: c.access == AccessKind::Receiver,
+        responsible: match (c.access, c.assigned_to) {
+            (_, Some(w)) => w.name,
+            (AccessKind::Owner, None) => t.get("case_list.nobody").to_owned(),
+            (_, None) => String::new(),
+        },
         changed: c.updated_at.format("%Y-%m-%d %H:%M UTC").to_string(),
     }
+}
+
+/// The choices of the filter by responsible worker besides anyone: me, nobody, and the
+/// worker `chosen` names by id (from the caseload's links), by their name when a case
+/// listed gives it.
+fn assignees(t: Texts, chosen: &str, found: &[CaseListItem]) -> Vec<Choice> {
+    let mut all = choices(t, "case_list.assigned", ASSIGNEES, &[chosen.to_owned()]);
+    if let Ok(Assignee::User(id)) = chosen.parse::<Assignee>() {
+        let name = found
+            .iter()
+            .filter_map(|c| c.assigned_to.as_ref())
+            .find(|w| w.id == id)
+            .map_or_else(
+                || t.get("case_list.assigned_chosen").to_owned(),
+                |w| w.name.clone(),
+            );
+        all.push(Choice {
+            code: id.to_string(),
+            words: name,
+            on: true,
+        });
+    }
+    all
 }
 
 /// The page: the filter as typed with its messages, and the cases found (none when
@@ -216,6 +258,7 @@ fn page(v: &Viewer, f: Fields, e: Problems, found: Page<CaseListItem>) -> HttpRe
         statuses: choices(t, "case_list.status", STATUSES, &shown_status),
         regions: choices(t, "region", Region::ALL, &chosen("region")),
         forms: choices(t, "form", ExploitationForm::ALL, &chosen("form")),
+        assignees: assignees(t, f.one("assigned_to"), &found.items),
         rows: found.items.into_iter().map(|c| row(t, c)).collect(),
         searched: ["family_name", "date_of_birth", "reference"]
             .iter()
@@ -310,6 +353,22 @@ mod tests {
         assert_eq!(filter.form, Some(ExploitationForm::Labour));
         assert_eq!(filter.family_name.as_deref(), Some("van der Berg"));
         assert_eq!(filter.date_of_birth, date("1990-04-02"));
+        assert!(filter.assigned_to.is_none());
+    }
+
+    #[test]
+    fn the_responsible_worker_is_me_nobody_or_an_id() {
+        let filter = parse(&fields(&[("assigned_to", "me")])).unwrap();
+        assert_eq!(filter.assigned_to, Some(Assignee::Me));
+        let filter = parse(&fields(&[("assigned_to", "none")])).unwrap();
+        assert_eq!(filter.assigned_to, Some(Assignee::Nobody));
+        let id = schakel_domain::UserId::new_random();
+        let filter = parse(&fields(&[("assigned_to", &id.to_string())])).unwrap();
+        assert_eq!(filter.assigned_to, Some(Assignee::User(id)));
+        let e = parse(&fields(&[("assigned_to", "someone")])).unwrap_err();
+        assert_eq!(e.of("assigned_to"), Some("invalid.choose"));
+        let f = fields(&[("assigned_to", "me")]);
+        assert!(href(&f, None).ends_with("&date_of_birth=&assigned_to=me"));
     }
 
     #[test]
@@ -337,7 +396,7 @@ mod tests {
         assert_eq!(
             href(&f, Some("12_ab")),
             "/cases?status=open&region=amsterdam&form=&reference=\
-             &family_name=%C3%96z%20%26%20Co&date_of_birth=&after=12_ab"
+             &family_name=%C3%96z%20%26%20Co&date_of_birth=&assigned_to=&after=12_ab"
         );
     }
 }

@@ -3,11 +3,14 @@
 //! and withdraw them (handled in `consents`), the notes with the form that adds one
 //! (handled in `notes`), the case's referrals, the form that closes it (handled in
 //! `case_close`) or how it was closed with the form that reopens it (handled in
-//! `case_reopen`), and its timeline; for the owning agency also the link to correct the
-//! case (handled in `case_correct`) and its rectification record (`case_history`). A
-//! case the viewer may not see answers 404, as the API does.
+//! `case_reopen`), and its timeline; for the owning agency also who is responsible for
+//! the case, with the form that changes it for its coordinators (its choices from
+//! `case_assignees`, handled in `case_assign`), the link to correct the case (handled
+//! in `case_correct`) and its rectification record (`case_history`). A case the viewer
+//! may not see answers 404, as the API does.
 
 use crate::WebState;
+use crate::case_assignees::{self, Workers};
 use crate::case_history::{self, CorrectionRow};
 use crate::case_rows::{
     ConsentRow, Event, Person, ReferralRow, consent_row, day, events, person, referral_row, words,
@@ -75,6 +78,8 @@ struct CasePage {
     close_reason: String,
     closed_at: String,
     close_note: Option<String>,
+    responsible: String,
+    assignees: Option<Vec<Choice>>,
 }
 
 /// What the case page shows besides the case: the forms as typed and what happened.
@@ -128,7 +133,7 @@ impl Shown {
 /// The case page with what `shown` adds to it and the close or reopen form as
 /// `status_form` says.
 fn page(v: &Viewer, loaded: &Loaded, shown: Shown, status_form: StatusForm) -> HttpResponse {
-    let (c, timeline, list, history) = loaded;
+    let (c, timeline, list, history, workers) = loaded;
     let t = v.texts();
     let status = shown.status().max(status_form.status());
     let owner = c.access == AccessKind::Owner;
@@ -192,6 +197,13 @@ fn page(v: &Viewer, loaded: &Loaded, shown: Shown, status_form: StatusForm) -> H
             .map_or_else(String::new, |r| t.code("close_reason", r.as_str())),
         closed_at: c.closed_at.map(day).unwrap_or_default(),
         close_note: c.close_note.clone(),
+        responsible: c.assigned_to.as_ref().map_or_else(
+            || t.get("case.responsible_nobody").to_owned(),
+            |w| w.name.clone(),
+        ),
+        assignees: workers
+            .as_ref()
+            .map(|w| case_assignees::choices(t, w, c.assigned_to.as_ref())),
         reference: c.reference.clone(),
         id,
         e,
@@ -200,16 +212,19 @@ fn page(v: &Viewer, loaded: &Loaded, shown: Shown, status_form: StatusForm) -> H
     html(status, &page)
 }
 
-/// A case as the viewer may see it: the case, its timeline, its notes and its
-/// rectification record (empty but for the owning agency).
+/// A case as the viewer may see it: the case, its timeline, its notes, its
+/// rectification record (empty but for the owning agency) and the workers the viewer
+/// may make responsible for it.
 type Loaded = (
     CaseView,
     Vec<TimelineEntry>,
     Vec<NoteView>,
     Vec<CorrectionView>,
+    Workers,
 );
 
-/// Loads the case, its timeline, its notes and its record as the viewer may see them.
+/// Loads the case, its timeline, its notes, its record and the workers to choose from
+/// as the viewer may see them.
 async fn load(
     req: &HttpRequest,
     state: &web::Data<WebState>,
@@ -222,7 +237,8 @@ async fn load(
         let timeline = case_timeline(conn, env, &actor, id)?;
         let notes = list_notes(conn, env, &actor, id)?;
         let history = case_history::record(conn, env, &actor, &case)?;
-        Ok((case, timeline, notes, history))
+        let workers = case_assignees::workers(conn, env, &actor, &case)?;
+        Ok((case, timeline, notes, history, workers))
     })
     .await
 }
@@ -293,6 +309,7 @@ fn done_of(query: &str) -> Option<&'static str> {
         "done=case_reopened" => Some("case.reopened_done"),
         "done=case_corrected" => Some("case.corrected_done"),
         "done=case_unchanged" => Some("case.unchanged_done"),
+        "done=case_assigned" => Some("case.assigned_done"),
         _ => None,
     })
 }
@@ -330,6 +347,7 @@ mod tests {
         assert_eq!(done_of("done=case_closed"), Some("case.closed_done"));
         assert_eq!(done_of("done=case_corrected"), Some("case.corrected_done"));
         assert_eq!(done_of("done=case_reopened"), Some("case.reopened_done"));
+        assert_eq!(done_of("done=case_assigned"), Some("case.assigned_done"));
         assert_eq!(done_of("done=%3Cscript%3E"), None);
         assert_eq!(done_of(""), None);
     }

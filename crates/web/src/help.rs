@@ -55,6 +55,15 @@ const TOPICS: &[Topic] = &[
         link: Some(("/cases", "help.go.cases", Audience::Casework)),
     },
     Topic {
+        id: "assign",
+        paragraphs: 3,
+        link: Some((
+            "/cases?assigned_to=me&status=open",
+            "help.go.my_cases",
+            Audience::Casework,
+        )),
+    },
+    Topic {
         id: "signal",
         paragraphs: 2,
         link: Some(("/signals/new", "help.go.signal", Audience::Casework)),
@@ -185,6 +194,7 @@ mod tests {
             csrf: String::new(),
             inbox: casework,
             casework,
+            coordinator: false,
             analyst,
             auditor: false,
             admin: false,
@@ -224,6 +234,7 @@ mod tests {
             links(&nav(true, false)),
             [
                 "/cases",
+                "/cases?assigned_to=me&status=open",
                 "/signals/new",
                 "/outgoing",
                 "/inbox",

@@ -4,12 +4,15 @@ mod account;
 mod admin;
 mod analyst;
 mod audit_pages;
+mod case_assign;
+mod case_assignees;
 mod case_close;
 mod case_correct;
 mod case_history;
 mod case_list;
 mod case_reopen;
 mod case_rows;
+mod caseload;
 mod cases;
 mod client;
 mod client_rules;
@@ -85,8 +88,9 @@ fn signing_in(cfg: &mut web::ServiceConfig) {
 }
 
 /// Caseworkers' and coordinators' pages: the inbox and outgoing referrals, the lists of
-/// signals and cases, signals, cases with their consents and notes, closing, reopening
-/// and correcting a case, and referrals.
+/// signals and cases, the coordinators' caseload, signals, cases with their consents and
+/// notes, who is responsible for a case, closing, reopening and correcting a case, and
+/// referrals.
 fn casework(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/inbox").route(web::get().to(home::inbox)))
         .service(web::resource("/outgoing").route(web::get().to(outgoing::list)))
@@ -99,9 +103,11 @@ fn casework(cfg: &mut web::ServiceConfig) {
         )
         .service(web::resource("/signals/{id}").route(web::get().to(signals::show)))
         .service(web::resource("/cases").route(web::get().to(case_list::list)))
+        .service(web::resource("/caseload").route(web::get().to(caseload::show)))
         .service(web::resource("/cases/{id}").route(web::get().to(cases::show)))
         .service(web::resource("/cases/{id}/close").route(web::post().to(case_close::close)))
         .service(web::resource("/cases/{id}/reopen").route(web::post().to(case_reopen::reopen)))
+        .service(web::resource("/cases/{id}/assignee").route(web::post().to(case_assign::assign)))
         .service(
             web::resource("/cases/{id}/correct")
                 .route(web::get().to(case_correct::form))

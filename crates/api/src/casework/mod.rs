@@ -10,6 +10,7 @@ pub(crate) mod assignment;
 pub(crate) mod cases;
 pub(crate) mod corrections;
 pub(crate) mod notes;
+pub(crate) mod onward;
 pub(crate) mod referrals;
 pub(crate) mod signals;
 
@@ -166,6 +167,10 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
     )
     .service(
         web::resource("/cases/{id}/assignee").route(web::put().to(assignment::assign_case_handler)),
+    )
+    .service(
+        web::resource("/referrals/{id}/case")
+            .route(web::post().to(onward::open_case_from_referral_handler)),
     )
     .service(web::resource("/caseload").route(web::get().to(assignment::caseload_handler)))
     .service(

@@ -280,6 +280,27 @@ const TABLE: &[Row] = {
         row("PUT", "/api/v1/cases/{id}/assignee", RecvAfter, HIDDEN),
         row("PUT", "/api/v1/cases/{id}/assignee", Foreign, HIDDEN),
         row("GET", "/api/v1/caseload", None, COORDINATORS),
+        // The receiving agency opens its own case from a referral it accepted.
+        row(
+            "POST",
+            "/api/v1/referrals/{id}/case",
+            RecvAfter,
+            CASEWORK_OBJECT_CREATE,
+        ),
+        row(
+            "POST",
+            "/api/v1/referrals/{id}/case",
+            RecvBefore,
+            REFUSED_TRANSITION,
+        ),
+        row(
+            "POST",
+            "/api/v1/referrals/{id}/case",
+            Ended,
+            REFUSED_TRANSITION,
+        ),
+        row("POST", "/api/v1/referrals/{id}/case", Own, HIDDEN),
+        row("POST", "/api/v1/referrals/{id}/case", Foreign, HIDDEN),
         row("PATCH", "/api/v1/cases/{id}", Own, CASEWORK_OBJECT),
         row("PATCH", "/api/v1/cases/{id}", RecvAfter, HIDDEN),
         row("PATCH", "/api/v1/cases/{id}", Foreign, HIDDEN),

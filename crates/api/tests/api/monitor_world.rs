@@ -2,7 +2,8 @@
 //! calls): 200 agencies of every kind, 1200 persons — many recorded by several agencies
 //! with their names spelled differently — with signals (some anonymous), cases,
 //! referrals and decisions over a year; some dates of birth typed wrong at first and
-//! corrected on the case. After the dispatcher's monitor sink has run,
+//! corrected on the case; receiving agencies opening their own case from a referral and
+//! referring onward. After the dispatcher's monitor sink has run,
 //! every counts table of up to two dimensions (and a set of three-dimension ones), the
 //! flow matrix and the overlap table equal a recount this test makes from what it
 //! generated, by the true identity of each person. The linkage key's secret is in no
@@ -411,7 +412,52 @@ fn world(db: &TestDb, cfg: &WorkflowConfig) -> Vec<Expected> {
             kind,
             month,
             hours: answer,
-            ..sent
+            ..sent.clone()
+        });
+        // Half the accepting agencies open their own case and some refer onward: the
+        // person is still one person, each hop one flow.
+        if action != ReferralAction::Accept || !rng.chance(50) {
+            return;
+        }
+        let at_receiver = later + Duration::hours(1);
+        let env = Env {
+            cfg,
+            ctx: &ctx,
+            now: at_receiver,
+        };
+        let own = cases_uc::open_case_from_referral(&mut conn, &env, &receiver.worker, referral.id)
+            .unwrap();
+        let month = at_receiver.format("%Y-%m").to_string();
+        expected.push(Expected {
+            kind: "case_opened",
+            month: month.clone(),
+            sender_kind: receiver.kind.as_str(),
+            receiver_kind: None,
+            basis: None,
+            ..base.clone()
+        });
+        if !rng.chance(50) {
+            return;
+        }
+        let mut next = rng.below(agencies_made.len());
+        if next == to {
+            next = (next + 1) % agencies_made.len();
+        }
+        let third = &agencies_made[next];
+        let input: ReferralInput = serde_json::from_value(json!({
+            "to_agency_id": third.id, "purpose": "care_coordination", "urgency": "normal"
+        }))
+        .unwrap();
+        referrals_uc::create_referral(&mut conn, &env, &receiver.worker, own.id, &input, None)
+            .unwrap();
+        expected.push(Expected {
+            kind: "referral_sent",
+            month,
+            sender_kind: receiver.kind.as_str(),
+            region: receiver.region.as_str(),
+            receiver_kind: Some(third.kind.as_str()),
+            basis: None,
+            ..base.clone()
         });
     };
     for (i, _) in people.iter().enumerate() {

@@ -100,6 +100,39 @@ pub fn assign_case(
     })
 }
 
+/// The workers a coordinator may make responsible for a case of the agency: its active
+/// caseworkers and coordinators, by name, with their roles. Colleagues' names only: not
+/// audited as a read of case data.
+pub fn assignable_workers(
+    conn: &mut DbConn,
+    env: &Env<'_>,
+    who: &Actor,
+) -> Result<Vec<(WorkerRef, Role)>, UseCaseError> {
+    const CODE: &str = "case.assign";
+    run(conn, env, who, |conn| {
+        permit_role(
+            who,
+            Action::AssignCase,
+            Relationship::OwnAgency,
+            CODE,
+            ActionKind::Read,
+        )?;
+        let mut out: Vec<(WorkerRef, Role)> = users::list(conn, Some(who.agency_id))?
+            .into_iter()
+            .filter(|u| u.active && works_cases(u.role))
+            .map(|u| {
+                let worker = WorkerRef {
+                    id: u.id,
+                    name: u.display_name,
+                };
+                (worker, u.role)
+            })
+            .collect();
+        out.sort_by(|a, b| a.0.name.cmp(&b.0.name));
+        Ok(out)
+    })
+}
+
 /// The agency's open cases per responsible worker (coordinators).
 pub fn caseload(conn: &mut DbConn, env: &Env<'_>, who: &Actor) -> Result<Caseload, UseCaseError> {
     const CODE: &str = "case.caseload";

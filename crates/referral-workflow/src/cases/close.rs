@@ -73,7 +73,8 @@ pub fn close_case(
         }
         record(conn, env, e)?;
         let agency = agencies::find(conn, who.agency_id)?;
-        monitor(conn, env, &closed_event(env, &agency, &case, &person)?)?;
+        let closed = closed_event(conn, env, &agency, &case, &person)?;
+        monitor(conn, env, &closed)?;
         let case = cases::find(conn, id)?;
         case_view(conn, env, who, &case, &CaseAccess::Owner)
     })
@@ -81,6 +82,7 @@ pub fn close_case(
 
 /// The monitor event of `case` closed by `agency`.
 fn closed_event(
+    conn: &mut DbConn,
     env: &Env<'_>,
     agency: &agencies::Agency,
     case: &cases::Case,
@@ -98,7 +100,7 @@ fn closed_event(
         receiver_kind: None,
         receiver_region: None,
         exploitation_forms: case.exploitation_forms.clone(),
-        age_band: identity.age_band(env.now.date_naive()),
+        age_band: super::age_band_on(conn, env, case, &identity)?,
         gender: person.gender,
         nationality_group: person.nationality_group,
         reporting_basis: None,

@@ -139,7 +139,14 @@ fn write_person(
     let sealed = c.identity.seal(env.cfg, person.id)?;
     let family = c.identity.family_name_index(env.cfg)?;
     let birth = c.identity.birth_date_index(env.cfg)?;
-    let key = c.identity.person_key(env.cfg, c.gender, person.id)?;
+    // A corrected identity that can be linked is counted under its pseudonym; one that
+    // cannot keeps the key the person has (a receiver's case may hold only the coarse
+    // facts, under the key of the person it was referred).
+    let key = match (c.identity.pseudonym(env.cfg, c.gender)?, &person.pseudonym) {
+        (Some(p), _) => p,
+        (None, Some(kept)) => kept.clone(),
+        (None, None) => c.identity.person_key(env.cfg, c.gender, person.id)?,
+    };
     let changes = PersonChanges {
         identity: &sealed,
         gender: c.gender,

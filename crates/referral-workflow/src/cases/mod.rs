@@ -1,6 +1,7 @@
 //! Cases: opened from a signal or directly, read by their own agency and by receiving
 //! agencies with access, corrected by their own agency (with a rectification record),
-//! assigned to a responsible worker, closed with a reason and reopened with one.
+//! opened by a receiving agency from a referral it accepted (its own case, linked to
+//! where it came from), assigned to a responsible worker, closed with a reason and reopened with one.
 
 use crate::access::{ACCESS_STATES, CaseAccess, case_access};
 use crate::identity::Identity;
@@ -128,13 +129,16 @@ pub(crate) fn visible_case(
 mod assign;
 mod close;
 mod correct;
+mod onward;
 mod open;
 mod read;
 mod reopen;
 
-pub use assign::{AssignCaseInput, assign_case, caseload};
+pub use assign::{AssignCaseInput, assign_case, assignable_workers, caseload};
 pub use close::close_case;
 pub use correct::{CorrectCaseInput, case_history, correct_case};
+pub(crate) use onward::age_band_on;
+pub use onward::open_case_from_referral;
 pub use open::open_case;
 pub use read::{case_timeline, get_case, list_cases};
 pub(crate) use read::{case_view, record_read};

@@ -115,6 +115,7 @@ pub(crate) fn open_case_in(
     let reference = schakel_domain::case::case_reference(year, number);
     let new = NewCase {
         reference: &reference,
+        origin_referral_id: None,
         id,
         agency_id: who.agency_id,
         person_id: subject.person_id,

@@ -35,10 +35,15 @@ pub(crate) fn case_view(
         Some(u) => Some(super::assign::worker(conn, u)?),
         None => None,
     };
+    let origin = match case.origin_referral_id {
+        Some(r) => Some(super::onward::origin(conn, r, owner)?),
+        None => None,
+    };
     Ok(CaseView {
         id: case.id,
         reference: case.reference.clone(),
         assigned_to,
+        origin,
         agency_id: case.agency_id,
         access: if owner {
             AccessKind::Owner

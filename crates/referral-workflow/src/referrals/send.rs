@@ -201,7 +201,7 @@ fn create_referral_in(
     };
     let summary = Summary {
         exploitation_forms: case.exploitation_forms.clone(),
-        age_band: identity.age_band(env.now.date_naive()),
+        age_band: crate::cases::age_band_on(conn, env, &case, &identity)?,
         gender: person.gender,
         nationality_group: person.nationality_group,
         region: case.region,

@@ -9,6 +9,7 @@ mod corrections;
 mod jobs;
 mod key_rotation;
 mod notes;
+mod onward;
 mod references;
 mod referral_model;
 mod reopen;

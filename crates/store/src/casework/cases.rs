@@ -6,7 +6,8 @@ use crate::{DbConn, StoreError, from_db_time, to_db_time};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use schakel_domain::{
-    AgencyId, CaseId, CaseStatus, CloseReason, ExploitationForm, PersonId, Region, SignalId, UserId,
+    AgencyId, CaseId, CaseStatus, CloseReason, ExploitationForm, PersonId, ReferralId, Region,
+    SignalId, UserId,
 };
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -31,6 +32,7 @@ struct CaseRow {
     erased_at: Option<NaiveDateTime>,
     reference: Option<String>,
     assigned_to: Option<String>,
+    origin_referral_id: Option<String>,
 }
 
 /// A case as stored.
@@ -59,6 +61,8 @@ pub struct Case {
     pub reference: String,
     /// The worker of the agency responsible for it.
     pub assigned_to: Option<UserId>,
+    /// The referral this agency's case was opened from, when it received the person.
+    pub origin_referral_id: Option<ReferralId>,
 }
 
 impl TryFrom<CaseRow> for Case {
@@ -84,6 +88,7 @@ impl TryFrom<CaseRow> for Case {
             erased_at: r.erased_at.map(from_db_time),
             reference: r.reference.unwrap_or_default(),
             assigned_to: opt_code(r.assigned_to.as_deref(), "case assignee")?,
+            origin_referral_id: opt_code(r.origin_referral_id.as_deref(), "case origin")?,
         })
     }
 }
@@ -100,8 +105,10 @@ pub struct NewCase<'a> {
     pub region: Region,
     pub exploitation_forms: &'a [ExploitationForm],
     pub notes: Option<&'a str>,
-    /// From [`next_reference`].
+    /// From `references::next_number`.
     pub reference: &'a str,
+    /// The referral it is opened from, for a receiving agency's own case.
+    pub origin_referral_id: Option<ReferralId>,
 }
 
 /// Inserts an open case at version 1; a second case from one signal is `Conflict`.
@@ -119,6 +126,7 @@ pub fn insert(conn: &mut DbConn, new: &NewCase<'_>, now: DateTime<Utc>) -> Resul
             cases::exploitation_forms.eq(codes_to_json(new.exploitation_forms)),
             cases::notes.eq(new.notes),
             cases::reference.eq(Some(new.reference)),
+            cases::origin_referral_id.eq(new.origin_referral_id.map(|r| r.to_string())),
             cases::legal_basis_used.eq(false),
             cases::version.eq(1_i64),
             cases::created_at.eq(now),
@@ -126,6 +134,17 @@ pub fn insert(conn: &mut DbConn, new: &NewCase<'_>, now: DateTime<Utc>) -> Resul
         ))
         .execute(conn)?;
     Ok(())
+}
+
+/// The case opened from `referral` by its receiving agency, if any.
+pub fn of_origin(conn: &mut DbConn, referral: ReferralId) -> Result<Option<Case>, StoreError> {
+    cases::table
+        .filter(cases::origin_referral_id.eq(referral.to_string()))
+        .select(CaseRow::as_select())
+        .first(conn)
+        .optional()?
+        .map(Case::try_from)
+        .transpose()
 }
 
 /// One case by id.

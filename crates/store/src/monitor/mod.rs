@@ -20,4 +20,4 @@ pub use aggregates::{
     AnswerRow, CaptureRow, GroupedRow, PersonShareRow, answers, captures, grouped, person_share,
 };
 pub use facts::{FactRow, NewFact, facts_of_month, insert_facts};
-pub use relink::{MonthState, month_states, relink};
+pub use relink::{MonthState, current_key, month_states, relink};

@@ -1,7 +1,7 @@
 //! Moving a corrected person's facts to its new key, and telling held copies of the
 //! months concerned that their facts changed (a month's revision).
 
-use crate::schema::{monitor_facts, monitor_months};
+use crate::schema::{monitor_facts, monitor_months, monitor_relinks};
 use crate::{DbConn, StoreError};
 use diesel::prelude::*;
 
@@ -27,10 +27,34 @@ pub fn month_states(conn: &mut DbConn) -> Result<Vec<(String, MonthState)>, Stor
         .collect())
 }
 
-/// Counts every fact held under `from` under `to` instead, and raises the revision of
-/// each month that had one; returns how many fact rows moved. Applying it again moves
-/// nothing. Call it inside a write transaction.
+/// The key a person recorded under `key` is counted under now (`key` itself unless a
+/// relink moved it).
+pub fn current_key(conn: &mut DbConn, key: &str) -> Result<String, StoreError> {
+    Ok(monitor_relinks::table
+        .find(key)
+        .select(monitor_relinks::to_key)
+        .first::<String>(conn)
+        .optional()?
+        .unwrap_or_else(|| key.to_owned()))
+}
+
+/// Counts every fact held under `from` under `to` instead, raises the revision of each
+/// month that had one, and remembers the move, so that an event arriving later under
+/// `from` (or under a key moved to `from` before) is counted under `to`; `to` itself
+/// is live again if it had been moved. Returns how many fact rows moved; applying it
+/// again moves nothing. Call it inside a write transaction.
 pub fn relink(conn: &mut DbConn, from: &str, to: &str) -> Result<usize, StoreError> {
+    diesel::delete(monitor_relinks::table.find(to)).execute(conn)?;
+    diesel::update(monitor_relinks::table.filter(monitor_relinks::to_key.eq(from)))
+        .set(monitor_relinks::to_key.eq(to))
+        .execute(conn)?;
+    diesel::delete(monitor_relinks::table.find(from)).execute(conn)?;
+    diesel::insert_into(monitor_relinks::table)
+        .values((
+            monitor_relinks::from_key.eq(from),
+            monitor_relinks::to_key.eq(to),
+        ))
+        .execute(conn)?;
     let months: Vec<String> = monitor_facts::table
         .filter(monitor_facts::pseudonym.eq(from))
         .select(monitor_facts::month)

@@ -6,6 +6,7 @@ mod support;
 
 mod admin_pages;
 mod analyst_pages;
+mod case_assign_pages;
 mod case_close_pages;
 mod case_correct_pages;
 mod case_list_pages;
