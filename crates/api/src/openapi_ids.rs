@@ -68,6 +68,7 @@ pub(crate) const OPERATION_IDS: &[(&str, &str, &str)] = &[
         "open_case_from_referral",
     ),
     ("get", "/api/v1/cases/{id}/history", "get_case_history"),
+    ("get", "/api/v1/cases/{id}/chain", "get_case_chain"),
     ("post", "/api/v1/cases/{id}/consents", "record_consent"),
     (
         "post",

@@ -6,11 +6,14 @@
 //! `case_reopen`), and its timeline; for the owning agency also who is responsible for
 //! the case, with the form that changes it for its coordinators (its choices from
 //! `case_assignees`, handled in `case_assign`), the link to correct the case (handled
-//! in `case_correct`) and its rectification record (`case_history`). A case the viewer
+//! in `case_correct`) and its rectification record (`case_history`); for everyone who
+//! sees it, where it came from and the chain of referrals it is part of (`case_chain`).
+//! A case the viewer
 //! may not see answers 404, as the API does.
 
 use crate::WebState;
 use crate::case_assignees::{self, Workers};
+use crate::case_chain::{self, ChainRow, Origin};
 use crate::case_history::{self, CorrectionRow};
 use crate::case_rows::{
     ConsentRow, Event, Person, ReferralRow, consent_row, day, events, person, referral_row, words,
@@ -27,10 +30,10 @@ use schakel_domain::{
     CaseId, CaseStatus, CloseReason, ConsentGiver, ConsentKind, LegalBasis, RecipientKind,
     ReferralPurpose, ReopenReason,
 };
-use schakel_referral_workflow::cases::{case_timeline, get_case};
+use schakel_referral_workflow::cases::{case_chain, case_timeline, get_case};
 use schakel_referral_workflow::notes::list_notes;
 use schakel_referral_workflow::views::{
-    AccessKind, CaseView, CorrectionView, NoteView, TimelineEntry,
+    AccessKind, CaseChain, CaseView, CorrectionView, NoteView, TimelineEntry,
 };
 
 #[derive(Template)]
@@ -80,6 +83,8 @@ struct CasePage {
     close_note: Option<String>,
     responsible: String,
     assignees: Option<Vec<Choice>>,
+    origin: Option<Origin>,
+    chain: Vec<ChainRow>,
 }
 
 /// What the case page shows besides the case: the forms as typed and what happened.
@@ -133,7 +138,7 @@ impl Shown {
 /// The case page with what `shown` adds to it and the close or reopen form as
 /// `status_form` says.
 fn page(v: &Viewer, loaded: &Loaded, shown: Shown, status_form: StatusForm) -> HttpResponse {
-    let (c, timeline, list, history, workers) = loaded;
+    let (c, timeline, list, history, workers, chain) = loaded;
     let t = v.texts();
     let status = shown.status().max(status_form.status());
     let owner = c.access == AccessKind::Owner;
@@ -204,6 +209,8 @@ fn page(v: &Viewer, loaded: &Loaded, shown: Shown, status_form: StatusForm) -> H
         assignees: workers
             .as_ref()
             .map(|w| case_assignees::choices(t, w, c.assigned_to.as_ref())),
+        origin: c.origin.as_ref().map(case_chain::origin),
+        chain: case_chain::rows(t, chain),
         reference: c.reference.clone(),
         id,
         e,
@@ -213,14 +220,15 @@ fn page(v: &Viewer, loaded: &Loaded, shown: Shown, status_form: StatusForm) -> H
 }
 
 /// A case as the viewer may see it: the case, its timeline, its notes, its
-/// rectification record (empty but for the owning agency) and the workers the viewer
-/// may make responsible for it.
+/// rectification record (empty but for the owning agency), the workers the viewer
+/// may make responsible for it and the chain of referrals it is part of.
 type Loaded = (
     CaseView,
     Vec<TimelineEntry>,
     Vec<NoteView>,
     Vec<CorrectionView>,
     Workers,
+    CaseChain,
 );
 
 /// Loads the case, its timeline, its notes, its record and the workers to choose from
@@ -238,7 +246,8 @@ async fn load(
         let notes = list_notes(conn, env, &actor, id)?;
         let history = case_history::record(conn, env, &actor, &case)?;
         let workers = case_assignees::workers(conn, env, &actor, &case)?;
-        Ok((case, timeline, notes, history, workers))
+        let chain = case_chain(conn, env, &actor, id)?;
+        Ok((case, timeline, notes, history, workers, chain))
     })
     .await
 }
@@ -310,6 +319,7 @@ fn done_of(query: &str) -> Option<&'static str> {
         "done=case_corrected" => Some("case.corrected_done"),
         "done=case_unchanged" => Some("case.unchanged_done"),
         "done=case_assigned" => Some("case.assigned_done"),
+        "done=case_opened_onward" => Some("case.opened_onward_done"),
         _ => None,
     })
 }

@@ -95,7 +95,7 @@ const TOPICS: &[Topic] = &[
     },
     Topic {
         id: "decide",
-        paragraphs: 2,
+        paragraphs: 4,
         link: Some(("/inbox", "help.go.inbox", Audience::Casework)),
     },
     Topic {

@@ -6,6 +6,7 @@ mod analyst;
 mod audit_pages;
 mod case_assign;
 mod case_assignees;
+mod case_chain;
 mod case_close;
 mod case_correct;
 mod case_history;
@@ -30,6 +31,7 @@ mod pages;
 mod person_form;
 mod preferences;
 mod referral_actions;
+mod referral_case;
 mod referral_list;
 mod referral_new;
 mod referrals;
@@ -130,6 +132,7 @@ fn casework(cfg: &mut web::ServiceConfig) {
                 .route(web::post().to(referral_new::create)),
         )
         .service(web::resource("/referrals/{id}").route(web::get().to(referrals::show)))
+        .service(web::resource("/referrals/{id}/case").route(web::post().to(referral_case::open)))
         .service(
             web::resource("/referrals/{id}/{action}").route(web::post().to(referral_actions::take)),
         );

@@ -2,7 +2,9 @@
 //! belongs to the case) and the forms for what the viewer's agency may do with it now —
 //! accept, decline with a reason, redirect to another agency chosen from the directory,
 //! start, complete with an outcome, withdraw — and, for whoever may see the case now,
-//! a link to it. What the forms do is in [`crate::referral_actions`].
+//! a link to it; for the receiving agency once it accepted, the form that opens its own
+//! case from the referral (handled in [`crate::referral_case`]) or a link to that case.
+//! What the other forms do is in [`crate::referral_actions`].
 
 use crate::WebState;
 use crate::forms::{Directory, DirectoryQuery, Failure, Problems, directory, with_env};
@@ -12,7 +14,10 @@ use crate::session::context;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
-use schakel_domain::{DeclineReason, ReferralAction, ReferralId, ReferralOutcome};
+use schakel_domain::{
+    Action, Actor, DeclineReason, ReferralAction, ReferralId, ReferralOutcome, ReferralState,
+    Relationship,
+};
 use schakel_referral_workflow::Env;
 use schakel_referral_workflow::referrals::get_referral;
 use schakel_referral_workflow::views::ReferralView;
@@ -34,6 +39,10 @@ struct Shown {
     region: String,
     message: Option<String>,
     case_id: Option<String>,
+    /// The viewer's agency's own case opened from it.
+    own_case: Option<String>,
+    /// Whether the viewer may open the agency's own case from it now.
+    may_open_case: bool,
     may: May,
     version: i64,
 }
@@ -60,7 +69,8 @@ impl May {
 }
 
 impl Shown {
-    fn of(r: &ReferralView, t: Texts) -> Shown {
+    fn of(r: &ReferralView, t: Texts, who: &Actor) -> Shown {
+        let carried = matches!(r.state, ReferralState::Accepted | ReferralState::InProgress);
         let s = &r.summary;
         Shown {
             id: r.id.to_string(),
@@ -83,6 +93,11 @@ impl Shown {
             region: t.code("region", s.region.as_str()),
             message: r.message.clone(),
             case_id: r.case_id.map(|c| c.to_string()),
+            own_case: r.own_case_id.map(|c| c.to_string()),
+            may_open_case: carried
+                && r.own_case_id.is_none()
+                && r.to_agency.id == who.agency_id
+                && who.may(Action::CreateCase, Relationship::OwnAgency),
             may: May {
                 accept: r.actions.contains(&ReferralAction::Accept),
                 decline: r.actions.contains(&ReferralAction::Decline),
@@ -110,9 +125,11 @@ struct ReferralPage {
     filter_action: String,
     e: Problems,
     note: String,
+    alert: Option<&'static str>,
 }
 
-/// The page; `d` is the directory for the redirect form, `e` its messages.
+/// The page; `d` is the directory for the redirect form, `e` its messages, `alert` a
+/// message about opening the agency's own case from it.
 fn page(
     v: &crate::session::Viewer,
     r: &ReferralView,
@@ -120,11 +137,12 @@ fn page(
     d: Option<Directory>,
     e: Problems,
     note: String,
+    alert: Option<&'static str>,
 ) -> HttpResponse {
     let t = v.texts();
     let status = if !e.is_empty() {
         StatusCode::UNPROCESSABLE_ENTITY
-    } else if changed {
+    } else if changed || alert.is_some() {
         StatusCode::CONFLICT
     } else {
         StatusCode::OK
@@ -132,7 +150,8 @@ fn page(
     let page = ReferralPage {
         t,
         nav: Some(Nav::of(v)),
-        r: Shown::of(r, t),
+        r: Shown::of(r, t, &v.actor),
+        alert,
         csrf: v.csrf.clone(),
         changed,
         d,
@@ -185,7 +204,7 @@ pub(crate) async fn full_page(
     note: String,
 ) -> HttpResponse {
     match redirect_choices(req, state, v, r, q, chosen).await {
-        Ok(d) => page(v, r, changed, d, e, note),
+        Ok(d) => page(v, r, changed, d, e, note, None),
         Err(x) => x.page(v),
     }
 }
@@ -250,4 +269,22 @@ pub async fn show(
         Ok(None) => not_found(v.texts(), Some(Nav::of(&v))),
         Err(e) => internal(&e),
     }
+}
+
+/// The page with a message about opening the agency's own case from it (no redirect
+/// form: the referral is past that).
+pub(crate) fn with_alert(
+    v: &crate::session::Viewer,
+    r: &ReferralView,
+    alert: &'static str,
+) -> HttpResponse {
+    page(
+        v,
+        r,
+        false,
+        None,
+        Problems::default(),
+        String::new(),
+        Some(alert),
+    )
 }

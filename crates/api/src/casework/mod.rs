@@ -172,6 +172,7 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
         web::resource("/referrals/{id}/case")
             .route(web::post().to(onward::open_case_from_referral_handler)),
     )
+    .service(web::resource("/cases/{id}/chain").route(web::get().to(onward::case_chain_handler)))
     .service(web::resource("/caseload").route(web::get().to(assignment::caseload_handler)))
     .service(
         web::resource("/cases/{id}/history")

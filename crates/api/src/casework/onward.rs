@@ -1,5 +1,6 @@
 //! `POST /api/v1/referrals/{id}/case`: the receiving agency opens its own case from a
-//! referral it accepted, linked to where it came from, without typing the person again.
+//! referral it accepted, linked to where it came from, without typing the person again;
+//! `GET /api/v1/cases/{id}/chain`: the chain of cases and referrals a case is part of.
 
 use super::with_env;
 use crate::auth::CurrentActor;
@@ -7,9 +8,9 @@ use crate::problem::Problem;
 use crate::{ApiError, AppState};
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, web};
-use schakel_domain::ReferralId;
+use schakel_domain::{CaseId, ReferralId};
 use schakel_referral_workflow::cases as uc;
-use schakel_referral_workflow::views::CaseView;
+use schakel_referral_workflow::views::{CaseChain, CaseView};
 
 /// Open the agency's own case from a referral it received and accepted (or has in
 /// progress); caseworkers and coordinators of the receiving agency, once per referral.
@@ -43,4 +44,30 @@ pub async fn open_case_from_referral_handler(
     }
     let version = case.version;
     Ok(super::with_etag(res, version).json(case))
+}
+
+/// The chain of cases and referrals a case is part of, oldest hop first: how the person
+/// came to the case and where they went on from it. The actor's own agency and the
+/// agencies it dealt with directly are named; the rest of the chain shows agency kinds
+/// only, and only the hops that carried the person. Case references appear for the
+/// actor's own cases only. Anyone who may read the case may read its chain.
+#[utoipa::path(get, path = "/api/v1/cases/{id}/chain", tag = "cases",
+    security(("bearer" = [])),
+    params(("id" = CaseId, Path, description = "Case id")),
+    responses(
+        (status = 200, description = "The chain", body = CaseChain),
+        (status = 404, description = "No such case visible to the actor", content_type = "application/problem+json", body = Problem),
+    ))]
+pub async fn case_chain_handler(
+    who: CurrentActor,
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    id: web::Path<CaseId>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let chain = with_env(&state, &req, move |conn, env| {
+        Ok(uc::case_chain(conn, env, &who.0, id)?)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(chain))
 }

@@ -231,6 +231,17 @@ const TABLE: &[Row] = {
         row("GET", "/api/v1/cases/{id}", RecvAfter, CASEWORK_OBJECT),
         row("GET", "/api/v1/cases/{id}", Ended, HIDDEN),
         row("GET", "/api/v1/cases/{id}", Foreign, HIDDEN),
+        // Whoever reads a case reads the chain it is part of.
+        row("GET", "/api/v1/cases/{id}/chain", Own, CASEWORK_OBJECT),
+        row("GET", "/api/v1/cases/{id}/chain", RecvBefore, HIDDEN),
+        row(
+            "GET",
+            "/api/v1/cases/{id}/chain",
+            RecvAfter,
+            CASEWORK_OBJECT,
+        ),
+        row("GET", "/api/v1/cases/{id}/chain", Ended, HIDDEN),
+        row("GET", "/api/v1/cases/{id}/chain", Foreign, HIDDEN),
         row("GET", "/api/v1/cases/{id}/timeline", Own, CASEWORK_OBJECT),
         row("GET", "/api/v1/cases/{id}/timeline", RecvBefore, HIDDEN),
         row(

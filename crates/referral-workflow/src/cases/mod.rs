@@ -127,6 +127,7 @@ pub(crate) fn visible_case(
 }
 
 mod assign;
+mod chain;
 mod close;
 mod correct;
 mod onward;
@@ -135,6 +136,7 @@ mod read;
 mod reopen;
 
 pub use assign::{AssignCaseInput, assign_case, assignable_workers, caseload};
+pub use chain::case_chain;
 pub use close::close_case;
 pub use correct::{CorrectCaseInput, case_history, correct_case};
 pub(crate) use onward::age_band_on;

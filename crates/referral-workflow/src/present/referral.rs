@@ -105,6 +105,7 @@ fn view_with(
         note: open_opt(env.cfg, "referrals", "note", &r.id, r.note.as_deref())?,
         outcome: r.outcome,
         redirected_from: r.redirected_from,
+        own_case_id: None,
         redirected_to: if r.state == ReferralState::Redirected {
             referrals::redirect_of(conn, r.id)?
         } else {

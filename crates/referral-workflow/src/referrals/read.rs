@@ -19,7 +19,10 @@ pub fn get_referral(
             ("referral", id.to_string()),
         )?;
         let e = crate::subjects::with_case_persons(conn, e, &[r.case_id])?;
-        let view = referral_view(conn, env, &mut Rows::default(), who, &r)?;
+        let mut view = referral_view(conn, env, &mut Rows::default(), who, &r)?;
+        if r.to_agency_id == who.agency_id {
+            view.own_case_id = schakel_store::casework::cases::of_origin(conn, r.id)?.map(|c| c.id);
+        }
         record(conn, env, e)?;
         Ok(view)
     })

@@ -55,6 +55,15 @@ fn the_receiver_opens_its_own_case_from_the_referral_and_refers_onward() {
             "one person for the monitor"
         );
 
+        // The referral now names the case the shelter opened from it (for the shelter).
+        let read = |c: &mut schakel_store::DbConn, who| {
+            schakel_referral_workflow::referrals::get_referral(c, &w.env(w.tick()), who, r.id)
+                .unwrap()
+                .own_case_id
+        };
+        assert_eq!(read(c, &w.receiver_coordinator), Some(own.id));
+        assert_eq!(read(c, &w.sender_coordinator), None, "the sender's view");
+
         // Once per referral; never for another agency.
         let again =
             cases::open_case_from_referral(c, &w.env(w.tick()), &w.receiver_coordinator, r.id);
@@ -111,5 +120,94 @@ fn without_consent_the_receivers_case_holds_the_coarse_facts_only() {
         );
         let key = |c: &mut schakel_store::DbConn, id| persons::find(c, id).unwrap().pseudonym;
         assert_eq!(key(c, own.person.id), key(c, origin.person.id));
+    });
+}
+
+#[test]
+fn each_party_sees_the_chain_as_far_as_it_may() {
+    each_backend(|db| {
+        let w = World::new(&db, WorkflowConfig::ephemeral());
+        let mut conn = conn(&db);
+        let c = &mut *conn;
+        // The municipality refers to the shelter, which opens its own case and refers on
+        // to a third agency, which accepts; the municipality also tried an agency that
+        // declined.
+        let origin = w.case().consent(ConsentBuilder::new()).open(c);
+        let r1 = w.referral().of_case(origin.id).send(c);
+        let r1 = w.step(c, Who::Receiver, &r1, ReferralAction::Accept);
+        let own =
+            cases::open_case_from_referral(c, &w.env(w.tick()), &w.receiver_coordinator, r1.id)
+                .unwrap();
+        let r2 = w
+            .referral()
+            .by(w.receiver_coordinator)
+            .of_case(own.id)
+            .to(w.third.id)
+            .send(c);
+        let r2 = w.act_as(
+            c,
+            &w.third_coordinator,
+            r2.id,
+            schakel_referral_workflow::IfMatch::Version(r2.version),
+            ReferralAction::Accept,
+        );
+        assert!(r2.is_ok(), "{r2:?}");
+        let r3 = w
+            .referral()
+            .of_case(own.id)
+            .by(w.receiver_coordinator)
+            .to(w.unrelated.id)
+            .send(c);
+        let r3 = w.act_as(
+            c,
+            &w.unrelated_coordinator,
+            r3.id,
+            schakel_referral_workflow::IfMatch::Version(r3.version),
+            ReferralAction::Decline,
+        );
+        assert!(r3.is_ok(), "{r3:?}");
+
+        // The municipality: its own hop in full, the shelter named (it dealt with it),
+        // the third agency by kind only, the shelter's declined try not at all.
+        let seen = cases::case_chain(c, &w.env(w.tick()), &w.sender_caseworker, origin.id).unwrap();
+        assert_eq!(seen.hops.len(), 2, "{seen:#?}");
+        let first = &seen.hops[0];
+        assert_eq!(first.referral_id, Some(r1.id));
+        assert!(first.from_this_case);
+        assert_eq!(
+            first.from.case_reference.as_deref(),
+            Some(origin.reference.as_str())
+        );
+        assert_eq!(first.to.agency.as_ref().map(|a| a.id), Some(w.receiver.id));
+        assert_eq!(first.to.case_id, None, "not its case");
+        let second = &seen.hops[1];
+        assert_eq!((second.referral_id, second.state), (None, None));
+        assert_eq!(
+            second.from.agency.as_ref().map(|a| a.id),
+            Some(w.receiver.id)
+        );
+        assert_eq!(second.to.agency, None, "kind only");
+        assert_eq!(second.to.kind, w.third.kind);
+
+        // The shelter, from its own case: both its hops named, its declined one too,
+        // the municipality's case reference withheld.
+        let seen = cases::case_chain(c, &w.env(w.tick()), &w.receiver_caseworker, own.id).unwrap();
+        assert_eq!(seen.hops.len(), 3, "{seen:#?}");
+        assert_eq!(seen.hops[0].from.case_reference, None);
+        assert_eq!(seen.hops[0].to.case_id, Some(own.id));
+        assert!(!seen.hops[0].from_this_case && seen.hops[1].from_this_case);
+        assert!(seen.hops.iter().all(|h| h.referral_id.is_some()));
+
+        // The third agency reads the shelter's case: the municipality by kind only.
+        let seen = cases::case_chain(c, &w.env(w.tick()), &w.third_coordinator, own.id).unwrap();
+        assert_eq!(seen.hops.len(), 2, "{seen:#?}");
+        assert_eq!(seen.hops[0].from.agency, None);
+        assert_eq!(seen.hops[0].referral_id, None);
+        assert_eq!(seen.hops[1].referral_id, Some(r2.unwrap().id));
+        assert!(seen.hops.iter().all(|h| h.from.case_reference.is_none()));
+
+        // An agency that declined never reads the case, nor its chain.
+        let hidden = cases::case_chain(c, &w.env(w.tick()), &w.unrelated_coordinator, own.id);
+        assert!(matches!(hidden, Err(ref e) if e.hides()), "{hidden:?}");
     });
 }

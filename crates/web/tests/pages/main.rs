@@ -16,4 +16,5 @@ mod form_limits;
 mod help_pages;
 mod link_pages;
 mod notes_pages;
+mod onward_pages;
 mod pages;
