@@ -64,6 +64,7 @@ use crate::openapi_links::add_links;
         crate::casework::onward::open_case_from_referral_handler,
         crate::casework::corrections::case_history_handler,
         crate::casework::onward::case_chain_handler,
+        crate::casework::assignment::assign_referral_handler,
         crate::casework::cases::record_consent_handler,
         crate::casework::cases::withdraw_consent_handler,
         crate::casework::notes::add_note_handler,

@@ -69,6 +69,7 @@ pub(crate) const OPERATION_IDS: &[(&str, &str, &str)] = &[
     ),
     ("get", "/api/v1/cases/{id}/history", "get_case_history"),
     ("get", "/api/v1/cases/{id}/chain", "get_case_chain"),
+    ("put", "/api/v1/referrals/{id}/assignee", "assign_referral"),
     ("post", "/api/v1/cases/{id}/consents", "record_consent"),
     (
         "post",

@@ -231,19 +231,12 @@ fn every_message_type_reaches_exactly_its_recipients_in_their_language_without_p
                 ),
                 2,
             ),
-            // Consent withdrawn: the shelter's people who saw the identity.
-            e(&r_worker, "Schakel: toegang tot een casus gewijzigd"),
+            // Consent withdrawn: the shelter's worker responsible for the referral (the
+            // coordinator who accepted it), not everyone there.
             (
                 (
                     r_coord_en.email.clone(),
                     "Schakel: access to a case has changed".into(),
-                ),
-                1,
-            ),
-            (
-                (
-                    r_coord_nl.email.clone(),
-                    "Schakel: toegang tot een casus gewijzigd".into(),
                 ),
                 1,
             ),

@@ -309,7 +309,11 @@ pub fn withdraw_consent(
                     conn,
                     env,
                     ReferralTopic::ConsentWithdrawn,
-                    To::roles(r.to_agency_id, &[Role::Coordinator, Role::Caseworker]),
+                    To {
+                        agency: r.to_agency_id,
+                        user: r.assigned_to,
+                        roles: &[Role::Coordinator, Role::Caseworker],
+                    },
                     ReferralFacts::of(r.id, r.from_agency_id, r.to_agency_id),
                 )?;
                 cut.push(r.to_agency_id);

@@ -6,7 +6,8 @@
 //! cases and persons are only read on the paths that use it).
 
 use crate::UseCaseError;
-use schakel_domain::{AgencyId, CaseId, PersonId};
+use crate::views::WorkerRef;
+use schakel_domain::{AgencyId, CaseId, PersonId, UserId};
 use schakel_store::DbConn;
 use schakel_store::agencies::{self, Agency};
 use schakel_store::casework::cases::{self, Case};
@@ -20,9 +21,28 @@ pub(crate) struct Rows {
     agencies: HashMap<AgencyId, Agency>,
     cases: HashMap<CaseId, Case>,
     persons: HashMap<PersonId, Person>,
+    workers: HashMap<UserId, WorkerRef>,
 }
 
 impl Rows {
+    /// A worker by name, read once.
+    pub(crate) fn worker(
+        &mut self,
+        conn: &mut DbConn,
+        id: UserId,
+    ) -> Result<WorkerRef, UseCaseError> {
+        if let Some(w) = self.workers.get(&id) {
+            return Ok(w.clone());
+        }
+        let u = schakel_store::users::find(conn, id)?;
+        let w = WorkerRef {
+            id: u.id,
+            name: u.display_name,
+        };
+        self.workers.insert(id, w.clone());
+        Ok(w)
+    }
+
     /// Reads those of `ids` not yet held, in one query (the agencies that do not exist
     /// stay unread: [`Rows::agency`] reports them).
     pub(crate) fn load_agencies(

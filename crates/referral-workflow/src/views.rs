@@ -154,6 +154,8 @@ pub struct ReferralView {
     /// For the receiving agency, on reading this one referral: the case it opened from
     /// it, if it did (lists leave it out).
     pub own_case_id: Option<CaseId>,
+    /// The receiving agency's worker responsible for it (for the receiving agency only).
+    pub assigned_to: Option<WorkerRef>,
     /// For the sender: whether a consent or legal basis now lets the receiver see the
     /// identity once accepted.
     pub identity_shared: Option<bool>,

@@ -244,6 +244,7 @@ diesel::table! {
         updated_at -> Timestamp,
         reminded_at -> Nullable<Timestamp>,
         escalated_at -> Nullable<Timestamp>,
+        assigned_to -> Nullable<Text>,
     }
 }
 

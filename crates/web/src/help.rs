@@ -56,7 +56,7 @@ const TOPICS: &[Topic] = &[
     },
     Topic {
         id: "assign",
-        paragraphs: 3,
+        paragraphs: 4,
         link: Some((
             "/cases?assigned_to=me&status=open",
             "help.go.my_cases",

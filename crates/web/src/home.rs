@@ -30,6 +30,7 @@ struct InboxRow {
     state: String,
     deadline: String,
     overdue: bool,
+    responsible: String,
 }
 
 #[derive(Template)]
@@ -72,7 +73,8 @@ pub async fn home(req: HttpRequest, state: web::Data<WebState>) -> HttpResponse 
 }
 
 /// `GET /inbox`: the referrals the viewer's agency received: the open ones by deadline
-/// (or, asked, the ended ones, latest first), a page at a time.
+/// (or, asked, the viewer's own open ones, or the ended ones, latest first), a page at a
+/// time, with who is responsible for each accepted one.
 pub async fn inbox(
     req: HttpRequest,
     state: web::Data<WebState>,
@@ -107,6 +109,7 @@ pub async fn inbox(
             state: t.code("state", r.state.as_str()),
             deadline: r.deadline_at.format("%Y-%m-%d %H:%M UTC").to_string(),
             overdue: r.overdue,
+            responsible: r.assigned_to.map(|w| w.name).unwrap_or_default(),
         })
         .collect();
     html(

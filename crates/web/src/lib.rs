@@ -31,6 +31,7 @@ mod pages;
 mod person_form;
 mod preferences;
 mod referral_actions;
+mod referral_assign;
 mod referral_case;
 mod referral_list;
 mod referral_new;
@@ -133,6 +134,10 @@ fn casework(cfg: &mut web::ServiceConfig) {
         )
         .service(web::resource("/referrals/{id}").route(web::get().to(referrals::show)))
         .service(web::resource("/referrals/{id}/case").route(web::post().to(referral_case::open)))
+        .service(
+            web::resource("/referrals/{id}/assignee")
+                .route(web::post().to(referral_assign::assign)),
+        )
         .service(
             web::resource("/referrals/{id}/{action}").route(web::post().to(referral_actions::take)),
         );

@@ -63,6 +63,7 @@ fn input_of(f: &Fields, action: ReferralAction) -> Option<ActionInput> {
         outcome: f.code("outcome"),
         to_agency_id: to_agency_id.filter(|_| redirect),
         note: f.text("note"),
+        assign_to: None,
     })
 }
 

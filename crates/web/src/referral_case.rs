@@ -45,7 +45,7 @@ pub async fn open(
         Err(x) => return x.page(&v),
     };
     match load(&req, &state, v.actor, id).await {
-        Ok(Some(r)) => with_alert(&v, &r, message),
+        Ok(Some(r)) => with_alert(&req, &state, &v, &r, message).await,
         Ok(None) => not_found(v.texts(), Some(Nav::of(&v))),
         Err(e) => internal(&e),
     }

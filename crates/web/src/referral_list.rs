@@ -1,13 +1,15 @@
 //! What the incoming and the sent referral lists share: the choice between the open
 //! referrals (sent, accepted, in progress; earliest deadline first, the default) and the
-//! ended ones (latest first), and paging through either with the use case's cursor, so
-//! that no referral is ever out of reach however many an agency has.
+//! ended ones (latest first), for the inbox also "mine" (the open ones the viewer is
+//! responsible for), and paging through each with the use case's cursor, so that no
+//! referral is ever out of reach however many an agency has.
 
 use crate::WebState;
 use crate::forms::{Failure, with_env};
 use actix_web::{HttpRequest, web};
 use schakel_domain::Actor;
-use schakel_referral_workflow::referrals::{ReferralBox, StateSet, list_referrals};
+use schakel_referral_workflow::cases::Assignee;
+use schakel_referral_workflow::referrals::{ReferralBox, ReferralFilter, StateSet, list_referrals};
 use schakel_referral_workflow::views::{Page, ReferralView};
 use serde::Deserialize;
 
@@ -17,7 +19,8 @@ const PAGE_SIZE: i64 = 50;
 /// The query of a list page: which part, and where the page starts.
 #[derive(Debug, Default, Deserialize)]
 pub struct ListQuery {
-    /// `closed` for the ended referrals; anything else (or nothing) for the open ones.
+    /// `closed` for the ended referrals, `mine` (the inbox only) for the open ones the
+    /// viewer is responsible for; anything else (or nothing) for the open ones.
     #[serde(default)]
     view: String,
     /// The cursor of the page (the previous page's last referral).
@@ -27,6 +30,10 @@ pub struct ListQuery {
 impl ListQuery {
     fn closed(&self) -> bool {
         self.view == "closed"
+    }
+
+    fn mine(&self, which: ReferralBox) -> bool {
+        self.view == "mine" && which == ReferralBox::Incoming
     }
 }
 
@@ -38,6 +45,10 @@ pub struct ListNav {
     pub open_href: String,
     /// The link to the ended referrals.
     pub closed_href: String,
+    /// Whether the viewer's own open referrals are shown (the inbox only).
+    pub mine: bool,
+    /// The link to them (the inbox only).
+    pub mine_href: Option<String>,
     /// The link to the next page, if there is one.
     pub next: Option<String>,
     /// Whether this is a later page (not the first).
@@ -56,10 +67,14 @@ pub(crate) async fn load(
     q: &ListQuery,
 ) -> Result<(Page<ReferralView>, ListNav), Failure> {
     let closed = q.closed();
-    let set = if closed {
-        StateSet::Closed
-    } else {
-        StateSet::Open
+    let mine = q.mine(which);
+    let filter = ReferralFilter {
+        states: if closed {
+            StateSet::Closed
+        } else {
+            StateSet::Open
+        },
+        assigned_to: mine.then_some(Assignee::Me),
     };
     let after = q.after.clone();
     let page = with_env(req, state, move |conn, env| {
@@ -68,17 +83,25 @@ pub(crate) async fn load(
             env,
             &actor,
             which,
-            set,
+            filter,
             after.as_deref(),
             Some(PAGE_SIZE),
         )?)
     })
     .await?;
-    let part = if closed { "closed" } else { "open" };
+    let part = if closed {
+        "closed"
+    } else if mine {
+        "mine"
+    } else {
+        "open"
+    };
     let nav = ListNav {
         closed,
         open_href: format!("{path}?view=open"),
         closed_href: format!("{path}?view=closed"),
+        mine,
+        mine_href: (which == ReferralBox::Incoming).then(|| format!("{path}?view=mine")),
         next: page
             .next_cursor
             .as_ref()

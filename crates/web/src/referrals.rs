@@ -3,11 +3,14 @@
 //! accept, decline with a reason, redirect to another agency chosen from the directory,
 //! start, complete with an outcome, withdraw — and, for whoever may see the case now,
 //! a link to it; for the receiving agency once it accepted, the form that opens its own
-//! case from the referral (handled in [`crate::referral_case`]) or a link to that case.
+//! case from the referral (handled in [`crate::referral_case`]) or a link to that case,
+//! and who is responsible for it, with the form that changes that for its coordinators
+//! (handled in [`crate::referral_assign`]).
 //! What the other forms do is in [`crate::referral_actions`].
 
 use crate::WebState;
-use crate::forms::{Directory, DirectoryQuery, Failure, Problems, directory, with_env};
+use crate::case_assignees::{self, Workers};
+use crate::forms::{Choice, Directory, DirectoryQuery, Failure, Problems, directory, with_env};
 use crate::i18n::Texts;
 use crate::pages::{Nav, complete_viewer, html, internal, not_found};
 use crate::session::context;
@@ -19,6 +22,7 @@ use schakel_domain::{
     Relationship,
 };
 use schakel_referral_workflow::Env;
+use schakel_referral_workflow::cases::assignable_workers;
 use schakel_referral_workflow::referrals::get_referral;
 use schakel_referral_workflow::views::ReferralView;
 
@@ -43,6 +47,8 @@ struct Shown {
     own_case: Option<String>,
     /// Whether the viewer may open the agency's own case from it now.
     may_open_case: bool,
+    /// For the receiving agency once it accepted: who is responsible for it.
+    responsible: Option<String>,
     may: May,
     version: i64,
 }
@@ -94,6 +100,12 @@ impl Shown {
             message: r.message.clone(),
             case_id: r.case_id.map(|c| c.to_string()),
             own_case: r.own_case_id.map(|c| c.to_string()),
+            responsible: (carried && r.to_agency.id == who.agency_id).then(|| {
+                r.assigned_to.as_ref().map_or_else(
+                    || t.get("case.responsible_nobody").to_owned(),
+                    |w| w.name.clone(),
+                )
+            }),
             may_open_case: carried
                 && r.own_case_id.is_none()
                 && r.to_agency.id == who.agency_id
@@ -126,19 +138,33 @@ struct ReferralPage {
     e: Problems,
     note: String,
     alert: Option<&'static str>,
+    assignees: Option<Vec<Choice>>,
 }
 
-/// The page; `d` is the directory for the redirect form, `e` its messages, `alert` a
-/// message about opening the agency's own case from it.
+/// What the page's forms need besides the referral: the directory for the redirect
+/// form with its messages and note as typed, and the workers to make responsible.
+#[derive(Default)]
+struct Forms {
+    d: Option<Directory>,
+    e: Problems,
+    note: String,
+    workers: Workers,
+}
+
+/// The page with its `forms`; `alert` a message about a change refused.
 fn page(
     v: &crate::session::Viewer,
     r: &ReferralView,
     changed: bool,
-    d: Option<Directory>,
-    e: Problems,
-    note: String,
+    forms: Forms,
     alert: Option<&'static str>,
 ) -> HttpResponse {
+    let Forms {
+        d,
+        e,
+        note,
+        workers,
+    } = forms;
     let t = v.texts();
     let status = if !e.is_empty() {
         StatusCode::UNPROCESSABLE_ENTITY
@@ -152,6 +178,9 @@ fn page(
         nav: Some(Nav::of(v)),
         r: Shown::of(r, t, &v.actor),
         alert,
+        assignees: workers
+            .as_ref()
+            .map(|w| case_assignees::choices(t, w, r.assigned_to.as_ref())),
         csrf: v.csrf.clone(),
         changed,
         d,
@@ -203,8 +232,20 @@ pub(crate) async fn full_page(
     e: Problems,
     note: String,
 ) -> HttpResponse {
-    match redirect_choices(req, state, v, r, q, chosen).await {
-        Ok(d) => page(v, r, changed, d, e, note, None),
+    let d = match redirect_choices(req, state, v, r, q, chosen).await {
+        Ok(d) => d,
+        Err(x) => return x.page(v),
+    };
+    match workers(req, state, v, r).await {
+        Ok(workers) => {
+            let forms = Forms {
+                d,
+                e,
+                note,
+                workers,
+            };
+            page(v, r, changed, forms, None)
+        }
         Err(x) => x.page(v),
     }
 }
@@ -271,20 +312,48 @@ pub async fn show(
     }
 }
 
-/// The page with a message about opening the agency's own case from it (no redirect
-/// form: the referral is past that).
-pub(crate) fn with_alert(
+/// The workers a coordinator of the receiving agency may make responsible for `r`,
+/// once it accepted; `None` (no form) for anyone else.
+async fn workers(
+    req: &HttpRequest,
+    state: &web::Data<WebState>,
+    v: &crate::session::Viewer,
+    r: &ReferralView,
+) -> Result<Workers, Failure> {
+    let carried = matches!(r.state, ReferralState::Accepted | ReferralState::InProgress);
+    let receiver = r.to_agency.id == v.actor.agency_id;
+    if !carried
+        || !receiver
+        || !v
+            .actor
+            .may(Action::AssignCase, Relationship::ReceivingAgency)
+    {
+        return Ok(None);
+    }
+    let actor = v.actor;
+    with_env(req, state, move |conn, env| {
+        Ok(Some(assignable_workers(conn, env, &actor)?))
+    })
+    .await
+}
+
+/// The page with a message about a change refused (opening the agency's own case from
+/// it, or making someone responsible), and the form that makes someone responsible.
+pub(crate) async fn with_alert(
+    req: &HttpRequest,
+    state: &web::Data<WebState>,
     v: &crate::session::Viewer,
     r: &ReferralView,
     alert: &'static str,
 ) -> HttpResponse {
-    page(
-        v,
-        r,
-        false,
-        None,
-        Problems::default(),
-        String::new(),
-        Some(alert),
-    )
+    match workers(req, state, v, r).await {
+        Ok(workers) => {
+            let forms = Forms {
+                workers,
+                ..Forms::default()
+            };
+            page(v, r, false, forms, Some(alert))
+        }
+        Err(x) => x.page(v),
+    }
 }

@@ -1,14 +1,17 @@
 //! `PUT /api/v1/cases/{id}/assignee` and `GET /api/v1/caseload`: who is responsible for
-//! a case of the agency, and the agency's open cases per worker (coordinators).
+//! a case of the agency, and the agency's open cases per worker (coordinators);
+//! `PUT /api/v1/referrals/{id}/assignee`: who at the receiving agency is responsible for
+//! a referral it accepted.
 
 use super::{if_match, with_env, with_etag};
 use crate::auth::CurrentActor;
 use crate::problem::Problem;
 use crate::{ApiError, AppState};
 use actix_web::{HttpRequest, HttpResponse, web};
-use schakel_domain::CaseId;
+use schakel_domain::{CaseId, ReferralId};
 use schakel_referral_workflow::cases::{self as uc, AssignCaseInput};
-use schakel_referral_workflow::views::{CaseView, Caseload};
+use schakel_referral_workflow::referrals::{AssignReferralInput, assign_referral};
+use schakel_referral_workflow::views::{CaseView, Caseload, ReferralView};
 
 /// Make an active caseworker or coordinator of the agency responsible for one of its
 /// cases, or nobody (`user_id: null`); coordinators, with `If-Match`. Emails about the
@@ -72,4 +75,50 @@ pub async fn caseload_handler(
     })
     .await?;
     Ok(HttpResponse::Ok().json(load))
+}
+
+/// Make an active caseworker or coordinator of the receiving agency responsible for a
+/// referral it accepted or has in progress, or nobody (`user_id: null`); the receiving
+/// agency's coordinators, with `If-Match`. Emails to the agency about the referral then
+/// go to that worker, and to its coordinators while nobody is responsible; a case the
+/// agency opens from the referral starts with the same worker.
+#[utoipa::path(put, path = "/api/v1/referrals/{id}/assignee", tag = "referrals", request_body = AssignReferralInput,
+    security(("bearer" = [])),
+    params(
+        ("id" = ReferralId, Path, description = "Referral id"),
+        ("If-Match" = String, Header, description = "The referral's `ETag` last read"),
+    ),
+    responses(
+        (status = 200, description = "Assigned", body = ReferralView,
+            headers(("ETag" = String, description = "The new version, quoted"))),
+        (status = 403, description = "A caseworker: only coordinators assign", content_type = "application/problem+json", body = Problem),
+        (status = 404, description = "No such referral received by the actor's agency", content_type = "application/problem+json", body = Problem),
+        (status = 409, description = "Not accepted or in progress", content_type = "application/problem+json", body = Problem),
+        (status = 412, description = "The referral changed since that version", content_type = "application/problem+json", body = Problem),
+        (status = 422, description = "Not an active caseworker or coordinator of the agency", content_type = "application/problem+json", body = Problem),
+        (status = 428, description = "`If-Match` is missing", content_type = "application/problem+json", body = Problem),
+    ))]
+pub async fn assign_referral_handler(
+    who: CurrentActor,
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    id: web::Path<ReferralId>,
+    body: crate::body::Body<AssignReferralInput>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let precondition = if_match(&req);
+    let input = body.into_inner();
+    let referral = with_env(&state, &req, move |conn, env| {
+        Ok(assign_referral(
+            conn,
+            env,
+            &who.0,
+            id,
+            precondition,
+            &input,
+        )?)
+    })
+    .await?;
+    let version = referral.version;
+    Ok(with_etag(HttpResponse::Ok(), version).json(referral))
 }

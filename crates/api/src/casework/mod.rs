@@ -169,6 +169,10 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
         web::resource("/cases/{id}/assignee").route(web::put().to(assignment::assign_case_handler)),
     )
     .service(
+        web::resource("/referrals/{id}/assignee")
+            .route(web::put().to(assignment::assign_referral_handler)),
+    )
+    .service(
         web::resource("/referrals/{id}/case")
             .route(web::post().to(onward::open_case_from_referral_handler)),
     )

@@ -85,6 +85,9 @@ pub struct ReferralQuery {
     /// or with `false` only the ended ones (latest deadline first). With `state` as
     /// well, both must hold (an ended state with `open=true` lists nothing).
     pub open: Option<bool>,
+    /// Only the incoming referrals with this responsible worker of the agency: `me`
+    /// ("my referrals"), `none` (nobody is), or a user id. Not for the outgoing box.
+    pub assigned_to: Option<String>,
     /// The `next_cursor` of the previous page.
     #[param(
         pattern = r"^[0-9]{1,16}_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
@@ -123,13 +126,23 @@ pub async fn list_referrals_handler(
         (Some(s), Some(open)) if s.is_open() == open => uc::StateSet::Only(s),
         (Some(_), Some(_)) => uc::StateSet::Nothing,
     };
+    let assigned_to = q
+        .assigned_to
+        .as_deref()
+        .map(str::parse::<schakel_referral_workflow::cases::Assignee>)
+        .transpose()
+        .map_err(ApiError::from)?;
+    let filter = uc::ReferralFilter {
+        states,
+        assigned_to,
+    };
     let page = with_env(&state, &req, move |conn, env| {
         Ok(uc::list_referrals(
             conn,
             env,
             &who.0,
             which,
-            states,
+            filter,
             q.cursor.as_deref(),
             q.limit,
         )?)

@@ -99,6 +99,8 @@ const COORDINATORS: [u16; 6] = [401, 403, 200, 403, 403, 403];
 const NOTE_AUTHOR: [u16; 6] = [401, 200, 403, 404, 404, 404];
 /// A note shared by the other agency: read, never changed, by this one.
 const NOTE_SHARED: [u16; 6] = [401, 403, 403, 404, 404, 404];
+/// Coordinators assign a referral received once it is accepted; its caseworkers may not.
+const ASSIGN_REFUSED: [u16; 6] = [401, 403, 409, 404, 404, 404];
 /// The transition table refuses the action in this state or for this side.
 const REFUSED_TRANSITION: [u16; 6] = [401, 409, 409, 404, 404, 404];
 
@@ -363,6 +365,27 @@ const TABLE: &[Row] = {
         row("GET", "/api/v1/referrals/{id}", RecvAfter, CASEWORK_OBJECT),
         row("GET", "/api/v1/referrals/{id}", Ended, CASEWORK_OBJECT),
         row("GET", "/api/v1/referrals/{id}", Foreign, HIDDEN),
+        // The receiving agency's coordinators say who is responsible once accepted.
+        row(
+            "PUT",
+            "/api/v1/referrals/{id}/assignee",
+            RecvAfter,
+            ASSIGNERS,
+        ),
+        row(
+            "PUT",
+            "/api/v1/referrals/{id}/assignee",
+            RecvBefore,
+            ASSIGN_REFUSED,
+        ),
+        row(
+            "PUT",
+            "/api/v1/referrals/{id}/assignee",
+            Ended,
+            ASSIGN_REFUSED,
+        ),
+        row("PUT", "/api/v1/referrals/{id}/assignee", Own, HIDDEN),
+        row("PUT", "/api/v1/referrals/{id}/assignee", Foreign, HIDDEN),
         row(
             "POST",
             "/api/v1/referrals/{id}/accept",
@@ -877,6 +900,7 @@ fn prepare_casework(
                 Some("decline") => Some(json!({ "reason": "no_capacity" })),
                 Some("redirect") => Some(json!({ "to_agency_id": world.third.id })),
                 Some("complete") => Some(json!({ "outcome": "support_provided" })),
+                Some("assignee") => Some(json!({ "user_id": world.actors[0].0.id })),
                 _ => None,
             };
             (

@@ -31,6 +31,20 @@ fn works_cases(role: Role) -> bool {
     matches!(role, Role::Caseworker | Role::Coordinator)
 }
 
+/// Checks that `user` may be made responsible for work of `agency`: one of its active
+/// caseworkers or coordinators (else the field `user_id` is invalid).
+pub(crate) fn check_worker(
+    conn: &mut DbConn,
+    agency: schakel_domain::AgencyId,
+    user: UserId,
+) -> Result<(), UseCaseError> {
+    let u = named_by(users::find(conn, user), "user_id")?;
+    if u.agency_id != agency || !u.active || !works_cases(u.role) {
+        return Err(UseCaseError::Invalid("user_id"));
+    }
+    Ok(())
+}
+
 /// Makes a worker of the agency (or nobody) responsible for one of its cases, made
 /// from the version named. The same worker again changes nothing.
 pub fn assign_case(
@@ -68,10 +82,7 @@ pub fn assign_case(
         }
         let version = check_version(if_match, case.version)?;
         if let Some(user) = input.user_id {
-            let u = named_by(users::find(conn, user), "user_id")?;
-            if u.agency_id != case.agency_id || !u.active || !works_cases(u.role) {
-                return Err(UseCaseError::Invalid("user_id"));
-            }
+            check_worker(conn, case.agency_id, user)?;
         }
         if case.assigned_to == input.user_id {
             return case_view(conn, env, who, &case, &CaseAccess::Owner);

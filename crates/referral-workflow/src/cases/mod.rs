@@ -135,6 +135,7 @@ mod open;
 mod read;
 mod reopen;
 
+pub(crate) use assign::check_worker;
 pub use assign::{AssignCaseInput, assign_case, assignable_workers, caseload};
 pub use chain::case_chain;
 pub use close::close_case;

@@ -68,56 +68,15 @@ pub fn open_case_from_referral(
 ) -> Result<CaseView, UseCaseError> {
     const CODE: &str = "case.create";
     run(conn, env, who, |conn| {
-        let hidden = || {
-            denied(
-                CODE,
-                ActionKind::Create,
-                Some(("referral", referral_id.to_string())),
-            )
-        };
-        // A named referral: a role that does no case work learns nothing of it.
-        if !who.may(Action::CreateCase, Relationship::OwnAgency) {
-            return Err(hidden());
-        }
-        let r = referrals::find(conn, referral_id).map_err(|e| match e {
-            schakel_store::StoreError::NotFound => hidden(),
-            other => other.into(),
-        })?;
-        if r.to_agency_id != who.agency_id {
-            return Err(hidden());
-        }
-        if !ACCESS_STATES.contains(&r.state) {
-            return Err(UseCaseError::Conflict(crate::Conflict::NotAccepted));
-        }
-        if cases::of_origin(conn, r.id)?.is_some() {
-            return Err(UseCaseError::Conflict(crate::Conflict::CaseExists));
-        }
+        let r = received(conn, who, referral_id, CODE)?;
         let from = cases::find(conn, r.case_id)?;
         let carried = carry_person(conn, env, who, &r, &from)?;
-        let id = CaseId::new_random();
-        let year = chrono::Datelike::year(&env.now);
-        let number = schakel_store::casework::references::next_number(conn, who.agency_id, year)?;
-        let reference = schakel_domain::case::case_reference(year, number);
-        let new = NewCase {
-            id,
-            agency_id: who.agency_id,
-            person_id: carried.person,
-            signal_id: None,
-            opened_by: who.user_id,
-            region: from.region,
-            exploitation_forms: &from.exploitation_forms,
-            notes: None,
-            reference: &reference,
-            origin_referral_id: Some(r.id),
-        };
-        cases::insert(conn, &new, env.now).map_err(|e| match e {
-            schakel_store::StoreError::Conflict(_) => {
-                UseCaseError::Conflict(crate::Conflict::CaseExists)
-            }
-            other => other.into(),
-        })?;
-        let details =
-            serde_json::json!({ "from_referral": r.id, "identity_carried": carried.shown });
+        let (id, responsible) = insert_own_case(conn, env, who, &r, &from, carried.person)?;
+        let details = serde_json::json!({
+            "from_referral": r.id,
+            "identity_carried": carried.shown,
+            "assigned_to": responsible,
+        });
         let opened = ("case_opened", Some(r.id), details.clone());
         timeline(conn, env, id, who.agency_id, Some(who), &[opened])?;
         let onward = ("onward_case_opened", Some(r.id), serde_json::json!({}));
@@ -140,6 +99,88 @@ pub fn open_case_from_referral(
         let case = cases::find(conn, id)?;
         case_view(conn, env, who, &case, &CaseAccess::Owner)
     })
+}
+
+/// The referral the actor's agency received, accepted and has not opened its case from
+/// yet; anyone else is answered as for a referral that does not exist.
+fn received(
+    conn: &mut DbConn,
+    who: &Actor,
+    referral_id: ReferralId,
+    code: &'static str,
+) -> Result<referrals::Referral, UseCaseError> {
+    let hidden = || {
+        denied(
+            code,
+            ActionKind::Create,
+            Some(("referral", referral_id.to_string())),
+        )
+    };
+    // A named referral: a role that does no case work learns nothing of it.
+    if !who.may(Action::CreateCase, Relationship::OwnAgency) {
+        return Err(hidden());
+    }
+    let r = referrals::find(conn, referral_id).map_err(|e| match e {
+        schakel_store::StoreError::NotFound => hidden(),
+        other => other.into(),
+    })?;
+    if r.to_agency_id != who.agency_id {
+        return Err(hidden());
+    }
+    if !ACCESS_STATES.contains(&r.state) {
+        return Err(UseCaseError::Conflict(crate::Conflict::NotAccepted));
+    }
+    if cases::of_origin(conn, r.id)?.is_some() {
+        return Err(UseCaseError::Conflict(crate::Conflict::CaseExists));
+    }
+    Ok(r)
+}
+
+/// Stores the agency's own case of `person` from referral `r` of case `from`, with the
+/// agency's next reference; the worker responsible for the referral carries on with it
+/// while they still work at the agency. Returns its id and that worker.
+fn insert_own_case(
+    conn: &mut DbConn,
+    env: &Env<'_>,
+    who: &Actor,
+    r: &referrals::Referral,
+    from: &Case,
+    person: PersonId,
+) -> Result<(CaseId, Option<schakel_domain::UserId>), UseCaseError> {
+    let id = CaseId::new_random();
+    let year = chrono::Datelike::year(&env.now);
+    let number = schakel_store::casework::references::next_number(conn, who.agency_id, year)?;
+    let reference = schakel_domain::case::case_reference(year, number);
+    let new = NewCase {
+        id,
+        agency_id: who.agency_id,
+        person_id: person,
+        signal_id: None,
+        opened_by: who.user_id,
+        region: from.region,
+        exploitation_forms: &from.exploitation_forms,
+        notes: None,
+        reference: &reference,
+        origin_referral_id: Some(r.id),
+    };
+    cases::insert(conn, &new, env.now).map_err(|e| match e {
+        schakel_store::StoreError::Conflict(_) => {
+            UseCaseError::Conflict(crate::Conflict::CaseExists)
+        }
+        other => other.into(),
+    })?;
+    let responsible = match r.assigned_to {
+        Some(u) => match super::check_worker(conn, who.agency_id, u) {
+            Ok(()) => Some(u),
+            Err(UseCaseError::Invalid(_)) => None,
+            Err(other) => return Err(other),
+        },
+        None => None,
+    };
+    if responsible.is_some() {
+        cases::assign(conn, id, responsible)?;
+    }
+    Ok((id, responsible))
 }
 
 /// The person of a receiver's own case, as stored.

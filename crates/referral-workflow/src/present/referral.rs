@@ -106,6 +106,10 @@ fn view_with(
         outcome: r.outcome,
         redirected_from: r.redirected_from,
         own_case_id: None,
+        assigned_to: match r.assigned_to {
+            Some(u) if rel == Relationship::ReceivingAgency => Some(rows.worker(conn, u)?),
+            _ => None,
+        },
         redirected_to: if r.state == ReferralState::Redirected {
             referrals::redirect_of(conn, r.id)?
         } else {

@@ -33,7 +33,8 @@ pub fn act(
             note,
             reason,
             outcome,
-        } = decision(conn, &mut rows, &r, action, input)?;
+            assign,
+        } = decision(conn, &mut rows, who, &r, action, input)?;
         let sealed = note
             .as_deref()
             .map(|n| seal(env.cfg, "referrals", "note", &id, n))
@@ -44,6 +45,7 @@ pub fn act(
             decline_reason: reason,
             note: sealed.as_deref(),
             outcome,
+            assign,
         };
         let done = referrals::transition(conn, id, version, &transition, env.now)?
             .ok_or(UseCaseError::VersionMismatch)?;
@@ -95,20 +97,32 @@ struct Decision {
     note: Option<String>,
     reason: Option<DeclineReason>,
     outcome: Option<ReferralOutcome>,
+    /// On accepting: the worker of the receiving agency responsible for it.
+    assign: Option<schakel_domain::UserId>,
 }
 
-/// What the action carries, checked: the note, and the decline reason, outcome or
-/// third agency the action needs (and no other action may carry).
+/// What the action carries, checked: the note, and the decline reason, outcome, third
+/// agency or responsible worker the action needs (and no other action may carry).
 fn decision(
     conn: &mut DbConn,
     rows: &mut Rows,
+    who: &Actor,
     r: &Referral,
     action: ReferralAction,
     input: &ActionInput,
 ) -> Result<Decision, UseCaseError> {
     let note = free_text(input.note.as_deref(), MAX_TEXT_CHARS, "note")?;
-    let (mut reason, mut outcome) = (None, None);
+    let (mut reason, mut outcome, mut assign) = (None, None, None);
     match action {
+        ReferralAction::Accept => {
+            if let Some(worker) = input.assign_to {
+                crate::cases::check_worker(conn, r.to_agency_id, worker).map_err(|e| match e {
+                    UseCaseError::Invalid(_) => UseCaseError::Invalid("assign_to"),
+                    other => other,
+                })?;
+            }
+            assign = Some(input.assign_to.unwrap_or(who.user_id));
+        }
         ReferralAction::Decline => {
             let why = input.reason.ok_or(UseCaseError::Invalid("reason"))?;
             if why == DeclineReason::Other && note.is_none() {
@@ -140,10 +154,14 @@ fn decision(
     if input.to_agency_id.is_some() && action != ReferralAction::Redirect {
         return Err(UseCaseError::Invalid("to_agency_id"));
     }
+    if input.assign_to.is_some() && action != ReferralAction::Accept {
+        return Err(UseCaseError::Invalid("assign_to"));
+    }
     Ok(Decision {
         note,
         reason,
         outcome,
+        assign,
     })
 }
 
@@ -204,7 +222,11 @@ fn tell(
             conn,
             env,
             ReferralTopic::Withdrawn,
-            To::roles(done.to_agency_id, &[Role::Coordinator]),
+            To {
+                agency: done.to_agency_id,
+                user: done.assigned_to,
+                roles: &[Role::Coordinator],
+            },
             facts,
         ),
         _ => Ok(()),
@@ -250,6 +272,7 @@ pub(crate) fn expire_one(
         decline_reason: None,
         note: None,
         outcome: None,
+        assign: None,
     };
     let Some(done) = referrals::transition(conn, r.id, r.version, &t, env.now)? else {
         return Ok(false);

@@ -64,6 +64,10 @@ pub struct ActionInput {
     /// A note (required when the reason or outcome is `other`).
     #[serde(default)]
     pub note: Option<String>,
+    /// For accept: the worker of the receiving agency responsible for it (an active
+    /// caseworker or coordinator); the accepting coordinator when left out.
+    #[serde(default)]
+    pub assign_to: Option<schakel_domain::UserId>,
 }
 
 /// Loads a referral `who` may see, or the hidden denial `code`.
@@ -83,11 +87,13 @@ fn visible_referral(
 }
 
 mod act;
+mod assign;
 mod read;
 mod send;
 
 pub(crate) use crate::present::{referral_view, referral_views};
 pub use act::act;
 pub(crate) use act::expire_one;
-pub use read::{ReferralBox, get_referral, list_referrals};
+pub use assign::{AssignReferralInput, assign_referral};
+pub use read::{ReferralBox, ReferralFilter, get_referral, list_referrals};
 pub use send::create_referral;

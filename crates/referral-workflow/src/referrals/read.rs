@@ -37,14 +37,33 @@ pub enum ReferralBox {
     Outgoing,
 }
 
-/// A page of the actor's agency's incoming or outgoing referrals in the states of
-/// `states`, by deadline (the ended ones latest first).
+/// Which of a box's referrals to list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReferralFilter {
+    /// By state.
+    pub states: StateSet,
+    /// By the receiving agency's responsible worker (the incoming box only).
+    pub assigned_to: Option<crate::cases::Assignee>,
+}
+
+impl ReferralFilter {
+    /// Those in `states`, whoever is responsible.
+    pub fn states(states: StateSet) -> Self {
+        ReferralFilter {
+            states,
+            assigned_to: None,
+        }
+    }
+}
+
+/// A page of the actor's agency's incoming or outgoing referrals as `filter` says, by
+/// deadline (the ended ones latest first).
 pub fn list_referrals(
     conn: &mut DbConn,
     env: &Env<'_>,
     who: &Actor,
     which: ReferralBox,
-    states: StateSet,
+    filter: ReferralFilter,
     cursor: Option<&str>,
     limit: Option<i64>,
 ) -> Result<Page<ReferralView>, UseCaseError> {
@@ -61,8 +80,22 @@ pub fn list_referrals(
         let after = cursor
             .map(crate::cursor::decode::<ReferralId>)
             .transpose()?;
-        let rows =
-            referrals::list_of_agency(conn, who.agency_id, direction, states, after, limit + 1)?;
+        let assignee = match (filter.assigned_to, which) {
+            (None, _) => None,
+            (Some(_), ReferralBox::Outgoing) => return Err(UseCaseError::Invalid("assigned_to")),
+            (Some(crate::cases::Assignee::Me), _) => Some(Some(who.user_id)),
+            (Some(crate::cases::Assignee::Nobody), _) => Some(None),
+            (Some(crate::cases::Assignee::User(u)), _) => Some(Some(u)),
+        };
+        let rows = referrals::list_of_agency(
+            conn,
+            who.agency_id,
+            direction,
+            filter.states,
+            assignee,
+            after,
+            limit + 1,
+        )?;
         let (rows, next_cursor) =
             crate::cursor::split(rows, limit, |r: &Referral| (r.deadline_at, r.id));
         let e = event(Some(who), CODE, ActionKind::Read, ("agency", who.agency_id.to_string()))?

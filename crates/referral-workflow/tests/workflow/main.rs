@@ -11,6 +11,7 @@ mod key_rotation;
 mod notes;
 mod onward;
 mod references;
+mod referral_assignment;
 mod referral_model;
 mod reopen;
 mod transitions;

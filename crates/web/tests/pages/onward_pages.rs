@@ -4,7 +4,9 @@
 //! referral page then links to it instead of offering the form again, and the
 //! municipality's case shows the shelter in its chain. Before acceptance the page offers
 //! no form and a forged post is refused with a message; another agency is answered as for
-//! a referral that does not exist.
+//! a referral that does not exist. Who at the shelter is responsible for the referral:
+//! the coordinator who accepted, until they give it to a caseworker from the referral
+//! page, who then finds it under "My referrals" and may not reassign it.
 
 use crate::case_close_pages::{
     account, act, agencies, app, get, hidden, login, named, open_case, post, refer,
@@ -97,6 +99,108 @@ async fn the_shelter_opens_its_own_case_from_the_referral_page_and_the_chain_sho
         let (_, page) = get!(app, other, "/");
         let csrf = hidden(&page, "csrf");
         let (status, _, _) = post!(app, other, open_uri, [("csrf", csrf.as_str())]);
+        assert_eq!(status, StatusCode::NOT_FOUND, "{backend:?}");
+    }
+}
+
+#[actix_web::test]
+async fn the_shelter_coordinator_gives_the_referral_to_a_caseworker_who_finds_it_as_mine() {
+    for backend in selected_backends() {
+        let db = TestDb::new(backend);
+        let st = state(&db);
+        let app = app!(st);
+        let (home, shelter, _) = agencies(&db);
+        let cw = account(&db, home, "cw@amsterdam.example", Role::Caseworker);
+        let co = account(&db, shelter, "co@amstel.example", Role::Coordinator);
+        let worker = account(&db, shelter, "cw@amstel.example", Role::Caseworker);
+        let case = open_case(
+            &db,
+            &st,
+            &cw,
+            named("Ioana", "Popescu", None),
+            "amsterdam",
+            "labour",
+        );
+        let r = refer(&db, &st, &cw, case.id, shelter);
+        act(&db, &st, &co, &r, ReferralAction::Accept);
+        let page_uri = format!("/referrals/{}", r.id);
+        let assign_uri = format!("{page_uri}/assignee");
+
+        // Accepted: the accepting coordinator is responsible, and may pass it on.
+        let session = login!(app, "co@amstel.example");
+        let (_, page) = get!(app, session, page_uri);
+        assert!(page.contains("Who at your agency is responsible"), "{page}");
+        assert!(page.contains(&format!("action=\"{assign_uri}\"")), "{page}");
+        let choice = format!("<option value=\"{}\" selected>", co.user_id);
+        assert!(
+            page.contains(&choice),
+            "the coordinator who accepted: {page}"
+        );
+        let (csrf, version) = (hidden(&page, "csrf"), hidden(&page, "version"));
+        let to = worker.user_id.to_string();
+        let stale = [
+            ("csrf", csrf.as_str()),
+            ("version", "1"),
+            ("assignee", to.as_str()),
+        ];
+        let (status, _, page) = post!(app, session, assign_uri, stale);
+        assert_eq!(status, StatusCode::CONFLICT, "{backend:?}");
+        assert!(
+            page.contains("changed this referral in the meantime"),
+            "{page}"
+        );
+        let form = [
+            ("csrf", csrf.as_str()),
+            ("version", version.as_str()),
+            ("assignee", to.as_str()),
+        ];
+        let (status, _, _) = post!(app, session, assign_uri, form);
+        assert_eq!(status, StatusCode::SEE_OTHER, "{backend:?}");
+        let (_, page) = get!(app, session, page_uri);
+        let choice = format!("<option value=\"{}\" selected>", worker.user_id);
+        assert!(page.contains(&choice), "{page}");
+
+        // The caseworker finds it under "My referrals" and gets no form.
+        let theirs = login!(app, "cw@amstel.example");
+        let (status, page) = get!(app, theirs, "/inbox?view=mine");
+        assert_eq!(status, StatusCode::OK);
+        assert!(page.contains(&format!("href=\"{page_uri}\"")), "{page}");
+        assert!(
+            page.contains("aria-current=\"page\">My referrals</a>"),
+            "{page}"
+        );
+        let (_, page) = get!(app, session, "/inbox?view=mine");
+        assert!(
+            !page.contains(&format!("href=\"{page_uri}\"")),
+            "no longer the coordinator's"
+        );
+        assert!(page.contains("No open referral of your agency has you as responsible worker."));
+        let (_, page) = get!(app, theirs, page_uri);
+        assert!(
+            !page.contains(&format!("action=\"{assign_uri}\"")),
+            "{page}"
+        );
+        let csrf = hidden(&page, "csrf");
+        let me = worker.user_id.to_string();
+        let form = [
+            ("csrf", csrf.as_str()),
+            ("version", version.as_str()),
+            ("assignee", me.as_str()),
+        ];
+        let (status, _, _) = post!(app, theirs, assign_uri, form);
+        assert_eq!(status, StatusCode::FORBIDDEN, "{backend:?}");
+
+        // The sending agency is answered as for a referral that does not exist.
+        let sender = login!(app, "cw@amsterdam.example");
+        let (_, page) = get!(app, sender, page_uri);
+        assert!(!page.contains("Who at your agency is responsible"));
+        let csrf = hidden(&page, "csrf");
+        let form = [
+            ("csrf", csrf.as_str()),
+            ("version", version.as_str()),
+            ("assignee", me.as_str()),
+        ];
+        let (status, _, _) = post!(app, sender, assign_uri, form);
         assert_eq!(status, StatusCode::NOT_FOUND, "{backend:?}");
     }
 }

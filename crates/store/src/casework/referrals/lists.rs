@@ -61,14 +61,16 @@ impl StateSet {
     }
 }
 
-/// A page of an agency's incoming or outgoing referrals in the states of `set`, ordered
-/// by deadline then id (backwards for [`StateSet::Closed`]), after the cursor
-/// `(deadline_at, id)`.
+/// A page of an agency's incoming or outgoing referrals in the states of `set` (and,
+/// when `assignee` says so, those the worker is responsible for, `Some(None)` for
+/// nobody), ordered by deadline then id (backwards for [`StateSet::Closed`]), after the
+/// cursor `(deadline_at, id)`.
 pub fn list_of_agency(
     conn: &mut DbConn,
     agency: AgencyId,
     direction: Direction,
     set: StateSet,
+    assignee: Option<Option<UserId>>,
     after: Option<(DateTime<Utc>, ReferralId)>,
     limit: i64,
 ) -> Result<Vec<Referral>, StoreError> {
@@ -87,6 +89,11 @@ pub fn list_of_agency(
     };
     if let Some(states) = set.states() {
         q = q.filter(referrals::state.eq_any(states));
+    }
+    match assignee {
+        None => {}
+        Some(None) => q = q.filter(referrals::assigned_to.is_null()),
+        Some(Some(u)) => q = q.filter(referrals::assigned_to.eq(u.to_string())),
     }
     if let Some((at, id)) = after {
         let (at, id) = (to_db_time(at), id.to_string());

@@ -38,6 +38,7 @@ struct ReferralRow {
     version: i64,
     created_at: NaiveDateTime,
     updated_at: NaiveDateTime,
+    assigned_to: Option<String>,
 }
 
 /// The coarse facts about the person that travel with a referral: all the receiver
@@ -77,6 +78,8 @@ pub struct Referral {
     pub version: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// The receiving agency's worker responsible for it once accepted.
+    pub assigned_to: Option<UserId>,
 }
 
 impl TryFrom<ReferralRow> for Referral {
@@ -110,6 +113,7 @@ impl TryFrom<ReferralRow> for Referral {
             version: r.version,
             created_at: from_db_time(r.created_at),
             updated_at: from_db_time(r.updated_at),
+            assigned_to: opt_code(r.assigned_to.as_deref(), "referral assignee")?,
         })
     }
 }
@@ -227,6 +231,8 @@ pub struct Transition<'a> {
     pub decline_reason: Option<DeclineReason>,
     pub note: Option<&'a str>,
     pub outcome: Option<ReferralOutcome>,
+    /// The receiving agency's worker to make responsible (on accepting).
+    pub assign: Option<UserId>,
 }
 
 /// The columns a transition writes; `None` leaves a column as it is.
@@ -242,6 +248,7 @@ struct TransitionSet<'a> {
     decline_reason: Option<Option<&'a str>>,
     note: Option<Option<&'a str>>,
     outcome: Option<Option<&'a str>>,
+    assigned_to: Option<Option<String>>,
 }
 
 /// Moves a referral to `t.to` if it is still at `version`, in one statement; returns
@@ -270,12 +277,38 @@ pub fn transition(
         decline_reason: remarks.then(|| t.decline_reason.map(|r| r.as_str())),
         note: remarks.then_some(t.note),
         outcome: remarks.then(|| t.outcome.map(|o| o.as_str())),
+        assigned_to: t.assign.map(|u| Some(u.to_string())),
     };
     let target = referrals::table
         .find(id.to_string())
         .filter(referrals::version.eq(version));
     diesel::update(target)
         .set(&set)
+        .returning(row_columns())
+        .get_result::<ReferralRow>(conn)
+        .optional()?
+        .map(Referral::try_from)
+        .transpose()
+}
+
+/// Makes `user` (or nobody) responsible for a referral if it is still at `version`;
+/// returns it as stored after, or `None` when its version moved on.
+pub fn assign(
+    conn: &mut DbConn,
+    id: ReferralId,
+    version: i64,
+    user: Option<UserId>,
+    now: DateTime<Utc>,
+) -> Result<Option<Referral>, StoreError> {
+    let target = referrals::table
+        .find(id.to_string())
+        .filter(referrals::version.eq(version));
+    diesel::update(target)
+        .set((
+            referrals::assigned_to.eq(user.map(|u| u.to_string())),
+            referrals::version.eq(version + 1),
+            referrals::updated_at.eq(to_db_time(now)),
+        ))
         .returning(row_columns())
         .get_result::<ReferralRow>(conn)
         .optional()?

@@ -1,0 +1,2 @@
+DROP INDEX referrals_assigned;
+ALTER TABLE referrals DROP COLUMN assigned_to;
