@@ -65,6 +65,11 @@ use crate::openapi_links::add_links;
         crate::casework::corrections::case_history_handler,
         crate::casework::onward::case_chain_handler,
         crate::casework::assignment::assign_referral_handler,
+        crate::casework::drafts::list_drafts_handler,
+        crate::casework::drafts::create_draft_handler,
+        crate::casework::drafts::get_draft_handler,
+        crate::casework::drafts::save_draft_handler,
+        crate::casework::drafts::delete_draft_handler,
         crate::casework::cases::record_consent_handler,
         crate::casework::cases::withdraw_consent_handler,
         crate::casework::notes::add_note_handler,
@@ -91,6 +96,7 @@ use crate::openapi_links::add_links;
         (name = "signals", description = "Signals of possible trafficking (caseworkers, coordinators)"),
         (name = "cases", description = "Cases, their consents and timeline"),
         (name = "referrals", description = "Referrals between agencies and their decisions"),
+        (name = "drafts", description = "Drafts of the case-work forms, each its author's alone"),
     ),
 )]
 pub struct ApiDoc;

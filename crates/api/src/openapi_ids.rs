@@ -70,6 +70,11 @@ pub(crate) const OPERATION_IDS: &[(&str, &str, &str)] = &[
     ("get", "/api/v1/cases/{id}/history", "get_case_history"),
     ("get", "/api/v1/cases/{id}/chain", "get_case_chain"),
     ("put", "/api/v1/referrals/{id}/assignee", "assign_referral"),
+    ("get", "/api/v1/drafts", "list_drafts"),
+    ("post", "/api/v1/drafts", "create_draft"),
+    ("get", "/api/v1/drafts/{id}", "get_draft"),
+    ("put", "/api/v1/drafts/{id}", "save_draft"),
+    ("delete", "/api/v1/drafts/{id}", "delete_draft"),
     ("post", "/api/v1/cases/{id}/consents", "record_consent"),
     (
         "post",

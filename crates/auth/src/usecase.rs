@@ -62,6 +62,8 @@ pub enum Conflict {
     /// name recipient kinds, so a new kind would widen or narrow what existing consents
     /// let it see.
     KindLocked,
+    /// The author already keeps as many drafts as one may: submit or discard some.
+    DraftLimit,
     /// This delivery cannot be tried again (a failed invitation or recovery link: its
     /// token is gone).
     NotRetryable,

@@ -90,6 +90,10 @@ typed_id!(
     /// Identifies a correction of a case (an entry of its rectification record).
     CorrectionId
 );
+typed_id!(
+    /// Identifies a draft of a form.
+    DraftId
+);
 
 #[cfg(test)]
 mod tests {

@@ -8,6 +8,7 @@ pub mod case;
 pub mod clock;
 pub mod code;
 pub mod deadline;
+pub mod draft;
 pub mod holidays;
 pub mod id;
 pub mod indicators;
@@ -31,9 +32,10 @@ pub use case::{
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use code::UnknownCode;
 pub use deadline::DeadlinePolicy;
+pub use draft::DraftForm;
 pub use id::{
-    AgencyId, CaseId, ConsentId, CorrectionId, NoteId, PersonId, ReferralId, SessionId, SignalId,
-    UserId,
+    AgencyId, CaseId, ConsentId, CorrectionId, DraftId, NoteId, PersonId, ReferralId, SessionId,
+    SignalId, UserId,
 };
 pub use monitor_event::{InvalidEvent, MonitorEvent, MonitorEventKind};
 pub use note::{NoteKind, NoteVisibility};

@@ -46,6 +46,8 @@ code_enum! {
         /// Write a note on a case: one's own, or one received through a referral that
         /// is accepted or in progress; change one's own note for a short time after.
         WriteNote = "write_note",
+        /// Keep drafts of one's own case-work forms: save, resume, discard.
+        KeepDraft = "keep_draft",
         /// Make a worker of the agency responsible for one of its cases (and see the
         /// agency's caseload) or for a referral it received and accepted.
         AssignCase = "assign_case",
@@ -107,6 +109,9 @@ pub const RULES: &[(Role, Action, Relationship)] = &[
     (Caseworker, WriteNote, OwnAgency),
     (Coordinator, WriteNote, OwnAgency),
     (Coordinator, AssignCase, OwnAgency),
+    // Drafts of the case-work forms, each its author's alone.
+    (Caseworker, KeepDraft, Platform),
+    (Coordinator, KeepDraft, Platform),
     (Coordinator, AssignCase, ReceivingAgency),
     // The receiving agency of an open referral: the summary, and once accepted the case
     // (what of the person it sees is decided by consent, not here); only coordinators

@@ -1,5 +1,6 @@
 //! What the use cases need from configuration: the data keys, which of them make the
-//! blind index and the pseudonym, the response deadlines and the retention period.
+//! blind index and the pseudonym, the response deadlines, the retention period and how
+//! long drafts are kept.
 
 use chrono::Duration;
 use schakel_crypto::MasterKeys;
@@ -8,6 +9,9 @@ use std::sync::Arc;
 
 /// The default retention of a closed case's identity and free text: five years.
 pub const DEFAULT_RETENTION_DAYS: i64 = 5 * 365;
+
+/// How long a draft is kept after it last changed, by default.
+pub const DEFAULT_DRAFT_DAYS: i64 = 30;
 
 /// How long an idempotency key's first response is kept.
 pub const IDEMPOTENCY_TTL_HOURS: i64 = 24;
@@ -26,6 +30,8 @@ pub struct WorkflowConfig {
     pub deadlines: DeadlinePolicy,
     /// How long after closing a case its identity and free text are kept.
     pub retention: Duration,
+    /// How long a draft is kept after it last changed.
+    pub draft_lifetime: Duration,
 }
 
 impl std::fmt::Debug for WorkflowConfig {
@@ -36,6 +42,7 @@ impl std::fmt::Debug for WorkflowConfig {
             .field("linkage_key_id", &self.linkage_key_id)
             .field("deadlines", &self.deadlines)
             .field("retention", &self.retention)
+            .field("draft_lifetime", &self.draft_lifetime)
             .finish()
     }
 }
@@ -51,6 +58,7 @@ impl WorkflowConfig {
             linkage_key_id: current,
             deadlines: DeadlinePolicy::default(),
             retention: Duration::days(DEFAULT_RETENTION_DAYS),
+            draft_lifetime: Duration::days(DEFAULT_DRAFT_DAYS),
         }
     }
 

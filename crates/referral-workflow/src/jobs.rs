@@ -315,10 +315,12 @@ pub struct RetentionReport {
     pub cases: Vec<ErasureItem>,
     /// Signals never opened as a case.
     pub signals: Vec<SignalErasure>,
+    /// Drafts past their expiry, deleted (none on a dry run).
+    pub drafts: usize,
 }
 
 /// The whole retention job: closed cases, unopened signals, and (unless `dry_run`)
-/// expired idempotency responses.
+/// expired idempotency responses and drafts.
 pub fn retention(
     conn: &mut DbConn,
     cfg: &WorkflowConfig,
@@ -327,12 +329,18 @@ pub fn retention(
 ) -> Result<RetentionReport, UseCaseError> {
     let cases = erase_due(conn, cfg, now, dry_run)?;
     let signals = erase_unopened_signals(conn, cfg, now, dry_run)?;
+    let mut drafts = 0;
     if !dry_run {
         write_tx(conn, |conn| {
             idempotency::purge_expired(conn, now).map_err(UseCaseError::from)
         })?;
+        drafts = crate::drafts::expire(conn, cfg, now)?;
     }
-    Ok(RetentionReport { cases, signals })
+    Ok(RetentionReport {
+        cases,
+        signals,
+        drafts,
+    })
 }
 
 fn erase_case(conn: &mut DbConn, env: &Env<'_>, case: &cases::Case) -> Result<(), UseCaseError> {
@@ -345,7 +353,9 @@ fn erase_case(conn: &mut DbConn, env: &Env<'_>, case: &cases::Case) -> Result<()
     let referrals = referrals::erase_of_case(conn, case.id)?;
     let notes = schakel_store::casework::notes::erase_of_case(conn, case.id)?;
     let corrections = schakel_store::casework::corrections::erase_of_case(conn, case.id)?;
+    let drafts = schakel_store::casework::drafts::delete_of_case(conn, case.id)?;
     let details = serde_json::json!({
+        "drafts": drafts,
         "signals": signals,
         "consents": consents,
         "referrals": referrals,

@@ -399,10 +399,13 @@ pub struct WorkerLoad {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OriginView {
-    /// The referral it was opened from.
-    pub referral_id: ReferralId,
-    /// The agency that referred the person.
-    pub agency: AgencyRef,
+    /// The referral it was opened from (for the agencies that sent or received it).
+    pub referral_id: Option<ReferralId>,
+    /// The referring agency's kind (always shown).
+    pub kind: AgencyKind,
+    /// The agency that referred the person (for the agencies that sent or received the
+    /// referral; the others see its kind only, as in the chain).
+    pub agency: Option<AgencyRef>,
     /// That agency's case reference (for the owning agency only).
     pub case_reference: Option<String>,
 }

@@ -26,6 +26,8 @@ pub struct CaseworkSettings {
     pub expiry_hours: u32,
     /// Days after closing a case before its identity and free text are erased.
     pub retention_days: i64,
+    /// Days a draft of a form is kept after it was last saved.
+    pub draft_days: i64,
     /// Seconds between runs of the deadline job (reminders at the deadline, escalation,
     /// expiry of unanswered referrals).
     pub expiry_interval_secs: u64,
@@ -46,6 +48,7 @@ impl Default for CaseworkSettings {
             escalation_hours: d.escalation_hours,
             expiry_hours: d.expiry_hours,
             retention_days: schakel_referral_workflow::config::DEFAULT_RETENTION_DAYS,
+            draft_days: schakel_referral_workflow::config::DEFAULT_DRAFT_DAYS,
             expiry_interval_secs: 60,
             retention_interval_secs: 3600,
             run_jobs: true,
@@ -70,6 +73,9 @@ impl CaseworkSettings {
         if !(1..=36_500).contains(&self.retention_days) {
             return Err("casework.retention_days must be 1 to 36500".into());
         }
+        if !(1..=365).contains(&self.draft_days) {
+            return Err("casework.draft_days must be 1 to 365".into());
+        }
         if self.expiry_interval_secs == 0 || self.retention_interval_secs == 0 {
             return Err("casework job intervals must be at least 1 second".into());
         }
@@ -92,6 +98,7 @@ impl CaseworkSettings {
             expiry_hours: self.expiry_hours,
         };
         cfg.retention = chrono::Duration::days(self.retention_days);
+        cfg.draft_lifetime = chrono::Duration::days(self.draft_days);
         cfg
     }
 }

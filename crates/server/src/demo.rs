@@ -15,7 +15,8 @@ use schakel_store::DbConn;
 /// The password of every demo user.
 pub const DEMO_PASSWORD: &str = "oranje fiets lantaarn 42";
 
-/// The demo agencies: one of each kind a first referral needs.
+/// The demo agencies: one of each kind a first referral needs, and a legal-aid agency
+/// for a referral onward from the shelter.
 const AGENCIES: &[(&str, AgencyKind, Region, &str)] = &[
     (
         "Gemeente Utrecht",
@@ -53,9 +54,16 @@ const AGENCIES: &[(&str, AgencyKind, Region, &str)] = &[
         Region::National,
         "monitor@rapporteur.demo.invalid",
     ),
+    (
+        "Rechtshulp Het Anker",
+        AgencyKind::LegalAid,
+        Region::MiddenNederland,
+        "intake@hetanker.demo.invalid",
+    ),
 ];
 
-/// The demo users: email, name, role, agency.
+/// The demo users: email, name, role, agency. The shelter has a caseworker beside its
+/// coordinator, so a case opened there can be given to someone.
 pub const USERS: &[(&str, &str, Role, &str)] = &[
     (
         "caseworker@demo.schakel.invalid",
@@ -92,6 +100,18 @@ pub const USERS: &[(&str, &str, Role, &str)] = &[
         "Eli Bakker",
         Role::Admin,
         "Bureau Nationaal Rapporteur",
+    ),
+    (
+        "shelter.caseworker@demo.schakel.invalid",
+        "Noor Hendriks",
+        Role::Caseworker,
+        "Opvang De Haven",
+    ),
+    (
+        "legalaid@demo.schakel.invalid",
+        "Ruben Kramer",
+        Role::Coordinator,
+        "Rechtshulp Het Anker",
     ),
 ];
 
@@ -222,7 +242,7 @@ fn made<T>(c: schakel_referral_workflow::idempotency::Created<T>) -> anyhow::Res
 pub fn instructions(public_url: &str, mfa_relaxed: bool) -> String {
     let mut out = format!("\nDemo users (fictional; password for all: {DEMO_PASSWORD}):\n");
     for (email, _, role, agency) in USERS {
-        out.push_str(&format!("  {:<12} {email:<36} {agency}\n", role.as_str()));
+        out.push_str(&format!("  {:<12} {email:<40} {agency}\n", role.as_str()));
     }
     out.push_str(
         "The caseworker's case (a fictional person) waits as a referral in the coordinator's inbox.\n",

@@ -358,6 +358,20 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    drafts (id) {
+        id -> Text,
+        user_id -> Text,
+        form -> Text,
+        case_id -> Nullable<Text>,
+        content -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(users -> agencies (agency_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
@@ -395,4 +409,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     monitor_months,
     monitor_relinks,
     case_corrections,
+    drafts,
 );

@@ -59,6 +59,11 @@ pub const SEALED_COLUMNS: &[SealedColumn] = &[
         row_id: "id",
     },
     SealedColumn {
+        table: "drafts",
+        column: "content",
+        row_id: "id",
+    },
+    SealedColumn {
         table: "case_notes",
         column: "body",
         row_id: "id",

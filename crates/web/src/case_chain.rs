@@ -28,9 +28,11 @@ pub(crate) struct ChainRow {
 
 /// Where the case came from, as the page shows it.
 pub(crate) struct Origin {
+    /// The referring agency's name, or its kind with "name not shown".
     pub(crate) agency: String,
     pub(crate) reference: Option<String>,
-    pub(crate) referral: String,
+    /// The referral's address, for the agencies that sent or received it.
+    pub(crate) referral: Option<String>,
 }
 
 fn side(t: Texts, p: &ChainParty) -> Side {
@@ -65,11 +67,19 @@ pub(crate) fn rows(t: Texts, chain: &CaseChain) -> Vec<ChainRow> {
 }
 
 /// Where the case came from.
-pub(crate) fn origin(o: &OriginView) -> Origin {
+pub(crate) fn origin(t: Texts, o: &OriginView) -> Origin {
+    let agency = match &o.agency {
+        Some(a) => a.name.clone(),
+        None => format!(
+            "{} ({})",
+            t.code("kind", o.kind.as_str()),
+            t.get("chain.unnamed")
+        ),
+    };
     Origin {
-        agency: o.agency.name.clone(),
+        agency,
         reference: o.case_reference.clone(),
-        referral: format!("/referrals/{}", o.referral_id),
+        referral: o.referral_id.map(|r| format!("/referrals/{r}")),
     }
 }
 

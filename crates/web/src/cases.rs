@@ -209,7 +209,7 @@ fn page(v: &Viewer, loaded: &Loaded, shown: Shown, status_form: StatusForm) -> H
         assignees: workers
             .as_ref()
             .map(|w| case_assignees::choices(t, w, c.assigned_to.as_ref())),
-        origin: c.origin.as_ref().map(case_chain::origin),
+        origin: c.origin.as_ref().map(|o| case_chain::origin(t, o)),
         chain: case_chain::rows(t, chain),
         reference: c.reference.clone(),
         id,

@@ -120,8 +120,8 @@ fn the_demo_seeds_its_agencies_once() {
         let agencies = schakel_store::agencies::list_active(&mut conn, None, None).unwrap();
         assert_eq!(
             agencies.len(),
-            6,
-            "six demo agencies, not twelve, on {backend:?}"
+            7,
+            "seven demo agencies, not fourteen, on {backend:?}"
         );
         let kinds: Vec<&str> = agencies.iter().map(|a| a.kind.as_str()).collect();
         for kind in [
@@ -131,6 +131,7 @@ fn the_demo_seeds_its_agencies_once() {
             "police",
             "ngo",
             "rapporteur",
+            "legal_aid",
         ] {
             assert!(kinds.contains(&kind), "{kind}");
         }

@@ -1,4 +1,5 @@
-//! `/api/v1/signals`, `/api/v1/cases` and `/api/v1/referrals`: case work.
+//! `/api/v1/signals`, `/api/v1/cases`, `/api/v1/referrals` and `/api/v1/drafts`: case
+//! work.
 //!
 //! Handlers parse, call one `schakel_referral_workflow` use case on the blocking pool
 //! and answer with its view. Cases and referrals answer with `ETag: "<version>"`;
@@ -9,6 +10,7 @@
 pub(crate) mod assignment;
 pub(crate) mod cases;
 pub(crate) mod corrections;
+pub(crate) mod drafts;
 pub(crate) mod notes;
 pub(crate) mod onward;
 pub(crate) mod referrals;
@@ -155,6 +157,17 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
             .route(web::post().to(s::create_signal_handler)),
     )
     .service(web::resource("/signals/{id}").route(web::get().to(s::get_signal_handler)))
+    .service(
+        web::resource("/drafts")
+            .route(web::get().to(drafts::list_drafts_handler))
+            .route(web::post().to(drafts::create_draft_handler)),
+    )
+    .service(
+        web::resource("/drafts/{id}")
+            .route(web::get().to(drafts::get_draft_handler))
+            .route(web::put().to(drafts::save_draft_handler))
+            .route(web::delete().to(drafts::delete_draft_handler)),
+    )
     .service(
         web::resource("/cases")
             .route(web::get().to(c::list_cases_handler))

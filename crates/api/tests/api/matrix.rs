@@ -93,6 +93,12 @@ const HIDDEN: [u16; 6] = [401, 404, 404, 404, 404, 404];
 const DECIDERS: [u16; 6] = [401, 403, 200, 404, 404, 404];
 /// Coordinators assign the agency's cases; its caseworkers see them but may not.
 const ASSIGNERS: [u16; 6] = [401, 403, 200, 404, 404, 404];
+/// Drafts are kept by the roles that type the case-work forms.
+const DRAFTERS: [u16; 6] = [401, 200, 200, 403, 403, 403];
+/// One's own draft: only the case-work roles have any to reach.
+const OWN_DRAFT: [u16; 6] = [401, 200, 200, 404, 404, 404];
+/// Deleting one's own draft.
+const OWN_DRAFT_DELETE: [u16; 6] = [401, 204, 204, 404, 404, 404];
 /// The caseload is for coordinators.
 const COORDINATORS: [u16; 6] = [401, 403, 200, 403, 403, 403];
 /// Only a note's author changes it; colleagues who read it may not.
@@ -365,6 +371,15 @@ const TABLE: &[Row] = {
         row("GET", "/api/v1/referrals/{id}", RecvAfter, CASEWORK_OBJECT),
         row("GET", "/api/v1/referrals/{id}", Ended, CASEWORK_OBJECT),
         row("GET", "/api/v1/referrals/{id}", Foreign, HIDDEN),
+        // Drafts: each author's alone; anyone else's answers as missing.
+        row("GET", "/api/v1/drafts", None, DRAFTERS),
+        row("POST", "/api/v1/drafts", None, CASEWORK_CREATE),
+        row("GET", "/api/v1/drafts/{id}", Itself, OWN_DRAFT),
+        row("GET", "/api/v1/drafts/{id}", Foreign, HIDDEN),
+        row("PUT", "/api/v1/drafts/{id}", Itself, OWN_DRAFT),
+        row("PUT", "/api/v1/drafts/{id}", Foreign, HIDDEN),
+        row("DELETE", "/api/v1/drafts/{id}", Itself, OWN_DRAFT_DELETE),
+        row("DELETE", "/api/v1/drafts/{id}", Foreign, HIDDEN),
         // The receiving agency's coordinators say who is responsible once accepted.
         row(
             "PUT",
@@ -675,6 +690,34 @@ impl Prep<'_> {
             .id
     }
 
+    /// A draft of `who`'s: through the use case for a role that keeps drafts, else
+    /// stored directly (its content is never read: the use case refuses first).
+    fn draft(&self, who: &Actor) -> (schakel_domain::DraftId, i64) {
+        if who.may(
+            schakel_domain::Action::KeepDraft,
+            schakel_domain::Relationship::Platform,
+        ) {
+            let input = serde_json::from_value(draft_body()).unwrap();
+            let d = self
+                .run(|c, env| schakel_referral_workflow::drafts::create_draft(c, env, who, &input));
+            return (d.id, d.version);
+        }
+        use schakel_store::casework::drafts::{NewDraft, insert};
+        let id = schakel_domain::DraftId::new_random();
+        let now = chrono::Utc::now();
+        let mut conn = self.db.pool.get().unwrap();
+        let new = NewDraft {
+            id,
+            user_id: who.user_id,
+            form: schakel_domain::DraftForm::Signal,
+            case_id: None,
+            content: "not sealed",
+            expires_at: now + chrono::Duration::days(1),
+        };
+        insert(&mut conn, &new, now).unwrap();
+        (id, 1)
+    }
+
     fn case_version(&self, id: CaseId) -> i64 {
         let mut conn = self.db.pool.get().unwrap();
         schakel_store::casework::cases::find(&mut conn, id)
@@ -791,6 +834,10 @@ fn case_body() -> Value {
     })
 }
 
+fn draft_body() -> Value {
+    json!({ "form": "signal", "fields": [{ "name": "family_name", "value": "Concept" }] })
+}
+
 fn note_body() -> Value {
     json!({
         "kind": "phone_call", "occurred_on": "2026-01-03", "visibility": "shared",
@@ -820,6 +867,8 @@ fn prepare_casework(
         ("POST", "/api/v1/cases") => (path.to_owned(), Some(case_body()), None),
         ("GET", "/api/v1/signals" | "/api/v1/cases") => (path.to_owned(), None, None),
         ("GET", "/api/v1/referrals") => (format!("{path}?box=incoming"), None, None),
+        ("GET", "/api/v1/drafts") => (path.to_owned(), None, None),
+        ("POST", "/api/v1/drafts") => (path.to_owned(), Some(draft_body()), None),
         ("GET", "/api/v1/signals/{id}") => {
             let who = if row.rel == Rel::Own {
                 own_cw
@@ -997,6 +1046,19 @@ where
         .to_string();
         schakel_store::outbox::mark_failed(&mut conn, &id, now, "no active recipient").unwrap();
         uri = uri.replace("{id}", &id);
+    }
+    if row.path == "/api/v1/drafts/{id}" {
+        let owner = if row.rel == Rel::Itself {
+            as_actor(&subject.0)
+        } else {
+            world.foreign_coord
+        };
+        let (id, version) = Prep { db, world }.draft(&owner);
+        uri = uri.replace("{id}", &id.to_string());
+        if_match = Some(format!("\"{version}\""));
+        if row.method == "PUT" {
+            body = Some(json!({ "fields": draft_body()["fields"] }));
+        }
     }
     if let Some((u, b, m)) = prepare_casework(db, world, row) {
         uri = u;

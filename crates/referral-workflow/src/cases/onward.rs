@@ -32,28 +32,33 @@ pub(crate) fn age_band_on(
     }
 }
 
-/// Where a case opened from `referral` came from; the sending agency's reference for
-/// the owning agency only.
+/// Where a case opened from `referral` came from, as `who` may see it: the referral and
+/// the referring agency for the agencies that sent or received it (the others see the
+/// agency's kind only, as in the chain), the sending agency's reference for the owning
+/// agency only.
 pub(crate) fn origin(
     conn: &mut DbConn,
     referral: ReferralId,
+    who: &Actor,
     owner: bool,
 ) -> Result<OriginView, UseCaseError> {
     let r = referrals::find(conn, referral)?;
     let agency = agencies::find(conn, r.from_agency_id)?;
+    let party = who.agency_id == r.from_agency_id || who.agency_id == r.to_agency_id;
     let case_reference = if owner {
         Some(cases::find(conn, r.case_id)?.reference)
     } else {
         None
     };
     Ok(OriginView {
-        referral_id: r.id,
-        agency: AgencyRef {
+        referral_id: party.then_some(r.id),
+        kind: agency.kind,
+        agency: party.then_some(AgencyRef {
             id: agency.id,
             name: agency.name,
             kind: agency.kind,
             region: agency.region,
-        },
+        }),
         case_reference,
     })
 }

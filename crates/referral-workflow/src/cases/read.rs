@@ -36,7 +36,7 @@ pub(crate) fn case_view(
         None => None,
     };
     let origin = match case.origin_referral_id {
-        Some(r) => Some(super::onward::origin(conn, r, owner)?),
+        Some(r) => Some(super::onward::origin(conn, r, who, owner)?),
         None => None,
     };
     Ok(CaseView {

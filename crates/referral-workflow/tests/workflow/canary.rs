@@ -1,7 +1,7 @@
 //! A canary through the whole of case work, on every selected backend: a person with a
 //! distinctive family name and date of birth, and a distinctive phrase in every free
 //! text (signal summary, case notes, referral message, decline and completion notes,
-//! legal-basis reason, closing note, an idempotent response). Afterwards no text column
+//! legal-basis reason, closing note, an idempotent response, drafts). Afterwards no text column
 //! of any table (nor, on SQLite, the database and WAL files) holds any of them in plain
 //! text, no outbox payload holds them or the case's id, and monitor events carry no id
 //! and no date finer than a month.
@@ -10,11 +10,13 @@
 use crate::support::{
     ConsentBuilder, Who, World, conn, date, every_text_value, holds_a_day, is_month, outbox_rows,
 };
+use schakel_domain::DraftForm;
 use schakel_domain::{
     CloseReason, DeclineReason, LegalBasis, RecipientKind, ReferralAction, ReferralOutcome,
     ReferralPurpose, Urgency,
 };
 use schakel_referral_workflow::cases::{self, CloseCaseInput};
+use schakel_referral_workflow::drafts::{self, DraftField, DraftFieldsInput, NewDraftInput};
 use schakel_referral_workflow::idempotency::IdempotencyKey;
 use schakel_referral_workflow::referrals::{self, ActionInput};
 use schakel_referral_workflow::{IfMatch, WorkflowConfig, jobs};
@@ -171,6 +173,48 @@ fn no_name_birth_date_or_free_text_is_stored_or_queued_in_plain_text() {
         let expiry = w.cfg.deadlines.expires_at(Urgency::Urgent, e.deadline_at);
         w.set_now(expiry);
         assert_eq!(jobs::expire_overdue(c, &w.cfg, expiry).unwrap(), 1);
+
+        // Drafts of a signal and of a note, saved again as typed.
+        let field = |name: &str, value: String| DraftField {
+            name: name.into(),
+            value,
+        };
+        let started = drafts::create_draft(
+            c,
+            &w.env(w.tick()),
+            &w.sender_caseworker,
+            &NewDraftInput {
+                form: DraftForm::Signal,
+                case_id: None,
+                fields: vec![
+                    field("family_name", FAMILY.into()),
+                    field("date_of_birth", DOB.into()),
+                ],
+            },
+        )
+        .unwrap();
+        drafts::save_draft(
+            c,
+            &w.env(w.tick()),
+            &w.sender_caseworker,
+            started.id,
+            IfMatch::Version(started.version),
+            &DraftFieldsInput {
+                fields: vec![field("summary", text("concept"))],
+            },
+        )
+        .unwrap();
+        drafts::create_draft(
+            c,
+            &w.env(w.tick()),
+            &w.sender_caseworker,
+            &NewDraftInput {
+                form: DraftForm::Note,
+                case_id: Some(case.id),
+                fields: vec![field("text", text("conceptnotitie"))],
+            },
+        )
+        .unwrap();
 
         // Closed with a note.
         let now = w.tick();

@@ -124,6 +124,21 @@ fn write_everything(w: &World, c: &mut DbConn) -> (CaseId, String) {
         },
     )
     .unwrap();
+    // A draft of a note.
+    schakel_referral_workflow::drafts::create_draft(
+        c,
+        &w.env(w.tick()),
+        &w.sender_caseworker,
+        &schakel_referral_workflow::drafts::NewDraftInput {
+            form: schakel_domain::DraftForm::Note,
+            case_id: Some(case.id),
+            fields: vec![schakel_referral_workflow::drafts::DraftField {
+                name: "text".into(),
+                value: "Concept.".into(),
+            }],
+        },
+    )
+    .unwrap();
     // A second-factor secret, sealed as `auth` seals it.
     let user = w.sender_coordinator.user_id;
     let totp = w
@@ -148,8 +163,8 @@ fn write_everything(w: &World, c: &mut DbConn) -> (CaseId, String) {
     (case.id, body)
 }
 
-/// What the owner reads of the case and of its signal's summary (the note's text and
-/// the correction's earlier values appended to the summary).
+/// What the owner reads of the case and of its signal's summary (the note's text, the
+/// correction's earlier values and the draft's text appended to the summary).
 fn read_back(w: &World, c: &mut DbConn, id: CaseId) -> (CaseView, Option<String>) {
     let case = cases::get_case(c, &w.env(w.tick()), &w.sender_caseworker, id).unwrap();
     let signal = signals::get_signal(
@@ -163,9 +178,19 @@ fn read_back(w: &World, c: &mut DbConn, id: CaseId) -> (CaseView, Option<String>
     let texts: Vec<&str> = notes.iter().filter_map(|n| n.text.as_deref()).collect();
     let history = cases::case_history(c, &w.env(w.tick()), &w.sender_caseworker, id).unwrap();
     let earlier = serde_json::to_string(&history[0].earlier).unwrap();
-    let summary = signal
-        .summary
-        .map(|s| format!("{s} | {} | {earlier}", texts.join(" | ")));
+    let env = w.env(w.tick());
+    let drafts =
+        schakel_referral_workflow::drafts::list_drafts(c, &env, &w.sender_caseworker).unwrap();
+    let draft =
+        schakel_referral_workflow::drafts::get_draft(c, &env, &w.sender_caseworker, drafts[0].id)
+            .unwrap();
+    let summary = signal.summary.map(|s| {
+        format!(
+            "{s} | {} | {earlier} | {}",
+            texts.join(" | "),
+            draft.fields[0].value
+        )
+    });
     (case, summary)
 }
 
@@ -203,7 +228,9 @@ fn rotation_re_encrypts_everything_once_and_changes_no_index_or_pseudonym() {
         let (case_before, summary_before) = read_back(&w, c, case_id);
         assert_eq!(
             summary_before.as_deref(),
-            Some("Samenvatting van het signaal. | Huisbezoek. | {\"region\":\"amsterdam\"}")
+            Some(
+                "Samenvatting van het signaal. | Huisbezoek. | {\"region\":\"amsterdam\"} | Concept."
+            )
         );
         assert_eq!(case_before.notes.as_deref(), Some("Notities."));
         assert_eq!(case_before.close_note.as_deref(), Some("Gesloten."));

@@ -6,6 +6,7 @@ mod support;
 mod assignment;
 mod canary;
 mod corrections;
+mod drafts;
 mod jobs;
 mod key_rotation;
 mod notes;

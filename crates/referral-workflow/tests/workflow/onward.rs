@@ -42,8 +42,8 @@ fn the_receiver_opens_its_own_case_from_the_referral_and_refers_onward() {
             "nothing retyped"
         );
         let from = own.origin.as_ref().unwrap();
-        assert_eq!(from.referral_id, r.id);
-        assert_eq!(from.agency.id, w.sender.id);
+        assert_eq!(from.referral_id, Some(r.id));
+        assert_eq!(from.agency.as_ref().map(|a| a.id), Some(w.sender.id));
         assert_eq!(
             from.case_reference.as_deref(),
             Some(origin.reference.as_str())
@@ -198,7 +198,13 @@ fn each_party_sees_the_chain_as_far_as_it_may() {
         assert!(!seen.hops[0].from_this_case && seen.hops[1].from_this_case);
         assert!(seen.hops.iter().all(|h| h.referral_id.is_some()));
 
-        // The third agency reads the shelter's case: the municipality by kind only.
+        // The third agency reads the shelter's case: the municipality by kind only, in
+        // where the case came from as in the chain.
+        let read = cases::get_case(c, &w.env(w.tick()), &w.third_coordinator, own.id).unwrap();
+        let came = read.origin.unwrap();
+        assert_eq!((came.agency, came.referral_id), (None, None));
+        assert_eq!(came.kind, w.sender.kind);
+        assert_eq!(came.case_reference, None);
         let seen = cases::case_chain(c, &w.env(w.tick()), &w.third_coordinator, own.id).unwrap();
         assert_eq!(seen.hops.len(), 2, "{seen:#?}");
         assert_eq!(seen.hops[0].from.agency, None);

@@ -1,5 +1,5 @@
-//! Case work: persons, signals, cases, consents, referrals, notes, corrections, the case
-//! timeline and idempotency keys.
+//! Case work: persons, signals, cases, consents, referrals, notes, corrections, drafts,
+//! the case timeline and idempotency keys.
 //!
 //! Encrypted columns are carried as the ciphertext text they are stored as; encrypting
 //! and decrypting is the workflow's job, which holds the keys. Lists of codes are stored
@@ -8,6 +8,7 @@
 pub mod cases;
 pub mod consents;
 pub mod corrections;
+pub mod drafts;
 pub mod idempotency;
 pub mod notes;
 pub mod persons;
