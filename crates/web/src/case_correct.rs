@@ -11,16 +11,17 @@
 //! does not exist. What may be corrected, and how, the use case decides.
 
 use crate::WebState;
+use crate::drafts::{self, Slot};
 use crate::forms::{Choice, Failure, Fields, Problems, choices, with_env};
 use crate::i18n::Texts;
-use crate::pages::{Nav, complete_viewer, html, see_other};
+use crate::pages::{Nav, complete_viewer, html_with_drafts, see_other};
 use crate::person_form;
 use crate::session::Viewer;
 use crate::signed::SignedForm;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
-use schakel_domain::{Actor, CaseId, ExploitationForm, Gender, Region};
+use schakel_domain::{Actor, CaseId, DraftForm, ExploitationForm, Gender, Region};
 use schakel_referral_workflow::cases::{CorrectCaseInput, correct_case, get_case};
 use schakel_referral_workflow::views::{AccessKind, CaseView};
 use schakel_referral_workflow::{Conflict, Env, IfMatch};
@@ -41,6 +42,7 @@ struct CorrectPage {
     regions: Vec<Choice>,
     forms: Vec<Choice>,
     stateless: bool,
+    draft: Slot,
 }
 
 /// The form as typed (`None`: as the case is now), its messages, and a message about
@@ -104,7 +106,16 @@ async fn form_page(
     } else {
         StatusCode::OK
     };
-    let f = typed.unwrap_or_else(|| current(&c));
+    // A resumed draft is made from the case as it is now.
+    let f = match typed {
+        Some(f) if f.one("version").is_empty() => {
+            let mut pairs = f.pairs().to_vec();
+            pairs.push(("version".to_owned(), c.version.to_string()));
+            Fields::new(pairs)
+        }
+        Some(f) => f,
+        None => current(&c),
+    };
     let t = v.texts();
     let page = CorrectPage {
         t,
@@ -117,10 +128,11 @@ async fn form_page(
         regions: choices(t, "region", Region::ALL, &[f.one("region").to_owned()]),
         forms: choices(t, "form", ExploitationForm::ALL, &f.all("form")),
         stateless: f.ticked("stateless"),
+        draft: Slot::again(DraftForm::Correction, Some(id), &f),
         e,
         f,
     };
-    html(status, &page)
+    html_with_drafts(status, &page)
 }
 
 /// `GET /cases/{id}/correct`.
@@ -136,7 +148,12 @@ pub async fn form(
     let Ok(id) = path.parse::<CaseId>() else {
         return Failure::Hidden.page(&v);
     };
-    form_page(&req, &state, &v, id, Draft::default()).await
+    let draft = match drafts::resume(&req, &state, &v, DraftForm::Correction, Some(id)).await {
+        Ok(Some((_, f))) => Draft::typed(f, Problems::default()),
+        Ok(None) => Draft::default(),
+        Err(x) => return x.page(&v),
+    };
+    form_page(&req, &state, &v, id, draft).await
 }
 
 /// The correction the form describes (every field of it), or the messages of its fields.
@@ -242,10 +259,15 @@ pub async fn save(
     })
     .await;
     let draft = match done {
-        Ok(c) if Some(c.version) == made_from => {
-            return see_other(&format!("/cases/{id}?done=case_unchanged"));
+        Ok(c) => {
+            drafts::finish(&req, &state, &v, &f).await;
+            let done = if Some(c.version) == made_from {
+                "case_unchanged"
+            } else {
+                "case_corrected"
+            };
+            return see_other(&format!("/cases/{id}?done={done}"));
         }
-        Ok(_) => return see_other(&format!("/cases/{id}?done=case_corrected")),
         Err(Failure::Invalid(field)) => Draft::typed(f, refused(field)),
         Err(Failure::Conflict(None)) => Draft::alert("correct.changed"),
         Err(Failure::Conflict(Some(Conflict::PersonErased))) => Draft::alert("correct.erased"),

@@ -18,17 +18,18 @@ use crate::case_history::{self, CorrectionRow};
 use crate::case_rows::{
     ConsentRow, Event, Person, ReferralRow, consent_row, day, events, person, referral_row, words,
 };
+use crate::drafts::{self, Slot};
 use crate::forms::{Choice, Failure, Fields, Problems, choices, with_env};
 use crate::i18n::Texts;
 use crate::note_form::{self, NoteForm, NoteRow, Typed};
-use crate::pages::{Nav, complete_viewer, html};
+use crate::pages::{Nav, complete_viewer, html_with_drafts};
 use crate::session::Viewer;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use schakel_domain::{
-    CaseId, CaseStatus, CloseReason, ConsentGiver, ConsentKind, LegalBasis, RecipientKind,
-    ReferralPurpose, ReopenReason,
+    CaseId, CaseStatus, CloseReason, ConsentGiver, ConsentKind, DraftForm, LegalBasis,
+    RecipientKind, ReferralPurpose, ReopenReason,
 };
 use schakel_referral_workflow::cases::{case_chain, case_timeline, get_case};
 use schakel_referral_workflow::notes::list_notes;
@@ -85,6 +86,7 @@ struct CasePage {
     assignees: Option<Vec<Choice>>,
     origin: Option<Origin>,
     chain: Vec<ChainRow>,
+    consent_draft: Slot,
 }
 
 /// What the case page shows besides the case: the forms as typed and what happened.
@@ -210,13 +212,14 @@ fn page(v: &Viewer, loaded: &Loaded, shown: Shown, status_form: StatusForm) -> H
             .as_ref()
             .map(|w| case_assignees::choices(t, w, c.assigned_to.as_ref())),
         origin: c.origin.as_ref().map(|o| case_chain::origin(t, o)),
+        consent_draft: Slot::again(DraftForm::Consent, Some(c.id), &f),
         chain: case_chain::rows(t, chain),
         reference: c.reference.clone(),
         id,
         e,
         f,
     };
-    html(status, &page)
+    html_with_drafts(status, &page)
 }
 
 /// A case as the viewer may see it: the case, its timeline, its notes, its
@@ -337,10 +340,22 @@ pub async fn show(
     let Ok(id) = path.parse::<CaseId>() else {
         return Failure::Hidden.page(&v);
     };
+    let mut note = Typed::fresh(&state);
+    let mut consent = fresh(&state);
+    // A draft of either form of the page, resumed.
+    match drafts::resume(&req, &state, &v, DraftForm::Note, Some(id)).await {
+        Ok(Some((_, f))) => note.f = f,
+        Ok(None) => match drafts::resume(&req, &state, &v, DraftForm::Consent, Some(id)).await {
+            Ok(Some((_, f))) => consent = f,
+            Ok(None) => {}
+            Err(x) => return x.page(&v),
+        },
+        Err(x) => return x.page(&v),
+    }
     let shown = Shown {
         changed: false,
-        consent: (fresh(&state), Problems::default()),
-        note: Typed::fresh(&state),
+        consent: (consent, Problems::default()),
+        note,
         done: done_of(req.query_string()),
     };
     again_with(&req, &state, &v, id, shown).await

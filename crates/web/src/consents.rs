@@ -121,7 +121,10 @@ pub async fn give(
     })
     .await;
     match done {
-        Ok(_) => see_other(&format!("/cases/{id}#consents")),
+        Ok(_) => {
+            crate::drafts::finish(&req, &state, &v, &f).await;
+            see_other(&format!("/cases/{id}#consents"))
+        }
         Err(Failure::Invalid(field)) => {
             let (name, key) = refused_field(field);
             let mut e = Problems::default();
@@ -157,7 +160,10 @@ pub async fn withdraw(
     })
     .await;
     match done {
-        Ok(_) => see_other(&format!("/cases/{id}#consents")),
+        Ok(_) => {
+            crate::drafts::finish(&req, &state, &v, &f).await;
+            see_other(&format!("/cases/{id}#consents"))
+        }
         Err(Failure::Conflict(_) | Failure::Invalid(_)) => {
             again(
                 &req,

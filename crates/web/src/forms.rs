@@ -21,6 +21,11 @@ impl Fields {
         Fields(pairs)
     }
 
+    /// Every field as posted, in order.
+    pub(crate) fn pairs(&self) -> &[(String, String)] {
+        &self.0
+    }
+
     /// The first value of `name`, trimmed (empty when absent).
     pub(crate) fn one(&self, name: &str) -> &str {
         self.0

@@ -89,6 +89,11 @@ const TOPICS: &[Topic] = &[
         link: None,
     },
     Topic {
+        id: "drafts",
+        paragraphs: 2,
+        link: Some(("/drafts", "help.go.drafts", Audience::Casework)),
+    },
+    Topic {
         id: "refer",
         paragraphs: 3,
         link: Some(("/outgoing", "help.go.outgoing", Audience::Casework)),
@@ -236,6 +241,7 @@ mod tests {
                 "/cases",
                 "/cases?assigned_to=me&status=open",
                 "/signals/new",
+                "/drafts",
                 "/outgoing",
                 "/inbox",
                 "/account/preferences"

@@ -18,6 +18,7 @@ mod cases;
 mod client;
 mod client_rules;
 mod consents;
+mod drafts;
 mod forms;
 mod help;
 mod home;
@@ -92,10 +93,13 @@ fn signing_in(cfg: &mut web::ServiceConfig) {
 
 /// Caseworkers' and coordinators' pages: the inbox and outgoing referrals, the lists of
 /// signals and cases, the coordinators' caseload, signals, cases with their consents and
-/// notes, who is responsible for a case, closing, reopening and correcting a case, and
-/// referrals.
+/// notes, who is responsible for a case, closing, reopening and correcting a case,
+/// referrals, and the drafts of their forms.
 fn casework(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/inbox").route(web::get().to(home::inbox)))
+        .service(web::resource("/drafts").route(web::get().to(drafts::list)))
+        .service(web::resource("/drafts/save").route(web::post().to(drafts::save)))
+        .service(web::resource("/drafts/{id}/discard").route(web::post().to(drafts::discard)))
         .service(web::resource("/outgoing").route(web::get().to(outgoing::list)))
         .service(web::resource("/signals").route(web::get().to(signal_list::list)))
         // Before `/signals/{id}`, which would take `new` for an id.
@@ -169,7 +173,8 @@ fn own_account(cfg: &mut web::ServiceConfig) {
             .route(web::get().to(|r, s| links::form(r, s, links::Link::Reset)))
             .route(web::post().to(|r, s, f| links::submit(r, s, f, links::Link::Reset))),
     )
-    .service(web::resource("/static/link.js").route(web::get().to(links::script)));
+    .service(web::resource("/static/link.js").route(web::get().to(links::script)))
+    .service(web::resource("/static/draft.js").route(web::get().to(drafts::script)));
 }
 
 /// The analyst's dashboard with its charts and CSV files, and the auditor's trail.

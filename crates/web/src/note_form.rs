@@ -90,12 +90,18 @@ pub(crate) struct NoteForm {
     pub(crate) alert: Option<&'static str>,
     pub(crate) kinds: Vec<Choice>,
     pub(crate) visibilities: Vec<Choice>,
+    /// The draft a new note keeps while it is typed (none when a note is changed).
+    pub(crate) draft: Option<crate::drafts::Slot>,
 }
 
 impl NoteForm {
     /// The form that adds a note to case `id`.
     pub(crate) fn adding(t: Texts, id: &str, typed: Typed) -> NoteForm {
-        NoteForm::new(t, format!("/cases/{id}/notes"), None, "note.submit", typed)
+        let case = id.parse().ok();
+        let slot = crate::drafts::Slot::again(schakel_domain::DraftForm::Note, case, &typed.f);
+        let mut form = NoteForm::new(t, format!("/cases/{id}/notes"), None, "note.submit", typed);
+        form.draft = Some(slot);
+        form
     }
 
     pub(crate) fn new(
@@ -117,6 +123,7 @@ impl NoteForm {
             f,
             e,
             alert,
+            draft: None,
         }
     }
 }

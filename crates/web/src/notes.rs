@@ -118,7 +118,10 @@ pub async fn add(
     })
     .await;
     let typed = match done {
-        Ok(_) => return see_other(&format!("/cases/{id}?done=note_added#notes")),
+        Ok(_) => {
+            crate::drafts::finish(&req, &state, &v, &f).await;
+            return see_other(&format!("/cases/{id}?done=note_added#notes"));
+        }
         Err(Failure::Invalid(field)) => Typed {
             f,
             e: refused(field),

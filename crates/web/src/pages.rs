@@ -18,6 +18,13 @@ use schakel_domain::Role;
 pub const PAGE_CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; \
      form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
+/// The policy of a page with a case-work form that keeps itself as a draft: the page
+/// policy, plus this site's own script (no inline script, no `eval`) and its requests
+/// to this site.
+pub const DRAFT_CSP: &str = "default-src 'none'; style-src 'self'; script-src 'self'; \
+     connect-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; \
+     base-uri 'none'";
+
 /// The navigation of a signed-in page.
 pub struct Nav {
     pub(crate) name: String,
@@ -57,10 +64,20 @@ struct ErrorPage {
 
 /// A rendered page with the page policy.
 pub(crate) fn html(status: StatusCode, page: &impl Template) -> HttpResponse {
+    html_with(status, page, PAGE_CSP)
+}
+
+/// A rendered page with a form that keeps itself as a draft (its template loads the
+/// draft script).
+pub(crate) fn html_with_drafts(status: StatusCode, page: &impl Template) -> HttpResponse {
+    html_with(status, page, DRAFT_CSP)
+}
+
+fn html_with(status: StatusCode, page: &impl Template, csp: &'static str) -> HttpResponse {
     match page.render() {
         Ok(body) => HttpResponse::build(status)
             .content_type(ContentType::html())
-            .insert_header((header::CONTENT_SECURITY_POLICY, PAGE_CSP))
+            .insert_header((header::CONTENT_SECURITY_POLICY, csp))
             .body(body),
         Err(e) => internal(&e.to_string()),
     }

@@ -1,21 +1,25 @@
 //! The referral form of a case: first the directory, narrowed by kind and region with a
 //! GET form, then the choice of agency, the purpose, the urgency and a message. Sending
 //! the same form twice sends one referral. Only the case's own agency may refer it; any
-//! other viewer gets 404, as in the API.
+//! other viewer gets 404, as in the API. The form keeps itself as a draft while it is
+//! typed (see `drafts`), resumes from one, and finishes it once sent.
 
 use crate::WebState;
+use crate::drafts::{self, Slot};
 use crate::forms::{
     Choice, Directory, DirectoryQuery, Failure, Fields, Problems, choices, directory, once_key,
     once_of, with_env,
 };
 use crate::i18n::Texts;
-use crate::pages::{Nav, complete_viewer, html, see_other};
+use crate::pages::{Nav, complete_viewer, html_with_drafts, see_other};
 use crate::session::Viewer;
 use crate::signed::SignedForm;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
-use schakel_domain::{AgencyId, CaseId, CaseStatus, ReferralId, ReferralPurpose, Urgency};
+use schakel_domain::{
+    AgencyId, CaseId, CaseStatus, DraftForm, ReferralId, ReferralPurpose, Urgency,
+};
 use schakel_referral_workflow::Conflict;
 use schakel_referral_workflow::cases::get_case;
 use schakel_referral_workflow::idempotency::Created;
@@ -37,6 +41,7 @@ struct NewReferralPage {
     urgencies: Vec<Choice>,
     e: Problems,
     f: Fields,
+    draft: Slot,
 }
 
 /// The form as typed, its messages and its once-only key.
@@ -103,10 +108,11 @@ async fn form_page(
             &[f.one("purpose").to_owned()],
         ),
         urgencies: choices(t, "urgency", Urgency::ALL, &[urgency]),
+        draft: Slot::again(DraftForm::Referral, Some(id), &f),
         e,
         f,
     };
-    html(status, &page)
+    html_with_drafts(status, &page)
 }
 
 /// `GET /cases/{id}/referrals/new?kind=&region=`.
@@ -124,8 +130,12 @@ pub async fn new(
         return Failure::Hidden.page(&v);
     };
     let q = query.into_inner();
+    let f = match drafts::resume(&req, &state, &v, DraftForm::Referral, Some(id)).await {
+        Ok(found) => found.map(|(_, f)| f).unwrap_or_default(),
+        Err(x) => return x.page(&v),
+    };
     let draft = Draft {
-        f: Fields::default(),
+        f,
         e: Problems::default(),
         once: once_key(),
     };
@@ -191,7 +201,10 @@ pub async fn create(
     .await;
     let mut e = Problems::default();
     match sent {
-        Ok(r) => return see_other(&format!("/referrals/{r}")),
+        Ok(r) => {
+            drafts::finish(&req, &state, &v, &f).await;
+            return see_other(&format!("/referrals/{r}"));
+        }
         Err(Failure::Invalid("message")) => e.add("message", "invalid.text"),
         Err(Failure::Invalid(_) | Failure::Conflict(Some(Conflict::Recipient))) => {
             e.add("to_agency", "invalid.recipient")

@@ -2,12 +2,14 @@
 //! elements), on what basis it is reported, and the person when known. Saving logs the
 //! signal and, with a person, opens the case from it and shows the case; an anonymous
 //! signal shows its confirmation. Bad input is shown again as typed, with a message next
-//! to each field; nothing is saved then.
+//! to each field; nothing is saved then. The form keeps itself as a draft while it is
+//! typed (see `drafts`), resumes from one, and finishes it once saved.
 
 use crate::WebState;
+use crate::drafts::{self, Slot};
 use crate::forms::{Choice, Failure, Fields, Problems, choices, date, once_key, once_of, with_env};
 use crate::i18n::{Lang, Texts};
-use crate::pages::{Nav, complete_viewer, html, see_other};
+use crate::pages::{Nav, complete_viewer, html, html_with_drafts, see_other};
 use crate::person_form;
 use crate::session::Viewer;
 use crate::signed::SignedForm;
@@ -15,7 +17,9 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use schakel_domain::indicators::{INDICATORS, IndicatorGroup};
-use schakel_domain::{Action, ExploitationForm, Gender, Palermo, Region, ReportingBasis, SignalId};
+use schakel_domain::{
+    Action, DraftForm, ExploitationForm, Gender, Palermo, Region, ReportingBasis, SignalId,
+};
 use schakel_referral_workflow::cases::{OpenCaseInput, open_case};
 use schakel_referral_workflow::idempotency::Created;
 use schakel_referral_workflow::signals::{PersonInput, SignalInput, create_signal, get_signal};
@@ -45,6 +49,7 @@ struct SignalPage {
     means: bool,
     purpose: bool,
     stateless: bool,
+    draft: Slot,
 }
 
 fn form_page(v: &Viewer, f: Fields, e: Problems, once: String) -> HttpResponse {
@@ -92,10 +97,11 @@ fn form_page(v: &Viewer, f: Fields, e: Problems, once: String) -> HttpResponse {
         means: f.ticked("means"),
         purpose: f.ticked("purpose"),
         stateless: f.ticked("stateless"),
+        draft: Slot::again(DraftForm::Signal, None, &f),
         e,
         f,
     };
-    html(status, &page)
+    html_with_drafts(status, &page)
 }
 
 /// `GET /signals/new`.
@@ -116,7 +122,11 @@ pub async fn new(req: HttpRequest, state: web::Data<WebState>) -> HttpResponse {
         .date_naive()
         .format("%Y-%m-%d")
         .to_string();
-    let f = Fields::new(vec![("observed_on".to_owned(), today)]);
+    let f = match drafts::resume(&req, &state, &v, DraftForm::Signal, None).await {
+        Ok(Some((_, f))) => f,
+        Ok(None) => Fields::new(vec![("observed_on".to_owned(), today)]),
+        Err(x) => return x.page(&v),
+    };
     form_page(&v, f, Problems::default(), once_key())
 }
 
@@ -251,6 +261,9 @@ pub async fn create(
         }
     })
     .await;
+    if saved.is_ok() {
+        drafts::finish(&req, &state, &v, &f).await;
+    }
     match saved {
         Ok(Saved::Case(id)) => see_other(&format!("/cases/{id}")),
         Ok(Saved::Signal(id)) => see_other(&format!("/signals/{id}")),

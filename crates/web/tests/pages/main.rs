@@ -12,6 +12,7 @@ mod case_correct_pages;
 mod case_list_pages;
 mod case_reopen_pages;
 mod casework_pages;
+mod draft_pages;
 mod form_limits;
 mod help_pages;
 mod link_pages;

@@ -1,0 +1,340 @@
+//! Drafts in the pages: the forms of signals, notes, referrals, corrections and consents
+//! save themselves while they are typed (`static/draft.js` posts the form to
+//! `POST /drafts/save`, which starts or saves the author's draft and answers its id as
+//! JSON), a form opened with `?draft=<id>` is filled in from the draft, submitting it
+//! finishes the draft, and "My drafts" (`GET /drafts`) lists the author's drafts to
+//! resume or discard (`POST /drafts/{id}/discard`). What a draft may hold and who may
+//! reach it is the use cases' decision; a draft of someone else answers as missing.
+
+use crate::WebState;
+use crate::forms::{Failure, Fields, with_env};
+use crate::i18n::Texts;
+use crate::pages::{Nav, complete_viewer, html, see_other};
+use crate::session::Viewer;
+use crate::signed::SignedForm;
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use schakel_domain::{CaseId, DraftForm, DraftId};
+use schakel_referral_workflow::IfMatch;
+use schakel_referral_workflow::drafts::{
+    self as uc, DraftField, DraftFieldsInput, DraftSummary, NewDraftInput,
+};
+
+/// The fields a form carries for itself, never kept in a draft.
+const OWN: [&str; 6] = [
+    "csrf",
+    "once",
+    "version",
+    "draft_id",
+    "draft_form",
+    "draft_case",
+];
+
+/// What a form holds of its draft: the hidden field naming it, with the form's kind and
+/// case for the script.
+pub(crate) struct Slot {
+    /// The draft's id once saved (empty before).
+    pub(crate) id: String,
+    /// Which form.
+    pub(crate) form: &'static str,
+    /// The case the form belongs to (empty for a signal).
+    pub(crate) case: String,
+}
+
+impl Slot {
+    /// The slot of a form of `kind` (of `case`), holding draft `id` if it was resumed.
+    pub(crate) fn new(kind: DraftForm, case: Option<CaseId>, id: Option<DraftId>) -> Slot {
+        Slot {
+            id: id.map(|d| d.to_string()).unwrap_or_default(),
+            form: kind.as_str(),
+            case: case.map(|c| c.to_string()).unwrap_or_default(),
+        }
+    }
+
+    /// The slot of a form shown again as it was posted (keeping its draft).
+    pub(crate) fn again(kind: DraftForm, case: Option<CaseId>, f: &Fields) -> Slot {
+        Slot::new(kind, case, f.code::<DraftId>("draft_id"))
+    }
+}
+
+/// The fields of a posted form that a draft keeps.
+fn kept(f: &Fields) -> Vec<DraftField> {
+    f.pairs()
+        .iter()
+        .filter(|(name, _)| !OWN.contains(&name.as_str()))
+        .map(|(name, value)| DraftField {
+            name: name.clone(),
+            value: value.clone(),
+        })
+        .collect()
+}
+
+/// The status and short JSON answer of a refused save, for the script.
+fn refused(x: &Failure) -> HttpResponse {
+    let (status, code) = match x {
+        Failure::Hidden => (StatusCode::NOT_FOUND, "not_found"),
+        Failure::Forbidden => (StatusCode::FORBIDDEN, "forbidden"),
+        Failure::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid"),
+        Failure::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
+        Failure::Internal(e) => {
+            tracing::error!(error = %e, "saving a draft failed");
+            (StatusCode::INTERNAL_SERVER_ERROR, "internal")
+        }
+    };
+    HttpResponse::build(status).json(serde_json::json!({ "error": code }))
+}
+
+/// `POST /drafts/save`: starts the author's draft of the posted form, or saves the one
+/// it names again (as last typed: the author is its only writer).
+pub async fn save(req: HttpRequest, state: web::Data<WebState>, form: SignedForm) -> HttpResponse {
+    let SignedForm { v, f, .. } = form;
+    let Some(kind) = f.code::<DraftForm>("draft_form") else {
+        return refused(&Failure::Invalid("draft_form"));
+    };
+    let case = f.code::<CaseId>("draft_case");
+    let id = f.code::<DraftId>("draft_id");
+    let fields = kept(&f);
+    let actor = v.actor;
+    let done = with_env(&req, &state, move |conn, env| {
+        let draft = match id {
+            Some(id) => {
+                let now = uc::get_draft(conn, env, &actor, id)?;
+                let input = DraftFieldsInput { fields };
+                uc::save_draft(conn, env, &actor, id, IfMatch::Version(now.version), &input)?
+            }
+            None => {
+                let input = NewDraftInput {
+                    form: kind,
+                    case_id: case,
+                    fields,
+                };
+                uc::create_draft(conn, env, &actor, &input)?
+            }
+        };
+        Ok(draft)
+    })
+    .await;
+    match done {
+        Ok(d) => HttpResponse::Ok().json(serde_json::json!({
+            "id": d.id,
+            "version": d.version,
+            "saved_at": d.updated_at.format("%H:%M UTC").to_string(),
+        })),
+        Err(x) => refused(&x),
+    }
+}
+
+/// The draft a form page was opened with (`?draft=<id>`), when it is the viewer's, of
+/// this form and this case: its id and fields (`draft_id` among them, so the form keeps
+/// saving to it). Anything else opens the form empty.
+pub(crate) async fn resume(
+    req: &HttpRequest,
+    state: &web::Data<WebState>,
+    v: &Viewer,
+    kind: DraftForm,
+    case: Option<CaseId>,
+) -> Result<Option<(DraftId, Fields)>, Failure> {
+    let Some(id) = web::Query::<Resume>::from_query(req.query_string())
+        .ok()
+        .and_then(|q| q.draft.as_deref().and_then(|d| d.parse::<DraftId>().ok()))
+    else {
+        return Ok(None);
+    };
+    let actor = v.actor;
+    let found = with_env(req, state, move |conn, env| {
+        Ok(uc::get_draft(conn, env, &actor, id)?)
+    })
+    .await;
+    match found {
+        Ok(d) if d.form == kind && d.case_id == case => {
+            let mut pairs: Vec<(String, String)> =
+                d.fields.into_iter().map(|f| (f.name, f.value)).collect();
+            pairs.push(("draft_id".to_owned(), d.id.to_string()));
+            Ok(Some((d.id, Fields::new(pairs))))
+        }
+        Ok(_) | Err(Failure::Hidden) => Ok(None),
+        Err(x) => Err(x),
+    }
+}
+
+/// The query of a form page that resumes a draft.
+#[derive(Debug, serde::Deserialize)]
+struct Resume {
+    draft: Option<String>,
+}
+
+/// Finishes the draft a submitted form names: its work is done. A draft already gone
+/// (finished in another tab) is no failure; any other is logged, as the form's work
+/// itself is saved.
+pub(crate) async fn finish(req: &HttpRequest, state: &web::Data<WebState>, v: &Viewer, f: &Fields) {
+    let Some(id) = f.code::<DraftId>("draft_id") else {
+        return;
+    };
+    let actor = v.actor;
+    let done = with_env(req, state, move |conn, env| {
+        Ok(uc::discard_draft(conn, env, &actor, id, true)?)
+    })
+    .await;
+    match done {
+        Ok(()) | Err(Failure::Hidden) => {}
+        Err(x) => tracing::warn!(error = %x.message(), "finishing a draft failed"),
+    }
+}
+
+/// One draft in the list.
+struct Row {
+    id: String,
+    form: String,
+    resume: String,
+    updated: String,
+    expires: String,
+}
+
+/// Where a draft is resumed.
+fn resume_href(d: &DraftSummary) -> String {
+    let case = d.case_id.map(|c| c.to_string()).unwrap_or_default();
+    match d.form {
+        DraftForm::Signal => format!("/signals/new?draft={}", d.id),
+        DraftForm::Note => format!("/cases/{case}?draft={}#notes", d.id),
+        DraftForm::Consent => format!("/cases/{case}?draft={}#give", d.id),
+        DraftForm::Referral => format!("/cases/{case}/referrals/new?draft={}", d.id),
+        DraftForm::Correction => format!("/cases/{case}/correct?draft={}", d.id),
+    }
+}
+
+fn row(t: Texts, d: &DraftSummary) -> Row {
+    Row {
+        id: d.id.to_string(),
+        form: t.code("draft_form", d.form.as_str()),
+        resume: resume_href(d),
+        updated: d.updated_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+        expires: d.expires_at.format("%Y-%m-%d").to_string(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "drafts.html")]
+struct DraftsPage {
+    t: Texts,
+    nav: Option<Nav>,
+    csrf: String,
+    rows: Vec<Row>,
+    done: bool,
+}
+
+/// `GET /drafts`: the viewer's drafts, the latest saved first.
+pub async fn list(req: HttpRequest, state: web::Data<WebState>) -> HttpResponse {
+    let v = match complete_viewer(&req, &state).await {
+        Ok(v) => v,
+        Err(res) => return res,
+    };
+    let actor = v.actor;
+    let found = with_env(&req, &state, move |conn, env| {
+        Ok(uc::list_drafts(conn, env, &actor)?)
+    })
+    .await;
+    let list = match found {
+        Ok(l) => l,
+        Err(x) => return x.page(&v),
+    };
+    let t = v.texts();
+    let page = DraftsPage {
+        t,
+        nav: Some(Nav::of(&v)),
+        csrf: v.csrf.clone(),
+        rows: list.iter().map(|d| row(t, d)).collect(),
+        done: req.query_string() == "done=discarded",
+    };
+    html(StatusCode::OK, &page)
+}
+
+/// `POST /drafts/{id}/discard`: deletes one of the viewer's drafts.
+pub async fn discard(
+    req: HttpRequest,
+    state: web::Data<WebState>,
+    path: web::Path<String>,
+    form: SignedForm,
+) -> HttpResponse {
+    let SignedForm { v, .. } = form;
+    let Ok(id) = path.parse::<DraftId>() else {
+        return Failure::Hidden.page(&v);
+    };
+    let actor = v.actor;
+    let done = with_env(&req, &state, move |conn, env| {
+        Ok(uc::discard_draft(conn, env, &actor, id, false)?)
+    })
+    .await;
+    match done {
+        Ok(()) => see_other("/drafts?done=discarded"),
+        Err(x) => x.page(&v),
+    }
+}
+
+/// `GET /static/draft.js`.
+pub async fn script() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/javascript; charset=utf-8")
+        .insert_header((
+            actix_web::http::header::CACHE_CONTROL,
+            "public, max-age=3600",
+        ))
+        .body(include_str!("../static/draft.js"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_draft_keeps_what_was_typed_and_not_the_forms_own_fields() {
+        let f = Fields::new(
+            [
+                ("csrf", "t"),
+                ("once", "k"),
+                ("draft_id", ""),
+                ("family_name", "Jansen"),
+                ("indicator", "a1"),
+                ("indicator", "b2"),
+                ("version", "3"),
+            ]
+            .iter()
+            .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
+            .collect(),
+        );
+        let names: Vec<_> = kept(&f).into_iter().map(|d| (d.name, d.value)).collect();
+        assert_eq!(
+            names,
+            [
+                ("family_name".to_owned(), "Jansen".to_owned()),
+                ("indicator".to_owned(), "a1".to_owned()),
+                ("indicator".to_owned(), "b2".to_owned()),
+            ]
+        );
+    }
+
+    #[test]
+    fn each_form_is_resumed_where_it_is_typed() {
+        let id = DraftId::new_random();
+        let case = CaseId::new_random();
+        let summary = |form, case_id| DraftSummary {
+            id,
+            form,
+            case_id,
+            updated_at: chrono::Utc::now(),
+            expires_at: chrono::Utc::now(),
+        };
+        assert_eq!(
+            resume_href(&summary(DraftForm::Signal, None)),
+            format!("/signals/new?draft={id}")
+        );
+        assert_eq!(
+            resume_href(&summary(DraftForm::Referral, Some(case))),
+            format!("/cases/{case}/referrals/new?draft={id}")
+        );
+        assert_eq!(
+            resume_href(&summary(DraftForm::Note, Some(case))),
+            format!("/cases/{case}?draft={id}#notes")
+        );
+    }
+}

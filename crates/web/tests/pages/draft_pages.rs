@@ -1,0 +1,197 @@
+//! Drafts in the pages, over HTTP, on every backend, as a user meets them: a signal
+//! form typed halfway is saved as a draft (as the page's script does), listed under "My
+//! drafts", resumed with everything typed, and finished when the form is saved; a note
+//! typed on a case is resumed on the case page; a draft is discarded from the list. A
+//! colleague who opens the author's draft gets an empty form and nothing of what was
+//! typed; a save without the session's token changes nothing.
+
+use crate::case_close_pages::{account, agencies, app, get, hidden, login, named, open_case, post};
+use crate::support::{PASSWORD, body, header, state};
+use actix_web::cookie::Cookie;
+use actix_web::http::StatusCode;
+use actix_web::test::{self, TestRequest};
+use schakel_domain::Role;
+use schakel_store::testing::{TestDb, selected_backends};
+
+/// The id in a save's JSON answer.
+fn saved_id(answer: &str) -> String {
+    let v: serde_json::Value = serde_json::from_str(answer).expect(answer);
+    v["id"].as_str().expect(answer).to_owned()
+}
+
+#[actix_web::test]
+async fn a_signal_typed_halfway_is_resumed_from_my_drafts_and_finished_when_saved() {
+    for backend in selected_backends() {
+        let db = TestDb::new(backend);
+        let st = state(&db);
+        let app = app!(st);
+        let (home, _, _) = agencies(&db);
+        account(&db, home, "cw@amsterdam.example", Role::Caseworker);
+        account(&db, home, "co@amsterdam.example", Role::Coordinator);
+        let cw = login!(app, "cw@amsterdam.example");
+        // The form's page may load this site's own script, and nothing else may.
+        let res = test::call_service(
+            &app,
+            TestRequest::get()
+                .uri("/signals/new")
+                .cookie(cw.clone())
+                .to_request(),
+        )
+        .await;
+        let csp = header(&res, "content-security-policy");
+        assert!(
+            csp.contains("script-src 'self'") && !csp.contains("unsafe"),
+            "{csp}"
+        );
+        let res = test::call_service(
+            &app,
+            TestRequest::get()
+                .uri("/drafts")
+                .cookie(cw.clone())
+                .to_request(),
+        )
+        .await;
+        assert!(!header(&res, "content-security-policy").contains("script"));
+        let (_, page) = get!(app, cw, "/signals/new");
+        assert!(page.contains("data-draft-form=\"signal\""), "{page}");
+        assert!(page.contains("src=\"/static/draft.js\""));
+        let csrf = hidden(&page, "csrf");
+
+        // Forged: nothing saved.
+        let typed = |token: &str| {
+            vec![
+                ("csrf".to_owned(), token.to_owned()),
+                ("draft_id".to_owned(), String::new()),
+                ("draft_form".to_owned(), "signal".to_owned()),
+                ("region".to_owned(), "amsterdam".to_owned()),
+                ("indicator".to_owned(), "ilo_deception".to_owned()),
+                ("family_name".to_owned(), "Kwartelkade".to_owned()),
+                ("summary".to_owned(), "Gezien bij de loods".to_owned()),
+            ]
+        };
+        let (status, _, _) = post!(app, cw, "/drafts/save", &typed("vervalst"));
+        assert_eq!(status, StatusCode::FORBIDDEN, "{backend:?}");
+        let (_, list) = get!(app, cw, "/drafts");
+        assert!(list.contains("You have no drafts."), "{list}");
+
+        // Saved, listed, resumed with everything typed.
+        let (status, _, answer) = post!(app, cw, "/drafts/save", &typed(&csrf));
+        assert_eq!(status, StatusCode::OK, "{answer}");
+        let id = saved_id(&answer);
+        let (_, list) = get!(app, cw, "/drafts");
+        let resume = format!("/signals/new?draft={id}");
+        assert!(
+            list.contains(&format!("href=\"{resume}\">Signal</a>")),
+            "{list}"
+        );
+        let (status, page) = get!(app, cw, resume);
+        assert_eq!(status, StatusCode::OK);
+        assert!(page.contains("value=\"Kwartelkade\""), "{page}");
+        assert!(page.contains("Gezien bij de loods</textarea>"), "{page}");
+        assert!(page.contains("value=\"ilo_deception\" checked"));
+        assert!(page.contains(&format!("name=\"draft_id\" value=\"{id}\"")));
+
+        // Saving again keeps one draft.
+        let mut again = typed(&csrf);
+        again[1].1 = id.clone();
+        again.push(("given_names".to_owned(), "Ioana".to_owned()));
+        let (_, _, answer) = post!(app, cw, "/drafts/save", &again);
+        assert_eq!(saved_id(&answer), id);
+
+        // A colleague opening it gets an empty form.
+        let co = login!(app, "co@amsterdam.example");
+        let (status, page) = get!(app, co, format!("/signals/new?draft={id}"));
+        assert_eq!(status, StatusCode::OK);
+        assert!(!page.contains("Kwartelkade"), "{page}");
+        let (_, list) = get!(app, co, "/drafts");
+        assert!(list.contains("You have no drafts."));
+
+        // Saved as a signal: the draft is finished.
+        let (_, page) = get!(app, cw, format!("/signals/new?draft={id}"));
+        let once = hidden(&page, "once");
+        let form = [
+            ("csrf", csrf.as_str()),
+            ("once", once.as_str()),
+            ("draft_id", id.as_str()),
+            ("observed_on", "2026-01-05"),
+            ("region", "amsterdam"),
+            ("form", "labour"),
+            ("reporting_basis", "consent"),
+            ("given_names", "Ioana"),
+            ("family_name", "Kwartelkade"),
+            ("gender", "female"),
+        ];
+        let (status, to, _) = post!(app, cw, "/signals/new", form);
+        assert_eq!(status, StatusCode::SEE_OTHER, "{backend:?}");
+        assert!(to.starts_with("/cases/"));
+        let (_, list) = get!(app, cw, "/drafts");
+        assert!(list.contains("You have no drafts."), "finished: {list}");
+    }
+}
+
+#[actix_web::test]
+async fn a_note_draft_is_resumed_on_its_case_and_a_draft_is_discarded_from_the_list() {
+    for backend in selected_backends() {
+        let db = TestDb::new(backend);
+        let st = state(&db);
+        let app = app!(st);
+        let (home, _, _) = agencies(&db);
+        let who = account(&db, home, "cw@amsterdam.example", Role::Caseworker);
+        let case = open_case(
+            &db,
+            &st,
+            &who,
+            named("Ioana", "Popescu", None),
+            "amsterdam",
+            "labour",
+        );
+        let cw = login!(app, "cw@amsterdam.example");
+        let uri = format!("/cases/{}", case.id);
+        let (_, page) = get!(app, cw, uri);
+        assert!(page.contains("data-draft-form=\"note\""), "{page}");
+        let csrf = hidden(&page, "csrf");
+        let kase = case.id.to_string();
+        let note = [
+            ("csrf", csrf.as_str()),
+            ("draft_id", ""),
+            ("draft_form", "note"),
+            ("draft_case", kase.as_str()),
+            ("kind", "phone_call"),
+            ("text", "Gebeld met de opvang over een plek"),
+        ];
+        let (status, _, answer) = post!(app, cw, "/drafts/save", note);
+        assert_eq!(status, StatusCode::OK, "{answer}");
+        let id = saved_id(&answer);
+        let (_, list) = get!(app, cw, "/drafts");
+        let resume = format!("{uri}?draft={id}#notes");
+        assert!(list.contains(&format!("href=\"{resume}\"")), "{list}");
+        let (_, page) = get!(app, cw, format!("{uri}?draft={id}"));
+        assert!(
+            page.contains("Gebeld met de opvang over een plek</textarea>"),
+            "{page}"
+        );
+        assert!(page.contains("value=\"phone_call\" selected"));
+
+        // A note form without a case is refused, nothing saved.
+        let lost = [
+            ("csrf", csrf.as_str()),
+            ("draft_id", ""),
+            ("draft_form", "note"),
+            ("text", "x"),
+        ];
+        let (status, _, _) = post!(app, cw, "/drafts/save", lost);
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+
+        // Discarded.
+        let (status, to, _) = post!(
+            app,
+            cw,
+            format!("/drafts/{id}/discard"),
+            [("csrf", csrf.as_str())]
+        );
+        assert_eq!(status, StatusCode::SEE_OTHER, "{backend:?}");
+        let (_, list) = get!(app, cw, to);
+        assert!(list.contains("The draft was discarded."), "{list}");
+        assert!(list.contains("You have no drafts."));
+    }
+}
