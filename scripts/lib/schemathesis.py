@@ -3,7 +3,9 @@
 
   schemathesis.py seed BASE_URL DIR
       Signs in as the demo users, adds a second case with a referral (so a receiving
-      coordinator has more than one to decide), waits for a failed delivery, and writes
+      coordinator has more than one to decide), a case of the demo coordinator's own
+      agency and drafts of the demo caseworker's,
+      waits for a failed delivery, and writes
       the ids of existing objects as dictionaries in DIR/ids/<kind>.dict, one quoted
       value per line, for the runs to draw path parameters from.
 
@@ -102,17 +104,31 @@ def write_dict(folder, name, values):
 
 def seed(base, out):
     caseworker = login(base, "caseworker")
+    coordinator = login(base, "coordinator")
     admin = login(base, "admin")
     _, _, agencies = call(base, "GET", "/api/v1/agencies", admin)
     coordination = next(a for a in agencies if a["kind"] == "care_coordination")
+    municipality = next(a for a in agencies if a["kind"] == "municipality")
     add_case_with_referral(base, caseworker, coordination["id"])
+    # A case of the coordinator's own agency, for what only coordinators do to their
+    # agency's cases (making a worker responsible).
+    add_case_with_referral(base, coordinator, municipality["id"])
     _, _, signals = call(base, "GET", "/api/v1/signals", caseworker)
     _, _, cases = call(base, "GET", "/api/v1/cases", caseworker)
+    _, _, own = call(base, "GET", "/api/v1/cases", coordinator)
     consents, referrals = [], []
-    for c in cases["items"]:
-        _, _, full = call(base, "GET", f"/api/v1/cases/{c['id']}", caseworker)
+    for who, c in [(caseworker, c) for c in cases["items"]] + [(coordinator, c) for c in own["items"]]:
+        _, _, full = call(base, "GET", f"/api/v1/cases/{c['id']}", who)
         consents += [x["id"] for x in full["consents"]]
         referrals += [x["id"] for x in full["referrals"]]
+    cases["items"] += own["items"]
+    # Drafts are their author's: the caseworker's run reaches these.
+    drafts = []
+    for n in range(8):
+        _, _, d = call(base, "POST", "/api/v1/drafts", caseworker, {
+            "form": "signal", "fields": [{"name": "summary", "value": f"Test data {n}."}],
+        })
+        drafts.append(d["id"])
     _, _, users = call(base, "GET", "/api/v1/users", admin)
     _, _, me = call(base, "GET", "/api/v1/me", admin)
     # The admin's own account and agency stay out: the admin run must keep its session.
@@ -135,6 +151,7 @@ def seed(base, out):
     write_dict(folder, "users", [u["id"] for u in others])
     write_dict(folder, "agencies", agencies_)
     write_dict(folder, "deliveries", deliveries)
+    write_dict(folder, "drafts", drafts)
 
 
 def coverage(folder):

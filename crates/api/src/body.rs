@@ -4,26 +4,38 @@
 //! body is only ever an object, so anything else is refused (`422 invalid_body`), as
 //! are unknown fields and wrong values. Malformed JSON, a wrong content type and a body
 //! over the limit are answered by the JSON configuration as for `web::Json`.
+//!
+//! The body is read as JSON by the extractor but checked against the request type only
+//! when the handler asks for it (`into_inner`), after the handler's other extractors:
+//! a request without a valid token is answered `401` whatever its body holds, never
+//! with what the body got wrong.
 
 use crate::{ApiError, ProblemKind};
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest, web};
 use serde::de::DeserializeOwned;
 use std::future::Future;
+use std::marker::PhantomData;
 use std::pin::Pin;
 
-/// A request body that is a JSON object of type `T`.
+/// A request body that is to be a JSON object of type `T`.
 #[derive(Debug)]
-pub struct Body<T>(pub T);
+pub struct Body<T> {
+    value: serde_json::Value,
+    of: PhantomData<T>,
+}
 
-impl<T> Body<T> {
-    /// The parsed body.
-    pub fn into_inner(self) -> T {
-        self.0
+impl<T: DeserializeOwned> Body<T> {
+    /// The body as a `T`, or `422 invalid_body`.
+    pub fn into_inner(self) -> Result<T, ApiError> {
+        if !self.value.is_object() {
+            return Err(ApiError::Problem(ProblemKind::InvalidBody));
+        }
+        serde_json::from_value(self.value).map_err(|_| ApiError::Problem(ProblemKind::InvalidBody))
     }
 }
 
-impl<T: DeserializeOwned + 'static> FromRequest for Body<T> {
+impl<T: 'static> FromRequest for Body<T> {
     type Error = actix_web::Error;
     type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
 
@@ -31,12 +43,10 @@ impl<T: DeserializeOwned + 'static> FromRequest for Body<T> {
         let json = web::Json::<serde_json::Value>::from_request(req, payload);
         Box::pin(async move {
             let value = json.await?.into_inner();
-            if !value.is_object() {
-                return Err(ApiError::Problem(ProblemKind::InvalidBody).into());
-            }
-            serde_json::from_value(value)
-                .map(Body)
-                .map_err(|_| ApiError::Problem(ProblemKind::InvalidBody).into())
+            Ok(Body {
+                value,
+                of: PhantomData,
+            })
         })
     }
 }

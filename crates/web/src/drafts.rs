@@ -3,8 +3,10 @@
 //! `POST /drafts/save`, which starts or saves the author's draft and answers its id as
 //! JSON), a form opened with `?draft=<id>` is filled in from the draft, submitting it
 //! finishes the draft, and "My drafts" (`GET /drafts`) lists the author's drafts to
-//! resume or discard (`POST /drafts/{id}/discard`). What a draft may hold and who may
-//! reach it is the use cases' decision; a draft of someone else answers as missing.
+//! resume or discard (`POST /drafts/{id}/discard`). When a session ends while a form is
+//! typed, the page says so, and signing in again leads back to the form with its draft
+//! (`/login?draft=<id>`, then `GET /drafts/{id}/resume`). What a draft may hold and who
+//! may reach it is the use cases' decision; a draft of someone else answers as missing.
 
 use crate::WebState;
 use crate::forms::{Failure, Fields, with_env};
@@ -120,6 +122,7 @@ pub async fn save(req: HttpRequest, state: web::Data<WebState>, form: SignedForm
             "id": d.id,
             "version": d.version,
             "saved_at": d.updated_at.format("%H:%M UTC").to_string(),
+            "idle_secs": state.auth.idle_timeout_secs,
         })),
         Err(x) => refused(&x),
     }
@@ -135,10 +138,7 @@ pub(crate) async fn resume(
     kind: DraftForm,
     case: Option<CaseId>,
 ) -> Result<Option<(DraftId, Fields)>, Failure> {
-    let Some(id) = web::Query::<Resume>::from_query(req.query_string())
-        .ok()
-        .and_then(|q| q.draft.as_deref().and_then(|d| d.parse::<DraftId>().ok()))
-    else {
+    let Some(id) = named(req) else {
         return Ok(None);
     };
     let actor = v.actor;
@@ -193,13 +193,56 @@ struct Row {
 
 /// Where a draft is resumed.
 fn resume_href(d: &DraftSummary) -> String {
-    let case = d.case_id.map(|c| c.to_string()).unwrap_or_default();
-    match d.form {
-        DraftForm::Signal => format!("/signals/new?draft={}", d.id),
-        DraftForm::Note => format!("/cases/{case}?draft={}#notes", d.id),
-        DraftForm::Consent => format!("/cases/{case}?draft={}#give", d.id),
-        DraftForm::Referral => format!("/cases/{case}/referrals/new?draft={}", d.id),
-        DraftForm::Correction => format!("/cases/{case}/correct?draft={}", d.id),
+    resume_at(d.id, d.form, d.case_id)
+}
+
+fn resume_at(id: DraftId, form: DraftForm, case: Option<CaseId>) -> String {
+    let case = case.map(|c| c.to_string()).unwrap_or_default();
+    match form {
+        DraftForm::Signal => format!("/signals/new?draft={id}"),
+        DraftForm::Note => format!("/cases/{case}?draft={id}#notes"),
+        DraftForm::Consent => format!("/cases/{case}?draft={id}#give"),
+        DraftForm::Referral => format!("/cases/{case}/referrals/new?draft={id}"),
+        DraftForm::Correction => format!("/cases/{case}/correct?draft={id}"),
+    }
+}
+
+/// The draft a page's address names (`?draft=<id>`), if it is an id.
+pub(crate) fn named(req: &HttpRequest) -> Option<DraftId> {
+    web::Query::<Resume>::from_query(req.query_string())
+        .ok()
+        .and_then(|q| q.draft.as_deref().and_then(|d| d.parse::<DraftId>().ok()))
+}
+
+/// Where a sign-in leads: back to the form of `draft` (through its resume address, which
+/// checks that it is the user's), or the start page.
+pub(crate) fn after_login(draft: Option<DraftId>) -> String {
+    draft.map_or_else(|| "/".to_owned(), |d| format!("/drafts/{d}/resume"))
+}
+
+/// `GET /drafts/{id}/resume`: the form of one of the viewer's drafts, filled in; the
+/// list when it is not theirs or no longer there.
+pub async fn resume_page(
+    req: HttpRequest,
+    state: web::Data<WebState>,
+    path: web::Path<String>,
+) -> HttpResponse {
+    let v = match complete_viewer(&req, &state).await {
+        Ok(v) => v,
+        Err(res) => return res,
+    };
+    let Ok(id) = path.parse::<DraftId>() else {
+        return see_other("/drafts");
+    };
+    let actor = v.actor;
+    let found = with_env(&req, &state, move |conn, env| {
+        Ok(uc::get_draft(conn, env, &actor, id)?)
+    })
+    .await;
+    match found {
+        Ok(d) => see_other(&resume_at(d.id, d.form, d.case_id)),
+        Err(Failure::Hidden) => see_other("/drafts"),
+        Err(x) => x.page(&v),
     }
 }
 

@@ -90,7 +90,7 @@ const TOPICS: &[Topic] = &[
     },
     Topic {
         id: "drafts",
-        paragraphs: 2,
+        paragraphs: 3,
         link: Some(("/drafts", "help.go.drafts", Audience::Casework)),
     },
     Topic {

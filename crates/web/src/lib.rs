@@ -100,6 +100,7 @@ fn casework(cfg: &mut web::ServiceConfig) {
         .service(web::resource("/drafts").route(web::get().to(drafts::list)))
         .service(web::resource("/drafts/save").route(web::post().to(drafts::save)))
         .service(web::resource("/drafts/{id}/discard").route(web::post().to(drafts::discard)))
+        .service(web::resource("/drafts/{id}/resume").route(web::get().to(drafts::resume_page)))
         .service(web::resource("/outgoing").route(web::get().to(outgoing::list)))
         .service(web::resource("/signals").route(web::get().to(signal_list::list)))
         // Before `/signals/{id}`, which would take `new` for an id.

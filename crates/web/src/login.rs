@@ -23,6 +23,8 @@ struct LoginPage {
     csrf: String,
     email: String,
     failed: bool,
+    /// The draft the sign-in returns to (empty for none).
+    draft: String,
 }
 
 #[derive(Template)]
@@ -34,14 +36,17 @@ struct CodePage {
     enrol_uri: Option<String>,
     csrf: String,
     failed: bool,
+    /// The draft the sign-in returns to (empty for none).
+    draft: String,
 }
 
 /// `GET /login`.
 pub async fn login_form(req: HttpRequest, state: web::Data<WebState>) -> HttpResponse {
+    let draft = crate::drafts::named(&req);
     if let Ok(v) = viewer(&req, &state).await
         && !v.mfa_pending
     {
-        return see_other("/");
+        return see_other(&crate::drafts::after_login(draft));
     }
     let csrf = schakel_auth::secret_token::generate().token;
     let mut res = html(
@@ -52,6 +57,7 @@ pub async fn login_form(req: HttpRequest, state: web::Data<WebState>) -> HttpRes
             csrf: csrf.clone(),
             email: String::new(),
             failed: false,
+            draft: draft.map(|d| d.to_string()).unwrap_or_default(),
         },
     );
     if let Err(e) = res.add_cookie(&cookie(&state, CookieName::Login, csrf)) {
@@ -66,6 +72,9 @@ pub struct LoginForm {
     csrf: String,
     email: String,
     password: String,
+    /// The draft to return to after signing in, when a session ended while it was typed.
+    #[serde(default)]
+    draft: String,
 }
 
 /// Secrets (passwords, tokens, codes, enrolment URIs) never reach logs or panics.
@@ -87,6 +96,7 @@ pub async fn login(
     if !expected.is_some_and(|e| web_session::csrf_matches(&e, &form.csrf)) {
         return stale_form(t, None);
     }
+    let draft = form.draft.parse::<schakel_domain::DraftId>().ok();
     let failed = |email: String, csrf: String| {
         html(
             StatusCode::UNAUTHORIZED,
@@ -96,6 +106,7 @@ pub async fn login(
                 csrf,
                 email,
                 failed: true,
+                draft: draft.map(|d| d.to_string()).unwrap_or_default(),
             },
         )
     };
@@ -124,12 +135,12 @@ pub async fn login(
     .await;
     match done {
         Ok(Ok(Some((web, mfa)))) => {
-            let to = if mfa == MfaState::Done {
-                "/"
-            } else {
-                "/login/code"
+            let to = match (mfa == MfaState::Done, draft) {
+                (true, d) => crate::drafts::after_login(d),
+                (false, Some(d)) => format!("/login/code?draft={d}"),
+                (false, None) => "/login/code".to_owned(),
             };
-            let mut res = see_other(to);
+            let mut res = see_other(&to);
             let added = res
                 .add_cookie(&cookie(&state, CookieName::Session, web.cookie))
                 .and_then(|()| res.add_cookie(&removal(&state, CookieName::Login)));
@@ -146,26 +157,44 @@ pub async fn login(
 
 /// `GET /login/code`: the authenticator code, or first the enrolment of the app.
 pub async fn code_form(req: HttpRequest, state: web::Data<WebState>) -> HttpResponse {
+    let draft = crate::drafts::named(&req);
     let v = match viewer(&req, &state).await {
-        Ok(v) if !v.mfa_pending => return see_other("/"),
+        Ok(v) if !v.mfa_pending => return see_other(&crate::drafts::after_login(draft)),
         Ok(v) => v,
         Err(Refused::NotSignedIn) => return see_other("/login"),
         Err(Refused::Failed(e)) => return internal(&e),
     };
     let enrol = !v.user.second_factor_enrolled;
-    code_page(&req, &state, v, enrol, false, StatusCode::OK).await
+    let shown = Shown {
+        enrol,
+        failed: false,
+        draft,
+    };
+    code_page(&req, &state, v, shown, StatusCode::OK).await
 }
 
-/// The code form; with `enrol`, a new authenticator secret and its setup link first (a
-/// failed code shows the form again without a new secret, so the app's one stays).
+/// What the code page shows: with `enrol`, a new authenticator secret and its setup
+/// link first; `failed`, a refused code; `draft`, the draft the sign-in returns to.
+struct Shown {
+    enrol: bool,
+    failed: bool,
+    draft: Option<schakel_domain::DraftId>,
+}
+
+/// The code form (a failed code shows the form again without a new secret, so the
+/// app's one stays).
 async fn code_page(
     req: &HttpRequest,
     state: &web::Data<WebState>,
     v: Viewer,
-    enrol: bool,
-    failed: bool,
+    shown: Shown,
     status: StatusCode,
 ) -> HttpResponse {
+    let Shown {
+        enrol,
+        failed,
+        draft,
+    } = shown;
     let t = v.texts();
     let enrol_uri = if !enrol {
         None
@@ -205,6 +234,7 @@ async fn code_page(
             enrol_uri,
             csrf: v.csrf,
             failed,
+            draft: draft.map(|d| d.to_string()).unwrap_or_default(),
         },
     )
 }
@@ -214,6 +244,9 @@ async fn code_page(
 pub struct CodeForm {
     csrf: String,
     code: String,
+    /// The draft to return to after signing in.
+    #[serde(default)]
+    draft: String,
 }
 
 /// Secrets (passwords, tokens, codes, enrolment URIs) never reach logs or panics.
@@ -237,12 +270,9 @@ pub async fn code(
     if !web_session::csrf_matches(&v.csrf, &form.csrf) {
         return stale_form(v.texts(), None);
     }
-    let (st, ctx, session, code) = (
-        state.clone(),
-        context(&req),
-        v.actor.session_id,
-        form.into_inner().code,
-    );
+    let form = form.into_inner();
+    let draft = form.draft.parse::<schakel_domain::DraftId>().ok();
+    let (st, ctx, session, code) = (state.clone(), context(&req), v.actor.session_id, form.code);
     let verified = web::block(move || {
         let mut conn = schakel_store::get_conn(&st.pool).map_err(|e| e.to_string())?;
         match schakel_auth::login::verify_totp(
@@ -262,17 +292,14 @@ pub async fn code(
     })
     .await;
     match verified {
-        Ok(Ok(true)) => see_other("/"),
+        Ok(Ok(true)) => see_other(&crate::drafts::after_login(draft)),
         Ok(Ok(false)) => {
-            code_page(
-                &req,
-                &state,
-                v,
-                false,
-                true,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
+            let shown = Shown {
+                enrol: false,
+                failed: true,
+                draft,
+            };
+            code_page(&req, &state, v, shown, StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Ok(Err(e)) => internal(&e),
         Err(e) => internal(&e.to_string()),
@@ -360,6 +387,7 @@ mod tests {
             csrf: "csrf-token-value".into(),
             email: "a@b.example".into(),
             password: "geheim-wachtwoord-123".into(),
+            draft: String::new(),
         };
         let shown = format!("{form:?}");
         assert!(!shown.contains("geheim"), "{shown}");

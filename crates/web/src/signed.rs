@@ -2,7 +2,9 @@
 //! every page that changes something. As an extractor, a handler that takes a
 //! [`SignedForm`] (or an [`AdminForm`], an [`AuditorForm`]) runs only for a complete
 //! session whose form carries the session's token; anyone else gets the login, the
-//! second-factor step or the "form expired" page before the handler starts.
+//! second-factor step or the "form expired" page before the handler starts; a form that
+//! names its draft and whose session ended leads to the sign-in with that draft, which
+//! leads back to the form.
 
 use crate::WebState;
 use crate::forms::Fields;
@@ -76,6 +78,20 @@ fn answer(res: HttpResponse) -> actix_web::Error {
     InternalError::from_response("refused", res).into()
 }
 
+/// A refused form's answer when the session has ended: the sign-in, which then leads
+/// back to the form's draft when the form named one; any other answer as it is.
+fn to_login(res: HttpResponse, f: &Fields) -> HttpResponse {
+    let to_login = res.status() == actix_web::http::StatusCode::SEE_OTHER
+        && res
+            .headers()
+            .get(actix_web::http::header::LOCATION)
+            .is_some_and(|l| l == "/login");
+    match f.code::<schakel_domain::DraftId>("draft_id") {
+        Some(d) if to_login => crate::pages::see_other(&format!("/login?draft={d}")),
+        _ => res,
+    }
+}
+
 /// Reads the form, then the viewer; checks the token when `check(viewer)` says so.
 fn extract(
     req: &HttpRequest,
@@ -89,8 +105,10 @@ fn extract(
         let Some(state) = req.app_data::<web::Data<WebState>>().cloned() else {
             return Err(answer(internal("the pages' state is missing")));
         };
-        let v = complete_viewer(&req, &state).await.map_err(answer)?;
         let f = Fields::new(form.into_inner());
+        let v = complete_viewer(&req, &state)
+            .await
+            .map_err(|res| answer(to_login(res, &f)))?;
         if check(&v) && !web_session::csrf_matches(&v.csrf, f.one("csrf")) {
             return Err(answer(stale_form(v.texts(), Some(Nav::of(&v)))));
         }

@@ -39,15 +39,67 @@
       return data;
     }
 
+    var warnTimer = null;
+    var endTimer = null;
+    var over = false;
+
+    // Shows `text` under the form, with a button or link after it when given.
+    function say(text, extra) {
+      if (!status) {
+        return;
+      }
+      status.textContent = text;
+      if (extra) {
+        status.appendChild(document.createTextNode(' '));
+        status.appendChild(extra);
+      }
+    }
+
     function saved(at) {
       if (status) {
-        status.textContent = status.getAttribute('data-saved') + ' ' + at;
+        say(status.getAttribute('data-saved') + ' ' + at);
       }
+    }
+
+    // The session has ended: what was typed is in the draft; signing in again leads
+    // back to it.
+    function ended() {
+      over = true;
+      window.clearTimeout(warnTimer);
+      window.clearTimeout(endTimer);
+      if (!status) {
+        return;
+      }
+      var link = document.createElement('a');
+      link.href = '/login' + (slot.value ? '?draft=' + encodeURIComponent(slot.value) : '');
+      link.textContent = status.getAttribute('data-signin');
+      say(status.getAttribute('data-ended'), link);
+    }
+
+    // Two minutes before the session would end for want of activity, offers to stay
+    // signed in (saving the draft again keeps the session alive).
+    function watch(idleSecs) {
+      window.clearTimeout(warnTimer);
+      window.clearTimeout(endTimer);
+      if (!idleSecs || !status) {
+        return;
+      }
+      warnTimer = window.setTimeout(function () {
+        var stay = document.createElement('button');
+        stay.type = 'button';
+        stay.textContent = status.getAttribute('data-stay');
+        stay.addEventListener('click', function () {
+          dirty = true;
+          save();
+        });
+        say(status.getAttribute('data-warn'), stay);
+      }, Math.max(idleSecs - 120, 0) * 1000);
+      endTimer = window.setTimeout(ended, idleSecs * 1000);
     }
 
     function save() {
       timer = null;
-      if (!dirty || leaving) {
+      if (!dirty || leaving || over) {
         return;
       }
       if (busy) {
@@ -62,6 +114,10 @@
         credentials: 'same-origin',
         headers: { 'Accept': 'application/json' }
       }).then(function (res) {
+        if (res.redirected && res.url.indexOf('/login') !== -1) {
+          ended();
+          return null;
+        }
         if (res.status === 404) {
           slot.value = '';
           dirty = true;
@@ -72,6 +128,7 @@
         if (answer && answer.id) {
           slot.value = answer.id;
           saved(answer.saved_at);
+          watch(answer.idle_secs);
         }
       }).catch(function () {
         dirty = true;

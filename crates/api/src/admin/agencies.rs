@@ -130,7 +130,7 @@ pub async fn create_agency_handler(
     body: crate::body::Body<CreateAgencyRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let ctx = request_context(&req, &state);
-    let b = body.into_inner();
+    let b = body.into_inner()?;
     let input = AgencyInput {
         name: b.name,
         kind: b.kind,
@@ -198,7 +198,7 @@ pub async fn update_agency_handler(
     let ctx = request_context(&req, &state);
     let id = id.into_inner();
     let precondition = if_match(&req);
-    let b = body.into_inner();
+    let b = body.into_inner()?;
     let update = AgencyUpdate {
         name: b.name,
         kind: b.kind,

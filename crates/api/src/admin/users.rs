@@ -141,7 +141,7 @@ pub async fn invite_user_handler(
     body: crate::body::Body<InviteUserRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let ctx = request_context(&req, &state);
-    let b = body.into_inner();
+    let b = body.into_inner()?;
     let input = InvitationInput {
         agency_id: b.agency_id,
         email: b.email,
@@ -213,7 +213,7 @@ pub async fn update_user_handler(
     body: crate::body::Body<UpdateUserRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let ctx = request_context(&req, &state);
-    let (id, role) = (id.into_inner(), body.into_inner().role);
+    let (id, role) = (id.into_inner(), body.into_inner()?.role);
     let user = blocking(&state, move |conn, now| {
         Ok(uc::change_role(conn, &who.0, id, role, &ctx, now)?)
     })

@@ -87,7 +87,7 @@ pub async fn login_handler(
     body: crate::body::Body<LoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let ctx = request_context(&req, &state);
-    let body = body.into_inner();
+    let body = body.into_inner()?;
     if body.email.len() > 254 || body.password.len() > super::link::MAX_PASSWORD_BYTES {
         return Err(ApiError::Problem(ProblemKind::InvalidCredentials));
     }
@@ -143,7 +143,7 @@ pub async fn refresh_handler(
     body: crate::body::Body<RefreshRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let ctx = request_context(&req, &state);
-    let token = body.into_inner().refresh_token;
+    let token = body.into_inner()?.refresh_token;
     let auth = state.auth.clone();
     let tokens = blocking(&state, move |conn, now| {
         session::refresh(conn, &auth.keyring, &auth.config, &token, &ctx, now)
@@ -340,7 +340,7 @@ pub async fn change_password_handler(
     body: crate::body::Body<PasswordChangeRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let ctx = request_context(&req, &state);
-    let body = body.into_inner();
+    let body = body.into_inner()?;
     if body.current_password.len() > super::link::MAX_PASSWORD_BYTES
         || body.new_password.len() > super::link::MAX_PASSWORD_BYTES
     {

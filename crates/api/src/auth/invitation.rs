@@ -45,7 +45,7 @@ pub async fn accept_invitation_handler(
     body: crate::body::Body<AcceptInvitationRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let ctx = request_context(&req, &state);
-    let b = body.into_inner();
+    let b = body.into_inner()?;
     choose_password(
         &state,
         b.token,

@@ -128,7 +128,7 @@ pub async fn verify_handler(
     body: crate::body::Body<CodeRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let ctx = request_context(&req, &state);
-    let code = body.into_inner().code;
+    let code = body.into_inner()?.code;
     let auth = state.auth.clone();
     blocking(&state, move |conn, now| {
         login::verify_totp(conn, &auth.config, who.0.actor.session_id, &code, &ctx, now)

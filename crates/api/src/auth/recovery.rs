@@ -34,7 +34,7 @@ pub async fn request_reset_handler(
     body: crate::body::Body<ResetRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let ctx = request_context(&req, &state);
-    let b = body.into_inner();
+    let b = body.into_inner()?;
     if b.email.chars().count() > 254 {
         return Err(ApiError::Problem(ProblemKind::InvalidBody));
     }
@@ -87,7 +87,7 @@ pub async fn complete_reset_handler(
     body: crate::body::Body<CompleteResetRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let ctx = request_context(&req, &state);
-    let b = body.into_inner();
+    let b = body.into_inner()?;
     choose_password(
         &state,
         b.token,

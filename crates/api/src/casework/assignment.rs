@@ -41,7 +41,7 @@ pub async fn assign_case_handler(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let precondition = if_match(&req);
-    let input = body.into_inner();
+    let input = body.into_inner()?;
     let case = with_env(&state, &req, move |conn, env| {
         Ok(uc::assign_case(
             conn,
@@ -107,7 +107,7 @@ pub async fn assign_referral_handler(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let precondition = if_match(&req);
-    let input = body.into_inner();
+    let input = body.into_inner()?;
     let referral = with_env(&state, &req, move |conn, env| {
         Ok(assign_referral(
             conn,

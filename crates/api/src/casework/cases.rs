@@ -72,6 +72,7 @@ pub struct CaseQuery {
     pub reference: Option<String>,
     /// Only the agency's own cases with this responsible worker: `me`, `none` (nobody
     /// is), or a user id.
+    #[param(pattern = r"^(me|none|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$")]
     pub assigned_to: Option<String>,
     /// The `next_cursor` of the previous page.
     #[param(
@@ -199,7 +200,7 @@ pub async fn close_case_handler(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let precondition = if_match(&req);
-    let close = body.into_inner();
+    let close = body.into_inner()?;
     let case = with_env(&state, &req, move |conn, env| {
         Ok(uc::close_case(conn, env, &who.0, id, precondition, &close)?)
     })
@@ -232,7 +233,7 @@ pub async fn reopen_case_handler(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let precondition = if_match(&req);
-    let input = body.into_inner();
+    let input = body.into_inner()?;
     let case = with_env(&state, &req, move |conn, env| {
         Ok(uc::reopen_case(
             conn,
@@ -271,7 +272,7 @@ pub async fn record_consent_handler(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let precondition = if_match(&req);
-    let consent = body.into_inner();
+    let consent = body.into_inner()?;
     let case = with_env(&state, &req, move |conn, env| {
         Ok(consent_uc::record_consent(
             conn,

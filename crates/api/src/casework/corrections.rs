@@ -39,7 +39,7 @@ pub async fn correct_case_handler(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let precondition = if_match(&req);
-    let input = body.into_inner();
+    let input = body.into_inner()?;
     let case = with_env(&state, &req, move |conn, env| {
         Ok(uc::correct_case(
             conn,

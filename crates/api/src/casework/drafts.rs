@@ -52,7 +52,7 @@ pub async fn create_draft_handler(
     state: web::Data<AppState>,
     body: crate::body::Body<NewDraftInput>,
 ) -> Result<HttpResponse, ApiError> {
-    let input = body.into_inner();
+    let input = body.into_inner()?;
     let draft = with_env(&state, &req, move |conn, env| {
         Ok(uc::create_draft(conn, env, &who.0, &input)?)
     })
@@ -113,7 +113,7 @@ pub async fn save_draft_handler(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let precondition = if_match(&req);
-    let input = body.into_inner();
+    let input = body.into_inner()?;
     let draft = with_env(&state, &req, move |conn, env| {
         Ok(uc::save_draft(conn, env, &who.0, id, precondition, &input)?)
     })

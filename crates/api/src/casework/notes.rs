@@ -37,7 +37,7 @@ pub async fn add_note_handler(
     body: crate::body::Body<NoteInput>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let input = body.into_inner();
+    let input = body.into_inner()?;
     let note = with_env(&state, &req, move |conn, env| {
         Ok(uc::add_note(conn, env, &who.0, id, &input)?)
     })
@@ -98,7 +98,7 @@ pub async fn edit_note_handler(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let precondition = if_match(&req);
-    let input = body.into_inner();
+    let input = body.into_inner()?;
     let note = with_env(&state, &req, move |conn, env| {
         Ok(uc::edit_note(conn, env, &who.0, id, precondition, &input)?)
     })

@@ -87,6 +87,7 @@ pub struct ReferralQuery {
     pub open: Option<bool>,
     /// Only the incoming referrals with this responsible worker of the agency: `me`
     /// ("my referrals"), `none` (nobody is), or a user id. Not for the outgoing box.
+    #[param(pattern = r"^(me|none|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$")]
     pub assigned_to: Option<String>,
     /// The `next_cursor` of the previous page.
     #[param(

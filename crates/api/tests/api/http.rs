@@ -372,3 +372,30 @@ async fn bad_bodies_get_their_own_status_as_problems() {
         assert_eq!(problem["type"], format!("urn:schakel:problem:{code}"));
     }
 }
+
+/// A request without a valid token learns nothing of what its body got wrong: it is
+/// answered `401` whatever the body holds, also when the token's check takes longer
+/// than reading the body.
+#[actix_web::test]
+async fn a_request_without_a_valid_token_is_refused_before_its_body_is_judged() {
+    let db = TestDb::new(selected_backends()[0]);
+    let srv = test::init_service(app(state(&db))).await;
+    let uri = format!("/api/v1/cases/{}", schakel_domain::CaseId::new_random());
+    for token in [None, Some("Bearer niet-een-token")] {
+        for body in [
+            serde_json::json!({ "identity": { "stated_age": 84997.0 } }),
+            serde_json::json!({ "onbekend": true }),
+            serde_json::json!([1, 2]),
+        ] {
+            let mut req = test::TestRequest::patch()
+                .uri(&uri)
+                .insert_header((header::IF_MATCH, "\"1\""))
+                .set_json(&body);
+            if let Some(t) = token {
+                req = req.insert_header((header::AUTHORIZATION, t));
+            }
+            let res = test::call_service(&srv, req.to_request()).await;
+            assert_eq!(res.status(), StatusCode::UNAUTHORIZED, "{token:?} {body}");
+        }
+    }
+}

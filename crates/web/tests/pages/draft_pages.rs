@@ -3,7 +3,9 @@
 //! drafts", resumed with everything typed, and finished when the form is saved; a note
 //! typed on a case is resumed on the case page; a draft is discarded from the list. A
 //! colleague who opens the author's draft gets an empty form and nothing of what was
-//! typed; a save without the session's token changes nothing.
+//! typed; a save without the session's token changes nothing. A session that ends while
+//! the form is typed sends its submit to the sign-in, which leads back to the form with
+//! its draft.
 
 use crate::case_close_pages::{account, agencies, app, get, hidden, login, named, open_case, post};
 use crate::support::{PASSWORD, body, header, state};
@@ -193,5 +195,115 @@ async fn a_note_draft_is_resumed_on_its_case_and_a_draft_is_discarded_from_the_l
         let (_, list) = get!(app, cw, to);
         assert!(list.contains("The draft was discarded."), "{list}");
         assert!(list.contains("You have no drafts."));
+    }
+}
+
+#[actix_web::test]
+async fn a_session_that_ends_while_a_form_is_typed_leads_back_to_the_draft_after_signing_in() {
+    use schakel_domain::{Clock, ManualClock};
+    use std::sync::Arc;
+    for backend in selected_backends() {
+        let db = TestDb::new(backend);
+        let clock = ManualClock::new(chrono::Utc::now());
+        let mut st = state(&db);
+        let mut auth = (*st.auth).clone();
+        auth.idle_timeout_secs = 15 * 60;
+        st.auth = Arc::new(auth);
+        st.clock = Arc::new(clock.clone());
+        let app = app!(st);
+        let (home, _, _) = agencies(&db);
+        account(&db, home, "cw@amsterdam.example", Role::Caseworker);
+        let cw = login!(app, "cw@amsterdam.example");
+        let (_, page) = get!(app, cw, "/signals/new");
+        let (csrf, once) = (hidden(&page, "csrf"), hidden(&page, "once"));
+        let typed = [
+            ("csrf", csrf.as_str()),
+            ("draft_id", ""),
+            ("draft_form", "signal"),
+            ("family_name", "Kwartelkade"),
+            ("summary", "Gezien bij de loods"),
+        ];
+        let (_, _, answer) = post!(app, cw, "/drafts/save", typed);
+        let v: serde_json::Value = serde_json::from_str(&answer).unwrap();
+        assert_eq!(v["idle_secs"], 900, "the page learns when to warn");
+        let id = saved_id(&answer);
+
+        // Past the idle timeout, the form is submitted: the sign-in, with the draft.
+        clock.advance(chrono::Duration::minutes(16));
+        assert!(clock.now() > chrono::Utc::now());
+        let late = [
+            ("csrf", csrf.as_str()),
+            ("once", once.as_str()),
+            ("draft_id", id.as_str()),
+            ("family_name", "Kwartelkade"),
+        ];
+        let (status, to, _) = post!(app, cw, "/signals/new", late);
+        assert_eq!(status, StatusCode::SEE_OTHER, "{backend:?}");
+        assert_eq!(to, format!("/login?draft={id}"));
+        let res = test::call_service(&app, TestRequest::get().uri(&to).to_request()).await;
+        let login_cookie = res
+            .response()
+            .cookies()
+            .find(|c| c.name() == "__Host-schakel_login")
+            .unwrap()
+            .into_owned();
+        let page = body(res).await;
+        assert!(
+            page.contains("Wat u typte is bewaard als concept"),
+            "{page}"
+        );
+        assert!(page.contains(&format!("name=\"draft\" value=\"{id}\"")));
+
+        // Signed in again: back to the form, everything typed there.
+        let res = test::call_service(
+            &app,
+            TestRequest::post()
+                .uri("/login")
+                .cookie(Cookie::new(
+                    "__Host-schakel_login",
+                    login_cookie.value().to_owned(),
+                ))
+                .set_form([
+                    ("csrf", hidden(&page, "csrf").as_str()),
+                    ("email", "cw@amsterdam.example"),
+                    ("password", PASSWORD),
+                    ("draft", id.as_str()),
+                ])
+                .to_request(),
+        )
+        .await;
+        assert_eq!(header(&res, "location"), format!("/drafts/{id}/resume"));
+        let session = res
+            .response()
+            .cookies()
+            .find(|c| c.name() == "__Host-schakel_session")
+            .unwrap()
+            .into_owned();
+        let again = Cookie::new("__Host-schakel_session", session.value().to_owned());
+        let res = test::call_service(
+            &app,
+            TestRequest::get()
+                .uri(&format!("/drafts/{id}/resume"))
+                .cookie(again.clone())
+                .to_request(),
+        )
+        .await;
+        let form_uri = header(&res, "location");
+        assert_eq!(form_uri, format!("/signals/new?draft={id}"));
+        let (_, page) = get!(app, again, form_uri);
+        assert!(page.contains("value=\"Kwartelkade\""), "{page}");
+        assert!(page.contains("Gezien bij de loods</textarea>"));
+
+        // Someone else's draft id in the address leads to their own list.
+        let stranger = schakel_domain::DraftId::new_random();
+        let res = test::call_service(
+            &app,
+            TestRequest::get()
+                .uri(&format!("/drafts/{stranger}/resume"))
+                .cookie(again.clone())
+                .to_request(),
+        )
+        .await;
+        assert_eq!(header(&res, "location"), "/drafts");
     }
 }
