@@ -248,7 +248,10 @@ pub async fn save(
     };
     let input = match parse(&f) {
         Ok(i) => i,
-        Err(e) => return form_page(&req, &state, &v, id, Draft::typed(f, e)).await,
+        Err(e) => {
+            let f = drafts::keep(&req, &state, &v, DraftForm::Correction, Some(id), f).await;
+            return form_page(&req, &state, &v, id, Draft::typed(f, e)).await;
+        }
     };
     let made_from = f.one("version").parse::<i64>().ok();
     let version = made_from.map_or(IfMatch::NeverMatches, IfMatch::Version);
@@ -268,7 +271,10 @@ pub async fn save(
             };
             return see_other(&format!("/cases/{id}?done={done}"));
         }
-        Err(Failure::Invalid(field)) => Draft::typed(f, refused(field)),
+        Err(Failure::Invalid(field)) => {
+            let f = drafts::keep(&req, &state, &v, DraftForm::Correction, Some(id), f).await;
+            Draft::typed(f, refused(field))
+        }
         Err(Failure::Conflict(None)) => Draft::alert("correct.changed"),
         Err(Failure::Conflict(Some(Conflict::PersonErased))) => Draft::alert("correct.erased"),
         Err(Failure::Forbidden) => return Failure::Hidden.page(&v),

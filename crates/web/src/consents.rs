@@ -10,7 +10,8 @@ use crate::pages::see_other;
 use crate::signed::SignedForm;
 use actix_web::{HttpRequest, HttpResponse, web};
 use schakel_domain::{
-    CaseId, ConsentGiver, ConsentId, ConsentKind, LegalBasis, RecipientKind, ReferralPurpose,
+    CaseId, ConsentGiver, ConsentId, ConsentKind, DraftForm, LegalBasis, RecipientKind,
+    ReferralPurpose,
 };
 use schakel_referral_workflow::IfMatch;
 use schakel_referral_workflow::consents::{
@@ -109,7 +110,10 @@ pub async fn give(
     };
     let input = match parse(&f) {
         Ok(i) => i,
-        Err(e) => return again(&req, &state, &v, id, false, f, e).await,
+        Err(e) => {
+            let f = crate::drafts::keep(&req, &state, &v, DraftForm::Consent, Some(id), f).await;
+            return again(&req, &state, &v, id, false, f, e).await;
+        }
     };
     let version = f
         .one("version")
@@ -129,9 +133,11 @@ pub async fn give(
             let (name, key) = refused_field(field);
             let mut e = Problems::default();
             e.add(name, key);
+            let f = crate::drafts::keep(&req, &state, &v, DraftForm::Consent, Some(id), f).await;
             again(&req, &state, &v, id, false, f, e).await
         }
         Err(Failure::Conflict(_)) => {
+            let f = crate::drafts::keep(&req, &state, &v, DraftForm::Consent, Some(id), f).await;
             again(&req, &state, &v, id, true, f, Problems::default()).await
         }
         Err(x) => x.page(&v),

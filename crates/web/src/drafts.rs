@@ -88,36 +88,27 @@ fn refused(x: &Failure) -> HttpResponse {
 }
 
 /// `POST /drafts/save`: starts the author's draft of the posted form, or saves the one
-/// it names again (as last typed: the author is its only writer).
-pub async fn save(req: HttpRequest, state: web::Data<WebState>, form: SignedForm) -> HttpResponse {
-    let SignedForm { v, f, .. } = form;
-    let Some(kind) = f.code::<DraftForm>("draft_form") else {
-        return refused(&Failure::Invalid("draft_form"));
+/// it names again (as last typed: the author is its only writer). A request without a
+/// live session, or with a form not carrying the session's token, is answered as JSON
+/// (`401`, `403`) for the script, never with a page: a background save must not change
+/// what the person sees, such as the sign-in form they are about to fill in.
+pub async fn save(
+    req: HttpRequest,
+    state: web::Data<WebState>,
+    form: web::Form<Vec<(String, String)>>,
+) -> HttpResponse {
+    let f = Fields::new(form.into_inner());
+    let v = match crate::session::viewer(&req, &state).await {
+        Ok(v) if !v.mfa_pending => v,
+        Ok(_) | Err(crate::session::Refused::NotSignedIn) => {
+            return HttpResponse::Unauthorized().json(serde_json::json!({ "error": "signed_out" }));
+        }
+        Err(crate::session::Refused::Failed(e)) => return refused(&Failure::Internal(e)),
     };
-    let case = f.code::<CaseId>("draft_case");
-    let id = f.code::<DraftId>("draft_id");
-    let fields = kept(&f);
-    let actor = v.actor;
-    let done = with_env(&req, &state, move |conn, env| {
-        let draft = match id {
-            Some(id) => {
-                let now = uc::get_draft(conn, env, &actor, id)?;
-                let input = DraftFieldsInput { fields };
-                uc::save_draft(conn, env, &actor, id, IfMatch::Version(now.version), &input)?
-            }
-            None => {
-                let input = NewDraftInput {
-                    form: kind,
-                    case_id: case,
-                    fields,
-                };
-                uc::create_draft(conn, env, &actor, &input)?
-            }
-        };
-        Ok(draft)
-    })
-    .await;
-    match done {
+    if !schakel_auth::web_session::csrf_matches(&v.csrf, f.one("csrf")) {
+        return refused(&Failure::Forbidden);
+    }
+    match keep_fields(&req, &state, &v, &f, None).await {
         Ok(d) => HttpResponse::Ok().json(serde_json::json!({
             "id": d.id,
             "version": d.version,
@@ -125,6 +116,81 @@ pub async fn save(req: HttpRequest, state: web::Data<WebState>, form: SignedForm
             "idle_secs": state.auth.idle_timeout_secs,
         })),
         Err(x) => refused(&x),
+    }
+}
+
+/// Saves the posted form `f` as its draft: the one it names, or a new one of the form
+/// kind it names (or `kind`, when the form does not say). A named draft that is gone
+/// (finished in another tab, expired) is started anew when `kind` is given.
+async fn keep_fields(
+    req: &HttpRequest,
+    state: &web::Data<WebState>,
+    v: &Viewer,
+    f: &Fields,
+    kind: Option<(DraftForm, Option<CaseId>)>,
+) -> Result<uc::DraftView, Failure> {
+    let posted = f
+        .code::<DraftForm>("draft_form")
+        .map(|k| (k, f.code::<CaseId>("draft_case")));
+    let Some((form, case)) = kind.or(posted) else {
+        return Err(Failure::Invalid("draft_form"));
+    };
+    let id = f.code::<DraftId>("draft_id");
+    let fields = kept(f);
+    let actor = v.actor;
+    let anew = kind.is_some();
+    with_env(req, state, move |conn, env| {
+        let start = |conn: &mut schakel_store::DbConn, fields| {
+            let input = NewDraftInput {
+                form,
+                case_id: case,
+                fields,
+            };
+            Ok(uc::create_draft(conn, env, &actor, &input)?)
+        };
+        let Some(id) = id else {
+            return start(conn, fields);
+        };
+        match uc::get_draft(conn, env, &actor, id) {
+            Ok(now) => {
+                let input = DraftFieldsInput { fields };
+                let v = IfMatch::Version(now.version);
+                Ok(uc::save_draft(conn, env, &actor, id, v, &input)?)
+            }
+            Err(e) if anew && e.hides() => start(conn, fields),
+            Err(e) => Err(e.into()),
+        }
+    })
+    .await
+}
+
+/// Keeps a refused form as its draft (what was typed since the last save included), and
+/// returns the form's fields naming that draft, to show again. When the draft cannot be
+/// kept the form is shown as posted, and the failure is logged: the person still sees
+/// everything they typed.
+pub(crate) async fn keep(
+    req: &HttpRequest,
+    state: &web::Data<WebState>,
+    v: &Viewer,
+    kind: DraftForm,
+    case: Option<CaseId>,
+    f: Fields,
+) -> Fields {
+    match keep_fields(req, state, v, &f, Some((kind, case))).await {
+        Ok(d) => {
+            let mut pairs: Vec<(String, String)> = f
+                .pairs()
+                .iter()
+                .filter(|(n, _)| n != "draft_id")
+                .cloned()
+                .collect();
+            pairs.push(("draft_id".to_owned(), d.id.to_string()));
+            Fields::new(pairs)
+        }
+        Err(x) => {
+            tracing::warn!(error = %x.message(), "keeping a refused form as a draft failed");
+            f
+        }
     }
 }
 

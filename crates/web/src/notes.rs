@@ -19,7 +19,7 @@ use crate::signed::SignedForm;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
-use schakel_domain::{CaseId, NoteId, NoteKind, NoteVisibility};
+use schakel_domain::{CaseId, DraftForm, NoteId, NoteKind, NoteVisibility};
 use schakel_referral_workflow::notes::{NoteInput, add_note, edit_note, list_notes};
 use schakel_referral_workflow::{Conflict, IfMatch};
 
@@ -108,6 +108,7 @@ pub async fn add(
     let input = match parse(&f) {
         Ok(i) => i,
         Err(e) => {
+            let f = crate::drafts::keep(&req, &state, &v, DraftForm::Note, Some(id), f).await;
             let typed = Typed { f, e, alert: None };
             return case_again(&req, &state, &v, id, typed).await;
         }
@@ -134,6 +135,8 @@ pub async fn add(
         },
         Err(x) => return x.page(&v),
     };
+    let f = crate::drafts::keep(&req, &state, &v, DraftForm::Note, Some(id), typed.f).await;
+    let typed = Typed { f, ..typed };
     case_again(&req, &state, &v, id, typed).await
 }
 

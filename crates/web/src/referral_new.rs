@@ -186,7 +186,10 @@ pub async fn create(
     };
     let input = match parse(&f) {
         Ok(i) => i,
-        Err(e) => return form_page(&req, &state, &v, id, q, Draft { f, e, once }).await,
+        Err(e) => {
+            let f = drafts::keep(&req, &state, &v, DraftForm::Referral, Some(id), f).await;
+            return form_page(&req, &state, &v, id, q, Draft { f, e, once }).await;
+        }
     };
     let key = once_of(&f, &format!("/cases/{id}/referrals/new"));
     let actor = v.actor;
@@ -211,5 +214,6 @@ pub async fn create(
         }
         Err(other) => return other.page(&v),
     }
+    let f = drafts::keep(&req, &state, &v, DraftForm::Referral, Some(id), f).await;
     form_page(&req, &state, &v, id, q, Draft { f, e, once }).await
 }

@@ -227,7 +227,10 @@ pub async fn create(
     };
     let input = match parse(&f) {
         Ok(i) => i,
-        Err(e) => return form_page(&v, f, e, once),
+        Err(e) => {
+            let f = drafts::keep(&req, &state, &v, DraftForm::Signal, None, f).await;
+            return form_page(&v, f, e, once);
+        }
     };
     let key = once_of(&f, "/signals/new");
     let actor = v.actor;
@@ -271,6 +274,7 @@ pub async fn create(
             let (name, key) = refused_field(field);
             let mut e = Problems::default();
             e.add(name, key);
+            let f = drafts::keep(&req, &state, &v, DraftForm::Signal, None, f).await;
             form_page(&v, f, e, once)
         }
         Err(other) => other.page(&v),

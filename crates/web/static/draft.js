@@ -114,7 +114,7 @@
         credentials: 'same-origin',
         headers: { 'Accept': 'application/json' }
       }).then(function (res) {
-        if (res.redirected && res.url.indexOf('/login') !== -1) {
+        if (res.status === 401 || (res.redirected && res.url.indexOf('/login') !== -1)) {
           ended();
           return null;
         }
@@ -134,6 +134,15 @@
         dirty = true;
       }).then(function () {
         busy = false;
+        if (held) {
+          held = false;
+          if (form.requestSubmit) {
+            form.requestSubmit();
+          } else {
+            leaving = true;
+            form.submit();
+          }
+        }
       });
     }
 
@@ -146,7 +155,15 @@
 
     form.addEventListener('input', changed);
     form.addEventListener('change', changed);
-    form.addEventListener('submit', function () {
+    // A form submitted while its first save is still on its way waits for that save,
+    // so that the submit names the draft it finishes (and leaves none behind).
+    var held = false;
+    form.addEventListener('submit', function (event) {
+      if (busy && !slot.value && !over) {
+        event.preventDefault();
+        held = true;
+        return;
+      }
       leaving = true;
     });
     document.addEventListener('visibilitychange', function () {
@@ -155,7 +172,7 @@
       }
     });
     window.addEventListener('pagehide', function () {
-      if (dirty && !leaving && navigator.sendBeacon) {
+      if (dirty && !leaving && !over && navigator.sendBeacon) {
         dirty = false;
         navigator.sendBeacon('/drafts/save', body());
       }

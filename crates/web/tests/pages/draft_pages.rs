@@ -108,6 +108,29 @@ async fn a_signal_typed_halfway_is_resumed_from_my_drafts_and_finished_when_save
         let (_, list) = get!(app, co, "/drafts");
         assert!(list.contains("You have no drafts."));
 
+        // A refused form is kept as its draft, what was typed last included.
+        let (_, page) = get!(app, cw, "/signals/new");
+        let once = hidden(&page, "once");
+        let refused = [
+            ("csrf", csrf.as_str()),
+            ("once", once.as_str()),
+            ("draft_id", ""),
+            ("family_name", "Zwaluwstaart"),
+            ("summary", "Net getypt"),
+        ];
+        let (status, _, page) = post!(app, cw, "/signals/new", refused);
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{backend:?}");
+        let kept = hidden(&page, "draft_id");
+        assert!(!kept.is_empty(), "the refused form names its draft: {page}");
+        let (_, page) = get!(app, cw, format!("/signals/new?draft={kept}"));
+        assert!(page.contains("Net getypt</textarea>"), "{page}");
+        let (status, _) = {
+            let discard = format!("/drafts/{kept}/discard");
+            let (s, _, b) = post!(app, cw, discard, [("csrf", csrf.as_str())]);
+            (s, b)
+        };
+        assert_eq!(status, StatusCode::SEE_OTHER);
+
         // Saved as a signal: the draft is finished.
         let (_, page) = get!(app, cw, format!("/signals/new?draft={id}"));
         let once = hidden(&page, "once");
@@ -228,9 +251,14 @@ async fn a_session_that_ends_while_a_form_is_typed_leads_back_to_the_draft_after
         assert_eq!(v["idle_secs"], 900, "the page learns when to warn");
         let id = saved_id(&answer);
 
-        // Past the idle timeout, the form is submitted: the sign-in, with the draft.
+        // Past the idle timeout, a background save is told so, and changes no page.
         clock.advance(chrono::Duration::minutes(16));
         assert!(clock.now() > chrono::Utc::now());
+        let (status, to, answer) = post!(app, cw, "/drafts/save", typed);
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{backend:?}");
+        assert_eq!(to, "", "no redirect to the sign-in");
+        assert!(answer.contains("signed_out"), "{answer}");
+        // The form is submitted: the sign-in, with the draft.
         let late = [
             ("csrf", csrf.as_str()),
             ("once", once.as_str()),
