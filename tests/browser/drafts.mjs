@@ -168,7 +168,8 @@ try {
   await myDrafts(second);
   let row = draftRow(second, signalDraft);
   expect((await row.count()) === 1, 'the signal\'s draft is under My drafts');
-  expect((await row.getByRole('link').innerText()).trim() === T.signalForm, 'as a signal');
+  expect((await row.getByRole('link').innerText()).trim() === `${T.signalForm}: ${GIVEN} ${FAMILY}`,
+    'as a signal, named by the person typed in it');
   await accessible(second, 'my-drafts-signal');
   await row.getByRole('link', { name: T.signalForm }).click();
   await second.waitForURL(`${base}/signals/new?draft=${signalDraft}`);
@@ -233,7 +234,8 @@ try {
   await myDrafts(second);
   row = draftRow(second, noteDraft);
   expect((await row.count()) === 1, 'the note\'s draft is under My drafts');
-  expect((await row.getByRole('link').innerText()).trim() === T.noteForm, 'as a note');
+  expect(/^Aantekening: \d{4}-\d{6,}$/.test((await row.getByRole('link').innerText()).trim()),
+    'as a note, with its case\'s reference');
   await accessible(second, 'my-drafts-note');
   const resume = await row.getByRole('link').getAttribute('href');
   expect(resume === `/cases/${caseId}?draft=${noteDraft}#notes`, `resumed on the case (got ${resume})`);

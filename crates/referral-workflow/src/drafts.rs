@@ -99,10 +99,31 @@ pub struct DraftSummary {
     pub form: DraftForm,
     /// The case the form belongs to.
     pub case_id: Option<CaseId>,
+    /// That case's reference, when it is a case of the author's agency.
+    pub case_reference: Option<String>,
+    /// For a signal, the person's name as typed in it, so that the author can tell their
+    /// drafts apart (the author's own typing; shown to nobody else).
+    pub label: Option<String>,
     /// When it was last saved.
     pub updated_at: DateTime<Utc>,
     /// When it will be deleted unless saved again.
     pub expires_at: DateTime<Utc>,
+}
+
+/// The name typed in a signal draft's person fields, if any.
+fn label_of(fields: &[DraftField]) -> Option<String> {
+    let value = |name: &str| {
+        fields
+            .iter()
+            .find(|f| f.name == name)
+            .map(|f| f.value.trim())
+            .filter(|v| !v.is_empty())
+    };
+    let name: Vec<&str> = [value("given_names"), value("family_name")]
+        .into_iter()
+        .flatten()
+        .collect();
+    (!name.is_empty()).then(|| name.join(" ").chars().take(80).collect())
 }
 
 /// Checks the fields: names of `[a-z0-9_]`, values without control characters but line
@@ -288,16 +309,29 @@ pub fn list_drafts(
 ) -> Result<Vec<DraftSummary>, UseCaseError> {
     run(conn, env, who, |conn| {
         permit(who, "draft.list", ActionKind::Read)?;
-        Ok(drafts::of_user(conn, who.user_id, env.now)?
-            .into_iter()
-            .map(|d| DraftSummary {
+        let mut out = Vec::new();
+        for d in drafts::of_user(conn, who.user_id, env.now)? {
+            let case_reference = match d.case_id {
+                Some(id) => Some(schakel_store::casework::cases::find(conn, id)?)
+                    .filter(|c| c.agency_id == who.agency_id)
+                    .map(|c| c.reference),
+                None => None,
+            };
+            let label = match d.form {
+                DraftForm::Signal => label_of(&view(env, &d)?.fields),
+                _ => None,
+            };
+            out.push(DraftSummary {
                 id: d.id,
                 form: d.form,
                 case_id: d.case_id,
+                case_reference,
+                label,
                 updated_at: d.updated_at,
                 expires_at: d.expires_at,
-            })
-            .collect())
+            });
+        }
+        Ok(out)
     })
 }
 
@@ -369,6 +403,18 @@ mod tests {
             name: name.into(),
             value: value.into(),
         }
+    }
+
+    #[test]
+    fn a_signal_draft_is_labelled_by_the_name_typed() {
+        let f = [
+            field("family_name", " Jansen "),
+            field("given_names", "Ana"),
+            field("summary", "x"),
+        ];
+        assert_eq!(label_of(&f).as_deref(), Some("Ana Jansen"));
+        assert_eq!(label_of(&[field("summary", "x")]), None);
+        assert_eq!(label_of(&[field("family_name", "  ")]), None);
     }
 
     #[test]

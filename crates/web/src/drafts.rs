@@ -313,9 +313,14 @@ pub async fn resume_page(
 }
 
 fn row(t: Texts, d: &DraftSummary) -> Row {
+    let form = t.code("draft_form", d.form.as_str());
+    let about = d.label.as_ref().or(d.case_reference.as_ref());
     Row {
         id: d.id.to_string(),
-        form: t.code("draft_form", d.form.as_str()),
+        form: match about {
+            Some(a) => format!("{form}: {a}"),
+            None => form,
+        },
         resume: resume_href(d),
         updated: d.updated_at.format("%Y-%m-%d %H:%M UTC").to_string(),
         expires: d.expires_at.format("%Y-%m-%d").to_string(),
@@ -430,6 +435,8 @@ mod tests {
             id,
             form,
             case_id,
+            case_reference: None,
+            label: None,
             updated_at: chrono::Utc::now(),
             expires_at: chrono::Utc::now(),
         };

@@ -83,7 +83,7 @@ async fn a_signal_typed_halfway_is_resumed_from_my_drafts_and_finished_when_save
         let (_, list) = get!(app, cw, "/drafts");
         let resume = format!("/signals/new?draft={id}");
         assert!(
-            list.contains(&format!("href=\"{resume}\">Signal</a>")),
+            list.contains(&format!("href=\"{resume}\">Signal: Kwartelkade</a>")),
             "{list}"
         );
         let (status, page) = get!(app, cw, resume);
@@ -189,7 +189,11 @@ async fn a_note_draft_is_resumed_on_its_case_and_a_draft_is_discarded_from_the_l
         let id = saved_id(&answer);
         let (_, list) = get!(app, cw, "/drafts");
         let resume = format!("{uri}?draft={id}#notes");
-        assert!(list.contains(&format!("href=\"{resume}\"")), "{list}");
+        let named = format!("href=\"{resume}\">Note: {}</a>", case.reference);
+        assert!(
+            list.contains(&named),
+            "the note's case by its reference: {list}"
+        );
         let (_, page) = get!(app, cw, format!("{uri}?draft={id}"));
         assert!(
             page.contains("Gebeld met de opvang over een plek</textarea>"),
