@@ -65,7 +65,7 @@ const TOPICS: &[Topic] = &[
     },
     Topic {
         id: "signal",
-        paragraphs: 2,
+        paragraphs: 3,
         link: Some(("/signals/new", "help.go.signal", Audience::Casework)),
     },
     Topic {

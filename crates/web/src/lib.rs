@@ -23,6 +23,7 @@ mod forms;
 mod help;
 mod home;
 pub mod i18n;
+mod known_persons;
 mod links;
 mod login;
 mod note_form;
@@ -109,6 +110,7 @@ fn casework(cfg: &mut web::ServiceConfig) {
                 .route(web::get().to(signals::new))
                 .route(web::post().to(signals::create)),
         )
+        .service(web::resource("/signals/new/check").route(web::post().to(signals::check)))
         .service(web::resource("/signals/{id}").route(web::get().to(signals::show)))
         .service(web::resource("/cases").route(web::get().to(case_list::list)))
         .service(web::resource("/caseload").route(web::get().to(caseload::show)))

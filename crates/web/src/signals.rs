@@ -3,12 +3,14 @@
 //! signal and, with a person, opens the case from it and shows the case; an anonymous
 //! signal shows its confirmation. Bad input is shown again as typed, with a message next
 //! to each field; nothing is saved then. The form keeps itself as a draft while it is
-//! typed (see `drafts`), resumes from one, and finishes it once saved.
+//! typed (see `drafts`), resumes from one, and finishes it once saved; its check button
+//! shows whether the person is already known to the agency (see `known_persons`).
 
 use crate::WebState;
 use crate::drafts::{self, Slot};
 use crate::forms::{Choice, Failure, Fields, Problems, choices, date, once_key, once_of, with_env};
 use crate::i18n::{Lang, Texts};
+use crate::known_persons::{self, Checked};
 use crate::pages::{Nav, complete_viewer, html, html_with_drafts, see_other};
 use crate::person_form;
 use crate::session::Viewer;
@@ -50,9 +52,15 @@ struct SignalPage {
     purpose: bool,
     stateless: bool,
     draft: Slot,
+    known: Checked,
 }
 
 fn form_page(v: &Viewer, f: Fields, e: Problems, once: String) -> HttpResponse {
+    checked_page(v, f, e, once, Checked::Not)
+}
+
+/// The form with what the known-person check found.
+fn checked_page(v: &Viewer, f: Fields, e: Problems, once: String, known: Checked) -> HttpResponse {
     let t = v.texts();
     let one = |name: &str| vec![f.one(name).to_owned()];
     let ticked = f.all("indicator");
@@ -98,6 +106,7 @@ fn form_page(v: &Viewer, f: Fields, e: Problems, once: String) -> HttpResponse {
         purpose: f.ticked("purpose"),
         stateless: f.ticked("stateless"),
         draft: Slot::again(DraftForm::Signal, None, &f),
+        known,
         e,
         f,
     };
@@ -339,4 +348,25 @@ pub async fn show(
             case_id: s.case_id.map(|c| c.to_string()),
         },
     )
+}
+
+/// `POST /signals/new/check`: the form again, kept as its draft, with the agency's own
+/// cases of the person it names (see `known_persons`).
+pub async fn check(req: HttpRequest, state: web::Data<WebState>, form: SignedForm) -> HttpResponse {
+    let SignedForm { v, f, .. } = form;
+    if !v.actor.may(
+        Action::CreateSignal,
+        schakel_domain::Relationship::OwnAgency,
+    ) {
+        return Failure::Forbidden.page(&v);
+    }
+    let once = match f.one("once") {
+        "" => once_key(),
+        k => k.to_owned(),
+    };
+    let f = drafts::keep(&req, &state, &v, DraftForm::Signal, None, f).await;
+    match known_persons::look_up(&req, &state, &v, &f).await {
+        Ok(known) => checked_page(&v, f, Problems::default(), once, known),
+        Err(x) => x.page(&v),
+    }
 }

@@ -15,6 +15,7 @@ mod casework_pages;
 mod draft_pages;
 mod form_limits;
 mod help_pages;
+mod known_pages;
 mod link_pages;
 mod notes_pages;
 mod onward_pages;
