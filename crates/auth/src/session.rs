@@ -16,8 +16,21 @@ use schakel_store::sessions::{self, RefreshLookup, Session};
 use schakel_store::users::{self, User};
 use schakel_store::{DbConn, StoreError, write_tx};
 
-/// Seconds between two recordings of a session's activity.
+/// Seconds between two recordings of a session's activity, at most: a session records
+/// its activity at least four times per idle timeout, so that a short timeout still
+/// counts from the last request within a quarter of it.
 const TOUCH_EVERY_SECS: i64 = 60;
+
+/// How long a session's recorded activity may lag behind its requests.
+fn touch_every(cfg: &AuthConfig) -> i64 {
+    TOUCH_EVERY_SECS.min(cfg.idle_timeout_secs / 4).max(1)
+}
+
+/// Seconds a session surely stays live after a request, without another one: the idle
+/// timeout less how far its recorded activity may lag behind.
+pub fn lives_at_least(cfg: &AuthConfig) -> i64 {
+    cfg.idle_timeout_secs - touch_every(cfg)
+}
 
 /// An authenticated request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -116,7 +129,7 @@ pub(crate) fn actor_of(
     user: &User,
     now: DateTime<Utc>,
 ) -> Result<Authenticated, AuthError> {
-    if now >= session.last_seen_at + Duration::seconds(TOUCH_EVERY_SECS) {
+    if now >= session.last_seen_at + Duration::seconds(touch_every(cfg)) {
         sessions::touch(conn, session.id, now)?;
     }
     let mfa_pending = !session.mfa_verified && cfg.mfa_required.contains(&user.role);

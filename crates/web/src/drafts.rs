@@ -114,6 +114,7 @@ pub async fn save(
             "version": d.version,
             "saved_at": d.updated_at.format("%H:%M UTC").to_string(),
             "idle_secs": state.auth.idle_timeout_secs,
+            "session_secs": schakel_auth::session::lives_at_least(&state.auth),
         })),
         Err(x) => refused(&x),
     }

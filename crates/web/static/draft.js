@@ -76,12 +76,13 @@
       say(status.getAttribute('data-ended'), link);
     }
 
-    // Two minutes before the session would end for want of activity, offers to stay
-    // signed in (saving the draft again keeps the session alive).
-    function watch(idleSecs) {
+    // Before the session would end for want of activity (two minutes before, or half
+    // way for a short timeout), offers to stay signed in (saving the draft again keeps
+    // the session alive). `secs` is how long the session surely lives after the save.
+    function watch(secs) {
       window.clearTimeout(warnTimer);
       window.clearTimeout(endTimer);
-      if (!idleSecs || !status) {
+      if (!secs || !status) {
         return;
       }
       warnTimer = window.setTimeout(function () {
@@ -93,8 +94,8 @@
           save();
         });
         say(status.getAttribute('data-warn'), stay);
-      }, Math.max(idleSecs - 120, 0) * 1000);
-      endTimer = window.setTimeout(ended, idleSecs * 1000);
+      }, (secs > 240 ? secs - 120 : secs / 2) * 1000);
+      endTimer = window.setTimeout(ended, secs * 1000);
     }
 
     function save() {
@@ -128,7 +129,7 @@
         if (answer && answer.id) {
           slot.value = answer.id;
           saved(answer.saved_at);
-          watch(answer.idle_secs);
+          watch(answer.session_secs || answer.idle_secs);
         }
       }).catch(function () {
         dirty = true;

@@ -379,6 +379,25 @@ fn sessions_end_after_idling_and_after_their_absolute_lifetime() {
 }
 
 #[test]
+fn activity_keeps_a_session_with_the_shortest_idle_timeout_alive() {
+    each_backend(|db| {
+        let cfg = AuthConfig {
+            idle_timeout_secs: 60,
+            ..AuthConfig::default()
+        };
+        user(&db, "eva@test.example", Role::Analyst);
+        let (_, token) = full_login(&db, &cfg, "eva@test.example", t0());
+        // A request every 20 seconds: the session lives on well past its first minute.
+        for s in [20, 40, 55, 70, 90, 110] {
+            let at = t0() + Duration::seconds(s);
+            assert!(auth(&db, &cfg, &token, at).is_ok(), "after {s} s");
+        }
+        // Idle for a minute after the last: ended.
+        assert!(auth(&db, &cfg, &token, t0() + Duration::seconds(175)).is_err());
+    });
+}
+
+#[test]
 fn reusing_a_spent_refresh_token_revokes_the_whole_session() {
     each_backend(|db| {
         let cfg = AuthConfig::default();

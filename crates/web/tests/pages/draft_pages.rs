@@ -253,6 +253,7 @@ async fn a_session_that_ends_while_a_form_is_typed_leads_back_to_the_draft_after
         let (_, _, answer) = post!(app, cw, "/drafts/save", typed);
         let v: serde_json::Value = serde_json::from_str(&answer).unwrap();
         assert_eq!(v["idle_secs"], 900, "the page learns when to warn");
+        assert_eq!(v["session_secs"], 900 - 60, "less how far activity may lag");
         let id = saved_id(&answer);
 
         // Past the idle timeout, a background save is told so, and changes no page.
@@ -281,7 +282,7 @@ async fn a_session_that_ends_while_a_form_is_typed_leads_back_to_the_draft_after
             .into_owned();
         let page = body(res).await;
         assert!(
-            page.contains("Wat u typte is bewaard als concept"),
+            page.contains("Uw concept bevat wat het laatst werd bewaard"),
             "{page}"
         );
         assert!(page.contains(&format!("name=\"draft\" value=\"{id}\"")));
