@@ -65,7 +65,7 @@ try {
   await accessible(page, 'signal-form');
   await page.locator('#given_names').fill('Mira');
   await page.locator('#family_name').fill(FAMILY);
-  await page.locator('form[action="/signals/new"] button[type="submit"]').click();
+  await page.locator('form[action="/signals/new"]').getByRole('button', { name: 'Signaal opslaan' }).click();
   expect((await page.locator('[aria-invalid="true"]').count()) >= 1, 'the missing fields are marked');
   expect((await page.locator('#family_name').inputValue()) === FAMILY, 'the typed name is kept');
   await accessible(page, 'signal-form-refused');
@@ -79,7 +79,7 @@ try {
   await page.locator('#reporting_basis').selectOption('consent');
   await page.locator('#date_of_birth').fill('1999-05-05');
   await page.locator('#gender').selectOption('female');
-  await page.locator('form[action="/signals/new"] button[type="submit"]').click();
+  await page.locator('form[action="/signals/new"]').getByRole('button', { name: 'Signaal opslaan' }).click();
   await page.waitForURL(/\/cases\/[0-9a-f-]+$/);
   const caseUrl = page.url();
   expect((await heading(page)).includes(FAMILY), 'the case page names the person');
