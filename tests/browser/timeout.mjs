@@ -153,9 +153,10 @@ try {
   const shownSaved = (await page.evaluate(() => globalThis.statusTexts)).find((s) => s.startsWith(T.savedAt));
   expect(new RegExp(`^${T.savedAt} \\d{2}:\\d{2}`).test(shownSaved), `the form says when the draft was saved (got ${JSON.stringify(shownSaved)})`);
 
-  // The session ends a minute after its last activity: the page warns at once, offering
-  // to stay signed in. She does not.
-  await status.filter({ hasText: T.ending }).waitFor({ timeout: 10000 });
+  // The session ends a minute after its last activity: the page warns half way through
+  // what it surely has left, offering to stay signed in. She does not.
+  expect(answer.session_secs > 0 && answer.session_secs < IDLE_SECS, `the page learns how long the session surely lives (got ${answer.session_secs})`);
+  await status.filter({ hasText: T.ending }).waitFor({ timeout: IDLE_SECS * 1000 });
   const stay = status.getByRole('button', { name: T.stay, exact: true });
   expect((await stay.count()) === 1 && (await stay.isVisible()), 'the warning offers to stay signed in');
   expect((await status.innerText()).trim() === `${T.ending} ${T.stay}`, `the warning (got ${JSON.stringify(await status.innerText())})`);
