@@ -4,7 +4,7 @@
   schemathesis.py seed BASE_URL DIR
       Signs in as the demo users, adds a second case with a referral (so a receiving
       coordinator has more than one to decide), a case of the demo coordinator's own
-      agency and drafts of the demo caseworker's,
+      agency and notes and drafts of the demo caseworker's,
       waits for a failed delivery, and writes
       the ids of existing objects as dictionaries in DIR/ids/<kind>.dict, one quoted
       value per line, for the runs to draw path parameters from.
@@ -121,6 +121,16 @@ def seed(base, out):
         _, _, full = call(base, "GET", f"/api/v1/cases/{c['id']}", who)
         consents += [x["id"] for x in full["consents"]]
         referrals += [x["id"] for x in full["referrals"]]
+    # Notes are changed by their author for 30 minutes: the caseworker's run reaches
+    # these, written on the caseworker's own open cases.
+    notes = []
+    for c in [c for c in cases["items"] if c["status"] == "open"][:2]:
+        for n in range(3):
+            _, _, note = call(base, "POST", f"/api/v1/cases/{c['id']}/notes", caseworker, {
+                "kind": "phone_call", "occurred_on": datetime.date.today().isoformat(),
+                "visibility": "own_agency", "text": f"Test data {n}: fictional.",
+            })
+            notes.append(note["id"])
     cases["items"] += own["items"]
     # Drafts are their author's: the caseworker's run reaches these.
     drafts = []
@@ -152,6 +162,7 @@ def seed(base, out):
     write_dict(folder, "agencies", agencies_)
     write_dict(folder, "deliveries", deliveries)
     write_dict(folder, "drafts", drafts)
+    write_dict(folder, "notes", notes)
 
 
 def coverage(folder):
