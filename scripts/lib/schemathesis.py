@@ -4,8 +4,8 @@
   schemathesis.py seed BASE_URL DIR
       Signs in as the demo users, adds a second case with a referral (so a receiving
       coordinator has more than one to decide), a case of the demo coordinator's own
-      agency and notes and drafts of the demo caseworker's,
-      waits for a failed delivery, and writes
+      agency and notes, drafts and documents (small PDFs uploaded as multipart forms) of
+      the demo caseworker's, waits for a failed delivery, and writes
       the ids of existing objects as dictionaries in DIR/ids/<kind>.dict, one quoted
       value per line, for the runs to draw path parameters from.
 
@@ -59,6 +59,36 @@ def call(base, method, path, token=None, body=None, headers=None):
             return res.status, dict(res.headers), json.loads(text) if text else None
     except urllib.error.HTTPError as e:
         raise SystemExit(f"schemathesis seed: {method} {path} answered {e.code}: {e.read()[:300]!r}")
+
+
+# A small PDF: the documents the seed uploads. Until the malware scanner has seen them
+# (never, when no ClamAV daemon is reachable) their content answers 409 document_pending.
+PDF = b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\n%%EOF\n"
+
+
+def upload_document(base, token, case_id, title, shared):
+    """Adds a PDF to a case as a multipart/form-data upload; returns the document."""
+    boundary = "schakel-seed-5c2e"
+    parts = [("file", 'filename="seed.pdf"', "application/pdf", PDF),
+             ("title", None, None, title.encode()),
+             ("shared", None, None, b"true" if shared else b"false")]
+    body = b""
+    for name, file_name, content_type, content in parts:
+        body += f"--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"".encode()
+        body += (f"; {file_name}" if file_name else "").encode() + b"\r\n"
+        body += (f"Content-Type: {content_type}\r\n" if content_type else "").encode()
+        body += b"\r\n" + content + b"\r\n"
+    body += f"--{boundary}--\r\n".encode()
+    req = urllib.request.Request(f"{base}/api/v1/cases/{case_id}/documents", data=body,
+                                 method="POST")
+    req.add_header("content-type", f"multipart/form-data; boundary={boundary}")
+    req.add_header("authorization", "Bearer " + token)
+    try:
+        with urllib.request.urlopen(req, timeout=30) as res:
+            return json.loads(res.read().decode())
+    except urllib.error.HTTPError as e:
+        raise SystemExit(f"schemathesis seed: upload to case {case_id} answered {e.code}: "
+                         f"{e.read()[:300]!r}")
 
 
 def login(base, who):
@@ -131,6 +161,14 @@ def seed(base, out):
                 "visibility": "own_agency", "text": f"Test data {n}: fictional.",
             })
             notes.append(note["id"])
+    # Documents, shared and not, on the caseworker's open cases: more than the runs take
+    # off, so that reading, downloading and sharing keep finding one.
+    documents = []
+    for c in [c for c in cases["items"] if c["status"] == "open"][:2]:
+        for n in range(4):
+            doc = upload_document(base, caseworker, c["id"], f"Test data {n}: fictional.",
+                                  shared=n % 2 == 0)
+            documents.append(doc["id"])
     cases["items"] += own["items"]
     # Drafts are their author's: the caseworker's run reaches these.
     drafts = []
@@ -163,6 +201,7 @@ def seed(base, out):
     write_dict(folder, "deliveries", deliveries)
     write_dict(folder, "drafts", drafts)
     write_dict(folder, "notes", notes)
+    write_dict(folder, "documents", documents)
 
 
 def coverage(folder):

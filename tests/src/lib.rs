@@ -406,3 +406,79 @@ pub mod api {
         )
     }
 }
+
+/// A ClamAV daemon of the test's own (started with `scripts/lib/clamd.sh` on a free
+/// loopback port, with the self-written EICAR signature), which a test may stop and
+/// start again. The test command installs clamd; a machine without it fails the test.
+pub mod clamav {
+    use std::path::PathBuf;
+    use std::process::Command;
+
+    /// A running daemon; stopped when dropped.
+    #[derive(Debug)]
+    pub struct Clamd {
+        dir: tempfile::TempDir,
+        /// `127.0.0.1:PORT`.
+        pub address: String,
+        port: u16,
+    }
+
+    fn script() -> PathBuf {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../scripts/lib/clamd.sh")
+    }
+
+    impl Clamd {
+        /// Starts a daemon and waits until it answers.
+        pub fn start() -> Clamd {
+            let port = std::net::TcpListener::bind("127.0.0.1:0")
+                .and_then(|l| l.local_addr())
+                .expect("a free port")
+                .port();
+            let clamd = Clamd {
+                dir: tempfile::tempdir().expect("temporary folder"),
+                address: format!("127.0.0.1:{port}"),
+                port,
+            };
+            clamd.up();
+            clamd
+        }
+
+        /// Starts it again on the same port after [`Clamd::stop`].
+        pub fn up(&self) {
+            let status = Command::new("bash")
+                .arg(script())
+                .args(["start", &self.dir.path().display().to_string()])
+                .arg(self.port.to_string())
+                .status()
+                .expect("bash runs");
+            assert!(
+                status.success(),
+                "clamd did not start (the test command installs clamav-daemon)"
+            );
+        }
+
+        /// Stops it; scans fail until [`Clamd::up`].
+        pub fn stop(&self) {
+            let status = Command::new("bash")
+                .arg(script())
+                .args(["stop", &self.dir.path().display().to_string()])
+                .status()
+                .expect("bash runs");
+            assert!(status.success());
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+            while std::net::TcpStream::connect(&self.address).is_ok() {
+                assert!(std::time::Instant::now() < deadline, "clamd did not stop");
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+        }
+    }
+
+    impl Drop for Clamd {
+        fn drop(&mut self) {
+            let _ = Command::new("bash")
+                .arg(script())
+                .args(["stop", &self.dir.path().display().to_string()])
+                .status();
+        }
+    }
+}

@@ -93,7 +93,9 @@ async fn not_found() -> Result<actix_web::HttpResponse, ApiError> {
 
 /// Body and parameter limits with their errors as problems: oversize → 413, wrong
 /// content type → 415, malformed JSON → 400, well-formed JSON of the wrong shape → 422,
-/// a bad query → 400, a malformed path id → 404 (as if it did not exist).
+/// a bad query → 400, a malformed path id → 404 (as if it did not exist). A document's
+/// upload is the one body these limits leave alone: its handler reads the raw stream under
+/// its own cap, the document limit and 64 KiB (`casework::documents`).
 pub fn configure_extractors(cfg: &mut web::ServiceConfig) {
     cfg.app_data(
         web::JsonConfig::default()

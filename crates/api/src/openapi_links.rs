@@ -2,7 +2,7 @@
 //!
 //! The links say how an answer leads on: the id in a created signal
 //! opens a case, a read case's `ETag` is the `If-Match` of its next change, a read
-//! referral can be accepted. Clients follow them to chain calls; stateful testing
+//! referral can be accepted, an added document is downloaded and shared. Clients follow them to chain calls; stateful testing
 //! follows them to reach every operation with an object that exists.
 
 use crate::openapi_ids::OPERATION_IDS;
@@ -172,6 +172,61 @@ const LINKS: &[LinkSpec] = &[
         BY_ID,
     ),
     link("add_note", "201", "EditNote", "edit_note", BY_ID_VERSIONED),
+    // A case leads to its documents; an added or read document to its content and
+    // its changes with its current version.
+    link("get_case", "200", "ListDocuments", "list_documents", BY_ID),
+    link("get_case", "200", "AddDocument", "add_document", BY_ID),
+    link("open_case", "201", "AddDocument", "add_document", BY_ID),
+    link("add_document", "201", "GetDocument", "get_document", BY_ID),
+    link(
+        "add_document",
+        "201",
+        "GetDocumentContent",
+        "download_document",
+        BY_ID,
+    ),
+    link(
+        "add_document",
+        "201",
+        "ShareDocument",
+        "share_document",
+        BY_ID_VERSIONED,
+    ),
+    link(
+        "add_document",
+        "201",
+        "RemoveDocument",
+        "remove_document",
+        BY_ID_VERSIONED,
+    ),
+    link(
+        "list_documents",
+        "200",
+        "GetFirstDocument",
+        "get_document",
+        &[("path.id", "$response.body#/0/id")],
+    ),
+    link(
+        "get_document",
+        "200",
+        "GetDocumentContent",
+        "download_document",
+        BY_ID,
+    ),
+    link(
+        "get_document",
+        "200",
+        "ShareDocument",
+        "share_document",
+        BY_ID_VERSIONED,
+    ),
+    link(
+        "get_document",
+        "200",
+        "RemoveDocument",
+        "remove_document",
+        BY_ID_VERSIONED,
+    ),
     // A referral, sent or read, leads to its decisions with its current version.
     link(
         "create_referral",

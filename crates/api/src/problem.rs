@@ -44,6 +44,11 @@ pub enum ProblemKind {
     LegalBasisNotApplicable,
     AgencyKindLocked,
     NoteFixed,
+    DocumentType,
+    DocumentTooLarge,
+    DocumentPending,
+    DocumentQuarantined,
+    DocumentGone,
 }
 
 impl ProblemKind {
@@ -79,6 +84,11 @@ impl ProblemKind {
             UnknownCountry => "unknown_country",
             AgencyKindLocked => "agency_kind_locked",
             NoteFixed => "note_fixed",
+            DocumentType => "document_type",
+            DocumentTooLarge => "document_too_large",
+            DocumentPending => "document_pending",
+            DocumentQuarantined => "document_quarantined",
+            DocumentGone => "document_gone",
             LegalBasisNotApplicable => "legal_basis_not_applicable",
         }
     }
@@ -97,7 +107,9 @@ impl ProblemKind {
             NotAcceptable => "No acceptable representation is available.",
             Conflict => "The request conflicts with the current state.",
             PayloadTooLarge => "The body is too large.",
-            UnsupportedMediaType => "The body must be application/json.",
+            UnsupportedMediaType => {
+                "The body's media type is not accepted here (JSON, or multipart/form-data for an upload)."
+            }
             PreconditionFailed => "The resource has changed since it was read.",
             PreconditionRequired => "An If-Match header is required.",
             TooManyRequests => "Too many requests; try again later.",
@@ -121,6 +133,11 @@ impl ProblemKind {
             }
             AgencyKindLocked => "The agency has received referrals: its kind cannot change.",
             NoteFixed => "The note is fixed: its time to change has passed; write a new note.",
+            DocumentType => "The file is not a PDF, JPEG or PNG by its content.",
+            DocumentTooLarge => "The file is larger than the configured limit.",
+            DocumentPending => "The document has not been scanned for malware yet.",
+            DocumentQuarantined => "Malware was found in the document: it is quarantined.",
+            DocumentGone => "The document was taken off the case or erased.",
             LegalBasisNotApplicable => {
                 "The `legal_basis` does not apply to this person's age or to your agency's kind."
             }
@@ -158,6 +175,10 @@ impl ProblemKind {
             TooManyDimensions => StatusCode::BAD_REQUEST,
             UnknownCountry => StatusCode::UNPROCESSABLE_ENTITY,
             AgencyKindLocked | NoteFixed => StatusCode::CONFLICT,
+            DocumentType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            DocumentTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            DocumentPending | DocumentQuarantined => StatusCode::CONFLICT,
+            DocumentGone => StatusCode::GONE,
             LegalBasisNotApplicable => StatusCode::UNPROCESSABLE_ENTITY,
         }
     }
@@ -283,6 +304,9 @@ fn use_case_kind(e: &schakel_auth::UseCaseError) -> ProblemKind {
         U::Denied(_) => ProblemKind::Forbidden,
         U::Conflict(C::KindLocked) => ProblemKind::AgencyKindLocked,
         U::Conflict(C::NoteFixed) => ProblemKind::NoteFixed,
+        U::Conflict(C::DocumentPending) => ProblemKind::DocumentPending,
+        U::Conflict(C::DocumentQuarantined) => ProblemKind::DocumentQuarantined,
+        U::Conflict(C::DocumentGone) => ProblemKind::DocumentGone,
         U::Conflict(_) => ProblemKind::Conflict,
         U::VersionRequired => ProblemKind::PreconditionRequired,
         U::VersionMismatch => ProblemKind::PreconditionFailed,
@@ -302,6 +326,8 @@ fn refusal_kind(r: schakel_referral_workflow::Refusal) -> ProblemKind {
     match r {
         R::UnknownCountry => ProblemKind::UnknownCountry,
         R::LegalBasisNotApplicable => ProblemKind::LegalBasisNotApplicable,
+        R::DocumentType => ProblemKind::DocumentType,
+        R::DocumentTooLarge => ProblemKind::DocumentTooLarge,
     }
 }
 

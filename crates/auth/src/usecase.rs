@@ -64,6 +64,13 @@ pub enum Conflict {
     KindLocked,
     /// The author already keeps as many drafts as one may: submit or discard some.
     DraftLimit,
+    /// The document has not been scanned for malware yet: it is kept, not served.
+    DocumentPending,
+    /// The malware scanner found something in the document: it is quarantined and
+    /// never served.
+    DocumentQuarantined,
+    /// The document was taken off the case or erased with the case's identity.
+    DocumentGone,
     /// This delivery cannot be tried again (a failed invitation or recovery link: its
     /// token is gone).
     NotRetryable,
@@ -78,6 +85,11 @@ pub enum Refusal {
     /// A legal basis that does not apply to the person's age or to the recording
     /// agency's kind.
     LegalBasisNotApplicable,
+    /// A file that is not a PDF, JPEG or PNG by its content (whatever its name says),
+    /// or an image that cannot be read to strip its metadata.
+    DocumentType,
+    /// A file larger than the configured limit.
+    DocumentTooLarge,
 }
 
 impl Refusal {
@@ -86,6 +98,7 @@ impl Refusal {
         match self {
             Refusal::UnknownCountry => "nationalities",
             Refusal::LegalBasisNotApplicable => "legal_basis",
+            Refusal::DocumentType | Refusal::DocumentTooLarge => "file",
         }
     }
 }

@@ -1,5 +1,6 @@
 #![doc = include_str!("../README.md")]
 
+mod blob;
 mod error;
 mod field;
 mod keyed;

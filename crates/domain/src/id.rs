@@ -94,6 +94,10 @@ typed_id!(
     /// Identifies a draft of a form.
     DraftId
 );
+typed_id!(
+    /// Identifies a document on a case.
+    DocumentId
+);
 
 #[cfg(test)]
 mod tests {

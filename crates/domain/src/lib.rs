@@ -8,6 +8,7 @@ pub mod case;
 pub mod clock;
 pub mod code;
 pub mod deadline;
+pub mod document;
 pub mod draft;
 pub mod holidays;
 pub mod id;
@@ -32,14 +33,17 @@ pub use case::{
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use code::UnknownCode;
 pub use deadline::DeadlinePolicy;
+pub use document::{MediaType, ScanState};
 pub use draft::DraftForm;
 pub use id::{
-    AgencyId, CaseId, ConsentId, CorrectionId, DraftId, NoteId, PersonId, ReferralId, SessionId,
-    SignalId, UserId,
+    AgencyId, CaseId, ConsentId, CorrectionId, DocumentId, DraftId, NoteId, PersonId, ReferralId,
+    SessionId, SignalId, UserId,
 };
 pub use monitor_event::{InvalidEvent, MonitorEvent, MonitorEventKind};
 pub use note::{NoteKind, NoteVisibility};
-pub use notice::{InvalidNotice, LinkTopic, Notice, ReferralFacts, ReferralTopic};
+pub use notice::{
+    DOCUMENT_QUARANTINED_TOPIC, InvalidNotice, LinkTopic, Notice, ReferralFacts, ReferralTopic,
+};
 pub use policy::{Action, Relationship, allows};
 pub use referral::{InvalidTransition, Party, ReferralAction, ReferralState};
 pub use relink::{PersonRelink, RELINK_TOPIC};

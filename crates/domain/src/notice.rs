@@ -8,7 +8,12 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{AgencyId, DeclineReason, ReferralId, ReferralState, Role, Urgency, UserId};
+use crate::{
+    AgencyId, CaseId, DeclineReason, DocumentId, ReferralId, ReferralState, Role, Urgency, UserId,
+};
+
+/// The outbox topic of a [`Notice::DocumentQuarantined`].
+pub const DOCUMENT_QUARANTINED_TOPIC: &str = "document_quarantined";
 
 crate::code_enum! {
     /// What a referral email is about (the outbox row's topic).
@@ -112,6 +117,24 @@ pub enum Notice {
         /// The link's secret; `None` once scrubbed.
         token: Option<String>,
     },
+    /// To the worker who uploaded a document: the malware scanner found something in it,
+    /// so it is quarantined and never served. Sent at once and never in a digest.
+    DocumentQuarantined {
+        /// The uploader.
+        user_id: UserId,
+        /// The case the document was added to; the email links to it.
+        case_id: CaseId,
+        /// The document.
+        document_id: DocumentId,
+    },
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct QuarantinePayload {
+    user_id: UserId,
+    case_id: CaseId,
+    document_id: DocumentId,
 }
 
 /// A payload that is not a notice of its topic.
@@ -145,6 +168,7 @@ impl Notice {
         match self {
             Notice::Referral { topic, .. } => topic.as_str(),
             Notice::AccountLink { topic, .. } => topic.as_str(),
+            Notice::DocumentQuarantined { .. } => DOCUMENT_QUARANTINED_TOPIC,
         }
     }
 
@@ -167,6 +191,15 @@ impl Notice {
                 user_id: *user_id,
                 token: token.clone(),
                 token_scrubbed: token.is_none(),
+            }),
+            Notice::DocumentQuarantined {
+                user_id,
+                case_id,
+                document_id,
+            } => serde_json::to_value(QuarantinePayload {
+                user_id: *user_id,
+                case_id: *case_id,
+                document_id: *document_id,
             }),
         };
         // Ids, codes and strings only: serialising them cannot fail.
@@ -192,6 +225,14 @@ impl Notice {
                 topic,
                 user_id: p.user_id,
                 token: p.token,
+            });
+        }
+        if topic == DOCUMENT_QUARANTINED_TOPIC {
+            let p: QuarantinePayload = serde_json::from_value(payload.clone()).map_err(shape)?;
+            return Ok(Notice::DocumentQuarantined {
+                user_id: p.user_id,
+                case_id: p.case_id,
+                document_id: p.document_id,
             });
         }
         Err(InvalidNotice(format!("unknown topic {topic}")))
@@ -250,6 +291,11 @@ mod tests {
                 });
             }
         }
+        all.push(Notice::DocumentQuarantined {
+            user_id: UserId::new_random(),
+            case_id: CaseId::new_random(),
+            document_id: DocumentId::new_random(),
+        });
         all
     }
 

@@ -48,6 +48,9 @@ code_enum! {
         WriteNote = "write_note",
         /// Keep drafts of one's own case-work forms: save, resume, discard.
         KeepDraft = "keep_draft",
+        /// Add a document to a case (one's own, or one received through a referral that
+        /// is accepted or in progress), share it or take it off again.
+        AddDocument = "add_document",
         /// Make a worker of the agency responsible for one of its cases (and see the
         /// agency's caseload) or for a referral it received and accepted.
         AssignCase = "assign_case",
@@ -108,6 +111,8 @@ pub const RULES: &[(Role, Action, Relationship)] = &[
     (Coordinator, WithdrawReferral, OwnAgency),
     (Caseworker, WriteNote, OwnAgency),
     (Coordinator, WriteNote, OwnAgency),
+    (Caseworker, AddDocument, OwnAgency),
+    (Coordinator, AddDocument, OwnAgency),
     (Coordinator, AssignCase, OwnAgency),
     // Drafts of the case-work forms, each its author's alone.
     (Caseworker, KeepDraft, Platform),
@@ -122,6 +127,8 @@ pub const RULES: &[(Role, Action, Relationship)] = &[
     (Coordinator, ReadCase, ReceivingAgency),
     (Caseworker, WriteNote, ReceivingAgency),
     (Coordinator, WriteNote, ReceivingAgency),
+    (Caseworker, AddDocument, ReceivingAgency),
+    (Coordinator, AddDocument, ReceivingAgency),
     (Coordinator, DecideReferral, ReceivingAgency),
 ];
 
@@ -169,6 +176,7 @@ mod tests {
             WithdrawReferral,
             DecideReferral,
             WriteNote,
+            AddDocument,
             AssignCase,
         ];
         for role in [Admin, Analyst, Auditor] {

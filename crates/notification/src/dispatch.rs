@@ -332,6 +332,10 @@ impl Dispatcher {
                     token.ok_or("permanent: the link's token is gone")?
                 ),
             },
+            Notice::DocumentQuarantined { case_id, .. } => Facts {
+                link: format!("{}/cases/{case_id}", self.cfg.public_url),
+                ..Facts::default()
+            },
             Notice::Referral { about, .. } => Facts {
                 from: name(conn, about.from_agency_id)?,
                 to: name(conn, about.to_agency_id)?,
@@ -371,11 +375,13 @@ fn recipients(
     notice: &Notice,
 ) -> Result<Vec<(schakel_domain::UserId, bool)>, StoreError> {
     match notice {
-        Notice::AccountLink { user_id, .. } => Ok(match users::find(conn, *user_id) {
-            Ok(u) if u.active => vec![(u.id, false)],
-            Ok(_) | Err(StoreError::NotFound) => Vec::new(),
-            Err(e) => return Err(e),
-        }),
+        Notice::AccountLink { user_id, .. } | Notice::DocumentQuarantined { user_id, .. } => {
+            Ok(match users::find(conn, *user_id) {
+                Ok(u) if u.active => vec![(u.id, false)],
+                Ok(_) | Err(StoreError::NotFound) => Vec::new(),
+                Err(e) => return Err(e),
+            })
+        }
         Notice::Referral {
             agency_id,
             user_id,

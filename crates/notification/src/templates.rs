@@ -99,6 +99,13 @@ const TEMPLATES: &[(&str, &str, &str, &str, &str)] = &[
         "{from} heeft vastgelegd dat de toestemming om de identiteit van een persoon met {to} te delen is ingetrokken. {to} ziet de identiteit niet meer.\nBekijk de verwijzing in Schakel: {link}",
     ),
     (
+        "document_quarantined",
+        "Schakel: a document you uploaded was quarantined",
+        "The malware scanner found something in a document you uploaded to a case. It is quarantined: nobody can download it. If you need the document, ask the sender for a clean copy and upload that.\nThe case in Schakel: {link}",
+        "Schakel: een document dat u uploadde is in quarantaine geplaatst",
+        "De virusscanner heeft iets gevonden in een document dat u bij een casus uploadde. Het staat in quarantaine: niemand kan het downloaden. Heeft u het document nodig, vraag dan de afzender om een schone kopie en upload die.\nDe casus in Schakel: {link}",
+    ),
+    (
         "invitation",
         "Schakel: your invitation",
         "You have been invited to Schakel. Choose your password with this link; it works once and expires:\n{link}",

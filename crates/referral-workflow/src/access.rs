@@ -7,11 +7,13 @@
 //! request, so a referral that ends or a consent withdrawn cuts access at once.
 
 use crate::UseCaseError;
+use crate::support::{Env, denied};
 use chrono::{DateTime, Utc};
-use schakel_domain::{Action, Actor, Party, ReferralAction, ReferralState, Relationship};
+use schakel_audit::ActionKind;
+use schakel_domain::{Action, Actor, CaseId, Party, ReferralAction, ReferralState, Relationship};
 use schakel_store::DbConn;
 use schakel_store::agencies;
-use schakel_store::casework::cases::Case;
+use schakel_store::casework::cases::{self, Case};
 use schakel_store::casework::consents::{self, Consent};
 use schakel_store::casework::referrals::{self, Referral};
 
@@ -149,5 +151,22 @@ pub(crate) fn role_may(who: &Actor, action: ReferralAction, party: Party) -> boo
         }
         (Party::Receiver, _) => who.may(Action::DecideReferral, Relationship::ReceivingAgency),
         _ => false,
+    }
+}
+
+/// Loads a case `who` may act on with `action`, or the hidden denial `code`.
+pub(crate) fn visible_case(
+    conn: &mut DbConn,
+    env: &Env<'_>,
+    who: &Actor,
+    id: CaseId,
+    action: Action,
+    code: &'static str,
+    kind: ActionKind,
+) -> Result<(Case, CaseAccess), UseCaseError> {
+    let case = cases::find(conn, id)?;
+    match case_access(conn, who, &case, action, env.now)? {
+        Some(access) => Ok((case, access)),
+        None => Err(denied(code, kind, Some(("case", id.to_string())))),
     }
 }

@@ -1,6 +1,6 @@
 //! What the use cases need from configuration: the data keys, which of them make the
-//! blind index and the pseudonym, the response deadlines, the retention period and how
-//! long drafts are kept.
+//! blind index and the pseudonym, the response deadlines, the retention period, how
+//! long drafts are kept and how large a document may be.
 
 use chrono::Duration;
 use schakel_crypto::MasterKeys;
@@ -12,6 +12,9 @@ pub const DEFAULT_RETENTION_DAYS: i64 = 5 * 365;
 
 /// How long a draft is kept after it last changed, by default.
 pub const DEFAULT_DRAFT_DAYS: i64 = 30;
+
+/// The largest document accepted, by default: 20 MiB.
+pub const DEFAULT_DOCUMENT_MAX_BYTES: usize = 20 * 1024 * 1024;
 
 /// How long an idempotency key's first response is kept.
 pub const IDEMPOTENCY_TTL_HOURS: i64 = 24;
@@ -32,6 +35,8 @@ pub struct WorkflowConfig {
     pub retention: Duration,
     /// How long a draft is kept after it last changed.
     pub draft_lifetime: Duration,
+    /// The largest document accepted, in bytes.
+    pub document_max_bytes: usize,
 }
 
 impl std::fmt::Debug for WorkflowConfig {
@@ -43,6 +48,7 @@ impl std::fmt::Debug for WorkflowConfig {
             .field("deadlines", &self.deadlines)
             .field("retention", &self.retention)
             .field("draft_lifetime", &self.draft_lifetime)
+            .field("document_max_bytes", &self.document_max_bytes)
             .finish()
     }
 }
@@ -59,6 +65,7 @@ impl WorkflowConfig {
             deadlines: DeadlinePolicy::default(),
             retention: Duration::days(DEFAULT_RETENTION_DAYS),
             draft_lifetime: Duration::days(DEFAULT_DRAFT_DAYS),
+            document_max_bytes: DEFAULT_DOCUMENT_MAX_BYTES,
         }
     }
 

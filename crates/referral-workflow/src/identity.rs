@@ -1,5 +1,5 @@
 //! A person's identity: checked, encrypted as one document, and the keyed values made
-//! from it (blind indexes and the pseudonym).
+//! from it (blind indexes, the similar index and the pseudonym).
 //!
 //! `Debug` never prints a field: an identity must not reach a log line.
 
@@ -13,6 +13,8 @@ use schakel_domain::pseudonym::{
 use schakel_domain::vocabulary::{is_country_code, nationality_group};
 use schakel_domain::{AgeBand, Gender, NationalityGroup, PersonId};
 use serde::{Deserialize, Serialize};
+
+pub mod similar;
 
 /// The longest name part accepted, in characters.
 pub const MAX_NAME_CHARS: usize = 200;
@@ -243,6 +245,16 @@ impl Identity {
     /// The blind index of the date of birth.
     pub fn birth_date_index(&self, cfg: &WorkflowConfig) -> Result<Option<String>, UseCaseError> {
         birth_date_index(cfg, self.date_of_birth)
+    }
+
+    /// The blind index of the sound of the family name with the year of birth, to find
+    /// similar persons within the agency (see [`similar`]); `None` without a
+    /// family name that has a sound or without a date of birth.
+    pub fn similar_index(&self, cfg: &WorkflowConfig) -> Result<Option<String>, UseCaseError> {
+        match (self.family_name.as_deref(), self.date_of_birth) {
+            (Some(name), Some(born)) => similar::similar_index(cfg, name, born.year()),
+            _ => Ok(None),
+        }
     }
 
     /// Encrypts the identity of person `id`.

@@ -11,12 +11,16 @@ use crate::{UseCaseError, WorkflowConfig};
 use chrono::{DateTime, Utc};
 use schakel_audit::ActionKind;
 use schakel_auth::RequestContext;
-use schakel_crypto::field_aad;
 use schakel_domain::{CaseId, ReferralId, Role, SignalId};
 use schakel_domain::{ReferralFacts, ReferralTopic};
 use schakel_store::casework::{cases, consents, idempotency, persons, referrals, signals};
-use schakel_store::sealed::{self, SEALED_COLUMNS};
 use schakel_store::{DbConn, write_tx};
+
+/// Gives persons stored before the similar index existed their index (run at start-up).
+pub use crate::identity::similar::backfill_similar_index;
+
+mod rotation;
+pub use rotation::{RotationReport, rotate_keys};
 
 /// Items handled per query.
 const BATCH: i64 = 100;
@@ -354,8 +358,10 @@ fn erase_case(conn: &mut DbConn, env: &Env<'_>, case: &cases::Case) -> Result<()
     let notes = schakel_store::casework::notes::erase_of_case(conn, case.id)?;
     let corrections = schakel_store::casework::corrections::erase_of_case(conn, case.id)?;
     let drafts = schakel_store::casework::drafts::delete_of_case(conn, case.id)?;
+    let documents = schakel_store::casework::documents::erase_of_case(conn, case.id, env.now)?;
     let details = serde_json::json!({
         "drafts": drafts,
+        "documents": documents,
         "signals": signals,
         "consents": consents,
         "referrals": referrals,
@@ -383,60 +389,4 @@ fn erase_case(conn: &mut DbConn, env: &Env<'_>, case: &cases::Case) -> Result<()
         e = e.with_subject_pseudonym(p);
     }
     record(conn, env, e)
-}
-
-/// What a key rotation did.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct RotationReport {
-    /// Values re-encrypted under the current key.
-    pub reencrypted: usize,
-    /// Values already under the current key.
-    pub current: usize,
-}
-
-/// Re-encrypts every stored value that is not under the current key. Values are read
-/// and replaced in batches; one changed meanwhile is left for the next run. The run is
-/// audited (`system.key_rotation`: the current key id and the counts).
-pub fn rotate_keys(conn: &mut DbConn, env: &Env<'_>) -> Result<RotationReport, UseCaseError> {
-    let cfg = env.cfg;
-    let mut report = RotationReport::default();
-    for col in SEALED_COLUMNS {
-        let mut after = String::new();
-        loop {
-            let page = sealed::page(conn, col, &after, BATCH)?;
-            let Some(last) = page.last() else { break };
-            after = last.0.clone();
-            write_tx(conn, |conn| {
-                for (row_id, value) in &page {
-                    if !cfg.keys.needs_reencryption(value) {
-                        report.current += 1;
-                        continue;
-                    }
-                    let aad = field_aad(col.table, col.column, row_id);
-                    let new = cfg.keys.reencrypt(value, &aad)?;
-                    if sealed::replace(conn, col, row_id, value, &new)? {
-                        report.reencrypted += 1;
-                    }
-                }
-                Ok::<_, UseCaseError>(())
-            })?;
-        }
-    }
-    let key = cfg.keys.current_key_id().to_owned();
-    let details = serde_json::json!({
-        "key": key,
-        "reencrypted": report.reencrypted,
-        "already_current": report.current,
-    });
-    write_tx(conn, |conn| {
-        let e = event(
-            None,
-            "system.key_rotation",
-            ActionKind::Update,
-            ("data_keys", key.clone()),
-        )?
-        .with_details(details);
-        record(conn, env, e)
-    })?;
-    Ok(report)
 }

@@ -5,6 +5,7 @@ pub mod cases;
 pub mod config;
 pub mod consents;
 pub mod cursor;
+pub mod documents;
 pub mod drafts;
 mod error;
 pub mod idempotency;

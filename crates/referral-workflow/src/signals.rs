@@ -1,4 +1,5 @@
-//! Signals: logged by caseworkers and coordinators, with a person or anonymous.
+//! Signals: logged by caseworkers and coordinators, with a new person, anonymous, or
+//! attached to a case of their own agency whose person they are about (see `attach`).
 
 use crate::idempotency::{Created, IdempotencyKey, create_once};
 use crate::identity::Identity;
@@ -12,8 +13,8 @@ use schakel_audit::ActionKind;
 use schakel_domain::indicators::{INDICATOR_LIST_VERSION, parse_codes};
 use schakel_domain::monitor_event::month_of;
 use schakel_domain::{
-    Action, Actor, AgeBand, ExploitationForm, Gender, NationalityGroup, Palermo, PersonId, Region,
-    Relationship, ReportingBasis, SignalId,
+    Action, Actor, AgeBand, CaseId, ExploitationForm, Gender, NationalityGroup, Palermo, PersonId,
+    Region, Relationship, ReportingBasis, SignalId,
 };
 use schakel_domain::{MonitorEvent, MonitorEventKind};
 use schakel_store::DbConn;
@@ -21,6 +22,10 @@ use schakel_store::agencies;
 use schakel_store::casework::persons::{self, NewPerson, Person};
 use schakel_store::casework::signals::{self, NewSignal, Signal};
 use serde::Deserialize;
+
+mod attach;
+
+use attach::Subject;
 
 /// The longest summary or note accepted, in characters.
 pub const MAX_TEXT_CHARS: usize = 4000;
@@ -55,15 +60,22 @@ pub struct SignalInput {
     /// The Palermo elements observed.
     #[serde(default)]
     pub palermo: Palermo,
-    /// The basis of reporting; `anonymous` exactly when no person is given.
+    /// The basis of reporting; `anonymous` exactly when no person is given nor a case
+    /// attached to.
     pub reporting_basis: ReportingBasis,
     /// A free-text summary.
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(max_length = 4000))]
     pub summary: Option<String>,
-    /// The person, unless anonymous.
+    /// The person, unless anonymous or attached to a case.
     #[serde(default)]
     pub person: Option<PersonInput>,
+    /// Attach this signal to this case of your own agency: it is about the case's person
+    /// (then no `person` is given, and the report is not anonymous). A case of another
+    /// agency is answered as one that does not exist; a closed or erased case is a
+    /// conflict.
+    #[serde(default)]
+    pub case_id: Option<CaseId>,
 }
 
 /// A set of exploitation forms: at least one, sorted, without duplicates.
@@ -100,7 +112,8 @@ pub(crate) fn store_person(
     let sealed = identity.seal(env.cfg, id)?;
     let family = identity.family_name_index(env.cfg)?;
     let birth = identity.birth_date_index(env.cfg)?;
-    persons::insert(
+    let similar = identity.similar_index(env.cfg)?;
+    persons::insert_indexed(
         conn,
         &NewPerson {
             id,
@@ -112,6 +125,7 @@ pub(crate) fn store_person(
             birth_date_index: birth.as_deref(),
             pseudonym: pseudonym.as_deref(),
         },
+        similar.as_deref(),
         env.now,
     )?;
     Ok(StoredPerson {
@@ -169,8 +183,8 @@ struct Checked {
 }
 
 /// Checks a signal's input: observed in the last ten years and not in the future, known
-/// forms and indicators, a person exactly when the report is not anonymous, a summary
-/// of plain text within bounds.
+/// forms and indicators, a person or a case to attach to (not both) exactly when the
+/// report is not anonymous, a summary of plain text within bounds.
 fn check(env: &Env<'_>, input: &SignalInput) -> Result<Checked, UseCaseError> {
     let today = env.now.date_naive();
     if input.observed_on > today || input.observed_on < today - Duration::days(3653) {
@@ -179,7 +193,11 @@ fn check(env: &Env<'_>, input: &SignalInput) -> Result<Checked, UseCaseError> {
     let forms = forms(&input.exploitation_forms)?;
     let indicators =
         parse_codes(&input.indicators).map_err(|_| UseCaseError::Invalid("indicators"))?;
-    if (input.reporting_basis == ReportingBasis::Anonymous) != input.person.is_none() {
+    if input.case_id.is_some() && input.person.is_some() {
+        return Err(UseCaseError::Invalid("person"));
+    }
+    let about_someone = input.person.is_some() || input.case_id.is_some();
+    if (input.reporting_basis == ReportingBasis::Anonymous) == about_someone {
         return Err(UseCaseError::Invalid("reporting_basis"));
     }
     let summary = free_text(input.summary.as_deref(), MAX_TEXT_CHARS, "summary")?;
@@ -211,15 +229,8 @@ fn create_signal_in(
         summary,
     } = check(env, input)?;
     let agency = agencies::find(conn, who.agency_id)?;
-    let person = input
-        .person
-        .as_ref()
-        .map(|p| store_person(conn, env, who, p, input.observed_on))
-        .transpose()?;
-    let age = person
-        .as_ref()
-        .and_then(|p| p.identity.age_on(input.observed_on));
-    let age_band = AgeBand::of_age(age);
+    let subject = subject_of(conn, env, who, input, CODE)?;
+    let age_band = subject.as_ref().map_or(AgeBand::Unknown, |s| s.age_band);
     let elements_met = input.palermo.elements_met(age_band.is_minor());
     let id = SignalId::new_random();
     let sealed = summary
@@ -232,7 +243,7 @@ fn create_signal_in(
             id,
             agency_id: who.agency_id,
             recorded_by: who.user_id,
-            person_id: person.as_ref().map(|p| p.id),
+            person_id: subject.as_ref().map(|p| p.person_id),
             observed_on: input.observed_on,
             region: input.region,
             exploitation_forms: &forms,
@@ -243,48 +254,71 @@ fn create_signal_in(
             reporting_basis: input.reporting_basis,
             summary: sealed.as_deref(),
             age_band,
+            case_id: input.case_id,
         },
         env.now,
     )?;
-    let pseudonym = person.as_ref().and_then(|p| p.pseudonym.clone());
+    if let Some(case) = input.case_id {
+        attach::on_timeline(conn, env, who, case, id)?;
+    }
     let mut e = event(
         Some(who),
         CODE,
         ActionKind::Create,
         ("signal", id.to_string()),
     )?
-    .with_details(serde_json::json!({
-        "anonymous": person.is_none(),
-        "reporting_basis": input.reporting_basis,
-        "indicators": indicators.len(),
-    }));
-    if let Some(p) = &pseudonym {
-        e = e.with_subject_pseudonym(p.clone());
+    .with_details(attach::audit_details(
+        serde_json::json!({
+            "anonymous": subject.is_none(),
+            "reporting_basis": input.reporting_basis,
+            "indicators": indicators.len(),
+        }),
+        input.case_id,
+    ));
+    if let Some(p) = subject.as_ref().and_then(|p| p.pseudonym.clone()) {
+        e = e.with_subject_pseudonym(p);
     }
     record(conn, env, e)?;
-    let logged = logged_event(
-        env,
-        &agency,
-        input,
-        &forms,
-        age_band,
-        person.as_ref(),
-        pseudonym,
-    );
+    let logged = logged_event(env, &agency, input, &forms, subject.as_ref());
     monitor(conn, env, &logged)?;
     let stored = signals::find(conn, id)?;
     signal_view(conn, env.cfg, &stored, env.now)
 }
 
-/// The monitor event of a signal logged by `agency`, in the month it was observed.
+/// Who a signal is about: the person of the case it is attached to, a person stored now,
+/// or no one (anonymous).
+fn subject_of(
+    conn: &mut DbConn,
+    env: &Env<'_>,
+    who: &Actor,
+    input: &SignalInput,
+    code: &'static str,
+) -> Result<Option<Subject>, UseCaseError> {
+    Ok(match (input.case_id, &input.person) {
+        (Some(case), _) => Some(attach::case_subject(
+            conn,
+            env,
+            who,
+            case,
+            input.observed_on,
+            code,
+        )?),
+        (None, Some(p)) => {
+            let stored = store_person(conn, env, who, p, input.observed_on)?;
+            Some(Subject::new_person(stored, input.observed_on))
+        }
+        (None, None) => None,
+    })
+}
+
+/// The monitor event of a signal logged by `agency` about `subject` (none: anonymous),
+/// in the month it was observed.
 fn logged_event(
     env: &Env<'_>,
     agency: &agencies::Agency,
     input: &SignalInput,
     forms: &[ExploitationForm],
-    age_band: AgeBand,
-    person: Option<&StoredPerson>,
-    pseudonym: Option<String>,
+    subject: Option<&Subject>,
 ) -> MonitorEvent {
     let observed = input
         .observed_on
@@ -298,14 +332,12 @@ fn logged_event(
         receiver_kind: None,
         receiver_region: None,
         exploitation_forms: forms.to_vec(),
-        age_band,
-        gender: person.map_or(Gender::Unknown, |p| p.gender),
-        nationality_group: person.map_or(NationalityGroup::Unknown, |p| {
-            p.identity.nationality_group()
-        }),
+        age_band: subject.map_or(AgeBand::Unknown, |s| s.age_band),
+        gender: subject.map_or(Gender::Unknown, |s| s.gender),
+        nationality_group: subject.map_or(NationalityGroup::Unknown, |s| s.nationality_group),
         reporting_basis: Some(input.reporting_basis),
         hours_to_answer: None,
-        pseudonym,
+        pseudonym: subject.and_then(|s| s.pseudonym.clone()),
     }
 }
 

@@ -2,12 +2,16 @@
 //! read of a person: each by pseudonym, or as `person:<id>` when the person has none
 //! (an anonymous or unlinkable record). A read about one person with a pseudonym also
 //! carries it as the entry's subject. Names and identities never enter the entry.
+//! Also the one coarse fact several use cases tell of a case's person: their age band.
 
 use crate::UseCaseError;
+use crate::identity::Identity;
+use crate::support::Env;
 use schakel_audit::AuditEvent;
 use schakel_domain::{CaseId, PersonId};
 use schakel_store::DbConn;
-use schakel_store::casework::{cases, persons};
+use schakel_store::casework::cases::Case;
+use schakel_store::casework::{cases, persons, referrals};
 use std::collections::BTreeSet;
 
 /// How the audit trail names `person`.
@@ -41,4 +45,21 @@ pub(crate) fn with_case_persons(
 ) -> Result<AuditEvent, UseCaseError> {
     let people = cases::persons_of(conn, case_ids)?;
     with_persons(conn, e, &people)
+}
+
+/// The person's age band on a case: from the identity, or for a receiver's case whose
+/// identity holds no age, as the referral it came from stated it.
+pub(crate) fn age_band_on(
+    conn: &mut DbConn,
+    env: &Env<'_>,
+    case: &Case,
+    identity: &Identity,
+) -> Result<schakel_domain::AgeBand, UseCaseError> {
+    let band = identity.age_band(env.now.date_naive());
+    match case.origin_referral_id {
+        Some(origin) if band == schakel_domain::AgeBand::Unknown => {
+            Ok(referrals::find(conn, origin)?.summary.age_band)
+        }
+        _ => Ok(band),
+    }
 }

@@ -2,7 +2,7 @@
 //!
 //! Serve listens first (a port in use stops the start), opens the pool, applies pending
 //! migrations, loads the token keys, seeds the demo if asked, starts the platform's jobs
-//! (unless told not to), and runs until SIGTERM,
+//! (unless told not to) and the backfill of the similar index, and runs until SIGTERM,
 //! which stops accepting connections, drains in-flight requests within
 //! `http.shutdown_timeout_secs` and exits 0. (SIGINT and SIGQUIT stop at once.)
 
@@ -215,6 +215,7 @@ fn start_background(
 ) -> anyhow::Result<()> {
     if settings.casework.run_jobs {
         crate::jobs::spawn(state, &settings.casework);
+        crate::clamd::spawn(state, &settings.documents);
     }
     if settings.monitor.preload {
         preload_monitor(state);
@@ -240,9 +241,7 @@ pub async fn serve(mut settings: Settings, demo: bool) -> anyhow::Result<()> {
     tracing::info!(count = applied.len(), "migrations applied");
     let auth = auth_state(&settings, demo)?;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    let workflow = settings
-        .casework
-        .workflow(auth.config.data_keys.clone(), &settings.data);
+    let workflow = settings.workflow(auth.config.data_keys.clone());
     if demo {
         start_demo(&pool, &settings, &auth, &workflow, clock.as_ref())?;
     }
@@ -252,6 +251,7 @@ pub async fn serve(mut settings: Settings, demo: bool) -> anyhow::Result<()> {
         .with_workflow(workflow)
         .with_monitor(monitor_state(&settings, monitor.clone()));
     start_background(&settings, &state, monitor)?;
+    backfill_similar_index(&state);
     let workers = match settings.http.workers {
         0 => std::thread::available_parallelism().map_or(2, |n| n.get()),
         n => n,
@@ -274,6 +274,31 @@ pub async fn serve(mut settings: Settings, demo: bool) -> anyhow::Result<()> {
     server.await.context("the server stopped with an error")?;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Gives persons stored before the "similar person" index existed their index, on the
+/// blocking pool beside the requests (until it is done, the signal form's check does not
+/// find them as similar); the count is logged, and so is a failure (the next start
+/// tries again: each batch is its own transaction).
+fn backfill_similar_index(state: &AppState) {
+    let st = state.clone();
+    actix_web::rt::spawn(async move {
+        let done = actix_web::web::block(move || {
+            let mut conn = schakel_store::get_conn(&st.pool).map_err(|e| e.to_string())?;
+            schakel_referral_workflow::jobs::backfill_similar_index(
+                &mut conn,
+                &st.workflow,
+                st.clock.now(),
+            )
+            .map_err(|e| e.to_string())
+        })
+        .await;
+        match done {
+            Ok(Ok(filled)) => tracing::info!(filled, "similar index backfilled"),
+            Ok(Err(error)) => tracing::error!(%error, "the similar index backfill failed"),
+            Err(error) => tracing::error!(%error, "the similar index backfill could not run"),
+        }
+    });
 }
 
 /// Fills the monitor's in-memory copy on a thread of its own; an analyst's table asked
@@ -313,14 +338,13 @@ pub async fn worker(settings: Settings) -> anyhow::Result<()> {
     migrate(&pool)?;
     let auth = auth_state(&settings, false)?;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    let workflow = settings
-        .casework
-        .workflow(auth.config.data_keys.clone(), &settings.data);
+    let workflow = settings.workflow(auth.config.data_keys.clone());
     let state = AppState::with_auth(pool, clock, auth)
         .map_err(|e| anyhow::anyhow!("{e}"))?
         .with_workflow(workflow);
     if settings.casework.run_jobs {
         crate::jobs::spawn(&state, &settings.casework);
+        crate::clamd::spawn(&state, &settings.documents);
     }
     let dispatcher = dispatcher(&settings, monitor_pool(&settings)?)?;
     crate::dispatch::spawn(

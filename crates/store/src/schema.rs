@@ -145,6 +145,7 @@ diesel::table! {
         erased_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        similar_index -> Nullable<Text>,
     }
 }
 
@@ -168,6 +169,7 @@ diesel::table! {
         age_band -> Text,
         created_at -> Timestamp,
         erased_at -> Nullable<Timestamp>,
+        case_id -> Nullable<Text>,
     }
 }
 
@@ -291,6 +293,28 @@ diesel::table! {
 }
 
 diesel::table! {
+    case_documents (id) {
+        id -> Text,
+        case_id -> Text,
+        agency_id -> Text,
+        uploaded_by -> Text,
+        media_type -> Text,
+        size_bytes -> BigInt,
+        title -> Nullable<Text>,
+        content -> Nullable<Binary>,
+        shared -> Bool,
+        scan_state -> Text,
+        scan_finding -> Nullable<Text>,
+        scan_attempts -> Integer,
+        scanned_at -> Nullable<Timestamp>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        removed_at -> Nullable<Timestamp>,
+        erased_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
     mail_queue (id) {
         id -> Text,
         outbox_id -> Text,
@@ -385,6 +409,7 @@ diesel::joinable!(referrals -> cases (case_id));
 diesel::joinable!(case_events -> cases (case_id));
 diesel::joinable!(case_notes -> cases (case_id));
 diesel::joinable!(case_corrections -> cases (case_id));
+diesel::joinable!(case_documents -> cases (case_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     agencies,
@@ -410,4 +435,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     monitor_relinks,
     case_corrections,
     drafts,
+    case_documents,
 );

@@ -69,6 +69,11 @@ pub const SEALED_COLUMNS: &[SealedColumn] = &[
         row_id: "id",
     },
     SealedColumn {
+        table: "case_documents",
+        column: "title",
+        row_id: "id",
+    },
+    SealedColumn {
         table: "consents",
         column: "reason",
         row_id: "id",

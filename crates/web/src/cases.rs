@@ -7,13 +7,14 @@
 //! the case, with the form that changes it for its coordinators (its choices from
 //! `case_assignees`, handled in `case_assign`), the link to correct the case (handled
 //! in `case_correct`) and its rectification record (`case_history`); for everyone who
-//! sees it, where it came from and the chain of referrals it is part of (`case_chain`).
-//! A case the viewer
-//! may not see answers 404, as the API does.
+//! sees it, where it came from and the chain of referrals it is part of (`case_chain`);
+//! the documents the viewer may read with the forms that add, share and remove them
+//! (`case_documents`). A case the viewer may not see answers 404, as the API does.
 
 use crate::WebState;
 use crate::case_assignees::{self, Workers};
 use crate::case_chain::{self, ChainRow, Origin};
+use crate::case_document_rows::{self, DocShown, DocumentsSection};
 use crate::case_history::{self, CorrectionRow};
 use crate::case_rows::{
     ConsentRow, Event, Person, ReferralRow, consent_row, day, events, person, referral_row, words,
@@ -32,6 +33,7 @@ use schakel_domain::{
     RecipientKind, ReferralPurpose, ReopenReason,
 };
 use schakel_referral_workflow::cases::{case_chain, case_timeline, get_case};
+use schakel_referral_workflow::documents::{DocumentView, list_documents};
 use schakel_referral_workflow::notes::list_notes;
 use schakel_referral_workflow::views::{
     AccessKind, CaseChain, CaseView, CorrectionView, NoteView, TimelineEntry,
@@ -87,6 +89,7 @@ struct CasePage {
     origin: Option<Origin>,
     chain: Vec<ChainRow>,
     consent_draft: Slot,
+    documents: DocumentsSection,
 }
 
 /// What the case page shows besides the case: the forms as typed and what happened.
@@ -137,12 +140,13 @@ impl Shown {
     }
 }
 
-/// The case page with what `shown` adds to it and the close or reopen form as
-/// `status_form` says.
-fn page(v: &Viewer, loaded: &Loaded, shown: Shown, status_form: StatusForm) -> HttpResponse {
-    let (c, timeline, list, history, workers, chain) = loaded;
+/// The case page with what `shown` adds to it, the close or reopen form as
+/// `status_form` says and the documents section as `docs` says.
+fn page(v: &Viewer, loaded: &Loaded, shown: Shown, forms: (StatusForm, DocShown)) -> HttpResponse {
+    let ((c, timeline, list, history, workers, chain), documents, max) = loaded;
+    let (status_form, docs) = forms;
     let t = v.texts();
-    let status = shown.status().max(status_form.status());
+    let status = shown.status().max(status_form.status()).max(docs.status);
     let owner = c.access == AccessKind::Owner;
     let open = c.status == CaseStatus::Open;
     let Shown {
@@ -153,6 +157,8 @@ fn page(v: &Viewer, loaded: &Loaded, shown: Shown, status_form: StatusForm) -> H
     } = shown;
     let id = c.id.to_string();
     let one = |name: &str| vec![f.one(name).to_owned()];
+    let close_chosen = status_form.f.all("close_reason");
+    let reopen_chosen = status_form.f.all("reopen_reason");
     let page = CasePage {
         t,
         nav: Some(Nav::of(v)),
@@ -185,19 +191,9 @@ fn page(v: &Viewer, loaded: &Loaded, shown: Shown, status_form: StatusForm) -> H
         purposes: choices(t, "purpose", ReferralPurpose::ALL, &f.all("purpose")),
         givers: choices(t, "giver", ConsentGiver::ALL, &one("given_by")),
         bases: choices(t, "legal_basis", LegalBasis::ALL, &one("legal_basis")),
-        reasons: choices(
-            t,
-            "close_reason",
-            CloseReason::ALL,
-            &status_form.f.all("close_reason"),
-        ),
+        reasons: choices(t, "close_reason", CloseReason::ALL, &close_chosen),
         reopenable: owner && !open && !c.person.erased,
-        reopen_reasons: choices(
-            t,
-            "reopen_reason",
-            ReopenReason::ALL,
-            &status_form.f.all("reopen_reason"),
-        ),
+        reopen_reasons: choices(t, "reopen_reason", ReopenReason::ALL, &reopen_chosen),
         status_form,
         close_reason: c
             .close_reason
@@ -214,6 +210,7 @@ fn page(v: &Viewer, loaded: &Loaded, shown: Shown, status_form: StatusForm) -> H
         origin: c.origin.as_ref().map(|o| case_chain::origin(t, o)),
         consent_draft: Slot::again(DraftForm::Consent, Some(c.id), &f),
         chain: case_chain::rows(t, chain),
+        documents: case_document_rows::section(v, c, documents, docs, *max),
         reference: c.reference.clone(),
         id,
         e,
@@ -224,18 +221,23 @@ fn page(v: &Viewer, loaded: &Loaded, shown: Shown, status_form: StatusForm) -> H
 
 /// A case as the viewer may see it: the case, its timeline, its notes, its
 /// rectification record (empty but for the owning agency), the workers the viewer
-/// may make responsible for it and the chain of referrals it is part of.
+/// may make responsible for it and the chain of referrals it is part of; then its
+/// documents and the size limit of a new one.
 type Loaded = (
-    CaseView,
-    Vec<TimelineEntry>,
-    Vec<NoteView>,
-    Vec<CorrectionView>,
-    Workers,
-    CaseChain,
+    (
+        CaseView,
+        Vec<TimelineEntry>,
+        Vec<NoteView>,
+        Vec<CorrectionView>,
+        Workers,
+        CaseChain,
+    ),
+    Vec<DocumentView>,
+    usize,
 );
 
-/// Loads the case, its timeline, its notes, its record and the workers to choose from
-/// as the viewer may see them.
+/// Loads the case, its timeline, its notes, its record, the workers to choose from and
+/// its documents as the viewer may see them.
 async fn load(
     req: &HttpRequest,
     state: &web::Data<WebState>,
@@ -250,7 +252,13 @@ async fn load(
         let history = case_history::record(conn, env, &actor, &case)?;
         let workers = case_assignees::workers(conn, env, &actor, &case)?;
         let chain = case_chain(conn, env, &actor, id)?;
-        Ok((case, timeline, notes, history, workers, chain))
+        let documents = list_documents(conn, env, &actor, id)?;
+        let max = env.cfg.document_max_bytes;
+        Ok((
+            (case, timeline, notes, history, workers, chain),
+            documents,
+            max,
+        ))
     })
     .await
 }
@@ -307,7 +315,28 @@ pub(crate) async fn again_status(
     status_form: StatusForm,
 ) -> HttpResponse {
     match load(req, state, v, id).await {
-        Ok(loaded) => page(v, &loaded, shown, status_form),
+        Ok(loaded) => page(v, &loaded, shown, (status_form, DocShown::default())),
+        Err(x) => x.page(v),
+    }
+}
+
+/// Shows the case with a message of its documents section, the upload form as `docs`
+/// says.
+pub(crate) async fn again_documents(
+    req: &HttpRequest,
+    state: &web::Data<WebState>,
+    v: &Viewer,
+    id: CaseId,
+    docs: DocShown,
+) -> HttpResponse {
+    let shown = Shown {
+        changed: false,
+        consent: (fresh(state), Problems::default()),
+        note: Typed::fresh(state),
+        done: None,
+    };
+    match load(req, state, v, id).await {
+        Ok(loaded) => page(v, &loaded, shown, (StatusForm::default(), docs)),
         Err(x) => x.page(v),
     }
 }
@@ -323,6 +352,10 @@ fn done_of(query: &str) -> Option<&'static str> {
         "done=case_unchanged" => Some("case.unchanged_done"),
         "done=case_assigned" => Some("case.assigned_done"),
         "done=case_opened_onward" => Some("case.opened_onward_done"),
+        "done=document_added" => Some("document.added"),
+        "done=document_shared" => Some("document.shared_done"),
+        "done=document_unshared" => Some("document.unshared_done"),
+        "done=document_removed" => Some("document.removed_done"),
         _ => None,
     })
 }
@@ -373,6 +406,11 @@ mod tests {
         assert_eq!(done_of("done=case_corrected"), Some("case.corrected_done"));
         assert_eq!(done_of("done=case_reopened"), Some("case.reopened_done"));
         assert_eq!(done_of("done=case_assigned"), Some("case.assigned_done"));
+        assert_eq!(done_of("done=document_added"), Some("document.added"));
+        assert_eq!(
+            done_of("done=document_removed"),
+            Some("document.removed_done")
+        );
         assert_eq!(done_of("done=%3Cscript%3E"), None);
         assert_eq!(done_of(""), None);
     }

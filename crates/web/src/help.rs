@@ -74,6 +74,11 @@ const TOPICS: &[Topic] = &[
         link: None,
     },
     Topic {
+        id: "documents",
+        paragraphs: 4,
+        link: None,
+    },
+    Topic {
         id: "correct",
         paragraphs: 2,
         link: None,

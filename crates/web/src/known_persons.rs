@@ -2,19 +2,31 @@
 //! the form's "check" button posts the form to `POST /signals/new/check`, which keeps it
 //! as its draft and shows it again with the agency's own cases of a person with the same
 //! family name and date of birth (compared through the blind index, as the case list
-//! searches: exact after folding case, diacritics, hyphens and spaces), each linked.
-//! Never another agency's: the search reads the agency's own cases only, and it is
-//! audited with the persons it found, as every search is. Nothing is saved but the draft.
+//! searches: exact after folding case, diacritics, hyphens and spaces), each linked, and
+//! below them the agency's own cases of similar persons: a family name that sounds the
+//! same and the same year of birth (through the similar index; the exact matches are not
+//! repeated). Each open case has a button that submits the form to the signal's own
+//! handler with `attach_case`, to log the signal on that case (see `signals`).
+//! Never another agency's: both searches read the agency's own cases only, and they are
+//! audited with the persons they found, as every search is. Nothing is saved but the
+//! draft.
 
 use crate::WebState;
 use crate::forms::{Failure, Fields, date, with_env};
 use crate::i18n::Texts;
 use actix_web::{HttpRequest, web};
-use schakel_referral_workflow::cases::{CaseListFilter, list_cases};
-use schakel_referral_workflow::views::AccessKind;
+use chrono::Datelike;
+use schakel_domain::CaseStatus;
+use schakel_referral_workflow::cases::{CaseListFilter, SimilarTo, list_cases, similar_cases};
+use schakel_referral_workflow::views::{AccessKind, CaseListItem};
+
+/// How many cases each search shows at most.
+const SHOWN: i64 = 20;
 
 /// One known case of the person, as the form lists it.
 pub(crate) struct Known {
+    /// The case's id (the value of its attach button).
+    pub(crate) id: String,
     /// The person's name as the agency recorded it.
     pub(crate) name: String,
     /// The case's address.
@@ -23,6 +35,8 @@ pub(crate) struct Known {
     pub(crate) reference: String,
     /// Its status, in the viewer's words.
     pub(crate) status: String,
+    /// Whether it is open (only an open case takes a signal).
+    pub(crate) open: bool,
 }
 
 /// What the check found.
@@ -31,11 +45,17 @@ pub(crate) enum Checked {
     Not,
     /// The family name or the date of birth is missing: nothing to compare.
     NeedsBoth,
-    /// These cases (none: not known).
-    Found(Vec<Known>),
+    /// The cases of the same person (none: not known) and of similar persons.
+    Found {
+        /// Same family name and date of birth.
+        exact: Vec<Known>,
+        /// Same sound of the family name and year of birth, the exact ones left out.
+        similar: Vec<Known>,
+    },
 }
 
-/// Looks up the agency's own cases of the person the form `f` names.
+/// Looks up the agency's own cases of the person the form `f` names, and of persons
+/// similar to them.
 pub(crate) async fn look_up(
     req: &HttpRequest,
     state: &web::Data<WebState>,
@@ -47,25 +67,41 @@ pub(crate) async fn look_up(
         return Ok(Checked::NeedsBoth);
     };
     let (actor, t): (_, Texts) = (v.actor, v.texts());
+    let like = SimilarTo {
+        family_name: family.clone(),
+        birth_year: born.year(),
+    };
     let filter = CaseListFilter {
         family_name: Some(family),
         date_of_birth: Some(born),
         ..CaseListFilter::default()
     };
-    let page = with_env(req, state, move |conn, env| {
-        Ok(list_cases(conn, env, &actor, filter, None, Some(20))?)
+    let (exact, similar) = with_env(req, state, move |conn, env| {
+        let exact = list_cases(conn, env, &actor, filter, None, Some(SHOWN))?;
+        let similar = similar_cases(conn, env, &actor, &like, Some(SHOWN))?;
+        Ok((exact.items, similar.items))
     })
     .await?;
-    Ok(Checked::Found(
-        page.items
-            .into_iter()
-            .filter(|c| c.access == AccessKind::Owner)
-            .map(|c| Known {
-                name: c.display_name.unwrap_or_default(),
-                href: format!("/cases/{}", c.id),
-                reference: c.reference,
-                status: t.code("case_status", c.status.as_str()),
-            })
-            .collect(),
-    ))
+    let exact: Vec<Known> = own(exact, t);
+    let similar = own(similar, t)
+        .into_iter()
+        .filter(|s| !exact.iter().any(|e| e.id == s.id))
+        .collect();
+    Ok(Checked::Found { exact, similar })
+}
+
+/// The agency's own cases of `items`, as the form lists them.
+fn own(items: Vec<CaseListItem>, t: Texts) -> Vec<Known> {
+    items
+        .into_iter()
+        .filter(|c| c.access == AccessKind::Owner)
+        .map(|c| Known {
+            id: c.id.to_string(),
+            name: c.display_name.unwrap_or_default(),
+            href: format!("/cases/{}", c.id),
+            reference: c.reference,
+            status: t.code("case_status", c.status.as_str()),
+            open: c.status == CaseStatus::Open,
+        })
+        .collect()
 }

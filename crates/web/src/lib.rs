@@ -9,6 +9,8 @@ mod case_assignees;
 mod case_chain;
 mod case_close;
 mod case_correct;
+mod case_document_rows;
+mod case_documents;
 mod case_history;
 mod case_list;
 mod case_reopen;
@@ -18,6 +20,7 @@ mod cases;
 mod client;
 mod client_rules;
 mod consents;
+mod document_download;
 mod drafts;
 mod forms;
 mod help;
@@ -44,6 +47,7 @@ mod signal_list;
 mod signals;
 mod signed;
 mod state;
+mod upload;
 
 pub use client_rules::{ClientLimit, ClientRules};
 pub use pages::PAGE_CSP;
@@ -93,9 +97,9 @@ fn signing_in(cfg: &mut web::ServiceConfig) {
 }
 
 /// Caseworkers' and coordinators' pages: the inbox and outgoing referrals, the lists of
-/// signals and cases, the coordinators' caseload, signals, cases with their consents and
-/// notes, who is responsible for a case, closing, reopening and correcting a case,
-/// referrals, and the drafts of their forms.
+/// signals and cases, the coordinators' caseload, signals, cases with their consents,
+/// notes and documents, who is responsible for a case, closing, reopening and correcting
+/// a case, referrals, and the drafts of their forms.
 fn casework(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/inbox").route(web::get().to(home::inbox)))
         .service(web::resource("/drafts").route(web::get().to(drafts::list)))
@@ -133,6 +137,19 @@ fn casework(cfg: &mut web::ServiceConfig) {
             web::resource("/cases/{id}/notes/{note}/edit")
                 .route(web::get().to(notes::edit))
                 .route(web::post().to(notes::save)),
+        )
+        .service(web::resource("/cases/{id}/documents").route(web::post().to(case_documents::add)))
+        .service(
+            web::resource("/cases/{id}/documents/{doc}/share")
+                .route(web::post().to(case_documents::share)),
+        )
+        .service(
+            web::resource("/cases/{id}/documents/{doc}/remove")
+                .route(web::post().to(case_documents::remove)),
+        )
+        .service(
+            web::resource("/documents/{id}/download")
+                .route(web::get().to(document_download::download)),
         )
         .service(
             web::resource("/cases/{id}/referrals/new")

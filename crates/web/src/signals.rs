@@ -4,7 +4,10 @@
 //! signal shows its confirmation. Bad input is shown again as typed, with a message next
 //! to each field; nothing is saved then. The form keeps itself as a draft while it is
 //! typed (see `drafts`), resumes from one, and finishes it once saved; its check button
-//! shows whether the person is already known to the agency (see `known_persons`).
+//! shows whether the person is already known to the agency (see `known_persons`), and a
+//! known case's button saves the signal attached to that case (`attach_case`): then the
+//! person's fields typed are not used, the signal takes the case's person and its own
+//! page is shown. An attach the use case refuses shows the form again with why.
 
 use crate::WebState;
 use crate::drafts::{self, Slot};
@@ -20,12 +23,13 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use schakel_domain::indicators::{INDICATORS, IndicatorGroup};
 use schakel_domain::{
-    Action, DraftForm, ExploitationForm, Gender, Palermo, Region, ReportingBasis, SignalId,
+    Action, CaseId, DraftForm, ExploitationForm, Gender, Palermo, Region, ReportingBasis, SignalId,
 };
 use schakel_referral_workflow::cases::{OpenCaseInput, open_case};
-use schakel_referral_workflow::idempotency::Created;
+use schakel_referral_workflow::idempotency::{Created, IdempotencyKey};
 use schakel_referral_workflow::signals::{PersonInput, SignalInput, create_signal, get_signal};
-use schakel_referral_workflow::{Conflict, UseCaseError};
+use schakel_referral_workflow::{Conflict, Env, UseCaseError};
+use schakel_store::DbConn;
 
 /// One group of the indicator checklist.
 struct Group {
@@ -139,8 +143,9 @@ pub async fn new(req: HttpRequest, state: web::Data<WebState>) -> HttpResponse {
     form_page(&v, f, Problems::default(), once_key())
 }
 
-/// The signal the form describes, or the messages of its fields.
-fn parse(f: &Fields) -> Result<SignalInput, Problems> {
+/// The signal the form describes (attached to case `attach`, when given, and then
+/// without the person's fields), or the messages of its fields.
+fn parse(f: &Fields, attach: Option<CaseId>) -> Result<SignalInput, Problems> {
     let mut e = Problems::default();
     let observed_on = date(f.one("observed_on"));
     if observed_on.is_none() {
@@ -158,10 +163,13 @@ fn parse(f: &Fields) -> Result<SignalInput, Problems> {
     if forms.is_empty() {
         e.add("forms", "invalid.forms");
     }
-    let basis = reporting_basis(f, &mut e);
-    let person = person(f, &mut e);
-    let (Some(observed_on), Some(region), Some(reporting_basis), Some(person), true) =
-        (observed_on, region, basis, person, e.is_empty())
+    let basis = reporting_basis(f, &mut e, attach.is_some());
+    let person = match attach {
+        Some(_) => None,
+        None => Some(person(f, &mut e)),
+    };
+    let (Some(observed_on), Some(region), Some(reporting_basis), true) =
+        (observed_on, region, basis, e.is_empty())
     else {
         return Err(e);
     };
@@ -177,17 +185,23 @@ fn parse(f: &Fields) -> Result<SignalInput, Problems> {
         },
         reporting_basis,
         summary: f.text("summary"),
-        person: (reporting_basis != ReportingBasis::Anonymous).then_some(person),
+        person: person
+            .flatten()
+            .filter(|_| reporting_basis != ReportingBasis::Anonymous),
+        case_id: attach,
     })
 }
 
 /// The basis the signal is reported on; a message if none is chosen, or if an
-/// anonymous report names anything of the person.
-fn reporting_basis(f: &Fields, e: &mut Problems) -> Option<ReportingBasis> {
+/// anonymous report names anything of the person or is `attaching` to a case.
+fn reporting_basis(f: &Fields, e: &mut Problems, attaching: bool) -> Option<ReportingBasis> {
     let basis = f.code::<ReportingBasis>("reporting_basis");
+    let anonymous = basis == Some(ReportingBasis::Anonymous);
     if basis.is_none() {
         e.add("reporting_basis", "invalid.choose");
-    } else if basis == Some(ReportingBasis::Anonymous)
+    } else if anonymous && attaching {
+        e.add("reporting_basis", "invalid.anonymous_attach");
+    } else if anonymous
         && person_form::TEXT_FIELDS
             .iter()
             .any(|p| !f.one(p).is_empty())
@@ -217,10 +231,78 @@ fn refused_field(field: &str) -> (&'static str, &'static str) {
     }
 }
 
-/// Where a saved signal leads: its case, or its own page when anonymous.
+/// Where a saved signal leads: its case, or its own page when anonymous or attached.
 enum Saved {
-    Case(schakel_domain::CaseId),
+    Case(CaseId),
     Signal(SignalId),
+}
+
+/// The case the form's attach button named, if one was pressed; a value that is no
+/// case id is answered as a case that does not exist.
+fn attach_case(f: &Fields) -> Result<Option<CaseId>, Failure> {
+    match f.one("attach_case") {
+        "" => Ok(None),
+        id => id.parse().map(Some).map_err(|_| Failure::Hidden),
+    }
+}
+
+/// The messages of a signal the use case refused: a field of the form or, `attaching`,
+/// the case that does not take it; any other failure is its page.
+fn refusal(x: Failure, attaching: bool) -> Result<Problems, Failure> {
+    let (name, key) = match x {
+        Failure::Invalid("reporting_basis") if attaching => {
+            ("reporting_basis", "invalid.anonymous_attach")
+        }
+        Failure::Invalid(field) => refused_field(field),
+        Failure::Conflict(Some(Conflict::CaseClosed)) if attaching => {
+            ("attach_case", "known.attach_closed")
+        }
+        Failure::Hidden | Failure::Conflict(Some(Conflict::PersonErased)) if attaching => {
+            ("attach_case", "known.attach_gone")
+        }
+        other => return Err(other),
+    };
+    let mut e = Problems::default();
+    e.add(name, key);
+    Ok(e)
+}
+
+/// Logs the signal once per `key` and, when it names a new person, opens the case from
+/// it.
+fn save(
+    conn: &mut DbConn,
+    env: &Env<'_>,
+    actor: &schakel_domain::Actor,
+    input: &SignalInput,
+    key: Option<&IdempotencyKey>,
+) -> Result<Saved, Failure> {
+    let created = create_signal(conn, env, actor, input, key)?;
+    let id = match created {
+        Created::New { value, .. } => value.id,
+        Created::Replayed { body, .. } => crate::replay::replayed_id::<SignalId>(&body)
+            .ok_or_else(|| Failure::Internal("a stored signal id".to_owned()))?,
+    };
+    if input.person.is_none() {
+        return Ok(Saved::Signal(id));
+    }
+    let open = OpenCaseInput {
+        signal_id: Some(id),
+        person: None,
+        region: None,
+        exploitation_forms: None,
+        notes: None,
+    };
+    match open_case(conn, env, actor, &open, None).map(Created::into_new) {
+        Ok(Some(case)) => Ok(Saved::Case(case.id)),
+        Ok(None) => Ok(Saved::Signal(id)),
+        Err(UseCaseError::Conflict(Conflict::SignalHasCase)) => {
+            match get_signal(conn, env, actor, id)?.case_id {
+                Some(case) => Ok(Saved::Case(case)),
+                None => Ok(Saved::Signal(id)),
+            }
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// `POST /signals/new`.
@@ -234,7 +316,11 @@ pub async fn create(
         "" => once_key(),
         k => k.to_owned(),
     };
-    let input = match parse(&f) {
+    let attach = match attach_case(&f) {
+        Ok(a) => a,
+        Err(x) => return x.page(&v),
+    };
+    let input = match parse(&f, attach) {
         Ok(i) => i,
         Err(e) => {
             let f = drafts::keep(&req, &state, &v, DraftForm::Signal, None, f).await;
@@ -244,49 +330,20 @@ pub async fn create(
     let key = once_of(&f, "/signals/new");
     let actor = v.actor;
     let saved = with_env(&req, &state, move |conn, env| {
-        let created = create_signal(conn, env, &actor, &input, key.as_ref())?;
-        let id = match created {
-            Created::New { value, .. } => value.id,
-            Created::Replayed { body, .. } => crate::replay::replayed_id::<SignalId>(&body)
-                .ok_or_else(|| Failure::Internal("a stored signal id".to_owned()))?,
-        };
-        if input.person.is_none() {
-            return Ok(Saved::Signal(id));
-        }
-        let open = OpenCaseInput {
-            signal_id: Some(id),
-            person: None,
-            region: None,
-            exploitation_forms: None,
-            notes: None,
-        };
-        match open_case(conn, env, &actor, &open, None).map(Created::into_new) {
-            Ok(Some(case)) => Ok(Saved::Case(case.id)),
-            Ok(None) => Ok(Saved::Signal(id)),
-            Err(UseCaseError::Conflict(Conflict::SignalHasCase)) => {
-                match get_signal(conn, env, &actor, id)?.case_id {
-                    Some(case) => Ok(Saved::Case(case)),
-                    None => Ok(Saved::Signal(id)),
-                }
-            }
-            Err(e) => Err(e.into()),
-        }
+        save(conn, env, &actor, &input, key.as_ref())
     })
     .await;
     if saved.is_ok() {
         drafts::finish(&req, &state, &v, &f).await;
     }
-    match saved {
+    match saved.map_err(|x| refusal(x, attach.is_some())) {
         Ok(Saved::Case(id)) => see_other(&format!("/cases/{id}")),
         Ok(Saved::Signal(id)) => see_other(&format!("/signals/{id}")),
-        Err(Failure::Invalid(field)) => {
-            let (name, key) = refused_field(field);
-            let mut e = Problems::default();
-            e.add(name, key);
+        Err(Ok(e)) => {
             let f = drafts::keep(&req, &state, &v, DraftForm::Signal, None, f).await;
             form_page(&v, f, e, once)
         }
-        Err(other) => other.page(&v),
+        Err(Err(other)) => other.page(&v),
     }
 }
 
@@ -368,5 +425,55 @@ pub async fn check(req: HttpRequest, state: web::Data<WebState>, form: SignedFor
     match known_persons::look_up(&req, &state, &v, &f).await {
         Ok(known) => checked_page(&v, f, Problems::default(), once, known),
         Err(x) => x.page(&v),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn message(x: Failure, attaching: bool, field: &str) -> Option<&'static str> {
+        refusal(x, attaching).ok().and_then(|e| e.of(field))
+    }
+
+    #[test]
+    fn a_refused_attach_is_said_by_the_check_and_anything_else_as_before() {
+        let closed = || Failure::Conflict(Some(Conflict::CaseClosed));
+        assert_eq!(
+            message(closed(), true, "attach_case"),
+            Some("known.attach_closed")
+        );
+        assert_eq!(
+            message(Failure::Hidden, true, "attach_case"),
+            Some("known.attach_gone")
+        );
+        let erased = Failure::Conflict(Some(Conflict::PersonErased));
+        assert_eq!(
+            message(erased, true, "attach_case"),
+            Some("known.attach_gone")
+        );
+        let anonymous = || Failure::Invalid("reporting_basis");
+        assert_eq!(
+            message(anonymous(), true, "reporting_basis"),
+            Some("invalid.anonymous_attach")
+        );
+        assert_eq!(
+            message(anonymous(), false, "reporting_basis"),
+            Some("invalid.anonymous_with_person")
+        );
+        assert!(matches!(
+            refusal(Failure::Hidden, false),
+            Err(Failure::Hidden)
+        ));
+        assert!(refusal(closed(), false).is_err(), "not a form's message");
+    }
+
+    #[test]
+    fn an_attach_button_names_a_case_or_nothing() {
+        let f = |v: &str| Fields::new(vec![("attach_case".to_owned(), v.to_owned())]);
+        assert!(matches!(attach_case(&f("")), Ok(None)));
+        let id = CaseId::new_random();
+        assert!(matches!(attach_case(&f(&id.to_string())), Ok(Some(c)) if c == id));
+        assert!(matches!(attach_case(&f("../1")), Err(Failure::Hidden)));
     }
 }

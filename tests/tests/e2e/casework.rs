@@ -1,9 +1,10 @@
 //! Case work through the real binary, on every backend: the demo's caseworker logs a
 //! signal with canary values (a distinctive name, date of birth and phrase), opens a
 //! case, records consent and refers it; the demo coordinator accepts and reads it.
-//! A client also puts the canary name into request paths. Afterwards the canaries appear
-//! in no log line (at debug and at trace level), and on SQLite not in the database or its
-//! write-ahead log as plain text.
+//! A client also puts the canary name into request paths; the canaries are typed into a
+//! draft and carried by a document's title and content. Afterwards the canaries appear
+//! in no log line (at debug and at trace level), in no email written, and on SQLite not
+//! in the database or its write-ahead log as plain text.
 
 use schakel_e2e::Server;
 use schakel_e2e::api::{call, token};
@@ -127,6 +128,58 @@ fn canary_run(backend: Backend, level: &str) {
             seen["person"]["identity"]["family_name"], NAME,
             "the legal basis covers care"
         );
+        // A draft of a signal with the canary name typed, saved again; a document whose
+        // title and content carry the canaries, listed and read back.
+        let field = |name: &str, value: &str| json!({ "name": name, "value": value });
+        let (status, draft, draft_etag) = call(
+            &server,
+            &worker,
+            "POST",
+            "/api/v1/drafts",
+            Some(json!({ "form": "signal", "case_id": null,
+                "fields": [field("family_name", NAME), field("date_of_birth", DOB)] })),
+            None,
+        );
+        assert_eq!(status, 201, "{draft}");
+        let (status, _, _) = call(
+            &server,
+            &worker,
+            "PUT",
+            &format!("/api/v1/drafts/{}", draft["id"].as_str().unwrap()),
+            Some(json!({ "fields": [field("family_name", NAME), field("summary", PHRASE)] })),
+            Some(&draft_etag),
+        );
+        assert_eq!(status, 200);
+        let pdf = format!("%PDF-1.4\n% {NAME} {DOB}\n({PHRASE}) Tj\n%%EOF\n");
+        let form = reqwest::blocking::multipart::Form::new()
+            .text("title", format!("Paspoort {NAME}"))
+            .text("shared", "true")
+            .part(
+                "file",
+                reqwest::blocking::multipart::Part::bytes(pdf.into_bytes())
+                    .file_name(format!("{NAME}.pdf")),
+            );
+        let res = schakel_e2e::client()
+            .post(server.url(&format!("/api/v1/cases/{case_id}/documents")))
+            .bearer_auth(&worker)
+            .multipart(form)
+            .send()
+            .unwrap();
+        assert_eq!(res.status(), 201);
+        let (status, listed, _) = call(
+            &server,
+            &coord,
+            "GET",
+            &format!("/api/v1/cases/{case_id}/documents"),
+            None,
+            None,
+        );
+        assert_eq!(status, 200);
+        assert_eq!(
+            listed[0]["title"],
+            format!("Paspoort {NAME}"),
+            "the receiver reads it"
+        );
         // A refused body that carries the canary is not echoed into the logs either.
         let (status, _, _) = call(
             &server,
@@ -151,6 +204,21 @@ fn canary_run(backend: Backend, level: &str) {
             assert!(status == 404 || status == 400, "{path}: {status} {body}");
         }
 
+        // The emails written (mail to files) carry none of it either.
+        let mail = server.dir.path().join("data/mail");
+        let mut emails = 0;
+        for entry in std::fs::read_dir(&mail).into_iter().flatten().flatten() {
+            let text = String::from_utf8_lossy(&std::fs::read(entry.path()).unwrap()).into_owned();
+            emails += 1;
+            for canary in [NAME, DOB, PHRASE, "Kanarie", "Paspoort"] {
+                assert!(!text.contains(canary), "{canary} in an email");
+            }
+        }
+        assert!(
+            emails > 0,
+            "{backend:?}: the referral was emailed ({})",
+            mail.display()
+        );
         server.terminate();
         let logs = format!("{}\n{}", server.stdout(), server.stderr());
         assert!(server.wait().success());

@@ -9,6 +9,7 @@ mod audit_attacks;
 mod audit_cli;
 mod casework;
 mod config;
+mod documents;
 mod instances;
 mod jobs;
 mod login_storm;

@@ -1,5 +1,5 @@
-//! `/api/v1/signals`, `/api/v1/cases`, `/api/v1/referrals` and `/api/v1/drafts`: case
-//! work.
+//! `/api/v1/signals`, `/api/v1/cases`, `/api/v1/referrals`, `/api/v1/drafts`,
+//! `/api/v1/notes` and `/api/v1/documents`: case work.
 //!
 //! Handlers parse, call one `schakel_referral_workflow` use case on the blocking pool
 //! and answer with its view. Cases and referrals answer with `ETag: "<version>"`;
@@ -10,6 +10,7 @@
 pub(crate) mod assignment;
 pub(crate) mod cases;
 pub(crate) mod corrections;
+pub(crate) mod documents;
 pub(crate) mod drafts;
 pub(crate) mod notes;
 pub(crate) mod onward;
@@ -205,6 +206,7 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
             .route(web::post().to(n::add_note_handler)),
     )
     .service(web::resource("/notes/{id}").route(web::put().to(n::edit_note_handler)))
+    .configure(configure_documents)
     .service(
         web::resource("/cases/{id}/consents/{consent_id}/withdraw")
             .route(web::post().to(c::withdraw_consent_handler)),
@@ -220,6 +222,28 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
     .service(web::resource("/referrals/{id}/start").route(web::post().to(r::start_handler)))
     .service(web::resource("/referrals/{id}/complete").route(web::post().to(r::complete_handler)))
     .service(web::resource("/referrals/{id}/withdraw").route(web::post().to(r::withdraw_handler)));
+}
+
+/// The document routes. The upload reads its body itself, as a stream under the
+/// document limit (the JSON and payload limits of the other routes do not apply to it).
+fn configure_documents(cfg: &mut web::ServiceConfig) {
+    use documents as d;
+    cfg.service(
+        web::resource("/cases/{id}/documents")
+            .route(web::get().to(d::list_documents_handler))
+            .route(web::post().to(d::add_document_handler)),
+    )
+    .service(
+        web::resource("/documents/{id}")
+            .route(web::get().to(d::get_document_handler))
+            .route(web::delete().to(d::remove_document_handler)),
+    )
+    .service(
+        web::resource("/documents/{id}/content").route(web::get().to(d::download_document_handler)),
+    )
+    .service(
+        web::resource("/documents/{id}/shared").route(web::put().to(d::share_document_handler)),
+    );
 }
 
 impl<T> From<schakel_referral_workflow::views::Page<T>> for Page<T> {

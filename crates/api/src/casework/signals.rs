@@ -17,6 +17,8 @@ use schakel_referral_workflow::views::SignalView;
         (status = 201, description = "Logged", body = SignalView,
             headers(("Location" = String, description = "The new signal"))),
         (status = 403, description = "The role may not log signals", content_type = "application/problem+json", body = Problem),
+        (status = 404, description = "The `case_id` names no case of the actor's agency", content_type = "application/problem+json", body = Problem),
+        (status = 409, description = "The case named by `case_id` is closed, or its person was erased", content_type = "application/problem+json", body = Problem),
         (status = 422, description = "A field is not valid, or the key was used for another request", content_type = "application/problem+json", body = Problem),
     ))]
 pub async fn create_signal_handler(

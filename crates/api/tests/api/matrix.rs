@@ -12,10 +12,11 @@ use crate::support::{
 use actix_web::test::{self, TestRequest};
 use schakel_api::{app, openapi_document};
 use schakel_auth::RequestContext;
-use schakel_domain::{Actor, CaseId, ReferralAction, ReferralId, SessionId};
+use schakel_domain::{Actor, CaseId, DocumentId, ReferralAction, ReferralId, SessionId};
 use schakel_domain::{AgencyKind, Role};
 use schakel_referral_workflow::cases::{self as cases_uc, CloseCaseInput, OpenCaseInput};
 use schakel_referral_workflow::consents::{self as consents_uc, ConsentInput};
+use schakel_referral_workflow::documents::{self as documents_uc, DocumentUpload, Verdict};
 use schakel_referral_workflow::notes::{self as notes_uc, NoteInput};
 use schakel_referral_workflow::referrals::{self as referrals_uc, ActionInput, ReferralInput};
 use schakel_referral_workflow::signals::{self as signals_uc, SignalInput};
@@ -45,6 +46,12 @@ enum Rel {
     RecvAfter,
     /// A referral to the actor's agency (or its case) that has ended (completed).
     Ended,
+    /// A referral to the actor's agency (or its case), accepted and open, with a
+    /// consent that covers the agency: it sees the person's identity, and (for a
+    /// document) the owner shared the document.
+    RecvShown,
+    /// As [`Rel::RecvShown`], but the owner kept the document to itself.
+    RecvUnshared,
 }
 
 /// The roles of the columns after "no token".
@@ -109,6 +116,10 @@ const NOTE_SHARED: [u16; 6] = [401, 403, 403, 404, 404, 404];
 const ASSIGN_REFUSED: [u16; 6] = [401, 403, 409, 404, 404, 404];
 /// The transition table refuses the action in this state or for this side.
 const REFUSED_TRANSITION: [u16; 6] = [401, 409, 409, 404, 404, 404];
+/// Taking off one of the agency's documents.
+const CASEWORK_DELETE: [u16; 6] = [401, 204, 204, 404, 404, 404];
+/// Another agency's document, read but never changed by this one.
+const READ_ONLY: [u16; 6] = [401, 403, 403, 404, 404, 404];
 
 /// The matrix. Every operation of the OpenAPI document has at least one row.
 const TABLE: &[Row] = {
@@ -291,6 +302,85 @@ const TABLE: &[Row] = {
         row("PUT", "/api/v1/notes/{id}", RecvAfter, NOTE_SHARED),
         row("PUT", "/api/v1/notes/{id}", Ended, HIDDEN),
         row("PUT", "/api/v1/notes/{id}", Foreign, HIDDEN),
+        // Documents: added by the owner and by an agency that currently shares the case;
+        // read by the uploader's agency, and by another one only when shared with it and
+        // it sees the identity; shared and taken off by the uploader's agency only.
+        row(
+            "POST",
+            "/api/v1/cases/{id}/documents",
+            Own,
+            CASEWORK_OBJECT_CREATE,
+        ),
+        row("POST", "/api/v1/cases/{id}/documents", RecvBefore, HIDDEN),
+        row(
+            "POST",
+            "/api/v1/cases/{id}/documents",
+            RecvAfter,
+            CASEWORK_OBJECT_CREATE,
+        ),
+        row(
+            "POST",
+            "/api/v1/cases/{id}/documents",
+            RecvShown,
+            CASEWORK_OBJECT_CREATE,
+        ),
+        row("POST", "/api/v1/cases/{id}/documents", Ended, HIDDEN),
+        row("POST", "/api/v1/cases/{id}/documents", Foreign, HIDDEN),
+        row("GET", "/api/v1/cases/{id}/documents", Own, CASEWORK_OBJECT),
+        row("GET", "/api/v1/cases/{id}/documents", RecvBefore, HIDDEN),
+        row(
+            "GET",
+            "/api/v1/cases/{id}/documents",
+            RecvAfter,
+            CASEWORK_OBJECT,
+        ),
+        row(
+            "GET",
+            "/api/v1/cases/{id}/documents",
+            RecvShown,
+            CASEWORK_OBJECT,
+        ),
+        row("GET", "/api/v1/cases/{id}/documents", Ended, HIDDEN),
+        row("GET", "/api/v1/cases/{id}/documents", Foreign, HIDDEN),
+        row("GET", "/api/v1/documents/{id}", Own, CASEWORK_OBJECT),
+        row("GET", "/api/v1/documents/{id}", RecvShown, CASEWORK_OBJECT),
+        row("GET", "/api/v1/documents/{id}", RecvUnshared, HIDDEN),
+        row("GET", "/api/v1/documents/{id}", RecvAfter, HIDDEN),
+        row("GET", "/api/v1/documents/{id}", Ended, HIDDEN),
+        row("GET", "/api/v1/documents/{id}", Foreign, HIDDEN),
+        row(
+            "GET",
+            "/api/v1/documents/{id}/content",
+            Own,
+            CASEWORK_OBJECT,
+        ),
+        row(
+            "GET",
+            "/api/v1/documents/{id}/content",
+            RecvShown,
+            CASEWORK_OBJECT,
+        ),
+        row(
+            "GET",
+            "/api/v1/documents/{id}/content",
+            RecvUnshared,
+            HIDDEN,
+        ),
+        row("GET", "/api/v1/documents/{id}/content", RecvAfter, HIDDEN),
+        row("GET", "/api/v1/documents/{id}/content", Ended, HIDDEN),
+        row("GET", "/api/v1/documents/{id}/content", Foreign, HIDDEN),
+        row("PUT", "/api/v1/documents/{id}/shared", Own, CASEWORK_OBJECT),
+        row("PUT", "/api/v1/documents/{id}/shared", RecvShown, READ_ONLY),
+        row("PUT", "/api/v1/documents/{id}/shared", RecvUnshared, HIDDEN),
+        row("PUT", "/api/v1/documents/{id}/shared", RecvAfter, HIDDEN),
+        row("PUT", "/api/v1/documents/{id}/shared", Ended, HIDDEN),
+        row("PUT", "/api/v1/documents/{id}/shared", Foreign, HIDDEN),
+        row("DELETE", "/api/v1/documents/{id}", Own, CASEWORK_DELETE),
+        row("DELETE", "/api/v1/documents/{id}", RecvShown, READ_ONLY),
+        row("DELETE", "/api/v1/documents/{id}", RecvUnshared, HIDDEN),
+        row("DELETE", "/api/v1/documents/{id}", RecvAfter, HIDDEN),
+        row("DELETE", "/api/v1/documents/{id}", Ended, HIDDEN),
+        row("DELETE", "/api/v1/documents/{id}", Foreign, HIDDEN),
         // Only the owner changes a case, its consents, and refers it.
         row("POST", "/api/v1/cases/{id}/reopen", Own, CASEWORK_OBJECT),
         row("POST", "/api/v1/cases/{id}/reopen", RecvAfter, HIDDEN),
@@ -753,7 +843,12 @@ impl Prep<'_> {
     }
 
     fn consent(&self, who: &Actor, case: CaseId) -> schakel_domain::ConsentId {
-        let input: ConsentInput = serde_json::from_value(consent_body()).unwrap();
+        self.consent_for(who, case, consent_body())
+    }
+
+    /// A consent or legal basis of `body` recorded on `case` by `who`.
+    fn consent_for(&self, who: &Actor, case: CaseId, body: Value) -> schakel_domain::ConsentId {
+        let input: ConsentInput = serde_json::from_value(body).unwrap();
         let version = self.case_version(case);
         let view = self.run(|c, env| {
             consents_uc::record_consent(c, env, who, case, IfMatch::Version(version), &input)
@@ -778,6 +873,23 @@ impl Prep<'_> {
         (note.id, note.version)
     }
 
+    /// A PDF on `case` added by `who`, shared or not, and scanned clean; its id and
+    /// version.
+    fn document(&self, who: &Actor, case: CaseId, shared: bool) -> (DocumentId, i64) {
+        let upload = DocumentUpload {
+            title: Some("Matrix".into()),
+            shared,
+            file: crate::documents_http::PDF.to_vec(),
+        };
+        let doc = self.run(|c, env| documents_uc::add_document(c, env, who, case, upload));
+        crate::documents_http::scan(self.db, &self.world.workflow, Verdict::Clean);
+        let mut conn = self.db.pool.get().unwrap();
+        let version = schakel_store::casework::documents::find(&mut conn, doc.id)
+            .unwrap()
+            .version;
+        (doc.id, version)
+    }
+
     /// A case and, for `rel`, a referral in the state the relationship names.
     fn case_with_referral(&self, rel: Rel) -> (CaseId, ReferralId) {
         let w = self.world;
@@ -792,8 +904,11 @@ impl Prep<'_> {
                 let case = self.case(&w.foreign_coord);
                 (case, self.refer(&w.foreign_coord, case, &w.third))
             }
-            Rel::RecvBefore | Rel::RecvAfter | Rel::Ended => {
+            Rel::RecvBefore | Rel::RecvAfter | Rel::Ended | Rel::RecvShown | Rel::RecvUnshared => {
                 let case = self.case(&w.foreign_coord);
+                if matches!(rel, Rel::RecvShown | Rel::RecvUnshared) {
+                    self.consent_for(&w.foreign_coord, case, identity_consent_body());
+                }
                 let id = self.refer(&w.foreign_coord, case, &w.own);
                 if rel != Rel::RecvBefore {
                     self.act(
@@ -842,6 +957,15 @@ fn note_body() -> Value {
     json!({
         "kind": "phone_call", "occurred_on": "2026-01-03", "visibility": "shared",
         "text": "Gebeld over opvang."
+    })
+}
+
+/// A consent that covers the actor's agency (a municipality) for the matrix's
+/// referrals (shelter): the receiver sees the identity.
+fn identity_consent_body() -> Value {
+    json!({
+        "kind": "consent", "recipient_kinds": ["municipality"], "purposes": ["shelter"],
+        "given_by": "person", "given_on": "2026-01-02"
     })
 }
 
@@ -942,6 +1066,16 @@ fn prepare_casework(
                 Some(note_body()),
                 q(version),
             )
+        }
+        (_, p_) if p_.starts_with("/api/v1/documents/{id}") => {
+            let (case, owner) = if row.rel == Rel::Own {
+                (p.case(&own_cw), own_cw)
+            } else {
+                (p.case_with_referral(row.rel).0, world.foreign_coord)
+            };
+            let (doc, version) = p.document(&owner, case, row.rel != Rel::RecvUnshared);
+            let body = (row.method == "PUT").then(|| json!({ "shared": true }));
+            (path.replace("{id}", &doc.to_string()), body, q(version))
         }
         (_, p_) if p_.starts_with("/api/v1/referrals/{id}") => {
             let (_, id) = p.case_with_referral(row.rel);
@@ -1123,6 +1257,9 @@ where
     }
     if let Some(v) = if_match {
         req = req.insert_header(("if-match", v));
+    }
+    if (row.method, row.path) == ("POST", "/api/v1/cases/{id}/documents") {
+        req = crate::documents_http::upload(req, &crate::documents_http::pdf_form(true));
     }
     if let Some(b) = body {
         req = req.set_json(b);

@@ -5,9 +5,9 @@
 //! Each correction keeps the earlier values of the fields it changed, encrypted, in the
 //! case's rectification record (read by the owning agency only, erased with the case);
 //! its audit entry and timeline entry name the fields, never their values. A corrected
-//! identity gets new blind indexes and, when the identifiers that make the pseudonym
-//! change, a new key: the monitor is told to count the person's earlier events under
-//! it, so a corrected person is still one person.
+//! identity gets new blind indexes (the similar index too) and, when the identifiers
+//! that make the pseudonym change, a new key: the monitor is told to count the person's
+//! earlier events under it, so a corrected person is still one person.
 
 use super::*;
 use crate::support::monitor_relink;
@@ -139,6 +139,7 @@ fn write_person(
     let sealed = c.identity.seal(env.cfg, person.id)?;
     let family = c.identity.family_name_index(env.cfg)?;
     let birth = c.identity.birth_date_index(env.cfg)?;
+    let similar = c.identity.similar_index(env.cfg)?;
     // A corrected identity that can be linked is counted under its pseudonym; one that
     // cannot keeps the key the person has (a receiver's case may hold only the coarse
     // facts, under the key of the person it was referred).
@@ -153,6 +154,7 @@ fn write_person(
         nationality_group: c.identity.nationality_group(),
         family_name_index: family.as_deref(),
         birth_date_index: birth.as_deref(),
+        similar_index: similar.as_deref(),
         pseudonym: Some(&key),
     };
     persons::correct(conn, person.id, &changes, env.now)?;

@@ -109,23 +109,6 @@ impl std::str::FromStr for Assignee {
     }
 }
 
-/// Loads a case `who` may act on with `action`, or the hidden denial `code`.
-pub(crate) fn visible_case(
-    conn: &mut DbConn,
-    env: &Env<'_>,
-    who: &Actor,
-    id: CaseId,
-    action: Action,
-    code: &'static str,
-    kind: ActionKind,
-) -> Result<(Case, CaseAccess), UseCaseError> {
-    let case = cases::find(conn, id)?;
-    match case_access(conn, who, &case, action, env.now)? {
-        Some(access) => Ok((case, access)),
-        None => Err(denied(code, kind, Some(("case", id.to_string())))),
-    }
-}
-
 mod assign;
 mod chain;
 mod close;
@@ -135,14 +118,15 @@ mod open;
 mod read;
 mod reopen;
 
+pub(crate) use crate::access::visible_case;
+pub(crate) use crate::subjects::age_band_on;
 pub(crate) use assign::check_worker;
 pub use assign::{AssignCaseInput, assign_case, assignable_workers, caseload};
 pub use chain::case_chain;
 pub use close::close_case;
 pub use correct::{CorrectCaseInput, case_history, correct_case};
-pub(crate) use onward::age_band_on;
 pub use onward::open_case_from_referral;
 pub use open::open_case;
-pub use read::{case_timeline, get_case, list_cases};
+pub use read::{SimilarTo, case_timeline, get_case, list_cases, similar_cases};
 pub(crate) use read::{case_view, record_read};
 pub use reopen::{ReopenCaseInput, reopen_case};

@@ -15,23 +15,6 @@ use crate::views::{AgencyRef, OriginView};
 use schakel_domain::{PersonId, ReferralId};
 use schakel_store::casework::persons::NewPerson;
 
-/// The person's age band on a case: from the identity, or for a receiver's case whose
-/// identity holds no age, as the referral it came from stated it.
-pub(crate) fn age_band_on(
-    conn: &mut DbConn,
-    env: &Env<'_>,
-    case: &Case,
-    identity: &Identity,
-) -> Result<schakel_domain::AgeBand, UseCaseError> {
-    let band = identity.age_band(env.now.date_naive());
-    match case.origin_referral_id {
-        Some(origin) if band == schakel_domain::AgeBand::Unknown => {
-            Ok(referrals::find(conn, origin)?.summary.age_band)
-        }
-        _ => Ok(band),
-    }
-}
-
 /// Where a case opened from `referral` came from, as `who` may see it: the referral and
 /// the referring agency for the agencies that sent or received it (the others see the
 /// agency's kind only, as in the chain), the sending agency's reference for the owning
@@ -217,7 +200,8 @@ fn carry_person(
     let sealed = identity.seal(env.cfg, person)?;
     let family = identity.family_name_index(env.cfg)?;
     let birth = identity.birth_date_index(env.cfg)?;
-    persons::insert(
+    let similar = identity.similar_index(env.cfg)?;
+    persons::insert_indexed(
         conn,
         &NewPerson {
             id: person,
@@ -229,6 +213,7 @@ fn carry_person(
             birth_date_index: birth.as_deref(),
             pseudonym: sender.pseudonym.as_deref(),
         },
+        similar.as_deref(),
         env.now,
     )?;
     Ok(Carried {

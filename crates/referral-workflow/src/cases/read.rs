@@ -1,5 +1,5 @@
-//! Reading a case, its timeline and the agency's list of cases, each read audited with
-//! the persons it showed.
+//! Reading a case, its timeline and the agency's list of cases (and its search for
+//! persons like one being entered), each read audited with the persons it showed.
 
 use super::*;
 
@@ -176,9 +176,55 @@ pub fn list_cases(
     cursor: Option<&str>,
     limit: Option<i64>,
 ) -> Result<Page<CaseListItem>, UseCaseError> {
+    list(conn, env, who, &filter, None, cursor, limit)
+}
+
+/// A person like one being entered: the family name as typed and the year of birth.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SimilarTo {
+    /// The family name as typed.
+    pub family_name: String,
+    /// The year of birth.
+    pub birth_year: i32,
+}
+
+/// The actor's agency's own cases (at most `limit`, most recently changed first) of
+/// persons similar to `similar`: a family name that sounds the same and the same year
+/// of birth, through the similar index (see `identity::similar`). Never another
+/// agency's case. Audited as a search (`case.search`), with the persons found.
+pub fn similar_cases(
+    conn: &mut DbConn,
+    env: &Env<'_>,
+    who: &Actor,
+    similar: &SimilarTo,
+    limit: Option<i64>,
+) -> Result<Page<CaseListItem>, UseCaseError> {
+    let name = similar.family_name.trim();
+    if name.is_empty() || name.chars().count() > crate::identity::MAX_NAME_CHARS {
+        return Err(UseCaseError::Invalid("family_name"));
+    }
+    // A name without a sound matches nobody: no person is indexed under one.
+    let index = crate::identity::similar::similar_index(env.cfg, name, similar.birth_year)?
+        .unwrap_or_default();
+    let filter = CaseListFilter::default();
+    list(conn, env, who, &filter, Some(index), None, limit)
+}
+
+/// A page of the cases the actor may see through `filter` and, when given, only the
+/// agency's own cases of persons with the similar index `similar`.
+fn list(
+    conn: &mut DbConn,
+    env: &Env<'_>,
+    who: &Actor,
+    filter: &CaseListFilter,
+    similar: Option<String>,
+    cursor: Option<&str>,
+    limit: Option<i64>,
+) -> Result<Page<CaseListItem>, UseCaseError> {
     let search = filter.family_name.is_some()
         || filter.date_of_birth.is_some()
-        || filter.reference.is_some();
+        || filter.reference.is_some()
+        || similar.is_some();
     let code: &'static str = if search { "case.search" } else { "case.list" };
     run(conn, env, who, |conn| {
         let own = who.may(Action::ReadCase, Relationship::OwnAgency);
@@ -186,18 +232,7 @@ pub fn list_cases(
         if !own && !received {
             return Err(denied(code, ActionKind::Read, None));
         }
-        let family_name_index = family_name_index(env, filter.family_name.as_deref())?;
-        let birth_date_index = crate::identity::birth_date_index(env.cfg, filter.date_of_birth)?;
-        let reference = filter
-            .reference
-            .as_deref()
-            .map(str::trim)
-            .map(|r| {
-                schakel_domain::case::is_case_reference(r)
-                    .then(|| r.to_owned())
-                    .ok_or(UseCaseError::Invalid("reference"))
-            })
-            .transpose()?;
+        let store_filter = store_filter(env, who, filter, similar.clone())?;
         let limit = crate::cursor::limit(limit)?;
         let before = cursor.map(crate::cursor::decode::<CaseId>).transpose()?;
         let states: Vec<&str> = ACCESS_STATES.iter().map(|s| s.as_str()).collect();
@@ -205,19 +240,7 @@ pub fn list_cases(
             conn,
             who.agency_id,
             &states,
-            CaseFilter {
-                status: filter.status,
-                region: filter.region,
-                form: filter.form,
-                family_name_index,
-                birth_date_index,
-                reference,
-                assigned_to: filter.assigned_to.map(|a| match a {
-                    super::Assignee::Me => Some(who.user_id),
-                    super::Assignee::Nobody => None,
-                    super::Assignee::User(u) => Some(u),
-                }),
-            },
+            store_filter,
             before,
             limit + 1,
         )?;
@@ -243,10 +266,45 @@ pub fn list_cases(
             "by_family_name": filter.family_name.is_some(),
             "by_date_of_birth": filter.date_of_birth.is_some(),
             "by_reference": filter.reference.is_some(),
+            "by_similar": similar.is_some(),
         }));
         let e = crate::subjects::with_persons(conn, e, &shown)?;
         record(conn, env, e)?;
         Ok(Page { items, next_cursor })
+    })
+}
+
+/// The store's filter of a list: the blind indexes of what is searched, the reference
+/// checked, the responsible worker named.
+fn store_filter(
+    env: &Env<'_>,
+    who: &Actor,
+    filter: &CaseListFilter,
+    similar_index: Option<String>,
+) -> Result<CaseFilter, UseCaseError> {
+    let reference = filter
+        .reference
+        .as_deref()
+        .map(str::trim)
+        .map(|r| {
+            schakel_domain::case::is_case_reference(r)
+                .then(|| r.to_owned())
+                .ok_or(UseCaseError::Invalid("reference"))
+        })
+        .transpose()?;
+    Ok(CaseFilter {
+        status: filter.status,
+        region: filter.region,
+        form: filter.form,
+        family_name_index: family_name_index(env, filter.family_name.as_deref())?,
+        birth_date_index: crate::identity::birth_date_index(env.cfg, filter.date_of_birth)?,
+        similar_index,
+        reference,
+        assigned_to: filter.assigned_to.map(|a| match a {
+            super::Assignee::Me => Some(who.user_id),
+            super::Assignee::Nobody => None,
+            super::Assignee::User(u) => Some(u),
+        }),
     })
 }
 

@@ -53,6 +53,35 @@ fn key_of(value: &str) -> &str {
 
 const KEY: &str = "rotation-open-1";
 
+/// The content of the document `write_everything` adds.
+const DOCUMENT: &[u8] = b"%PDF-1.4\nVerklaring van de opvang.\n%%EOF\n";
+
+/// The case's one document's content, as its uploader downloads it (after a clean scan).
+fn document_content(w: &World, c: &mut DbConn, case: CaseId) -> Vec<u8> {
+    use schakel_referral_workflow::documents;
+    struct Clean;
+    impl documents::Scanner for Clean {
+        fn scan(&self, _: &[u8]) -> Result<documents::Verdict, documents::ScanFailure> {
+            Ok(documents::Verdict::Clean)
+        }
+    }
+    documents::scan_pending(c, &w.cfg, &Clean, w.now()).unwrap();
+    let ids: Vec<String> = {
+        use diesel::prelude::*;
+        use schakel_store::schema::case_documents as d;
+        d::table
+            .filter(d::case_id.eq(case.to_string()))
+            .select(d::id)
+            .load(c)
+            .unwrap()
+    };
+    let id = ids[0].parse().unwrap();
+    documents::download_document(c, &w.env(w.tick()), &w.sender_caseworker, id)
+        .unwrap()
+        .bytes
+        .to_vec()
+}
+
 /// A case with a value in every sealed column; returns its id and the idempotent
 /// response body.
 fn write_everything(w: &World, c: &mut DbConn) -> (CaseId, String) {
@@ -107,6 +136,19 @@ fn write_everything(w: &World, c: &mut DbConn) -> (CaseId, String) {
         &cases::CorrectCaseInput {
             region: Some(Region::Rotterdam),
             ..cases::CorrectCaseInput::default()
+        },
+    )
+    .unwrap();
+    // A document with a title (its content is a file, rotated beside the columns).
+    schakel_referral_workflow::documents::add_document(
+        c,
+        &w.env(w.tick()),
+        &w.sender_caseworker,
+        case.id,
+        schakel_referral_workflow::documents::DocumentUpload {
+            title: Some("Verklaring".into()),
+            shared: false,
+            file: DOCUMENT.to_vec(),
         },
     )
     .unwrap();
@@ -261,7 +303,8 @@ fn rotation_re_encrypts_everything_once_and_changes_no_index_or_pseudonym() {
         assert_eq!(
             report,
             RotationReport {
-                reencrypted: before.len(),
+                // and the document's content
+                reencrypted: before.len() + 1,
                 current: 0
             }
         );
@@ -307,6 +350,11 @@ fn rotation_re_encrypts_everything_once_and_changes_no_index_or_pseudonym() {
             "k1 is no longer needed"
         );
         assert_eq!(summary_k2, summary_before);
+        assert_eq!(
+            document_content(&retired, c, case_id),
+            DOCUMENT,
+            "the document too"
+        );
 
         // Indexes and pseudonym unchanged; a second run has nothing to do.
         assert_eq!(
@@ -317,7 +365,7 @@ fn rotation_re_encrypts_everything_once_and_changes_no_index_or_pseudonym() {
             jobs::rotate_keys(c, &w.env(w.now())).unwrap(),
             RotationReport {
                 reencrypted: 0,
-                current: before.len()
+                current: before.len() + 1
             }
         );
         assert_eq!(ciphertexts(c), after, "nothing rewritten");

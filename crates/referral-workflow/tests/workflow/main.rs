@@ -4,8 +4,10 @@
 mod support;
 
 mod assignment;
+mod attached_signals;
 mod canary;
 mod corrections;
+mod documents;
 mod drafts;
 mod jobs;
 mod key_rotation;
@@ -15,5 +17,6 @@ mod references;
 mod referral_assignment;
 mod referral_model;
 mod reopen;
+mod similar_persons;
 mod transitions;
 mod visibility;

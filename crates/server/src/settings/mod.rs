@@ -54,6 +54,8 @@ pub struct Settings {
     pub casework: crate::casework_settings::CaseworkSettings,
     /// The monitor's database and disclosure control.
     pub monitor: crate::monitor_settings::MonitorSettings,
+    /// Documents on cases: their size limit and the malware scanner.
+    pub documents: crate::documents_settings::DocumentsSettings,
 }
 
 impl Settings {
@@ -151,12 +153,23 @@ impl Settings {
         Ok(())
     }
 
+    /// The use cases' settings over the loaded data keys.
+    pub fn workflow(
+        &self,
+        keys: std::sync::Arc<schakel_crypto::MasterKeys>,
+    ) -> schakel_referral_workflow::WorkflowConfig {
+        let mut cfg = self.casework.workflow(keys, &self.data);
+        cfg.document_max_bytes = self.documents.max_bytes;
+        cfg
+    }
+
     fn validate(&self) -> Result<(), ConfigError> {
         self.auth.validate().map_err(fail)?;
         self.data.validate().map_err(fail)?;
         self.audit.validate().map_err(fail)?;
         self.casework.validate().map_err(fail)?;
         self.monitor.validate().map_err(fail)?;
+        self.documents.validate().map_err(fail)?;
         let target = DatabaseTarget::parse(&self.database.url)
             .map_err(|e| fail(format!("database.url: {e}")))?;
         if target.backend() == schakel_store::Backend::Sqlite && self.database.password.is_some() {

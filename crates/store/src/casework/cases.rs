@@ -302,6 +302,8 @@ pub struct CaseFilter {
     pub form: Option<ExploitationForm>,
     pub family_name_index: Option<String>,
     pub birth_date_index: Option<String>,
+    /// The similar index (the sound of the family name with the birth year).
+    pub similar_index: Option<String>,
     /// A reference of the agency's own cases.
     pub reference: Option<String>,
     /// Only the agency's own cases with this responsible worker (`Some(None)`: with
@@ -324,6 +326,9 @@ fn persons_by_index(
     }
     if let Some(b) = &filter.birth_date_index {
         people = people.filter(persons::birth_date_index.eq(b.clone()));
+    }
+    if let Some(s) = &filter.similar_index {
+        people = people.filter(persons::similar_index.eq(s.clone()));
     }
     Ok(people.load(conn)?)
 }
@@ -380,7 +385,10 @@ pub fn list_visible(
     if let Some(form) = filter.form {
         q = q.filter(cases::exploitation_forms.like(format!("%\"{}\"%", form.as_str())));
     }
-    if filter.family_name_index.is_some() || filter.birth_date_index.is_some() {
+    if filter.family_name_index.is_some()
+        || filter.birth_date_index.is_some()
+        || filter.similar_index.is_some()
+    {
         let ids = persons_by_index(conn, agency, &filter)?;
         q = q
             .filter(cases::agency_id.eq(agency.to_string()))

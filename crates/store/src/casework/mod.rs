@@ -8,6 +8,7 @@
 pub mod cases;
 pub mod consents;
 pub mod corrections;
+pub mod documents;
 pub mod drafts;
 pub mod idempotency;
 pub mod notes;

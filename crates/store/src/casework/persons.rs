@@ -1,4 +1,6 @@
-//! Person rows: encrypted identity, coarse attributes, blind indexes and pseudonym.
+//! Person rows: encrypted identity, coarse attributes, blind indexes (the exact family
+//! name and date of birth, and the weaker "similar" index of the sound of the family name
+//! with the birth year) and pseudonym.
 
 use super::code;
 use crate::schema::persons;
@@ -21,6 +23,7 @@ pub(crate) struct PersonRow {
     erased_at: Option<NaiveDateTime>,
     created_at: NaiveDateTime,
     updated_at: NaiveDateTime,
+    similar_index: Option<String>,
 }
 
 /// A person as stored.
@@ -38,6 +41,10 @@ pub struct Person {
     pub erased_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// The blind index of the sound of the family name with the birth year; `None`
+    /// without both, once erased, or (for a person stored before it existed) until the
+    /// backfill at start-up reaches it.
+    pub similar_index: Option<String>,
 }
 
 impl TryFrom<PersonRow> for Person {
@@ -55,6 +62,7 @@ impl TryFrom<PersonRow> for Person {
             erased_at: r.erased_at.map(from_db_time),
             created_at: from_db_time(r.created_at),
             updated_at: from_db_time(r.updated_at),
+            similar_index: r.similar_index,
         })
     }
 }
@@ -73,10 +81,20 @@ pub struct NewPerson<'a> {
     pub pseudonym: Option<&'a str>,
 }
 
-/// Inserts a person.
+/// Inserts a person without a similar index (a receiver's copy; the backfill fills it).
 pub fn insert(
     conn: &mut DbConn,
     new: &NewPerson<'_>,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    insert_indexed(conn, new, None, now)
+}
+
+/// Inserts a person with its similar index (see [`Person::similar_index`]).
+pub fn insert_indexed(
+    conn: &mut DbConn,
+    new: &NewPerson<'_>,
+    similar_index: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     let now = to_db_time(now);
@@ -90,6 +108,7 @@ pub fn insert(
             persons::family_name_index.eq(new.family_name_index),
             persons::birth_date_index.eq(new.birth_date_index),
             persons::pseudonym.eq(new.pseudonym),
+            persons::similar_index.eq(similar_index),
             persons::created_at.eq(now),
             persons::updated_at.eq(now),
         ))
@@ -134,6 +153,7 @@ pub fn erase(conn: &mut DbConn, id: PersonId, now: DateTime<Utc>) -> Result<(), 
             persons::identity.eq(None::<String>),
             persons::family_name_index.eq(None::<String>),
             persons::birth_date_index.eq(None::<String>),
+            persons::similar_index.eq(None::<String>),
             persons::pseudonym.eq(None::<String>),
             persons::erased_at.eq(Some(now)),
             persons::updated_at.eq(now),
@@ -150,6 +170,7 @@ pub struct PersonChanges<'a> {
     pub nationality_group: NationalityGroup,
     pub family_name_index: Option<&'a str>,
     pub birth_date_index: Option<&'a str>,
+    pub similar_index: Option<&'a str>,
     pub pseudonym: Option<&'a str>,
 }
 
@@ -167,9 +188,53 @@ pub fn correct(
             persons::nationality_group.eq(changes.nationality_group.as_str()),
             persons::family_name_index.eq(changes.family_name_index),
             persons::birth_date_index.eq(changes.birth_date_index),
+            persons::similar_index.eq(changes.similar_index),
             persons::pseudonym.eq(changes.pseudonym),
             persons::updated_at.eq(to_db_time(now)),
         ))
         .execute(conn)?;
     Ok(())
+}
+
+/// Persons with an identity (not erased) but no similar index, in id order after
+/// `after`: what the backfill of the similar index reads, a page at a time. A person
+/// whose identity gives no similar index (no family name or no date of birth) stays in
+/// this list; the cursor moves past it.
+pub fn without_similar_index(
+    conn: &mut DbConn,
+    after: Option<PersonId>,
+    limit: i64,
+) -> Result<Vec<Person>, StoreError> {
+    let mut q = persons::table
+        .filter(persons::identity.is_not_null())
+        .filter(persons::erased_at.is_null())
+        .filter(persons::similar_index.is_null())
+        .select(PersonRow::as_select())
+        .order(persons::id.asc())
+        .limit(limit)
+        .into_boxed();
+    if let Some(after) = after {
+        q = q.filter(persons::id.gt(after.to_string()));
+    }
+    q.load(conn)?.into_iter().map(Person::try_from).collect()
+}
+
+/// Sets the similar index of a person whose identity is still the ciphertext
+/// `identity` it was made from and who has none yet; `false` when the person changed
+/// meanwhile (corrected, erased, re-encrypted: the next run sees it again).
+pub fn fill_similar_index(
+    conn: &mut DbConn,
+    id: PersonId,
+    identity: &str,
+    similar_index: &str,
+) -> Result<bool, StoreError> {
+    let n = diesel::update(
+        persons::table
+            .find(id.to_string())
+            .filter(persons::identity.eq(identity))
+            .filter(persons::similar_index.is_null()),
+    )
+    .set(persons::similar_index.eq(similar_index))
+    .execute(conn)?;
+    Ok(n == 1)
 }

@@ -1,4 +1,6 @@
-//! Signal rows.
+//! Signal rows. A signal is about a new person, no one (anonymous), or a person the
+//! agency already knows: then it is attached to that person's case (`case_id`) and has
+//! its person.
 
 use super::{code, codes_from_json, codes_to_json, opt_code};
 use crate::schema::{cases, signals};
@@ -31,6 +33,7 @@ struct SignalRow {
     age_band: String,
     created_at: NaiveDateTime,
     erased_at: Option<NaiveDateTime>,
+    case_id: Option<String>,
 }
 
 /// A signal as stored.
@@ -53,6 +56,9 @@ pub struct Signal {
     pub age_band: AgeBand,
     pub created_at: DateTime<Utc>,
     pub erased_at: Option<DateTime<Utc>>,
+    /// The case of the agency's it was attached to when logged (its person is the
+    /// case's); `None` for a signal about a new person or no one.
+    pub case_id: Option<CaseId>,
 }
 
 impl TryFrom<SignalRow> for Signal {
@@ -81,6 +87,7 @@ impl TryFrom<SignalRow> for Signal {
             age_band: code(&r.age_band, "signal age band")?,
             created_at: from_db_time(r.created_at),
             erased_at: r.erased_at.map(from_db_time),
+            case_id: opt_code(r.case_id.as_deref(), "signal case")?,
         })
     }
 }
@@ -103,6 +110,8 @@ pub struct NewSignal<'a> {
     pub reporting_basis: ReportingBasis,
     pub summary: Option<&'a str>,
     pub age_band: AgeBand,
+    /// The case it is attached to (its person is `person_id`).
+    pub case_id: Option<CaseId>,
 }
 
 /// Inserts a signal.
@@ -129,6 +138,7 @@ pub fn insert(
             signals::reporting_basis.eq(new.reporting_basis.as_str()),
             signals::summary.eq(new.summary),
             signals::age_band.eq(new.age_band.as_str()),
+            signals::case_id.eq(new.case_id.map(|c| c.to_string())),
             signals::created_at.eq(to_db_time(now)),
         ))
         .execute(conn)?;
@@ -144,10 +154,17 @@ pub fn find(conn: &mut DbConn, id: SignalId) -> Result<Signal, StoreError> {
         .try_into()
 }
 
-/// The case opened from a signal, if any.
+/// The case of a signal, if any: the one opened from it, or the one it was attached to.
 pub fn case_of(conn: &mut DbConn, id: SignalId) -> Result<Option<CaseId>, StoreError> {
+    let attached = signals::table
+        .filter(signals::id.eq(id.to_string()))
+        .select(signals::case_id.assume_not_null());
     let found: Option<String> = cases::table
-        .filter(cases::signal_id.eq(id.to_string()))
+        .filter(
+            cases::signal_id
+                .eq(id.to_string())
+                .or(cases::id.eq_any(attached)),
+        )
         .select(cases::id)
         .first(conn)
         .optional()?;
@@ -194,8 +211,9 @@ pub fn erase_of_person(
     )
 }
 
-/// Signals never opened as a case, logged at or before `logged_before` and not yet
-/// erased, oldest first, after the cursor `(created_at, id)`.
+/// Signals never opened as a case nor attached to one, logged at or before
+/// `logged_before` and not yet erased, oldest first, after the cursor `(created_at,
+/// id)`. (An attached signal's person is its case's: it is erased with the case.)
 pub fn unopened_due_for_erasure(
     conn: &mut DbConn,
     logged_before: DateTime<Utc>,
@@ -207,6 +225,7 @@ pub fn unopened_due_for_erasure(
         .select(cases::signal_id.assume_not_null());
     let mut q = signals::table
         .filter(signals::erased_at.is_null())
+        .filter(signals::case_id.is_null())
         .filter(signals::created_at.le(to_db_time(logged_before)))
         .filter(diesel::dsl::not(signals::id.eq_any(opened)))
         .select(SignalRow::as_select())

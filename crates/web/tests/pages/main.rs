@@ -6,12 +6,14 @@ mod support;
 
 mod admin_pages;
 mod analyst_pages;
+mod attach_pages;
 mod case_assign_pages;
 mod case_close_pages;
 mod case_correct_pages;
 mod case_list_pages;
 mod case_reopen_pages;
 mod casework_pages;
+mod document_pages;
 mod draft_pages;
 mod form_limits;
 mod help_pages;

@@ -465,6 +465,7 @@ impl<'w> SignalBuilder<'w> {
                 reporting_basis: ReportingBasis::Consent,
                 summary: None,
                 person: Some(default_person()),
+                case_id: None,
             },
         }
     }
@@ -917,7 +918,15 @@ pub fn every_text_value(conn: &mut DbConn) -> Vec<(String, String)> {
     );
     let mut values = Vec::new();
     for (t, c) in columns {
-        let sql = format!("SELECT CAST(\"{c}\" AS TEXT) AS v FROM \"{t}\"");
+        // A binary column (a document's encrypted content) is read as hex here; tests
+        // look for plain bytes in it themselves.
+        let sql = match conn {
+            DbConn::Sqlite(_) => format!(
+                "SELECT CASE WHEN typeof(\"{c}\") = 'blob' THEN hex(\"{c}\") \
+                 ELSE CAST(\"{c}\" AS TEXT) END AS v FROM \"{t}\""
+            ),
+            DbConn::Postgres(_) => format!("SELECT CAST(\"{c}\" AS TEXT) AS v FROM \"{t}\""),
+        };
         let rows: Vec<Value> = match conn {
             DbConn::Sqlite(x) => diesel::sql_query(sql).load(x).unwrap(),
             DbConn::Postgres(x) => diesel::sql_query(sql).load(x).unwrap(),
