@@ -187,7 +187,7 @@ try {
     await page.waitForTimeout(500);
   }
   expect(sent === '5', `five referrals sent from the municipality to the shelter are shown (got ${sent})`);
-  expect((await page.locator('section#flows img').getAttribute('alt')).length > 0, 'the chart has a text alternative');
+  expect((await page.locator('section#flows [role="img"]').first().getAttribute('aria-label')).length > 0, 'the chart, drawn into the page, has a text alternative');
   await accessible(page, 'analyst');
   await logout(page);
 
@@ -202,11 +202,18 @@ try {
   await accessible(page, 'audit-verified');
   await logout(page);
 
-  // The admin must give a second factor: enrolment shows the key, the code lets in.
+  // The admin must give a second factor: enrolment shows the QR code, the key and the
+  // setup link; the code lets in.
   await login(page, 'admin@demo.schakel.invalid');
   await page.waitForURL(/\/login\/code$/);
-  const uri = await page.locator('#otpauth').inputValue();
+  const uri = await page.locator('#otpauth').getAttribute('href');
   expect(uri.startsWith('otpauth://totp/'), 'the enrolment shows the authenticator key');
+  const qr = page.getByRole('img', { name: 'QR-code die Schakel toevoegt aan uw authenticator-app' });
+  expect(await qr.locator('svg').isVisible(), 'the enrolment shows the QR code');
+  const box = await qr.locator('svg').boundingBox();
+  expect(box.width >= 190 && box.width <= 250 && box.width === box.height, `a square code of about 224 px: ${box.width}`);
+  const secret = new URL(uri).searchParams.get('secret');
+  expect((await page.locator('#secret').innerText()).replaceAll(' ', '') === secret, 'the key to type is the secret');
   keepAuthenticator('admin@demo.schakel.invalid', uri);
   await accessible(page, 'totp-enrol');
   await page.locator('#code').fill('000000' === totp(uri) ? '111111' : '000000');

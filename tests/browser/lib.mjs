@@ -103,7 +103,7 @@ export async function loginWithCode(page, email) {
   await page.waitForURL(/\/login\/code$/);
   let uri;
   if ((await page.locator('#otpauth').count()) > 0) {
-    uri = await page.locator('#otpauth').inputValue();
+    uri = await page.locator('#otpauth').getAttribute('href');
     keepAuthenticator(email, uri);
   } else {
     expect(existsSync(keyFile(email)), `the authenticator key of ${email} kept by an earlier script`);

@@ -2,8 +2,9 @@
 // the municipality sends more referrals to the shelter than one page holds (through the
 // API), the shelter declines one; its coordinator's inbox shows the open ones a page at
 // a time, the last one sent reachable on the next page, and the declined one under the
-// ended referrals; the caseworker's list of sent referrals pages the same way. Every
-// page visited is checked with axe-core and saved as a screenshot.
+// ended referrals; the caseworker's list of sent referrals pages the same way, and an
+// address typed wrong is the error page. Every page visited is checked with axe-core and
+// saved as a screenshot.
 import {
   accessible, api, base, expect, failed, heading, launch, login, logout, pagesChecked, token,
 } from './lib.mjs';
@@ -102,6 +103,13 @@ try {
   for (const id of ids.slice(1)) expect(outgoing.all.includes(id), `sent referral ${id} is listed`);
   await page.goto(`${base}/outgoing?view=closed`);
   expect((await listed(page)).includes(ids[0]), 'the declined referral is among the ended ones');
+
+  // An address typed wrong: the error page in the user's language, not the API's JSON.
+  const unknown = await page.goto(`${base}/verwijzingen`);
+  expect(unknown.status() === 404, `an unknown address: ${unknown.status()}`);
+  expect(unknown.headers()['content-type'].startsWith('text/html'), 'a page, not JSON');
+  expect((await heading(page)) === 'Er klopt iets niet', 'the error page, in Dutch');
+  await accessible(page, 'not-found');
   await logout(page);
   await context.close();
 } catch (e) {

@@ -120,6 +120,8 @@ impl Server {
             .env("SCHAKEL_DATABASE__URL", database_url)
             .env(BIND_ANY_PORT.0, BIND_ANY_PORT.1)
             .env("SCHAKEL_HTTP__WORKERS", "2")
+            // The demo's world of fictional persons only where a test asks for it.
+            .env("SCHAKEL_DEMO__WORLD_PERSONS", "0")
             .envs(env.iter().copied())
             // Files, not pipes: a pipe nobody reads would stall a chatty server.
             .stdout(Stdio::from(

@@ -2,15 +2,16 @@
 //!
 //! `serde` would also fill a struct from a JSON array of its fields in order; a request
 //! body is only ever an object, so anything else is refused (`422 invalid_body`), as
-//! are unknown fields and wrong values. Malformed JSON, a wrong content type and a body
-//! over the limit are answered by the JSON configuration as for `web::Json`.
+//! are unknown fields and wrong values, each naming the member at fault (`invalid`).
+//! Malformed JSON, a wrong content type and a body over the limit are answered by the
+//! JSON configuration as for `web::Json`.
 //!
 //! The body is read as JSON by the extractor but checked against the request type only
 //! when the handler asks for it (`into_inner`), after the handler's other extractors:
 //! a request without a valid token is answered `401` whatever its body holds, never
 //! with what the body got wrong.
 
-use crate::{ApiError, ProblemKind};
+use crate::ApiError;
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest, web};
 use serde::de::DeserializeOwned;
@@ -26,12 +27,9 @@ pub struct Body<T> {
 }
 
 impl<T: DeserializeOwned> Body<T> {
-    /// The body as a `T`, or `422 invalid_body`.
+    /// The body as a `T`, or `422 invalid_body` naming the member at fault.
     pub fn into_inner(self) -> Result<T, ApiError> {
-        if !self.value.is_object() {
-            return Err(ApiError::Problem(ProblemKind::InvalidBody));
-        }
-        serde_json::from_value(self.value).map_err(|_| ApiError::Problem(ProblemKind::InvalidBody))
+        crate::invalid::from_json(&self.value)
     }
 }
 

@@ -9,6 +9,7 @@ mod body;
 mod casework;
 mod directory;
 mod health;
+mod invalid;
 mod metrics;
 mod middleware;
 mod monitor_api;
@@ -19,6 +20,7 @@ mod problem;
 mod state;
 
 pub use app::{JSON_LIMIT, app, app_with, configure_extractors};
+pub use invalid::FieldError;
 pub use openapi::{ApiDoc, document as openapi_document};
 pub use problem::{ApiError, ProblemKind};
 pub use state::{AppState, Metrics, MonitorState};

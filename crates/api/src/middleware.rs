@@ -4,7 +4,7 @@
 //! status and the request id — no client address, user agent, body or error text that
 //! could hold personal data.
 
-use crate::problem::{Problem, ProblemKind};
+use crate::problem::{FieldErrors, Problem, ProblemKind};
 use actix_web::body::{BoxBody, EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderValue};
@@ -110,8 +110,13 @@ pub fn render_problem<B: MessageBody + 'static>(
         .unwrap_or_else(|| ProblemKind::from_status(status));
     let request_id = request_id_of(res.request());
     let (req, old) = res.into_parts();
-    let body = serde_json::to_string(&Problem::new(kind, request_id))
-        .unwrap_or_else(|_| String::from("{}"));
+    let mut problem = Problem::new(kind, request_id);
+    if kind == ProblemKind::InvalidBody
+        && let Some(FieldErrors(fields)) = old.extensions().get::<FieldErrors>()
+    {
+        problem.errors = fields.clone();
+    }
+    let body = serde_json::to_string(&problem).unwrap_or_else(|_| String::from("{}"));
     let mut new: HttpResponse<BoxBody> = HttpResponse::build(status)
         .content_type("application/problem+json")
         .body(body);

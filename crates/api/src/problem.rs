@@ -1,11 +1,14 @@
 //! Errors as `application/problem+json` (RFC 9457).
 //!
 //! Policy: every error a client sees has a stable `type` code, a safe `title`, the HTTP
-//! `status` and the request id — nothing else, never an internal message. Handlers
+//! `status` and the request id — never an internal message; a `422 invalid_body` also
+//! names the members at fault and what was expected (`errors`, see `invalid`), never
+//! the values sent. Handlers
 //! return [`ApiError`]; its one `match` chooses the [`ProblemKind`]. The body itself is
 //! written by the error middleware, which also turns actix's own errors (unknown route,
 //! wrong method, body limits) into problems, so every error has the same shape.
 
+use crate::invalid::FieldError;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
 use schakel_store::StoreError;
@@ -219,6 +222,10 @@ pub struct Problem {
     pub status: u16,
     /// The id of the request, to find it in the logs.
     pub request_id: String,
+    /// For `422 invalid_body` only, when it is known: each member of the request at
+    /// fault and what was expected of it. Never the value sent.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
 }
 
 impl Problem {
@@ -229,9 +236,15 @@ impl Problem {
             title: kind.title(),
             status: kind.status().as_u16(),
             request_id,
+            errors: Vec::new(),
         }
     }
 }
+
+/// The members at fault of an error response, left in its extensions for the error
+/// middleware that writes the body.
+#[derive(Debug, Clone)]
+pub(crate) struct FieldErrors(pub(crate) Vec<FieldError>);
 
 /// What a handler can fail with.
 #[derive(Debug, thiserror::Error)]
@@ -242,6 +255,9 @@ pub enum ApiError {
     /// A problem of a given kind, without further internals.
     #[error("{0:?}")]
     Problem(ProblemKind),
+    /// A member of the request is not valid: `422 invalid_body` naming it.
+    #[error("invalid member {}", .0.field)]
+    Invalid(FieldError),
     /// The database failed; the cause is logged, never shown.
     #[error("store: {0}")]
     Store(#[from] StoreError),
@@ -265,6 +281,7 @@ impl ApiError {
         match self {
             ApiError::NotFound | ApiError::Store(StoreError::NotFound) => ProblemKind::NotFound,
             ApiError::Problem(kind) => *kind,
+            ApiError::Invalid(_) => ProblemKind::InvalidBody,
             ApiError::Store(StoreError::Conflict(_)) => ProblemKind::Conflict,
             ApiError::Store(StoreError::Connection(_)) => ProblemKind::Unavailable,
             ApiError::Auth(e) => auth_kind(e),
@@ -272,6 +289,18 @@ impl ApiError {
             ApiError::Store(_) | ApiError::Blocking(_) | ApiError::Internal(_) => {
                 ProblemKind::Internal
             }
+        }
+    }
+
+    /// The members at fault that the problem names: the member of `Invalid`, or the
+    /// field a use case found not valid.
+    pub fn field_errors(&self) -> Vec<FieldError> {
+        match self {
+            ApiError::Invalid(f) => vec![f.clone()],
+            ApiError::UseCase(schakel_auth::UseCaseError::Invalid(name)) => {
+                FieldError::of_use_case(name).into_iter().collect()
+            }
+            _ => Vec::new(),
         }
     }
 }
@@ -355,8 +384,13 @@ impl ResponseError for ApiError {
             tracing::error!(error = %self, "request failed");
         }
         let mut res = HttpResponse::new(kind.status());
-        // The error middleware renders the body from this kind and the request id.
+        // The error middleware renders the body from this kind, the request id and the
+        // members at fault.
         res.extensions_mut().insert(kind);
+        let fields = self.field_errors();
+        if !fields.is_empty() {
+            res.extensions_mut().insert(FieldErrors(fields));
+        }
         res
     }
 }

@@ -77,6 +77,29 @@ fn send_reset_link(
     ctx: &RequestContext,
     now: DateTime<Utc>,
 ) -> Result<(), AuthError> {
+    let expires = issue_reset_link(conn, cfg, user, token, now)?;
+    let e = event(
+        "auth.password_reset_request",
+        ActionKind::Create,
+        Outcome::Success,
+        ctx,
+    )?
+    .with_actor(user_actor(user.id, user.agency_id, user.role))
+    .with_object("user", user.id)
+    .with_details(serde_json::json!({ "expires_at": expires.to_rfc3339() }));
+    record(conn, &e, now)
+}
+
+/// Stores the hash of a recovery link for `user`, valid `reset_ttl_secs`, and queues
+/// the email that carries it, in the caller's transaction; returns when it expires. The
+/// caller records the audit entry: the person's own request or an admin's.
+pub(crate) fn issue_reset_link(
+    conn: &mut DbConn,
+    cfg: &AuthConfig,
+    user: &User,
+    token: &secret_token::NewToken,
+    now: DateTime<Utc>,
+) -> Result<DateTime<Utc>, StoreError> {
     let expires = now + Duration::seconds(cfg.reset_ttl_secs);
     sessions::add_account_token(
         conn,
@@ -100,16 +123,7 @@ fn send_reset_link(
         available_at: now,
     };
     outbox::enqueue(conn, &message, now)?;
-    let e = event(
-        "auth.password_reset_request",
-        ActionKind::Create,
-        Outcome::Success,
-        ctx,
-    )?
-    .with_actor(user_actor(user.id, user.agency_id, user.role))
-    .with_object("user", user.id)
-    .with_details(serde_json::json!({ "expires_at": expires.to_rfc3339() }));
-    record(conn, &e, now)
+    Ok(expires)
 }
 
 /// Sets a new password with a recovery link. An unknown, used or expired link and a

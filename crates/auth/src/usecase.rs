@@ -74,6 +74,10 @@ pub enum Conflict {
     /// This delivery cannot be tried again (a failed invitation or recovery link: its
     /// token is gone).
     NotRetryable,
+    /// The account is deactivated: it gets no recovery link until it is reactivated.
+    AccountInactive,
+    /// The account has not accepted its invitation yet: it has no password to recover.
+    InvitationPending,
 }
 
 /// A value refused for what it means, not for its shape (each has its own stable

@@ -65,9 +65,9 @@ macro_rules! code_enum {
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
                 let s = <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(d)?;
-                s.parse().map_err(|_| {
-                    ::serde::de::Error::invalid_value(::serde::de::Unexpected::Str(&s), &$label)
-                })
+                // As serde's own enums: the error lists the codes, so that a client
+                // told it is wrong also learns what is right.
+                s.parse().map_err(|_| ::serde::de::Error::unknown_variant(&s, &[$($code),+]))
             }
         }
     };

@@ -190,6 +190,15 @@ fn start_demo(
     let seeded = crate::demo::seed(&mut conn, clock)?;
     if seeded.users > 0 {
         crate::demo::seed_casework(&mut conn, workflow, clock)?;
+        let persons = settings.demo.world_persons;
+        if persons > 0 {
+            let started = std::time::Instant::now();
+            crate::demo_world::make(&mut conn, workflow, clock.now(), persons)?;
+            println!(
+                "Demo world: {persons} fictional persons over the last two years ({:.1} s).",
+                started.elapsed().as_secs_f64()
+            );
+        }
     }
     println!(
         "Demo data: {} agencies and {} users created (fictional; for trying Schakel only).",

@@ -14,7 +14,7 @@ use crate::signed::AuditorForm;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
-use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use schakel_audit::{ActionCode, AuditEntry, AuditFilter, PageRequest, VerifyReport};
 use schakel_auth::admin::{UseCaseError, audit_trail};
 use schakel_domain::{Role, UserId};
@@ -61,12 +61,9 @@ impl TrailQuery {
                 d => NaiveDate::parse_from_str(d, "%Y-%m-%d").ok().map(Some),
             }
         };
-        let start = |d: NaiveDate| {
-            DateTime::<Utc>::from_naive_utc_and_offset(d.and_time(NaiveTime::MIN), Utc)
-        };
-        let from = day(&self.from)?.map(start);
+        let from = day(&self.from)?.map(crate::time::start_of);
         let until = match day(&self.to)? {
-            Some(d) => Some(start(d.succ_opt()?)),
+            Some(d) => Some(crate::time::start_of(d.succ_opt()?)),
             None => None,
         };
         if self.before.is_some_and(|b| b < 1) {
@@ -134,7 +131,7 @@ struct EntryRow {
 fn row(t: &Texts, e: AuditEntry) -> EntryRow {
     EntryRow {
         seq: e.seq,
-        time: e.occurred_at.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
+        time: crate::time::day_time_seconds(e.occurred_at),
         actor: e.actor.as_ref().map(|a| a.user_id.to_string()),
         role: e
             .actor

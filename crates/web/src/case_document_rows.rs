@@ -2,9 +2,9 @@
 //! case decides which) as rows, sizes in the viewer's notation, and whether the upload
 //! form is shown. The forms that change documents are `case_documents`'.
 
-use crate::case_rows::day;
 use crate::i18n::{Lang, Texts};
 use crate::session::Viewer;
+use crate::time::day_time;
 use actix_web::http::StatusCode;
 use schakel_domain::{Action, CaseStatus, MediaType, Relationship, ScanState};
 use schakel_referral_workflow::documents::DocumentView;
@@ -114,7 +114,7 @@ fn row(t: Texts, d: &DocumentView) -> DocumentRow {
         size: size(t, d.size_bytes),
         by: d.uploaded_by_name.clone(),
         agency: d.agency.name.clone(),
-        at: day(d.uploaded_at),
+        at: day_time(d.uploaded_at),
         shared: d.shared,
         state,
         may_change: d.may_change,

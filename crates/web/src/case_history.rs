@@ -1,12 +1,14 @@
 //! The rectification record on the case page: each correction of the case, when and by
 //! whom, the fields it changed in words and what each held before, readably (a list
-//! joined with commas, a code through its catalog label, a date as it is, the closing a
-//! reopening ended as its date, reason and note). Only the owning agency reads the
-//! record: for any other viewer there is none, never an error.
+//! joined with commas, a code through its catalog label, a country or language by name,
+//! a date as it is, the closing a reopening ended as its day in Netherlands time, reason
+//! and note). Only the owning agency reads the record: for any other viewer there is
+//! none, never an error.
 
-use crate::case_rows::day;
 use crate::forms::Failure;
 use crate::i18n::Texts;
+use crate::names;
+use crate::time;
 use schakel_domain::Actor;
 use schakel_referral_workflow::Env;
 use schakel_referral_workflow::cases::case_history;
@@ -48,7 +50,7 @@ pub(crate) fn record(
 pub(crate) fn rows(t: Texts, list: &[CorrectionView]) -> Vec<CorrectionRow> {
     list.iter()
         .map(|c| CorrectionRow {
-            at: day(c.corrected_at),
+            at: time::day_time(c.corrected_at),
             by: c.corrected_by_name.clone(),
             changes: c
                 .fields
@@ -83,7 +85,11 @@ fn value(t: Texts, field: &str, v: Option<&Value>) -> String {
         Some(Value::Bool(b)) => t.get(if *b { "word.yes" } else { "word.no" }).to_owned(),
         Some(Value::Number(n)) => n.to_string(),
         Some(Value::String(s)) if s.trim().is_empty() => empty(),
-        Some(Value::String(s)) => codes_of(field).map_or_else(|| s.clone(), |k| t.code(k, s)),
+        Some(Value::String(s)) => match field {
+            "identity.nationalities" => names::country(t.lang, s),
+            "identity.languages" => names::language(t.lang, s),
+            _ => codes_of(field).map_or_else(|| s.clone(), |k| t.code(k, s)),
+        },
         Some(Value::Array(items)) if items.is_empty() => empty(),
         Some(Value::Array(items)) => items
             .iter()
@@ -105,7 +111,7 @@ fn closing(t: Texts, m: &Map<String, Value>) -> String {
     let empty = || t.get("correction.empty").to_owned();
     let date = text("closed_at").map_or_else(empty, |s| {
         chrono::DateTime::parse_from_rfc3339(s)
-            .map_or_else(|_| s.to_owned(), |d| d.format("%Y-%m-%d").to_string())
+            .map_or_else(|_| s.to_owned(), |d| time::day(d.to_utc()))
     });
     let reason = text("reason").map_or_else(empty, |r| t.code("close_reason", r));
     let said = t
@@ -133,7 +139,14 @@ mod tests {
             v("identity.date_of_birth", json!("1990-04-02")),
             "1990-04-02"
         );
-        assert_eq!(v("identity.nationalities", json!(["RO", "MD"])), "RO, MD");
+        assert_eq!(
+            v("identity.nationalities", json!(["RO", "MD"])),
+            "Romania, Moldova"
+        );
+        assert_eq!(
+            v("identity.languages", json!(["ro", "ru"])),
+            "Romanian, Russian"
+        );
         assert_eq!(v("identity.stateless", json!(true)), "yes");
         assert_eq!(v("identity.stated_age", json!(31)), "31");
         assert_eq!(v("identity.contact", Value::Null), "(empty)");
@@ -146,6 +159,10 @@ mod tests {
         );
         let nl = Texts { lang: Lang::Nl };
         assert_eq!(value(nl, "gender", Some(&json!("male"))), "man");
+        assert_eq!(
+            value(nl, "identity.nationalities", Some(&json!(["RO", "BG"]))),
+            "Roemenië, Bulgarije"
+        );
     }
 
     #[test]
@@ -167,6 +184,7 @@ mod tests {
             v(json!({ "reason": null, "closed_at": null })),
             "Closed on (empty): (empty)"
         );
+        // Half past eleven UTC is the next day in the Netherlands.
         let nl = Texts { lang: Lang::Nl };
         assert_eq!(
             value(
@@ -174,7 +192,7 @@ mod tests {
                 "closing",
                 Some(&json!({ "reason": "duplicate", "closed_at": "2026-03-01T23:30:00Z" }))
             ),
-            "Gesloten op 2026-03-01: dubbel met een andere casus"
+            "Gesloten op 2026-03-02: dubbel met een andere casus"
         );
         assert_eq!(
             t.code("field", "closing"),
@@ -198,7 +216,7 @@ mod tests {
             ..c.clone()
         };
         let rows = rows(t, &[c, erased]);
-        assert_eq!(rows[0].at, "1970-01-01 00:00 UTC");
+        assert_eq!(rows[0].at, "1970-01-01 01:00");
         assert_eq!(rows[0].changes[0].field, "Family name");
         assert_eq!(rows[0].changes[0].earlier, "Popescu");
         assert_eq!(rows[0].changes[1].earlier, "Amsterdam");

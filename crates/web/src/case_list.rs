@@ -211,7 +211,7 @@ fn row(t: Texts, c: CaseListItem) -> Row {
             (AccessKind::Owner, None) => t.get("case_list.nobody").to_owned(),
             (_, None) => String::new(),
         },
-        changed: c.updated_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+        changed: crate::time::day_time(c.updated_at),
     }
 }
 

@@ -1,11 +1,13 @@
 //! The parts of a case as its page lists them, in the viewer's words: the consent and
-//! legal-basis records, the referrals, the person's identity and the timeline (a
-//! reopening with its reason). Only how things read: what the viewer may see, the use
-//! cases decided before.
+//! legal-basis records, the referrals, the person's identity (nationalities and
+//! languages by name) and the timeline (a reopening with its reason), each moment in
+//! Netherlands time. Only how things read: what the viewer may see, the use cases
+//! decided before.
 
 use crate::i18n::Texts;
+use crate::names;
 use crate::session::Viewer;
-use chrono::{DateTime, Utc};
+use crate::time::day_time;
 use schakel_domain::ConsentKind;
 use schakel_referral_workflow::views::{CaseView, ConsentView, ReferralView, TimelineEntry};
 
@@ -53,11 +55,6 @@ pub(crate) struct Person {
     pub(crate) contact: String,
 }
 
-/// A moment as the pages show it (UTC, to the minute).
-pub(crate) fn day(d: DateTime<Utc>) -> String {
-    d.format("%Y-%m-%d %H:%M UTC").to_string()
-}
-
 /// Codes of a list in words, joined with commas.
 pub(crate) fn words<T: std::fmt::Display>(t: Texts, kind: &str, codes: &[T]) -> String {
     codes
@@ -90,14 +87,14 @@ pub(crate) fn consent_row(t: Texts, c: &ConsentView) -> ConsentRow {
         },
         reason: c.reason.clone(),
         given_on: c.given_on.format("%Y-%m-%d").to_string(),
-        expires: c.expires_at.map(day).unwrap_or_default(),
+        expires: c.expires_at.map(day_time).unwrap_or_default(),
         state: t.get(state).to_owned(),
         open: c.withdrawn_at.is_none(),
     }
 }
 
 /// The person's identity in words; `None` when not shown.
-pub(crate) fn person(c: &CaseView) -> Option<Person> {
+pub(crate) fn person(t: Texts, c: &CaseView) -> Option<Person> {
     let i = c.person.identity.as_ref()?;
     Some(Person {
         given_names: i.given_names.clone().unwrap_or_default(),
@@ -107,9 +104,9 @@ pub(crate) fn person(c: &CaseView) -> Option<Person> {
             .map(|d| d.format("%Y-%m-%d").to_string())
             .unwrap_or_default(),
         stated_age: i.stated_age.map(|a| a.to_string()).unwrap_or_default(),
-        nationalities: i.nationalities.join(", "),
+        nationalities: names::countries(t.lang, &i.nationalities),
         stateless: i.stateless,
-        languages: i.languages.join(", "),
+        languages: names::languages(t.lang, &i.languages),
         contact: i.contact.clone().unwrap_or_default(),
     })
 }
@@ -122,7 +119,7 @@ pub(crate) fn referral_row(t: Texts, r: &ReferralView) -> ReferralRow {
         to: r.to_agency.name.clone(),
         purpose: t.code("purpose", r.purpose.as_str()),
         state: t.code("state", r.state.as_str()),
-        deadline: day(r.deadline_at),
+        deadline: day_time(r.deadline_at),
     }
 }
 
@@ -144,7 +141,7 @@ pub(crate) fn events(v: &Viewer, c: &CaseView, timeline: &[TimelineEntry]) -> Ve
     timeline
         .iter()
         .map(|x| Event {
-            at: day(x.occurred_at),
+            at: day_time(x.occurred_at),
             what: what(t, x),
             by: name_of(x.agency_id),
         })

@@ -17,7 +17,7 @@ use crate::case_chain::{self, ChainRow, Origin};
 use crate::case_document_rows::{self, DocShown, DocumentsSection};
 use crate::case_history::{self, CorrectionRow};
 use crate::case_rows::{
-    ConsentRow, Event, Person, ReferralRow, consent_row, day, events, person, referral_row, words,
+    ConsentRow, Event, Person, ReferralRow, consent_row, events, person, referral_row, words,
 };
 use crate::drafts::{self, Slot};
 use crate::forms::{Choice, Failure, Fields, Problems, choices, with_env};
@@ -25,6 +25,7 @@ use crate::i18n::Texts;
 use crate::note_form::{self, NoteForm, NoteRow, Typed};
 use crate::pages::{Nav, complete_viewer, html_with_drafts};
 use crate::session::Viewer;
+use crate::time::day_time;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
@@ -169,9 +170,9 @@ fn page(v: &Viewer, loaded: &Loaded, shown: Shown, forms: (StatusForm, DocShown)
         status: t.code("case_status", c.status.as_str()),
         region: t.code("region", c.region.as_str()),
         forms: words(t, "form", &c.exploitation_forms),
-        opened: day(c.created_at),
+        opened: day_time(c.created_at),
         legal_basis_used: c.legal_basis_used,
-        person: person(c),
+        person: person(t, c),
         withheld: c.person.identity_withheld,
         erased: c.person.erased,
         correctable: owner && c.person.identity.is_some() && !c.person.erased,
@@ -198,7 +199,7 @@ fn page(v: &Viewer, loaded: &Loaded, shown: Shown, forms: (StatusForm, DocShown)
         close_reason: c
             .close_reason
             .map_or_else(String::new, |r| t.code("close_reason", r.as_str())),
-        closed_at: c.closed_at.map(day).unwrap_or_default(),
+        closed_at: c.closed_at.map(day_time).unwrap_or_default(),
         close_note: c.close_note.clone(),
         responsible: c.assigned_to.as_ref().map_or_else(
             || t.get("case.responsible_nobody").to_owned(),

@@ -1,5 +1,6 @@
 //! The per-client limit on the forms that take credentials (`/login`, `/login/code`,
-//! `/invitation`, `/password-reset`, `/account/password`), as middleware.
+//! `/invitation`, `/password-reset`, `/account/password`) or send a recovery link
+//! (`/password/forgot`), as middleware.
 //!
 //! The client is recognised by `client_rules` (the address the API would decide). The
 //! limit draws from the same buckets as `/api/v1/auth/*`, so switching between the API

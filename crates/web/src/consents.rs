@@ -47,8 +47,9 @@ fn parse(f: &Fields) -> Result<ConsentInput, Problems> {
     }
     let expires_at = match f.one("expires_on") {
         "" => None,
-        d => match date(d).and_then(|d| d.and_hms_opt(0, 0, 0)) {
-            Some(d) => Some(d.and_utc()),
+        // The day it expires begins at midnight in the Netherlands, as the page shows it.
+        d => match date(d) {
+            Some(d) => Some(crate::time::start_of(d)),
             None => {
                 e.add("expires_on", "invalid.date");
                 None

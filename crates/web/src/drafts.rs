@@ -112,7 +112,7 @@ pub async fn save(
         Ok(d) => HttpResponse::Ok().json(serde_json::json!({
             "id": d.id,
             "version": d.version,
-            "saved_at": d.updated_at.format("%H:%M UTC").to_string(),
+            "saved_at": crate::time::clock(d.updated_at),
             "idle_secs": state.auth.idle_timeout_secs,
             "session_secs": schakel_auth::session::lives_at_least(&state.auth),
         })),
@@ -323,8 +323,8 @@ fn row(t: Texts, d: &DraftSummary) -> Row {
             None => form,
         },
         resume: resume_href(d),
-        updated: d.updated_at.format("%Y-%m-%d %H:%M UTC").to_string(),
-        expires: d.expires_at.format("%Y-%m-%d").to_string(),
+        updated: crate::time::day_time(d.updated_at),
+        expires: crate::time::day(d.expires_at),
     }
 }
 

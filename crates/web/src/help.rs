@@ -46,7 +46,7 @@ struct Topic {
 const TOPICS: &[Topic] = &[
     Topic {
         id: "roles",
-        paragraphs: 2,
+        paragraphs: 3,
         link: None,
     },
     Topic {
@@ -110,7 +110,7 @@ const TOPICS: &[Topic] = &[
     },
     Topic {
         id: "account",
-        paragraphs: 1,
+        paragraphs: 3,
         link: Some((
             "/account/preferences",
             "help.go.account",
@@ -129,7 +129,7 @@ const TOPICS: &[Topic] = &[
     },
     Topic {
         id: "admin",
-        paragraphs: 1,
+        paragraphs: 2,
         link: Some(("/admin/agencies", "help.go.admin", Audience::Admin)),
     },
 ];

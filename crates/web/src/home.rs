@@ -107,7 +107,7 @@ pub async fn inbox(
             purpose: t.code("purpose", r.purpose.as_str()),
             urgency: t.code("urgency", r.urgency.as_str()),
             state: t.code("state", r.state.as_str()),
-            deadline: r.deadline_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+            deadline: crate::time::day_time(r.deadline_at),
             overdue: r.overdue,
             responsible: r.assigned_to.map(|w| w.name).unwrap_or_default(),
         })

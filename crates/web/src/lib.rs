@@ -4,6 +4,7 @@ mod account;
 mod admin;
 mod analyst;
 mod audit_pages;
+mod browser;
 mod case_assign;
 mod case_assignees;
 mod case_chain;
@@ -22,6 +23,8 @@ mod client_rules;
 mod consents;
 mod document_download;
 mod drafts;
+mod enrolment;
+mod forgot;
 mod forms;
 mod help;
 mod home;
@@ -29,6 +32,7 @@ pub mod i18n;
 mod known_persons;
 mod links;
 mod login;
+mod names;
 mod note_form;
 mod notes;
 mod outgoing;
@@ -47,6 +51,7 @@ mod signal_list;
 mod signals;
 mod signed;
 mod state;
+mod time;
 mod upload;
 
 pub use client_rules::{ClientLimit, ClientRules};
@@ -65,15 +70,22 @@ pub fn configure(cfg: &mut web::ServiceConfig, state: WebState) {
     // room for them, percent-encoded, with the form's other fields.
     cfg.app_data(web::Data::new(state))
         .app_data(web::FormConfig::default().limit(FORM_LIMIT_BYTES));
-    signing_in(cfg);
-    casework(cfg);
-    own_account(cfg);
-    analyst_and_auditor(cfg);
-    admin(cfg);
+    // Every page in one scope, so that an error no page answered (an unknown address
+    // too: the scope takes every path the routes before it left) reaches a browser as a
+    // page (`browser`). Nothing registered after it would ever be reached.
+    cfg.service(
+        web::scope("")
+            .wrap(from_fn(browser::error_pages))
+            .configure(signing_in)
+            .configure(casework)
+            .configure(own_account)
+            .configure(analyst_and_auditor)
+            .configure(admin),
+    );
 }
 
-/// The home page, the help page, logging in (password, then the second factor), logging
-/// out, and the stylesheet every page uses.
+/// The home page, the help page, logging in (password, then the second factor), asking
+/// for a recovery link, logging out, and the stylesheet and icon every page uses.
 fn signing_in(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/").route(web::get().to(home::home)))
         .service(web::resource("/help").route(web::get().to(help::help)))
@@ -89,11 +101,19 @@ fn signing_in(cfg: &mut web::ServiceConfig) {
                 .route(web::get().to(login::code_form))
                 .route(web::post().to(login::code)),
         )
+        .service(
+            web::resource("/password/forgot")
+                .wrap(from_fn(client::limit_submissions))
+                .route(web::get().to(forgot::form))
+                .route(web::post().to(forgot::request)),
+        )
         .service(web::resource("/logout").route(web::post().to(login::logout)))
         .service(
             web::resource("/logout/everywhere").route(web::post().to(login::logout_everywhere)),
         )
-        .service(web::resource("/static/app.css").route(web::get().to(pages::stylesheet)));
+        .service(web::resource("/static/app.css").route(web::get().to(pages::stylesheet)))
+        .service(web::resource("/static/favicon.svg").route(web::get().to(browser::favicon)))
+        .service(web::resource("/favicon.ico").route(web::get().to(browser::favicon_ico)));
 }
 
 /// Caseworkers' and coordinators' pages: the inbox and outgoing referrals, the lists of
@@ -206,7 +226,8 @@ fn analyst_and_auditor(cfg: &mut web::ServiceConfig) {
         .service(web::resource("/audit/verify").route(web::post().to(audit_pages::verify)));
 }
 
-/// The admin's agencies, accounts and failed notifications.
+/// The admin's agencies, accounts (with sending one a password reset link) and failed
+/// notifications.
 fn admin(cfg: &mut web::ServiceConfig) {
     use admin::users::Change;
     cfg.service(
@@ -241,6 +262,11 @@ fn admin(cfg: &mut web::ServiceConfig) {
         web::resource("/admin/users/{id}/reactivate").route(
             web::post().to(|r, s, p, f| admin::users::change(r, s, p, f, Change::Reactivate)),
         ),
+    )
+    .service(
+        web::resource("/admin/users/{id}/password-reset")
+            .route(web::get().to(admin::user_reset::confirm))
+            .route(web::post().to(admin::user_reset::send)),
     )
     .service(web::resource("/admin/notifications").route(web::get().to(admin::notifications::list)))
     .service(

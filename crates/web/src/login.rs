@@ -33,7 +33,8 @@ struct CodePage {
     t: Texts,
     nav: Option<Nav>,
     title_key: &'static str,
-    enrol_uri: Option<String>,
+    /// The new authenticator secret as a QR code, a key and a link, when enrolling.
+    enrol: Option<crate::enrolment::Enrolment>,
     csrf: String,
     failed: bool,
     /// The draft the sign-in returns to (empty for none).
@@ -196,7 +197,7 @@ async fn code_page(
         draft,
     } = shown;
     let t = v.texts();
-    let enrol_uri = if !enrol {
+    let enrolment = if !enrol {
         None
     } else {
         let (st, ctx, session) = (state.clone(), context(req), v.actor.session_id);
@@ -216,27 +217,33 @@ async fn code_page(
         })
         .await;
         match begun {
-            Ok(Ok(uri)) => Some(uri),
+            Ok(Ok(uri)) => Some(crate::enrolment::Enrolment::of(uri)),
             Ok(Err(e)) => return internal(&e),
             Err(e) => return internal(&e.to_string()),
         }
     };
-    html(
+    let mut res = html(
         status,
         &CodePage {
             t,
             nav: None,
-            title_key: if enrol_uri.is_some() {
+            title_key: if enrolment.is_some() {
                 "enrol.title"
             } else {
                 "code.title"
             },
-            enrol_uri,
+            enrol: enrolment,
             csrf: v.csrf,
             failed,
             draft: draft.map(|d| d.to_string()).unwrap_or_default(),
         },
-    )
+    );
+    // The enrolment shows a secret: no cache keeps it, whatever serves the page.
+    res.headers_mut().insert(
+        actix_web::http::header::CACHE_CONTROL,
+        actix_web::http::header::HeaderValue::from_static("no-store"),
+    );
+    res
 }
 
 /// The code form.

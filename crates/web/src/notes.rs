@@ -201,7 +201,7 @@ async fn edit_page(
         csrf: v.csrf.clone(),
         case_id: id.to_string(),
         about: row(t, &n),
-        until: until.format("%Y-%m-%d %H:%M UTC").to_string(),
+        until: crate::time::day_time(until),
         note: NoteForm::new(t, action, Some(n.version), "note.save", typed),
     };
     html(status, &page)

@@ -1,6 +1,7 @@
 //! What every page shares: the content policy, the navigation, the error pages and the
 //! answers (see other, not found, too many requests), the completed viewer, the
-//! stylesheet. The pages themselves live beside it: logging in and out in `login`, the
+//! stylesheet. An error no handler answered with a page (an unknown address, a wrong
+//! method, a failure) becomes one for a browser in `browser`. The pages themselves live beside it: logging in and out in `login`, the
 //! start page and the inbox in `home`. Each handler reads the session from the cookie,
 //! checks the form's CSRF token, calls the same use cases as the API on the blocking
 //! pool, and renders a template in the viewer's language.
@@ -92,6 +93,23 @@ pub(crate) fn see_other(to: &str) -> HttpResponse {
     HttpResponse::SeeOther()
         .insert_header((header::LOCATION, to))
         .finish()
+}
+
+/// The error page of `status` with the message `message_key`.
+pub(crate) fn error_page(
+    status: StatusCode,
+    t: Texts,
+    nav: Option<Nav>,
+    message_key: &'static str,
+) -> HttpResponse {
+    html(
+        status,
+        &ErrorPage {
+            t,
+            nav,
+            message_key,
+        },
+    )
 }
 
 /// The not-found page (also for what the viewer may not see).

@@ -132,9 +132,8 @@ async fn show_again(
     why: Again,
 ) -> HttpResponse {
     let r = match load(req, state, v.actor, id).await {
-        Ok(Some(r)) => r,
-        Ok(None) => return not_found(v.texts(), Some(Nav::of(v))),
-        Err(e) => return internal(&e),
+        Ok(r) => r,
+        Err(x) => return x.page(v),
     };
     let (changed, e, note) = match why {
         Again::BadRecipient { note } => {

@@ -10,7 +10,7 @@
 use crate::WebState;
 use crate::case_assignees::NOBODY;
 use crate::forms::{Failure, Fields, with_env};
-use crate::pages::{Nav, internal, not_found, see_other};
+use crate::pages::{Nav, not_found, see_other};
 use crate::referrals::{load, with_alert};
 use crate::signed::SignedForm;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -78,9 +78,8 @@ pub async fn assign(
         },
     };
     match load(&req, &state, v.actor, id).await {
-        Ok(Some(r)) => with_alert(&req, &state, &v, &r, message).await,
-        Ok(None) => not_found(v.texts(), Some(Nav::of(&v))),
-        Err(e) => internal(&e),
+        Ok(r) => with_alert(&req, &state, &v, &r, message).await,
+        Err(x) => x.page(&v),
     }
 }
 

@@ -6,7 +6,7 @@
 
 use crate::WebState;
 use crate::forms::{Failure, with_env};
-use crate::pages::{Nav, internal, not_found, see_other};
+use crate::pages::{Nav, not_found, see_other};
 use crate::referrals::{load, with_alert};
 use crate::signed::SignedForm;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -45,9 +45,8 @@ pub async fn open(
         Err(x) => return x.page(&v),
     };
     match load(&req, &state, v.actor, id).await {
-        Ok(Some(r)) => with_alert(&req, &state, &v, &r, message).await,
-        Ok(None) => not_found(v.texts(), Some(Nav::of(&v))),
-        Err(e) => internal(&e),
+        Ok(r) => with_alert(&req, &state, &v, &r, message).await,
+        Err(x) => x.page(&v),
     }
 }
 

@@ -12,8 +12,7 @@ use crate::WebState;
 use crate::case_assignees::{self, Workers};
 use crate::forms::{Choice, Directory, DirectoryQuery, Failure, Problems, directory, with_env};
 use crate::i18n::Texts;
-use crate::pages::{Nav, complete_viewer, html, internal, not_found};
-use crate::session::context;
+use crate::pages::{Nav, complete_viewer, html, not_found};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
@@ -21,7 +20,6 @@ use schakel_domain::{
     Action, Actor, DeclineReason, ReferralAction, ReferralId, ReferralOutcome, ReferralState,
     Relationship,
 };
-use schakel_referral_workflow::Env;
 use schakel_referral_workflow::cases::assignable_workers;
 use schakel_referral_workflow::referrals::get_referral;
 use schakel_referral_workflow::views::ReferralView;
@@ -85,7 +83,7 @@ impl Shown {
             state: t.code("state", r.state.as_str()),
             purpose: t.code("purpose", r.purpose.as_str()),
             urgency: t.code("urgency", r.urgency.as_str()),
-            deadline: r.deadline_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+            deadline: crate::time::day_time(r.deadline_at),
             overdue: r.overdue,
             forms: s
                 .exploitation_forms
@@ -250,31 +248,18 @@ pub(crate) async fn full_page(
     }
 }
 
-/// Loads a referral as the viewer may see it; `None` when they may not.
+/// Loads a referral as the viewer may see it; what it may not see (or whose role may
+/// not read referrals) sorted by the pages' one mapping.
 pub(crate) async fn load(
     req: &HttpRequest,
     state: &web::Data<WebState>,
     actor: schakel_domain::Actor,
     id: ReferralId,
-) -> Result<Option<ReferralView>, String> {
-    let (st, ctx) = (state.clone(), context(req));
-    web::block(move || {
-        let mut conn = schakel_store::get_conn(&st.pool).map_err(|e| e.to_string())?;
-        let env = Env {
-            cfg: &st.workflow,
-            ctx: &ctx,
-            now: st.clock.now(),
-        };
-        match get_referral(&mut conn, &env, &actor, id) {
-            Ok(r) => Ok(Some(r)),
-            Err(e) => match Failure::from(e) {
-                Failure::Hidden => Ok(None),
-                other => Err(other.message()),
-            },
-        }
+) -> Result<ReferralView, Failure> {
+    with_env(req, state, move |conn, env| {
+        Ok(get_referral(conn, env, &actor, id)?)
     })
     .await
-    .map_err(|e| e.to_string())?
 }
 
 /// `GET /referrals/{id}`.
@@ -293,7 +278,7 @@ pub async fn show(
     };
     let q = query.into_inner();
     match load(&req, &state, v.actor, id).await {
-        Ok(Some(r)) => {
+        Ok(r) => {
             full_page(
                 &req,
                 &state,
@@ -307,8 +292,7 @@ pub async fn show(
             )
             .await
         }
-        Ok(None) => not_found(v.texts(), Some(Nav::of(&v))),
-        Err(e) => internal(&e),
+        Err(x) => x.page(&v),
     }
 }
 

@@ -20,7 +20,8 @@ pub enum CookieName {
     Session,
     /// The login form's CSRF token (before there is a session).
     Login,
-    /// The CSRF token of the forms behind emailed links.
+    /// The CSRF token of the forms behind emailed links, and of the form that asks for
+    /// a recovery link.
     Link,
 }
 

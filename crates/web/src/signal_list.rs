@@ -78,7 +78,7 @@ fn who(s: &SignalView) -> Who {
 fn row(t: Texts, s: SignalView) -> Row {
     Row {
         id: s.id.to_string(),
-        logged: s.created_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+        logged: crate::time::day_time(s.created_at),
         observed_on: s.observed_on.format("%Y-%m-%d").to_string(),
         region: t.code("region", s.region.as_str()),
         forms: s

@@ -283,12 +283,7 @@ pub async fn preferences_handler(
 ) -> Result<HttpResponse, ApiError> {
     let ctx = request_context(&req, &state);
     // Only an object: serde would also read the two fields from an array.
-    let body = body.into_inner();
-    if !body.is_object() {
-        return Err(ApiError::Problem(ProblemKind::InvalidBody));
-    }
-    let b: PreferencesRequest =
-        serde_json::from_value(body).map_err(|_| ApiError::Problem(ProblemKind::InvalidBody))?;
+    let b: PreferencesRequest = crate::invalid::from_json(&body.into_inner())?;
     let locale = b.locale.map(|l| match l {
         Locale::En => "en",
         Locale::Nl => "nl",

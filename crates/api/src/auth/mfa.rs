@@ -65,8 +65,7 @@ pub async fn enrol_handler(
     let password = if value.is_null() {
         None
     } else {
-        let b: EnrolRequest = serde_json::from_value(value)
-            .map_err(|_| ApiError::Problem(ProblemKind::InvalidBody))?;
+        let b: EnrolRequest = crate::invalid::from_json(&value)?;
         if b.password.len() > super::link::MAX_PASSWORD_BYTES {
             return Err(ApiError::Problem(ProblemKind::InvalidCredentials));
         }

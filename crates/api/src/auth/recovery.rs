@@ -5,7 +5,7 @@ use super::link::choose_password;
 use super::request_context;
 use crate::blocking::blocking;
 use crate::problem::Problem;
-use crate::{ApiError, AppState, ProblemKind};
+use crate::{ApiError, AppState};
 use actix_web::{HttpRequest, HttpResponse, web};
 use schakel_auth::{request_password_reset, reset_password};
 use serde::Deserialize;
@@ -36,7 +36,8 @@ pub async fn request_reset_handler(
     let ctx = request_context(&req, &state);
     let b = body.into_inner()?;
     if b.email.chars().count() > 254 {
-        return Err(ApiError::Problem(ProblemKind::InvalidBody));
+        let long = crate::invalid::FieldError::named("email", "expected at most 254 characters");
+        return Err(ApiError::Invalid(long));
     }
     let auth = state.auth.clone();
     blocking(&state, move |conn, now| {

@@ -62,12 +62,9 @@ pub(crate) fn idempotency_key(
 }
 
 /// A JSON body as the use case's input; anything but an object of the right shape is
-/// 422.
+/// 422, naming the member at fault.
 pub(crate) fn input<T: DeserializeOwned>(body: &serde_json::Value) -> Result<T, ApiError> {
-    if !body.is_object() {
-        return Err(ApiError::Problem(ProblemKind::InvalidBody));
-    }
-    T::deserialize(body).map_err(|_| ApiError::Problem(ProblemKind::InvalidBody))
+    crate::invalid::from_json(body)
 }
 
 /// The answer to a creating request: `201` with the body, `Location` and `ETag`, or the

@@ -15,6 +15,7 @@ mod corrections_http;
 mod data_http;
 mod documents_http;
 mod http;
+mod invalid_http;
 mod matrix;
 mod monitor_http;
 mod monitor_world;

@@ -1,5 +1,6 @@
 //! Accounts: the admin invites users, changes their role, deactivates and reactivates
-//! them; an invited user accepts the invitation by choosing a password.
+//! them, and sends one a link to choose a new password; an invited user accepts the
+//! invitation by choosing a password.
 //!
 //! Rules kept here: one active admin always remains; an admin never deactivates their
 //! own account nor changes its role; nobody is invited into, or reactivated in, a deactivated agency. A role
@@ -7,7 +8,7 @@
 //! takes effect on the next one. Deactivation ends every session of the account.
 
 use super::{AccountView, Conflict, Op, UseCaseError, parse_email, parse_name, permit};
-use crate::links::{Link, set_password_by_link};
+use crate::links::{Link, issue_reset_link, set_password_by_link};
 use crate::{AuthConfig, AuthError, RequestContext, secret_token};
 use chrono::{DateTime, Duration, Utc};
 use schakel_audit::{ActionKind, Outcome};
@@ -209,6 +210,38 @@ pub fn reactivate_user(
         users::set_active(conn, id, true, now)?;
         op.record(conn, who, Outcome::Success, serde_json::json!({}), ctx, now)?;
         Ok(users::find(conn, id)?)
+    })
+    .map(AccountView::from)
+}
+
+/// Sends a user of any agency a link to choose a new password: the same single-use link,
+/// lifetime and email as the person's own request, recorded as the admin's action. The
+/// current password keeps working until the link is used; using it ends every session
+/// of the account. A deactivated account and one whose invitation is still open get no
+/// link ([`Conflict::AccountInactive`], [`Conflict::InvitationPending`]).
+pub fn send_password_reset(
+    conn: &mut DbConn,
+    cfg: &AuthConfig,
+    who: &Actor,
+    id: UserId,
+    ctx: &RequestContext,
+    now: DateTime<Utc>,
+) -> Result<AccountView, UseCaseError> {
+    let op = Op::on("admin.user_password_reset", ActionKind::Create, "user", id);
+    permit(conn, who, Action::ManageUsers, &op, ctx, now)?;
+    let token = secret_token::generate();
+    write_tx(conn, |conn| {
+        let user = users::find(conn, id)?;
+        if !user.active {
+            return Err(UseCaseError::Conflict(Conflict::AccountInactive));
+        }
+        if user.password_hash.is_none() {
+            return Err(UseCaseError::Conflict(Conflict::InvitationPending));
+        }
+        let expires = issue_reset_link(conn, cfg, &user, &token, now)?;
+        let details = serde_json::json!({ "expires_at": expires.to_rfc3339() });
+        op.record(conn, who, Outcome::Success, details, ctx, now)?;
+        Ok(user)
     })
     .map(AccountView::from)
 }

@@ -56,6 +56,8 @@ pub struct Settings {
     pub monitor: crate::monitor_settings::MonitorSettings,
     /// Documents on cases: their size limit and the malware scanner.
     pub documents: crate::documents_settings::DocumentsSettings,
+    /// The demo's fictional world.
+    pub demo: DemoSettings,
 }
 
 impl Settings {
@@ -170,6 +172,9 @@ impl Settings {
         self.casework.validate().map_err(fail)?;
         self.monitor.validate().map_err(fail)?;
         self.documents.validate().map_err(fail)?;
+        if self.demo.world_persons > 5000 {
+            return Err(fail("demo.world_persons must be at most 5000"));
+        }
         let target = DatabaseTarget::parse(&self.database.url)
             .map_err(|e| fail(format!("database.url: {e}")))?;
         if target.backend() == schakel_store::Backend::Sqlite && self.database.password.is_some() {

@@ -198,3 +198,18 @@ pub enum LogFormat {
     /// Human-readable lines.
     Pretty,
 }
+
+/// The demo (`serve --demo` only).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DemoSettings {
+    /// Fictional persons the demo world makes over the two years before its first start
+    /// (0: none, only the one demo case); at most 5000.
+    pub world_persons: u32,
+}
+
+impl Default for DemoSettings {
+    fn default() -> Self {
+        Self { world_persons: 300 }
+    }
+}

@@ -4,10 +4,12 @@
 //! anyone else is refused there (and the refusal audited) and sees the same 404 as for
 //! something that does not exist. Nothing here decides what is allowed.
 //!
-//! The pages themselves: `agencies`, `users` and `notifications`.
+//! The pages themselves: `agencies`, `users` (with `user_reset`, sending a user a link
+//! to choose a new password) and `notifications`.
 
 pub(crate) mod agencies;
 pub(crate) mod notifications;
+pub(crate) mod user_reset;
 pub(crate) mod users;
 
 use crate::WebState;
@@ -89,6 +91,8 @@ pub(crate) fn conflict_key(r: Conflict) -> &'static str {
         Conflict::AgencyInactive => "admin.conflict.agency_inactive",
         Conflict::NotRetryable => "admin.conflict.not_retryable",
         Conflict::KindLocked => "admin.conflict.kind_locked",
+        Conflict::AccountInactive => "admin.conflict.account_inactive",
+        Conflict::InvitationPending => "admin.conflict.invitation_pending",
         _ => "error.conflict",
     }
 }
@@ -103,6 +107,7 @@ pub(crate) fn done_key(code: Option<&str>) -> Option<&'static str> {
         "role_changed" => "admin.done.role_changed",
         "deactivated" => "admin.done.deactivated",
         "reactivated" => "admin.done.reactivated",
+        "reset_sent" => "admin.done.reset_sent",
         "retried" => "admin.done.retried",
         _ => return None,
     })
@@ -119,11 +124,6 @@ impl DoneQuery {
     pub(crate) fn key(&self) -> Option<&'static str> {
         done_key(self.done.as_deref())
     }
-}
-
-/// A time as the admin's lists show it.
-pub(crate) fn when(d: DateTime<Utc>) -> String {
-    d.format("%Y-%m-%d %H:%M UTC").to_string()
 }
 
 #[cfg(test)]

@@ -4,12 +4,13 @@
 //! attempt. The same use cases as the API; anyone but an admin is refused by them
 //! (audited) and answered 404.
 
-use super::{Call, DoneQuery, Ended, conflict_key, run, when};
+use super::{Call, DoneQuery, Ended, conflict_key, run};
 use crate::WebState;
 use crate::i18n::Texts;
 use crate::pages::{Nav, complete_viewer, html, internal, not_found, see_other};
 use crate::session::Viewer;
 use crate::signed::AdminForm;
+use crate::time::day_time;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
@@ -64,7 +65,7 @@ async fn page(
             detail: t.code("admin.channel", &r.channel),
             attempts: r.attempts,
             error: r.last_error.unwrap_or_default(),
-            at: when(r.finished_at.unwrap_or(r.created_at)),
+            at: day_time(r.finished_at.unwrap_or(r.created_at)),
             id: r.id,
         })
         .collect();
@@ -76,7 +77,7 @@ async fn page(
             detail: recipient(m.user_id),
             attempts: m.attempts,
             error: m.last_error.unwrap_or_default(),
-            at: when(m.created_at),
+            at: day_time(m.created_at),
             id: m.id,
         })
         .collect();

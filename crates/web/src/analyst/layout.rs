@@ -11,6 +11,9 @@ use schakel_monitor::Table;
 /// A chart and the table beside it.
 #[derive(Debug)]
 pub(crate) struct Figure {
+    /// The chart, drawn inline (an SVG of presentation attributes only, no script).
+    pub(crate) svg: String,
+    /// Its address alone, for opening it in its own tab.
     pub(crate) src: String,
     pub(crate) alt: String,
     pub(crate) grid: Grid,
@@ -48,6 +51,8 @@ pub(crate) struct Panel {
 
 fn figure(t: &Texts, chart: Chart, table: &Table, p: Period, grid: Grid) -> Figure {
     Figure {
+        // A chart that cannot be drawn shows its table and text alternative only.
+        svg: panels::draw(t, chart, table).unwrap_or_default(),
         src: format!("/analyst/charts/{}.svg?{}", chart.name(), p.query()),
         alt: panels::alt(t, chart, table, p),
         grid,

@@ -1,8 +1,10 @@
 //! The analyst's dashboard: `GET /analyst` (a period and four panels, each a chart, its
 //! table and its definitions), `GET /analyst/{table}.csv` (the same CSV as the API's) and
 //! `GET /analyst/charts/{chart}.svg`. Only analysts; anyone else is answered 404, and
-//! the attempt is audited. Every reading of a monitor table is audited before it is
-//! counted, exactly as the API does it; this module makes no table of its own.
+//! the attempt is audited. Every reading is audited before it is counted: a page view as
+//! one entry naming the tables it shows (the charts are drawn into the page, so they
+//! read nothing more), a CSV or a chart on its own as the API audits it; this module
+//! makes no table of its own.
 //!
 //! Its parts: `panels` (the tables read and the charts drawn from them), `layout` (the
 //! four panels), `view` (the tables laid out in words) and `charts` (the SVG drawing).
@@ -76,7 +78,43 @@ enum Read {
     Denied,
 }
 
-/// Audits the reading of each source, then makes its table from the monitor's copy.
+/// The audit entries of a reading: one for the dashboard page, naming every table it
+/// shows (`monitor.dashboard`); one per table for a CSV or a chart on its own, as the
+/// API audits it.
+fn audited(
+    sources: &[Source],
+    period: Period,
+    view: &'static str,
+) -> Vec<(&'static str, serde_json::Value)> {
+    if view == "page" {
+        let tables: Vec<serde_json::Value> = sources
+            .iter()
+            .map(|s| {
+                let mut d = s.details(period, view);
+                if let serde_json::Value::Object(m) = &mut d {
+                    m.remove("view");
+                    m.remove("from");
+                    m.remove("to");
+                    m.insert("table".into(), s.name().into());
+                }
+                d
+            })
+            .collect();
+        let details = serde_json::json!({
+            "view": view,
+            "from": period.from.to_string(),
+            "to": period.to.to_string(),
+            "tables": tables,
+        });
+        return vec![("monitor.dashboard", details)];
+    }
+    sources
+        .iter()
+        .map(|s| (s.code(), s.details(period, view)))
+        .collect()
+}
+
+/// Audits the reading of the sources, then makes their tables from the monitor's copy.
 async fn read(
     req: &HttpRequest,
     state: &web::Data<WebState>,
@@ -89,15 +127,8 @@ async fn read(
     web::block(move || {
         let mut conn = schakel_store::get_conn(&st.pool).map_err(|e| e.to_string())?;
         let now = st.clock.now();
-        for s in &sources {
-            match read_monitor(
-                &mut conn,
-                &actor,
-                s.code(),
-                s.details(period, view),
-                &ctx,
-                now,
-            ) {
+        for (code, details) in audited(&sources, period, view) {
+            match read_monitor(&mut conn, &actor, code, details, &ctx, now) {
                 Ok(()) => {}
                 Err(e) => match Failure::from(e) {
                     Failure::Hidden | Failure::Forbidden => return Ok(Read::Denied),
@@ -167,6 +198,8 @@ struct DashboardPage {
     to: String,
     invalid: bool,
     panels: Vec<Panel>,
+    /// The one legend of the suppressed cells.
+    legend: String,
 }
 
 /// `GET /analyst`: the period form and the four panels.
@@ -188,6 +221,7 @@ pub async fn dashboard(
             to: q.to.clone().unwrap_or_default(),
             invalid: true,
             panels: Vec::new(),
+            legend: String::new(),
         };
         return html(StatusCode::BAD_REQUEST, &page);
     };
@@ -197,6 +231,7 @@ pub async fn dashboard(
         Err(e) => return internal(&e),
     };
     let panels = layout::panels(&t, period, &tables);
+    let legend = view::legend(&t, state.monitor.rules.threshold);
     html(
         StatusCode::OK,
         &DashboardPage {
@@ -206,6 +241,7 @@ pub async fn dashboard(
             to: period.to.to_string(),
             invalid: false,
             panels,
+            legend,
         },
     )
 }

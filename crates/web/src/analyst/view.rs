@@ -42,6 +42,25 @@ impl Value {
 pub(crate) struct Shown {
     pub(crate) text: String,
     pub(crate) suppressed: bool,
+    /// For a suppressed cell, the short symbol shown (its words go to screen readers,
+    /// and the page's legend explains it).
+    pub(crate) symbol: String,
+}
+
+/// The symbol of a cell suppressed because it counts fewer than `threshold` persons.
+pub(crate) fn primary_symbol(threshold: i64) -> String {
+    format!("<{threshold}")
+}
+
+/// The symbol of a cell suppressed to protect another.
+pub(crate) const SECONDARY_SYMBOL: &str = "×";
+
+/// The one legend of the suppressed cells of a page, in words.
+pub(crate) fn legend(t: &Texts, threshold: i64) -> String {
+    t.get("analyst.legend")
+        .replace("{primary}", &primary_symbol(threshold))
+        .replace("{secondary}", SECONDARY_SYMBOL)
+        .replace("{n}", &threshold.to_string())
 }
 
 /// One row: its header cells, then its values.
@@ -120,14 +139,20 @@ pub(crate) fn shown(t: &Texts, threshold: i64, v: Value) -> Shown {
         Value::Shown(n) => Shown {
             text: n.to_string(),
             suppressed: false,
+            symbol: String::new(),
         },
         Value::Suppressed(s) => Shown {
             text: suppressed_text(t, threshold, s),
             suppressed: true,
+            symbol: match s {
+                Suppression::Primary => primary_symbol(threshold),
+                Suppression::Secondary => SECONDARY_SYMBOL.to_owned(),
+            },
         },
         Value::Empty => Shown {
             text: t.get("analyst.no_answers").to_owned(),
             suppressed: false,
+            symbol: String::new(),
         },
     }
 }

@@ -211,7 +211,7 @@ async fn the_analyst_sees_four_panels_with_definitions_and_suppressed_cells_in_w
         // Twelve persons rounded down to ten; three are too few and say so in words.
         assert!(page.contains("<td class=\"num\">10</td>"), "{page}");
         assert!(
-            page.contains("<td class=\"suppressed\">suppressed (fewer than 10 persons)</td>"),
+            page.contains("<td class=\"suppressed\"><span aria-hidden=\"true\">&#60;10</span><span class=\"visually-hidden\">suppressed (fewer than 10 persons)</span></td>"),
             "{page}"
         );
         // Referrals from municipality to shelter: sent, accepted, and a median.
@@ -219,13 +219,23 @@ async fn the_analyst_sees_four_panels_with_definitions_and_suppressed_cells_in_w
             "<th scope=\"row\">municipality</th><th scope=\"row\">categorical shelter</th>"
         ));
         assert!(page.contains(&format!(
-            "src=\"/analyst/charts/persons-by-quarter.svg?{}\"",
+            "href=\"/analyst/charts/persons-by-quarter.svg?{}\"",
             PERIOD.replace('&', "&#38;")
         )));
-        assert!(page.contains("alt=\"Heat map of distinct persons per quarter"));
+        assert!(
+            page.contains("role=\"img\" aria-label=\"Heat map of distinct persons per quarter"),
+            "the chart is drawn into the page with its text alternative"
+        );
+        assert_eq!(page.matches("<svg").count(), 5, "five charts drawn inline");
+        assert!(!page.contains("<img"), "no chart is fetched separately");
         assert!(page.contains("Highest: municipality, categorical shelter, 10."));
         assert!(page.contains("Suppressed and not drawn: 2."));
-        assert!(page.contains("<td class=\"suppressed\">suppressed (protects another cell)</td>"));
+        assert!(page.contains("<td class=\"suppressed\"><span aria-hidden=\"true\">×</span><span class=\"visually-hidden\">suppressed (protects another cell)</span></td>"));
+        assert_eq!(
+            page.matches("neither is ever shown as a number").count(),
+            1,
+            "one legend for the whole page"
+        );
         assert!(
             page.contains("<td class=\"num\">7</td>"),
             "the median hours to answer"
@@ -235,12 +245,9 @@ async fn the_analyst_sees_four_panels_with_definitions_and_suppressed_cells_in_w
             PERIOD.replace('&', "&#38;")
         )));
         assert!(page.contains("<label for=\"from\">") && page.contains("<label for=\"to\">"));
-        // Each table read is audited, as in the API.
-        assert_eq!(
-            audit_count(&db, "monitor.counts"),
-            before + 3,
-            "{backend:?}"
-        );
+        // One page view, one audit entry, naming the four tables it shows.
+        assert_eq!(audit_count(&db, "monitor.counts"), before, "{backend:?}");
+        assert_eq!(audit_count(&db, "monitor.dashboard"), 1, "{backend:?}");
 
         let res = test::call_service(
             &app,
@@ -473,20 +480,20 @@ async fn the_auditor_reads_filters_and_verifies_the_trail() {
         assert!(page.contains("<caption>Audit entries, newest first</caption>"));
         assert!(
             page.contains("<code>auth.login</code>")
-                && page.contains("<code>monitor.counts</code>")
+                && page.contains("<code>monitor.dashboard</code>")
         );
         let csrf = csrf_of(&page);
 
         let page = body(
             test::call_service(
                 &app,
-                get("/audit?action=monitor.counts", &session).to_request(),
+                get("/audit?action=monitor.dashboard", &session).to_request(),
             )
             .await,
         )
         .await;
         assert!(
-            page.contains("<code>monitor.counts</code>")
+            page.contains("<code>monitor.dashboard</code>")
                 && !page.contains("<code>auth.login</code>"),
             "{page}"
         );

@@ -252,7 +252,7 @@ async fn the_second_factor_comes_before_any_page() {
         let page = body(test::call_service(&app, get("/login/code")).await).await;
         assert!(page.contains("otpauth://totp/"), "enrolment first: {page}");
         let uri = page
-            .split("value=\"")
+            .split("href=\"")
             .find(|s| s.starts_with("otpauth://"))
             .unwrap()
             .split('"')
