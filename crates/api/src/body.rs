@@ -29,7 +29,7 @@ pub struct Body<T> {
 impl<T: DeserializeOwned> Body<T> {
     /// The body as a `T`, or `422 invalid_body` naming the member at fault.
     pub fn into_inner(self) -> Result<T, ApiError> {
-        crate::invalid::from_json(&self.value)
+        crate::problem::from_json(&self.value)
     }
 }
 

@@ -9,7 +9,6 @@
 //! `, expected`, where the value sent cannot reach. Must not: put any part of a value
 //! into a reason, or a member name that does not look like one into a path.
 
-use crate::ApiError;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_path_to_error::{Path, Segment};
@@ -52,16 +51,16 @@ impl FieldError {
     }
 }
 
-/// `value` as a `T`: anything but an object of the right shape is `422 invalid_body`,
-/// naming the first member at fault.
-pub(crate) fn from_json<T: DeserializeOwned>(value: &serde_json::Value) -> Result<T, ApiError> {
+/// `value` as a `T`: anything but an object of the right shape is the first member at
+/// fault (which the edge answers as `422 invalid_body`).
+pub(crate) fn json_as<T: DeserializeOwned>(value: &serde_json::Value) -> Result<T, FieldError> {
     if !value.is_object() {
         let whole = FieldError::new(String::new(), "expected a JSON object");
-        return Err(ApiError::Invalid(whole));
+        return Err(whole);
     }
     serde_path_to_error::deserialize(value).map_err(|e| {
         let message = e.inner().to_string();
-        ApiError::Invalid(field_error(e.path(), &message))
+        field_error(e.path(), &message)
     })
 }
 
@@ -242,8 +241,8 @@ mod tests {
     }
 
     fn said(body: serde_json::Value) -> FieldError {
-        match from_json::<Input>(&body) {
-            Err(ApiError::Invalid(f)) => f,
+        match json_as::<Input>(&body) {
+            Err(f) => f,
             other => panic!("{other:?}"),
         }
     }
@@ -252,7 +251,7 @@ mod tests {
     fn each_kind_of_mistake_names_its_member_and_what_was_expected() {
         use serde_json::json;
         let ok = json!({ "region": "amsterdam" });
-        assert!(from_json::<Input>(&ok).is_ok());
+        assert!(json_as::<Input>(&ok).is_ok());
         let cases = [
             (json!({}), "region", "is required"),
             (json!([1]), "", "expected a JSON object"),

@@ -395,6 +395,13 @@ impl ResponseError for ApiError {
     }
 }
 
+/// `value` as a `T`, or `422 invalid_body` naming the first member at fault.
+pub(crate) fn from_json<T: serde::de::DeserializeOwned>(
+    value: &serde_json::Value,
+) -> Result<T, ApiError> {
+    crate::invalid::json_as(value).map_err(ApiError::Invalid)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -283,7 +283,7 @@ pub async fn preferences_handler(
 ) -> Result<HttpResponse, ApiError> {
     let ctx = request_context(&req, &state);
     // Only an object: serde would also read the two fields from an array.
-    let b: PreferencesRequest = crate::invalid::from_json(&body.into_inner())?;
+    let b: PreferencesRequest = crate::problem::from_json(&body.into_inner())?;
     let locale = b.locale.map(|l| match l {
         Locale::En => "en",
         Locale::Nl => "nl",

@@ -65,7 +65,7 @@ pub async fn enrol_handler(
     let password = if value.is_null() {
         None
     } else {
-        let b: EnrolRequest = crate::invalid::from_json(&value)?;
+        let b: EnrolRequest = crate::problem::from_json(&value)?;
         if b.password.len() > super::link::MAX_PASSWORD_BYTES {
             return Err(ApiError::Problem(ProblemKind::InvalidCredentials));
         }

@@ -64,7 +64,7 @@ pub(crate) fn idempotency_key(
 /// A JSON body as the use case's input; anything but an object of the right shape is
 /// 422, naming the member at fault.
 pub(crate) fn input<T: DeserializeOwned>(body: &serde_json::Value) -> Result<T, ApiError> {
-    crate::invalid::from_json(body)
+    crate::problem::from_json(body)
 }
 
 /// The answer to a creating request: `201` with the body, `Location` and `ETag`, or the
