@@ -154,6 +154,7 @@ try {
   await login(page, 'caseworker@demo.schakel.invalid');
   await page.goto(`${base}/outgoing`);
   await page.locator('tbody tr', { hasText: 'Politie' }).first().getByRole('link').first().click();
+  await page.locator('#withdraw summary').click();
   await page.locator('form[action$="/withdraw"] textarea').fill('De politie is al betrokken.');
   await page.locator('form[action$="/withdraw"] button').click();
   expect(await page.getByText('ingetrokken', { exact: true }).isVisible(), 'withdrawn');

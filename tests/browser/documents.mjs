@@ -175,8 +175,9 @@ try {
   await worker.locator('#purpose').selectOption('shelter');
   await worker.locator('#urgency-normal').check();
   await worker.locator('form[method="post"][action$="/referrals/new"] button[type="submit"]').click();
-  await worker.waitForURL(/\/referrals\/[0-9a-f-]+$/);
-  const referral = worker.url();
+  await worker.waitForURL(/\/referrals\/[0-9a-f-]+\?done=sent$/);
+  expect(await worker.getByRole('status').isVisible(), 'the page says the referral was sent');
+  const referral = worker.url().split('?')[0];
 
   // The shelter accepts and downloads the shared document.
   const shelter = await signIn(browser, SHELTER_COORDINATOR);

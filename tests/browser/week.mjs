@@ -161,9 +161,9 @@ async function refer(page, t, kind, agency, purpose, urgency, message) {
   await page.getByRole('group', { name: t.urgency }).getByLabel(urgency, { exact: true }).check();
   await page.getByLabel(t.message).fill(message);
   await page.getByRole('button', { name: t.send }).click();
-  await page.waitForURL(/\/referrals\/[0-9a-f-]+$/);
+  await page.waitForURL(/\/referrals\/[0-9a-f-]+\?done=sent$/);
   expect((await heading(page)).includes(agency), `the referral to ${agency} is sent`);
-  return page.url().split('/').pop();
+  return page.url().split('?')[0].split('/').pop();
 }
 
 // Adds a note on the case page.

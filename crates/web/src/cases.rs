@@ -353,6 +353,8 @@ fn done_of(query: &str) -> Option<&'static str> {
         "done=case_unchanged" => Some("case.unchanged_done"),
         "done=case_assigned" => Some("case.assigned_done"),
         "done=case_opened_onward" => Some("case.opened_onward_done"),
+        "done=consent_recorded" => Some("case.consent_recorded_done"),
+        "done=consent_withdrawn" => Some("case.consent_withdrawn_done"),
         "done=document_added" => Some("document.added"),
         "done=document_shared" => Some("document.shared_done"),
         "done=document_unshared" => Some("document.unshared_done"),
@@ -407,6 +409,10 @@ mod tests {
         assert_eq!(done_of("done=case_corrected"), Some("case.corrected_done"));
         assert_eq!(done_of("done=case_reopened"), Some("case.reopened_done"));
         assert_eq!(done_of("done=case_assigned"), Some("case.assigned_done"));
+        assert_eq!(
+            done_of("done=consent_withdrawn"),
+            Some("case.consent_withdrawn_done")
+        );
         assert_eq!(done_of("done=document_added"), Some("document.added"));
         assert_eq!(
             done_of("done=document_removed"),

@@ -1,5 +1,6 @@
 //! The consent forms of the case page: recording a consent or a legal basis (which needs
-//! a written reason) and withdrawing one. Each form names the case version it was made
+//! a written reason) and withdrawing one, after a confirmation (a withdrawal without
+//! its confirmation field changes nothing). Each form names the case version it was made
 //! from; a case changed meanwhile is shown again as it now is, and nothing is changed.
 //! Refused input comes back on the case page as typed, with a message next to the field.
 
@@ -128,7 +129,7 @@ pub async fn give(
     match done {
         Ok(_) => {
             crate::drafts::finish(&req, &state, &v, &f).await;
-            see_other(&format!("/cases/{id}#consents"))
+            see_other(&format!("/cases/{id}?done=consent_recorded#consents"))
         }
         Err(Failure::Invalid(field)) => {
             let (name, key) = refused_field(field);
@@ -157,6 +158,10 @@ pub async fn withdraw(
     let (Ok(id), Ok(consent)) = (id.parse::<CaseId>(), consent.parse::<ConsentId>()) else {
         return Failure::Hidden.page(&v);
     };
+    // Withdrawing needs the confirmation the form reveals; without it nothing changes.
+    if f.one("confirm") != "yes" {
+        return see_other(&format!("/cases/{id}#consents"));
+    }
     let version = f
         .one("version")
         .parse::<i64>()
@@ -169,7 +174,7 @@ pub async fn withdraw(
     match done {
         Ok(_) => {
             crate::drafts::finish(&req, &state, &v, &f).await;
-            see_other(&format!("/cases/{id}#consents"))
+            see_other(&format!("/cases/{id}?done=consent_withdrawn#consents"))
         }
         Err(Failure::Conflict(_) | Failure::Invalid(_)) => {
             again(

@@ -1,18 +1,21 @@
 //! What the referral page's forms do: accept, decline, redirect, start, complete and
 //! withdraw, each through the workflow's one use case. Each form names the version it
 //! was made from; a referral changed in the meantime is shown again as it now is, with
-//! a message, and nothing is changed. A redirect to an agency the referral cannot go to
-//! shows the form again with a message.
+//! a message, and nothing is changed. A redirect to an agency the referral cannot go to,
+//! or a decline without a reason (or with the reason `other` and no note), shows the
+//! form again with a message. Withdrawing needs its confirmation field: without it the
+//! page opens at the confirmation and nothing is changed. Done, the page says so
+//! (`?done=…`).
 
 use crate::WebState;
 use crate::forms::Failure;
 use crate::forms::{DirectoryQuery, Fields, Problems};
 use crate::pages::{Nav, internal, not_found, see_other};
-use crate::referrals::{full_page, load};
+use crate::referrals::{Asked, Typed, full_page, load};
 use crate::session::context;
 use crate::signed::SignedForm;
 use actix_web::{HttpRequest, HttpResponse, web};
-use schakel_domain::{AgencyId, ReferralAction, ReferralId};
+use schakel_domain::{AgencyId, DeclineReason, ReferralAction, ReferralId};
 use schakel_referral_workflow::referrals::{ActionInput, act};
 use schakel_referral_workflow::views::ReferralView;
 use schakel_referral_workflow::{Env, IfMatch, UseCaseError};
@@ -29,25 +32,74 @@ pub async fn take(
     let (Ok(id), Some(action)) = (id.parse::<ReferralId>(), action_of(&action)) else {
         return not_found(v.texts(), Some(Nav::of(&v)));
     };
-    // What the redirect form showed, to show it again.
-    let q = DirectoryQuery::of(f.one("kind"), f.one("region"));
-    let chosen = f.one("to_agency").to_owned();
-    let bad_recipient = Again::BadRecipient {
-        note: f.raw("note"),
-    };
+    if action == ReferralAction::Withdraw && f.one("confirm") != "yes" {
+        return see_other(&format!("/referrals/{id}?confirm=withdraw#withdraw"));
+    }
+    let bad_recipient = Again::Problem("to_agency", "invalid.recipient");
+    if let Some(problem) = unfit_decline(&f, action) {
+        return show_again(&req, &state, &v, id, typed(&f, action), problem).await;
+    }
     let Some(input) = input_of(&f, action) else {
-        return show_again(&req, &state, &v, id, q, chosen, bad_recipient).await;
+        return show_again(&req, &state, &v, id, typed(&f, action), bad_recipient).await;
     };
     // The version the form was made from; one that is no number matches none.
     let version = f
         .code::<i64>("version")
         .map_or(IfMatch::NeverMatches, IfMatch::Version);
     match perform(&req, &state, v.actor, id, version, action, input).await {
-        Ok(Outcome::Done(r)) => see_other(&format!("/referrals/{}", r.id)),
+        Ok(Outcome::Done(r)) => see_other(&format!("/referrals/{}?done={}", r.id, done(action))),
         Ok(Outcome::Hidden) => not_found(v.texts(), Some(Nav::of(&v))),
-        Ok(Outcome::BadAgency) => show_again(&req, &state, &v, id, q, chosen, bad_recipient).await,
-        Ok(Outcome::Refused) => show_again(&req, &state, &v, id, q, chosen, Again::Changed).await,
+        Ok(Outcome::BadAgency) => {
+            show_again(&req, &state, &v, id, typed(&f, action), bad_recipient).await
+        }
+        Ok(Outcome::Refused) => {
+            show_again(&req, &state, &v, id, typed(&f, action), Again::Changed).await
+        }
         Err(e) => internal(&e),
+    }
+}
+
+/// What the forms showed, to show them again: the redirect form's filter and choice,
+/// the decline form's reason (for a decline), and the note.
+fn typed(f: &Fields, action: ReferralAction) -> Typed {
+    Typed {
+        q: DirectoryQuery::of(f.one("kind"), f.one("region")),
+        chosen: f.one("to_agency").to_owned(),
+        reason: if action == ReferralAction::Decline {
+            f.one("reason").to_owned()
+        } else {
+            String::new()
+        },
+        note: f.raw("note"),
+        e: Problems::default(),
+    }
+}
+
+/// Why a decline form cannot be taken as it is: no reason chosen, or the reason `other`
+/// without a note.
+fn unfit_decline(f: &Fields, action: ReferralAction) -> Option<Again> {
+    if action != ReferralAction::Decline {
+        return None;
+    }
+    match f.code::<DeclineReason>("reason") {
+        None => Some(Again::Problem("reason", "invalid.decline_reason")),
+        Some(DeclineReason::Other) if f.text("note").is_none() => {
+            Some(Again::Problem("note", "invalid.decline_note"))
+        }
+        Some(_) => None,
+    }
+}
+
+/// The confirmation the page shows after `action` (`?done=…`).
+fn done(action: ReferralAction) -> &'static str {
+    match action {
+        ReferralAction::Accept => "accepted",
+        ReferralAction::Decline => "declined",
+        ReferralAction::Redirect => "redirected",
+        ReferralAction::Start => "started",
+        ReferralAction::Complete => "completed",
+        ReferralAction::Withdraw => "withdrawn",
+        ReferralAction::Expire => "",
     }
 }
 
@@ -112,38 +164,41 @@ fn outcome_of(done: Result<ReferralView, UseCaseError>, redirect: bool) -> Resul
 
 /// Why the referral page is shown again after a form instead of moving on.
 enum Again {
-    /// The redirect named no agency the referral may go to: the form again with a
-    /// message, the note as typed.
-    BadRecipient { note: String },
+    /// A field the form cannot be taken with (the redirect named no agency the referral
+    /// may go to, the decline no reason): the form again as typed, with the message
+    /// (a catalog key) next to the field.
+    Problem(&'static str, &'static str),
     /// The referral changed in the meantime, or the action no longer applies: the page
     /// as it now is, with a message.
     Changed,
 }
 
-/// The referral page again as the referral now is, for `why`, with the redirect form's
-/// filter `q` and choice `chosen`; not found when the viewer may no longer see it.
+/// The referral page again as the referral now is, for `why`, with the forms as
+/// `typed`; not found when the viewer may no longer see it.
 async fn show_again(
     req: &HttpRequest,
     state: &web::Data<WebState>,
     v: &crate::session::Viewer,
     id: ReferralId,
-    q: DirectoryQuery,
-    chosen: String,
+    mut typed: Typed,
     why: Again,
 ) -> HttpResponse {
     let r = match load(req, state, v.actor, id).await {
         Ok(r) => r,
         Err(x) => return x.page(v),
     };
-    let (changed, e, note) = match why {
-        Again::BadRecipient { note } => {
-            let mut e = Problems::default();
-            e.add("to_agency", "invalid.recipient");
-            (false, e, note)
+    let changed = match why {
+        Again::Problem(field, key) => {
+            typed.e.add(field, key);
+            false
         }
-        Again::Changed => (true, Problems::default(), String::new()),
+        Again::Changed => {
+            typed.note.clear();
+            typed.reason.clear();
+            true
+        }
     };
-    full_page(req, state, v, &r, changed, q, chosen, e, note).await
+    full_page(req, state, v, &r, changed, typed, Asked::default()).await
 }
 
 /// How an action went.

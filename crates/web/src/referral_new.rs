@@ -206,7 +206,7 @@ pub async fn create(
     match sent {
         Ok(r) => {
             drafts::finish(&req, &state, &v, &f).await;
-            return see_other(&format!("/referrals/{r}"));
+            return see_other(&format!("/referrals/{r}?done=sent"));
         }
         Err(Failure::Invalid("message")) => e.add("message", "invalid.text"),
         Err(Failure::Invalid(_) | Failure::Conflict(Some(Conflict::Recipient))) => {

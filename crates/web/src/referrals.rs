@@ -34,6 +34,16 @@ struct Shown {
     urgency: String,
     deadline: String,
     overdue: bool,
+    /// Still awaiting an answer: only then is the deadline shown.
+    sent: bool,
+    /// When it was answered, once it was.
+    decided: Option<String>,
+    /// Why it was declined, in words.
+    decline_reason: Option<String>,
+    /// How it ended, in words.
+    outcome: Option<String>,
+    /// The note given with its last step.
+    note: Option<String>,
     forms: String,
     age_band: String,
     gender: String,
@@ -85,6 +95,11 @@ impl Shown {
             urgency: t.code("urgency", r.urgency.as_str()),
             deadline: crate::time::day_time(r.deadline_at),
             overdue: r.overdue,
+            sent: r.state == ReferralState::Sent,
+            decided: r.decided_at.map(crate::time::day_time),
+            decline_reason: r.decline_reason.map(|c| t.code("reason", c.as_str())),
+            outcome: r.outcome.map(|c| t.code("outcome", c.as_str())),
+            note: r.note.clone(),
             forms: s
                 .exploitation_forms
                 .iter()
@@ -135,18 +150,84 @@ struct ReferralPage {
     filter_action: String,
     e: Problems,
     note: String,
+    chosen_reason: String,
     alert: Option<&'static str>,
     assignees: Option<Vec<Choice>>,
+    /// What was just done and what happens next.
+    done: Option<String>,
+    /// The way back to the case is the next step (just after sending the referral).
+    back_to_case: bool,
+    /// The withdraw form opens at its confirmation.
+    confirm_withdraw: bool,
+}
+
+/// What the referral page's address asks for besides the directory filter: the
+/// confirmation of what was just done (`?done=…`, a catalog key) and whether the
+/// withdraw form opens at its confirmation (`?confirm=withdraw`).
+#[derive(Debug, Default, Clone, Copy, PartialEq)]
+pub(crate) struct Asked {
+    done: Option<&'static str>,
+    confirm_withdraw: bool,
+}
+
+impl Asked {
+    /// What `query` asks for; anything unknown is ignored.
+    pub(crate) fn of(query: &str) -> Asked {
+        let mut asked = Asked::default();
+        for pair in query.split('&') {
+            if pair == "confirm=withdraw" {
+                asked.confirm_withdraw = true;
+            } else if let Some(k) = done_key(pair) {
+                asked.done = Some(k);
+            }
+        }
+        asked
+    }
+}
+
+/// The catalog key of a known `done=…` pair.
+fn done_key(pair: &str) -> Option<&'static str> {
+    Some(match pair {
+        "done=sent" => "referral.sent_done",
+        "done=accepted" => "referral.accepted_done",
+        "done=declined" => "referral.declined_done",
+        "done=redirected" => "referral.redirected_done",
+        "done=started" => "referral.started_done",
+        "done=completed" => "referral.completed_done",
+        "done=withdrawn" => "referral.withdrawn_done",
+        _ => return None,
+    })
+}
+
+/// The confirmation of `key` about `r`, with its receiving agency and deadline.
+fn said(t: Texts, key: &'static str, r: &ReferralView) -> String {
+    t.get(key)
+        .replace("{to}", &r.to_agency.name)
+        .replace("{deadline}", &crate::time::day_time(r.deadline_at))
+}
+
+/// The page's forms as typed, to show them again: the redirect form's filter and
+/// choice, the decline form's reason, the note, and the messages of their fields.
+#[derive(Default)]
+pub(crate) struct Typed {
+    pub(crate) q: DirectoryQuery,
+    pub(crate) chosen: String,
+    pub(crate) reason: String,
+    pub(crate) note: String,
+    pub(crate) e: Problems,
 }
 
 /// What the page's forms need besides the referral: the directory for the redirect
-/// form with its messages and note as typed, and the workers to make responsible.
+/// form, the forms' messages and input as typed, the workers to make responsible and
+/// what the address asks for.
 #[derive(Default)]
 struct Forms {
     d: Option<Directory>,
     e: Problems,
     note: String,
+    reason: String,
     workers: Workers,
+    asked: Asked,
 }
 
 /// The page with its `forms`; `alert` a message about a change refused.
@@ -161,7 +242,9 @@ fn page(
         d,
         e,
         note,
+        reason,
         workers,
+        asked,
     } = forms;
     let t = v.texts();
     let status = if !e.is_empty() {
@@ -176,6 +259,10 @@ fn page(
         nav: Some(Nav::of(v)),
         r: Shown::of(r, t, &v.actor),
         alert,
+        done: asked.done.map(|k| said(t, k, r)),
+        back_to_case: asked.done == Some("referral.sent_done"),
+        confirm_withdraw: asked.confirm_withdraw,
+        chosen_reason: reason,
         assignees: workers
             .as_ref()
             .map(|w| case_assignees::choices(t, w, r.assigned_to.as_ref())),
@@ -217,19 +304,23 @@ async fn redirect_choices(
     .await
 }
 
-/// The page with its redirect form, as loaded now.
-#[allow(clippy::too_many_arguments)]
+/// The page with its forms `typed` and what its address `asked`, as loaded now.
 pub(crate) async fn full_page(
     req: &HttpRequest,
     state: &web::Data<WebState>,
     v: &crate::session::Viewer,
     r: &ReferralView,
     changed: bool,
-    q: DirectoryQuery,
-    chosen: String,
-    e: Problems,
-    note: String,
+    typed: Typed,
+    asked: Asked,
 ) -> HttpResponse {
+    let Typed {
+        q,
+        chosen,
+        reason,
+        note,
+        e,
+    } = typed;
     let d = match redirect_choices(req, state, v, r, q, chosen).await {
         Ok(d) => d,
         Err(x) => return x.page(v),
@@ -240,7 +331,9 @@ pub(crate) async fn full_page(
                 d,
                 e,
                 note,
+                reason,
                 workers,
+                asked,
             };
             page(v, r, changed, forms, None)
         }
@@ -276,22 +369,13 @@ pub async fn show(
     let Ok(id) = path.parse::<ReferralId>() else {
         return not_found(v.texts(), Some(Nav::of(&v)));
     };
-    let q = query.into_inner();
+    let typed = Typed {
+        q: query.into_inner(),
+        ..Typed::default()
+    };
+    let asked = Asked::of(req.query_string());
     match load(&req, &state, v.actor, id).await {
-        Ok(r) => {
-            full_page(
-                &req,
-                &state,
-                &v,
-                &r,
-                false,
-                q,
-                String::new(),
-                Problems::default(),
-                String::new(),
-            )
-            .await
-        }
+        Ok(r) => full_page(&req, &state, &v, &r, false, typed, asked).await,
         Err(x) => x.page(&v),
     }
 }
@@ -339,5 +423,22 @@ pub(crate) async fn with_alert(
             page(v, r, false, forms, Some(alert))
         }
         Err(x) => x.page(v),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_address_asks_for_known_confirmations_only() {
+        assert_eq!(Asked::of("done=sent").done, Some("referral.sent_done"));
+        assert_eq!(
+            Asked::of("kind=police&done=declined").done,
+            Some("referral.declined_done")
+        );
+        assert!(Asked::of("confirm=withdraw").confirm_withdraw);
+        assert_eq!(Asked::of("done=%3Cscript%3E"), Asked::default());
+        assert_eq!(Asked::of(""), Asked::default());
     }
 }

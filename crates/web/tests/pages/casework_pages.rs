@@ -447,13 +447,18 @@ async fn a_referral_from_the_form_is_accepted_from_the_inbox_and_consent_decides
         assert_eq!(status, StatusCode::CONFLICT, "{backend:?}");
         assert!(page.contains("changed this case in the meantime"));
         let good = consent(&csrf, &version);
-        let (status, _, _) = post!(app, cw, &consents, &pairs(&good));
+        let (status, recorded, _) = post!(app, cw, &consents, &pairs(&good));
         assert_eq!(status, StatusCode::SEE_OTHER, "{backend:?}");
-        let (_, case) = get!(app, cw, &case_uri);
+        assert_eq!(
+            recorded,
+            format!("{case_uri}?done=consent_recorded#consents")
+        );
+        let (_, case) = get!(app, cw, &format!("{case_uri}?done=consent_recorded"));
         assert!(
             case.contains("consent recorded") && case.contains("holds"),
             "{case}"
         );
+        assert!(case.contains("role=\"status\">Consent recorded."), "{case}");
 
         // The referral form: the directory narrowed to shelters in Rotterdam.
         let new = format!("{case_uri}/referrals/new");
@@ -491,6 +496,20 @@ async fn a_referral_from_the_form_is_accepted_from_the_inbox_and_consent_decides
         assert!(referral_uri.starts_with("/referrals/"), "{referral_uri}");
         let (_, again, _) = post!(app, cw, &new, &pairs(&refer(shelter.id.to_string())));
         assert_eq!(again, referral_uri, "sent twice, one referral");
+        // The page says it was sent, to whom and until when they may answer; the way
+        // back to the case is the next step, and withdrawing needs a confirmation.
+        assert!(referral_uri.ends_with("?done=sent"), "{referral_uri}");
+        let (_, sent) = get!(app, cw, &referral_uri);
+        assert!(
+            sent.contains("role=\"status\">Referral sent to Opvang Rijnmond.")
+                && sent.contains("have until"),
+            "{sent}"
+        );
+        assert!(sent.contains(&format!(
+            "<a class=\"button\" href=\"{case_uri}\">Back to the case"
+        )));
+        assert!(sent.contains("<details id=\"withdraw\" class=\"confirm\">"));
+        let referral_uri = referral_uri.trim_end_matches("?done=sent").to_owned();
 
         let (status, outgoing) = get!(app, cw, "/outgoing");
         assert_eq!(status, StatusCode::OK);
@@ -547,6 +566,7 @@ async fn a_referral_from_the_form_is_accepted_from_the_inbox_and_consent_decides
             &[("csrf", "vervalst"), ("version", &version)]
         );
         assert_eq!(status, StatusCode::FORBIDDEN);
+        // Without the confirmation the form reveals, nothing is withdrawn.
         let (status, _, _) = post!(
             app,
             cw,
@@ -555,7 +575,22 @@ async fn a_referral_from_the_form_is_accepted_from_the_inbox_and_consent_decides
         );
         assert_eq!(status, StatusCode::SEE_OTHER, "{backend:?}");
         let (_, case) = get!(app, cw, &case_uri);
+        assert!(
+            !case.contains("consent withdrawn"),
+            "not withdrawn unconfirmed"
+        );
+        assert!(case.contains("<details class=\"confirm\">") && case.contains("Yes, withdraw"));
+        let (status, done, _) = post!(
+            app,
+            cw,
+            &withdraw,
+            &[("csrf", &csrf), ("version", &version), ("confirm", "yes")]
+        );
+        assert_eq!(status, StatusCode::SEE_OTHER, "{backend:?}");
+        assert!(done.ends_with("?done=consent_withdrawn#consents"), "{done}");
+        let (_, case) = get!(app, cw, &format!("{case_uri}?done=consent_withdrawn"));
         assert!(case.contains("withdrawn") && case.contains("consent withdrawn"));
+        assert!(case.contains("role=\"status\">Consent withdrawn."));
         let (status, case) = get!(app, co, &case_uri);
         assert_eq!(status, StatusCode::OK);
         assert!(!case.contains("Popescu") && case.contains("not shared with your agency"));
@@ -611,6 +646,7 @@ async fn a_coordinator_redirects_a_referral_to_an_agency_from_the_directory() {
             ],
         );
         assert_eq!(status, StatusCode::SEE_OTHER, "{backend:?}");
+        let referral_uri = referral_uri.trim_end_matches("?done=sent").to_owned();
 
         let co = login!(app, "co@zorg.example", PASSWORD);
         let (_, page) = get!(app, co, &format!("{referral_uri}?kind=shelter_other"));

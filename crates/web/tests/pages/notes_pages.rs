@@ -486,6 +486,7 @@ async fn a_shared_note_reaches_the_agency_that_accepted_the_referral_and_an_own_
             ]
         );
         assert_eq!(status, StatusCode::SEE_OTHER, "{backend:?}");
+        let referral_uri = referral_uri.trim_end_matches("?done=sent").to_owned();
         let co = login!(app, "co@amstel.example");
         let (status, _) = get!(app, co, &case_uri);
         assert_eq!(status, StatusCode::NOT_FOUND, "no case before accepting");
