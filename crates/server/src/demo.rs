@@ -171,10 +171,11 @@ pub fn seed_casework(
     let coordination = seed::named_agency(conn, USERS[1].3)?;
     let ctx = schakel_auth::RequestContext::default();
     let now = clock.now();
-    let env = Env {
+    // One step a minute, so the case's timeline reads in the order things happened.
+    let at = |minutes_ago: i64| Env {
         cfg,
         ctx: &ctx,
-        now,
+        now: now - chrono::Duration::minutes(minutes_ago),
     };
     let fail = |e: schakel_referral_workflow::UseCaseError| anyhow::anyhow!("demo case work: {e}");
     let signal: signals::SignalInput = serde_json::from_value(serde_json::json!({
@@ -184,7 +185,7 @@ pub fn seed_casework(
         "indicators": ["ilo_retention_of_identity_documents", "ilo_excessive_overtime"],
         "palermo": { "act": true, "means": true, "purpose": true },
         "reporting_basis": "consent",
-        "summary": "Demo: works long days at a distribution centre; the employer keeps the passport.",
+        "summary": "Demo: werkt lange dagen in een distributiecentrum; de werkgever houdt het paspoort in.",
         "person": {
             "identity": {
                 "given_names": "Demo",
@@ -197,15 +198,15 @@ pub fn seed_casework(
         }
     }))?;
     let signal =
-        made(signals::create_signal(conn, &env, &caseworker, &signal, None).map_err(fail)?)?;
+        made(signals::create_signal(conn, &at(3), &caseworker, &signal, None).map_err(fail)?)?;
     let open = cases::OpenCaseInput {
         signal_id: Some(signal.id),
         person: None,
         region: None,
         exploitation_forms: None,
-        notes: Some("Demo case: fictional.".into()),
+        notes: Some("Democasus: verzonnen.".into()),
     };
-    let case = made(cases::open_case(conn, &env, &caseworker, &open, None).map_err(fail)?)?;
+    let case = made(cases::open_case(conn, &at(2), &caseworker, &open, None).map_err(fail)?)?;
     let consent: consents::ConsentInput = serde_json::from_value(serde_json::json!({
         "kind": "consent",
         "recipient_kinds": ["care", "shelter"],
@@ -215,7 +216,7 @@ pub fn seed_casework(
     }))?;
     consents::record_consent(
         conn,
-        &env,
+        &at(1),
         &caseworker,
         case.id,
         IfMatch::Version(case.version),
@@ -226,9 +227,10 @@ pub fn seed_casework(
         to_agency_id: coordination.id,
         purpose: schakel_domain::ReferralPurpose::CareCoordination,
         urgency: schakel_domain::Urgency::Normal,
-        message: Some("Demo: please coordinate care; she speaks Romanian and some English.".into()),
+        message: Some("Demo: graag zorgcoördinatie; zij spreekt Roemeens en wat Engels.".into()),
     };
-    referrals::create_referral(conn, &env, &caseworker, case.id, &referral, None).map_err(fail)?;
+    referrals::create_referral(conn, &at(0), &caseworker, case.id, &referral, None)
+        .map_err(fail)?;
     Ok(())
 }
 

@@ -48,6 +48,8 @@ struct CasePage {
     csrf: String,
     id: String,
     reference: String,
+    /// The page of the signal the case was opened from, for its own agency.
+    signal: Option<String>,
     version: i64,
     owner: bool,
     open: bool,
@@ -213,6 +215,10 @@ fn page(v: &Viewer, loaded: &Loaded, shown: Shown, forms: (StatusForm, DocShown)
         chain: case_chain::rows(t, chain),
         documents: case_document_rows::section(v, c, documents, docs, *max),
         reference: c.reference.clone(),
+        signal: c
+            .signal_id
+            .filter(|_| c.access == AccessKind::Owner)
+            .map(|s| format!("/signals/{s}")),
         id,
         e,
         f,
