@@ -1,11 +1,15 @@
 // Case work across three agencies in a real browser, against `schakel serve --demo`
 // (with the second factor required of admins, and a monitor threshold of five):
 //   the municipality's caseworker logs a signal (a bad form first: messages next to the
-//   fields, nothing typed lost), opens the case, records a legal basis for shelter, and
-//   refers the person to the shelter, to care coordination and to the police;
+//   fields, nothing typed lost), opens the case (a message naming the next step), sends
+//   the consent form empty (the problems summarised above it and focused, the address
+//   still the case page's), records a legal basis for shelter, and refers the person to
+//   the shelter, to care coordination and to the police, each step confirmed and
+//   withdrawing never the primary action;
 //   the shelter's coordinator sees only the summary, accepts from the inbox and then sees
 //   the person on the case page; care coordination declines with a reason; the
-//   caseworker withdraws the referral to the police and sees all three outcomes in the
+//   caseworker withdraws the referral to the police (after a confirmation step) and sees
+//   all three outcomes in the
 //   list of sent referrals (the open one, the ended ones under their own tab); with four
 //   more persons referred to the shelter (through the API) the analyst's dashboard shows
 //   the flow at the server's threshold of five; the
@@ -80,10 +84,24 @@ try {
   await page.locator('#date_of_birth').fill('1999-05-05');
   await page.locator('#gender').selectOption('female');
   await page.locator('form[action="/signals/new"]').getByRole('button', { name: 'Signaal opslaan' }).click();
-  await page.waitForURL(/\/cases\/[0-9a-f-]+$/);
-  const caseUrl = page.url();
+  await page.waitForURL(/\/cases\/[0-9a-f-]+\?done=signal_saved$/);
+  const caseUrl = page.url().replace('?done=signal_saved', '');
   expect((await heading(page)).includes(FAMILY), 'the case page names the person');
+  expect((await page.getByRole('status').innerText()).startsWith('Signaal opgeslagen; de casus is geopend.'),
+    'the saving is confirmed, with the next step');
   await accessible(page, 'case');
+
+  // A consent sent without its choices: refused at the case page's own address, the
+  // problems summarised above the form, the focus on that summary, each problem a link.
+  await page.locator('#form-consent button[type="submit"]').click();
+  await page.waitForLoadState();
+  expect(page.url() === caseUrl, `the address stays the case page's (${page.url()})`);
+  expect(await page.evaluate(() => document.activeElement?.id) === 'form-problems', 'the focus is on the summary');
+  const problems = page.locator('#form-problems li a');
+  expect((await problems.count()) >= 1, 'each problem is listed');
+  const first = await problems.first().getAttribute('href');
+  expect((await page.locator(first).count()) === 1, `the problem links to its message (${first})`);
+  await accessible(page, 'consent-refused');
 
   // A legal basis that lets the shelter see who the person is.
   await page.locator('#kind-legal_basis').check();
@@ -92,9 +110,10 @@ try {
   await page.locator('#legal_basis').selectOption('vital_interest');
   await page.locator('#reason').fill('Acuut gevaar: de persoon heeft vannacht onderdak nodig.');
   await page.locator('#given_on').fill('2026-10-02');
-  await page.locator('form[action$="/consents"] button[type="submit"]').click();
+  await page.locator('#form-consent button[type="submit"]').click();
   await page.waitForLoadState();
   expect(page.url().startsWith(caseUrl), 'back on the case page');
+  expect((await page.getByRole('status').innerText()).startsWith('Toestemming vastgelegd.'), 'the consent is confirmed');
   expect(await page.getByText('Acuut gevaar').first().isVisible(), 'the legal basis is recorded with its reason');
 
   // Three referrals: to the shelter, to care coordination, to the police.
@@ -109,6 +128,9 @@ try {
     await page.locator('form[method="post"][action$="/referrals/new"] button[type="submit"]').click();
     await page.waitForLoadState();
     expect(!page.url().endsWith('/referrals/new'), `the referral to ${agency} is sent`);
+    expect((await page.getByRole('status').innerText()).startsWith('Verwijzing verstuurd naar'), 'the sending is confirmed');
+    const primary = page.locator('main button:not(.secondary):not(.danger), main a.button');
+    expect(!(await primary.allInnerTexts()).some((t) => t.includes('Intrekken')), 'withdrawing is never the primary action');
   }
   await page.goto(`${caseUrl}/referrals/new?kind=shelter_categorical`);
   await accessible(page, 'referral-form');
@@ -130,8 +152,9 @@ try {
   expect(!(await page.content()).includes(FAMILY), 'before accepting, the shelter sees no name');
   expect((await page.locator('a[href^="/cases/"]').count()) === 0, 'and no way to the case');
   await accessible(page, 'shelter-referral');
-  await page.locator('form[action$="/accept"] button').click();
+  await page.locator('#form-accept button').click();
   expect(await page.getByText('geaccepteerd', { exact: true }).isVisible(), 'accepted');
+  expect((await page.getByRole('status').innerText()).startsWith('Verwijzing geaccepteerd.'), 'the acceptance is confirmed');
   await page.locator('a[href^="/cases/"]').first().click();
   expect((await heading(page)).includes(FAMILY), 'after accepting, the shelter sees who the person is');
   await accessible(page, 'shelter-case');
@@ -143,10 +166,11 @@ try {
   const fromUtrecht = page.locator('tbody tr', { hasText: 'verstuurd, wacht op antwoord' });
   expect((await fromUtrecht.count()) >= 1, 'the referral waits at care coordination');
   await fromUtrecht.first().getByRole('link').first().click();
-  await page.locator('form[action$="/decline"] select').selectOption('no_capacity');
-  await page.locator('form[action$="/decline"] textarea').fill('Geen plek deze week.');
-  await page.locator('form[action$="/decline"] button').click();
+  await page.locator('#form-decline select').selectOption('no_capacity');
+  await page.locator('#form-decline textarea').fill('Geen plek deze week.');
+  await page.locator('#form-decline button').click();
   expect(await page.getByText('afgewezen', { exact: true }).isVisible(), 'declined');
+  expect((await page.getByRole('status').innerText()).startsWith('Verwijzing afgewezen.'), 'the decline is confirmed');
   await accessible(page, 'declined');
   await logout(page);
 
@@ -154,10 +178,12 @@ try {
   await login(page, 'caseworker@demo.schakel.invalid');
   await page.goto(`${base}/outgoing`);
   await page.locator('tbody tr', { hasText: 'Politie' }).first().getByRole('link').first().click();
+  expect(!(await page.locator('#form-withdraw button').isVisible()), 'withdrawing asks for a confirmation first');
   await page.locator('#withdraw summary').click();
-  await page.locator('form[action$="/withdraw"] textarea').fill('De politie is al betrokken.');
-  await page.locator('form[action$="/withdraw"] button').click();
+  await page.locator('#form-withdraw textarea').fill('De politie is al betrokken.');
+  await page.locator('#form-withdraw button').click();
   expect(await page.getByText('ingetrokken', { exact: true }).isVisible(), 'withdrawn');
+  expect((await page.getByRole('status').innerText()).startsWith('Verwijzing ingetrokken.'), 'the withdrawal is confirmed');
   // The open one in the list of sent referrals, the ended ones a click away.
   await page.goto(`${base}/outgoing`);
   expect((await page.locator('tbody tr', { hasText: 'Opvang De Haven' }).filter({ hasText: 'geaccepteerd' }).count()) >= 1,

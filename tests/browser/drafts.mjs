@@ -72,12 +72,12 @@ function saving(page, field, value) {
     && new URLSearchParams(r.request().postData() || '').get(field) === value, { timeout: 20000 });
 }
 
-// Waits for that save, and until the form posting to `action` says the draft was saved;
-// returns the draft's id.
-async function saved(page, action, answer) {
+// Waits for that save, and until the form (a selector) says the draft was saved; returns
+// the draft's id.
+async function saved(page, selector, answer) {
   const response = await answer;
   expect(response.status() === 200, `the draft is saved (got ${response.status()})`);
-  const form = page.locator(`form[action="${action}"]`);
+  const form = page.locator(selector);
   const status = form.locator('.draft-status', { hasText: new RegExp(`^${T.savedAt} \\d{2}:\\d{2}`) });
   await status.waitFor({ timeout: 10000 });
   const id = await form.locator('input[name="draft_id"]').inputValue();
@@ -143,7 +143,7 @@ try {
   await first.getByLabel('Misleiding', { exact: true }).check();
   await first.getByLabel('arbeidsuitbuiting', { exact: true }).check();
   await first.getByLabel('Samenvatting (niet verplicht)').fill(SUMMARY);
-  const signalDraft = await saved(first, '/signals/new', firstSave);
+  const signalDraft = await saved(first, 'form[action="/signals/new"]', firstSave);
   // One more field, and the tab is closed before the next save is due.
   await first.getByLabel('Hoe de persoon te bereiken is (niet verplicht)').fill(CONTACT);
   await first.close();
@@ -192,13 +192,13 @@ try {
   await second.getByLabel('Geboortedatum', { exact: true }).fill('1997-08-14');
   await second.getByLabel('Gender', { exact: true }).selectOption({ label: 'vrouw' });
   await second.getByLabel('Grondslag van de melding').selectOption({ label: 'toestemming van de persoon' });
-  expect((await saved(second, '/signals/new', completing)) === signalDraft, 'the resumed draft is saved, not a new one');
+  expect((await saved(second, 'form[action="/signals/new"]', completing)) === signalDraft, 'the resumed draft is saved, not a new one');
   await accessible(second, 'signal-form-completed');
 
   // Submitted once: the case opens, and the draft is finished.
   await second.getByRole('button', { name: T.submitSignal }).click();
-  await second.waitForURL(/\/cases\/[0-9a-f-]+$/);
-  const caseUrl = second.url();
+  await second.waitForURL(/\/cases\/[0-9a-f-]+\?done=signal_saved$/);
+  const caseUrl = second.url().replace('?done=signal_saved', '');
   const caseId = caseUrl.split('/').pop();
   expect((await heading(second)) === `${T.caseTitle}: ${GIVEN} ${FAMILY}`, 'the case opened from the signal names the person');
   await accessible(second, 'case-opened');
@@ -223,10 +223,9 @@ try {
   // On the case, a note typed and not added: kept as a draft of its own.
   await found.getByRole('link', { name: `${GIVEN} ${FAMILY}` }).click();
   expect(second.url() === caseUrl, 'the search result opens the case');
-  const noteAction = `/cases/${caseId}/notes`;
   const noteSave = saving(second, 'text', NOTE);
   await second.getByLabel('Aantekening', { exact: true }).fill(NOTE);
-  const noteDraft = await saved(second, noteAction, noteSave);
+  const noteDraft = await saved(second, '#form-note', noteSave);
   expect(noteDraft !== signalDraft, 'a draft of its own');
   await accessible(second, 'case-note-draft-saved');
 
@@ -242,7 +241,7 @@ try {
   await row.getByRole('link', { name: T.noteForm }).click();
   await second.waitForURL(`${base}${resume}`);
   expect((await heading(second)) === `${T.caseTitle}: ${GIVEN} ${FAMILY}`, 'the case');
-  const noteForm = second.locator(`form[action="${noteAction}"]`);
+  const noteForm = second.locator('#form-note');
   expect((await noteForm.getByLabel('Aantekening', { exact: true }).inputValue()) === NOTE, 'the note\'s text is back');
   expect((await noteForm.locator('input[name="draft_id"]').inputValue()) === noteDraft, 'in the same draft');
   expect((await second.getByRole('region', { name: 'Aantekeningen', exact: true }).locator('ol.notes li').count()) === 0,

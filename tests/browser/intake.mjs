@@ -186,8 +186,8 @@ try {
   await newSignal(muni, nl, FAMILY, BORN);
   await accessible(muni, 'signal-form');
   await muni.getByRole('button', { name: nl.submit }).click();
-  await muni.waitForURL(/\/cases\/[0-9a-f-]+$/);
-  const caseUrl = muni.url();
+  await muni.waitForURL(/\/cases\/[0-9a-f-]+\?done=signal_saved$/);
+  const caseUrl = muni.url().replace('?done=signal_saved', '');
   const caseId = caseUrl.split('/').pop();
   expect((await heading(muni)) === `${nl.caseTitle}: ${GIVEN} ${FAMILY}`, 'the case opened from the signal');
   const reference = await fact(muni, nl.reference);

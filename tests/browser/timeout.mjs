@@ -210,8 +210,8 @@ try {
   // once; the case opens.
   await complete(page);
   await page.getByRole('button', { name: T.submitSignal }).click();
-  await page.waitForURL(/\/cases\/[0-9a-f-]+$/);
-  const caseId = page.url().split('/').pop();
+  await page.waitForURL(/\/cases\/[0-9a-f-]+\?done=signal_saved$/);
+  const caseId = new URL(page.url()).pathname.split('/').pop();
   expect((await heading(page)) === `${T.caseTitle}: ${GIVEN} ${FAMILY}`, 'the case opened from the signal names the person');
   await accessible(page, 'case-opened-after-timeout');
 

@@ -228,8 +228,8 @@ try {
   await muni.getByLabel('Gesproken talen').fill('pl, en');
   await accessible(muni, 'signal-form');
   await muni.getByRole('button', { name: 'Signaal opslaan' }).click();
-  await muni.waitForURL(/\/cases\/[0-9a-f-]+$/);
-  const muniCase = muni.url();
+  await muni.waitForURL(/\/cases\/[0-9a-f-]+\?done=signal_saved$/);
+  const muniCase = muni.url().replace('?done=signal_saved', '');
   expect((await heading(muni)) === `${nl.caseTitle}: ${GIVEN} ${FAMILY}`, 'the case opened from the signal names the person');
   expect(await fact(muni, nl.dateOfBirth, BORN), 'with the date of birth as typed');
   await accessible(muni, 'case-opened');
@@ -299,7 +299,7 @@ try {
   await muni.getByLabel('Gegeven op').fill(daysAgo(0));
   await muni.getByRole('button', { name: 'Vastleggen' }).click();
   await muni.waitForLoadState();
-  const consent = muni.locator('#consents ~ table tbody tr', { hasText: 'toestemming' });
+  const consent = muni.locator('#consents ~ .scroll table tbody tr', { hasText: 'toestemming' });
   expect((await consent.count()) === 1 && (await consent.innerText()).includes('opvang'), 'the consent covers a shelter');
 
   const toShelter = await refer(muni, nl, nl.shelter, SHELTER, nl.shelterPurpose, nl.urgent,

@@ -119,6 +119,10 @@ pub struct AuditActorResponse {
     pub agency_id: AgencyId,
     /// The user's role at the time.
     pub role: Role,
+    /// The user's display name now.
+    pub display_name: Option<String>,
+    /// The agency's name now.
+    pub agency_name: Option<String>,
 }
 
 /// What was acted on.
@@ -168,8 +172,9 @@ pub struct AuditEntryResponse {
     pub hash: String,
 }
 
-impl From<AuditEntry> for AuditEntryResponse {
-    fn from(e: AuditEntry) -> Self {
+impl AuditEntryResponse {
+    /// The entry with the names of its actor from the page it came with.
+    fn named(e: AuditEntry, trail: &audit_trail::Trail) -> Self {
         Self {
             seq: e.seq,
             id: e.id.to_string(),
@@ -178,6 +183,8 @@ impl From<AuditEntry> for AuditEntryResponse {
                 user_id: UserId::from(a.user_id),
                 agency_id: a.agency_id,
                 role: a.role,
+                display_name: trail.user(a.user_id).map(str::to_owned),
+                agency_name: trail.agency(a.agency_id).map(str::to_owned),
             }),
             on_behalf_of: e.on_behalf_of.map(UserId::from),
             action: e.action.as_str().to_owned(),
@@ -224,15 +231,19 @@ pub async fn audit_handler(
 ) -> Result<HttpResponse, ApiError> {
     let ctx = request_context(&req, &state);
     let (filter, page) = query.into_inner().parse()?;
-    let result = blocking(&state, move |conn, now| {
+    let mut trail = blocking(&state, move |conn, now| {
         Ok(audit_trail::read_trail(
             conn, &who.0, &filter, page, &ctx, now,
         )?)
     })
     .await?;
+    let entries = std::mem::take(&mut trail.page.entries);
     Ok(HttpResponse::Ok().json(AuditPageResponse {
-        entries: result.entries.into_iter().map(Into::into).collect(),
-        next_before_seq: result.next_before_seq,
+        entries: entries
+            .into_iter()
+            .map(|e| AuditEntryResponse::named(e, &trail))
+            .collect(),
+        next_before_seq: trail.page.next_before_seq,
     }))
 }
 

@@ -154,6 +154,24 @@ pub fn find_by_email(conn: &mut DbConn, email: &str) -> Result<Option<User>, Sto
         .transpose()
 }
 
+/// The display names of the users of `ids` that exist (in no particular order): what
+/// a reader of the audit trail sees of an actor, without the rest of the account.
+pub fn names(conn: &mut DbConn, ids: &[UserId]) -> Result<Vec<(UserId, String)>, StoreError> {
+    let ids: Vec<String> = ids.iter().map(UserId::to_string).collect();
+    users::table
+        .filter(users::id.eq_any(ids))
+        .select((users::id, users::display_name))
+        .load::<(String, String)>(conn)?
+        .into_iter()
+        .map(|(id, name)| {
+            let parsed = id
+                .parse()
+                .map_err(|_| StoreError::Corrupt(format!("user {id}: id")))?;
+            Ok((parsed, name))
+        })
+        .collect()
+}
+
 /// Users, optionally of one agency, ordered by email.
 pub fn list(conn: &mut DbConn, agency: Option<AgencyId>) -> Result<Vec<User>, StoreError> {
     let mut q = users::table

@@ -1,11 +1,14 @@
-//! The auditor's pages: `GET /audit`, the audit trail filtered by actor, action code and
-//! time and paged newest first, and `POST /audit/verify`, which recomputes the chain and
+//! The auditor's pages: `GET /audit`, the audit trail filtered as the API filters it
+//! and paged newest first, and `POST /audit/verify`, which recomputes the chain and
 //! names the first broken entry. Only auditors; anyone else is answered 404 (the
 //! attempt is audited by the use case). Both call the same use cases as the API, which
-//! record each reading before anything is shown; entries are shown as ids and codes,
-//! never the client address they record.
+//! record each reading before anything is shown. Actors are shown by name and agency,
+//! each linked to their own trail, objects and persons to theirs; never the client
+//! address an entry records.
 
 use crate::WebState;
+use crate::audit_query::{TrailQuery, of_actor, of_object, of_subject};
+use crate::forms::Choice;
 use crate::forms::Failure;
 use crate::i18n::Texts;
 use crate::pages::{Nav, complete_viewer, html, internal, not_found};
@@ -14,137 +17,130 @@ use crate::signed::AuditorForm;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
-use chrono::{DateTime, NaiveDate, Utc};
-use schakel_audit::{ActionCode, AuditEntry, AuditFilter, PageRequest, VerifyReport};
+use chrono::{DateTime, Utc};
+use schakel_audit::{ActionKind, AuditEntry, AuditFilter, Outcome, PageRequest, VerifyReport};
+use schakel_auth::admin::audit_trail::Trail;
 use schakel_auth::admin::{UseCaseError, audit_trail};
-use schakel_domain::{Role, UserId};
-use serde::Deserialize;
+use schakel_domain::Role;
 
-/// Entries per page.
-const PAGE_SIZE: u32 = 50;
-
-/// The filters as the form sends them; empty fields are no filter.
-#[derive(Debug, Default, Deserialize)]
-pub struct TrailQuery {
-    #[serde(default)]
-    actor: String,
-    #[serde(default)]
-    action: String,
-    #[serde(default)]
-    subject: String,
-    #[serde(default)]
-    from: String,
-    #[serde(default)]
-    to: String,
-    before: Option<i64>,
+/// Who acted, as the trail shows them.
+struct ActorCell {
+    name: String,
+    agency: String,
+    link: String,
 }
 
-impl TrailQuery {
-    /// The filter and page; `None` when a field is not valid.
-    fn parse(&self) -> Option<(AuditFilter, PageRequest)> {
-        let actor = match self.actor.trim() {
-            "" => None,
-            a => Some(a.parse::<UserId>().ok()?.as_uuid()),
-        };
-        let action = match self.action.trim() {
-            "" => None,
-            a => Some(ActionCode::parse(a).ok()?),
-        };
-        let subject = match self.subject.trim() {
-            "" => None,
-            s if schakel_audit::is_subject_reference(s) => Some(s.to_owned()),
-            _ => return None,
-        };
-        let day = |s: &str| -> Option<Option<NaiveDate>> {
-            match s.trim() {
-                "" => Some(None),
-                d => NaiveDate::parse_from_str(d, "%Y-%m-%d").ok().map(Some),
-            }
-        };
-        let from = day(&self.from)?.map(crate::time::start_of);
-        let until = match day(&self.to)? {
-            Some(d) => Some(crate::time::start_of(d.succ_opt()?)),
-            None => None,
-        };
-        if self.before.is_some_and(|b| b < 1) {
-            return None;
-        }
-        let filter = AuditFilter {
-            actor_user_id: actor,
-            action,
-            subject,
-            from,
-            until,
-            ..AuditFilter::default()
-        };
-        let page = PageRequest {
-            before_seq: self.before,
-            limit: PAGE_SIZE,
-        };
-        Some((filter, page))
-    }
-
-    /// The link to the newest page with these filters.
-    fn newest(&self) -> String {
-        format!(
-            "/audit?actor={}&action={}&subject={}&from={}&to={}",
-            esc(&self.actor),
-            esc(&self.action),
-            esc(&self.subject),
-            esc(&self.from),
-            esc(&self.to)
-        )
-    }
-
-    /// The link to the page of entries older than `before`.
-    fn older(&self, before: i64) -> String {
-        format!("{}&before={before}", self.newest())
-    }
-}
-
-/// Percent-encodes what is not a letter, digit or one of `-._~`.
-fn esc(s: &str) -> String {
-    s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-                char::from(b).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
+/// What an entry was about, linked to its own trail.
+struct Linked {
+    words: String,
+    link: String,
 }
 
 /// One line of the trail.
 struct EntryRow {
     seq: i64,
     time: String,
-    actor: Option<String>,
+    actor: Option<ActorCell>,
+    on_behalf: Option<ActorCell>,
     role: String,
     action: String,
     kind: String,
-    object: String,
+    object: Option<Linked>,
+    subject: Option<Linked>,
     outcome: String,
     denied: bool,
 }
 
-fn row(t: &Texts, e: AuditEntry) -> EntryRow {
+fn actor_cell(
+    t: &Texts,
+    trail: &Trail,
+    user: uuid::Uuid,
+    agency: Option<schakel_domain::AgencyId>,
+) -> ActorCell {
+    let id = user.to_string();
+    ActorCell {
+        name: trail
+            .user(user)
+            .map_or_else(|| t.get("audit.unknown_user").to_owned(), str::to_owned),
+        agency: agency
+            .and_then(|a| trail.agency(a))
+            .unwrap_or_default()
+            .to_owned(),
+        link: of_actor(&id),
+    }
+}
+
+fn row(t: &Texts, trail: &Trail, e: AuditEntry) -> EntryRow {
+    let subject = e.subject_pseudonym.as_ref().map(|s| Linked {
+        words: s.chars().take(12).collect::<String>() + "…",
+        link: of_subject(s),
+    });
     EntryRow {
         seq: e.seq,
         time: crate::time::day_time_seconds(e.occurred_at),
-        actor: e.actor.as_ref().map(|a| a.user_id.to_string()),
+        actor: e
+            .actor
+            .as_ref()
+            .map(|a| actor_cell(t, trail, a.user_id, Some(a.agency_id))),
+        on_behalf: e.on_behalf_of.map(|u| actor_cell(t, trail, u, None)),
         role: e
             .actor
             .as_ref()
             .map_or_else(String::new, |a| t.code("role", a.role.as_str())),
         action: e.action.as_str().to_owned(),
         kind: t.code("audit.kind", e.action_kind.as_str()),
-        object: e
-            .object
-            .map(|o| format!("{} {}", o.kind, o.id))
-            .unwrap_or_default(),
+        object: e.object.map(|o| Linked {
+            words: format!(
+                "{} {}",
+                t.code("audit.type", &o.kind),
+                o.id.chars().take(8).collect::<String>()
+            ),
+            link: of_object(&o.kind, &o.id),
+        }),
+        subject,
         outcome: t.code("audit.outcome", e.outcome.as_str()),
         denied: e.outcome.as_str() != "success",
+    }
+}
+
+/// The choices of a select in the viewer's words, the first meaning "any".
+fn choices(t: &Texts, kind: &str, codes: &[&str], chosen: &str) -> Vec<Choice> {
+    codes
+        .iter()
+        .map(|c| Choice {
+            code: (*c).to_owned(),
+            words: t.code(kind, c),
+            on: *c == chosen,
+        })
+        .collect()
+}
+
+/// The selects of the filter form: agencies by name, kinds and outcomes in words.
+struct FilterChoices {
+    agencies: Vec<Choice>,
+    kinds: Vec<Choice>,
+    outcomes: Vec<Choice>,
+}
+
+fn filter_choices(t: &Texts, q: &TrailQuery, trail: Option<&Trail>) -> FilterChoices {
+    let agencies = trail
+        .map(|tr| {
+            tr.agencies
+                .iter()
+                .map(|(id, name)| Choice {
+                    code: id.to_string(),
+                    words: name.clone(),
+                    on: id.to_string() == q.agency.trim(),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let kinds: Vec<&str> = ActionKind::ALL.iter().map(|k| k.as_str()).collect();
+    let outcomes: Vec<&str> = Outcome::ALL.iter().map(|o| o.as_str()).collect();
+    FilterChoices {
+        agencies,
+        kinds: choices(t, "audit.kind", &kinds, q.kind.trim()),
+        outcomes: choices(t, "audit.outcome", &outcomes, q.outcome.trim()),
     }
 }
 
@@ -156,6 +152,8 @@ struct TrailPage {
     csrf: String,
     q: TrailQuery,
     invalid: bool,
+    choices: FilterChoices,
+    actor_name: Option<String>,
     rows: Vec<EntryRow>,
     older: Option<String>,
     first_page: bool,
@@ -227,11 +225,19 @@ pub async fn trail(
         }
     };
     let t = v.texts();
+    let choices = filter_choices(&t, &q, page.as_ref());
+    let actor_name = page.as_ref().and_then(|tr| {
+        let id = q.actor.trim().parse::<uuid::Uuid>().ok()?;
+        tr.user(id).map(str::to_owned)
+    });
     let (rows, older) = match page {
-        Some(p) => (
-            p.entries.into_iter().map(|e| row(&t, e)).collect(),
-            p.next_before_seq.map(|b| q.older(b)),
-        ),
+        Some(mut tr) => {
+            let entries = std::mem::take(&mut tr.page.entries);
+            (
+                entries.into_iter().map(|e| row(&t, &tr, e)).collect(),
+                tr.page.next_before_seq.map(|b| q.older(b)),
+            )
+        }
         None => (Vec::new(), None),
     };
     let first_page = q.before.is_none();
@@ -248,6 +254,8 @@ pub async fn trail(
             csrf: v.csrf.clone(),
             q,
             invalid,
+            choices,
+            actor_name,
             rows,
             older,
             first_page,

@@ -351,6 +351,7 @@ pub(crate) async fn again_documents(
 /// The confirmation a case page's address asks for (`?done=…`), when it is a known one.
 fn done_of(query: &str) -> Option<&'static str> {
     query.split('&').find_map(|pair| match pair {
+        "done=signal_saved" => Some("case.signal_saved_done"),
         "done=note_added" => Some("note.added"),
         "done=note_saved" => Some("note.saved"),
         "done=case_closed" => Some("case.closed_done"),

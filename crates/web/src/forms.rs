@@ -95,9 +95,10 @@ impl Problems {
         self.0.is_empty()
     }
 
-    /// How many fields have a message.
-    pub(crate) fn len(&self) -> usize {
-        self.0.len()
+    /// Each field with its message key, in the order they were found (the summary at
+    /// the top of a refused form lists them).
+    pub(crate) fn items(&self) -> &[(&'static str, &'static str)] {
+        &self.0
     }
 
     /// The attributes that tie an input to its message (empty when it has none); the

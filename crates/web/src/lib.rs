@@ -4,6 +4,7 @@ mod account;
 mod admin;
 mod analyst;
 mod audit_pages;
+mod audit_query;
 mod browser;
 mod case_assign;
 mod case_assignees;
@@ -36,6 +37,7 @@ mod names;
 mod note_form;
 mod notes;
 mod outgoing;
+mod page_forms;
 mod pages;
 mod person_form;
 mod preferences;
@@ -138,7 +140,11 @@ fn casework(cfg: &mut web::ServiceConfig) {
         .service(web::resource("/signals/{id}").route(web::get().to(signals::show)))
         .service(web::resource("/cases").route(web::get().to(case_list::list)))
         .service(web::resource("/caseload").route(web::get().to(caseload::show)))
-        .service(web::resource("/cases/{id}").route(web::get().to(cases::show)))
+        .service(
+            web::resource("/cases/{id}")
+                .route(web::get().to(cases::show))
+                .route(web::post().to(page_forms::case)),
+        )
         .service(web::resource("/cases/{id}/close").route(web::post().to(case_close::close)))
         .service(web::resource("/cases/{id}/reopen").route(web::post().to(case_reopen::reopen)))
         .service(web::resource("/cases/{id}/assignee").route(web::post().to(case_assign::assign)))
@@ -176,7 +182,11 @@ fn casework(cfg: &mut web::ServiceConfig) {
                 .route(web::get().to(referral_new::new))
                 .route(web::post().to(referral_new::create)),
         )
-        .service(web::resource("/referrals/{id}").route(web::get().to(referrals::show)))
+        .service(
+            web::resource("/referrals/{id}")
+                .route(web::get().to(referrals::show))
+                .route(web::post().to(page_forms::referral)),
+        )
         .service(web::resource("/referrals/{id}/case").route(web::post().to(referral_case::open)))
         .service(
             web::resource("/referrals/{id}/assignee")

@@ -83,6 +83,8 @@ impl Typed {
 /// The note form as a page shows it.
 pub(crate) struct NoteForm {
     pub(crate) action: String,
+    /// Which form of the page this is, when it posts to the page's own address.
+    pub(crate) form_kind: &'static str,
     pub(crate) version: Option<i64>,
     pub(crate) submit: &'static str,
     pub(crate) f: Fields,
@@ -99,8 +101,9 @@ impl NoteForm {
     pub(crate) fn adding(t: Texts, id: &str, typed: Typed) -> NoteForm {
         let case = id.parse().ok();
         let slot = crate::drafts::Slot::again(schakel_domain::DraftForm::Note, case, &typed.f);
-        let mut form = NoteForm::new(t, format!("/cases/{id}/notes"), None, "note.submit", typed);
+        let mut form = NoteForm::new(t, format!("/cases/{id}"), None, "note.submit", typed);
         form.draft = Some(slot);
+        form.form_kind = "note";
         form
     }
 
@@ -116,6 +119,7 @@ impl NoteForm {
         let visibility = vec![f.one("visibility").to_owned()];
         NoteForm {
             action,
+            form_kind: "",
             version,
             submit,
             kinds: choices(t, "note_kind", NoteKind::ALL, &kind),

@@ -337,7 +337,7 @@ pub async fn create(
         drafts::finish(&req, &state, &v, &f).await;
     }
     match saved.map_err(|x| refusal(x, attach.is_some())) {
-        Ok(Saved::Case(id)) => see_other(&format!("/cases/{id}")),
+        Ok(Saved::Case(id)) => see_other(&format!("/cases/{id}?done=signal_saved")),
         Ok(Saved::Signal(id)) => see_other(&format!("/signals/{id}")),
         Err(Ok(e)) => {
             let f = drafts::keep(&req, &state, &v, DraftForm::Signal, None, f).await;

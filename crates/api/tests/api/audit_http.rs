@@ -40,6 +40,7 @@ async fn the_auditor_filters_pages_and_verifies_the_trail_and_each_reading_is_re
             .create();
         let worker = UserBuilder::new(&db, &home)
             .email("werker@rapporteur.example")
+            .display_name("Wim Werker")
             .role(Role::Caseworker)
             .create();
         let token = client.token(&auditor.email).await;
@@ -95,6 +96,12 @@ async fn the_auditor_filters_pages_and_verifies_the_trail_and_each_reading_is_re
         assert_eq!(entry["outcome"], "denied");
         assert_eq!(entry["actor"]["role"], "caseworker");
         assert_eq!(entry["actor"]["user_id"], worker.id.to_string());
+        // Auditors may see who did what: the actor by name and agency.
+        assert_eq!(entry["actor"]["display_name"], "Wim Werker");
+        assert_eq!(
+            entry["actor"]["agency_name"],
+            "Functionaris Gegevensbescherming"
+        );
 
         let logins = client.send(read("?action=auth.login")).await.json();
         assert_eq!(entries(&logins).len(), 2);

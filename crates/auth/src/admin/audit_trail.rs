@@ -1,15 +1,72 @@
 //! The auditor's reading and verifying of the audit trail. Reading the trail is itself
 //! recorded: the page (or report) is returned only once its `audit.read`
-//! (`audit.verify`) entry is committed.
+//! (`audit.verify`) entry is committed. A page comes with the names of the users on it
+//! and of every agency: auditors may see who did what.
 
 use super::{Op, UseCaseError, permit};
 use crate::RequestContext;
 use chrono::{DateTime, SecondsFormat, Utc};
 use schakel_audit::{ActionKind, AuditFilter, AuditPage, Outcome, PageRequest, VerifyReport};
-use schakel_domain::{Action, Actor};
-use schakel_store::{DbConn, write_tx};
+use schakel_domain::{Action, Actor, AgencyId, UserId};
+use schakel_store::{DbConn, agencies, users, write_tx};
+use std::collections::BTreeMap;
+use uuid::Uuid;
 
-/// One page of entries matching `filter`, newest first.
+/// One page of the trail with the names it is read by.
+#[derive(Debug)]
+pub struct Trail {
+    /// The entries and the next page.
+    pub page: AuditPage,
+    /// The display names of the users who acted, or were acted for, on this page.
+    pub users: BTreeMap<Uuid, String>,
+    /// Every agency (active or not) by id and name, ordered by name.
+    pub agencies: Vec<(AgencyId, String)>,
+}
+
+impl Trail {
+    /// The display name of a user on the page.
+    pub fn user(&self, id: Uuid) -> Option<&str> {
+        self.users.get(&id).map(String::as_str)
+    }
+
+    /// The name of an agency.
+    pub fn agency(&self, id: AgencyId) -> Option<&str> {
+        self.agencies
+            .iter()
+            .find(|(a, _)| *a == id)
+            .map(|(_, n)| n.as_str())
+    }
+}
+
+/// The names of the page's actors and of every agency.
+fn names(conn: &mut DbConn, page: AuditPage, filter: &AuditFilter) -> Result<Trail, UseCaseError> {
+    let mut ids: Vec<UserId> = page
+        .entries
+        .iter()
+        .flat_map(|e| [e.actor.as_ref().map(|a| a.user_id), e.on_behalf_of])
+        .chain([filter.actor_user_id])
+        .flatten()
+        .map(UserId::from)
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let users = users::names(conn, &ids)?
+        .into_iter()
+        .map(|(id, name)| (id.as_uuid(), name))
+        .collect();
+    let mut agencies: Vec<(AgencyId, String)> = agencies::list_all(conn)?
+        .into_iter()
+        .map(|a| (a.id, a.name))
+        .collect();
+    agencies.sort_by(|a, b| a.1.cmp(&b.1));
+    Ok(Trail {
+        page,
+        users,
+        agencies,
+    })
+}
+
+/// One page of entries matching `filter`, newest first, with the names of its actors.
 pub fn read_trail(
     conn: &mut DbConn,
     who: &Actor,
@@ -17,15 +74,16 @@ pub fn read_trail(
     page: PageRequest,
     ctx: &RequestContext,
     now: DateTime<Utc>,
-) -> Result<AuditPage, UseCaseError> {
+) -> Result<Trail, UseCaseError> {
     let op = Op::new("audit.read", ActionKind::Read);
     permit(conn, who, Action::ReadAudit, &op, ctx, now)?;
-    let result = schakel_audit::query(conn, filter, page)?;
+    let found = schakel_audit::query(conn, filter, page)?;
+    let result = names(conn, found, filter)?;
     let details = serde_json::json!({
         "filter": filter_details(filter),
         "before_seq": page.before_seq,
         "limit": page.limit,
-        "entries": result.entries.len(),
+        "entries": result.page.entries.len(),
     });
     write_tx(conn, |conn| {
         op.record(conn, who, Outcome::Success, details, ctx, now)
@@ -46,6 +104,7 @@ fn filter_details(f: &AuditFilter) -> serde_json::Value {
         "outcome": f.outcome,
         "object_type": f.object_type,
         "object_id": f.object_id,
+        "subject": f.subject,
         "from": time(&f.from),
         "until": time(&f.until),
     })

@@ -497,6 +497,32 @@ async fn the_auditor_reads_filters_and_verifies_the_trail() {
                 && !page.contains("<code>auth.login</code>"),
             "{page}"
         );
+        // The actor by name and agency, linked to their own trail.
+        assert!(
+            page.contains(&format!(
+                "<a href=\"/audit?actor={analyst}\">Noor Jansen</a>"
+            )) && page.contains("Organisatie an@nrm.example"),
+            "{page}"
+        );
+        // Every filter of the API, in the form: agency, kind and outcome as choices.
+        for field in [
+            "actor",
+            "agency",
+            "action",
+            "kind",
+            "outcome",
+            "object_type",
+            "object_id",
+            "subject",
+            "from",
+            "to",
+        ] {
+            assert!(page.contains(&format!("name=\"{field}\"")), "{field}");
+        }
+        assert!(
+            page.contains("<option value=\"denied\">denied</option>"),
+            "{page}"
+        );
         let page = body(
             test::call_service(
                 &app,
@@ -555,7 +581,7 @@ async fn the_auditor_reads_filters_and_verifies_the_trail() {
         .await;
         assert_eq!(page.matches("<code>audit.read</code>").count(), 50);
         let at = page
-            .find("href=\"/audit?actor=&#38;action=audit.read")
+            .find("href=\"/audit?action=audit.read&#38;before=")
             .expect("a link to older entries");
         let older = page[at + 6..]
             .split('"')

@@ -278,7 +278,10 @@ async fn the_owner_closes_a_case_and_then_sees_how_it_was_closed() {
         // The form: a labelled reason among the known ones, an optional note, the version.
         let (status, page) = get!(app, session, uri);
         assert_eq!(status, StatusCode::OK, "{backend:?}");
-        assert!(page.contains(&format!("action=\"{close}\"")), "{page}");
+        assert!(
+            page.contains("name=\"form_kind\" value=\"close\""),
+            "{page}"
+        );
         assert!(page.contains("<label for=\"close_reason\">Reason</label>"));
         assert!(page.contains("<option value=\"support_completed\">support completed</option>"));
         assert!(page.contains("<label for=\"close_note\">"));
@@ -312,18 +315,23 @@ async fn the_owner_closes_a_case_and_then_sees_how_it_was_closed() {
         let (status, _, page) = post!(app, session, close, &pairs(&stale));
         assert_eq!(status, StatusCode::CONFLICT, "{backend:?}");
         assert!(page.contains("changed this case in the meantime"));
-        assert!(page.contains(&format!("action=\"{close}\"")), "still open");
+        assert!(
+            page.contains("name=\"form_kind\" value=\"close\""),
+            "still open"
+        );
         let (_, page) = get!(app, session, uri);
         assert!(page.contains("<dd>open</dd>") && !page.contains("case closed"));
 
-        // Closed: confirmed, with its reason and note, and no form any more.
-        let done = form(
+        // Closed through the page's own address, as its form sends it: confirmed, with
+        // its reason and note, and no form any more.
+        let mut done = form(
             &csrf,
             &version,
             "other",
             "She moved abroad with her family.",
         );
-        let (status, to, _) = post!(app, session, close, &pairs(&done));
+        done.push(("form_kind".to_owned(), "close".to_owned()));
+        let (status, to, _) = post!(app, session, uri, &pairs(&done));
         assert_eq!(status, StatusCode::SEE_OTHER, "{backend:?}");
         assert_eq!(to, format!("{uri}?done=case_closed"));
         let (status, page) = get!(app, session, to);
@@ -336,7 +344,8 @@ async fn the_owner_closes_a_case_and_then_sees_how_it_was_closed() {
         assert!(page.contains("She moved abroad with her family."));
         assert!(page.contains("case closed"), "on the timeline");
         assert!(
-            !page.contains(&format!("action=\"{close}\"")) && !page.contains("id=\"close_reason\"")
+            !page.contains("name=\"form_kind\" value=\"close\"")
+                && !page.contains("id=\"close_reason\"")
         );
         let (_, plain) = get!(app, session, uri);
         assert!(!plain.contains("The case was closed."));
@@ -402,7 +411,8 @@ async fn an_open_referral_keeps_the_case_open_and_the_receiver_gets_no_close_for
         let (status, page) = get!(app, shelter_session, uri);
         assert_eq!(status, StatusCode::OK, "{backend:?}");
         assert!(
-            !page.contains(&format!("action=\"{close}\"")) && !page.contains("id=\"close_reason\"")
+            !page.contains("name=\"form_kind\" value=\"close\"")
+                && !page.contains("id=\"close_reason\"")
         );
         let shelter_csrf = hidden(&page, "csrf");
         let fields = [

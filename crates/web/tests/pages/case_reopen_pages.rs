@@ -68,7 +68,10 @@ async fn the_owner_reopens_a_closed_case_and_finds_its_closing_in_the_record() {
         // The form: a labelled reason among the known ones and the version; no close form.
         let (status, page) = get!(app, session, uri);
         assert_eq!(status, StatusCode::OK, "{backend:?}");
-        assert!(page.contains(&format!("action=\"{reopen}\"")), "{page}");
+        assert!(
+            page.contains("name=\"form_kind\" value=\"reopen\""),
+            "{page}"
+        );
         assert!(page.contains("<h2 id=\"reopen\">Reopen the case</h2>"));
         assert!(page.contains("<label for=\"reopen_reason\">Reason</label>"));
         assert!(
@@ -91,14 +94,33 @@ async fn the_owner_reopens_a_closed_case_and_finds_its_closing_in_the_record() {
         ];
         let (status, _, _) = post!(app, session, reopen, &wrong);
         assert_eq!(status, StatusCode::FORBIDDEN, "{backend:?}");
+        // Sent to the page's own address, as the page's form does: refused there, with the
+        // problems summarised above the form and focused, each linked to its field.
         let no_reason = [
             ("csrf", csrf.as_str()),
+            ("form_kind", "reopen"),
             ("version", version.as_str()),
             ("reopen_reason", ""),
         ];
-        let (status, _, page) = post!(app, session, reopen, &no_reason);
+        let (status, _, page) = post!(app, session, uri, &no_reason);
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{backend:?}");
         assert!(page.contains("id=\"reopen_reason-error\"") && page.contains("Choose one."));
+        assert!(
+            page.contains("id=\"form-problems\" tabindex=\"-1\" autofocus")
+                && page.contains(
+                    "<a href=\"#reopen_reason-error\">Reason for reopening: Choose one.</a>"
+                ),
+            "{page}"
+        );
+        still_closed(&page);
+        let unknown = [("csrf", csrf.as_str()), ("form_kind", "delete")];
+        let (status, _, _) = post!(app, session, uri, &unknown);
+        assert_eq!(
+            status,
+            StatusCode::CONFLICT,
+            "{backend:?}: a form the page has not"
+        );
+        let (_, page) = get!(app, session, uri);
         still_closed(&page);
         let stale = [
             ("csrf", csrf.as_str()),

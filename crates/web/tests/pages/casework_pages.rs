@@ -290,9 +290,16 @@ async fn a_signal_from_the_form_opens_its_case_and_bad_input_comes_back_as_typed
         // Saved: to the case, which shows the person and the timeline.
         let (status, to, _) = post!(app, cw, "/signals/new", &signal_fields(&csrf, &once, &date));
         assert_eq!(status, StatusCode::SEE_OTHER, "{backend:?}");
-        assert!(to.starts_with("/cases/"), "{to}");
+        assert!(
+            to.starts_with("/cases/") && to.ends_with("?done=signal_saved"),
+            "{to}"
+        );
         let (status, case) = get!(app, cw, &to);
         assert_eq!(status, StatusCode::OK);
+        assert!(
+            case.contains("role=\"status\">Signal saved; the case is open."),
+            "the next step is named: {case}"
+        );
         assert!(case.contains("Ioana Maria Popescu") && case.contains("1999-04-02"));
         assert!(case.contains("labour exploitation") && case.contains("case opened"));
         assert!(case.contains("Refer this case"));
@@ -300,6 +307,7 @@ async fn a_signal_from_the_form_opens_its_case_and_bad_input_comes_back_as_typed
         // The same form sent again (a double click) saves nothing new.
         let (_, again, _) = post!(app, cw, "/signals/new", &signal_fields(&csrf, &once, &date));
         assert_eq!(again, to, "{backend:?}: one signal, one case");
+        let to = to.replace("?done=signal_saved", "");
 
         // Anonymous: a confirmation, no case.
         let (_, form) = get!(app, cw, "/signals/new");
@@ -396,7 +404,8 @@ async fn a_referral_from_the_form_is_accepted_from_the_inbox_and_consent_decides
         let cw = login!(app, "cw@rotterdam.example", PASSWORD);
         let (_, form) = get!(app, cw, "/signals/new");
         let (csrf, once, date) = (hidden(&form, "csrf"), hidden(&form, "once"), today());
-        let (_, case_uri, _) = post!(app, cw, "/signals/new", &signal_fields(&csrf, &once, &date));
+        let (_, saved, _) = post!(app, cw, "/signals/new", &signal_fields(&csrf, &once, &date));
+        let case_uri = saved.replace("?done=signal_saved", "");
         assert!(case_uri.starts_with("/cases/"), "{backend:?}");
         let (_, case) = get!(app, cw, &case_uri);
         let version = hidden(&case, "version");
@@ -629,7 +638,8 @@ async fn a_coordinator_redirects_a_referral_to_an_agency_from_the_directory() {
         let cw = login!(app, "cw@denhaag.example", PASSWORD);
         let (_, form) = get!(app, cw, "/signals/new");
         let (csrf, once, date) = (hidden(&form, "csrf"), hidden(&form, "once"), today());
-        let (_, case_uri, _) = post!(app, cw, "/signals/new", &signal_fields(&csrf, &once, &date));
+        let (_, saved, _) = post!(app, cw, "/signals/new", &signal_fields(&csrf, &once, &date));
+        let case_uri = saved.replace("?done=signal_saved", "");
         let (_, page) = get!(app, cw, &format!("{case_uri}/referrals/new"));
         let once = hidden(&page, "once");
         let first_id = first.id.to_string();
@@ -818,7 +828,8 @@ async fn every_case_work_page_speaks_dutch_and_english_without_a_missing_string(
     let cw = login!(app, "cw@zwolle.example", PASSWORD);
     let (_, form) = get!(app, cw, "/signals/new");
     let (csrf, once, date) = (hidden(&form, "csrf"), hidden(&form, "once"), today());
-    let (_, case_uri, _) = post!(app, cw, "/signals/new", &signal_fields(&csrf, &once, &date));
+    let (_, saved, _) = post!(app, cw, "/signals/new", &signal_fields(&csrf, &once, &date));
+    let case_uri = saved.replace("?done=signal_saved", "");
     let (_, page) = get!(app, cw, &format!("{case_uri}/referrals/new"));
     let once = hidden(&page, "once");
     let to_id = to.id.to_string();

@@ -81,14 +81,16 @@ async fn the_coordinator_decides_in_three_separate_sections_and_the_page_shows_t
         assert!(page.contains("id=\"note-error\""), "{page}");
         assert!(select(&page, "reason").contains("value=\"other\" selected"));
 
-        // Declined: the page says so, with the reason and the note, and no deadline.
+        // Declined through the page's own address, as its form sends it: the page says
+        // so, with the reason and the note, and no deadline.
         let fields = [
             base[0],
             base[1],
+            ("form_kind", "decline"),
             ("reason", "no_capacity"),
             ("note", "Vol tot maart"),
         ];
-        let (status, to, _) = post!(app, co, decline, fields);
+        let (status, to, _) = post!(app, co, uri.clone(), fields);
         assert_eq!(status, StatusCode::SEE_OTHER, "{backend:?}");
         assert_eq!(to, format!("{uri}?done=declined"));
         let (_, page) = get!(app, co, to);

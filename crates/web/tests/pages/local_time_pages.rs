@@ -165,7 +165,10 @@ async fn the_audit_trail_shows_and_filters_by_netherlands_time() {
         let (status, page) = get!(app, au, "/audit?action=case.create");
         assert_eq!(status, StatusCode::OK, "{backend:?}");
         names_the_zone_once(&page, "Times in Netherlands time");
-        assert!(page.contains("<td>2026-01-16 00:30:00</td>"), "{page}");
+        assert!(
+            page.contains("<td class=\"nowrap\">2026-01-16 00:30:00</td>"),
+            "{page}"
+        );
         assert!(page.contains(">Time</th>"), "{page}");
 
         // The 16th in the Netherlands holds it; the 15th does not.
