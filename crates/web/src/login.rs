@@ -2,10 +2,11 @@
 //! session, or every session of the account).
 
 use crate::WebState;
-use crate::i18n::Texts;
+use crate::i18n::{Lang, Texts};
 use crate::pages::*;
 use crate::session::{
-    CookieName, Refused, Viewer, anonymous_texts, context, cookie, read_cookie, removal, viewer,
+    CookieName, Refused, Viewer, anonymous_texts, context, cookie, lang_cookie, read_cookie,
+    removal, viewer,
 };
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -50,10 +51,17 @@ pub async fn login_form(req: HttpRequest, state: web::Data<WebState>) -> HttpRes
         return see_other(&crate::drafts::after_login(draft));
     }
     let csrf = schakel_auth::secret_token::generate().token;
+    // `?lang=en` or `?lang=nl`: the switch on the page, kept for the next visit.
+    let switched = match req.query_string() {
+        "lang=en" => Some(Lang::En),
+        "lang=nl" => Some(Lang::Nl),
+        _ => None,
+    };
+    let t = switched.map_or_else(|| anonymous_texts(&req), |lang| Texts { lang });
     let mut res = html(
         StatusCode::OK,
         &LoginPage {
-            t: anonymous_texts(&req),
+            t,
             nav: None,
             csrf: csrf.clone(),
             email: String::new(),
@@ -61,7 +69,13 @@ pub async fn login_form(req: HttpRequest, state: web::Data<WebState>) -> HttpRes
             draft: draft.map(|d| d.to_string()).unwrap_or_default(),
         },
     );
-    if let Err(e) = res.add_cookie(&cookie(&state, CookieName::Login, csrf)) {
+    let kept = res
+        .add_cookie(&cookie(&state, CookieName::Login, csrf))
+        .and_then(|()| match switched {
+            Some(lang) => res.add_cookie(&lang_cookie(&state, lang)),
+            None => Ok(()),
+        });
+    if let Err(e) = kept {
         return internal(&e.to_string());
     }
     res
@@ -373,8 +387,13 @@ async fn end(
     .await;
     match ended {
         Ok(Ok(_)) => {
+            // The login page after it speaks the language this user chose.
             let mut res = see_other("/login");
-            match res.add_cookie(&removal(&state, CookieName::Session)) {
+            let lang = lang_cookie(&state, v.texts().lang);
+            match res
+                .add_cookie(&removal(&state, CookieName::Session))
+                .and_then(|()| res.add_cookie(&lang))
+            {
                 Ok(()) => res,
                 Err(e) => internal(&e.to_string()),
             }

@@ -129,7 +129,15 @@ pub async fn save(req: HttpRequest, state: web::Data<WebState>, form: SignedForm
     })
     .await;
     match done {
-        Ok(Ok(())) => see_other("/account/preferences?saved=1"),
+        Ok(Ok(())) => {
+            // The login page speaks the chosen language too.
+            let mut res = see_other("/account/preferences?saved=1");
+            let lang = crate::session::lang_cookie(&state, crate::i18n::Lang::of_locale(locale));
+            match res.add_cookie(&lang) {
+                Ok(()) => res,
+                Err(e) => crate::pages::internal(&e.to_string()),
+            }
+        }
         Ok(Err(e)) => internal(&e),
         Err(e) => internal(&e.to_string()),
     }

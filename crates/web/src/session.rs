@@ -23,6 +23,9 @@ pub enum CookieName {
     /// The CSRF token of the forms behind emailed links, and of the form that asks for
     /// a recovery link.
     Link,
+    /// The language of the pages before sign-in: the last signed-in user's, or the one
+    /// chosen on the login page (a language code, nothing else).
+    Lang,
 }
 
 impl CookieName {
@@ -35,6 +38,8 @@ impl CookieName {
             (CookieName::Login, false) => "schakel_login",
             (CookieName::Link, true) => "__Host-schakel_link",
             (CookieName::Link, false) => "schakel_link",
+            (CookieName::Lang, true) => "__Host-schakel_lang",
+            (CookieName::Lang, false) => "schakel_lang",
         }
     }
 }
@@ -112,15 +117,31 @@ pub async fn viewer(req: &HttpRequest, state: &web::Data<WebState>) -> Result<Vi
     }
 }
 
-/// The texts for a request without a session: `Accept-Language`.
+/// The texts for a request without a session: the language the last sign-out kept or
+/// the login page's switch chose, else `Accept-Language`.
 pub fn anonymous_texts(req: &HttpRequest) -> Texts {
+    let chosen = [true, false]
+        .iter()
+        .filter_map(|secure| req.cookie(CookieName::Lang.name(*secure)))
+        .find_map(|c| match c.value() {
+            "en" => Some(Lang::En),
+            "nl" => Some(Lang::Nl),
+            _ => None,
+        });
     let header = req
         .headers()
         .get(actix_web::http::header::ACCEPT_LANGUAGE)
         .and_then(|v| v.to_str().ok());
     Texts {
-        lang: Lang::from_accept(header),
+        lang: chosen.unwrap_or_else(|| Lang::from_accept(header)),
     }
+}
+
+/// The cookie that keeps `lang` for the pages before the next sign-in (a year).
+pub fn lang_cookie(state: &WebState, lang: Lang) -> Cookie<'static> {
+    let mut c = cookie(state, CookieName::Lang, lang.code().to_owned());
+    c.set_max_age(actix_web::cookie::time::Duration::days(365));
+    c
 }
 
 /// A cookie with the flags every Schakel cookie has: `HttpOnly`, `SameSite=Strict`,

@@ -12,7 +12,7 @@
 use super::{if_match, with_env, with_etag};
 use crate::auth::CurrentActor;
 use crate::problem::{Problem, ProblemKind};
-use crate::{ApiError, AppState};
+use crate::{ApiError, AppState, FieldError};
 use actix_multipart::{Field, Multipart, MultipartError};
 use actix_web::body::{BodySize, MessageBody};
 use actix_web::error::PayloadError;
@@ -144,23 +144,28 @@ fn multipart_problem(e: MultipartError, capped: bool) -> ApiError {
 async fn read_part(
     part: &mut Field,
     max: usize,
-    over: ProblemKind,
+    over: fn() -> ApiError,
     capped: &Cell<bool>,
 ) -> Result<Vec<u8>, ApiError> {
     let mut out = Vec::new();
     while let Some(chunk) = part.next().await {
         let chunk = chunk.map_err(|e| multipart_problem(e, capped.get()))?;
         if out.len().saturating_add(chunk.len()) > max {
-            return Err(problem(over));
+            return Err(over());
         }
         out.extend_from_slice(&chunk);
     }
     Ok(out)
 }
 
-/// A text part as text (422 if not UTF-8).
+/// Part `name` of the form is not valid for `reason` (422 naming it).
+fn invalid(name: &'static str, reason: &'static str) -> ApiError {
+    ApiError::Invalid(FieldError::named(name, reason))
+}
+
+/// The `title` part as text (422 if not UTF-8).
 fn text(bytes: Vec<u8>) -> Result<String, ApiError> {
-    String::from_utf8(bytes).map_err(|_| problem(ProblemKind::InvalidBody))
+    String::from_utf8(bytes).map_err(|_| invalid("title", "expected UTF-8 text"))
 }
 
 /// The `shared` part: `true` or `false` (422 otherwise).
@@ -168,7 +173,7 @@ fn flag(bytes: Vec<u8>) -> Result<bool, ApiError> {
     match bytes.as_slice() {
         b"true" => Ok(true),
         b"false" => Ok(false),
-        _ => Err(problem(ProblemKind::InvalidBody)),
+        _ => Err(invalid("shared", "expected true or false")),
     }
 }
 
@@ -218,14 +223,36 @@ async fn read_upload(
     while let Some(part) = parts.next().await {
         let mut part = part.map_err(|e| multipart_problem(e, capped.get()))?;
         let name = part.name().unwrap_or_default().to_owned();
-        let (max, over, fresh) = match name.as_str() {
-            "file" => (file_max, ProblemKind::DocumentTooLarge, file.is_none()),
-            "title" => (TEXT_PART_MAX, ProblemKind::InvalidBody, title.is_none()),
-            "shared" => (TEXT_PART_MAX, ProblemKind::InvalidBody, shared.is_none()),
-            _ => (0, ProblemKind::InvalidBody, false),
+        let (max, over, fresh): (usize, fn() -> ApiError, bool) = match name.as_str() {
+            "file" => (
+                file_max,
+                || problem(ProblemKind::DocumentTooLarge),
+                file.is_none(),
+            ),
+            "title" => (
+                TEXT_PART_MAX,
+                || invalid("title", "is too long"),
+                title.is_none(),
+            ),
+            "shared" => (
+                TEXT_PART_MAX,
+                || invalid("shared", "expected true or false"),
+                shared.is_none(),
+            ),
+            _ => {
+                return Err(invalid(
+                    "",
+                    "expected only the parts file, title and shared",
+                ));
+            }
         };
         if !fresh {
-            return Err(problem(ProblemKind::InvalidBody));
+            let repeated = match name.as_str() {
+                "file" => "file",
+                "title" => "title",
+                _ => "shared",
+            };
+            return Err(invalid(repeated, "is given more than once"));
         }
         let bytes = read_part(&mut part, max, over, &capped).await?;
         match name.as_str() {
@@ -235,7 +262,7 @@ async fn read_upload(
         }
     }
     Ok(DocumentUploadForm {
-        file: file.ok_or(problem(ProblemKind::InvalidBody))?,
+        file: file.ok_or_else(|| invalid("file", "is required"))?,
         title,
         shared,
     })
@@ -256,7 +283,7 @@ async fn read_upload(
         (status = 409, description = "The case is closed", content_type = "application/problem+json", body = Problem),
         (status = 413, description = "`document_too_large`: the file is over the configured limit", content_type = "application/problem+json", body = Problem),
         (status = 415, description = "`document_type`: the file is not a PDF, JPEG or PNG by its content; `unsupported_media_type`: the body is not multipart/form-data", content_type = "application/problem+json", body = Problem),
-        (status = 422, description = "No file, an empty file, an unknown or repeated part, a title over 200 characters, `shared` not `true` or `false`", content_type = "application/problem+json", body = Problem),
+        (status = 422, description = "No file, an empty file, an unknown or repeated part, a title over 200 characters, `shared` not `true` or `false`; `errors` names the part at fault", content_type = "application/problem+json", body = Problem),
     ))]
 pub async fn add_document_handler(
     who: CurrentActor,

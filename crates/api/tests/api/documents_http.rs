@@ -340,62 +340,72 @@ async fn malformed_uploads_are_problems_that_store_nothing() {
         let file: Part<'_> = ("file", Some("a.pdf"), None, PDF);
         let long_title = "t".repeat(201);
         let huge_title = "t".repeat(5000);
-        let cases: Vec<(&str, Vec<Part<'_>>, StatusCode, &str)> = vec![
+        let cases: Vec<(&str, Vec<Part<'_>>, StatusCode, &str, &str)> = vec![
             (
                 "no file",
                 vec![("title", None, None, b"x")],
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "invalid_body",
+                "file",
             ),
             (
                 "empty file",
                 vec![("file", None, None, b"")],
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "invalid_body",
+                "file",
             ),
             (
                 "two files",
                 vec![file, file],
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "invalid_body",
+                "file",
             ),
             (
                 "an unknown part",
                 vec![file, ("case_id", None, None, b"x")],
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "invalid_body",
+                "",
             ),
             (
                 "shared: yes",
                 vec![file, ("shared", None, None, b"yes")],
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "invalid_body",
+                "shared",
             ),
             (
                 "a long title",
                 vec![file, ("title", None, None, long_title.as_bytes())],
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "invalid_body",
+                "title",
             ),
             (
                 "a huge title",
                 vec![("title", None, None, huge_title.as_bytes()), file],
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "invalid_body",
+                "title",
             ),
             (
                 "a title not UTF-8",
                 vec![file, ("title", None, None, b"\xff\xfe")],
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "invalid_body",
+                "title",
             ),
         ];
-        for (what, parts, status, code) in cases {
+        for (what, parts, status, code, field) in cases {
             let r = client
                 .send(upload(as_worker("POST", &docs_uri), &parts))
                 .await;
             assert_eq!(r.status, status, "{backend:?}: {what}: {r:?}");
             assert_eq!(r.problem(), code, "{what}");
+            // The part at fault is named (none for a part the form has not).
+            assert_eq!(r.json()["errors"][0]["field"], field, "{what}: {r:?}");
         }
         // Not multipart at all, no boundary, a body that is not what it says.
         let r = client

@@ -20,6 +20,7 @@ mod error_pages;
 mod form_limits;
 mod help_pages;
 mod known_pages;
+mod language_pages;
 mod link_pages;
 mod local_time_pages;
 mod notes_pages;
