@@ -194,6 +194,17 @@ try {
       `the referral to ${agency} shows ${state}`);
   }
   await accessible(page, 'outgoing-outcomes');
+
+  // Withdrawing the legal basis: a confirmation step first, never a primary button, then
+  // a message saying what follows.
+  await page.goto(caseUrl);
+  const withdrawConsent = page.locator('details.confirm', { hasText: 'wettelijke grondslag' }).first();
+  expect(!(await withdrawConsent.locator('button').isVisible()), 'withdrawing a consent asks for a confirmation first');
+  await withdrawConsent.locator('summary').click();
+  expect((await withdrawConsent.locator('button').getAttribute('class')) === 'danger', 'and is never the primary action');
+  await withdrawConsent.locator('button').click();
+  await page.waitForLoadState();
+  expect((await page.getByRole('status').innerText()).startsWith('Toestemming ingetrokken.'), 'the withdrawal is confirmed');
   await logout(page);
 
   // The analyst sees the flow from the municipality to the shelter appear: five persons,
