@@ -82,6 +82,7 @@ fn routes(cfg: &mut web::ServiceConfig, rate_limit: &auth::RateLimit) {
                 .configure(admin::configure)
                 .configure(casework::configure)
                 .configure(directory::configure)
+                .configure(crate::directory_profile::configure)
                 .configure(audit_api::configure)
                 .configure(crate::monitor_api::configure),
         );

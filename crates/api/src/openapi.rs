@@ -47,6 +47,8 @@ use crate::openapi_links::add_links;
         crate::admin::delivery::failed_handler,
         crate::admin::delivery::retry_handler,
         crate::directory::directory_handler,
+        crate::directory_profile::get_profile_handler,
+        crate::directory_profile::put_profile_handler,
         crate::audit_api::audit_handler,
         crate::audit_api::verify_handler,
         crate::casework::signals::create_signal_handler,

@@ -48,6 +48,16 @@ pub(crate) const OPERATION_IDS: &[(&str, &str, &str)] = &[
     ("get", "/api/v1/admin/outbox", "list_failed_deliveries"),
     ("post", "/api/v1/admin/outbox/{id}/retry", "retry_delivery"),
     ("get", "/api/v1/directory/agencies", "directory"),
+    (
+        "get",
+        "/api/v1/directory/agencies/{id}/profile",
+        "get_agency_profile",
+    ),
+    (
+        "put",
+        "/api/v1/directory/agencies/{id}/profile",
+        "keep_agency_profile",
+    ),
     ("get", "/api/v1/audit", "list_audit_entries"),
     ("get", "/api/v1/audit/verify", "verify_audit_trail"),
     ("post", "/api/v1/signals", "create_signal"),

@@ -8,6 +8,7 @@ pub mod case;
 pub mod clock;
 pub mod code;
 pub mod deadline;
+pub mod directory;
 pub mod document;
 pub mod draft;
 pub mod holidays;
@@ -33,6 +34,7 @@ pub use case::{
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use code::UnknownCode;
 pub use deadline::DeadlinePolicy;
+pub use directory::{AgencyProfile, Capacity, Eligibility, Misfit, PersonFacts, Service};
 pub use document::{MediaType, ScanState};
 pub use draft::DraftForm;
 pub use id::{

@@ -54,6 +54,9 @@ code_enum! {
         /// Make a worker of the agency responsible for one of its cases (and see the
         /// agency's caseload) or for a referral it received and accepted.
         AssignCase = "assign_case",
+        /// Keep one's agency's profile in the directory: services, eligibility,
+        /// languages, regions, reachability and free places.
+        KeepAgencyProfile = "keep_agency_profile",
     }
 }
 
@@ -114,6 +117,7 @@ pub const RULES: &[(Role, Action, Relationship)] = &[
     (Caseworker, AddDocument, OwnAgency),
     (Coordinator, AddDocument, OwnAgency),
     (Coordinator, AssignCase, OwnAgency),
+    (Coordinator, KeepAgencyProfile, OwnAgency),
     // Drafts of the case-work forms, each its author's alone.
     (Caseworker, KeepDraft, Platform),
     (Coordinator, KeepDraft, Platform),

@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 
 pub mod agencies;
+pub mod agency_profiles;
 pub mod audit_log;
 pub mod casework;
 mod claim;

@@ -21,4 +21,5 @@ mod monitor_http;
 mod monitor_world;
 mod notes_http;
 mod password_reset_http;
+mod profile_http;
 mod second_factor_http;

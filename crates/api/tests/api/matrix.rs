@@ -121,6 +121,9 @@ const CASEWORK_DELETE: [u16; 6] = [401, 204, 204, 404, 404, 404];
 /// Another agency's document, read but never changed by this one.
 const READ_ONLY: [u16; 6] = [401, 403, 403, 404, 404, 404];
 
+/// An agency's profile in the directory.
+const PROFILE: &str = "/api/v1/directory/agencies/{id}/profile";
+
 /// The matrix. Every operation of the OpenAPI document has at least one row.
 const TABLE: &[Row] = {
     use Rel::*;
@@ -161,6 +164,11 @@ const TABLE: &[Row] = {
         ),
         // The directory: those who refer.
         row("GET", "/api/v1/directory/agencies", None, REFERRERS),
+        // An agency's profile: read by those who refer, kept by its own coordinators.
+        row("GET", PROFILE, Own, CASEWORK_OBJECT),
+        row("GET", PROFILE, Foreign, CASEWORK_OBJECT),
+        row("PUT", PROFILE, Own, [401, 403, 200, 403, 403, 403]),
+        row("PUT", PROFILE, Foreign, [401, 403, 403, 403, 403, 403]),
         // The audit trail: the auditor.
         row("GET", "/api/v1/audit", None, AUDITOR),
         row("GET", "/api/v1/audit/verify", None, AUDITOR),
@@ -1149,6 +1157,22 @@ where
             users::set_active(&mut conn, target.id, false, chrono::Utc::now()).unwrap();
         }
         uri = uri.replace("{id}", &target.id.to_string());
+    }
+    if row.path == PROFILE {
+        let target = world.agency_of(row.rel).id;
+        let mut conn = db.pool.get().unwrap();
+        let version = schakel_store::agency_profiles::find(&mut conn, target)
+            .unwrap()
+            .map_or(0, |p| p.version);
+        if_match = Some(format!("\"{version}\""));
+        uri = uri.replace("{id}", &target.to_string());
+        if row.method == "PUT" {
+            body = Some(json!({
+                "services": ["shelter_places"],
+                "languages": ["nl", "ro"],
+                "places": { "total": 8, "free": 2 },
+            }));
+        }
     }
     if row.path == "/api/v1/admin/outbox" {
         uri = format!("{uri}?state=failed");

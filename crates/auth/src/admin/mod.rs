@@ -23,6 +23,7 @@ pub mod audit_trail;
 pub mod delivery;
 pub mod monitor_access;
 pub mod operator;
+pub mod profiles;
 pub mod seed;
 pub mod users;
 pub mod views;
