@@ -11,8 +11,8 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Duration, Utc};
 use schakel_auth::admin::profiles::{self as uc, ProfileInput};
 use schakel_domain::{
-    AgeBand, AgencyId, AgencyProfile, Eligibility, ExploitationForm, Gender, NationalityGroup,
-    Region, Service, UserId,
+    AgeBand, AgencyId, Eligibility, ExploitationForm, Gender, NationalityGroup, Region, Service,
+    UserId,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -102,6 +102,8 @@ pub struct CapacityResponse {
     pub updated_at: DateTime<Utc>,
     /// Who reported it.
     pub updated_by: UserId,
+    /// Their name.
+    pub updated_by_name: Option<String>,
     /// Whether the figure is older than seven days.
     pub stale: bool,
 }
@@ -135,7 +137,8 @@ pub struct ProfileResponse {
     pub updated_at: Option<DateTime<Utc>>,
 }
 
-fn response(p: AgencyProfile, now: DateTime<Utc>) -> ProfileResponse {
+fn response(v: uc::ProfileView, now: DateTime<Utc>) -> ProfileResponse {
+    let (p, by_name) = (v.profile, v.places_reported_by);
     let stale_after = Duration::days(CAPACITY_STALE_AFTER_DAYS);
     ProfileResponse {
         agency_id: p.agency_id,
@@ -157,6 +160,7 @@ fn response(p: AgencyProfile, now: DateTime<Utc>) -> ProfileResponse {
             free: c.free,
             updated_at: c.updated_at,
             updated_by: c.updated_by,
+            updated_by_name: by_name,
             stale: c.is_stale(now, stale_after),
         }),
         version: p.version,
@@ -189,7 +193,7 @@ pub async fn get_profile_handler(
         Ok((uc::read_profile(conn, &who.0, id, &ctx, now)?, now))
     })
     .await?;
-    let version = profile.version;
+    let version = profile.profile.version;
     Ok(with_etag(HttpResponse::Ok(), version).json(response(profile, now)))
 }
 
@@ -244,7 +248,7 @@ pub async fn put_profile_handler(
         ))
     })
     .await?;
-    let version = profile.version;
+    let version = profile.profile.version;
     Ok(with_etag(HttpResponse::Ok(), version).json(response(profile, now)))
 }
 

@@ -16,6 +16,7 @@ use askama::Template;
 enum Audience {
     Everyone,
     Casework,
+    Coordinator,
     Analyst,
     Auditor,
     Admin,
@@ -27,6 +28,7 @@ impl Audience {
         match self {
             Audience::Everyone => true,
             Audience::Casework => nav.casework,
+            Audience::Coordinator => nav.coordinator,
             Audience::Analyst => nav.analyst,
             Audience::Auditor => nav.auditor,
             Audience::Admin => nav.admin,
@@ -107,6 +109,11 @@ const TOPICS: &[Topic] = &[
         id: "decide",
         paragraphs: 4,
         link: Some(("/inbox", "help.go.inbox", Audience::Casework)),
+    },
+    Topic {
+        id: "profile",
+        paragraphs: 2,
+        link: Some(("/agency/profile", "help.go.profile", Audience::Coordinator)),
     },
     Topic {
         id: "account",

@@ -2,6 +2,7 @@
 
 mod account;
 mod admin;
+mod agency_profile;
 mod analyst;
 mod audit_pages;
 mod audit_query;
@@ -197,10 +198,16 @@ fn casework(cfg: &mut web::ServiceConfig) {
         );
 }
 
-/// One's own account: preferences and password, and the forms behind emailed links
+/// One's own agency's entry in the directory (its coordinators), one's own account:
+/// preferences and password, and the forms behind emailed links
 /// (accepting an invitation, resetting a password) with their script.
 fn own_account(cfg: &mut web::ServiceConfig) {
     cfg.service(
+        web::resource("/agency/profile")
+            .route(web::get().to(agency_profile::form))
+            .route(web::post().to(agency_profile::save)),
+    )
+    .service(
         web::resource("/account/preferences")
             .route(web::get().to(preferences::form))
             .route(web::post().to(preferences::save)),

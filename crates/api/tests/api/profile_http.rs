@@ -82,6 +82,7 @@ async fn a_coordinator_keeps_the_profile_and_a_caseworker_reads_it() {
         assert_eq!(p["languages"], json!(["nl", "ro"]), "lower case, once each");
         assert_eq!(p["capacity"]["free"], 3);
         assert_eq!(p["capacity"]["updated_by"], coordinator.id.to_string());
+        assert_eq!(p["capacity"]["updated_by_name"], "Test Gebruiker");
         assert_eq!(p["capacity"]["stale"], false);
         let stamped = p["capacity"]["updated_at"].clone();
 

@@ -10,7 +10,7 @@ use schakel_audit::{ActionKind, Outcome};
 use schakel_domain::{
     Action, Actor, AgencyId, AgencyProfile, Capacity, Eligibility, Region, Relationship, Service,
 };
-use schakel_store::{DbConn, StoreError, agencies, agency_profiles, write_tx};
+use schakel_store::{DbConn, StoreError, agencies, agency_profiles, users, write_tx};
 
 /// The most places a profile may report.
 pub const MAX_PLACES: u32 = 100_000;
@@ -46,6 +46,31 @@ pub struct ProfileInput {
     pub places_confirmed: bool,
 }
 
+/// A profile as it is read: with the name of whoever last reported the places.
+#[derive(Debug, Clone)]
+pub struct ProfileView {
+    /// The profile.
+    pub profile: AgencyProfile,
+    /// The display name of whoever last reported the places (a colleague of the agency).
+    pub places_reported_by: Option<String>,
+}
+
+/// The profile with the name of whoever reported its places.
+fn view(conn: &mut DbConn, profile: AgencyProfile) -> Result<ProfileView, UseCaseError> {
+    let by = profile.capacity.map(|c| c.updated_by);
+    let places_reported_by = match by {
+        Some(id) => users::names(conn, &[id])?
+            .into_iter()
+            .next()
+            .map(|(_, n)| n),
+        None => None,
+    };
+    Ok(ProfileView {
+        profile,
+        places_reported_by,
+    })
+}
+
 /// The agency's profile (an empty one when it has said nothing yet).
 fn current(conn: &mut DbConn, id: AgencyId) -> Result<AgencyProfile, UseCaseError> {
     Ok(agency_profiles::find(conn, id)?.unwrap_or_else(|| AgencyProfile::empty(id)))
@@ -58,11 +83,14 @@ pub fn read_profile(
     id: AgencyId,
     ctx: &RequestContext,
     now: DateTime<Utc>,
-) -> Result<AgencyProfile, UseCaseError> {
+) -> Result<ProfileView, UseCaseError> {
     let op = Op::on("directory.profile_read", ActionKind::Read, "agency", id);
     permit(conn, who, Action::ReadDirectory, &op, ctx, now)?;
     match agencies::find(conn, id) {
-        Ok(a) if a.active || a.id == who.agency_id => current(conn, id),
+        Ok(a) if a.active || a.id == who.agency_id => {
+            let profile = current(conn, id)?;
+            view(conn, profile)
+        }
         Ok(_) | Err(StoreError::NotFound) => Err(UseCaseError::NotFound),
         Err(e) => Err(e.into()),
     }
@@ -193,7 +221,7 @@ pub fn keep_profile(
     input: &ProfileInput,
     ctx: &RequestContext,
     now: DateTime<Utc>,
-) -> Result<AgencyProfile, UseCaseError> {
+) -> Result<ProfileView, UseCaseError> {
     let op = Op::on("agency.profile_update", ActionKind::Update, "agency", id);
     let relationship = if id == who.agency_id {
         Relationship::OwnAgency
@@ -231,6 +259,6 @@ pub fn keep_profile(
             "places_free": saved.capacity.map(|c| c.free),
         });
         op.record(conn, who, Outcome::Success, details, ctx, now)?;
-        Ok(saved)
+        view(conn, saved)
     })
 }

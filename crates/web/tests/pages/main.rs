@@ -26,4 +26,5 @@ mod local_time_pages;
 mod notes_pages;
 mod onward_pages;
 mod pages;
+mod profile_pages;
 mod recovery_pages;
