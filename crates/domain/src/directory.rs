@@ -7,8 +7,11 @@
 //! for named reasons. Storing, auditing and showing profiles belong elsewhere.
 
 use crate::code_enum;
-use crate::{AgeBand, AgencyId, ExploitationForm, Gender, NationalityGroup, Region, UserId};
+use crate::{
+    AgeBand, AgencyId, ExploitationForm, Gender, NationalityGroup, ReferralPurpose, Region, UserId,
+};
 use chrono::{DateTime, Duration, Utc};
+use std::cmp::Reverse;
 
 code_enum! {
     /// A service an agency offers.
@@ -215,6 +218,39 @@ pub fn misfits(
     out
 }
 
+/// The service a referral's purpose asks of the receiving agency, where one fits it.
+pub fn service_for(purpose: ReferralPurpose) -> Option<Service> {
+    match purpose {
+        ReferralPurpose::Shelter => Some(Service::ShelterPlaces),
+        ReferralPurpose::LegalAid => Some(Service::LegalAid),
+        ReferralPurpose::HealthCare => Some(Service::MedicalCare),
+        _ => None,
+    }
+}
+
+/// The order of suggestions, best first: agencies that offer the service before those
+/// that do not, then those that fit before those that do not (fewer reasons first),
+/// then those with a free place by a recent figure, then by a figure gone stale, then
+/// those that report none, more free places first.
+pub fn rank(
+    misfits: &[Misfit],
+    capacity: Option<&Capacity>,
+    stale: bool,
+) -> (bool, usize, u8, Reverse<u32>) {
+    let places = match capacity {
+        Some(c) if c.free > 0 && !stale => 0,
+        Some(c) if c.free > 0 => 1,
+        None => 2,
+        Some(_) => 3,
+    };
+    (
+        misfits.contains(&Misfit::Service),
+        misfits.len(),
+        places,
+        Reverse(capacity.map_or(0, |c| c.free)),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -290,6 +326,45 @@ mod tests {
         assert!(!misfits(&p, Region::Amsterdam, &man(), None).contains(&Misfit::Region));
         p.regions.clear();
         assert!(!misfits(&p, Region::National, &man(), None).contains(&Misfit::Region));
+    }
+
+    #[test]
+    fn fitting_agencies_with_fresh_free_places_come_first() {
+        let places = |free| Capacity {
+            total: 10,
+            free,
+            updated_at: Utc::now(),
+            updated_by: UserId::new_random(),
+        };
+        let (three, one, none) = (places(3), places(1), places(0));
+        let mut order = [
+            ("misfit", rank(&[Misfit::Gender], Some(&three), false)),
+            ("no service", rank(&[Misfit::Service], None, false)),
+            ("full", rank(&[], Some(&none), false)),
+            ("unknown", rank(&[], None, false)),
+            ("stale", rank(&[], Some(&three), true)),
+            ("one", rank(&[], Some(&one), false)),
+            ("three", rank(&[], Some(&three), false)),
+        ];
+        order.sort_by_key(|(_, k)| *k);
+        let names: Vec<&str> = order.iter().map(|(n, _)| *n).collect();
+        assert_eq!(
+            names,
+            [
+                "three",
+                "one",
+                "stale",
+                "unknown",
+                "full",
+                "misfit",
+                "no service"
+            ]
+        );
+        assert_eq!(
+            service_for(ReferralPurpose::Shelter),
+            Some(Service::ShelterPlaces)
+        );
+        assert_eq!(service_for(ReferralPurpose::LawEnforcement), None);
     }
 
     #[test]

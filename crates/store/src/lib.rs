@@ -13,6 +13,7 @@ pub mod monitor;
 pub mod outbox;
 mod pool;
 pub mod schema;
+mod schema_directory;
 pub mod sealed;
 pub mod sessions;
 #[cfg(feature = "testing")]

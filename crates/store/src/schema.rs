@@ -315,30 +315,6 @@ diesel::table! {
 }
 
 diesel::table! {
-    agency_profiles (agency_id) {
-        agency_id -> Text,
-        services -> Text,
-        age_bands -> Text,
-        genders -> Text,
-        nationality_groups -> Text,
-        forms -> Text,
-        eligibility_note -> Nullable<Text>,
-        languages -> Text,
-        regions -> Text,
-        hours -> Nullable<Text>,
-        phone -> Nullable<Text>,
-        contact_public -> Bool,
-        places_total -> Nullable<Integer>,
-        places_free -> Nullable<Integer>,
-        capacity_updated_at -> Nullable<Timestamp>,
-        capacity_updated_by -> Nullable<Text>,
-        version -> BigInt,
-        updated_at -> Timestamp,
-        updated_by -> Text,
-    }
-}
-
-diesel::table! {
     mail_queue (id) {
         id -> Text,
         outbox_id -> Text,
@@ -434,6 +410,7 @@ diesel::joinable!(case_events -> cases (case_id));
 diesel::joinable!(case_notes -> cases (case_id));
 diesel::joinable!(case_corrections -> cases (case_id));
 diesel::joinable!(case_documents -> cases (case_id));
+pub use crate::schema_directory::agency_profiles;
 diesel::joinable!(agency_profiles -> agencies (agency_id));
 
 diesel::allow_tables_to_appear_in_same_query!(

@@ -238,6 +238,9 @@ pub struct DirectoryQuery {
     kind: Option<String>,
     #[serde(default)]
     region: Option<String>,
+    /// The purpose the suggestions are for.
+    #[serde(default)]
+    purpose: Option<String>,
 }
 
 /// The directory as a page shows it: the filter and the agencies it lets through.
@@ -246,6 +249,10 @@ pub(crate) struct Directory {
     pub(crate) kinds: Vec<Choice>,
     pub(crate) regions: Vec<Choice>,
     pub(crate) agencies: Vec<Choice>,
+    /// The agencies with how they fit, best first (empty when the page routes no one).
+    pub(crate) suggestions: Vec<crate::directory_fit::Suggestion>,
+    /// The purposes the suggestions may be for (empty when the purpose is fixed).
+    pub(crate) purposes: Vec<Choice>,
     pub(crate) kind: String,
     pub(crate) region: String,
 }
@@ -255,11 +262,19 @@ impl DirectoryQuery {
         DirectoryQuery {
             kind: Some(kind.to_owned()),
             region: Some(region.to_owned()),
+            purpose: None,
         }
+    }
+
+    /// The purpose asked for, if any.
+    pub(crate) fn purpose(&self) -> Option<String> {
+        self.purpose.clone().filter(|p| !p.is_empty())
     }
 }
 
-/// Reads the directory for `who` (active agencies other than its own), `chosen` marked.
+/// Reads the directory for `who` (active agencies other than its own), `chosen` marked;
+/// for a `need` (whom the referral routes), each with how it fits, best fits first.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn directory(
     conn: &mut DbConn,
     env: &Env<'_>,
@@ -268,21 +283,26 @@ pub(crate) fn directory(
     q: &DirectoryQuery,
     chosen: &str,
     not: &[schakel_domain::AgencyId],
+    need: Option<&crate::directory_fit::Need>,
 ) -> Result<Directory, Failure> {
     let kind = q.kind.as_deref().and_then(|k| k.parse::<AgencyKind>().ok());
     let region = q.region.as_deref().and_then(|r| r.parse::<Region>().ok());
     let filter = schakel_auth::admin::agencies::DirectoryFilter { kind, region };
-    let list = schakel_auth::admin::agencies::directory(conn, who, filter, env.ctx, env.now)
-        .map_err(Failure::from)?;
+    let list =
+        schakel_auth::admin::profiles::directory_profiles(conn, who, filter, env.ctx, env.now)
+            .map_err(Failure::from)?
+            .into_iter()
+            .filter(|(a, _)| a.id != who.agency_id && !not.contains(&a.id))
+            .collect::<Vec<_>>();
     let kind_code = kind.map(|k| k.to_string()).unwrap_or_default();
     let region_code = region.map(|r| r.to_string()).unwrap_or_default();
-    Ok(Directory {
-        kinds: choices(t, "kind", AgencyKind::ALL, std::slice::from_ref(&kind_code)),
-        regions: choices(t, "region", Region::ALL, std::slice::from_ref(&region_code)),
-        agencies: list
-            .into_iter()
-            .filter(|a| a.id != who.agency_id && !not.contains(&a.id))
-            .map(|a| Choice {
+    let suggestions = match need {
+        Some(n) => crate::directory_fit::suggestions(t, list.clone(), n, env.now),
+        None => Vec::new(),
+    };
+    let agencies = if suggestions.is_empty() {
+        list.iter()
+            .map(|(a, _)| Choice {
                 on: a.id.to_string() == chosen,
                 code: a.id.to_string(),
                 words: format!(
@@ -292,7 +312,33 @@ pub(crate) fn directory(
                     t.code("region", a.region.as_str())
                 ),
             })
-            .collect(),
+            .collect()
+    } else {
+        suggestions
+            .iter()
+            .map(|s| Choice {
+                on: s.id == chosen,
+                code: s.id.clone(),
+                words: format!(
+                    "{} ({}, {}) — {}",
+                    s.name,
+                    s.kind,
+                    s.region,
+                    if s.fits {
+                        t.get("directory.fits")
+                    } else {
+                        t.get("directory.fits_not")
+                    }
+                ),
+            })
+            .collect()
+    };
+    Ok(Directory {
+        kinds: choices(t, "kind", AgencyKind::ALL, std::slice::from_ref(&kind_code)),
+        regions: choices(t, "region", Region::ALL, std::slice::from_ref(&region_code)),
+        agencies,
+        suggestions,
+        purposes: Vec::new(),
         kind: kind_code,
         region: region_code,
     })

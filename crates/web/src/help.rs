@@ -102,7 +102,7 @@ const TOPICS: &[Topic] = &[
     },
     Topic {
         id: "refer",
-        paragraphs: 3,
+        paragraphs: 4,
         link: Some(("/outgoing", "help.go.outgoing", Audience::Casework)),
     },
     Topic {

@@ -23,6 +23,7 @@ mod cases;
 mod client;
 mod client_rules;
 mod consents;
+mod directory_fit;
 mod document_download;
 mod drafts;
 mod enrolment;

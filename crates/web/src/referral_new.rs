@@ -5,6 +5,7 @@
 //! typed (see `drafts`), resumes from one, and finishes it once sent.
 
 use crate::WebState;
+use crate::directory_fit::Need;
 use crate::drafts::{self, Slot};
 use crate::forms::{
     Choice, Directory, DirectoryQuery, Failure, Fields, Problems, choices, directory, once_key,
@@ -18,13 +19,13 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use schakel_domain::{
-    AgencyId, CaseId, CaseStatus, DraftForm, ReferralId, ReferralPurpose, Urgency,
+    AgencyId, CaseId, CaseStatus, DraftForm, PersonFacts, ReferralId, ReferralPurpose, Urgency,
 };
 use schakel_referral_workflow::Conflict;
 use schakel_referral_workflow::cases::get_case;
 use schakel_referral_workflow::idempotency::Created;
 use schakel_referral_workflow::referrals::{ReferralInput, create_referral};
-use schakel_referral_workflow::views::AccessKind;
+use schakel_referral_workflow::views::{AccessKind, CaseView};
 
 #[derive(Template)]
 #[template(path = "referral_new.html")]
@@ -51,6 +52,30 @@ struct Draft {
     once: String,
 }
 
+/// Whom the case's referral routes: the person as the case records them, and the service
+/// the purpose asks for.
+fn need_of(case: &CaseView, purpose: &str) -> Need {
+    let p = &case.person;
+    Need {
+        person: PersonFacts {
+            age_band: p.age_band,
+            gender: p.gender,
+            nationality_group: p.nationality_group,
+            forms: case.exploitation_forms.clone(),
+            region: case.region,
+            languages: p
+                .identity
+                .as_ref()
+                .map(|i| i.languages.clone())
+                .unwrap_or_default(),
+        },
+        service: purpose
+            .parse::<ReferralPurpose>()
+            .ok()
+            .and_then(schakel_domain::directory::service_for),
+    }
+}
+
 /// Loads what the form shows: the case (its own agency's and open) and the directory.
 async fn form_page(
     req: &HttpRequest,
@@ -62,6 +87,8 @@ async fn form_page(
 ) -> HttpResponse {
     let Draft { f, e, once } = draft;
     let (actor, t, chosen) = (v.actor, v.texts(), f.one("to_agency").to_owned());
+    // The purpose the suggestions are for: the filter's, else the form's.
+    let purpose = q.purpose().unwrap_or_else(|| f.one("purpose").to_owned());
     let loaded = with_env(req, state, move |conn, env| {
         let case = get_case(conn, env, &actor, id)?;
         if case.access != AccessKind::Owner {
@@ -70,7 +97,14 @@ async fn form_page(
         if case.status != CaseStatus::Open {
             return Err(Failure::Conflict(Some(Conflict::CaseClosed)));
         }
-        let d = directory(conn, env, &actor, t, &q, &chosen, &[])?;
+        let need = need_of(&case, &purpose);
+        let mut d = directory(conn, env, &actor, t, &q, &chosen, &[], Some(&need))?;
+        d.purposes = choices(
+            t,
+            "purpose",
+            ReferralPurpose::ALL,
+            std::slice::from_ref(&purpose),
+        );
         Ok((case, d))
     })
     .await;

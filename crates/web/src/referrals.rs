@@ -298,8 +298,21 @@ async fn redirect_choices(
         return Ok(None);
     }
     let (actor, t, sender) = (v.actor, v.texts(), r.from_agency.id);
+    // Whom the referral routes, as far as its summary tells.
+    let s = &r.summary;
+    let need = crate::directory_fit::Need {
+        person: schakel_domain::PersonFacts {
+            age_band: s.age_band,
+            gender: s.gender,
+            nationality_group: s.nationality_group,
+            forms: s.exploitation_forms.clone(),
+            region: s.region,
+            languages: Vec::new(),
+        },
+        service: schakel_domain::directory::service_for(r.purpose),
+    };
     with_env(req, state, move |conn, env| {
-        directory(conn, env, &actor, t, &q, &chosen, &[sender]).map(Some)
+        directory(conn, env, &actor, t, &q, &chosen, &[sender], Some(&need)).map(Some)
     })
     .await
 }

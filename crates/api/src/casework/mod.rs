@@ -16,6 +16,7 @@ pub(crate) mod notes;
 pub(crate) mod onward;
 pub(crate) mod referrals;
 pub(crate) mod signals;
+pub(crate) mod upload_form;
 
 use crate::problem::ProblemKind;
 use crate::{ApiError, AppState};

@@ -96,6 +96,30 @@ pub fn read_profile(
     }
 }
 
+/// The active agencies of the directory (as `agencies::directory` filters them) with
+/// their profiles (an empty one for an agency that kept none), for those who refer.
+pub fn directory_profiles(
+    conn: &mut DbConn,
+    who: &Actor,
+    filter: super::agencies::DirectoryFilter,
+    ctx: &RequestContext,
+    now: DateTime<Utc>,
+) -> Result<Vec<(super::AgencyView, AgencyProfile)>, UseCaseError> {
+    let list = super::agencies::directory(conn, who, filter, ctx, now)?;
+    let ids: Vec<AgencyId> = list.iter().map(|a| a.id).collect();
+    let mut kept = agency_profiles::find_many(conn, &ids)?;
+    Ok(list
+        .into_iter()
+        .map(|a| {
+            let profile = kept
+                .iter()
+                .position(|p| p.agency_id == a.id)
+                .map_or_else(|| AgencyProfile::empty(a.id), |i| kept.swap_remove(i));
+            (a, profile)
+        })
+        .collect())
+}
+
 /// Optional text, trimmed, at most `max` characters (`None` when empty).
 fn text(
     raw: &Option<String>,

@@ -28,3 +28,4 @@ mod onward_pages;
 mod pages;
 mod profile_pages;
 mod recovery_pages;
+mod suggestion_pages;
