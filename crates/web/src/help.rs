@@ -107,7 +107,7 @@ const TOPICS: &[Topic] = &[
     },
     Topic {
         id: "decide",
-        paragraphs: 4,
+        paragraphs: 5,
         link: Some(("/inbox", "help.go.inbox", Audience::Casework)),
     },
     Topic {

@@ -47,7 +47,16 @@ pub async fn take(
         .code::<i64>("version")
         .map_or(IfMatch::NeverMatches, IfMatch::Version);
     match perform(&req, &state, v.actor, id, version, action, input).await {
-        Ok(Outcome::Done(r)) => see_other(&format!("/referrals/{}?done={}", r.id, done(action))),
+        Ok(Outcome::Done(r)) => {
+            let full = action == ReferralAction::Decline
+                && f.one("reason") == "no_capacity"
+                && f.ticked("no_places");
+            if full && let Err(e) = no_places(&req, &state, &v).await {
+                return internal(&e);
+            }
+            let said = if full { "declined_full" } else { done(action) };
+            see_other(&format!("/referrals/{}?done={said}", r.id))
+        }
         Ok(Outcome::Hidden) => not_found(v.texts(), Some(Nav::of(&v))),
         Ok(Outcome::BadAgency) => {
             show_again(&req, &state, &v, id, typed(&f, action), bad_recipient).await
@@ -101,6 +110,24 @@ fn done(action: ReferralAction) -> &'static str {
         ReferralAction::Withdraw => "withdrawn",
         ReferralAction::Expire => "",
     }
+}
+
+/// After a decline for want of capacity, the agency's free places set to 0 (when it
+/// reports places at all), as the decline form offers.
+async fn no_places(
+    req: &HttpRequest,
+    state: &web::Data<WebState>,
+    v: &crate::session::Viewer,
+) -> Result<(), String> {
+    let (st, ctx, actor) = (state.clone(), crate::session::context(req), v.actor);
+    web::block(move || {
+        let mut conn = schakel_store::get_conn(&st.pool).map_err(|e| e.to_string())?;
+        schakel_auth::admin::profiles::report_no_places(&mut conn, &actor, &ctx, st.clock.now())
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    })
+    .await
+    .map_err(|e| e.to_string())?
 }
 
 /// The use case's input from the form; `None` for a redirect that names no agency.

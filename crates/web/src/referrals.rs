@@ -191,6 +191,7 @@ fn done_key(pair: &str) -> Option<&'static str> {
         "done=sent" => "referral.sent_done",
         "done=accepted" => "referral.accepted_done",
         "done=declined" => "referral.declined_done",
+        "done=declined_full" => "referral.declined_full_done",
         "done=redirected" => "referral.redirected_done",
         "done=started" => "referral.started_done",
         "done=completed" => "referral.completed_done",

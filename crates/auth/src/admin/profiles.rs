@@ -235,6 +235,51 @@ fn changed(was: &AgencyProfile, now: &AgencyProfile) -> Vec<&'static str> {
     .collect()
 }
 
+/// Reports that the coordinator's own agency has no free place left (as when it declines
+/// a referral for want of capacity): free places 0, the total kept, stamped now. `None`
+/// when the agency reports no places at all (nothing to set).
+pub fn report_no_places(
+    conn: &mut DbConn,
+    who: &Actor,
+    ctx: &RequestContext,
+    now: DateTime<Utc>,
+) -> Result<Option<ProfileView>, UseCaseError> {
+    let id = who.agency_id;
+    let op = Op::on("agency.profile_update", ActionKind::Update, "agency", id);
+    if !who.may(Action::KeepAgencyProfile, Relationship::OwnAgency) {
+        let refused = crate::policy::Refused {
+            code: op.code,
+            kind: op.kind,
+            object: Some(("agency", &id.to_string())),
+        };
+        crate::policy::record_denial(conn, who, &refused, ctx, now)?;
+        return Err(UseCaseError::Forbidden);
+    }
+    write_tx(conn, |conn| {
+        let mut next = current(conn, id)?;
+        let Some(was) = next.capacity else {
+            return Ok(None);
+        };
+        next.capacity = Some(Capacity {
+            free: 0,
+            updated_at: now,
+            updated_by: who.user_id,
+            ..was
+        });
+        let saved = agency_profiles::save(conn, &next, who.user_id, now).map_err(|e| match e {
+            StoreError::Conflict(_) => UseCaseError::VersionMismatch,
+            other => other.into(),
+        })?;
+        let details = serde_json::json!({
+            "fields": ["places"],
+            "version": saved.version,
+            "places_free": 0,
+        });
+        op.record(conn, who, Outcome::Success, details, ctx, now)?;
+        view(conn, saved).map(Some)
+    })
+}
+
 /// Keeps the profile of the coordinator's own agency, from the version the form was made
 /// from (`0` for an agency that kept none yet).
 pub fn keep_profile(

@@ -30,7 +30,26 @@ async fn the_coordinator_decides_in_three_separate_sections_and_the_page_shows_t
         let app = app!(st);
         let (home, shelter, _) = agencies(&db);
         let cw = account(&db, home, "cw@amsterdam.example", Role::Caseworker);
-        account(&db, shelter, "co@amstel.example", Role::Coordinator);
+        let coordinator = account(&db, shelter, "co@amstel.example", Role::Coordinator);
+        // The shelter reports its places: 2 of 6 free.
+        {
+            let mut conn = db.pool.get().unwrap();
+            let input = schakel_auth::admin::profiles::ProfileInput {
+                places: Some((6, 2)),
+                ..Default::default()
+            };
+            let ctx = schakel_auth::RequestContext::default();
+            schakel_auth::admin::profiles::keep_profile(
+                &mut conn,
+                &coordinator,
+                shelter,
+                schakel_auth::admin::IfMatch::Version(0),
+                &input,
+                &ctx,
+                chrono::Utc::now(),
+            )
+            .unwrap();
+        }
         let case = open_case(
             &db,
             &st,
@@ -81,23 +100,36 @@ async fn the_coordinator_decides_in_three_separate_sections_and_the_page_shows_t
         assert!(page.contains("id=\"note-error\""), "{page}");
         assert!(select(&page, "reason").contains("value=\"other\" selected"));
 
-        // Declined through the page's own address, as its form sends it: the page says
-        // so, with the reason and the note, and no deadline.
+        // Declined through the page's own address, as its form sends it, with the free
+        // places set to 0 as the form offers: the page says so, with the reason and the
+        // note, and no deadline; the directory shows no place free.
+        assert!(page.contains("name=\"no_places\""), "the form offers it");
         let fields = [
             base[0],
             base[1],
             ("form_kind", "decline"),
             ("reason", "no_capacity"),
             ("note", "Vol tot maart"),
+            ("no_places", "yes"),
         ];
         let (status, to, _) = post!(app, co, uri.clone(), fields);
         assert_eq!(status, StatusCode::SEE_OTHER, "{backend:?}");
-        assert_eq!(to, format!("{uri}?done=declined"));
+        assert_eq!(to, format!("{uri}?done=declined_full"));
         let (_, page) = get!(app, co, to);
         assert!(
-            page.contains("role=\"status\">Referral declined."),
+            page.contains("role=\"status\">Referral declined.")
+                && page.contains("your free places now stand at 0"),
             "{page}"
         );
+        {
+            let mut conn = db.pool.get().unwrap();
+            let kept = schakel_store::agency_profiles::find(&mut conn, shelter)
+                .unwrap()
+                .unwrap();
+            let places = kept.capacity.unwrap();
+            assert_eq!((places.total, places.free), (6, 0), "{backend:?}");
+            assert_eq!(places.updated_by, coordinator.user_id);
+        }
         assert!(page.contains("<dt>Reason for declining</dt><dd>no capacity</dd>"));
         assert!(page.contains("Vol tot maart") && page.contains("<dt>Answered</dt>"));
         assert!(!page.contains("Answer before"), "no deadline once answered");
