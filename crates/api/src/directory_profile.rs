@@ -209,6 +209,7 @@ pub async fn get_profile_handler(
         (status = 200, description = "The profile as kept", body = ProfileResponse),
         (status = 401, description = "No complete session", content_type = "application/problem+json", body = Problem),
         (status = 403, description = "Not a coordinator of this agency", content_type = "application/problem+json", body = Problem),
+        (status = 404, description = "The id is not an agency's id", content_type = "application/problem+json", body = Problem),
         (status = 412, description = "The profile changed meanwhile", content_type = "application/problem+json", body = Problem),
         (status = 422, description = "A value is not valid (free places over the total, a malformed language code or number, text too long)", content_type = "application/problem+json", body = Problem),
         (status = 428, description = "No `If-Match`", content_type = "application/problem+json", body = Problem),
