@@ -8,7 +8,7 @@ use crate::auth::{CurrentActor, request_context};
 use crate::problem::Problem;
 use crate::{ApiError, AppState};
 use actix_web::{HttpRequest, HttpResponse, web};
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use schakel_auth::admin::profiles::{self as uc, ProfileInput};
 use schakel_domain::{
     AgeBand, AgencyId, Eligibility, ExploitationForm, Gender, NationalityGroup, Region, Service,
@@ -16,9 +16,6 @@ use schakel_domain::{
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-
-/// A figure of free places older than this is shown as stale.
-pub const CAPACITY_STALE_AFTER_DAYS: i64 = 7;
 
 /// Whom an agency takes; an empty list takes everyone on that count.
 #[derive(Debug, Default, Serialize, Deserialize, ToSchema)]
@@ -139,7 +136,6 @@ pub struct ProfileResponse {
 
 fn response(v: uc::ProfileView, now: DateTime<Utc>) -> ProfileResponse {
     let (p, by_name) = (v.profile, v.places_reported_by);
-    let stale_after = Duration::days(CAPACITY_STALE_AFTER_DAYS);
     ProfileResponse {
         agency_id: p.agency_id,
         services: p.services,
@@ -161,7 +157,7 @@ fn response(v: uc::ProfileView, now: DateTime<Utc>) -> ProfileResponse {
             updated_at: c.updated_at,
             updated_by: c.updated_by,
             updated_by_name: by_name,
-            stale: c.is_stale(now, stale_after),
+            stale: c.stale_at(now),
         }),
         version: p.version,
         updated_at: p.updated.map(|(at, _)| at),

@@ -14,16 +14,13 @@ use crate::signed::SignedForm;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use schakel_auth::admin::profiles::{self as uc, ProfileInput, ProfileView};
 use schakel_auth::admin::{IfMatch, UseCaseError};
 use schakel_domain::{
     Action, AgeBand, AgencyProfile, Eligibility, ExploitationForm, Gender, NationalityGroup,
     Region, Relationship, Service,
 };
-
-/// A figure of free places older than this is shown as stale.
-const STALE_AFTER_DAYS: i64 = 7;
 
 #[derive(Template)]
 #[template(path = "agency_profile.html")]
@@ -64,7 +61,7 @@ fn page(v: &Viewer, shown: &ProfileView, f: Fields, e: Problems, saved: bool) ->
                         .replace("{when}", &when)
                         .replace("{who}", &by),
                 ),
-                c.is_stale(now, Duration::days(STALE_AFTER_DAYS)),
+                c.stale_at(now),
             )
         }
         None => (None, false),

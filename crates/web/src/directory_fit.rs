@@ -4,13 +4,10 @@
 //! order are the domain's; this only puts them in the viewer's words.
 
 use crate::i18n::Texts;
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use schakel_auth::admin::AgencyView;
 use schakel_domain::directory::{misfits, rank};
 use schakel_domain::{AgencyProfile, PersonFacts, Service};
-
-/// A figure of free places older than this is shown as stale.
-const STALE_AFTER_DAYS: i64 = 7;
 
 /// Whom a referral routes, and the service its purpose asks for.
 #[derive(Debug, Clone)]
@@ -42,12 +39,11 @@ pub(crate) fn suggestions(
     need: &Need,
     now: DateTime<Utc>,
 ) -> Vec<Suggestion> {
-    let stale_after = Duration::days(STALE_AFTER_DAYS);
     let mut ranked: Vec<_> = list
         .into_iter()
         .map(|(a, p)| {
             let why = misfits(&p, a.region, &need.person, need.service);
-            let stale = p.capacity.is_some_and(|c| c.is_stale(now, stale_after));
+            let stale = p.capacity.is_some_and(|c| c.stale_at(now));
             let key = rank(&why, p.capacity.as_ref(), stale);
             (key, a, p, why, stale)
         })

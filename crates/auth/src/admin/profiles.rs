@@ -235,6 +235,33 @@ fn changed(was: &AgencyProfile, now: &AgencyProfile) -> Vec<&'static str> {
     .collect()
 }
 
+/// Whether `who` keeps agency `id`'s profile (a coordinator of that agency); a refusal
+/// is audited and answered 403.
+fn permit_keeping(
+    conn: &mut DbConn,
+    who: &Actor,
+    id: AgencyId,
+    op: &Op,
+    ctx: &RequestContext,
+    now: DateTime<Utc>,
+) -> Result<(), UseCaseError> {
+    let relationship = if id == who.agency_id {
+        Relationship::OwnAgency
+    } else {
+        Relationship::Unrelated
+    };
+    if who.may(Action::KeepAgencyProfile, relationship) {
+        return Ok(());
+    }
+    let refused = crate::policy::Refused {
+        code: op.code,
+        kind: op.kind,
+        object: Some(("agency", &id.to_string())),
+    };
+    crate::policy::record_denial(conn, who, &refused, ctx, now)?;
+    Err(UseCaseError::Forbidden)
+}
+
 /// Reports that the coordinator's own agency has no free place left (as when it declines
 /// a referral for want of capacity): free places 0, the total kept, stamped now. `None`
 /// when the agency reports no places at all (nothing to set).
@@ -246,15 +273,7 @@ pub fn report_no_places(
 ) -> Result<Option<ProfileView>, UseCaseError> {
     let id = who.agency_id;
     let op = Op::on("agency.profile_update", ActionKind::Update, "agency", id);
-    if !who.may(Action::KeepAgencyProfile, Relationship::OwnAgency) {
-        let refused = crate::policy::Refused {
-            code: op.code,
-            kind: op.kind,
-            object: Some(("agency", &id.to_string())),
-        };
-        crate::policy::record_denial(conn, who, &refused, ctx, now)?;
-        return Err(UseCaseError::Forbidden);
-    }
+    permit_keeping(conn, who, id, &op, ctx, now)?;
     write_tx(conn, |conn| {
         let mut next = current(conn, id)?;
         let Some(was) = next.capacity else {
@@ -292,20 +311,7 @@ pub fn keep_profile(
     now: DateTime<Utc>,
 ) -> Result<ProfileView, UseCaseError> {
     let op = Op::on("agency.profile_update", ActionKind::Update, "agency", id);
-    let relationship = if id == who.agency_id {
-        Relationship::OwnAgency
-    } else {
-        Relationship::Unrelated
-    };
-    if !who.may(Action::KeepAgencyProfile, relationship) {
-        let refused = crate::policy::Refused {
-            code: op.code,
-            kind: op.kind,
-            object: Some(("agency", &id.to_string())),
-        };
-        crate::policy::record_denial(conn, who, &refused, ctx, now)?;
-        return Err(UseCaseError::Forbidden);
-    }
+    permit_keeping(conn, who, id, &op, ctx, now)?;
     let version = match if_match {
         IfMatch::Missing => return Err(UseCaseError::VersionRequired),
         IfMatch::NeverMatches => return Err(UseCaseError::VersionMismatch),
