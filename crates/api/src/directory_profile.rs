@@ -8,7 +8,7 @@ use crate::auth::{CurrentActor, request_context};
 use crate::problem::Problem;
 use crate::{ApiError, AppState};
 use actix_web::{HttpRequest, HttpResponse, web};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 use schakel_auth::admin::profiles::{self as uc, ProfileInput};
 use schakel_domain::{
     AgeBand, AgencyId, Eligibility, ExploitationForm, Gender, NationalityGroup, Region, Service,
@@ -134,7 +134,7 @@ pub struct ProfileResponse {
     pub updated_at: Option<DateTime<Utc>>,
 }
 
-fn response(v: uc::ProfileView, now: DateTime<Utc>) -> ProfileResponse {
+fn response(v: uc::ProfileView, now: DateTime<Utc>, stale_after: Duration) -> ProfileResponse {
     let (p, by_name) = (v.profile, v.places_reported_by);
     ProfileResponse {
         agency_id: p.agency_id,
@@ -157,7 +157,7 @@ fn response(v: uc::ProfileView, now: DateTime<Utc>) -> ProfileResponse {
             updated_at: c.updated_at,
             updated_by: c.updated_by,
             updated_by_name: by_name,
-            stale: c.stale_at(now),
+            stale: c.is_stale(now, stale_after),
         }),
         version: p.version,
         updated_at: p.updated.map(|(at, _)| at),
@@ -190,7 +190,11 @@ pub async fn get_profile_handler(
     })
     .await?;
     let version = profile.profile.version;
-    Ok(with_etag(HttpResponse::Ok(), version).json(response(profile, now)))
+    Ok(with_etag(HttpResponse::Ok(), version).json(response(
+        profile,
+        now,
+        state.workflow.places_stale_after,
+    )))
 }
 
 /// Keep one's own agency's profile (its coordinators), from the version in `If-Match`.
@@ -246,7 +250,11 @@ pub async fn put_profile_handler(
     })
     .await?;
     let version = profile.profile.version;
-    Ok(with_etag(HttpResponse::Ok(), version).json(response(profile, now)))
+    Ok(with_etag(HttpResponse::Ok(), version).json(response(
+        profile,
+        now,
+        state.workflow.places_stale_after,
+    )))
 }
 
 /// The profile route (inside `/api/v1`).

@@ -67,15 +67,10 @@ pub struct Capacity {
     pub updated_by: UserId,
 }
 
-/// A figure of free places older than this many days is stale.
-pub const STALE_AFTER_DAYS: i64 = 7;
+/// By default, a figure of free places older than this many days is stale.
+pub const DEFAULT_STALE_AFTER_DAYS: i64 = 7;
 
 impl Capacity {
-    /// Whether the figure is stale at `now` (older than [`STALE_AFTER_DAYS`]).
-    pub fn stale_at(&self, now: DateTime<Utc>) -> bool {
-        self.is_stale(now, Duration::days(STALE_AFTER_DAYS))
-    }
-
     /// Whether the figure is older than `max_age` at `now`.
     pub fn is_stale(&self, now: DateTime<Utc>, max_age: Duration) -> bool {
         now.signed_duration_since(self.updated_at) > max_age

@@ -37,6 +37,8 @@ pub struct WorkflowConfig {
     pub draft_lifetime: Duration,
     /// The largest document accepted, in bytes.
     pub document_max_bytes: usize,
+    /// The age after which an agency's reported free places are stale.
+    pub places_stale_after: Duration,
 }
 
 impl std::fmt::Debug for WorkflowConfig {
@@ -49,6 +51,7 @@ impl std::fmt::Debug for WorkflowConfig {
             .field("retention", &self.retention)
             .field("draft_lifetime", &self.draft_lifetime)
             .field("document_max_bytes", &self.document_max_bytes)
+            .field("places_stale_after", &self.places_stale_after)
             .finish()
     }
 }
@@ -66,6 +69,7 @@ impl WorkflowConfig {
             retention: Duration::days(DEFAULT_RETENTION_DAYS),
             draft_lifetime: Duration::days(DEFAULT_DRAFT_DAYS),
             document_max_bytes: DEFAULT_DOCUMENT_MAX_BYTES,
+            places_stale_after: Duration::days(schakel_domain::directory::DEFAULT_STALE_AFTER_DAYS),
         }
     }
 

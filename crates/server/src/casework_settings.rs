@@ -28,6 +28,9 @@ pub struct CaseworkSettings {
     pub retention_days: i64,
     /// Days a draft of a form is kept after it was last saved.
     pub draft_days: i64,
+    /// Days after which an agency's reported free places are shown as stale in the
+    /// directory and rank below fresh figures in referral suggestions.
+    pub places_stale_after_days: i64,
     /// Seconds between runs of the deadline job (reminders at the deadline, escalation,
     /// expiry of unanswered referrals).
     pub expiry_interval_secs: u64,
@@ -49,6 +52,7 @@ impl Default for CaseworkSettings {
             expiry_hours: d.expiry_hours,
             retention_days: schakel_referral_workflow::config::DEFAULT_RETENTION_DAYS,
             draft_days: schakel_referral_workflow::config::DEFAULT_DRAFT_DAYS,
+            places_stale_after_days: schakel_domain::directory::DEFAULT_STALE_AFTER_DAYS,
             expiry_interval_secs: 60,
             retention_interval_secs: 3600,
             run_jobs: true,
@@ -76,6 +80,9 @@ impl CaseworkSettings {
         if !(1..=365).contains(&self.draft_days) {
             return Err("casework.draft_days must be 1 to 365".into());
         }
+        if !(1..=365).contains(&self.places_stale_after_days) {
+            return Err("casework.places_stale_after_days must be 1 to 365".into());
+        }
         if self.expiry_interval_secs == 0 || self.retention_interval_secs == 0 {
             return Err("casework job intervals must be at least 1 second".into());
         }
@@ -99,6 +106,7 @@ impl CaseworkSettings {
         };
         cfg.retention = chrono::Duration::days(self.retention_days);
         cfg.draft_lifetime = chrono::Duration::days(self.draft_days);
+        cfg.places_stale_after = chrono::Duration::days(self.places_stale_after_days);
         cfg
     }
 }

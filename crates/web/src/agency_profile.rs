@@ -47,9 +47,16 @@ fn known<T: Copy + PartialEq>(all: &[T], unknown: T) -> Vec<T> {
     all.iter().copied().filter(|c| *c != unknown).collect()
 }
 
-fn page(v: &Viewer, shown: &ProfileView, f: Fields, e: Problems, saved: bool) -> HttpResponse {
+fn page(
+    v: &Viewer,
+    state: &WebState,
+    shown: &ProfileView,
+    f: Fields,
+    e: Problems,
+    saved: bool,
+) -> HttpResponse {
     let t = v.texts();
-    let now = Utc::now();
+    let now = state.clock.now();
     let profile = &shown.profile;
     let (reported, stale) = match profile.capacity {
         Some(c) => {
@@ -61,7 +68,7 @@ fn page(v: &Viewer, shown: &ProfileView, f: Fields, e: Problems, saved: bool) ->
                         .replace("{when}", &when)
                         .replace("{who}", &by),
                 ),
-                c.stale_at(now),
+                c.is_stale(now, state.workflow.places_stale_after),
             )
         }
         None => (None, false),
@@ -295,7 +302,14 @@ pub async fn form(req: HttpRequest, state: web::Data<WebState>) -> HttpResponse 
     {
         Ok(p) => {
             let saved = req.query_string() == "done=saved";
-            page(&v, &p, fields_of(&p.profile), Problems::default(), saved)
+            page(
+                &v,
+                &state,
+                &p,
+                fields_of(&p.profile),
+                Problems::default(),
+                saved,
+            )
         }
         Err(Failure::Internal(e)) => internal(&e),
         Err(other) => other.page(&v),
@@ -320,7 +334,7 @@ pub async fn save(req: HttpRequest, state: web::Data<WebState>, form: SignedForm
     };
     let input = match parse(&f) {
         Ok(i) => i,
-        Err(e) => return page(&v, &current, f, e, false),
+        Err(e) => return page(&v, &state, &current, f, e, false),
     };
     let version = f
         .code::<i64>("version")
@@ -331,7 +345,7 @@ pub async fn save(req: HttpRequest, state: web::Data<WebState>, form: SignedForm
     .await;
     match kept {
         Ok(_) => see_other("/agency/profile?done=saved"),
-        Err(Failure::Invalid(field)) => page(&v, &current, f, refused(field), false),
+        Err(Failure::Invalid(field)) => page(&v, &state, &current, f, refused(field), false),
         Err(Failure::Conflict(_)) => crate::pages::conflict(v.texts(), Some(Nav::of(&v))),
         Err(Failure::Internal(e)) => internal(&e),
         Err(other) => other.page(&v),

@@ -4,7 +4,6 @@
 //! order are the domain's; this only puts them in the viewer's words.
 
 use crate::i18n::Texts;
-use chrono::{DateTime, Utc};
 use schakel_auth::admin::AgencyView;
 use schakel_domain::directory::{misfits, rank};
 use schakel_domain::{AgencyProfile, PersonFacts, Service};
@@ -37,13 +36,15 @@ pub(crate) fn suggestions(
     t: Texts,
     list: Vec<(AgencyView, AgencyProfile)>,
     need: &Need,
-    now: DateTime<Utc>,
+    env: &schakel_referral_workflow::Env<'_>,
 ) -> Vec<Suggestion> {
     let mut ranked: Vec<_> = list
         .into_iter()
         .map(|(a, p)| {
             let why = misfits(&p, a.region, &need.person, need.service);
-            let stale = p.capacity.is_some_and(|c| c.stale_at(now));
+            let stale = p
+                .capacity
+                .is_some_and(|c| c.is_stale(env.now, env.cfg.places_stale_after));
             let key = rank(&why, p.capacity.as_ref(), stale);
             (key, a, p, why, stale)
         })

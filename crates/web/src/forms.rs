@@ -297,7 +297,7 @@ pub(crate) fn directory(
     let kind_code = kind.map(|k| k.to_string()).unwrap_or_default();
     let region_code = region.map(|r| r.to_string()).unwrap_or_default();
     let suggestions = match need {
-        Some(n) => crate::directory_fit::suggestions(t, list.clone(), n, env.now),
+        Some(n) => crate::directory_fit::suggestions(t, list.clone(), n, env),
         None => Vec::new(),
     };
     let agencies = if suggestions.is_empty() {

@@ -168,3 +168,52 @@ async fn a_coordinator_keeps_the_profile_and_a_caseworker_reads_it() {
         assert_eq!(entries[2]["fields"], json!(["places"]));
     }
 }
+
+/// Reports the shelter's places `days` ago (the coordinator's count).
+fn places_reported_days_ago(
+    db: &TestDb,
+    shelter: schakel_domain::AgencyId,
+    by: schakel_domain::UserId,
+    days: i64,
+) {
+    let now = chrono::Utc::now();
+    let mut conn = db.pool.get().unwrap();
+    let mut p = agency_profiles::find(&mut conn, shelter)
+        .unwrap()
+        .unwrap_or_else(|| schakel_domain::AgencyProfile::empty(shelter));
+    p.capacity = Some(schakel_domain::directory::Capacity {
+        total: 6,
+        free: 2,
+        updated_at: now - chrono::Duration::days(days),
+        updated_by: by,
+    });
+    agency_profiles::save(&mut conn, &p, by, now).unwrap();
+}
+
+#[actix_web::test]
+async fn the_age_at_which_places_go_stale_is_a_setting() {
+    for backend in selected_backends() {
+        let db = TestDb::new(backend);
+        let state = crate::support::state_without_mfa(&db);
+        let mut cfg = (*state.workflow).clone();
+        cfg.places_stale_after = chrono::Duration::days(2);
+        let srv = test::init_service(app(state.with_workflow(cfg))).await;
+        let client = Client::new(&srv, TestRequest::to_request);
+        let shelter = AgencyBuilder::new(&db)
+            .kind(AgencyKind::ShelterCategorical)
+            .create();
+        let coordinator = UserBuilder::new(&db, &shelter)
+            .role(Role::Coordinator)
+            .create();
+        let coord = client.token(&coordinator.email).await;
+        let uri = format!("/api/v1/directory/agencies/{}/profile", shelter.id);
+        for (days, stale) in [(1, false), (3, true)] {
+            places_reported_days_ago(&db, shelter.id, coordinator.id, days);
+            let p = client
+                .send(bearer(request("GET", &uri), &coord))
+                .await
+                .json();
+            assert_eq!(p["capacity"]["stale"], stale, "{backend:?}: {days} days");
+        }
+    }
+}
