@@ -15,8 +15,9 @@ use schakel_store::DbConn;
 /// The password of every demo user.
 pub const DEMO_PASSWORD: &str = "oranje fiets lantaarn 42";
 
-/// The demo agencies: one of each kind a first referral needs, and a legal-aid agency
-/// for a referral onward from the shelter.
+/// The demo agencies: one of each kind a first referral needs, a legal-aid agency for a
+/// referral onward from the shelter, and a second shelter (for women only) so the
+/// directory has a choice to make.
 const AGENCIES: &[(&str, AgencyKind, Region, &str)] = &[
     (
         "Gemeente Utrecht",
@@ -59,6 +60,12 @@ const AGENCIES: &[(&str, AgencyKind, Region, &str)] = &[
         AgencyKind::LegalAid,
         Region::MiddenNederland,
         "intake@hetanker.demo.invalid",
+    ),
+    (
+        "Vrouwenopvang Zonnehoek",
+        AgencyKind::ShelterCategorical,
+        Region::Amsterdam,
+        "intake@zonnehoek.demo.invalid",
     ),
 ];
 
@@ -112,6 +119,12 @@ pub const USERS: &[(&str, &str, Role, &str)] = &[
         "Ruben Kramer",
         Role::Coordinator,
         "Rechtshulp Het Anker",
+    ),
+    (
+        "zonnehoek@demo.schakel.invalid",
+        "Sanne Mulder",
+        Role::Coordinator,
+        "Vrouwenopvang Zonnehoek",
     ),
 ];
 

@@ -11,6 +11,7 @@ mod casework_settings;
 mod clamd;
 mod data_settings;
 mod demo;
+mod demo_profiles;
 mod demo_world;
 mod dispatch;
 mod documents_settings;

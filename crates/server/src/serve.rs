@@ -189,6 +189,7 @@ fn start_demo(
     }
     let seeded = crate::demo::seed(&mut conn, clock)?;
     if seeded.users > 0 {
+        crate::demo_profiles::seed_profiles(&mut conn, clock)?;
         crate::demo::seed_casework(&mut conn, workflow, clock)?;
         let persons = settings.demo.world_persons;
         if persons > 0 {

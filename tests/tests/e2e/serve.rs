@@ -120,8 +120,8 @@ fn the_demo_seeds_its_agencies_once() {
         let agencies = schakel_store::agencies::list_active(&mut conn, None, None).unwrap();
         assert_eq!(
             agencies.len(),
-            7,
-            "seven demo agencies, not fourteen, on {backend:?}"
+            8,
+            "eight demo agencies, not sixteen, on {backend:?}"
         );
         let kinds: Vec<&str> = agencies.iter().map(|a| a.kind.as_str()).collect();
         for kind in [
