@@ -63,6 +63,7 @@ use crate::openapi_links::add_links;
         crate::casework::corrections::correct_case_handler,
         crate::casework::assignment::assign_case_handler,
         crate::casework::assignment::caseload_handler,
+        crate::casework::dashboard::dashboard_handler,
         crate::casework::onward::open_case_from_referral_handler,
         crate::casework::corrections::case_history_handler,
         crate::casework::onward::case_chain_handler,

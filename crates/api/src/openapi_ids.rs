@@ -72,6 +72,7 @@ pub(crate) const OPERATION_IDS: &[(&str, &str, &str)] = &[
     ("patch", "/api/v1/cases/{id}", "correct_case"),
     ("put", "/api/v1/cases/{id}/assignee", "assign_case"),
     ("get", "/api/v1/caseload", "get_caseload"),
+    ("get", "/api/v1/agency/dashboard", "get_agency_dashboard"),
     (
         "post",
         "/api/v1/referrals/{id}/case",

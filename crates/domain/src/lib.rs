@@ -3,6 +3,7 @@
 pub mod actor;
 pub mod age;
 pub mod agency;
+pub mod agency_figures;
 pub mod audit;
 pub mod case;
 pub mod clock;

@@ -57,6 +57,9 @@ code_enum! {
         /// Keep one's agency's profile in the directory: services, eligibility,
         /// languages, regions, reachability and free places.
         KeepAgencyProfile = "keep_agency_profile",
+        /// See one's agency's own figures: referrals waiting, answered, and how they
+        /// ended; open cases per worker.
+        ReadAgencyFigures = "read_agency_figures",
     }
 }
 
@@ -118,6 +121,7 @@ pub const RULES: &[(Role, Action, Relationship)] = &[
     (Coordinator, AddDocument, OwnAgency),
     (Coordinator, AssignCase, OwnAgency),
     (Coordinator, KeepAgencyProfile, OwnAgency),
+    (Coordinator, ReadAgencyFigures, OwnAgency),
     // Drafts of the case-work forms, each its author's alone.
     (Caseworker, KeepDraft, Platform),
     (Coordinator, KeepDraft, Platform),

@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 
 pub mod access;
+pub mod agency_figures;
 pub mod cases;
 pub mod config;
 pub mod consents;

@@ -1,5 +1,5 @@
 //! `/api/v1/signals`, `/api/v1/cases`, `/api/v1/referrals`, `/api/v1/drafts`,
-//! `/api/v1/notes` and `/api/v1/documents`: case work.
+//! `/api/v1/notes`, `/api/v1/documents` and `/api/v1/agency/dashboard`: case work.
 //!
 //! Handlers parse, call one `schakel_referral_workflow` use case on the blocking pool
 //! and answer with its view. Cases and referrals answer with `ETag: "<version>"`;
@@ -10,6 +10,7 @@
 pub(crate) mod assignment;
 pub(crate) mod cases;
 pub(crate) mod corrections;
+pub(crate) mod dashboard;
 pub(crate) mod documents;
 pub(crate) mod drafts;
 pub(crate) mod notes;
@@ -190,6 +191,7 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
     )
     .service(web::resource("/cases/{id}/chain").route(web::get().to(onward::case_chain_handler)))
     .service(web::resource("/caseload").route(web::get().to(assignment::caseload_handler)))
+    .service(web::resource("/agency/dashboard").route(web::get().to(dashboard::dashboard_handler)))
     .service(
         web::resource("/cases/{id}/history")
             .route(web::get().to(corrections::case_history_handler)),

@@ -5,7 +5,7 @@
 
 use super::*;
 use crate::views::{Caseload, WorkerLoad, WorkerRef};
-use schakel_domain::{Role, UserId};
+use schakel_domain::{AgencyId, Role, UserId};
 use schakel_store::users;
 
 /// Who becomes responsible.
@@ -155,25 +155,7 @@ pub fn caseload(conn: &mut DbConn, env: &Env<'_>, who: &Actor) -> Result<Caseloa
             CODE,
             ActionKind::Read,
         )?;
-        let counts = cases::open_per_assignee(conn, who.agency_id)?;
-        let count_of =
-            |id: Option<UserId>| counts.iter().find(|(u, _)| *u == id).map_or(0, |(_, n)| *n);
-        let mut workers: Vec<WorkerLoad> = users::list(conn, Some(who.agency_id))?
-            .into_iter()
-            .filter(|u| u.active && works_cases(u.role))
-            .map(|u| WorkerLoad {
-                open_cases: count_of(Some(u.id)),
-                role: u.role,
-                worker: WorkerRef {
-                    id: u.id,
-                    name: u.display_name,
-                },
-            })
-            .collect();
-        workers.sort_by(|a, b| a.worker.name.cmp(&b.worker.name));
-        let shown: i64 = workers.iter().map(|w| w.open_cases).sum();
-        let unassigned = count_of(None);
-        let total: i64 = counts.iter().map(|(_, n)| n).sum();
+        let load = caseload_of(conn, who.agency_id)?;
         let e = event(
             Some(who),
             CODE,
@@ -181,10 +163,34 @@ pub fn caseload(conn: &mut DbConn, env: &Env<'_>, who: &Actor) -> Result<Caseloa
             ("agency", who.agency_id.to_string()),
         )?;
         record(conn, env, e)?;
-        Ok(Caseload {
-            workers,
-            unassigned,
-            with_inactive: total - shown - unassigned,
+        Ok(load)
+    })
+}
+
+/// The open cases of `agency` per active worker, unassigned, and of inactive workers.
+pub(crate) fn caseload_of(conn: &mut DbConn, agency: AgencyId) -> Result<Caseload, UseCaseError> {
+    let counts = cases::open_per_assignee(conn, agency)?;
+    let count_of =
+        |id: Option<UserId>| counts.iter().find(|(u, _)| *u == id).map_or(0, |(_, n)| *n);
+    let mut workers: Vec<WorkerLoad> = users::list(conn, Some(agency))?
+        .into_iter()
+        .filter(|u| u.active && works_cases(u.role))
+        .map(|u| WorkerLoad {
+            open_cases: count_of(Some(u.id)),
+            role: u.role,
+            worker: WorkerRef {
+                id: u.id,
+                name: u.display_name,
+            },
         })
+        .collect();
+    workers.sort_by(|a, b| a.worker.name.cmp(&b.worker.name));
+    let shown: i64 = workers.iter().map(|w| w.open_cases).sum();
+    let unassigned = count_of(None);
+    let total: i64 = counts.iter().map(|(_, n)| n).sum();
+    Ok(Caseload {
+        workers,
+        unassigned,
+        with_inactive: total - shown - unassigned,
     })
 }

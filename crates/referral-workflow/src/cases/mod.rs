@@ -120,6 +120,7 @@ mod reopen;
 
 pub(crate) use crate::access::visible_case;
 pub(crate) use crate::subjects::age_band_on;
+pub(crate) use assign::caseload_of;
 pub(crate) use assign::check_worker;
 pub use assign::{AssignCaseInput, assign_case, assignable_workers, caseload};
 pub use chain::case_chain;

@@ -3,6 +3,7 @@
 
 mod support;
 
+mod agency_figures;
 mod assignment;
 mod attached_signals;
 mod canary;

@@ -340,6 +340,8 @@ pub fn redirect_of(conn: &mut DbConn, id: ReferralId) -> Result<Option<ReferralI
 
 mod deadlines;
 mod lists;
+mod received;
 
 pub use deadlines::{FollowUp, due_for, mark_followed_up, overdue};
 pub use lists::{Direction, StateSet, list_of_agency};
+pub use received::received_since;
