@@ -54,6 +54,9 @@ enum Step {
     DeadlineJob,
 }
 
+/// Each referral's urgency and fate, by its number.
+type Plan = Vec<(Urgency, Fate)>;
+
 /// Monday 13 April 2026, 10:00 UTC (12:00 in Amsterdam): the dashboard's moment.
 fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 4, 13, 10, 0, 0).unwrap()
@@ -63,7 +66,7 @@ fn now() -> DateTime<Utc> {
 /// every day of the week), each answered 20 minutes to 70 hours later, the deadline job
 /// every three hours; then, close to the moment, a few urgent ones still waiting and a
 /// normal one past its deadline but not yet expired.
-fn schedule(start: DateTime<Utc>) -> (Vec<(DateTime<Utc>, Step)>, Vec<(Urgency, Fate)>) {
+fn schedule(start: DateTime<Utc>) -> (Vec<(DateTime<Utc>, Step)>, Plan) {
     let mut steps = Vec::new();
     let mut plan = Vec::new();
     let mut i = 0;
