@@ -33,7 +33,8 @@ struct ProfilePage {
     saved: bool,
     version: i64,
     reported: Option<String>,
-    stale: bool,
+    /// The warning that the figure of places is stale.
+    stale: Option<String>,
     services: Vec<Choice>,
     ages: Vec<Choice>,
     genders: Vec<Choice>,
@@ -58,6 +59,7 @@ fn page(
     let t = v.texts();
     let now = state.clock.now();
     let profile = &shown.profile;
+    let after = state.workflow.places_stale_after;
     let (reported, stale) = match profile.capacity {
         Some(c) => {
             let by = shown.places_reported_by.clone().unwrap_or_default();
@@ -66,12 +68,16 @@ fn page(
                 Some(
                     t.get("profile.reported")
                         .replace("{when}", &when)
+                        .replace("{age}", &crate::directory_fit::age(t, c.updated_at, now))
                         .replace("{who}", &by),
                 ),
-                c.is_stale(now, state.workflow.places_stale_after),
+                c.is_stale(now, after).then(|| {
+                    t.get("profile.stale")
+                        .replace("{days}", &after.num_days().to_string())
+                }),
             )
         }
-        None => (None, false),
+        None => (None, None),
     };
     let status = if e.is_empty() {
         StatusCode::OK

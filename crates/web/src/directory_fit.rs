@@ -4,6 +4,7 @@
 //! order are the domain's; this only puts them in the viewer's words.
 
 use crate::i18n::Texts;
+use chrono::{DateTime, Utc};
 use schakel_auth::admin::AgencyView;
 use schakel_domain::directory::{misfits, rank};
 use schakel_domain::{AgencyProfile, PersonFacts, Service};
@@ -29,6 +30,15 @@ pub(crate) struct Suggestion {
     pub(crate) places: String,
     pub(crate) stale: bool,
     pub(crate) languages: String,
+}
+
+/// The age of a figure reported at `at`: today, yesterday, or so many days ago.
+pub(crate) fn age(t: Texts, at: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    match crate::time::days_ago(at, now) {
+        ..=0 => t.get("age.today").to_owned(),
+        1 => t.get("age.yesterday").to_owned(),
+        n => t.get("age.days").replace("{n}", &n.to_string()),
+    }
 }
 
 /// The agencies of `list`, ordered for `need`, in the viewer's words.
@@ -68,7 +78,8 @@ pub(crate) fn suggestions(
                     .get("directory.places_free")
                     .replace("{free}", &c.free.to_string())
                     .replace("{total}", &c.total.to_string())
-                    .replace("{when}", &crate::time::day_time(c.updated_at)),
+                    .replace("{when}", &crate::time::day_time(c.updated_at))
+                    .replace("{age}", &age(t, c.updated_at, env.now)),
                 None => t.get("directory.places_unknown").to_owned(),
             },
             stale,

@@ -89,6 +89,11 @@ async fn form_page(
     let (actor, t, chosen) = (v.actor, v.texts(), f.one("to_agency").to_owned());
     // The purpose the suggestions are for: the filter's, else the form's.
     let purpose = q.purpose().unwrap_or_else(|| f.one("purpose").to_owned());
+    // The form's purpose: as typed, else the one the suggestions were asked for.
+    let form_purpose = match f.one("purpose") {
+        "" => purpose.clone(),
+        typed => typed.to_owned(),
+    };
     let loaded = with_env(req, state, move |conn, env| {
         let case = get_case(conn, env, &actor, id)?;
         if case.access != AccessKind::Owner {
@@ -135,12 +140,7 @@ async fn form_page(
             .collect::<Vec<_>>()
             .join(", "),
         d,
-        purposes: choices(
-            t,
-            "purpose",
-            ReferralPurpose::ALL,
-            &[f.one("purpose").to_owned()],
-        ),
+        purposes: choices(t, "purpose", ReferralPurpose::ALL, &[form_purpose]),
         urgencies: choices(t, "urgency", Urgency::ALL, &[urgency]),
         draft: Slot::again(DraftForm::Referral, Some(id), &f),
         e,

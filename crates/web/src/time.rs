@@ -29,6 +29,11 @@ pub(crate) fn day_time_seconds(at: DateTime<Utc>) -> String {
     local(at).format("%Y-%m-%d %H:%M:%S").to_string()
 }
 
+/// How many days in the Netherlands lie between `at` and `now` (0: the same day).
+pub(crate) fn days_ago(at: DateTime<Utc>, now: DateTime<Utc>) -> i64 {
+    (local(now).date_naive() - local(at).date_naive()).num_days()
+}
+
 /// The clock time of an instant in the Netherlands ("00:30").
 pub(crate) fn clock(at: DateTime<Utc>) -> String {
     local(at).format("%H:%M").to_string()
@@ -57,6 +62,18 @@ mod tests {
 
     fn utc(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
         Utc.with_ymd_and_hms(y, m, d, h, min, 0).unwrap()
+    }
+
+    #[test]
+    fn days_ago_counts_dutch_calendar_days() {
+        let now = utc(2026, 3, 2, 8, 0);
+        assert_eq!(
+            days_ago(utc(2026, 3, 1, 23, 30), now),
+            0,
+            "00:30 on 2 March"
+        );
+        assert_eq!(days_ago(utc(2026, 3, 1, 22, 30), now), 1);
+        assert_eq!(days_ago(utc(2026, 2, 20, 8, 0), now), 10);
     }
 
     #[test]

@@ -125,6 +125,7 @@ async fn the_referral_form_puts_the_shelters_that_fit_first_and_says_why_others_
             "{table}"
         );
         assert!(row("Mannenopvang Noord").contains("2 of 10 free, reported on"));
+        assert!(row("Mannenopvang Noord").contains("(today)"), "{table}");
         assert!(row("Mannenopvang Noord").contains("Romanian"));
         assert!(row("Opvang Vol").contains("does not fit: no free place"));
         assert!(
