@@ -116,6 +116,15 @@ const TOPICS: &[Topic] = &[
         link: Some(("/agency/profile", "help.go.profile", Audience::Coordinator)),
     },
     Topic {
+        id: "figures",
+        paragraphs: 2,
+        link: Some((
+            "/agency/dashboard",
+            "help.go.figures",
+            Audience::Coordinator,
+        )),
+    },
+    Topic {
         id: "account",
         paragraphs: 3,
         link: Some((

@@ -2,6 +2,7 @@
 
 mod account;
 mod admin;
+mod agency_dashboard;
 mod agency_profile;
 mod analyst;
 mod audit_pages;
@@ -142,6 +143,7 @@ fn casework(cfg: &mut web::ServiceConfig) {
         .service(web::resource("/signals/{id}").route(web::get().to(signals::show)))
         .service(web::resource("/cases").route(web::get().to(case_list::list)))
         .service(web::resource("/caseload").route(web::get().to(caseload::show)))
+        .service(web::resource("/agency/dashboard").route(web::get().to(agency_dashboard::show)))
         .service(
             web::resource("/cases/{id}")
                 .route(web::get().to(cases::show))

@@ -17,6 +17,7 @@ mod decision_pages;
 mod document_pages;
 mod draft_pages;
 mod error_pages;
+mod figures_pages;
 mod form_limits;
 mod help_pages;
 mod known_pages;
