@@ -83,6 +83,7 @@ fn routes(cfg: &mut web::ServiceConfig, rate_limit: &auth::RateLimit) {
                 .configure(casework::configure)
                 .configure(directory::configure)
                 .configure(crate::directory_profile::configure)
+                .configure(crate::directory_hsds::configure)
                 .configure(audit_api::configure)
                 .configure(crate::monitor_api::configure),
         );

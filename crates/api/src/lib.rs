@@ -8,6 +8,7 @@ mod blocking;
 mod body;
 mod casework;
 mod directory;
+mod directory_hsds;
 mod directory_profile;
 mod health;
 mod invalid;

@@ -48,6 +48,7 @@ pub(crate) const OPERATION_IDS: &[(&str, &str, &str)] = &[
     ("get", "/api/v1/admin/outbox", "list_failed_deliveries"),
     ("post", "/api/v1/admin/outbox/{id}/retry", "retry_delivery"),
     ("get", "/api/v1/directory/agencies", "directory"),
+    ("get", "/api/v1/directory/hsds", "export_directory_hsds"),
     (
         "get",
         "/api/v1/directory/agencies/{id}/profile",

@@ -13,6 +13,7 @@ pub mod directory;
 pub mod document;
 pub mod draft;
 pub mod holidays;
+pub mod hsds;
 pub mod id;
 pub mod indicators;
 pub mod monitor_event;

@@ -60,6 +60,9 @@ code_enum! {
         /// See one's agency's own figures: referrals waiting, answered, and how they
         /// ended; open cases per worker.
         ReadAgencyFigures = "read_agency_figures",
+        /// Export the directory (agencies, services, eligibility; public contact only)
+        /// in the Open Referral format.
+        ExportDirectory = "export_directory",
     }
 }
 
@@ -122,6 +125,12 @@ pub const RULES: &[(Role, Action, Relationship)] = &[
     (Coordinator, AssignCase, OwnAgency),
     (Coordinator, KeepAgencyProfile, OwnAgency),
     (Coordinator, ReadAgencyFigures, OwnAgency),
+    // The directory in the Open Referral format: no client's data, for every role.
+    (Caseworker, ExportDirectory, Platform),
+    (Coordinator, ExportDirectory, Platform),
+    (Analyst, ExportDirectory, Platform),
+    (Auditor, ExportDirectory, Platform),
+    (Admin, ExportDirectory, Platform),
     // Drafts of the case-work forms, each its author's alone.
     (Caseworker, KeepDraft, Platform),
     (Coordinator, KeepDraft, Platform),

@@ -13,6 +13,7 @@ mod data_settings;
 mod demo;
 mod demo_profiles;
 mod demo_world;
+mod directory_cmd;
 mod dispatch;
 mod documents_settings;
 mod jobs;
@@ -58,6 +59,11 @@ enum Command {
         #[command(subcommand)]
         command: admin_cmd::AdminCommand,
     },
+    /// Export the directory of agencies (Open Referral HSDS 3.0).
+    Directory {
+        #[command(subcommand)]
+        command: directory_cmd::DirectoryCommand,
+    },
     /// Check the audit trail or sign a checkpoint of it.
     Audit {
         #[command(subcommand)]
@@ -89,6 +95,7 @@ fn main() -> ExitCode {
         Command::Serve { demo } => run_server(settings, demo),
         Command::Worker => actix_web::rt::System::new().block_on(serve::worker(settings)),
         Command::Admin { command } => admin_cmd::run(&settings, command),
+        Command::Directory { command } => directory_cmd::run(&settings, command),
         Command::Audit { command } => match audit_cmd::run(&settings, command) {
             Ok(code) => return code,
             Err(e) if e.is::<ConfigError>() => {

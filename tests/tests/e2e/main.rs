@@ -10,6 +10,7 @@ mod audit_cli;
 mod casework;
 mod config;
 mod demo_world;
+mod directory_cli;
 mod documents;
 mod instances;
 mod jobs;

@@ -397,6 +397,8 @@ const TABLE: &[Row] = {
         row("PUT", "/api/v1/cases/{id}/assignee", RecvAfter, HIDDEN),
         row("PUT", "/api/v1/cases/{id}/assignee", Foreign, HIDDEN),
         row("GET", "/api/v1/caseload", None, COORDINATORS),
+        // The directory in the Open Referral format: every role.
+        row("GET", "/api/v1/directory/hsds", None, SIGNED_IN),
         // The agency's own figures: only ever the caller's own agency.
         row("GET", "/api/v1/agency/dashboard", None, COORDINATORS),
         // The receiving agency opens its own case from a referral it accepted.

@@ -21,6 +21,7 @@
 pub mod agencies;
 pub mod audit_trail;
 pub mod delivery;
+pub mod hsds;
 pub mod monitor_access;
 pub mod operator;
 pub mod profiles;
