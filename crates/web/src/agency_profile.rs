@@ -6,17 +6,16 @@
 //! every change; other roles are answered 403.
 
 use crate::WebState;
-use crate::forms::{Choice, Failure, Fields, Problems, choices};
+use crate::forms::{Choice, Failure, Fields, Problems, as_viewer, choices};
 use crate::i18n::Texts;
 use crate::pages::{Nav, complete_viewer, forbidden, html, internal, see_other};
-use crate::session::{Viewer, context};
+use crate::session::Viewer;
 use crate::signed::SignedForm;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
-use chrono::{DateTime, Utc};
+use schakel_auth::admin::IfMatch;
 use schakel_auth::admin::profiles::{self as uc, ProfileInput, ProfileView};
-use schakel_auth::admin::{IfMatch, UseCaseError};
 use schakel_domain::{
     Action, AgeBand, AgencyProfile, Eligibility, ExploitationForm, Gender, NationalityGroup,
     Region, Relationship, Service,
@@ -257,34 +256,6 @@ fn refused(field: &str) -> Problems {
     e
 }
 
-/// Runs a profile use case for the viewer on the blocking pool.
-async fn run<T, F>(
-    req: &HttpRequest,
-    state: &web::Data<WebState>,
-    v: &Viewer,
-    f: F,
-) -> Result<T, Failure>
-where
-    T: Send + 'static,
-    F: FnOnce(
-            &mut schakel_store::DbConn,
-            &schakel_domain::Actor,
-            &schakel_auth::RequestContext,
-            DateTime<Utc>,
-        ) -> Result<T, UseCaseError>
-        + Send
-        + 'static,
-{
-    let (st, ctx, actor) = (state.clone(), context(req), v.actor);
-    web::block(move || {
-        let mut conn =
-            schakel_store::get_conn(&st.pool).map_err(|e| Failure::Internal(e.to_string()))?;
-        f(&mut conn, &actor, &ctx, st.clock.now()).map_err(Failure::from)
-    })
-    .await
-    .map_err(|e| Failure::Internal(e.to_string()))?
-}
-
 /// Whether the viewer keeps their agency's profile (its coordinators).
 fn keeps(v: &Viewer) -> bool {
     v.actor
@@ -301,7 +272,7 @@ pub async fn form(req: HttpRequest, state: web::Data<WebState>) -> HttpResponse 
         return forbidden(v.texts(), Some(Nav::of(&v)));
     }
     let id = v.actor.agency_id;
-    match run(&req, &state, &v, move |conn, who, ctx, now| {
+    match as_viewer(&req, &state, v.actor, move |conn, who, ctx, now| {
         uc::read_profile(conn, who, id, ctx, now)
     })
     .await
@@ -329,7 +300,7 @@ pub async fn save(req: HttpRequest, state: web::Data<WebState>, form: SignedForm
         return forbidden(v.texts(), Some(Nav::of(&v)));
     }
     let id = v.actor.agency_id;
-    let current = run(&req, &state, &v, move |conn, who, ctx, now| {
+    let current = as_viewer(&req, &state, v.actor, move |conn, who, ctx, now| {
         uc::read_profile(conn, who, id, ctx, now)
     })
     .await;
@@ -345,7 +316,7 @@ pub async fn save(req: HttpRequest, state: web::Data<WebState>, form: SignedForm
     let version = f
         .code::<i64>("version")
         .map_or(IfMatch::NeverMatches, IfMatch::Version);
-    let kept = run(&req, &state, &v, move |conn, who, ctx, now| {
+    let kept = as_viewer(&req, &state, v.actor, move |conn, who, ctx, now| {
         uc::keep_profile(conn, who, id, version, &input, ctx, now)
     })
     .await;

@@ -12,7 +12,7 @@ use crate::forms::Choice;
 use crate::forms::Failure;
 use crate::i18n::Texts;
 use crate::pages::{Nav, complete_viewer, html, internal, not_found};
-use crate::session::{Viewer, context};
+use crate::session::Viewer;
 use crate::signed::AuditorForm;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -182,19 +182,11 @@ where
         + Send
         + 'static,
 {
-    let (st, ctx, actor) = (state.clone(), context(req), v.actor);
-    web::block(move || {
-        let mut conn = schakel_store::get_conn(&st.pool).map_err(|e| e.to_string())?;
-        match f(&mut conn, &actor, &ctx, st.clock.now()) {
-            Ok(x) => Ok(Done::Shown(x)),
-            Err(e) => match Failure::from(e) {
-                Failure::Hidden | Failure::Forbidden => Ok(Done::Denied),
-                other => Err(other.message()),
-            },
-        }
-    })
-    .await
-    .map_err(|e| e.to_string())?
+    match crate::forms::as_viewer(req, state, v.actor, f).await {
+        Ok(x) => Ok(Done::Shown(x)),
+        Err(Failure::Hidden | Failure::Forbidden) => Ok(Done::Denied),
+        Err(other) => Err(other.message()),
+    }
 }
 
 /// `GET /audit`: one page of the trail.

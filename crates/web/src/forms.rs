@@ -231,6 +231,35 @@ where
     .map_err(|e| Failure::Internal(e.to_string()))?
 }
 
+/// Runs a use case of the platform (`schakel_auth`'s, which take the actor, the request
+/// and the time rather than an `Env`) for the viewer `actor` on the blocking pool.
+pub(crate) async fn as_viewer<T, F>(
+    req: &HttpRequest,
+    state: &web::Data<WebState>,
+    actor: Actor,
+    f: F,
+) -> Result<T, Failure>
+where
+    T: Send + 'static,
+    F: FnOnce(
+            &mut DbConn,
+            &Actor,
+            &schakel_auth::RequestContext,
+            chrono::DateTime<chrono::Utc>,
+        ) -> Result<T, UseCaseError>
+        + Send
+        + 'static,
+{
+    let (st, ctx) = (state.clone(), context(req));
+    web::block(move || {
+        let mut conn =
+            schakel_store::get_conn(&st.pool).map_err(|e| Failure::Internal(e.to_string()))?;
+        f(&mut conn, &actor, &ctx, st.clock.now()).map_err(Failure::from)
+    })
+    .await
+    .map_err(|e| Failure::Internal(e.to_string()))?
+}
+
 /// The directory filter of a page (`kind`, `region` of a GET form).
 #[derive(Debug, Default, serde::Deserialize)]
 pub struct DirectoryQuery {
@@ -272,19 +301,26 @@ impl DirectoryQuery {
     }
 }
 
-/// Reads the directory for `who` (active agencies other than its own), `chosen` marked;
-/// for a `need` (whom the referral routes), each with how it fits, best fits first.
-#[allow(clippy::too_many_arguments)]
+/// What a referral's choice of agency routes: the agency chosen so far, those it may not
+/// go to, and (when known) whom it routes, for the suggestions.
+pub(crate) struct Routing<'a> {
+    pub(crate) chosen: &'a str,
+    pub(crate) not: &'a [schakel_domain::AgencyId],
+    pub(crate) need: Option<&'a crate::directory_fit::Need>,
+}
+
+/// Reads the directory for `who` (active agencies other than its own and those the
+/// routing excludes), its chosen agency marked; for a need (whom the referral routes),
+/// each with how it fits, best fits first.
 pub(crate) fn directory(
     conn: &mut DbConn,
     env: &Env<'_>,
     who: &Actor,
     t: Texts,
     q: &DirectoryQuery,
-    chosen: &str,
-    not: &[schakel_domain::AgencyId],
-    need: Option<&crate::directory_fit::Need>,
+    routing: Routing<'_>,
 ) -> Result<Directory, Failure> {
+    let Routing { chosen, not, need } = routing;
     let kind = q.kind.as_deref().and_then(|k| k.parse::<AgencyKind>().ok());
     let region = q.region.as_deref().and_then(|r| r.parse::<Region>().ok());
     let filter = schakel_auth::admin::agencies::DirectoryFilter { kind, region };

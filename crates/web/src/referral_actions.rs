@@ -119,15 +119,12 @@ async fn no_places(
     state: &web::Data<WebState>,
     v: &crate::session::Viewer,
 ) -> Result<(), String> {
-    let (st, ctx, actor) = (state.clone(), crate::session::context(req), v.actor);
-    web::block(move || {
-        let mut conn = schakel_store::get_conn(&st.pool).map_err(|e| e.to_string())?;
-        schakel_auth::admin::profiles::report_no_places(&mut conn, &actor, &ctx, st.clock.now())
-            .map(|_| ())
-            .map_err(|e| e.to_string())
+    crate::forms::as_viewer(req, state, v.actor, |conn, who, ctx, now| {
+        schakel_auth::admin::profiles::report_no_places(conn, who, ctx, now)
     })
     .await
-    .map_err(|e| e.to_string())?
+    .map(|_| ())
+    .map_err(Failure::message)
 }
 
 /// The use case's input from the form; `None` for a redirect that names no agency.

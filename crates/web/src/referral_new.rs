@@ -8,8 +8,8 @@ use crate::WebState;
 use crate::directory_fit::Need;
 use crate::drafts::{self, Slot};
 use crate::forms::{
-    Choice, Directory, DirectoryQuery, Failure, Fields, Problems, choices, directory, once_key,
-    once_of, with_env,
+    Choice, Directory, DirectoryQuery, Failure, Fields, Problems, Routing, choices, directory,
+    once_key, once_of, with_env,
 };
 use crate::i18n::Texts;
 use crate::pages::{Nav, complete_viewer, html_with_drafts, see_other};
@@ -103,7 +103,12 @@ async fn form_page(
             return Err(Failure::Conflict(Some(Conflict::CaseClosed)));
         }
         let need = need_of(&case, &purpose);
-        let mut d = directory(conn, env, &actor, t, &q, &chosen, &[], Some(&need))?;
+        let routing = Routing {
+            chosen: &chosen,
+            not: &[],
+            need: Some(&need),
+        };
+        let mut d = directory(conn, env, &actor, t, &q, routing)?;
         d.purposes = choices(
             t,
             "purpose",

@@ -10,7 +10,9 @@
 
 use crate::WebState;
 use crate::case_assignees::{self, Workers};
-use crate::forms::{Choice, Directory, DirectoryQuery, Failure, Problems, directory, with_env};
+use crate::forms::{
+    Choice, Directory, DirectoryQuery, Failure, Problems, Routing, directory, with_env,
+};
 use crate::i18n::Texts;
 use crate::pages::{Nav, complete_viewer, html, not_found};
 use actix_web::http::StatusCode;
@@ -313,7 +315,12 @@ async fn redirect_choices(
         service: schakel_domain::directory::service_for(r.purpose),
     };
     with_env(req, state, move |conn, env| {
-        directory(conn, env, &actor, t, &q, &chosen, &[sender], Some(&need)).map(Some)
+        let routing = Routing {
+            chosen: &chosen,
+            not: &[sender],
+            need: Some(&need),
+        };
+        directory(conn, env, &actor, t, &q, routing).map(Some)
     })
     .await
 }
