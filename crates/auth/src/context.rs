@@ -10,6 +10,9 @@ pub struct RequestContext {
     pub source_ip: Option<IpAddr>,
     /// The request id.
     pub request_id: Option<String>,
+    /// The client's `User-Agent` (kept only with a session started by the request, so its
+    /// user can tell their sessions apart; never in the audit trail).
+    pub user_agent: Option<String>,
 }
 
 /// The client's address: the socket `peer`, or — only when the peer is one of the

@@ -4,6 +4,7 @@ pub mod account;
 pub mod admin;
 mod config;
 mod context;
+pub mod devices;
 mod enrol;
 mod error;
 mod events;

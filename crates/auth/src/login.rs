@@ -103,7 +103,12 @@ pub fn login(
         // a code is accepted.
         sessions::clear_login_failures(conn, user.id, FailureKind::Password)?;
         let expires = now + Duration::seconds(cfg.absolute_lifetime_secs);
-        let session = sessions::create(conn, user.id, mfa == MfaState::Done, now, expires)?;
+        let origin = sessions::Origin {
+            source_ip: ctx.source_ip.map(|ip| ip.to_string()),
+            user_agent: ctx.user_agent.clone(),
+        };
+        let done = mfa == MfaState::Done;
+        let session = sessions::create(conn, user.id, done, (now, expires), &origin)?;
         sessions::add_refresh_token(conn, session.id, &token.hash, now)?;
         let e = event("auth.login", ActionKind::Create, Outcome::Success, ctx)?
             .with_actor(user_actor(user.id, user.agency_id, user.role))

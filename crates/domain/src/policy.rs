@@ -207,16 +207,23 @@ mod tests {
 
     #[test]
     fn each_oversight_role_has_exactly_its_own_duty() {
+        // Besides its duty, each may export the directory: agencies and what they
+        // offer, no client's data and no contact details but those made public.
         assert_eq!(
             allowed_for(Analyst),
-            vec![(ManageOwnAccount, Platform), (ReadMonitor, Platform)]
+            vec![
+                (ManageOwnAccount, Platform),
+                (ReadMonitor, Platform),
+                (ExportDirectory, Platform)
+            ]
         );
         assert_eq!(
             allowed_for(Auditor),
             vec![
                 (ManageOwnAccount, Platform),
                 (ReadAudit, Platform),
-                (VerifyAudit, Platform)
+                (VerifyAudit, Platform),
+                (ExportDirectory, Platform)
             ]
         );
         assert_eq!(
@@ -225,7 +232,8 @@ mod tests {
                 (ManageOwnAccount, Platform),
                 (ManageAgencies, Platform),
                 (ManageUsers, Platform),
-                (ManageDelivery, Platform)
+                (ManageDelivery, Platform),
+                (ExportDirectory, Platform)
             ]
         );
     }

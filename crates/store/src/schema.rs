@@ -90,6 +90,8 @@ diesel::table! {
         mfa_verified -> Bool,
         revoked_at -> Nullable<Timestamp>,
         revoked_reason -> Nullable<Text>,
+        source_ip -> Nullable<Text>,
+        user_agent -> Nullable<Text>,
     }
 }
 

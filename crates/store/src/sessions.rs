@@ -20,6 +20,8 @@ struct SessionRow {
     expires_at: NaiveDateTime,
     mfa_verified: bool,
     revoked_at: Option<NaiveDateTime>,
+    source_ip: Option<String>,
+    user_agent: Option<String>,
 }
 
 /// A login session.
@@ -34,7 +36,23 @@ pub struct Session {
     /// Whether the second factor has been given.
     pub mfa_verified: bool,
     pub revoked_at: Option<DateTime<Utc>>,
+    /// The client address it was started from.
+    pub source_ip: Option<String>,
+    /// The browser's (or client's) User-Agent at sign-in.
+    pub user_agent: Option<String>,
 }
+
+/// Where a session is started from.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Origin {
+    /// The client address.
+    pub source_ip: Option<String>,
+    /// The User-Agent, at most [`MAX_USER_AGENT_CHARS`] characters.
+    pub user_agent: Option<String>,
+}
+
+/// The longest User-Agent kept.
+pub const MAX_USER_AGENT_CHARS: usize = 300;
 
 impl TryFrom<SessionRow> for Session {
     type Error = StoreError;
@@ -48,6 +66,8 @@ impl TryFrom<SessionRow> for Session {
             expires_at: from_db_time(r.expires_at),
             mfa_verified: r.mfa_verified,
             revoked_at: r.revoked_at.map(from_db_time),
+            source_ip: r.source_ip,
+            user_agent: r.user_agent,
         })
     }
 }
@@ -57,9 +77,13 @@ pub fn create(
     conn: &mut DbConn,
     user: UserId,
     mfa_verified: bool,
-    now: DateTime<Utc>,
-    expires_at: DateTime<Utc>,
+    (now, expires_at): (DateTime<Utc>, DateTime<Utc>),
+    origin: &Origin,
 ) -> Result<Session, StoreError> {
+    let agent: Option<String> = origin
+        .user_agent
+        .as_ref()
+        .map(|a| a.chars().take(MAX_USER_AGENT_CHARS).collect());
     let id = SessionId::new_random();
     diesel::insert_into(sessions::table)
         .values((
@@ -69,9 +93,30 @@ pub fn create(
             sessions::last_seen_at.eq(to_db_time(now)),
             sessions::expires_at.eq(to_db_time(expires_at)),
             sessions::mfa_verified.eq(mfa_verified),
+            sessions::source_ip.eq(origin.source_ip.as_deref()),
+            sessions::user_agent.eq(agent),
         ))
         .execute(conn)?;
     find(conn, id)
+}
+
+/// The sessions of `user` that are neither revoked nor past their absolute end at
+/// `now`, most recently used first (the caller applies the idle timeout).
+pub fn open_of_user(
+    conn: &mut DbConn,
+    user: UserId,
+    now: DateTime<Utc>,
+) -> Result<Vec<Session>, StoreError> {
+    sessions::table
+        .filter(sessions::user_id.eq(user.to_string()))
+        .filter(sessions::revoked_at.is_null())
+        .filter(sessions::expires_at.gt(to_db_time(now)))
+        .order(sessions::last_seen_at.desc())
+        .select(SessionRow::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(Session::try_from)
+        .collect()
 }
 
 /// One session by id.

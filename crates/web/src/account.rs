@@ -1,10 +1,12 @@
 //! The signed-in user's password change: the current password, then a new one that the
 //! authentication rules accept (checked there, not here). Every other session of the
-//! user ends; this one stays. Passwords are never written back into the page.
+//! user ends; this one stays. Passwords are never written back into the page. The same
+//! page lists the user's sessions (`own_sessions`) and signs out everywhere.
 
 use crate::WebState;
 use crate::forms::Problems;
 use crate::i18n::Texts;
+use crate::own_sessions::SessionLine;
 use crate::pages::{Nav, complete_viewer, html, internal};
 use crate::session::{Viewer, context};
 use crate::signed::SignedForm;
@@ -25,14 +27,26 @@ struct PasswordPage {
     nav: Option<Nav>,
     csrf: String,
     e: Problems,
-    done: bool,
+    /// What the page confirms: `password.changed` or `sessions.ended`.
+    done: Option<&'static str>,
+    sessions: Vec<SessionLine>,
 }
 
-fn page(v: &Viewer, e: Problems, done: bool) -> HttpResponse {
+async fn page(
+    req: &HttpRequest,
+    state: &web::Data<WebState>,
+    v: &Viewer,
+    e: Problems,
+    done: Option<&'static str>,
+) -> HttpResponse {
     let status = if e.is_empty() {
         StatusCode::OK
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let sessions = match crate::own_sessions::lines(req, state, v).await {
+        Ok(list) => list,
+        Err(e) => return internal(&e),
     };
     html(
         status,
@@ -42,6 +56,7 @@ fn page(v: &Viewer, e: Problems, done: bool) -> HttpResponse {
             csrf: v.csrf.clone(),
             e,
             done,
+            sessions,
         },
     )
 }
@@ -49,7 +64,10 @@ fn page(v: &Viewer, e: Problems, done: bool) -> HttpResponse {
 /// `GET /account/password`.
 pub async fn form(req: HttpRequest, state: web::Data<WebState>) -> HttpResponse {
     match complete_viewer(&req, &state).await {
-        Ok(v) => page(&v, Problems::default(), false),
+        Ok(v) => {
+            let done = (req.query_string() == "done=session_ended").then_some("sessions.ended");
+            page(&req, &state, &v, Problems::default(), done).await
+        }
         Err(res) => res,
     }
 }
@@ -81,7 +99,7 @@ pub async fn change(
         e.add("again", "password.mismatch");
     }
     if !e.is_empty() {
-        return page(&v, e, false);
+        return page(&req, &state, &v, e, None).await;
     }
     let Ok(_permit) = state.hashing.acquire().await else {
         return internal("the hashing limit is closed");
@@ -103,10 +121,19 @@ pub async fn change(
     })
     .await;
     match done {
-        Ok(Ok(None)) => page(&v, Problems::default(), true),
+        Ok(Ok(None)) => {
+            page(
+                &req,
+                &state,
+                &v,
+                Problems::default(),
+                Some("password.changed"),
+            )
+            .await
+        }
         Ok(Ok(Some((field, key)))) => {
             e.add(field, key);
-            page(&v, e, false)
+            page(&req, &state, &v, e, None).await
         }
         Ok(Err(e)) => internal(&e),
         Err(e) => internal(&e.to_string()),

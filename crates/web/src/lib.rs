@@ -40,6 +40,7 @@ mod names;
 mod note_form;
 mod notes;
 mod outgoing;
+mod own_sessions;
 mod page_forms;
 mod pages;
 mod person_form;
@@ -221,6 +222,7 @@ fn own_account(cfg: &mut web::ServiceConfig) {
             .route(web::get().to(account::form))
             .route(web::post().to(account::change)),
     )
+    .service(web::resource("/account/sessions/{id}/end").route(web::post().to(own_sessions::end)))
     .service(
         web::resource("/invitation")
             .wrap(from_fn(client::limit_submissions))

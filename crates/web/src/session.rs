@@ -173,8 +173,15 @@ pub fn context(req: &HttpRequest) -> RequestContext {
         .extensions()
         .get::<tracing_actix_web::RequestId>()
         .map(ToString::to_string);
+    let user_agent = req
+        .headers()
+        .get(actix_web::http::header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.trim().to_owned())
+        .filter(|v| !v.is_empty());
     RequestContext {
         source_ip,
         request_id,
+        user_agent,
     }
 }

@@ -27,7 +27,17 @@ pub fn request_context(req: &HttpRequest, state: &AppState) -> RequestContext {
     RequestContext {
         source_ip: super::client_ip(req, &state.auth.trusted_proxies),
         request_id: Some(crate::middleware::request_id_of(req)),
+        user_agent: user_agent(req),
     }
+}
+
+/// The request's `User-Agent`, if it is readable text.
+fn user_agent(req: &HttpRequest) -> Option<String> {
+    req.headers()
+        .get(actix_web::http::header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.trim().to_owned())
+        .filter(|v| !v.is_empty())
 }
 
 fn bearer(req: &HttpRequest) -> Option<String> {

@@ -391,6 +391,13 @@ pub(crate) fn configure_me(cfg: &mut web::ServiceConfig, rate_limit: &super::Rat
         web::resource("/me/password")
             .wrap(actix_governor::Governor::new(rate_limit))
             .route(web::post().to(change_password_handler)),
+    )
+    .service(
+        web::resource("/me/sessions").route(web::get().to(super::sessions::list_sessions_handler)),
+    )
+    .service(
+        web::resource("/me/sessions/{id}")
+            .route(web::delete().to(super::sessions::end_session_handler)),
     );
 }
 

@@ -24,3 +24,4 @@ mod notes_http;
 mod password_reset_http;
 mod profile_http;
 mod second_factor_http;
+mod sessions_http;

@@ -108,6 +108,8 @@ const OWN_DRAFT: [u16; 6] = [401, 200, 200, 404, 404, 404];
 const OWN_DRAFT_DELETE: [u16; 6] = [401, 204, 204, 404, 404, 404];
 /// The caseload is for coordinators.
 const COORDINATORS: [u16; 6] = [401, 403, 200, 403, 403, 403];
+/// Ending one of one's own sessions.
+const OWN_SESSION_END: [u16; 6] = [401, 204, 204, 204, 204, 204];
 /// Only a note's author changes it; colleagues who read it may not.
 const NOTE_AUTHOR: [u16; 6] = [401, 200, 403, 404, 404, 404];
 /// A note shared by the other agency: read, never changed, by this one.
@@ -156,6 +158,15 @@ const TABLE: &[Row] = {
         // One's own account: every role.
         row("GET", "/api/v1/me", None, SIGNED_IN),
         row("PATCH", "/api/v1/me", None, SIGNED_IN),
+        // One's own sessions: listed and ended by oneself only (another's is missing).
+        row("GET", "/api/v1/me/sessions", None, SIGNED_IN),
+        row(
+            "DELETE",
+            "/api/v1/me/sessions/{id}",
+            Itself,
+            OWN_SESSION_END,
+        ),
+        row("DELETE", "/api/v1/me/sessions/{id}", Foreign, HIDDEN),
         row(
             "POST",
             "/api/v1/me/password",
@@ -1208,6 +1219,21 @@ where
         .to_string();
         schakel_store::outbox::mark_failed(&mut conn, &id, now, "no active recipient").unwrap();
         uri = uri.replace("{id}", &id);
+    }
+    if row.path == "/api/v1/me/sessions/{id}" {
+        // A second session of the caller's (so the one in use stays), or another's.
+        let owner = if row.rel == Rel::Itself {
+            subject.0.id
+        } else {
+            world.foreign_coord.user_id
+        };
+        let mut conn = db.pool.get().unwrap();
+        let now = chrono::Utc::now();
+        let hour = chrono::Duration::hours(1);
+        let origin = schakel_store::sessions::Origin::default();
+        let s = schakel_store::sessions::create(&mut conn, owner, true, (now, now + hour), &origin)
+            .unwrap();
+        uri = uri.replace("{id}", &s.id.to_string());
     }
     if row.path == "/api/v1/drafts/{id}" {
         let owner = if row.rel == Rel::Itself {

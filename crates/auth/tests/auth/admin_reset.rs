@@ -28,6 +28,7 @@ fn ctx() -> RequestContext {
     RequestContext {
         source_ip: Some("127.0.0.1".parse().unwrap()),
         request_id: Some("req-reset".into()),
+        user_agent: None,
     }
 }
 

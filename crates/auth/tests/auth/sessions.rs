@@ -34,6 +34,7 @@ fn ctx() -> RequestContext {
     RequestContext {
         source_ip: Some("127.0.0.1".parse().unwrap()),
         request_id: Some("req-1".into()),
+        user_agent: None,
     }
 }
 

@@ -54,6 +54,7 @@ fn forgotten(db: &TestDb, st: &WebState) -> String {
     let ctx = RequestContext {
         source_ip: None,
         request_id: None,
+        user_agent: None,
     };
     schakel_auth::request_password_reset(&mut conn, &st.auth, EMAIL, &ctx, now).unwrap();
     let payload: String = outbox::table
@@ -232,6 +233,7 @@ async fn a_recovery_link_sets_a_new_password_and_refuses_bad_input_next_to_the_f
         let ctx = RequestContext {
             source_ip: None,
             request_id: None,
+            user_agent: None,
         };
         let now = chrono::Utc::now();
         for (password, works) in [(NEW, true), (OLD, false)] {

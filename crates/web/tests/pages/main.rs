@@ -29,4 +29,5 @@ mod onward_pages;
 mod pages;
 mod profile_pages;
 mod recovery_pages;
+mod session_pages;
 mod suggestion_pages;
