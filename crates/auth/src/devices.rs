@@ -13,6 +13,19 @@ use schakel_audit::{ActionKind, Outcome};
 use schakel_domain::{Actor, SessionId};
 use schakel_store::{DbConn, StoreError, sessions, web_sessions, write_tx};
 
+/// Days after a session ended before the address and browser it was started from are
+/// forgotten (by the retention job).
+pub const ORIGIN_KEPT_DAYS: i64 = 30;
+
+/// Forgets where sessions that ended over [`ORIGIN_KEPT_DAYS`] ago were started from;
+/// returns how many.
+pub fn forget_old_origins(conn: &mut DbConn, now: DateTime<Utc>) -> Result<usize, AuthError> {
+    let cutoff = now - Duration::days(ORIGIN_KEPT_DAYS);
+    Ok(write_tx(conn, |conn| {
+        sessions::forget_origins_before(conn, cutoff)
+    })?)
+}
+
 /// One of the user's live sessions.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SessionView {

@@ -324,7 +324,8 @@ pub struct RetentionReport {
 }
 
 /// The whole retention job: closed cases, unopened signals, and (unless `dry_run`)
-/// expired idempotency responses and drafts.
+/// expired idempotency responses and drafts, and where long-ended sessions were started
+/// from.
 pub fn retention(
     conn: &mut DbConn,
     cfg: &WorkflowConfig,
@@ -339,6 +340,7 @@ pub fn retention(
             idempotency::purge_expired(conn, now).map_err(UseCaseError::from)
         })?;
         drafts = crate::drafts::expire(conn, cfg, now)?;
+        schakel_auth::devices::forget_old_origins(conn, now)?;
     }
     Ok(RetentionReport {
         cases,

@@ -100,6 +100,33 @@ pub fn create(
     find(conn, id)
 }
 
+/// Forgets where sessions that ended before `cutoff` (revoked, or past their absolute
+/// end) were started from; returns how many it cleared.
+pub fn forget_origins_before(
+    conn: &mut DbConn,
+    cutoff: DateTime<Utc>,
+) -> Result<usize, StoreError> {
+    let cutoff = to_db_time(cutoff);
+    Ok(diesel::update(
+        sessions::table
+            .filter(
+                sessions::revoked_at
+                    .lt(cutoff)
+                    .or(sessions::expires_at.lt(cutoff)),
+            )
+            .filter(
+                sessions::source_ip
+                    .is_not_null()
+                    .or(sessions::user_agent.is_not_null()),
+            ),
+    )
+    .set((
+        sessions::source_ip.eq(None::<String>),
+        sessions::user_agent.eq(None::<String>),
+    ))
+    .execute(conn)?)
+}
+
 /// The sessions of `user` that are neither revoked nor past their absolute end at
 /// `now`, most recently used first (the caller applies the idle timeout).
 pub fn open_of_user(

@@ -621,3 +621,45 @@ fn when_the_audit_entry_cannot_be_written_the_login_fails_and_leaves_no_session(
         assert_eq!(failures, 2, "both attempts still count");
     });
 }
+
+#[test]
+fn where_a_session_started_is_kept_while_it_lives_and_forgotten_a_month_after() {
+    each_backend(|db| {
+        let cfg = AuthConfig::default();
+        user(&db, "ria@test.example", Role::Caseworker);
+        let mut c = ctx();
+        c.user_agent = Some("Firefox on the office laptop".into());
+        let mut conn = db.pool.get().unwrap();
+        let ended = login::login(&mut conn, &cfg, "ria@test.example", &pw(PASSWORD), &c, t0())
+            .unwrap()
+            .session;
+        let later = t0() + Duration::days(20);
+        let live = login::login(
+            &mut conn,
+            &cfg,
+            "ria@test.example",
+            &pw(PASSWORD),
+            &c,
+            later,
+        )
+        .unwrap()
+        .session;
+        assert_eq!(live.source_ip.as_deref(), Some("127.0.0.1"));
+        assert_eq!(
+            live.user_agent.as_deref(),
+            Some("Firefox on the office laptop")
+        );
+
+        // Thirty days after the first ended (12 hours after it began), not before.
+        let forget = schakel_auth::devices::forget_old_origins;
+        assert_eq!(forget(&mut conn, t0() + Duration::days(30)).unwrap(), 0);
+        assert_eq!(forget(&mut conn, t0() + Duration::days(31)).unwrap(), 1);
+        let gone = schakel_store::sessions::find(&mut conn, ended.id).unwrap();
+        assert_eq!((gone.source_ip, gone.user_agent), (None, None));
+        let kept = schakel_store::sessions::find(&mut conn, live.id).unwrap();
+        assert!(
+            kept.user_agent.is_some(),
+            "one ended under a month ago keeps it"
+        );
+    });
+}
