@@ -1,5 +1,6 @@
 #![doc = include_str!("../README.md")]
 
+mod account_links;
 pub mod agencies;
 pub mod agency_profiles;
 pub mod audit_log;
@@ -7,6 +8,7 @@ pub mod casework;
 mod claim;
 mod conn;
 mod error;
+mod login_failures;
 pub mod mail_queue;
 pub mod migrations;
 pub mod monitor;
