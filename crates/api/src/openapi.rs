@@ -29,6 +29,8 @@ use crate::openapi_links::add_links;
         crate::auth::handlers::change_password_handler,
         crate::auth::sessions::list_sessions_handler,
         crate::auth::sessions::end_session_handler,
+        crate::auth::recovery_codes::left_handler,
+        crate::auth::recovery_codes::issue_handler,
         crate::auth::invitation::accept_invitation_handler,
         crate::auth::recovery::request_reset_handler,
         crate::monitor_api::counts_handler,

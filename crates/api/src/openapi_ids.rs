@@ -29,6 +29,8 @@ pub(crate) const OPERATION_IDS: &[(&str, &str, &str)] = &[
     ("post", "/api/v1/me/password", "change_password"),
     ("get", "/api/v1/me/sessions", "list_own_sessions"),
     ("delete", "/api/v1/me/sessions/{id}", "end_own_session"),
+    ("get", "/api/v1/me/recovery-codes", "count_recovery_codes"),
+    ("post", "/api/v1/me/recovery-codes", "issue_recovery_codes"),
     ("get", "/api/v1/monitor/counts", "monitor_counts"),
     ("get", "/api/v1/monitor/flows", "monitor_flows"),
     ("get", "/api/v1/monitor/overlap", "monitor_overlap"),

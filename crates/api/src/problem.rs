@@ -317,6 +317,7 @@ fn auth_kind(e: &schakel_auth::AuthError) -> ProblemKind {
         A::PasswordRejected(R::Guessable) => ProblemKind::PasswordGuessable,
         A::PasswordRejected(R::ContainsContext) => ProblemKind::PasswordContainsContext,
         A::Throttled { .. } => ProblemKind::TooManyRequests,
+        A::NoSecondFactor => ProblemKind::Conflict,
         A::Store(StoreError::NotFound) => ProblemKind::NotFound,
         A::Store(StoreError::Connection(_)) => ProblemKind::Unavailable,
         A::Setup(_) | A::Audit(_) | A::Store(_) => ProblemKind::Internal,

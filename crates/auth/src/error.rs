@@ -27,6 +27,9 @@ pub enum AuthError {
         /// Seconds until another attempt is considered.
         retry_after_secs: i64,
     },
+    /// The account has no confirmed second factor to recover (recovery codes).
+    #[error("no second factor enrolled")]
+    NoSecondFactor,
     /// Keys or parameters are wrong: a configuration problem, not the user's.
     #[error("authentication setup: {0}")]
     Setup(String),

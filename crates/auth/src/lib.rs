@@ -13,6 +13,7 @@ mod links;
 pub mod login;
 pub mod password;
 pub mod policy;
+pub mod recovery_codes;
 pub mod secret_token;
 pub mod session;
 mod throttle;

@@ -194,7 +194,13 @@ pub fn verify_totp(
         if check_code(conn, cfg, &s, &user, code, now)? {
             sessions::mark_mfa_verified(conn, s.id, now)?;
             sessions::clear_login_failures(conn, user.id, FailureKind::Code)?;
-            audit(conn, Outcome::Success, serde_json::json!({}))?;
+            let details = if crate::recovery_codes::looks_like(code) {
+                let left = schakel_store::recovery_codes::unused(conn, user.id)?;
+                serde_json::json!({ "method": "recovery_code", "recovery_codes_left": left })
+            } else {
+                serde_json::json!({ "method": "app" })
+            };
+            audit(conn, Outcome::Success, details)?;
             return Ok(true);
         }
         sessions::record_login_failure(conn, user.id, FailureKind::Code, Some(s.id), now)?;
@@ -215,8 +221,9 @@ pub fn verify_totp(
     }
 }
 
-/// Whether `code` is the user's current code and not used before; an accepted code
-/// moves the user's last step forward (and confirms a new enrolment). In a complete
+/// Whether `code` is the user's current code and not used before (or one of their
+/// unused recovery codes, which it spends); an accepted app code moves the user's last
+/// step forward (and confirms a new enrolment). In a complete
 /// session with a new authenticator pending, the code must come from the new one, and
 /// confirms it in place of the old.
 fn check_code(
@@ -229,6 +236,14 @@ fn check_code(
 ) -> Result<bool, AuthError> {
     if session.mfa_verified && user.totp_pending_secret.is_some() {
         return crate::enrol::confirm_pending(conn, cfg, user, code, now);
+    }
+    if crate::recovery_codes::looks_like(code) {
+        // In place of the app's code, for a confirmed authenticator only; used once.
+        return if user.totp_confirmed {
+            crate::recovery_codes::spend(conn, user.id, code, now)
+        } else {
+            Ok(false)
+        };
     }
     let secret = totp_secret(cfg, user);
     let step =

@@ -415,6 +415,17 @@ diesel::joinable!(case_documents -> cases (case_id));
 pub use crate::schema_directory::agency_profiles;
 diesel::joinable!(agency_profiles -> agencies (agency_id));
 
+diesel::table! {
+    recovery_codes (user_id, code_hash) {
+        user_id -> Text,
+        code_hash -> Text,
+        created_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(recovery_codes -> users (user_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     agencies,
     outbox,
@@ -441,4 +452,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     drafts,
     case_documents,
     agency_profiles,
+    recovery_codes,
 );

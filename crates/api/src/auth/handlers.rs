@@ -396,6 +396,11 @@ pub(crate) fn configure_me(cfg: &mut web::ServiceConfig, rate_limit: &super::Rat
         web::resource("/me/sessions").route(web::get().to(super::sessions::list_sessions_handler)),
     )
     .service(
+        web::resource("/me/recovery-codes")
+            .route(web::get().to(super::recovery_codes::left_handler))
+            .route(web::post().to(super::recovery_codes::issue_handler)),
+    )
+    .service(
         web::resource("/me/sessions/{id}")
             .route(web::delete().to(super::sessions::end_session_handler)),
     );

@@ -96,11 +96,12 @@ pub async fn enrol_handler(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CodeRequest {
-    /// Six digits from the authenticator app.
+    /// Six digits from the authenticator app, or one of the account's recovery codes
+    /// (sixteen characters, dashes and spaces ignored), each accepted once.
     #[schema(
         min_length = 6,
-        max_length = 6,
-        pattern = "^[0-9]{6}$",
+        max_length = 24,
+        pattern = "^([0-9]{6}|[0-9A-Za-z -]{16,24})$",
         example = "123456"
     )]
     pub code: String,

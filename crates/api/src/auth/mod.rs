@@ -7,6 +7,7 @@ pub(crate) mod invitation;
 mod link;
 pub(crate) mod mfa;
 pub(crate) mod recovery;
+pub(crate) mod recovery_codes;
 pub(crate) mod sessions;
 
 pub use crate::state::client_ip;

@@ -167,6 +167,15 @@ const TABLE: &[Row] = {
             OWN_SESSION_END,
         ),
         row("DELETE", "/api/v1/me/sessions/{id}", Foreign, HIDDEN),
+        // One's own recovery codes: counted by anyone; made only with a confirmed
+        // authenticator (the matrix's users have none).
+        row("GET", "/api/v1/me/recovery-codes", None, SIGNED_IN),
+        row(
+            "POST",
+            "/api/v1/me/recovery-codes",
+            None,
+            [401, 409, 409, 409, 409, 409],
+        ),
         row(
             "POST",
             "/api/v1/me/password",

@@ -312,3 +312,67 @@ async fn a_refresh_reports_what_the_session_still_owes() {
         assert_eq!(done["mfa"], "none");
     }
 }
+
+#[actix_web::test]
+async fn recovery_codes_are_made_once_shown_and_each_signs_in_once() {
+    for backend in selected_backends() {
+        let s = enrolled(backend, AuthConfig::default()).await;
+        let srv = test::init_service(app(s.state.clone())).await;
+        let client = Client::new(&srv, TestRequest::to_request);
+        let sign_in = || async {
+            client.login("anna@twee.example").await["access_token"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        };
+        let pending = sign_in().await;
+        let codes_uri = "/api/v1/me/recovery-codes";
+        let r = client
+            .send(bearer(request("POST", codes_uri), &pending))
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNAUTHORIZED,
+            "{backend:?}: not before the code"
+        );
+        let good = code_of(&s.db, &s.cfg, s.user, s.clock.now());
+        assert_eq!(
+            client.send(verify(&pending, &good)).await.status,
+            StatusCode::NO_CONTENT
+        );
+        let made = client
+            .send(bearer(request("POST", codes_uri), &pending))
+            .await;
+        assert_eq!(made.status, StatusCode::CREATED, "{backend:?}");
+        assert_eq!(made.header("cache-control"), "no-store");
+        let codes: Vec<String> =
+            serde_json::from_value(made.json()["recovery_codes"].clone()).unwrap();
+        assert_eq!(codes.len(), 10);
+        let left = client
+            .send(bearer(request("GET", codes_uri), &pending))
+            .await
+            .json();
+        assert_eq!(left, json!({ "second_factor": true, "left": 10 }));
+
+        // A lost phone: the next sign-in gives a recovery code, which then is spent.
+        let lost = sign_in().await;
+        assert_eq!(
+            client.send(verify(&lost, &codes[3])).await.status,
+            StatusCode::NO_CONTENT
+        );
+        let left = client
+            .send(bearer(request("GET", codes_uri), &lost))
+            .await
+            .json();
+        assert_eq!(left["left"], 9);
+        let again = sign_in().await;
+        let r = client.send(verify(&again, &codes[3])).await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{backend:?}: used once");
+        assert_eq!(r.problem(), "invalid_code");
+        let recovered = crate::support::audit_of(&s.db, "auth.mfa_verify")
+            .into_iter()
+            .filter(|e| e.details["method"] == "recovery_code")
+            .count();
+        assert_eq!(recovered, 1);
+    }
+}

@@ -663,3 +663,70 @@ fn where_a_session_started_is_kept_while_it_lives_and_forgotten_a_month_after() 
         );
     });
 }
+
+#[test]
+fn recovery_codes_sign_in_once_each_and_new_ones_void_the_old() {
+    each_backend(|db| {
+        let cfg = AuthConfig::default();
+        let u = user(&db, "noor@test.example", Role::Analyst);
+        let (ok, _) = full_login(&db, &cfg, "noor@test.example", t0());
+        let who = schakel_domain::Actor {
+            user_id: u.id,
+            agency_id: u.agency_id,
+            role: u.role,
+            session_id: ok.session.id,
+        };
+        let mut conn = db.pool.get().unwrap();
+        use schakel_auth::recovery_codes as rc;
+        let codes = rc::issue(&mut conn, &who, &ctx(), t0()).unwrap().0;
+        assert_eq!(codes.len(), 10);
+        assert_eq!(rc::left(&mut conn, &who).unwrap(), Some(10));
+
+        // A new sign-in gives a recovery code instead of the app's: once only.
+        let mut now = t0() + Duration::minutes(5);
+        let second_factor = |code: &str, now| {
+            let mut conn = db.pool.get().unwrap();
+            let s = login::login(
+                &mut conn,
+                &cfg,
+                "noor@test.example",
+                &pw(PASSWORD),
+                &ctx(),
+                now,
+            )
+            .unwrap();
+            assert_eq!(s.mfa, MfaState::Verify);
+            login::verify_totp(&mut conn, &cfg, s.session.id, code, &ctx(), now)
+        };
+        assert!(second_factor(&codes[0], now).is_ok());
+        now += Duration::minutes(1);
+        assert!(matches!(
+            second_factor(&codes[0], now),
+            Err(AuthError::InvalidCode)
+        ));
+        let typed = codes[1].replace('-', " ").to_lowercase();
+        assert!(second_factor(&typed, now).is_ok(), "typed loosely");
+        assert_eq!(rc::left(&mut conn, &who).unwrap(), Some(8));
+        assert_eq!(audit_count(&db, "auth.recovery_codes_issue", "success"), 1);
+
+        // New codes: the old ones no longer work, the new ones do.
+        let fresh = rc::issue(&mut conn, &who, &ctx(), now).unwrap().0;
+        assert_eq!(rc::left(&mut conn, &who).unwrap(), Some(10));
+        assert!(second_factor(&codes[2], now).is_err());
+        assert!(second_factor(&fresh[0], now).is_ok());
+
+        // Without a confirmed authenticator there is nothing to recover.
+        let plain = user(&db, "sam@test.example", Role::Caseworker);
+        let nobody = schakel_domain::Actor {
+            user_id: plain.id,
+            agency_id: plain.agency_id,
+            role: plain.role,
+            session_id: ok.session.id,
+        };
+        assert!(matches!(
+            rc::issue(&mut conn, &nobody, &ctx(), now),
+            Err(AuthError::NoSecondFactor)
+        ));
+        assert_eq!(rc::left(&mut conn, &nobody).unwrap(), None);
+    });
+}
