@@ -259,7 +259,12 @@ try {
   expect(await page.getByRole('alert').isVisible(), 'a wrong code is refused');
   await page.locator('#code').fill(totp(uri));
   await page.locator('form[action="/login/code"] button').click();
-  expect((await heading(page)).startsWith('Welkom'), 'the right code lets the admin in');
+  expect((await heading(page)) === 'Uw herstelcodes', 'the first right code shows the recovery codes');
+  const codes = await page.locator('#recovery-codes li').allInnerTexts();
+  expect(codes.length === 10 && codes.every((c) => /^[0-9A-Z]{4}(-[0-9A-Z]{4}){3}$/.test(c.trim())), `ten recovery codes: ${codes}`);
+  await accessible(page, 'recovery-codes');
+  await page.locator('#recovery-next').click();
+  expect((await heading(page)).startsWith('Welkom'), 'then the admin is in');
   await accessible(page, 'admin-start');
   await context.close();
 } catch (e) {

@@ -115,6 +115,12 @@ export async function loginWithCode(page, email) {
     await page.locator('#code').fill(totp(uri));
     await page.locator('form[action="/login/code"] button').click();
     await page.waitForLoadState();
+    // A first enrolment shows the recovery codes once; the sign-in goes on from there.
+    if ((await page.locator('#recovery-codes').count()) > 0) {
+      await page.locator('#recovery-next').click();
+      await page.waitForLoadState();
+      return;
+    }
     if (!page.url().endsWith('/login/code')) return;
     await page.waitForTimeout(30000 - (Date.now() % 30000) + 500);
   }

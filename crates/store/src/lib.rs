@@ -16,6 +16,7 @@ pub mod outbox;
 mod pool;
 pub mod recovery_codes;
 pub mod schema;
+mod schema_accounts;
 mod schema_directory;
 pub mod sealed;
 pub mod sessions;

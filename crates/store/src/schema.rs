@@ -413,16 +413,8 @@ diesel::joinable!(case_notes -> cases (case_id));
 diesel::joinable!(case_corrections -> cases (case_id));
 diesel::joinable!(case_documents -> cases (case_id));
 pub use crate::schema_directory::agency_profiles;
+pub use crate::schema_accounts::recovery_codes;
 diesel::joinable!(agency_profiles -> agencies (agency_id));
-
-diesel::table! {
-    recovery_codes (user_id, code_hash) {
-        user_id -> Text,
-        code_hash -> Text,
-        created_at -> Timestamp,
-        used_at -> Nullable<Timestamp>,
-    }
-}
 
 diesel::joinable!(recovery_codes -> users (user_id));
 

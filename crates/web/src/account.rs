@@ -30,6 +30,8 @@ struct PasswordPage {
     /// What the page confirms: `password.changed` or `sessions.ended`.
     done: Option<&'static str>,
     sessions: Vec<SessionLine>,
+    /// Unused recovery codes, for an account with an authenticator.
+    recovery_left: Option<i64>,
 }
 
 async fn page(
@@ -48,6 +50,10 @@ async fn page(
         Ok(list) => list,
         Err(e) => return internal(&e),
     };
+    let recovery_left = match crate::recovery_codes::left(req, state, v.actor).await {
+        Ok(left) => left,
+        Err(e) => return internal(&e.message()),
+    };
     html(
         status,
         &PasswordPage {
@@ -57,6 +63,7 @@ async fn page(
             e,
             done,
             sessions,
+            recovery_left,
         },
     )
 }

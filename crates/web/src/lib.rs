@@ -45,6 +45,7 @@ mod page_forms;
 mod pages;
 mod person_form;
 mod preferences;
+mod recovery_codes;
 mod referral_actions;
 mod referral_assign;
 mod referral_case;
@@ -223,6 +224,7 @@ fn own_account(cfg: &mut web::ServiceConfig) {
             .route(web::post().to(account::change)),
     )
     .service(web::resource("/account/sessions/{id}/end").route(web::post().to(own_sessions::end)))
+    .service(web::resource("/account/recovery-codes").route(web::post().to(recovery_codes::renew)))
     .service(
         web::resource("/invitation")
             .wrap(from_fn(client::limit_submissions))

@@ -293,6 +293,7 @@ pub async fn code(
     }
     let form = form.into_inner();
     let draft = form.draft.parse::<schakel_domain::DraftId>().ok();
+    let first = !v.user.second_factor_enrolled;
     let (st, ctx, session, code) = (state.clone(), context(&req), v.actor.session_id, form.code);
     let verified = web::block(move || {
         let mut conn = schakel_store::get_conn(&st.pool).map_err(|e| e.to_string())?;
@@ -313,6 +314,14 @@ pub async fn code(
     })
     .await;
     match verified {
+        // A first authenticator, just confirmed: its recovery codes, shown this once.
+        Ok(Ok(true)) if first => match crate::recovery_codes::issue(&req, &state, v.actor).await {
+            Ok(codes) => {
+                let next = crate::drafts::after_login(draft);
+                crate::recovery_codes::shown(v.texts(), None, codes, next)
+            }
+            Err(e) => internal(&e.message()),
+        },
         Ok(Ok(true)) => see_other(&crate::drafts::after_login(draft)),
         Ok(Ok(false)) => {
             let shown = Shown {

@@ -28,6 +28,7 @@ mod notes_pages;
 mod onward_pages;
 mod pages;
 mod profile_pages;
+mod recovery_code_pages;
 mod recovery_pages;
 mod session_pages;
 mod suggestion_pages;
