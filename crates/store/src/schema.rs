@@ -412,8 +412,8 @@ diesel::joinable!(case_events -> cases (case_id));
 diesel::joinable!(case_notes -> cases (case_id));
 diesel::joinable!(case_corrections -> cases (case_id));
 diesel::joinable!(case_documents -> cases (case_id));
-pub use crate::schema_directory::agency_profiles;
 pub use crate::schema_accounts::recovery_codes;
+pub use crate::schema_directory::agency_profiles;
 diesel::joinable!(agency_profiles -> agencies (agency_id));
 
 diesel::joinable!(recovery_codes -> users (user_id));
