@@ -213,18 +213,7 @@ async fn the_directory_export_validates_against_the_hsds_schemas() {
         );
 
         // Audited.
-        let mut conn = db.pool.get().unwrap();
-        let filter = schakel_audit::AuditFilter {
-            action: Some(schakel_audit::ActionCode::parse("directory.export").unwrap()),
-            ..Default::default()
-        };
-        let page = schakel_audit::PageRequest {
-            before_seq: None,
-            limit: 10,
-        };
-        let entries = schakel_audit::query(&mut conn, &filter, page)
-            .unwrap()
-            .entries;
+        let entries = crate::support::audit_of(&db, "directory.export");
         assert_eq!(entries.len(), 1, "{backend:?}");
         assert_eq!(entries[0].details["organizations"], json!(3));
         assert_eq!(entries[0].details["services"], json!(4));

@@ -81,18 +81,7 @@ async fn a_user_lists_their_sessions_and_ends_one_of_them() {
         assert_eq!(left.as_array().unwrap().len(), 1);
 
         // Audited once, with the session ended.
-        let mut conn = db.pool.get().unwrap();
-        let filter = schakel_audit::AuditFilter {
-            action: Some(schakel_audit::ActionCode::parse("auth.session_end").unwrap()),
-            ..Default::default()
-        };
-        let page = schakel_audit::PageRequest {
-            before_seq: None,
-            limit: 10,
-        };
-        let entries = schakel_audit::query(&mut conn, &filter, page)
-            .unwrap()
-            .entries;
+        let entries = crate::support::audit_of(&db, "auth.session_end");
         assert_eq!(entries.len(), 1, "{backend:?}");
         assert_eq!(entries[0].object.as_ref().unwrap().id, phones);
     }

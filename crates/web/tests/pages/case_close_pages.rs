@@ -167,9 +167,11 @@ pub(crate) fn hidden(page: &str, name: &str) -> String {
     page[at..].split('"').next().unwrap().to_owned()
 }
 
-/// Logs `$email` in: the session cookie of that browser.
+/// Logs `$email` in with the password: the session cookie of that browser, sent on to `/`
+/// (or to `$to`, e.g. `/login/code` while a second factor is owed).
 macro_rules! login {
-    ($app:expr, $email:expr) => {{
+    ($app:expr, $email:expr) => {{ login!($app, $email, "/") }};
+    ($app:expr, $email:expr, $to:expr) => {{
         let res = test::call_service(&$app, TestRequest::get().uri("/login").to_request()).await;
         let login = res
             .response()
@@ -194,7 +196,7 @@ macro_rules! login {
                 .to_request(),
         )
         .await;
-        assert_eq!(header(&res, "location"), "/", "{} logs in", $email);
+        assert_eq!(header(&res, "location"), $to, "{} logs in", $email);
         let session = res
             .response()
             .cookies()

@@ -3,7 +3,7 @@
 //! cached; the password page says how many are left; a later sign-in takes a code in
 //! place of the app's, once; new codes replace the old.
 
-use crate::case_close_pages::{account, agencies, app, get, hidden, post};
+use crate::case_close_pages::{account, agencies, app, get, hidden, login, post};
 use crate::support::{PASSWORD, body, header, state};
 use actix_web::cookie::Cookie;
 use actix_web::http::StatusCode;
@@ -12,40 +12,6 @@ use schakel_auth::AuthConfig;
 use schakel_domain::Role;
 use schakel_store::testing::{TestDb, selected_backends};
 use std::sync::Arc;
-
-/// Signs `$email` in with the password: the session's cookie (its second factor owed).
-macro_rules! sign_in {
-    ($app:expr, $email:expr) => {{
-        let res = test::call_service(&$app, TestRequest::get().uri("/login").to_request()).await;
-        let login = res
-            .response()
-            .cookies()
-            .find(|c| c.name() == "__Host-schakel_login")
-            .unwrap()
-            .into_owned();
-        let page = body(res).await;
-        let req = TestRequest::post()
-            .uri("/login")
-            .cookie(Cookie::new(
-                "__Host-schakel_login",
-                login.value().to_owned(),
-            ))
-            .set_form([
-                ("csrf", hidden(&page, "csrf").as_str()),
-                ("email", $email),
-                ("password", PASSWORD),
-            ]);
-        let res = test::call_service(&$app, req.to_request()).await;
-        assert_eq!(header(&res, "location"), "/login/code");
-        let session = res
-            .response()
-            .cookies()
-            .find(|c| c.name() == "__Host-schakel_session")
-            .unwrap()
-            .into_owned();
-        Cookie::new("__Host-schakel_session", session.value().to_owned())
-    }};
-}
 
 /// The codes listed on a codes page.
 fn codes_of(page: &str) -> Vec<String> {
@@ -70,7 +36,7 @@ async fn recovery_codes_follow_the_first_enrolment_and_stand_in_for_the_app_once
         let who = account(&db, home, "cw@amsterdam.example", Role::Caseworker);
 
         // Enrolment: the app's first code, then the codes, once.
-        let first = sign_in!(app, "cw@amsterdam.example");
+        let first = login!(app, "cw@amsterdam.example", "/login/code");
         let (_, page) = get!(app, first, "/login/code");
         let csrf = hidden(&page, "csrf");
         let code = {
@@ -102,7 +68,7 @@ async fn recovery_codes_follow_the_first_enrolment_and_stand_in_for_the_app_once
         );
 
         // A lost phone: a code instead of the app's, then on to the start page.
-        let lost = sign_in!(app, "cw@amsterdam.example");
+        let lost = login!(app, "cw@amsterdam.example", "/login/code");
         let (_, page) = get!(app, lost, "/login/code");
         assert!(page.contains("Lost your phone?"));
         let csrf = hidden(&page, "csrf");
@@ -117,7 +83,7 @@ async fn recovery_codes_follow_the_first_enrolment_and_stand_in_for_the_app_once
         assert!(account_page.contains("You have 9 unused recovery codes"));
 
         // Used once: the same code is refused the next time.
-        let again = sign_in!(app, "cw@amsterdam.example");
+        let again = login!(app, "cw@amsterdam.example", "/login/code");
         let (_, page) = get!(app, again, "/login/code");
         let csrf = hidden(&page, "csrf");
         let fields = [("csrf", csrf.as_str()), ("code", codes[0].as_str())];
@@ -138,7 +104,7 @@ async fn recovery_codes_follow_the_first_enrolment_and_stand_in_for_the_app_once
         assert!(fresh.iter().all(|c| !codes.contains(c)));
         let (_, account_page) = get!(app, lost, "/account/password");
         assert!(account_page.contains("You have 10 unused recovery codes"));
-        let later = sign_in!(app, "cw@amsterdam.example");
+        let later = login!(app, "cw@amsterdam.example", "/login/code");
         let (_, page) = get!(app, later, "/login/code");
         let csrf = hidden(&page, "csrf");
         let fields = [("csrf", csrf.as_str()), ("code", codes[1].as_str())];
