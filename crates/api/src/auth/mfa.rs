@@ -114,10 +114,12 @@ impl std::fmt::Debug for CodeRequest {
     }
 }
 
-/// Give the second factor for this session (and confirm a new enrolment).
+/// Give the second factor for this session (and confirm a new enrolment). Confirming
+/// the account's first authenticator answers its ten recovery codes, this once.
 #[utoipa::path(post, path = "/api/v1/auth/mfa/verify", tag = "auth", request_body = CodeRequest,
     security(("bearer" = [])),
     responses(
+        (status = 200, description = "The session is complete and the first authenticator confirmed: its recovery codes", body = super::recovery_codes::RecoveryCodes),
         (status = 204, description = "The session is complete"),
         (status = 401, description = "Wrong or reused code, or no live session", content_type = "application/problem+json", body = crate::problem::Problem),
     ))]
@@ -130,10 +132,24 @@ pub async fn verify_handler(
     let ctx = request_context(&req, &state);
     let code = body.into_inner()?.code;
     let auth = state.auth.clone();
-    blocking(&state, move |conn, now| {
-        login::verify_totp(conn, &auth.config, who.0.actor.session_id, &code, &ctx, now)
-            .map_err(ApiError::from)
+    let actor = who.0.actor;
+    let codes = blocking(&state, move |conn, now| {
+        let first = schakel_auth::recovery_codes::left(conn, &actor)?.is_none();
+        login::verify_totp(conn, &auth.config, actor.session_id, &code, &ctx, now)?;
+        if !first {
+            return Ok(None);
+        }
+        Ok(Some(schakel_auth::recovery_codes::issue(
+            conn, &actor, &ctx, now,
+        )?))
     })
     .await?;
-    Ok(HttpResponse::NoContent().finish())
+    Ok(match codes {
+        Some(codes) => HttpResponse::Ok()
+            .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
+            .json(super::recovery_codes::RecoveryCodes {
+                recovery_codes: codes.0,
+            }),
+        None => HttpResponse::NoContent().finish(),
+    })
 }

@@ -98,7 +98,13 @@ async fn a_login_needs_an_enrolled_and_verified_authenticator_before_the_session
                     .set_json(code_body(&good)),
             )
             .await;
-        assert_eq!(verified.status, StatusCode::NO_CONTENT, "{verified:?}");
+        // The first authenticator confirmed: its recovery codes, this once.
+        assert_eq!(verified.status, StatusCode::OK, "{verified:?}");
+        assert_eq!(verified.header("cache-control"), "no-store");
+        assert_eq!(
+            verified.json()["recovery_codes"].as_array().unwrap().len(),
+            10
+        );
         let me = client
             .send(bearer(request("GET", "/api/v1/me"), &token))
             .await;
