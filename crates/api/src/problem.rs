@@ -52,6 +52,8 @@ pub enum ProblemKind {
     DocumentPending,
     DocumentQuarantined,
     DocumentGone,
+    EmergencyAccessNotNeeded,
+    AlreadyReviewed,
 }
 
 impl ProblemKind {
@@ -92,6 +94,8 @@ impl ProblemKind {
             DocumentPending => "document_pending",
             DocumentQuarantined => "document_quarantined",
             DocumentGone => "document_gone",
+            EmergencyAccessNotNeeded => "emergency_access_not_needed",
+            AlreadyReviewed => "already_reviewed",
             LegalBasisNotApplicable => "legal_basis_not_applicable",
         }
     }
@@ -141,6 +145,10 @@ impl ProblemKind {
             DocumentPending => "The document has not been scanned for malware yet.",
             DocumentQuarantined => "Malware was found in the document: it is quarantined.",
             DocumentGone => "The document was taken off the case or erased.",
+            EmergencyAccessNotNeeded => {
+                "You can already read this case: no emergency access is needed."
+            }
+            AlreadyReviewed => "This emergency access was already reviewed.",
             LegalBasisNotApplicable => {
                 "The `legal_basis` does not apply to this person's age or to your agency's kind."
             }
@@ -182,6 +190,7 @@ impl ProblemKind {
             DocumentTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             DocumentPending | DocumentQuarantined => StatusCode::CONFLICT,
             DocumentGone => StatusCode::GONE,
+            EmergencyAccessNotNeeded | AlreadyReviewed => StatusCode::CONFLICT,
             LegalBasisNotApplicable => StatusCode::UNPROCESSABLE_ENTITY,
         }
     }
@@ -337,6 +346,8 @@ fn use_case_kind(e: &schakel_auth::UseCaseError) -> ProblemKind {
         U::Conflict(C::DocumentPending) => ProblemKind::DocumentPending,
         U::Conflict(C::DocumentQuarantined) => ProblemKind::DocumentQuarantined,
         U::Conflict(C::DocumentGone) => ProblemKind::DocumentGone,
+        U::Conflict(C::EmergencyNotNeeded) => ProblemKind::EmergencyAccessNotNeeded,
+        U::Conflict(C::AlreadyReviewed) => ProblemKind::AlreadyReviewed,
         U::Conflict(_) => ProblemKind::Conflict,
         U::VersionRequired => ProblemKind::PreconditionRequired,
         U::VersionMismatch => ProblemKind::PreconditionFailed,

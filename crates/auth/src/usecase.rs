@@ -78,6 +78,11 @@ pub enum Conflict {
     AccountInactive,
     /// The account has not accepted its invitation yet: it has no password to recover.
     InvitationPending,
+    /// The actor may already read the case: no emergency access is needed (or one of
+    /// theirs is still open).
+    EmergencyNotNeeded,
+    /// The emergency access was already reviewed.
+    AlreadyReviewed,
 }
 
 /// A value refused for what it means, not for its shape (each has its own stable

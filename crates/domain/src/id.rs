@@ -98,6 +98,10 @@ typed_id!(
     /// Identifies a document on a case.
     DocumentId
 );
+typed_id!(
+    /// Identifies an emergency access to a case ("breaking the glass").
+    EmergencyAccessId
+);
 
 #[cfg(test)]
 mod tests {

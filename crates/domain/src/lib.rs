@@ -12,6 +12,7 @@ pub mod deadline;
 pub mod directory;
 pub mod document;
 pub mod draft;
+pub mod emergency;
 pub mod holidays;
 pub mod hsds;
 pub mod id;
@@ -39,14 +40,16 @@ pub use deadline::DeadlinePolicy;
 pub use directory::{AgencyProfile, Capacity, Eligibility, Misfit, PersonFacts, Service};
 pub use document::{MediaType, ScanState};
 pub use draft::DraftForm;
+pub use emergency::{EmergencyGround, EmergencyPolicy, EmergencyReview, EmergencyVerdict};
 pub use id::{
-    AgencyId, CaseId, ConsentId, CorrectionId, DocumentId, DraftId, NoteId, PersonId, ReferralId,
-    SessionId, SignalId, UserId,
+    AgencyId, CaseId, ConsentId, CorrectionId, DocumentId, DraftId, EmergencyAccessId, NoteId,
+    PersonId, ReferralId, SessionId, SignalId, UserId,
 };
 pub use monitor_event::{InvalidEvent, MonitorEvent, MonitorEventKind};
 pub use note::{NoteKind, NoteVisibility};
 pub use notice::{
-    DOCUMENT_QUARANTINED_TOPIC, InvalidNotice, LinkTopic, Notice, ReferralFacts, ReferralTopic,
+    DOCUMENT_QUARANTINED_TOPIC, EMERGENCY_ACCESS_TOPIC, InvalidNotice, LinkTopic, Notice,
+    ReferralFacts, ReferralTopic,
 };
 pub use policy::{Action, Relationship, allows};
 pub use referral::{InvalidTransition, Party, ReferralAction, ReferralState};

@@ -9,11 +9,15 @@
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    AgencyId, CaseId, DeclineReason, DocumentId, ReferralId, ReferralState, Role, Urgency, UserId,
+    AgencyId, CaseId, DeclineReason, DocumentId, EmergencyGround, ReferralId, ReferralState, Role,
+    Urgency, UserId,
 };
 
 /// The outbox topic of a [`Notice::DocumentQuarantined`].
 pub const DOCUMENT_QUARANTINED_TOPIC: &str = "document_quarantined";
+
+/// The outbox topic of a [`Notice::EmergencyAccess`].
+pub const EMERGENCY_ACCESS_TOPIC: &str = "emergency_access";
 
 crate::code_enum! {
     /// What a referral email is about (the outbox row's topic).
@@ -127,6 +131,27 @@ pub enum Notice {
         /// The document.
         document_id: DocumentId,
     },
+    /// To the coordinators of the agency that owns a case: a worker of another agency
+    /// broke the glass to read it. Sent at once and never in a digest.
+    EmergencyAccess {
+        /// The owning agency, whose coordinators receive it.
+        agency_id: AgencyId,
+        /// The case; the email links to it.
+        case_id: CaseId,
+        /// The agency of the worker who broke the glass.
+        from_agency_id: AgencyId,
+        /// The ground stated.
+        ground: EmergencyGround,
+    },
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EmergencyPayload {
+    agency_id: AgencyId,
+    case_id: CaseId,
+    from_agency_id: AgencyId,
+    ground: EmergencyGround,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -169,6 +194,7 @@ impl Notice {
             Notice::Referral { topic, .. } => topic.as_str(),
             Notice::AccountLink { topic, .. } => topic.as_str(),
             Notice::DocumentQuarantined { .. } => DOCUMENT_QUARANTINED_TOPIC,
+            Notice::EmergencyAccess { .. } => EMERGENCY_ACCESS_TOPIC,
         }
     }
 
@@ -200,6 +226,17 @@ impl Notice {
                 user_id: *user_id,
                 case_id: *case_id,
                 document_id: *document_id,
+            }),
+            Notice::EmergencyAccess {
+                agency_id,
+                case_id,
+                from_agency_id,
+                ground,
+            } => serde_json::to_value(EmergencyPayload {
+                agency_id: *agency_id,
+                case_id: *case_id,
+                from_agency_id: *from_agency_id,
+                ground: *ground,
             }),
         };
         // Ids, codes and strings only: serialising them cannot fail.
@@ -233,6 +270,15 @@ impl Notice {
                 user_id: p.user_id,
                 case_id: p.case_id,
                 document_id: p.document_id,
+            });
+        }
+        if topic == EMERGENCY_ACCESS_TOPIC {
+            let p: EmergencyPayload = serde_json::from_value(payload.clone()).map_err(shape)?;
+            return Ok(Notice::EmergencyAccess {
+                agency_id: p.agency_id,
+                case_id: p.case_id,
+                from_agency_id: p.from_agency_id,
+                ground: p.ground,
             });
         }
         Err(InvalidNotice(format!("unknown topic {topic}")))
@@ -296,6 +342,14 @@ mod tests {
             case_id: CaseId::new_random(),
             document_id: DocumentId::new_random(),
         });
+        for ground in EmergencyGround::ALL {
+            all.push(Notice::EmergencyAccess {
+                agency_id: AgencyId::new_random(),
+                case_id: CaseId::new_random(),
+                from_agency_id: AgencyId::new_random(),
+                ground: *ground,
+            });
+        }
         all
     }
 

@@ -63,6 +63,13 @@ code_enum! {
         /// Export the directory (agencies, services, eligibility; public contact only)
         /// in the Open Referral format.
         ExportDirectory = "export_directory",
+        /// Break the glass: read a case one has no access to, for a stated reason on an
+        /// emergency ground, for a limited time (only at agencies of the kinds the
+        /// configuration allows).
+        OpenEmergencyAccess = "open_emergency_access",
+        /// Review emergency accesses: mark one justified or escalate it, and see them
+        /// per agency and user.
+        ReviewEmergencyAccess = "review_emergency_access",
     }
 }
 
@@ -76,6 +83,9 @@ code_enum! {
         OwnAgency = "own_agency",
         /// The actor's agency is the receiving agency of an open referral of the object.
         ReceivingAgency = "receiving_agency",
+        /// The actor broke the glass for the object: an emergency access of theirs that
+        /// has not ended.
+        Emergency = "emergency",
         /// No relationship.
         Unrelated = "unrelated",
     }
@@ -147,6 +157,13 @@ pub const RULES: &[(Role, Action, Relationship)] = &[
     (Caseworker, AddDocument, ReceivingAgency),
     (Coordinator, AddDocument, ReceivingAgency),
     (Coordinator, DecideReferral, ReceivingAgency),
+    // Emergency access: asked for by case workers (of the agency kinds the
+    // configuration allows), read-only while it lasts, reviewed by the auditors.
+    (Caseworker, OpenEmergencyAccess, Platform),
+    (Coordinator, OpenEmergencyAccess, Platform),
+    (Caseworker, ReadCase, Emergency),
+    (Coordinator, ReadCase, Emergency),
+    (Auditor, ReviewEmergencyAccess, Platform),
 ];
 
 /// Whether `role` may do `action` on an object with `relationship` to the actor.
@@ -223,7 +240,8 @@ mod tests {
                 (ManageOwnAccount, Platform),
                 (ReadAudit, Platform),
                 (VerifyAudit, Platform),
-                (ExportDirectory, Platform)
+                (ExportDirectory, Platform),
+                (ReviewEmergencyAccess, Platform)
             ]
         );
         assert_eq!(
@@ -253,6 +271,16 @@ mod tests {
         for role in [Caseworker, Coordinator] {
             for action in [UpdateCase, CreateReferral, WithdrawReferral, CreateCase] {
                 assert!(!allows(role, action, ReceivingAgency), "{role} {action}");
+            }
+        }
+    }
+
+    #[test]
+    fn an_emergency_access_only_reads() {
+        for &role in Role::ALL {
+            for &action in Action::ALL {
+                let expected = action == ReadCase && matches!(role, Caseworker | Coordinator);
+                assert_eq!(allows(role, action, Emergency), expected, "{role} {action}");
             }
         }
     }

@@ -12,6 +12,7 @@
 
 use crate::NotifyConfig;
 use crate::mailer::Mailer;
+use crate::recipients::recipients;
 use crate::templates::{self, Facts, Lang, Rendered};
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use lettre::Message;
@@ -336,6 +337,18 @@ impl Dispatcher {
                 link: format!("{}/cases/{case_id}", self.cfg.public_url),
                 ..Facts::default()
             },
+            Notice::EmergencyAccess {
+                agency_id,
+                case_id,
+                from_agency_id,
+                ground,
+            } => Facts {
+                from: name(conn, from_agency_id)?,
+                to: name(conn, agency_id)?,
+                reason: ground.as_str().to_owned(),
+                link: format!("{}/cases/{case_id}", self.cfg.public_url),
+                ..Facts::default()
+            },
             Notice::Referral { about, .. } => Facts {
                 from: name(conn, about.from_agency_id)?,
                 to: name(conn, about.to_agency_id)?,
@@ -364,58 +377,6 @@ impl Dispatcher {
 fn scrub(topic: &str, payload: &serde_json::Value) -> Option<serde_json::Value> {
     let notice = Notice::from_row(topic, payload).ok()?;
     notice.scrubbed().map(|n| n.payload())
-}
-
-/// The recipients of a notice and whether each wants a digest: the user of an account
-/// link (never in a digest); for a referral, the responsible worker it names while that
-/// account is active at the agency, else the active users of the named roles there,
-/// and if there are none of those, the agency's active caseworkers and coordinators.
-fn recipients(
-    conn: &mut DbConn,
-    notice: &Notice,
-) -> Result<Vec<(schakel_domain::UserId, bool)>, StoreError> {
-    match notice {
-        Notice::AccountLink { user_id, .. } | Notice::DocumentQuarantined { user_id, .. } => {
-            Ok(match users::find(conn, *user_id) {
-                Ok(u) if u.active => vec![(u.id, false)],
-                Ok(_) | Err(StoreError::NotFound) => Vec::new(),
-                Err(e) => return Err(e),
-            })
-        }
-        Notice::Referral {
-            agency_id,
-            user_id,
-            roles,
-            ..
-        } => {
-            let staff = users::list(conn, Some(*agency_id))?;
-            let responsible: Vec<_> = staff
-                .iter()
-                .filter(|u| u.active && Some(u.id) == *user_id)
-                .map(|u| (u.id, u.notify == "digest"))
-                .collect();
-            if !responsible.is_empty() {
-                return Ok(responsible);
-            }
-            let of = |wanted: &[schakel_domain::Role]| -> Vec<_> {
-                staff
-                    .iter()
-                    .filter(|u| u.active && wanted.contains(&u.role))
-                    .map(|u| (u.id, u.notify == "digest"))
-                    .collect()
-            };
-            let named = of(roles);
-            if !named.is_empty() {
-                return Ok(named);
-            }
-            // Nobody of those roles is active: rather the agency's other case workers
-            // than nobody at all.
-            Ok(of(&[
-                schakel_domain::Role::Coordinator,
-                schakel_domain::Role::Caseworker,
-            ]))
-        }
-    }
 }
 
 #[cfg(test)]

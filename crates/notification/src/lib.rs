@@ -3,6 +3,7 @@
 pub mod config;
 pub mod dispatch;
 pub mod mailer;
+mod recipients;
 pub mod templates;
 
 pub use config::NotifyConfig;

@@ -1,7 +1,8 @@
 //! The messages, in English and Dutch. A message names agencies, codes and a link to
 //! the item — never a person, a date of birth, a case note or any other personal data.
 //! Subjects are generic. Placeholders: `{from}`, `{to}` (agency names), `{state}`,
-//! `{reason}`, `{urgency}` (translated codes) and `{link}`.
+//! `{reason}` (a sentence naming the reason, or nothing), `{reason_word}` (the reason
+//! or ground alone), `{urgency}` (translated codes) and `{link}`.
 
 /// A rendered message.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -106,6 +107,13 @@ const TEMPLATES: &[(&str, &str, &str, &str, &str)] = &[
         "De virusscanner heeft iets gevonden in een document dat u bij een casus uploadde. Het staat in quarantaine: niemand kan het downloaden. Heeft u het document nodig, vraag dan de afzender om een schone kopie en upload die.\nDe casus in Schakel: {link}",
     ),
     (
+        "emergency_access",
+        "Schakel: emergency access to one of your cases",
+        "A worker of {from} has used emergency access to read a case of {to}, stating the ground: {reason_word}. The access ends by itself after a few hours, is logged and is reviewed by the auditors. If you doubt it, tell your data protection officer.\nThe case in Schakel: {link}",
+        "Schakel: noodtoegang tot een van uw casussen",
+        "Een medewerker van {from} heeft met noodtoegang een casus van {to} ingezien, met als grond: {reason_word}. De toegang vervalt vanzelf na enkele uren, is vastgelegd en wordt door de auditors beoordeeld. Twijfelt u, meld het dan bij uw functionaris gegevensbescherming.\nDe casus in Schakel: {link}",
+    ),
+    (
         "invitation",
         "Schakel: your invitation",
         "You have been invited to Schakel. Choose your password with this link; it works once and expires:\n{link}",
@@ -135,6 +143,16 @@ fn word(code: &str, lang: Lang) -> String {
         "wrong_region" => ("wrong region", "verkeerde regio"),
         "person_unreachable" => ("person unreachable", "persoon onbereikbaar"),
         "other" => ("other", "anders"),
+        "danger_to_life" => (
+            "the person's life or health is in acute danger",
+            "het leven of de gezondheid van de persoon is in acuut gevaar",
+        ),
+        "missing_person" => ("the person is missing", "de persoon is vermist"),
+        "urgent_care" => (
+            "shelter or care must be arranged now",
+            "opvang of zorg moet nu geregeld worden",
+        ),
+        "safety_of_others" => ("others are in acute danger", "anderen zijn in acuut gevaar"),
         other => (other, other),
     };
     match lang {
@@ -179,6 +197,7 @@ fn fill(body: &str, facts: &Facts, lang: Lang, html: bool) -> String {
         .replace("{state}", &esc(&word(&facts.state, lang)))
         .replace("{urgency}", &esc(&word(&facts.urgency, lang)))
         .replace("{reason}", &esc(&reason))
+        .replace("{reason_word}", &esc(&word(&facts.reason, lang)))
         .replace("{link}", &link)
 }
 
@@ -288,6 +307,16 @@ mod tests {
         let decided = render("referral_decided", Lang::Nl, &facts).unwrap();
         assert!(decided.text.contains("afgewezen") && decided.text.contains("geen capaciteit"));
         assert!(render("unknown_topic", Lang::En, &facts).is_none());
+        let emergency = Facts {
+            reason: "missing_person".into(),
+            ..facts.clone()
+        };
+        let nl = render("emergency_access", Lang::Nl, &emergency).unwrap();
+        assert!(
+            nl.text.contains("grond: de persoon is vermist."),
+            "{}",
+            nl.text
+        );
         let digest = render_digest(&[decided.clone(), decided], Lang::Nl);
         assert_eq!(
             digest

@@ -15,6 +15,7 @@ use schakel_store::DbConn;
 use schakel_store::agencies;
 use schakel_store::casework::cases::{self, Case};
 use schakel_store::casework::consents::{self, Consent};
+use schakel_store::casework::emergency::{self, EmergencyAccess};
 use schakel_store::casework::referrals::{self, Referral};
 
 /// The referral states in which the receiving agency sees the case.
@@ -32,6 +33,8 @@ pub enum CaseAccess {
         /// Whether a consent or legal basis covers the receiver for one of them.
         identity: bool,
     },
+    /// The actor's own emergency access, not ended.
+    Emergency(EmergencyAccess),
 }
 
 impl CaseAccess {
@@ -40,6 +43,17 @@ impl CaseAccess {
         match self {
             CaseAccess::Owner => Relationship::OwnAgency,
             CaseAccess::Receiver { .. } => Relationship::ReceivingAgency,
+            CaseAccess::Emergency(_) => Relationship::Emergency,
+        }
+    }
+
+    /// How the access is shown in views.
+    pub fn kind(&self) -> crate::views::AccessKind {
+        use crate::views::AccessKind;
+        match self {
+            CaseAccess::Owner => AccessKind::Owner,
+            CaseAccess::Receiver { .. } => AccessKind::Receiver,
+            CaseAccess::Emergency(_) => AccessKind::Emergency,
         }
     }
 
@@ -48,13 +62,16 @@ impl CaseAccess {
         match self {
             CaseAccess::Owner => true,
             CaseAccess::Receiver { identity, .. } => *identity,
+            CaseAccess::Emergency(grant) => grant.identity_shown,
         }
     }
 
-    /// The purpose the access serves, for the audit entry: the referral id(s).
+    /// The purpose the access serves, for the audit entry: the referral id(s), or
+    /// `emergency:<id>` for an emergency access.
     pub fn purpose(&self) -> Option<String> {
         match self {
             CaseAccess::Owner => None,
+            CaseAccess::Emergency(grant) => Some(format!("emergency:{}", grant.id)),
             CaseAccess::Receiver { referrals, .. } => Some(
                 referrals
                     .iter()
@@ -80,7 +97,9 @@ pub fn case_access(
     } else {
         let received = referrals::received_in_state(conn, case.id, who.agency_id, &ACCESS_STATES)?;
         if received.is_empty() {
-            return Ok(None);
+            return Ok(emergency::live(conn, case.id, who.user_id, now)?
+                .map(CaseAccess::Emergency)
+                .filter(|a| who.may(action, a.relationship())));
         }
         let kind = agencies::find(conn, who.agency_id)?.kind;
         let records = consents::of_case(conn, case.id)?;

@@ -4,7 +4,7 @@
 
 use chrono::Duration;
 use schakel_crypto::MasterKeys;
-use schakel_domain::DeadlinePolicy;
+use schakel_domain::{DeadlinePolicy, EmergencyPolicy};
 use std::sync::Arc;
 
 /// The default retention of a closed case's identity and free text: five years.
@@ -39,6 +39,8 @@ pub struct WorkflowConfig {
     pub document_max_bytes: usize,
     /// The age after which an agency's reported free places are stale.
     pub places_stale_after: Duration,
+    /// Who may break the glass, and for how long.
+    pub emergency: EmergencyPolicy,
 }
 
 impl std::fmt::Debug for WorkflowConfig {
@@ -52,6 +54,7 @@ impl std::fmt::Debug for WorkflowConfig {
             .field("draft_lifetime", &self.draft_lifetime)
             .field("document_max_bytes", &self.document_max_bytes)
             .field("places_stale_after", &self.places_stale_after)
+            .field("emergency", &self.emergency)
             .finish()
     }
 }
@@ -70,6 +73,7 @@ impl WorkflowConfig {
             draft_lifetime: Duration::days(DEFAULT_DRAFT_DAYS),
             document_max_bytes: DEFAULT_DOCUMENT_MAX_BYTES,
             places_stale_after: Duration::days(schakel_domain::directory::DEFAULT_STALE_AFTER_DAYS),
+            emergency: EmergencyPolicy::default(),
         }
     }
 

@@ -361,7 +361,9 @@ fn erase_case(conn: &mut DbConn, env: &Env<'_>, case: &cases::Case) -> Result<()
     let corrections = schakel_store::casework::corrections::erase_of_case(conn, case.id)?;
     let drafts = schakel_store::casework::drafts::delete_of_case(conn, case.id)?;
     let documents = schakel_store::casework::documents::erase_of_case(conn, case.id, env.now)?;
+    let emergency = schakel_store::casework::emergency::erase_texts_of_case(conn, case.id)?;
     let details = serde_json::json!({
+        "emergency_accesses": emergency,
         "drafts": drafts,
         "documents": documents,
         "signals": signals,

@@ -8,6 +8,7 @@ pub mod consents;
 pub mod cursor;
 pub mod documents;
 pub mod drafts;
+pub mod emergency;
 mod error;
 pub mod idempotency;
 pub mod identity;

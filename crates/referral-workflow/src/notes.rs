@@ -139,9 +139,11 @@ pub fn list_notes(
             CODE,
             ActionKind::Read,
         )?;
+        // An emergency reader sees the case, not what the agencies wrote about it.
+        let emergency = matches!(access, CaseAccess::Emergency(_));
         let list = notes::of_case(conn, case_id)?
             .into_iter()
-            .filter(|n| readable(who, n))
+            .filter(|n| readable(who, n) && (n.agency_id == who.agency_id || !emergency))
             .map(|n| view(conn, env, who, &n))
             .collect::<Result<Vec<_>, _>>()?;
         record_read(conn, env, who, CODE, &case, &access)?;

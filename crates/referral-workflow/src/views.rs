@@ -208,6 +208,20 @@ pub enum AccessKind {
     Owner,
     /// Received through an accepted referral.
     Receiver,
+    /// Read through the actor's own emergency access, until it ends.
+    Emergency,
+}
+
+impl AccessKind {
+    /// The policy relationship of this access.
+    pub fn relationship(self) -> schakel_domain::Relationship {
+        use schakel_domain::Relationship;
+        match self {
+            AccessKind::Owner => Relationship::OwnAgency,
+            AccessKind::Receiver => Relationship::ReceivingAgency,
+            AccessKind::Emergency => Relationship::Emergency,
+        }
+    }
 }
 
 /// A case as the actor may see it.
@@ -226,6 +240,8 @@ pub struct CaseView {
     pub agency_id: AgencyId,
     /// How the actor's agency sees it.
     pub access: AccessKind,
+    /// The emergency access the actor reads it through, if so: shown on every page.
+    pub emergency: Option<EmergencyMark>,
     /// Open or closed.
     pub status: CaseStatus,
     /// Region.
@@ -396,4 +412,9 @@ pub struct WorkerLoad {
 }
 
 mod chain;
+mod emergency;
 pub use chain::{CaseChain, ChainHop, ChainParty, OriginView};
+pub use emergency::{
+    EmergencyAccessView, EmergencyByAgency, EmergencyByUser, EmergencyMark, EmergencySummary,
+    EmergencyTally,
+};

@@ -16,6 +16,7 @@ mod demo_world;
 mod directory_cmd;
 mod dispatch;
 mod documents_settings;
+mod emergency_settings;
 mod jobs;
 mod keys;
 mod monitor_settings;

@@ -18,6 +18,8 @@ pub mod recovery_codes;
 pub mod schema;
 mod schema_accounts;
 mod schema_directory;
+mod schema_monitor;
+mod schema_oversight;
 pub mod sealed;
 pub mod sessions;
 #[cfg(feature = "testing")]

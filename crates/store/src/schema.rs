@@ -345,45 +345,6 @@ diesel::table! {
     }
 }
 
-// The monitor's own tables (migrations `create_monitor` and `monitor_months`): written
-// and read only through the `monitor` module.
-diesel::table! {
-    monitor_facts (event_id, form) {
-        event_id -> Text,
-        form -> Text,
-        weight -> SmallInt,
-        kind -> Text,
-        month -> Text,
-        quarter -> Text,
-        year -> Text,
-        sender_kind -> Text,
-        sender_region -> Text,
-        receiver_kind -> Nullable<Text>,
-        receiver_region -> Nullable<Text>,
-        age_band -> Text,
-        gender -> Text,
-        nationality_group -> Text,
-        reporting_basis -> Nullable<Text>,
-        hours_to_answer -> Nullable<BigInt>,
-        pseudonym -> Nullable<Text>,
-    }
-}
-
-diesel::table! {
-    monitor_months (month) {
-        month -> Text,
-        events -> BigInt,
-        revision -> BigInt,
-    }
-}
-
-diesel::table! {
-    monitor_relinks (from_key) {
-        from_key -> Text,
-        to_key -> Text,
-    }
-}
-
 diesel::table! {
     drafts (id) {
         id -> Text,
@@ -414,8 +375,10 @@ diesel::joinable!(case_corrections -> cases (case_id));
 diesel::joinable!(case_documents -> cases (case_id));
 pub use crate::schema_accounts::recovery_codes;
 pub use crate::schema_directory::agency_profiles;
+pub use crate::schema_monitor::{monitor_facts, monitor_months, monitor_relinks};
+pub use crate::schema_oversight::emergency_accesses;
+diesel::joinable!(emergency_accesses -> cases (case_id));
 diesel::joinable!(agency_profiles -> agencies (agency_id));
-
 diesel::joinable!(recovery_codes -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
@@ -445,4 +408,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     case_documents,
     agency_profiles,
     recovery_codes,
+    emergency_accesses,
 );

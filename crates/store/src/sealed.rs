@@ -24,6 +24,16 @@ pub struct SealedColumn {
 /// All encrypted columns.
 pub const SEALED_COLUMNS: &[SealedColumn] = &[
     SealedColumn {
+        table: "emergency_accesses",
+        column: "reason",
+        row_id: "id",
+    },
+    SealedColumn {
+        table: "emergency_accesses",
+        column: "review_note",
+        row_id: "id",
+    },
+    SealedColumn {
         table: "users",
         column: "totp_secret",
         row_id: "id",

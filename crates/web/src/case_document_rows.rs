@@ -6,9 +6,9 @@ use crate::i18n::{Lang, Texts};
 use crate::session::Viewer;
 use crate::time::day_time;
 use actix_web::http::StatusCode;
-use schakel_domain::{Action, CaseStatus, MediaType, Relationship, ScanState};
+use schakel_domain::{Action, CaseStatus, MediaType, ScanState};
 use schakel_referral_workflow::documents::DocumentView;
-use schakel_referral_workflow::views::{AccessKind, CaseView};
+use schakel_referral_workflow::views::CaseView;
 
 /// What the documents section shows besides the documents: a message about them (in
 /// words), the answer's status, and the upload form as typed.
@@ -131,11 +131,7 @@ pub(crate) fn section(
     max: usize,
 ) -> DocumentsSection {
     let t = v.texts();
-    let relationship = match c.access {
-        AccessKind::Owner => Relationship::OwnAgency,
-        AccessKind::Receiver => Relationship::ReceivingAgency,
-    };
-    let adds = v.actor.may(Action::AddDocument, relationship);
+    let adds = v.actor.may(Action::AddDocument, c.access.relationship());
     let open = c.status == CaseStatus::Open;
     DocumentsSection {
         rows: list.iter().map(|d| row(t, d)).collect(),

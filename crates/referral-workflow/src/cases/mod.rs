@@ -12,7 +12,7 @@ use crate::support::{
     Env, denied, event, free_text, monitor, named_by, open_opt, permit_role, record, run, seal,
     timeline,
 };
-use crate::views::{AccessKind, CaseListItem, CaseView, Page, TimelineEntry};
+use crate::views::{CaseListItem, CaseView, Page, TimelineEntry};
 use crate::{IfMatch, UseCaseError};
 use schakel_audit::ActionKind;
 use schakel_domain::monitor_event::month_of;

@@ -22,15 +22,24 @@ pub(crate) fn case_view(
     } else {
         Vec::new()
     };
+    // An emergency reader sees where the person was referred (whom to call), never
+    // the messages and notes the agencies exchanged.
+    let emergency = matches!(access, CaseAccess::Emergency(_));
     let referrals = referrals::of_case(conn, case.id)?;
-    let referrals = referral_views(
+    let mut referrals = referral_views(
         conn,
         env,
         who,
         referrals
             .iter()
-            .filter(|r| owner || r.to_agency_id == who.agency_id),
+            .filter(|r| owner || emergency || r.to_agency_id == who.agency_id),
     )?;
+    if emergency {
+        for r in &mut referrals {
+            r.message = None;
+            r.note = None;
+        }
+    }
     let assigned_to = match case.assigned_to.filter(|_| owner) {
         Some(u) => Some(super::assign::worker(conn, u)?),
         None => None,
@@ -45,10 +54,10 @@ pub(crate) fn case_view(
         assigned_to,
         origin,
         agency_id: case.agency_id,
-        access: if owner {
-            AccessKind::Owner
-        } else {
-            AccessKind::Receiver
+        access: access.kind(),
+        emergency: match access {
+            CaseAccess::Emergency(grant) => Some(crate::emergency::mark(grant)),
+            _ => None,
         },
         status: case.status,
         region: case.region,
@@ -138,7 +147,7 @@ pub fn case_timeline(
             visible_case(conn, env, who, id, Action::ReadCase, CODE, ActionKind::Read)?;
         record_read(conn, env, who, CODE, &case, &access)?;
         let own_referrals: Vec<_> = match &access {
-            CaseAccess::Owner => Vec::new(),
+            CaseAccess::Owner | CaseAccess::Emergency(_) => Vec::new(),
             CaseAccess::Receiver { .. } => referrals::of_case(conn, id)?
                 .into_iter()
                 .filter(|r| r.to_agency_id == who.agency_id)
@@ -152,6 +161,11 @@ pub fn case_timeline(
                 CaseAccess::Receiver { .. } => {
                     e.kind == "case_opened"
                         || e.referral_id.is_some_and(|r| own_referrals.contains(&r))
+                }
+                // Its opening and the emergency accesses of the reader's agency.
+                CaseAccess::Emergency(_) => {
+                    e.kind == "case_opened"
+                        || (e.kind == "emergency_access" && e.agency_id == who.agency_id)
                 }
             })
             .map(|e| TimelineEntry {
@@ -353,10 +367,7 @@ fn list_item(
         id: case.id,
         reference: case.reference.clone(),
         assigned_to,
-        access: match access {
-            CaseAccess::Owner => AccessKind::Owner,
-            CaseAccess::Receiver { .. } => AccessKind::Receiver,
-        },
+        access: access.kind(),
         status: case.status,
         region: case.region,
         exploitation_forms: case.exploitation_forms.clone(),

@@ -54,7 +54,8 @@ pub struct DocumentView {
 
 /// Whether `who`'s agency, seeing the case through `access`, reads `doc`.
 pub(crate) fn readable(who: &Actor, access: &CaseAccess, doc: &Document) -> bool {
-    doc.agency_id == who.agency_id || (doc.shared && access.shows_identity())
+    doc.agency_id == who.agency_id
+        || (doc.shared && access.shows_identity() && !matches!(access, CaseAccess::Emergency(_)))
 }
 
 /// Whether `who` may share, stop sharing or take off `doc`.

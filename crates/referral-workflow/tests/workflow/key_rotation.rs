@@ -11,6 +11,7 @@ use schakel_crypto::{MasterKeys, field_aad};
 use schakel_domain::{CaseId, CloseReason, LegalBasis, NoteKind, NoteVisibility};
 use schakel_domain::{ReferralAction, ReferralOutcome, Region};
 use schakel_referral_workflow::cases::{self, CloseCaseInput};
+use schakel_referral_workflow::emergency;
 use schakel_referral_workflow::idempotency::{Created, IdempotencyKey};
 use schakel_referral_workflow::jobs::{self, RotationReport};
 use schakel_referral_workflow::notes::{self, NoteInput};
@@ -152,6 +153,31 @@ fn write_everything(w: &World, c: &mut DbConn) -> (CaseId, String) {
         },
     )
     .unwrap();
+    // An emergency access with its reason, reviewed with a note.
+    let grant = emergency::open_emergency_access(
+        c,
+        &w.env(w.tick()),
+        &w.unrelated_coordinator,
+        &emergency::EmergencyInput {
+            agency_id: w.sender.id,
+            reference: case.reference.clone(),
+            ground: schakel_domain::EmergencyGround::DangerToLife,
+            reason: "Melding van de meldkamer over acuut gevaar.".into(),
+        },
+    )
+    .unwrap();
+    let auditor = w.auditor(c);
+    emergency::review_emergency_access(
+        c,
+        &w.env(w.tick()),
+        &auditor,
+        grant.id,
+        &emergency::ReviewInput {
+            verdict: schakel_domain::EmergencyVerdict::Justified,
+            note: Some("Terecht.".into()),
+        },
+    )
+    .unwrap();
     let now = w.tick();
     let current = cases::get_case(c, &w.env(now), &w.sender_caseworker, case.id).unwrap();
     cases::close_case(
@@ -226,11 +252,16 @@ fn read_back(w: &World, c: &mut DbConn, id: CaseId) -> (CaseView, Option<String>
     let draft =
         schakel_referral_workflow::drafts::get_draft(c, &env, &w.sender_caseworker, drafts[0].id)
             .unwrap();
+    let auditor = w.auditor(c);
+    let grants = emergency::emergency_accesses(c, &env, &auditor, &Default::default()).unwrap();
+    let grant = &grants[0];
     let summary = signal.summary.map(|s| {
         format!(
-            "{s} | {} | {earlier} | {}",
+            "{s} | {} | {earlier} | {} | {} | {}",
             texts.join(" | "),
-            draft.fields[0].value
+            draft.fields[0].value,
+            grant.reason.as_deref().unwrap_or_default(),
+            grant.review_note.as_deref().unwrap_or_default(),
         )
     });
     (case, summary)
@@ -271,7 +302,7 @@ fn rotation_re_encrypts_everything_once_and_changes_no_index_or_pseudonym() {
         assert_eq!(
             summary_before.as_deref(),
             Some(
-                "Samenvatting van het signaal. | Huisbezoek. | {\"region\":\"amsterdam\"} | Concept."
+                "Samenvatting van het signaal. | Huisbezoek. | {\"region\":\"amsterdam\"} | Concept. | Melding van de meldkamer over acuut gevaar. | Terecht."
             )
         );
         assert_eq!(case_before.notes.as_deref(), Some("Notities."));

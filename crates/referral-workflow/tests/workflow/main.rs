@@ -10,6 +10,7 @@ mod canary;
 mod corrections;
 mod documents;
 mod drafts;
+mod emergency;
 mod jobs;
 mod key_rotation;
 mod notes;

@@ -56,6 +56,8 @@ pub struct Settings {
     pub monitor: crate::monitor_settings::MonitorSettings,
     /// Documents on cases: their size limit and the malware scanner.
     pub documents: crate::documents_settings::DocumentsSettings,
+    /// Emergency access: who may break the glass, and for how long.
+    pub emergency: crate::emergency_settings::EmergencySettings,
     /// The demo's fictional world.
     pub demo: DemoSettings,
 }
@@ -162,6 +164,8 @@ impl Settings {
     ) -> schakel_referral_workflow::WorkflowConfig {
         let mut cfg = self.casework.workflow(keys, &self.data);
         cfg.document_max_bytes = self.documents.max_bytes;
+        // Checked by `validate` when the settings were loaded.
+        cfg.emergency = self.emergency.policy().unwrap_or_default();
         cfg
     }
 
@@ -172,6 +176,7 @@ impl Settings {
         self.casework.validate().map_err(fail)?;
         self.monitor.validate().map_err(fail)?;
         self.documents.validate().map_err(fail)?;
+        self.emergency.validate().map_err(fail)?;
         if self.demo.world_persons > 5000 {
             return Err(fail("demo.world_persons must be at most 5000"));
         }

@@ -12,7 +12,7 @@ use schakel_domain::{
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = cases)]
-struct CaseRow {
+pub(crate) struct CaseRow {
     id: String,
     agency_id: String,
     person_id: String,

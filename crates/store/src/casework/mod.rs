@@ -1,5 +1,5 @@
 //! Case work: persons, signals, cases, consents, referrals, notes, corrections, drafts,
-//! the case timeline and idempotency keys.
+//! emergency accesses, the case timeline and idempotency keys.
 //!
 //! Encrypted columns are carried as the ciphertext text they are stored as; encrypting
 //! and decrypting is the workflow's job, which holds the keys. Lists of codes are stored
@@ -10,6 +10,7 @@ pub mod consents;
 pub mod corrections;
 pub mod documents;
 pub mod drafts;
+pub mod emergency;
 pub mod idempotency;
 pub mod notes;
 pub mod persons;

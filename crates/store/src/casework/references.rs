@@ -1,6 +1,9 @@
 //! Case references: the next number of an agency's cases in a year, counted in
-//! `case_reference_counters` inside the transaction that opens the case.
+//! `case_reference_counters` inside the transaction that opens the case, and finding
+//! an agency's case by its reference.
 
+use super::cases::{Case, CaseRow};
+use crate::schema::cases;
 use crate::{DbConn, StoreError};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Integer, Text};
@@ -32,4 +35,14 @@ pub fn next_number(conn: &mut DbConn, agency: AgencyId, year: i32) -> Result<i64
             .get_result(c)?,
     };
     Ok(row.last)
+}
+
+/// One case of `agency` by its reference.
+pub fn find_case(conn: &mut DbConn, agency: AgencyId, reference: &str) -> Result<Case, StoreError> {
+    cases::table
+        .filter(cases::agency_id.eq(agency.to_string()))
+        .filter(cases::reference.eq(reference))
+        .select(CaseRow::as_select())
+        .first(conn)?
+        .try_into()
 }

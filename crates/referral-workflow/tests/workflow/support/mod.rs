@@ -227,6 +227,33 @@ impl World {
         }
     }
 
+    /// An auditor (of the third agency), made on first use.
+    pub fn auditor(&self, conn: &mut DbConn) -> Actor {
+        const EMAIL: &str = "auditor@third.example";
+        let u = match users::find_by_email(conn, EMAIL).unwrap() {
+            Some(u) => u,
+            None => users::insert(
+                conn,
+                &NewUser {
+                    agency_id: self.third.id,
+                    email: EMAIL,
+                    display_name: "Audrey Auditor",
+                    role: Role::Auditor,
+                    locale: "nl",
+                    password_hash: None,
+                },
+                t0(),
+            )
+            .unwrap(),
+        };
+        Actor {
+            user_id: u.id,
+            agency_id: u.agency_id,
+            role: Role::Auditor,
+            session_id: SessionId::new_random(),
+        }
+    }
+
     /// A person called Ana Maria `family_name`, born on `dob`: a Romanian woman who
     /// speaks Romanian.
     pub fn person(family_name: &str, dob: NaiveDate) -> PersonInput {
