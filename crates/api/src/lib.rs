@@ -10,6 +10,7 @@ mod casework;
 mod directory;
 mod directory_hsds;
 mod directory_profile;
+mod emergency_api;
 mod health;
 mod invalid;
 mod metrics;

@@ -98,6 +98,11 @@ use crate::openapi_links::add_links;
         crate::casework::referrals::start_handler,
         crate::casework::referrals::complete_handler,
         crate::casework::referrals::withdraw_handler,
+        crate::emergency_api::open_handler,
+        crate::emergency_api::list_handler,
+        crate::emergency_api::summary_handler,
+        crate::emergency_api::get_handler,
+        crate::emergency_api::review_handler,
     ),
     modifiers(&BearerAuth, &StandardErrors, &OperationIds),
     components(schemas(crate::problem::Problem, crate::health::HealthResponse)),
@@ -112,6 +117,7 @@ use crate::openapi_links::add_links;
         (name = "documents", description = "Documents on a case: uploaded, scanned for malware, downloaded, shared"),
         (name = "referrals", description = "Referrals between agencies and their decisions"),
         (name = "drafts", description = "Drafts of the case-work forms, each its author's alone"),
+        (name = "emergency", description = "Emergency access to a case (\"breaking the glass\") and the auditors' review of it"),
     ),
 )]
 pub struct ApiDoc;

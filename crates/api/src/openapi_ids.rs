@@ -80,6 +80,31 @@ pub(crate) const OPERATION_IDS: &[(&str, &str, &str)] = &[
     ("get", "/api/v1/agency/dashboard", "get_agency_dashboard"),
     (
         "post",
+        "/api/v1/emergency-accesses",
+        "open_emergency_access",
+    ),
+    (
+        "get",
+        "/api/v1/emergency-accesses",
+        "list_emergency_accesses",
+    ),
+    (
+        "get",
+        "/api/v1/emergency-accesses/summary",
+        "get_emergency_summary",
+    ),
+    (
+        "get",
+        "/api/v1/emergency-accesses/{id}",
+        "get_emergency_access",
+    ),
+    (
+        "post",
+        "/api/v1/emergency-accesses/{id}/review",
+        "review_emergency_access",
+    ),
+    (
+        "post",
         "/api/v1/referrals/{id}/case",
         "open_case_from_referral",
     ),

@@ -70,7 +70,8 @@ const AGENCIES: &[(&str, AgencyKind, Region, &str)] = &[
 ];
 
 /// The demo users: email, name, role, agency. The shelter has a caseworker beside its
-/// coordinator, so a case opened there can be given to someone.
+/// coordinator, so a case opened there can be given to someone; the police coordinator
+/// may break the glass (emergency access).
 pub const USERS: &[(&str, &str, Role, &str)] = &[
     (
         "caseworker@demo.schakel.invalid",
@@ -125,6 +126,12 @@ pub const USERS: &[(&str, &str, Role, &str)] = &[
         "Sanne Mulder",
         Role::Coordinator,
         "Vrouwenopvang Zonnehoek",
+    ),
+    (
+        "police@demo.schakel.invalid",
+        "Jeroen Vos",
+        Role::Coordinator,
+        "Politie Midden-Nederland, AVIM",
     ),
 ];
 
