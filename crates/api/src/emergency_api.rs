@@ -7,7 +7,7 @@
 use crate::auth::CurrentActor;
 use crate::casework::with_env;
 use crate::problem::Problem;
-use crate::{ApiError, AppState};
+use crate::{ApiError, AppState, ProblemKind};
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, web};
 use schakel_domain::{EmergencyAccessId, EmergencyReview};
@@ -94,6 +94,9 @@ pub async fn list_handler(
     query: web::Query<EmergencyQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let q = query.into_inner();
+    if q.limit.is_some_and(|l| !(1..=uc::MAX_LIST).contains(&l)) {
+        return Err(ApiError::Problem(ProblemKind::BadRequest));
+    }
     let filter = EmergencyListFilter {
         review: q.review,
         limit: q.limit,
@@ -122,6 +125,9 @@ pub async fn summary_handler(
     query: web::Query<SummaryQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let days = query.into_inner().days.unwrap_or(90);
+    if !(1..=uc::MAX_SUMMARY_DAYS).contains(&days) {
+        return Err(ApiError::Problem(ProblemKind::BadRequest));
+    }
     let summary = with_env(&state, &req, move |conn, env| {
         Ok(uc::emergency_summary(conn, env, &who.0, days)?)
     })

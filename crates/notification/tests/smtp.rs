@@ -1,5 +1,6 @@
 //! Delivery over a real SMTP server, on every backend: each message type reaches
-//! exactly the right recipients in their language without personal data; an outage
+//! exactly the right recipients in their language without personal data (an emergency
+//! access the owning agency's coordinators, at once even for digest readers); an outage
 //! delays but loses and duplicates nothing; a message that cannot be delivered becomes
 //! a dead letter; a crashed worker's messages are sent after its lease, once; digests
 //! collect a day's messages into one; two workers on PostgreSQL share the work.
@@ -406,6 +407,96 @@ fn emails_about_an_assigned_case_reach_only_its_responsible_worker() {
         dispatcher(port, 8).run_once(c, now).unwrap();
         let to_colleague = delivered_to(&url, &[colleague.email.as_str()]);
         assert_eq!(to_colleague.len(), 1, "{:?}", db.backend);
+    });
+}
+
+#[test]
+fn an_emergency_access_reaches_the_owning_agencys_coordinators_at_once_without_personal_data() {
+    let Some((port, url)) = smtp() else { return };
+    each_backend(|db| {
+        let mut conn = db.pool.get().unwrap();
+        let c = &mut conn;
+        let owner = agency(c, "Zorgcoördinatie Oost", AgencyKind::CareCoordination);
+        let police = agency(c, "Politie Oost", AgencyKind::Police);
+        let worker = user(c, &owner, Role::Caseworker, "nl");
+        let coord_nl = user(c, &owner, Role::Coordinator, "nl");
+        let coord_en = user(c, &owner, Role::Coordinator, "en");
+        let agent = user(c, &police, Role::Coordinator, "nl");
+        let police_coord = user(c, &police, Role::Coordinator, "nl");
+        // A coordinator who reads a daily digest still hears of this at once.
+        schakel_store::users::set_notify(c, coord_nl.id, "digest", t0()).unwrap();
+        let cfg = WorkflowConfig::ephemeral();
+        let ctx = RequestContext::default();
+        let env = |now| Env {
+            cfg: &cfg,
+            ctx: &ctx,
+            now,
+        };
+        let now = t0();
+        let open: OpenCaseInput = serde_json::from_value(serde_json::json!({
+            "person": { "identity": { "given_names": "Kanarie", "family_name": CANARY_NAME,
+                                      "date_of_birth": CANARY_DOB },
+                        "gender": "female" },
+            "region": "oost_nederland", "exploitation_forms": ["labour"]
+        }))
+        .unwrap();
+        let case = cases::open_case(c, &env(now), &actor(&worker), &open, None)
+            .unwrap()
+            .into_new()
+            .unwrap();
+        let input = schakel_referral_workflow::emergency::EmergencyInput {
+            agency_id: owner.id,
+            reference: case.reference.clone(),
+            ground: schakel_domain::EmergencyGround::MissingPerson,
+            reason: format!("Vermist sinds vannacht, zie melding {CANARY_TEXT}."),
+        };
+        schakel_referral_workflow::emergency::open_emergency_access(
+            c,
+            &env(now),
+            &actor(&agent),
+            &input,
+        )
+        .unwrap();
+        dispatcher(port, 8).run_once(c, now).unwrap();
+        let everyone = [
+            worker.email.as_str(),
+            coord_nl.email.as_str(),
+            coord_en.email.as_str(),
+            agent.email.as_str(),
+            police_coord.email.as_str(),
+        ];
+        let mut got = delivered_to(&url, &everyone);
+        got.sort_by(|a, b| a.to.cmp(&b.to));
+        let mut want = vec![coord_nl.email.to_lowercase(), coord_en.email.to_lowercase()];
+        want.sort();
+        assert_eq!(
+            got.iter().map(|m| m.to.clone()).collect::<Vec<_>>(),
+            want,
+            "{:?}",
+            db.backend
+        );
+        for m in &got {
+            for canary in [CANARY_NAME, CANARY_DOB, CANARY_TEXT, "Vermist sinds"] {
+                assert!(!m.raw.contains(canary), "{canary} in {}", m.raw);
+            }
+            assert!(
+                m.text.contains(&format!("/cases/{}", case.id)),
+                "{}",
+                m.text
+            );
+            assert!(m.text.contains("Politie Oost"), "{}", m.text);
+        }
+        let nl = got
+            .iter()
+            .find(|m| m.to == coord_nl.email.to_lowercase())
+            .unwrap();
+        assert_eq!(nl.subject, "Schakel: noodtoegang tot een van uw casussen");
+        assert!(nl.text.contains("de persoon is vermist"), "{}", nl.text);
+        let en = got
+            .iter()
+            .find(|m| m.to == coord_en.email.to_lowercase())
+            .unwrap();
+        assert_eq!(en.subject, "Schakel: emergency access to one of your cases");
     });
 }
 

@@ -14,6 +14,7 @@ mod casework_http;
 mod corrections_http;
 mod data_http;
 mod documents_http;
+mod emergency_http;
 mod hsds_http;
 mod http;
 mod invalid_http;

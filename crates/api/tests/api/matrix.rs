@@ -52,6 +52,9 @@ enum Rel {
     RecvShown,
     /// As [`Rel::RecvShown`], but the owner kept the document to itself.
     RecvUnshared,
+    /// A case of another agency for which the actor opened an emergency access that has
+    /// not ended (stored directly for the roles that may not open one).
+    Glass,
 }
 
 /// The roles of the columns after "no token".
@@ -122,6 +125,12 @@ const REFUSED_TRANSITION: [u16; 6] = [401, 409, 409, 404, 404, 404];
 const CASEWORK_DELETE: [u16; 6] = [401, 204, 204, 404, 404, 404];
 /// Another agency's document, read but never changed by this one.
 const READ_ONLY: [u16; 6] = [401, 403, 403, 404, 404, 404];
+
+/// Breaking the glass: the case workers of the matrix's agency (whose kind the matrix's
+/// configuration allows); never the other roles.
+const BREAK_GLASS: [u16; 6] = [401, 201, 201, 403, 403, 403];
+/// Breaking the glass for a case one may already read.
+const GLASS_NOT_NEEDED: [u16; 6] = [401, 409, 409, 403, 403, 403];
 
 /// An agency's profile in the directory.
 const PROFILE: &str = "/api/v1/directory/agencies/{id}/profile";
@@ -419,6 +428,28 @@ const TABLE: &[Row] = {
         row("GET", "/api/v1/caseload", None, COORDINATORS),
         // The directory in the Open Referral format: every role.
         row("GET", "/api/v1/directory/hsds", None, SIGNED_IN),
+        // Emergency access: opened by case workers of an allowed kind, reviewed by the
+        // auditors; while it lasts the case is read (never changed) by its holder.
+        row("POST", "/api/v1/emergency-accesses", Foreign, BREAK_GLASS),
+        row("POST", "/api/v1/emergency-accesses", Own, GLASS_NOT_NEEDED),
+        row("GET", "/api/v1/emergency-accesses", None, AUDITOR),
+        row("GET", "/api/v1/emergency-accesses/summary", None, AUDITOR),
+        row("GET", "/api/v1/emergency-accesses/{id}", None, AUDITOR),
+        row(
+            "POST",
+            "/api/v1/emergency-accesses/{id}/review",
+            None,
+            AUDITOR,
+        ),
+        row("GET", "/api/v1/cases/{id}", Glass, CASEWORK_OBJECT),
+        row("GET", "/api/v1/cases/{id}/timeline", Glass, CASEWORK_OBJECT),
+        row("GET", "/api/v1/cases/{id}/chain", Glass, CASEWORK_OBJECT),
+        row("GET", "/api/v1/cases/{id}/notes", Glass, CASEWORK_OBJECT),
+        row("POST", "/api/v1/cases/{id}/notes", Glass, HIDDEN),
+        row("PATCH", "/api/v1/cases/{id}", Glass, HIDDEN),
+        row("POST", "/api/v1/cases/{id}/close", Glass, HIDDEN),
+        row("POST", "/api/v1/cases/{id}/referrals", Glass, HIDDEN),
+        row("GET", "/api/v1/cases/{id}/history", Glass, HIDDEN),
         // The agency's own figures: only ever the caller's own agency.
         row("GET", "/api/v1/agency/dashboard", None, COORDINATORS),
         // The receiving agency opens its own case from a referral it accepted.
@@ -898,6 +929,51 @@ impl Prep<'_> {
         });
     }
 
+    /// The body that breaks the glass for `case` of `agency`.
+    fn glass_body(&self, agency: schakel_domain::AgencyId, case: CaseId) -> Value {
+        let mut conn = self.db.pool.get().unwrap();
+        let reference = schakel_store::casework::cases::find(&mut conn, case)
+            .unwrap()
+            .reference;
+        json!({
+            "agency_id": agency, "reference": reference, "ground": "danger_to_life",
+            "reason": "De meldkamer meldt acuut gevaar voor deze persoon."
+        })
+    }
+
+    /// An emergency access of `who` to `case`: through the use case for a role that may
+    /// open one, else stored directly (the policy refuses its reads all the same).
+    fn glass(&self, who: &Actor, case: CaseId) -> schakel_domain::EmergencyAccessId {
+        if who.may(
+            schakel_domain::Action::OpenEmergencyAccess,
+            schakel_domain::Relationship::Platform,
+        ) {
+            let owner = self.world.foreign.id;
+            let input = serde_json::from_value(self.glass_body(owner, case)).unwrap();
+            return self
+                .run(|c, env| {
+                    schakel_referral_workflow::emergency::open_emergency_access(c, env, who, &input)
+                })
+                .id;
+        }
+        use schakel_store::casework::emergency::{NewEmergencyAccess, insert};
+        let now = chrono::Utc::now();
+        let mut conn = self.db.pool.get().unwrap();
+        let new = NewEmergencyAccess {
+            id: schakel_domain::EmergencyAccessId::new_random(),
+            case_id: case,
+            owner_agency_id: self.world.foreign.id,
+            user_id: who.user_id,
+            agency_id: who.agency_id,
+            ground: schakel_domain::EmergencyGround::DangerToLife,
+            reason: "not sealed",
+            identity_shown: true,
+            started_at: now,
+            expires_at: now + chrono::Duration::hours(4),
+        };
+        insert(&mut conn, &new).unwrap().id
+    }
+
     /// A note on `case` written by `who`, shared with the agencies that share the case.
     fn note(&self, who: &Actor, case: CaseId) -> (schakel_domain::NoteId, i64) {
         let input: NoteInput = serde_json::from_value(note_body()).unwrap();
@@ -932,7 +1008,7 @@ impl Prep<'_> {
                 let case = self.case(&own_cw);
                 (case, self.refer(&own_cw, case, &w.foreign))
             }
-            Rel::Foreign => {
+            Rel::Foreign | Rel::Glass => {
                 let case = self.case(&w.foreign_coord);
                 (case, self.refer(&w.foreign_coord, case, &w.third))
             }
@@ -1013,6 +1089,7 @@ fn prepare_casework(
     db: &TestDb,
     world: &World,
     row: &Row,
+    subject: &Actor,
 ) -> Option<(String, Option<Value>, Option<String>)> {
     let p = Prep { db, world };
     let path = row.path;
@@ -1037,9 +1114,37 @@ fn prepare_casework(
                 None,
             )
         }
+        ("POST", "/api/v1/emergency-accesses") => {
+            let who = if row.rel == Rel::Own {
+                own_cw
+            } else {
+                world.foreign_coord
+            };
+            let case = p.case(&who);
+            (
+                path.to_owned(),
+                Some(p.glass_body(who.agency_id, case)),
+                None,
+            )
+        }
+        (_, "/api/v1/emergency-accesses/{id}") => {
+            let case = p.case(&world.foreign_coord);
+            let id = p.glass(&as_actor(&world.actors[1].0), case);
+            (path.replace("{id}", &id.to_string()), None, None)
+        }
+        (_, "/api/v1/emergency-accesses/{id}/review") => {
+            let case = p.case(&world.foreign_coord);
+            let id = p.glass(&as_actor(&world.actors[1].0), case);
+            let body = json!({ "verdict": "justified" });
+            (path.replace("{id}", &id.to_string()), Some(body), None)
+        }
         (_, p_) if p_.starts_with("/api/v1/cases/{id}") => {
             let (case, _) = if row.rel == Rel::Own {
                 (p.case(&own_cw), None::<ReferralId>)
+            } else if row.rel == Rel::Glass {
+                let case = p.case(&world.foreign_coord);
+                p.glass(subject, case);
+                (case, None)
             } else {
                 let (c, r) = p.case_with_referral(row.rel);
                 (c, Some(r))
@@ -1257,7 +1362,7 @@ where
             body = Some(json!({ "fields": draft_body()["fields"] }));
         }
     }
-    if let Some((u, b, m)) = prepare_casework(db, world, row) {
+    if let Some((u, b, m)) = prepare_casework(db, world, row, &as_actor(&subject.0)) {
         uri = u;
         body = b;
         if_match = m;
@@ -1334,7 +1439,11 @@ where
 async fn every_cell_of_the_matrix_answers_as_expected_on_every_backend() {
     for backend in selected_backends() {
         let db = TestDb::new(backend);
-        let state = state_without_mfa(&db);
+        let mut state = state_without_mfa(&db);
+        // The matrix's agency is a municipality: let its case workers break the glass.
+        let mut cfg = (*state.workflow).clone();
+        cfg.emergency.allowed_kinds = vec![AgencyKind::Municipality];
+        state.workflow = Arc::new(cfg);
         let workflow = state.workflow.clone();
         let srv = test::init_service(app(state)).await;
         let client = Client::new(&srv, TestRequest::to_request);

@@ -13,8 +13,8 @@ mod review;
 
 pub use open::{EmergencyInput, open_emergency_access};
 pub use review::{
-    EmergencyListFilter, ReviewInput, emergency_access, emergency_accesses, emergency_summary,
-    review_emergency_access,
+    EmergencyListFilter, MAX_LIST, MAX_SUMMARY_DAYS, ReviewInput, emergency_access,
+    emergency_accesses, emergency_summary, review_emergency_access,
 };
 
 use crate::UseCaseError;
