@@ -169,6 +169,19 @@ def seed(base, out):
             doc = upload_document(base, caseworker, c["id"], f"Test data {n}: fictional.",
                                   shared=n % 2 == 0)
             documents.append(doc["id"])
+    # The police break the glass for some of the municipality's cases: the auditors'
+    # run reviews these; the police run opens more by the references.
+    police = login(base, "police")
+    references = [c["reference"] for c in cases["items"]]
+    emergencies = []
+    for reference in references[:4]:
+        status, _, grant = call(base, "POST", "/api/v1/emergency-accesses", police, {
+            "agency_id": municipality["id"], "reference": reference,
+            "ground": "danger_to_life",
+            "reason": "Test data: the control room reports acute danger to this person.",
+        })
+        if status == 201:
+            emergencies.append(grant["id"])
     cases["items"] += own["items"]
     # Drafts are their author's: the caseworker's run reaches these.
     drafts = []
@@ -202,6 +215,9 @@ def seed(base, out):
     write_dict(folder, "drafts", drafts)
     write_dict(folder, "notes", notes)
     write_dict(folder, "documents", documents)
+    write_dict(folder, "emergencies", emergencies)
+    write_dict(folder, "references", references[4:] or references)
+    write_dict(folder, "owners", [municipality["id"]])
 
 
 def coverage(folder):
