@@ -366,3 +366,39 @@ fn a_key_file_open_to_others_is_refused_at_start() {
     let out = run(dir.path(), &["check-config"], &env);
     assert!(out.status.success(), "{out:?}");
 }
+
+#[test]
+fn emergency_access_is_configured_by_agency_kind_and_hours_and_a_typo_refuses_to_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(dir.path(), &["check-config"], &[]);
+    let parsed: toml::Table = String::from_utf8(out.stdout).unwrap().parse().unwrap();
+    assert_eq!(
+        parsed["emergency"]["allowed_agency_kinds"].to_string(),
+        r#"["police", "care_coordination", "coordination_centre"]"#
+    );
+    assert_eq!(parsed["emergency"]["hours"].as_integer(), Some(4));
+    let file = dir.path().join("schakel.toml");
+    std::fs::write(
+        &file,
+        "[emergency]\nallowed_agency_kinds = [\"police\", \"polce\"]\n",
+    )
+    .unwrap();
+    let out = run(
+        dir.path(),
+        &["--config", file.to_str().unwrap(), "check-config"],
+        &[],
+    );
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("emergency.allowed_agency_kinds") && err.contains("polce"),
+        "{err}"
+    );
+    let out = run(
+        dir.path(),
+        &["check-config"],
+        &[("SCHAKEL_EMERGENCY__HOURS", "48")],
+    );
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("emergency.hours"));
+}
