@@ -85,6 +85,7 @@ fn routes(cfg: &mut web::ServiceConfig, rate_limit: &auth::RateLimit) {
                 .configure(crate::directory_profile::configure)
                 .configure(crate::directory_hsds::configure)
                 .configure(audit_api::configure)
+                .configure(crate::audit_export_api::configure)
                 .configure(crate::emergency_api::configure)
                 .configure(crate::monitor_api::configure),
         );

@@ -69,7 +69,7 @@ pub struct AuditQuery {
 
 impl AuditQuery {
     /// The filter and page, or 400 when a value is out of range.
-    fn parse(self) -> Result<(AuditFilter, PageRequest), ApiError> {
+    pub(crate) fn parse(self) -> Result<(AuditFilter, PageRequest), ApiError> {
         let bad = || ApiError::Problem(ProblemKind::BadRequest);
         let within = |t: &String| t.chars().count() <= MAX_FIELD_LEN;
         if self.object_type.as_ref().is_some_and(|t| {

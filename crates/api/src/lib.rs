@@ -3,6 +3,7 @@
 mod admin;
 mod app;
 mod audit_api;
+mod audit_export_api;
 pub mod auth;
 mod blocking;
 mod body;

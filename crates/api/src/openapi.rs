@@ -98,6 +98,8 @@ use crate::openapi_links::add_links;
         crate::casework::referrals::start_handler,
         crate::casework::referrals::complete_handler,
         crate::casework::referrals::withdraw_handler,
+        crate::audit_export_api::export_handler,
+        crate::audit_export_api::subject_handler,
         crate::emergency_api::open_handler,
         crate::emergency_api::list_handler,
         crate::emergency_api::summary_handler,

@@ -65,6 +65,8 @@ pub(crate) const OPERATION_IDS: &[(&str, &str, &str)] = &[
     ),
     ("get", "/api/v1/audit", "list_audit_entries"),
     ("get", "/api/v1/audit/verify", "verify_audit_trail"),
+    ("get", "/api/v1/audit/export", "export_audit_trail"),
+    ("post", "/api/v1/audit/subject", "find_audit_subject"),
     ("post", "/api/v1/signals", "create_signal"),
     ("get", "/api/v1/signals", "list_signals"),
     ("get", "/api/v1/signals/{id}", "get_signal"),

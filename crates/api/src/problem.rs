@@ -54,6 +54,7 @@ pub enum ProblemKind {
     DocumentGone,
     EmergencyAccessNotNeeded,
     AlreadyReviewed,
+    ExportTooLarge,
 }
 
 impl ProblemKind {
@@ -96,6 +97,7 @@ impl ProblemKind {
             DocumentGone => "document_gone",
             EmergencyAccessNotNeeded => "emergency_access_not_needed",
             AlreadyReviewed => "already_reviewed",
+            ExportTooLarge => "export_too_large",
             LegalBasisNotApplicable => "legal_basis_not_applicable",
         }
     }
@@ -149,6 +151,9 @@ impl ProblemKind {
                 "You can already read this case: no emergency access is needed."
             }
             AlreadyReviewed => "This emergency access was already reviewed.",
+            ExportTooLarge => {
+                "The export would hold more than 100000 entries: narrow the filter (a shorter period)."
+            }
             LegalBasisNotApplicable => {
                 "The `legal_basis` does not apply to this person's age or to your agency's kind."
             }
@@ -191,6 +196,7 @@ impl ProblemKind {
             DocumentPending | DocumentQuarantined => StatusCode::CONFLICT,
             DocumentGone => StatusCode::GONE,
             EmergencyAccessNotNeeded | AlreadyReviewed => StatusCode::CONFLICT,
+            ExportTooLarge => StatusCode::UNPROCESSABLE_ENTITY,
             LegalBasisNotApplicable => StatusCode::UNPROCESSABLE_ENTITY,
         }
     }
@@ -369,6 +375,7 @@ fn refusal_kind(r: schakel_referral_workflow::Refusal) -> ProblemKind {
         R::LegalBasisNotApplicable => ProblemKind::LegalBasisNotApplicable,
         R::DocumentType => ProblemKind::DocumentType,
         R::DocumentTooLarge => ProblemKind::DocumentTooLarge,
+        R::ExportTooLarge => ProblemKind::ExportTooLarge,
     }
 }
 

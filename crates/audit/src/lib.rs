@@ -5,6 +5,7 @@ mod checkpoint;
 mod entry;
 mod error;
 mod event;
+pub mod export;
 mod keys;
 mod mac;
 mod query;
@@ -21,7 +22,9 @@ pub use error::AuditError;
 pub use event::{AuditActor, AuditEvent, AuditObject, MAX_DETAILS_LEN, MAX_FIELD_LEN};
 pub use keys::{read_signing_key, read_verifying_key};
 pub use mac::{EntryKey, MAC_FORMAT, install_entry_key, installed_entry_key, read_entry_key};
-pub use query::{AuditFilter, AuditPage, MAX_PAGE_SIZE, PageRequest, is_subject_reference, query};
+pub use query::{
+    AuditFilter, AuditPage, MAX_PAGE_SIZE, PageRequest, export_rows, is_subject_reference, query,
+};
 pub use record::record;
 pub use report::{BreakReason, BrokenEntry, VerifyReport};
 pub use schakel_domain::audit::{ActionCode, ActionKind, Outcome};

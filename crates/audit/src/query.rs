@@ -1,4 +1,5 @@
-//! The auditor's view: entries filtered and paged, newest first.
+//! The auditor's view: entries filtered and paged, newest first, or all of them as
+//! stored for an export.
 //!
 //! Owns the typed filter and keyset paging over `seq`. Reading the trail is itself an
 //! action the caller audits; this module records nothing.
@@ -7,7 +8,7 @@ use crate::{AuditEntry, AuditError};
 use chrono::{DateTime, Utc};
 use schakel_domain::AgencyId;
 use schakel_domain::audit::{ActionCode, ActionKind, Outcome};
-use schakel_store::audit_log::{self, AuditLogFilter};
+use schakel_store::audit_log::{self, AuditEntryRow, AuditLogFilter};
 use schakel_store::{DbConn, to_db_time};
 use uuid::Uuid;
 
@@ -85,14 +86,9 @@ pub fn is_subject_reference(text: &str) -> bool {
         .unwrap_or(text))
 }
 
-/// The entries matching `filter`, one page at a time, newest first. A `subject` that is
-/// not a person reference matches nothing.
-pub fn query(
-    conn: &mut DbConn,
-    filter: &AuditFilter,
-    page: PageRequest,
-) -> Result<AuditPage, AuditError> {
-    let limit = i64::from(page.limit.clamp(1, MAX_PAGE_SIZE));
+/// The filter as the store applies it; `None` when it can match nothing (a `subject`
+/// that is not a person reference).
+fn stored_filter(filter: &AuditFilter) -> Option<AuditLogFilter> {
     let stored = AuditLogFilter {
         actor_user_id: filter.actor_user_id.map(|u| u.to_string()),
         actor_agency_id: filter.actor_agency_id.map(|a| a.to_string()),
@@ -105,12 +101,52 @@ pub fn query(
         from: filter.from.map(to_db_time),
         until: filter.until.map(to_db_time),
     };
-    if filter.subject.is_some() && stored.subject.is_none() {
+    (filter.subject.is_none() || stored.subject.is_some()).then_some(stored)
+}
+
+/// Every stored entry matching `filter`, oldest first, exactly as stored (so that an
+/// export can be verified against the chain elsewhere); `None` when there are more
+/// than `max`.
+pub fn export_rows(
+    conn: &mut DbConn,
+    filter: &AuditFilter,
+    max: usize,
+) -> Result<Option<Vec<AuditEntryRow>>, AuditError> {
+    let Some(stored) = stored_filter(filter) else {
+        return Ok(Some(Vec::new()));
+    };
+    let mut rows: Vec<AuditEntryRow> = Vec::new();
+    let mut before = None;
+    loop {
+        let batch = audit_log::page(conn, &stored, before, i64::from(MAX_PAGE_SIZE))?;
+        let last = batch.len() < MAX_PAGE_SIZE as usize;
+        before = batch.last().map(|r| r.seq);
+        rows.extend(batch);
+        if rows.len() > max {
+            return Ok(None);
+        }
+        if last {
+            break;
+        }
+    }
+    rows.reverse();
+    Ok(Some(rows))
+}
+
+/// The entries matching `filter`, one page at a time, newest first. A `subject` that is
+/// not a person reference matches nothing.
+pub fn query(
+    conn: &mut DbConn,
+    filter: &AuditFilter,
+    page: PageRequest,
+) -> Result<AuditPage, AuditError> {
+    let limit = i64::from(page.limit.clamp(1, MAX_PAGE_SIZE));
+    let Some(stored) = stored_filter(filter) else {
         return Ok(AuditPage {
             entries: Vec::new(),
             next_before_seq: None,
         });
-    }
+    };
     // One row more than asked tells whether an older page exists.
     let mut rows = audit_log::page(conn, &stored, page.before_seq, limit + 1)?;
     let more = rows.len() as i64 > limit;

@@ -99,6 +99,9 @@ pub enum Refusal {
     DocumentType,
     /// A file larger than the configured limit.
     DocumentTooLarge,
+    /// An export of the audit trail that would hold more entries than one may: narrow
+    /// the filter (a shorter period).
+    ExportTooLarge,
 }
 
 impl Refusal {
@@ -108,6 +111,7 @@ impl Refusal {
             Refusal::UnknownCountry => "nationalities",
             Refusal::LegalBasisNotApplicable => "legal_basis",
             Refusal::DocumentType | Refusal::DocumentTooLarge => "file",
+            Refusal::ExportTooLarge => "from",
         }
     }
 }

@@ -21,6 +21,7 @@ pub mod signals;
 mod subjects;
 mod support;
 pub mod views;
+pub mod who_saw;
 
 pub use config::WorkflowConfig;
 pub use error::{Conflict, Denial, Refusal, UseCaseError};

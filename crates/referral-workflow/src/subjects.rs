@@ -15,7 +15,7 @@ use schakel_store::casework::{cases, persons, referrals};
 use std::collections::BTreeSet;
 
 /// How the audit trail names `person`.
-fn reference(person: PersonId, pseudonym: Option<String>) -> String {
+pub(crate) fn reference(person: PersonId, pseudonym: Option<String>) -> String {
     pseudonym.unwrap_or_else(|| format!("person:{person}"))
 }
 

@@ -26,3 +26,4 @@ mod password_reset_http;
 mod profile_http;
 mod second_factor_http;
 mod sessions_http;
+mod who_saw_http;

@@ -201,6 +201,8 @@ const TABLE: &[Row] = {
         // The audit trail: the auditor.
         row("GET", "/api/v1/audit", None, AUDITOR),
         row("GET", "/api/v1/audit/verify", None, AUDITOR),
+        row("GET", "/api/v1/audit/export", None, AUDITOR),
+        row("POST", "/api/v1/audit/subject", None, AUDITOR),
         // The monitor: the analyst; to everyone else it does not exist.
         row("GET", "/api/v1/monitor/counts", None, ANALYST),
         row("GET", "/api/v1/monitor/flows", None, ANALYST),
@@ -1114,6 +1116,12 @@ fn prepare_casework(
                 None,
             )
         }
+        ("POST", "/api/v1/audit/subject") => {
+            let case = p.case(&own_cw);
+            let mut body = p.glass_body(own_cw.agency_id, case);
+            body = json!({ "agency_id": body["agency_id"], "reference": body["reference"] });
+            (path.to_owned(), Some(body), None)
+        }
         ("POST", "/api/v1/emergency-accesses") => {
             let who = if row.rel == Rel::Own {
                 own_cw
@@ -1302,6 +1310,9 @@ where
                 "places": { "total": 8, "free": 2 },
             }));
         }
+    }
+    if row.path == "/api/v1/audit/export" {
+        uri = format!("{uri}?format=jsonl");
     }
     if row.path == "/api/v1/admin/outbox" {
         uri = format!("{uri}?state=failed");

@@ -8,6 +8,7 @@ use crate::RequestContext;
 use chrono::{DateTime, SecondsFormat, Utc};
 use schakel_audit::{ActionKind, AuditFilter, AuditPage, Outcome, PageRequest, VerifyReport};
 use schakel_domain::{Action, Actor, AgencyId, UserId};
+use schakel_store::audit_log::AuditEntryRow;
 use schakel_store::{DbConn, agencies, users, write_tx};
 use std::collections::BTreeMap;
 use uuid::Uuid;
@@ -90,6 +91,84 @@ pub fn read_trail(
             .map_err(UseCaseError::from)
     })?;
     Ok(result)
+}
+
+/// The most entries one export holds; a filter that matches more is refused
+/// ([`crate::usecase::Refusal::ExportTooLarge`]): narrow it (a shorter period).
+pub const MAX_EXPORT: usize = 100_000;
+
+/// The entries of an export, as stored, with the names of their actors and agencies.
+#[derive(Debug)]
+pub struct TrailExport {
+    /// The entries, oldest first, exactly as stored.
+    pub rows: Vec<AuditEntryRow>,
+    /// The display names of the users who acted.
+    pub users: BTreeMap<String, String>,
+    /// The names of the agencies.
+    pub agencies: BTreeMap<String, String>,
+}
+
+impl TrailExport {
+    /// The actor's and the agency's names of a row (empty when none).
+    pub fn names(&self, row: &AuditEntryRow) -> (String, String) {
+        let of = |map: &BTreeMap<String, String>, id: &Option<String>| {
+            id.as_ref()
+                .and_then(|id| map.get(id))
+                .cloned()
+                .unwrap_or_default()
+        };
+        (
+            of(&self.users, &row.actor_user_id),
+            of(&self.agencies, &row.actor_agency_id),
+        )
+    }
+}
+
+/// Every entry matching `filter`, oldest first, as stored (auditors). The export is
+/// audited (`audit.export`, kind `E`, with the filter, the format and the count) before
+/// anything is returned.
+pub fn export_trail(
+    conn: &mut DbConn,
+    who: &Actor,
+    filter: &AuditFilter,
+    format: &str,
+    ctx: &RequestContext,
+    now: DateTime<Utc>,
+) -> Result<TrailExport, UseCaseError> {
+    let op = Op::new("audit.export", ActionKind::Export);
+    permit(conn, who, Action::ReadAudit, &op, ctx, now)?;
+    let rows = schakel_audit::export_rows(conn, filter, MAX_EXPORT)?.ok_or(
+        UseCaseError::Refused(crate::usecase::Refusal::ExportTooLarge),
+    )?;
+    let mut ids: Vec<UserId> = rows
+        .iter()
+        .filter_map(|r| r.actor_user_id.as_deref())
+        .filter_map(|u| u.parse().ok())
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let users = users::names(conn, &ids)?
+        .into_iter()
+        .map(|(id, name)| (id.to_string(), name))
+        .collect();
+    let agencies = agencies::list_all(conn)?
+        .into_iter()
+        .map(|a| (a.id.to_string(), a.name))
+        .collect();
+    let details = serde_json::json!({
+        "filter": filter_details(filter),
+        "format": format,
+        "entries": rows.len(),
+    });
+    write_tx(conn, |conn| {
+        op.record(conn, who, Outcome::Success, details, ctx, now)
+            .map_err(UseCaseError::from)
+    })?;
+    Ok(TrailExport {
+        rows,
+        users,
+        agencies,
+    })
 }
 
 /// The filter as the audit entry records it: codes, ids and times only.

@@ -125,6 +125,14 @@ pub fn find(conn: &mut DbConn, id: PersonId) -> Result<Person, StoreError> {
         .try_into()
 }
 
+/// How many person records carry `pseudonym` (at any agency).
+pub fn count_with_pseudonym(conn: &mut DbConn, pseudonym: &str) -> Result<i64, StoreError> {
+    Ok(persons::table
+        .filter(persons::pseudonym.eq(pseudonym))
+        .count()
+        .get_result(conn)?)
+}
+
 /// The pseudonym of each person of `ids` that exists (`None` for one without), in one
 /// query.
 pub fn pseudonyms(
