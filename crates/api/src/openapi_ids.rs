@@ -49,6 +49,31 @@ pub(crate) const OPERATION_IDS: &[(&str, &str, &str)] = &[
     ("patch", "/api/v1/users/{id}", "update_user"),
     ("post", "/api/v1/users/{id}/deactivate", "deactivate_user"),
     ("post", "/api/v1/users/{id}/reactivate", "reactivate_user"),
+    (
+        "post",
+        "/api/v1/users/{id}/second-factor/reset",
+        "reset_second_factor",
+    ),
+    (
+        "get",
+        "/api/v1/privilege-requests",
+        "list_privilege_requests",
+    ),
+    (
+        "get",
+        "/api/v1/privilege-requests/{id}",
+        "get_privilege_request",
+    ),
+    (
+        "post",
+        "/api/v1/privilege-requests/{id}/approve",
+        "approve_privilege_request",
+    ),
+    (
+        "post",
+        "/api/v1/privilege-requests/{id}/reject",
+        "reject_privilege_request",
+    ),
     ("get", "/api/v1/admin/outbox", "list_failed_deliveries"),
     ("post", "/api/v1/admin/outbox/{id}/retry", "retry_delivery"),
     ("get", "/api/v1/directory/agencies", "directory"),

@@ -55,6 +55,9 @@ pub enum ProblemKind {
     EmergencyAccessNotNeeded,
     AlreadyReviewed,
     ExportTooLarge,
+    RequestPending,
+    OwnRequest,
+    RequestClosed,
 }
 
 impl ProblemKind {
@@ -98,6 +101,9 @@ impl ProblemKind {
             EmergencyAccessNotNeeded => "emergency_access_not_needed",
             AlreadyReviewed => "already_reviewed",
             ExportTooLarge => "export_too_large",
+            RequestPending => "request_pending",
+            OwnRequest => "own_request",
+            RequestClosed => "request_closed",
             LegalBasisNotApplicable => "legal_basis_not_applicable",
         }
     }
@@ -151,6 +157,9 @@ impl ProblemKind {
                 "You can already read this case: no emergency access is needed."
             }
             AlreadyReviewed => "This emergency access was already reviewed.",
+            RequestPending => "A request for this change already waits for a second admin.",
+            OwnRequest => "Another admin must approve your request.",
+            RequestClosed => "The request was decided before, or nobody approved it in time.",
             ExportTooLarge => {
                 "The export would hold more than 100000 entries: narrow the filter (a shorter period)."
             }
@@ -196,6 +205,7 @@ impl ProblemKind {
             DocumentPending | DocumentQuarantined => StatusCode::CONFLICT,
             DocumentGone => StatusCode::GONE,
             EmergencyAccessNotNeeded | AlreadyReviewed => StatusCode::CONFLICT,
+            RequestPending | OwnRequest | RequestClosed => StatusCode::CONFLICT,
             ExportTooLarge => StatusCode::UNPROCESSABLE_ENTITY,
             LegalBasisNotApplicable => StatusCode::UNPROCESSABLE_ENTITY,
         }
@@ -354,6 +364,9 @@ fn use_case_kind(e: &schakel_auth::UseCaseError) -> ProblemKind {
         U::Conflict(C::DocumentGone) => ProblemKind::DocumentGone,
         U::Conflict(C::EmergencyNotNeeded) => ProblemKind::EmergencyAccessNotNeeded,
         U::Conflict(C::AlreadyReviewed) => ProblemKind::AlreadyReviewed,
+        U::Conflict(C::RequestPending) => ProblemKind::RequestPending,
+        U::Conflict(C::OwnRequest) => ProblemKind::OwnRequest,
+        U::Conflict(C::RequestClosed) => ProblemKind::RequestClosed,
         U::Conflict(_) => ProblemKind::Conflict,
         U::VersionRequired => ProblemKind::PreconditionRequired,
         U::VersionMismatch => ProblemKind::PreconditionFailed,

@@ -1,7 +1,7 @@
 //! The knobs of authentication, with safe defaults.
 
 use schakel_crypto::MasterKeys;
-use schakel_domain::Role;
+use schakel_domain::{FourEyesPolicy, Role};
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
@@ -36,6 +36,8 @@ pub struct AuthConfig {
     pub totp_issuer: String,
     /// The data keys that encrypt second-factor secrets at rest.
     pub data_keys: Arc<MasterKeys>,
+    /// Which changes of privilege wait for a second admin, and for how long.
+    pub four_eyes: FourEyesPolicy,
 }
 
 /// Data keys that live as long as the process: one random key (tests and tools; the
@@ -63,6 +65,7 @@ impl Default for AuthConfig {
             codes_per_session: 5,
             totp_issuer: "Schakel".into(),
             data_keys: ephemeral_data_keys(),
+            four_eyes: FourEyesPolicy::default(),
         }
     }
 }

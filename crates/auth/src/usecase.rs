@@ -83,6 +83,12 @@ pub enum Conflict {
     EmergencyNotNeeded,
     /// The emergency access was already reviewed.
     AlreadyReviewed,
+    /// A request for the same change of privilege already waits for a second admin.
+    RequestPending,
+    /// Nobody approves their own request for a change of privilege.
+    OwnRequest,
+    /// The request was decided before, or nobody approved it in time.
+    RequestClosed,
 }
 
 /// A value refused for what it means, not for its shape (each has its own stable

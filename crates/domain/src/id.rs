@@ -102,6 +102,10 @@ typed_id!(
     /// Identifies an emergency access to a case ("breaking the glass").
     EmergencyAccessId
 );
+typed_id!(
+    /// Identifies a request for a change of privilege, waiting for a second admin.
+    PrivilegeRequestId
+);
 
 #[cfg(test)]
 mod tests {

@@ -21,6 +21,7 @@ pub mod monitor_event;
 pub mod note;
 pub mod notice;
 pub mod policy;
+pub mod privilege;
 pub mod pseudonym;
 pub mod referral;
 pub mod relink;
@@ -43,15 +44,16 @@ pub use draft::DraftForm;
 pub use emergency::{EmergencyGround, EmergencyPolicy, EmergencyReview, EmergencyVerdict};
 pub use id::{
     AgencyId, CaseId, ConsentId, CorrectionId, DocumentId, DraftId, EmergencyAccessId, NoteId,
-    PersonId, ReferralId, SessionId, SignalId, UserId,
+    PersonId, PrivilegeRequestId, ReferralId, SessionId, SignalId, UserId,
 };
 pub use monitor_event::{InvalidEvent, MonitorEvent, MonitorEventKind};
 pub use note::{NoteKind, NoteVisibility};
 pub use notice::{
     DOCUMENT_QUARANTINED_TOPIC, EMERGENCY_ACCESS_TOPIC, InvalidNotice, LinkTopic, Notice,
-    ReferralFacts, ReferralTopic,
+    ReferralFacts, ReferralTopic, SECOND_FACTOR_RESET_TOPIC,
 };
 pub use policy::{Action, Relationship, allows};
+pub use privilege::{FourEyesPolicy, PrivilegeChange, RequestState};
 pub use referral::{InvalidTransition, Party, ReferralAction, ReferralState};
 pub use relink::{PersonRelink, RELINK_TOPIC};
 pub use role::Role;

@@ -19,6 +19,9 @@ pub const DOCUMENT_QUARANTINED_TOPIC: &str = "document_quarantined";
 /// The outbox topic of a [`Notice::EmergencyAccess`].
 pub const EMERGENCY_ACCESS_TOPIC: &str = "emergency_access";
 
+/// The outbox topic of a [`Notice::SecondFactorReset`].
+pub const SECOND_FACTOR_RESET_TOPIC: &str = "second_factor_reset";
+
 crate::code_enum! {
     /// What a referral email is about (the outbox row's topic).
     pub enum ReferralTopic as "referral notice" {
@@ -143,6 +146,18 @@ pub enum Notice {
         /// The ground stated.
         ground: EmergencyGround,
     },
+    /// To a user: two admins removed their second factor, so they set up a new one at
+    /// their next login. Sent at once and never in a digest.
+    SecondFactorReset {
+        /// The user.
+        user_id: UserId,
+    },
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UserPayload {
+    user_id: UserId,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -195,6 +210,7 @@ impl Notice {
             Notice::AccountLink { topic, .. } => topic.as_str(),
             Notice::DocumentQuarantined { .. } => DOCUMENT_QUARANTINED_TOPIC,
             Notice::EmergencyAccess { .. } => EMERGENCY_ACCESS_TOPIC,
+            Notice::SecondFactorReset { .. } => SECOND_FACTOR_RESET_TOPIC,
         }
     }
 
@@ -238,6 +254,9 @@ impl Notice {
                 from_agency_id: *from_agency_id,
                 ground: *ground,
             }),
+            Notice::SecondFactorReset { user_id } => {
+                serde_json::to_value(UserPayload { user_id: *user_id })
+            }
         };
         // Ids, codes and strings only: serialising them cannot fail.
         value.unwrap_or(serde_json::Value::Null)
@@ -280,6 +299,10 @@ impl Notice {
                 from_agency_id: p.from_agency_id,
                 ground: p.ground,
             });
+        }
+        if topic == SECOND_FACTOR_RESET_TOPIC {
+            let p: UserPayload = serde_json::from_value(payload.clone()).map_err(shape)?;
+            return Ok(Notice::SecondFactorReset { user_id: p.user_id });
         }
         Err(InvalidNotice(format!("unknown topic {topic}")))
     }
@@ -341,6 +364,9 @@ mod tests {
             user_id: UserId::new_random(),
             case_id: CaseId::new_random(),
             document_id: DocumentId::new_random(),
+        });
+        all.push(Notice::SecondFactorReset {
+            user_id: UserId::new_random(),
         });
         for ground in EmergencyGround::ALL {
             all.push(Notice::EmergencyAccess {

@@ -333,6 +333,10 @@ impl Dispatcher {
                     token.ok_or("permanent: the link's token is gone")?
                 ),
             },
+            Notice::SecondFactorReset { .. } => Facts {
+                link: format!("{}/login", self.cfg.public_url),
+                ..Facts::default()
+            },
             Notice::DocumentQuarantined { case_id, .. } => Facts {
                 link: format!("{}/cases/{case_id}", self.cfg.public_url),
                 ..Facts::default()

@@ -16,13 +16,13 @@ pub(crate) fn recipients(
     notice: &Notice,
 ) -> Result<Vec<(schakel_domain::UserId, bool)>, StoreError> {
     match notice {
-        Notice::AccountLink { user_id, .. } | Notice::DocumentQuarantined { user_id, .. } => {
-            Ok(match users::find(conn, *user_id) {
-                Ok(u) if u.active => vec![(u.id, false)],
-                Ok(_) | Err(StoreError::NotFound) => Vec::new(),
-                Err(e) => return Err(e),
-            })
-        }
+        Notice::AccountLink { user_id, .. }
+        | Notice::DocumentQuarantined { user_id, .. }
+        | Notice::SecondFactorReset { user_id } => Ok(match users::find(conn, *user_id) {
+            Ok(u) if u.active => vec![(u.id, false)],
+            Ok(_) | Err(StoreError::NotFound) => Vec::new(),
+            Err(e) => return Err(e),
+        }),
         Notice::EmergencyAccess { agency_id, .. } => {
             // The owning agency's coordinators, at once; with none active, its case
             // workers rather than nobody.

@@ -114,6 +114,13 @@ const TEMPLATES: &[(&str, &str, &str, &str, &str)] = &[
         "Een medewerker van {from} heeft met noodtoegang een casus van {to} ingezien, met als grond: {reason_word}. De toegang vervalt vanzelf na enkele uren, is vastgelegd en wordt door de auditors beoordeeld. Twijfelt u, meld het dan bij uw functionaris gegevensbescherming.\nDe casus in Schakel: {link}",
     ),
     (
+        "second_factor_reset",
+        "Schakel: your second factor was reset",
+        "Two admins of Schakel have removed the authenticator app from your account, as asked for when a phone is lost. At your next login, after your password, you set up the app again and get new recovery codes. If you did not ask for this, tell your admin at once.\nSchakel: {link}",
+        "Schakel: uw tweede factor is opnieuw ingesteld",
+        "Twee beheerders van Schakel hebben de authenticator-app van uw account verwijderd, zoals gevraagd wanneer een telefoon kwijt is. Bij uw volgende keer inloggen stelt u na uw wachtwoord de app opnieuw in en krijgt u nieuwe herstelcodes. Heeft u hier niet om gevraagd, meld het dan meteen bij uw beheerder.\nSchakel: {link}",
+    ),
+    (
         "invitation",
         "Schakel: your invitation",
         "You have been invited to Schakel. Choose your password with this link; it works once and expires:\n{link}",

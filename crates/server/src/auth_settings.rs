@@ -2,7 +2,7 @@
 //! factor, throttling and rate limits.
 
 use schakel_auth::AuthConfig;
-use schakel_domain::Role;
+use schakel_domain::{FourEyesPolicy, PrivilegeChange, Role};
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 
@@ -43,6 +43,12 @@ pub struct AuthSettings {
     pub rate_per_second: u64,
     /// Burst of requests per client on `/api/v1/auth/*`.
     pub rate_burst: u32,
+    /// The changes of privilege that wait for a second admin's approval (codes:
+    /// `role_change`, `reactivation`, `second_factor_reset`, `case_work_invitation`);
+    /// all by default, an empty list for none.
+    pub four_eyes: Vec<String>,
+    /// Hours a request for a change of privilege waits for a second admin (1 to 720).
+    pub four_eyes_expiry_hours: i64,
 }
 
 impl Default for AuthSettings {
@@ -63,6 +69,13 @@ impl Default for AuthSettings {
             concurrent_hashes: 0,
             rate_per_second: 2,
             rate_burst: 20,
+            four_eyes: defaults
+                .four_eyes
+                .required
+                .iter()
+                .map(|c| c.as_str().to_owned())
+                .collect(),
+            four_eyes_expiry_hours: schakel_domain::privilege::DEFAULT_EXPIRY_HOURS,
         }
     }
 }
@@ -97,6 +110,7 @@ impl AuthSettings {
         if self.issuer.trim().is_empty() {
             return Err("auth.issuer must not be empty".into());
         }
+        self.four_eyes_policy()?;
         // The default file of the embedded setup is created on first start; any other
         // must exist and be readable now.
         let path = self.token_keys_file.as_path();
@@ -107,6 +121,25 @@ impl AuthSettings {
             crate::keys::check_private(path, "auth.token_keys_file")?;
         }
         Ok(())
+    }
+
+    /// Which changes of privilege wait for a second admin, or what is wrong.
+    fn four_eyes_policy(&self) -> Result<FourEyesPolicy, String> {
+        if !(1..=720).contains(&self.four_eyes_expiry_hours) {
+            return Err("auth.four_eyes_expiry_hours must be between 1 and 720".into());
+        }
+        let required = self
+            .four_eyes
+            .iter()
+            .map(|c| {
+                c.parse::<PrivilegeChange>()
+                    .map_err(|_| format!("auth.four_eyes: `{c}` is not a change of privilege"))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(FourEyesPolicy {
+            required,
+            expiry: chrono::Duration::hours(self.four_eyes_expiry_hours),
+        })
     }
 
     /// The authentication rules; `demo` relaxes the second factor unless configured.
@@ -130,6 +163,8 @@ impl AuthSettings {
             resets_per_hour: self.resets_per_hour,
             max_failures_per_hour: self.max_failures_per_hour,
             data_keys,
+            // Checked by `validate` when the settings were loaded.
+            four_eyes: self.four_eyes_policy().unwrap_or_default(),
             ..AuthConfig::default()
         }
     }

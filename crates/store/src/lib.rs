@@ -14,6 +14,7 @@ pub mod migrations;
 pub mod monitor;
 pub mod outbox;
 mod pool;
+pub mod privilege_requests;
 pub mod recovery_codes;
 pub mod schema;
 mod schema_accounts;

@@ -373,7 +373,7 @@ diesel::joinable!(case_events -> cases (case_id));
 diesel::joinable!(case_notes -> cases (case_id));
 diesel::joinable!(case_corrections -> cases (case_id));
 diesel::joinable!(case_documents -> cases (case_id));
-pub use crate::schema_accounts::recovery_codes;
+pub use crate::schema_accounts::{privilege_requests, recovery_codes};
 pub use crate::schema_directory::agency_profiles;
 pub use crate::schema_monitor::{monitor_facts, monitor_months, monitor_relinks};
 pub use crate::schema_oversight::emergency_accesses;
@@ -409,4 +409,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     agency_profiles,
     recovery_codes,
     emergency_accesses,
+    privilege_requests,
 );

@@ -257,6 +257,24 @@ pub fn set_totp_secret(
     bump(conn, id, now)
 }
 
+/// Removes the account's authenticators, confirmed and pending: at the next login the
+/// user sets one up again.
+pub fn clear_second_factor(
+    conn: &mut DbConn,
+    id: UserId,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    diesel::update(users::table.find(id.to_string()))
+        .set((
+            users::totp_secret.eq(None::<String>),
+            users::totp_pending_secret.eq(None::<String>),
+            users::totp_confirmed_at.eq(None::<chrono::NaiveDateTime>),
+            users::totp_last_step.eq(None::<i64>),
+        ))
+        .execute(conn)?;
+    bump(conn, id, now)
+}
+
 /// Stores the secret of a new authenticator beside the confirmed one (replacing any
 /// earlier pending one); the confirmed one stays the second factor until
 /// [`confirm_pending_totp`].

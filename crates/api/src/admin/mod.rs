@@ -8,6 +8,7 @@
 
 pub(crate) mod agencies;
 pub(crate) mod delivery;
+pub(crate) mod privilege;
 pub(crate) mod users;
 
 use actix_web::http::header::{self, HeaderValue};
@@ -83,6 +84,7 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
     .service(
         web::resource("/users/{id}/reactivate").route(web::post().to(u::reactivate_user_handler)),
     )
+    .configure(privilege::configure)
     .service(web::resource("/admin/outbox").route(web::get().to(delivery::failed_handler)))
     .service(
         web::resource("/admin/outbox/{id}/retry").route(web::post().to(delivery::retry_handler)),

@@ -1,6 +1,7 @@
 //! `/api/v1/users`: the admin lists, reads, invites, re-roles, deactivates and
 //! reactivates accounts; `/api/v1/auth/invitation`: the invited user sets a password.
 
+use super::privilege::changed;
 use super::{blocking, with_etag};
 use crate::auth::{CurrentActor, request_context};
 use crate::problem::Problem;
@@ -9,6 +10,7 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
 use schakel_auth::admin::AccountView;
+use schakel_auth::admin::four_eyes::Change;
 use schakel_auth::admin::users::{self as uc, InvitationInput};
 use schakel_domain::{AgencyId, Role, UserId};
 use serde::{Deserialize, Serialize};
@@ -62,7 +64,7 @@ impl From<AccountView> for UserResponse {
     }
 }
 
-fn one(res: actix_web::HttpResponseBuilder, user: AccountView) -> HttpResponse {
+pub(crate) fn one(res: actix_web::HttpResponseBuilder, user: AccountView) -> HttpResponse {
     let version = user.version;
     with_etag(res, version).json(UserResponse::from(user))
 }
@@ -129,6 +131,8 @@ pub struct InviteUserRequest {
     responses(
         (status = 201, description = "Invited", body = UserResponse,
             headers(("ETag" = String, description = "The version, quoted"), ("Location" = String, description = "The new account"))),
+        (status = 202, description = "A case-work role with four eyes on invitations: waiting for a second admin", body = crate::admin::privilege::PrivilegeRequestResponse,
+            headers(("Location" = String, description = "The request"))),
         (status = 401, description = "No complete session", content_type = "application/problem+json", body = Problem),
         (status = 403, description = "Not an admin", content_type = "application/problem+json", body = Problem),
         (status = 409, description = "The email address is taken, or the agency is inactive", content_type = "application/problem+json", body = Problem),
@@ -150,13 +154,15 @@ pub async fn invite_user_handler(
         locale: b.locale.unwrap_or_else(|| "nl".to_owned()),
     };
     let cfg = state.auth.config.clone();
-    let user = blocking(&state, move |conn, now| {
+    let change = blocking(&state, move |conn, now| {
         Ok(uc::invite_user(conn, &cfg, &who.0, &input, &ctx, now)?)
     })
     .await?;
     let mut res = HttpResponse::Created();
-    res.insert_header((header::LOCATION, format!("/api/v1/users/{}", user.id)));
-    Ok(one(res, user))
+    if let Change::Applied(user) = &change {
+        res.insert_header((header::LOCATION, format!("/api/v1/users/{}", user.id)));
+    }
+    Ok(changed(res, change))
 }
 
 /// One account (admin).
@@ -200,6 +206,8 @@ pub struct UpdateUserRequest {
     responses(
         (status = 200, description = "Changed", body = UserResponse,
             headers(("ETag" = String, description = "The new version, quoted"))),
+        (status = 202, description = "With four eyes on role changes: waiting for a second admin", body = crate::admin::privilege::PrivilegeRequestResponse,
+            headers(("Location" = String, description = "The request"))),
         (status = 401, description = "No complete session", content_type = "application/problem+json", body = Problem),
         (status = 404, description = "No such account, or not an admin", content_type = "application/problem+json", body = Problem),
         (status = 409, description = "It would leave no active admin", content_type = "application/problem+json", body = Problem),
@@ -214,11 +222,12 @@ pub async fn update_user_handler(
 ) -> Result<HttpResponse, ApiError> {
     let ctx = request_context(&req, &state);
     let (id, role) = (id.into_inner(), body.into_inner()?.role);
-    let user = blocking(&state, move |conn, now| {
-        Ok(uc::change_role(conn, &who.0, id, role, &ctx, now)?)
+    let cfg = state.auth.config.clone();
+    let change = blocking(&state, move |conn, now| {
+        Ok(uc::change_role(conn, &cfg, &who.0, id, role, &ctx, now)?)
     })
     .await?;
-    Ok(one(HttpResponse::Ok(), user))
+    Ok(changed(HttpResponse::Ok(), change))
 }
 
 /// Deactivate an account and end its sessions (admin); not one's own.
@@ -254,6 +263,8 @@ pub async fn deactivate_user_handler(
     responses(
         (status = 200, description = "Reactivated", body = UserResponse,
             headers(("ETag" = String, description = "The new version, quoted"))),
+        (status = 202, description = "With four eyes on reactivations: waiting for a second admin", body = crate::admin::privilege::PrivilegeRequestResponse,
+            headers(("Location" = String, description = "The request"))),
         (status = 401, description = "No complete session", content_type = "application/problem+json", body = Problem),
         (status = 404, description = "No such account, or not an admin", content_type = "application/problem+json", body = Problem),
         (status = 409, description = "Already active, or its agency is inactive", content_type = "application/problem+json", body = Problem),
@@ -266,9 +277,10 @@ pub async fn reactivate_user_handler(
 ) -> Result<HttpResponse, ApiError> {
     let ctx = request_context(&req, &state);
     let id = id.into_inner();
-    let user = blocking(&state, move |conn, now| {
-        Ok(uc::reactivate_user(conn, &who.0, id, &ctx, now)?)
+    let cfg = state.auth.config.clone();
+    let change = blocking(&state, move |conn, now| {
+        Ok(uc::reactivate_user(conn, &cfg, &who.0, id, &ctx, now)?)
     })
     .await?;
-    Ok(one(HttpResponse::Ok(), user))
+    Ok(changed(HttpResponse::Ok(), change))
 }

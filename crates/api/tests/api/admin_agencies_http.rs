@@ -254,7 +254,8 @@ async fn an_agency_is_created_changed_under_if_match_and_deactivated_with_its_ac
 async fn an_agency_deactivated_while_someone_is_invited_into_it_keeps_no_active_account() {
     for backend in selected_backends() {
         let db = TestDb::new(backend);
-        let srv = test::init_service(app(crate::support::state_without_mfa(&db))).await;
+        // One admin decides here: the race is between an invitation and a deactivation.
+        let srv = test::init_service(app(crate::support::state_one_admin_decides(&db))).await;
         let client = Client::new(&srv, TestRequest::to_request);
         let home = AgencyBuilder::new(&db)
             .name("Platformbeheer")

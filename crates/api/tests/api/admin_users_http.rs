@@ -1,11 +1,12 @@
 //! Accounts as the admin manages them over HTTP: invitations with hashed single-use
 //! links and their email, role changes that apply on the next request, the last admin
-//! kept (also under concurrent demotions), and deactivation that ends sessions.
+//! kept (also under concurrent demotions), and deactivation that ends sessions — with
+//! four eyes off, so that one admin's change applies at once (`four_eyes_http` has
+//! them on, the default).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use crate::support::{
-    AgencyBuilder, Client, UserBuilder, audit_of, bearer, config_without_mfa, keys, request,
-    state_with, successes,
+    AgencyBuilder, Client, UserBuilder, audit_of, bearer, keys, request, state_with, successes,
 };
 use actix_web::http::StatusCode;
 use actix_web::test::{self, TestRequest};
@@ -29,7 +30,7 @@ async fn an_invitation_creates_an_account_a_hashed_single_use_link_and_an_email(
     for backend in selected_backends() {
         let db = TestDb::new(backend);
         let clock = ManualClock::new(t0());
-        let cfg = config_without_mfa();
+        let cfg = crate::support::config_one_admin_decides();
         let ttl = cfg.invitation_ttl_secs;
         let srv = test::init_service(app(state_with(&db, Arc::new(clock.clone()), cfg))).await;
         let client = Client::new(&srv, TestRequest::to_request);
@@ -187,7 +188,7 @@ async fn an_invitation_creates_an_account_a_hashed_single_use_link_and_an_email(
 async fn a_role_change_applies_on_the_next_request_and_one_active_admin_always_remains() {
     for backend in selected_backends() {
         let db = TestDb::new(backend);
-        let srv = test::init_service(app(crate::support::state_without_mfa(&db))).await;
+        let srv = test::init_service(app(crate::support::state_one_admin_decides(&db))).await;
         let client = Client::new(&srv, TestRequest::to_request);
         let home = AgencyBuilder::new(&db)
             .name("Gemeente Beheer")
@@ -298,7 +299,7 @@ async fn a_role_change_applies_on_the_next_request_and_one_active_admin_always_r
 async fn an_admin_cannot_change_their_own_role_but_another_admin_can() {
     for backend in selected_backends() {
         let db = TestDb::new(backend);
-        let srv = test::init_service(app(crate::support::state_without_mfa(&db))).await;
+        let srv = test::init_service(app(crate::support::state_one_admin_decides(&db))).await;
         let client = Client::new(&srv, TestRequest::to_request);
         let home = AgencyBuilder::new(&db)
             .name("Gemeente Beheer")
@@ -345,7 +346,7 @@ async fn an_admin_cannot_change_their_own_role_but_another_admin_can() {
 async fn deactivating_an_account_ends_its_sessions_and_reactivating_lets_it_sign_in_again() {
     for backend in selected_backends() {
         let db = TestDb::new(backend);
-        let srv = test::init_service(app(crate::support::state_without_mfa(&db))).await;
+        let srv = test::init_service(app(crate::support::state_one_admin_decides(&db))).await;
         let client = Client::new(&srv, TestRequest::to_request);
         let home = AgencyBuilder::new(&db)
             .name("Politie Midden")

@@ -15,6 +15,7 @@ mod corrections_http;
 mod data_http;
 mod documents_http;
 mod emergency_http;
+mod four_eyes_http;
 mod hsds_http;
 mod http;
 mod invalid_http;

@@ -92,6 +92,10 @@ const ADMIN_LIST: [u16; 6] = [401, 403, 403, 403, 403, 200];
 const ADMIN_CREATE: [u16; 6] = [401, 403, 403, 403, 403, 201];
 const ADMIN_OBJECT: [u16; 6] = [401, 404, 404, 404, 404, 200];
 const ADMIN_REFUSED: [u16; 6] = [401, 404, 404, 404, 404, 409];
+/// A change of privilege the default configuration gives a second admin to approve.
+const ADMIN_REQUEST: [u16; 6] = [401, 404, 404, 404, 404, 202];
+/// An invitation to case work, likewise.
+const ADMIN_INVITE_REQUEST: [u16; 6] = [401, 403, 403, 403, 403, 202];
 const AUDITOR: [u16; 6] = [401, 403, 403, 403, 200, 403];
 const REFERRERS: [u16; 6] = [401, 200, 200, 403, 403, 403];
 const CASEWORK_CREATE: [u16; 6] = [401, 201, 201, 403, 403, 403];
@@ -131,6 +135,9 @@ const READ_ONLY: [u16; 6] = [401, 403, 403, 404, 404, 404];
 const BREAK_GLASS: [u16; 6] = [401, 201, 201, 403, 403, 403];
 /// Breaking the glass for a case one may already read.
 const GLASS_NOT_NEEDED: [u16; 6] = [401, 409, 409, 403, 403, 403];
+
+/// Resetting a user's second factor.
+const RESET: &str = "/api/v1/users/{id}/second-factor/reset";
 
 /// An agency's profile in the directory.
 const PROFILE: &str = "/api/v1/directory/agencies/{id}/profile";
@@ -231,14 +238,16 @@ const TABLE: &[Row] = {
         row("GET", "/api/v1/users", None, ADMIN_LIST),
         row("GET", "/api/v1/users", Own, ADMIN_LIST),
         row("GET", "/api/v1/users", Foreign, ADMIN_LIST),
-        row("POST", "/api/v1/users", Own, ADMIN_CREATE),
-        row("POST", "/api/v1/users", Foreign, ADMIN_CREATE),
+        // Invitations to case work, role changes, reactivations and resets of a second
+        // factor wait for a second admin (the default: four eyes on all of them).
+        row("POST", "/api/v1/users", Own, ADMIN_INVITE_REQUEST),
+        row("POST", "/api/v1/users", Foreign, ADMIN_INVITE_REQUEST),
         row("GET", "/api/v1/users/{id}", Own, ADMIN_OBJECT),
         row("GET", "/api/v1/users/{id}", Foreign, ADMIN_OBJECT),
         // Nobody reads their own account here (that is /me).
         row("GET", "/api/v1/users/{id}", Itself, ADMIN_OBJECT),
-        row("PATCH", "/api/v1/users/{id}", Own, ADMIN_OBJECT),
-        row("PATCH", "/api/v1/users/{id}", Foreign, ADMIN_OBJECT),
+        row("PATCH", "/api/v1/users/{id}", Own, ADMIN_REQUEST),
+        row("PATCH", "/api/v1/users/{id}", Foreign, ADMIN_REQUEST),
         // The only admin cannot demote themselves.
         row("PATCH", "/api/v1/users/{id}", Itself, ADMIN_REFUSED),
         row("POST", "/api/v1/users/{id}/deactivate", Own, ADMIN_OBJECT),
@@ -254,11 +263,48 @@ const TABLE: &[Row] = {
             Itself,
             ADMIN_REFUSED,
         ),
-        row("POST", "/api/v1/users/{id}/reactivate", Own, ADMIN_OBJECT),
+        row("POST", "/api/v1/users/{id}/reactivate", Own, ADMIN_REQUEST),
         row(
             "POST",
             "/api/v1/users/{id}/reactivate",
             Foreign,
+            ADMIN_REQUEST,
+        ),
+        row("POST", RESET, Own, ADMIN_REQUEST),
+        row("POST", RESET, Foreign, ADMIN_REQUEST),
+        // Nobody resets their own second factor (another admin does).
+        row("POST", RESET, Itself, ADMIN_REFUSED),
+        // The requests: read by the admins; approved by another admin than the one who
+        // asked (one's own is refused), rejected by any.
+        row("GET", "/api/v1/privilege-requests", None, ADMIN_LIST),
+        row(
+            "GET",
+            "/api/v1/privilege-requests/{id}",
+            Foreign,
+            ADMIN_OBJECT,
+        ),
+        row(
+            "POST",
+            "/api/v1/privilege-requests/{id}/approve",
+            Foreign,
+            ADMIN_OBJECT,
+        ),
+        row(
+            "POST",
+            "/api/v1/privilege-requests/{id}/approve",
+            Itself,
+            ADMIN_REFUSED,
+        ),
+        row(
+            "POST",
+            "/api/v1/privilege-requests/{id}/reject",
+            Foreign,
+            ADMIN_OBJECT,
+        ),
+        row(
+            "POST",
+            "/api/v1/privilege-requests/{id}/reject",
+            Itself,
             ADMIN_OBJECT,
         ),
         // An active account (one's own) cannot be reactivated.
@@ -1293,6 +1339,11 @@ where
             let mut conn = db.pool.get().unwrap();
             users::set_active(&mut conn, target.id, false, chrono::Utc::now()).unwrap();
         }
+        if row.path == RESET && row.rel != Rel::Itself {
+            // An enrolled authenticator (its secret is never read here).
+            let mut conn = db.pool.get().unwrap();
+            users::set_totp_secret(&mut conn, target.id, "sealed", chrono::Utc::now()).unwrap();
+        }
         uri = uri.replace("{id}", &target.id.to_string());
     }
     if row.path == PROFILE {
@@ -1310,6 +1361,39 @@ where
                 "places": { "total": 8, "free": 2 },
             }));
         }
+    }
+    if row.path.starts_with("/api/v1/privilege-requests/{id}") {
+        // A request to reset a colleague's second factor, filed by another admin (or,
+        // for `Itself`, by the caller).
+        let asker = match row.rel {
+            Rel::Itself if subject.0.role == Role::Admin => subject.0.clone(),
+            _ => UserBuilder::new(db, &world.own)
+                .email(world.unique("beheerder") + "@test.example")
+                .role(Role::Admin)
+                .create(),
+        };
+        let target = UserBuilder::new(db, &world.own)
+            .email(world.unique("kwijt") + "@test.example")
+            .role(Role::Caseworker)
+            .create();
+        let mut conn = db.pool.get().unwrap();
+        let now = chrono::Utc::now();
+        users::set_totp_secret(&mut conn, target.id, "sealed", now).unwrap();
+        let asker = as_actor(&asker);
+        let cfg = schakel_auth::AuthConfig::default();
+        let change = schakel_auth::admin::users::reset_second_factor(
+            &mut conn,
+            &cfg,
+            &asker,
+            target.id,
+            &RequestContext::default(),
+            now,
+        )
+        .unwrap();
+        let schakel_auth::admin::four_eyes::Change::Requested(r) = change else {
+            panic!("four eyes are on by default")
+        };
+        uri = uri.replace("{id}", &r.id.to_string());
     }
     if row.path == "/api/v1/audit/export" {
         uri = format!("{uri}?format=jsonl");

@@ -21,9 +21,11 @@
 pub mod agencies;
 pub mod audit_trail;
 pub mod delivery;
+pub mod four_eyes;
 pub mod hsds;
 pub mod monitor_access;
 pub mod operator;
+mod privilege_apply;
 pub mod profiles;
 pub mod seed;
 pub mod users;

@@ -3,21 +3,28 @@
 //! invitation by choosing a password.
 //!
 //! Rules kept here: one active admin always remains; an admin never deactivates their
-//! own account nor changes its role; nobody is invited into, or reactivated in, a deactivated agency. A role
+//! own account nor changes its role; nobody is invited into, or reactivated in, a
+//! deactivated agency. Role changes, reactivations, resets of a second factor and
+//! invitations to case work wait for a second admin when the configuration says so
+//! (`four_eyes`). A role
 //! change ends no session: the role is read with the session on every request, so it
 //! takes effect on the next one. Deactivation ends every session of the account.
 
+use super::four_eyes::{Change, file};
+use super::privilege_apply::{
+    Invitation, apply_reactivation, apply_reset, apply_role, check_invitation, check_reactivation,
+    check_reset, check_role, create_invitation, keep_an_admin,
+};
 use super::{AccountView, Conflict, Op, UseCaseError, parse_email, parse_name, permit};
 use crate::links::{Link, issue_reset_link, set_password_by_link};
 use crate::{AuthConfig, AuthError, RequestContext, secret_token};
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use schakel_audit::{ActionKind, Outcome};
-use schakel_domain::{Action, Actor, AgencyId, Role, UserId};
-use schakel_domain::{LinkTopic, Notice};
-use schakel_store::outbox::{self, Channel, NewOutboxMessage};
+use schakel_domain::{Action, Actor, AgencyId, PrivilegeChange, Role, UserId};
+use schakel_store::privilege_requests::NewRequest;
 use schakel_store::sessions::{self, LinkPurpose};
-use schakel_store::users::{self, NewUser, User};
-use schakel_store::{DbConn, StoreError, agencies, write_tx};
+use schakel_store::users;
+use schakel_store::{DbConn, write_tx};
 use secrecy::SecretString;
 
 /// The languages the interface and emails speak.
@@ -39,7 +46,9 @@ pub struct InvitationInput {
 }
 
 /// Invites a user: creates the account without a password, a single-use invitation
-/// link valid for `invitation_ttl_secs`, and the email that carries it.
+/// link valid for `invitation_ttl_secs`, and the email that carries it — or, for a role
+/// that does case work when the configuration asks four eyes for it, a request that
+/// waits for a second admin.
 pub fn invite_user(
     conn: &mut DbConn,
     cfg: &AuthConfig,
@@ -47,7 +56,7 @@ pub fn invite_user(
     input: &InvitationInput,
     ctx: &RequestContext,
     now: DateTime<Utc>,
-) -> Result<AccountView, UseCaseError> {
+) -> Result<Change, UseCaseError> {
     let op = Op::new("admin.user_invite", ActionKind::Create);
     permit(conn, who, Action::ManageUsers, &op, ctx, now)?;
     let email = parse_email(&input.email)?;
@@ -55,110 +64,105 @@ pub fn invite_user(
     if !LOCALES.contains(&input.locale.as_str()) {
         return Err(UseCaseError::Invalid("locale"));
     }
-    let token = secret_token::generate();
+    let new = Invitation {
+        agency_id: input.agency_id,
+        email: &email,
+        display_name: &display_name,
+        role: input.role,
+        locale: &input.locale,
+    };
     write_tx(conn, |conn| {
-        // Locked, so a concurrent deactivation of the agency cannot miss this account.
-        let agency = match agencies::find_for_update(conn, input.agency_id) {
-            Ok(a) => a,
-            Err(StoreError::NotFound) => return Err(UseCaseError::Invalid("agency_id")),
-            Err(e) => return Err(e.into()),
-        };
-        if !agency.active {
-            return Err(UseCaseError::Conflict(Conflict::AgencyInactive));
+        check_invitation(conn, &new)?;
+        if cfg.four_eyes.requires_invitation(input.role) {
+            let request = NewRequest {
+                agency_id: Some(new.agency_id),
+                email: Some(new.email),
+                display_name: Some(new.display_name),
+                locale: Some(new.locale),
+                role: Some(new.role),
+                ..request(PrivilegeChange::CaseWorkInvitation, None)
+            };
+            return Ok(Change::Requested(file(conn, cfg, who, request, ctx, now)?));
         }
-        if users::find_by_email(conn, &email)?.is_some() {
-            return Err(UseCaseError::Conflict(Conflict::EmailTaken));
-        }
-        let new = NewUser {
-            agency_id: agency.id,
-            email: &email,
-            display_name: &display_name,
-            role: input.role,
-            locale: &input.locale,
-            password_hash: None,
-        };
-        // The unique index still decides between two concurrent invitations.
-        let user = users::insert(conn, &new, now).map_err(|e| match e {
-            StoreError::Conflict(_) => UseCaseError::Conflict(Conflict::EmailTaken),
-            other => other.into(),
-        })?;
-        let expires = now + Duration::seconds(cfg.invitation_ttl_secs);
-        sessions::add_account_token(
-            conn,
-            user.id,
-            LinkPurpose::Invitation,
-            &token.hash,
-            now,
-            expires,
-        )?;
-        // The raw token travels to the dispatcher in this row because the email must
-        // carry it; the dispatcher must scrub it from the payload once the email is
-        // delivered (or given up on), so a copy of the database holds only its hash.
-        let notice = Notice::AccountLink {
-            topic: LinkTopic::Invitation,
-            user_id: user.id,
-            token: Some(token.token),
-        };
-        let message = NewOutboxMessage {
-            channel: Channel::Email,
-            topic: notice.topic().into(),
-            payload: notice.payload(),
-            available_at: now,
-        };
-        outbox::enqueue(conn, &message, now)?;
-        let op = Op::on("admin.user_invite", ActionKind::Create, "user", user.id);
-        let details = serde_json::json!({
-            "agency_id": user.agency_id,
-            "role": user.role,
-            "expires_at": expires.to_rfc3339(),
-        });
-        op.record(conn, who, Outcome::Success, details, ctx, now)?;
-        Ok(user)
+        let user = create_invitation(conn, cfg, who, &new, None, ctx, now)?;
+        Ok(Change::Applied(AccountView::from(user)))
     })
-    .map(AccountView::from)
 }
 
-/// Fails when taking `target` out of the active admins would leave none. Locks the
-/// active admins until the transaction ends, so two admins cannot remove each other at
-/// the same moment.
-fn keep_an_admin(conn: &mut DbConn, target: &User) -> Result<(), UseCaseError> {
-    if target.role != Role::Admin || !target.active {
-        return Ok(());
+/// A request of `kind` for `target`, to be completed by `file`.
+fn request(kind: PrivilegeChange, target: Option<UserId>) -> NewRequest<'static> {
+    NewRequest {
+        kind,
+        target_user_id: target,
+        agency_id: None,
+        email: None,
+        display_name: None,
+        locale: None,
+        role: None,
+        requested_by: UserId::from(uuid::Uuid::nil()),
+        expires_at: DateTime::<Utc>::MIN_UTC,
     }
-    let admins = users::lock_active_with_role(conn, Role::Admin)?;
-    if admins.iter().all(|a| a.id == target.id) {
-        return Err(UseCaseError::Conflict(Conflict::LastAdmin));
-    }
-    Ok(())
 }
 
-/// Gives a user another role; it applies from their next request. One's own role is
-/// [`Conflict::OwnAccount`]: another admin must change it.
+/// Gives a user another role; it applies from their next request — or, when the
+/// configuration asks four eyes for it, files a request for a second admin. One's own
+/// role is [`Conflict::OwnAccount`]: another admin must change it.
 pub fn change_role(
     conn: &mut DbConn,
+    cfg: &AuthConfig,
     who: &Actor,
     id: UserId,
     role: Role,
     ctx: &RequestContext,
     now: DateTime<Utc>,
-) -> Result<AccountView, UseCaseError> {
+) -> Result<Change, UseCaseError> {
     let op = Op::on("admin.user_role_change", ActionKind::Update, "user", id);
     permit(conn, who, Action::ManageUsers, &op, ctx, now)?;
     write_tx(conn, |conn| {
         let user = users::find(conn, id)?;
-        // Nobody raises or changes their own powers: another admin must do it.
-        if user.id == who.user_id {
-            return Err(UseCaseError::Conflict(Conflict::OwnAccount));
+        check_role(conn, who, &user, role)?;
+        if cfg.four_eyes.requires(PrivilegeChange::RoleChange) {
+            let new = NewRequest {
+                role: Some(role),
+                ..request(PrivilegeChange::RoleChange, Some(id))
+            };
+            return Ok(Change::Requested(file(conn, cfg, who, new, ctx, now)?));
         }
-        if role != Role::Admin {
-            keep_an_admin(conn, &user)?;
-        }
-        users::set_role(conn, id, role, now)?;
-        let details = serde_json::json!({ "from": user.role, "to": role });
-        op.record(conn, who, Outcome::Success, details, ctx, now)?;
-        Ok(users::find(conn, id)?)
+        let user = apply_role(conn, who, &user, role, None, ctx, now)?;
+        Ok(Change::Applied(user.into()))
     })
-    .map(AccountView::from)
+}
+
+/// Removes the second factor of a user who lost it — or, when the configuration asks
+/// four eyes for it, files a request for a second admin: their authenticators and
+/// recovery codes go, their sessions end, and an email tells them to set up a new one
+/// at their next login. Not one's own ([`Conflict::OwnAccount`]); an account without one
+/// is [`Conflict::AlreadyInState`].
+pub fn reset_second_factor(
+    conn: &mut DbConn,
+    cfg: &AuthConfig,
+    who: &Actor,
+    id: UserId,
+    ctx: &RequestContext,
+    now: DateTime<Utc>,
+) -> Result<Change, UseCaseError> {
+    let op = Op::on(
+        "admin.user_second_factor_reset",
+        ActionKind::Update,
+        "user",
+        id,
+    );
+    permit(conn, who, Action::ManageUsers, &op, ctx, now)?;
+    write_tx(conn, |conn| {
+        let user = users::find(conn, id)?;
+        check_reset(who, &user)?;
+        if cfg.four_eyes.requires(PrivilegeChange::SecondFactorReset) {
+            let new = request(PrivilegeChange::SecondFactorReset, Some(id));
+            return Ok(Change::Requested(file(conn, cfg, who, new, ctx, now)?));
+        }
+        let user = apply_reset(conn, who, &user, None, ctx, now)?;
+        Ok(Change::Applied(user.into()))
+    })
 }
 
 /// Deactivates an account and ends all its sessions.
@@ -189,29 +193,28 @@ pub fn deactivate_user(
     .map(AccountView::from)
 }
 
-/// Reactivates an account of an active agency.
+/// Reactivates an account of an active agency — or, when the configuration asks four
+/// eyes for it, files a request for a second admin.
 pub fn reactivate_user(
     conn: &mut DbConn,
+    cfg: &AuthConfig,
     who: &Actor,
     id: UserId,
     ctx: &RequestContext,
     now: DateTime<Utc>,
-) -> Result<AccountView, UseCaseError> {
+) -> Result<Change, UseCaseError> {
     let op = Op::on("admin.user_reactivate", ActionKind::Update, "user", id);
     permit(conn, who, Action::ManageUsers, &op, ctx, now)?;
     write_tx(conn, |conn| {
         let user = users::find(conn, id)?;
-        if user.active {
-            return Err(UseCaseError::Conflict(Conflict::AlreadyInState));
+        check_reactivation(conn, &user)?;
+        if cfg.four_eyes.requires(PrivilegeChange::Reactivation) {
+            let new = request(PrivilegeChange::Reactivation, Some(id));
+            return Ok(Change::Requested(file(conn, cfg, who, new, ctx, now)?));
         }
-        if !agencies::find_for_update(conn, user.agency_id)?.active {
-            return Err(UseCaseError::Conflict(Conflict::AgencyInactive));
-        }
-        users::set_active(conn, id, true, now)?;
-        op.record(conn, who, Outcome::Success, serde_json::json!({}), ctx, now)?;
-        Ok(users::find(conn, id)?)
+        let user = apply_reactivation(conn, who, &user, None, ctx, now)?;
+        Ok(Change::Applied(user.into()))
     })
-    .map(AccountView::from)
 }
 
 /// Sends a user of any agency a link to choose a new password: the same single-use link,

@@ -108,6 +108,7 @@ pub(crate) fn done_key(code: Option<&str>) -> Option<&'static str> {
         "deactivated" => "admin.done.deactivated",
         "reactivated" => "admin.done.reactivated",
         "reset_sent" => "admin.done.reset_sent",
+        "requested" => "admin.done.requested",
         "retried" => "admin.done.retried",
         _ => return None,
     })

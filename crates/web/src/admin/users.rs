@@ -17,6 +17,7 @@ use askama::Template;
 use schakel_auth::admin::AccountView;
 use schakel_auth::admin::AgencyView;
 use schakel_auth::admin::agencies::list_agencies;
+use schakel_auth::admin::four_eyes::Change as FourEyes;
 use schakel_auth::admin::users::{self as uc, InvitationInput, LOCALES};
 use schakel_domain::{AgencyId, Role, UserId};
 
@@ -231,7 +232,8 @@ pub async fn invite(req: HttpRequest, state: web::Data<WebState>, form: AdminFor
         uc::invite_user(conn, c.auth, c.actor, &input, c.ctx, c.now)
     });
     match invited.await {
-        Ok(Ended::Done(_)) => see_other("/admin/users?done=invited"),
+        Ok(Ended::Done(FourEyes::Requested(_))) => see_other("/admin/users?done=requested"),
+        Ok(Ended::Done(FourEyes::Applied(_))) => see_other("/admin/users?done=invited"),
         Ok(Ended::Conflict(r)) => {
             let field = match r {
                 schakel_auth::admin::Conflict::EmailTaken => "email",
@@ -314,12 +316,15 @@ pub async fn change(
     }
     let role = role.unwrap_or(Role::Caseworker);
     let changed = run(&req, &state, &v, move |conn, c: &Call<'_>| match what {
-        Change::Role => uc::change_role(conn, c.actor, id, role, c.ctx, c.now),
-        Change::Deactivate => uc::deactivate_user(conn, c.actor, id, c.ctx, c.now),
-        Change::Reactivate => uc::reactivate_user(conn, c.actor, id, c.ctx, c.now),
+        Change::Role => uc::change_role(conn, c.auth, c.actor, id, role, c.ctx, c.now),
+        Change::Deactivate => {
+            uc::deactivate_user(conn, c.actor, id, c.ctx, c.now).map(FourEyes::Applied)
+        }
+        Change::Reactivate => uc::reactivate_user(conn, c.auth, c.actor, id, c.ctx, c.now),
     });
     match changed.await {
-        Ok(Ended::Done(_)) => see_other(what.done()),
+        Ok(Ended::Done(FourEyes::Requested(_))) => see_other("/admin/users?done=requested"),
+        Ok(Ended::Done(FourEyes::Applied(_))) => see_other(what.done()),
         Ok(Ended::Conflict(r)) => {
             let s = Shown {
                 alert: Some(conflict_key(r)),

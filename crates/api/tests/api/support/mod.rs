@@ -44,6 +44,25 @@ pub fn config_without_mfa() -> AuthConfig {
     }
 }
 
+/// As [`config_without_mfa`], with no change of privilege waiting for a second admin
+/// (a configuration may turn four eyes off; `four_eyes_http` tests them on).
+pub fn config_one_admin_decides() -> AuthConfig {
+    AuthConfig {
+        four_eyes: schakel_domain::FourEyesPolicy::off(),
+        ..config_without_mfa()
+    }
+}
+
+/// Application state whose logins need no second factor and whose admins change
+/// privileges alone, on the system clock.
+pub fn state_one_admin_decides(db: &TestDb) -> AppState {
+    state_with(
+        db,
+        Arc::new(schakel_domain::SystemClock),
+        config_one_admin_decides(),
+    )
+}
+
 /// Application state over `db` with `config` and a generous rate limit.
 pub fn state_with(db: &TestDb, clock: Arc<dyn Clock>, config: AuthConfig) -> AppState {
     let auth = AuthState::ephemeral_with(config, (1000, 1000)).unwrap();

@@ -1,0 +1,1 @@
+DROP TABLE privilege_requests;
