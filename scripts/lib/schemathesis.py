@@ -195,6 +195,14 @@ def seed(base, out):
     # The admin's own account and agency stay out: the admin run must keep its session.
     others = [u for u in users if u["id"] != me["id"]]
     agencies_ = [a["id"] for a in agencies if a["id"] != me["agency"]["id"]]
+    # Requests for changes of privilege (four eyes): the admin asks for role changes;
+    # its run may reject them (approving its own is refused: a conflict).
+    privileges = []
+    for u in [u for u in others if u["role"] == "caseworker"][:3]:
+        status, _, req = call(base, "PATCH", f"/api/v1/users/{u['id']}", admin,
+                              {"role": "coordinator"})
+        if status == 202:
+            privileges.append(req["id"])
     deadline = time.monotonic() + 60
     while True:
         _, _, failed = call(base, "GET", "/api/v1/admin/outbox?state=failed", admin)
@@ -216,6 +224,7 @@ def seed(base, out):
     write_dict(folder, "notes", notes)
     write_dict(folder, "documents", documents)
     write_dict(folder, "emergencies", emergencies)
+    write_dict(folder, "privileges", privileges)
     write_dict(folder, "references", references[4:] or references)
     write_dict(folder, "owners", [municipality["id"]])
 
