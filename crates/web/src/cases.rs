@@ -9,7 +9,9 @@
 //! in `case_correct`) and its rectification record (`case_history`); for everyone who
 //! sees it, where it came from and the chain of referrals it is part of (`case_chain`);
 //! the documents the viewer may read with the forms that add, share and remove them
-//! (`case_documents`). A case the viewer may not see answers 404, as the API does.
+//! (`case_documents`). A case read through an emergency access carries its banner and
+//! none of the forms (`emergency_mark`). A case the viewer may not see answers 404, as
+//! the API does.
 
 use crate::WebState;
 use crate::case_assignees::{self, Workers};
@@ -20,6 +22,7 @@ use crate::case_rows::{
     ConsentRow, Event, Person, ReferralRow, consent_row, events, person, referral_row, words,
 };
 use crate::drafts::{self, Slot};
+use crate::emergency_mark::{self, Reading};
 use crate::forms::{Choice, Failure, Fields, Problems, choices, with_env};
 use crate::i18n::Texts;
 use crate::note_form::{self, NoteForm, NoteRow, Typed};
@@ -93,6 +96,7 @@ struct CasePage {
     chain: Vec<ChainRow>,
     consent_draft: Slot,
     documents: DocumentsSection,
+    reading: Reading,
 }
 
 /// What the case page shows besides the case: the forms as typed and what happened.
@@ -214,6 +218,7 @@ fn page(v: &Viewer, loaded: &Loaded, shown: Shown, forms: (StatusForm, DocShown)
         consent_draft: Slot::again(DraftForm::Consent, Some(c.id), &f),
         chain: case_chain::rows(t, chain),
         documents: case_document_rows::section(v, c, documents, docs, *max),
+        reading: emergency_mark::reading(v, c),
         reference: c.reference.clone(),
         signal: c
             .signal_id

@@ -17,6 +17,8 @@ enum Audience {
     Everyone,
     Casework,
     Coordinator,
+    /// Those who may break the glass.
+    Emergency,
     Analyst,
     Auditor,
     Admin,
@@ -29,6 +31,7 @@ impl Audience {
             Audience::Everyone => true,
             Audience::Casework => nav.casework,
             Audience::Coordinator => nav.coordinator,
+            Audience::Emergency => nav.emergency,
             Audience::Analyst => nav.analyst,
             Audience::Auditor => nav.auditor,
             Audience::Admin => nav.admin,
@@ -111,6 +114,11 @@ const TOPICS: &[Topic] = &[
         link: Some(("/inbox", "help.go.inbox", Audience::Casework)),
     },
     Topic {
+        id: "emergency",
+        paragraphs: 3,
+        link: Some(("/emergency", "help.go.emergency", Audience::Emergency)),
+    },
+    Topic {
         id: "profile",
         paragraphs: 2,
         link: Some(("/agency/profile", "help.go.profile", Audience::Coordinator)),
@@ -142,6 +150,15 @@ const TOPICS: &[Topic] = &[
         id: "auditor",
         paragraphs: 1,
         link: Some(("/audit", "help.go.audit", Audience::Auditor)),
+    },
+    Topic {
+        id: "emergency_review",
+        paragraphs: 2,
+        link: Some((
+            "/audit/emergency",
+            "help.go.emergency_review",
+            Audience::Auditor,
+        )),
     },
     Topic {
         id: "admin",
@@ -221,6 +238,7 @@ mod tests {
             inbox: casework,
             casework,
             coordinator: false,
+            emergency: false,
             analyst,
             auditor: false,
             admin: false,
@@ -271,6 +289,20 @@ mod tests {
         assert_eq!(
             links(&nav(false, true)),
             ["/account/preferences", "/analyst"]
+        );
+        let police = Nav {
+            emergency: true,
+            ..nav(true, false)
+        };
+        assert!(links(&police).contains(&"/emergency"));
+        assert!(!links(&nav(true, false)).contains(&"/emergency"));
+        let auditor = Nav {
+            auditor: true,
+            ..nav(false, false)
+        };
+        assert_eq!(
+            links(&auditor),
+            ["/account/preferences", "/audit", "/audit/emergency"]
         );
         let all = sections(t, &nav(false, false));
         assert_eq!(all.len(), TOPICS.len(), "every topic is shown to everyone");

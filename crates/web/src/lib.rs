@@ -27,6 +27,10 @@ mod consents;
 mod directory_fit;
 mod document_download;
 mod drafts;
+mod emergency;
+mod emergency_mark;
+mod emergency_review;
+mod emergency_review_rows;
 mod enrolment;
 mod forgot;
 mod forms;
@@ -126,7 +130,7 @@ fn signing_in(cfg: &mut web::ServiceConfig) {
 /// Caseworkers' and coordinators' pages: the inbox and outgoing referrals, the lists of
 /// signals and cases, the coordinators' caseload, signals, cases with their consents,
 /// notes and documents, who is responsible for a case, closing, reopening and correcting
-/// a case, referrals, and the drafts of their forms.
+/// a case, referrals, the drafts of their forms, and breaking the glass.
 fn casework(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/inbox").route(web::get().to(home::inbox)))
         .service(web::resource("/drafts").route(web::get().to(drafts::list)))
@@ -200,6 +204,11 @@ fn casework(cfg: &mut web::ServiceConfig) {
         )
         .service(
             web::resource("/referrals/{id}/{action}").route(web::post().to(referral_actions::take)),
+        )
+        .service(
+            web::resource("/emergency")
+                .route(web::get().to(emergency::form))
+                .route(web::post().to(emergency::open)),
         );
 }
 
@@ -241,13 +250,19 @@ fn own_account(cfg: &mut web::ServiceConfig) {
     .service(web::resource("/static/draft.js").route(web::get().to(drafts::script)));
 }
 
-/// The analyst's dashboard with its charts and CSV files, and the auditor's trail.
+/// The analyst's dashboard with its charts and CSV files, the auditor's trail and the
+/// auditors' review of emergency access.
 fn analyst_and_auditor(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/analyst").route(web::get().to(analyst::dashboard)))
         .service(web::resource("/analyst/charts/{name}.svg").route(web::get().to(analyst::chart)))
         .service(web::resource("/analyst/{name}.csv").route(web::get().to(analyst::csv)))
         .service(web::resource("/audit").route(web::get().to(audit_pages::trail)))
-        .service(web::resource("/audit/verify").route(web::post().to(audit_pages::verify)));
+        .service(web::resource("/audit/verify").route(web::post().to(audit_pages::verify)))
+        .service(web::resource("/audit/emergency").route(web::get().to(emergency_review::list)))
+        .service(
+            web::resource("/audit/emergency/{id}/review")
+                .route(web::post().to(emergency_review::review)),
+        );
 }
 
 /// The admin's agencies, accounts (with sending one a password reset link) and failed

@@ -34,6 +34,8 @@ pub struct Nav {
     pub(crate) inbox: bool,
     pub(crate) casework: bool,
     pub(crate) coordinator: bool,
+    /// May break the glass (`/emergency`).
+    pub(crate) emergency: bool,
     pub(crate) analyst: bool,
     pub(crate) auditor: bool,
     pub(crate) admin: bool,
@@ -48,6 +50,7 @@ impl Nav {
             inbox: matches!(v.actor.role, Role::Coordinator | Role::Caseworker),
             casework: matches!(v.actor.role, Role::Coordinator | Role::Caseworker),
             coordinator: v.actor.role == Role::Coordinator,
+            emergency: v.may_break_glass,
             analyst: v.actor.role == Role::Analyst,
             auditor: v.actor.role == Role::Auditor,
             admin: v.actor.role == Role::Admin,

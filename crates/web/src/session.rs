@@ -7,7 +7,7 @@ use actix_web::cookie::{Cookie, SameSite};
 use actix_web::{HttpMessage, HttpRequest, web};
 use schakel_auth::RequestContext;
 use schakel_auth::account::{Account, OwnAgency};
-use schakel_domain::Actor;
+use schakel_domain::{Action, Actor, Relationship};
 
 /// The cookies the pages set. Wherever cookies are `Secure` their names carry the
 /// `__Host-` prefix, which a browser accepts only from this very host, over HTTPS, with
@@ -63,6 +63,10 @@ pub struct Viewer {
     pub csrf: String,
     /// The session still owes its second factor.
     pub mfa_pending: bool,
+    /// Whether the user may break the glass: a case worker at an agency of a kind the
+    /// configuration allows (the menu shows the page; the use case decides again, and
+    /// audits, every attempt).
+    pub may_break_glass: bool,
 }
 
 impl Viewer {
@@ -96,12 +100,17 @@ pub async fn viewer(req: &HttpRequest, state: &web::Data<WebState>) -> Result<Vi
             Ok((auth, csrf)) => {
                 let me = schakel_auth::account::signed_in(&mut conn, &auth.actor)
                     .map_err(|e| e.to_string())?;
+                let may_break_glass = auth
+                    .actor
+                    .may(Action::OpenEmergencyAccess, Relationship::Platform)
+                    && st.workflow.emergency.allows(me.agency.kind);
                 Ok(Some(Viewer {
                     actor: auth.actor,
                     user: me.account,
                     agency: me.agency,
                     csrf,
                     mfa_pending: auth.mfa_pending,
+                    may_break_glass,
                 }))
             }
             Err(schakel_auth::AuthError::InvalidToken) => Ok(None),

@@ -61,7 +61,14 @@ async fn a_role_without_the_casework_pages_gets_a_page_that_says_so() {
         ] {
             account(&db, home, email, role);
             let session = login!(app, email);
-            for uri in ["/inbox", "/outgoing", "/cases", "/signals", "/drafts"] {
+            for uri in [
+                "/inbox",
+                "/outgoing",
+                "/cases",
+                "/signals",
+                "/drafts",
+                "/emergency",
+            ] {
                 let (status, ct, page) = browse!(app, Some(&session), uri);
                 assert_eq!(status, StatusCode::FORBIDDEN, "{backend:?}: {role:?} {uri}");
                 assert!(ct.starts_with("text/html"), "{role:?} {uri}: {ct}");

@@ -16,6 +16,7 @@ mod casework_pages;
 mod decision_pages;
 mod document_pages;
 mod draft_pages;
+mod emergency_pages;
 mod error_pages;
 mod figures_pages;
 mod form_limits;
