@@ -71,7 +71,8 @@ const AGENCIES: &[(&str, AgencyKind, Region, &str)] = &[
 
 /// The demo users: email, name, role, agency. The shelter has a caseworker beside its
 /// coordinator, so a case opened there can be given to someone; the police coordinator
-/// may break the glass (emergency access).
+/// may break the glass (emergency access); a second admin approves the first's changes
+/// of privilege (four eyes).
 pub const USERS: &[(&str, &str, Role, &str)] = &[
     (
         "caseworker@demo.schakel.invalid",
@@ -132,6 +133,12 @@ pub const USERS: &[(&str, &str, Role, &str)] = &[
         "Jeroen Vos",
         Role::Coordinator,
         "Politie Midden-Nederland, AVIM",
+    ),
+    (
+        "admin2@demo.schakel.invalid",
+        "Femke Dekker",
+        Role::Admin,
+        "Bureau Nationaal Rapporteur",
     ),
 ];
 
