@@ -1,5 +1,6 @@
 //! A forgotten password recovered through the pages, end to end against the test SMTP
-//! server: an invited user chooses a password; on the "Forgot your password?" page their
+//! server: an invited caseworker (the invitation approved by a second admin, as four eyes
+//! ask) chooses a password; on the "Forgot your password?" page their
 //! address and an unknown one get the same answer, and only theirs receives an email;
 //! its link's code sets a new password on `/password-reset`, with which the user logs
 //! in, while the old one no longer works.
@@ -105,7 +106,16 @@ fn a_forgotten_password_is_recovered_with_the_link_the_forgot_page_sends() {
             }))
             .send()
             .unwrap();
-        assert_eq!(res.status(), 201, "{backend:?}: {}", res.text().unwrap());
+        // An invitation to case work waits for a second admin, who approves it.
+        assert_eq!(res.status(), 202, "{backend:?}: {}", res.text().unwrap());
+        let request = res.headers()["location"].to_str().unwrap().to_owned();
+        let second = token(&server, "admin2@demo.schakel.invalid");
+        let res = client()
+            .post(server.url(&format!("{request}/approve")))
+            .bearer_auth(&second)
+            .send()
+            .unwrap();
+        assert_eq!(res.status(), 200, "{backend:?}: {}", res.text().unwrap());
         let invitation = link_code(&maildev, &known, 1);
         let res = client()
             .post(server.url("/api/v1/auth/invitation"))

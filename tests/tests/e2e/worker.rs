@@ -42,7 +42,8 @@ fn queue_invitations(db: &TestDb, port: &str, tag: &str) -> Server {
             .bearer_auth(&token)
             .json(&json!({
                 "agency_id": agency, "email": format!("nieuw{i}@{tag}.example"),
-                "display_name": format!("Nieuwe collega {i}"), "role": "caseworker",
+                // An analyst: an invitation that needs no second admin's approval.
+                "display_name": format!("Nieuwe collega {i}"), "role": "analyst",
             }))
             .send()
             .unwrap();
