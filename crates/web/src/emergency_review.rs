@@ -10,7 +10,7 @@
 //! `emergency_review_rows`.
 
 use crate::WebState;
-use crate::emergency_review_rows::{AccessRow, Tally, filters, row, tallies};
+use crate::emergency_review_rows::{AccessRow, Sent, Tally, filters, row, tallies};
 use crate::forms::{Choice, Failure, with_env};
 use crate::i18n::Texts;
 use crate::pages::{Nav, complete_viewer, html, see_other};
@@ -60,15 +60,6 @@ impl ReviewQuery {
             _ => None,
         }
     }
-}
-
-/// A review form sent back: the access it was for, the verdict and note as typed, and
-/// the message (a catalog key) next to the field it is about or above the form.
-pub(crate) struct Sent {
-    pub(crate) id: EmergencyAccessId,
-    pub(crate) verdict: String,
-    pub(crate) note: String,
-    pub(crate) problem: Option<(&'static str, &'static str)>,
 }
 
 #[derive(Template)]

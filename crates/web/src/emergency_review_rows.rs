@@ -3,12 +3,20 @@
 //! counts per agency and per worker. Only how things read; the use cases decided what
 //! the auditor sees.
 
-use crate::emergency_review::Sent;
 use crate::forms::Choice;
 use crate::i18n::Texts;
 use crate::time::day_time;
-use schakel_domain::{EmergencyReview, EmergencyVerdict};
+use schakel_domain::{EmergencyAccessId, EmergencyReview, EmergencyVerdict};
 use schakel_referral_workflow::views::{EmergencyAccessView, EmergencySummary, EmergencyTally};
+
+/// A review form sent back: the access it was for, the verdict and note as typed, and
+/// the message (a catalog key) next to the field it is about or above the form.
+pub(crate) struct Sent {
+    pub(crate) id: EmergencyAccessId,
+    pub(crate) verdict: String,
+    pub(crate) note: String,
+    pub(crate) problem: Option<(&'static str, &'static str)>,
+}
 
 /// The review states the list is filtered by, `all` among them.
 const FILTERS: &[&str] = &["pending", "all", "justified", "escalated"];

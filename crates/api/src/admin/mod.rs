@@ -9,6 +9,7 @@
 pub(crate) mod agencies;
 pub(crate) mod delivery;
 pub(crate) mod privilege;
+pub(crate) mod privilege_view;
 pub(crate) mod users;
 
 use actix_web::http::header::{self, HeaderValue};

@@ -4,101 +4,17 @@
 //! a second admin approves it (and it is carried out) or an admin rejects it.
 
 use super::blocking;
-use super::users::one;
+use super::privilege_view::PrivilegeRequestResponse;
+use super::users::changed;
 use crate::auth::{CurrentActor, request_context};
 use crate::problem::Problem;
 use crate::{ApiError, AppState};
-use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
-use chrono::{DateTime, Utc};
-use schakel_auth::admin::four_eyes::{self as uc, Change, Named, RequestView};
+use schakel_auth::admin::four_eyes as uc;
 use schakel_auth::admin::users::reset_second_factor;
-use schakel_domain::{AgencyId, PrivilegeChange, PrivilegeRequestId, RequestState, Role, UserId};
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
-
-/// A user named in a request.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct NamedUser {
-    /// User id.
-    pub id: UserId,
-    /// Their name now.
-    pub name: String,
-}
-
-impl From<Named> for NamedUser {
-    fn from(n: Named) -> Self {
-        NamedUser {
-            id: n.id,
-            name: n.name,
-        }
-    }
-}
-
-/// A request for a change of privilege.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct PrivilegeRequestResponse {
-    /// Request id.
-    pub id: PrivilegeRequestId,
-    /// `role_change`, `reactivation`, `second_factor_reset` or `case_work_invitation`.
-    pub kind: PrivilegeChange,
-    /// `pending`, `approved`, `rejected` or `expired`.
-    pub state: RequestState,
-    /// The account it changes (none for an invitation).
-    pub target: Option<NamedUser>,
-    /// An invitation's agency.
-    pub agency_id: Option<AgencyId>,
-    /// An invitation's email address.
-    pub email: Option<String>,
-    /// An invitation's name.
-    pub display_name: Option<String>,
-    /// The role asked for.
-    pub role: Option<Role>,
-    /// Who asked.
-    pub requested_by: NamedUser,
-    /// When.
-    pub requested_at: DateTime<Utc>,
-    /// Until when it waits for a second admin.
-    pub expires_at: DateTime<Utc>,
-    /// Who decided.
-    pub decided_by: Option<NamedUser>,
-    /// When.
-    pub decided_at: Option<DateTime<Utc>>,
-}
-
-impl From<RequestView> for PrivilegeRequestResponse {
-    fn from(r: RequestView) -> Self {
-        PrivilegeRequestResponse {
-            id: r.id,
-            kind: r.kind,
-            state: r.state,
-            target: r.target.map(NamedUser::from),
-            agency_id: r.agency_id,
-            email: r.email,
-            display_name: r.display_name,
-            role: r.role,
-            requested_by: r.requested_by.into(),
-            requested_at: r.requested_at,
-            expires_at: r.expires_at,
-            decided_by: r.decided_by.map(NamedUser::from),
-            decided_at: r.decided_at,
-        }
-    }
-}
-
-/// The answer to an admin's change: `applied` with the account, or `202` with the
-/// request that waits for a second admin (`Location` the request).
-pub(crate) fn changed(applied: actix_web::HttpResponseBuilder, change: Change) -> HttpResponse {
-    match change {
-        Change::Applied(user) => one(applied, user),
-        Change::Requested(r) => HttpResponse::Accepted()
-            .insert_header((
-                header::LOCATION,
-                format!("/api/v1/privilege-requests/{}", r.id),
-            ))
-            .json(PrivilegeRequestResponse::from(r)),
-    }
-}
+use schakel_domain::{PrivilegeRequestId, RequestState, UserId};
+use serde::Deserialize;
+use utoipa::IntoParams;
 
 /// Which requests to list.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -140,7 +56,7 @@ pub async fn list_handler(
     security(("bearer" = [])),
     params(("id" = PrivilegeRequestId, Path, description = "Request id")),
     responses(
-        (status = 200, description = "The request", body = PrivilegeRequestResponse),
+        (status = 200, description = "The request", body = crate::admin::privilege_view::PrivilegeRequestResponse),
         (status = 404, description = "No such request, or not an admin", content_type = "application/problem+json", body = Problem),
     ))]
 pub async fn get_handler(
@@ -165,7 +81,7 @@ pub async fn get_handler(
     security(("bearer" = [])),
     params(("id" = PrivilegeRequestId, Path, description = "Request id")),
     responses(
-        (status = 200, description = "Approved and carried out", body = PrivilegeRequestResponse),
+        (status = 200, description = "Approved and carried out", body = crate::admin::privilege_view::PrivilegeRequestResponse),
         (status = 404, description = "No such request, or not an admin", content_type = "application/problem+json", body = Problem),
         (status = 409, description = "`own_request`, `request_closed`, or the change's own conflict", content_type = "application/problem+json", body = Problem),
     ))]
@@ -190,7 +106,7 @@ pub async fn approve_handler(
     security(("bearer" = [])),
     params(("id" = PrivilegeRequestId, Path, description = "Request id")),
     responses(
-        (status = 200, description = "Rejected", body = PrivilegeRequestResponse),
+        (status = 200, description = "Rejected", body = crate::admin::privilege_view::PrivilegeRequestResponse),
         (status = 404, description = "No such request, or not an admin", content_type = "application/problem+json", body = Problem),
         (status = 409, description = "`request_closed`", content_type = "application/problem+json", body = Problem),
     ))]
@@ -218,7 +134,7 @@ pub async fn reject_handler(
     params(("id" = UserId, Path, description = "User id")),
     responses(
         (status = 200, description = "Reset", body = crate::admin::users::UserResponse),
-        (status = 202, description = "Waiting for a second admin", body = PrivilegeRequestResponse,
+        (status = 202, description = "Waiting for a second admin", body = crate::admin::privilege_view::PrivilegeRequestResponse,
             headers(("Location" = String, description = "The request"))),
         (status = 404, description = "No such account, or not an admin", content_type = "application/problem+json", body = Problem),
         (status = 409, description = "One's own account, none enrolled, or a request already waits", content_type = "application/problem+json", body = Problem),

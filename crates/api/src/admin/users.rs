@@ -1,12 +1,13 @@
 //! `/api/v1/users`: the admin lists, reads, invites, re-roles, deactivates and
 //! reactivates accounts; `/api/v1/auth/invitation`: the invited user sets a password.
 
-use super::privilege::changed;
+use super::privilege_view::PrivilegeRequestResponse;
 use super::{blocking, with_etag};
 use crate::auth::{CurrentActor, request_context};
 use crate::problem::Problem;
 use crate::{ApiError, AppState};
 use actix_web::http::header;
+use actix_web::http::header::LOCATION;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
 use schakel_auth::admin::AccountView;
@@ -131,7 +132,7 @@ pub struct InviteUserRequest {
     responses(
         (status = 201, description = "Invited", body = UserResponse,
             headers(("ETag" = String, description = "The version, quoted"), ("Location" = String, description = "The new account"))),
-        (status = 202, description = "A case-work role with four eyes on invitations: waiting for a second admin", body = crate::admin::privilege::PrivilegeRequestResponse,
+        (status = 202, description = "A case-work role with four eyes on invitations: waiting for a second admin", body = crate::admin::privilege_view::PrivilegeRequestResponse,
             headers(("Location" = String, description = "The request"))),
         (status = 401, description = "No complete session", content_type = "application/problem+json", body = Problem),
         (status = 403, description = "Not an admin", content_type = "application/problem+json", body = Problem),
@@ -206,7 +207,7 @@ pub struct UpdateUserRequest {
     responses(
         (status = 200, description = "Changed", body = UserResponse,
             headers(("ETag" = String, description = "The new version, quoted"))),
-        (status = 202, description = "With four eyes on role changes: waiting for a second admin", body = crate::admin::privilege::PrivilegeRequestResponse,
+        (status = 202, description = "With four eyes on role changes: waiting for a second admin", body = crate::admin::privilege_view::PrivilegeRequestResponse,
             headers(("Location" = String, description = "The request"))),
         (status = 401, description = "No complete session", content_type = "application/problem+json", body = Problem),
         (status = 404, description = "No such account, or not an admin", content_type = "application/problem+json", body = Problem),
@@ -263,7 +264,7 @@ pub async fn deactivate_user_handler(
     responses(
         (status = 200, description = "Reactivated", body = UserResponse,
             headers(("ETag" = String, description = "The new version, quoted"))),
-        (status = 202, description = "With four eyes on reactivations: waiting for a second admin", body = crate::admin::privilege::PrivilegeRequestResponse,
+        (status = 202, description = "With four eyes on reactivations: waiting for a second admin", body = crate::admin::privilege_view::PrivilegeRequestResponse,
             headers(("Location" = String, description = "The request"))),
         (status = 401, description = "No complete session", content_type = "application/problem+json", body = Problem),
         (status = 404, description = "No such account, or not an admin", content_type = "application/problem+json", body = Problem),
@@ -283,4 +284,15 @@ pub async fn reactivate_user_handler(
     })
     .await?;
     Ok(changed(HttpResponse::Ok(), change))
+}
+
+/// The answer to an admin's change: `applied` with the account, or `202` with the
+/// request that waits for a second admin (`Location` the request).
+pub(crate) fn changed(applied: actix_web::HttpResponseBuilder, change: Change) -> HttpResponse {
+    match change {
+        Change::Applied(user) => one(applied, user),
+        Change::Requested(r) => HttpResponse::Accepted()
+            .insert_header((LOCATION, format!("/api/v1/privilege-requests/{}", r.id)))
+            .json(PrivilegeRequestResponse::from(r)),
+    }
 }
