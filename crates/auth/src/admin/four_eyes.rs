@@ -110,23 +110,54 @@ pub(crate) fn view(
     })
 }
 
-/// Stores a request for `new` (inside the caller's transaction, after its checks) and
-/// records its entry; a second one for the same change is [`Conflict::RequestPending`].
+/// What an admin asks a second admin to approve.
+#[derive(Debug, Clone)]
+pub(crate) struct Ask<'a> {
+    pub(crate) kind: PrivilegeChange,
+    pub(crate) target: Option<UserId>,
+    pub(crate) role: Option<Role>,
+    /// An invitation's account, which does not exist yet.
+    pub(crate) invitation: Option<&'a super::privilege_apply::Invitation<'a>>,
+}
+
+impl Ask<'_> {
+    /// A change of `kind` to the account `target`.
+    pub(crate) fn of(kind: PrivilegeChange, target: UserId) -> Self {
+        Ask {
+            kind,
+            target: Some(target),
+            role: None,
+            invitation: None,
+        }
+    }
+}
+
+/// Stores a request for `ask` by `who` (inside the caller's transaction, after its
+/// checks) and records its entry; a second one for the same change is
+/// [`Conflict::RequestPending`].
 pub(crate) fn file(
     conn: &mut DbConn,
     cfg: &AuthConfig,
     who: &Actor,
-    new: NewRequest<'_>,
+    ask: &Ask<'_>,
     ctx: &RequestContext,
     now: DateTime<Utc>,
 ) -> Result<RequestView, UseCaseError> {
-    if store::pending_for(conn, new.kind, new.target_user_id, new.email, now)?.is_some() {
+    let inv = ask.invitation;
+    let email = inv.map(|i| i.email);
+    if store::pending_for(conn, ask.kind, ask.target, email, now)?.is_some() {
         return Err(UseCaseError::Conflict(Conflict::RequestPending));
     }
     let new = NewRequest {
+        kind: ask.kind,
+        target_user_id: ask.target,
+        agency_id: inv.map(|i| i.agency_id),
+        email,
+        display_name: inv.map(|i| i.display_name),
+        locale: inv.map(|i| i.locale),
+        role: ask.role.or(inv.map(|i| i.role)),
         requested_by: who.user_id,
         expires_at: now + cfg.four_eyes.expiry,
-        ..new
     };
     let stored = store::insert(conn, &new, now)?;
     let op = Op::on(

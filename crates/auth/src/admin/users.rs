@@ -10,7 +10,7 @@
 //! change ends no session: the role is read with the session on every request, so it
 //! takes effect on the next one. Deactivation ends every session of the account.
 
-use super::four_eyes::{Change, file};
+use super::four_eyes::{Ask, Change, file};
 use super::privilege_apply::{
     Invitation, apply_reactivation, apply_reset, apply_role, check_invitation, check_reactivation,
     check_reset, check_role, create_invitation, keep_an_admin,
@@ -21,7 +21,6 @@ use crate::{AuthConfig, AuthError, RequestContext, secret_token};
 use chrono::{DateTime, Utc};
 use schakel_audit::{ActionKind, Outcome};
 use schakel_domain::{Action, Actor, AgencyId, PrivilegeChange, Role, UserId};
-use schakel_store::privilege_requests::NewRequest;
 use schakel_store::sessions::{self, LinkPurpose};
 use schakel_store::users;
 use schakel_store::{DbConn, write_tx};
@@ -74,34 +73,17 @@ pub fn invite_user(
     write_tx(conn, |conn| {
         check_invitation(conn, &new)?;
         if cfg.four_eyes.requires_invitation(input.role) {
-            let request = NewRequest {
-                agency_id: Some(new.agency_id),
-                email: Some(new.email),
-                display_name: Some(new.display_name),
-                locale: Some(new.locale),
-                role: Some(new.role),
-                ..request(PrivilegeChange::CaseWorkInvitation, None)
+            let ask = Ask {
+                kind: PrivilegeChange::CaseWorkInvitation,
+                target: None,
+                role: None,
+                invitation: Some(&new),
             };
-            return Ok(Change::Requested(file(conn, cfg, who, request, ctx, now)?));
+            return Ok(Change::Requested(file(conn, cfg, who, &ask, ctx, now)?));
         }
         let user = create_invitation(conn, cfg, who, &new, None, ctx, now)?;
         Ok(Change::Applied(AccountView::from(user)))
     })
-}
-
-/// A request of `kind` for `target`, to be completed by `file`.
-fn request(kind: PrivilegeChange, target: Option<UserId>) -> NewRequest<'static> {
-    NewRequest {
-        kind,
-        target_user_id: target,
-        agency_id: None,
-        email: None,
-        display_name: None,
-        locale: None,
-        role: None,
-        requested_by: UserId::from(uuid::Uuid::nil()),
-        expires_at: DateTime::<Utc>::MIN_UTC,
-    }
 }
 
 /// Gives a user another role; it applies from their next request — or, when the
@@ -122,11 +104,11 @@ pub fn change_role(
         let user = users::find(conn, id)?;
         check_role(conn, who, &user, role)?;
         if cfg.four_eyes.requires(PrivilegeChange::RoleChange) {
-            let new = NewRequest {
+            let ask = Ask {
                 role: Some(role),
-                ..request(PrivilegeChange::RoleChange, Some(id))
+                ..Ask::of(PrivilegeChange::RoleChange, id)
             };
-            return Ok(Change::Requested(file(conn, cfg, who, new, ctx, now)?));
+            return Ok(Change::Requested(file(conn, cfg, who, &ask, ctx, now)?));
         }
         let user = apply_role(conn, who, &user, role, None, ctx, now)?;
         Ok(Change::Applied(user.into()))
@@ -157,8 +139,8 @@ pub fn reset_second_factor(
         let user = users::find(conn, id)?;
         check_reset(who, &user)?;
         if cfg.four_eyes.requires(PrivilegeChange::SecondFactorReset) {
-            let new = request(PrivilegeChange::SecondFactorReset, Some(id));
-            return Ok(Change::Requested(file(conn, cfg, who, new, ctx, now)?));
+            let ask = Ask::of(PrivilegeChange::SecondFactorReset, id);
+            return Ok(Change::Requested(file(conn, cfg, who, &ask, ctx, now)?));
         }
         let user = apply_reset(conn, who, &user, None, ctx, now)?;
         Ok(Change::Applied(user.into()))
@@ -209,8 +191,8 @@ pub fn reactivate_user(
         let user = users::find(conn, id)?;
         check_reactivation(conn, &user)?;
         if cfg.four_eyes.requires(PrivilegeChange::Reactivation) {
-            let new = request(PrivilegeChange::Reactivation, Some(id));
-            return Ok(Change::Requested(file(conn, cfg, who, new, ctx, now)?));
+            let ask = Ask::of(PrivilegeChange::Reactivation, id);
+            return Ok(Change::Requested(file(conn, cfg, who, &ask, ctx, now)?));
         }
         let user = apply_reactivation(conn, who, &user, None, ctx, now)?;
         Ok(Change::Applied(user.into()))
