@@ -1,6 +1,7 @@
 //! Delivery over a real SMTP server, on every backend: each message type reaches
 //! exactly the right recipients in their language without personal data (an emergency
-//! access the owning agency's coordinators, at once even for digest readers); an outage
+//! access the owning agency's coordinators, at once even for digest readers; a reset
+//! second factor its user, once a second admin approved it); an outage
 //! delays but loses and duplicates nothing; a message that cannot be delivered becomes
 //! a dead letter; a crashed worker's messages are sent after its lease, once; digests
 //! collect a day's messages into one; two workers on PostgreSQL share the work.
@@ -497,6 +498,64 @@ fn an_emergency_access_reaches_the_owning_agencys_coordinators_at_once_without_p
             .find(|m| m.to == coord_en.email.to_lowercase())
             .unwrap();
         assert_eq!(en.subject, "Schakel: emergency access to one of your cases");
+    });
+}
+
+#[test]
+fn a_reset_second_factor_is_told_to_its_user_alone_once_a_second_admin_approved_it() {
+    let Some((port, url)) = smtp() else { return };
+    each_backend(|db| {
+        let mut conn = db.pool.get().unwrap();
+        let c = &mut conn;
+        let home = agency(c, "Platformbeheer", AgencyKind::Rapporteur);
+        let first = user(c, &home, Role::Admin, "nl");
+        let second = user(c, &home, Role::Admin, "nl");
+        let lost = user(c, &home, Role::Caseworker, "nl");
+        let now = t0();
+        schakel_store::users::set_totp_secret(c, lost.id, "sealed", now).unwrap();
+        schakel_store::users::accept_totp_step(c, lost.id, 1, true, now).unwrap();
+        let cfg = schakel_auth::AuthConfig::default();
+        let ctx = RequestContext::default();
+        let asked = schakel_auth::admin::users::reset_second_factor(
+            c,
+            &cfg,
+            &actor(&first),
+            lost.id,
+            &ctx,
+            now,
+        )
+        .unwrap();
+        let schakel_auth::admin::four_eyes::Change::Requested(request) = asked else {
+            panic!("a second admin must approve a reset")
+        };
+        let everyone = [
+            first.email.as_str(),
+            second.email.as_str(),
+            lost.email.as_str(),
+        ];
+        dispatcher(port, 8).run_once(c, now).unwrap();
+        assert!(
+            delivered_to(&url, &everyone).is_empty(),
+            "nothing before the approval"
+        );
+        schakel_auth::admin::four_eyes::approve_request(
+            c,
+            &cfg,
+            &actor(&second),
+            request.id,
+            &ctx,
+            now,
+        )
+        .unwrap();
+        dispatcher(port, 8).run_once(c, now).unwrap();
+        let got = delivered_to(&url, &everyone);
+        assert_eq!(got.len(), 1, "{:?}", db.backend);
+        assert_eq!(got[0].to, lost.email.to_lowercase());
+        assert_eq!(
+            got[0].subject,
+            "Schakel: uw tweede factor is opnieuw ingesteld"
+        );
+        assert!(got[0].text.contains("/login"), "{}", got[0].text);
     });
 }
 
