@@ -1,9 +1,13 @@
 // The admin's pages in a real browser, against `schakel serve --demo` (with the second
 // factor required of admins): the admin logs in with an authenticator code (enrolling
 // when casework.mjs has not already done so on this server), adds an agency (a bad form
-// first: messages next to the fields, nothing typed lost), changes it, invites a user
-// into it, changes the user's role, deactivates and reactivates the account, takes the
-// agency off the platform and looks at the failed notifications.
+// first: messages next to the fields, nothing typed lost), changes it, invites a
+// caseworker into it, changes the user's role, deactivates and reactivates the account,
+// takes the agency off the platform and looks at the failed notifications. Four eyes on
+// privilege: the invitation to case work, the role change and the reactivation wait
+// under "Verzoeken" until the demo's second admin (admin2, enrolling an authenticator on
+// the first login, in a browser of her own) approves them; the admin cannot approve her
+// own. Deactivating happens at once.
 // Every page visited is checked with axe-core and saved as a screenshot. The demo users
 // read Dutch.
 import {
@@ -14,15 +18,17 @@ import {
 const run = String(Date.now() % 1000000);
 const AGENCY = `Opvang Browsertest ${run}`;
 const EMAIL = `nieuw-${run}@browsertest.example`;
+const REQUESTED = 'Aangevraagd: een tweede beheerder moet dit goedkeuren (onder Verzoeken).';
 
 const browser = await launch();
 let page;
+let page2;
 try {
   const context = await browser.newContext({ locale: 'nl-NL', bypassCSP: true });
   page = await context.newPage();
   await loginWithCode(page, 'admin@demo.schakel.invalid');
   expect((await heading(page)).startsWith('Welkom'), 'the admin is in');
-  for (const link of ['/admin/agencies', '/admin/users', '/admin/notifications']) {
+  for (const link of ['/admin/agencies', '/admin/users', '/admin/requests', '/admin/notifications']) {
     expect((await page.locator(`nav a[href="${link}"]`).count()) === 1, `the navigation links to ${link}`);
   }
 
@@ -61,25 +67,70 @@ try {
   expect((await heading(page)) === 'Gebruikersaccounts', 'the accounts');
   await accessible(page, 'admin-users');
   await page.locator('#email').fill(EMAIL);
-  await page.locator('#display_name').fill('Noor Browsertest');
+  await page.locator('#display_name').fill(`Noor Browsertest ${run}`);
   const option = page.locator('#agency_id option', { hasText: AGENCY });
   await page.locator('#agency_id').selectOption(await option.getAttribute('value'));
   await page.locator('#role').selectOption('caseworker');
   await page.locator('form[action="/admin/users"] button[type="submit"]').click();
-  expect((await page.getByRole('status').innerText()).startsWith('De gebruiker is uitgenodigd'), 'the user is invited');
-  const user = page.locator('tbody tr', { hasText: EMAIL });
-  expect((await user.filter({ hasText: 'uitnodiging nog niet aanvaard' }).count()) === 1, 'the invitation waits');
+  expect((await page.getByRole('status').innerText()) === REQUESTED, 'the invitation to case work waits for a second admin');
+  expect((await page.locator('tbody tr', { hasText: EMAIL }).count()) === 0, 'no account yet');
+  await accessible(page, 'admin-users-requested');
 
-  // Another role, then deactivated and reactivated.
+  // Under Verzoeken the admin sees her own request, without a button to approve it.
+  await page.locator('nav a[href="/admin/requests"]').click();
+  expect((await heading(page)) === 'Verzoeken', 'the requests');
+  const asked = page.locator('tbody tr', { hasText: EMAIL });
+  expect((await asked.count()) === 1, 'the invitation waits');
+  expect((await asked.filter({ hasText: 'Uitnodiging voor casuswerk' }).count()) === 1, 'named in words');
+  expect((await asked.locator('form[action$="/approve"]').count()) === 0, 'no approval of one\'s own');
+  expect((await asked.locator('form[action$="/reject"] button').innerText()).startsWith('Intrekken'), 'only withdrawing');
+  await accessible(page, 'admin-requests-own');
+
+  // The second admin, in a browser of her own, enrols her authenticator and approves.
+  const context2 = await browser.newContext({ locale: 'nl-NL', bypassCSP: true });
+  page2 = await context2.newPage();
+  await loginWithCode(page2, 'admin2@demo.schakel.invalid');
+  expect((await heading(page2)).startsWith('Welkom'), 'the second admin is in');
+  await page2.locator('nav a[href="/admin/requests"]').click();
+  const toApprove = page2.locator('tbody tr', { hasText: EMAIL });
+  expect((await toApprove.count()) === 1, 'the second admin sees the invitation');
+  await accessible(page2, 'admin2-requests');
+  await toApprove.locator('form[action$="/approve"] button').click();
+  expect((await page2.getByRole('status').innerText()) === 'Goedgekeurd: de wijziging is uitgevoerd.', 'approved');
+  expect((await page2.locator('tbody tr', { hasText: EMAIL }).count()) === 0, 'no longer waiting');
+  await page2.locator('nav.tabs a[href="/admin/requests?state=approved"]').click();
+  expect((await page2.locator('tbody tr', { hasText: EMAIL }).filter({ hasText: 'Femke Dekker' }).count()) === 1, 'decided by the second admin');
+  await accessible(page2, 'admin2-requests-approved');
+
+  // Now the account exists: another role and a reactivation wait too; deactivating is at once.
+  await page.locator('nav a[href="/admin/users"]').click();
+  const user = page.locator('tbody tr', { hasText: EMAIL });
+  expect((await user.filter({ hasText: 'uitnodiging nog niet aanvaard' }).count()) === 1, 'the invitation went out');
   await user.locator('select').selectOption('coordinator');
   await user.locator('form[action$="/role"] button').click();
-  expect((await page.getByRole('status').innerText()).startsWith('De rol is gewijzigd'), 'the role is changed');
-  expect((await user.locator('select').inputValue()) === 'coordinator', 'the new role is shown');
+  expect((await page.getByRole('status').innerText()) === REQUESTED, 'the role change waits');
+  expect((await user.locator('select').inputValue()) === 'caseworker', 'the role is as it was');
   await user.locator('form[action$="/deactivate"] button').click();
   expect((await page.getByRole('status').innerText()).startsWith('Het account is gedeactiveerd'), 'deactivated');
   await accessible(page, 'admin-user-deactivated');
   await user.locator('form[action$="/reactivate"] button').click();
-  expect((await page.getByRole('status').innerText()) === 'Het account is weer actief.', 'reactivated');
+  expect((await page.getByRole('status').innerText()) === REQUESTED, 'the reactivation waits');
+  expect((await user.locator('form[action$="/reactivate"]').count()) === 1, 'still deactivated');
+
+  // The second admin approves both.
+  await page2.locator('nav a[href="/admin/requests"]').click();
+  const both = page2.locator('tbody tr', { hasText: `Noor Browsertest ${run}` });
+  expect((await both.count()) === 2, 'the role change and the reactivation wait');
+  for (let i = 0; i < 2; i++) {
+    await both.first().locator('form[action$="/approve"] button').click();
+    expect((await page2.getByRole('status').innerText()) === 'Goedgekeurd: de wijziging is uitgevoerd.', `approved (${i + 1})`);
+  }
+  expect((await both.count()) === 0, 'nothing waits');
+  await logout(page2);
+  await context2.close();
+  await page.reload();
+  expect((await user.locator('select').inputValue()) === 'coordinator', 'the new role is shown');
+  expect((await user.locator('form[action$="/deactivate"]').count()) === 1, 'active again');
 
   // The agency leaves the platform with its account.
   await page.goto(agencyUrl);
@@ -94,6 +145,7 @@ try {
   await logout(page);
   await context.close();
 } catch (e) {
+  if (page2 && !page2.isClosed()) await failed(page2, e);
   if (page) await failed(page, e);
   throw e;
 } finally {

@@ -4,7 +4,8 @@
 //! attempt is audited by the use case). Both call the same use cases as the API, which
 //! record each reading before anything is shown. Actors are shown by name and agency,
 //! each linked to their own trail, objects and persons to theirs; never the client
-//! address an entry records.
+//! address an entry records. The page also holds the forms of `audit_tools`: who saw a
+//! person, and the export of what the filters match.
 
 use crate::WebState;
 use crate::audit_query::{TrailQuery, of_actor, of_object, of_subject};
@@ -21,7 +22,7 @@ use chrono::{DateTime, Utc};
 use schakel_audit::{ActionKind, AuditEntry, AuditFilter, Outcome, PageRequest, VerifyReport};
 use schakel_auth::admin::audit_trail::Trail;
 use schakel_auth::admin::{UseCaseError, audit_trail};
-use schakel_domain::Role;
+use schakel_domain::{Gender, Role};
 
 /// Who acted, as the trail shows them.
 struct ActorCell {
@@ -115,11 +116,13 @@ fn choices(t: &Texts, kind: &str, codes: &[&str], chosen: &str) -> Vec<Choice> {
         .collect()
 }
 
-/// The selects of the filter form: agencies by name, kinds and outcomes in words.
+/// The selects of the filter form: agencies by name, kinds and outcomes in words; and
+/// the genders of the "who saw this person" form.
 struct FilterChoices {
     agencies: Vec<Choice>,
     kinds: Vec<Choice>,
     outcomes: Vec<Choice>,
+    genders: Vec<Choice>,
 }
 
 fn filter_choices(t: &Texts, q: &TrailQuery, trail: Option<&Trail>) -> FilterChoices {
@@ -141,6 +144,7 @@ fn filter_choices(t: &Texts, q: &TrailQuery, trail: Option<&Trail>) -> FilterCho
         agencies,
         kinds: choices(t, "audit.kind", &kinds, q.kind.trim()),
         outcomes: choices(t, "audit.outcome", &outcomes, q.outcome.trim()),
+        genders: crate::forms::choices(*t, "gender", Gender::ALL, &[]),
     }
 }
 
@@ -157,6 +161,8 @@ struct TrailPage {
     rows: Vec<EntryRow>,
     older: Option<String>,
     first_page: bool,
+    /// Why the last "who saw this person" led nowhere.
+    lookup: Option<&'static str>,
 }
 
 /// What an auditor's use case ended in.
@@ -233,6 +239,7 @@ pub async fn trail(
         None => (Vec::new(), None),
     };
     let first_page = q.before.is_none();
+    let lookup = crate::audit_tools::lookup_key(&q.lookup);
     let status = if invalid {
         StatusCode::BAD_REQUEST
     } else {
@@ -251,6 +258,7 @@ pub async fn trail(
             rows,
             older,
             first_page,
+            lookup,
         },
     )
 }

@@ -38,6 +38,10 @@ pub struct TrailQuery {
     #[serde(default)]
     pub(crate) to: String,
     pub(crate) before: Option<i64>,
+    /// Why a "who saw this person" lookup led nowhere (`audit_tools::lookup_key`); no
+    /// filter.
+    #[serde(default)]
+    pub(crate) lookup: String,
 }
 
 /// An optional value: `Some(None)` when the field is empty, `None` when it is not valid.
@@ -109,9 +113,9 @@ impl TrailQuery {
         .any(|f| !f.trim().is_empty())
     }
 
-    /// The link to the newest page with these filters.
-    pub(crate) fn newest(&self) -> String {
-        let pairs = [
+    /// The filters that are set, by name (for the export form's hidden fields).
+    pub(crate) fn kept(&self) -> Vec<(&'static str, String)> {
+        [
             ("actor", &self.actor),
             ("agency", &self.agency),
             ("action", &self.action),
@@ -122,11 +126,19 @@ impl TrailQuery {
             ("subject", &self.subject),
             ("from", &self.from),
             ("to", &self.to),
-        ];
-        let query: Vec<String> = pairs
+        ]
+        .into_iter()
+        .filter(|(_, v)| !v.trim().is_empty())
+        .map(|(k, v)| (k, v.trim().to_owned()))
+        .collect()
+    }
+
+    /// The link to the newest page with these filters.
+    pub(crate) fn newest(&self) -> String {
+        let query: Vec<String> = self
+            .kept()
             .iter()
-            .filter(|(_, v)| !v.trim().is_empty())
-            .map(|(k, v)| format!("{k}={}", esc(v.trim())))
+            .map(|(k, v)| format!("{k}={}", esc(v)))
             .collect();
         format!("/audit?{}", query.join("&"))
     }

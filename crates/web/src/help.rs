@@ -148,7 +148,7 @@ const TOPICS: &[Topic] = &[
     },
     Topic {
         id: "auditor",
-        paragraphs: 1,
+        paragraphs: 2,
         link: Some(("/audit", "help.go.audit", Audience::Auditor)),
     },
     Topic {
@@ -164,6 +164,11 @@ const TOPICS: &[Topic] = &[
         id: "admin",
         paragraphs: 2,
         link: Some(("/admin/agencies", "help.go.admin", Audience::Admin)),
+    },
+    Topic {
+        id: "four_eyes",
+        paragraphs: 3,
+        link: Some(("/admin/requests", "help.go.requests", Audience::Admin)),
     },
 ];
 

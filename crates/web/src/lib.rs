@@ -7,6 +7,7 @@ mod agency_profile;
 mod analyst;
 mod audit_pages;
 mod audit_query;
+mod audit_tools;
 mod browser;
 mod case_assign;
 mod case_assignees;
@@ -258,6 +259,15 @@ fn analyst_and_auditor(cfg: &mut web::ServiceConfig) {
         .service(web::resource("/analyst/{name}.csv").route(web::get().to(analyst::csv)))
         .service(web::resource("/audit").route(web::get().to(audit_pages::trail)))
         .service(web::resource("/audit/verify").route(web::post().to(audit_pages::verify)))
+        .service(web::resource("/audit/who-saw").route(web::post().to(audit_tools::who_saw)))
+        .service(
+            web::resource("/audit/export.csv").route(
+                web::get().to(|r, s, q| audit_tools::export(r, s, q, audit_tools::Format::Csv)),
+            ),
+        )
+        .service(web::resource("/audit/export.jsonl").route(
+            web::get().to(|r, s, q| audit_tools::export(r, s, q, audit_tools::Format::Jsonl)),
+        ))
         .service(web::resource("/audit/emergency").route(web::get().to(emergency_review::list)))
         .service(
             web::resource("/audit/emergency/{id}/review")
@@ -265,9 +275,10 @@ fn analyst_and_auditor(cfg: &mut web::ServiceConfig) {
         );
 }
 
-/// The admin's agencies, accounts (with sending one a password reset link) and failed
-/// notifications.
+/// The admin's agencies, accounts (with sending one a password reset link), the requests
+/// that wait for a second admin and failed notifications.
 fn admin(cfg: &mut web::ServiceConfig) {
+    use admin::requests::Decision;
     use admin::users::Change;
     cfg.service(
         web::resource("/admin/agencies")
@@ -303,9 +314,26 @@ fn admin(cfg: &mut web::ServiceConfig) {
         ),
     )
     .service(
+        web::resource("/admin/users/{id}/second-factor-reset").route(
+            web::post()
+                .to(|r, s, p, f| admin::users::change(r, s, p, f, Change::SecondFactorReset)),
+        ),
+    )
+    .service(
         web::resource("/admin/users/{id}/password-reset")
             .route(web::get().to(admin::user_reset::confirm))
             .route(web::post().to(admin::user_reset::send)),
+    )
+    .service(web::resource("/admin/requests").route(web::get().to(admin::requests::list)))
+    .service(
+        web::resource("/admin/requests/{id}/approve").route(
+            web::post().to(|r, s, p, f| admin::requests::decide(r, s, p, f, Decision::Approve)),
+        ),
+    )
+    .service(
+        web::resource("/admin/requests/{id}/reject").route(
+            web::post().to(|r, s, p, f| admin::requests::decide(r, s, p, f, Decision::Reject)),
+        ),
     )
     .service(web::resource("/admin/notifications").route(web::get().to(admin::notifications::list)))
     .service(

@@ -5,10 +5,12 @@
 //! something that does not exist. Nothing here decides what is allowed.
 //!
 //! The pages themselves: `agencies`, `users` (with `user_reset`, sending a user a link
-//! to choose a new password) and `notifications`.
+//! to choose a new password), `requests` (four eyes on privilege: the changes that wait
+//! for a second admin) and `notifications`.
 
 pub(crate) mod agencies;
 pub(crate) mod notifications;
+pub(crate) mod requests;
 pub(crate) mod user_reset;
 pub(crate) mod users;
 
@@ -93,6 +95,9 @@ pub(crate) fn conflict_key(r: Conflict) -> &'static str {
         Conflict::KindLocked => "admin.conflict.kind_locked",
         Conflict::AccountInactive => "admin.conflict.account_inactive",
         Conflict::InvitationPending => "admin.conflict.invitation_pending",
+        Conflict::RequestPending => "admin.conflict.request_pending",
+        Conflict::OwnRequest => "admin.conflict.own_request",
+        Conflict::RequestClosed => "admin.conflict.request_closed",
         _ => "error.conflict",
     }
 }
@@ -109,6 +114,10 @@ pub(crate) fn done_key(code: Option<&str>) -> Option<&'static str> {
         "reactivated" => "admin.done.reactivated",
         "reset_sent" => "admin.done.reset_sent",
         "requested" => "admin.done.requested",
+        "second_factor_reset" => "admin.done.second_factor_reset",
+        "approved" => "admin.done.approved",
+        "rejected" => "admin.done.rejected",
+        "withdrawn" => "admin.done.withdrawn",
         "retried" => "admin.done.retried",
         _ => return None,
     })

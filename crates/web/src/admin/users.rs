@@ -1,8 +1,10 @@
 //! The admin's accounts: `GET /admin/users` lists every account with its agency, role and
 //! state and a form to invite one (the invitation email goes out through the outbox, as
-//! the API's does); `POST /admin/users/{id}/role`, `/deactivate` and `/reactivate`
-//! change one. The same use cases as the API; anyone but an admin is refused by them
-//! (audited) and answered 404. A refused invitation comes back as typed.
+//! the API's does); `POST /admin/users/{id}/role`, `/deactivate`, `/reactivate` and
+//! `/second-factor-reset` change one. The same use cases as the API; anyone but an
+//! admin is refused by them (audited) and answered 404. A refused invitation comes back
+//! as typed. A change the configuration puts under four eyes becomes a request that
+//! waits for a second admin (`requests`); the page then says so.
 
 use super::{Call, DoneQuery, Ended, conflict_key, run};
 use crate::WebState;
@@ -31,6 +33,8 @@ struct UserRow {
     roles: Vec<Choice>,
     active: bool,
     pending: bool,
+    /// An authenticator is enrolled: another admin may reset it.
+    second_factor: bool,
     /// The viewer's own account: its role and state are changed by another admin.
     own: bool,
 }
@@ -82,6 +86,7 @@ fn user_rows(
             roles: choices(t, "role", Role::ALL, &[u.role.to_string()]),
             active: u.active,
             pending: u.invitation_pending,
+            second_factor: u.second_factor_enrolled,
             own: u.id == me,
             email: u.email,
             name: u.display_name,
@@ -281,6 +286,8 @@ pub enum Change {
     Deactivate,
     /// Reactivate.
     Reactivate,
+    /// Remove the second factor, so the user sets up a new one.
+    SecondFactorReset,
 }
 
 impl Change {
@@ -289,11 +296,12 @@ impl Change {
             Change::Role => "/admin/users?done=role_changed",
             Change::Deactivate => "/admin/users?done=deactivated",
             Change::Reactivate => "/admin/users?done=reactivated",
+            Change::SecondFactorReset => "/admin/users?done=second_factor_reset",
         }
     }
 }
 
-/// `POST /admin/users/{id}/role|deactivate|reactivate`.
+/// `POST /admin/users/{id}/role|deactivate|reactivate|second-factor-reset`.
 pub async fn change(
     req: HttpRequest,
     state: web::Data<WebState>,
@@ -321,6 +329,9 @@ pub async fn change(
             uc::deactivate_user(conn, c.actor, id, c.ctx, c.now).map(FourEyes::Applied)
         }
         Change::Reactivate => uc::reactivate_user(conn, c.auth, c.actor, id, c.ctx, c.now),
+        Change::SecondFactorReset => {
+            uc::reset_second_factor(conn, c.auth, c.actor, id, c.ctx, c.now)
+        }
     });
     match changed.await {
         Ok(Ended::Done(FourEyes::Requested(_))) => see_other("/admin/users?done=requested"),

@@ -7,6 +7,7 @@
 //! listed and sent again, while a failed invitation email is listed but not sent again.
 
 use crate::support::{PASSWORD, body, csrf_of, get, header, peer, service};
+use crate::support::{service_with, without_four_eyes};
 use actix_web::cookie::Cookie;
 use actix_web::http::StatusCode;
 use actix_web::test::{self, TestRequest};
@@ -20,7 +21,7 @@ use secrecy::SecretString;
 use serde_json::json;
 
 /// A user with a password, in an agency of their own; the agency's id.
-fn person(db: &TestDb, email: &str, role: Role) -> String {
+pub(crate) fn person(db: &TestDb, email: &str, role: Role) -> String {
     let mut conn = db.pool.get().unwrap();
     let agency = agencies::insert(
         &mut conn,
@@ -96,8 +97,9 @@ macro_rules! login {
         (session, csrf_of(&home))
     }};
 }
+pub(crate) use login;
 
-fn post(uri: &str, session: &Cookie<'static>, form: &[(&str, &str)]) -> TestRequest {
+pub(crate) fn post(uri: &str, session: &Cookie<'static>, form: &[(&str, &str)]) -> TestRequest {
     TestRequest::post()
         .uri(uri)
         .peer_addr(peer())
@@ -110,12 +112,12 @@ fn agency_named(db: &TestDb, name: &str) -> Option<agencies::Agency> {
     agencies::find_by_name(&mut conn, name).unwrap()
 }
 
-fn user_by_email(db: &TestDb, email: &str) -> Option<users::User> {
+pub(crate) fn user_by_email(db: &TestDb, email: &str) -> Option<users::User> {
     let mut conn = db.pool.get().unwrap();
     users::find_by_email(&mut conn, email).unwrap()
 }
 
-fn successes(db: &TestDb, action: &str) -> usize {
+pub(crate) fn successes(db: &TestDb, action: &str) -> usize {
     let mut conn = db.pool.get().unwrap();
     let filter = schakel_audit::AuditFilter {
         action: Some(schakel_audit::ActionCode::parse(action).unwrap()),
@@ -142,7 +144,12 @@ async fn the_admin_creates_changes_and_deactivates_an_agency() {
         let (session, csrf) = login!(app, "beheer@platform.example");
 
         let home = body(test::call_service(&app, get("/", &session).to_request()).await).await;
-        for link in ["/admin/agencies", "/admin/users", "/admin/notifications"] {
+        for link in [
+            "/admin/agencies",
+            "/admin/users",
+            "/admin/requests",
+            "/admin/notifications",
+        ] {
             assert!(home.contains(&format!("href=\"{link}\"")), "{link}");
         }
         let res = test::call_service(&app, get("/admin/agencies", &session).to_request()).await;
@@ -243,7 +250,8 @@ async fn the_admin_creates_changes_and_deactivates_an_agency() {
 async fn the_admin_invites_a_user_changes_the_role_and_deactivates_and_reactivates() {
     for backend in selected_backends() {
         let db = TestDb::new(backend);
-        let app = service!(&db);
+        // Without four eyes every change happens at once (`four_eyes_pages` has them).
+        let app = service_with!(&db, without_four_eyes());
         let home = person(&db, "beheer@platform.example", Role::Admin);
         let (session, csrf) = login!(app, "beheer@platform.example");
         let page =
@@ -506,7 +514,7 @@ async fn a_form_without_the_sessions_token_is_refused() {
         ];
         let other = user_by_email(&db, "nog@platform.example").unwrap().id;
         let some_id = "6f1c2a0e-4a7b-4c1e-9d8e-2b1f0c3d4e5f";
-        let routes: [(String, &[(&str, &str)]); 8] = [
+        let routes: [(String, &[(&str, &str)]); 11] = [
             ("/admin/agencies".to_owned(), &agency_form),
             (format!("/admin/agencies/{home}"), &agency_form),
             (format!("/admin/agencies/{home}/deactivate"), &[]),
@@ -514,6 +522,9 @@ async fn a_form_without_the_sessions_token_is_refused() {
             (format!("/admin/users/{me}/role"), &[("role", "analyst")]),
             (format!("/admin/users/{other}/deactivate"), &[]),
             (format!("/admin/users/{other}/reactivate"), &[]),
+            (format!("/admin/users/{other}/second-factor-reset"), &[]),
+            (format!("/admin/requests/{some_id}/approve"), &[]),
+            (format!("/admin/requests/{some_id}/reject"), &[]),
             (format!("/admin/notifications/{some_id}/retry"), &[]),
         ];
         for (uri, fields) in &routes {
@@ -566,6 +577,8 @@ async fn every_other_role_gets_404_on_every_admin_route() {
                 "/admin/agencies".to_owned(),
                 format!("/admin/agencies/{admin_home}"),
                 "/admin/users".to_owned(),
+                "/admin/requests".to_owned(),
+                "/admin/requests?state=all".to_owned(),
                 "/admin/notifications".to_owned(),
             ] {
                 let res = test::call_service(&app, get(&uri, &session).to_request()).await;
@@ -575,7 +588,7 @@ async fn every_other_role_gets_404_on_every_admin_route() {
                     "{backend:?}: {role:?} GET {uri}"
                 );
             }
-            let posts: [(String, Vec<(&str, &str)>); 8] = [
+            let posts: [(String, Vec<(&str, &str)>); 11] = [
                 (
                     "/admin/agencies".to_owned(),
                     vec![("name", "Eigen club"), ("kind", "ngo")],
@@ -595,6 +608,9 @@ async fn every_other_role_gets_404_on_every_admin_route() {
                 ),
                 (format!("/admin/users/{admin}/deactivate"), vec![]),
                 (format!("/admin/users/{admin}/reactivate"), vec![]),
+                (format!("/admin/users/{admin}/second-factor-reset"), vec![]),
+                (format!("/admin/requests/{some_id}/approve"), vec![]),
+                (format!("/admin/requests/{some_id}/reject"), vec![]),
                 (format!("/admin/notifications/{some_id}/retry"), vec![]),
             ];
             for (uri, mut form) in posts {

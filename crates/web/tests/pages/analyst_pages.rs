@@ -437,6 +437,29 @@ async fn every_other_role_gets_404_on_every_analyst_and_auditor_route() {
                     StatusCode::NOT_FOUND,
                     "{backend:?}: {role:?} verify"
                 );
+                for uri in ["/audit/export.csv", "/audit/export.jsonl"] {
+                    let res = test::call_service(&app, get(uri, &session).to_request()).await;
+                    assert_eq!(
+                        res.status(),
+                        StatusCode::NOT_FOUND,
+                        "{backend:?}: {role:?} {uri}"
+                    );
+                }
+                let res = test::call_service(
+                    &app,
+                    TestRequest::post()
+                        .uri("/audit/who-saw")
+                        .peer_addr(peer())
+                        .cookie(session.clone())
+                        .set_form([("csrf", csrf.as_str()), ("family_name", "Visser")])
+                        .to_request(),
+                )
+                .await;
+                assert_eq!(
+                    res.status(),
+                    StatusCode::NOT_FOUND,
+                    "{backend:?}: {role:?} who-saw"
+                );
             }
         }
         // Not signed in: to the login page.

@@ -97,6 +97,8 @@ async fn other_roles_read_it_too_with_links_to_their_own_pages() {
         let (status, page) = get!(app, session, "/help");
         assert_eq!(status, StatusCode::OK, "{backend:?}");
         assert!(page.contains("href=\"/admin/agencies\">Manage the agencies</a>"));
+        assert!(page.contains("href=\"/admin/requests\">Open the requests</a>"));
+        assert!(page.contains("Nobody approves their own request"));
         assert!(page.contains("Administrators never see cases or persons."));
     }
 }

@@ -19,10 +19,17 @@ pub const PASSWORD: &str = "kompas tulp regen wolk";
 /// The API and the pages beside it, as `schakel serve` builds them, without a second
 /// factor and with room for a thousand requests per client.
 pub fn states(db: &TestDb) -> (AppState, WebState) {
-    let config = AuthConfig {
-        mfa_required: Default::default(),
-        ..AuthConfig::default()
-    };
+    states_with(
+        db,
+        AuthConfig {
+            mfa_required: Default::default(),
+            ..AuthConfig::default()
+        },
+    )
+}
+
+/// The same with the authentication settings `config` (e.g. without four eyes).
+pub fn states_with(db: &TestDb, config: AuthConfig) -> (AppState, WebState) {
     let auth = AuthState::ephemeral_with(config, (1000, 1000)).unwrap();
     let api = AppState::with_auth(db.pool.clone(), Arc::new(SystemClock), auth).unwrap();
     let web = WebState {
@@ -101,3 +108,25 @@ macro_rules! service {
     }};
 }
 pub(crate) use service;
+
+/// The same service with the authentication settings `$config`.
+macro_rules! service_with {
+    ($db:expr, $config:expr) => {{
+        let (api, web) = $crate::support::states_with($db, $config);
+        actix_web::test::init_service(schakel_api::app_with(api, move |cfg| {
+            schakel_web::configure(cfg, web)
+        }))
+        .await
+    }};
+}
+pub(crate) use service_with;
+
+/// Settings without a second factor and without four eyes on privilege: every admin's
+/// change happens at once.
+pub fn without_four_eyes() -> AuthConfig {
+    AuthConfig {
+        mfa_required: Default::default(),
+        four_eyes: schakel_domain::FourEyesPolicy::off(),
+        ..AuthConfig::default()
+    }
+}
