@@ -36,7 +36,7 @@ pub enum ExportFormat {
 #[into_params(parameter_in = Query)]
 pub struct ExportQuery {
     /// `csv` or `jsonl`.
-    #[param(value_type = ExportFormat)]
+    #[param(inline)]
     pub format: ExportFormat,
     /// Entries by this user.
     #[param(value_type = Option<String>, format = Uuid)]

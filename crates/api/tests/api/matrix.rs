@@ -1625,3 +1625,33 @@ async fn every_cell_of_the_matrix_answers_as_expected_on_every_backend() {
         );
     }
 }
+
+#[test]
+fn every_reference_of_the_openapi_document_resolves() {
+    let doc = openapi_document().unwrap();
+    fn refs(v: &Value, out: &mut Vec<String>) {
+        match v {
+            Value::Object(map) => {
+                for (k, v) in map {
+                    match (k.as_str(), v) {
+                        ("$ref", Value::String(r)) => out.push(r.clone()),
+                        _ => refs(v, out),
+                    }
+                }
+            }
+            Value::Array(list) => list.iter().for_each(|v| refs(v, out)),
+            _ => {}
+        }
+    }
+    let mut found = Vec::new();
+    refs(&doc, &mut found);
+    assert!(!found.is_empty());
+    let missing: BTreeSet<&String> = found
+        .iter()
+        .filter(|r| {
+            let name = r.strip_prefix("#/components/schemas/").unwrap_or(r);
+            doc["components"]["schemas"].get(name).is_none()
+        })
+        .collect();
+    assert!(missing.is_empty(), "unresolvable references: {missing:?}");
+}
