@@ -84,7 +84,10 @@ pub struct ExportQuery {
     security(("bearer" = [])),
     params(ExportQuery),
     responses(
-        (status = 200, description = "The entries", content_type = "text/csv", body = String),
+        (status = 200, description = "The entries (CSV with `format=csv`, JSON lines with `format=jsonl`)", content(
+            (String = "text/csv"),
+            (String = "application/x-ndjson"),
+        )),
         (status = 400, description = "A filter is not valid", content_type = "application/problem+json", body = Problem),
         (status = 403, description = "Not an auditor", content_type = "application/problem+json", body = Problem),
         (status = 422, description = "`export_too_large`", content_type = "application/problem+json", body = Problem),
