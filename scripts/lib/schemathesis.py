@@ -140,9 +140,10 @@ def seed(base, out):
     coordination = next(a for a in agencies if a["kind"] == "care_coordination")
     municipality = next(a for a in agencies if a["kind"] == "municipality")
     add_case_with_referral(base, caseworker, coordination["id"])
-    # A case of the coordinator's own agency, for what only coordinators do to their
-    # agency's cases (making a worker responsible).
-    add_case_with_referral(base, coordinator, municipality["id"])
+    # Cases of the coordinator's own agency, for what only coordinators do to their
+    # agency's cases (making a worker responsible): most of the ids its run draws.
+    for _ in range(3):
+        add_case_with_referral(base, coordinator, municipality["id"])
     _, _, signals = call(base, "GET", "/api/v1/signals", caseworker)
     _, _, cases = call(base, "GET", "/api/v1/cases", caseworker)
     _, _, own = call(base, "GET", "/api/v1/cases", coordinator)
