@@ -52,7 +52,13 @@ pub fn open_emergency_access(
     input: &EmergencyInput,
 ) -> Result<EmergencyAccessView, UseCaseError> {
     let reference = input.reference.trim();
-    if reference.is_empty() || reference.chars().count() > MAX_REFERENCE_CHARS {
+    // A reference is `YYYY-NNNNNN`: letters, digits and hyphens, never text to record.
+    if reference.is_empty()
+        || reference.chars().count() > MAX_REFERENCE_CHARS
+        || !reference
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-')
+    {
         return Err(UseCaseError::Invalid("reference"));
     }
     let reason = free_text(Some(&input.reason), MAX_TEXT_CHARS, "reason")?

@@ -279,6 +279,14 @@ fn agencies_of_kinds_not_allowed_and_unstated_reasons_are_refused() {
             break_glass(&w, c, &police, &short),
             Err(UseCaseError::Invalid("reason"))
         ));
+        let odd = EmergencyInput {
+            reference: "2026-\u{9d}\u{dd}".into(),
+            ..good.clone()
+        };
+        assert!(matches!(
+            break_glass(&w, c, &police, &odd),
+            Err(UseCaseError::Invalid("reference"))
+        ));
         let unknown = EmergencyInput {
             reference: "2026-999999".into(),
             ..good.clone()
