@@ -60,7 +60,13 @@ async fn the_owner_reopens_a_closed_case_and_finds_its_closing_in_the_record() {
             "labour",
         );
         let was = closed(&db, &st, &cw, case.id);
-        let closed_on = was.closed_at.unwrap().format("%Y-%m-%d").to_string();
+        // The page shows the day in the Netherlands, which near midnight is not UTC's.
+        let closed_on = was
+            .closed_at
+            .unwrap()
+            .with_timezone(&chrono_tz::Europe::Amsterdam)
+            .format("%Y-%m-%d")
+            .to_string();
         let uri = format!("/cases/{}", case.id);
         let reopen = format!("{uri}/reopen");
         let session = login!(app, "cw@amsterdam.example");
