@@ -101,6 +101,22 @@ pub(crate) const OPERATION_IDS: &[(&str, &str, &str)] = &[
     ("get", "/api/v1/cases/{id}/timeline", "get_case_timeline"),
     ("post", "/api/v1/cases/{id}/close", "close_case"),
     ("post", "/api/v1/cases/{id}/reopen", "reopen_case"),
+    (
+        "get",
+        "/api/v1/cases/{id}/person-record",
+        "get_person_record",
+    ),
+    ("put", "/api/v1/cases/{id}/restriction", "restrict_case"),
+    (
+        "delete",
+        "/api/v1/cases/{id}/restriction",
+        "lift_case_restriction",
+    ),
+    (
+        "post",
+        "/api/v1/cases/{id}/erasure",
+        "erase_case_on_request",
+    ),
     ("patch", "/api/v1/cases/{id}", "correct_case"),
     ("put", "/api/v1/cases/{id}/assignee", "assign_case"),
     ("get", "/api/v1/caseload", "get_caseload"),

@@ -58,6 +58,8 @@ pub enum ProblemKind {
     RequestPending,
     OwnRequest,
     RequestClosed,
+    CaseRestricted,
+    RetentionDuty,
 }
 
 impl ProblemKind {
@@ -104,6 +106,8 @@ impl ProblemKind {
             RequestPending => "request_pending",
             OwnRequest => "own_request",
             RequestClosed => "request_closed",
+            CaseRestricted => "case_restricted",
+            RetentionDuty => "retention_duty",
             LegalBasisNotApplicable => "legal_basis_not_applicable",
         }
     }
@@ -160,6 +164,12 @@ impl ProblemKind {
             RequestPending => "A request for this change already waits for a second admin.",
             OwnRequest => "Another admin must approve your request.",
             RequestClosed => "The request was decided before, or nobody approved it in time.",
+            CaseRestricted => {
+                "The person asked for this record to be restricted: nothing is added or changed until the restriction is lifted."
+            }
+            RetentionDuty => {
+                "Your agency keeps its records for their retention period whatever the person asks: it cannot erase them on request."
+            }
             ExportTooLarge => {
                 "The export would hold more than 100000 entries: narrow the filter (a shorter period)."
             }
@@ -206,6 +216,7 @@ impl ProblemKind {
             DocumentGone => StatusCode::GONE,
             EmergencyAccessNotNeeded | AlreadyReviewed => StatusCode::CONFLICT,
             RequestPending | OwnRequest | RequestClosed => StatusCode::CONFLICT,
+            CaseRestricted | RetentionDuty => StatusCode::CONFLICT,
             ExportTooLarge => StatusCode::UNPROCESSABLE_ENTITY,
             LegalBasisNotApplicable => StatusCode::UNPROCESSABLE_ENTITY,
         }
@@ -367,6 +378,8 @@ fn use_case_kind(e: &schakel_auth::UseCaseError) -> ProblemKind {
         U::Conflict(C::RequestPending) => ProblemKind::RequestPending,
         U::Conflict(C::OwnRequest) => ProblemKind::OwnRequest,
         U::Conflict(C::RequestClosed) => ProblemKind::RequestClosed,
+        U::Conflict(C::CaseRestricted) => ProblemKind::CaseRestricted,
+        U::Conflict(C::RetentionDuty) => ProblemKind::RetentionDuty,
         U::Conflict(_) => ProblemKind::Conflict,
         U::VersionRequired => ProblemKind::PreconditionRequired,
         U::VersionMismatch => ProblemKind::PreconditionFailed,

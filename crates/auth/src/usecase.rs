@@ -89,6 +89,12 @@ pub enum Conflict {
     OwnRequest,
     /// The request was decided before, or nobody approved it in time.
     RequestClosed,
+    /// The person asked for their record to be restricted: it is frozen (nothing is
+    /// added or changed) until the restriction is lifted.
+    CaseRestricted,
+    /// The owning agency keeps its records for their retention period whatever the
+    /// person asks (a retention duty of its own law applies).
+    RetentionDuty,
 }
 
 /// A value refused for what it means, not for its shape (each has its own stable

@@ -25,6 +25,7 @@ pub mod privilege;
 pub mod pseudonym;
 pub mod referral;
 pub mod relink;
+pub mod rights;
 pub mod role;
 pub mod vocabulary;
 
@@ -56,6 +57,7 @@ pub use policy::{Action, Relationship, allows};
 pub use privilege::{FourEyesPolicy, PrivilegeChange, RequestState};
 pub use referral::{InvalidTransition, Party, ReferralAction, ReferralState};
 pub use relink::{PersonRelink, RELINK_TOPIC};
+pub use rights::{ErasureGround, RestrictionGround, RightsPolicy};
 pub use role::Role;
 pub use vocabulary::{
     DeclineReason, ExploitationForm, Gender, NationalityGroup, ReferralPurpose, ReportingBasis,

@@ -70,6 +70,10 @@ code_enum! {
         /// Review emergency accesses: mark one justified or escalate it, and see them
         /// per agency and user.
         ReviewEmergencyAccess = "review_emergency_access",
+        /// Answer the person's own rights over their record at the agency: export
+        /// everything stored about them, restrict the record or lift the restriction,
+        /// erase it on their request.
+        AnswerPersonRights = "answer_person_rights",
     }
 }
 
@@ -135,6 +139,8 @@ pub const RULES: &[(Role, Action, Relationship)] = &[
     (Coordinator, AssignCase, OwnAgency),
     (Coordinator, KeepAgencyProfile, OwnAgency),
     (Coordinator, ReadAgencyFigures, OwnAgency),
+    // The person's rights are answered by the owning agency's coordinators.
+    (Coordinator, AnswerPersonRights, OwnAgency),
     // The directory in the Open Referral format: no client's data, for every role.
     (Caseworker, ExportDirectory, Platform),
     (Coordinator, ExportDirectory, Platform),
@@ -212,6 +218,7 @@ mod tests {
             WriteNote,
             AddDocument,
             AssignCase,
+            AnswerPersonRights,
         ];
         for role in [Admin, Analyst, Auditor] {
             for action in case_actions {
@@ -271,6 +278,20 @@ mod tests {
         for role in [Caseworker, Coordinator] {
             for action in [UpdateCase, CreateReferral, WithdrawReferral, CreateCase] {
                 assert!(!allows(role, action, ReceivingAgency), "{role} {action}");
+            }
+        }
+    }
+
+    #[test]
+    fn only_the_owning_agencys_coordinators_answer_the_persons_rights() {
+        for &role in Role::ALL {
+            for &rel in Relationship::ALL {
+                let expected = role == Coordinator && rel == OwnAgency;
+                assert_eq!(
+                    allows(role, AnswerPersonRights, rel),
+                    expected,
+                    "{role} {rel}"
+                );
             }
         }
     }

@@ -40,6 +40,20 @@ code_enum! {
     }
 }
 
+impl ReferralAction {
+    /// Whether the action only ends the referral (declined, withdrawn, completed,
+    /// expired): what a case the person asked to restrict still allows.
+    pub fn ends(self) -> bool {
+        matches!(
+            self,
+            ReferralAction::Decline
+                | ReferralAction::Withdraw
+                | ReferralAction::Complete
+                | ReferralAction::Expire
+        )
+    }
+}
+
 /// Who causes a transition.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Party {

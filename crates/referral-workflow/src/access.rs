@@ -5,6 +5,10 @@
 //! sees the identity only where a consent or legal basis that holds now covers its
 //! agency kind and the referral's purpose. Everything is decided afresh on every
 //! request, so a referral that ends or a consent withdrawn cuts access at once.
+//!
+//! A case the person asked to restrict is hidden from its receiving agencies (an
+//! emergency access, for a person in danger, still reads it) and frozen for everyone:
+//! any use case that would add or change something is refused as `CaseRestricted`.
 
 use crate::UseCaseError;
 use crate::support::{Env, denied};
@@ -95,7 +99,11 @@ pub fn case_access(
     let access = if case.agency_id == who.agency_id {
         CaseAccess::Owner
     } else {
-        let received = referrals::received_in_state(conn, case.id, who.agency_id, &ACCESS_STATES)?;
+        let received = if case.restriction.is_some() {
+            Vec::new()
+        } else {
+            referrals::received_in_state(conn, case.id, who.agency_id, &ACCESS_STATES)?
+        };
         if received.is_empty() {
             return Ok(emergency::live(conn, case.id, who.user_id, now)?
                 .map(CaseAccess::Emergency)
@@ -173,7 +181,8 @@ pub(crate) fn role_may(who: &Actor, action: ReferralAction, party: Party) -> boo
     }
 }
 
-/// Loads a case `who` may act on with `action`, or the hidden denial `code`.
+/// Loads a case `who` may act on with `action`, or the hidden denial `code`; a change
+/// (any `kind` but a read) of a restricted case is refused.
 pub(crate) fn visible_case(
     conn: &mut DbConn,
     env: &Env<'_>,
@@ -185,7 +194,19 @@ pub(crate) fn visible_case(
 ) -> Result<(Case, CaseAccess), UseCaseError> {
     let case = cases::find(conn, id)?;
     match case_access(conn, who, &case, action, env.now)? {
+        Some(access) if kind != ActionKind::Read => {
+            unfrozen(&case)?;
+            Ok((case, access))
+        }
         Some(access) => Ok((case, access)),
         None => Err(denied(code, kind, Some(("case", id.to_string())))),
+    }
+}
+
+/// Refuses any change to a case the person asked to restrict.
+pub(crate) fn unfrozen(case: &Case) -> Result<(), UseCaseError> {
+    match case.restriction {
+        Some(_) => Err(UseCaseError::Conflict(crate::Conflict::CaseRestricted)),
+        None => Ok(()),
     }
 }

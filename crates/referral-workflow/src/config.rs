@@ -1,10 +1,11 @@
 //! What the use cases need from configuration: the data keys, which of them make the
 //! blind index and the pseudonym, the response deadlines, the retention period, how
-//! long drafts are kept and how large a document may be.
+//! long drafts are kept, how large a document may be, who may break the glass and
+//! which agencies keep their records whatever the person asks.
 
 use chrono::Duration;
 use schakel_crypto::MasterKeys;
-use schakel_domain::{DeadlinePolicy, EmergencyPolicy};
+use schakel_domain::{DeadlinePolicy, EmergencyPolicy, RightsPolicy};
 use std::sync::Arc;
 
 /// The default retention of a closed case's identity and free text: five years.
@@ -41,6 +42,8 @@ pub struct WorkflowConfig {
     pub places_stale_after: Duration,
     /// Who may break the glass, and for how long.
     pub emergency: EmergencyPolicy,
+    /// Which agencies keep their records whatever the person asks.
+    pub rights: RightsPolicy,
 }
 
 impl std::fmt::Debug for WorkflowConfig {
@@ -55,6 +58,7 @@ impl std::fmt::Debug for WorkflowConfig {
             .field("document_max_bytes", &self.document_max_bytes)
             .field("places_stale_after", &self.places_stale_after)
             .field("emergency", &self.emergency)
+            .field("rights", &self.rights)
             .finish()
     }
 }
@@ -74,6 +78,7 @@ impl WorkflowConfig {
             document_max_bytes: DEFAULT_DOCUMENT_MAX_BYTES,
             places_stale_after: Duration::days(schakel_domain::directory::DEFAULT_STALE_AFTER_DAYS),
             emergency: EmergencyPolicy::default(),
+            rights: RightsPolicy::default(),
         }
     }
 

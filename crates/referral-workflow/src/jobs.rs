@@ -13,7 +13,9 @@ use schakel_audit::ActionKind;
 use schakel_auth::RequestContext;
 use schakel_domain::{CaseId, ReferralId, Role, SignalId};
 use schakel_domain::{ReferralFacts, ReferralTopic};
-use schakel_store::casework::{cases, consents, idempotency, persons, referrals, signals};
+use schakel_store::casework::{
+    case_rights, cases, consents, idempotency, persons, referrals, signals,
+};
 use schakel_store::{DbConn, write_tx};
 
 /// Gives persons stored before the similar index existed their index (run at start-up).
@@ -235,12 +237,14 @@ pub fn erase_due(
     let mut done = Vec::new();
     let mut after = None;
     loop {
-        let due = cases::due_for_erasure(conn, cutoff, after, BATCH)?;
+        let due = case_rights::due_for_erasure(conn, cutoff, after, BATCH)?;
         let Some(last) = due.last() else { break };
         after = Some((last.closed_at.unwrap_or(now), last.id));
         for case in due {
             if !dry_run {
-                write_tx(conn, |conn| erase_case(conn, &env, &case))?;
+                write_tx(conn, |conn| {
+                    erase_case(conn, &env, &case, &Erasure::Retention)
+                })?;
             }
             done.push(ErasureItem {
                 case_id: case.id,
@@ -349,12 +353,30 @@ pub fn retention(
     })
 }
 
-fn erase_case(conn: &mut DbConn, env: &Env<'_>, case: &cases::Case) -> Result<(), UseCaseError> {
+/// Why a case's identity and free text are erased.
+pub(crate) enum Erasure<'a> {
+    /// Its retention period ended.
+    Retention,
+    /// The person asked, on this ground; a coordinator of the agency recorded it.
+    Request {
+        who: &'a schakel_domain::Actor,
+        ground: schakel_domain::ErasureGround,
+    },
+}
+
+/// Erases a case's person, free text, notes, documents and drafts, keeping its codes
+/// (for the monitor's counts and the audit trail), with its timeline and audit entry.
+pub(crate) fn erase_case(
+    conn: &mut DbConn,
+    env: &Env<'_>,
+    case: &cases::Case,
+    why: &Erasure<'_>,
+) -> Result<(), UseCaseError> {
     let person = persons::find(conn, case.person_id)?;
     let pseudonym = person.pseudonym.clone();
     persons::erase(conn, person.id, env.now)?;
     let signals = signals::erase_of_person(conn, person.id, env.now)?;
-    cases::erase(conn, case.id, env.now)?;
+    case_rights::erase(conn, case.id, env.now)?;
     let consents = consents::erase_of_case(conn, case.id)?;
     let referrals = referrals::erase_of_case(conn, case.id)?;
     let notes = schakel_store::casework::notes::erase_of_case(conn, case.id)?;
@@ -362,7 +384,7 @@ fn erase_case(conn: &mut DbConn, env: &Env<'_>, case: &cases::Case) -> Result<()
     let drafts = schakel_store::casework::drafts::delete_of_case(conn, case.id)?;
     let documents = schakel_store::casework::documents::erase_of_case(conn, case.id, env.now)?;
     let emergency = schakel_store::casework::emergency::erase_texts_of_case(conn, case.id)?;
-    let details = serde_json::json!({
+    let mut details = serde_json::json!({
         "emergency_accesses": emergency,
         "drafts": drafts,
         "documents": documents,
@@ -373,22 +395,26 @@ fn erase_case(conn: &mut DbConn, env: &Env<'_>, case: &cases::Case) -> Result<()
         "corrections": corrections,
         "closed_at": case.closed_at,
     });
+    let (who, code, purpose) = match why {
+        Erasure::Retention => (None, "case.erase", "retention"),
+        Erasure::Request { who, ground } => {
+            if let serde_json::Value::Object(map) = &mut details {
+                map.insert("ground".into(), serde_json::json!(ground));
+            }
+            (Some(*who), "case.erase_on_request", "person_rights")
+        }
+    };
     timeline(
         conn,
         env,
         case.id,
         case.agency_id,
-        None,
+        who,
         &[("identity_erased", None, details.clone())],
     )?;
-    let mut e = event(
-        None,
-        "case.erase",
-        ActionKind::Delete,
-        ("case", case.id.to_string()),
-    )?
-    .with_purpose("retention")
-    .with_details(details);
+    let mut e = event(who, code, ActionKind::Delete, ("case", case.id.to_string()))?
+        .with_purpose(purpose)
+        .with_details(details);
     if let Some(p) = pseudonym {
         e = e.with_subject_pseudonym(p);
     }

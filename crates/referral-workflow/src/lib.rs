@@ -16,6 +16,7 @@ pub mod jobs;
 pub mod notes;
 mod present;
 pub mod referrals;
+pub mod rights;
 mod rows;
 pub mod signals;
 mod subjects;

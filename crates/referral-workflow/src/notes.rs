@@ -180,6 +180,7 @@ pub fn edit_note(
                 ("note", id.to_string()),
             ));
         }
+        crate::access::unfrozen(&case)?;
         let version = check_version(if_match, note.version)?;
         if env.now >= fixed_at(&note) {
             return Err(UseCaseError::Conflict(Conflict::NoteFixed));

@@ -266,6 +266,9 @@ pub struct CaseView {
     pub close_note: Option<String>,
     /// When it was closed.
     pub closed_at: Option<DateTime<Utc>>,
+    /// The restriction the person asked for, while it holds (the owner only): the case
+    /// is frozen and hidden from receiving agencies.
+    pub restriction: Option<RestrictionView>,
     /// Version, also sent as the `ETag`; give it back in `If-Match` to change the case.
     pub version: i64,
     /// When it was opened.
@@ -413,8 +416,13 @@ pub struct WorkerLoad {
 
 mod chain;
 mod emergency;
+mod record;
 pub use chain::{CaseChain, ChainHop, ChainParty, OriginView};
 pub use emergency::{
     EmergencyAccessView, EmergencyByAgency, EmergencyByUser, EmergencyMark, EmergencySummary,
     EmergencyTally,
+};
+pub use record::{
+    AccessRecord, CaseRecord, CorrectionRecord, DocumentRecord, NoteRecord, PersonRecord,
+    ReferralRecord, RestrictionView, SignalRecord, TimelineRecord,
 };

@@ -20,6 +20,7 @@ mod emergency_settings;
 mod jobs;
 mod keys;
 mod monitor_settings;
+mod rights_settings;
 mod serve;
 mod settings;
 mod telemetry;

@@ -197,6 +197,9 @@ diesel::table! {
         reference -> Nullable<Text>,
         assigned_to -> Nullable<Text>,
         origin_referral_id -> Nullable<Text>,
+        restricted_at -> Nullable<Timestamp>,
+        restricted_by -> Nullable<Text>,
+        restriction_ground -> Nullable<Text>,
     }
 }
 

@@ -16,6 +16,7 @@ pub(crate) mod drafts;
 pub(crate) mod notes;
 pub(crate) mod onward;
 pub(crate) mod referrals;
+pub(crate) mod rights;
 pub(crate) mod signals;
 pub(crate) mod upload_form;
 
@@ -199,6 +200,7 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
     .service(web::resource("/cases/{id}/timeline").route(web::get().to(c::timeline_handler)))
     .service(web::resource("/cases/{id}/close").route(web::post().to(c::close_case_handler)))
     .service(web::resource("/cases/{id}/reopen").route(web::post().to(c::reopen_case_handler)))
+    .configure(rights::configure)
     .service(web::resource("/cases/{id}/consents").route(web::post().to(c::record_consent_handler)))
     .service(
         web::resource("/cases/{id}/notes")

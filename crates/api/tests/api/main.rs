@@ -25,6 +25,7 @@ mod monitor_world;
 mod notes_http;
 mod password_reset_http;
 mod profile_http;
+mod rights_http;
 mod second_factor_http;
 mod sessions_http;
 mod who_saw_http;

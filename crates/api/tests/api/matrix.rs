@@ -136,6 +136,11 @@ const BREAK_GLASS: [u16; 6] = [401, 201, 201, 403, 403, 403];
 /// Breaking the glass for a case one may already read.
 const GLASS_NOT_NEEDED: [u16; 6] = [401, 409, 409, 403, 403, 403];
 
+/// The person's rights on a case of the agency: answered by its coordinators only.
+const RIGHTS: [u16; 6] = [401, 403, 200, 404, 404, 404];
+/// The same, refused by the record's state (not restricted; an open case to erase).
+const RIGHTS_REFUSED: [u16; 6] = [401, 403, 409, 404, 404, 404];
+
 /// Resetting a user's second factor.
 const RESET: &str = "/api/v1/users/{id}/second-factor/reset";
 
@@ -470,6 +475,30 @@ const TABLE: &[Row] = {
         row("POST", "/api/v1/cases/{id}/reopen", Own, CASEWORK_OBJECT),
         row("POST", "/api/v1/cases/{id}/reopen", RecvAfter, HIDDEN),
         row("POST", "/api/v1/cases/{id}/reopen", Foreign, HIDDEN),
+        // The person's rights: the owning agency's coordinators; hidden from all others,
+        // the receiving agency and an emergency reader too.
+        row("GET", "/api/v1/cases/{id}/person-record", Own, RIGHTS),
+        row("GET", "/api/v1/cases/{id}/person-record", RecvAfter, HIDDEN),
+        row("GET", "/api/v1/cases/{id}/person-record", Foreign, HIDDEN),
+        row("PUT", "/api/v1/cases/{id}/restriction", Own, RIGHTS),
+        row("PUT", "/api/v1/cases/{id}/restriction", RecvAfter, HIDDEN),
+        row("PUT", "/api/v1/cases/{id}/restriction", Foreign, HIDDEN),
+        row(
+            "DELETE",
+            "/api/v1/cases/{id}/restriction",
+            Own,
+            RIGHTS_REFUSED,
+        ),
+        row(
+            "DELETE",
+            "/api/v1/cases/{id}/restriction",
+            RecvAfter,
+            HIDDEN,
+        ),
+        row("DELETE", "/api/v1/cases/{id}/restriction", Foreign, HIDDEN),
+        row("POST", "/api/v1/cases/{id}/erasure", Own, RIGHTS_REFUSED),
+        row("POST", "/api/v1/cases/{id}/erasure", RecvAfter, HIDDEN),
+        row("POST", "/api/v1/cases/{id}/erasure", Foreign, HIDDEN),
         row("PUT", "/api/v1/cases/{id}/assignee", Own, ASSIGNERS),
         row("PUT", "/api/v1/cases/{id}/assignee", RecvAfter, HIDDEN),
         row("PUT", "/api/v1/cases/{id}/assignee", Foreign, HIDDEN),
@@ -498,6 +527,9 @@ const TABLE: &[Row] = {
         row("POST", "/api/v1/cases/{id}/close", Glass, HIDDEN),
         row("POST", "/api/v1/cases/{id}/referrals", Glass, HIDDEN),
         row("GET", "/api/v1/cases/{id}/history", Glass, HIDDEN),
+        row("GET", "/api/v1/cases/{id}/person-record", Glass, HIDDEN),
+        row("PUT", "/api/v1/cases/{id}/restriction", Glass, HIDDEN),
+        row("POST", "/api/v1/cases/{id}/erasure", Glass, HIDDEN),
         // The agency's own figures: only ever the caller's own agency.
         row("GET", "/api/v1/agency/dashboard", None, COORDINATORS),
         // The receiving agency opens its own case from a referral it accepted.
@@ -1213,6 +1245,10 @@ fn prepare_casework(
                 (_, "/api/v1/cases/{id}/close") => Some(json!({ "reason": "no_indication" })),
                 (_, "/api/v1/cases/{id}/reopen") => Some(json!({ "reason": "person_returned" })),
                 (_, "/api/v1/cases/{id}/consents") => Some(consent_body()),
+                ("PUT", "/api/v1/cases/{id}/restriction") => {
+                    Some(json!({ "ground": "accuracy_contested" }))
+                }
+                (_, "/api/v1/cases/{id}/erasure") => Some(json!({ "ground": "objection" })),
                 ("POST", "/api/v1/cases/{id}/notes") => Some(note_body()),
                 ("PATCH", "/api/v1/cases/{id}") => Some(json!({ "region": "rotterdam" })),
                 ("PUT", "/api/v1/cases/{id}/assignee") => {

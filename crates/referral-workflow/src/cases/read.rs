@@ -85,6 +85,7 @@ pub(crate) fn case_view(
             None
         },
         closed_at: case.closed_at,
+        restriction: case.restriction.as_ref().filter(|_| owner).map(Into::into),
         version: case.version,
         created_at: case.created_at,
         updated_at: case.updated_at,

@@ -45,7 +45,12 @@ fn readable_document(
     })?;
     let case = cases::find(conn, doc.case_id)?;
     match case_access(conn, who, &case, Action::ReadCase, env.now)? {
-        Some(access) if readable(who, &access, &doc) => Ok((doc, case, access)),
+        Some(access) if readable(who, &access, &doc) => {
+            if op.1 != ActionKind::Read {
+                crate::access::unfrozen(&case)?;
+            }
+            Ok((doc, case, access))
+        }
         _ => Err(hidden()),
     }
 }

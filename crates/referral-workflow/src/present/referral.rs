@@ -64,8 +64,10 @@ fn view_with(
     } else {
         None
     };
+    let restricted = restricted_for_receiver(conn, r, rel)?;
     let receiver_sees_case = rel == Relationship::ReceivingAgency
         && r.state.grants_case_access()
+        && !restricted
         && who.may(Action::ReadCase, Relationship::ReceivingAgency);
     let actions = party(rel)
         .map(|p| {
@@ -73,6 +75,7 @@ fn view_with(
                 .iter()
                 .copied()
                 .filter(|a| *a != ReferralAction::Expire)
+                .filter(|a| !restricted || a.ends())
                 .filter(|a| r.state.apply(*a, p).is_ok() && role_may(who, *a, p))
                 .collect()
         })
@@ -121,4 +124,18 @@ fn view_with(
         created_at: r.created_at,
         updated_at: r.updated_at,
     })
+}
+
+/// Whether `r` is an open referral to the actor's agency of a case the person asked to
+/// restrict: the case is hidden from the receiver, and the referral may only end.
+fn restricted_for_receiver(
+    conn: &mut DbConn,
+    r: &Referral,
+    rel: Relationship,
+) -> Result<bool, UseCaseError> {
+    Ok(rel == Relationship::ReceivingAgency
+        && r.state.is_open()
+        && schakel_store::casework::cases::find(conn, r.case_id)?
+            .restriction
+            .is_some())
 }

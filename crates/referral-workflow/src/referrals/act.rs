@@ -28,6 +28,10 @@ pub fn act(
                 ("referral", id.to_string()),
             ));
         }
+        // A restricted case's referrals may only end: declined, withdrawn or completed.
+        if !action.ends() {
+            crate::access::unfrozen(&schakel_store::casework::cases::find(conn, r.case_id)?)?;
+        }
         let mut rows = Rows::default();
         let Decision {
             note,

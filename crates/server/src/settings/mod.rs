@@ -58,6 +58,8 @@ pub struct Settings {
     pub documents: crate::documents_settings::DocumentsSettings,
     /// Emergency access: who may break the glass, and for how long.
     pub emergency: crate::emergency_settings::EmergencySettings,
+    /// The person's rights: which agencies keep their records whatever the person asks.
+    pub rights: crate::rights_settings::RightsSettings,
     /// The demo's fictional world.
     pub demo: DemoSettings,
 }
@@ -166,6 +168,7 @@ impl Settings {
         cfg.document_max_bytes = self.documents.max_bytes;
         // Checked by `validate` when the settings were loaded.
         cfg.emergency = self.emergency.policy().unwrap_or_default();
+        cfg.rights = self.rights.policy().unwrap_or_default();
         cfg
     }
 
@@ -177,6 +180,7 @@ impl Settings {
         self.monitor.validate().map_err(fail)?;
         self.documents.validate().map_err(fail)?;
         self.emergency.validate().map_err(fail)?;
+        self.rights.validate().map_err(fail)?;
         if self.demo.world_persons > 5000 {
             return Err(fail("demo.world_persons must be at most 5000"));
         }

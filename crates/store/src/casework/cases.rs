@@ -7,7 +7,7 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use schakel_domain::{
     AgencyId, CaseId, CaseStatus, CloseReason, ExploitationForm, PersonId, ReferralId, Region,
-    SignalId, UserId,
+    RestrictionGround, SignalId, UserId,
 };
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -33,6 +33,9 @@ pub(crate) struct CaseRow {
     reference: Option<String>,
     assigned_to: Option<String>,
     origin_referral_id: Option<String>,
+    restricted_at: Option<NaiveDateTime>,
+    restricted_by: Option<String>,
+    restriction_ground: Option<String>,
 }
 
 /// A case as stored.
@@ -63,6 +66,8 @@ pub struct Case {
     pub assigned_to: Option<UserId>,
     /// The referral this agency's case was opened from, when it received the person.
     pub origin_referral_id: Option<ReferralId>,
+    /// The restriction the person asked for, while it holds.
+    pub restriction: Option<Restriction>,
 }
 
 impl TryFrom<CaseRow> for Case {
@@ -89,8 +94,27 @@ impl TryFrom<CaseRow> for Case {
             reference: r.reference.unwrap_or_default(),
             assigned_to: opt_code(r.assigned_to.as_deref(), "case assignee")?,
             origin_referral_id: opt_code(r.origin_referral_id.as_deref(), "case origin")?,
+            restriction: match (r.restricted_at, r.restriction_ground) {
+                (Some(at), Some(ground)) => Some(Restriction {
+                    at: from_db_time(at),
+                    by: opt_code(r.restricted_by.as_deref(), "case restricted by")?,
+                    ground: code(&ground, "case restriction ground")?,
+                }),
+                _ => None,
+            },
         })
     }
+}
+
+/// A restriction of the case's processing, as the person asked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Restriction {
+    /// Since when.
+    pub at: DateTime<Utc>,
+    /// The coordinator who recorded it (none once that account is gone).
+    pub by: Option<UserId>,
+    /// On which ground.
+    pub ground: RestrictionGround,
 }
 
 /// A new case; the id is chosen by the caller (it is part of the ciphertext's
@@ -403,43 +427,4 @@ pub fn list_visible(
         );
     }
     q.load(conn)?.into_iter().map(Case::try_from).collect()
-}
-
-/// Closed cases, not yet erased, closed at or before `closed_before`, oldest first,
-/// after the cursor `(closed_at, id)`.
-pub fn due_for_erasure(
-    conn: &mut DbConn,
-    closed_before: DateTime<Utc>,
-    after: Option<(DateTime<Utc>, CaseId)>,
-    limit: i64,
-) -> Result<Vec<Case>, StoreError> {
-    let mut q = cases::table
-        .filter(cases::status.eq(CaseStatus::Closed.as_str()))
-        .filter(cases::erased_at.is_null())
-        .filter(cases::closed_at.le(to_db_time(closed_before)))
-        .select(CaseRow::as_select())
-        .order((cases::closed_at.asc(), cases::id.asc()))
-        .limit(limit)
-        .into_boxed();
-    if let Some((at, id)) = after {
-        let at = to_db_time(at);
-        q = q.filter(
-            cases::closed_at
-                .gt(at)
-                .or(cases::closed_at.eq(at).and(cases::id.gt(id.to_string()))),
-        );
-    }
-    q.load(conn)?.into_iter().map(Case::try_from).collect()
-}
-
-/// Erases a case's free text.
-pub fn erase(conn: &mut DbConn, id: CaseId, now: DateTime<Utc>) -> Result<(), StoreError> {
-    diesel::update(cases::table.find(id.to_string()))
-        .set((
-            cases::notes.eq(None::<String>),
-            cases::close_note.eq(None::<String>),
-            cases::erased_at.eq(Some(to_db_time(now))),
-        ))
-        .execute(conn)?;
-    Ok(())
 }

@@ -5,6 +5,7 @@
 //! and decrypting is the workflow's job, which holds the keys. Lists of codes are stored
 //! as JSON arrays of text. Nothing here checks who may see what.
 
+pub mod case_rights;
 pub mod cases;
 pub mod consents;
 pub mod corrections;

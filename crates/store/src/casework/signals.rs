@@ -195,6 +195,19 @@ pub fn list_of_agency(
     q.load(conn)?.into_iter().map(Signal::try_from).collect()
 }
 
+/// The signals about a person (logged with them, or attached to their case), oldest
+/// first.
+pub fn of_person(conn: &mut DbConn, person: PersonId) -> Result<Vec<Signal>, StoreError> {
+    signals::table
+        .filter(signals::person_id.eq(person.to_string()))
+        .select(SignalRow::as_select())
+        .order((signals::created_at.asc(), signals::id.asc()))
+        .load(conn)?
+        .into_iter()
+        .map(Signal::try_from)
+        .collect()
+}
+
 /// Erases the free text of the signals about a person (retention).
 pub fn erase_of_person(
     conn: &mut DbConn,
