@@ -133,9 +133,18 @@ pub(crate) fn section(
     let t = v.texts();
     let adds = v.actor.may(Action::AddDocument, c.access.relationship());
     let open = c.status == CaseStatus::Open;
+    // A restricted record is frozen: its documents are read, never added or changed.
+    let frozen = c.restriction.is_some();
     DocumentsSection {
-        rows: list.iter().map(|d| row(t, d)).collect(),
-        may_add: adds && open,
+        rows: list
+            .iter()
+            .map(|d| row(t, d))
+            .map(|r| DocumentRow {
+                may_change: r.may_change && !frozen,
+                ..r
+            })
+            .collect(),
+        may_add: adds && open && !frozen,
         closed: adds && !open,
         alert: shown.alert,
         title: shown.title,

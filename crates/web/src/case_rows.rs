@@ -148,13 +148,19 @@ pub(crate) fn events(v: &Viewer, c: &CaseView, timeline: &[TimelineEntry]) -> Ve
         .collect()
 }
 
-/// What a timeline entry records, in words; a reopening with its reason.
+/// What a timeline entry records, in words; a reopening with its reason, a restriction
+/// (or its lifting) and an erasure on request with their grounds.
 fn what(t: Texts, x: &TimelineEntry) -> String {
     let said = t.code("event", &x.kind);
-    match x.details.get("reason").and_then(serde_json::Value::as_str) {
-        Some(reason) if x.kind == "case_reopened" => {
-            format!("{said}: {}", t.code("reopen_reason", reason))
-        }
-        _ => said,
+    let detail = |key: &str| x.details.get(key).and_then(serde_json::Value::as_str);
+    let (catalog, code) = match x.kind.as_str() {
+        "case_reopened" => ("reopen_reason", detail("reason")),
+        "case_restricted" | "restriction_lifted" => ("restriction_ground", detail("ground")),
+        "identity_erased" => ("erasure_ground", detail("ground")),
+        _ => ("", None),
+    };
+    match code {
+        Some(code) => format!("{said}: {}", t.code(catalog, code)),
+        None => said,
     }
 }

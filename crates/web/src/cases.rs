@@ -166,6 +166,7 @@ fn page(v: &Viewer, loaded: &Loaded, shown: Shown, forms: (StatusForm, DocShown)
     let one = |name: &str| vec![f.one(name).to_owned()];
     let close_chosen = status_form.f.all("close_reason");
     let reopen_chosen = status_form.f.all("reopen_reason");
+    let reading = emergency_mark::reading(v, c);
     let page = CasePage {
         t,
         nav: Some(Nav::of(v)),
@@ -181,7 +182,7 @@ fn page(v: &Viewer, loaded: &Loaded, shown: Shown, forms: (StatusForm, DocShown)
         person: person(t, c),
         withheld: c.person.identity_withheld,
         erased: c.person.erased,
-        correctable: owner && c.person.identity.is_some() && !c.person.erased,
+        correctable: owner && reading.writes && c.person.identity.is_some() && !c.person.erased,
         corrections: case_history::rows(t, history),
         gender: t.code("gender", c.person.gender.as_str()),
         age_band: t.code("age", c.person.age_band.as_str()),
@@ -199,7 +200,7 @@ fn page(v: &Viewer, loaded: &Loaded, shown: Shown, forms: (StatusForm, DocShown)
         givers: choices(t, "giver", ConsentGiver::ALL, &one("given_by")),
         bases: choices(t, "legal_basis", LegalBasis::ALL, &one("legal_basis")),
         reasons: choices(t, "close_reason", CloseReason::ALL, &close_chosen),
-        reopenable: owner && !open && !c.person.erased,
+        reopenable: owner && reading.writes && !open && !c.person.erased,
         reopen_reasons: choices(t, "reopen_reason", ReopenReason::ALL, &reopen_chosen),
         status_form,
         close_reason: c
@@ -213,12 +214,13 @@ fn page(v: &Viewer, loaded: &Loaded, shown: Shown, forms: (StatusForm, DocShown)
         ),
         assignees: workers
             .as_ref()
+            .filter(|_| reading.writes)
             .map(|w| case_assignees::choices(t, w, c.assigned_to.as_ref())),
         origin: c.origin.as_ref().map(|o| case_chain::origin(t, o)),
         consent_draft: Slot::again(DraftForm::Consent, Some(c.id), &f),
         chain: case_chain::rows(t, chain),
         documents: case_document_rows::section(v, c, documents, docs, *max),
-        reading: emergency_mark::reading(v, c),
+        reading,
         reference: c.reference.clone(),
         signal: c
             .signal_id
@@ -371,6 +373,9 @@ fn done_of(query: &str) -> Option<&'static str> {
         "done=document_shared" => Some("document.shared_done"),
         "done=document_unshared" => Some("document.unshared_done"),
         "done=document_removed" => Some("document.removed_done"),
+        "done=record_restricted" => Some("case.record_restricted_done"),
+        "done=restriction_lifted" => Some("case.restriction_lifted_done"),
+        "done=erased_on_request" => Some("case.erased_on_request_done"),
         _ => None,
     })
 }

@@ -2,11 +2,14 @@
 //! that says so (the ground, until when in Netherlands time, that everything is recorded,
 //! the owning agency informed and an auditor reviews it, and whether the person's
 //! identity is shown), and which of the case page's forms and links the viewer may use.
-//! The use cases decided what the case view holds; nothing here changes data.
+//! A record restricted on the person's request reads frozen: its banner (since when, on
+//! which ground), none of the forms that would change it, and for the agency's
+//! coordinators the way to the page of the person's rights. The use cases decided what
+//! the case view holds; nothing here changes data.
 
 use crate::i18n::Texts;
 use crate::session::Viewer;
-use schakel_domain::Action;
+use schakel_domain::{Action, Relationship};
 use schakel_referral_workflow::views::{AccessKind, CaseView, EmergencyMark};
 
 /// The banner of a case read through an emergency access.
@@ -18,11 +21,16 @@ pub(crate) struct Banner {
 }
 
 /// How the viewer reads a case page: the banner of an emergency access, whether the
-/// note form is theirs to use and whether the case's referrals link to their pages.
+/// note form is theirs to use, whether the case's referrals link to their pages, the
+/// banner of a restricted record (whose forms are all withheld: `writes` is false), and
+/// whether the viewer answers the person's rights.
 pub(crate) struct Reading {
     pub(crate) banner: Option<Banner>,
     pub(crate) writes_notes: bool,
     pub(crate) referral_links: bool,
+    pub(crate) frozen: Option<String>,
+    pub(crate) writes: bool,
+    pub(crate) rights: bool,
 }
 
 /// The banner of `mark` in the words of `t`.
@@ -45,11 +53,24 @@ pub(crate) fn banner(t: Texts, mark: &EmergencyMark) -> Banner {
 
 /// How `v` reads case `c`.
 pub(crate) fn reading(v: &Viewer, c: &CaseView) -> Reading {
+    let t = v.texts();
+    let writes = c.restriction.is_none();
     Reading {
-        banner: c.emergency.as_ref().map(|m| banner(v.texts(), m)),
-        writes_notes: v.actor.may(Action::WriteNote, c.access.relationship()),
+        banner: c.emergency.as_ref().map(|m| banner(t, m)),
+        writes_notes: writes && v.actor.may(Action::WriteNote, c.access.relationship()),
         // An emergency reader sees where the person was referred, not the referrals.
         referral_links: c.access != AccessKind::Emergency,
+        frozen: c.restriction.as_ref().map(|r| {
+            t.get("case.restricted_banner")
+                .replace("{since}", &crate::time::day_time(r.since))
+                .replace(
+                    "{ground}",
+                    &t.code("restriction_ground", r.ground.as_str()),
+                )
+        }),
+        writes,
+        rights: c.access == AccessKind::Owner
+            && v.actor.may(Action::AnswerPersonRights, Relationship::OwnAgency),
     }
 }
 

@@ -19,6 +19,7 @@ mod case_documents;
 mod case_history;
 mod case_list;
 mod case_reopen;
+mod case_rights;
 mod case_rows;
 mod caseload;
 mod cases;
@@ -49,6 +50,7 @@ mod own_sessions;
 mod page_forms;
 mod pages;
 mod person_form;
+mod person_record;
 mod preferences;
 mod recovery_codes;
 mod referral_actions;
@@ -163,6 +165,14 @@ fn casework(cfg: &mut web::ServiceConfig) {
             web::resource("/cases/{id}/correct")
                 .route(web::get().to(case_correct::form))
                 .route(web::post().to(case_correct::save)),
+        )
+        .service(
+            web::resource("/cases/{id}/rights")
+                .route(web::get().to(case_rights::show))
+                .route(web::post().to(case_rights::act)),
+        )
+        .service(
+            web::resource("/cases/{id}/person-record").route(web::get().to(person_record::download)),
         )
         .service(web::resource("/cases/{id}/consents").route(web::post().to(consents::give)))
         .service(

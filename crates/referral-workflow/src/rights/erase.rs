@@ -15,6 +15,7 @@ use schakel_audit::ActionKind;
 use schakel_domain::{Actor, CaseId, CaseStatus, ErasureGround};
 use schakel_store::DbConn;
 use schakel_store::agencies;
+use schakel_store::casework::cases::Case;
 use schakel_store::casework::{case_rights, cases};
 use serde::Deserialize;
 
@@ -43,20 +44,10 @@ pub fn erase_on_request(
     run(conn, env, who, |conn| {
         let case = owned_for_rights(conn, env, who, id, CODE, ActionKind::Delete)?;
         let version = check_version(if_match, case.version)?;
-        let kind = agencies::find(conn, case.agency_id)?.kind;
-        if !env.cfg.rights.may_erase(kind) {
-            return Err(UseCaseError::Conflict(Conflict::RetentionDuty));
-        }
-        if case.erased_at.is_some() {
-            return Err(UseCaseError::Conflict(Conflict::PersonErased));
+        if let Some(c) = refusal(conn, env, &case)? {
+            return Err(UseCaseError::Conflict(c));
         }
         let all = case_rights::of_person(conn, case.person_id)?;
-        if all.iter().any(|c| c.restriction.is_some()) {
-            return Err(UseCaseError::Conflict(Conflict::CaseRestricted));
-        }
-        if all.iter().any(|c| c.status == CaseStatus::Open) {
-            return Err(UseCaseError::Conflict(Conflict::CaseOpen));
-        }
         // The version moves on with the erasure, so a second request from the same
         // page finds the record changed.
         if !cases::bump(conn, id, version, env.now)? {
@@ -72,4 +63,39 @@ pub fn erase_on_request(
         let case = cases::find(conn, id)?;
         case_view(conn, env, who, &case, &CaseAccess::Owner)
     })
+}
+
+/// Why an erasure on request of case `id` would be refused now (`None`: it would be
+/// done), for the page that offers it; the same rule `erase_on_request` applies, read
+/// by the owning agency's coordinators only.
+pub fn erasure_refusal(
+    conn: &mut DbConn,
+    env: &Env<'_>,
+    who: &Actor,
+    id: CaseId,
+) -> Result<Option<Conflict>, UseCaseError> {
+    run(conn, env, who, |conn| {
+        let case = owned_for_rights(conn, env, who, id, "case.erase_on_request", ActionKind::Read)?;
+        refusal(conn, env, &case)
+    })
+}
+
+/// The first rule that refuses erasing `case`'s person: a retention duty of the agency,
+/// an erased record, a restricted or an open case of the person at the agency.
+fn refusal(conn: &mut DbConn, env: &Env<'_>, case: &Case) -> Result<Option<Conflict>, UseCaseError> {
+    let kind = agencies::find(conn, case.agency_id)?.kind;
+    if !env.cfg.rights.may_erase(kind) {
+        return Ok(Some(Conflict::RetentionDuty));
+    }
+    if case.erased_at.is_some() {
+        return Ok(Some(Conflict::PersonErased));
+    }
+    let all = case_rights::of_person(conn, case.person_id)?;
+    if all.iter().any(|c| c.restriction.is_some()) {
+        return Ok(Some(Conflict::CaseRestricted));
+    }
+    if all.iter().any(|c| c.status == CaseStatus::Open) {
+        return Ok(Some(Conflict::CaseOpen));
+    }
+    Ok(None)
 }

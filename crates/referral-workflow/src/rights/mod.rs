@@ -11,7 +11,7 @@ mod erase;
 mod export;
 mod restrict;
 
-pub use erase::{ErasureInput, erase_on_request};
+pub use erase::{ErasureInput, erase_on_request, erasure_refusal};
 pub use export::export_person_record;
 pub use restrict::{RestrictionInput, lift_restriction, restrict_case};
 
