@@ -94,6 +94,11 @@ const TOPICS: &[Topic] = &[
         link: None,
     },
     Topic {
+        id: "rights",
+        paragraphs: 4,
+        link: None,
+    },
+    Topic {
         id: "consent",
         paragraphs: 4,
         link: None,
