@@ -34,6 +34,7 @@ pub enum ProblemKind {
     TooManyRequests,
     Internal,
     Unavailable,
+    Busy,
     InvalidCredentials,
     InvalidCode,
     MfaRequired,
@@ -83,6 +84,7 @@ impl ProblemKind {
             TooManyRequests => "too_many_requests",
             Internal => "internal",
             Unavailable => "unavailable",
+            Busy => "busy",
             InvalidCredentials => "invalid_credentials",
             InvalidCode => "invalid_code",
             MfaRequired => "mfa_required",
@@ -134,6 +136,7 @@ impl ProblemKind {
             TooManyRequests => "Too many requests; try again later.",
             Internal => "Something went wrong on our side.",
             Unavailable => "The service is not ready.",
+            Busy => "Too many password checks at once; try again after `Retry-After` seconds.",
             InvalidCredentials => "The email address or password is not right.",
             InvalidCode => "The code is not right or was already used.",
             MfaRequired => "Give the code from your authenticator app first.",
@@ -198,7 +201,7 @@ impl ProblemKind {
             PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             Internal => StatusCode::INTERNAL_SERVER_ERROR,
-            Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            Unavailable | Busy => StatusCode::SERVICE_UNAVAILABLE,
             InvalidCredentials => StatusCode::UNAUTHORIZED,
             InvalidCode => StatusCode::UNAUTHORIZED,
             MfaRequired => StatusCode::UNAUTHORIZED,
@@ -328,6 +331,18 @@ impl ApiError {
         }
     }
 
+    /// When to try again, for an answer that says so (`Retry-After`, seconds).
+    pub fn retry_after(&self) -> Option<u64> {
+        use schakel_auth::AuthError as A;
+        match self {
+            ApiError::Auth(A::Busy { retry_after_secs }) => Some(*retry_after_secs),
+            ApiError::Auth(A::Throttled { retry_after_secs }) => {
+                Some(u64::try_from(*retry_after_secs).unwrap_or(1))
+            }
+            _ => None,
+        }
+    }
+
     /// The members at fault that the problem names: the member of `Invalid`, or the
     /// field a use case found not valid.
     pub fn field_errors(&self) -> Vec<FieldError> {
@@ -353,6 +368,7 @@ fn auth_kind(e: &schakel_auth::AuthError) -> ProblemKind {
         A::PasswordRejected(R::Guessable) => ProblemKind::PasswordGuessable,
         A::PasswordRejected(R::ContainsContext) => ProblemKind::PasswordContainsContext,
         A::Throttled { .. } => ProblemKind::TooManyRequests,
+        A::Busy { .. } => ProblemKind::Busy,
         A::NoSecondFactor => ProblemKind::Conflict,
         A::Store(StoreError::NotFound) => ProblemKind::NotFound,
         A::Store(StoreError::Connection(_)) => ProblemKind::Unavailable,
@@ -432,6 +448,12 @@ impl ResponseError for ApiError {
         // The error middleware renders the body from this kind, the request id and the
         // members at fault.
         res.extensions_mut().insert(kind);
+        if let Some(secs) = self.retry_after() {
+            res.headers_mut().insert(
+                actix_web::http::header::RETRY_AFTER,
+                actix_web::http::header::HeaderValue::from(secs.max(1)),
+            );
+        }
         let fields = self.field_errors();
         if !fields.is_empty() {
             res.extensions_mut().insert(FieldErrors(fields));

@@ -27,6 +27,13 @@ pub enum AuthError {
         /// Seconds until another attempt is considered.
         retry_after_secs: i64,
     },
+    /// Every hashing thread is busy and the queue before them is full: try again after
+    /// the given number of seconds (nothing was read or counted).
+    #[error("password hashing is busy")]
+    Busy {
+        /// Seconds until another attempt is worth it.
+        retry_after_secs: u64,
+    },
     /// The account has no confirmed second factor to recover (recovery codes).
     #[error("no second factor enrolled")]
     NoSecondFactor,

@@ -8,6 +8,7 @@ pub mod devices;
 mod enrol;
 mod error;
 mod events;
+pub mod hash_pool;
 pub mod jwt;
 mod links;
 pub mod login;

@@ -50,43 +50,142 @@ impl std::fmt::Debug for LoginSuccess {
     }
 }
 
-/// Checks email and password and opens a session. The password is checked on the
-/// calling thread: run this on a blocking pool.
-pub fn login(
+/// A login under way: the account found (or not) and the attempt counted, before the
+/// password is checked. Made by [`begin`]; the check ([`Attempt::check`]) needs no
+/// database and runs on the hashing threads; [`finish`] opens the session or records
+/// the failure.
+pub struct Attempt {
+    user: Option<User>,
+    /// What the check compares the password with: the stored hash, or nothing (the
+    /// same work against a dummy hash).
+    stored: Option<String>,
+    /// Why the login fails whatever the password, when it does.
+    fails: Option<&'static str>,
+    /// The attempt counted in advance against the password throttle.
+    counted: Option<FailureId>,
+}
+
+/// Secrets (password hashes) never reach logs or panics.
+impl std::fmt::Debug for Attempt {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Attempt")
+            .field("user", &self.user.as_ref().map(|u| u.id))
+            .field("fails", &self.fails)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The outcome of the password check: whether it matched, and the new hash when the
+/// stored one is weaker than today's parameters.
+#[derive(Debug)]
+pub struct Checked {
+    matches: bool,
+    rehash: Option<String>,
+}
+
+impl Attempt {
+    /// Checks the password (argon2: about 40 ms of a core, the same for a known or an
+    /// unknown account); on a match with a hash weaker than the policy, hashes anew.
+    pub fn check(&self, password: &SecretString) -> Result<Checked, AuthError> {
+        let Some(stored) = self.stored.as_deref() else {
+            password::verify_dummy(password);
+            return Ok(Checked {
+                matches: false,
+                rehash: None,
+            });
+        };
+        let verified = password::verify(stored, password);
+        let rehash = if verified.matches && verified.needs_rehash && self.fails.is_none() {
+            Some(password::hash(password)?)
+        } else {
+            None
+        };
+        Ok(Checked {
+            matches: verified.matches,
+            rehash,
+        })
+    }
+}
+
+/// Finds the account of `email` and counts the attempt against its throttle, before
+/// the password is checked (so parallel guesses cannot all pass the throttle).
+pub fn begin(
     conn: &mut DbConn,
     cfg: &AuthConfig,
     email: &str,
-    password: &SecretString,
+    now: DateTime<Utc>,
+) -> Result<Attempt, AuthError> {
+    let Some(user) = users::find_by_email(conn, email)? else {
+        return Ok(Attempt {
+            user: None,
+            stored: None,
+            fails: Some("unknown_account"),
+            counted: None,
+        });
+    };
+    let Some(stored) = user.password_hash.clone() else {
+        return Ok(Attempt {
+            user: Some(user),
+            stored: None,
+            fails: Some("no_password"),
+            counted: None,
+        });
+    };
+    let Some(counted) = reserve_attempt(conn, cfg, user.id, FailureKind::Password, None, now)?
+    else {
+        return Ok(Attempt {
+            user: Some(user),
+            stored: None,
+            fails: Some("throttled"),
+            counted: None,
+        });
+    };
+    let fails = (!user.active).then_some("deactivated");
+    Ok(Attempt {
+        user: Some(user),
+        stored: Some(stored),
+        fails,
+        counted: Some(counted),
+    })
+}
+
+/// Opens the session of an attempt whose password matched, or records the failure and
+/// answers [`AuthError::InvalidCredentials`] as every failure does.
+pub fn finish(
+    conn: &mut DbConn,
+    cfg: &AuthConfig,
+    attempt: Attempt,
+    checked: Checked,
     ctx: &RequestContext,
     now: DateTime<Utc>,
 ) -> Result<LoginSuccess, AuthError> {
-    let user = users::find_by_email(conn, email)?;
+    let Attempt {
+        user,
+        fails,
+        counted,
+        ..
+    } = attempt;
     let Some(user) = user else {
-        password::verify_dummy(password);
-        return fail(conn, None, None, "unknown_account", ctx, now);
+        return fail(
+            conn,
+            None,
+            None,
+            fails.unwrap_or("unknown_account"),
+            ctx,
+            now,
+        );
     };
-    let Some(stored) = user.password_hash.as_deref() else {
-        password::verify_dummy(password);
-        return fail(conn, Some(&user), None, "no_password", ctx, now);
-    };
-    // Counted before the check, so parallel guesses cannot all pass the throttle.
-    let Some(attempt) = reserve_attempt(conn, cfg, user.id, FailureKind::Password, None, now)?
-    else {
-        password::verify_dummy(password);
-        return fail(conn, Some(&user), None, "throttled", ctx, now);
-    };
-    let verified = password::verify(stored, password);
-    if !verified.matches {
-        return fail(conn, Some(&user), None, "wrong_password", ctx, now);
+    match (fails, checked.matches) {
+        // Throttled, or no password: the check was the dummy's.
+        (Some(reason), _) if counted.is_none() => {
+            return fail(conn, Some(&user), None, reason, ctx, now);
+        }
+        (_, false) => return fail(conn, Some(&user), None, "wrong_password", ctx, now),
+        // The password was right: the attempt is not a guess of it.
+        (Some(reason), true) => return fail(conn, Some(&user), counted.as_ref(), reason, ctx, now),
+        (None, true) => {}
     }
-    if !user.active {
-        return fail(conn, Some(&user), Some(&attempt), "deactivated", ctx, now);
-    }
-    let rehash = if verified.needs_rehash {
-        Some(password::hash(password)?)
-    } else {
-        None
-    };
+    let rehash = checked.rehash;
     let mfa = if !cfg.mfa_required.contains(&user.role) {
         MfaState::Done
     } else if user.totp_confirmed {
@@ -125,6 +224,22 @@ pub fn login(
         refresh_token: token.token,
         mfa,
     })
+}
+
+/// Checks email and password and opens a session, all on the calling thread (the
+/// password check among it: run this on a blocking pool). A server splits it instead:
+/// [`begin`], the check on the hashing threads, [`finish`].
+pub fn login(
+    conn: &mut DbConn,
+    cfg: &AuthConfig,
+    email: &str,
+    password: &SecretString,
+    ctx: &RequestContext,
+    now: DateTime<Utc>,
+) -> Result<LoginSuccess, AuthError> {
+    let attempt = begin(conn, cfg, email, now)?;
+    let checked = attempt.check(password)?;
+    finish(conn, cfg, attempt, checked, ctx, now)
 }
 
 /// Records a failed attempt (taking back `uncount`, an attempt counted in advance that

@@ -37,8 +37,12 @@ pub struct AuthSettings {
     pub resets_per_hour: i64,
     /// Failed logins per account and hour after which no attempt is considered (≤ 100).
     pub max_failures_per_hour: i64,
-    /// Password hashes computed at once (0: one per core but one, at least one).
+    /// Password hashes computed at once (0: one per core but one, at least one), each on
+    /// a thread of the lowest CPU priority.
     pub concurrent_hashes: usize,
+    /// Password checks that may wait for a hashing thread; beyond them a login answers
+    /// 503 with `Retry-After` (0 to 1000).
+    pub hash_queue: usize,
     /// Sustained requests per second per client on `/api/v1/auth/*`.
     pub rate_per_second: u64,
     /// Burst of requests per client on `/api/v1/auth/*`.
@@ -67,6 +71,7 @@ impl Default for AuthSettings {
             resets_per_hour: defaults.resets_per_hour,
             max_failures_per_hour: defaults.max_failures_per_hour,
             concurrent_hashes: 0,
+            hash_queue: 16,
             rate_per_second: 2,
             rate_burst: 20,
             four_eyes: defaults
@@ -106,6 +111,12 @@ impl AuthSettings {
         }
         if !(1..=10).contains(&self.resets_per_hour) {
             return Err("auth.resets_per_hour must be between 1 and 10".into());
+        }
+        if self.hash_queue > 1000 || self.concurrent_hashes > 256 {
+            return Err(
+                "auth.hash_queue must be at most 1000 and auth.concurrent_hashes at most 256"
+                    .into(),
+            );
         }
         if self.issuer.trim().is_empty() {
             return Err("auth.issuer must not be empty".into());

@@ -142,10 +142,18 @@ pub fn auth_state(settings: &Settings, demo: bool) -> anyhow::Result<AuthState> 
     let keyring = crate::keys::load_keyring(path, a.current_key.as_deref(), &a.issuer, AUDIENCE)
         .map_err(anyhow::Error::msg)?;
     let data_keys = settings.data.load().map_err(anyhow::Error::msg)?;
+    let hashing = schakel_auth::hash_pool::HashPool::start(a.hashing_slots(), a.hash_queue)
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    tracing::info!(
+        threads = hashing.threads(),
+        queue = a.hash_queue,
+        priority = hashing.priority().as_str(),
+        "password hashing threads started"
+    );
     AuthState::new(
         keyring,
         a.config(demo, data_keys),
-        a.hashing_slots(),
+        hashing,
         settings.http.trusted_proxies.clone(),
         (a.rate_per_second, a.rate_burst),
     )

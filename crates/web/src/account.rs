@@ -108,8 +108,8 @@ pub async fn change(
     if !e.is_empty() {
         return page(&req, &state, &v, e, None).await;
     }
-    let Ok(_permit) = state.hashing.acquire().await else {
-        return internal("the hashing limit is closed");
+    let Some(_ticket) = state.hashing.admit() else {
+        return crate::pages::busy(v.texts());
     };
     let (st, ctx, actor) = (state.clone(), context(&req), v.actor);
     let (current, new) = (SecretString::from(current), SecretString::from(new));

@@ -119,9 +119,7 @@ async fn page(
             let ground = t.code("restriction_ground", r.ground.as_str());
             (day_time(r.since), ground)
         }),
-        correctable: c.restriction.is_none()
-            && c.person.identity.is_some()
-            && !c.person.erased,
+        correctable: c.restriction.is_none() && c.person.identity.is_some() && !c.person.erased,
         erasure_refused: refusal.map(|r| alert(Some(r))),
         restriction_grounds: choices(t, "restriction_ground", RestrictionGround::ALL, &chosen),
         erasure_grounds: choices(t, "erasure_ground", ErasureGround::ALL, &chosen),

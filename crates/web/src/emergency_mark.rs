@@ -63,14 +63,12 @@ pub(crate) fn reading(v: &Viewer, c: &CaseView) -> Reading {
         frozen: c.restriction.as_ref().map(|r| {
             t.get("case.restricted_banner")
                 .replace("{since}", &crate::time::day_time(r.since))
-                .replace(
-                    "{ground}",
-                    &t.code("restriction_ground", r.ground.as_str()),
-                )
+                .replace("{ground}", &t.code("restriction_ground", r.ground.as_str()))
         }),
         writes,
         rights: c.access == AccessKind::Owner
-            && v.actor.may(Action::AnswerPersonRights, Relationship::OwnAgency),
+            && v.actor
+                .may(Action::AnswerPersonRights, Relationship::OwnAgency),
     }
 }
 

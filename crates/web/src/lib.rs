@@ -172,7 +172,8 @@ fn casework(cfg: &mut web::ServiceConfig) {
                 .route(web::post().to(case_rights::act)),
         )
         .service(
-            web::resource("/cases/{id}/person-record").route(web::get().to(person_record::download)),
+            web::resource("/cases/{id}/person-record")
+                .route(web::get().to(person_record::download)),
         )
         .service(web::resource("/cases/{id}/consents").route(web::post().to(consents::give)))
         .service(

@@ -144,8 +144,8 @@ pub async fn submit(
         let p = page(t, link, csrf, kept, e, false);
         return render(StatusCode::UNPROCESSABLE_ENTITY, &p);
     }
-    let Ok(_permit) = state.hashing.acquire().await else {
-        return internal("the hashing limit is closed");
+    let Some(_ticket) = state.hashing.admit() else {
+        return crate::pages::busy(t);
     };
     let (st, ctx) = (state.clone(), context(&req));
     let (code, password) = (token.clone(), SecretString::from(new));

@@ -128,16 +128,41 @@ pub async fn login(
     if form.email.len() > 254 || form.password.len() > 1024 {
         return failed(form.email.chars().take(254).collect(), form.csrf);
     }
-    let Ok(_permit) = state.hashing.acquire().await else {
-        return internal("the hashing limit is closed");
+    // Admitted before anything is read or counted: a full queue answers 503 at once.
+    let Some(ticket) = state.hashing.admit() else {
+        return crate::pages::busy(t);
     };
     let ctx = context(&req);
+    let (st, email) = (state.clone(), form.email.clone());
+    let begun = web::block(move || {
+        let mut conn = schakel_store::get_conn(&st.pool).map_err(|e| e.to_string())?;
+        let now = st.clock.now();
+        schakel_auth::login::begin(&mut conn, &st.auth, &email, now).map_err(|e| e.to_string())
+    })
+    .await;
+    let attempt = match begun {
+        Ok(Ok(attempt)) => attempt,
+        Ok(Err(e)) => return internal(&e),
+        Err(e) => return internal(&e.to_string()),
+    };
+    // The check runs on the hashing threads, holding no connection.
+    let password = SecretString::from(form.password);
+    let checked = state
+        .hashing
+        .run(ticket, move || {
+            let checked = attempt.check(&password);
+            (attempt, checked)
+        })
+        .await;
+    let (attempt, checked) = match checked {
+        Ok((attempt, Ok(checked))) => (attempt, checked),
+        Ok((_, Err(e))) | Err(e) => return internal(&e.to_string()),
+    };
     let st = state.clone();
-    let (email, password) = (form.email.clone(), SecretString::from(form.password));
     let done = web::block(move || {
         let mut conn = schakel_store::get_conn(&st.pool).map_err(|e| e.to_string())?;
         let now = st.clock.now();
-        match schakel_auth::login::login(&mut conn, &st.auth, &email, &password, &ctx, now) {
+        match schakel_auth::login::finish(&mut conn, &st.auth, attempt, checked, &ctx, now) {
             Ok(ok) => {
                 let web =
                     web_session::open(&mut conn, ok.session.id, now).map_err(|e| e.to_string())?;

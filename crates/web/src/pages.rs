@@ -156,6 +156,22 @@ pub(crate) fn too_many_requests(t: Texts, retry_after: u64) -> HttpResponse {
     res
 }
 
+/// Too many password checks at once: try again in a second (nothing was read or
+/// counted).
+pub(crate) fn busy(t: Texts) -> HttpResponse {
+    let mut res = html(
+        StatusCode::SERVICE_UNAVAILABLE,
+        &ErrorPage {
+            t,
+            nav: None,
+            message_key: "error.busy",
+        },
+    );
+    res.headers_mut()
+        .insert(header::RETRY_AFTER, header::HeaderValue::from(1u64));
+    res
+}
+
 /// What the role may not do.
 pub(crate) fn forbidden(t: Texts, nav: Option<Nav>) -> HttpResponse {
     html(

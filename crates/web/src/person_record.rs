@@ -44,7 +44,8 @@ fn rendered(record: &PersonRecord, query: &str) -> Result<(&'static str, Vec<u8>
             .find_map(|pair| pair.strip_prefix(key)?.strip_prefix('='))
     };
     if asked("format") == Some("json") {
-        let bytes = serde_json::to_vec_pretty(record).map_err(|e| Failure::Internal(e.to_string()))?;
+        let bytes =
+            serde_json::to_vec_pretty(record).map_err(|e| Failure::Internal(e.to_string()))?;
         return Ok(("application/json", bytes));
     }
     let (lang, pdf_lang) = match asked("lang") {
@@ -123,9 +124,15 @@ mod tests {
         let nl = Texts { lang: Lang::Nl };
         let en = Texts { lang: Lang::En };
         let words = |t: Texts, v: &str, c: &str| t.code(catalog_of(v), c);
-        assert_eq!(words(en, "referral_state", "sent"), "sent, awaiting an answer");
+        assert_eq!(
+            words(en, "referral_state", "sent"),
+            "sent, awaiting an answer"
+        );
         assert_eq!(words(en, "agency_kind", "ngo"), "NGO");
-        assert_ne!(words(nl, "referral_state", "sent"), words(en, "referral_state", "sent"));
+        assert_ne!(
+            words(nl, "referral_state", "sent"),
+            words(en, "referral_state", "sent")
+        );
         // A code the catalog lacks reads as its words.
         assert_eq!(words(en, "scan_state", "not_scanned"), "not scanned");
     }

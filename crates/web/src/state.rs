@@ -6,7 +6,6 @@ use schakel_domain::Clock;
 use schakel_referral_workflow::WorkflowConfig;
 use schakel_store::Pool;
 use std::sync::Arc;
-use tokio::sync::Semaphore;
 
 /// Shared state of the web pages.
 #[derive(Clone)]
@@ -17,8 +16,8 @@ pub struct WebState {
     pub clock: Arc<dyn Clock>,
     /// Session, throttling and second-factor rules.
     pub auth: Arc<AuthConfig>,
-    /// Bounds the password hashes computed at once (shared with the API).
-    pub hashing: Arc<Semaphore>,
+    /// The password-hashing threads and their admission bound (shared with the API).
+    pub hashing: schakel_auth::hash_pool::HashPool,
     /// Keys, deadlines and retention of case work.
     pub workflow: Arc<WorkflowConfig>,
     /// Whether cookies carry `Secure` (everywhere but plain HTTP on loopback).

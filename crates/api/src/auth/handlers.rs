@@ -92,15 +92,26 @@ pub async fn login_handler(
         return Err(ApiError::Problem(ProblemKind::InvalidCredentials));
     }
     let password = SecretString::from(body.password);
-    let _permit = state
+    // Admitted before anything is read or counted: a full queue answers 503 at once.
+    let ticket = state.auth.hashing.admit_or_busy()?;
+    let auth = state.auth.clone();
+    let attempt = blocking(&state, move |conn, now| {
+        Ok(login::begin(conn, &auth.config, &body.email, now)?)
+    })
+    .await?;
+    // The check runs on the hashing threads, holding no connection.
+    let (attempt, checked) = state
         .auth
         .hashing
-        .acquire()
-        .await
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
+        .run(ticket, move || {
+            let checked = attempt.check(&password);
+            (attempt, checked)
+        })
+        .await?;
+    let checked = checked?;
     let auth = state.auth.clone();
     let done = blocking(&state, move |conn, now| {
-        let ok = login::login(conn, &auth.config, &body.email, &password, &ctx, now)?;
+        let ok = login::finish(conn, &auth.config, attempt, checked, &ctx, now)?;
         let access = session::access_token(&auth.keyring, &auth.config, &ok.session, now)?;
         Ok((ok, access))
     })
@@ -343,12 +354,7 @@ pub async fn change_password_handler(
     }
     let current = SecretString::from(body.current_password);
     let new = SecretString::from(body.new_password);
-    let _permit = state
-        .auth
-        .hashing
-        .acquire()
-        .await
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    let _ticket = state.auth.hashing.admit_or_busy()?;
     let auth = state.auth.clone();
     blocking(&state, move |conn, now| {
         account::change_password(conn, &auth.config, &who.0, &current, &new, &ctx, now)

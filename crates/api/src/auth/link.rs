@@ -35,12 +35,7 @@ where
         return Err(ApiError::Problem(ProblemKind::PasswordTooLong));
     }
     let password = SecretString::from(password);
-    let _permit = state
-        .auth
-        .hashing
-        .acquire()
-        .await
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    let _ticket = state.auth.hashing.admit_or_busy()?;
     blocking(state, move |conn, now| {
         Ok(use_case(conn, &token, &password, now)?)
     })

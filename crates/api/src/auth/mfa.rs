@@ -71,15 +71,8 @@ pub async fn enrol_handler(
         }
         Some(SecretString::from(b.password))
     };
-    let _permit = match password {
-        Some(_) => Some(
-            state
-                .auth
-                .hashing
-                .acquire()
-                .await
-                .map_err(|e| ApiError::Internal(e.to_string()))?,
-        ),
+    let _ticket = match password {
+        Some(_) => Some(state.auth.hashing.admit_or_busy()?),
         None => None,
     };
     let auth = state.auth.clone();

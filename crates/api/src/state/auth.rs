@@ -1,12 +1,13 @@
-//! What the authentication handlers share: the token keys, the rules, the bound on
-//! password hashes computed at once and the per-client rate limit.
+//! What the authentication handlers share: the token keys, the rules, the threads that
+//! compute password hashes (with the bound on those admitted at once) and the
+//! per-client rate limit.
 
 use super::rate::{self, ClientLimit, RateLimit};
 use schakel_auth::AuthConfig;
+use schakel_auth::hash_pool::HashPool;
 use schakel_auth::jwt::Keyring;
 use std::net::IpAddr;
 use std::sync::Arc;
-use tokio::sync::Semaphore;
 
 /// What the authentication handlers share.
 #[derive(Debug, Clone)]
@@ -15,9 +16,10 @@ pub struct AuthState {
     pub keyring: Arc<Keyring>,
     /// Lifetimes, throttling, second-factor rules.
     pub config: Arc<AuthConfig>,
-    /// Bounds the password hashes computed at once, so a storm of logins queues here
-    /// instead of filling the blocking pool that every other request needs.
-    pub hashing: Arc<Semaphore>,
+    /// The password-hashing threads (lowest CPU priority) and the bound on the hashes
+    /// admitted at once: a storm of logins waits there, or is answered 503, instead of
+    /// taking the CPU and the blocking pool that every other request needs.
+    pub hashing: HashPool,
     /// Reverse proxies whose `X-Forwarded-For` is believed.
     pub trusted_proxies: Arc<Vec<IpAddr>>,
     /// The per-client limit on the authentication endpoints (shared by all workers).
@@ -25,13 +27,12 @@ pub struct AuthState {
 }
 
 impl AuthState {
-    /// Auth state over a keyring and configuration; at most `concurrent_hashes` password
-    /// hashes run at once.
+    /// Auth state over a keyring and configuration, hashing passwords on `hashing`.
     /// `rate` is (sustained requests per second, burst) per client on `/auth/*`.
     pub fn new(
         keyring: Keyring,
         config: AuthConfig,
-        concurrent_hashes: usize,
+        hashing: HashPool,
         trusted_proxies: Vec<IpAddr>,
         rate: (u64, u32),
     ) -> Result<Self, crate::ApiError> {
@@ -41,7 +42,7 @@ impl AuthState {
         Ok(Self {
             keyring: Arc::new(keyring),
             config: Arc::new(config),
-            hashing: Arc::new(Semaphore::new(concurrent_hashes.max(1))),
+            hashing,
             trusted_proxies,
             rate_limit,
         })
@@ -60,7 +61,14 @@ impl AuthState {
         let key = schakel_auth::secret_token::generate_key().to_vec();
         keys.insert("ephemeral".to_owned(), secrecy::SecretSlice::from(key));
         let keyring = Keyring::new("schakel", "schakel-api", "ephemeral", keys)?;
-        Self::new(keyring, AuthConfig::default(), 2, Vec::new(), (1000, 1000))
+        let hashing = HashPool::start(2, 64)?;
+        Self::new(
+            keyring,
+            AuthConfig::default(),
+            hashing,
+            Vec::new(),
+            (1000, 1000),
+        )
     }
 
     /// Like [`ephemeral`](Self::ephemeral), with the given settings and per-client rate

@@ -16,6 +16,7 @@ mod data_http;
 mod documents_http;
 mod emergency_http;
 mod four_eyes_http;
+mod hashing_http;
 mod hsds_http;
 mod http;
 mod invalid_http;

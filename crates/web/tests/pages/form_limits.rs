@@ -25,7 +25,15 @@ fn states(db: &TestDb, burst: u32) -> (AppState, WebState) {
     keys.insert("k1".to_owned(), secrecy::SecretSlice::from(vec![7_u8; 32]));
     let keyring = Keyring::new("schakel", "schakel-api", "k1", keys).unwrap();
     let proxy: IpAddr = "10.0.0.1".parse().unwrap();
-    let auth = AuthState::new(keyring, AuthConfig::default(), 2, vec![proxy], (1, burst)).unwrap();
+    let hashing = schakel_auth::hash_pool::HashPool::start(2, 64).unwrap();
+    let auth = AuthState::new(
+        keyring,
+        AuthConfig::default(),
+        hashing,
+        vec![proxy],
+        (1, burst),
+    )
+    .unwrap();
     let api = AppState::with_auth(db.pool.clone(), Arc::new(SystemClock), auth).unwrap();
     let web = WebState {
         pool: api.pool.clone(),

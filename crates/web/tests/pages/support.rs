@@ -60,7 +60,7 @@ pub fn state(db: &TestDb) -> WebState {
         pool: db.pool.clone(),
         clock: Arc::new(SystemClock),
         auth: Arc::new(auth),
-        hashing: Arc::new(tokio::sync::Semaphore::new(2)),
+        hashing: schakel_auth::hash_pool::HashPool::start(2, 64).unwrap(),
         workflow: Arc::new(WorkflowConfig::with_keys(keys)),
         secure_cookies: true,
         monitor: Default::default(),

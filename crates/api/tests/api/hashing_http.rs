@@ -1,0 +1,72 @@
+//! Password checks under load as a client sees them: while every hashing thread and the
+//! queue before them are taken, a login answers 503 `busy` with `Retry-After` at once,
+//! without reading the account or counting a failure; once a place is free the same
+//! login succeeds, and a storm of logins at once never gets more than the bound in.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use crate::support::{
+    AgencyBuilder, Client, PASSWORD, UserBuilder, audit_of, config_without_mfa, request,
+};
+use actix_web::http::StatusCode;
+use actix_web::test::{self, TestRequest};
+use schakel_api::auth::AuthState;
+use schakel_api::{AppState, app};
+use schakel_auth::hash_pool::HashPool;
+use schakel_domain::{AgencyKind, Role};
+use schakel_store::testing::{TestDb, selected_backends};
+use serde_json::json;
+use std::sync::Arc;
+
+#[actix_web::test]
+async fn a_login_beyond_the_hashing_queue_answers_busy_and_reads_nothing() {
+    for backend in selected_backends() {
+        let db = TestDb::new(backend);
+        let mut auth = AuthState::ephemeral_with(config_without_mfa(), (1000, 1000)).unwrap();
+        // One hashing thread and one place in its queue.
+        let pool = HashPool::start(1, 1).unwrap();
+        auth.hashing = pool.clone();
+        let state =
+            AppState::with_auth(db.pool.clone(), Arc::new(schakel_domain::SystemClock), auth)
+                .unwrap();
+        let srv = test::init_service(app(state)).await;
+        let client = Client::new(&srv, TestRequest::to_request);
+        let a = AgencyBuilder::new(&db).kind(AgencyKind::Ngo).create();
+        UserBuilder::new(&db, &a)
+            .email("ruth@ngo.example")
+            .role(Role::Caseworker)
+            .create();
+        let login = |password: &str| {
+            request("POST", "/api/v1/auth/login")
+                .set_json(json!({ "email": "ruth@ngo.example", "password": password }))
+        };
+
+        // Both places are taken (by logins still hashing, as far as the pool knows).
+        let taken = (pool.admit().unwrap(), pool.admit().unwrap());
+        for password in [PASSWORD, "a wrong password guessed"] {
+            let busy = client.send(login(password)).await;
+            assert_eq!(busy.status, StatusCode::SERVICE_UNAVAILABLE, "{backend:?}");
+            assert_eq!(busy.problem(), "busy");
+            assert_eq!(busy.header("retry-after"), "1");
+        }
+        // Nothing was read or counted: no login entry, success or failure.
+        assert!(audit_of(&db, "auth.login").is_empty(), "{backend:?}");
+
+        drop(taken);
+        let ok = client.send(login(PASSWORD)).await;
+        assert_eq!(ok.status, StatusCode::OK, "{backend:?}");
+        assert!(ok.json()["access_token"].is_string());
+        assert_eq!(pool.in_use(), 0, "the place is given back");
+
+        // A storm: ten logins at once, two places; every answer is a session or busy.
+        let storm =
+            futures_util::future::join_all((0..10).map(|_| client.send(login(PASSWORD)))).await;
+        let (ok, busy): (Vec<_>, Vec<_>) = storm.iter().partition(|r| r.status == StatusCode::OK);
+        assert!(!ok.is_empty(), "{backend:?}");
+        assert!(
+            busy.iter()
+                .all(|r| r.status == StatusCode::SERVICE_UNAVAILABLE && r.problem() == "busy"),
+            "{backend:?}"
+        );
+        assert_eq!(pool.in_use(), 0);
+    }
+}
