@@ -75,14 +75,25 @@ pub fn erasure_refusal(
     id: CaseId,
 ) -> Result<Option<Conflict>, UseCaseError> {
     run(conn, env, who, |conn| {
-        let case = owned_for_rights(conn, env, who, id, "case.erase_on_request", ActionKind::Read)?;
+        let case = owned_for_rights(
+            conn,
+            env,
+            who,
+            id,
+            "case.erase_on_request",
+            ActionKind::Read,
+        )?;
         refusal(conn, env, &case)
     })
 }
 
 /// The first rule that refuses erasing `case`'s person: a retention duty of the agency,
 /// an erased record, a restricted or an open case of the person at the agency.
-fn refusal(conn: &mut DbConn, env: &Env<'_>, case: &Case) -> Result<Option<Conflict>, UseCaseError> {
+fn refusal(
+    conn: &mut DbConn,
+    env: &Env<'_>,
+    case: &Case,
+) -> Result<Option<Conflict>, UseCaseError> {
     let kind = agencies::find(conn, case.agency_id)?.kind;
     if !env.cfg.rights.may_erase(kind) {
         return Ok(Some(Conflict::RetentionDuty));
