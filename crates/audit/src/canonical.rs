@@ -6,6 +6,7 @@
 
 use chrono::NaiveDateTime;
 use schakel_store::audit_log::AuditEntryRow;
+use schakel_store::audit_stream::EntryRef;
 use sha2::{Digest, Sha256};
 
 /// The first field of every encoding; a new encoding gets a new tag.
@@ -72,7 +73,115 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 
 /// The hash an entry must carry: SHA-256 of its canonical bytes, as lower-case hex.
 pub fn entry_hash(row: &AuditEntryRow) -> String {
-    sha256_hex(&encode_entry(row))
+    hex::encode(entry_digest(&EntryRef::from(row)))
+}
+
+/// SHA-256 of an entry's canonical bytes ([`encode_entry`]'s), fed to the hash field by
+/// field as the entry is read, without building the encoding or copying a column.
+pub fn entry_digest(e: &EntryRef<'_>) -> [u8; 32] {
+    let mut h = Sha256::new();
+    let mut field = |f: Option<&[u8]>| match f {
+        None => h.update([0u8]),
+        Some(b) => {
+            h.update([1u8]);
+            h.update((b.len() as u64).to_be_bytes());
+            h.update(b);
+        }
+    };
+    let mut seq = [0u8; 20];
+    let mut time = [0u8; 27];
+    let time_text;
+    let at = match time_bytes(e.occurred_at, &mut time) {
+        Some(t) => t,
+        None => {
+            time_text = format_time(e.occurred_at);
+            time_text.as_bytes()
+        }
+    };
+    fn text(s: Option<&str>) -> Option<&[u8]> {
+        s.map(str::as_bytes)
+    }
+    field(Some(ENTRY_FORMAT.as_bytes()));
+    field(Some(decimal(e.seq, &mut seq)));
+    field(Some(e.id.as_bytes()));
+    field(Some(at));
+    field(text(e.actor_user_id));
+    field(text(e.actor_agency_id));
+    field(text(e.actor_role));
+    field(text(e.on_behalf_of));
+    field(Some(e.action.as_bytes()));
+    field(Some(e.action_kind.as_bytes()));
+    field(text(e.object_type));
+    field(text(e.object_id));
+    field(text(e.purpose));
+    field(text(e.subject_pseudonym));
+    field(Some(e.outcome.as_bytes()));
+    field(text(e.source_ip));
+    field(text(e.request_id));
+    field(Some(e.details.as_bytes()));
+    field(Some(e.prev_hash.as_bytes()));
+    h.finalize().into()
+}
+
+/// Whether `hex` (as stored) is the lower-case hex of `digest`.
+pub fn is_hex_of(hex: &str, digest: &[u8; 32]) -> bool {
+    let mut out = [0u8; 64];
+    hex::encode_to_slice(digest, &mut out).is_ok() && hex.as_bytes() == out
+}
+
+/// `n` in decimal, as `i64`'s `to_string` writes it.
+fn decimal(n: i64, buf: &mut [u8; 20]) -> &[u8] {
+    let mut v = n.unsigned_abs();
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    if n < 0 {
+        i -= 1;
+        buf[i] = b'-';
+    }
+    &buf[i..]
+}
+
+/// [`format_time`]'s text written by hand, for the years 0 to 9999 (others: `None`).
+fn time_bytes(t: NaiveDateTime, buf: &mut [u8; 27]) -> Option<&[u8]> {
+    use chrono::{Datelike, Timelike};
+    let year = u32::try_from(t.year()).ok().filter(|y| *y <= 9999)?;
+    let micros = t.nanosecond() / 1000;
+    if micros >= 1_000_000 {
+        return None; // a leap second: chrono's own words
+    }
+    let mut put = |at: usize, value: u32, digits: usize| {
+        let mut v = value;
+        for i in (at..at + digits).rev() {
+            buf[i] = b'0' + (v % 10) as u8;
+            v /= 10;
+        }
+    };
+    put(0, year, 4);
+    put(5, t.month(), 2);
+    put(8, t.day(), 2);
+    put(11, t.hour(), 2);
+    put(14, t.minute(), 2);
+    put(17, t.second(), 2);
+    put(20, micros, 6);
+    for (i, c) in [
+        (4, b'-'),
+        (7, b'-'),
+        (10, b'T'),
+        (13, b':'),
+        (16, b':'),
+        (19, b'.'),
+        (26, b'Z'),
+    ] {
+        buf[i] = c;
+    }
+    Some(&buf[..])
 }
 
 #[cfg(test)]
@@ -182,6 +291,44 @@ mod tests {
             EXAMPLE_HASH,
             "the hash column is not hashed"
         );
+    }
+
+    #[test]
+    fn the_streamed_digest_is_the_hash_of_the_encoding() {
+        let mut row = example_row();
+        for (seq, micros) in [
+            (1, 0),
+            (-7, 999_999),
+            (i64::MAX, 5),
+            (i64::MIN, 10),
+            (1_000_000, 123_456),
+        ] {
+            row.seq = seq;
+            row.occurred_at = NaiveDate::from_ymd_opt(2026, 12, 31)
+                .and_then(|d| d.and_hms_micro_opt(23, 59, 58, micros))
+                .unwrap();
+            let digest = entry_digest(&EntryRef::from(&row));
+            assert_eq!(
+                hex::encode(digest),
+                sha256_hex(&encode_entry(&row)),
+                "{seq}"
+            );
+            assert!(is_hex_of(&sha256_hex(&encode_entry(&row)), &digest));
+            assert!(!is_hex_of(
+                &sha256_hex(&encode_entry(&row)).to_uppercase(),
+                &digest
+            ));
+        }
+        for year in [0, 7, 999, 2026, 9999, 10_000, -1] {
+            let t = NaiveDate::from_ymd_opt(year, 2, 3)
+                .and_then(|d| d.and_hms_micro_opt(4, 5, 6, 7))
+                .unwrap();
+            let mut buf = [0u8; 27];
+            match time_bytes(t, &mut buf) {
+                Some(b) => assert_eq!(b, format_time(t).as_bytes(), "{year}"),
+                None => assert!(!(0..=9999).contains(&year), "{year}"),
+            }
+        }
     }
 
     const EXAMPLE_HASH: &str = "8665d77c6007a910d182afc1319daeb4901972cef645bcc9035c6bd38120a096";

@@ -1,18 +1,23 @@
 //! Verifying the chain: recompute every hash in `seq` order and name the first break.
 //!
-//! Owns the walk over the chain (in batches, so the trail is never loaded whole) and the
-//! diagnosis of what broke, including each entry's keyed MAC when the entry key is known.
-//! It only reads: it never repairs or rewrites an entry.
+//! Owns the walk over the chain and the diagnosis of what broke, including each entry's
+//! keyed MAC when the entry key is known. The chain is read on a thread of its own (on
+//! PostgreSQL as one binary `COPY` stream) in batches that are hashed here as the next
+//! arrives, so reading and hashing run side by side and the trail is never loaded
+//! whole. It only reads: it never repairs or rewrites an entry.
 
 use crate::AuditError;
-use crate::canonical::{GENESIS_HASH, entry_hash};
+use crate::canonical::{GENESIS_HASH, entry_digest, is_hex_of};
 use crate::mac::{EntryKey, installed_entry_key};
 use crate::report::{BreakReason, BrokenEntry, VerifyReport};
 use schakel_store::DbConn;
-use schakel_store::audit_log::{self, AuditEntryRow};
+use schakel_store::audit_stream::{ChainBatch, EntryRef, read_chain};
 
 /// How many entries `verify` reads per query.
-pub const VERIFY_BATCH_SIZE: i64 = 1000;
+pub const VERIFY_BATCH_SIZE: usize = 1000;
+
+/// Batches read ahead of the hashing.
+const READ_AHEAD: usize = 4;
 
 /// Recomputes the whole chain in `seq` order and reports the first broken entry; with
 /// the process's entry key installed ([`install_entry_key`](crate::install_entry_key))
@@ -31,23 +36,43 @@ pub fn verify(conn: &mut DbConn) -> Result<VerifyReport, AuditError> {
 pub(crate) fn walk(
     conn: &mut DbConn,
     key: Option<&EntryKey>,
-    mut extra: impl FnMut(&AuditEntryRow) -> Option<BrokenEntry>,
+    mut extra: impl FnMut(&EntryRef<'_>) -> Option<BrokenEntry>,
 ) -> Result<VerifyReport, AuditError> {
-    let mut walker = Walker::new(key);
-    let mut after = i64::MIN;
-    loop {
-        let batch = audit_log::chain_batch(conn, after, VERIFY_BATCH_SIZE)?;
-        let Some(last) = batch.last() else {
-            return Ok(walker.report(None));
-        };
-        after = last.seq;
-        for row in &batch {
-            if let Some(broken) = walker.step(row).or_else(|| extra(row)) {
-                return Ok(walker.report(Some(broken)));
+    let (tx, rx) = std::sync::mpsc::sync_channel::<ChainBatch>(READ_AHEAD);
+    std::thread::scope(|s| {
+        // The reader stops at the first batch nobody takes any more.
+        let reader = s.spawn(move || read_chain(conn, VERIFY_BATCH_SIZE, |b| tx.send(b).is_ok()));
+        let mut walker = Walker::new(key);
+        let broken = walk_batches(&mut walker, rx, &mut extra);
+        let read = reader.join().map_err(|_| AuditError::Corrupt {
+            seq: walker.expected_seq,
+            field: "chain (its reader stopped)",
+        })?;
+        let broken = broken?;
+        if broken.is_none() {
+            read?;
+        }
+        Ok(walker.report(broken))
+    })
+}
+
+/// Walks the batches as they come, to the first break; dropping `rx` on return tells
+/// the reader to stop.
+fn walk_batches(
+    walker: &mut Walker<'_>,
+    rx: std::sync::mpsc::Receiver<ChainBatch>,
+    extra: &mut impl FnMut(&EntryRef<'_>) -> Option<BrokenEntry>,
+) -> Result<Option<BrokenEntry>, AuditError> {
+    for batch in rx {
+        for entry in batch.entries() {
+            let entry = entry?;
+            if let Some(broken) = walker.step(&entry).or_else(|| extra(&entry)) {
+                return Ok(Some(broken));
             }
-            walker.accept(row);
+            walker.accept(&entry);
         }
     }
+    Ok(None)
 }
 
 /// The state of the walk: what the next entry must look like.
@@ -73,7 +98,7 @@ impl<'k> Walker<'k> {
     }
 
     /// Checks one entry against the chain so far: its place, its link, its content.
-    fn step(&mut self, row: &AuditEntryRow) -> Option<BrokenEntry> {
+    fn step(&mut self, row: &EntryRef<'_>) -> Option<BrokenEntry> {
         let expected = self.expected_seq;
         if row.seq > expected {
             let reason = BreakReason::Missing {
@@ -93,7 +118,7 @@ impl<'k> Walker<'k> {
         if row.prev_hash != self.last_hash {
             // Linking past the last entry to the one before it means the last entry
             // was slipped in between (and the later ones renumbered to make room).
-            if self.hash_before_last.as_deref() == Some(row.prev_hash.as_str()) {
+            if self.hash_before_last.as_deref() == Some(row.prev_hash) {
                 self.checked = self.checked.saturating_sub(1);
                 if let Some(before) = self.hash_before_last.take() {
                     self.last_hash = before;
@@ -108,7 +133,7 @@ impl<'k> Walker<'k> {
                 reason: BreakReason::PrevHashMismatch,
             });
         }
-        if entry_hash(row) != row.hash {
+        if !is_hex_of(row.hash, &entry_digest(row)) {
             return Some(BrokenEntry {
                 seq: row.seq,
                 reason: BreakReason::HashMismatch,
@@ -122,9 +147,9 @@ impl<'k> Walker<'k> {
 
     /// With the key: a MAC must verify, and once one entry has a MAC every later one
     /// must have one. Without it only the presence is followed (for `keyed_from`).
-    fn check_mac(&self, row: &AuditEntryRow) -> Option<BreakReason> {
-        match (&row.mac, self.key) {
-            (Some(mac), Some(key)) if !key.verifies(&row.hash, mac) => {
+    fn check_mac(&self, row: &EntryRef<'_>) -> Option<BreakReason> {
+        match (row.mac, self.key) {
+            (Some(mac), Some(key)) if !key.verifies(row.hash, mac) => {
                 Some(BreakReason::MacMismatch)
             }
             (None, Some(_)) if self.keyed_from.is_some() => Some(BreakReason::Unkeyed),
@@ -133,8 +158,13 @@ impl<'k> Walker<'k> {
     }
 
     /// Takes an entry that passed every check as the new end of the intact chain.
-    fn accept(&mut self, row: &AuditEntryRow) {
-        self.hash_before_last = Some(std::mem::replace(&mut self.last_hash, row.hash.clone()));
+    fn accept(&mut self, row: &EntryRef<'_>) {
+        // The two hashes trade buffers, so no entry allocates.
+        let mut before = self.hash_before_last.take().unwrap_or_default();
+        std::mem::swap(&mut before, &mut self.last_hash);
+        self.hash_before_last = Some(before);
+        self.last_hash.clear();
+        self.last_hash.push_str(row.hash);
         self.expected_seq = row.seq.saturating_add(1);
         self.checked += 1;
         if row.mac.is_some() && self.keyed_from.is_none() {
@@ -156,7 +186,9 @@ impl<'k> Walker<'k> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::canonical::entry_hash;
     use chrono::NaiveDate;
+    use schakel_store::audit_log::AuditEntryRow;
 
     /// A valid chain of `n` entries, built in memory.
     fn chain(n: i64) -> Vec<AuditEntryRow> {
@@ -205,10 +237,11 @@ mod tests {
     ) -> (u64, Option<BrokenEntry>) {
         let mut walker = Walker::new(key);
         for row in rows {
-            if let Some(b) = walker.step(row) {
+            let row = EntryRef::from(row);
+            if let Some(b) = walker.step(&row) {
                 return (walker.checked, Some(b));
             }
-            walker.accept(row);
+            walker.accept(&row);
         }
         (walker.checked, None)
     }
