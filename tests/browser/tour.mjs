@@ -26,7 +26,7 @@ const UNKNOWN = ['/nergens', '/cases/geen-id', '/cases/00000000-0000-4000-8000-0
 const WIDE = { width: 1280, height: 900 };
 const PHONE = { width: 360, height: 780 };
 // Links that are not pages: downloads, chart images, the API, static files.
-const NOT_A_PAGE = [/\/download$/, /\.csv$/, /\.svg$/, /^\/api\//, /^\/static\//, /^\/logout/];
+const NOT_A_PAGE = [/\/download$/, /\/person-record$/, /\.csv$/, /\.svg$/, /^\/api\//, /^\/static\//, /^\/logout/];
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
 const LIMIT = 80;
 

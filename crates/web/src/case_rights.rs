@@ -42,6 +42,8 @@ struct RightsPage {
     /// Since when and on which ground the record is restricted.
     restricted: Option<(String, String)>,
     correctable: bool,
+    /// The person's identity is erased: nothing is left to restrict.
+    erased: bool,
     /// Why erasure cannot be done now (a catalog key); `None` offers the form.
     erasure_refused: Option<&'static str>,
     restriction_grounds: Vec<Choice>,
@@ -119,6 +121,7 @@ async fn page(
             let ground = t.code("restriction_ground", r.ground.as_str());
             (day_time(r.since), ground)
         }),
+        erased: c.person.erased,
         correctable: c.restriction.is_none() && c.person.identity.is_some() && !c.person.erased,
         erasure_refused: refusal.map(|r| alert(Some(r))),
         restriction_grounds: choices(t, "restriction_ground", RestrictionGround::ALL, &chosen),
