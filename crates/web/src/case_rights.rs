@@ -176,7 +176,7 @@ fn parse(f: &Fields) -> Result<Asked, Problems> {
                 return Ok(Asked::Erase(ErasureInput { ground }));
             }
         }
-        _ => e.add("form", "invalid.field"),
+        _ => e.add("form", "rights.unknown_request"),
     }
     Err(e)
 }
@@ -289,7 +289,7 @@ mod tests {
         assert_eq!(e.of("ground"), Some("invalid.choose"));
         assert_eq!(e.of("confirm"), Some("rights.confirm_erasure"));
         let e = parse(&fields(&[("form_kind", "forget")])).unwrap_err();
-        assert_eq!(e.of("form"), Some("invalid.field"));
+        assert_eq!(e.of("form"), Some("rights.unknown_request"));
     }
 
     #[test]

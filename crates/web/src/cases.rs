@@ -63,7 +63,8 @@ struct CasePage {
     legal_basis_used: bool,
     person: Option<Person>,
     withheld: bool,
-    erased: bool,
+    /// Why the identity is gone (a catalog key), when it is.
+    erased: Option<&'static str>,
     correctable: bool,
     corrections: Vec<CorrectionRow>,
     gender: String,
@@ -181,7 +182,17 @@ fn page(v: &Viewer, loaded: &Loaded, shown: Shown, forms: (StatusForm, DocShown)
         legal_basis_used: c.legal_basis_used,
         person: person(t, c),
         withheld: c.person.identity_withheld,
-        erased: c.person.erased,
+        // Erased on the person's request (the timeline names the ground), or by retention.
+        erased: c.person.erased.then(|| {
+            let asked = timeline
+                .iter()
+                .any(|x| x.kind == "identity_erased" && x.details.get("ground").is_some());
+            if asked {
+                "case.erased_on_request"
+            } else {
+                "case.erased"
+            }
+        }),
         correctable: owner && reading.writes && c.person.identity.is_some() && !c.person.erased,
         corrections: case_history::rows(t, history),
         gender: t.code("gender", c.person.gender.as_str()),

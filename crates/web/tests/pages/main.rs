@@ -33,5 +33,6 @@ mod pages;
 mod profile_pages;
 mod recovery_code_pages;
 mod recovery_pages;
+mod rights_pages;
 mod session_pages;
 mod suggestion_pages;
