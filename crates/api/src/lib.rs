@@ -21,6 +21,7 @@ mod openapi;
 mod openapi_ids;
 mod openapi_links;
 mod problem;
+mod problem_kinds;
 mod state;
 
 pub use app::{JSON_LIMIT, app, app_with, configure_extractors};

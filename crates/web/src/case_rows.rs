@@ -9,7 +9,9 @@ use crate::names;
 use crate::session::Viewer;
 use crate::time::day_time;
 use schakel_domain::ConsentKind;
-use schakel_referral_workflow::views::{CaseView, ConsentView, ReferralView, TimelineEntry};
+use schakel_referral_workflow::views::{
+    AccessKind, CaseView, ConsentView, ReferralView, TimelineEntry,
+};
 
 /// A consent or legal-basis record as the page shows it.
 pub(crate) struct ConsentRow {
@@ -146,6 +148,26 @@ pub(crate) fn events(v: &Viewer, c: &CaseView, timeline: &[TimelineEntry]) -> Ve
             by: name_of(x.agency_id),
         })
         .collect()
+}
+
+/// The page of the signal the case was opened from, for its own agency only.
+pub(crate) fn signal_link(c: &CaseView) -> Option<String> {
+    c.signal_id
+        .filter(|_| c.access == AccessKind::Owner)
+        .map(|s| format!("/signals/{s}"))
+}
+
+/// Why the case's identity is gone, when it is (a catalog key): erased on the person's
+/// request (its timeline entry names the ground) or by retention.
+pub(crate) fn erased(c: &CaseView, timeline: &[TimelineEntry]) -> Option<&'static str> {
+    let asked = timeline
+        .iter()
+        .any(|x| x.kind == "identity_erased" && x.details.get("ground").is_some());
+    match (c.person.erased, asked) {
+        (false, _) => None,
+        (true, true) => Some("case.erased_on_request"),
+        (true, false) => Some("case.erased"),
+    }
 }
 
 /// What a timeline entry records, in words; a reopening with its reason, a restriction

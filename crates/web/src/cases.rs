@@ -19,7 +19,7 @@ use crate::case_chain::{self, ChainRow, Origin};
 use crate::case_document_rows::{self, DocShown, DocumentsSection};
 use crate::case_history::{self, CorrectionRow};
 use crate::case_rows::{
-    ConsentRow, Event, Person, ReferralRow, consent_row, events, person, referral_row, words,
+    self, ConsentRow, Event, Person, ReferralRow, consent_row, events, person, referral_row, words,
 };
 use crate::drafts::{self, Slot};
 use crate::emergency_mark::{self, Reading};
@@ -182,17 +182,7 @@ fn page(v: &Viewer, loaded: &Loaded, shown: Shown, forms: (StatusForm, DocShown)
         legal_basis_used: c.legal_basis_used,
         person: person(t, c),
         withheld: c.person.identity_withheld,
-        // Erased on the person's request (the timeline names the ground), or by retention.
-        erased: c.person.erased.then(|| {
-            let asked = timeline
-                .iter()
-                .any(|x| x.kind == "identity_erased" && x.details.get("ground").is_some());
-            if asked {
-                "case.erased_on_request"
-            } else {
-                "case.erased"
-            }
-        }),
+        erased: case_rows::erased(c, timeline),
         correctable: owner && reading.writes && c.person.identity.is_some() && !c.person.erased,
         corrections: case_history::rows(t, history),
         gender: t.code("gender", c.person.gender.as_str()),
@@ -233,10 +223,7 @@ fn page(v: &Viewer, loaded: &Loaded, shown: Shown, forms: (StatusForm, DocShown)
         documents: case_document_rows::section(v, c, documents, docs, *max),
         reading,
         reference: c.reference.clone(),
-        signal: c
-            .signal_id
-            .filter(|_| c.access == AccessKind::Owner)
-            .map(|s| format!("/signals/{s}")),
+        signal: case_rows::signal_link(c),
         id,
         e,
         f,

@@ -92,6 +92,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, state: WebState) {
             .wrap(from_fn(browser::error_pages))
             .configure(signing_in)
             .configure(casework)
+            .configure(case_pages)
             .configure(own_account)
             .configure(analyst_and_auditor)
             .configure(admin),
@@ -131,9 +132,8 @@ fn signing_in(cfg: &mut web::ServiceConfig) {
 }
 
 /// Caseworkers' and coordinators' pages: the inbox and outgoing referrals, the lists of
-/// signals and cases, the coordinators' caseload, signals, cases with their consents,
-/// notes and documents, who is responsible for a case, closing, reopening and correcting
-/// a case, referrals, the drafts of their forms, and breaking the glass.
+/// signals and cases, the coordinators' caseload and figures, signals, referrals, the
+/// drafts of their forms, and breaking the glass (a case's own pages: `case_pages`).
 fn casework(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/inbox").route(web::get().to(home::inbox)))
         .service(web::resource("/drafts").route(web::get().to(drafts::list)))
@@ -154,57 +154,6 @@ fn casework(cfg: &mut web::ServiceConfig) {
         .service(web::resource("/caseload").route(web::get().to(caseload::show)))
         .service(web::resource("/agency/dashboard").route(web::get().to(agency_dashboard::show)))
         .service(
-            web::resource("/cases/{id}")
-                .route(web::get().to(cases::show))
-                .route(web::post().to(page_forms::case)),
-        )
-        .service(web::resource("/cases/{id}/close").route(web::post().to(case_close::close)))
-        .service(web::resource("/cases/{id}/reopen").route(web::post().to(case_reopen::reopen)))
-        .service(web::resource("/cases/{id}/assignee").route(web::post().to(case_assign::assign)))
-        .service(
-            web::resource("/cases/{id}/correct")
-                .route(web::get().to(case_correct::form))
-                .route(web::post().to(case_correct::save)),
-        )
-        .service(
-            web::resource("/cases/{id}/rights")
-                .route(web::get().to(case_rights::show))
-                .route(web::post().to(case_rights::act)),
-        )
-        .service(
-            web::resource("/cases/{id}/person-record")
-                .route(web::get().to(person_record::download)),
-        )
-        .service(web::resource("/cases/{id}/consents").route(web::post().to(consents::give)))
-        .service(
-            web::resource("/cases/{id}/consents/{consent}/withdraw")
-                .route(web::post().to(consents::withdraw)),
-        )
-        .service(web::resource("/cases/{id}/notes").route(web::post().to(notes::add)))
-        .service(
-            web::resource("/cases/{id}/notes/{note}/edit")
-                .route(web::get().to(notes::edit))
-                .route(web::post().to(notes::save)),
-        )
-        .service(web::resource("/cases/{id}/documents").route(web::post().to(case_documents::add)))
-        .service(
-            web::resource("/cases/{id}/documents/{doc}/share")
-                .route(web::post().to(case_documents::share)),
-        )
-        .service(
-            web::resource("/cases/{id}/documents/{doc}/remove")
-                .route(web::post().to(case_documents::remove)),
-        )
-        .service(
-            web::resource("/documents/{id}/download")
-                .route(web::get().to(document_download::download)),
-        )
-        .service(
-            web::resource("/cases/{id}/referrals/new")
-                .route(web::get().to(referral_new::new))
-                .route(web::post().to(referral_new::create)),
-        )
-        .service(
             web::resource("/referrals/{id}")
                 .route(web::get().to(referrals::show))
                 .route(web::post().to(page_forms::referral)),
@@ -222,6 +171,61 @@ fn casework(cfg: &mut web::ServiceConfig) {
                 .route(web::get().to(emergency::form))
                 .route(web::post().to(emergency::open)),
         );
+}
+
+/// A case's page and the forms and pages that hang off it: closing, reopening,
+/// correcting, the person's rights and the copy of their record, consents, notes,
+/// documents and a new referral.
+fn case_pages(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::resource("/cases/{id}")
+            .route(web::get().to(cases::show))
+            .route(web::post().to(page_forms::case)),
+    )
+    .service(web::resource("/cases/{id}/close").route(web::post().to(case_close::close)))
+    .service(web::resource("/cases/{id}/reopen").route(web::post().to(case_reopen::reopen)))
+    .service(web::resource("/cases/{id}/assignee").route(web::post().to(case_assign::assign)))
+    .service(
+        web::resource("/cases/{id}/correct")
+            .route(web::get().to(case_correct::form))
+            .route(web::post().to(case_correct::save)),
+    )
+    .service(
+        web::resource("/cases/{id}/rights")
+            .route(web::get().to(case_rights::show))
+            .route(web::post().to(case_rights::act)),
+    )
+    .service(
+        web::resource("/cases/{id}/person-record").route(web::get().to(person_record::download)),
+    )
+    .service(web::resource("/cases/{id}/consents").route(web::post().to(consents::give)))
+    .service(
+        web::resource("/cases/{id}/consents/{consent}/withdraw")
+            .route(web::post().to(consents::withdraw)),
+    )
+    .service(web::resource("/cases/{id}/notes").route(web::post().to(notes::add)))
+    .service(
+        web::resource("/cases/{id}/notes/{note}/edit")
+            .route(web::get().to(notes::edit))
+            .route(web::post().to(notes::save)),
+    )
+    .service(web::resource("/cases/{id}/documents").route(web::post().to(case_documents::add)))
+    .service(
+        web::resource("/cases/{id}/documents/{doc}/share")
+            .route(web::post().to(case_documents::share)),
+    )
+    .service(
+        web::resource("/cases/{id}/documents/{doc}/remove")
+            .route(web::post().to(case_documents::remove)),
+    )
+    .service(
+        web::resource("/documents/{id}/download").route(web::get().to(document_download::download)),
+    )
+    .service(
+        web::resource("/cases/{id}/referrals/new")
+            .route(web::get().to(referral_new::new))
+            .route(web::post().to(referral_new::create)),
+    );
 }
 
 /// One's own agency's entry in the directory (its coordinators), one's own account:

@@ -99,6 +99,53 @@ impl std::fmt::Debug for LoginForm {
     }
 }
 
+/// What a login's password check came to: the web session and what its second factor
+/// still needs, `None` for wrong credentials (one answer for every cause), or the
+/// failure. Reads the account, checks the password on the hashing threads holding no
+/// connection, then opens the session.
+async fn check(
+    req: &HttpRequest,
+    state: &web::Data<WebState>,
+    ticket: schakel_auth::hash_pool::Ticket,
+    email: String,
+    password: SecretString,
+) -> Result<Option<(web_session::WebSession, MfaState)>, String> {
+    let ctx = context(req);
+    let st = state.clone();
+    let attempt = web::block(move || {
+        let mut conn = schakel_store::get_conn(&st.pool).map_err(|e| e.to_string())?;
+        let now = st.clock.now();
+        schakel_auth::login::begin(&mut conn, &st.auth, &email, now).map_err(|e| e.to_string())
+    })
+    .await
+    .map_err(|e| e.to_string())??;
+    let (attempt, checked) = state
+        .hashing
+        .run(ticket, move || {
+            let checked = attempt.check(&password);
+            (attempt, checked)
+        })
+        .await
+        .map_err(|e| e.to_string())?;
+    let checked = checked.map_err(|e| e.to_string())?;
+    let st = state.clone();
+    web::block(move || {
+        let mut conn = schakel_store::get_conn(&st.pool).map_err(|e| e.to_string())?;
+        let now = st.clock.now();
+        match schakel_auth::login::finish(&mut conn, &st.auth, attempt, checked, &ctx, now) {
+            Ok(ok) => {
+                let web =
+                    web_session::open(&mut conn, ok.session.id, now).map_err(|e| e.to_string())?;
+                Ok(Some((web, ok.mfa)))
+            }
+            Err(schakel_auth::AuthError::InvalidCredentials) => Ok(None),
+            Err(e) => Err(e.to_string()),
+        }
+    })
+    .await
+    .map_err(|e| e.to_string())?
+}
+
 /// `POST /login`.
 pub async fn login(
     req: HttpRequest,
@@ -132,49 +179,11 @@ pub async fn login(
     let Some(ticket) = state.hashing.admit() else {
         return crate::pages::busy(t);
     };
-    let ctx = context(&req);
-    let (st, email) = (state.clone(), form.email.clone());
-    let begun = web::block(move || {
-        let mut conn = schakel_store::get_conn(&st.pool).map_err(|e| e.to_string())?;
-        let now = st.clock.now();
-        schakel_auth::login::begin(&mut conn, &st.auth, &email, now).map_err(|e| e.to_string())
-    })
-    .await;
-    let attempt = match begun {
-        Ok(Ok(attempt)) => attempt,
-        Ok(Err(e)) => return internal(&e),
-        Err(e) => return internal(&e.to_string()),
-    };
-    // The check runs on the hashing threads, holding no connection.
     let password = SecretString::from(form.password);
-    let checked = state
-        .hashing
-        .run(ticket, move || {
-            let checked = attempt.check(&password);
-            (attempt, checked)
-        })
-        .await;
-    let (attempt, checked) = match checked {
-        Ok((attempt, Ok(checked))) => (attempt, checked),
-        Ok((_, Err(e))) | Err(e) => return internal(&e.to_string()),
-    };
-    let st = state.clone();
-    let done = web::block(move || {
-        let mut conn = schakel_store::get_conn(&st.pool).map_err(|e| e.to_string())?;
-        let now = st.clock.now();
-        match schakel_auth::login::finish(&mut conn, &st.auth, attempt, checked, &ctx, now) {
-            Ok(ok) => {
-                let web =
-                    web_session::open(&mut conn, ok.session.id, now).map_err(|e| e.to_string())?;
-                Ok(Some((web, ok.mfa)))
-            }
-            Err(schakel_auth::AuthError::InvalidCredentials) => Ok(None),
-            Err(e) => Err(e.to_string()),
-        }
-    })
-    .await;
+    // The check runs on the hashing threads, holding no connection.
+    let done = check(&req, &state, ticket, form.email.clone(), password).await;
     match done {
-        Ok(Ok(Some((web, mfa)))) => {
+        Ok(Some((web, mfa))) => {
             let to = match (mfa == MfaState::Done, draft) {
                 (true, d) => crate::drafts::after_login(d),
                 (false, Some(d)) => format!("/login/code?draft={d}"),
@@ -189,9 +198,8 @@ pub async fn login(
                 Err(e) => internal(&e.to_string()),
             }
         }
-        Ok(Ok(None)) => failed(form.email, form.csrf),
-        Ok(Err(e)) => internal(&e),
-        Err(e) => internal(&e.to_string()),
+        Ok(None) => failed(form.email, form.csrf),
+        Err(e) => internal(&e),
     }
 }
 
