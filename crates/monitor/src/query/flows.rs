@@ -28,11 +28,11 @@ pub(crate) const ANSWER_KINDS: &[&str] = &[
     "referral_redirected",
 ];
 
-/// The answers of one cell of the flow matrix (or of its totals): the hours of each and
-/// how many distinct persons they concern.
+/// The answers of one cell of the flow matrix (or of its totals): how many took each
+/// whole hour, and how many distinct persons they concern.
 #[derive(Debug, Default)]
 pub(crate) struct Answers {
-    pub(crate) hours: Vec<i64>,
+    pub(crate) hours: Hours,
     pub(crate) persons: i64,
 }
 
@@ -107,7 +107,7 @@ fn answers(
             .join(", ")
     );
     let rows = store::answers(conn, &where_)?;
-    let mut groups: BTreeMap<(String, String), (Vec<i64>, BTreeSet<String>)> = BTreeMap::new();
+    let mut groups: BTreeMap<(String, String), (Hours, BTreeSet<String>)> = BTreeMap::new();
     for a in rows {
         for key in [
             (a.sender_kind.clone(), a.receiver_kind.clone()),
@@ -116,7 +116,7 @@ fn answers(
             (ALL.to_owned(), ALL.to_owned()),
         ] {
             let g = groups.entry(key).or_default();
-            g.0.push(a.hours);
+            g.0.add(a.hours);
             if let Some(p) = &a.pseudonym {
                 g.1.insert(p.clone());
             }
@@ -133,7 +133,7 @@ fn answers(
 
 /// The median time to answer per cell and total.
 fn medians(
-    mut groups: BTreeMap<(String, String), Answers>,
+    groups: BTreeMap<(String, String), Answers>,
     rules: Rules,
     categories: &[Vec<String>],
 ) -> Vec<Cell> {
@@ -149,14 +149,13 @@ fn medians(
     };
     for s in &senders {
         for r in &receivers {
-            let (value, suppressed) = match groups.get_mut(&(s.clone(), r.clone())) {
+            let (value, suppressed) = match groups.get(&(s.clone(), r.clone())) {
                 None => (None, None),
                 Some(a) => {
                     if a.persons < rules.threshold {
                         (None, Some(disclosure::Suppression::Primary))
                     } else {
-                        a.hours.sort_unstable();
-                        (median(&a.hours), None)
+                        (a.hours.median(), None)
                     }
                 }
             };
@@ -169,9 +168,4 @@ fn medians(
         }
     }
     out
-}
-
-/// The median of sorted values (the lower middle one for an even count).
-fn median(sorted: &[i64]) -> Option<i64> {
-    sorted.get(sorted.len().checked_sub(1)? / 2).copied()
 }

@@ -183,10 +183,12 @@ fn publish(categories: &[Vec<String>], raw: &[RawCell], rules: Rules, measure: &
 }
 
 mod flows;
+mod hours;
 mod overlap;
 pub(crate) mod unlinkable;
 
 pub(crate) use flows::{ANSWER_KINDS, Answers, flows_table};
 pub use flows::{FLOW_MEASURES, flows};
+pub(crate) use hours::Hours;
 pub use overlap::overlap;
 pub(crate) use overlap::overlap_table;

@@ -13,8 +13,8 @@ use crate::dims::{Dimension, PeriodRange};
 use crate::disclosure::{ALL, RawCell};
 use crate::event::KINDS;
 use crate::packed::{Ev, NO_PERSON, NO_RECEIVER, is_unlinkable, month_number};
-use crate::query::Answers;
 use crate::query::unlinkable::PersonShare;
+use crate::query::{Answers, Hours};
 use schakel_domain::AgencyKind;
 use std::collections::{BTreeMap, BTreeSet};
 

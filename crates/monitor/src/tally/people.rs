@@ -11,7 +11,7 @@ pub(crate) fn answers(
 ) -> BTreeMap<(String, String), Answers> {
     let axes = [Axis::sender_kind(), Axis::receiver_kind()];
     let mut grid = Grid::new(&axes);
-    let mut hours: Vec<Vec<i64>> = vec![Vec::new(); grid.cells.len()];
+    let mut hours: Vec<Hours> = vec![Hours::default(); grid.cells.len()];
     let (rows, stride) = (
         grid.shape.first().copied().unwrap_or(1),
         grid.strides.get(1).copied().unwrap_or(1),
@@ -27,13 +27,13 @@ pub(crate) fn answers(
         ] {
             grid.add(at, e.person);
             if let Some(h) = hours.get_mut(at) {
-                h.push(i64::from(e.hours));
+                h.add(i64::from(e.hours));
             }
         }
     }
     let mut out = BTreeMap::new();
     for (at, h) in hours.into_iter().enumerate() {
-        if !h.is_empty() {
+        if h.count() > 0 {
             let keys = grid.keys(&axes, at);
             if let [s, r] = keys.as_slice() {
                 let persons = grid.persons(at);
