@@ -75,11 +75,15 @@ impl Rows {
         })
     }
 
-    /// One case.
+    /// One case; read with its person, whom a use case mostly needs too.
     pub(crate) fn case(&mut self, conn: &mut DbConn, id: CaseId) -> Result<&Case, UseCaseError> {
         Ok(match self.cases.entry(id) {
             Entry::Occupied(e) => e.into_mut(),
-            Entry::Vacant(v) => v.insert(cases::find(conn, id)?),
+            Entry::Vacant(v) => {
+                let (c, p) = cases::find_with_person(conn, id)?;
+                self.persons.entry(p.id).or_insert(p);
+                v.insert(c)
+            }
         })
     }
 
@@ -106,11 +110,6 @@ impl Rows {
         conn: &mut DbConn,
         case: CaseId,
     ) -> Result<Option<String>, UseCaseError> {
-        if !self.cases.contains_key(&case) {
-            let (c, p) = cases::find_with_person(conn, case)?;
-            self.persons.insert(p.id, p);
-            self.cases.insert(c.id, c);
-        }
         let person = self.case(conn, case)?.person_id;
         Ok(self.person(conn, person)?.pseudonym.clone())
     }

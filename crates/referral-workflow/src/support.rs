@@ -207,6 +207,17 @@ pub(crate) fn notify(
     to: To<'_>,
     about: ReferralFacts,
 ) -> Result<(), UseCaseError> {
+    outbox::enqueue(conn, &notice_message(env, topic, to, about), env.now)?;
+    Ok(())
+}
+
+/// The outbox row of an email about a referral (see [`notify`]).
+pub(crate) fn notice_message(
+    env: &Env<'_>,
+    topic: ReferralTopic,
+    to: To<'_>,
+    about: ReferralFacts,
+) -> NewOutboxMessage {
     let notice = Notice::Referral {
         topic,
         agency_id: to.agency,
@@ -214,17 +225,12 @@ pub(crate) fn notify(
         roles: to.roles.to_vec(),
         about,
     };
-    outbox::enqueue(
-        conn,
-        &NewOutboxMessage {
-            channel: Channel::Email,
-            topic: notice.topic().to_owned(),
-            payload: notice.payload(),
-            available_at: env.now,
-        },
-        env.now,
-    )?;
-    Ok(())
+    NewOutboxMessage {
+        channel: Channel::Email,
+        topic: notice.topic().to_owned(),
+        payload: notice.payload(),
+        available_at: env.now,
+    }
 }
 
 /// Queues a monitor event.
@@ -233,16 +239,30 @@ pub(crate) fn monitor(
     env: &Env<'_>,
     event: &schakel_domain::MonitorEvent,
 ) -> Result<(), UseCaseError> {
-    outbox::enqueue(
-        conn,
-        &NewOutboxMessage {
-            channel: Channel::Monitor,
-            topic: event.kind.as_str().to_owned(),
-            payload: event.payload(),
-            available_at: env.now,
-        },
-        env.now,
-    )?;
+    outbox::enqueue(conn, &monitor_message(env, event), env.now)?;
+    Ok(())
+}
+
+/// The outbox row of a monitor event (see [`monitor`]).
+pub(crate) fn monitor_message(
+    env: &Env<'_>,
+    event: &schakel_domain::MonitorEvent,
+) -> NewOutboxMessage {
+    NewOutboxMessage {
+        channel: Channel::Monitor,
+        topic: event.kind.as_str().to_owned(),
+        payload: event.payload(),
+        available_at: env.now,
+    }
+}
+
+/// Queues several outbox rows (emails, monitor events) in one statement.
+pub(crate) fn queue_all(
+    conn: &mut DbConn,
+    env: &Env<'_>,
+    messages: &[NewOutboxMessage],
+) -> Result<(), UseCaseError> {
+    outbox::enqueue_all(conn, messages, env.now)?;
     Ok(())
 }
 

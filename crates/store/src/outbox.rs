@@ -47,20 +47,52 @@ pub fn enqueue(
     message: &NewOutboxMessage,
     now: DateTime<Utc>,
 ) -> Result<Uuid, StoreError> {
-    let id = Uuid::new_v4();
-    diesel::insert_into(outbox::table)
-        .values((
-            outbox::id.eq(id.to_string()),
-            outbox::channel.eq(message.channel.as_str()),
-            outbox::topic.eq(&message.topic),
-            outbox::payload.eq(message.payload.to_string()),
-            outbox::state.eq("pending"),
-            outbox::attempts.eq(0),
-            outbox::available_at.eq(to_db_time(message.available_at)),
-            outbox::created_at.eq(to_db_time(now)),
-        ))
-        .execute(conn)?;
-    Ok(id)
+    let ids = enqueue_all(conn, std::slice::from_ref(message), now)?;
+    ids.into_iter()
+        .next()
+        .ok_or_else(|| StoreError::Corrupt("the outbox wrote no row".into()))
+}
+
+/// Writes messages into the outbox in one statement, in order; returns their ids.
+pub fn enqueue_all(
+    conn: &mut DbConn,
+    messages: &[NewOutboxMessage],
+    now: DateTime<Utc>,
+) -> Result<Vec<Uuid>, StoreError> {
+    if messages.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<Uuid> = messages.iter().map(|_| Uuid::new_v4()).collect();
+    let created = to_db_time(now);
+    let rows: Vec<_> = ids
+        .iter()
+        .zip(messages)
+        .map(|(id, m)| {
+            (
+                outbox::id.eq(id.to_string()),
+                outbox::channel.eq(m.channel.as_str()),
+                outbox::topic.eq(m.topic.as_str()),
+                outbox::payload.eq(m.payload.to_string()),
+                outbox::state.eq("pending"),
+                outbox::attempts.eq(0),
+                outbox::available_at.eq(to_db_time(m.available_at)),
+                outbox::created_at.eq(created),
+            )
+        })
+        .collect();
+    match conn {
+        // One statement for all, on the server's round trip.
+        DbConn::Postgres(c) => {
+            diesel::insert_into(outbox::table).values(rows).execute(c)?;
+        }
+        // In process, a statement per row costs no round trip.
+        DbConn::Sqlite(c) => {
+            for row in rows {
+                diesel::insert_into(outbox::table).values(row).execute(c)?;
+            }
+        }
+    }
+    Ok(ids)
 }
 
 /// The outbox's state, for `/metrics` and the admin view.

@@ -1,7 +1,7 @@
 //! Decisions on a referral (accept, decline, redirect, start, complete, withdraw) and
 //! its expiry by the deadline job.
 
-use super::send::{Sending, monitor_kind, recipient, referral_event, send};
+use super::send::{Sending, monitor_kind, recipient, referral_event, referral_event_message, send};
 use super::*;
 
 /// Takes `action` on a referral: accept, decline, redirect, start or complete (the
@@ -28,11 +28,12 @@ pub fn act(
                 ("referral", id.to_string()),
             ));
         }
-        // A restricted case's referrals may only end: declined, withdrawn or completed.
-        if !action.ends() {
-            crate::access::unfrozen(&schakel_store::casework::cases::find(conn, r.case_id)?)?;
-        }
         let mut rows = Rows::default();
+        // A restricted case's referrals may only end: declined, withdrawn or completed.
+        // (The case is read once, for this and for the person's pseudonym below.)
+        if !action.ends() {
+            crate::access::unfrozen(rows.case(conn, r.case_id)?)?;
+        }
         let Decision {
             note,
             reason,
@@ -199,15 +200,16 @@ fn tell(
         ReferralState::Accepted | ReferralState::Declined | ReferralState::Redirected
     );
     let hours = answered.then(|| (env.now - before.created_at).num_hours());
+    // The monitor's count and the email to the other agency, in one statement.
+    let mut messages = Vec::with_capacity(2);
     if let Some(event) = monitor_kind(to) {
-        referral_event(conn, env, rows, event, done, hours)?;
+        messages.push(referral_event_message(conn, env, rows, event, done, hours)?);
     }
     let facts = ReferralFacts::of(done.id, done.from_agency_id, done.to_agency_id);
     match by {
         Party::Receiver if to != ReferralState::InProgress => {
             let responsible = rows.case(conn, done.case_id)?.assigned_to;
-            notify(
-                conn,
+            messages.push(notice_message(
                 env,
                 ReferralTopic::Decided,
                 To {
@@ -220,10 +222,9 @@ fn tell(
                     reason,
                     ..facts
                 },
-            )
+            ));
         }
-        Party::Sender => notify(
-            conn,
+        Party::Sender => messages.push(notice_message(
             env,
             ReferralTopic::Withdrawn,
             To {
@@ -232,9 +233,10 @@ fn tell(
                 roles: &[Role::Coordinator],
             },
             facts,
-        ),
-        _ => Ok(()),
+        )),
+        _ => {}
     }
+    queue_all(conn, env, &messages)
 }
 
 /// Sends the redirected referral on to the third agency, from the original sender.

@@ -10,8 +10,8 @@ use crate::rows::Rows;
 use crate::signals::MAX_TEXT_CHARS;
 use crate::support::check_version;
 use crate::support::{
-    Env, To, denied, event, free_text, monitor, named_by, notify, open_opt, record, refused, run,
-    seal, timeline,
+    Env, To, denied, event, free_text, monitor_message, named_by, notice_message, notify, open_opt,
+    queue_all, record, refused, run, seal, timeline,
 };
 use crate::views::{Page, ReferralView};
 use crate::{Conflict, IfMatch, UseCaseError};
@@ -29,6 +29,7 @@ pub use schakel_store::casework::referrals::StateSet;
 use schakel_store::casework::referrals::{
     self, Direction, NewReferral, Referral, Summary, Transition,
 };
+use schakel_store::outbox::NewOutboxMessage;
 use serde::Deserialize;
 
 /// A referral to send.

@@ -12,12 +12,24 @@ pub(super) fn referral_event(
     r: &Referral,
     hours_to_answer: Option<i64>,
 ) -> Result<(), UseCaseError> {
+    let message = referral_event_message(conn, env, rows, kind, r, hours_to_answer)?;
+    queue_all(conn, env, &[message])
+}
+
+/// The outbox row of the monitor event of referral `r` (see [`referral_event`]).
+pub(super) fn referral_event_message(
+    conn: &mut DbConn,
+    env: &Env<'_>,
+    rows: &mut Rows,
+    kind: MonitorEventKind,
+    r: &Referral,
+    hours_to_answer: Option<i64>,
+) -> Result<NewOutboxMessage, UseCaseError> {
     rows.load_agencies(conn, &[r.from_agency_id, r.to_agency_id])?;
     let from = rows.agency(conn, r.from_agency_id)?.clone();
     let to = rows.agency(conn, r.to_agency_id)?.clone();
     let pseudonym = rows.pseudonym_of(conn, r.case_id)?;
-    monitor(
-        conn,
+    Ok(monitor_message(
         env,
         &MonitorEvent {
             kind,
@@ -34,7 +46,7 @@ pub(super) fn referral_event(
             hours_to_answer,
             pseudonym,
         },
-    )
+    ))
 }
 
 /// What the monitor counts when a referral moves to `to` (starting the work: nothing).
@@ -131,8 +143,8 @@ pub(super) fn send(
         },
         env.now,
     )?;
-    notify(
-        conn,
+    // The email to the receiver and the monitor's count, in one statement.
+    let received = notice_message(
         env,
         ReferralTopic::Received,
         To::roles(s.to, &[Role::Coordinator]),
@@ -140,8 +152,10 @@ pub(super) fn send(
             urgency: Some(s.urgency),
             ..ReferralFacts::of(id, s.from, s.to)
         },
-    )?;
-    referral_event(conn, env, rows, MonitorEventKind::ReferralSent, &r, None)?;
+    );
+    let counted =
+        referral_event_message(conn, env, rows, MonitorEventKind::ReferralSent, &r, None)?;
+    queue_all(conn, env, &[received, counted])?;
     Ok(r)
 }
 
