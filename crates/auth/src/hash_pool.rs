@@ -7,7 +7,10 @@
 //! touches the database ([`AuthError::Busy`]: the API answers 503 with `Retry-After`).
 //!
 //! A job is a closure run on one of the threads; the async caller awaits its answer
-//! without holding a database connection or a thread of the blocking pool.
+//! without holding a database connection or a thread of the blocking pool. A login
+//! waits for its [`Turn`] (a free thread) before it reads the account and counts its
+//! attempt, so no more attempts are counted in advance than threads are checking: a
+//! queue of logins of one account never trips its own throttle.
 
 use crate::AuthError;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -52,10 +55,18 @@ pub struct HashPool {
 #[derive(Debug)]
 struct Inner {
     jobs: Mutex<Sender<Job>>,
+    turns: Arc<tokio::sync::Semaphore>,
     taken: Arc<AtomicUsize>,
     capacity: usize,
     threads: usize,
     priority: Priority,
+}
+
+/// A free hashing thread, held from before a login reads its account until its
+/// password is checked.
+#[derive(Debug)]
+pub struct Turn {
+    _permit: tokio::sync::OwnedSemaphorePermit,
 }
 
 /// A place among the hashes admitted; given back when dropped.
@@ -123,6 +134,7 @@ impl HashPool {
         Ok(HashPool {
             inner: Arc::new(Inner {
                 jobs: Mutex::new(tx),
+                turns: Arc::new(tokio::sync::Semaphore::new(threads)),
                 taken: Arc::new(AtomicUsize::new(0)),
                 capacity: threads + queue,
                 threads,
@@ -156,6 +168,18 @@ impl HashPool {
         self.admit().ok_or(AuthError::Busy {
             retry_after_secs: 1,
         })
+    }
+
+    /// Waits until a hashing thread is free for the holder of `_ticket`.
+    pub async fn turn(&self, _ticket: &Ticket) -> Result<Turn, AuthError> {
+        let permit = self
+            .inner
+            .turns
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|_| AuthError::Setup("the hashing threads have stopped".into()))?;
+        Ok(Turn { _permit: permit })
     }
 
     /// Runs `f` on a hashing thread and answers what it returns; the ticket is given
@@ -231,6 +255,17 @@ mod tests {
             .unwrap();
         assert!(name.unwrap().starts_with("schakel-hash-"));
         assert_eq!(pool.in_use(), 0);
+    }
+
+    #[tokio::test]
+    async fn a_turn_waits_for_a_free_thread() {
+        let pool = HashPool::start(1, 4).unwrap();
+        let (a, b) = (pool.admit().unwrap(), pool.admit().unwrap());
+        let first = pool.turn(&a).await.unwrap();
+        let second = tokio::time::timeout(std::time::Duration::from_millis(50), pool.turn(&b));
+        assert!(second.await.is_err(), "one thread: the second waits");
+        drop(first);
+        assert!(pool.turn(&b).await.is_ok());
     }
 
     /// The threads' policy as Linux reports it (`SCHED_IDLE` is 5, `SCHED_OTHER` 0) and

@@ -111,6 +111,12 @@ async fn check(
     password: SecretString,
 ) -> Result<Option<(web_session::WebSession, MfaState)>, String> {
     let ctx = context(req);
+    // A free hashing thread first: no more attempts are counted ahead than are checked.
+    let turn = state
+        .hashing
+        .turn(&ticket)
+        .await
+        .map_err(|e| e.to_string())?;
     let st = state.clone();
     let attempt = web::block(move || {
         let mut conn = schakel_store::get_conn(&st.pool).map_err(|e| e.to_string())?;
@@ -127,6 +133,7 @@ async fn check(
         })
         .await
         .map_err(|e| e.to_string())?;
+    drop(turn);
     let checked = checked.map_err(|e| e.to_string())?;
     let st = state.clone();
     web::block(move || {

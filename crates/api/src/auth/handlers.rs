@@ -94,6 +94,8 @@ pub async fn login_handler(
     let password = SecretString::from(body.password);
     // Admitted before anything is read or counted: a full queue answers 503 at once.
     let ticket = state.auth.hashing.admit_or_busy()?;
+    // A free hashing thread first: no more attempts are counted ahead than are checked.
+    let turn = state.auth.hashing.turn(&ticket).await?;
     let auth = state.auth.clone();
     let attempt = blocking(&state, move |conn, now| {
         Ok(login::begin(conn, &auth.config, &body.email, now)?)
@@ -108,6 +110,7 @@ pub async fn login_handler(
             (attempt, checked)
         })
         .await?;
+    drop(turn);
     let checked = checked?;
     let auth = state.auth.clone();
     let done = blocking(&state, move |conn, now| {

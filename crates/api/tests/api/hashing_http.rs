@@ -70,3 +70,35 @@ async fn a_login_beyond_the_hashing_queue_answers_busy_and_reads_nothing() {
         assert_eq!(pool.in_use(), 0);
     }
 }
+
+#[actix_web::test]
+async fn many_logins_of_one_account_at_once_wait_their_turn_and_all_succeed() {
+    for backend in selected_backends() {
+        let db = TestDb::new(backend);
+        let mut auth = AuthState::ephemeral_with(config_without_mfa(), (1000, 1000)).unwrap();
+        // One thread and room for all of them: each waits for the thread before its
+        // attempt is counted, so the account's throttle (five free failures) never sees
+        // more than one attempt counted ahead.
+        auth.hashing = HashPool::start(1, 20).unwrap();
+        let state =
+            AppState::with_auth(db.pool.clone(), Arc::new(schakel_domain::SystemClock), auth)
+                .unwrap();
+        let srv = test::init_service(app(state)).await;
+        let client = Client::new(&srv, TestRequest::to_request);
+        let a = AgencyBuilder::new(&db).kind(AgencyKind::Ngo).create();
+        UserBuilder::new(&db, &a)
+            .email("sam@ngo.example")
+            .role(Role::Coordinator)
+            .create();
+        let login = || {
+            request("POST", "/api/v1/auth/login")
+                .set_json(json!({ "email": "sam@ngo.example", "password": PASSWORD }))
+        };
+        let all = futures_util::future::join_all((0..12).map(|_| client.send(login()))).await;
+        let statuses: Vec<_> = all.iter().map(|r| r.status).collect();
+        assert!(
+            statuses.iter().all(|s| *s == StatusCode::OK),
+            "{backend:?}: {statuses:?}"
+        );
+    }
+}
