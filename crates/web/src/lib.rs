@@ -42,6 +42,7 @@ pub mod i18n;
 mod known_persons;
 mod links;
 mod login;
+mod login_check;
 mod names;
 mod note_form;
 mod notes;
