@@ -25,6 +25,7 @@ mod four_eyes_pages;
 mod help_pages;
 mod known_pages;
 mod language_pages;
+mod login_busy_pages;
 mod link_pages;
 mod local_time_pages;
 mod notes_pages;
