@@ -66,7 +66,7 @@ const T = {
   confirmNeeded: 'Vink het vakje aan om te bevestigen dat het wissen niet ongedaan kan worden gemaakt.',
   confirmField: 'Bevestiging',
   erasedDone: 'De gegevens van de persoon zijn gewist, zoals gevraagd. De gecodeerde feiten blijven voor de anonieme tellingen.',
-  erasedCase: 'De identiteit is gewist, aan het einde van de bewaartermijn of op verzoek van de persoon.',
+  erasedCase: 'De identiteit is gewist op verzoek van de persoon.',
   erasedAlready: 'De gegevens van de persoon zijn al gewist.',
   errorTitle: 'Er klopt iets niet', forbidden: 'Met uw rol kunt u dit niet doen.',
 };
