@@ -138,8 +138,9 @@ pub struct AuditObjectResponse {
 /// One entry of the trail.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AuditEntryResponse {
-    /// Position in the chain (1, 2, 3, ...).
-    pub seq: i64,
+    /// Position in the chain (1, 2, 3, ...); `null` while the entry is not yet sealed
+    /// into the chain (on PostgreSQL, normally for under a second after it was made).
+    pub seq: Option<i64>,
     /// Entry id.
     #[schema(format = Uuid)]
     pub id: String,
@@ -166,10 +167,10 @@ pub struct AuditEntryResponse {
     /// Further codes and ids.
     #[schema(value_type = Object)]
     pub details: serde_json::Value,
-    /// Hash of the entry before it.
-    pub prev_hash: String,
-    /// This entry's hash.
-    pub hash: String,
+    /// Hash of the entry before it; `null` until sealed.
+    pub prev_hash: Option<String>,
+    /// This entry's hash; `null` until sealed.
+    pub hash: Option<String>,
 }
 
 impl AuditEntryResponse {
@@ -207,7 +208,8 @@ impl AuditEntryResponse {
 /// One page of entries, newest first.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AuditPageResponse {
-    /// The entries, highest `seq` first.
+    /// The entries, newest first: on the first page those not yet sealed, then by
+    /// `seq`, highest first.
     pub entries: Vec<AuditEntryResponse>,
     /// Pass as `before_seq` for the next (older) page; absent on the last page.
     pub next_before_seq: Option<i64>,

@@ -1,5 +1,6 @@
 //! Prometheus metrics: requests by route pattern and status (from the middleware), the
-//! pool, and the outbox backlog, read fresh at every scrape.
+//! pool, the outbox backlog and the audit entries waiting to be sealed, read fresh at
+//! every scrape.
 
 use crate::{ApiError, AppState};
 use actix_web::{HttpResponse, web};
@@ -22,7 +23,9 @@ pub async fn metrics(state: web::Data<AppState>) -> Result<HttpResponse, ApiErro
         let now = st.clock.now();
         let outbox = outbox::stats(&mut conn, now)?;
         let mail = schakel_store::mail_queue::stats(&mut conn, now)?;
-        Ok::<_, schakel_store::StoreError>((outbox, mail))
+        let sealing = schakel_audit::sealing_state(&mut conn, now, 0)
+            .map_err(|e| schakel_store::StoreError::Corrupt(e.to_string()))?;
+        Ok::<_, schakel_store::StoreError>((outbox, mail, sealing))
     })
     .await?;
     let m = &state.metrics;
@@ -43,7 +46,11 @@ pub async fn metrics(state: web::Data<AppState>) -> Result<HttpResponse, ApiErro
     m.pool_connections.set(pool.connections.into());
     m.pool_idle.set(pool.idle.into());
     m.pool_max.set(pool.max_size.into());
-    if let Some((stats, (mail_pending, mail_due, mail_failed))) = stats {
+    if let Some((stats, (mail_pending, mail_due, mail_failed), sealing)) = stats {
+        m.audit_unsealed
+            .set(i64::try_from(sealing.unsealed).unwrap_or(i64::MAX));
+        m.audit_unsealed_seconds
+            .set(i64::try_from(sealing.oldest_seconds).unwrap_or(i64::MAX));
         m.mail_pending.set(mail_pending);
         m.mail_due.set(mail_due);
         m.mail_failed.set(mail_failed);

@@ -40,8 +40,10 @@ pub fn encode_fields(fields: &[Option<&str>]) -> Vec<u8> {
 
 /// The canonical bytes of a stored entry: every column except `hash` and `mac` (which
 /// covers the hash), in a fixed order, after the format tag.
+/// (Only sealed entries are hashed: an unsealed row's absent `seq` and `prev_hash` are
+/// encoded as `0` and the empty text, which no chain accepts.)
 pub fn encode_entry(row: &AuditEntryRow) -> Vec<u8> {
-    let seq = row.seq.to_string();
+    let seq = row.seq.unwrap_or(0).to_string();
     let occurred_at = format_time(row.occurred_at);
     encode_fields(&[
         Some(ENTRY_FORMAT),
@@ -62,8 +64,36 @@ pub fn encode_entry(row: &AuditEntryRow) -> Vec<u8> {
         row.source_ip.as_deref(),
         row.request_id.as_deref(),
         Some(&row.details),
-        Some(&row.prev_hash),
+        Some(row.prev_hash.as_deref().unwrap_or("")),
     ])
+}
+
+/// The hash of an entry before it is sealed: SHA-256, as lower-case hex, of the
+/// canonical bytes with `seq` and `prev_hash` absent (each the single byte `0x00`). What
+/// an unsealed entry's MAC covers.
+pub fn unsealed_hash(row: &AuditEntryRow) -> String {
+    let occurred_at = format_time(row.occurred_at);
+    sha256_hex(&encode_fields(&[
+        Some(ENTRY_FORMAT),
+        None,
+        Some(&row.id),
+        Some(&occurred_at),
+        row.actor_user_id.as_deref(),
+        row.actor_agency_id.as_deref(),
+        row.actor_role.as_deref(),
+        row.on_behalf_of.as_deref(),
+        Some(&row.action),
+        Some(&row.action_kind),
+        row.object_type.as_deref(),
+        row.object_id.as_deref(),
+        row.purpose.as_deref(),
+        row.subject_pseudonym.as_deref(),
+        Some(&row.outcome),
+        row.source_ip.as_deref(),
+        row.request_id.as_deref(),
+        Some(&row.details),
+        None,
+    ]))
 }
 
 /// SHA-256 as lower-case hex.
@@ -195,7 +225,7 @@ mod tests {
             .and_then(|d| d.and_hms_micro_opt(9, 30, 0, 123_456))
             .unwrap();
         AuditEntryRow {
-            seq: 1,
+            seq: Some(1),
             id: "0b0f6c1e-2a57-4c7e-9a51-6f3f1f7d2c01".into(),
             occurred_at,
             actor_user_id: Some("5d1c3c59-7d7e-4a53-8a1e-0c6f1b9e4a10".into()),
@@ -212,8 +242,8 @@ mod tests {
             source_ip: Some("192.0.2.10".into()),
             request_id: Some("req-1".into()),
             details: "{}".into(),
-            prev_hash: GENESIS_HASH.into(),
-            hash: String::new(),
+            prev_hash: Some(GENESIS_HASH.into()),
+            hash: None,
             mac: None,
         }
     }
@@ -259,7 +289,7 @@ mod tests {
     fn every_column_except_the_hash_is_covered() {
         let base = example_row();
         let edits: Vec<fn(&mut AuditEntryRow)> = vec![
-            |r| r.seq = 2,
+            |r| r.seq = Some(2),
             |r| r.id.push('0'),
             |r| r.occurred_at += chrono::Duration::microseconds(1),
             |r| r.actor_user_id = None,
@@ -276,7 +306,7 @@ mod tests {
             |r| r.source_ip = Some("192.0.2.11".into()),
             |r| r.request_id = None,
             |r| r.details = "{\"n\":1}".into(),
-            |r| r.prev_hash = "1".repeat(64),
+            |r| r.prev_hash = Some("1".repeat(64)),
         ];
         for (i, edit) in edits.iter().enumerate() {
             let mut row = base.clone();
@@ -284,7 +314,7 @@ mod tests {
             assert_ne!(entry_hash(&row), EXAMPLE_HASH, "edit {i}");
         }
         let mut row = base;
-        row.hash = "ignored".into();
+        row.hash = Some("ignored".into());
         row.mac = Some("ignored".into());
         assert_eq!(
             entry_hash(&row),
@@ -303,7 +333,7 @@ mod tests {
             (i64::MIN, 10),
             (1_000_000, 123_456),
         ] {
-            row.seq = seq;
+            row.seq = Some(seq);
             row.occurred_at = NaiveDate::from_ymd_opt(2026, 12, 31)
                 .and_then(|d| d.and_hms_micro_opt(23, 59, 58, micros))
                 .unwrap();

@@ -15,8 +15,9 @@ use uuid::Uuid;
 /// One entry of the trail, with its place in the chain.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AuditEntry {
-    /// Its position in the chain: 1, 2, 3, ... without gaps.
-    pub seq: i64,
+    /// Its position in the chain: 1, 2, 3, ... without gaps; `None` while the entry is
+    /// unsealed (on PostgreSQL, until the sealer links it, normally within a second).
+    pub seq: Option<i64>,
     /// Its id.
     pub id: Uuid,
     /// When it happened (UTC, microseconds).
@@ -43,10 +44,10 @@ pub struct AuditEntry {
     pub request_id: Option<String>,
     /// Further facts (a JSON object).
     pub details: serde_json::Value,
-    /// The hash of the entry before it (64 zeros for the first).
-    pub prev_hash: String,
-    /// Its own hash (see the README for what it covers).
-    pub hash: String,
+    /// The hash of the entry before it (64 zeros for the first); `None` until sealed.
+    pub prev_hash: Option<String>,
+    /// Its own hash (see the README for what it covers); `None` until sealed.
+    pub hash: Option<String>,
 }
 
 impl TryFrom<AuditEntryRow> for AuditEntry {
@@ -54,7 +55,10 @@ impl TryFrom<AuditEntryRow> for AuditEntry {
 
     fn try_from(r: AuditEntryRow) -> Result<Self, AuditError> {
         let seq = r.seq;
-        let corrupt = |field: &'static str| AuditError::Corrupt { seq, field };
+        let corrupt = |field: &'static str| AuditError::Corrupt {
+            seq: seq.unwrap_or(0),
+            field,
+        };
         fn parse<T: std::str::FromStr>(
             v: Option<String>,
             err: impl Fn() -> AuditError,

@@ -40,6 +40,10 @@ pub enum AuditError {
     #[error("refusing to sign a checkpoint: the chain is broken at {0}")]
     ChainBroken(crate::report::BrokenEntry),
     /// A checkpoint is malformed, not signed by the trusted key, or its signature fails.
+    /// Sealing found some of its entries already sealed: another sealer ran at the same
+    /// time (which the lock should make impossible). Nothing was written.
+    #[error("sealing: {expected} entries to seal, {sealed} were still unsealed")]
+    SealRace { expected: usize, sealed: usize },
     #[error("checkpoint: {0}")]
     InvalidCheckpoint(String),
     /// The database failed.

@@ -3,6 +3,8 @@
 //! `seq`, `prev_hash`, `hash` and `mac` included, the time in the canonical form), from
 //! which each entry's canonical bytes and hash can be recomputed (see the README), or
 //! CSV with the same columns and the names of the actor and their agency beside them.
+//! An entry not yet sealed has `seq`, `prev_hash` and `hash` absent (`null`, or empty in
+//! CSV), and comes after the sealed ones.
 
 use crate::canonical::format_time;
 use schakel_store::audit_log::AuditEntryRow;
@@ -35,7 +37,7 @@ pub const COLUMNS: [&str; 21] = [
 /// The values of a row's columns, in the order of [`COLUMNS`].
 fn values(row: &AuditEntryRow) -> [Option<String>; 21] {
     [
-        Some(row.seq.to_string()),
+        row.seq.map(|s| s.to_string()),
         Some(row.id.clone()),
         Some(format_time(row.occurred_at)),
         row.actor_user_id.clone(),
@@ -52,8 +54,8 @@ fn values(row: &AuditEntryRow) -> [Option<String>; 21] {
         row.source_ip.clone(),
         row.request_id.clone(),
         Some(row.details.clone()),
-        Some(row.prev_hash.clone()),
-        Some(row.hash.clone()),
+        row.prev_hash.clone(),
+        row.hash.clone(),
         row.mac.clone(),
         Some(crate::ENTRY_FORMAT.to_owned()),
     ]
@@ -66,7 +68,7 @@ pub fn jsonl_line(row: &AuditEntryRow) -> String {
     let mut map = serde_json::Map::new();
     for (name, value) in COLUMNS.iter().zip(values(row)) {
         let v = match (*name, value) {
-            ("seq", _) => serde_json::Value::from(row.seq),
+            ("seq", Some(_)) => serde_json::Value::from(row.seq),
             (_, Some(text)) => serde_json::Value::String(text),
             (_, None) => serde_json::Value::Null,
         };

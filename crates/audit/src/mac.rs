@@ -5,7 +5,8 @@
 //! for the process, and the MAC itself: HMAC-SHA256 over the length-prefixed encoding
 //! of [`MAC_FORMAT`] and the entry's hash, written as lower-case hex. The hash already
 //! covers every other column and the link to the entry before, so the MAC covers them
-//! too. It never prints, logs or puts the key into an error message.
+//! too. An unsealed entry carries, until it is sealed, a MAC of the same key over its
+//! unsealed hash ([`UNSEALED_MAC_FORMAT`]). It never prints, logs or puts the key into an error message.
 
 use crate::AuditError;
 use crate::canonical::encode_fields;
@@ -18,6 +19,9 @@ use std::sync::OnceLock;
 
 /// The first field of the MAC's input; a new MAC gets a new tag.
 pub const MAC_FORMAT: &str = "schakel.audit.mac.v1";
+
+/// The first field of what an unsealed entry's MAC covers.
+pub const UNSEALED_MAC_FORMAT: &str = "schakel.audit.unsealed-mac.v1";
 
 /// The secret key of the entries' MACs. `Debug` never shows it.
 #[derive(Clone)]
@@ -45,18 +49,38 @@ impl EntryKey {
 
     /// The MAC an entry with this `hash` must carry.
     pub fn mac(&self, hash: &str) -> String {
-        let mut mac = self.mac.clone();
-        mac.update(&encode_fields(&[Some(MAC_FORMAT), Some(hash)]));
-        hex::encode(mac.finalize().into_bytes())
+        self.mac_as(MAC_FORMAT, hash)
     }
 
     /// Whether `mac` is this key's MAC of `hash` (compared in constant time).
     pub fn verifies(&self, hash: &str, mac: &str) -> bool {
+        self.verifies_as(MAC_FORMAT, hash, mac)
+    }
+
+    /// The MAC an unsealed entry carries until it is sealed: over its unsealed hash
+    /// (`unsealed_hash`), so that the sealer vouches only for entries written by a
+    /// holder of the key.
+    pub fn unsealed_mac(&self, unsealed_hash: &str) -> String {
+        self.mac_as(UNSEALED_MAC_FORMAT, unsealed_hash)
+    }
+
+    /// Whether `mac` is this key's [`EntryKey::unsealed_mac`] of `unsealed_hash`.
+    pub fn verifies_unsealed(&self, unsealed_hash: &str, mac: &str) -> bool {
+        self.verifies_as(UNSEALED_MAC_FORMAT, unsealed_hash, mac)
+    }
+
+    fn mac_as(&self, format: &str, hash: &str) -> String {
+        let mut mac = self.mac.clone();
+        mac.update(&encode_fields(&[Some(format), Some(hash)]));
+        hex::encode(mac.finalize().into_bytes())
+    }
+
+    fn verifies_as(&self, format: &str, hash: &str, mac: &str) -> bool {
         let Ok(bytes) = hex::decode(mac) else {
             return false;
         };
         let mut check = self.mac.clone();
-        check.update(&encode_fields(&[Some(MAC_FORMAT), Some(hash)]));
+        check.update(&encode_fields(&[Some(format), Some(hash)]));
         check.verify_slice(&bytes).is_ok()
     }
 

@@ -120,7 +120,8 @@ pub fn export_rows(
     loop {
         let batch = audit_log::page(conn, &stored, before, i64::from(MAX_PAGE_SIZE))?;
         let last = batch.len() < MAX_PAGE_SIZE as usize;
-        before = batch.last().map(|r| r.seq);
+        // After a page that ends with unsealed entries (they come first) the sealed ones.
+        before = batch.last().map(|r| r.seq.unwrap_or(i64::MAX));
         rows.extend(batch);
         if rows.len() > max {
             return Ok(None);
@@ -152,7 +153,7 @@ pub fn query(
     let more = rows.len() as i64 > limit;
     rows.truncate(limit as usize);
     let next_before_seq = if more {
-        rows.last().map(|r| r.seq)
+        rows.last().map(|r| r.seq.unwrap_or(i64::MAX))
     } else {
         None
     };

@@ -199,7 +199,7 @@ mod tests {
         (1..=n)
             .map(|seq| {
                 let mut row = AuditEntryRow {
-                    seq,
+                    seq: Some(seq),
                     id: format!("id-{seq}"),
                     occurred_at: t,
                     actor_user_id: None,
@@ -216,12 +216,12 @@ mod tests {
                     source_ip: None,
                     request_id: None,
                     details: "{}".into(),
-                    prev_hash: prev.clone(),
-                    hash: String::new(),
+                    prev_hash: Some(prev.clone()),
+                    hash: None,
                     mac: None,
                 };
-                row.hash = entry_hash(&row);
-                prev = row.hash.clone();
+                prev = entry_hash(&row);
+                row.hash = Some(prev.clone());
                 row
             })
             .collect()
@@ -247,7 +247,7 @@ mod tests {
     }
 
     fn rehash(row: &mut AuditEntryRow) {
-        row.hash = entry_hash(row);
+        row.hash = Some(entry_hash(row));
     }
 
     #[test]
@@ -281,7 +281,7 @@ mod tests {
                 |c| {
                     c.remove(2);
                     for r in c.iter_mut().skip(2) {
-                        r.seq -= 1;
+                        r.seq = r.seq.map(|s| s - 1);
                         rehash(r);
                     }
                 },
@@ -293,8 +293,8 @@ mod tests {
                 "swapped",
                 |c| {
                     c.swap(1, 2);
-                    c[1].seq = 2;
-                    c[2].seq = 3;
+                    c[1].seq = Some(2);
+                    c[2].seq = Some(3);
                 },
                 2,
                 BreakReason::PrevHashMismatch,
@@ -304,10 +304,10 @@ mod tests {
                 "inserted",
                 |c| {
                     for r in c.iter_mut().skip(2) {
-                        r.seq += 1;
+                        r.seq = r.seq.map(|s| s + 1);
                     }
                     let mut forged = c[1].clone();
-                    forged.seq = 3;
+                    forged.seq = Some(3);
                     forged.id = "forged".into();
                     forged.prev_hash = c[1].hash.clone();
                     rehash(&mut forged);
@@ -321,7 +321,7 @@ mod tests {
                 "seq below the start",
                 |c| {
                     let mut early = c[0].clone();
-                    early.seq = 0;
+                    early.seq = Some(0);
                     c.insert(0, early);
                 },
                 0,
@@ -346,7 +346,7 @@ mod tests {
         let key = EntryKey::from_bytes(&[5; 32]);
         let keyed = |rows: &mut Vec<AuditEntryRow>, from: usize| {
             for r in rows.iter_mut().skip(from) {
-                r.mac = Some(key.mac(&r.hash));
+                r.mac = r.hash.as_deref().map(|h| key.mac(h));
             }
         };
         // Written before the key was set, then with it: intact.
@@ -365,7 +365,7 @@ mod tests {
         );
 
         // ... or with a MAC of another key.
-        forged[4].mac = Some(EntryKey::from_bytes(&[6; 32]).mac(&forged[4].hash));
+        forged[4].mac = forged[4].hash.as_deref().map(|h| EntryKey::from_bytes(&[6; 32]).mac(h));
         let (_, broken) = first_break_keyed(&forged, Some(&key));
         assert_eq!(
             broken.map(|b| (b.seq, b.reason)),

@@ -1,8 +1,10 @@
-//! `schakel audit ...`: verifying the trail against the series of signed checkpoints,
-//! and signing the next checkpoint of the series.
+//! `schakel audit ...`: verifying the trail against the series of signed checkpoints
+//! (and that no entry has waited past the sealing bound), signing the next checkpoint
+//! of the series, and sealing by hand.
 //!
-//! Keys are read (and a missing or bad one refused) before the database is opened. It
-//! only reads the trail; it never changes it.
+//! Keys are read (and a missing or bad one refused) before the database is opened.
+//! Verifying and checkpointing only read the trail; sealing makes the one change the
+//! trail allows, as the sealer in `serve` and `worker` does.
 
 use crate::settings::{Settings, fail};
 use anyhow::Context;
@@ -18,7 +20,8 @@ use std::process::ExitCode;
 pub enum AuditCommand {
     /// Recompute the hash chain (and with the entry key, every entry's MAC); print the
     /// entries checked and "chain intact" (exit 0) or the first broken entry and why
-    /// (exit 1).
+    /// (exit 1). Entries not yet sealed are counted; one that has waited longer than
+    /// `audit.unsealed_bound_secs` fails the check too (exit 1).
     Verify {
         /// The signed checkpoints (JSON) the chain must still hold: the whole series,
         /// or its tail from any checkpoint on. Catches a truncated tail, a re-hashed
@@ -42,6 +45,10 @@ pub enum AuditCommand {
         #[arg(long, conflicts_with = "previous")]
         first: bool,
     },
+    /// Seal every entry whose transaction has finished now, as the sealer of `serve`
+    /// and `worker` does (for when neither runs); needs the entry key to give the
+    /// entries their MACs.
+    Seal,
 }
 
 /// Runs an audit subcommand; the exit code says whether the chain is intact.
@@ -70,7 +77,13 @@ pub fn run(settings: &Settings, command: AuditCommand) -> anyhow::Result<ExitCod
             };
             print_report(&report, trusted.as_ref().map(|(_, s)| s.as_slice()));
             print_macs(&report, keyed);
-            Ok(if report.is_intact() {
+            let sealing = schakel_audit::sealing_state(
+                &mut conn,
+                SystemClock.now(),
+                settings.audit.unsealed_bound_secs,
+            )?;
+            print_sealing(&sealing);
+            Ok(if report.is_intact() && !sealing.is_overdue() {
                 ExitCode::SUCCESS
             } else {
                 ExitCode::FAILURE
@@ -96,10 +109,37 @@ pub fn run(settings: &Settings, command: AuditCommand) -> anyhow::Result<ExitCod
             }
             Ok(ExitCode::SUCCESS)
         }
+        AuditCommand::Seal => {
+            if !keyed {
+                anyhow::bail!(
+                    "the entry key (audit.entry_key_file) is not here: sealing without it \
+                     would leave the entries without their MACs"
+                );
+            }
+            let mut conn = audit_connection(settings)?;
+            let sealed = schakel_audit::seal_all(&mut conn)?;
+            println!("{sealed} entries sealed");
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 
 /// Writes a checkpoint to a new file (an existing one is never overwritten).
+fn print_sealing(s: &schakel_audit::SealingState) {
+    match (s.unsealed, s.is_overdue()) {
+        (0, _) => println!("no entry waits to be sealed"),
+        (n, false) => println!(
+            "{n} entries wait to be sealed, the oldest for {} s (bound {} s)",
+            s.oldest_seconds, s.bound_seconds
+        ),
+        (n, true) => println!(
+            "sealing overdue: {n} entries wait to be sealed, the oldest for {} s, longer \
+             than the bound of {} s (is a sealer running?)",
+            s.oldest_seconds, s.bound_seconds
+        ),
+    }
+}
+
 fn write_new(out: &Path, cp: &SignedCheckpoint) -> anyhow::Result<()> {
     let mut file = std::fs::OpenOptions::new()
         .write(true)

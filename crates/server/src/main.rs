@@ -21,6 +21,7 @@ mod jobs;
 mod keys;
 mod monitor_settings;
 mod rights_settings;
+mod sealer;
 mod serve;
 mod settings;
 mod telemetry;

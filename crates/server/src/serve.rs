@@ -224,13 +224,14 @@ fn start_demo(
     Ok(())
 }
 
-/// Starts what runs beside the requests: the scheduled jobs, the monitor's preload and
-/// the outbox's dispatcher, each as the settings ask.
+/// Starts what runs beside the requests: the audit sealer, the scheduled jobs, the
+/// monitor's preload and the outbox's dispatcher, each as the settings ask.
 fn start_background(
     settings: &Settings,
     state: &AppState,
     monitor: Option<Pool>,
 ) -> anyhow::Result<()> {
+    start_sealer(settings, &state.pool)?;
     if settings.casework.run_jobs {
         crate::jobs::spawn(state, &settings.casework);
         crate::clamd::spawn(state, &settings.documents);
@@ -245,6 +246,18 @@ fn start_background(
             state.clock.clone(),
             dispatcher,
             Duration::from_millis(settings.mail.interval_ms),
+        );
+    }
+    Ok(())
+}
+
+/// Starts the audit sealer when `audit.seal` asks for it.
+fn start_sealer(settings: &Settings, pool: &Pool) -> anyhow::Result<()> {
+    if settings.audit.seal {
+        crate::sealer::spawn(
+            pool.clone(),
+            settings.database_target()?.backend(),
+            Duration::from_millis(settings.audit.seal_interval_ms),
         );
     }
     Ok(())
@@ -360,6 +373,7 @@ pub async fn worker(settings: Settings) -> anyhow::Result<()> {
     let state = AppState::with_auth(pool, clock, auth)
         .map_err(|e| anyhow::anyhow!("{e}"))?
         .with_workflow(workflow);
+    start_sealer(&settings, &state.pool)?;
     if settings.casework.run_jobs {
         crate::jobs::spawn(&state, &settings.casework);
         crate::clamd::spawn(&state, &settings.documents);

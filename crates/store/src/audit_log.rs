@@ -1,9 +1,9 @@
 //! Audit entry rows and their queries (append and read only).
 //!
-//! Owns the SQL of the audit trail: appending one entry, reading the head of the chain
-//! (under a lock on PostgreSQL), paging through entries for the auditor, and reading the
-//! chain in `seq` order in batches for verification. It never updates or deletes an
-//! entry (the database's triggers refuse that anyway), and it knows nothing of hashes:
+//! Owns the SQL of the audit trail: appending one entry, reading the head of the chain,
+//! paging through entries for the auditor, and reading the chain in `seq` order in
+//! batches for verification. It never updates or deletes an entry (sealing, the one
+//! change the triggers allow, is `audit_seal`'s), and it knows nothing of hashes:
 //! computing and checking them is the `audit` crate's work.
 
 use crate::schema::audit_entries;
@@ -13,10 +13,14 @@ use diesel::connection::{Connection, TransactionManager};
 use diesel::prelude::*;
 
 /// An audit entry as stored; also what is inserted (every column is given).
+///
+/// `seq`, `prev_hash` and `hash` are `None` while the entry is unsealed (on PostgreSQL,
+/// from its insert until the sealer links it into the chain); a sealed entry has all
+/// three.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
 #[diesel(table_name = audit_entries)]
 pub struct AuditEntryRow {
-    pub seq: i64,
+    pub seq: Option<i64>,
     pub id: String,
     pub occurred_at: NaiveDateTime,
     pub actor_user_id: Option<String>,
@@ -33,8 +37,8 @@ pub struct AuditEntryRow {
     pub source_ip: Option<String>,
     pub request_id: Option<String>,
     pub details: String,
-    pub prev_hash: String,
-    pub hash: String,
+    pub prev_hash: Option<String>,
+    pub hash: Option<String>,
     /// The keyed MAC over `hash` (lower-case hex), or `None` for an entry written
     /// without the entry key.
     pub mac: Option<String>,
@@ -67,9 +71,25 @@ pub struct AuditLogFilter {
     pub until: Option<NaiveDateTime>,
 }
 
-/// The key of the PostgreSQL advisory lock that serialises appends to the chain
-/// (the ASCII bytes of "SCHAKELA").
-const CHAIN_LOCK_KEY: i64 = 0x5343_4841_4B45_4C41;
+/// How this backend appends an entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Appending {
+    /// Sealed at once, linked to the head: the backend has one writer at a time
+    /// (SQLite's `BEGIN IMMEDIATE`), so the head cannot move before COMMIT.
+    Sealed,
+    /// Unsealed, with the transaction's id (set by the insert trigger): concurrent
+    /// writers never wait for each other, and the sealer links the entry later
+    /// (PostgreSQL).
+    Unsealed,
+}
+
+/// How `conn`'s backend appends an entry.
+pub fn appending(conn: &DbConn) -> Appending {
+    match conn {
+        DbConn::Postgres(_) => Appending::Unsealed,
+        DbConn::Sqlite(_) => Appending::Sealed,
+    }
+}
 
 /// Whether `conn` is inside a transaction (appending outside one could fork the chain).
 pub fn in_transaction(conn: &mut DbConn) -> Result<bool, StoreError> {
@@ -77,30 +97,16 @@ pub fn in_transaction(conn: &mut DbConn) -> Result<bool, StoreError> {
     Ok(status.transaction_depth()?.is_some())
 }
 
-/// Reads the head of the chain for an append, so that no other transaction can append
-/// the same `seq` before this one commits. Call inside the appending transaction.
-pub fn head_for_append(conn: &mut DbConn) -> Result<Option<ChainHead>, StoreError> {
-    match conn {
-        // PostgreSQL runs concurrent writers side by side: two transactions could both
-        // read head N and both append N+1. A transaction-scoped advisory lock makes the
-        // second wait until the first commits; under READ COMMITTED its next statement
-        // then sees the new head. (It is released at COMMIT or ROLLBACK.)
-        DbConn::Postgres(c) => {
-            diesel::sql_query("SELECT pg_advisory_xact_lock($1)")
-                .bind::<diesel::sql_types::BigInt, _>(CHAIN_LOCK_KEY)
-                .execute(c)?;
-        }
-        // SQLite has one writer at a time: `write_tx` begins with BEGIN IMMEDIATE,
-        // which already holds the database's write lock here.
-        DbConn::Sqlite(_) => {}
-    }
-    head(conn)
-}
-
-/// The last entry of the chain, or `None` when the trail is empty.
+/// The last sealed entry of the chain, or `None` when nothing is sealed yet. A sealed
+/// append must read it inside the appending write transaction; the sealer, under its
+/// lock.
 pub fn head(conn: &mut DbConn) -> Result<Option<ChainHead>, StoreError> {
     Ok(audit_entries::table
-        .select((audit_entries::seq, audit_entries::hash))
+        .select((
+            audit_entries::seq.assume_not_null(),
+            audit_entries::hash.assume_not_null(),
+        ))
+        .filter(audit_entries::seq.is_not_null())
         .order(audit_entries::seq.desc())
         .first::<ChainHead>(conn)
         .optional()?)
@@ -117,14 +123,15 @@ pub fn append(conn: &mut DbConn, row: &AuditEntryRow) -> Result<(), StoreError> 
 /// One entry by its sequence number.
 pub fn find(conn: &mut DbConn, seq: i64) -> Result<Option<AuditEntryRow>, StoreError> {
     Ok(audit_entries::table
-        .find(seq)
+        .filter(audit_entries::seq.eq(seq))
         .select(AuditEntryRow::as_select())
         .first(conn)
         .optional()?)
 }
 
-/// Entries matching `filter`, newest first (by `seq`), at most `limit`, only those
-/// with `seq` below `before_seq` when given (keyset paging).
+/// Entries matching `filter`, newest first, at most `limit`: without `before_seq` the
+/// unsealed entries first (newest first by time), then the sealed ones by `seq`; with
+/// it only sealed entries with `seq` below it (keyset paging).
 pub fn page(
     conn: &mut DbConn,
     filter: &AuditLogFilter,
@@ -133,7 +140,12 @@ pub fn page(
 ) -> Result<Vec<AuditEntryRow>, StoreError> {
     let mut query = audit_entries::table
         .select(AuditEntryRow::as_select())
-        .order(audit_entries::seq.desc())
+        .order((
+            audit_entries::seq.is_null().desc(),
+            audit_entries::seq.desc(),
+            audit_entries::occurred_at.desc(),
+            audit_entries::id.desc(),
+        ))
         .limit(limit)
         .into_boxed();
     if let Some(before) = before_seq {

@@ -5,7 +5,8 @@
 //! binary)` stream: the server sends rows while the caller hashes the previous batch,
 //! and a row is a handful of length-prefixed byte strings, its text columns appended to
 //! one buffer per batch. On SQLite the chain is read in pages of `seq`. Either way the
-//! caller gets [`ChainBatch`]es and reads each entry as an [`EntryRef`].
+//! caller gets [`ChainBatch`]es and reads each entry as an [`EntryRef`]. Only sealed
+//! entries are part of the chain; unsealed ones are not read here.
 
 use crate::audit_log::{self, AuditEntryRow};
 use crate::{DbConn, StoreError};
@@ -41,10 +42,12 @@ pub struct EntryRef<'a> {
     pub mac: Option<&'a str>,
 }
 
+/// A sealed row as an entry of the chain. (An unsealed row, which the chain's reads
+/// never return, would read as position 0 with empty hashes: no chain accepts that.)
 impl<'a> From<&'a AuditEntryRow> for EntryRef<'a> {
     fn from(r: &'a AuditEntryRow) -> Self {
         EntryRef {
-            seq: r.seq,
+            seq: r.seq.unwrap_or(0),
             id: &r.id,
             occurred_at: r.occurred_at,
             actor_user_id: r.actor_user_id.as_deref(),
@@ -61,8 +64,8 @@ impl<'a> From<&'a AuditEntryRow> for EntryRef<'a> {
             source_ip: r.source_ip.as_deref(),
             request_id: r.request_id.as_deref(),
             details: &r.details,
-            prev_hash: &r.prev_hash,
-            hash: &r.hash,
+            prev_hash: r.prev_hash.as_deref().unwrap_or(""),
+            hash: r.hash.as_deref().unwrap_or(""),
             mac: r.mac.as_deref(),
         }
     }
@@ -178,7 +181,7 @@ impl CopyTarget for ChainInOrder {
     fn walk_target(mut pass: AstPass<'_, '_, Pg>) -> diesel::QueryResult<()> {
         pass.push_sql("(SELECT ");
         pass.push_sql(COLUMNS);
-        pass.push_sql(" FROM audit_entries ORDER BY seq)");
+        pass.push_sql(" FROM audit_entries WHERE seq IS NOT NULL ORDER BY seq)");
         Ok(())
     }
 }
@@ -213,7 +216,7 @@ pub fn read_chain(
                 let Some(last) = rows.last() else {
                     return Ok(());
                 };
-                after = last.seq;
+                after = last.seq.unwrap_or(i64::MAX);
                 if !deliver(ChainBatch {
                     inner: Inner::Loaded(rows),
                 }) {

@@ -4,6 +4,7 @@ mod account_links;
 pub mod agencies;
 pub mod agency_profiles;
 pub mod audit_log;
+pub mod audit_seal;
 pub mod audit_stream;
 pub mod casework;
 mod claim;

@@ -34,8 +34,8 @@ diesel::table! {
 }
 
 diesel::table! {
-    audit_entries (seq) {
-        seq -> BigInt,
+    audit_entries (id) {
+        seq -> Nullable<BigInt>,
         id -> Text,
         occurred_at -> Timestamp,
         actor_user_id -> Nullable<Text>,
@@ -52,8 +52,8 @@ diesel::table! {
         source_ip -> Nullable<Text>,
         request_id -> Nullable<Text>,
         details -> Text,
-        prev_hash -> Text,
-        hash -> Text,
+        prev_hash -> Nullable<Text>,
+        hash -> Nullable<Text>,
         mac -> Nullable<Text>,
     }
 }

@@ -39,7 +39,8 @@ struct Linked {
 
 /// One line of the trail.
 struct EntryRow {
-    seq: i64,
+    /// The chain position, or `None` while unsealed.
+    seq: Option<i64>,
     time: String,
     actor: Option<ActorCell>,
     on_behalf: Option<ActorCell>,

@@ -5,7 +5,7 @@
 //! computed outside Rust: the binary must agree with the documented encoding.
 
 use crate::audit_support::{
-    ENTRIES, HEAD_HASH, SEED_HEX, audit, describe, drop_triggers, populated, stdout,
+    HEAD_HASH, SEED_HEX, audit, describe, drop_triggers, insert_entries, populated, stdout,
 };
 use schakel_store::testing::{TestDb, selected_backends};
 
@@ -23,7 +23,7 @@ fn audit_verify_passes_an_empty_and_a_populated_trail_on_every_backend() {
         );
         assert!(stdout(&out).contains("0 entries checked: chain intact"));
 
-        db.execute_raw(ENTRIES);
+        insert_entries(&db);
         let out = audit(&db, dir.path(), &["verify"], &[]);
         assert_eq!(
             out.status.code(),

@@ -20,6 +20,8 @@ pub struct Metrics {
     pub(crate) mail_pending: IntGauge,
     pub(crate) mail_due: IntGauge,
     pub(crate) mail_failed: IntGauge,
+    pub(crate) audit_unsealed: IntGauge,
+    pub(crate) audit_unsealed_seconds: IntGauge,
 }
 
 fn gauge(registry: &Registry, name: &str, help: &str) -> Result<IntGauge, prometheus::Error> {
@@ -75,6 +77,16 @@ impl Metrics {
             mail_pending: gauge(&registry, "mail_pending", "Queued emails not yet sent")?,
             mail_due: gauge(&registry, "mail_due", "Queued emails whose time has come")?,
             mail_failed: gauge(&registry, "mail_failed", "Queued emails given up on")?,
+            audit_unsealed: gauge(
+                &registry,
+                "audit_unsealed",
+                "Audit entries committed but not yet sealed into the chain",
+            )?,
+            audit_unsealed_seconds: gauge(
+                &registry,
+                "audit_unsealed_seconds",
+                "How long the oldest unsealed audit entry has waited (0 when none waits)",
+            )?,
             outbox_oldest_due_age: gauge(
                 &registry,
                 "outbox_oldest_due_age_seconds",

@@ -49,7 +49,7 @@ const PERSONS: &[(&str, Option<&str>, &[usize])] = &[
 
 /// Every entry of the raw trail that names `subject`: as its subject, or in
 /// `details.subjects` (parsed, not matched as text).
-fn recount(db: &TestDb, subject: &str) -> BTreeSet<i64> {
+fn recount(db: &TestDb, subject: &str) -> BTreeSet<String> {
     let mut conn = db.pool.get().unwrap();
     let rows: Vec<AuditEntryRow> = audit_entries::table
         .select(AuditEntryRow::as_select())
@@ -63,7 +63,7 @@ fn recount(db: &TestDb, subject: &str) -> BTreeSet<i64> {
                     .as_array()
                     .is_some_and(|l| l.iter().any(|s| s.as_str() == Some(subject)))
         })
-        .map(|r| r.seq)
+        .map(|r| r.id)
         .collect()
 }
 
@@ -303,6 +303,7 @@ async fn who_saw_a_person_is_exactly_the_recount_of_the_raw_trail() {
                 linked_once |= by_identity["records"].as_i64().unwrap() > 1;
             }
             for subject in subjects {
+                crate::support::seal(&db);
                 let mut found = BTreeSet::new();
                 let mut actions = BTreeSet::new();
                 let mut before = String::new();
@@ -318,7 +319,7 @@ async fn who_saw_a_person_is_exactly_the_recount_of_the_raw_trail() {
                     assert_eq!(r.status, StatusCode::OK, "{r:?}");
                     let page = r.json();
                     for e in page["entries"].as_array().unwrap() {
-                        found.insert(e["seq"].as_i64().unwrap());
+                        found.insert(e["id"].as_str().unwrap().to_owned());
                         actions.insert(e["action"].as_str().unwrap().to_owned());
                     }
                     match page["next_before_seq"].as_i64() {
@@ -350,6 +351,7 @@ async fn who_saw_a_person_is_exactly_the_recount_of_the_raw_trail() {
         }
 
         // The whole trail as JSON lines: every entry once, hashes recompute, links hold.
+        crate::support::seal(&db);
         let r = client
             .send(call(
                 &t_audit,
@@ -369,7 +371,7 @@ async fn who_saw_a_person_is_exactly_the_recount_of_the_raw_trail() {
             assert_eq!(e["prev_hash"].as_str().unwrap(), prev);
             let s = |k: &str| e[k].as_str().map(str::to_owned);
             let row = AuditEntryRow {
-                seq: e["seq"].as_i64().unwrap(),
+                seq: e["seq"].as_i64(),
                 id: s("id").unwrap(),
                 occurred_at: chrono::NaiveDateTime::parse_from_str(
                     &s("occurred_at").unwrap(),
@@ -390,17 +392,17 @@ async fn who_saw_a_person_is_exactly_the_recount_of_the_raw_trail() {
                 source_ip: s("source_ip"),
                 request_id: s("request_id"),
                 details: s("details").unwrap(),
-                prev_hash: s("prev_hash").unwrap(),
-                hash: s("hash").unwrap(),
+                prev_hash: s("prev_hash"),
+                hash: s("hash"),
                 mac: s("mac"),
             };
             assert_eq!(
-                schakel_audit::entry_hash(&row),
+                Some(schakel_audit::entry_hash(&row)),
                 row.hash,
-                "entry {}",
+                "entry {:?}",
                 row.seq
             );
-            prev = row.hash;
+            prev = row.hash.unwrap();
             count += 1;
         }
         // The export's own entry is written before the answer: all but it are in it.

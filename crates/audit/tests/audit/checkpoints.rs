@@ -36,7 +36,7 @@ fn a_checkpoint_signs_the_head_and_an_intact_longer_chain_passes_it() {
     each_backend(|db| {
         let cp = checkpointed(&db);
         assert_eq!(cp.seq, 6);
-        assert_eq!(cp.hash, rows(&db)[5].hash);
+        assert_eq!(Some(cp.hash.clone()), rows(&db)[5].hash);
         assert_eq!(cp.created_at, t0() + Duration::hours(1));
         let json = cp.to_json().unwrap();
         assert!(!json.contains(&hex_of_seed()), "the secret never leaves");

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use schakel_audit::{
     ActionCode, ActionKind, AuditActor, AuditEntry, AuditError, AuditEvent, GENESIS_HASH, Outcome,
-    entry_hash, record,
+    entry_hash, record, seal_all,
 };
 use schakel_domain::{AgencyId, Role};
 use schakel_store::audit_log::{self, AuditEntryRow};
@@ -39,10 +39,35 @@ pub fn caseworker() -> AuditActor {
     }
 }
 
-/// Records `event` in a write transaction of its own.
+/// Records `event` in a write transaction of its own, lets the sealer run as a server
+/// would (on PostgreSQL), and returns the entry as stored, sealed.
 pub fn record_one(db: &TestDb, event: &AuditEvent, now: DateTime<Utc>) -> AuditEntry {
     let mut conn = db.pool.get().unwrap();
-    write_tx(&mut conn, |c| record(c, event, now)).unwrap()
+    let entry = write_tx(&mut conn, |c| record(c, event, now)).unwrap();
+    // A transaction still running anywhere on the server (another test's) holds
+    // sealing back until it ends, as in production.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        seal_all(&mut conn).unwrap();
+        if let Some(row) = rows(db).into_iter().find(|r| r.id == entry.id.to_string()) {
+            return AuditEntry::try_from(row).unwrap();
+        }
+        assert!(std::time::Instant::now() < deadline, "the entry is sealed");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+/// Appends a row as stored, sealed or not, as the database's superuser can: on
+/// PostgreSQL with the insert trigger (which allows only unsealed inserts) set aside.
+pub fn append_as_superuser(db: &TestDb, row: &AuditEntryRow) {
+    let pg = db.backend == Backend::Postgres;
+    if pg {
+        db.execute_raw("ALTER TABLE audit_entries DISABLE TRIGGER audit_entries_insert");
+    }
+    audit_log::append(&mut db.pool.get().unwrap(), row).unwrap();
+    if pg {
+        db.execute_raw("ALTER TABLE audit_entries ENABLE TRIGGER audit_entries_insert");
+    }
 }
 
 /// Records `n` events (seq 1..=n), one transaction each.
@@ -80,7 +105,11 @@ pub fn overwrite(db: &TestDb, row: &AuditEntryRow) {
     db.execute_raw(&format!(
         "UPDATE audit_entries SET seq = {}, outcome = '{}', prev_hash = '{}', hash = '{}' \
          WHERE id = '{}'",
-        row.seq, row.outcome, row.prev_hash, row.hash, row.id
+        row.seq.unwrap(),
+        row.outcome,
+        row.prev_hash.as_deref().unwrap(),
+        row.hash.as_deref().unwrap(),
+        row.id
     ));
 }
 
@@ -89,16 +118,16 @@ pub fn overwrite(db: &TestDb, row: &AuditEntryRow) {
 pub fn edit_and_rehash(db: &TestDb, seq: i64) {
     let mut prev_hash = None;
     for mut row in rows(db) {
-        if row.seq < seq {
-            prev_hash = Some(row.hash.clone());
+        if row.seq.unwrap() < seq {
+            prev_hash = row.hash.clone();
             continue;
         }
-        if row.seq == seq {
+        if row.seq == Some(seq) {
             row.outcome = "denied".into();
         }
-        row.prev_hash = prev_hash.clone().unwrap_or_else(|| GENESIS_HASH.into());
-        row.hash = entry_hash(&row);
-        prev_hash = Some(row.hash.clone());
+        row.prev_hash = Some(prev_hash.clone().unwrap_or_else(|| GENESIS_HASH.into()));
+        row.hash = Some(entry_hash(&row));
+        prev_hash = row.hash.clone();
         overwrite(db, &row);
     }
 }

@@ -1,5 +1,6 @@
-//! The `[audit]` section: the entry key that gives every audit entry its MAC, and the
-//! keys of the signed checkpoints.
+//! The `[audit]` section: the entry key that gives every audit entry its MAC, the keys
+//! of the signed checkpoints, and the sealer (whether it runs here, how often, and how
+//! long an entry may wait).
 //!
 //! The entry key is read (and at the default path made when missing) by every command
 //! that writes the trail, and installed for the process before anything is recorded;
@@ -31,6 +32,15 @@ pub struct AuditSettings {
     /// so an auditor can verify without the signing key; by default the public key of
     /// `checkpoint_key_file`.
     pub checkpoint_public_key_file: Option<PathBuf>,
+    /// Whether this `serve` or `worker` runs the sealer, which links the entries of
+    /// finished transactions into the chain (PostgreSQL). Any number may: one at a time
+    /// holds the lock and the others skip their round.
+    pub seal: bool,
+    /// How often the sealer looks for entries to seal, in milliseconds (10–60000).
+    pub seal_interval_ms: u64,
+    /// How long an entry may wait to be sealed, in seconds (1–86400): `schakel audit
+    /// verify` reports an entry waiting longer as a failure.
+    pub unsealed_bound_secs: u64,
 }
 
 impl Default for AuditSettings {
@@ -39,6 +49,9 @@ impl Default for AuditSettings {
             entry_key_file: DEFAULT_ENTRY_KEY_FILE.into(),
             checkpoint_key_file: None,
             checkpoint_public_key_file: None,
+            seal: true,
+            seal_interval_ms: 200,
+            unsealed_bound_secs: 60,
         }
     }
 }
@@ -47,6 +60,15 @@ impl AuditSettings {
     /// The entry key file must be readable and hold a key, unless it is the default
     /// one, made on first start.
     pub fn validate(&self) -> Result<(), String> {
+        if !(10..=60_000).contains(&self.seal_interval_ms) {
+            return Err("audit.seal_interval_ms must be between 10 and 60000".into());
+        }
+        if !(1..=86_400).contains(&self.unsealed_bound_secs) {
+            return Err("audit.unsealed_bound_secs must be between 1 and 86400".into());
+        }
+        if self.seal_interval_ms / 1000 >= self.unsealed_bound_secs {
+            return Err("audit.unsealed_bound_secs must exceed audit.seal_interval_ms".into());
+        }
         let path = self.entry_key_file.as_path();
         if !self.is_default_path() || path.exists() {
             read(path)?;

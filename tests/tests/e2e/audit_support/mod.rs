@@ -40,8 +40,21 @@ pub const SEED_HEX: &str = "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703b
 
 pub fn populated(backend: Backend) -> TestDb {
     let db = TestDb::new(backend);
-    db.execute_raw(ENTRIES);
+    insert_entries(&db);
     db
+}
+
+/// Inserts [`ENTRIES`], sealed, as a trail written before sealing existed: on
+/// PostgreSQL, where new entries can only be inserted unsealed, with the insert trigger
+/// set aside for the statement (as the upgrade found them).
+pub fn insert_entries(db: &TestDb) {
+    if db.backend == Backend::Postgres {
+        db.execute_raw("ALTER TABLE audit_entries DISABLE TRIGGER audit_entries_insert");
+    }
+    db.execute_raw(ENTRIES);
+    if db.backend == Backend::Postgres {
+        db.execute_raw("ALTER TABLE audit_entries ENABLE TRIGGER audit_entries_insert");
+    }
 }
 
 /// What a database superuser does before tampering: drop the append-only triggers.
@@ -99,20 +112,24 @@ pub fn rows(db: &TestDb) -> Vec<AuditEntryRow> {
 pub fn edit_and_rehash(db: &TestDb, seq: i64) {
     let mut prev: Option<String> = None;
     for mut row in rows(db) {
-        if row.seq >= seq {
-            if row.seq == seq {
+        let at = row.seq.unwrap();
+        if at >= seq {
+            if at == seq {
                 row.outcome = "denied".into();
             }
             if let Some(p) = &prev {
-                row.prev_hash = p.clone();
+                row.prev_hash = Some(p.clone());
             }
-            row.hash = schakel_audit::entry_hash(&row);
+            row.hash = Some(schakel_audit::entry_hash(&row));
             db.execute_raw(&format!(
                 "UPDATE audit_entries SET outcome = '{}', prev_hash = '{}', hash = '{}' \
                  WHERE seq = {}",
-                row.outcome, row.prev_hash, row.hash, row.seq
+                row.outcome,
+                row.prev_hash.as_deref().unwrap(),
+                row.hash.as_deref().unwrap(),
+                at
             ));
         }
-        prev = Some(row.hash);
+        prev = row.hash;
     }
 }

@@ -242,6 +242,13 @@ impl<'a> UserBuilder<'a> {
     }
 }
 
+/// Seals every entry of a finished transaction, as the sealer of a running server does
+/// (on SQLite entries are sealed as they are made).
+pub fn seal(db: &TestDb) {
+    let mut conn = db.pool.get().unwrap();
+    schakel_audit::seal_all(&mut conn).unwrap();
+}
+
 /// The audit entries of one action code, newest first.
 pub fn audit_of(db: &TestDb, action: &str) -> Vec<schakel_audit::AuditEntry> {
     let mut conn = db.pool.get().unwrap();
