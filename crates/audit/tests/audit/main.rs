@@ -6,5 +6,6 @@ mod append_only;
 mod checkpoints;
 mod concurrency;
 mod record_and_query;
+mod sealing;
 mod support;
 mod tamper;
