@@ -58,7 +58,10 @@ pub fn seal(conn: &mut DbConn, max: usize) -> Result<SealRound, AuditError> {
             }
             let (Some(seq), Some(prev_hash), Some(hash)) = (row.seq, row.prev_hash, row.hash)
             else {
-                return Err(AuditError::Corrupt { seq: 0, field: "seal" });
+                return Err(AuditError::Corrupt {
+                    seq: 0,
+                    field: "seal",
+                });
             };
             head = Some(ChainHead {
                 seq,

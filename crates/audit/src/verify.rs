@@ -365,7 +365,10 @@ mod tests {
         );
 
         // ... or with a MAC of another key.
-        forged[4].mac = forged[4].hash.as_deref().map(|h| EntryKey::from_bytes(&[6; 32]).mac(h));
+        forged[4].mac = forged[4]
+            .hash
+            .as_deref()
+            .map(|h| EntryKey::from_bytes(&[6; 32]).mac(h));
         let (_, broken) = first_break_keyed(&forged, Some(&key));
         assert_eq!(
             broken.map(|b| (b.seq, b.reason)),

@@ -42,10 +42,7 @@ pub fn try_seal_lock(conn: &mut DbConn) -> Result<bool, StoreError> {
 /// below the oldest transaction still running), in the order they are to be sealed:
 /// by time, then id. An entry of a transaction still running is left for a later
 /// round, so no later entry can ever be sealed before one that is still to commit.
-pub fn finished_unsealed(
-    conn: &mut DbConn,
-    limit: i64,
-) -> Result<Vec<AuditEntryRow>, StoreError> {
+pub fn finished_unsealed(conn: &mut DbConn, limit: i64) -> Result<Vec<AuditEntryRow>, StoreError> {
     match conn {
         DbConn::Postgres(_) => Ok(audit_entries::table
             .select(AuditEntryRow::as_select())

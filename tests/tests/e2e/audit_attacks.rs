@@ -7,8 +7,8 @@ use crate::audit_support::{
     SEED_HEX, audit, describe, drop_triggers, edit_and_rehash, populated, rows, stderr, stdout,
 };
 use schakel_e2e::schakel;
-use schakel_store::audit_log;
 use schakel_store::Backend;
+use schakel_store::audit_log;
 use schakel_store::testing::selected_backends;
 
 #[test]
@@ -175,7 +175,11 @@ fn entries_forged_onto_the_head_without_the_entry_key_are_found() {
             (forged.seq, forged.prev_hash, forged.hash) = (None, None, None);
             audit_log::append(&mut db.pool.get().unwrap(), &forged).unwrap();
             let out = audit(&db, dir.path(), &["seal"], &[]);
-            assert!(stdout(&out).contains("1 entries sealed"), "{}", describe(&out));
+            assert!(
+                stdout(&out).contains("1 entries sealed"),
+                "{}",
+                describe(&out)
+            );
         } else {
             forged.prev_hash = forged.hash.clone();
             forged.seq = forged.seq.map(|s| s + 1);

@@ -7,6 +7,7 @@ mod audit_support;
 mod admin_cli;
 mod audit_attacks;
 mod audit_cli;
+mod audit_sealing;
 mod casework;
 mod config;
 mod demo_world;

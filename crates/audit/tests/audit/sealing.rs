@@ -20,7 +20,10 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 /// Records event `n` in a transaction of its own, without sealing.
 fn record_unsealed(db: &TestDb, n: i64) -> AuditEntryRow {
     let mut conn = db.pool.get().unwrap();
-    let entry = write_tx(&mut conn, |c| record(c, &event(n), t0() + Duration::seconds(n))).unwrap();
+    let entry = write_tx(&mut conn, |c| {
+        record(c, &event(n), t0() + Duration::seconds(n))
+    })
+    .unwrap();
     stored(db, &entry.id.to_string())
 }
 
@@ -78,7 +81,11 @@ fn an_entry_is_sealed_at_once_on_sqlite_and_by_the_sealer_on_postgres() {
             Backend::Postgres => {
                 assert_eq!((row.seq, &row.prev_hash, &row.hash), (None, &None, &None));
                 let mut conn = db.pool.get().unwrap();
-                assert_eq!(verify(&mut conn).unwrap().checked, 0, "not in the chain yet");
+                assert_eq!(
+                    verify(&mut conn).unwrap().checked,
+                    0,
+                    "not in the chain yet"
+                );
                 drop(conn);
                 seal_everything(&db);
                 let row = stored(&db, &row.id);
@@ -110,7 +117,11 @@ fn an_entry_of_a_transaction_still_running_holds_back_every_later_one() {
                 let later = record_unsealed(&db, 3);
                 let mut sealer = db.pool.get().unwrap();
                 assert_eq!(seal(&mut sealer, 100).unwrap(), SealRound::Sealed(0));
-                assert_eq!(stored(&db, &later.id).seq, None, "waits for the running one");
+                assert_eq!(
+                    stored(&db, &later.id).seq,
+                    None,
+                    "waits for the running one"
+                );
                 Ok::<_, diesel::result::Error>((held, later))
             })
             .unwrap();
@@ -184,7 +195,11 @@ fn a_sealer_killed_half_way_has_sealed_nothing_and_the_next_seals_each_entry_onc
         assert!(outcome.is_err(), "the COMMIT never arrives");
         // (The dead connection is kept out of the pool until the end.)
         let mut conn = db.pool.get().unwrap();
-        assert_eq!(audit_seal::unsealed(&mut conn).unwrap().count, 6, "nothing sealed");
+        assert_eq!(
+            audit_seal::unsealed(&mut conn).unwrap().count,
+            6,
+            "nothing sealed"
+        );
         drop(conn);
         seal_everything(&db);
         let mut conn = db.pool.get().unwrap();
@@ -328,7 +343,10 @@ fn an_entry_slipped_in_without_the_entry_key_is_sealed_without_a_mac_and_named()
         seal_everything(&db);
         let sealed = stored(&db, &forged.id);
         assert_eq!(sealed.seq, Some(3));
-        assert_eq!(sealed.mac, None, "the sealer vouches only for keyed entries");
+        assert_eq!(
+            sealed.mac, None,
+            "the sealer vouches only for keyed entries"
+        );
         let mut conn = db.pool.get().unwrap();
         let report = verify(&mut conn).unwrap();
         let broken = report.broken.map(|b| (b.seq, b.reason));
@@ -372,7 +390,9 @@ fn a_round_that_fails_after_sealing_leaves_every_entry_unsealed() {
         let mut conn = db.pool.get().unwrap();
         let failed: Result<(), AuditError> = write_tx(&mut conn, |c: &mut DbConn| {
             seal_all(c)?;
-            Err(AuditError::InvalidEvent("the round fails after sealing".into()))
+            Err(AuditError::InvalidEvent(
+                "the round fails after sealing".into(),
+            ))
         });
         assert!(failed.is_err());
         assert_eq!(audit_seal::unsealed(&mut conn).unwrap().count, 2);

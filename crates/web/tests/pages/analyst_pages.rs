@@ -598,6 +598,7 @@ async fn the_auditor_reads_filters_and_verifies_the_trail() {
         for _ in 0..50 {
             test::call_service(&app, get("/audit?action=audit.read", &session).to_request()).await;
         }
+        crate::support::seal(&db);
         let page = body(
             test::call_service(&app, get("/audit?action=audit.read", &session).to_request()).await,
         )

@@ -145,6 +145,7 @@ async fn the_auditor_finds_who_saw_a_person_and_exports_the_trail() {
         assert!(csv.starts_with("seq,"), "{csv}");
         assert!(csv.contains("case.read") && !csv.contains("auth.login"));
         assert!(!csv.contains("Visser"));
+        crate::support::seal(&db);
         let res = test::call_service(
             &app,
             TestRequest::get()

@@ -130,3 +130,10 @@ pub fn without_four_eyes() -> AuthConfig {
         ..AuthConfig::default()
     }
 }
+
+/// Seals every entry of a finished transaction, as the sealer of a running server does
+/// within a second (on SQLite entries are sealed as they are made).
+pub fn seal(db: &TestDb) {
+    let mut conn = db.pool.get().unwrap();
+    schakel_audit::seal_all(&mut conn).unwrap();
+}

@@ -251,6 +251,7 @@ pub fn seal(db: &TestDb) {
 
 /// The audit entries of one action code, newest first.
 pub fn audit_of(db: &TestDb, action: &str) -> Vec<schakel_audit::AuditEntry> {
+    seal(db);
     let mut conn = db.pool.get().unwrap();
     let filter = schakel_audit::AuditFilter {
         action: Some(schakel_audit::ActionCode::parse(action).unwrap()),
