@@ -172,10 +172,21 @@ pub fn document() -> Result<serde_json::Value, serde_json::Error> {
     Ok(doc)
 }
 
+/// The operations that hash a password: beyond `auth.hash_queue` waiting checks they
+/// answer `503 busy` with `Retry-After`.
+const CHECKS_A_PASSWORD: [&str; 5] = [
+    "/api/v1/auth/login",
+    "/api/v1/auth/mfa/enrol",
+    "/api/v1/auth/invitation",
+    "/api/v1/auth/password-reset/complete",
+    "/api/v1/me/password",
+];
+
 /// Adds the error answers every operation of a kind can give, so each handler's
 /// annotation lists only its own: bodies can be malformed (400), too large (413), of
 /// the wrong type (415) or of the wrong shape (422); secured operations answer 401
-/// without a live session; the authentication endpoints answer 429 over the rate limit.
+/// without a live session; the authentication endpoints answer 429 over the rate limit,
+/// and those that check a password 503 when too many checks wait.
 #[derive(Debug)]
 struct StandardErrors;
 
@@ -234,6 +245,13 @@ impl utoipa::Modify for StandardErrors {
                         op,
                         "429",
                         "Too many requests from this client; see Retry-After",
+                    );
+                }
+                if CHECKS_A_PASSWORD.contains(&path.as_str()) {
+                    add(
+                        op,
+                        "503",
+                        "Too many password checks waiting (busy); try again after Retry-After",
                     );
                 }
             }

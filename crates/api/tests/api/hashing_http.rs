@@ -102,3 +102,25 @@ async fn many_logins_of_one_account_at_once_wait_their_turn_and_all_succeed() {
         );
     }
 }
+
+#[test]
+fn every_operation_that_checks_a_password_documents_the_busy_answer() {
+    let doc = schakel_api::openapi_document().unwrap();
+    let ops = [
+        ("/api/v1/auth/login", "post"),
+        ("/api/v1/auth/mfa/enrol", "post"),
+        ("/api/v1/auth/invitation", "post"),
+        ("/api/v1/auth/password-reset/complete", "post"),
+        ("/api/v1/me/password", "post"),
+    ];
+    for (path, method) in ops {
+        let busy = &doc["paths"][path][method]["responses"]["503"];
+        assert!(
+            busy["content"]["application/problem+json"].is_object(),
+            "{method} {path}: {busy}"
+        );
+    }
+    // An operation that checks no password does not promise one.
+    let refresh = &doc["paths"]["/api/v1/auth/refresh"]["post"]["responses"];
+    assert!(refresh["503"].is_null(), "{refresh}");
+}
