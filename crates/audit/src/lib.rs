@@ -32,6 +32,8 @@ pub use query::{
 pub use record::record;
 pub use report::{BreakReason, BrokenEntry, VerifyReport};
 pub use schakel_domain::audit::{ActionCode, ActionKind, Outcome};
-pub use seal::{SEAL_BATCH_SIZE, SealRound, SealingState, seal, seal_all, sealing_state};
+pub use seal::{
+    SEAL_BATCH_SIZE, SealRound, SealingState, seal, seal_all, seal_committed, sealing_state,
+};
 pub use series::{checkpoint, verify_with_checkpoint, verify_with_checkpoints};
 pub use verify::{VERIFY_BATCH_SIZE, verify};

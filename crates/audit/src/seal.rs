@@ -103,6 +103,26 @@ pub fn seal_all(conn: &mut DbConn) -> Result<usize, AuditError> {
     }
 }
 
+/// Seals until every committed entry is sealed, waiting (in steps of 20 ms, up to
+/// `patience`) for the transactions still running on the database server that hold
+/// sealing back; returns how many this call sealed and how many still wait. For a
+/// command or a check that needs everything committed so far in the chain.
+pub fn seal_committed(
+    conn: &mut DbConn,
+    patience: std::time::Duration,
+) -> Result<(usize, u64), AuditError> {
+    let until = std::time::Instant::now() + patience;
+    let mut sealed = 0;
+    loop {
+        sealed += seal_all(conn)?;
+        let waiting = audit_seal::unsealed(conn)?.count;
+        if waiting == 0 || std::time::Instant::now() >= until {
+            return Ok((sealed, u64::try_from(waiting).unwrap_or(0)));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
 /// The entries waiting to be sealed, as seen at `now`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub struct SealingState {

@@ -45,9 +45,10 @@ pub enum AuditCommand {
         #[arg(long, conflicts_with = "previous")]
         first: bool,
     },
-    /// Seal every entry whose transaction has finished now, as the sealer of `serve`
-    /// and `worker` does (for when neither runs); needs the entry key to give the
-    /// entries their MACs.
+    /// Seal every committed entry now, as the sealer of `serve` and `worker` does (for
+    /// when neither runs), waiting up to `audit.unsealed_bound_secs` for transactions
+    /// still running that hold entries back (exit 1 if some still wait); needs the
+    /// entry key to give the entries their MACs.
     Seal,
 }
 
@@ -117,9 +118,17 @@ pub fn run(settings: &Settings, command: AuditCommand) -> anyhow::Result<ExitCod
                 );
             }
             let mut conn = audit_connection(settings)?;
-            let sealed = schakel_audit::seal_all(&mut conn)?;
+            let patience = std::time::Duration::from_secs(settings.audit.unsealed_bound_secs);
+            let (sealed, waiting) = schakel_audit::seal_committed(&mut conn, patience)?;
             println!("{sealed} entries sealed");
-            Ok(ExitCode::SUCCESS)
+            if waiting == 0 {
+                Ok(ExitCode::SUCCESS)
+            } else {
+                println!(
+                    "{waiting} entries still wait: a transaction still running holds them back"
+                );
+                Ok(ExitCode::FAILURE)
+            }
         }
     }
 }

@@ -40,7 +40,7 @@ pub fn try_seal_lock(conn: &mut DbConn) -> Result<bool, StoreError> {
 
 /// Up to `limit` unsealed entries whose transactions have all finished (their id is
 /// below the oldest transaction still running), in the order they are to be sealed:
-/// by time, then id. An entry of a transaction still running is left for a later
+/// by time, then transaction (which began first), then id. An entry of a transaction still running is left for a later
 /// round, so no later entry can ever be sealed before one that is still to commit.
 pub fn finished_unsealed(conn: &mut DbConn, limit: i64) -> Result<Vec<AuditEntryRow>, StoreError> {
     match conn {
@@ -50,7 +50,11 @@ pub fn finished_unsealed(conn: &mut DbConn, limit: i64) -> Result<Vec<AuditEntry
             .filter(sql::<Bool>(
                 "xid < pg_snapshot_xmin(pg_current_snapshot())::text::bigint",
             ))
-            .order((audit_entries::occurred_at.asc(), audit_entries::id.asc()))
+            .order((
+                audit_entries::occurred_at.asc(),
+                sql::<BigInt>("xid").asc(),
+                audit_entries::id.asc(),
+            ))
             .limit(limit)
             .load(conn)?),
         DbConn::Sqlite(_) => Ok(Vec::new()),

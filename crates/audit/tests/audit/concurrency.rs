@@ -27,7 +27,9 @@ fn concurrent_transactions_append_one_gapless_verifiable_chain() {
             }
         });
         let mut conn = db.pool.get().unwrap();
-        schakel_audit::seal_all(&mut conn).unwrap();
+        let patience = std::time::Duration::from_secs(30);
+        let (_, waiting) = schakel_audit::seal_committed(&mut conn, patience).unwrap();
+        assert_eq!(waiting, 0);
         drop(conn);
         let rows = crate::support::rows(&db);
         let seqs: Vec<i64> = rows.iter().filter_map(|r| r.seq).collect();

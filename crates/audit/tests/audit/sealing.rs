@@ -9,7 +9,7 @@ use chrono::Duration;
 use diesel::prelude::*;
 use schakel_audit::{
     AuditError, BreakReason, EntryKey, SealRound, install_entry_key, record, seal, seal_all,
-    sealing_state, verify,
+    seal_committed, sealing_state, verify,
 };
 use schakel_store::audit_log::{self, AuditEntryRow};
 use schakel_store::audit_seal;
@@ -46,15 +46,9 @@ fn stored_count(db: &TestDb) -> i64 {
 /// other tests on the same server (they hold sealing back, as any would).
 fn seal_everything(db: &TestDb) {
     let mut conn = db.pool.get().unwrap();
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-    loop {
-        seal_all(&mut conn).unwrap();
-        if audit_seal::unsealed(&mut conn).unwrap().count == 0 {
-            return;
-        }
-        assert!(std::time::Instant::now() < deadline, "everything sealed");
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
+    let patience = std::time::Duration::from_secs(30);
+    let (_, waiting) = seal_committed(&mut conn, patience).unwrap();
+    assert_eq!(waiting, 0, "everything sealed");
 }
 
 /// Runs raw SQL that must fail; returns the database's message.
@@ -176,14 +170,14 @@ fn a_sealer_killed_half_way_has_sealed_nothing_and_the_next_seals_each_entry_onc
         let mut dying = db.pool.get().unwrap();
         let outcome = (*dying).transaction(|c: &mut DbConn| {
             let wait = std::time::Instant::now() + std::time::Duration::from_secs(30);
-            loop {
-                match seal(c, 3).unwrap() {
-                    SealRound::Sealed(3) => break,
-                    other => {
-                        assert!(std::time::Instant::now() < wait, "{other:?}");
-                        std::thread::sleep(std::time::Duration::from_millis(20));
-                    }
+            let mut sealed = 0;
+            while sealed < 3 {
+                match seal(c, 3 - sealed).unwrap() {
+                    SealRound::Sealed(n) => sealed += n,
+                    SealRound::Busy => panic!("nobody else seals"),
                 }
+                assert!(std::time::Instant::now() < wait, "sealed {sealed}");
+                std::thread::sleep(std::time::Duration::from_millis(20));
             }
             let pid: i32 = diesel::select(diesel::dsl::sql::<diesel::sql_types::Integer>(
                 "pg_backend_pid()",

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use schakel_audit::{
     ActionCode, ActionKind, AuditActor, AuditEntry, AuditError, AuditEvent, GENESIS_HASH, Outcome,
-    entry_hash, record, seal_all,
+    entry_hash, record, seal_committed,
 };
 use schakel_domain::{AgencyId, Role};
 use schakel_store::audit_log::{self, AuditEntryRow};
@@ -46,15 +46,13 @@ pub fn record_one(db: &TestDb, event: &AuditEvent, now: DateTime<Utc>) -> AuditE
     let entry = write_tx(&mut conn, |c| record(c, event, now)).unwrap();
     // A transaction still running anywhere on the server (another test's) holds
     // sealing back until it ends, as in production.
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-    loop {
-        seal_all(&mut conn).unwrap();
-        if let Some(row) = rows(db).into_iter().find(|r| r.id == entry.id.to_string()) {
-            return AuditEntry::try_from(row).unwrap();
-        }
-        assert!(std::time::Instant::now() < deadline, "the entry is sealed");
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
+    let (_, waiting) = seal_committed(&mut conn, std::time::Duration::from_secs(30)).unwrap();
+    assert_eq!(waiting, 0, "the entry is sealed");
+    let row = rows(db)
+        .into_iter()
+        .find(|r| r.id == entry.id.to_string())
+        .expect("the entry is in the chain");
+    AuditEntry::try_from(row).unwrap()
 }
 
 /// Appends a row as stored, sealed or not, as the database's superuser can: on

@@ -246,7 +246,9 @@ impl<'a> UserBuilder<'a> {
 /// (on SQLite entries are sealed as they are made).
 pub fn seal(db: &TestDb) {
     let mut conn = db.pool.get().unwrap();
-    schakel_audit::seal_all(&mut conn).unwrap();
+    let patience = std::time::Duration::from_secs(30);
+    let (_, waiting) = schakel_audit::seal_committed(&mut conn, patience).unwrap();
+    assert_eq!(waiting, 0, "other tests' transactions end within 30 s");
 }
 
 /// The audit entries of one action code, newest first.
