@@ -15,7 +15,9 @@ mod seal;
 mod series;
 mod verify;
 
-pub use canonical::{ENTRY_FORMAT, GENESIS_HASH, encode_entry, entry_hash, unsealed_hash};
+pub use canonical::{
+    ENTRY_FORMAT, GENESIS_HASH, encode_entry, entry_digest, entry_hash, unsealed_hash,
+};
 pub use checkpoint::{CHECKPOINT_FORMAT, CHECKPOINT_FORMAT_V1, SignedCheckpoint};
 pub use ed25519_dalek::{SigningKey, VerifyingKey};
 pub use entry::AuditEntry;
