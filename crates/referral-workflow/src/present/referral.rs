@@ -29,7 +29,7 @@ pub(crate) fn referral_view(
     who: &Actor,
     r: &Referral,
 ) -> Result<ReferralView, UseCaseError> {
-    view_with(conn, env, who, r, rows)
+    view_with(conn, env, who, r, rows, None)
 }
 
 /// A list of referrals as `who` may see them; each agency they name is read once.
@@ -40,8 +40,21 @@ pub(crate) fn referral_views<'r>(
     list: impl IntoIterator<Item = &'r Referral>,
 ) -> Result<Vec<ReferralView>, UseCaseError> {
     let mut rows = Rows::default();
+    let list: Vec<&Referral> = list.into_iter().collect();
+    // Whether each open referral's case is hidden from its receiver, in one query.
+    let asked: Vec<_> = list
+        .iter()
+        .filter(|r| {
+            referral_relationship(who, r) == Relationship::ReceivingAgency && r.state.is_open()
+        })
+        .map(|r| r.case_id)
+        .collect();
+    let restricted = schakel_store::casework::case_rights::restricted_among(conn, &asked)?;
     list.into_iter()
-        .map(|r| view_with(conn, env, who, r, &mut rows))
+        .map(|r| {
+            let hidden = restricted.contains(&r.case_id);
+            view_with(conn, env, who, r, &mut rows, Some(hidden))
+        })
         .collect()
 }
 
@@ -51,6 +64,7 @@ fn view_with(
     who: &Actor,
     r: &Referral,
     rows: &mut Rows,
+    restricted: Option<bool>,
 ) -> Result<ReferralView, UseCaseError> {
     rows.load_agencies(conn, &[r.from_agency_id, r.to_agency_id])?;
     let from = agency_ref(rows.agency(conn, r.from_agency_id)?);
@@ -64,7 +78,10 @@ fn view_with(
     } else {
         None
     };
-    let restricted = restricted_for_receiver(conn, r, rel)?;
+    let restricted = match restricted {
+        Some(known) => known && rel == Relationship::ReceivingAgency && r.state.is_open(),
+        None => restricted_for_receiver(conn, r, rel)?,
+    };
     let receiver_sees_case = rel == Relationship::ReceivingAgency
         && r.state.grants_case_access()
         && !restricted

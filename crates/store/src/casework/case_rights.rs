@@ -118,3 +118,23 @@ pub fn erase(conn: &mut DbConn, id: CaseId, now: DateTime<Utc>) -> Result<(), St
         .execute(conn)?;
     Ok(())
 }
+
+/// Which cases of `ids` are restricted, in one query (a list shows many referrals, and
+/// each open one to a receiver must know whether its case is hidden).
+pub fn restricted_among(conn: &mut DbConn, ids: &[CaseId]) -> Result<Vec<CaseId>, StoreError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let keys: Vec<String> = ids.iter().map(ToString::to_string).collect();
+    cases::table
+        .filter(cases::id.eq_any(keys))
+        .filter(cases::restricted_at.is_not_null())
+        .select(cases::id)
+        .load::<String>(conn)?
+        .iter()
+        .map(|id| {
+            id.parse()
+                .map_err(|_| StoreError::Corrupt(format!("case id {id}")))
+        })
+        .collect()
+}
