@@ -1244,3 +1244,144 @@ fn a_relinked_person_is_counted_once_under_its_new_key_also_by_a_copy_filled_bef
         );
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// Packed snapshots of months
+// ---------------------------------------------------------------------------------------
+
+/// The tables a copy is compared by: persons and referrals by quarter and form, the flow
+/// matrix and the overlap table of 2025.
+fn tables_of(cube: &Cube, conn: &mut DbConn) -> Vec<Table> {
+    let quarters = range("2024-01", "2027-12", Grain::Quarter);
+    let dims = [Dimension::Period, Dimension::ExploitationForm];
+    vec![
+        cube.counts(conn, Measure::Persons, &dims, &quarters, EXACT)
+            .expect("persons"),
+        cube.counts(conn, Measure::ReferralsSent, &dims, &quarters, EXACT)
+            .expect("referrals"),
+        cube.flows(conn, quarters.from, quarters.to, EXACT)
+            .expect("flows"),
+        cube.overlap(conn, 2025).expect("overlap"),
+    ]
+}
+
+/// The same tables made by SQL from the stored facts.
+fn tables_by_sql(conn: &mut DbConn) -> Vec<Table> {
+    let quarters = range("2024-01", "2027-12", Grain::Quarter);
+    let dims = [Dimension::Period, Dimension::ExploitationForm];
+    vec![
+        schakel_monitor::counts(conn, Measure::Persons, &dims, &quarters, EXACT).expect("persons"),
+        schakel_monitor::counts(conn, Measure::ReferralsSent, &dims, &quarters, EXACT)
+            .expect("referrals"),
+        schakel_monitor::flows(conn, quarters.from, quarters.to, EXACT).expect("flows"),
+        schakel_monitor::overlap(conn, 2025).expect("overlap"),
+    ]
+}
+
+#[test]
+fn a_copy_started_later_loads_the_packed_months_and_makes_the_same_tables() {
+    for backend in selected_backends() {
+        let (db, _) = recorded_world(backend);
+        let mut conn = db.pool.get().expect("connection");
+        let months = db.count("SELECT COUNT(*) AS n FROM monitor_months");
+        assert_eq!(
+            db.count("SELECT COUNT(*) AS n FROM monitor_snapshots"),
+            0,
+            "{backend:?}: nothing packed before a copy is filled"
+        );
+        let first = tables_of(&Cube::new(), &mut conn);
+        assert_eq!(
+            first,
+            tables_by_sql(&mut conn),
+            "{backend:?}: from the facts"
+        );
+        assert_eq!(
+            db.count("SELECT COUNT(*) AS n FROM monitor_snapshots"),
+            months - 1,
+            "{backend:?}: every month but the latest is packed"
+        );
+        // The facts of every packed month are gone: a copy started now can only make
+        // its tables from the snapshots (and the latest month's facts).
+        db.execute_raw(
+            "DELETE FROM monitor_facts WHERE month IN (SELECT month FROM monitor_snapshots)",
+        );
+        assert_eq!(
+            tables_of(&Cube::new(), &mut conn),
+            first,
+            "{backend:?}: a copy from the snapshots"
+        );
+    }
+}
+
+#[test]
+fn a_damaged_or_stale_snapshot_is_ignored_and_the_month_loaded_from_its_facts() {
+    for backend in selected_backends() {
+        let (db, events) = recorded_world(backend);
+        let mut conn = db.pool.get().expect("connection");
+        tables_of(&Cube::new(), &mut conn);
+        let packed = db.count("SELECT COUNT(*) AS n FROM monitor_snapshots");
+        assert!(packed >= 4, "{backend:?}: {packed} months packed");
+        // One snapshot cut short, one of another format, one naming an event kind no
+        // list has (the first byte of the codes of its first event), one claiming a
+        // count the month does not have.
+        let nth = |n: i64| {
+            format!("(SELECT month FROM monitor_snapshots ORDER BY month LIMIT 1 OFFSET {n})")
+        };
+        let cut = match backend {
+            schakel_store::Backend::Postgres => "substring(packed from 1 for 20)",
+            schakel_store::Backend::Sqlite => "substr(packed, 1, 20)",
+        };
+        db.execute_raw(&format!(
+            "UPDATE monitor_snapshots SET packed = {cut} WHERE month = {}",
+            nth(0)
+        ));
+        db.execute_raw(&format!(
+            "UPDATE monitor_snapshots SET format = 99 WHERE month = {}",
+            nth(1)
+        ));
+        let bad_kind = match backend {
+            schakel_store::Backend::Postgres => "set_byte(packed, 12, 15)",
+            schakel_store::Backend::Sqlite => {
+                "substr(packed, 1, 12) || x'0f' || substr(packed, 14)"
+            }
+        };
+        db.execute_raw(&format!(
+            "UPDATE monitor_snapshots SET packed = {bad_kind} WHERE month = {}",
+            nth(2)
+        ));
+        db.execute_raw(&format!(
+            "UPDATE monitor_snapshots SET events = events + 1 WHERE month = {}",
+            nth(3)
+        ));
+        assert_eq!(
+            tables_of(&Cube::new(), &mut conn),
+            tables_by_sql(&mut conn),
+            "{backend:?}: damaged snapshots are not counted"
+        );
+        // The person of some event moves to a key never recorded before: the months it
+        // was counted in change revision, their snapshots no longer match.
+        let from = events
+            .iter()
+            .find_map(|r| r.event.pseudonym.clone().filter(|p| !p.starts_with("u:")))
+            .expect("a person");
+        let relink = PersonRelink {
+            from,
+            to: "f0".repeat(32),
+        };
+        assert!(schakel_monitor::relink(&mut conn, &relink).expect("relinked") > 0);
+        assert_eq!(
+            tables_of(&Cube::new(), &mut conn),
+            tables_by_sql(&mut conn),
+            "{backend:?}: a copy started after the relink"
+        );
+        assert_eq!(
+            db.count(
+                "SELECT COUNT(*) AS n FROM monitor_snapshots s JOIN monitor_months m \
+                 ON m.month = s.month WHERE s.events <> m.events OR s.revision <> m.revision \
+                 OR s.format <> 1"
+            ),
+            0,
+            "{backend:?}: every damaged or stale snapshot was packed anew"
+        );
+    }
+}

@@ -378,7 +378,9 @@ diesel::joinable!(case_corrections -> cases (case_id));
 diesel::joinable!(case_documents -> cases (case_id));
 pub use crate::schema_accounts::{privilege_requests, recovery_codes};
 pub use crate::schema_directory::agency_profiles;
-pub use crate::schema_monitor::{monitor_facts, monitor_months, monitor_relinks};
+pub use crate::schema_monitor::{
+    monitor_facts, monitor_months, monitor_persons, monitor_relinks, monitor_snapshots,
+};
 pub use crate::schema_oversight::emergency_accesses;
 diesel::joinable!(emergency_accesses -> cases (case_id));
 diesel::joinable!(agency_profiles -> agencies (agency_id));
@@ -406,6 +408,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     monitor_facts,
     monitor_months,
     monitor_relinks,
+    monitor_persons,
+    monitor_snapshots,
     case_corrections,
     drafts,
     case_documents,

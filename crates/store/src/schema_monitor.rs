@@ -39,3 +39,22 @@ diesel::table! {
         to_key -> Text,
     }
 }
+
+// Migration `monitor_snapshots`: every counted person's number, and packed months.
+diesel::table! {
+    monitor_persons (number) {
+        number -> Integer,
+        key -> Text,
+        unlinkable -> Bool,
+    }
+}
+
+diesel::table! {
+    monitor_snapshots (month) {
+        month -> Text,
+        events -> BigInt,
+        revision -> BigInt,
+        format -> Integer,
+        packed -> Binary,
+    }
+}

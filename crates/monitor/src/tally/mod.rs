@@ -92,13 +92,13 @@ impl Axis {
                 .and_then(|i| of_month.get(usize::from(i)).copied())
                 .unwrap_or(self.labels.len()),
             Reads::Forms => self.labels.len(),
-            Reads::SenderKind => usize::from(e.sender_kind),
-            Reads::Region => usize::from(e.region),
-            Reads::Age => usize::from(e.age),
-            Reads::Gender => usize::from(e.gender),
-            Reads::Nationality => usize::from(e.nationality),
-            Reads::Basis => usize::from(e.basis),
-            Reads::ReceiverKind => usize::from(e.receiver_kind),
+            Reads::SenderKind => usize::from(e.sender_kind()),
+            Reads::Region => usize::from(e.region()),
+            Reads::Age => usize::from(e.age()),
+            Reads::Gender => usize::from(e.gender()),
+            Reads::Nationality => usize::from(e.nationality()),
+            Reads::Basis => usize::from(e.basis()),
+            Reads::ReceiverKind => usize::from(e.receiver_kind()),
         }
     }
 }
@@ -349,6 +349,7 @@ pub(crate) use people::{answers, captures, share};
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::packed::Fields;
     use crate::period::Month;
     use schakel_domain::{
         AgeBand, ExploitationForm, Gender, NationalityGroup, Region, ReportingBasis,
@@ -368,13 +369,7 @@ mod tests {
         for p in 0..persons {
             let person = if next(10) == 0 { NO_PERSON } else { p };
             for _ in 0..=next(6) {
-                out.push(Ev {
-                    person,
-                    hours: u32::try_from(next(200)).unwrap(),
-                    month: month_number(Month::parse("2026-01").unwrap())
-                        + u16::try_from(next(12)).unwrap(),
-                    forms: 1 << next(ExploitationForm::ALL.len() as u64)
-                        | 1 << next(ExploitationForm::ALL.len() as u64),
+                let fields = Fields {
                     kind: u8::try_from(next(KINDS.len() as u64)).unwrap(),
                     sender_kind: u8::try_from(next(AgencyKind::ALL.len() as u64)).unwrap(),
                     region: u8::try_from(next(Region::ALL.len() as u64)).unwrap(),
@@ -383,7 +378,16 @@ mod tests {
                     gender: u8::try_from(next(Gender::ALL.len() as u64)).unwrap(),
                     nationality: u8::try_from(next(NationalityGroup::ALL.len() as u64)).unwrap(),
                     basis: u8::try_from(next(ReportingBasis::ALL.len() as u64 + 1)).unwrap(),
-                });
+                };
+                out.push(Ev::new(
+                    person,
+                    u32::try_from(next(200)).unwrap(),
+                    month_number(Month::parse("2026-01").unwrap())
+                        + u16::try_from(next(12)).unwrap(),
+                    1 << next(ExploitationForm::ALL.len() as u64)
+                        | 1 << next(ExploitationForm::ALL.len() as u64),
+                    fields,
+                ));
             }
         }
         out.sort_by_key(|e| e.person);
@@ -428,7 +432,7 @@ mod tests {
             vec![Axis::of(Dimension::Gender, &range)],
         ];
         for axes in &tables {
-            let keep = |e: &Ev| e.kind.is_multiple_of(2);
+            let keep = |e: &Ev| e.kind().is_multiple_of(2);
             let one = count(&all, axes, &keep, 1);
             assert!(
                 one.cells.iter().any(|c| c.persons > 1),

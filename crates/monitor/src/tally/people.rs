@@ -18,7 +18,7 @@ pub(crate) fn answers(
     );
     let cols = grid.shape.get(1).copied().unwrap_or(1);
     for e in events.iter().filter(|e| keep(e)) {
-        let (s, r) = (usize::from(e.sender_kind), usize::from(e.receiver_kind));
+        let (s, r) = (usize::from(e.sender_kind()), usize::from(e.receiver_kind()));
         for at in [
             s + r * stride,
             s + (cols - 1) * stride,
@@ -95,11 +95,11 @@ pub(crate) fn captures(
             current = e.person;
             mask = 0;
         }
-        let kind = Some(usize::from(e.kind));
+        let kind = Some(usize::from(e.kind()));
         if kind == signal || kind == case {
-            mask |= 1u32.checked_shl(u32::from(e.sender_kind)).unwrap_or(0);
-        } else if kind == accepted && e.receiver_kind != NO_RECEIVER {
-            mask |= 1u32.checked_shl(u32::from(e.receiver_kind)).unwrap_or(0);
+            mask |= 1u32.checked_shl(u32::from(e.sender_kind())).unwrap_or(0);
+        } else if kind == accepted && e.receiver_kind() != NO_RECEIVER {
+            mask |= 1u32.checked_shl(u32::from(e.receiver_kind())).unwrap_or(0);
         }
     }
     close(current, mask, &mut share);

@@ -1,10 +1,12 @@
 //! Writing an event's fact rows once per outbox message, with its month's count of
-//! events, and loading them back: the counts per month and the facts of one month.
+//! events and its person's number, and loading them back: the counts per month and the
+//! facts of one month, each with its person's number.
 
 use crate::schema::monitor_facts;
 use crate::{DbConn, StoreError};
 use diesel::prelude::*;
 use diesel::sql_types::Text;
+use schakel_domain::pseudonym::is_unlinkable;
 use std::collections::BTreeSet;
 
 /// One fact row to write: an event and one of its exploitation forms.
@@ -50,7 +52,11 @@ pub struct FactRow {
     pub nationality_group: String,
     pub reporting_basis: Option<String>,
     pub hours_to_answer: Option<i64>,
-    pub pseudonym: Option<String>,
+    /// Whether the event concerns a person (it has a pseudonym or unlinkable key).
+    pub has_person: bool,
+    /// The person's number and whether it is an unlinkable record (none for anonymous
+    /// signals; none for a person without a number, which the monitor refuses).
+    pub person: Option<(i32, bool)>,
 }
 
 /// Writes the fact rows of the event carried by outbox message `event_id` and adds the
@@ -70,6 +76,10 @@ pub fn insert_facts(
         .get_result(conn)?;
     if seen > 0 || rows.is_empty() {
         return Ok(false);
+    }
+    let keys: BTreeSet<&str> = rows.iter().filter_map(|r| r.pseudonym).collect();
+    for key in keys {
+        super::persons::number_person(conn, key, is_unlinkable(key))?;
     }
     for row in rows {
         diesel::insert_into(monitor_facts::table)
@@ -108,8 +118,10 @@ fn count_month(conn: &mut DbConn, month: &str) -> Result<(), StoreError> {
 /// The fact rows of `month` (`YYYY-MM`), ordered by event and form, so an event's rows
 /// come together.
 pub fn facts_of_month(conn: &mut DbConn, month: &str) -> Result<Vec<FactRow>, StoreError> {
+    use crate::schema::monitor_persons as p;
     use monitor_facts as f;
     Ok(f::table
+        .left_join(p::table.on(f::pseudonym.eq(p::key.nullable())))
         .filter(f::month.eq(month))
         .order((f::event_id, f::form))
         .select((
@@ -124,7 +136,8 @@ pub fn facts_of_month(conn: &mut DbConn, month: &str) -> Result<Vec<FactRow>, St
             f::nationality_group,
             f::reporting_basis,
             f::hours_to_answer,
-            f::pseudonym,
+            f::pseudonym.is_not_null(),
+            (p::number, p::unlinkable).nullable(),
         ))
         .load(conn)?)
 }

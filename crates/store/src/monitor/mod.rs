@@ -1,6 +1,7 @@
-//! The monitor's tables: `monitor_facts` (one row per event and exploitation form) and
+//! The monitor's tables: `monitor_facts` (one row per event and exploitation form),
 //! `monitor_months` (the events counted per month, and a revision raised when counted
-//! facts change). Writing an event's facts, moving a corrected person's facts to its
+//! facts change), `monitor_persons` (every counted person's number) and
+//! `monitor_snapshots` (months packed by a held copy). Writing an event's facts, moving a corrected person's facts to its
 //! new key, loading them month by month for the monitor's in-memory copy, and the
 //! aggregate queries behind its tables made by SQL.
 //!
@@ -12,7 +13,9 @@
 
 mod aggregates;
 mod facts;
+mod persons;
 mod relink;
+mod snapshots;
 #[cfg(feature = "testing")]
 pub mod synthetic;
 
@@ -20,4 +23,6 @@ pub use aggregates::{
     AnswerRow, CaptureRow, GroupedRow, PersonShareRow, answers, captures, grouped, person_share,
 };
 pub use facts::{FactRow, NewFact, facts_of_month, insert_facts};
+pub use persons::number_person;
 pub use relink::{MonthState, current_key, month_states, relink};
+pub use snapshots::{Snapshot, save_snapshot, snapshots_of};

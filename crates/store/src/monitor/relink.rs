@@ -4,6 +4,7 @@
 use crate::schema::{monitor_facts, monitor_months, monitor_relinks};
 use crate::{DbConn, StoreError};
 use diesel::prelude::*;
+use schakel_domain::pseudonym::is_unlinkable;
 
 /// What a held copy of a month compares with the database: its number of events and
 /// its revision, raised whenever facts already counted change.
@@ -44,6 +45,7 @@ pub fn current_key(conn: &mut DbConn, key: &str) -> Result<String, StoreError> {
 /// is live again if it had been moved. Returns how many fact rows moved; applying it
 /// again moves nothing. Call it inside a write transaction.
 pub fn relink(conn: &mut DbConn, from: &str, to: &str) -> Result<usize, StoreError> {
+    super::persons::number_person(conn, to, is_unlinkable(to))?;
     diesel::delete(monitor_relinks::table.find(to)).execute(conn)?;
     diesel::update(monitor_relinks::table.filter(monitor_relinks::to_key.eq(from)))
         .set(monitor_relinks::to_key.eq(to))

@@ -72,6 +72,8 @@ pub fn seed(conn: &mut DbConn, n: u64) -> Result<(), StoreError> {
     let backend = conn.backend();
     execute(conn, "DELETE FROM monitor_facts")?;
     execute(conn, "DELETE FROM monitor_months")?;
+    execute(conn, "DELETE FROM monitor_persons")?;
+    execute(conn, "DELETE FROM monitor_snapshots")?;
     execute(conn, &insert_sql(backend, n, 1, 1, ""))?;
     // A second form where it differs from the first (the primary key is event and form;
     // SQLite reads the upsert only after a WHERE).
@@ -86,6 +88,12 @@ pub fn seed(conn: &mut DbConn, n: u64) -> Result<(), StoreError> {
         conn,
         "INSERT INTO monitor_months (month, events) \
          SELECT month, COUNT(DISTINCT event_id) FROM monitor_facts GROUP BY month",
+    )?;
+    execute(
+        conn,
+        "INSERT INTO monitor_persons (key, unlinkable) \
+         SELECT DISTINCT pseudonym, pseudonym LIKE 'u:%' FROM monitor_facts \
+         WHERE pseudonym IS NOT NULL",
     )?;
     match backend {
         Backend::Postgres => execute(conn, "VACUUM ANALYZE monitor_facts")?,

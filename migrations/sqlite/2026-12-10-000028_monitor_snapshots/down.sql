@@ -1,0 +1,2 @@
+DROP TABLE monitor_snapshots;
+DROP TABLE monitor_persons;
