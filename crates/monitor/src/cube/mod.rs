@@ -19,14 +19,13 @@ mod load;
 
 use crate::dims::{Dimension, Measure, PeriodRange};
 use crate::event::KINDS;
-use crate::packed::{Ev, NO_HOURS, NO_RECEIVER, month_number};
+use crate::packed::{Ev, month_number};
 use crate::period::Month;
-use crate::query::{self, ANSWER_KINDS, Answers, FLOW_MEASURES, QueryError};
+use crate::query::{self, ANSWER_KINDS, FLOW_MEASURES, QueryError};
 use crate::tally::{self, Axis};
 use crate::{Rules, Table};
 use load::{Codes, Held};
 use schakel_store::DbConn;
-use std::collections::BTreeMap;
 use std::sync::Mutex;
 
 /// The in-memory copy of the monitor's facts and the tables made from it.
@@ -119,40 +118,23 @@ impl Cube {
         rules: Rules,
     ) -> Result<Table, QueryError> {
         let (lo, hi) = (month_number(from), month_number(to));
-        let axes = [Axis::sender_kind(), Axis::receiver_kind()];
-        let answer_kinds: Vec<usize> = ANSWER_KINDS
-            .iter()
-            .filter_map(|a| KINDS.iter().position(|k| k == a))
-            .collect();
-        let (raw, answers) = self.with_events(conn, |events| {
-            let raw: Vec<(&str, Vec<_>)> = FLOW_MEASURES
+        let kinds = tally::FlowKinds {
+            measure: KINDS
                 .iter()
-                .map(|(name, kind)| {
-                    let kind = KINDS.iter().position(|k| k == kind);
-                    let cells = tally::cells(
-                        events,
-                        &axes,
-                        |e| {
-                            e.month >= lo
-                                && e.month <= hi
-                                && e.receiver_kind() != NO_RECEIVER
-                                && Some(usize::from(e.kind())) == kind
-                        },
-                        false,
-                    );
-                    (*name, cells)
-                })
-                .collect();
-            let answers = tally::answers(events, |e| {
-                e.month >= lo
-                    && e.month <= hi
-                    && e.receiver_kind() != NO_RECEIVER
-                    && e.hours != NO_HOURS
-                    && answer_kinds.contains(&usize::from(e.kind()))
-            });
-            (raw, answers)
+                .map(|k| FLOW_MEASURES.iter().position(|(_, m)| m == k))
+                .collect(),
+            answers: KINDS.iter().map(|k| ANSWER_KINDS.contains(k)).collect(),
+        };
+        let (cells, answers) = self.with_events(conn, |events| {
+            tally::flows(events, &kinds, FLOW_MEASURES.len(), |e| {
+                e.month >= lo && e.month <= hi
+            })
         })?;
-        let answers: BTreeMap<(String, String), Answers> = answers;
+        let raw: Vec<(&str, Vec<_>)> = FLOW_MEASURES
+            .iter()
+            .map(|(name, _)| *name)
+            .zip(cells)
+            .collect();
         Ok(query::flows_table(from, to, rules, &raw, answers))
     }
 

@@ -34,6 +34,20 @@ impl Hours {
         }
     }
 
+    /// Adds every answer counted in `other` (a count of another run of events).
+    pub(crate) fn absorb(&mut self, other: Hours) {
+        self.count += other.count;
+        if self.dense.len() < other.dense.len() {
+            self.dense.resize(other.dense.len(), 0);
+        }
+        for (n, m) in self.dense.iter_mut().zip(other.dense) {
+            *n += m;
+        }
+        for (h, m) in other.sparse {
+            *self.sparse.entry(h).or_default() += m;
+        }
+    }
+
     /// How many answers were counted.
     pub(crate) fn count(&self) -> u64 {
         self.count
@@ -94,6 +108,18 @@ mod tests {
             assert_eq!(h.count(), n);
             assert_eq!(h.median(), exact(hours.clone()), "round {round}: {hours:?}");
         }
+    }
+
+    #[test]
+    fn hours_counted_apart_and_absorbed_have_the_median_of_all() {
+        let all: Vec<i64> = (0..300).map(|i| (i * 37) % 5000 - 3).collect();
+        let (mut a, mut b) = (Hours::default(), Hours::default());
+        for (i, x) in all.iter().enumerate() {
+            if i % 3 == 0 { a.add(*x) } else { b.add(*x) }
+        }
+        a.absorb(b);
+        assert_eq!(a.count(), 300);
+        assert_eq!(a.median(), exact(all));
     }
 
     #[test]

@@ -344,7 +344,10 @@ fn count_run(events: &[Ev], axes: &[Axis], keep: &impl Fn(&Ev) -> bool) -> Grid 
 
 mod people;
 
-pub(crate) use people::{answers, captures, share};
+mod flows;
+
+pub(crate) use flows::{FlowKinds, flows};
+pub(crate) use people::{captures, share};
 
 #[cfg(test)]
 mod tests {
@@ -357,7 +360,7 @@ mod tests {
 
     /// Events of `persons` persons (some anonymous), ordered by person as the copy holds
     /// them, from a fixed pseudo-random sequence.
-    fn events(persons: u32, seed: u64) -> Vec<Ev> {
+    pub(super) fn events(persons: u32, seed: u64) -> Vec<Ev> {
         let mut x = seed;
         let mut next = move |n: u64| {
             x ^= x << 13;

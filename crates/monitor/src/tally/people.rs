@@ -1,48 +1,7 @@
-//! Tallies that follow persons: answers per flow, the share of unlinkable persons,
-//! and which agency kinds captured each person.
+//! Tallies that follow persons: the share of unlinkable persons, and which agency kinds
+//! captured each person.
 
 use super::*;
-
-/// The answers per sending and receiving kind and their totals: the hours to answer of
-/// the events `keep` accepts, and their distinct persons.
-pub(crate) fn answers(
-    events: &[Ev],
-    keep: impl Fn(&Ev) -> bool,
-) -> BTreeMap<(String, String), Answers> {
-    let axes = [Axis::sender_kind(), Axis::receiver_kind()];
-    let mut grid = Grid::new(&axes);
-    let mut hours: Vec<Hours> = vec![Hours::default(); grid.cells.len()];
-    let (rows, stride) = (
-        grid.shape.first().copied().unwrap_or(1),
-        grid.strides.get(1).copied().unwrap_or(1),
-    );
-    let cols = grid.shape.get(1).copied().unwrap_or(1);
-    for e in events.iter().filter(|e| keep(e)) {
-        let (s, r) = (usize::from(e.sender_kind()), usize::from(e.receiver_kind()));
-        for at in [
-            s + r * stride,
-            s + (cols - 1) * stride,
-            (rows - 1) + r * stride,
-            (rows - 1) + (cols - 1) * stride,
-        ] {
-            grid.add(at, e.person);
-            if let Some(h) = hours.get_mut(at) {
-                h.add(i64::from(e.hours));
-            }
-        }
-    }
-    let mut out = BTreeMap::new();
-    for (at, h) in hours.into_iter().enumerate() {
-        if h.count() > 0 {
-            let keys = grid.keys(&axes, at);
-            if let [s, r] = keys.as_slice() {
-                let persons = grid.persons(at);
-                out.insert((s.clone(), r.clone()), Answers { hours: h, persons });
-            }
-        }
-    }
-    out
-}
 
 /// The distinct persons of the events `keep` accepts, and how many of them are
 /// unlinkable records (the events are ordered by person).
