@@ -61,6 +61,14 @@ impl Cube {
         self.with_events(conn, <[Ev]>::len)
     }
 
+    /// The bytes the copy holds for its events (their allocation; the few bytes per
+    /// month held beside them are not counted).
+    pub fn held_bytes(&self) -> usize {
+        self.held
+            .lock()
+            .map_or(0, |h| h.events.capacity() * std::mem::size_of::<Ev>())
+    }
+
     /// Brings the copy up to date with `conn` and runs `f` over the events.
     fn with_events<T>(
         &self,

@@ -102,6 +102,12 @@ pub fn seed(conn: &mut DbConn, n: u64) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// Removes every packed month, so that the next copy fills from the facts.
+pub fn forget_snapshots(conn: &mut DbConn) -> Result<(), StoreError> {
+    execute(conn, "DELETE FROM monitor_snapshots")?;
+    Ok(())
+}
+
 /// The events counted in `monitor_months`.
 pub fn events_counted(conn: &mut DbConn) -> Result<i64, StoreError> {
     count(
