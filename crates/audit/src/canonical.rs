@@ -44,38 +44,23 @@ pub fn encode_fields(fields: &[Option<&str>]) -> Vec<u8> {
 /// encoded as `0` and the empty text, which no chain accepts.)
 pub fn encode_entry(row: &AuditEntryRow) -> Vec<u8> {
     let seq = row.seq.unwrap_or(0).to_string();
-    let occurred_at = format_time(row.occurred_at);
-    encode_fields(&[
-        Some(ENTRY_FORMAT),
-        Some(&seq),
-        Some(&row.id),
-        Some(&occurred_at),
-        row.actor_user_id.as_deref(),
-        row.actor_agency_id.as_deref(),
-        row.actor_role.as_deref(),
-        row.on_behalf_of.as_deref(),
-        Some(&row.action),
-        Some(&row.action_kind),
-        row.object_type.as_deref(),
-        row.object_id.as_deref(),
-        row.purpose.as_deref(),
-        row.subject_pseudonym.as_deref(),
-        Some(&row.outcome),
-        row.source_ip.as_deref(),
-        row.request_id.as_deref(),
-        Some(&row.details),
-        Some(row.prev_hash.as_deref().unwrap_or("")),
-    ])
+    encode_with_chain(row, Some((&seq, row.prev_hash.as_deref().unwrap_or(""))))
 }
 
 /// The hash of an entry before it is sealed: SHA-256, as lower-case hex, of the
 /// canonical bytes with `seq` and `prev_hash` absent (each the single byte `0x00`). What
 /// an unsealed entry's MAC covers.
 pub fn unsealed_hash(row: &AuditEntryRow) -> String {
+    sha256_hex(&encode_with_chain(row, None))
+}
+
+/// The canonical fields of `row` with its chain position and previous hash (`seq` as
+/// decimal text), or both absent.
+fn encode_with_chain(row: &AuditEntryRow, chain: Option<(&str, &str)>) -> Vec<u8> {
     let occurred_at = format_time(row.occurred_at);
-    sha256_hex(&encode_fields(&[
+    encode_fields(&[
         Some(ENTRY_FORMAT),
-        None,
+        chain.map(|(seq, _)| seq),
         Some(&row.id),
         Some(&occurred_at),
         row.actor_user_id.as_deref(),
@@ -92,8 +77,8 @@ pub fn unsealed_hash(row: &AuditEntryRow) -> String {
         row.source_ip.as_deref(),
         row.request_id.as_deref(),
         Some(&row.details),
-        None,
-    ]))
+        chain.map(|(_, prev)| prev),
+    ])
 }
 
 /// SHA-256 as lower-case hex.

@@ -399,3 +399,47 @@ async fn a_request_without_a_valid_token_is_refused_before_its_body_is_judged() 
         }
     }
 }
+
+#[actix_web::test]
+async fn the_metrics_count_audit_entries_waiting_to_be_sealed() {
+    for backend in selected_backends() {
+        let db = TestDb::new(backend);
+        let srv = test::init_service(app(state(&db))).await;
+        let metrics = || async {
+            let res =
+                test::call_service(&srv, test::TestRequest::get().uri("/metrics").to_request())
+                    .await;
+            String::from_utf8(test::read_body(res).await.to_vec()).unwrap()
+        };
+        assert!(
+            metrics().await.contains("schakel_audit_unsealed 0\n"),
+            "{backend:?}: none yet"
+        );
+        // A failed login is audited; no sealer runs beside this application.
+        let login = test::TestRequest::post()
+            .uri("/api/v1/auth/login")
+            .peer_addr(crate::support::peer())
+            .set_json(serde_json::json!({ "email": "niemand@vier.example", "password": "geen wachtwoord hier" }))
+            .to_request();
+        let res = test::call_service(&srv, login).await;
+        assert_eq!(res.status(), StatusCode::UNAUTHORIZED, "{backend:?}");
+        let waiting = match backend {
+            // Sealed as it is appended.
+            schakel_store::Backend::Sqlite => "schakel_audit_unsealed 0\n",
+            schakel_store::Backend::Postgres => "schakel_audit_unsealed 1\n",
+        };
+        let text = metrics().await;
+        assert!(text.contains(waiting), "{backend:?}: {waiting} in\n{text}");
+        assert!(
+            text.contains("schakel_audit_unsealed_seconds "),
+            "{backend:?}"
+        );
+        crate::support::seal(&db);
+        let text = metrics().await;
+        assert!(
+            text.contains("schakel_audit_unsealed 0\n")
+                && text.contains("schakel_audit_unsealed_seconds 0\n"),
+            "{backend:?}: sealed, none waits:\n{text}"
+        );
+    }
+}

@@ -1,22 +1,9 @@
 //! The database itself refuses to change or delete an entry.
 
-use crate::support::{chain_of, event};
+use crate::support::{chain_of, event, refused};
 use schakel_audit::verify;
 use schakel_store::Backend;
-use schakel_store::testing::{TestDb, each_backend};
-use std::panic::{AssertUnwindSafe, catch_unwind};
-
-/// Runs raw SQL that must fail; returns the database's message.
-fn refused(db: &TestDb, sql: &str) -> String {
-    let outcome = catch_unwind(AssertUnwindSafe(|| db.execute_raw(sql)));
-    let Err(payload) = outcome else {
-        panic!("{sql} was allowed on {:?}", db.backend);
-    };
-    payload
-        .downcast_ref::<String>()
-        .cloned()
-        .unwrap_or_default()
-}
+use schakel_store::testing::each_backend;
 
 #[test]
 fn the_triggers_refuse_updates_and_deletes_of_entries() {

@@ -4,7 +4,7 @@
 //! entry key is sealed without a MAC and named by `verify`; an entry left unsealed past
 //! the bound is reported. On SQLite every entry is sealed as it is made.
 
-use crate::support::{event, record_one, t0};
+use crate::support::{event, record_one, refused, t0};
 use chrono::Duration;
 use diesel::prelude::*;
 use schakel_audit::{
@@ -15,7 +15,6 @@ use schakel_store::audit_log::{self, AuditEntryRow};
 use schakel_store::audit_seal;
 use schakel_store::testing::{TestDb, each_backend};
 use schakel_store::{Backend, DbConn, write_tx};
-use std::panic::{AssertUnwindSafe, catch_unwind};
 
 /// Records event `n` in a transaction of its own, without sealing.
 fn record_unsealed(db: &TestDb, n: i64) -> AuditEntryRow {
@@ -49,18 +48,6 @@ fn seal_everything(db: &TestDb) {
     let patience = std::time::Duration::from_secs(30);
     let (_, waiting) = seal_committed(&mut conn, patience).unwrap();
     assert_eq!(waiting, 0, "everything sealed");
-}
-
-/// Runs raw SQL that must fail; returns the database's message.
-fn refused(db: &TestDb, sql: &str) -> String {
-    let outcome = catch_unwind(AssertUnwindSafe(|| db.execute_raw(sql)));
-    let Err(payload) = outcome else {
-        panic!("{sql} was allowed on {:?}", db.backend);
-    };
-    payload
-        .downcast_ref::<String>()
-        .cloned()
-        .unwrap_or_default()
 }
 
 #[test]

@@ -9,6 +9,7 @@ use schakel_domain::{AgencyId, Role};
 use schakel_store::audit_log::{self, AuditEntryRow};
 use schakel_store::testing::TestDb;
 use schakel_store::{Backend, write_tx};
+use std::panic::{AssertUnwindSafe, catch_unwind};
 
 /// The time of the first entry; entry `n` happens `n` minutes later.
 pub fn t0() -> DateTime<Utc> {
@@ -133,4 +134,16 @@ pub fn edit_and_rehash(db: &TestDb, seq: i64) {
 /// Whether `err` is the refusal of a record outside a transaction.
 pub fn is_not_in_transaction(err: &AuditError) -> bool {
     matches!(err, AuditError::NotInTransaction)
+}
+
+/// Runs raw SQL that must fail; returns the database's message.
+pub fn refused(db: &TestDb, sql: &str) -> String {
+    let outcome = catch_unwind(AssertUnwindSafe(|| db.execute_raw(sql)));
+    let Err(payload) = outcome else {
+        panic!("{sql} was allowed on {:?}", db.backend);
+    };
+    payload
+        .downcast_ref::<String>()
+        .cloned()
+        .unwrap_or_default()
 }

@@ -2,14 +2,16 @@
 //! the summary (and the case once it accepted), with the actions open to them.
 
 use crate::UseCaseError;
-use crate::access::{party, receiver_covered, referral_relationship, role_may};
+use crate::access::{covered, party, receiver_covered, referral_relationship, role_may};
 use crate::rows::Rows;
 use crate::support::{Env, open_opt};
 use crate::views::{AgencyRef, ReferralSummary, ReferralView};
-use schakel_domain::{Action, Actor, ReferralAction, ReferralState, Relationship};
+use schakel_domain::{Action, Actor, CaseId, ReferralAction, ReferralState, Relationship};
 use schakel_store::DbConn;
 use schakel_store::agencies::Agency;
+use schakel_store::casework::consents::Consent;
 use schakel_store::casework::referrals::{self, Referral};
+use std::collections::HashMap;
 
 fn agency_ref(a: &Agency) -> AgencyRef {
     AgencyRef {
@@ -32,6 +34,14 @@ pub(crate) fn referral_view(
     view_with(conn, env, who, r, rows, None)
 }
 
+/// What a list's views read for all of its referrals at once.
+struct Known<'a> {
+    /// Whether this referral's case is hidden from its receiver.
+    restricted: bool,
+    /// The consent records of the cases of the referrals the actor's agency sent.
+    consents: &'a HashMap<CaseId, Vec<Consent>>,
+}
+
 /// A list of referrals as `who` may see them; each agency they name is read once.
 pub(crate) fn referral_views<'r>(
     conn: &mut DbConn,
@@ -50,10 +60,26 @@ pub(crate) fn referral_views<'r>(
         .map(|r| r.case_id)
         .collect();
     let restricted = schakel_store::casework::case_rights::restricted_among(conn, &asked)?;
+    // And the consent records of the cases it sent them from, in one query: whether
+    // each receiver sees the identity.
+    let mut sent: Vec<CaseId> = list
+        .iter()
+        .filter(|r| referral_relationship(who, r) == Relationship::OwnAgency)
+        .map(|r| r.case_id)
+        .collect();
+    sent.sort_unstable();
+    sent.dedup();
+    let mut consents: HashMap<CaseId, Vec<Consent>> = HashMap::new();
+    for c in schakel_store::casework::consents::of_cases(conn, &sent)? {
+        consents.entry(c.case_id).or_default().push(c);
+    }
     list.into_iter()
         .map(|r| {
-            let hidden = restricted.contains(&r.case_id);
-            view_with(conn, env, who, r, &mut rows, Some(hidden))
+            let known = Known {
+                restricted: restricted.contains(&r.case_id),
+                consents: &consents,
+            };
+            view_with(conn, env, who, r, &mut rows, Some(known))
         })
         .collect()
 }
@@ -64,22 +90,27 @@ fn view_with(
     who: &Actor,
     r: &Referral,
     rows: &mut Rows,
-    restricted: Option<bool>,
+    known: Option<Known<'_>>,
 ) -> Result<ReferralView, UseCaseError> {
     rows.load_agencies(conn, &[r.from_agency_id, r.to_agency_id])?;
     let from = agency_ref(rows.agency(conn, r.from_agency_id)?);
     let to = agency_ref(rows.agency(conn, r.to_agency_id)?);
     let rel = referral_relationship(who, r);
     let sender = rel == Relationship::OwnAgency;
-    let identity_shared = if sender {
-        Some(receiver_covered(
+    let identity_shared = match (&known, sender) {
+        (_, false) => None,
+        (Some(k), true) => Some(covered(
+            k.consents.get(&r.case_id).map_or(&[][..], Vec::as_slice),
+            to.kind,
+            r.purpose,
+            env.now,
+        )),
+        (None, true) => Some(receiver_covered(
             conn, r.case_id, to.kind, r.purpose, env.now,
-        )?)
-    } else {
-        None
+        )?),
     };
-    let restricted = match restricted {
-        Some(known) => known && rel == Relationship::ReceivingAgency && r.state.is_open(),
+    let restricted = match known {
+        Some(k) => k.restricted && rel == Relationship::ReceivingAgency && r.state.is_open(),
         None => restricted_for_receiver(conn, r, rel)?,
     };
     let receiver_sees_case = rel == Relationship::ReceivingAgency

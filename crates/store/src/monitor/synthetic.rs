@@ -91,9 +91,11 @@ pub fn seed(conn: &mut DbConn, n: u64) -> Result<(), StoreError> {
     )?;
     execute(
         conn,
+        // Numbered in the order of each person's first month, as the sink numbers
+        // persons when they first arrive.
         "INSERT INTO monitor_persons (key, unlinkable) \
-         SELECT DISTINCT pseudonym, pseudonym LIKE 'u:%' FROM monitor_facts \
-         WHERE pseudonym IS NOT NULL",
+         SELECT pseudonym, pseudonym LIKE 'u:%' FROM monitor_facts \
+         WHERE pseudonym IS NOT NULL GROUP BY pseudonym ORDER BY MIN(month), pseudonym",
     )?;
     match backend {
         Backend::Postgres => execute(conn, "VACUUM ANALYZE monitor_facts")?,

@@ -193,3 +193,50 @@ async fn the_auditor_finds_who_saw_a_person_and_exports_the_trail() {
         assert_eq!(successes(&db, "audit.export"), 2);
     }
 }
+
+#[actix_web::test]
+async fn the_trail_marks_entries_not_yet_sealed_until_the_sealer_links_them() {
+    for backend in selected_backends() {
+        let db = TestDb::new(backend);
+        let st = state(&db);
+        let app = app!(st);
+        let (home, _, _) = agencies(&db);
+        let worker = account(&db, home, "cw@amsterdam.example", Role::Caseworker);
+        account(&db, home, "au@amsterdam.example", Role::Auditor);
+        let person = named("Noor", "Visser", Some("1990-04-02"));
+        let case = open_case(&db, &st, &worker, person, "amsterdam", "labour");
+        let cw = login!(app, "cw@amsterdam.example");
+        let (status, _) = get!(app, cw, format!("/cases/{}", case.id));
+        assert_eq!(status, StatusCode::OK, "{backend:?}");
+        let au = login!(app, "au@amsterdam.example");
+        let unsealed = |page: &str| page.matches(">not yet sealed</span>").count();
+
+        // No sealer runs beside this application.
+        let (_, before) = get!(app, au, "/audit");
+        let (_, after) = {
+            crate::support::seal(&db);
+            get!(app, au, "/audit")
+        };
+        match backend {
+            schakel_store::Backend::Sqlite => {
+                assert_eq!(
+                    unsealed(&before) + unsealed(&after),
+                    0,
+                    "sealed as appended"
+                );
+            }
+            schakel_store::Backend::Postgres => {
+                assert!(
+                    unsealed(&before) >= 3,
+                    "logins and the reading wait:\n{before}"
+                );
+                assert!(
+                    before.contains("title=\"Not yet linked into the chain"),
+                    "the label explains itself"
+                );
+                // At most the page's own reading, recorded as it was made, still waits.
+                assert!(unsealed(&after) <= 1, "sealed:\n{after}");
+            }
+        }
+    }
+}
