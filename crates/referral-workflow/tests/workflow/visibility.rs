@@ -11,7 +11,7 @@ use chrono::{DateTime, Duration, Utc};
 use schakel_domain::{AgencyKind, CaseId, RecipientKind, ReferralAction, ReferralPurpose};
 use schakel_referral_workflow::cases::{self, CaseListFilter};
 use schakel_referral_workflow::consents;
-use schakel_referral_workflow::referrals;
+use schakel_referral_workflow::referrals::{self, ReferralBox, ReferralFilter, StateSet};
 use schakel_referral_workflow::views::{AccessKind, CaseListItem, CaseView};
 use schakel_referral_workflow::{IfMatch, UseCaseError, WorkflowConfig};
 use schakel_store::DbConn;
@@ -110,6 +110,25 @@ fn receiver_reads(w: &World, c: &mut DbConn, id: CaseId, identity: bool, stage: 
     }
 }
 
+/// Whether the sender's outgoing list says the receiver of `id` sees the identity.
+fn shared_in_outgoing(w: &World, c: &mut DbConn, id: schakel_domain::ReferralId) -> Option<bool> {
+    let page = referrals::list_referrals(
+        c,
+        &w.env(w.tick()),
+        &w.sender_caseworker,
+        ReferralBox::Outgoing,
+        ReferralFilter::states(StateSet::All),
+        None,
+        None,
+    )
+    .expect("the sender lists its referrals");
+    page.items
+        .into_iter()
+        .find(|v| v.id == id)
+        .expect("listed")
+        .identity_shared
+}
+
 #[test]
 fn the_receiver_sees_the_case_only_while_accepted_and_the_person_only_with_consent() {
     each_backend(|db| {
@@ -190,6 +209,11 @@ fn the_receiver_sees_the_case_only_while_accepted_and_the_person_only_with_conse
         let covering = view.consents.last().unwrap().id;
         receiver_reads(&w, c, case, true, "covering consent");
         assert_eq!(w.get(c, r.id).identity_shared, Some(true));
+        assert_eq!(
+            shared_in_outgoing(&w, c, r.id),
+            Some(true),
+            "the list agrees"
+        );
 
         // Withdrawn: gone on the receiver's next request, and the receiver is told.
         let out_before = outbox_rows(c);
@@ -210,6 +234,11 @@ fn the_receiver_sees_the_case_only_while_accepted_and_the_person_only_with_conse
         );
         receiver_reads(&w, c, case, false, "consent withdrawn");
         assert_eq!(w.get(c, r.id).identity_shared, Some(false));
+        assert_eq!(
+            shared_in_outgoing(&w, c, r.id),
+            Some(false),
+            "the list agrees"
+        );
 
         // Completed: the case is gone again; the referral's summary stays.
         let started = w.step(c, Who::Receiver, &accepted, ReferralAction::Start);
