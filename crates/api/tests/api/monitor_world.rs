@@ -747,11 +747,20 @@ fn all_values(conn: &mut schakel_store::DbConn) -> Vec<String> {
     };
     let mut out = Vec::new();
     for Pair { t, c } in columns {
-        let sql =
-            format!("SELECT CAST(\"{c}\" AS TEXT) AS v FROM \"{t}\" WHERE \"{c}\" IS NOT NULL");
+        // Bytes (the monitor's packed months) as hex: PostgreSQL's text of a `bytea`
+        // is its hex already.
         let rows: Vec<Row> = match conn {
-            DbConn::Sqlite(x) => diesel::sql_query(sql).load(x).unwrap(),
-            DbConn::Postgres(x) => diesel::sql_query(sql).load(x).unwrap(),
+            DbConn::Sqlite(x) => diesel::sql_query(format!(
+                "SELECT CASE WHEN typeof(\"{c}\") = 'blob' THEN lower(hex(\"{c}\")) \
+                 ELSE CAST(\"{c}\" AS TEXT) END AS v FROM \"{t}\" WHERE \"{c}\" IS NOT NULL"
+            ))
+            .load(x)
+            .unwrap(),
+            DbConn::Postgres(x) => diesel::sql_query(format!(
+                "SELECT CAST(\"{c}\" AS TEXT) AS v FROM \"{t}\" WHERE \"{c}\" IS NOT NULL"
+            ))
+            .load(x)
+            .unwrap(),
         };
         out.extend(rows.into_iter().map(|r| r.v));
     }
