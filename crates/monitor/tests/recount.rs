@@ -1358,6 +1358,19 @@ fn a_damaged_or_stale_snapshot_is_ignored_and_the_month_loaded_from_its_facts() 
             tables_by_sql(&mut conn),
             "{backend:?}: damaged snapshots are not counted"
         );
+        // The month naming an unknown kind was read from its facts and packed anew.
+        let still_bad = match backend {
+            schakel_store::Backend::Postgres => "get_byte(packed, 12) = 15",
+            schakel_store::Backend::Sqlite => "hex(substr(packed, 13, 1)) = '0F'",
+        };
+        assert_eq!(
+            db.count(&format!(
+                "SELECT COUNT(*) AS n FROM monitor_snapshots WHERE month = {} AND {still_bad}",
+                nth(2)
+            )),
+            0,
+            "{backend:?}: the snapshot naming an unknown kind was replaced"
+        );
         // The person of some event moves to a key never recorded before: the months it
         // was counted in change revision, their snapshots no longer match.
         let from = events
@@ -1378,7 +1391,7 @@ fn a_damaged_or_stale_snapshot_is_ignored_and_the_month_loaded_from_its_facts() 
             db.count(
                 "SELECT COUNT(*) AS n FROM monitor_snapshots s JOIN monitor_months m \
                  ON m.month = s.month WHERE s.events <> m.events OR s.revision <> m.revision \
-                 OR s.format <> 1"
+                 OR s.format <> 1 OR length(s.packed) <> 16 * s.events"
             ),
             0,
             "{backend:?}: every damaged or stale snapshot was packed anew"
