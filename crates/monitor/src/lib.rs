@@ -4,6 +4,7 @@ pub mod cube;
 pub mod dims;
 pub mod disclosure;
 pub mod event;
+pub mod mse;
 mod packed;
 pub mod period;
 pub mod query;

@@ -19,6 +19,7 @@ mod documents_settings;
 mod emergency_settings;
 mod jobs;
 mod keys;
+mod monitor_cmd;
 mod monitor_settings;
 mod rights_settings;
 mod sealer;
@@ -72,6 +73,11 @@ enum Command {
         #[command(subcommand)]
         command: audit_cmd::AuditCommand,
     },
+    /// Multiple systems estimation on a capture-history file.
+    Monitor {
+        #[command(subcommand)]
+        command: monitor_cmd::MonitorCommand,
+    },
 }
 
 fn main() -> ExitCode {
@@ -99,6 +105,7 @@ fn main() -> ExitCode {
         Command::Worker => actix_web::rt::System::new().block_on(serve::worker(settings)),
         Command::Admin { command } => admin_cmd::run(&settings, command),
         Command::Directory { command } => directory_cmd::run(&settings, command),
+        Command::Monitor { command } => monitor_cmd::run(command),
         Command::Audit { command } => match audit_cmd::run(&settings, command) {
             Ok(code) => return code,
             Err(e) if e.is::<ConfigError>() => {
