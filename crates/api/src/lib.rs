@@ -17,6 +17,7 @@ mod invalid;
 mod metrics;
 mod middleware;
 mod monitor_api;
+mod monitor_estimate_api;
 mod openapi;
 mod openapi_ids;
 mod openapi_links;

@@ -36,6 +36,7 @@ use crate::openapi_links::add_links;
         crate::monitor_api::counts_handler,
         crate::monitor_api::flows_handler,
         crate::monitor_api::overlap_handler,
+        crate::monitor_estimate_api::estimate_handler,
         crate::auth::recovery::complete_reset_handler,
         crate::admin::agencies::list_agencies_handler,
         crate::admin::agencies::create_agency_handler,

@@ -34,6 +34,7 @@ pub(crate) const OPERATION_IDS: &[(&str, &str, &str)] = &[
     ("get", "/api/v1/monitor/counts", "monitor_counts"),
     ("get", "/api/v1/monitor/flows", "monitor_flows"),
     ("get", "/api/v1/monitor/overlap", "monitor_overlap"),
+    ("get", "/api/v1/monitor/estimate", "monitor_estimate"),
     ("get", "/api/v1/agencies", "list_agencies"),
     ("post", "/api/v1/agencies", "create_agency"),
     ("get", "/api/v1/agencies/{id}", "get_agency"),

@@ -3,6 +3,7 @@
 pub mod cube;
 pub mod dims;
 pub mod disclosure;
+pub mod estimate;
 pub mod event;
 pub mod mse;
 mod packed;

@@ -219,6 +219,7 @@ const TABLE: &[Row] = {
         row("GET", "/api/v1/monitor/counts", None, ANALYST),
         row("GET", "/api/v1/monitor/flows", None, ANALYST),
         row("GET", "/api/v1/monitor/overlap", None, ANALYST),
+        row("GET", "/api/v1/monitor/estimate", None, ANALYST),
         // Agencies: the admin, whatever agency it is.
         row("GET", "/api/v1/agencies", None, ADMIN_LIST),
         row("POST", "/api/v1/agencies", None, ADMIN_CREATE),
@@ -1445,6 +1446,7 @@ where
         "/api/v1/monitor/overlap" => {
             uri = format!("{uri}?year=2026&purpose=multiple_systems_estimation");
         }
+        "/api/v1/monitor/estimate" => uri = format!("{uri}?from=2026&to=2026"),
         _ => {}
     }
     if row.path == "/api/v1/admin/outbox/{id}/retry" {

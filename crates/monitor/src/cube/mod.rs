@@ -159,4 +159,35 @@ impl Cube {
             share,
         ))
     }
+
+    /// The multiple systems estimate of `request`: the persons per set of lists counted
+    /// exactly from the copy (the period, and each of its years), then estimated
+    /// outside the copy's lock.
+    pub fn estimate(
+        &self,
+        conn: &mut DbConn,
+        request: &crate::estimate::Request,
+        rules: Rules,
+    ) -> Result<crate::estimate::PeriodEstimate, QueryError> {
+        let bits = request.lists.bit_of_kind();
+        let stratum = request.stratum.map(crate::estimate::Stratum::position);
+        let first = |y: u16| month_number(Month { year: y, month: 1 });
+        let (lo, hi) = (first(request.from_year), first(request.to_year) + 11);
+        let (period, years) = self.with_events(conn, |events| {
+            let period =
+                tally::list_masks(events, |e| e.month >= lo && e.month <= hi, &bits, stratum);
+            let years: Vec<_> = (request.from_year..=request.to_year)
+                .map(|y| {
+                    let (a, b) = (first(y), first(y) + 11);
+                    let masks =
+                        tally::list_masks(events, |e| e.month >= a && e.month <= b, &bits, stratum);
+                    (y, masks)
+                })
+                .collect();
+            (period, years)
+        })?;
+        Ok(crate::estimate::estimate_of(
+            request, &period, &years, rules,
+        ))
+    }
 }

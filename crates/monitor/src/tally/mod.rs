@@ -347,7 +347,7 @@ mod people;
 mod flows;
 
 pub(crate) use flows::{FlowKinds, flows};
-pub(crate) use people::{captures, share};
+pub(crate) use people::{captures, list_masks, share};
 
 #[cfg(test)]
 mod tests {

@@ -1,7 +1,8 @@
 //! Tallies that follow persons: the share of unlinkable persons, and which agency kinds
-//! captured each person.
+//! (or lists of them) captured each person.
 
 use super::*;
+use crate::estimate::StratumField;
 
 /// The distinct persons of the events `keep` accepts, and how many of them are
 /// unlinkable records (the events are ordered by person).
@@ -75,4 +76,81 @@ pub(crate) fn captures(
         *out.entry(key).or_default() += n;
     }
     (out, share)
+}
+
+/// The persons per set of lists over the events `keep` accepts: for each linkable
+/// person with a capture, the lists (`bit_of_kind`, by agency kind) of the kinds that
+/// captured them; persons captured only by kinds in no list, and persons outside
+/// `stratum` (the field and the code's position), are left out.
+pub(crate) fn list_masks(
+    events: &[Ev],
+    keep: impl Fn(&Ev) -> bool,
+    bit_of_kind: &[u32],
+    stratum: Option<(StratumField, usize)>,
+) -> BTreeMap<u32, i64> {
+    let at = |name: &str| KINDS.iter().position(|k| *k == name);
+    let (signal, case, accepted) = (
+        at("signal_logged"),
+        at("case_opened"),
+        at("referral_accepted"),
+    );
+    let bit = |kind: u8| bit_of_kind.get(usize::from(kind)).copied().unwrap_or(0);
+    // Per person: the lists, the first capture's month, age and gender, and the forms.
+    struct Person {
+        mask: u32,
+        first: u16,
+        age: u8,
+        gender: u8,
+        forms: u16,
+    }
+    let mut out: BTreeMap<u32, i64> = BTreeMap::new();
+    let mut close = |p: Option<Person>| {
+        let Some(p) = p else { return };
+        let inside = match stratum {
+            None => true,
+            Some((StratumField::Age, code)) => usize::from(p.age) == code,
+            Some((StratumField::Gender, code)) => usize::from(p.gender) == code,
+            Some((StratumField::Form, code)) => {
+                u32::try_from(code).is_ok_and(|c| c < 16 && p.forms & (1 << c) != 0)
+            }
+        };
+        if p.mask != 0 && inside {
+            *out.entry(p.mask).or_default() += 1;
+        }
+    };
+    let mut current = NO_PERSON;
+    let mut person: Option<Person> = None;
+    for e in events
+        .iter()
+        .filter(|e| e.person != NO_PERSON && !is_unlinkable(e.person) && keep(e))
+    {
+        let kind = Some(usize::from(e.kind()));
+        let lists = if kind == signal || kind == case {
+            bit(e.sender_kind())
+        } else if kind == accepted && e.receiver_kind() != NO_RECEIVER {
+            bit(e.receiver_kind())
+        } else {
+            continue;
+        };
+        if e.person != current {
+            close(person.take());
+            current = e.person;
+        }
+        let p = person.get_or_insert(Person {
+            mask: 0,
+            first: u16::MAX,
+            age: 0,
+            gender: 0,
+            forms: 0,
+        });
+        p.mask |= lists;
+        p.forms |= e.forms;
+        if e.month < p.first {
+            p.first = e.month;
+            p.age = e.age();
+            p.gender = e.gender();
+        }
+    }
+    close(person);
+    out
 }
