@@ -4,8 +4,12 @@ existence check by scipy's linear programming, the stepwise selection written ou
 from its published description (Chan, Silverman & Vincent 2021, section 3.2).
 
 Usage: python3 mse_crosscheck.py TABLE.csv [THRESHOLD]
-Prints one JSON object: the stepwise model's terms, the estimate, the conditional 95 %
-interval, deviance, AIC and BIC, and the same for the independence model.
+  prints one JSON object: the stepwise model's terms, the estimate, the conditional 95 %
+  interval, deviance, AIC and BIC, and the same for the independence model;
+python3 mse_crosscheck.py --compare TABLE.csv OURS.json
+  compares `schakel monitor estimate --format json` of the table with this estimate and
+  exits 1, naming the difference, unless the models are the same and every figure agrees
+  within 1e-6 (relative).
 """
 import csv
 import itertools
@@ -14,7 +18,8 @@ import math
 import sys
 
 import numpy as np
-import statsmodels.api as sm
+from statsmodels.genmod import families
+from statsmodels.genmod.generalized_linear_model import GLM
 from scipy.optimize import linprog
 from scipy.stats import norm, poisson
 
@@ -51,7 +56,7 @@ def design(counts, k, pairs):
 
 def fit(counts, k, pairs):
     cells, x, y, empty = design(counts, k, pairs)
-    res = sm.GLM(y, x, family=sm.families.Poisson()).fit(tol=1e-12, maxiter=200)
+    res = GLM(y, x, family=families.Poisson()).fit(tol=1e-12, maxiter=200)
     return cells, res, empty
 
 
@@ -109,16 +114,51 @@ def report(names, counts, k, pairs, res, empty_count):
     }
 
 
-def main():
-    names, counts = read(sys.argv[1])
-    threshold = float(sys.argv[2]) if len(sys.argv) > 2 else 0.02
+def compare(table, ours_path):
+    theirs = estimate(table, 0.02)
+    with open(ours_path) as f:
+        ours = json.load(f)
+    failures = []
+
+    def close(what, a, b):
+        if abs(a - b) > 1e-6 * max(1.0, abs(b)):
+            failures.append(f"{what}: schakel {a!r}, statsmodels {b!r}")
+
+    for ours_key, their_key in [("model", "stepwise"), ("independence", "independence")]:
+        o, t = ours[ours_key], theirs[their_key]
+        if o["terms"] != t["terms"]:
+            failures.append(f"{ours_key} terms: schakel {o['terms']}, statsmodels {t['terms']}")
+            continue
+        close(f"{ours_key} total", o["total"], t["total"])
+        close(f"{ours_key} conditional lower", o["conditional"]["lower"], t["conditional"][0])
+        close(f"{ours_key} conditional upper", o["conditional"]["upper"], t["conditional"][1])
+        for k in ["deviance", "aic", "bic"]:
+            close(f"{ours_key} {k}", o[k], t[k])
+    if failures:
+        print(f"{table}: " + "; ".join(failures))
+        sys.exit(1)
+    model = " + ".join(theirs["stepwise"]["terms"]) or "independence"
+    print(f"{table}: the same model ({model}), total {theirs['stepwise']['total']:.1f}, "
+          f"independence {theirs['independence']['total']:.1f}")
+
+
+def estimate(path, threshold):
+    names, counts = read(path)
     k = len(names)
     pairs, res, _ = stepwise(counts, k, threshold)
     empty = sum(1 for p in pairs if overlap(counts, *p) == 0)
     out = {"stepwise": report(names, counts, k, pairs, res, empty)}
     _, res0, _ = fit(counts, k, [])
     out["independence"] = report(names, counts, k, [], res0, 0)
-    print(json.dumps(out))
+    return out
+
+
+def main():
+    if sys.argv[1] == "--compare":
+        compare(sys.argv[2], sys.argv[3])
+    else:
+        threshold = float(sys.argv[2]) if len(sys.argv) > 2 else 0.02
+        print(json.dumps(estimate(sys.argv[1], threshold)))
 
 
 if __name__ == "__main__":

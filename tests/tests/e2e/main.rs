@@ -13,6 +13,7 @@ mod config;
 mod demo_world;
 mod directory_cli;
 mod documents;
+mod estimate_cli;
 mod instances;
 mod jobs;
 mod login_storm;
