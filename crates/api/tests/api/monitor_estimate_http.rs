@@ -57,7 +57,7 @@ fn record_uk_table(db: &TestDb) -> u64 {
                     receiver_region: None,
                     exploitation_forms: vec![],
                     age_band: AgeBand::From30To39,
-                    gender: if person % 2 == 0 {
+                    gender: if person.is_multiple_of(2) {
                         Gender::Female
                     } else {
                         Gender::Male
@@ -144,7 +144,7 @@ async fn the_uk_table_recorded_in_the_monitor_gives_the_published_estimates_to_t
         assert!(
             cells
                 .iter()
-                .all(|c| c["persons"].as_i64().is_none_or(|n| n >= 10 && n % 5 == 0))
+                .all(|c| c["persons"].as_i64().is_none_or(|n| n >= 10 && n.is_multiple_of(5)))
         );
         assert_eq!(e["years"][0]["year"], 2013);
         assert!(within(&e["years"][0]["total"], 11_418.0, 0.005));
