@@ -87,7 +87,8 @@ fn routes(cfg: &mut web::ServiceConfig, rate_limit: &auth::RateLimit) {
                 .configure(audit_api::configure)
                 .configure(crate::audit_export_api::configure)
                 .configure(crate::emergency_api::configure)
-                .configure(crate::monitor_api::configure),
+                .configure(crate::monitor_api::configure)
+                .configure(crate::monitor_estimate_api::configure),
         );
 }
 

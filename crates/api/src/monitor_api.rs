@@ -288,9 +288,5 @@ pub async fn overlap_handler(
 pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/monitor/counts").route(web::get().to(counts_handler)))
         .service(web::resource("/monitor/flows").route(web::get().to(flows_handler)))
-        .service(web::resource("/monitor/overlap").route(web::get().to(overlap_handler)))
-        .service(
-            web::resource("/monitor/estimate")
-                .route(web::get().to(crate::monitor_estimate_api::estimate_handler)),
-        );
+        .service(web::resource("/monitor/overlap").route(web::get().to(overlap_handler)));
 }

@@ -245,3 +245,8 @@ pub async fn estimate_handler(
         }
     }
 }
+
+/// The estimate's route.
+pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(web::resource("/monitor/estimate").route(web::get().to(estimate_handler)));
+}
