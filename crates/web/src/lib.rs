@@ -267,10 +267,15 @@ fn own_account(cfg: &mut web::ServiceConfig) {
     .service(web::resource("/static/draft.js").route(web::get().to(drafts::script)));
 }
 
-/// The analyst's dashboard with its charts and CSV files, the auditor's trail and the
-/// auditors' review of emergency access.
+/// The analyst's dashboard with its charts and CSV files and the estimate page, the
+/// auditor's trail and the auditors' review of emergency access.
 fn analyst_and_auditor(cfg: &mut web::ServiceConfig) {
+    use analyst::estimate::{estimate_csv, estimate_json, estimate_page};
     cfg.service(web::resource("/analyst").route(web::get().to(analyst::dashboard)))
+        // Before `/analyst/{name}.csv`, which would take `estimate.csv` for a table.
+        .service(web::resource("/analyst/estimate").route(web::get().to(estimate_page)))
+        .service(web::resource("/analyst/estimate.csv").route(web::get().to(estimate_csv)))
+        .service(web::resource("/analyst/estimate.json").route(web::get().to(estimate_json)))
         .service(web::resource("/analyst/charts/{name}.svg").route(web::get().to(analyst::chart)))
         .service(web::resource("/analyst/{name}.csv").route(web::get().to(analyst::csv)))
         .service(web::resource("/audit").route(web::get().to(audit_pages::trail)))

@@ -24,7 +24,7 @@ impl fmt::Display for ChartError {
     }
 }
 
-fn failed<E: fmt::Debug>(e: E) -> ChartError {
+pub(super) fn failed<E: fmt::Debug>(e: E) -> ChartError {
     ChartError(format!("{e:?}"))
 }
 
@@ -42,23 +42,23 @@ pub(crate) struct Legend {
     pub(crate) scale: String,
 }
 
-const INK: RGBColor = RGBColor(27, 27, 31);
-const MUTED: RGBColor = RGBColor(74, 74, 85);
-const LINE: RGBColor = RGBColor(201, 204, 211);
-const ACCENT: RGBColor = RGBColor(11, 79, 138);
-const PALE: RGBColor = RGBColor(238, 243, 249);
-const FONT: &str = "sans-serif";
+pub(super) const INK: RGBColor = RGBColor(27, 27, 31);
+pub(super) const MUTED: RGBColor = RGBColor(74, 74, 85);
+pub(super) const LINE: RGBColor = RGBColor(201, 204, 211);
+pub(super) const ACCENT: RGBColor = RGBColor(11, 79, 138);
+pub(super) const PALE: RGBColor = RGBColor(238, 243, 249);
+pub(super) const FONT: &str = "sans-serif";
 
-fn text(size: u32, color: RGBColor, h: HPos, v: VPos) -> TextStyle<'static> {
+pub(super) fn text(size: u32, color: RGBColor, h: HPos, v: VPos) -> TextStyle<'static> {
     (FONT, size).into_font().color(&color).pos(Pos::new(h, v))
 }
 
 /// The width in pixels a label of `chars` characters needs (a generous estimate).
-fn width_of(chars: usize, size: u32) -> i32 {
+pub(super) fn width_of(chars: usize, size: u32) -> i32 {
     i32::try_from(chars).unwrap_or(60).min(60) * i32::try_from(size).unwrap_or(12) * 6 / 10
 }
 
-fn svg(
+pub(super) fn svg(
     size: (u32, u32),
     draw: impl FnOnce(&DrawingArea<SVGBackend<'_>, Shift>) -> Result<(), ChartError>,
 ) -> Result<String, ChartError> {

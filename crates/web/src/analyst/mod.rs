@@ -8,9 +8,23 @@
 //!
 //! Its parts: `panels` (the tables read and the charts drawn from them), `layout` (the
 //! four panels), `view` (the tables laid out in words) and `charts` (the SVG drawing).
+//! Beside the dashboard, `estimate` serves the multiple systems estimate
+//! (`GET /analyst/estimate`, its CSV and JSON) from `estimate_query` (the form's query
+//! read into a request), `estimate_request` (the request as a query again and as an
+//! audit entry), `estimate_form` (the form shown), `estimate_view` and
+//! `estimate_words` (the result in words), `estimate_chart` (its SVG) and `numbers`
+//! (numbers as the page's language writes them).
 
 mod charts;
+pub(crate) mod estimate;
+mod estimate_chart;
+mod estimate_form;
+mod estimate_query;
+mod estimate_request;
+mod estimate_view;
+mod estimate_words;
 mod layout;
+mod numbers;
 mod panels;
 mod view;
 
@@ -159,6 +173,16 @@ async fn read(
 /// The viewer if an analyst; otherwise the response (login, or 404 with the attempt
 /// audited as the API audits it).
 async fn analyst(req: &HttpRequest, state: &web::Data<WebState>) -> Result<Viewer, HttpResponse> {
+    analyst_reading(req, state, "monitor.counts").await
+}
+
+/// The viewer if an analyst; otherwise the response (login, or 404 with the attempt
+/// audited under `code`, the reading asked for).
+async fn analyst_reading(
+    req: &HttpRequest,
+    state: &web::Data<WebState>,
+    code: &'static str,
+) -> Result<Viewer, HttpResponse> {
     let v = complete_viewer(req, state).await?;
     if v.actor.role == Role::Analyst {
         return Ok(v);
@@ -167,19 +191,12 @@ async fn analyst(req: &HttpRequest, state: &web::Data<WebState>) -> Result<Viewe
     let denied = web::block(move || {
         let mut conn = schakel_store::get_conn(&st.pool).map_err(|e| e.to_string())?;
         let details = serde_json::json!({ "page": "analyst" });
-        read_monitor(
-            &mut conn,
-            &actor,
-            "monitor.counts",
-            details,
-            &ctx,
-            st.clock.now(),
-        )
-        .err()
-        .map_or(Ok(()), |e| match Failure::from(e) {
-            Failure::Hidden | Failure::Forbidden => Ok(()),
-            other => Err(other.message()),
-        })
+        read_monitor(&mut conn, &actor, code, details, &ctx, st.clock.now())
+            .err()
+            .map_or(Ok(()), |e| match Failure::from(e) {
+                Failure::Hidden | Failure::Forbidden => Ok(()),
+                other => Err(other.message()),
+            })
     })
     .await;
     match denied {

@@ -19,6 +19,7 @@ mod document_pages;
 mod draft_pages;
 mod emergency_pages;
 mod error_pages;
+mod estimate_pages;
 mod figures_pages;
 mod form_limits;
 mod four_eyes_pages;
