@@ -24,6 +24,7 @@ mod matrix;
 mod monitor_estimate_http;
 mod monitor_http;
 mod monitor_world;
+mod mse_world_http;
 mod notes_http;
 mod password_reset_http;
 mod profile_http;
