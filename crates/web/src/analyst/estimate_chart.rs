@@ -52,26 +52,24 @@ fn top(points: &[YearPoint]) -> f64 {
     (highest * 1.1).max(10.0)
 }
 
-/// The chart as SVG.
+/// The chart as SVG: year `i` of the period takes the stretch from `i` to `i + 1` of the
+/// horizontal axis, its bar the middle half, its estimate the middle.
 pub(crate) fn draw(words: &Words, points: &[YearPoint]) -> Result<String, ChartError> {
     let n = points.len().max(1);
     let lang = words.lang;
+    #[allow(clippy::cast_precision_loss)]
+    let middles: Vec<f64> = (0..n).map(|i| i as f64 + 0.5).collect();
     svg((WIDTH, HEIGHT), |root| {
         let (plot, foot) = root.split_vertically(HEIGHT - 34);
+        #[allow(clippy::cast_precision_loss)]
+        let across = 0f64..n as f64;
         let mut chart = ChartBuilder::on(&plot)
             .caption(words.title.clone(), (FONT, 15).into_font().color(&INK))
             .margin(10)
             .x_label_area_size(30)
             .y_label_area_size(72)
-            .build_cartesian_2d((0..n).into_segmented(), 0f64..top(points))
+            .build_cartesian_2d(across, 0f64..top(points))
             .map_err(failed)?;
-        let year_of = |v: &SegmentValue<usize>| match v {
-            SegmentValue::CenterOf(i) => points
-                .get(*i)
-                .map(|p| p.year.to_string())
-                .unwrap_or_default(),
-            _ => String::new(),
-        };
         let value_of = |v: &f64| numbers::whole(lang, *v);
         chart
             .configure_mesh()
@@ -79,51 +77,46 @@ pub(crate) fn draw(words: &Words, points: &[YearPoint]) -> Result<String, ChartE
             .light_line_style(WHITE)
             .bold_line_style(LINE)
             .axis_style(MUTED)
-            .x_labels(n)
-            .x_label_formatter(&year_of)
+            // The years are written below their bars (the axis would pick its own points).
+            .x_labels(0)
             .y_labels(6)
             .y_label_formatter(&value_of)
             .y_desc(words.scale.clone())
             .label_style((FONT, 12).into_font().color(&INK))
             .draw()
             .map_err(failed)?;
-        for (i, p) in points.iter().enumerate() {
+        for (p, mid) in points.iter().zip(&middles) {
+            let (x, y) = chart.backend_coord(&(*mid, 0.0));
+            root.draw(&Text::new(
+                p.year.to_string(),
+                (x, y + 8),
+                text(12, INK, HPos::Center, VPos::Top),
+            ))
+            .map_err(failed)?;
             #[allow(clippy::cast_precision_loss)]
             let registered = p.registered as f64;
-            // A pale bar with a darker edge, so it stands out from the white.
-            let corners = [
-                (SegmentValue::Exact(i), 0.0),
-                (SegmentValue::Exact(i + 1), registered),
-            ];
-            let (mut bar, mut edge) = (
-                Rectangle::new(corners.clone(), PALE.filled()),
-                Rectangle::new(corners, MUTED),
-            );
-            bar.set_margin(0, 0, 12, 12);
-            edge.set_margin(0, 0, 12, 12);
-            chart.draw_series([bar, edge]).map_err(failed)?;
-            let mid = SegmentValue::CenterOf(i);
+            // A pale bar with a darker edge, so that it stands out from the white.
+            let corners = [(mid - 0.25, 0.0), (mid + 0.25, registered)];
+            chart
+                .draw_series([
+                    Rectangle::new(corners, PALE.filled()),
+                    Rectangle::new(corners, MUTED.stroke_width(1)),
+                ])
+                .map_err(failed)?;
             match p.estimate {
                 Some((total, lower, upper)) => {
                     let style = ACCENT.stroke_width(2);
                     chart
-                        .draw_series([ErrorBar::new_vertical(
-                            mid.clone(),
-                            lower,
-                            total,
-                            upper,
-                            style,
-                            14,
-                        )])
+                        .draw_series([ErrorBar::new_vertical(*mid, lower, total, upper, style, 14)])
                         .map_err(failed)?;
                     chart
-                        .draw_series([Circle::new((mid.clone(), total), 5, ACCENT.filled())])
+                        .draw_series([Circle::new((*mid, total), 5, ACCENT.filled())])
                         .map_err(failed)?;
                     if points.len() <= LABELLED_YEARS {
                         chart
                             .draw_series([Text::new(
                                 format!("  {}", numbers::whole(lang, total)),
-                                (mid, total),
+                                (*mid, total),
                                 text(12, INK, HPos::Left, VPos::Center),
                             )])
                             .map_err(failed)?;
@@ -133,7 +126,7 @@ pub(crate) fn draw(words: &Words, points: &[YearPoint]) -> Result<String, ChartE
                     chart
                         .draw_series([Text::new(
                             words.none.clone(),
-                            (mid, registered),
+                            (*mid, registered),
                             text(12, MUTED, HPos::Center, VPos::Bottom),
                         )])
                         .map_err(failed)?;
