@@ -152,6 +152,11 @@ const TOPICS: &[Topic] = &[
         link: Some(("/analyst", "help.go.analyst", Audience::Analyst)),
     },
     Topic {
+        id: "estimate",
+        paragraphs: 1,
+        link: Some(("/analyst/estimate", "help.go.estimate", Audience::Analyst)),
+    },
+    Topic {
         id: "auditor",
         paragraphs: 2,
         link: Some(("/audit", "help.go.audit", Audience::Auditor)),
@@ -298,7 +303,7 @@ mod tests {
         );
         assert_eq!(
             links(&nav(false, true)),
-            ["/account/preferences", "/analyst"]
+            ["/account/preferences", "/analyst", "/analyst/estimate"]
         );
         let police = Nav {
             emergency: true,

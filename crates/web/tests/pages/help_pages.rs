@@ -91,6 +91,7 @@ async fn other_roles_read_it_too_with_links_to_their_own_pages() {
         assert_eq!(status, StatusCode::OK, "{backend:?}");
         assert!(page.contains(NAV_LINK));
         assert!(page.contains("href=\"/analyst\">Open the dashboard</a>"));
+        assert!(page.contains("href=\"/analyst/estimate\">Open the estimate</a>"));
         assert!(!page.contains("href=\"/cases\"") && !page.contains("href=\"/inbox\""));
 
         let session = login!(app, "admin@amsterdam.example");
