@@ -95,6 +95,11 @@ pub enum Conflict {
     /// The owning agency keeps its records for their retention period whatever the
     /// person asks (a retention duty of its own law applies).
     RetentionDuty,
+    /// The suspect is already with the prosecution (a referral of it is open).
+    AlreadyReferred,
+    /// A judgment needs the step it follows: a summons for the first instance, a
+    /// judgment of the instance below for an appeal.
+    NoEarlierStep,
 }
 
 /// A value refused for what it means, not for its shape (each has its own stable

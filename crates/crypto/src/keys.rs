@@ -30,13 +30,34 @@ pub(crate) enum Purpose {
     Pseudonym,
 }
 
+/// Whose data a set of master keys protects. Each compartment derives its purpose keys
+/// under labels of its own, so that even the same master secret in two compartments
+/// gives keys that say nothing about each other; in practice each compartment also has
+/// its own key file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Compartment {
+    /// The victims' side: persons, cases, signals, notes, documents.
+    Victims,
+    /// The law-enforcement compartment: investigations and suspects.
+    LawEnforcement,
+}
+
 impl Purpose {
     /// The HKDF `info` label. Changing one changes every value made with it.
-    fn info(self) -> &'static [u8] {
-        match self {
-            Self::FieldEncryption => b"schakel/field-encryption/v1",
-            Self::BlindIndex => b"schakel/blind-index/v1",
-            Self::Pseudonym => b"schakel/pseudonym/v1",
+    fn info(self, compartment: Compartment) -> &'static [u8] {
+        match (compartment, self) {
+            (Compartment::Victims, Self::FieldEncryption) => b"schakel/field-encryption/v1",
+            (Compartment::Victims, Self::BlindIndex) => b"schakel/blind-index/v1",
+            (Compartment::Victims, Self::Pseudonym) => b"schakel/pseudonym/v1",
+            (Compartment::LawEnforcement, Self::FieldEncryption) => {
+                b"schakel/law-enforcement/field-encryption/v1"
+            }
+            (Compartment::LawEnforcement, Self::BlindIndex) => {
+                b"schakel/law-enforcement/blind-index/v1"
+            }
+            (Compartment::LawEnforcement, Self::Pseudonym) => {
+                b"schakel/law-enforcement/pseudonym/v1"
+            }
         }
     }
 }
@@ -51,6 +72,7 @@ pub(crate) type DerivedKey = Zeroizing<[u8; KEY_BYTES]>;
 /// index and the pseudonym do not follow "current": their callers pass a configured
 /// index or linkage key id that stays fixed when the encryption key rotates.
 pub struct MasterKeys {
+    compartment: Compartment,
     current: String,
     keys: BTreeMap<String, SecretBox<[u8; KEY_BYTES]>>,
 }
@@ -67,6 +89,7 @@ impl MasterKeys {
         let mut keys = BTreeMap::new();
         keys.insert(id.to_owned(), SecretBox::new(Box::new(secret)));
         Self {
+            compartment: Compartment::Victims,
             current: id.to_owned(),
             keys,
         }
@@ -114,7 +137,36 @@ impl MasterKeys {
             Some(named) => return Err(CryptoError::UnknownKey(named.to_owned())),
             None => first.ok_or(CryptoError::NoKeys)?,
         };
-        Ok(Self { current, keys })
+        Ok(Self {
+            compartment: Compartment::Victims,
+            current,
+            keys,
+        })
+    }
+
+    /// The same keys for another compartment (the victims' by default): every purpose
+    /// key is derived under that compartment's labels.
+    #[must_use]
+    pub fn for_compartment(mut self, compartment: Compartment) -> Self {
+        self.compartment = compartment;
+        self
+    }
+
+    /// The compartment these keys protect.
+    pub fn compartment(&self) -> Compartment {
+        self.compartment
+    }
+
+    /// Whether any master secret of `self` is also one of `other`'s: two compartments
+    /// must not share one. Checked once at start from two files the operator wrote, so
+    /// the comparison's timing tells nobody anything.
+    pub fn shares_a_secret_with(&self, other: &MasterKeys) -> bool {
+        self.keys.values().any(|a| {
+            other
+                .keys
+                .values()
+                .any(|b| a.expose_secret() == b.expose_secret())
+        })
     }
 
     /// The id of the key that encrypts new values.
@@ -141,7 +193,7 @@ impl MasterKeys {
             .ok_or_else(|| CryptoError::UnknownKey(key_id.to_owned()))?;
         let hkdf = Hkdf::<Sha256>::new(None, master.expose_secret());
         let mut okm = Zeroizing::new([0u8; KEY_BYTES]);
-        hkdf.expand(purpose.info(), okm.as_mut())
+        hkdf.expand(purpose.info(self.compartment), okm.as_mut())
             .map_err(|_| CryptoError::Primitive("HKDF output length"))?;
         Ok(okm)
     }
@@ -150,6 +202,7 @@ impl MasterKeys {
 impl fmt::Debug for MasterKeys {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("MasterKeys")
+            .field("compartment", &self.compartment)
             .field("current", &self.current)
             .field("key_ids", &self.keys.keys().collect::<Vec<_>>())
             .finish()

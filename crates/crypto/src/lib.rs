@@ -8,5 +8,5 @@ mod keys;
 
 pub use error::CryptoError;
 pub use field::field_aad;
-pub use keys::{KEY_BYTES, MasterKeys};
+pub use keys::{Compartment, KEY_BYTES, MasterKeys};
 pub use secrecy::{ExposeSecret, SecretString};

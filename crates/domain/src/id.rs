@@ -107,6 +107,27 @@ typed_id!(
     PrivilegeRequestId
 );
 
+typed_id!(
+    /// Identifies an investigation of the law-enforcement compartment.
+    InvestigationId
+);
+typed_id!(
+    /// Identifies a suspect in an investigation.
+    SuspectId
+);
+typed_id!(
+    /// Identifies a suspect handed to the prosecution.
+    SuspectReferralId
+);
+typed_id!(
+    /// Identifies a prosecution decision or a judgment on a suspect.
+    ProsecutionStepId
+);
+typed_id!(
+    /// Identifies a link between a suspect and a victim's case or signal.
+    VictimLinkId
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -20,6 +20,8 @@ pub mod indicators;
 pub mod monitor_event;
 pub mod note;
 pub mod notice;
+pub mod offender;
+pub mod offender_event;
 pub mod policy;
 pub mod privilege;
 pub mod pseudonym;
@@ -44,8 +46,9 @@ pub use document::{MediaType, ScanState};
 pub use draft::DraftForm;
 pub use emergency::{EmergencyGround, EmergencyPolicy, EmergencyReview, EmergencyVerdict};
 pub use id::{
-    AgencyId, CaseId, ConsentId, CorrectionId, DocumentId, DraftId, EmergencyAccessId, NoteId,
-    PersonId, PrivilegeRequestId, ReferralId, SessionId, SignalId, UserId,
+    AgencyId, CaseId, ConsentId, CorrectionId, DocumentId, DraftId, EmergencyAccessId, InvestigationId,
+    NoteId, PersonId, PrivilegeRequestId, ProsecutionStepId, ReferralId, SessionId, SignalId,
+    SuspectId, SuspectReferralId, UserId, VictimLinkId,
 };
 pub use monitor_event::{InvalidEvent, MonitorEvent, MonitorEventKind};
 pub use note::{NoteKind, NoteVisibility};
@@ -53,6 +56,11 @@ pub use notice::{
     DOCUMENT_QUARANTINED_TOPIC, EMERGENCY_ACCESS_TOPIC, InvalidNotice, LinkTopic, Notice,
     ReferralFacts, ReferralTopic, SECOND_FACTOR_RESET_TOPIC,
 };
+pub use offender::{
+    BirthCountryGroup, CourtInstance, JudgmentOutcome, ProsecutionDecision, SentenceBand,
+    SentenceMisfit, SuspectRole,
+};
+pub use offender_event::{InvalidOffenderEvent, OffenderEvent, OffenderEventKind};
 pub use policy::{Action, Relationship, allows};
 pub use privilege::{FourEyesPolicy, PrivilegeChange, RequestState};
 pub use referral::{InvalidTransition, Party, ReferralAction, ReferralState};

@@ -74,6 +74,16 @@ code_enum! {
         /// everything stored about them, restrict the record or lift the restriction,
         /// erase it on their request.
         AnswerPersonRights = "answer_person_rights",
+        /// Keep an investigation of the law-enforcement compartment: open it, register
+        /// suspects, link them to victims' cases and signals the agency may see, hand
+        /// them to the prosecution (only at agencies of a law-enforcement kind).
+        KeepInvestigation = "keep_investigation",
+        /// Read an investigation and its suspects: the investigating agency, and the
+        /// prosecution for a suspect it accepted (only at law-enforcement agencies).
+        ReadInvestigation = "read_investigation",
+        /// Record the prosecution's decision on a suspect it accepted and the courts'
+        /// judgments (only at the prosecution).
+        RecordProsecution = "record_prosecution",
     }
 }
 
@@ -170,6 +180,17 @@ pub const RULES: &[(Role, Action, Relationship)] = &[
     (Caseworker, ReadCase, Emergency),
     (Coordinator, ReadCase, Emergency),
     (Auditor, ReviewEmergencyAccess, Platform),
+    // The law-enforcement compartment (the agency's kind is checked besides): the
+    // investigating agency keeps its investigations; the prosecution reads the
+    // suspects it accepted and records its decisions and the judgments.
+    (Caseworker, KeepInvestigation, OwnAgency),
+    (Coordinator, KeepInvestigation, OwnAgency),
+    (Caseworker, ReadInvestigation, OwnAgency),
+    (Coordinator, ReadInvestigation, OwnAgency),
+    (Caseworker, ReadInvestigation, ReceivingAgency),
+    (Coordinator, ReadInvestigation, ReceivingAgency),
+    (Caseworker, RecordProsecution, ReceivingAgency),
+    (Coordinator, RecordProsecution, ReceivingAgency),
 ];
 
 /// Whether `role` may do `action` on an object with `relationship` to the actor.
@@ -219,6 +240,9 @@ mod tests {
             AddDocument,
             AssignCase,
             AnswerPersonRights,
+            KeepInvestigation,
+            ReadInvestigation,
+            RecordProsecution,
         ];
         for role in [Admin, Analyst, Auditor] {
             for action in case_actions {

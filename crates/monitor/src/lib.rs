@@ -6,6 +6,7 @@ pub mod disclosure;
 pub mod estimate;
 pub mod event;
 pub mod mse;
+pub mod offenders;
 mod packed;
 pub mod period;
 pub mod query;

@@ -7,12 +7,14 @@
 //! outbox message only once (it remembers the message id). A relink (a corrected
 //! person's new key, topic `person_relinked`) moves the person's facts; applied twice
 //! it moves nothing the second time. The rows are taken in the order they were queued,
-//! so a relink follows the events it concerns. A payload the monitor cannot read is a
-//! dead letter at once: retrying would not change it.
+//! so a relink follows the events it concerns. An offender event (its topic one of the
+//! offender event kinds) is counted on the offenders' side the same way, once per
+//! message. A payload the monitor cannot read is a dead letter at once: retrying would
+//! not change it.
 
 use crate::Event;
 use chrono::{DateTime, Utc};
-use schakel_domain::{PersonRelink, RELINK_TOPIC};
+use schakel_domain::{OffenderEvent, OffenderEventKind, PersonRelink, RELINK_TOPIC};
 use schakel_store::outbox::{self, Channel};
 use schakel_store::{DbConn, Pool, StoreError, get_conn, write_tx};
 
@@ -100,6 +102,10 @@ impl MonitorSink {
                     self.relink(conn, separate.as_mut(), &row, now, report)?;
                     continue;
                 }
+                if row.topic.parse::<OffenderEventKind>().is_ok() {
+                    self.offender(conn, separate.as_mut(), &row, now, report)?;
+                    continue;
+                }
                 let event = match Event::from_payload(&row.payload) {
                     Ok(e) => e,
                     Err(e) => {
@@ -122,6 +128,37 @@ impl MonitorSink {
             }
             Ok(())
         })
+    }
+
+    /// Counts one offender event where the facts are, and marks it done (or a dead
+    /// letter).
+    fn offender(
+        &self,
+        conn: &mut DbConn,
+        separate: Option<&mut schakel_store::PooledConn>,
+        row: &outbox::OutboxRow,
+        now: DateTime<Utc>,
+        report: &mut SinkReport,
+    ) -> Result<(), StoreError> {
+        let event = match OffenderEvent::from_payload(&row.payload) {
+            Ok(e) => e,
+            Err(e) => {
+                tracing::warn!(row = %row.id, error = %e, "offender event refused");
+                outbox::mark_failed(conn, &row.id, now, &e.to_string())?;
+                report.refused += 1;
+                return Ok(());
+            }
+        };
+        let fresh = match separate {
+            Some(m) => write_tx(m, |m| crate::offenders::record_offender(m, &row.id, &event))?,
+            None => crate::offenders::record_offender(conn, &row.id, &event)?,
+        };
+        if fresh {
+            report.recorded += 1;
+        } else {
+            report.repeated += 1;
+        }
+        outbox::mark_done(conn, &row.id, now)
     }
 
     /// Applies one relink row where the facts are, and marks it done (or a dead letter).

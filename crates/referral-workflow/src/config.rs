@@ -44,6 +44,48 @@ pub struct WorkflowConfig {
     pub emergency: EmergencyPolicy,
     /// Which agencies keep their records whatever the person asks.
     pub rights: RightsPolicy,
+    /// The law-enforcement compartment's keys: suspects' identity and the
+    /// investigations' free text, and the suspects' own linkage key.
+    pub law_enforcement: LawEnforcementKeys,
+}
+
+/// The keys of the law-enforcement compartment, apart from the victims' side's: a leak
+/// of one side's keys neither opens nor links the other side's records.
+#[derive(Clone)]
+pub struct LawEnforcementKeys {
+    /// The master keys (of the law-enforcement compartment): the current one encrypts.
+    pub keys: Arc<MasterKeys>,
+    /// The master key id the suspects' pseudonym is derived from; fixed forever.
+    pub linkage_key_id: String,
+}
+
+impl std::fmt::Debug for LawEnforcementKeys {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LawEnforcementKeys")
+            .field("keys", &self.keys)
+            .field("linkage_key_id", &self.linkage_key_id)
+            .finish()
+    }
+}
+
+impl LawEnforcementKeys {
+    /// The compartment's keys over `keys` (derived under the compartment's labels),
+    /// the linkage key the current one.
+    pub fn new(keys: MasterKeys) -> Self {
+        let keys = keys.for_compartment(schakel_crypto::Compartment::LawEnforcement);
+        Self {
+            linkage_key_id: keys.current_key_id().to_owned(),
+            keys: Arc::new(keys),
+        }
+    }
+
+    /// Fresh random keys, for tests and throwaway instances.
+    pub fn ephemeral() -> Self {
+        Self::new(MasterKeys::single(
+            "ephemeral-le",
+            schakel_auth::secret_token::generate_key(),
+        ))
+    }
 }
 
 impl std::fmt::Debug for WorkflowConfig {
@@ -59,13 +101,15 @@ impl std::fmt::Debug for WorkflowConfig {
             .field("places_stale_after", &self.places_stale_after)
             .field("emergency", &self.emergency)
             .field("rights", &self.rights)
+            .field("law_enforcement", &self.law_enforcement)
             .finish()
     }
 }
 
 impl WorkflowConfig {
-    /// Settings with `keys`, the index and linkage keys both the current key, and the
-    /// default deadlines and retention.
+    /// Settings with `keys`, the index and linkage keys both the current key, the
+    /// default deadlines and retention, and fresh random keys for the law-enforcement
+    /// compartment (the server sets its configured ones).
     pub fn with_keys(keys: Arc<MasterKeys>) -> Self {
         let current = keys.current_key_id().to_owned();
         Self {
@@ -79,6 +123,7 @@ impl WorkflowConfig {
             places_stale_after: Duration::days(schakel_domain::directory::DEFAULT_STALE_AFTER_DAYS),
             emergency: EmergencyPolicy::default(),
             rights: RightsPolicy::default(),
+            law_enforcement: LawEnforcementKeys::ephemeral(),
         }
     }
 

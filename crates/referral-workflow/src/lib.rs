@@ -14,6 +14,7 @@ pub mod idempotency;
 pub mod identity;
 pub mod jobs;
 pub mod notes;
+pub mod offenders;
 mod present;
 pub mod referrals;
 pub mod rights;

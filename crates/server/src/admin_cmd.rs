@@ -217,5 +217,5 @@ pub fn run(settings: &Settings, command: AdminCommand) -> anyhow::Result<()> {
 /// The case-work settings over the configured data keys.
 fn workflow(settings: &Settings) -> anyhow::Result<schakel_referral_workflow::WorkflowConfig> {
     let keys = settings.data.load().map_err(|e| anyhow!(e))?;
-    Ok(settings.workflow(keys))
+    settings.workflow(keys).map_err(|e| anyhow!(e))
 }

@@ -272,7 +272,9 @@ pub async fn serve(mut settings: Settings, demo: bool) -> anyhow::Result<()> {
     tracing::info!(count = applied.len(), "migrations applied");
     let auth = auth_state(&settings, demo)?;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    let workflow = settings.workflow(auth.config.data_keys.clone());
+    let workflow = settings
+        .workflow(auth.config.data_keys.clone())
+        .map_err(anyhow::Error::msg)?;
     if demo {
         start_demo(&pool, &settings, &auth, &workflow, clock.as_ref())?;
     }
@@ -369,7 +371,9 @@ pub async fn worker(settings: Settings) -> anyhow::Result<()> {
     migrate(&pool)?;
     let auth = auth_state(&settings, false)?;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    let workflow = settings.workflow(auth.config.data_keys.clone());
+    let workflow = settings
+        .workflow(auth.config.data_keys.clone())
+        .map_err(anyhow::Error::msg)?;
     let state = AppState::with_auth(pool, clock, auth)
         .map_err(|e| anyhow::anyhow!("{e}"))?
         .with_workflow(workflow);

@@ -381,7 +381,15 @@ pub use crate::schema_directory::agency_profiles;
 pub use crate::schema_monitor::{
     monitor_facts, monitor_months, monitor_persons, monitor_relinks, monitor_snapshots,
 };
+pub use crate::schema_offenders::{
+    investigations, monitor_offender_facts, monitor_offender_victims, prosecution_steps,
+    suspect_referrals, suspect_victims, suspects,
+};
 pub use crate::schema_oversight::emergency_accesses;
+diesel::joinable!(suspects -> investigations (investigation_id));
+diesel::joinable!(suspect_victims -> suspects (suspect_id));
+diesel::joinable!(suspect_referrals -> suspects (suspect_id));
+diesel::joinable!(prosecution_steps -> suspects (suspect_id));
 diesel::joinable!(emergency_accesses -> cases (case_id));
 diesel::joinable!(agency_profiles -> agencies (agency_id));
 diesel::joinable!(recovery_codes -> users (user_id));
@@ -417,4 +425,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     recovery_codes,
     emergency_accesses,
     privilege_requests,
+    investigations,
+    suspects,
+    suspect_victims,
+    suspect_referrals,
+    prosecution_steps,
+    monitor_offender_facts,
+    monitor_offender_victims,
 );

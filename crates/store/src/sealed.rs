@@ -1,7 +1,9 @@
 //! Every column that holds an application-encrypted value, and paging through them to
 //! re-encrypt under a new key.
 //!
-//! The table and column names come only from [`SEALED_COLUMNS`], never from input, so
+//! The table and column names come only from [`SEALED_COLUMNS`] and
+//! [`LAW_ENFORCEMENT_SEALED_COLUMNS`] (the compartment's, under its own keys), never
+//! from input, so
 //! building the SQL text from them is safe. Placeholders differ between the backends
 //! (`?` on SQLite, `$n` on PostgreSQL), hence the `match` on the connection.
 
@@ -102,6 +104,25 @@ pub const SEALED_COLUMNS: &[SealedColumn] = &[
         table: "idempotency_keys",
         column: "body",
         row_id: "user_id || ':' || key",
+    },
+];
+
+/// The encrypted columns of the law-enforcement compartment, under its own keys.
+pub const LAW_ENFORCEMENT_SEALED_COLUMNS: &[SealedColumn] = &[
+    SealedColumn {
+        table: "investigations",
+        column: "reference",
+        row_id: "id",
+    },
+    SealedColumn {
+        table: "suspects",
+        column: "identity",
+        row_id: "id",
+    },
+    SealedColumn {
+        table: "suspect_referrals",
+        column: "message",
+        row_id: "id",
     },
 ];
 

@@ -306,3 +306,31 @@ fn values_written_by_an_earlier_build_still_open() {
     let empty = "v1.b.kxLcSbNe-U3mlTZK.PjUupfLtRFshW0EEeeA2MQ";
     assert_eq!(open(&keys, empty, "persons.narrative:r2").unwrap(), "");
 }
+
+/// The law-enforcement compartment derives every purpose key under labels of its own:
+/// even the same master secret neither opens the other side's values nor gives the
+/// same pseudonym, so a leak of one side's keys does not link the other.
+#[test]
+fn compartments_share_no_key_even_over_one_master_secret() {
+    use crate::Compartment;
+    let victims = keys_ab();
+    let law = keys_ab().for_compartment(Compartment::LawEnforcement);
+    assert_eq!(law.compartment(), Compartment::LawEnforcement);
+    let sealed = victims.encrypt("Jan", PLACE).unwrap();
+    assert_eq!(law.decrypt(&sealed, PLACE).err(), Some(CryptoError::Decrypt));
+    let theirs = law.encrypt("Jan", PLACE).unwrap();
+    assert_eq!(law.decrypt(&theirs, PLACE).unwrap().expose_secret(), "Jan");
+    assert_eq!(victims.decrypt(&theirs, PLACE).err(), Some(CryptoError::Decrypt));
+    let text = "v1|jan jansen|1990-01-01|male";
+    assert_ne!(
+        victims.pseudonym("a", text).unwrap(),
+        law.pseudonym("a", text).unwrap()
+    );
+    assert_ne!(
+        victims.blind_index("a", "f", "x").unwrap(),
+        law.blind_index("a", "f", "x").unwrap()
+    );
+    assert!(victims.shares_a_secret_with(&law));
+    let other = MasterKeys::parse(&format!("c {HEX_C}\n"), None).unwrap();
+    assert!(!victims.shares_a_secret_with(&other));
+}

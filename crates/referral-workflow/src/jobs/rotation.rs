@@ -1,12 +1,14 @@
 //! Key rotation: every stored value, and every document's content, re-encrypted under
-//! the current data key, in batches, while the platform keeps serving.
+//! the current data key — and the law-enforcement compartment's values under its own
+//! current key — in batches, while the platform keeps serving.
 
 use super::BATCH;
 use crate::support::{Env, event, record};
 use crate::{UseCaseError, WorkflowConfig};
 use schakel_audit::ActionKind;
 use schakel_crypto::field_aad;
-use schakel_store::sealed::{self, SEALED_COLUMNS};
+use schakel_crypto::MasterKeys;
+use schakel_store::sealed::{self, LAW_ENFORCEMENT_SEALED_COLUMNS, SEALED_COLUMNS, SealedColumn};
 use schakel_store::{DbConn, write_tx};
 
 /// Re-encrypts the contents of documents not under the current key, one per
@@ -59,32 +61,18 @@ pub struct RotationReport {
 pub fn rotate_keys(conn: &mut DbConn, env: &Env<'_>) -> Result<RotationReport, UseCaseError> {
     let cfg = env.cfg;
     let mut report = RotationReport::default();
-    for col in SEALED_COLUMNS {
-        let mut after = String::new();
-        loop {
-            let page = sealed::page(conn, col, &after, BATCH)?;
-            let Some(last) = page.last() else { break };
-            after = last.0.clone();
-            write_tx(conn, |conn| {
-                for (row_id, value) in &page {
-                    if !cfg.keys.needs_reencryption(value) {
-                        report.current += 1;
-                        continue;
-                    }
-                    let aad = field_aad(col.table, col.column, row_id);
-                    let new = cfg.keys.reencrypt(value, &aad)?;
-                    if sealed::replace(conn, col, row_id, value, &new)? {
-                        report.reencrypted += 1;
-                    }
-                }
-                Ok::<_, UseCaseError>(())
-            })?;
-        }
-    }
+    rotate_columns(conn, &cfg.keys, SEALED_COLUMNS, &mut report)?;
+    rotate_columns(
+        conn,
+        &cfg.law_enforcement.keys,
+        LAW_ENFORCEMENT_SEALED_COLUMNS,
+        &mut report,
+    )?;
     rotate_documents(conn, cfg, &mut report)?;
     let key = cfg.keys.current_key_id().to_owned();
     let details = serde_json::json!({
         "key": key,
+        "law_enforcement_key": cfg.law_enforcement.keys.current_key_id(),
         "reencrypted": report.reencrypted,
         "already_current": report.current,
     });
@@ -99,4 +87,36 @@ pub fn rotate_keys(conn: &mut DbConn, env: &Env<'_>) -> Result<RotationReport, U
         record(conn, env, e)
     })?;
     Ok(report)
+}
+
+/// Re-encrypts the values of `columns` not under the current key of `keys`.
+fn rotate_columns(
+    conn: &mut DbConn,
+    keys: &MasterKeys,
+    columns: &[SealedColumn],
+    report: &mut RotationReport,
+) -> Result<(), UseCaseError> {
+    for col in columns {
+        let mut after = String::new();
+        loop {
+            let page = sealed::page(conn, col, &after, BATCH)?;
+            let Some(last) = page.last() else { break };
+            after = last.0.clone();
+            write_tx(conn, |conn| {
+                for (row_id, value) in &page {
+                    if !keys.needs_reencryption(value) {
+                        report.current += 1;
+                        continue;
+                    }
+                    let aad = field_aad(col.table, col.column, row_id);
+                    let new = keys.reencrypt(value, &aad)?;
+                    if sealed::replace(conn, col, row_id, value, &new)? {
+                        report.reencrypted += 1;
+                    }
+                }
+                Ok::<_, UseCaseError>(())
+            })?;
+        }
+    }
+    Ok(())
 }

@@ -159,17 +159,22 @@ impl Settings {
         Ok(())
     }
 
-    /// The use cases' settings over the loaded data keys.
+    /// The use cases' settings over the loaded data keys and the law-enforcement
+    /// compartment's keys (loaded here, checked to share no secret with the data keys).
     pub fn workflow(
         &self,
         keys: std::sync::Arc<schakel_crypto::MasterKeys>,
-    ) -> schakel_referral_workflow::WorkflowConfig {
+    ) -> Result<schakel_referral_workflow::WorkflowConfig, String> {
         let mut cfg = self.casework.workflow(keys, &self.data);
+        cfg.law_enforcement = schakel_referral_workflow::config::LawEnforcementKeys {
+            keys: self.data.load_law_enforcement()?,
+            linkage_key_id: self.data.suspect_linkage_key.clone(),
+        };
         cfg.document_max_bytes = self.documents.max_bytes;
         // Checked by `validate` when the settings were loaded.
         cfg.emergency = self.emergency.policy().unwrap_or_default();
         cfg.rights = self.rights.policy().unwrap_or_default();
-        cfg
+        Ok(cfg)
     }
 
     fn validate(&self) -> Result<(), ConfigError> {

@@ -57,6 +57,7 @@ pub fn relink(conn: &mut DbConn, from: &str, to: &str) -> Result<usize, StoreErr
             monitor_relinks::to_key.eq(to),
         ))
         .execute(conn)?;
+    super::offenders::relink_victims(conn, from, to)?;
     let months: Vec<String> = monitor_facts::table
         .filter(monitor_facts::pseudonym.eq(from))
         .select(monitor_facts::month)

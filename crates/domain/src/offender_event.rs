@@ -1,0 +1,239 @@
+//! The offender event: what a use case of the law-enforcement compartment tells the
+//! monitor, through the outbox (the contract beside [`crate::MonitorEvent`]).
+//!
+//! Coarse attributes only: the quarter (no finer date), the agency's kind and the
+//! investigation's region and forms, the suspect's age band, gender and group of the
+//! country of birth, role, the decision and judgment codes and the sentence bands, the
+//! whole days since the suspect was registered; the suspect's key (a pseudonym under
+//! the suspects' own linkage key, or `u:` and the digest of an unlinkable record) and
+//! the keys of the victims linked to the suspect (under the victims' linkage key, as
+//! the victims' events carry them). No id, no name, no free text. Every event carries
+//! the suspect's whole set of linked victims as it is now, so the monitor's link
+//! between the two sides follows the latest event.
+
+use serde::{Deserialize, Serialize};
+
+use crate::offender::{
+    BirthCountryGroup, CourtInstance, JudgmentOutcome, ProsecutionDecision, SentenceBand,
+    SuspectRole, check_sentence,
+};
+use crate::pseudonym::UNLINKABLE_PREFIX;
+use crate::{AgeBand, AgencyKind, ExploitationForm, Gender, Region};
+
+crate::code_enum! {
+    /// What happened to a suspect (the outbox row's topic).
+    pub enum OffenderEventKind as "offender event kind" {
+        /// A suspect was registered in an investigation.
+        SuspectRegistered = "suspect_registered",
+        /// The investigating agency handed the suspect to the prosecution.
+        SuspectReferred = "suspect_referred",
+        /// The prosecution decided on the suspect.
+        ProsecutionDecided = "prosecution_decided",
+        /// A court judged the suspect.
+        JudgmentRecorded = "judgment_recorded",
+        /// The victims linked to the suspect changed.
+        VictimsLinked = "victims_linked",
+    }
+}
+
+/// The most victims one event links to a suspect.
+pub const MAX_LINKED_VICTIMS: usize = 500;
+
+/// One offender event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OffenderEvent {
+    /// What happened.
+    pub kind: OffenderEventKind,
+    /// The quarter it happened in, `YYYY-Qn`.
+    pub quarter: String,
+    /// The kind of the agency that acted.
+    pub agency_kind: AgencyKind,
+    /// The investigation's region.
+    pub region: Region,
+    /// The investigation's exploitation forms (none: counted as `unknown`).
+    pub exploitation_forms: Vec<ExploitationForm>,
+    /// The suspect's age band at the event.
+    pub age_band: AgeBand,
+    /// The suspect's gender.
+    pub gender: Gender,
+    /// The group of the suspect's country of birth.
+    pub birth_country_group: BirthCountryGroup,
+    /// The suspect's role in the network.
+    pub role: SuspectRole,
+    /// The decision, for `prosecution_decided`.
+    pub decision: Option<ProsecutionDecision>,
+    /// The judgment, for `judgment_recorded`.
+    pub judgment: Option<JudgmentOutcome>,
+    /// The court that judged, for `judgment_recorded`.
+    pub instance: Option<CourtInstance>,
+    /// The sentence's bands, for a conviction.
+    #[serde(default)]
+    pub sentence: Vec<SentenceBand>,
+    /// Whole days from the suspect's registration to the decision or judgment.
+    pub days_since_registration: Option<i64>,
+    /// The suspect's key under the suspects' linkage key.
+    pub suspect: String,
+    /// The keys of the victims linked to the suspect now (victims' linkage key).
+    #[serde(default)]
+    pub victims: Vec<String>,
+}
+
+/// Why an offender event cannot be counted.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("offender event refused: {0}")]
+pub struct InvalidOffenderEvent(pub String);
+
+/// Whether `s` is a quarter as the monitor stores it: `YYYY-Qn`, year 1900 to 2999.
+pub fn is_quarter(s: &str) -> bool {
+    let Some((y, q)) = s.split_once("-Q") else {
+        return false;
+    };
+    y.len() == 4
+        && y.bytes().all(|b| b.is_ascii_digit())
+        && y.parse::<u16>().is_ok_and(|y| (1900..=2999).contains(&y))
+        && matches!(q, "1" | "2" | "3" | "4")
+}
+
+/// The quarter of a day, `YYYY-Qn`.
+pub fn quarter_of(on: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    format!("{:04}-Q{}", on.year(), on.month0() / 3 + 1)
+}
+
+/// Whether `k` is a key as the monitor counts persons by: a SHA-256 hex digest, or
+/// `u:` and one.
+pub fn is_person_key(k: &str) -> bool {
+    let digest = k.strip_prefix(UNLINKABLE_PREFIX).unwrap_or(k);
+    digest.len() == 64 && digest.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+impl OffenderEvent {
+    /// The outbox row's payload.
+    pub fn payload(&self) -> serde_json::Value {
+        // Codes, numbers and strings only: serialising them cannot fail.
+        serde_json::to_value(self).unwrap_or(serde_json::Value::Null)
+    }
+
+    /// Reads and checks an outbox payload: every code from its list, the quarter a real
+    /// `YYYY-Qn`, the keys hex digests, the decision and judgment where (and only where)
+    /// the kind has them, a sentence only with a conviction.
+    pub fn from_payload(payload: &serde_json::Value) -> Result<OffenderEvent, InvalidOffenderEvent> {
+        let e: OffenderEvent = serde_json::from_value(payload.clone())
+            .map_err(|err| InvalidOffenderEvent(format!("shape: {err}")))?;
+        e.check()?;
+        Ok(e)
+    }
+
+    fn check(&self) -> Result<(), InvalidOffenderEvent> {
+        let bad = |m: &str| Err(InvalidOffenderEvent(m.into()));
+        if !is_quarter(&self.quarter) {
+            return bad("quarter is not YYYY-Qn");
+        }
+        if !is_person_key(&self.suspect) {
+            return bad("suspect is not a key");
+        }
+        if self.victims.len() > MAX_LINKED_VICTIMS || !self.victims.iter().all(|v| is_person_key(v))
+        {
+            return bad("victims are not keys");
+        }
+        let decided = self.kind == OffenderEventKind::ProsecutionDecided;
+        let judged = self.kind == OffenderEventKind::JudgmentRecorded;
+        if self.decision.is_some() != decided {
+            return bad("a decision belongs to prosecution_decided only");
+        }
+        if self.judgment.is_some() != judged || self.instance.is_some() != judged {
+            return bad("a judgment belongs to judgment_recorded only");
+        }
+        match self.judgment {
+            Some(j) => {
+                if check_sentence(j, &self.sentence).map_err(|e| InvalidOffenderEvent(e.to_string()))?
+                    != self.sentence
+                {
+                    return bad("sentence bands out of order or repeated");
+                }
+            }
+            None if !self.sentence.is_empty() => return bad("a sentence without a judgment"),
+            None => {}
+        }
+        if self.days_since_registration.is_some_and(|d| d < 0) {
+            return bad("negative days since registration");
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(kind: OffenderEventKind) -> OffenderEvent {
+        OffenderEvent {
+            kind,
+            quarter: "2026-Q2".into(),
+            agency_kind: AgencyKind::Prosecution,
+            region: Region::Rotterdam,
+            exploitation_forms: vec![ExploitationForm::Sexual],
+            age_band: AgeBand::From30To39,
+            gender: Gender::Male,
+            birth_country_group: BirthCountryGroup::NonEu,
+            role: SuspectRole::Exploiter,
+            decision: (kind == OffenderEventKind::ProsecutionDecided)
+                .then_some(ProsecutionDecision::Summons),
+            judgment: (kind == OffenderEventKind::JudgmentRecorded)
+                .then_some(JudgmentOutcome::ConvictedTrafficking),
+            instance: (kind == OffenderEventKind::JudgmentRecorded)
+                .then_some(CourtInstance::FirstInstance),
+            sentence: if kind == OffenderEventKind::JudgmentRecorded {
+                vec![SentenceBand::Prison2To4Years]
+            } else {
+                vec![]
+            },
+            days_since_registration: Some(120),
+            suspect: "c".repeat(64),
+            victims: vec!["a".repeat(64), format!("u:{}", "b".repeat(64))],
+        }
+    }
+
+    #[test]
+    fn every_kind_reads_back_as_itself() {
+        for kind in OffenderEventKind::ALL {
+            let e = event(*kind);
+            assert_eq!(OffenderEvent::from_payload(&e.payload()), Ok(e));
+        }
+    }
+
+    #[test]
+    fn bad_events_are_refused() {
+        let good = event(OffenderEventKind::JudgmentRecorded).payload();
+        for (field, value) in [
+            ("kind", serde_json::json!("arrest")),
+            ("quarter", serde_json::json!("2026-Q5")),
+            ("quarter", serde_json::json!("2026-03")),
+            ("suspect", serde_json::json!("Jan Jansen")),
+            ("victims", serde_json::json!(["Iva"])),
+            ("decision", serde_json::json!("summons")),
+            ("judgment", serde_json::Value::Null),
+            ("sentence", serde_json::json!(["fine", "fine"])),
+            ("sentence", serde_json::json!([])),
+            ("days_since_registration", serde_json::json!(-1)),
+            ("name", serde_json::json!("Jan")),
+        ] {
+            let mut bad = good.clone();
+            bad[field] = value;
+            assert!(OffenderEvent::from_payload(&bad).is_err(), "{field}");
+        }
+        let mut registered = event(OffenderEventKind::SuspectRegistered).payload();
+        registered["sentence"] = serde_json::json!(["fine"]);
+        assert!(OffenderEvent::from_payload(&registered).is_err());
+    }
+
+    #[test]
+    fn quarters_are_checked_and_made_from_days() {
+        assert!(is_quarter("2026-Q4") && !is_quarter("2026-Q0") && !is_quarter("26-Q1"));
+        let d = chrono::NaiveDate::from_ymd_opt(2026, 7, 1).unwrap();
+        assert_eq!(quarter_of(d), "2026-Q3");
+        let d = chrono::NaiveDate::from_ymd_opt(2026, 12, 31).unwrap();
+        assert_eq!(quarter_of(d), "2026-Q4");
+    }
+}
