@@ -88,7 +88,9 @@ fn routes(cfg: &mut web::ServiceConfig, rate_limit: &auth::RateLimit) {
                 .configure(crate::audit_export_api::configure)
                 .configure(crate::emergency_api::configure)
                 .configure(crate::monitor_api::configure)
-                .configure(crate::monitor_estimate_api::configure),
+                .configure(crate::monitor_estimate_api::configure)
+                .configure(crate::monitor_offenders_api::configure)
+                .configure(crate::law_enforcement::configure),
         );
 }
 

@@ -134,7 +134,7 @@ fn query_failed(e: QueryError) -> ApiError {
 
 /// Checks the actor and audits the reading on the operational database, then makes the
 /// table from the in-memory copy of the monitor's facts, brought up to date first.
-async fn table<F>(
+pub(crate) async fn table<F>(
     state: web::Data<AppState>,
     who: CurrentActor,
     ctx: schakel_auth::RequestContext,
@@ -161,7 +161,7 @@ where
     .await
 }
 
-fn respond(table: &Table, format: Option<Format>) -> Result<HttpResponse, ApiError> {
+pub(crate) fn respond(table: &Table, format: Option<Format>) -> Result<HttpResponse, ApiError> {
     match format.unwrap_or_default() {
         Format::Json => Ok(HttpResponse::Ok().json(table)),
         Format::Csv => {

@@ -61,6 +61,8 @@ pub enum ProblemKind {
     RequestClosed,
     CaseRestricted,
     RetentionDuty,
+    AlreadyReferred,
+    NoEarlierStep,
 }
 
 impl ProblemKind {
@@ -110,6 +112,8 @@ impl ProblemKind {
             RequestClosed => "request_closed",
             CaseRestricted => "case_restricted",
             RetentionDuty => "retention_duty",
+            AlreadyReferred => "already_referred",
+            NoEarlierStep => "no_earlier_step",
             LegalBasisNotApplicable => "legal_basis_not_applicable",
         }
     }
@@ -173,6 +177,10 @@ impl ProblemKind {
             RetentionDuty => {
                 "Your agency keeps its records for their retention period whatever the person asks: it cannot erase them on request."
             }
+            AlreadyReferred => "The suspect is already with the prosecution: a referral of it is open.",
+            NoEarlierStep => {
+                "A judgment follows a summons (first instance) or a judgment of the instance below (appeal): record that first."
+            }
             ExportTooLarge => {
                 "The export would hold more than 100000 entries: narrow the filter (a shorter period)."
             }
@@ -220,6 +228,7 @@ impl ProblemKind {
             EmergencyAccessNotNeeded | AlreadyReviewed => StatusCode::CONFLICT,
             RequestPending | OwnRequest | RequestClosed => StatusCode::CONFLICT,
             CaseRestricted | RetentionDuty => StatusCode::CONFLICT,
+            AlreadyReferred | NoEarlierStep => StatusCode::CONFLICT,
             ExportTooLarge => StatusCode::UNPROCESSABLE_ENTITY,
             LegalBasisNotApplicable => StatusCode::UNPROCESSABLE_ENTITY,
         }

@@ -88,6 +88,8 @@ pub(crate) fn use_case_kind(e: &schakel_auth::UseCaseError) -> ProblemKind {
         U::Conflict(C::RequestClosed) => ProblemKind::RequestClosed,
         U::Conflict(C::CaseRestricted) => ProblemKind::CaseRestricted,
         U::Conflict(C::RetentionDuty) => ProblemKind::RetentionDuty,
+        U::Conflict(C::AlreadyReferred) => ProblemKind::AlreadyReferred,
+        U::Conflict(C::NoEarlierStep) => ProblemKind::NoEarlierStep,
         U::Conflict(_) => ProblemKind::Conflict,
         U::VersionRequired => ProblemKind::PreconditionRequired,
         U::VersionMismatch => ProblemKind::PreconditionFailed,

@@ -102,7 +102,7 @@ CREATE TABLE monitor_offender_facts (
     instance TEXT,
     sentence TEXT NOT NULL,
     days_since_registration BIGINT,
-    suspect_key TEXT NOT NULL,
+    suspect_key TEXT NOT NULL
 );
 CREATE INDEX monitor_offender_facts_by_suspect ON monitor_offender_facts (suspect_key);
 

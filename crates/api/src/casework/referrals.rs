@@ -176,9 +176,14 @@ pub async fn get_referral_handler(
 }
 
 /// The optional JSON body of an action: empty (or `null`) means no fields.
-fn action_body(req: &HttpRequest, body: &web::Bytes) -> Result<ActionInput, ApiError> {
+/// The optional JSON body of an action: empty is the default; anything else must be a
+/// JSON object of the right shape, sent as JSON.
+pub(crate) fn action_body<T: serde::de::DeserializeOwned + Default>(
+    req: &HttpRequest,
+    body: &web::Bytes,
+) -> Result<T, ApiError> {
     if body.iter().all(u8::is_ascii_whitespace) {
-        return Ok(ActionInput::default());
+        return Ok(T::default());
     }
     let json = req
         .headers()
@@ -206,7 +211,7 @@ async fn act(
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
     let precondition = if_match(&req);
-    let fields = action_body(&req, &body)?;
+    let fields: ActionInput = action_body(&req, &body)?;
     let r = with_env(&state, &req, move |conn, env| {
         Ok(uc::act(
             conn,

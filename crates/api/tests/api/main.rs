@@ -26,6 +26,7 @@ mod monitor_http;
 mod monitor_world;
 mod mse_world_http;
 mod notes_http;
+mod offenders_http;
 mod password_reset_http;
 mod profile_http;
 mod rights_http;
