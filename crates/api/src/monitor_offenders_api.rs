@@ -61,9 +61,14 @@ pub async fn offenders_handler(
     }
     let rules = state.monitor.rules;
     let details = serde_json::json!({ "table": kind.as_str(), "from": from, "to": to });
-    let t = table(state, who, ctx, "monitor.offenders", details, move |_, c| {
-        offender_table(c, kind, from, to, rules)
-    })
+    let t = table(
+        state,
+        who,
+        ctx,
+        "monitor.offenders",
+        details,
+        move |_, c| offender_table(c, kind, from, to, rules),
+    )
     .await?;
     respond(&t, q.format)
 }

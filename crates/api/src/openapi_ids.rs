@@ -39,7 +39,11 @@ pub(crate) const OPERATION_IDS: &[(&str, &str, &str)] = &[
     ("post", "/api/v1/investigations", "open_investigation"),
     ("get", "/api/v1/investigations", "list_investigations"),
     ("get", "/api/v1/investigations/{id}", "get_investigation"),
-    ("post", "/api/v1/investigations/{id}/suspects", "add_suspect"),
+    (
+        "post",
+        "/api/v1/investigations/{id}/suspects",
+        "add_suspect",
+    ),
     ("get", "/api/v1/suspects/{id}", "get_suspect"),
     ("post", "/api/v1/suspects/{id}/victims", "link_victim"),
     (

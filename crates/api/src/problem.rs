@@ -177,7 +177,9 @@ impl ProblemKind {
             RetentionDuty => {
                 "Your agency keeps its records for their retention period whatever the person asks: it cannot erase them on request."
             }
-            AlreadyReferred => "The suspect is already with the prosecution: a referral of it is open.",
+            AlreadyReferred => {
+                "The suspect is already with the prosecution: a referral of it is open."
+            }
             NoEarlierStep => {
                 "A judgment follows a summons (first instance) or a judgment of the instance below (appeal): record that first."
             }

@@ -46,9 +46,9 @@ pub use document::{MediaType, ScanState};
 pub use draft::DraftForm;
 pub use emergency::{EmergencyGround, EmergencyPolicy, EmergencyReview, EmergencyVerdict};
 pub use id::{
-    AgencyId, CaseId, ConsentId, CorrectionId, DocumentId, DraftId, EmergencyAccessId, InvestigationId,
-    NoteId, PersonId, PrivilegeRequestId, ProsecutionStepId, ReferralId, SessionId, SignalId,
-    SuspectId, SuspectReferralId, UserId, VictimLinkId,
+    AgencyId, CaseId, ConsentId, CorrectionId, DocumentId, DraftId, EmergencyAccessId,
+    InvestigationId, NoteId, PersonId, PrivilegeRequestId, ProsecutionStepId, ReferralId,
+    SessionId, SignalId, SuspectId, SuspectReferralId, UserId, VictimLinkId,
 };
 pub use monitor_event::{InvalidEvent, MonitorEvent, MonitorEventKind};
 pub use note::{NoteKind, NoteVisibility};

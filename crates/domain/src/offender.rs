@@ -223,7 +223,10 @@ mod tests {
     #[test]
     fn sentences_fit_convictions_only_and_hold_one_prison_band() {
         assert_eq!(
-            check_sentence(J::ConvictedTrafficking, &[B::Fine, B::Prison1To2Years, B::Fine]),
+            check_sentence(
+                J::ConvictedTrafficking,
+                &[B::Fine, B::Prison1To2Years, B::Fine]
+            ),
             Ok(vec![B::Prison1To2Years, B::Fine])
         );
         assert_eq!(

@@ -118,7 +118,9 @@ impl OffenderEvent {
     /// Reads and checks an outbox payload: every code from its list, the quarter a real
     /// `YYYY-Qn`, the keys hex digests, the decision and judgment where (and only where)
     /// the kind has them, a sentence only with a conviction.
-    pub fn from_payload(payload: &serde_json::Value) -> Result<OffenderEvent, InvalidOffenderEvent> {
+    pub fn from_payload(
+        payload: &serde_json::Value,
+    ) -> Result<OffenderEvent, InvalidOffenderEvent> {
         let e: OffenderEvent = serde_json::from_value(payload.clone())
             .map_err(|err| InvalidOffenderEvent(format!("shape: {err}")))?;
         e.check()?;
@@ -145,16 +147,13 @@ impl OffenderEvent {
         if self.judgment.is_some() != judged || self.instance.is_some() != judged {
             return bad("a judgment belongs to judgment_recorded only");
         }
-        match self.judgment {
-            Some(j) => {
-                if check_sentence(j, &self.sentence).map_err(|e| InvalidOffenderEvent(e.to_string()))?
-                    != self.sentence
-                {
-                    return bad("sentence bands out of order or repeated");
-                }
-            }
-            None if !self.sentence.is_empty() => return bad("a sentence without a judgment"),
-            None => {}
+        let checked = match self.judgment {
+            Some(j) => check_sentence(j, &self.sentence)
+                .map_err(|e| InvalidOffenderEvent(e.to_string()))?,
+            None => Vec::new(),
+        };
+        if checked != self.sentence {
+            return bad("a sentence without a conviction, or bands out of order or repeated");
         }
         if self.days_since_registration.is_some_and(|d| d < 0) {
             return bad("negative days since registration");

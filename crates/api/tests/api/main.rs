@@ -21,6 +21,7 @@ mod hsds_http;
 mod http;
 mod invalid_http;
 mod matrix;
+mod matrix_compartment;
 mod monitor_estimate_http;
 mod monitor_http;
 mod monitor_world;

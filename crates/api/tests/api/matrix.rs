@@ -136,6 +136,9 @@ const BREAK_GLASS: [u16; 6] = [401, 201, 201, 403, 403, 403];
 /// Breaking the glass for a case one may already read.
 const GLASS_NOT_NEEDED: [u16; 6] = [401, 409, 409, 403, 403, 403];
 
+/// A list or a creation inside the law-enforcement compartment, asked from outside it.
+const OUTSIDE_LIST: [u16; 6] = [401, 403, 403, 403, 403, 403];
+
 /// The person's rights on a case of the agency: answered by its coordinators only.
 const RIGHTS: [u16; 6] = [401, 403, 200, 404, 404, 404];
 /// The same, refused by the record's state (not restricted; an open case to erase).
@@ -220,6 +223,36 @@ const TABLE: &[Row] = {
         row("GET", "/api/v1/monitor/flows", None, ANALYST),
         row("GET", "/api/v1/monitor/overlap", None, ANALYST),
         row("GET", "/api/v1/monitor/estimate", None, ANALYST),
+        row("GET", "/api/v1/monitor/offenders", None, ANALYST),
+        // The law-enforcement compartment, seen from a municipality: no record exists
+        // and no list may be read (its own matrix covers the agencies inside).
+        row("POST", "/api/v1/investigations", None, OUTSIDE_LIST),
+        row("GET", "/api/v1/investigations", None, OUTSIDE_LIST),
+        row("GET", "/api/v1/investigations/{id}", Foreign, HIDDEN),
+        row(
+            "POST",
+            "/api/v1/investigations/{id}/suspects",
+            Foreign,
+            HIDDEN,
+        ),
+        row("GET", "/api/v1/suspects/{id}", Foreign, HIDDEN),
+        row("POST", "/api/v1/suspects/{id}/victims", Foreign, HIDDEN),
+        row(
+            "DELETE",
+            "/api/v1/suspects/{id}/victims/{link_id}",
+            Foreign,
+            HIDDEN,
+        ),
+        row("POST", "/api/v1/suspects/{id}/referrals", Foreign, HIDDEN),
+        row("POST", "/api/v1/suspects/{id}/decisions", Foreign, HIDDEN),
+        row("POST", "/api/v1/suspects/{id}/judgments", Foreign, HIDDEN),
+        row("GET", "/api/v1/suspect-referrals", None, OUTSIDE_LIST),
+        row(
+            "POST",
+            "/api/v1/suspect-referrals/{id}/{action}",
+            Foreign,
+            HIDDEN,
+        ),
         // Agencies: the admin, whatever agency it is.
         row("GET", "/api/v1/agencies", None, ADMIN_LIST),
         row("POST", "/api/v1/agencies", None, ADMIN_CREATE),
@@ -834,10 +867,15 @@ fn every_operation_but_the_public_ones_is_secured_and_refused_without_a_token() 
 fn every_operation_is_shown_to_be_served_by_some_cell() {
     // A missing route answers 404 too; some cell of each operation must expect more.
     for (method, path, _) in documented() {
-        let proven = TABLE
+        let compartment = crate::matrix_compartment::TABLE
             .iter()
             .filter(|r| r.method == method && r.path == path)
             .any(|r| r.expect.iter().any(|&s| s != 404));
+        let proven = compartment
+            || TABLE
+                .iter()
+                .filter(|r| r.method == method && r.path == path)
+                .any(|r| r.expect.iter().any(|&s| s != 404));
         assert!(proven, "{method} {path}: every cell expects 404");
     }
 }
@@ -1325,6 +1363,85 @@ fn prepare_casework(
     Some(out)
 }
 
+/// The URI, body and `If-Match` of a cell of the law-enforcement compartment: objects
+/// of the foreign police force (and, for a referral, of a prosecution office).
+fn prepare_compartment(
+    db: &TestDb,
+    world: &World,
+    row: &Row,
+) -> Option<(String, Option<Value>, Option<String>)> {
+    use schakel_referral_workflow::offenders as uc;
+    let compartment = ["/api/v1/investigations", "/api/v1/suspect"];
+    if !compartment.iter().any(|p| row.path.starts_with(p)) {
+        return None;
+    }
+    let p = Prep { db, world };
+    let who = world.foreign_coord;
+    let today = chrono::Utc::now().date_naive();
+    let investigation = json!({ "reference": "ON-1", "region": "rotterdam",
+        "exploitation_forms": ["labour"], "started_on": today });
+    let suspect_body =
+        json!({ "identity": { "given_names": "Ver" }, "gender": "male", "role": "other" });
+    if row.rel == Rel::None {
+        let body = (row.method == "POST").then(|| investigation.clone());
+        return Some((row.path.to_owned(), body, None));
+    }
+    let inv = p
+        .run(|c, env| {
+            uc::open_investigation(
+                c,
+                env,
+                &who,
+                &serde_json::from_value(investigation).unwrap(),
+            )
+        })
+        .id;
+    let suspect = p
+        .run(|c, env| {
+            uc::add_suspect(
+                c,
+                env,
+                &who,
+                inv,
+                &serde_json::from_value(suspect_body.clone()).unwrap(),
+            )
+        })
+        .id;
+    let case = p.case(&who);
+    let link = serde_json::from_value(json!({ "case_id": case })).unwrap();
+    let linked = p.run(|c, env| uc::link_victim(c, env, &who, suspect, &link));
+    let om = AgencyBuilder::new(db)
+        .name(world.unique("Parket "))
+        .kind(AgencyKind::Prosecution)
+        .create();
+    let refer = serde_json::from_value(json!({ "to_agency_id": om.id })).unwrap();
+    let referral = p.run(|c, env| uc::refer_suspect(c, env, &who, suspect, &refer));
+    let uri = match row.path {
+        "/api/v1/investigations/{id}" | "/api/v1/investigations/{id}/suspects" => {
+            row.path.replace("{id}", &inv.to_string())
+        }
+        "/api/v1/suspect-referrals/{id}/{action}" => row
+            .path
+            .replace("{id}", &referral.id.to_string())
+            .replace("{action}", "withdraw"),
+        _ => row
+            .path
+            .replace("{id}", &suspect.to_string())
+            .replace("{link_id}", &linked.victims[0].id.to_string()),
+    };
+    let body = match row.path.rsplit('/').next() {
+        Some("suspects") => Some(suspect_body),
+        Some("victims") => Some(json!({ "case_id": case })),
+        Some("referrals") => Some(json!({ "to_agency_id": om.id })),
+        Some("decisions") => Some(json!({ "decision": "summons", "decided_on": today })),
+        Some("judgments") => Some(
+            json!({ "instance": "first_instance", "outcome": "acquitted", "judged_on": today }),
+        ),
+        _ => None,
+    };
+    Some((uri, body, Some(format!("\"{}\"", referral.version))))
+}
+
 /// A request for one cell: `actor` is `None` for the no-token column, whose objects are
 /// prepared as for the admin.
 async fn prepare<S, R, B>(
@@ -1447,6 +1564,7 @@ where
             uri = format!("{uri}?year=2026&purpose=multiple_systems_estimation");
         }
         "/api/v1/monitor/estimate" => uri = format!("{uri}?from=2026&to=2026"),
+        "/api/v1/monitor/offenders" => uri = format!("{uri}?table=funnel&from=2026&to=2026"),
         _ => {}
     }
     if row.path == "/api/v1/admin/outbox/{id}/retry" {
@@ -1494,6 +1612,11 @@ where
         if row.method == "PUT" {
             body = Some(json!({ "fields": draft_body()["fields"] }));
         }
+    }
+    if let Some((u, b, m)) = prepare_compartment(db, world, row) {
+        uri = u;
+        body = b;
+        if_match = m;
     }
     if let Some((u, b, m)) = prepare_casework(db, world, row, &as_actor(&subject.0)) {
         uri = u;

@@ -79,34 +79,54 @@ async fn the_chain_from_investigation_to_judgment_is_counted_and_kept_in_its_com
         };
 
         // The police's own case of a victim, and an investigation with two suspects.
-        let case = send("POST", "/api/v1/cases", &police, Some(json!({
-            "person": { "identity": { "given_names": "Iva", "family_name": "Petrova",
-                                      "date_of_birth": "1999-02-03" }, "gender": "female" },
-            "region": "rotterdam", "exploitation_forms": ["sexual"]
-        })))
+        let case = send(
+            "POST",
+            "/api/v1/cases",
+            &police,
+            Some(json!({
+                "person": { "identity": { "given_names": "Iva", "family_name": "Petrova",
+                                          "date_of_birth": "1999-02-03" }, "gender": "female" },
+                "region": "rotterdam", "exploitation_forms": ["sexual"]
+            })),
+        )
         .await;
         assert_eq!(case.status, StatusCode::CREATED, "{backend:?}: {case:?}");
         let case_id = case.json()["id"].as_str().unwrap().to_owned();
-        let inv = send("POST", "/api/v1/investigations", &police, Some(json!({
-            "reference": "ON-2026-0415", "region": "rotterdam",
-            "exploitation_forms": ["sexual"], "started_on": "2026-03-01"
-        })))
+        let inv = send(
+            "POST",
+            "/api/v1/investigations",
+            &police,
+            Some(json!({
+                "reference": "ON-2026-0415", "region": "rotterdam",
+                "exploitation_forms": ["sexual"], "started_on": "2026-03-01"
+            })),
+        )
         .await;
         assert_eq!(inv.status, StatusCode::CREATED, "{inv:?}");
         let inv_uri = inv.header("location").to_owned();
         let mut suspects = Vec::new();
         for (given, born) in [("Jan", "1980-05-05"), ("Piet", "1975-11-30")] {
-            let s = send("POST", &format!("{inv_uri}/suspects"), &police, Some(json!({
-                "identity": { "given_names": given, "family_name": "Uitbuiter",
-                              "date_of_birth": born, "nationalities": ["NL"] },
-                "country_of_birth": "NL", "gender": "male", "role": "exploiter",
-                "registered_on": "2026-03-10"
-            })))
+            let s = send(
+                "POST",
+                &format!("{inv_uri}/suspects"),
+                &police,
+                Some(json!({
+                    "identity": { "given_names": given, "family_name": "Uitbuiter",
+                                  "date_of_birth": born, "nationalities": ["NL"] },
+                    "country_of_birth": "NL", "gender": "male", "role": "exploiter",
+                    "registered_on": "2026-03-10"
+                })),
+            )
             .await;
             assert_eq!(s.status, StatusCode::CREATED, "{s:?}");
             let id = s.json()["id"].as_str().unwrap().to_owned();
-            let linked = send("POST", &format!("/api/v1/suspects/{id}/victims"), &police,
-                Some(json!({ "case_id": case_id }))).await;
+            let linked = send(
+                "POST",
+                &format!("/api/v1/suspects/{id}/victims"),
+                &police,
+                Some(json!({ "case_id": case_id })),
+            )
+            .await;
             assert_eq!(linked.status, StatusCode::OK, "{linked:?}");
             assert_eq!(linked.json()["linked_victims"], 1);
             suspects.push(id);
@@ -114,15 +134,28 @@ async fn the_chain_from_investigation_to_judgment_is_counted_and_kept_in_its_com
         let read = send("GET", &inv_uri, &police, None).await;
         assert_eq!(read.status, StatusCode::OK);
         assert_eq!(read.json()["reference"], "ON-2026-0415");
-        assert_eq!(read.json()["suspects"][0]["identity"]["family_name"], "Uitbuiter");
+        assert_eq!(
+            read.json()["suspects"][0]["identity"]["family_name"],
+            "Uitbuiter"
+        );
 
         // Handed to the prosecution: the coarse summary before accepting, then the suspect.
         for id in &suspects {
-            let r = send("POST", &format!("/api/v1/suspects/{id}/referrals"), &police,
-                Some(json!({ "to_agency_id": om.id, "message": "Twee verdachten, zie PV." }))).await;
+            let r = send(
+                "POST",
+                &format!("/api/v1/suspects/{id}/referrals"),
+                &police,
+                Some(json!({ "to_agency_id": om.id, "message": "Twee verdachten, zie PV." })),
+            )
+            .await;
             assert_eq!(r.status, StatusCode::CREATED, "{r:?}");
-            let again = send("POST", &format!("/api/v1/suspects/{id}/referrals"), &police,
-                Some(json!({ "to_agency_id": om.id }))).await;
+            let again = send(
+                "POST",
+                &format!("/api/v1/suspects/{id}/referrals"),
+                &police,
+                Some(json!({ "to_agency_id": om.id })),
+            )
+            .await;
             assert_eq!(again.problem(), "already_referred");
         }
         let inbox = send("GET", "/api/v1/suspect-referrals", &om_coord, None).await;
@@ -131,14 +164,29 @@ async fn the_chain_from_investigation_to_judgment_is_counted_and_kept_in_its_com
         assert_eq!(inbox.as_array().unwrap().len(), 2);
         assert_eq!(inbox[0]["summary"]["linked_victims"], 1);
         assert!(inbox[0]["summary"].get("identity").is_none());
-        let before = send("GET", &format!("/api/v1/suspects/{}", suspects[0]), &om_coord, None).await;
+        let before = send(
+            "GET",
+            &format!("/api/v1/suspects/{}", suspects[0]),
+            &om_coord,
+            None,
+        )
+        .await;
         assert_eq!(before.status, StatusCode::NOT_FOUND, "not before accepting");
         for r in inbox.as_array().unwrap() {
-            let uri = format!("/api/v1/suspect-referrals/{}/accept", r["id"].as_str().unwrap());
+            let uri = format!(
+                "/api/v1/suspect-referrals/{}/accept",
+                r["id"].as_str().unwrap()
+            );
             let by_worker = client
-                .send(bearer(request("POST", &uri), &om_worker).insert_header(("If-Match", "\"1\"")))
+                .send(
+                    bearer(request("POST", &uri), &om_worker).insert_header(("If-Match", "\"1\"")),
+                )
                 .await;
-            assert_eq!(by_worker.status, StatusCode::FORBIDDEN, "coordinators decide");
+            assert_eq!(
+                by_worker.status,
+                StatusCode::FORBIDDEN,
+                "coordinators decide"
+            );
             let ok = client
                 .send(bearer(request("POST", &uri), &om_coord).insert_header(("If-Match", "\"1\"")))
                 .await;
@@ -149,30 +197,68 @@ async fn the_chain_from_investigation_to_judgment_is_counted_and_kept_in_its_com
         // The prosecution decides, and a court judges the summoned suspect.
         let (one, two) = (&suspects[0], &suspects[1]);
         for (id, decision) in [(one, "summons"), (two, "dismissal_evidence")] {
-            let r = send("POST", &format!("/api/v1/suspects/{id}/decisions"), &om_worker,
-                Some(json!({ "decision": decision, "decided_on": "2026-04-20" }))).await;
+            let r = send(
+                "POST",
+                &format!("/api/v1/suspects/{id}/decisions"),
+                &om_worker,
+                Some(json!({ "decision": decision, "decided_on": "2026-04-20" })),
+            )
+            .await;
             assert_eq!(r.status, StatusCode::CREATED, "{r:?}");
         }
-        let by_police = send("POST", &format!("/api/v1/suspects/{one}/decisions"), &police,
-            Some(json!({ "decision": "summons", "decided_on": "2026-04-20" }))).await;
+        let by_police = send(
+            "POST",
+            &format!("/api/v1/suspects/{one}/decisions"),
+            &police,
+            Some(json!({ "decision": "summons", "decided_on": "2026-04-20" })),
+        )
+        .await;
         assert_eq!(by_police.status, StatusCode::FORBIDDEN);
-        let judgment = |sentence: Value| json!({
-            "instance": "first_instance", "outcome": "convicted_trafficking",
-            "sentence": sentence, "judged_on": "2026-06-01"
-        });
-        let r = send("POST", &format!("/api/v1/suspects/{two}/judgments"), &om_worker,
-            Some(judgment(json!(["fine"])))).await;
+        let judgment = |sentence: Value| {
+            json!({
+                "instance": "first_instance", "outcome": "convicted_trafficking",
+                "sentence": sentence, "judged_on": "2026-06-01"
+            })
+        };
+        let r = send(
+            "POST",
+            &format!("/api/v1/suspects/{two}/judgments"),
+            &om_worker,
+            Some(judgment(json!(["fine"]))),
+        )
+        .await;
         assert_eq!(r.problem(), "no_earlier_step", "no summons, no judgment");
-        let r = send("POST", &format!("/api/v1/suspects/{one}/judgments"), &om_worker,
-            Some(judgment(json!(["prison_under_6_months", "prison_2_to_4_years"])))).await;
-        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "two prison bands");
-        let r = send("POST", &format!("/api/v1/suspects/{one}/judgments"), &om_worker,
-            Some(judgment(json!(["prison_2_to_4_years"])))).await;
+        let r = send(
+            "POST",
+            &format!("/api/v1/suspects/{one}/judgments"),
+            &om_worker,
+            Some(judgment(json!([
+                "prison_under_6_months",
+                "prison_2_to_4_years"
+            ]))),
+        )
+        .await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "two prison bands"
+        );
+        let r = send(
+            "POST",
+            &format!("/api/v1/suspects/{one}/judgments"),
+            &om_worker,
+            Some(judgment(json!(["prison_2_to_4_years"]))),
+        )
+        .await;
         assert_eq!(r.status, StatusCode::CREATED, "{r:?}");
         let seen = r.json();
         assert_eq!(seen["identity"]["given_names"], "Jan");
         assert_eq!(seen["steps"].as_array().unwrap().len(), 2);
-        assert_eq!(seen["victims"], json!([]), "the prosecution sees a count, not the case");
+        assert_eq!(
+            seen["victims"],
+            json!([]),
+            "the prosecution sees a count, not the case"
+        );
         assert_eq!(seen["linked_victims"], 1);
 
         // Nobody outside the compartment reads a record or a list.
@@ -193,35 +279,93 @@ async fn the_chain_from_investigation_to_judgment_is_counted_and_kept_in_its_com
 
         // The monitor counts the chain; the analyst reads it, nobody else.
         let sink = MonitorSink::new(chrono::Duration::minutes(5), 100);
-        let report = sink.run_once(&mut db.pool.get().unwrap(), clock.now()).unwrap();
+        let report = sink
+            .run_once(&mut db.pool.get().unwrap(), clock.now())
+            .unwrap();
         assert_eq!(report.refused, 0, "{backend:?}");
         let analyst = &outsiders[2];
         let table = |name: &str| {
-            send("GET", &format!("/api/v1/monitor/offenders?table={name}&from=2026&to=2026"), analyst, None)
+            send(
+                "GET",
+                &format!("/api/v1/monitor/offenders?table={name}&from=2026&to=2026"),
+                analyst,
+                None,
+            )
         };
         let funnel = table("funnel").await;
         assert_eq!(funnel.status, StatusCode::OK, "{funnel:?}");
         let funnel = funnel.json();
         for (stage, n) in [
-            ("registered", 2), ("referred", 2), ("decided", 2), ("summoned", 1),
-            ("judged", 1), ("convicted", 1), ("convicted_other", 0),
+            ("registered", 2),
+            ("referred", 2),
+            ("decided", 2),
+            ("summoned", 1),
+            ("judged", 1),
+            ("convicted", 1),
+            ("convicted_other", 0),
         ] {
-            assert_eq!(cell(&funnel, &["2026", "all"], stage), Some(n), "{backend:?} {stage}");
-            assert_eq!(cell(&funnel, &["2026", "sexual"], stage), Some(n), "{stage}");
+            assert_eq!(
+                cell(&funnel, &["2026", "all"], stage),
+                Some(n),
+                "{backend:?} {stage}"
+            );
+            assert_eq!(
+                cell(&funnel, &["2026", "sexual"], stage),
+                Some(n),
+                "{stage}"
+            );
         }
         let victims = table("victims").await.json();
-        for (measure, n) in [("identified", 1), ("linked", 1), ("prosecuted", 1), ("convicted", 1)] {
-            assert_eq!(cell(&victims, &["2026"], measure), Some(n), "{backend:?} {measure}");
+        for (measure, n) in [
+            ("identified", 1),
+            ("linked", 1),
+            ("prosecuted", 1),
+            ("convicted", 1),
+        ] {
+            assert_eq!(
+                cell(&victims, &["2026"], measure),
+                Some(n),
+                "{backend:?} {measure}"
+            );
         }
         let sentences = table("sentences").await.json();
-        assert_eq!(cell(&sentences, &["2026", "prison_2_to_4_years"], "convicted_suspects"), Some(1));
+        assert_eq!(
+            cell(
+                &sentences,
+                &["2026", "prison_2_to_4_years"],
+                "convicted_suspects"
+            ),
+            Some(1)
+        );
         let durations = table("durations").await.json();
-        assert_eq!(cell(&durations, &["2026", "all"], "median_days_to_decision"), Some(41));
-        assert_eq!(cell(&durations, &["2026", "all"], "median_days_to_judgment"), Some(83));
-        let csv = send("GET", "/api/v1/monitor/offenders?table=funnel&from=2026&to=2026&format=csv", analyst, None).await;
+        assert_eq!(
+            cell(&durations, &["2026", "all"], "median_days_to_decision"),
+            Some(41)
+        );
+        assert_eq!(
+            cell(&durations, &["2026", "all"], "median_days_to_judgment"),
+            Some(83)
+        );
+        let csv = send(
+            "GET",
+            "/api/v1/monitor/offenders?table=funnel&from=2026&to=2026&format=csv",
+            analyst,
+            None,
+        )
+        .await;
         assert!(String::from_utf8_lossy(&csv.body).starts_with("# version:"));
-        let r = send("GET", "/api/v1/monitor/offenders?table=funnel&from=2026&to=2026", &police, None).await;
-        assert_eq!(r.status, StatusCode::NOT_FOUND, "the police are no analysts");
+        let r = send(
+            "GET",
+            "/api/v1/monitor/offenders?table=funnel&from=2026&to=2026",
+            &police,
+            None,
+        )
+        .await;
+        assert_eq!(
+            r.status,
+            StatusCode::NOT_FOUND,
+            "the police are no analysts"
+        );
         let r = table("gossip").await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST);
     }

@@ -317,10 +317,16 @@ fn compartments_share_no_key_even_over_one_master_secret() {
     let law = keys_ab().for_compartment(Compartment::LawEnforcement);
     assert_eq!(law.compartment(), Compartment::LawEnforcement);
     let sealed = victims.encrypt("Jan", PLACE).unwrap();
-    assert_eq!(law.decrypt(&sealed, PLACE).err(), Some(CryptoError::Decrypt));
+    assert_eq!(
+        law.decrypt(&sealed, PLACE).err(),
+        Some(CryptoError::Decrypt)
+    );
     let theirs = law.encrypt("Jan", PLACE).unwrap();
     assert_eq!(law.decrypt(&theirs, PLACE).unwrap().expose_secret(), "Jan");
-    assert_eq!(victims.decrypt(&theirs, PLACE).err(), Some(CryptoError::Decrypt));
+    assert_eq!(
+        victims.decrypt(&theirs, PLACE).err(),
+        Some(CryptoError::Decrypt)
+    );
     let text = "v1|jan jansen|1990-01-01|male";
     assert_ne!(
         victims.pseudonym("a", text).unwrap(),

@@ -1,7 +1,7 @@
-//! Making the offender tables: the facts read into typed rows, each table's cells
-//! counted as distinct suspects (or victims) per category and total, and published
-//! through disclosure control.
+//! Making the offender tables: each table's cells counted as distinct suspects (or
+//! victims) per category and total, and published through disclosure control.
 
+use super::facts::{Fact, publish, read};
 use crate::disclosure::{self, ALL, RawCell, Rules};
 use crate::query::QueryError;
 use crate::table::{Cell, DEFINITIONS_VERSION, Definitions, Table};
@@ -9,8 +9,8 @@ use schakel_domain::{
     CourtInstance, ExploitationForm, JudgmentOutcome, OffenderEventKind, ProsecutionDecision,
     SentenceBand,
 };
-use schakel_store::monitor::{self as store, OffenderFact};
-use schakel_store::{DbConn, StoreError};
+use schakel_store::DbConn;
+use schakel_store::monitor as store;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The offender tables.
@@ -51,54 +51,18 @@ impl OffenderTable {
     }
 }
 
-/// One offender fact, read.
-struct Fact {
-    kind: OffenderEventKind,
-    year: u16,
-    quarter: String,
-    forms: Vec<String>,
-    decision: Option<ProsecutionDecision>,
-    judgment: Option<JudgmentOutcome>,
-    instance: Option<CourtInstance>,
-    sentence: Vec<SentenceBand>,
-    days: Option<i64>,
-    suspect: String,
-}
+/// Whether a fact counts its suspect in a stage or cell.
+type Counts = fn(&Fact) -> bool;
 
-fn corrupt(what: &str) -> StoreError {
-    StoreError::Corrupt(format!("monitor offender fact: {what}"))
-}
-
-fn parse<T: std::str::FromStr>(s: &str, what: &str) -> Result<T, StoreError> {
-    s.parse().map_err(|_| corrupt(what))
-}
-
-fn read(f: OffenderFact) -> Result<Fact, StoreError> {
-    let forms: Vec<String> = serde_json::from_str(&f.exploitation_forms).map_err(|_| corrupt("forms"))?;
-    for form in &forms {
-        parse::<ExploitationForm>(form, "form")?;
-    }
-    let bands: Vec<String> = serde_json::from_str(&f.sentence).map_err(|_| corrupt("sentence"))?;
-    Ok(Fact {
-        kind: parse(&f.kind, "kind")?,
-        year: parse(&f.year, "year")?,
-        quarter: f.quarter,
-        forms,
-        decision: f.decision.as_deref().map(|d| parse(d, "decision")).transpose()?,
-        judgment: f.judgment.as_deref().map(|j| parse(j, "judgment")).transpose()?,
-        instance: f.instance.as_deref().map(|i| parse(i, "instance")).transpose()?,
-        sentence: bands.iter().map(|b| parse(b, "band")).collect::<Result<_, _>>()?,
-        days: f.days_since_registration,
-        suspect: f.suspect_key,
-    })
-}
-
-/// The stages of the funnel: a name and which facts count a suspect in it.
-const STAGES: &[(&str, fn(&Fact) -> bool)] = &[
-    ("registered", |f| f.kind == OffenderEventKind::SuspectRegistered),
+const STAGES: &[(&str, Counts)] = &[
+    ("registered", |f| {
+        f.kind == OffenderEventKind::SuspectRegistered
+    }),
     ("referred", |f| f.kind == OffenderEventKind::SuspectReferred),
     ("decided", |f| f.decision.is_some()),
-    ("summoned", |f| f.decision.is_some_and(ProsecutionDecision::prosecutes)),
+    ("summoned", |f| {
+        f.decision.is_some_and(ProsecutionDecision::prosecutes)
+    }),
     ("judged", first_instance),
     ("convicted", |f| {
         first_instance(f) && f.judgment == Some(JudgmentOutcome::ConvictedTrafficking)
@@ -146,19 +110,25 @@ pub fn offender_table(
             (vec!["year", "exploitation_form"], cells, unit, vec![note])
         }
         OffenderTable::Sentences => {
-            let bands: Vec<String> = SentenceBand::ALL.iter().map(|b| b.as_str().to_owned()).collect();
-            let convicted = |f: &&Fact| within(f) && first_instance(f) && f.judgment.is_some_and(JudgmentOutcome::convicts);
+            let bands: Vec<String> = SentenceBand::ALL
+                .iter()
+                .map(|b| b.as_str().to_owned())
+                .collect();
+            let convicted = |f: &&Fact| {
+                within(f) && first_instance(f) && f.judgment.is_some_and(JudgmentOutcome::convicts)
+            };
             let raw = distinct(facts.iter().filter(convicted), |f| {
                 let codes: Vec<String> = f.sentence.iter().map(|b| b.as_str().to_owned()).collect();
                 cross(&f.year.to_string(), &codes)
             });
             let cells = publish(&[years.clone(), bands], &raw, rules, "convicted_suspects");
             let unit = "distinct suspects convicted at first instance (of trafficking or of another offence), by the year of the judgment and the bands of their sentence";
-            let note = "A suspect whose sentence has several parts counts under each of them.".to_owned();
+            let note =
+                "A suspect whose sentence has several parts counts under each of them.".to_owned();
             (vec!["year", "sentence_band"], cells, unit, vec![note])
         }
         OffenderTable::Victims => {
-            let cells = victims(conn, &facts, from, to, rules)?;
+            let cells = super::link::victims(conn, &facts, from, to, rules)?;
             let unit = "distinct victims counted by the victims' side in each year, and of them those linked by an investigating agency to at least one suspect, to one summoned, and to one whose latest judgment convicts of trafficking (at any time up to now)";
             let note = "The column `all` counts each victim of the whole period once.".to_owned();
             (vec!["year"], cells, unit, vec![note])
@@ -175,7 +145,9 @@ pub fn offender_table(
                 OffenderTable::Victims => "offender_victims",
             },
             unit: unit.to_owned(),
-            period: format!("the years {from:04} to {to:04} inclusive, by the quarter of each step"),
+            period: format!(
+                "the years {from:04} to {to:04} inclusive, by the quarter of each step"
+            ),
             threshold: rules.threshold,
             rounding: rules.rounding,
             notes,
@@ -197,7 +169,10 @@ fn rules_notes(rules: Rules) -> Vec<String> {
 }
 
 fn form_codes() -> Vec<String> {
-    ExploitationForm::ALL.iter().map(|f| f.as_str().to_owned()).collect()
+    ExploitationForm::ALL
+        .iter()
+        .map(|f| f.as_str().to_owned())
+        .collect()
 }
 
 /// Every cell (both keys, each or `all`) a fact of `year` with `codes` counts in.
@@ -226,28 +201,28 @@ fn distinct<'a>(
     sets.into_iter()
         .map(|(keys, s)| {
             let n = i64::try_from(s.len()).unwrap_or(i64::MAX);
-            RawCell { keys: keys.to_vec(), value: n, persons: n }
-        })
-        .collect()
-}
-
-fn publish(categories: &[Vec<String>], raw: &[RawCell], rules: Rules, measure: &str) -> Vec<Cell> {
-    disclosure::protect(categories, raw, rules)
-        .into_iter()
-        .map(|p| Cell {
-            keys: p.keys,
-            measure: measure.to_owned(),
-            value: p.value,
-            suppressed: p.suppressed,
+            RawCell {
+                keys: keys.to_vec(),
+                value: n,
+                persons: n,
+            }
         })
         .collect()
 }
 
 /// The median days to the first decision and the first-instance judgment.
-fn durations(facts: &[Fact], years: &[String], within: impl Fn(&Fact) -> bool, rules: Rules) -> Vec<Cell> {
+fn durations(
+    facts: &[Fact],
+    years: &[String],
+    within: impl Fn(&Fact) -> bool,
+    rules: Rules,
+) -> Vec<Cell> {
     let mut out = Vec::new();
     for (measure, step) in [
-        ("median_days_to_decision", (|f: &Fact| f.decision.is_some()) as fn(&Fact) -> bool),
+        (
+            "median_days_to_decision",
+            (|f: &Fact| f.decision.is_some()) as fn(&Fact) -> bool,
+        ),
         ("median_days_to_judgment", first_instance),
     ] {
         // Each suspect's first such step (fewest days), counted in its year.
@@ -284,76 +259,4 @@ fn durations(facts: &[Fact], years: &[String], within: impl Fn(&Fact) -> bool, r
         }
     }
     out
-}
-
-/// What became of each suspect: summoned, and whether its latest judgment (the highest
-/// instance recorded, then the latest quarter) convicts of trafficking.
-fn outcomes(facts: &[Fact]) -> (BTreeSet<&str>, BTreeSet<&str>) {
-    let mut summoned = BTreeSet::new();
-    let mut latest: BTreeMap<&str, (CourtInstance, &str, JudgmentOutcome)> = BTreeMap::new();
-    for f in facts {
-        if f.decision.is_some_and(ProsecutionDecision::prosecutes) {
-            summoned.insert(f.suspect.as_str());
-        }
-        if let (Some(i), Some(j)) = (f.instance, f.judgment) {
-            let e = latest.entry(&f.suspect).or_insert((i, &f.quarter, j));
-            if (i, f.quarter.as_str()) >= (e.0, e.1) {
-                *e = (i, &f.quarter, j);
-            }
-        }
-    }
-    let convicted = latest
-        .into_iter()
-        .filter(|(_, (_, _, j))| *j == JudgmentOutcome::ConvictedTrafficking)
-        .map(|(s, _)| s)
-        .collect();
-    (summoned, convicted)
-}
-
-/// The link between the sides, per year and over the period.
-fn victims(
-    conn: &mut DbConn,
-    facts: &[Fact],
-    from: u16,
-    to: u16,
-    rules: Rules,
-) -> Result<Vec<Cell>, QueryError> {
-    let (summoned, convicted) = outcomes(facts);
-    let mut by_victim: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for (suspect, victim) in store::offender_victims(conn)? {
-        by_victim.entry(victim).or_default().push(suspect);
-    }
-    let mut years: Vec<(String, Vec<String>)> = Vec::new();
-    for y in from..=to {
-        let keys = store::victims_in_months(conn, &format!("{y:04}-01"), &format!("{y:04}-12"))?;
-        years.push((format!("{y:04}"), keys));
-    }
-    let period: BTreeSet<String> = years.iter().flat_map(|(_, k)| k.iter().cloned()).collect();
-    let cells_of = |label: &str, keys: &mut dyn Iterator<Item = &String>| {
-        let mut n = [0i64; 4];
-        for v in keys {
-            n[0] += 1;
-            let linked = by_victim.get(v);
-            let any = |set: &BTreeSet<&str>| linked.is_some_and(|ss| ss.iter().any(|s| set.contains(s.as_str())));
-            n[1] += i64::from(linked.is_some());
-            n[2] += i64::from(any(&summoned));
-            n[3] += i64::from(any(&convicted));
-        }
-        n.map(|value| RawCell { keys: vec![label.to_owned()], value, persons: value })
-    };
-    let mut per: [Vec<RawCell>; 4] = Default::default();
-    for (label, keys) in &years {
-        for (i, c) in cells_of(label, &mut keys.iter()).into_iter().enumerate() {
-            per[i].push(c);
-        }
-    }
-    for (i, c) in cells_of(ALL, &mut period.iter()).into_iter().enumerate() {
-        per[i].push(c);
-    }
-    let categories = [years.iter().map(|(l, _)| l.clone()).collect::<Vec<_>>()];
-    let mut out = Vec::new();
-    for (i, name) in ["identified", "linked", "prosecuted", "convicted"].iter().enumerate() {
-        out.extend(publish(&categories, &per[i], rules, name));
-    }
-    Ok(out)
 }

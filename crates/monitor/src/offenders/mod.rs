@@ -20,6 +20,8 @@
 //! linkage keys, joined only through the links the investigating agencies made.
 
 mod count;
+mod facts;
+mod link;
 mod record;
 
 pub use count::{OffenderTable, offender_table};

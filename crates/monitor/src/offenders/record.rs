@@ -18,7 +18,11 @@ pub fn record_offender(
         .get(..4)
         .ok_or_else(|| StoreError::Corrupt("offender event quarter".into()))?
         .to_owned();
-    let mut forms: Vec<&str> = event.exploitation_forms.iter().map(|f| f.as_str()).collect();
+    let mut forms: Vec<&str> = event
+        .exploitation_forms
+        .iter()
+        .map(|f| f.as_str())
+        .collect();
     forms.sort_unstable();
     forms.dedup();
     if forms.is_empty() {

@@ -6,8 +6,8 @@ use super::BATCH;
 use crate::support::{Env, event, record};
 use crate::{UseCaseError, WorkflowConfig};
 use schakel_audit::ActionKind;
-use schakel_crypto::field_aad;
 use schakel_crypto::MasterKeys;
+use schakel_crypto::field_aad;
 use schakel_store::sealed::{self, LAW_ENFORCEMENT_SEALED_COLUMNS, SEALED_COLUMNS, SealedColumn};
 use schakel_store::{DbConn, write_tx};
 

@@ -119,7 +119,15 @@ pub(super) fn own_investigation(
         }
         Err(e) => return Err(e.into()),
     };
-    let agency = member(conn, who, action, Relationship::OwnAgency, code, kind, object)?;
+    let agency = member(
+        conn,
+        who,
+        action,
+        Relationship::OwnAgency,
+        code,
+        kind,
+        object,
+    )?;
     Ok((investigation, agency))
 }
 

@@ -3,8 +3,8 @@
 //! the victims linked to it now.
 
 use super::identity::SuspectIdentity;
-use crate::support::Env;
 use crate::UseCaseError;
+use crate::support::Env;
 use chrono::NaiveDate;
 use schakel_domain::offender_event::quarter_of;
 use schakel_domain::{

@@ -129,6 +129,18 @@ pub(super) fn open(
     Ok(zeroize::Zeroizing::new(secret.expose_secret().to_owned()))
 }
 
+/// The decrypted reference of an investigation.
+pub(super) fn reference(
+    env: &crate::support::Env<'_>,
+    i: &schakel_store::offenders::investigations::Investigation,
+) -> Result<String, UseCaseError> {
+    Ok(
+        open(env.cfg, "investigations", "reference", &i.id, &i.reference)?
+            .as_str()
+            .to_owned(),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,7 +1,7 @@
 //! Investigations: opened by a law-enforcement agency, listed and read by it alone.
 
 use super::access::{member, own_investigation};
-use super::identity::{open, seal};
+use super::identity::{reference, seal};
 use super::suspects::suspect_view;
 use super::{InvestigationView, MAX_REFERENCE_CHARS, OpenInvestigationInput};
 use crate::UseCaseError;
@@ -22,14 +22,19 @@ pub fn open_investigation(
     const CODE: &str = "investigation.open";
     run(conn, env, who, |conn| {
         let rel = Relationship::OwnAgency;
-        member(conn, who, Action::KeepInvestigation, rel, CODE, ActionKind::Create, None)?;
-        let reference = crate::support::free_text(
-            Some(&input.reference),
-            MAX_REFERENCE_CHARS,
-            "reference",
-        )?
-        .filter(|r| !r.contains(['\n', '\r', '\t']))
-        .ok_or(UseCaseError::Invalid("reference"))?;
+        member(
+            conn,
+            who,
+            Action::KeepInvestigation,
+            rel,
+            CODE,
+            ActionKind::Create,
+            None,
+        )?;
+        let reference =
+            crate::support::free_text(Some(&input.reference), MAX_REFERENCE_CHARS, "reference")?
+                .filter(|r| !r.contains(['\n', '\r', '\t']))
+                .ok_or(UseCaseError::Invalid("reference"))?;
         if input.exploitation_forms.is_empty() {
             return Err(UseCaseError::Invalid("exploitation_forms"));
         }
@@ -57,8 +62,13 @@ pub fn open_investigation(
             "region": investigation.region,
             "exploitation_forms": investigation.exploitation_forms,
         });
-        let e = event(Some(who), CODE, ActionKind::Create, ("investigation", id.to_string()))?
-            .with_details(details);
+        let e = event(
+            Some(who),
+            CODE,
+            ActionKind::Create,
+            ("investigation", id.to_string()),
+        )?
+        .with_details(details);
         record(conn, env, e)?;
         view(conn, env, who, &investigation, true)
     })
@@ -74,7 +84,15 @@ pub fn list_investigations(
     const CODE: &str = "investigation.list";
     run(conn, env, who, |conn| {
         let rel = Relationship::OwnAgency;
-        member(conn, who, Action::ReadInvestigation, rel, CODE, ActionKind::Read, None)?;
+        member(
+            conn,
+            who,
+            Action::ReadInvestigation,
+            rel,
+            CODE,
+            ActionKind::Read,
+            None,
+        )?;
         let all = investigations::of_agency(conn, who.agency_id)?;
         let views = all
             .iter()
@@ -101,9 +119,20 @@ pub fn read_investigation(
 ) -> Result<InvestigationView, UseCaseError> {
     const CODE: &str = "investigation.read";
     run(conn, env, who, |conn| {
-        let (investigation, _) =
-            own_investigation(conn, who, id, Action::ReadInvestigation, CODE, ActionKind::Read)?;
-        let e = event(Some(who), CODE, ActionKind::Read, ("investigation", id.to_string()))?;
+        let (investigation, _) = own_investigation(
+            conn,
+            who,
+            id,
+            Action::ReadInvestigation,
+            CODE,
+            ActionKind::Read,
+        )?;
+        let e = event(
+            Some(who),
+            CODE,
+            ActionKind::Read,
+            ("investigation", id.to_string()),
+        )?;
         record(conn, env, e)?;
         view(conn, env, who, &investigation, true)
     })
@@ -120,7 +149,16 @@ pub(super) fn view(
     let held = suspects::of_investigation(conn, i.id)?;
     let suspects = if full {
         held.iter()
-            .map(|s| suspect_view(conn, env, who, s, i, &super::access::SuspectAccess::Investigator))
+            .map(|s| {
+                suspect_view(
+                    conn,
+                    env,
+                    who,
+                    s,
+                    i,
+                    &super::access::SuspectAccess::Investigator,
+                )
+            })
             .collect::<Result<Vec<_>, _>>()?
     } else {
         Vec::new()
@@ -137,9 +175,4 @@ pub(super) fn view(
         suspect_count: held.len(),
         suspects,
     })
-}
-
-/// The decrypted reference of an investigation.
-pub(super) fn reference(env: &Env<'_>, i: &Investigation) -> Result<String, UseCaseError> {
-    Ok(open(env.cfg, "investigations", "reference", &i.id, &i.reference)?.as_str().to_owned())
 }

@@ -12,9 +12,7 @@ use crate::{Conflict, UseCaseError};
 use chrono::NaiveDate;
 use schakel_audit::ActionKind;
 use schakel_domain::offender::check_sentence;
-use schakel_domain::{
-    Action, Actor, AgencyKind, CourtInstance, ProsecutionStepId, SuspectId,
-};
+use schakel_domain::{Action, Actor, AgencyKind, CourtInstance, ProsecutionStepId, SuspectId};
 use schakel_store::DbConn;
 use schakel_store::agencies::Agency;
 use schakel_store::offenders::investigations::Investigation;
@@ -38,10 +36,27 @@ pub fn record_decision(
         }
         let kind = StepKind::Decision(input.decision);
         let details = serde_json::json!({ "decision": input.decision, "on": on });
-        store(conn, env, who, (&suspect, &inv, &agency), kind, on, CODE, details)?;
+        store(
+            conn,
+            env,
+            who,
+            (&suspect, &inv, &agency),
+            kind,
+            on,
+            CODE,
+            details,
+        )?;
         let identity = SuspectIdentity::open(env.cfg, id, &suspect.identity)?;
         let what = Happened::Decided(input.decision);
-        emit(conn, env, (&suspect, &inv), &identity, agency.kind, what, on)?;
+        emit(
+            conn,
+            env,
+            (&suspect, &inv),
+            &identity,
+            agency.kind,
+            what,
+            on,
+        )?;
         suspect_view(conn, env, who, &suspect, &inv, &access)
     })
 }
@@ -82,14 +97,31 @@ pub fn record_judgment(
             "sentence": sentence,
             "on": on,
         });
-        store(conn, env, who, (&suspect, &inv, &agency), kind, on, CODE, details)?;
+        store(
+            conn,
+            env,
+            who,
+            (&suspect, &inv, &agency),
+            kind,
+            on,
+            CODE,
+            details,
+        )?;
         let identity = SuspectIdentity::open(env.cfg, id, &suspect.identity)?;
         let what = Happened::Judged {
             instance: input.instance,
             outcome: input.outcome,
             sentence,
         };
-        emit(conn, env, (&suspect, &inv), &identity, agency.kind, what, on)?;
+        emit(
+            conn,
+            env,
+            (&suspect, &inv),
+            &identity,
+            agency.kind,
+            what,
+            on,
+        )?;
         suspect_view(conn, env, who, &suspect, &inv, &access)
     })
 }
@@ -158,7 +190,12 @@ fn store(
         created_at: env.now,
     };
     steps::insert(conn, &step)?;
-    let e = event(Some(who), code, ActionKind::Create, ("suspect", suspect.id.to_string()))?
-        .with_details(details);
+    let e = event(
+        Some(who),
+        code,
+        ActionKind::Create,
+        ("suspect", suspect.id.to_string()),
+    )?
+    .with_details(details);
     record(conn, env, e)
 }

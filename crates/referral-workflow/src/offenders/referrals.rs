@@ -11,8 +11,7 @@ use crate::support::{Env, check_version, denied, event, free_text, named_by, rec
 use crate::{Conflict, IfMatch, UseCaseError};
 use schakel_audit::ActionKind;
 use schakel_domain::{
-    Action, Actor, Party, ReferralAction, ReferralState, Relationship, SuspectId,
-    SuspectReferralId,
+    Action, Actor, Party, ReferralAction, ReferralState, Relationship, SuspectId, SuspectReferralId,
 };
 use schakel_store::DbConn;
 use schakel_store::agencies;
@@ -60,16 +59,29 @@ pub fn refer_suspect(
 ) -> Result<SuspectReferralView, UseCaseError> {
     const CODE: &str = "suspect.refer";
     run(conn, env, who, |conn| {
-        let (suspect, inv, access, agency) =
-            visible_suspect(conn, who, id, Action::CreateReferral, CODE, ActionKind::Create)?;
+        let (suspect, inv, access, agency) = visible_suspect(
+            conn,
+            who,
+            id,
+            Action::CreateReferral,
+            CODE,
+            ActionKind::Create,
+        )?;
         if !matches!(access, super::access::SuspectAccess::Investigator) {
-            return Err(denied(CODE, ActionKind::Create, Some(("suspect", id.to_string()))));
+            return Err(denied(
+                CODE,
+                ActionKind::Create,
+                Some(("suspect", id.to_string())),
+            ));
         }
         let to = named_by(agencies::find(conn, input.to_agency_id), "to_agency_id")?;
         if !is_prosecution(&to) || to.id == who.agency_id {
             return Err(UseCaseError::Conflict(Conflict::Recipient));
         }
-        if referrals::of_suspect(conn, id)?.iter().any(|r| r.state.is_open()) {
+        if referrals::of_suspect(conn, id)?
+            .iter()
+            .any(|r| r.state.is_open())
+        {
             return Err(UseCaseError::Conflict(Conflict::AlreadyReferred));
         }
         let message = free_text(input.message.as_deref(), MAX_MESSAGE_CHARS, "message")?;
@@ -94,12 +106,25 @@ pub fn refer_suspect(
             updated_at: env.now,
         };
         referrals::insert(conn, &referral)?;
-        let e = event(Some(who), CODE, ActionKind::Create, ("suspect_referral", rid.to_string()))?
-            .with_details(serde_json::json!({ "suspect": id, "to_agency": to.id }));
+        let e = event(
+            Some(who),
+            CODE,
+            ActionKind::Create,
+            ("suspect_referral", rid.to_string()),
+        )?
+        .with_details(serde_json::json!({ "suspect": id, "to_agency": to.id }));
         record(conn, env, e)?;
         let identity = SuspectIdentity::open(env.cfg, id, &suspect.identity)?;
         let today = env.now.date_naive();
-        emit(conn, env, (&suspect, &inv), &identity, agency.kind, Happened::Referred, today)?;
+        emit(
+            conn,
+            env,
+            (&suspect, &inv),
+            &identity,
+            agency.kind,
+            Happened::Referred,
+            today,
+        )?;
         referral_view(conn, env, &referral, Some((&suspect, &inv)))
     })
 }
@@ -124,45 +149,19 @@ pub fn act_on_suspect_referral(
     };
     run(conn, env, who, |conn| {
         let kind = ActionKind::Update;
-        let object = Some(("suspect_referral", id.to_string()));
-        let referral = match referrals::find(conn, id) {
-            Ok(r) if r.to_agency_id == who.agency_id || r.from_agency_id == who.agency_id => r,
-            Ok(_) | Err(schakel_store::StoreError::NotFound) => {
-                return Err(denied(code, kind, object));
-            }
-            Err(e) => return Err(e.into()),
-        };
+        let referral = deciding(conn, who, id, action, code)?;
         let (machine, party) = action.of_machine();
-        let (policy, rel, ours) = match party {
-            Party::Sender => (
-                Action::WithdrawReferral,
-                Relationship::OwnAgency,
-                referral.from_agency_id == who.agency_id,
-            ),
-            _ => (
-                Action::DecideReferral,
-                Relationship::ReceivingAgency,
-                referral.to_agency_id == who.agency_id,
-            ),
-        };
-        let read = if referral.to_agency_id == who.agency_id {
-            Relationship::ReceivingAgency
-        } else {
-            Relationship::OwnAgency
-        };
-        member(conn, who, Action::ReadReferral, read, code, kind, object.clone())?;
-        if !ours || !who.may(policy, rel) {
-            return Err(crate::support::refused(code, kind, ("suspect_referral", id.to_string())));
-        }
         let version = check_version(if_match, referral.version)?;
         let to = referral
             .state
             .apply(machine, party)
             .map_err(|t| UseCaseError::Conflict(Conflict::Transition(t)))?;
         let reason = match action {
-            SuspectReferralAction::Decline => {
-                Some(answer.decline_reason.ok_or(UseCaseError::Invalid("decline_reason"))?)
-            }
+            SuspectReferralAction::Decline => Some(
+                answer
+                    .decline_reason
+                    .ok_or(UseCaseError::Invalid("decline_reason"))?,
+            ),
             _ => None,
         };
         let t = Transition {
@@ -172,18 +171,66 @@ pub fn act_on_suspect_referral(
         };
         let changed = referrals::transition(conn, id, version, t, env.now)?
             .ok_or(UseCaseError::VersionMismatch)?;
-        let e = event(Some(who), code, kind, ("suspect_referral", id.to_string()))?
-            .with_details(serde_json::json!({
+        let e = event(Some(who), code, kind, ("suspect_referral", id.to_string()))?.with_details(
+            serde_json::json!({
                 "suspect": referral.suspect_id,
                 "from": referral.state,
                 "to": to,
                 "decline_reason": reason,
-            }));
+            }),
+        );
         record(conn, env, e)?;
         let suspect = suspects::find(conn, changed.suspect_id)?;
         let inv = investigations::find(conn, suspect.investigation_id)?;
         referral_view(conn, env, &changed, Some((&suspect, &inv)))
     })
+}
+
+/// A referral of the actor's agency (sent or received) on which its side may take
+/// `action`: hidden (404) from any other agency, refused (403) to the wrong side or
+/// role.
+fn deciding(
+    conn: &mut DbConn,
+    who: &Actor,
+    id: SuspectReferralId,
+    action: SuspectReferralAction,
+    code: &'static str,
+) -> Result<SuspectReferral, UseCaseError> {
+    let kind = ActionKind::Update;
+    let object = Some(("suspect_referral", id.to_string()));
+    let referral = match referrals::find(conn, id) {
+        Ok(r) if r.to_agency_id == who.agency_id || r.from_agency_id == who.agency_id => r,
+        Ok(_) | Err(schakel_store::StoreError::NotFound) => {
+            return Err(denied(code, kind, object));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let (policy, rel, ours) = match action.of_machine().1 {
+        Party::Sender => (
+            Action::WithdrawReferral,
+            Relationship::OwnAgency,
+            referral.from_agency_id == who.agency_id,
+        ),
+        _ => (
+            Action::DecideReferral,
+            Relationship::ReceivingAgency,
+            referral.to_agency_id == who.agency_id,
+        ),
+    };
+    let read = if referral.to_agency_id == who.agency_id {
+        Relationship::ReceivingAgency
+    } else {
+        Relationship::OwnAgency
+    };
+    member(conn, who, Action::ReadReferral, read, code, kind, object)?;
+    if !ours || !who.may(policy, rel) {
+        return Err(crate::support::refused(
+            code,
+            kind,
+            ("suspect_referral", id.to_string()),
+        ));
+    }
+    Ok(referral)
 }
 
 /// The suspect referrals the actor's agency received (`received`) or sent, newest
@@ -201,14 +248,27 @@ pub fn list_suspect_referrals(
         } else {
             Relationship::OwnAgency
         };
-        member(conn, who, Action::ReadReferral, rel, CODE, ActionKind::Read, None)?;
+        member(
+            conn,
+            who,
+            Action::ReadReferral,
+            rel,
+            CODE,
+            ActionKind::Read,
+            None,
+        )?;
         let rows = referrals::of_agency(conn, who.agency_id, received)?;
         let views = rows
             .iter()
             .map(|r| referral_view(conn, env, r, None))
             .collect::<Result<Vec<_>, _>>()?;
-        let e = event(Some(who), CODE, ActionKind::Read, ("agency", who.agency_id.to_string()))?
-            .with_details(serde_json::json!({ "received": received, "count": views.len() }));
+        let e = event(
+            Some(who),
+            CODE,
+            ActionKind::Read,
+            ("agency", who.agency_id.to_string()),
+        )?
+        .with_details(serde_json::json!({ "received": received, "count": views.len() }));
         record(conn, env, e)?;
         Ok(views)
     })

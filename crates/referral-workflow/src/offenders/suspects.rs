@@ -3,8 +3,7 @@
 
 use super::access::{SuspectAccess, own_investigation, visible_suspect};
 use super::events::{Happened, emit};
-use super::identity::SuspectIdentity;
-use super::investigations::reference;
+use super::identity::{SuspectIdentity, reference};
 use super::referrals::referral_view;
 use super::{AddSuspectInput, LinkVictimInput, StepView, SuspectView, VictimLinkView};
 use crate::access::{CaseAccess, case_access};
@@ -15,9 +14,9 @@ use schakel_domain::{Action, Actor, InvestigationId, SuspectId, VictimLinkId};
 use schakel_store::DbConn;
 use schakel_store::casework::{cases, signals};
 use schakel_store::offenders::investigations::{self, Investigation};
+use schakel_store::offenders::referrals;
 use schakel_store::offenders::steps::{self, StepKind};
 use schakel_store::offenders::suspects::{self, Suspect, VictimLink, VictimRef};
-use schakel_store::offenders::referrals;
 
 /// Registers a suspect in an investigation of the actor's agency.
 pub fn add_suspect(
@@ -64,14 +63,27 @@ pub fn add_suspect(
         if !investigations::bump(conn, inv.id, inv.version, env.now)? {
             return Err(UseCaseError::VersionMismatch);
         }
-        let e = event(Some(who), CODE, ActionKind::Create, ("suspect", id.to_string()))?
-            .with_details(serde_json::json!({
-                "investigation": inv.id,
-                "role": suspect.role,
-            }));
+        let e = event(
+            Some(who),
+            CODE,
+            ActionKind::Create,
+            ("suspect", id.to_string()),
+        )?
+        .with_details(serde_json::json!({
+            "investigation": inv.id,
+            "role": suspect.role,
+        }));
         record(conn, env, e)?;
         let pair = (&suspect, &inv);
-        emit(conn, env, pair, &identity, agency.kind, Happened::Registered, registered_on)?;
+        emit(
+            conn,
+            env,
+            pair,
+            &identity,
+            agency.kind,
+            Happened::Registered,
+            registered_on,
+        )?;
         suspect_view(conn, env, who, &suspect, &inv, &SuspectAccess::Investigator)
     })
 }
@@ -85,9 +97,20 @@ pub fn read_suspect(
 ) -> Result<SuspectView, UseCaseError> {
     const CODE: &str = "suspect.read";
     run(conn, env, who, |conn| {
-        let (suspect, inv, access, _) =
-            visible_suspect(conn, who, id, Action::ReadInvestigation, CODE, ActionKind::Read)?;
-        let e = event(Some(who), CODE, ActionKind::Read, ("suspect", id.to_string()))?;
+        let (suspect, inv, access, _) = visible_suspect(
+            conn,
+            who,
+            id,
+            Action::ReadInvestigation,
+            CODE,
+            ActionKind::Read,
+        )?;
+        let e = event(
+            Some(who),
+            CODE,
+            ActionKind::Read,
+            ("suspect", id.to_string()),
+        )?;
         record(conn, env, e)?;
         suspect_view(conn, env, who, &suspect, &inv, &access)
     })
@@ -108,7 +131,13 @@ pub fn link_victim(
         let (suspect, inv, agency) = investigators(conn, who, id, CODE)?;
         let victim = match (input.case_id, input.signal_id) {
             (Some(case_id), None) => {
-                let hidden = || denied(CODE, ActionKind::Update, Some(("case", case_id.to_string())));
+                let hidden = || {
+                    denied(
+                        CODE,
+                        ActionKind::Update,
+                        Some(("case", case_id.to_string())),
+                    )
+                };
                 let case = match cases::find(conn, case_id) {
                     Ok(c) => c,
                     Err(schakel_store::StoreError::NotFound) => return Err(hidden()),
@@ -121,8 +150,13 @@ pub fn link_victim(
                 VictimRef::Case(case_id)
             }
             (None, Some(signal_id)) => {
-                let hidden =
-                    || denied(CODE, ActionKind::Update, Some(("signal", signal_id.to_string())));
+                let hidden = || {
+                    denied(
+                        CODE,
+                        ActionKind::Update,
+                        Some(("signal", signal_id.to_string())),
+                    )
+                };
                 let signal = match signals::find(conn, signal_id) {
                     Ok(s) if s.agency_id == who.agency_id => s,
                     Ok(_) | Err(schakel_store::StoreError::NotFound) => return Err(hidden()),
@@ -147,8 +181,13 @@ pub fn link_victim(
                 VictimRef::Case(c) => serde_json::json!({ "case": c }),
                 VictimRef::Signal(s) => serde_json::json!({ "signal": s }),
             };
-            let e = event(Some(who), CODE, ActionKind::Update, ("suspect", id.to_string()))?
-                .with_details(object);
+            let e = event(
+                Some(who),
+                CODE,
+                ActionKind::Update,
+                ("suspect", id.to_string()),
+            )?
+            .with_details(object);
             record(conn, env, e)?;
             linked(conn, env, &suspect, &inv, agency.kind)?;
         }
@@ -170,8 +209,13 @@ pub fn unlink_victim(
         if !suspects::unlink(conn, id, link)? {
             return Err(UseCaseError::NotFound);
         }
-        let e = event(Some(who), CODE, ActionKind::Update, ("suspect", id.to_string()))?
-            .with_details(serde_json::json!({ "link": link }));
+        let e = event(
+            Some(who),
+            CODE,
+            ActionKind::Update,
+            ("suspect", id.to_string()),
+        )?
+        .with_details(serde_json::json!({ "link": link }));
         record(conn, env, e)?;
         linked(conn, env, &suspect, &inv, agency.kind)?;
         suspect_view(conn, env, who, &suspect, &inv, &SuspectAccess::Investigator)
@@ -185,8 +229,14 @@ fn investigators(
     id: SuspectId,
     code: &'static str,
 ) -> Result<(Suspect, Investigation, schakel_store::agencies::Agency), UseCaseError> {
-    let (suspect, inv, access, agency) =
-        visible_suspect(conn, who, id, Action::KeepInvestigation, code, ActionKind::Update)?;
+    let (suspect, inv, access, agency) = visible_suspect(
+        conn,
+        who,
+        id,
+        Action::KeepInvestigation,
+        code,
+        ActionKind::Update,
+    )?;
     match access {
         SuspectAccess::Investigator => Ok((suspect, inv, agency)),
         SuspectAccess::Prosecution(_) => Err(denied(
@@ -207,7 +257,15 @@ fn linked(
 ) -> Result<(), UseCaseError> {
     let identity = SuspectIdentity::open(env.cfg, suspect.id, &suspect.identity)?;
     let today = env.now.date_naive();
-    emit(conn, env, (suspect, inv), &identity, kind, Happened::VictimsLinked, today)
+    emit(
+        conn,
+        env,
+        (suspect, inv),
+        &identity,
+        kind,
+        Happened::VictimsLinked,
+        today,
+    )
 }
 
 /// The view of a suspect for an agency with `access`.

@@ -6,10 +6,10 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use schakel_domain::{
-    AgeBand, AgencyId, BirthCountryGroup, CaseId, CourtInstance, DeclineReason,
-    ExploitationForm, Gender, InvestigationId, JudgmentOutcome, ProsecutionDecision,
-    ProsecutionStepId, ReferralState, Region, SentenceBand, SignalId, SuspectId,
-    SuspectReferralId, SuspectRole, VictimLinkId,
+    AgeBand, AgencyId, BirthCountryGroup, CaseId, CourtInstance, DeclineReason, ExploitationForm,
+    Gender, InvestigationId, JudgmentOutcome, ProsecutionDecision, ProsecutionStepId,
+    ReferralState, Region, SentenceBand, SignalId, SuspectId, SuspectReferralId, SuspectRole,
+    VictimLinkId,
 };
 use serde::Serialize;
 

@@ -7,8 +7,8 @@ use crate::{DbConn, StoreError, from_db_time, to_db_time};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use schakel_domain::{
-    AgencyId, CourtInstance, JudgmentOutcome, ProsecutionDecision, ProsecutionStepId,
-    SentenceBand, SuspectId, UserId,
+    AgencyId, CourtInstance, JudgmentOutcome, ProsecutionDecision, ProsecutionStepId, SentenceBand,
+    SuspectId, UserId,
 };
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]

@@ -6,8 +6,8 @@ use crate::{DbConn, StoreError, from_db_time, to_db_time};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use schakel_domain::{
-    BirthCountryGroup, CaseId, Gender, InvestigationId, SignalId, SuspectId, SuspectRole,
-    UserId, VictimLinkId,
+    BirthCountryGroup, CaseId, Gender, InvestigationId, SignalId, SuspectId, SuspectRole, UserId,
+    VictimLinkId,
 };
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
