@@ -5,11 +5,12 @@
 //! investigation's region and forms, the suspect's age band, gender and group of the
 //! country of birth, role, the decision and judgment codes and the sentence bands, the
 //! whole days since the suspect was registered; the suspect's key (a pseudonym under
-//! the suspects' own linkage key, or `u:` and the digest of an unlinkable record) and
-//! the keys of the victims linked to the suspect (under the victims' linkage key, as
-//! the victims' events carry them). No id, no name, no free text. Every event carries
-//! the suspect's whole set of linked victims as it is now, so the monitor's link
-//! between the two sides follows the latest event.
+//! the suspects' own linkage key, or `u:` and the digest of an unlinkable record) and,
+//! for a link made or taken away, the victim's key (under the victims' linkage key, as
+//! the victims' events carry it). No id, no name, no free text. A link is told as a
+//! change (made, taken away), which the monitor counts per suspect and victim: changes
+//! commute, so the link between the two sides does not depend on the order in which
+//! events arrive.
 
 use serde::{Deserialize, Serialize};
 
@@ -31,13 +32,12 @@ crate::code_enum! {
         ProsecutionDecided = "prosecution_decided",
         /// A court judged the suspect.
         JudgmentRecorded = "judgment_recorded",
-        /// The victims linked to the suspect changed.
-        VictimsLinked = "victims_linked",
+        /// The suspect was linked to a victim's case or signal.
+        VictimLinked = "victim_linked",
+        /// Such a link was taken away (made in error).
+        VictimUnlinked = "victim_unlinked",
     }
 }
-
-/// The most victims one event links to a suspect.
-pub const MAX_LINKED_VICTIMS: usize = 500;
 
 /// One offender event.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -74,9 +74,9 @@ pub struct OffenderEvent {
     pub days_since_registration: Option<i64>,
     /// The suspect's key under the suspects' linkage key.
     pub suspect: String,
-    /// The keys of the victims linked to the suspect now (victims' linkage key).
+    /// For a link made or taken away: the victim's key (victims' linkage key).
     #[serde(default)]
-    pub victims: Vec<String>,
+    pub victim: Option<String>,
 }
 
 /// Why an offender event cannot be counted.
@@ -135,9 +135,14 @@ impl OffenderEvent {
         if !is_person_key(&self.suspect) {
             return bad("suspect is not a key");
         }
-        if self.victims.len() > MAX_LINKED_VICTIMS || !self.victims.iter().all(|v| is_person_key(v))
-        {
-            return bad("victims are not keys");
+        let link = matches!(
+            self.kind,
+            OffenderEventKind::VictimLinked | OffenderEventKind::VictimUnlinked
+        );
+        match &self.victim {
+            Some(v) if link && is_person_key(v) => {}
+            None if !link => {}
+            _ => return bad("a victim's key belongs to a link made or taken away only"),
         }
         let decided = self.kind == OffenderEventKind::ProsecutionDecided;
         let judged = self.kind == OffenderEventKind::JudgmentRecorded;
@@ -190,7 +195,11 @@ mod tests {
             },
             days_since_registration: Some(120),
             suspect: "c".repeat(64),
-            victims: vec!["a".repeat(64), format!("u:{}", "b".repeat(64))],
+            victim: matches!(
+                kind,
+                OffenderEventKind::VictimLinked | OffenderEventKind::VictimUnlinked
+            )
+            .then(|| format!("u:{}", "b".repeat(64))),
         }
     }
 
@@ -210,7 +219,7 @@ mod tests {
             ("quarter", serde_json::json!("2026-Q5")),
             ("quarter", serde_json::json!("2026-03")),
             ("suspect", serde_json::json!("Jan Jansen")),
-            ("victims", serde_json::json!(["Iva"])),
+            ("victim", serde_json::json!("a".repeat(64))),
             ("decision", serde_json::json!("summons")),
             ("judgment", serde_json::Value::Null),
             ("sentence", serde_json::json!(["fine", "fine"])),
@@ -225,6 +234,11 @@ mod tests {
         let mut registered = event(OffenderEventKind::SuspectRegistered).payload();
         registered["sentence"] = serde_json::json!(["fine"]);
         assert!(OffenderEvent::from_payload(&registered).is_err());
+        let mut linked = event(OffenderEventKind::VictimLinked).payload();
+        linked["victim"] = serde_json::json!("Iva");
+        assert!(OffenderEvent::from_payload(&linked).is_err());
+        linked["victim"] = serde_json::Value::Null;
+        assert!(OffenderEvent::from_payload(&linked).is_err());
     }
 
     #[test]

@@ -105,5 +105,6 @@ diesel::table! {
     monitor_offender_victims (suspect_key, victim_key) {
         suspect_key -> Text,
         victim_key -> Text,
+        links -> BigInt,
     }
 }

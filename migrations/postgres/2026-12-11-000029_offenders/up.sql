@@ -83,8 +83,9 @@ CREATE TABLE prosecution_steps (
 CREATE INDEX prosecution_steps_by_suspect ON prosecution_steps (suspect_id, dated_on);
 
 -- The monitor's offender side: one row per offender event (coarse codes, the quarter,
--- the suspect's key), counted once per outbox message; and the victims linked to each
--- suspect as the latest event said (victims' keys, moved with a relink).
+-- the suspect's key), counted once per outbox message; and per suspect and victim the
+-- number of links between them made and not taken away (victims' keys, moved with a
+-- relink).
 CREATE TABLE monitor_offender_facts (
     event_id TEXT PRIMARY KEY NOT NULL,
     kind TEXT NOT NULL,
@@ -109,6 +110,7 @@ CREATE INDEX monitor_offender_facts_by_suspect ON monitor_offender_facts (suspec
 CREATE TABLE monitor_offender_victims (
     suspect_key TEXT NOT NULL,
     victim_key TEXT NOT NULL,
+    links BIGINT NOT NULL CHECK (links <> 0),
     PRIMARY KEY (suspect_key, victim_key)
 );
 CREATE INDEX monitor_offender_victims_by_victim ON monitor_offender_victims (victim_key);

@@ -27,6 +27,7 @@ mod monitor_http;
 mod monitor_world;
 mod mse_world_http;
 mod notes_http;
+mod offender_world;
 mod offenders_http;
 mod password_reset_http;
 mod profile_http;

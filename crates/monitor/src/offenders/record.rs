@@ -1,8 +1,9 @@
 //! Counting an offender event: one fact row per outbox message however often it is
-//! delivered, and the suspect's linked victims replaced by the ones the event carries
-//! (each under the key a relink moved it to, if any).
+//! delivered, and for a link made or taken away the count of links between the
+//! suspect and the victim changed (the victim under the key a relink moved it to, if
+//! any).
 
-use schakel_domain::OffenderEvent;
+use schakel_domain::{OffenderEvent, OffenderEventKind};
 use schakel_store::monitor::{self, OffenderFact};
 use schakel_store::{DbConn, StoreError};
 
@@ -48,9 +49,14 @@ pub fn record_offender(
         days_since_registration: event.days_since_registration,
         suspect_key: event.suspect.clone(),
     };
-    let mut victims = Vec::with_capacity(event.victims.len());
-    for v in &event.victims {
-        victims.push(monitor::current_key(conn, v)?);
-    }
-    monitor::insert_offender_fact(conn, &fact, &victims)
+    let victim = match &event.victim {
+        Some(v) => Some(monitor::current_key(conn, v)?),
+        None => None,
+    };
+    let delta = match event.kind {
+        OffenderEventKind::VictimUnlinked => -1,
+        _ => 1,
+    };
+    let link = victim.as_deref().map(|v| (v, delta));
+    monitor::insert_offender_fact(conn, &fact, link)
 }

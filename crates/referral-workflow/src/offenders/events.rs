@@ -1,6 +1,6 @@
 //! The offender event of a suspect, as the monitor counts it, and its outbox row:
-//! coarse codes, the quarter of the day it concerns, and the keys of the suspect and of
-//! the victims linked to it now.
+//! coarse codes, the quarter of the day it concerns, the suspect's key and, for a link
+//! made or taken away, the victim's key.
 
 use super::identity::SuspectIdentity;
 use crate::UseCaseError;
@@ -13,7 +13,7 @@ use schakel_domain::{
 };
 use schakel_store::DbConn;
 use schakel_store::offenders::investigations::Investigation;
-use schakel_store::offenders::suspects::{self, Suspect};
+use schakel_store::offenders::suspects::Suspect;
 use schakel_store::outbox::{self, Channel, NewOutboxMessage};
 
 /// What happened to the suspect, with what the kind carries.
@@ -27,7 +27,10 @@ pub(super) enum Happened {
         outcome: JudgmentOutcome,
         sentence: Vec<SentenceBand>,
     },
-    VictimsLinked,
+    /// A link to the victim of this key was made.
+    Linked(String),
+    /// A link to the victim of this key was taken away.
+    Unlinked(String),
 }
 
 /// Queues the offender event of `what` happening to `suspect` on day `on`, by an agency
@@ -45,7 +48,8 @@ pub(super) fn emit(
     let (event_kind, decision, judgment, days) = match &what {
         Happened::Registered => (OffenderEventKind::SuspectRegistered, None, None, None),
         Happened::Referred => (OffenderEventKind::SuspectReferred, None, None, None),
-        Happened::VictimsLinked => (OffenderEventKind::VictimsLinked, None, None, None),
+        Happened::Linked(_) => (OffenderEventKind::VictimLinked, None, None, None),
+        Happened::Unlinked(_) => (OffenderEventKind::VictimUnlinked, None, None, None),
         Happened::Decided(d) => (
             OffenderEventKind::ProsecutionDecided,
             Some(*d),
@@ -61,9 +65,10 @@ pub(super) fn emit(
             Some(days),
         ),
     };
-    let sentence = match what {
-        Happened::Judged { sentence, .. } => sentence,
-        _ => Vec::new(),
+    let (sentence, victim) = match what {
+        Happened::Judged { sentence, .. } => (sentence, None),
+        Happened::Linked(v) | Happened::Unlinked(v) => (Vec::new(), Some(v)),
+        _ => (Vec::new(), None),
     };
     let event = OffenderEvent {
         kind: event_kind,
@@ -81,7 +86,7 @@ pub(super) fn emit(
         sentence,
         days_since_registration: days,
         suspect: suspect.suspect_key.clone(),
-        victims: suspects::victim_keys(conn, suspect.id)?,
+        victim,
     };
     outbox::enqueue(
         conn,

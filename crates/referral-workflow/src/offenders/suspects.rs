@@ -189,7 +189,10 @@ pub fn link_victim(
             )?
             .with_details(object);
             record(conn, env, e)?;
-            linked(conn, env, &suspect, &inv, agency.kind)?;
+            if let Some(key) = suspects::victim_key(conn, victim)? {
+                let what = Happened::Linked(key);
+                linked(conn, env, (&suspect, &inv), agency.kind, what)?;
+            }
         }
         suspect_view(conn, env, who, &suspect, &inv, &SuspectAccess::Investigator)
     })
@@ -206,6 +209,18 @@ pub fn unlink_victim(
     const CODE: &str = "suspect.unlink_victim";
     run(conn, env, who, |conn| {
         let (suspect, inv, agency) = investigators(conn, who, id, CODE)?;
+        let held = match suspects::find_link(conn, id, link) {
+            Ok(l) => l,
+            Err(schakel_store::StoreError::NotFound) => {
+                return Err(denied(
+                    CODE,
+                    ActionKind::Update,
+                    Some(("link", link.to_string())),
+                ));
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let key = suspects::victim_key(conn, held.victim)?;
         if !suspects::unlink(conn, id, link)? {
             return Err(UseCaseError::NotFound);
         }
@@ -217,7 +232,15 @@ pub fn unlink_victim(
         )?
         .with_details(serde_json::json!({ "link": link }));
         record(conn, env, e)?;
-        linked(conn, env, &suspect, &inv, agency.kind)?;
+        if let Some(key) = key {
+            linked(
+                conn,
+                env,
+                (&suspect, &inv),
+                agency.kind,
+                Happened::Unlinked(key),
+            )?;
+        }
         suspect_view(conn, env, who, &suspect, &inv, &SuspectAccess::Investigator)
     })
 }
@@ -247,25 +270,17 @@ fn investigators(
     }
 }
 
-/// Tells the monitor the suspect's victims changed.
+/// Tells the monitor a link was made or taken away.
 fn linked(
     conn: &mut DbConn,
     env: &Env<'_>,
-    suspect: &Suspect,
-    inv: &Investigation,
+    (suspect, inv): (&Suspect, &Investigation),
     kind: schakel_domain::AgencyKind,
+    what: Happened,
 ) -> Result<(), UseCaseError> {
     let identity = SuspectIdentity::open(env.cfg, suspect.id, &suspect.identity)?;
     let today = env.now.date_naive();
-    emit(
-        conn,
-        env,
-        (suspect, inv),
-        &identity,
-        kind,
-        Happened::VictimsLinked,
-        today,
-    )
+    emit(conn, env, (suspect, inv), &identity, kind, what, today)
 }
 
 /// The view of a suspect for an agency with `access`.

@@ -1,6 +1,6 @@
 //! The monitor's offender side: `monitor_offender_facts` (one row per offender event,
-//! written once per outbox message) and `monitor_offender_victims` (the victims linked
-//! to each suspect as its latest event said); and the distinct victims the victims'
+//! written once per outbox message) and `monitor_offender_victims` (per suspect and
+//! victim, the links made and not taken away); and the distinct victims the victims'
 //! facts count in a range of months, which the link between the two sides starts from.
 //!
 //! Which rows mean what is the monitor's business; this module only holds the SQL.
@@ -36,13 +36,13 @@ pub struct OffenderFact {
     pub suspect_key: String,
 }
 
-/// Writes an offender fact and replaces the suspect's linked victims with `victims`;
-/// `false` when the message was already counted, and nothing is written then. Call it
-/// inside a write transaction.
+/// Writes an offender fact and, for a link made (`+1`) or taken away (`-1`), changes
+/// the count of links between its suspect and `victim`; `false` when the message was
+/// already counted, and nothing is written then. Call it inside a write transaction.
 pub fn insert_offender_fact(
     conn: &mut DbConn,
     fact: &OffenderFact,
-    victims: &[String],
+    link: Option<(&str, i64)>,
 ) -> Result<bool, StoreError> {
     let seen: i64 = of::table
         .filter(of::event_id.eq(&fact.event_id))
@@ -52,16 +52,43 @@ pub fn insert_offender_fact(
         return Ok(false);
     }
     diesel::insert_into(of::table).values(fact).execute(conn)?;
-    diesel::delete(ov::table.filter(ov::suspect_key.eq(&fact.suspect_key))).execute(conn)?;
-    let mut keys: Vec<&String> = victims.iter().collect();
-    keys.sort();
-    keys.dedup();
-    for v in keys {
-        diesel::insert_into(ov::table)
-            .values((ov::suspect_key.eq(&fact.suspect_key), ov::victim_key.eq(v)))
-            .execute(conn)?;
+    if let Some((victim, delta)) = link {
+        change_links(conn, &fact.suspect_key, victim, delta)?;
     }
     Ok(true)
+}
+
+/// Adds `delta` to the links between a suspect and a victim; a pair at zero is
+/// removed. The count may go below zero for a while (a removal delivered before its
+/// link), so that changes add up the same in any order.
+fn change_links(
+    conn: &mut DbConn,
+    suspect: &str,
+    victim: &str,
+    delta: i64,
+) -> Result<(), StoreError> {
+    let pair = ov::table.find((suspect, victim));
+    let held: Option<i64> = pair.select(ov::links).first(conn).optional()?;
+    let n = held.unwrap_or(0) + delta;
+    match (held, n != 0) {
+        (Some(_), true) => {
+            diesel::update(pair).set(ov::links.eq(n)).execute(conn)?;
+        }
+        (Some(_), false) => {
+            diesel::delete(pair).execute(conn)?;
+        }
+        (None, true) => {
+            diesel::insert_into(ov::table)
+                .values((
+                    ov::suspect_key.eq(suspect),
+                    ov::victim_key.eq(victim),
+                    ov::links.eq(n),
+                ))
+                .execute(conn)?;
+        }
+        (None, false) => {}
+    }
+    Ok(())
 }
 
 /// Every offender fact, in the order of their suspects and kinds.
@@ -72,9 +99,10 @@ pub fn offender_facts(conn: &mut DbConn) -> Result<Vec<OffenderFact>, StoreError
         .load(conn)?)
 }
 
-/// Every (suspect key, victim key) link the monitor holds.
+/// Every (suspect key, victim key) pair with a link made and not taken away.
 pub fn offender_victims(conn: &mut DbConn) -> Result<Vec<(String, String)>, StoreError> {
     Ok(ov::table
+        .filter(ov::links.gt(0))
         .select((ov::suspect_key, ov::victim_key))
         .order((ov::suspect_key.asc(), ov::victim_key.asc()))
         .load(conn)?)
@@ -97,25 +125,16 @@ pub fn victims_in_months(
         .load(conn)?)
 }
 
-/// Links held under victim key `from` are held under `to` (a corrected victim); a
-/// suspect linked to both keeps one link. Call it inside a write transaction.
+/// Links held under victim key `from` are held under `to` (a corrected victim), added
+/// to any the suspect already has under `to`. Call it inside a write transaction.
 pub fn relink_victims(conn: &mut DbConn, from: &str, to: &str) -> Result<usize, StoreError> {
-    let suspects: Vec<String> = ov::table
+    let held: Vec<(String, i64)> = ov::table
         .filter(ov::victim_key.eq(from))
-        .select(ov::suspect_key)
+        .select((ov::suspect_key, ov::links))
         .load(conn)?;
     diesel::delete(ov::table.filter(ov::victim_key.eq(from))).execute(conn)?;
-    for s in &suspects {
-        let held: i64 = ov::table
-            .filter(ov::suspect_key.eq(s))
-            .filter(ov::victim_key.eq(to))
-            .count()
-            .get_result(conn)?;
-        if held == 0 {
-            diesel::insert_into(ov::table)
-                .values((ov::suspect_key.eq(s), ov::victim_key.eq(to)))
-                .execute(conn)?;
-        }
+    for (suspect, links) in &held {
+        change_links(conn, suspect, to, *links)?;
     }
-    Ok(suspects.len())
+    Ok(held.len())
 }

@@ -206,24 +206,36 @@ pub fn links_of(conn: &mut DbConn, suspect: SuspectId) -> Result<Vec<VictimLink>
         .collect()
 }
 
-/// The keys the monitor counts the linked victims under (their persons' pseudonyms or
-/// unlinkable keys), distinct and sorted; a person whose key was erased, and a signal
-/// without a person, count none.
-pub fn victim_keys(conn: &mut DbConn, suspect: SuspectId) -> Result<Vec<String>, StoreError> {
-    let by_case: Vec<Option<String>> = sv::table
-        .inner_join(cases::table.on(sv::case_id.eq(cases::id.nullable())))
-        .inner_join(persons::table.on(cases::person_id.eq(persons::id)))
+/// The key the monitor counts the victim of a link under (the person's pseudonym or
+/// unlinkable key); `None` for a signal without a person or a person whose key is gone.
+pub fn victim_key(conn: &mut DbConn, victim: VictimRef) -> Result<Option<String>, StoreError> {
+    let key: Option<Option<String>> = match victim {
+        VictimRef::Case(c) => cases::table
+            .inner_join(persons::table.on(cases::person_id.eq(persons::id)))
+            .filter(cases::id.eq(c.to_string()))
+            .select(persons::pseudonym)
+            .first(conn)
+            .optional()?,
+        VictimRef::Signal(sg) => signals::table
+            .inner_join(persons::table.on(signals::person_id.eq(persons::id.nullable())))
+            .filter(signals::id.eq(sg.to_string()))
+            .select(persons::pseudonym)
+            .first(conn)
+            .optional()?,
+    };
+    Ok(key.flatten())
+}
+
+/// One link of a suspect.
+pub fn find_link(
+    conn: &mut DbConn,
+    suspect: SuspectId,
+    link: VictimLinkId,
+) -> Result<VictimLink, StoreError> {
+    sv::table
+        .find(link.to_string())
         .filter(sv::suspect_id.eq(suspect.to_string()))
-        .select(persons::pseudonym)
-        .load(conn)?;
-    let by_signal: Vec<Option<String>> = sv::table
-        .inner_join(signals::table.on(sv::signal_id.eq(signals::id.nullable())))
-        .inner_join(persons::table.on(signals::person_id.eq(persons::id.nullable())))
-        .filter(sv::suspect_id.eq(suspect.to_string()))
-        .select(persons::pseudonym)
-        .load(conn)?;
-    let mut keys: Vec<String> = by_case.into_iter().chain(by_signal).flatten().collect();
-    keys.sort();
-    keys.dedup();
-    Ok(keys)
+        .select(LinkRow::as_select())
+        .first::<LinkRow>(conn)?
+        .try_into()
 }
