@@ -5,7 +5,9 @@
       Signs in as the demo users, adds a second case with a referral (so a receiving
       coordinator has more than one to decide), a case of the demo coordinator's own
       agency and notes, drafts and documents (small PDFs uploaded as multipart forms) of
-      the demo caseworker's, waits for a failed delivery, and writes
+      the demo caseworker's, investigations of the demo police with suspects linked to
+      its cases and handed to the demo prosecution office (some accepted, one summoned),
+      waits for a failed delivery, and writes
       the ids of existing objects as dictionaries in DIR/ids/<kind>.dict, one quoted
       value per line, for the runs to draw path parameters from.
 
@@ -124,6 +126,48 @@ def add_case_with_referral(base, token, to_agency):
     })
 
 
+def seed_compartment(base, police, prosecutor, prosecution_agency):
+    """Investigations of the demo police with suspects linked to its own cases, some
+    handed to the prosecution office, accepted there and one of them summoned; returns
+    the dictionaries of their ids."""
+    today = datetime.date.today().isoformat()
+    cases, investigations, suspects, links, referrals = [], [], [], [], []
+    for n in range(2):
+        _, _, inv = call(base, "POST", "/api/v1/investigations", police, {
+            "reference": f"ON-TEST-{n}", "region": "midden_nederland",
+            "exploitation_forms": ["labour"], "started_on": today,
+        })
+        investigations.append(inv["id"])
+        for m in range(4):
+            _, _, case = call(base, "POST", "/api/v1/cases", police, {
+                "person": {"identity": {"given_names": "Test", "family_name": f"Slachtoffer{n}{m}",
+                                        "date_of_birth": "1995-05-05"}, "gender": "female"},
+                "region": "midden_nederland", "exploitation_forms": ["labour"],
+            })
+            cases.append(case["id"])
+            _, _, suspect = call(base, "POST", f"/api/v1/investigations/{inv['id']}/suspects", police, {
+                "identity": {"given_names": "Test", "family_name": f"Verdachte{n}{m}",
+                             "date_of_birth": "1980-01-01"},
+                "country_of_birth": "NL", "gender": "male", "role": "exploiter",
+            })
+            suspects.append(suspect["id"])
+            _, _, linked = call(base, "POST", f"/api/v1/suspects/{suspect['id']}/victims", police,
+                                {"case_id": case["id"]})
+            links += [v["id"] for v in linked["victims"]]
+            if m < 3:
+                _, _, r = call(base, "POST", f"/api/v1/suspects/{suspect['id']}/referrals", police,
+                               {"to_agency_id": prosecution_agency, "message": "Test data: fictional."})
+                referrals.append(r["id"])
+                if m < 2:
+                    call(base, "POST", f"/api/v1/suspect-referrals/{r['id']}/accept", prosecutor,
+                         headers={"if-match": '"1"'})
+                if m == 0:
+                    call(base, "POST", f"/api/v1/suspects/{suspect['id']}/decisions", prosecutor,
+                         {"decision": "summons", "decided_on": today})
+    return {"police_cases": cases, "investigations": investigations, "suspects": suspects,
+            "links": links, "suspect_referrals": referrals, "prosecutors": [prosecution_agency]}
+
+
 def write_dict(folder, name, values):
     values = sorted(set(values))
     if not values:
@@ -173,6 +217,8 @@ def seed(base, out):
     # The police break the glass for some of the municipality's cases: the auditors'
     # run reviews these; the police run opens more by the references.
     police = login(base, "police")
+    prosecution = next(a for a in agencies if a["kind"] == "prosecution")
+    compartment = seed_compartment(base, police, login(base, "prosecution"), prosecution["id"])
     references = [c["reference"] for c in cases["items"]]
     emergencies = []
     for reference in references[:4]:
@@ -228,6 +274,8 @@ def seed(base, out):
     write_dict(folder, "privileges", privileges)
     write_dict(folder, "references", references[4:] or references)
     write_dict(folder, "owners", [municipality["id"]])
+    for name, values in compartment.items():
+        write_dict(folder, name, values)
 
 
 def coverage(folder):

@@ -16,8 +16,8 @@ use schakel_store::DbConn;
 pub const DEMO_PASSWORD: &str = "oranje fiets lantaarn 42";
 
 /// The demo agencies: one of each kind a first referral needs, a legal-aid agency for a
-/// referral onward from the shelter, and a second shelter (for women only) so the
-/// directory has a choice to make.
+/// referral onward from the shelter, a second shelter (for women only) so the directory
+/// has a choice to make, and a prosecution office for the police's suspects.
 const AGENCIES: &[(&str, AgencyKind, Region, &str)] = &[
     (
         "Gemeente Utrecht",
@@ -67,12 +67,19 @@ const AGENCIES: &[(&str, AgencyKind, Region, &str)] = &[
         Region::Amsterdam,
         "intake@zonnehoek.demo.invalid",
     ),
+    (
+        "Openbaar Ministerie, Parket Midden-Nederland",
+        AgencyKind::Prosecution,
+        Region::MiddenNederland,
+        "mensenhandel@om-mn.demo.invalid",
+    ),
 ];
 
 /// The demo users: email, name, role, agency. The shelter has a caseworker beside its
 /// coordinator, so a case opened there can be given to someone; the police coordinator
-/// may break the glass (emergency access); a second admin approves the first's changes
-/// of privilege (four eyes).
+/// may break the glass (emergency access) and keeps investigations, whose suspects the
+/// prosecution's coordinator receives; a second admin approves the first's changes of
+/// privilege (four eyes).
 pub const USERS: &[(&str, &str, Role, &str)] = &[
     (
         "caseworker@demo.schakel.invalid",
@@ -139,6 +146,12 @@ pub const USERS: &[(&str, &str, Role, &str)] = &[
         "Femke Dekker",
         Role::Admin,
         "Bureau Nationaal Rapporteur",
+    ),
+    (
+        "prosecution@demo.schakel.invalid",
+        "Lotte van Dijk",
+        Role::Coordinator,
+        "Openbaar Ministerie, Parket Midden-Nederland",
     ),
 ];
 
