@@ -2,9 +2,13 @@
 //! signal with canary values (a distinctive name, date of birth and phrase), opens a
 //! case, records consent and refers it; the demo coordinator accepts and reads it.
 //! A client also puts the canary name into request paths; the canaries are typed into a
-//! draft and carried by a document's title and content. Afterwards the canaries appear
-//! in no log line (at debug and at trace level), in no email written, and on SQLite not
-//! in the database or its write-ahead log as plain text.
+//! draft and carried by a document's title and content. The demo police open an
+//! investigation with a canary reference, register a suspect with a canary name and date
+//! of birth linked to their own case of the victim, hand the suspect to the demo
+//! prosecution with a canary message, which accepts, summons and records a conviction;
+//! the analyst reads the offender tables. Afterwards the canaries appear in no log line
+//! (at debug and at trace level), in no email written, in no monitor answer, and on
+//! SQLite not in the database or its write-ahead log as plain text.
 
 use schakel_e2e::Server;
 use schakel_e2e::api::{call, token};
@@ -15,6 +19,10 @@ use serde_json::json;
 const NAME: &str = "Zwartbloesemvinkje";
 const DOB: &str = "1987-04-13";
 const PHRASE: &str = "kanariepiet-zinsnede-aardbei";
+/// A suspect's canaries: the law-enforcement compartment keeps them under its own keys.
+const SUSPECT: &str = "Kraaienpootjesdief";
+const SUSPECT_DOB: &str = "1979-08-21";
+const REFERENCE: &str = "ON-EKSTERNEST-77";
 
 #[test]
 fn canary_personal_data_reaches_no_log_line_and_no_plain_database_byte() {
@@ -204,13 +212,24 @@ fn canary_run(backend: Backend, level: &str) {
             assert!(status == 404 || status == 400, "{path}: {status} {body}");
         }
 
+        offender_side(&server, backend);
+
         // The emails written (mail to files) carry none of it either.
         let mail = server.dir.path().join("data/mail");
         let mut emails = 0;
         for entry in std::fs::read_dir(&mail).into_iter().flatten().flatten() {
             let text = String::from_utf8_lossy(&std::fs::read(entry.path()).unwrap()).into_owned();
             emails += 1;
-            for canary in [NAME, DOB, PHRASE, "Kanarie", "Paspoort"] {
+            for canary in [
+                NAME,
+                DOB,
+                PHRASE,
+                "Kanarie",
+                "Paspoort",
+                SUSPECT,
+                SUSPECT_DOB,
+                REFERENCE,
+            ] {
                 assert!(!text.contains(canary), "{canary} in an email");
             }
         }
@@ -226,7 +245,7 @@ fn canary_run(backend: Backend, level: &str) {
             logs.contains("request"),
             "the {level} log was written: {logs}"
         );
-        for canary in [NAME, DOB, PHRASE] {
+        for canary in [NAME, DOB, PHRASE, SUSPECT, SUSPECT_DOB, REFERENCE] {
             let line = logs.lines().find(|l| l.contains(canary));
             assert!(
                 line.is_none(),
@@ -242,11 +261,156 @@ fn canary_run(backend: Backend, level: &str) {
             }
             assert!(bytes.len() > 10_000, "the database was read");
             let text = String::from_utf8_lossy(&bytes);
-            for canary in [NAME, DOB, PHRASE, "Kanarie"] {
+            for canary in [
+                NAME,
+                DOB,
+                PHRASE,
+                "Kanarie",
+                SUSPECT,
+                SUSPECT_DOB,
+                REFERENCE,
+            ] {
                 assert!(!text.contains(canary), "{canary} in the SQLite file");
             }
             // The ciphertexts are there: the data was stored, just not readable.
             assert!(text.contains("v1.k1."));
+        }
+    }
+}
+
+/// The offenders' side with canaries: an investigation, a suspect linked to the police's
+/// own case of a victim, handed to the prosecution, summoned and convicted; the analyst
+/// reads the offender tables, which name nobody.
+fn offender_side(server: &Server, backend: Backend) {
+    let police = token(server, "police@demo.schakel.invalid");
+    let om = token(server, "prosecution@demo.schakel.invalid");
+    let analyst = token(server, "analyst@demo.schakel.invalid");
+    let (status, case, _) = call(
+        server,
+        &police,
+        "POST",
+        "/api/v1/cases",
+        Some(json!({
+            "person": { "identity": { "given_names": "Kanarie", "family_name": NAME,
+                "date_of_birth": DOB }, "gender": "female" },
+            "region": "midden_nederland", "exploitation_forms": ["sexual"]
+        })),
+        None,
+    );
+    assert_eq!(status, 201, "{backend:?}: {case}");
+    let (status, inv, _) = call(
+        server,
+        &police,
+        "POST",
+        "/api/v1/investigations",
+        Some(json!({
+            "reference": REFERENCE, "region": "midden_nederland",
+            "exploitation_forms": ["sexual"], "started_on": "2026-01-05"
+        })),
+        None,
+    );
+    assert_eq!(status, 201, "{inv}");
+    let inv_id = inv["id"].as_str().unwrap();
+    let (status, suspect, _) = call(
+        server,
+        &police,
+        "POST",
+        &format!("/api/v1/investigations/{inv_id}/suspects"),
+        Some(json!({
+            "identity": { "given_names": "Kraai", "family_name": SUSPECT,
+                "date_of_birth": SUSPECT_DOB, "contact": format!("Adres {PHRASE}") },
+            "country_of_birth": "NL", "gender": "male", "role": "organiser",
+            "registered_on": "2026-01-06"
+        })),
+        None,
+    );
+    assert_eq!(status, 201, "{suspect}");
+    let sid = suspect["id"].as_str().unwrap();
+    let (status, _, _) = call(
+        server,
+        &police,
+        "POST",
+        &format!("/api/v1/suspects/{sid}/victims"),
+        Some(json!({ "case_id": case["id"] })),
+        None,
+    );
+    assert_eq!(status, 200);
+    let (_, agencies, _) = call(
+        server,
+        &police,
+        "GET",
+        "/api/v1/directory/agencies",
+        None,
+        None,
+    );
+    let om_id = agencies
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["kind"] == "prosecution")
+        .unwrap()["id"]
+        .clone();
+    let (status, referral, etag) = call(
+        server,
+        &police,
+        "POST",
+        &format!("/api/v1/suspects/{sid}/referrals"),
+        Some(json!({ "to_agency_id": om_id, "message": format!("Bericht {PHRASE} {SUSPECT}") })),
+        None,
+    );
+    assert_eq!(status, 201, "{referral}");
+    let rid = referral["id"].as_str().unwrap();
+    let (status, _, _) = call(
+        server,
+        &om,
+        "POST",
+        &format!("/api/v1/suspect-referrals/{rid}/accept"),
+        None,
+        Some(&etag),
+    );
+    assert_eq!(status, 200);
+    let (status, _, _) = call(
+        server,
+        &om,
+        "POST",
+        &format!("/api/v1/suspects/{sid}/decisions"),
+        Some(json!({ "decision": "summons", "decided_on": "2026-02-01" })),
+        None,
+    );
+    assert_eq!(status, 201);
+    let (status, seen, _) = call(
+        server,
+        &om,
+        "POST",
+        &format!("/api/v1/suspects/{sid}/judgments"),
+        Some(
+            json!({ "instance": "first_instance", "outcome": "convicted_trafficking",
+            "sentence": ["prison_2_to_4_years"], "judged_on": "2026-03-01" }),
+        ),
+        None,
+    );
+    assert_eq!(status, 201, "{seen}");
+    assert_eq!(
+        seen["identity"]["family_name"], SUSPECT,
+        "the prosecution reads it"
+    );
+    // The monitor's answers name nobody (the sink runs beside the server's dispatcher).
+    for table in ["funnel", "durations", "sentences", "victims"] {
+        let (status, body, _) = call(
+            server,
+            &analyst,
+            "GET",
+            &format!("/api/v1/monitor/offenders?table={table}&from=2025&to=2026"),
+            None,
+            None,
+        );
+        assert_eq!(status, 200, "{body}");
+        let text = body.to_string();
+        for canary in [NAME, DOB, PHRASE, SUSPECT, SUSPECT_DOB, REFERENCE, sid] {
+            assert!(
+                !text.contains(canary),
+                "{canary} in the offender table {table}"
+            );
         }
     }
 }

@@ -295,10 +295,16 @@ fn the_example_production_configuration_is_valid() {
     schakel_e2e::write_private(&data_keys, &format!("k1 {}\n", "cd".repeat(32)));
     let entry_key = dir.path().join("audit-entry.key");
     schakel_e2e::write_private(&entry_key, &format!("{}\n", "ef".repeat(32)));
+    let law_keys = dir.path().join("law-enforcement-keys");
+    schakel_e2e::write_private(&law_keys, &format!("k1 {}\n", "12".repeat(32)));
     let text = std::fs::read_to_string(&example)
         .unwrap()
         .replace("/etc/schakel/token-keys", keys.to_str().unwrap())
         .replace("/etc/schakel/data-keys", data_keys.to_str().unwrap())
+        .replace(
+            "/etc/schakel/law-enforcement-keys",
+            law_keys.to_str().unwrap(),
+        )
         .replace("/etc/schakel/audit-entry.key", entry_key.to_str().unwrap());
     let example = dir.path().join("schakel.toml");
     std::fs::write(&example, text).unwrap();
@@ -345,6 +351,39 @@ fn the_example_production_configuration_is_valid() {
     );
     assert_eq!(out.status.code(), Some(2));
     assert!(one_line_error(&out).contains("audit.entry_key_file"));
+}
+
+#[test]
+fn the_law_enforcement_keys_share_no_key_with_the_data_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data-keys");
+    let law = dir.path().join("law-enforcement-keys");
+    let same = format!("k1 {}\n", "cd".repeat(32));
+    schakel_e2e::write_private(&data, &same);
+    schakel_e2e::write_private(&law, &format!("k9 {}\n{same}", "77".repeat(32)));
+    let env = [
+        ("SCHAKEL_DATA__KEYS_FILE", data.to_str().unwrap()),
+        (
+            "SCHAKEL_DATA__LAW_ENFORCEMENT_KEYS_FILE",
+            law.to_str().unwrap(),
+        ),
+    ];
+    for command in ["check-config", "serve"] {
+        let out = run(dir.path(), &[command], &env);
+        assert_eq!(out.status.code(), Some(2), "{command}: {out:?}");
+        let err = one_line_error(&out);
+        assert!(err.contains("data.law_enforcement_keys_file"), "{err}");
+        assert!(err.contains("must not share"), "{err}");
+    }
+    schakel_e2e::write_private(&law, &format!("k1 {}\n", "77".repeat(32)));
+    let out = run(dir.path(), &["check-config"], &env);
+    assert!(out.status.success(), "{out:?}");
+    // A linkage key the file does not hold stops the start too.
+    let mut env = env.to_vec();
+    env.push(("SCHAKEL_DATA__SUSPECT_LINKAGE_KEY", "k7"));
+    let out = run(dir.path(), &["check-config"], &env);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(one_line_error(&out).contains("data.suspect_linkage_key"));
 }
 
 #[test]
