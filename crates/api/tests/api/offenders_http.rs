@@ -370,3 +370,128 @@ async fn the_chain_from_investigation_to_judgment_is_counted_and_kept_in_its_com
         assert_eq!(r.status, StatusCode::BAD_REQUEST);
     }
 }
+
+#[actix_web::test]
+async fn bad_input_is_refused_naming_the_field_and_nothing_is_stored() {
+    for backend in selected_backends() {
+        let db = TestDb::new(backend);
+        let clock = Arc::new(ManualClock::new("2026-06-15T09:00:00Z".parse().unwrap()));
+        let state = crate::support::state_with(&db, clock, config_without_mfa());
+        let srv = test::init_service(app(state)).await;
+        let client = Client::new(&srv, TestRequest::to_request);
+        let politie = AgencyBuilder::new(&db)
+            .name("Politie Zeeland")
+            .kind(AgencyKind::Police)
+            .create();
+        let zorg = AgencyBuilder::new(&db)
+            .name("Zorg Zeeland")
+            .kind(AgencyKind::CareCoordination)
+            .create();
+        UserBuilder::new(&db, &politie)
+            .email("agent@politie.example")
+            .create();
+        UserBuilder::new(&db, &zorg)
+            .email("zorg@zorg.example")
+            .create();
+        let police = client.token("agent@politie.example").await;
+        let care = client.token("zorg@zorg.example").await;
+        let send = |uri: &str, token: &str, body: Value| {
+            client.send(bearer(request("POST", uri), token).set_json(body))
+        };
+        let field = |r: &crate::support::Reply| r.json()["errors"][0]["field"].clone();
+
+        let inv = json!({ "reference": "ON-1", "region": "den_haag",
+            "exploitation_forms": ["labour"], "started_on": "2026-05-01" });
+        for (name, value, expected) in [
+            ("started_on", json!("2026-06-16"), "started_on"),
+            ("reference", json!("   "), "reference"),
+            ("reference", json!("twee\nregels"), "reference"),
+            ("exploitation_forms", json!([]), "exploitation_forms"),
+            ("region", json!("utrecht_stad"), "region"),
+        ] {
+            let mut bad = inv.clone();
+            bad[name] = value;
+            let r = send("/api/v1/investigations", &police, bad).await;
+            assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{name}: {r:?}");
+            assert_eq!(field(&r), expected, "{name}");
+        }
+        let r = send("/api/v1/investigations", &police, inv).await;
+        assert_eq!(r.status, StatusCode::CREATED);
+        let inv_uri = format!("{}/suspects", r.header("location"));
+
+        let suspect = json!({ "identity": { "family_name": "Verdacht" }, "gender": "male",
+            "role": "recruiter", "registered_on": "2026-05-02" });
+        for (path, value, code) in [
+            ("registered_on", json!("2026-04-30"), "invalid_body"),
+            ("registered_on", json!("2026-06-16"), "invalid_body"),
+            ("country_of_birth", json!("NLD"), "invalid_body"),
+            ("country_of_birth", json!("ZZ"), "unknown_country"),
+            ("role", json!("boss"), "invalid_body"),
+        ] {
+            let mut bad = suspect.clone();
+            bad[path] = value;
+            let r = send(&inv_uri, &police, bad).await;
+            assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{path}: {r:?}");
+            assert_eq!(r.problem(), code, "{path}");
+        }
+        let r = send(&inv_uri, &police, suspect).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{r:?}");
+        let sid = r.json()["id"].as_str().unwrap().to_owned();
+
+        // Links: exactly one of a case or signal, and only one the police may see.
+        let care_case = send(
+            "/api/v1/cases",
+            &care,
+            json!({
+                "person": { "identity": { "given_names": "Zorg" }, "gender": "female" },
+                "region": "den_haag", "exploitation_forms": ["labour"]
+            }),
+        )
+        .await
+        .json();
+        let victims = format!("/api/v1/suspects/{sid}/victims");
+        let r = send(&victims, &police, json!({})).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let r = send(
+            &victims,
+            &police,
+            json!({ "case_id": care_case["id"], "signal_id": care_case["id"] }),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let r = send(&victims, &police, json!({ "case_id": care_case["id"] })).await;
+        assert_eq!(
+            r.status,
+            StatusCode::NOT_FOUND,
+            "care's case is not the police's to link"
+        );
+
+        // Referrals: to a prosecution office only.
+        let refer = format!("/api/v1/suspects/{sid}/referrals");
+        let r = send(&refer, &police, json!({ "to_agency_id": zorg.id })).await;
+        assert_eq!(
+            (r.status, r.problem().as_str()),
+            (StatusCode::CONFLICT, "conflict")
+        );
+        let r = send(
+            &refer,
+            &police,
+            json!({ "to_agency_id": schakel_domain::AgencyId::new_random() }),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(field(&r), "to_agency_id");
+
+        let count = |table: &str| db.count(&format!("SELECT COUNT(*) AS n FROM {table}"));
+        assert_eq!(
+            [
+                count("investigations"),
+                count("suspects"),
+                count("suspect_victims"),
+                count("suspect_referrals")
+            ],
+            [1, 1, 0, 0],
+            "{backend:?}: nothing refused was stored"
+        );
+    }
+}
