@@ -54,7 +54,7 @@ pub use monitor_event::{InvalidEvent, MonitorEvent, MonitorEventKind};
 pub use note::{NoteKind, NoteVisibility};
 pub use notice::{
     DOCUMENT_QUARANTINED_TOPIC, EMERGENCY_ACCESS_TOPIC, InvalidNotice, LinkTopic, Notice,
-    ReferralFacts, ReferralTopic, SECOND_FACTOR_RESET_TOPIC,
+    ReferralFacts, ReferralTopic, SECOND_FACTOR_RESET_TOPIC, SuspectTopic,
 };
 pub use offender::{
     BirthCountryGroup, CourtInstance, JudgmentOutcome, ProsecutionDecision, SentenceBand,

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     AgencyId, CaseId, DeclineReason, DocumentId, EmergencyGround, ReferralId, ReferralState, Role,
-    Urgency, UserId,
+    SuspectReferralId, Urgency, UserId,
 };
 
 /// The outbox topic of a [`Notice::DocumentQuarantined`].
@@ -39,6 +39,17 @@ crate::code_enum! {
         Escalation = "referral_escalation",
         /// The person withdrew the consent the referral stood on.
         ConsentWithdrawn = "consent_withdrawn",
+    }
+}
+
+crate::code_enum! {
+    /// What an email about a suspect handed to the prosecution is about (the outbox
+    /// row's topic). It names the agencies and links to the inbox, never the suspect.
+    pub enum SuspectTopic as "suspect referral notice" {
+        /// A suspect arrived at the prosecution office.
+        Received = "suspect_referral_received",
+        /// The prosecution office accepted or declined it.
+        Decided = "suspect_referral_decided",
     }
 }
 
@@ -152,6 +163,36 @@ pub enum Notice {
         /// The user.
         user_id: UserId,
     },
+    /// To the users of `roles` at an agency, about a suspect handed to the prosecution
+    /// (each user gets it at once or in the daily digest, as they chose).
+    SuspectReferral {
+        /// What it is about.
+        topic: SuspectTopic,
+        /// The agency whose users receive it.
+        agency_id: AgencyId,
+        /// Which of its users.
+        roles: Vec<Role>,
+        /// The referral.
+        referral_id: SuspectReferralId,
+        /// The investigating agency.
+        from_agency_id: AgencyId,
+        /// The prosecution office.
+        to_agency_id: AgencyId,
+        /// The state it was moved to, for a decision.
+        state: Option<ReferralState>,
+    },
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SuspectPayload {
+    agency_id: AgencyId,
+    roles: Vec<Role>,
+    referral_id: SuspectReferralId,
+    from_agency_id: AgencyId,
+    to_agency_id: AgencyId,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    state: Option<ReferralState>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -211,6 +252,7 @@ impl Notice {
             Notice::DocumentQuarantined { .. } => DOCUMENT_QUARANTINED_TOPIC,
             Notice::EmergencyAccess { .. } => EMERGENCY_ACCESS_TOPIC,
             Notice::SecondFactorReset { .. } => SECOND_FACTOR_RESET_TOPIC,
+            Notice::SuspectReferral { topic, .. } => topic.as_str(),
         }
     }
 
@@ -257,6 +299,22 @@ impl Notice {
             Notice::SecondFactorReset { user_id } => {
                 serde_json::to_value(UserPayload { user_id: *user_id })
             }
+            Notice::SuspectReferral {
+                agency_id,
+                roles,
+                referral_id,
+                from_agency_id,
+                to_agency_id,
+                state,
+                ..
+            } => serde_json::to_value(SuspectPayload {
+                agency_id: *agency_id,
+                roles: roles.clone(),
+                referral_id: *referral_id,
+                from_agency_id: *from_agency_id,
+                to_agency_id: *to_agency_id,
+                state: *state,
+            }),
         };
         // Ids, codes and strings only: serialising them cannot fail.
         value.unwrap_or(serde_json::Value::Null)
@@ -303,6 +361,18 @@ impl Notice {
         if topic == SECOND_FACTOR_RESET_TOPIC {
             let p: UserPayload = serde_json::from_value(payload.clone()).map_err(shape)?;
             return Ok(Notice::SecondFactorReset { user_id: p.user_id });
+        }
+        if let Ok(topic) = topic.parse::<SuspectTopic>() {
+            let p: SuspectPayload = serde_json::from_value(payload.clone()).map_err(shape)?;
+            return Ok(Notice::SuspectReferral {
+                topic,
+                agency_id: p.agency_id,
+                roles: p.roles,
+                referral_id: p.referral_id,
+                from_agency_id: p.from_agency_id,
+                to_agency_id: p.to_agency_id,
+                state: p.state,
+            });
         }
         Err(InvalidNotice(format!("unknown topic {topic}")))
     }
@@ -374,6 +444,20 @@ mod tests {
                 case_id: CaseId::new_random(),
                 from_agency_id: AgencyId::new_random(),
                 ground: *ground,
+            });
+        }
+        for (topic, state) in [
+            (SuspectTopic::Received, None),
+            (SuspectTopic::Decided, Some(ReferralState::Accepted)),
+        ] {
+            all.push(Notice::SuspectReferral {
+                topic,
+                agency_id: AgencyId::new_random(),
+                roles: vec![Role::Coordinator],
+                referral_id: SuspectReferralId::new_random(),
+                from_agency_id: AgencyId::new_random(),
+                to_agency_id: AgencyId::new_random(),
+                state,
             });
         }
         all

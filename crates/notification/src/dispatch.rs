@@ -182,7 +182,11 @@ impl Dispatcher {
                     continue;
                 }
                 for (user, digest) in recipients {
-                    let digest = digest && matches!(notice, Notice::Referral { .. });
+                    let digest = digest
+                        && matches!(
+                            notice,
+                            Notice::Referral { .. } | Notice::SuspectReferral { .. }
+                        );
                     mail_queue::insert(
                         conn,
                         &NewMail {
@@ -351,6 +355,26 @@ impl Dispatcher {
                 to: name(conn, agency_id)?,
                 reason: ground.as_str().to_owned(),
                 link: format!("{}/cases/{case_id}", self.cfg.public_url),
+                ..Facts::default()
+            },
+            Notice::SuspectReferral {
+                topic,
+                from_agency_id,
+                to_agency_id,
+                state,
+                ..
+            } => Facts {
+                from: name(conn, from_agency_id)?,
+                to: name(conn, to_agency_id)?,
+                state: state.map(|s| s.as_str()).unwrap_or_default().to_owned(),
+                link: format!(
+                    "{}/suspect-referrals{}",
+                    self.cfg.public_url,
+                    match topic {
+                        schakel_domain::SuspectTopic::Received => "",
+                        schakel_domain::SuspectTopic::Decided => "?box=sent",
+                    }
+                ),
                 ..Facts::default()
             },
             Notice::Referral { about, .. } => Facts {

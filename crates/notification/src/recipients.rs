@@ -1,5 +1,6 @@
 //! Who receives a notice: the user it names, the responsible worker of a referral or
-//! the agency's users of the named roles, the owning agency's coordinators of an
+//! the agency's users of the named roles (for a suspect handed to the prosecution, the
+//! named roles), the owning agency's coordinators of an
 //! emergency access — active accounts only — and whether each wants a digest.
 
 use schakel_domain::Notice;
@@ -41,38 +42,51 @@ pub(crate) fn recipients(
                 coordinators
             })
         }
+        Notice::SuspectReferral {
+            agency_id, roles, ..
+        } => referral_recipients(conn, *agency_id, None, roles),
         Notice::Referral {
             agency_id,
             user_id,
             roles,
             ..
-        } => {
-            let staff = users::list(conn, Some(*agency_id))?;
-            let responsible: Vec<_> = staff
-                .iter()
-                .filter(|u| u.active && Some(u.id) == *user_id)
-                .map(|u| (u.id, u.notify == "digest"))
-                .collect();
-            if !responsible.is_empty() {
-                return Ok(responsible);
-            }
-            let of = |wanted: &[schakel_domain::Role]| -> Vec<_> {
-                staff
-                    .iter()
-                    .filter(|u| u.active && wanted.contains(&u.role))
-                    .map(|u| (u.id, u.notify == "digest"))
-                    .collect()
-            };
-            let named = of(roles);
-            if !named.is_empty() {
-                return Ok(named);
-            }
-            // Nobody of those roles is active: rather the agency's other case workers
-            // than nobody at all.
-            Ok(of(&[
-                schakel_domain::Role::Coordinator,
-                schakel_domain::Role::Caseworker,
-            ]))
-        }
+        } => referral_recipients(conn, *agency_id, *user_id, roles),
     }
+}
+
+/// The responsible worker while active at the agency, else the active users of `roles`
+/// there, else its active caseworkers and coordinators; each with whether they want a
+/// digest.
+fn referral_recipients(
+    conn: &mut DbConn,
+    agency_id: schakel_domain::AgencyId,
+    user_id: Option<schakel_domain::UserId>,
+    roles: &[schakel_domain::Role],
+) -> Result<Vec<(schakel_domain::UserId, bool)>, StoreError> {
+    let staff = users::list(conn, Some(agency_id))?;
+    let responsible: Vec<_> = staff
+        .iter()
+        .filter(|u| u.active && Some(u.id) == user_id)
+        .map(|u| (u.id, u.notify == "digest"))
+        .collect();
+    if !responsible.is_empty() {
+        return Ok(responsible);
+    }
+    let of = |wanted: &[schakel_domain::Role]| -> Vec<_> {
+        staff
+            .iter()
+            .filter(|u| u.active && wanted.contains(&u.role))
+            .map(|u| (u.id, u.notify == "digest"))
+            .collect()
+    };
+    let named = of(roles);
+    if !named.is_empty() {
+        return Ok(named);
+    }
+    // Nobody of those roles is active: rather the agency's other case workers than
+    // nobody at all.
+    Ok(of(&[
+        schakel_domain::Role::Coordinator,
+        schakel_domain::Role::Caseworker,
+    ]))
 }

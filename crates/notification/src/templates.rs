@@ -121,6 +121,20 @@ const TEMPLATES: &[(&str, &str, &str, &str, &str)] = &[
         "Twee beheerders van Schakel hebben de authenticator-app van uw account verwijderd, zoals gevraagd wanneer een telefoon kwijt is. Bij uw volgende keer inloggen stelt u na uw wachtwoord de app opnieuw in en krijgt u nieuwe herstelcodes. Heeft u hier niet om gevraagd, meld het dan meteen bij uw beheerder.\nSchakel: {link}",
     ),
     (
+        "suspect_referral_received",
+        "Schakel: a suspect was handed to your office",
+        "{from} has handed a suspect to {to}.\nOpen the suspects received in Schakel: {link}",
+        "Schakel: een verdachte overgedragen aan uw parket",
+        "{from} heeft een verdachte overgedragen aan {to}.\nOpen de ontvangen verdachten in Schakel: {link}",
+    ),
+    (
+        "suspect_referral_decided",
+        "Schakel: update on a suspect handed over",
+        "{to} has {state} a suspect handed over by {from}.\nSee the suspects handed over in Schakel: {link}",
+        "Schakel: overgedragen verdachte bijgewerkt",
+        "{to} heeft een door {from} overgedragen verdachte {state}.\nBekijk de overgedragen verdachten in Schakel: {link}",
+    ),
+    (
         "invitation",
         "Schakel: your invitation",
         "You have been invited to Schakel. Choose your password with this link; it works once and expires:\n{link}",

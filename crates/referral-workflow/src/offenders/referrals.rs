@@ -1,7 +1,9 @@
 //! Suspects handed to the prosecution: the referral state machine of the victims' side
 //! (sent, accepted, in progress, completed; declined, withdrawn), the prosecution's
 //! coordinators deciding, the investigating agency withdrawing, each change made from
-//! the version it was read at.
+//! the version it was read at. The prosecution's coordinators are emailed when a
+//! suspect arrives, the investigating agency's when it is accepted or declined (the
+//! agencies' names and a link only).
 
 use super::access::{is_prosecution, member, visible_suspect};
 use super::events::{Happened, emit};
@@ -11,13 +13,15 @@ use crate::support::{Env, check_version, denied, event, free_text, named_by, rec
 use crate::{Conflict, IfMatch, UseCaseError};
 use schakel_audit::ActionKind;
 use schakel_domain::{
-    Action, Actor, Party, ReferralAction, ReferralState, Relationship, SuspectId, SuspectReferralId,
+    Action, Actor, Notice, Party, ReferralAction, ReferralState, Relationship, Role, SuspectId,
+    SuspectReferralId, SuspectTopic,
 };
 use schakel_store::DbConn;
 use schakel_store::agencies;
 use schakel_store::offenders::investigations::{self, Investigation};
 use schakel_store::offenders::referrals::{self, SuspectReferral, Transition};
 use schakel_store::offenders::suspects::{self, Suspect};
+use schakel_store::outbox::{self, Channel, NewOutboxMessage};
 
 /// The longest message with a referral, in characters.
 pub const MAX_MESSAGE_CHARS: usize = 4000;
@@ -114,6 +118,8 @@ pub fn refer_suspect(
         )?
         .with_details(serde_json::json!({ "suspect": id, "to_agency": to.id }));
         record(conn, env, e)?;
+        let office = (to.id, Role::Coordinator);
+        notify(conn, env, SuspectTopic::Received, &referral, office, None)?;
         let identity = SuspectIdentity::open(env.cfg, id, &suspect.identity)?;
         let today = env.now.date_naive();
         emit(
@@ -180,10 +186,43 @@ pub fn act_on_suspect_referral(
             }),
         );
         record(conn, env, e)?;
+        if matches!(to, ReferralState::Accepted | ReferralState::Declined) {
+            let sender = (changed.from_agency_id, Role::Coordinator);
+            notify(conn, env, SuspectTopic::Decided, &changed, sender, Some(to))?;
+        }
         let suspect = suspects::find(conn, changed.suspect_id)?;
         let inv = investigations::find(conn, suspect.investigation_id)?;
         referral_view(conn, env, &changed, Some((&suspect, &inv)))
     })
+}
+
+/// Queues an email about `r` to the users of a role at an agency: ids and codes only,
+/// never the suspect.
+fn notify(
+    conn: &mut DbConn,
+    env: &Env<'_>,
+    topic: SuspectTopic,
+    r: &SuspectReferral,
+    (agency_id, role): (schakel_domain::AgencyId, Role),
+    state: Option<ReferralState>,
+) -> Result<(), UseCaseError> {
+    let notice = Notice::SuspectReferral {
+        topic,
+        agency_id,
+        roles: vec![role],
+        referral_id: r.id,
+        from_agency_id: r.from_agency_id,
+        to_agency_id: r.to_agency_id,
+        state,
+    };
+    let message = NewOutboxMessage {
+        channel: Channel::Email,
+        topic: notice.topic().to_owned(),
+        payload: notice.payload(),
+        available_at: env.now,
+    };
+    outbox::enqueue(conn, &message, env.now)?;
+    Ok(())
 }
 
 /// A referral of the actor's agency (sent or received) on which its side may take
