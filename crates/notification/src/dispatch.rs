@@ -367,14 +367,7 @@ impl Dispatcher {
                 from: name(conn, from_agency_id)?,
                 to: name(conn, to_agency_id)?,
                 state: state.map(|s| s.as_str()).unwrap_or_default().to_owned(),
-                link: format!(
-                    "{}/suspect-referrals{}",
-                    self.cfg.public_url,
-                    match topic {
-                        schakel_domain::SuspectTopic::Received => "",
-                        schakel_domain::SuspectTopic::Decided => "?box=sent",
-                    }
-                ),
+                link: suspects_link(&self.cfg.public_url, topic),
                 ..Facts::default()
             },
             Notice::Referral { about, .. } => Facts {
@@ -398,6 +391,17 @@ impl Dispatcher {
                 link: format!("{}/referrals/{}", self.cfg.public_url, about.referral_id),
             },
         })
+    }
+}
+
+/// The page an email about a suspect handed over links to: the office's inbox of
+/// suspects received, or the investigating agency's list of those it handed over.
+fn suspects_link(public_url: &str, topic: schakel_domain::SuspectTopic) -> String {
+    match topic {
+        schakel_domain::SuspectTopic::Received => format!("{public_url}/suspect-referrals"),
+        schakel_domain::SuspectTopic::Decided => {
+            format!("{public_url}/suspect-referrals?box=sent")
+        }
     }
 }
 

@@ -122,7 +122,9 @@ fn a_suspect_handed_over_is_told_to_both_offices_without_naming_the_suspect() {
         );
         assert_eq!(told[0].subject, "Schakel: update on a suspect handed over");
         assert!(
-            told[0].text.contains("has accepted a suspect handed over by Politie Noord"),
+            told[0]
+                .text
+                .contains("has accepted a suspect handed over by Politie Noord"),
             "{}",
             told[0].text
         );

@@ -11,6 +11,7 @@ mod casework_settings;
 mod clamd;
 mod data_settings;
 mod demo;
+mod demo_offenders;
 mod demo_profiles;
 mod demo_world;
 mod directory_cmd;

@@ -203,8 +203,12 @@ fn start_demo(
         if persons > 0 {
             let started = std::time::Instant::now();
             crate::demo_world::make(&mut conn, workflow, clock.now(), persons)?;
+            let investigations = persons / 12;
+            let suspects =
+                crate::demo_offenders::make(&mut conn, workflow, clock.now(), investigations)?;
             println!(
-                "Demo world: {persons} fictional persons over the last two years ({:.1} s).",
+                "Demo world: {persons} fictional persons over the last two years, and \
+                 {investigations} investigations with {suspects} suspects ({:.1} s).",
                 started.elapsed().as_secs_f64()
             );
         }

@@ -19,6 +19,8 @@ enum Audience {
     Coordinator,
     /// Those who may break the glass.
     Emergency,
+    /// Case workers of a law-enforcement agency.
+    LawEnforcement,
     Analyst,
     Auditor,
     Admin,
@@ -32,6 +34,7 @@ impl Audience {
             Audience::Casework => nav.casework,
             Audience::Coordinator => nav.coordinator,
             Audience::Emergency => nav.emergency,
+            Audience::LawEnforcement => nav.investigations,
             Audience::Analyst => nav.analyst,
             Audience::Auditor => nav.auditor,
             Audience::Admin => nav.admin,
@@ -124,6 +127,15 @@ const TOPICS: &[Topic] = &[
         link: Some(("/emergency", "help.go.emergency", Audience::Emergency)),
     },
     Topic {
+        id: "investigations",
+        paragraphs: 4,
+        link: Some((
+            "/investigations",
+            "help.go.investigations",
+            Audience::LawEnforcement,
+        )),
+    },
+    Topic {
         id: "profile",
         paragraphs: 2,
         link: Some(("/agency/profile", "help.go.profile", Audience::Coordinator)),
@@ -155,6 +167,15 @@ const TOPICS: &[Topic] = &[
         id: "estimate",
         paragraphs: 1,
         link: Some(("/analyst/estimate", "help.go.estimate", Audience::Analyst)),
+    },
+    Topic {
+        id: "offenders_tables",
+        paragraphs: 1,
+        link: Some((
+            "/analyst/offenders",
+            "help.go.offenders_tables",
+            Audience::Analyst,
+        )),
     },
     Topic {
         id: "auditor",
@@ -257,6 +278,8 @@ mod tests {
             analyst,
             auditor: false,
             admin: false,
+            investigations: false,
+            suspect_referrals: false,
         }
     }
 
@@ -303,13 +326,24 @@ mod tests {
         );
         assert_eq!(
             links(&nav(false, true)),
-            ["/account/preferences", "/analyst", "/analyst/estimate"]
+            [
+                "/account/preferences",
+                "/analyst",
+                "/analyst/estimate",
+                "/analyst/offenders"
+            ]
         );
         let police = Nav {
             emergency: true,
             ..nav(true, false)
         };
         assert!(links(&police).contains(&"/emergency"));
+        let investigator = Nav {
+            investigations: true,
+            ..nav(true, false)
+        };
+        assert!(links(&investigator).contains(&"/investigations"));
+        assert!(!links(&nav(true, false)).contains(&"/investigations"));
         assert!(!links(&nav(true, false)).contains(&"/emergency"));
         let auditor = Nav {
             auditor: true,

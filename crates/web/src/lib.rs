@@ -39,6 +39,8 @@ mod forms;
 mod help;
 mod home;
 pub mod i18n;
+mod investigations;
+mod investigations_show;
 mod known_persons;
 mod links;
 mod login;
@@ -66,6 +68,13 @@ mod signal_list;
 mod signals;
 mod signed;
 mod state;
+mod suspect_referrals;
+mod suspect_referrals_actions;
+mod suspect_referrals_rows;
+mod suspects;
+mod suspects_forms;
+mod suspects_shown;
+mod suspects_steps;
 mod time;
 mod upload;
 
@@ -94,6 +103,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, state: WebState) {
             .configure(signing_in)
             .configure(casework)
             .configure(case_pages)
+            .configure(law_enforcement)
             .configure(own_account)
             .configure(analyst_and_auditor)
             .configure(admin),
@@ -229,6 +239,31 @@ fn case_pages(cfg: &mut web::ServiceConfig) {
     );
 }
 
+/// The law-enforcement compartment: the agency's investigations and their suspects,
+/// a suspect's page with its forms, and the suspects handed to the prosecution.
+fn law_enforcement(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::resource("/investigations")
+            .route(web::get().to(investigations::list))
+            .route(web::post().to(investigations::open)),
+    )
+    .service(
+        web::resource("/investigations/{id}")
+            .route(web::get().to(investigations_show::show))
+            .route(web::post().to(investigations_show::add_suspect)),
+    )
+    .service(
+        web::resource("/suspects/{id}")
+            .route(web::get().to(suspects::show))
+            .route(web::post().to(suspects_forms::submit)),
+    )
+    .service(
+        web::resource("/suspect-referrals")
+            .route(web::get().to(suspect_referrals::list))
+            .route(web::post().to(suspect_referrals::act)),
+    );
+}
+
 /// One's own agency's entry in the directory (its coordinators), one's own account:
 /// preferences and password, and the forms behind emailed links
 /// (accepting an invitation, resetting a password) with their script.
@@ -267,15 +302,18 @@ fn own_account(cfg: &mut web::ServiceConfig) {
     .service(web::resource("/static/draft.js").route(web::get().to(drafts::script)));
 }
 
-/// The analyst's dashboard with its charts and CSV files and the estimate page, the
-/// auditor's trail and the auditors' review of emergency access.
+/// The analyst's dashboard with its charts and CSV files, the estimate page and the
+/// offender tables, the auditor's trail and the auditors' review of emergency access.
 fn analyst_and_auditor(cfg: &mut web::ServiceConfig) {
     use analyst::estimate::{estimate_csv, estimate_json, estimate_page};
+    use analyst::offenders::{offenders_csv, offenders_page};
     cfg.service(web::resource("/analyst").route(web::get().to(analyst::dashboard)))
         // Before `/analyst/{name}.csv`, which would take `estimate.csv` for a table.
         .service(web::resource("/analyst/estimate").route(web::get().to(estimate_page)))
         .service(web::resource("/analyst/estimate.csv").route(web::get().to(estimate_csv)))
         .service(web::resource("/analyst/estimate.json").route(web::get().to(estimate_json)))
+        .service(web::resource("/analyst/offenders").route(web::get().to(offenders_page)))
+        .service(web::resource("/analyst/offenders/{name}.csv").route(web::get().to(offenders_csv)))
         .service(web::resource("/analyst/charts/{name}.svg").route(web::get().to(analyst::chart)))
         .service(web::resource("/analyst/{name}.csv").route(web::get().to(analyst::csv)))
         .service(web::resource("/audit").route(web::get().to(audit_pages::trail)))

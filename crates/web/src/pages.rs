@@ -39,10 +39,34 @@ pub struct Nav {
     pub(crate) analyst: bool,
     pub(crate) auditor: bool,
     pub(crate) admin: bool,
+    /// Case work at a law-enforcement agency (`/investigations`), and the prosecution's
+    /// inbox of suspects (`/suspect-referrals`).
+    pub(crate) investigations: bool,
+    pub(crate) suspect_referrals: bool,
+}
+
+/// Whether the menu links to the investigations and to the suspects referred (the
+/// prosecution's inbox): only for case workers of an active law-enforcement agency.
+fn law_enforcement_menu(v: &Viewer) -> (bool, bool) {
+    let agency = &v.agency;
+    let member = agency.active
+        && agency.kind.is_law_enforcement()
+        && v.actor.may(
+            schakel_domain::Action::ReadInvestigation,
+            schakel_domain::Relationship::OwnAgency,
+        );
+    let prosecution = member
+        && agency.kind == schakel_domain::AgencyKind::Prosecution
+        && v.actor.may(
+            schakel_domain::Action::ReadReferral,
+            schakel_domain::Relationship::ReceivingAgency,
+        );
+    (member, prosecution)
 }
 
 impl Nav {
     pub(crate) fn of(v: &Viewer) -> Nav {
+        let (investigations, suspect_referrals) = law_enforcement_menu(v);
         Nav {
             name: v.user.display_name.clone(),
             agency: v.agency.name.clone(),
@@ -54,6 +78,8 @@ impl Nav {
             analyst: v.actor.role == Role::Analyst,
             auditor: v.actor.role == Role::Auditor,
             admin: v.actor.role == Role::Admin,
+            investigations,
+            suspect_referrals,
         }
     }
 }

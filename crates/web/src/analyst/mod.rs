@@ -13,7 +13,11 @@
 //! read into a request), `estimate_request` (the request as a query again and as an
 //! audit entry), `estimate_form` (the form shown), `estimate_view` and
 //! `estimate_words` (the result in words), `estimate_chart` (its SVG) and `numbers`
-//! (numbers as the page's language writes them).
+//! (numbers as the page's language writes them). The offender tables page, `offenders`
+//! (`GET /analyst/offenders` and each table's CSV), reads the monitor's offender
+//! tables over the years of `offenders_years`, lays them out in `offenders_view`,
+//! draws them in `offenders_chart` and puts each in its section in
+//! `offenders_sections`.
 
 mod charts;
 pub(crate) mod estimate;
@@ -25,6 +29,11 @@ mod estimate_view;
 mod estimate_words;
 mod layout;
 mod numbers;
+pub(crate) mod offenders;
+mod offenders_chart;
+mod offenders_sections;
+mod offenders_view;
+mod offenders_years;
 mod panels;
 mod view;
 
