@@ -120,8 +120,8 @@ fn the_demo_seeds_its_agencies_once() {
         let agencies = schakel_store::agencies::list_active(&mut conn, None, None).unwrap();
         assert_eq!(
             agencies.len(),
-            8,
-            "eight demo agencies, not sixteen, on {backend:?}"
+            9,
+            "nine demo agencies, not eighteen, on {backend:?}"
         );
         let kinds: Vec<&str> = agencies.iter().map(|a| a.kind.as_str()).collect();
         for kind in [
@@ -132,6 +132,7 @@ fn the_demo_seeds_its_agencies_once() {
             "ngo",
             "rapporteur",
             "legal_aid",
+            "prosecution",
         ] {
             assert!(kinds.contains(&kind), "{kind}");
         }
