@@ -26,15 +26,6 @@ const CANARY_NAME: &str = "Zwartbloesemvink";
 const CANARY_DOB: &str = "1987-04-13";
 const CANARY_TEXT: &str = "kanariezin-aardbeienveld";
 
-fn actor(u: &schakel_store::users::User) -> schakel_domain::Actor {
-    schakel_domain::Actor {
-        user_id: u.id,
-        agency_id: u.agency_id,
-        role: u.role,
-        session_id: schakel_domain::SessionId::new_random(),
-    }
-}
-
 #[test]
 fn every_message_type_reaches_exactly_its_recipients_in_their_language_without_personal_data() {
     let Some((port, url)) = smtp() else { return };

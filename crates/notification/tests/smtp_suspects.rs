@@ -18,15 +18,6 @@ const SUSPECT: &str = "Kraaienpootjesdief";
 const REFERENCE: &str = "ON-EKSTERNEST-77";
 const MESSAGE: &str = "zie proces-verbaal ekster";
 
-fn actor(u: &schakel_store::users::User) -> schakel_domain::Actor {
-    schakel_domain::Actor {
-        user_id: u.id,
-        agency_id: u.agency_id,
-        role: u.role,
-        session_id: schakel_domain::SessionId::new_random(),
-    }
-}
-
 #[test]
 fn a_suspect_handed_over_is_told_to_both_offices_without_naming_the_suspect() {
     let Some((port, url)) = smtp() else { return };

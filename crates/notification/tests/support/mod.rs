@@ -31,6 +31,16 @@ pub fn smtp() -> Option<(u16, String)> {
     }
 }
 
+/// A user as the use cases see them (a session of its own).
+pub fn actor(u: &schakel_store::users::User) -> schakel_domain::Actor {
+    schakel_domain::Actor {
+        user_id: u.id,
+        agency_id: u.agency_id,
+        role: u.role,
+        session_id: schakel_domain::SessionId::new_random(),
+    }
+}
+
 /// A fixed start time.
 pub fn t0() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap()
