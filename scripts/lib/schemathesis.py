@@ -131,7 +131,7 @@ def seed_compartment(base, police, prosecutor, prosecution_agency):
     handed to the prosecution office, accepted there and one of them summoned; returns
     the dictionaries of their ids."""
     today = datetime.date.today().isoformat()
-    cases, investigations, suspects, links, referrals = [], [], [], [], []
+    cases, investigations, suspects, referrals = [], [], [], []
     for n in range(2):
         _, _, inv = call(base, "POST", "/api/v1/investigations", police, {
             "reference": f"ON-TEST-{n}", "region": "midden_nederland",
@@ -153,7 +153,7 @@ def seed_compartment(base, police, prosecutor, prosecution_agency):
             suspects.append(suspect["id"])
             _, _, linked = call(base, "POST", f"/api/v1/suspects/{suspect['id']}/victims", police,
                                 {"case_id": case["id"]})
-            links += [v["id"] for v in linked["victims"]]
+            assert len(linked["victims"]) == 1
             if m < 3:
                 _, _, r = call(base, "POST", f"/api/v1/suspects/{suspect['id']}/referrals", police,
                                {"to_agency_id": prosecution_agency, "message": "Test data: fictional."})
@@ -164,8 +164,19 @@ def seed_compartment(base, police, prosecutor, prosecution_agency):
                 if m == 0:
                     call(base, "POST", f"/api/v1/suspects/{suspect['id']}/decisions", prosecutor,
                          {"decision": "summons", "decided_on": today})
-    return {"police_cases": cases, "investigations": investigations, "suspects": suspects,
-            "links": links, "suspect_referrals": referrals, "prosecutors": [prosecution_agency]}
+    # The runs draw a suspect and a link apart: a link only comes off through its own
+    # suspect, so the links offered are all of one suspect (the police's own, linked to
+    # every case), and the suspects offered are that one, the summoned one and another
+    # the prosecution accepted.
+    linked = suspects[3]
+    links = []
+    for case in cases:
+        _, _, view = call(base, "POST", f"/api/v1/suspects/{linked}/victims", police,
+                          {"case_id": case})
+        links = [v["id"] for v in view["victims"]]
+    return {"police_cases": cases, "investigations": investigations,
+            "suspects": [linked, suspects[0], suspects[1]], "links": links,
+            "suspect_referrals": referrals, "prosecutors": [prosecution_agency]}
 
 
 def write_dict(folder, name, values):
