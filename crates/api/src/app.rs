@@ -89,6 +89,7 @@ fn routes(cfg: &mut web::ServiceConfig, rate_limit: &auth::RateLimit) {
                 .configure(crate::emergency_api::configure)
                 .configure(crate::monitor_api::configure)
                 .configure(crate::monitor_estimate_api::configure)
+                .configure(crate::monitor_htcds_api::configure)
                 .configure(crate::monitor_offenders_api::configure)
                 .configure(crate::law_enforcement::configure),
         );

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use schakel_store::DbConn;
 
 /// Runs `f` with a pooled connection and the current time on the blocking pool.
-pub(crate) async fn blocking<T, F>(state: &web::Data<AppState>, f: F) -> Result<T, ApiError>
+pub async fn blocking<T, F>(state: &web::Data<AppState>, f: F) -> Result<T, ApiError>
 where
     T: Send + 'static,
     F: FnOnce(&mut DbConn, DateTime<Utc>) -> Result<T, ApiError> + Send + 'static,

@@ -19,6 +19,7 @@ mod metrics;
 mod middleware;
 mod monitor_api;
 mod monitor_estimate_api;
+mod monitor_htcds_api;
 mod monitor_offenders_api;
 mod openapi;
 mod openapi_ids;
@@ -28,7 +29,9 @@ mod problem_kinds;
 mod state;
 
 pub use app::{JSON_LIMIT, app, app_with, configure_extractors};
+pub use blocking::blocking;
+pub use casework::{idempotency_key, with_env};
 pub use invalid::FieldError;
 pub use openapi::{ApiDoc, document as openapi_document};
-pub use problem::{ApiError, ProblemKind};
+pub use problem::{ApiError, FieldErrors, ProblemKind};
 pub use state::{AppState, Metrics, MonitorState};

@@ -91,12 +91,13 @@ pub fn security_headers() -> DefaultHeaders {
 pub fn render_problem<B: MessageBody + 'static>(
     res: ServiceResponse<B>,
 ) -> actix_web::Result<ErrorHandlerResponse<B>> {
-    // A web page renders its own errors (a form shown again with its message).
+    // A web page renders its own errors (a form shown again with its message), and the
+    // FHIR facade its own (an `OperationOutcome`).
     let is_page = res
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("text/html"));
+        .is_some_and(|v| v.starts_with("text/html") || v.starts_with("application/fhir+json"));
     if is_page {
         return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
     }

@@ -36,6 +36,8 @@ pub enum ProblemKind {
     Unavailable,
     Busy,
     InvalidCredentials,
+    InvalidClient,
+    UnsupportedGrantType,
     InvalidCode,
     MfaRequired,
     PasswordTooShort,
@@ -88,6 +90,8 @@ impl ProblemKind {
             Unavailable => "unavailable",
             Busy => "busy",
             InvalidCredentials => "invalid_credentials",
+            InvalidClient => "invalid_client",
+            UnsupportedGrantType => "unsupported_grant_type",
             InvalidCode => "invalid_code",
             MfaRequired => "mfa_required",
             PasswordTooShort => "password_too_short",
@@ -142,6 +146,8 @@ impl ProblemKind {
             Unavailable => "The service is not ready.",
             Busy => "Too many password checks at once; try again after `Retry-After` seconds.",
             InvalidCredentials => "The email address or password is not right.",
+            InvalidClient => "The client id or secret is not right, or the client is deactivated.",
+            UnsupportedGrantType => "Only the `client_credentials` grant is offered here.",
             InvalidCode => "The code is not right or was already used.",
             MfaRequired => "Give the code from your authenticator app first.",
             PasswordTooShort => "Use at least 15 characters.",
@@ -212,7 +218,8 @@ impl ProblemKind {
             TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             Internal => StatusCode::INTERNAL_SERVER_ERROR,
             Unavailable | Busy => StatusCode::SERVICE_UNAVAILABLE,
-            InvalidCredentials => StatusCode::UNAUTHORIZED,
+            InvalidCredentials | InvalidClient => StatusCode::UNAUTHORIZED,
+            UnsupportedGrantType => StatusCode::BAD_REQUEST,
             InvalidCode => StatusCode::UNAUTHORIZED,
             MfaRequired => StatusCode::UNAUTHORIZED,
             PasswordTooShort => StatusCode::UNPROCESSABLE_ENTITY,
@@ -294,7 +301,7 @@ impl Problem {
 /// The members at fault of an error response, left in its extensions for the error
 /// middleware that writes the body.
 #[derive(Debug, Clone)]
-pub(crate) struct FieldErrors(pub(crate) Vec<FieldError>);
+pub struct FieldErrors(pub Vec<FieldError>);
 
 /// What a handler can fail with.
 #[derive(Debug, thiserror::Error)]

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod clients;
 mod config;
 mod context;
 pub mod devices;

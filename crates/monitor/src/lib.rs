@@ -5,6 +5,7 @@ pub mod dims;
 pub mod disclosure;
 pub mod estimate;
 pub mod event;
+pub mod htcds;
 pub mod mse;
 pub mod offenders;
 mod packed;

@@ -20,7 +20,7 @@ pub(crate) fn recipients(
         Notice::AccountLink { user_id, .. }
         | Notice::DocumentQuarantined { user_id, .. }
         | Notice::SecondFactorReset { user_id } => Ok(match users::find(conn, *user_id) {
-            Ok(u) if u.active => vec![(u.id, false)],
+            Ok(u) if u.active && !u.client => vec![(u.id, false)],
             Ok(_) | Err(StoreError::NotFound) => Vec::new(),
             Err(e) => return Err(e),
         }),
@@ -31,7 +31,7 @@ pub(crate) fn recipients(
             let of = |role: schakel_domain::Role| -> Vec<_> {
                 staff
                     .iter()
-                    .filter(|u| u.active && u.role == role)
+                    .filter(|u| u.active && !u.client && u.role == role)
                     .map(|u| (u.id, false))
                     .collect()
             };
@@ -66,7 +66,7 @@ fn referral_recipients(
     let staff = users::list(conn, Some(agency_id))?;
     let responsible: Vec<_> = staff
         .iter()
-        .filter(|u| u.active && Some(u.id) == user_id)
+        .filter(|u| u.active && !u.client && Some(u.id) == user_id)
         .map(|u| (u.id, u.notify == "digest"))
         .collect();
     if !responsible.is_empty() {
@@ -75,7 +75,7 @@ fn referral_recipients(
     let of = |wanted: &[schakel_domain::Role]| -> Vec<_> {
         staff
             .iter()
-            .filter(|u| u.active && wanted.contains(&u.role))
+            .filter(|u| u.active && !u.client && wanted.contains(&u.role))
             .map(|u| (u.id, u.notify == "digest"))
             .collect()
     };

@@ -75,42 +75,54 @@ pub fn record_consent(
     if_match: IfMatch,
     input: &ConsentInput,
 ) -> Result<CaseView, UseCaseError> {
-    const CODE: &str = "consent.create";
     run(conn, env, who, |conn| {
-        let (case, access) = visible_case(
-            conn,
-            env,
-            who,
-            case_id,
-            Action::UpdateCase,
+        record_consent_in(conn, env, who, case_id, if_match, input)
+    })
+}
+
+/// Records a consent or legal basis inside the caller's transaction.
+pub(crate) fn record_consent_in(
+    conn: &mut DbConn,
+    env: &Env<'_>,
+    who: &Actor,
+    case_id: CaseId,
+    if_match: IfMatch,
+    input: &ConsentInput,
+) -> Result<CaseView, UseCaseError> {
+    const CODE: &str = "consent.create";
+    let (case, access) = visible_case(
+        conn,
+        env,
+        who,
+        case_id,
+        Action::UpdateCase,
+        CODE,
+        ActionKind::Create,
+    )?;
+    if !matches!(access, crate::access::CaseAccess::Owner) {
+        return Err(denied(
             CODE,
             ActionKind::Create,
-        )?;
-        if !matches!(access, crate::access::CaseAccess::Owner) {
-            return Err(denied(
-                CODE,
-                ActionKind::Create,
-                Some(("case", case_id.to_string())),
-            ));
-        }
-        let version = check_version(if_match, case.version)?;
-        let person = persons::find(conn, case.person_id)?;
-        let checked = check(conn, env, who, &person, input)?;
-        if case.status == CaseStatus::Closed {
-            return Err(UseCaseError::Conflict(Conflict::CaseClosed));
-        }
-        if !cases::bump(conn, case_id, version, env.now)? {
-            return Err(UseCaseError::VersionMismatch);
-        }
-        let mut e = store_consent(conn, env, who, case_id, input, &checked)?;
-        if let Some(p) = &person.pseudonym {
-            e = e.with_subject_pseudonym(p.clone());
-        }
-        let case = cases::find(conn, case_id)?;
-        let view = case_view(conn, env, who, &case, &access)?;
-        record(conn, env, e)?;
-        Ok(view)
-    })
+            Some(("case", case_id.to_string())),
+        ));
+    }
+    let version = check_version(if_match, case.version)?;
+    let person = persons::find(conn, case.person_id)?;
+    let checked = check(conn, env, who, &person, input)?;
+    if case.status == CaseStatus::Closed {
+        return Err(UseCaseError::Conflict(Conflict::CaseClosed));
+    }
+    if !cases::bump(conn, case_id, version, env.now)? {
+        return Err(UseCaseError::VersionMismatch);
+    }
+    let mut e = store_consent(conn, env, who, case_id, input, &checked)?;
+    if let Some(p) = &person.pseudonym {
+        e = e.with_subject_pseudonym(p.clone());
+    }
+    let case = cases::find(conn, case_id)?;
+    let view = case_view(conn, env, who, &case, &access)?;
+    record(conn, env, e)?;
+    Ok(view)
 }
 
 /// Stores a checked consent or legal basis on a case with its timeline entry; returns

@@ -209,7 +209,7 @@ fn check(env: &Env<'_>, input: &SignalInput) -> Result<Checked, UseCaseError> {
 }
 
 /// Logs a signal inside the caller's transaction.
-fn create_signal_in(
+pub(crate) fn create_signal_in(
     conn: &mut DbConn,
     env: &Env<'_>,
     who: &Actor,

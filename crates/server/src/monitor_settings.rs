@@ -1,7 +1,9 @@
 //! The `[monitor]` section: where the monitor's tables live and the rules of disclosure
-//! control on what analysts see.
+//! control on what analysts see (the tables' threshold and rounding, the k of the
+//! record-level HTCDS export).
 
 use schakel_monitor::Rules;
+use schakel_monitor::htcds::ExportK;
 use schakel_store::DatabaseTarget;
 use serde::{Deserialize, Serialize};
 
@@ -17,6 +19,9 @@ pub struct MonitorSettings {
     pub threshold: i64,
     /// Published counts are rounded down to a multiple of this (1 to 100).
     pub rounding: i64,
+    /// The k of the HTCDS export's k-anonymity: every combination of its
+    /// quasi-identifiers appears in at least this many records (at least 2; CTDC uses 11).
+    pub export_k: u32,
     /// Fill the in-memory copy of the monitor's facts when `serve` starts, so the first
     /// analyst's table need not wait for it. Off: filled at the first table.
     pub preload: bool,
@@ -29,6 +34,7 @@ impl Default for MonitorSettings {
             database_url: String::new(),
             threshold: rules.threshold,
             rounding: rules.rounding,
+            export_k: ExportK::DEFAULT.get(),
             preload: true,
         }
     }
@@ -42,6 +48,13 @@ impl MonitorSettings {
         }
         if !(1..=100).contains(&self.rounding) {
             return Err("monitor.rounding must be 1 to 100".into());
+        }
+        if ExportK::new(self.export_k).is_err() {
+            return Err(format!(
+                "monitor.export_k must be at least {} (the k of the HTCDS export's \
+                 k-anonymity; 11 by default, as CTDC)",
+                ExportK::MIN
+            ));
         }
         if let Some(DatabaseTarget::Postgres(url)) = self.target()? {
             let parsed = url::Url::parse(&url).map_err(|e| format!("monitor.database_url: {e}"))?;
@@ -76,5 +89,37 @@ impl MonitorSettings {
             threshold: self.threshold,
             rounding: self.rounding,
         }
+    }
+
+    /// The k of the HTCDS export (checked by [`Self::validate`] when the settings were
+    /// loaded; the default otherwise).
+    pub fn export_k(&self) -> ExportK {
+        ExportK::new(self.export_k).unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn export_k_is_eleven_by_default_and_below_two_refused_at_start() {
+        let defaults = MonitorSettings::default();
+        assert!(defaults.validate().is_ok());
+        assert_eq!(defaults.export_k().get(), 11);
+        for k in [0, 1] {
+            let s = MonitorSettings {
+                export_k: k,
+                ..MonitorSettings::default()
+            };
+            let e = s.validate().unwrap_err();
+            assert!(e.contains("monitor.export_k must be at least 2"), "{e}");
+        }
+        let five = MonitorSettings {
+            export_k: 5,
+            ..MonitorSettings::default()
+        };
+        assert!(five.validate().is_ok());
+        assert_eq!(five.export_k().get(), 5);
     }
 }

@@ -69,6 +69,7 @@ fn monitor_state(settings: &Settings, pool: Option<Pool>) -> schakel_api::Monito
     schakel_api::MonitorState {
         pool,
         rules: settings.monitor.rules(),
+        export_k: settings.monitor.export_k(),
         cube: std::sync::Arc::default(),
     }
 }
@@ -105,6 +106,7 @@ fn web_state(settings: &Settings, state: &AppState) -> schakel_web::WebState {
             cube: state.monitor.cube.clone(),
             pool: state.monitor.pool.clone(),
             rules: state.monitor.rules,
+            export_k: state.monitor.export_k,
         },
         // The credential forms draw from the buckets of `/api/v1/auth/*`.
         client: schakel_web::ClientRules {
@@ -296,7 +298,10 @@ pub async fn serve(mut settings: Settings, demo: bool) -> anyhow::Result<()> {
     let web = web_state(&settings, &state);
     let server = actix_web::HttpServer::new(move || {
         let web = web.clone();
-        schakel_api::app_with(state.clone(), move |cfg| schakel_web::configure(cfg, web))
+        schakel_api::app_with(state.clone(), move |cfg| {
+            schakel_fhir::configure(cfg);
+            schakel_web::configure(cfg, web);
+        })
     })
     .workers(workers)
     .shutdown_timeout(settings.http.shutdown_timeout_secs)

@@ -8,6 +8,7 @@ pub mod audit_seal;
 pub mod audit_stream;
 pub mod casework;
 mod claim;
+pub mod clients;
 mod conn;
 mod error;
 mod login_failures;

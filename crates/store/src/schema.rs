@@ -77,6 +77,15 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         totp_pending_secret -> Nullable<Text>,
+        kind -> Text,
+    }
+}
+
+diesel::table! {
+    client_secrets (user_id) {
+        user_id -> Text,
+        secret_hash -> Text,
+        set_at -> Timestamp,
     }
 }
 
@@ -364,6 +373,7 @@ diesel::table! {
 
 diesel::joinable!(users -> agencies (agency_id));
 diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(client_secrets -> users (user_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
 diesel::joinable!(web_sessions -> sessions (session_id));
 diesel::joinable!(login_failures -> users (user_id));
@@ -395,6 +405,7 @@ diesel::joinable!(agency_profiles -> agencies (agency_id));
 diesel::joinable!(recovery_codes -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    client_secrets,
     agencies,
     outbox,
     audit_entries,

@@ -27,6 +27,7 @@ pub struct UserRow {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub totp_pending_secret: Option<String>,
+    pub kind: String,
 }
 
 /// A user with codes parsed; the secrets (hash, TOTP secret) stay as stored strings.
@@ -50,6 +51,9 @@ pub struct User {
     pub version: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// An external system's account (kind `client`): no password, no second factor, no
+    /// email; it exchanges its client secret for access tokens.
+    pub client: bool,
 }
 
 impl std::fmt::Debug for User {
@@ -59,6 +63,7 @@ impl std::fmt::Debug for User {
             .field("agency_id", &self.agency_id)
             .field("role", &self.role)
             .field("active", &self.active)
+            .field("client", &self.client)
             .finish_non_exhaustive()
     }
 }
@@ -84,6 +89,11 @@ impl TryFrom<UserRow> for User {
             version: r.version,
             created_at: from_db_time(r.created_at),
             updated_at: from_db_time(r.updated_at),
+            client: match r.kind.as_str() {
+                "person" => false,
+                "client" => true,
+                _ => return Err(corrupt("kind")),
+            },
         })
     }
 }
@@ -184,7 +194,8 @@ pub fn list(conn: &mut DbConn, agency: Option<AgencyId>) -> Result<Vec<User>, St
     q.load(conn)?.into_iter().map(User::try_from).collect()
 }
 
-/// Active users of an agency with a role (e.g. its coordinators, the agency's inbox).
+/// Active people of an agency with a role (e.g. its coordinators, the agency's inbox);
+/// external systems' accounts are not among them.
 pub fn active_with_role(
     conn: &mut DbConn,
     agency: AgencyId,
@@ -194,6 +205,7 @@ pub fn active_with_role(
         .filter(users::agency_id.eq(agency.to_string()))
         .filter(users::role.eq(role.as_str()))
         .filter(users::active.eq(true))
+        .filter(users::kind.eq("person"))
         .select(UserRow::as_select())
         .order(users::email.asc())
         .load(conn)?

@@ -160,7 +160,7 @@ const TOPICS: &[Topic] = &[
     },
     Topic {
         id: "analyst",
-        paragraphs: 1,
+        paragraphs: 2,
         link: Some(("/analyst", "help.go.analyst", Audience::Analyst)),
     },
     Topic {

@@ -312,6 +312,9 @@ fn analyst_and_auditor(cfg: &mut web::ServiceConfig) {
         .service(web::resource("/analyst/estimate").route(web::get().to(estimate_page)))
         .service(web::resource("/analyst/estimate.csv").route(web::get().to(estimate_csv)))
         .service(web::resource("/analyst/estimate.json").route(web::get().to(estimate_json)))
+        .service(
+            web::resource("/analyst/htcds.csv").route(web::get().to(analyst::htcds::htcds_csv)),
+        )
         .service(web::resource("/analyst/offenders").route(web::get().to(offenders_page)))
         .service(web::resource("/analyst/offenders/{name}.csv").route(web::get().to(offenders_csv)))
         .service(web::resource("/analyst/charts/{name}.svg").route(web::get().to(analyst::chart)))

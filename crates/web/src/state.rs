@@ -37,12 +37,15 @@ pub struct MonitorView {
     pub pool: Option<Pool>,
     /// Suppression threshold and rounding of published tables.
     pub rules: schakel_monitor::Rules,
+    /// The k of the HTCDS export's k-anonymity (`monitor.export_k`).
+    pub export_k: schakel_monitor::htcds::ExportK,
 }
 
 impl std::fmt::Debug for MonitorView {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("MonitorView")
             .field("rules", &self.rules)
+            .field("export_k", &self.export_k)
             .finish()
     }
 }

@@ -7,6 +7,7 @@
 //! value back in `If-Match` (missing: 428, stale: 412).
 
 pub(crate) mod agencies;
+pub(crate) mod clients;
 pub(crate) mod delivery;
 pub(crate) mod privilege;
 pub(crate) mod privilege_view;
@@ -68,6 +69,11 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
     .service(
         web::resource("/agencies/{id}/deactivate")
             .route(web::post().to(a::deactivate_agency_handler)),
+    )
+    .service(web::resource("/clients").route(web::post().to(clients::create_client_handler)))
+    .service(
+        web::resource("/clients/{id}/secret")
+            .route(web::post().to(clients::rotate_client_secret_handler)),
     )
     .service(
         web::resource("/users")

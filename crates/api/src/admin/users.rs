@@ -44,6 +44,9 @@ pub struct UserResponse {
     pub created_at: DateTime<Utc>,
     /// When it last changed.
     pub updated_at: DateTime<Utc>,
+    /// An external system's account: it signs in with a client secret
+    /// (`POST /api/v1/auth/token`), never with a password.
+    pub client: bool,
 }
 
 impl From<AccountView> for UserResponse {
@@ -61,6 +64,7 @@ impl From<AccountView> for UserResponse {
             version: u.version,
             created_at: u.created_at,
             updated_at: u.updated_at,
+            client: u.client,
         }
     }
 }

@@ -370,6 +370,11 @@ pub async fn change_password_handler(
 /// The `/auth` routes, behind the per-client rate limit.
 pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/login").route(web::post().to(login_handler)))
+        .service(
+            web::resource("/token")
+                .app_data(super::client_token::form_config())
+                .route(web::post().to(super::client_token::client_token_handler)),
+        )
         .service(web::resource("/refresh").route(web::post().to(refresh_handler)))
         .service(web::resource("/logout").route(web::post().to(logout_handler)))
         .service(web::resource("/mfa/enrol").route(web::post().to(super::mfa::enrol_handler)))

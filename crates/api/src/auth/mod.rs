@@ -1,6 +1,7 @@
 //! Authentication over HTTP: the client address, the actor extractors and the `/auth`
 //! and `/me` handlers (the shared auth state is `state::AuthState`).
 
+pub(crate) mod client_token;
 mod extract;
 pub(crate) mod handlers;
 pub(crate) mod invitation;

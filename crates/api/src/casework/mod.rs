@@ -36,7 +36,7 @@ pub const IDEMPOTENCY_KEY: &str = "Idempotency-Key";
 
 /// The idempotency key of a creating request, with the fingerprint of its method,
 /// route and body; `None` without the header.
-pub(crate) fn idempotency_key(
+pub fn idempotency_key(
     req: &HttpRequest,
     body: &serde_json::Value,
 ) -> Result<Option<IdempotencyKey>, ApiError> {
@@ -100,7 +100,7 @@ pub(crate) fn created<T>(
 }
 
 /// Runs a case-work use case on the blocking pool with its environment.
-pub(crate) async fn with_env<T, F>(
+pub async fn with_env<T, F>(
     state: &web::Data<AppState>,
     req: &HttpRequest,
     f: F,

@@ -39,6 +39,8 @@ pub struct MonitorState {
     pub pool: Option<Pool>,
     /// Suppression threshold and rounding of published tables.
     pub rules: schakel_monitor::Rules,
+    /// The k of the HTCDS export's k-anonymity (`monitor.export_k`).
+    pub export_k: schakel_monitor::htcds::ExportK,
     /// The in-memory copy of the monitor's facts the tables are counted from.
     pub cube: Arc<schakel_monitor::Cube>,
 }
@@ -65,6 +67,7 @@ impl AppState {
             monitor: MonitorState {
                 pool: None,
                 rules: schakel_monitor::Rules::default(),
+                export_k: schakel_monitor::htcds::ExportK::default(),
                 cube: Arc::default(),
             },
         })

@@ -70,10 +70,12 @@ async fn an_invitation_creates_an_account_a_hashed_single_use_link_and_an_email(
             "version",
             "created_at",
             "updated_at",
+            "client",
         ]
         .map(String::from)
         .into();
         assert_eq!(keys(&body), expected, "no hash, secret or token leaves");
+        assert_eq!(body["client"], false, "a person's account");
         assert_eq!(body["email"], "nieuw@oost.example");
         assert_eq!(body["invitation_pending"], true);
         assert_eq!(body["locale"], "nl");

@@ -18,6 +18,7 @@ mod emergency_http;
 mod four_eyes_http;
 mod hashing_http;
 mod hsds_http;
+mod htcds_export_http;
 mod http;
 mod invalid_http;
 mod matrix;

@@ -161,6 +161,8 @@ const TABLE: &[Row] = {
         row("GET", "/api/v1/openapi.json", None, EVERYONE),
         // Authentication: public (a bearer token changes nothing) ...
         row("POST", "/api/v1/auth/login", None, [401; 6]),
+        // An external system's token: its client secret, never a bearer token.
+        row("POST", "/api/v1/auth/token", None, [401; 6]),
         row("POST", "/api/v1/auth/refresh", None, [401; 6]),
         row("POST", "/api/v1/auth/invitation", None, [401; 6]),
         row("POST", "/api/v1/auth/password-reset", None, [202; 6]),
@@ -223,6 +225,7 @@ const TABLE: &[Row] = {
         row("GET", "/api/v1/monitor/flows", None, ANALYST),
         row("GET", "/api/v1/monitor/overlap", None, ANALYST),
         row("GET", "/api/v1/monitor/estimate", None, ANALYST),
+        row("GET", "/api/v1/monitor/htcds", None, ANALYST),
         row("GET", "/api/v1/monitor/offenders", None, ANALYST),
         // The law-enforcement compartment, seen from a municipality: no record exists
         // and no list may be read (its own matrix covers the agencies inside).
@@ -277,6 +280,12 @@ const TABLE: &[Row] = {
         row("GET", "/api/v1/users", None, ADMIN_LIST),
         row("GET", "/api/v1/users", Own, ADMIN_LIST),
         row("GET", "/api/v1/users", Foreign, ADMIN_LIST),
+        // External systems' accounts: the admin makes them (held for a second admin's
+        // reactivation by the default four eyes) and replaces their secrets.
+        row("POST", "/api/v1/clients", Own, ADMIN_CREATE),
+        row("POST", "/api/v1/clients", Foreign, ADMIN_CREATE),
+        row("POST", "/api/v1/clients/{id}/secret", Own, ADMIN_OBJECT),
+        row("POST", "/api/v1/clients/{id}/secret", Foreign, ADMIN_OBJECT),
         // Invitations to case work, role changes, reactivations and resets of a second
         // factor wait for a second admin (the default: four eyes on all of them).
         row("POST", "/api/v1/users", Own, ADMIN_INVITE_REQUEST),
@@ -794,6 +803,7 @@ const PUBLIC: &[(&str, &str)] = &[
     ("GET", "/metrics"),
     ("GET", "/api/v1/openapi.json"),
     ("POST", "/api/v1/auth/login"),
+    ("POST", "/api/v1/auth/token"),
     ("POST", "/api/v1/auth/refresh"),
     ("POST", "/api/v1/auth/invitation"),
     ("POST", "/api/v1/auth/password-reset"),
@@ -1500,6 +1510,28 @@ where
         }
         uri = uri.replace("{id}", &target.id.to_string());
     }
+    if row.path == "/api/v1/clients" {
+        body = Some(json!({
+            "agency_id": world.agency_of(row.rel).id,
+            "name": world.unique("Zaaksysteem "),
+            "role": "caseworker",
+        }));
+    }
+    if row.path == "/api/v1/clients/{id}/secret" {
+        let mut conn = db.pool.get().unwrap();
+        let email = world.unique("systeem") + "@clients.test.example";
+        let new = users::NewUser {
+            agency_id: world.agency_of(row.rel).id,
+            email: &email,
+            display_name: "Zaaksysteem",
+            role: Role::Caseworker,
+            locale: "en",
+            password_hash: None,
+        };
+        let hash = world.unique("secret-hash-");
+        let made = schakel_store::clients::insert(&mut conn, &new, &hash, chrono::Utc::now());
+        uri = uri.replace("{id}", &made.unwrap().id.to_string());
+    }
     if row.path == PROFILE {
         let target = world.agency_of(row.rel).id;
         let mut conn = db.pool.get().unwrap();
@@ -1563,7 +1595,9 @@ where
         "/api/v1/monitor/overlap" => {
             uri = format!("{uri}?year=2026&purpose=multiple_systems_estimation");
         }
-        "/api/v1/monitor/estimate" => uri = format!("{uri}?from=2026&to=2026"),
+        "/api/v1/monitor/estimate" | "/api/v1/monitor/htcds" => {
+            uri = format!("{uri}?from=2026&to=2026");
+        }
         "/api/v1/monitor/offenders" => uri = format!("{uri}?table=funnel&from=2026&to=2026"),
         _ => {}
     }
@@ -1684,6 +1718,12 @@ where
     }
     if (row.method, row.path) == ("POST", "/api/v1/cases/{id}/documents") {
         req = crate::documents_http::upload(req, &crate::documents_http::pdf_form(true));
+    }
+    if (row.method, row.path) == ("POST", "/api/v1/auth/token") {
+        let form = "grant_type=client_credentials&client_id=niemand&client_secret=garbage";
+        req = req
+            .insert_header(("content-type", "application/x-www-form-urlencoded"))
+            .set_payload(form);
     }
     if let Some(b) = body {
         req = req.set_json(b);

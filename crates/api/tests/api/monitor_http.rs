@@ -272,6 +272,7 @@ async fn a_separate_monitor_database_gets_each_event_once_and_serves_the_tables(
                 threshold: 5,
                 rounding: 1,
             },
+            export_k: Default::default(),
             cube: std::sync::Arc::default(),
         });
         let srv = test::init_service(app(state)).await;

@@ -27,7 +27,7 @@ use serde_json::json;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-const SECRET: [u8; 32] = *b"linkage-secret-0123456789abcdef!";
+pub(crate) const SECRET: [u8; 32] = *b"linkage-secret-0123456789abcdef!";
 
 /// A small deterministic generator (no dependency needed for a test world).
 struct Lcg(u64);
@@ -125,11 +125,11 @@ fn spelling(p: &Person, variant: usize) -> (String, String) {
     }
 }
 
-/// An event the test expects the monitor to count.
+/// An event the test expects the monitor to count (also read by `htcds_export_http`).
 #[derive(Debug, Clone)]
-struct Expected {
+pub(crate) struct Expected {
     kind: &'static str,
-    month: String,
+    pub(crate) month: String,
     sender_kind: &'static str,
     region: &'static str,
     receiver_kind: Option<&'static str>,
@@ -139,7 +139,7 @@ struct Expected {
     nationality_group: &'static str,
     basis: Option<&'static str>,
     hours: Option<i64>,
-    person: Option<usize>,
+    pub(crate) person: Option<usize>,
 }
 
 struct Agency {
@@ -150,11 +150,11 @@ struct Agency {
     coordinator: Actor,
 }
 
-fn at(day: u32, hour: u32) -> DateTime<Utc> {
+pub(crate) fn at(day: u32, hour: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 1, 1, hour, 0, 0).unwrap() + Duration::days(i64::from(day))
 }
 
-fn world(db: &TestDb, cfg: &WorkflowConfig) -> Vec<Expected> {
+pub(crate) fn world(db: &TestDb, cfg: &WorkflowConfig) -> Vec<Expected> {
     let mut rng = Lcg(42);
     let mut conn = db.pool.get().unwrap();
     let kinds: Vec<AgencyKind> = AgencyKind::ALL

@@ -41,6 +41,7 @@ async fn the_chain_from_investigation_to_judgment_is_counted_and_kept_in_its_com
                     threshold: 1,
                     rounding: 1,
                 },
+                export_k: Default::default(),
                 cube: Arc::default(),
             });
         let srv = test::init_service(app(state)).await;

@@ -20,6 +20,7 @@
 
 pub mod agencies;
 pub mod audit_trail;
+pub mod clients;
 pub mod delivery;
 pub mod four_eyes;
 pub mod hsds;

@@ -33,6 +33,8 @@ pub struct AccountView {
     pub created_at: DateTime<Utc>,
     /// When it last changed.
     pub updated_at: DateTime<Utc>,
+    /// An external system's account (client credentials, no password).
+    pub client: bool,
 }
 
 /// Personal data (email, name) stays out of logs and panics.
@@ -52,7 +54,8 @@ impl From<User> for AccountView {
         AccountView {
             id: u.id,
             agency_id: u.agency_id,
-            invitation_pending: u.password_hash.is_none(),
+            invitation_pending: u.password_hash.is_none() && !u.client,
+            client: u.client,
             second_factor_enrolled: u.totp_confirmed,
             email: u.email,
             display_name: u.display_name,

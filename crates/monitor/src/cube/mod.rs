@@ -160,6 +160,29 @@ impl Cube {
         ))
     }
 
+    /// The HTCDS export of the whole years of `period` under `k` (see [`crate::htcds`]):
+    /// each person's facts gathered from the copy in one pass, anonymised outside the
+    /// copy's lock.
+    pub fn htcds(
+        &self,
+        conn: &mut DbConn,
+        period: crate::htcds::Years,
+        k: crate::htcds::ExportK,
+    ) -> Result<crate::htcds::Export, QueryError> {
+        let lo = month_number(Month {
+            year: period.from,
+            month: 1,
+        });
+        let hi = month_number(Month {
+            year: period.to,
+            month: 12,
+        });
+        let persons = self.with_events(conn, |events| {
+            crate::htcds::facts::persons(events, |e| e.month >= lo && e.month <= hi)
+        })?;
+        Ok(crate::htcds::export(&persons, period, k))
+    }
+
     /// The multiple systems estimate of `request`: the persons per set of lists counted
     /// exactly from the copy (the period, and each of its years), then estimated
     /// outside the copy's lock.

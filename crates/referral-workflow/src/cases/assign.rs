@@ -130,7 +130,7 @@ pub fn assignable_workers(
         )?;
         let mut out: Vec<(WorkerRef, Role)> = users::list(conn, Some(who.agency_id))?
             .into_iter()
-            .filter(|u| u.active && works_cases(u.role))
+            .filter(|u| u.active && !u.client && works_cases(u.role))
             .map(|u| {
                 let worker = WorkerRef {
                     id: u.id,
@@ -174,7 +174,7 @@ pub(crate) fn caseload_of(conn: &mut DbConn, agency: AgencyId) -> Result<Caseloa
         |id: Option<UserId>| counts.iter().find(|(u, _)| *u == id).map_or(0, |(_, n)| *n);
     let mut workers: Vec<WorkerLoad> = users::list(conn, Some(agency))?
         .into_iter()
-        .filter(|u| u.active && works_cases(u.role))
+        .filter(|u| u.active && !u.client && works_cases(u.role))
         .map(|u| WorkerLoad {
             open_cases: count_of(Some(u.id)),
             role: u.role,

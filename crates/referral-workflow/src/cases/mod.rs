@@ -115,6 +115,7 @@ mod close;
 mod correct;
 mod onward;
 mod open;
+mod person;
 mod read;
 mod reopen;
 
@@ -128,6 +129,8 @@ pub use close::close_case;
 pub use correct::{CorrectCaseInput, case_history, correct_case};
 pub use onward::open_case_from_referral;
 pub use open::open_case;
+pub(crate) use open::open_case_in;
+pub use person::{PersonRecord, identified_persons, read_consent, read_person};
 pub use read::{SimilarTo, case_timeline, get_case, list_cases, similar_cases};
 pub(crate) use read::{case_view, record_read};
 pub use reopen::{ReopenCaseInput, reopen_case};

@@ -89,6 +89,7 @@ fn visible_referral(
 
 mod act;
 mod assign;
+mod intake;
 mod read;
 mod send;
 
@@ -96,5 +97,6 @@ pub(crate) use crate::present::{referral_view, referral_views};
 pub use act::act;
 pub(crate) use act::expire_one;
 pub use assign::{AssignReferralInput, assign_referral};
+pub use intake::{IntakeInput, IntakeView, intake};
 pub use read::{ReferralBox, ReferralFilter, get_referral, list_referrals};
 pub use send::create_referral;

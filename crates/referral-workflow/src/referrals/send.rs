@@ -175,7 +175,7 @@ pub fn create_referral(
 }
 
 /// Refers a case inside the caller's transaction.
-fn create_referral_in(
+pub(crate) fn create_referral_in(
     conn: &mut DbConn,
     env: &Env<'_>,
     who: &Actor,

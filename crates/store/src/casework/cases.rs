@@ -171,6 +171,19 @@ pub fn of_origin(conn: &mut DbConn, referral: ReferralId) -> Result<Option<Case>
         .transpose()
 }
 
+/// The cases of a person, oldest first (a person is recorded once per case; a receiving
+/// agency's own case opened from a referral has its own person).
+pub fn of_person(conn: &mut DbConn, person: PersonId) -> Result<Vec<Case>, StoreError> {
+    cases::table
+        .filter(cases::person_id.eq(person.to_string()))
+        .select(CaseRow::as_select())
+        .order((cases::created_at.asc(), cases::id.asc()))
+        .load(conn)?
+        .into_iter()
+        .map(Case::try_from)
+        .collect()
+}
+
 /// One case by id.
 pub fn find(conn: &mut DbConn, id: CaseId) -> Result<Case, StoreError> {
     cases::table

@@ -110,6 +110,15 @@ pub fn insert(
     Ok(())
 }
 
+/// One record by id.
+pub fn find(conn: &mut DbConn, id: ConsentId) -> Result<Consent, StoreError> {
+    consents::table
+        .find(id.to_string())
+        .select(ConsentRow::as_select())
+        .first(conn)?
+        .try_into()
+}
+
 /// Every record of a case, oldest first.
 pub fn of_case(conn: &mut DbConn, case: CaseId) -> Result<Vec<Consent>, StoreError> {
     consents::table

@@ -17,7 +17,8 @@
 //! (`GET /analyst/offenders` and each table's CSV), reads the monitor's offender
 //! tables over the years of `offenders_years`, lays them out in `offenders_view`,
 //! draws them in `offenders_chart` and puts each in its section in
-//! `offenders_sections`.
+//! `offenders_sections`. The dashboard's export form leads to `htcds`
+//! (`GET /analyst/htcds.csv`, the monitor's HTCDS export of whole years).
 
 mod charts;
 pub(crate) mod estimate;
@@ -27,6 +28,7 @@ mod estimate_query;
 mod estimate_request;
 mod estimate_view;
 mod estimate_words;
+pub(crate) mod htcds;
 mod layout;
 mod numbers;
 pub(crate) mod offenders;
@@ -226,6 +228,10 @@ struct DashboardPage {
     panels: Vec<Panel>,
     /// The one legend of the suppressed cells.
     legend: String,
+    /// The export form's years (those of the period) and what k it is anonymous under.
+    export_from: String,
+    export_to: String,
+    export_k: String,
 }
 
 /// `GET /analyst`: the period form and the four panels.
@@ -239,6 +245,8 @@ pub async fn dashboard(
         Err(res) => return res,
     };
     let t = v.texts();
+    let k = state.monitor.export_k.get().to_string();
+    let export_k = t.get("analyst.htcds.k").replace("{k}", &k);
     let Some(period) = Period::of(&q, state.clock.now()) else {
         let page = DashboardPage {
             t,
@@ -248,6 +256,9 @@ pub async fn dashboard(
             invalid: true,
             panels: Vec::new(),
             legend: String::new(),
+            export_from: String::new(),
+            export_to: String::new(),
+            export_k,
         };
         return html(StatusCode::BAD_REQUEST, &page);
     };
@@ -268,6 +279,9 @@ pub async fn dashboard(
             invalid: false,
             panels,
             legend,
+            export_from: period.from.year(),
+            export_to: period.to.year(),
+            export_k,
         },
     )
 }

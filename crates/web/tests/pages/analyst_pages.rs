@@ -393,6 +393,7 @@ async fn every_other_role_gets_404_on_every_analyst_and_auditor_route() {
             format!("/analyst/persons-by-quarter.csv?{PERIOD}"),
             format!("/analyst/charts/answer-times.svg?{PERIOD}"),
             format!("/analyst/charts/persons-by-gender.svg?{PERIOD}"),
+            "/analyst/htcds.csv?from=2025&to=2025".to_owned(),
         ];
         for (role, email) in roles {
             let session = login!(app, email);
@@ -619,5 +620,107 @@ async fn the_auditor_reads_filters_and_verifies_the_trail() {
             "{page}"
         );
         assert!(page.matches("<code>audit.read</code>").count() < 50);
+    }
+}
+
+#[actix_web::test]
+async fn the_analyst_downloads_the_htcds_export_from_the_dashboard() {
+    for backend in selected_backends() {
+        let db = TestDb::new(backend);
+        let app = service!(&db);
+        person(&db, AgencyKind::Rapporteur, "an@nrm.example", Role::Analyst);
+        seed_monitor(&db);
+        let session = login!(app, "an@nrm.example");
+
+        // The dashboard's export form, with the years of the period shown.
+        let page = body(
+            test::call_service(
+                &app,
+                get(&format!("/analyst?{PERIOD}"), &session).to_request(),
+            )
+            .await,
+        )
+        .await;
+        assert!(page.contains("<h2 id=\"htcds-title\">Record-level export (HTCDS)</h2>"));
+        assert!(
+            page.contains("<form class=\"period\" method=\"get\" action=\"/analyst/htcds.csv\">")
+        );
+        assert!(page.contains("name=\"from\" value=\"2025\""), "{page}");
+        assert!(page.contains("<button type=\"submit\">Download HTCDS export (CSV)</button>"));
+        assert!(page.contains("appears in at least 11 records"));
+
+        // Twelve women of 2025 are one class as held; the three men stand out and are
+        // left out, and counted.
+        let before = audit_count(&db, "monitor.export");
+        let res = test::call_service(
+            &app,
+            get("/analyst/htcds.csv?from=2025&to=2025", &session).to_request(),
+        )
+        .await;
+        assert_eq!(res.status(), StatusCode::OK, "{backend:?}");
+        assert_eq!(header(&res, "content-type"), "text/csv; charset=utf-8");
+        assert_eq!(
+            header(&res, "content-disposition"),
+            "attachment; filename=\"schakel-htcds-2025-2025.csv\""
+        );
+        assert_eq!(header(&res, "export-records-total"), "15");
+        assert_eq!(header(&res, "export-records-suppressed"), "3");
+        let csv = body(res).await;
+        let mut lines = csv.lines();
+        assert_eq!(
+            lines.next(),
+            Some(schakel_monitor::htcds::COLUMNS.join(",").as_str())
+        );
+        let rows: Vec<&str> = lines.collect();
+        assert_eq!(rows.len(), 12, "{csv}");
+        assert!(rows.iter().all(|r| *r == rows[0]), "one class: {csv}");
+        assert!(rows[0].starts_with("2025,Case Management,Female,18-22,Adult,,,non_eu,"));
+        assert_eq!(
+            audit_count(&db, "monitor.export"),
+            before + 1,
+            "{backend:?}"
+        );
+
+        // The same as the API's CSV.
+        let res = test::call_service(
+            &app,
+            TestRequest::post()
+                .uri("/api/v1/auth/login")
+                .peer_addr(peer())
+                .set_json(json!({ "email": "an@nrm.example", "password": PASSWORD }))
+                .to_request(),
+        )
+        .await;
+        let token: serde_json::Value = serde_json::from_str(&body(res).await).unwrap();
+        let token = token["access_token"].as_str().unwrap().to_owned();
+        let theirs = test::call_service(
+            &app,
+            TestRequest::get()
+                .uri("/api/v1/monitor/htcds?from=2025&to=2025&format=csv")
+                .peer_addr(peer())
+                .insert_header(("authorization", format!("Bearer {token}")))
+                .to_request(),
+        )
+        .await;
+        assert_eq!(body(theirs).await, csv, "{backend:?}");
+
+        for bad in [
+            "from=2025&to=2024",
+            "from=twee&to=2025",
+            "from=2000&to=2025",
+        ] {
+            let res = test::call_service(
+                &app,
+                get(&format!("/analyst/htcds.csv?{bad}"), &session).to_request(),
+            )
+            .await;
+            assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+            assert!(body(res).await.contains("That export cannot be made"));
+        }
+        assert_eq!(
+            audit_count(&db, "monitor.export"),
+            before + 2,
+            "the API's too"
+        );
     }
 }

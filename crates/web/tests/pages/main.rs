@@ -20,6 +20,7 @@ mod draft_pages;
 mod emergency_pages;
 mod error_pages;
 mod estimate_pages;
+mod fhir_inbound_pages;
 mod figures_pages;
 mod form_limits;
 mod four_eyes_pages;

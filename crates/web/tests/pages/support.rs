@@ -43,6 +43,7 @@ pub fn states_with(db: &TestDb, config: AuthConfig) -> (AppState, WebState) {
             cube: api.monitor.cube.clone(),
             pool: api.monitor.pool.clone(),
             rules: api.monitor.rules,
+            export_k: api.monitor.export_k,
         },
         client: schakel_web::ClientRules::unlimited(),
     };

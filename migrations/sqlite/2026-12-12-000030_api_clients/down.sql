@@ -1,0 +1,2 @@
+DROP TABLE client_secrets;
+ALTER TABLE users DROP COLUMN kind;
