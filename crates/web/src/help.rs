@@ -201,6 +201,11 @@ const TOPICS: &[Topic] = &[
         paragraphs: 3,
         link: Some(("/admin/requests", "help.go.requests", Audience::Admin)),
     },
+    Topic {
+        id: "clients",
+        paragraphs: 2,
+        link: Some(("/admin/clients", "help.go.clients", Audience::Admin)),
+    },
 ];
 
 /// A topic in the viewer's words.

@@ -337,8 +337,9 @@ fn analyst_and_auditor(cfg: &mut web::ServiceConfig) {
         );
 }
 
-/// The admin's agencies, accounts (with sending one a password reset link), the requests
-/// that wait for a second admin and failed notifications.
+/// The admin's agencies, accounts (with sending one a password reset link), external
+/// systems' accounts and their secrets, the requests that wait for a second admin and
+/// failed notifications.
 fn admin(cfg: &mut web::ServiceConfig) {
     use admin::requests::Decision;
     use admin::users::Change;
@@ -385,6 +386,14 @@ fn admin(cfg: &mut web::ServiceConfig) {
         web::resource("/admin/users/{id}/password-reset")
             .route(web::get().to(admin::user_reset::confirm))
             .route(web::post().to(admin::user_reset::send)),
+    )
+    .service(
+        web::resource("/admin/clients")
+            .route(web::get().to(admin::clients::list))
+            .route(web::post().to(admin::clients::create)),
+    )
+    .service(
+        web::resource("/admin/clients/{id}/secret").route(web::post().to(admin::clients::rotate)),
     )
     .service(web::resource("/admin/requests").route(web::get().to(admin::requests::list)))
     .service(

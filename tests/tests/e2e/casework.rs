@@ -6,7 +6,9 @@
 //! investigation with a canary reference, register a suspect with a canary name and date
 //! of birth linked to their own case of the victim, hand the suspect to the demo
 //! prosecution with a canary message, which accepts, summons and records a conviction;
-//! the analyst reads the offender tables. Afterwards the canaries appear in no log line
+//! the analyst reads the offender tables. The FHIR facade and the HTCDS export are read
+//! and another system refers a canary person by a FHIR bundle
+//! (`canary_standards`). Afterwards the canaries appear in no log line
 //! (at debug and at trace level), in no email written, in no monitor answer, and on
 //! SQLite not in the database or its write-ahead log as plain text.
 
@@ -23,6 +25,8 @@ const PHRASE: &str = "kanariepiet-zinsnede-aardbei";
 const SUSPECT: &str = "Kraaienpootjesdief";
 const SUSPECT_DOB: &str = "1979-08-21";
 const REFERENCE: &str = "ON-EKSTERNEST-77";
+/// The canary of a person another system refers through the FHIR facade.
+const INBOUND: &str = "Vuurvliegjesvanger";
 
 #[test]
 fn canary_personal_data_reaches_no_log_line_and_no_plain_database_byte() {
@@ -213,6 +217,13 @@ fn canary_run(backend: Backend, level: &str) {
         }
 
         offender_side(&server, backend);
+        let person_id = case["person"]["id"].as_str().unwrap();
+        crate::canary_standards::standards_side(
+            &server,
+            person_id,
+            INBOUND,
+            &[NAME, DOB, PHRASE, SUSPECT, SUSPECT_DOB, REFERENCE],
+        );
 
         // The emails written (mail to files) carry none of it either.
         let mail = server.dir.path().join("data/mail");
@@ -229,6 +240,7 @@ fn canary_run(backend: Backend, level: &str) {
                 SUSPECT,
                 SUSPECT_DOB,
                 REFERENCE,
+                INBOUND,
             ] {
                 assert!(!text.contains(canary), "{canary} in an email");
             }
@@ -245,7 +257,7 @@ fn canary_run(backend: Backend, level: &str) {
             logs.contains("request"),
             "the {level} log was written: {logs}"
         );
-        for canary in [NAME, DOB, PHRASE, SUSPECT, SUSPECT_DOB, REFERENCE] {
+        for canary in [NAME, DOB, PHRASE, SUSPECT, SUSPECT_DOB, REFERENCE, INBOUND] {
             let line = logs.lines().find(|l| l.contains(canary));
             assert!(
                 line.is_none(),
@@ -269,6 +281,7 @@ fn canary_run(backend: Backend, level: &str) {
                 SUSPECT,
                 SUSPECT_DOB,
                 REFERENCE,
+                INBOUND,
             ] {
                 assert!(!text.contains(canary), "{canary} in the SQLite file");
             }

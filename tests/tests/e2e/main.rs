@@ -8,6 +8,7 @@ mod admin_cli;
 mod audit_attacks;
 mod audit_cli;
 mod audit_sealing;
+mod canary_standards;
 mod casework;
 mod config;
 mod demo_world;

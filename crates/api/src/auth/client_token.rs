@@ -21,8 +21,8 @@ const MAX_CREDENTIAL_BYTES: usize = 256;
 /// ignored (a client's rights are those of its account's role).
 #[derive(Deserialize, ToSchema)]
 pub struct ClientTokenRequest {
-    /// Always `client_credentials`.
-    #[schema(example = "client_credentials")]
+    /// Always `client_credentials` (another grant is `400 unsupported_grant_type`).
+    #[schema(example = "client_credentials", pattern = "^client_credentials$")]
     pub grant_type: String,
     /// The client account's id (or by HTTP Basic).
     pub client_id: Option<String>,

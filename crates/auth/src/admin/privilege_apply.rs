@@ -74,6 +74,10 @@ pub(crate) fn check_role(
     if user.id == who.user_id {
         return Err(UseCaseError::Conflict(Conflict::OwnAccount));
     }
+    // An external system's account only ever does case work.
+    if user.client && !matches!(role, Role::Caseworker | Role::Coordinator) {
+        return Err(UseCaseError::Invalid("role"));
+    }
     if role != Role::Admin {
         keep_an_admin(conn, user)?;
     }

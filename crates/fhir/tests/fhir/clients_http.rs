@@ -63,6 +63,16 @@ async fn a_client_signs_in_with_its_secret_and_acts_as_its_agency() {
         assert_eq!(made["account"]["client"], true);
         assert_eq!(made["account"]["invitation_pending"], false);
         assert_eq!(successes(&db, "admin.client_create"), 1);
+        // It only ever does case work: no other role, by the API either.
+        let promote =
+            crate::support::bearer(request("PATCH", &format!("/api/v1/users/{id}")), &admin)
+                .insert_header(("If-Match", "\"1\""))
+                .set_json(json!({ "role": "admin" }));
+        let promote = client.send(promote).await;
+        assert_eq!(
+            (promote.status.as_u16(), promote.problem()),
+            (422, "invalid_body".to_owned())
+        );
 
         // The token, as form fields and by HTTP Basic.
         let token_of = |body: String, basic: Option<String>| {

@@ -1,8 +1,9 @@
 //! The facade's authorization matrix, on every selected backend: every route × role
 //! (no token, caseworker, coordinator, analyst, auditor, admin of one agency) ×
 //! relationship of that agency to the referral (it sent it; it received it, before and
-//! after accepting with a consent that covers it; neither). Whatever the role may not
-//! see is not found; a search the role may not make is forbidden.
+//! after accepting with a consent that covers it; neither), reads and changes (a
+//! transaction, a Task accepted by `PATCH` and by `PUT`). Whatever the role may not see
+//! is not found; a search or change the role may not make is forbidden.
 
 use crate::support::{AgencyBuilder, UserBuilder};
 use crate::support::{Client, bearer, config_without_mfa, request};
@@ -32,6 +33,10 @@ const EVERYONE: [u16; 6] = [200, 200, 200, 200, 200, 200];
 const CASEWORK: [u16; 6] = [401, 200, 200, 404, 404, 404];
 const HIDDEN: [u16; 6] = [401, 404, 404, 404, 404, 404];
 const CASEWORK_LIST: [u16; 6] = [401, 200, 200, 403, 403, 403];
+/// The receiving agency's coordinators decide; its caseworkers see but may not.
+const DECIDERS: [u16; 6] = [401, 403, 200, 404, 404, 404];
+/// The transition table refuses the sender's accepting.
+const REFUSED: [u16; 6] = [401, 409, 409, 404, 404, 404];
 
 const ROLES: [Role; 5] = [
     Role::Caseworker,
@@ -92,6 +97,18 @@ const TABLE: &[(&str, Rel, [u16; 6])] = &[
         Rel::Foreign,
         HIDDEN,
     ),
+];
+
+/// The changes: a transaction (a new referral to the other agency) and accepting a
+/// Task by `PATCH` and by `PUT`; each cell on a referral of its own.
+const CHANGES: &[(&str, &str, Rel, [u16; 6])] = &[
+    ("POST", "/fhir/R4", Rel::None, CASEWORK_LIST),
+    ("PATCH", "/fhir/R4/Task/{referral}", Rel::Received, DECIDERS),
+    ("PATCH", "/fhir/R4/Task/{referral}", Rel::Sent, REFUSED),
+    ("PATCH", "/fhir/R4/Task/{referral}", Rel::Foreign, HIDDEN),
+    ("PUT", "/fhir/R4/Task/{referral}", Rel::Received, DECIDERS),
+    ("PUT", "/fhir/R4/Task/{referral}", Rel::Sent, REFUSED),
+    ("PUT", "/fhir/R4/Task/{referral}", Rel::Foreign, HIDDEN),
 ];
 
 #[actix_web::test]
@@ -166,6 +183,53 @@ async fn every_route_role_and_relationship_answers_as_the_table_says() {
                 if reply.status.as_u16() != *want || !fhir {
                     failures.push(format!(
                         "GET {path} {rel:?} column {col}: expected {want}, got {} ({})",
+                        reply.status,
+                        reply.header("content-type")
+                    ));
+                }
+            }
+        }
+        for (method, path, rel, expect) in CHANGES {
+            for (col, want) in expect.iter().enumerate() {
+                // Who sends the cell's referral, to whom.
+                let (token, to) = match rel {
+                    Rel::Sent => (&own_worker, &other),
+                    Rel::Foreign => (&other_worker, &third),
+                    _ => (&other_worker, &own),
+                };
+                let r = referred(&client, token, to.id, true).await;
+                let uri = path.replace("{referral}", &r.referral_id);
+                let body = match *method {
+                    "POST" => crate::world::bundle(other.id),
+                    "PATCH" => {
+                        serde_json::json!([{ "op": "replace", "path": "/status", "value": "accepted" }])
+                    }
+                    _ => {
+                        let task = send(
+                            &client,
+                            token,
+                            ("GET", &format!("/fhir/R4/Task/{}", r.referral_id)),
+                            None,
+                        )
+                        .await;
+                        let mut task = task.json();
+                        task["status"] = serde_json::json!("accepted");
+                        task
+                    }
+                };
+                let mut req = request(method, &uri)
+                    .insert_header(("If-Match", "W/\"1\""))
+                    .insert_header(("content-type", "application/fhir+json"))
+                    .set_payload(body.to_string());
+                if let Some(i) = col.checked_sub(1) {
+                    req = bearer(req, &tokens[i]);
+                }
+                let reply = client.send(req).await;
+                cells += 1;
+                let fhir = reply.header("content-type") == "application/fhir+json";
+                if reply.status.as_u16() != *want || !fhir {
+                    failures.push(format!(
+                        "{method} {path} {rel:?} column {col}: expected {want}, got {} ({})",
                         reply.status,
                         reply.header("content-type")
                     ));

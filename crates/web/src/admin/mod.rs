@@ -5,20 +5,24 @@
 //! something that does not exist. Nothing here decides what is allowed.
 //!
 //! The pages themselves: `agencies`, `users` (with `user_reset`, sending a user a link
-//! to choose a new password), `requests` (four eyes on privilege: the changes that wait
-//! for a second admin) and `notifications`.
+//! to choose a new password), `clients` (external systems' accounts, with
+//! `client_secret`, the page that shows a secret once), `requests` (four eyes on
+//! privilege: the changes that wait for a second admin) and `notifications`.
 
 pub(crate) mod agencies;
+pub(crate) mod client_secret;
+pub(crate) mod clients;
 pub(crate) mod notifications;
 pub(crate) mod requests;
 pub(crate) mod user_reset;
 pub(crate) mod users;
 
 use crate::WebState;
-use crate::forms::Failure;
+use crate::forms::{Choice, Failure, Fields};
 use crate::session::{Viewer, context};
 use actix_web::{HttpRequest, web};
 use chrono::{DateTime, Utc};
+use schakel_auth::admin::AgencyView;
 use schakel_auth::{AuthConfig, RequestContext};
 use schakel_auth::{Conflict, UseCaseError};
 use schakel_domain::Actor;
@@ -123,6 +127,48 @@ pub(crate) fn done_key(code: Option<&str>) -> Option<&'static str> {
     })
 }
 
+/// The agencies an account can be made in (the active ones), `chosen` marked.
+pub(crate) fn agency_choices(agencies: &[AgencyView], chosen: &str) -> Vec<Choice> {
+    agencies
+        .iter()
+        .filter(|a| a.active)
+        .map(|a| Choice {
+            code: a.id.to_string(),
+            words: a.name.clone(),
+            on: a.id.to_string() == chosen,
+        })
+        .collect()
+}
+
+/// The page an account's change returns to: the accounts, or the client accounts, whose
+/// forms name it (`back=clients`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Back {
+    /// `/admin/users`.
+    Users,
+    /// `/admin/clients`.
+    Clients,
+}
+
+impl Back {
+    /// The page a form names (the accounts when it names none or another).
+    pub(crate) fn of(f: &Fields) -> Back {
+        match f.one("back") {
+            "clients" => Back::Clients,
+            _ => Back::Users,
+        }
+    }
+
+    /// The page's address with the confirmation `code` (one of [`done_key`]'s).
+    pub(crate) fn done(self, code: &str) -> String {
+        let page = match self {
+            Back::Users => "/admin/users",
+            Back::Clients => "/admin/clients",
+        };
+        format!("{page}?done={code}")
+    }
+}
+
 /// The `?done=` of a page after a change.
 #[derive(Debug, Default, serde::Deserialize)]
 pub struct DoneQuery {
@@ -145,5 +191,21 @@ mod tests {
         assert_eq!(done_key(Some("invited")), Some("admin.done.invited"));
         assert_eq!(done_key(Some("<script>")), None);
         assert_eq!(done_key(None), None);
+    }
+
+    #[test]
+    fn a_change_returns_to_the_page_its_form_names() {
+        let form = |back: &str| Fields::new(vec![("back".to_owned(), back.to_owned())]);
+        assert_eq!(Back::of(&form("clients")), Back::Clients);
+        assert_eq!(Back::of(&form("https://elders.example")), Back::Users);
+        assert_eq!(Back::of(&Fields::default()), Back::Users);
+        assert_eq!(
+            Back::Clients.done("requested"),
+            "/admin/clients?done=requested"
+        );
+        assert_eq!(
+            Back::Users.done("deactivated"),
+            "/admin/users?done=deactivated"
+        );
     }
 }

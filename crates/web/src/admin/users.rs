@@ -4,9 +4,12 @@
 //! `/second-factor-reset` change one. The same use cases as the API; anyone but an
 //! admin is refused by them (audited) and answered 404. A refused invitation comes back
 //! as typed. A change the configuration puts under four eyes becomes a request that
-//! waits for a second admin (`requests`); the page then says so.
+//! waits for a second admin (`requests`); the page then says so. An external system's
+//! account is marked as one, with no email address shown, and offered only the roles a
+//! system may have; the client accounts page (`clients`) posts its deactivations and
+//! reactivations here too, and they return there.
 
-use super::{Call, DoneQuery, Ended, conflict_key, run};
+use super::{Back, Call, DoneQuery, Ended, agency_choices, conflict_key, run};
 use crate::WebState;
 use crate::forms::{Choice, Fields, Problems, choices};
 use crate::i18n::Texts;
@@ -37,6 +40,8 @@ struct UserRow {
     second_factor: bool,
     /// The viewer's own account: its role and state are changed by another admin.
     own: bool,
+    /// An external system's account: no email address to show, no password to reset.
+    client: bool,
 }
 
 #[derive(Template)]
@@ -83,28 +88,25 @@ fn user_rows(
         .map(|u| UserRow {
             id: u.id.to_string(),
             agency: name_of(u.agency_id),
-            roles: choices(t, "role", Role::ALL, &[u.role.to_string()]),
+            roles: choices(t, "role", roles_of(&u), &[u.role.to_string()]),
             active: u.active,
             pending: u.invitation_pending,
             second_factor: u.second_factor_enrolled,
             own: u.id == me,
+            client: u.client,
             email: u.email,
             name: u.display_name,
         })
         .collect()
 }
 
-/// The agencies a user can be invited into (the active ones), `chosen` marked.
-fn agency_choices(agencies: &[AgencyView], chosen: &str) -> Vec<Choice> {
-    agencies
-        .iter()
-        .filter(|a| a.active)
-        .map(|a| Choice {
-            code: a.id.to_string(),
-            words: a.name.clone(),
-            on: a.id.to_string() == chosen,
-        })
-        .collect()
+/// The roles the list offers an account: a system's account does case work only.
+fn roles_of(u: &AccountView) -> &'static [Role] {
+    if u.client {
+        &super::clients::ROLES
+    } else {
+        Role::ALL
+    }
 }
 
 /// Lists the accounts and shows the invitation form.
@@ -291,12 +293,33 @@ pub enum Change {
 }
 
 impl Change {
+    /// The confirmation of the change done.
     fn done(self) -> &'static str {
         match self {
-            Change::Role => "/admin/users?done=role_changed",
-            Change::Deactivate => "/admin/users?done=deactivated",
-            Change::Reactivate => "/admin/users?done=reactivated",
-            Change::SecondFactorReset => "/admin/users?done=second_factor_reset",
+            Change::Role => "role_changed",
+            Change::Deactivate => "deactivated",
+            Change::Reactivate => "reactivated",
+            Change::SecondFactorReset => "second_factor_reset",
+        }
+    }
+}
+
+/// The page `back` with the alert `key`, after a change was refused.
+async fn refused_on(
+    back: Back,
+    req: &HttpRequest,
+    state: &web::Data<WebState>,
+    v: &Viewer,
+    key: &'static str,
+) -> HttpResponse {
+    match back {
+        Back::Clients => super::clients::with_alert(req, state, v, key).await,
+        Back::Users => {
+            let s = Shown {
+                alert: Some(key),
+                ..Shown::default()
+            };
+            page(req, state, v, s).await
         }
     }
 }
@@ -313,6 +336,7 @@ pub async fn change(
     let Ok(id) = path.parse::<UserId>() else {
         return not_found(v.texts(), Some(Nav::of(&v)));
     };
+    let back = Back::of(&f);
     let admin = v.actor.role == Role::Admin;
     let role = f.code::<Role>("role");
     if admin && matches!(what, Change::Role) && role.is_none() {
@@ -334,21 +358,11 @@ pub async fn change(
         }
     });
     match changed.await {
-        Ok(Ended::Done(FourEyes::Requested(_))) => see_other("/admin/users?done=requested"),
-        Ok(Ended::Done(FourEyes::Applied(_))) => see_other(what.done()),
-        Ok(Ended::Conflict(r)) => {
-            let s = Shown {
-                alert: Some(conflict_key(r)),
-                ..Shown::default()
-            };
-            page(&req, &state, &v, s).await
-        }
+        Ok(Ended::Done(FourEyes::Requested(_))) => see_other(&back.done("requested")),
+        Ok(Ended::Done(FourEyes::Applied(_))) => see_other(&back.done(what.done())),
+        Ok(Ended::Conflict(r)) => refused_on(back, &req, &state, &v, conflict_key(r)).await,
         Ok(Ended::Invalid(_) | Ended::Stale) => {
-            let s = Shown {
-                alert: Some("admin.invalid.role"),
-                ..Shown::default()
-            };
-            page(&req, &state, &v, s).await
+            refused_on(back, &req, &state, &v, "admin.invalid.role").await
         }
         Ok(Ended::Hidden) => not_found(v.texts(), Some(Nav::of(&v))),
         Err(x) => internal(&x),

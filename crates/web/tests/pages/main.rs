@@ -14,6 +14,7 @@ mod case_correct_pages;
 mod case_list_pages;
 mod case_reopen_pages;
 mod casework_pages;
+mod client_pages;
 mod decision_pages;
 mod document_pages;
 mod draft_pages;
