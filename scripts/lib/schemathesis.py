@@ -7,6 +7,7 @@
       agency and notes, drafts and documents (small PDFs uploaded as multipart forms) of
       the demo caseworker's, investigations of the demo police with suspects linked to
       its cases and handed to the demo prosecution office (some accepted, one summoned),
+      makes external systems' accounts (one of them working, for the token endpoint),
       waits for a failed delivery, and writes
       the ids of existing objects as dictionaries in DIR/ids/<kind>.dict, one quoted
       value per line, for the runs to draw path parameters from.
@@ -187,6 +188,24 @@ def write_dict(folder, name, values):
     print(f"  {name}: {len(values)}")
 
 
+def seed_clients(base, admin, agency):
+    """External systems' accounts of `agency`: the first made to work (the demo's four
+    eyes make it deactivated; the second demo admin approves its reactivation) for the
+    token endpoint, the others (deactivated) for replacing a secret."""
+    made = []
+    for n in range(3):
+        _, _, c = call(base, "POST", "/api/v1/clients", admin, {
+            "agency_id": agency, "name": f"Test system {n}: fictional", "role": "caseworker"})
+        made.append(c)
+    first = made[0]
+    if not first["account"]["active"]:
+        status, _, request = call(base, "POST", f"/api/v1/users/{first['client_id']}/reactivate", admin)
+        if status == 202:
+            call(base, "POST", f"/api/v1/privilege-requests/{request['id']}/approve", login(base, "admin2"))
+    return {"clients": [c["client_id"] for c in made[1:]],
+            "client_ids": [first["client_id"]], "client_secrets": [first["client_secret"]]}
+
+
 def seed(base, out):
     caseworker = login(base, "caseworker")
     coordinator = login(base, "coordinator")
@@ -250,8 +269,10 @@ def seed(base, out):
         drafts.append(d["id"])
     _, _, users = call(base, "GET", "/api/v1/users", admin)
     _, _, me = call(base, "GET", "/api/v1/me", admin)
-    # The admin's own account and agency stay out: the admin run must keep its session.
-    others = [u for u in users if u["id"] != me["id"]]
+    clients = seed_clients(base, admin, municipality["id"])
+    # The admin's own account and agency stay out: the admin run must keep its session;
+    # so do the client accounts (their own operations draw them).
+    others = [u for u in users if u["id"] != me["id"] and not u.get("client")]
     agencies_ = [a["id"] for a in agencies if a["id"] != me["agency"]["id"]]
     # Requests for changes of privilege (four eyes): the admin asks for role changes;
     # its run may reject them (approving its own is refused: a conflict).
@@ -285,7 +306,7 @@ def seed(base, out):
     write_dict(folder, "privileges", privileges)
     write_dict(folder, "references", references[4:] or references)
     write_dict(folder, "owners", [municipality["id"]])
-    for name, values in compartment.items():
+    for name, values in list(compartment.items()) + list(clients.items()):
         write_dict(folder, name, values)
 
 
