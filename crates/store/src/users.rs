@@ -51,8 +51,7 @@ pub struct User {
     pub version: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
-    /// An external system's account (kind `client`): no password, no second factor, no
-    /// email; it exchanges its client secret for access tokens.
+    /// An external system's account (kind `client`): it signs in with a client secret.
     pub client: bool,
 }
 
@@ -194,8 +193,7 @@ pub fn list(conn: &mut DbConn, agency: Option<AgencyId>) -> Result<Vec<User>, St
     q.load(conn)?.into_iter().map(User::try_from).collect()
 }
 
-/// Active people of an agency with a role (e.g. its coordinators, the agency's inbox);
-/// external systems' accounts are not among them.
+/// Active people (no client accounts) of an agency with a role (e.g. its coordinators).
 pub fn active_with_role(
     conn: &mut DbConn,
     agency: AgencyId,
