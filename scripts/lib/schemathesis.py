@@ -158,7 +158,12 @@ def seed_compartment(base, police, prosecutor, prosecution_agency):
             if m < 3:
                 _, _, r = call(base, "POST", f"/api/v1/suspects/{suspect['id']}/referrals", police,
                                {"to_agency_id": prosecution_agency, "message": "Test data: fictional."})
-                referrals.append(r["id"])
+                # The police run withdraws the referrals it is offered, which hides
+                # their suspects from the prosecution: the summoned suspects' own
+                # referrals stay out of the dictionary, so the prosecution run always
+                # finds them.
+                if m > 0:
+                    referrals.append(r["id"])
                 if m < 2:
                     call(base, "POST", f"/api/v1/suspect-referrals/{r['id']}/accept", prosecutor,
                          headers={"if-match": '"1"'})
@@ -167,8 +172,7 @@ def seed_compartment(base, police, prosecutor, prosecution_agency):
                          {"decision": "summons", "decided_on": today})
     # The runs draw a suspect and a link apart: a link only comes off through its own
     # suspect, so the links offered are all of one suspect (the police's own, linked to
-    # every case), and the suspects offered are that one, the summoned one and another
-    # the prosecution accepted.
+    # every case), and the suspects offered are that one and the two summoned ones.
     linked = suspects[3]
     links = []
     for case in cases:
@@ -176,7 +180,7 @@ def seed_compartment(base, police, prosecutor, prosecution_agency):
                           {"case_id": case})
         links = [v["id"] for v in view["victims"]]
     return {"police_cases": cases, "investigations": investigations,
-            "suspects": [linked, suspects[0], suspects[1]], "links": links,
+            "suspects": [linked, suspects[0], suspects[4]], "links": links,
             "suspect_referrals": referrals, "prosecutors": [prosecution_agency]}
 
 
