@@ -6,29 +6,21 @@
 
 mod admin_cmd;
 mod audit_cmd;
-mod auth_settings;
-mod casework_settings;
 mod clamd;
-mod data_settings;
 mod demo;
 mod demo_offenders;
 mod demo_profiles;
 mod demo_world;
 mod directory_cmd;
 mod dispatch;
-mod documents_settings;
-mod emergency_settings;
 mod jobs;
-mod keys;
 mod monitor_cmd;
-mod monitor_settings;
-mod rights_settings;
 mod sealer;
 mod serve;
-mod settings;
 mod telemetry;
 
 use clap::{Parser, Subcommand};
+use schakel_server::{auth_settings, casework_settings, documents_settings, keys, settings};
 use settings::{ConfigError, Settings};
 use std::path::PathBuf;
 use std::process::ExitCode;

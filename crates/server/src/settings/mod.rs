@@ -22,7 +22,8 @@ pub use sections::*;
 #[error("{0}")]
 pub struct ConfigError(String);
 
-pub(crate) fn fail(msg: impl Into<String>) -> ConfigError {
+/// A configuration problem with the message `msg`, on one line.
+pub fn fail(msg: impl Into<String>) -> ConfigError {
     ConfigError(msg.into().replace('\n', " "))
 }
 
@@ -89,6 +90,19 @@ impl Settings {
         settings.mail.smtp.password = secret("SCHAKEL_MAIL__SMTP__PASSWORD");
         settings.take_password_from_url()?;
         settings.read_secret_files()?;
+        settings.validate()?;
+        Ok(settings)
+    }
+
+    /// Reads the text of a configuration file alone — the defaults, then the file; no
+    /// environment variables, no secret files — and validates it as [`Settings::load`]
+    /// does: a file that cannot be read as settings is refused with the setting at fault.
+    pub fn from_file_text(text: &str, path: &Path) -> Result<Settings, ConfigError> {
+        refuse_secrets_in_file(text, path)?;
+        let figment =
+            Figment::from(Serialized::defaults(Settings::default())).merge(Toml::string(text));
+        let mut settings: Settings = figment.extract().map_err(|e| fail(describe(e)))?;
+        settings.take_password_from_url()?;
         settings.validate()?;
         Ok(settings)
     }
