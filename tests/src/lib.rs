@@ -4,6 +4,8 @@
 //! parallel tests cannot take each other's port.
 #![allow(clippy::expect_used, clippy::panic, clippy::unwrap_used)]
 
+pub mod cluster;
+
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};

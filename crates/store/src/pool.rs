@@ -23,16 +23,25 @@ impl ManageConnection for DbManager {
         self.target.connect()
     }
 
+    /// Run on every check-out. A PostgreSQL connection answers a `SELECT 1` first: one
+    /// the server dropped (a restart, a failover, a stopped server) would otherwise
+    /// stay in the pool and fail every request it is lent to, long after the database
+    /// is back. A SQLite connection is a file handle and cannot be dropped that way.
     fn is_valid(&self, conn: &mut DbConn) -> Result<(), r2d2::Error> {
         use diesel::RunQueryDsl;
-        diesel::sql_query("SELECT 1")
-            .execute(conn)
-            .map(|_| ())
-            .map_err(r2d2::Error::QueryError)
+        match conn {
+            DbConn::Sqlite(_) => Ok(()),
+            DbConn::Postgres(_) => diesel::sql_query("SELECT 1")
+                .execute(conn)
+                .map(|_| ())
+                .map_err(r2d2::Error::QueryError),
+        }
     }
 
-    fn has_broken(&self, _conn: &mut DbConn) -> bool {
-        false
+    /// Run when a connection comes back: one whose transaction could not be ended (the
+    /// server went away mid-transaction) is closed instead of lent again.
+    fn has_broken(&self, conn: &mut DbConn) -> bool {
+        diesel::r2d2::R2D2Connection::is_broken(conn)
     }
 }
 
@@ -91,7 +100,7 @@ pub fn build_pool(target: &DatabaseTarget, options: PoolOptions) -> Result<Pool,
         .max_size(options.max_size.max(1))
         .min_idle(Some(options.min_idle.min(options.max_size.max(1))))
         .connection_timeout(options.connection_timeout)
-        .test_on_check_out(false)
+        .test_on_check_out(true)
         .build(manager)
         .map_err(|e| StoreError::Connection(e.to_string()))?;
     let mut conn = pool.get()?;

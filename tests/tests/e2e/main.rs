@@ -15,6 +15,7 @@ mod demo_world;
 mod directory_cli;
 mod documents;
 mod estimate_cli;
+mod faults_database;
 mod instances;
 mod jobs;
 mod login_storm;
