@@ -5,6 +5,7 @@
 #![allow(clippy::expect_used, clippy::panic, clippy::unwrap_used)]
 
 pub mod cluster;
+pub mod maildev;
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};

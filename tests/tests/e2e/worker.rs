@@ -12,11 +12,11 @@ use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 const PASSWORD: &str = "oranje fiets lantaarn 42";
-const MESSAGES: usize = 150;
+pub(crate) const MESSAGES: usize = 150;
 
 /// Starts the demo with dispatching off, and invites `MESSAGES` users whose addresses
 /// end in `@<tag>.example`: one queued invitation email each.
-fn queue_invitations(db: &TestDb, port: &str, tag: &str) -> Server {
+pub(crate) fn queue_invitations(db: &TestDb, port: &str, tag: &str) -> Server {
     let env = mail_env(port, false);
     let server = Server::start_with(db.url(), &["--demo"], &borrowed(&env));
     let http = client();
@@ -91,7 +91,7 @@ fn wait_for_all(url: &str, tag: &str) -> BTreeMap<String, Vec<(String, String)>>
     }
 }
 
-fn unsent(db: &TestDb) -> i64 {
+pub(crate) fn unsent(db: &TestDb) -> i64 {
     db.count("SELECT COUNT(*) AS n FROM mail_queue WHERE state <> 'sent'")
         + db.count("SELECT COUNT(*) AS n FROM outbox WHERE state <> 'done' AND channel = 'email'")
 }
