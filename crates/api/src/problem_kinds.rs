@@ -14,7 +14,9 @@ impl ApiError {
             ApiError::Problem(kind) => *kind,
             ApiError::Invalid(_) => ProblemKind::InvalidBody,
             ApiError::Store(StoreError::Conflict(_)) => ProblemKind::Conflict,
-            ApiError::Store(StoreError::Connection(_)) => ProblemKind::Unavailable,
+            ApiError::Store(e @ (StoreError::Connection(_) | StoreError::StorageFull(_))) => {
+                store_kind(e)
+            }
             ApiError::Auth(e) => auth_kind(e),
             ApiError::UseCase(e) => use_case_kind(e),
             ApiError::Store(_) | ApiError::Blocking(_) | ApiError::Internal(_) => {
@@ -63,8 +65,8 @@ pub(crate) fn auth_kind(e: &schakel_auth::AuthError) -> ProblemKind {
         A::Busy { .. } => ProblemKind::Busy,
         A::NoSecondFactor => ProblemKind::Conflict,
         A::Store(StoreError::NotFound) => ProblemKind::NotFound,
-        A::Store(StoreError::Connection(_)) => ProblemKind::Unavailable,
-        A::Setup(_) | A::Audit(_) | A::Store(_) => ProblemKind::Internal,
+        A::Store(e) => store_kind(e),
+        A::Setup(_) | A::Audit(_) => ProblemKind::Internal,
     }
 }
 
@@ -97,10 +99,19 @@ pub(crate) fn use_case_kind(e: &schakel_auth::UseCaseError) -> ProblemKind {
         U::Invalid(_) => ProblemKind::InvalidBody,
         U::Refused(r) => refusal_kind(*r),
         U::Auth(e) => auth_kind(e),
-        U::Store(StoreError::Connection(_)) => ProblemKind::Unavailable,
-        U::IdempotencyRace | U::Store(_) | U::Audit(_) | U::Crypto(_) | U::Encoding(_) => {
-            ProblemKind::Internal
-        }
+        U::Store(e) => store_kind(e),
+        U::IdempotencyRace | U::Audit(_) | U::Crypto(_) | U::Encoding(_) => ProblemKind::Internal,
+    }
+}
+
+/// A database failure as a client sees it: an outage or full storage is the service's
+/// state, not a fault of the request; anything else is internal.
+fn store_kind(e: &StoreError) -> ProblemKind {
+    match e {
+        StoreError::NotFound => ProblemKind::NotFound,
+        StoreError::Connection(_) => ProblemKind::Unavailable,
+        StoreError::StorageFull(_) => ProblemKind::StorageFull,
+        _ => ProblemKind::Internal,
     }
 }
 

@@ -48,5 +48,8 @@ pub(crate) fn record(
 ) -> Result<(), AuthError> {
     schakel_audit::record(conn, e, now)
         .map(|_| ())
-        .map_err(|err| AuthError::Audit(err.to_string()))
+        .map_err(|err| match err {
+            schakel_audit::AuditError::Store(s) => AuthError::Store(s),
+            other => AuthError::Audit(other.to_string()),
+        })
 }

@@ -22,6 +22,10 @@ pub enum StoreError {
     /// A migration failed.
     #[error("migration: {0}")]
     Migration(String),
+    /// The database's storage is full (the disk, the file system, the volume): nothing
+    /// was written; writing works again once there is room.
+    #[error("storage full: {0}")]
+    StorageFull(String),
     /// The row asked for does not exist.
     #[error("not found")]
     NotFound,
@@ -49,9 +53,27 @@ impl From<diesel::result::Error> for StoreError {
             Error::DatabaseError(DatabaseErrorKind::ClosedConnection, info) => {
                 StoreError::Connection(info.message().to_owned())
             }
+            Error::DatabaseError(_, info) if is_storage_full(info.message()) => {
+                StoreError::StorageFull(info.message().to_owned())
+            }
             other => StoreError::Database(other),
         }
     }
+}
+
+/// Whether a database's error message says its storage is full: SQLite's
+/// `SQLITE_FULL` ("database or disk is full") or a write of its journal that failed
+/// ("disk I/O error"), PostgreSQL's `disk_full` ("could not extend file … No space left
+/// on device").
+fn is_storage_full(message: &str) -> bool {
+    [
+        "database or disk is full",
+        "disk I/O error",
+        "No space left on device",
+        "could not extend file",
+    ]
+    .iter()
+    .any(|m| message.contains(m))
 }
 
 impl From<diesel::r2d2::PoolError> for StoreError {

@@ -16,6 +16,7 @@ mod directory_cli;
 mod documents;
 mod estimate_cli;
 mod faults_database;
+mod faults_disk;
 mod faults_mail;
 mod instances;
 mod jobs;
