@@ -7,6 +7,7 @@ mod agency_figures;
 mod assignment;
 mod attached_signals;
 mod canary;
+mod clock_jumps;
 mod corrections;
 mod documents;
 mod drafts;
