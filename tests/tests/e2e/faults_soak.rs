@@ -168,7 +168,10 @@ fn a_soak_of_mixed_load_leaves_memory_descriptors_and_connections_flat() {
             std::thread::sleep(Duration::from_millis(500).saturating_sub(round_started.elapsed()));
             if started.elapsed() >= next_sample {
                 let s = sample(&server, started);
-                eprintln!("soak {backend:?}: {s:?}");
+                eprintln!(
+                    "soak {backend:?}: {} s: {} KiB resident, {} descriptors, {} connections",
+                    s.at, s.rss_kib, s.fds, s.connections
+                );
                 samples.push(s);
                 next_sample += Duration::from_secs(every);
             }
