@@ -28,6 +28,12 @@ pub const SILENCED_TARGETS: &[&str] = &[
 /// invalid filter in either is an error, not a silent fallback.
 pub fn init(settings: &LogSettings) -> Result<(), String> {
     let filter = match std::env::var("RUST_LOG") {
+        // The filter's parser panics inside a character of more than one byte.
+        Ok(spec) if !spec.is_ascii() => {
+            return Err(format!(
+                "RUST_LOG: '{spec}' is not a log filter (only ASCII)"
+            ));
+        }
         Ok(spec) if !spec.is_empty() => EnvFilter::try_new(&spec)
             .map_err(|e| format!("RUST_LOG: '{spec}' is not a log filter ({e})"))?,
         _ => EnvFilter::try_new(&settings.level)

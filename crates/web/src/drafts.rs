@@ -83,6 +83,10 @@ fn refused(x: &Failure) -> HttpResponse {
             tracing::error!(error = %e, "saving a draft failed");
             (StatusCode::INTERNAL_SERVER_ERROR, "internal")
         }
+        Failure::Unavailable(e) => {
+            tracing::error!(error = %e, "saving a draft failed: the database is unavailable");
+            (StatusCode::SERVICE_UNAVAILABLE, "unavailable")
+        }
     };
     HttpResponse::build(status).json(serde_json::json!({ "error": code }))
 }

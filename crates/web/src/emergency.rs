@@ -215,7 +215,7 @@ fn refused(x: &Failure, v: &Viewer, reference: &str) -> Option<Refused> {
             field("reason", "invalid.emergency_reason"),
             None,
         ),
-        Failure::Forbidden | Failure::Internal(_) => return None,
+        Failure::Forbidden | Failure::Internal(_) | Failure::Unavailable(_) => return None,
     })
 }
 

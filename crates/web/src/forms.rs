@@ -160,6 +160,9 @@ pub(crate) enum Failure {
     Conflict(Option<schakel_referral_workflow::Conflict>),
     /// The page failed (logged, never shown).
     Internal(String),
+    /// The database cannot be reached, or its storage is full: nothing was saved (503,
+    /// logged).
+    Unavailable(String),
 }
 
 /// The web's one mapping of a use case's error to what a page does with it.
@@ -179,6 +182,10 @@ impl From<UseCaseError> for Failure {
             | UseCaseError::VersionRequired
             | UseCaseError::IdempotencyMismatch
             | UseCaseError::IdempotencyRace => Failure::Conflict(None),
+            UseCaseError::Store(
+                e @ (schakel_store::StoreError::Connection(_)
+                | schakel_store::StoreError::StorageFull(_)),
+            ) => Failure::Unavailable(e.to_string()),
             other => Failure::Internal(other.to_string()),
         }
     }
@@ -188,7 +195,7 @@ impl Failure {
     /// What to log of a failure a page does not answer itself.
     pub(crate) fn message(self) -> String {
         match self {
-            Failure::Internal(e) => e,
+            Failure::Internal(e) | Failure::Unavailable(e) => e,
             other => format!("{other:?}"),
         }
     }
@@ -199,6 +206,7 @@ impl Failure {
             Failure::Hidden => not_found(v.texts(), Some(Nav::of(v))),
             Failure::Forbidden => crate::pages::forbidden(v.texts(), Some(Nav::of(v))),
             Failure::Internal(e) => internal(&e),
+            Failure::Unavailable(e) => crate::pages::unavailable(v.texts(), Some(Nav::of(v)), &e),
             Failure::Invalid(_) | Failure::Conflict(_) => {
                 crate::pages::conflict(v.texts(), Some(Nav::of(v)))
             }
@@ -219,7 +227,7 @@ where
     let (st, ctx) = (state.clone(), context(req));
     web::block(move || {
         let mut conn =
-            schakel_store::get_conn(&st.pool).map_err(|e| Failure::Internal(e.to_string()))?;
+            schakel_store::get_conn(&st.pool).map_err(|e| Failure::Unavailable(e.to_string()))?;
         let env = Env {
             cfg: &st.workflow,
             ctx: &ctx,
@@ -253,7 +261,7 @@ where
     let (st, ctx) = (state.clone(), context(req));
     web::block(move || {
         let mut conn =
-            schakel_store::get_conn(&st.pool).map_err(|e| Failure::Internal(e.to_string()))?;
+            schakel_store::get_conn(&st.pool).map_err(|e| Failure::Unavailable(e.to_string()))?;
         f(&mut conn, &actor, &ctx, st.clock.now()).map_err(Failure::from)
     })
     .await

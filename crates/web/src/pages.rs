@@ -182,6 +182,13 @@ pub(crate) fn too_many_requests(t: Texts, retry_after: u64) -> HttpResponse {
     res
 }
 
+/// The database cannot be reached or its storage is full: nothing was saved; the cause
+/// is logged, the page asks to try again later.
+pub(crate) fn unavailable(t: Texts, nav: Option<Nav>, e: &str) -> HttpResponse {
+    tracing::error!(error = %e, "page failed: the database is unavailable");
+    error_page(StatusCode::SERVICE_UNAVAILABLE, t, nav, "error.unavailable")
+}
+
 /// Too many password checks at once: try again in a second (nothing was read or
 /// counted).
 pub(crate) fn busy(t: Texts) -> HttpResponse {

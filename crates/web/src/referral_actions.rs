@@ -182,7 +182,7 @@ fn outcome_of(done: Result<ReferralView, UseCaseError>, redirect: bool) -> Resul
         Err(Failure::Conflict(_) | Failure::Invalid(_) | Failure::Forbidden) => {
             Ok(Outcome::Refused)
         }
-        Err(Failure::Internal(e)) => Err(e),
+        Err(Failure::Internal(e) | Failure::Unavailable(e)) => Err(e),
     }
 }
 

@@ -168,7 +168,17 @@ fn every_configuration_mistake_stops_with_one_line_naming_it() {
             vec![("SCHAKEL_LOG__LEVEL", "info,[[")],
             "log.level",
         ),
+        (
+            vec!["check-config"],
+            vec![("SCHAKEL_LOG__LEVEL", "info, coll\u{3ab}\u{3ab}[x")],
+            "log.level",
+        ),
         (vec!["serve"], vec![("RUST_LOG", "=[")], "RUST_LOG"),
+        (
+            vec!["serve"],
+            vec![("RUST_LOG", "info,\u{3ab}[x")],
+            "RUST_LOG",
+        ),
         (
             vec!["check-config"],
             vec![

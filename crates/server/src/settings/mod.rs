@@ -227,6 +227,15 @@ impl Settings {
                 "mail.smtp.security = \"none\" is allowed only towards a loopback address",
             ));
         }
+        // The filter's parser slices its text by bytes and panics inside a character
+        // of more than one byte: a filter is ASCII (targets, levels, `=`, `,`, spans).
+        if !self.log.level.is_ascii() {
+            return Err(fail(format!(
+                "log.level: '{}' is not a log filter (only ASCII: e.g. `info` or \
+                 `schakel=debug,info`)",
+                self.log.level
+            )));
+        }
         tracing_subscriber::EnvFilter::try_new(&self.log.level).map_err(|e| {
             fail(format!(
                 "log.level: '{}' is not a log filter ({e})",

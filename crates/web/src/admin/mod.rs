@@ -78,7 +78,7 @@ where
             Err(Failure::Conflict(Some(r))) => Ok(Ended::Conflict(r)),
             Err(Failure::Conflict(None)) => Ok(Ended::Stale),
             Err(Failure::Invalid(field)) => Ok(Ended::Invalid(field)),
-            Err(Failure::Internal(e)) => Err(e),
+            Err(Failure::Internal(e) | Failure::Unavailable(e)) => Err(e),
         }
     })
     .await
