@@ -11,28 +11,12 @@ use schakel_store::DbConn;
 use schakel_store::testing::TestDb;
 use std::cell::RefCell;
 
-/// The columns of an entry that hold text.
-const TEXT_COLUMNS: &[&str] = &[
-    "id",
-    "occurred_at",
-    "actor_user_id",
-    "actor_agency_id",
-    "actor_role",
-    "on_behalf_of",
-    "action",
-    "action_kind",
-    "object_type",
-    "object_id",
-    "purpose",
-    "subject_pseudonym",
-    "outcome",
-    "source_ip",
-    "request_id",
-    "details",
-    "prev_hash",
-    "hash",
-    "mac",
-];
+/// The columns of an entry that hold text: the export's columns without `seq` (a
+/// number) and `format` (the export's own).
+fn text_columns() -> &'static [&'static str] {
+    let all = &schakel_audit::export::COLUMNS;
+    &all[1..all.len() - 1]
+}
 
 /// How many entries the chain has.
 const ENTRIES: i64 = 8;
@@ -91,18 +75,18 @@ fn rows(conn: &mut DbConn) -> Option<Vec<schakel_store::audit_log::AuditEntryRow
 fn apply(conn: &mut DbConn, row: u8, what: u8, bytes: &[u8]) {
     let seq = i64::from(row) % (ENTRIES + 1) + 1;
     let text = String::from_utf8_lossy(bytes).into_owned();
-    let n = TEXT_COLUMNS.len() as u8;
+    let n = text_columns().len() as u8;
     let result = match what % (2 * n + 2) {
         w if w < n => diesel::sql_query(format!(
             "UPDATE audit_entries SET {} = ? WHERE seq = ?",
-            TEXT_COLUMNS[usize::from(w)]
+            text_columns()[usize::from(w)]
         ))
         .bind::<Text, _>(text)
         .bind::<BigInt, _>(seq)
         .execute(conn),
         w if w < 2 * n => diesel::sql_query(format!(
             "UPDATE audit_entries SET {} = NULL WHERE seq = ?",
-            TEXT_COLUMNS[usize::from(w - n)]
+            text_columns()[usize::from(w - n)]
         ))
         .bind::<BigInt, _>(seq)
         .execute(conn),
