@@ -111,7 +111,8 @@ fn an_smtp_server_answering_421_for_a_while_receives_every_notice_exactly_once()
         let env = worker_env(&port);
         let worker = Worker::start(server.dir.path(), "worker", db.url(), &borrowed(&env));
         std::thread::sleep(outage());
-        let tried = db.count("SELECT COALESCE(MAX(attempts), 0) AS n FROM mail_queue");
+        let tried =
+            db.count("SELECT CAST(COALESCE(MAX(attempts), 0) AS BIGINT) AS n FROM mail_queue");
         proxy.set_failing(false);
         let seconds = drained(&db, &worker);
         std::thread::sleep(Duration::from_millis(500));
