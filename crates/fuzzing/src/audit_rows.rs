@@ -111,6 +111,13 @@ fn apply(conn: &mut DbConn, row: u8, what: u8, bytes: &[u8]) {
     let _ = result;
 }
 
+/// Makes the chain on this thread, if not yet.
+pub fn prepare() {
+    CHAIN.with(|cell| {
+        cell.borrow_mut().get_or_insert_with(chain);
+    });
+}
+
 /// Edits of the chain read from the input — each a row, an edit and a length, then
 /// that many bytes — made in a transaction that is rolled back after verifying.
 pub fn audit_rows(data: &[u8]) {
