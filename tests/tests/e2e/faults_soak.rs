@@ -144,9 +144,14 @@ fn a_soak_of_mixed_load_leaves_memory_descriptors_and_connections_flat() {
             &["--demo"],
             &[("SCHAKEL_MAIL__DISPATCH", "false")],
         );
-        let cw = token(&server, "caseworker@demo.schakel.invalid");
-        let co = token(&server, "coordinator@demo.schakel.invalid");
-        let analyst = token(&server, "analyst@demo.schakel.invalid");
+        // Access tokens live fifteen minutes: the clients sign in again every five, as
+        // a client refreshing its session would.
+        let sign_in = || {
+            ["caseworker", "coordinator", "analyst"]
+                .map(|who| token(&server, &format!("{who}@demo.schakel.invalid")))
+        };
+        let [mut cw, mut co, mut analyst] = sign_in();
+        let mut signed_in = Instant::now();
         let (_, directory, _) = call(
             &server,
             &cw,
@@ -162,6 +167,10 @@ fn a_soak_of_mixed_load_leaves_memory_descriptors_and_connections_flat() {
         let mut next_sample = Duration::from_secs(every);
         while started.elapsed() < Duration::from_secs(secs) {
             // A moderate rate: a round (eleven requests) about every half second.
+            if signed_in.elapsed() > Duration::from_secs(300) {
+                [cw, co, analyst] = sign_in();
+                signed_in = Instant::now();
+            }
             let round_started = Instant::now();
             requests += round(&server, &cw, &co, &analyst, &care, i);
             i += 1;
