@@ -7,6 +7,7 @@ use schakel_auth::login::{self, MfaState};
 use schakel_auth::session::{self, Authenticated};
 use schakel_auth::{AuthConfig, AuthError, RequestContext, password, totp};
 use schakel_domain::{AgencyKind, Region, Role};
+use schakel_store::StoreError;
 use schakel_store::testing::{TestDb, each_backend};
 use schakel_store::users::{self, NewUser, User};
 use schakel_store::{agencies, write_tx};
@@ -595,7 +596,12 @@ fn when_the_audit_entry_cannot_be_written_the_login_fails_and_leaves_no_session(
             &ctx(),
             t0(),
         );
-        assert!(matches!(r, Err(AuthError::Audit(_))), "fails closed: {r:?}");
+        // The database refused the entry: the login fails with the store's error (a
+        // full disk would be `StorageFull`, answered 503).
+        assert!(
+            matches!(r, Err(AuthError::Store(StoreError::Database(_)))),
+            "fails closed: {r:?}"
+        );
         let sessions = db.execute_raw("UPDATE sessions SET mfa_verified = mfa_verified");
         assert_eq!(
             sessions, 0,
@@ -611,7 +617,7 @@ fn when_the_audit_entry_cannot_be_written_the_login_fails_and_leaves_no_session(
             t0(),
         );
         assert!(
-            matches!(failed, Err(AuthError::Audit(_))),
+            matches!(failed, Err(AuthError::Store(StoreError::Database(_)))),
             "a failure that cannot be audited is an error too"
         );
         // Each attempt was counted before its password was checked (so that parallel
