@@ -40,6 +40,15 @@ pub enum StoreError {
     Database(#[source] diesel::result::Error),
 }
 
+impl StoreError {
+    /// Whether the database cannot take requests now (it cannot be reached, or its
+    /// storage is full) rather than this request being at fault: a caller answers
+    /// "unavailable, try again later".
+    pub fn is_unavailable(&self) -> bool {
+        matches!(self, StoreError::Connection(_) | StoreError::StorageFull(_))
+    }
+}
+
 impl From<diesel::result::Error> for StoreError {
     fn from(e: diesel::result::Error) -> Self {
         use diesel::result::{DatabaseErrorKind, Error};

@@ -4,10 +4,11 @@
 //! page lists the user's sessions (`own_sessions`) and signs out everywhere.
 
 use crate::WebState;
+use crate::forms::Failure;
 use crate::forms::Problems;
 use crate::i18n::Texts;
 use crate::own_sessions::SessionLine;
-use crate::pages::{Nav, complete_viewer, html, internal};
+use crate::pages::{Nav, complete_viewer, html};
 use crate::session::{Viewer, context};
 use crate::signed::SignedForm;
 use actix_web::http::StatusCode;
@@ -48,11 +49,11 @@ async fn page(
     };
     let sessions = match crate::own_sessions::lines(req, state, v).await {
         Ok(list) => list,
-        Err(e) => return internal(&e),
+        Err(e) => return e.page(v),
     };
     let recovery_left = match crate::recovery_codes::left(req, state, v.actor).await {
         Ok(left) => left,
-        Err(e) => return internal(&e.message()),
+        Err(e) => return e.page(v),
     };
     html(
         status,
@@ -114,7 +115,7 @@ pub async fn change(
     let (st, ctx, actor) = (state.clone(), context(&req), v.actor);
     let (current, new) = (SecretString::from(current), SecretString::from(new));
     let done = web::block(move || {
-        let mut conn = schakel_store::get_conn(&st.pool).map_err(|e| e.to_string())?;
+        let mut conn = schakel_store::get_conn(&st.pool)?;
         let now = st.clock.now();
         let changed = schakel_auth::account::change_password(
             &mut conn, &st.auth, &actor, &current, &new, &ctx, now,
@@ -123,12 +124,15 @@ pub async fn change(
             Ok(()) => Ok(None),
             Err(AuthError::InvalidCredentials) => Ok(Some(("current", "password.wrong"))),
             Err(AuthError::PasswordRejected(r)) => Ok(Some(("new", rejection_key(&r)))),
-            Err(e) => Err(e.to_string()),
+            Err(AuthError::Store(s)) => Err(Failure::from(s)),
+            Err(e) => Err(Failure::Internal(e.to_string())),
         }
     })
-    .await;
+    .await
+    .map_err(Failure::from)
+    .and_then(|done| done);
     match done {
-        Ok(Ok(None)) => {
+        Ok(None) => {
             page(
                 &req,
                 &state,
@@ -138,11 +142,10 @@ pub async fn change(
             )
             .await
         }
-        Ok(Ok(Some((field, key)))) => {
+        Ok(Some((field, key))) => {
             e.add(field, key);
             page(&req, &state, &v, e, None).await
         }
-        Ok(Err(e)) => internal(&e),
-        Err(e) => internal(&e.to_string()),
+        Err(failure) => failure.page(&v),
     }
 }

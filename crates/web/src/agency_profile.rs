@@ -8,7 +8,7 @@
 use crate::WebState;
 use crate::forms::{Choice, Failure, Fields, Problems, as_viewer, choices};
 use crate::i18n::Texts;
-use crate::pages::{Nav, complete_viewer, forbidden, html, internal, see_other};
+use crate::pages::{Nav, complete_viewer, forbidden, html, see_other};
 use crate::session::Viewer;
 use crate::signed::SignedForm;
 use actix_web::http::StatusCode;
@@ -288,7 +288,6 @@ pub async fn form(req: HttpRequest, state: web::Data<WebState>) -> HttpResponse 
                 saved,
             )
         }
-        Err(Failure::Internal(e)) => internal(&e),
         Err(other) => other.page(&v),
     }
 }
@@ -306,7 +305,6 @@ pub async fn save(req: HttpRequest, state: web::Data<WebState>, form: SignedForm
     .await;
     let current = match current {
         Ok(p) => p,
-        Err(Failure::Internal(e)) => return internal(&e),
         Err(other) => return other.page(&v),
     };
     let input = match parse(&f) {
@@ -324,7 +322,6 @@ pub async fn save(req: HttpRequest, state: web::Data<WebState>, form: SignedForm
         Ok(_) => see_other("/agency/profile?done=saved"),
         Err(Failure::Invalid(field)) => page(&v, &state, &current, f, refused(field), false),
         Err(Failure::Conflict(_)) => crate::pages::conflict(v.texts(), Some(Nav::of(&v))),
-        Err(Failure::Internal(e)) => internal(&e),
         Err(other) => other.page(&v),
     }
 }

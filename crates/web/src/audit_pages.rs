@@ -12,7 +12,7 @@ use crate::audit_query::{TrailQuery, of_actor, of_object, of_subject};
 use crate::forms::Choice;
 use crate::forms::Failure;
 use crate::i18n::Texts;
-use crate::pages::{Nav, complete_viewer, html, internal, not_found};
+use crate::pages::{Nav, complete_viewer, html, not_found};
 use crate::session::Viewer;
 use crate::signed::AuditorForm;
 use actix_web::http::StatusCode;
@@ -177,7 +177,7 @@ async fn run<T, F>(
     state: &web::Data<WebState>,
     v: &Viewer,
     f: F,
-) -> Result<Done<T>, String>
+) -> Result<Done<T>, Failure>
 where
     T: Send + 'static,
     F: FnOnce(
@@ -192,7 +192,7 @@ where
     match crate::forms::as_viewer(req, state, v.actor, f).await {
         Ok(x) => Ok(Done::Shown(x)),
         Err(Failure::Hidden | Failure::Forbidden) => Ok(Done::Denied),
-        Err(other) => Err(other.message()),
+        Err(other) => Err(other),
     }
 }
 
@@ -220,7 +220,7 @@ pub async fn trail(
         match read.await {
             Ok(Done::Shown(p)) => Some(p),
             Ok(Done::Denied) => return not_found(v.texts(), Some(Nav::of(&v))),
-            Err(e) => return internal(&e),
+            Err(e) => return e.page(&v),
         }
     };
     let t = v.texts();
@@ -288,7 +288,7 @@ pub async fn verify(
     let report: VerifyReport = match verified.await {
         Ok(Done::Shown(r)) => r,
         Ok(Done::Denied) => return not_found(v.texts(), Some(Nav::of(&v))),
-        Err(e) => return internal(&e),
+        Err(e) => return e.page(&v),
     };
     let t = v.texts();
     let intact = report.broken.is_none();

@@ -142,7 +142,7 @@ pub async fn export(
                 "audit.too_large",
             );
         }
-        Err(other) => return internal(&other.message()),
+        Err(other) => return other.page(&v),
     };
     let (body, content_type) = match format {
         Format::Csv => match schakel_audit::export::csv(&export.rows, |r| export.names(r)) {

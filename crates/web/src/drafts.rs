@@ -108,6 +108,9 @@ pub async fn save(
             return HttpResponse::Unauthorized().json(serde_json::json!({ "error": "signed_out" }));
         }
         Err(crate::session::Refused::Failed(e)) => return refused(&Failure::Internal(e)),
+        Err(crate::session::Refused::Unavailable(e)) => {
+            return refused(&Failure::Unavailable(e));
+        }
     };
     if !schakel_auth::web_session::csrf_matches(&v.csrf, f.one("csrf")) {
         return refused(&Failure::Forbidden);

@@ -8,7 +8,7 @@
 //! anything about the address beyond its shape.
 
 use crate::WebState;
-use crate::forms::Problems;
+use crate::forms::{Failure, Problems};
 use crate::i18n::Texts;
 use crate::pages::{Nav, html, internal, stale_form};
 use crate::session::{CookieName, anonymous_texts, context, cookie, read_cookie, removal};
@@ -118,14 +118,16 @@ pub async fn request(
     }
     let (st, ctx) = (state.clone(), context(&req));
     let asked = web::block(move || {
-        let mut conn = schakel_store::get_conn(&st.pool).map_err(|e| e.to_string())?;
+        let mut conn = schakel_store::get_conn(&st.pool)?;
         let now = st.clock.now();
         schakel_auth::request_password_reset(&mut conn, &st.auth, &email, &ctx, now)
-            .map_err(|e| e.to_string())
+            .map_err(Failure::from)
     })
-    .await;
+    .await
+    .map_err(Failure::from)
+    .and_then(|asked| asked);
     match asked {
-        Ok(Ok(())) => {
+        Ok(()) => {
             let page = ForgotPage {
                 sent: Some(sent_text(t, state.auth.reset_ttl_secs)),
                 ..form_page(t, String::new(), String::new(), Problems::default())
@@ -135,8 +137,7 @@ pub async fn request(
                 &removal(&state, CookieName::Link),
             )
         }
-        Ok(Err(e)) => internal(&e),
-        Err(e) => internal(&e.to_string()),
+        Err(failure) => failure.anonymous_page(t),
     }
 }
 

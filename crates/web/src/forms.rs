@@ -1,15 +1,16 @@
 //! What the case-work forms share: the submitted fields (a name may repeat, as checkboxes
 //! do), the messages next to fields, the choices of a coded list in words, a use case run
-//! on the blocking pool with its outcome sorted for pages, and the directory of agencies.
+//! on the blocking pool with its outcome sorted for pages ([`Failure`]), and the
+//! directory of agencies.
 //! Nothing here decides what is allowed: the use cases do.
 
 use crate::WebState;
+pub(crate) use crate::failure::Failure;
 use crate::i18n::Texts;
-use crate::pages::{Nav, internal, not_found};
-use crate::session::{Viewer, context};
-use actix_web::{HttpRequest, HttpResponse, web};
+use crate::session::context;
+use actix_web::{HttpRequest, web};
 use schakel_domain::{Actor, AgencyKind, Region};
-use schakel_referral_workflow::{Env, Refusal, UseCaseError};
+use schakel_referral_workflow::{Env, UseCaseError};
 use schakel_store::DbConn;
 
 /// The fields of a submitted form, in their order.
@@ -145,73 +146,6 @@ pub(crate) fn choices<T: Copy + std::fmt::Display>(
             }
         })
         .collect()
-}
-
-/// How a use case ended, as far as a page cares.
-#[derive(Debug)]
-pub(crate) enum Failure {
-    /// Not there, or not for this viewer: 404.
-    Hidden,
-    /// The role may not do this: 403.
-    Forbidden,
-    /// A field is not valid (its name).
-    Invalid(&'static str),
-    /// The state does not allow it now, or it changed meanwhile.
-    Conflict(Option<schakel_referral_workflow::Conflict>),
-    /// The page failed (logged, never shown).
-    Internal(String),
-    /// The database cannot be reached, or its storage is full: nothing was saved (503,
-    /// logged).
-    Unavailable(String),
-}
-
-/// The web's one mapping of a use case's error to what a page does with it.
-impl From<UseCaseError> for Failure {
-    fn from(e: UseCaseError) -> Failure {
-        match e {
-            UseCaseError::Denied(d) if d.hide => Failure::Hidden,
-            UseCaseError::NotFound => Failure::Hidden,
-            UseCaseError::Denied(_) | UseCaseError::Forbidden => Failure::Forbidden,
-            UseCaseError::Invalid(f) => Failure::Invalid(f),
-            UseCaseError::Refused(Refusal::LegalBasisNotApplicable) => {
-                Failure::Invalid("legal_basis_not_applicable")
-            }
-            UseCaseError::Refused(r) => Failure::Invalid(r.field()),
-            UseCaseError::Conflict(c) => Failure::Conflict(Some(c)),
-            UseCaseError::VersionMismatch
-            | UseCaseError::VersionRequired
-            | UseCaseError::IdempotencyMismatch
-            | UseCaseError::IdempotencyRace => Failure::Conflict(None),
-            UseCaseError::Store(
-                e @ (schakel_store::StoreError::Connection(_)
-                | schakel_store::StoreError::StorageFull(_)),
-            ) => Failure::Unavailable(e.to_string()),
-            other => Failure::Internal(other.to_string()),
-        }
-    }
-}
-
-impl Failure {
-    /// What to log of a failure a page does not answer itself.
-    pub(crate) fn message(self) -> String {
-        match self {
-            Failure::Internal(e) | Failure::Unavailable(e) => e,
-            other => format!("{other:?}"),
-        }
-    }
-
-    /// The page of a failure no form can answer better.
-    pub(crate) fn page(self, v: &Viewer) -> HttpResponse {
-        match self {
-            Failure::Hidden => not_found(v.texts(), Some(Nav::of(v))),
-            Failure::Forbidden => crate::pages::forbidden(v.texts(), Some(Nav::of(v))),
-            Failure::Internal(e) => internal(&e),
-            Failure::Unavailable(e) => crate::pages::unavailable(v.texts(), Some(Nav::of(v)), &e),
-            Failure::Invalid(_) | Failure::Conflict(_) => {
-                crate::pages::conflict(v.texts(), Some(Nav::of(v)))
-            }
-        }
-    }
 }
 
 /// Runs `f` with a connection and the use cases' environment on the blocking pool.

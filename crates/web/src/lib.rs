@@ -34,6 +34,7 @@ mod emergency_mark;
 mod emergency_review;
 mod emergency_review_rows;
 mod enrolment;
+mod failure;
 mod forgot;
 mod forms;
 mod help;

@@ -7,7 +7,7 @@
 
 use crate::WebState;
 use crate::account::rejection_key;
-use crate::forms::{Fields, Problems};
+use crate::forms::{Failure, Fields, Problems};
 use crate::i18n::Texts;
 use crate::pages::{internal, stale_form};
 use crate::session::{CookieName, anonymous_texts, context, cookie, read_cookie, removal};
@@ -150,7 +150,7 @@ pub async fn submit(
     let (st, ctx) = (state.clone(), context(&req));
     let (code, password) = (token.clone(), SecretString::from(new));
     let done = web::block(move || {
-        let mut conn = schakel_store::get_conn(&st.pool).map_err(|e| e.to_string())?;
+        let mut conn = schakel_store::get_conn(&st.pool)?;
         let now = st.clock.now();
         let result = match link {
             Link::Invitation => schakel_auth::admin::users::accept_invitation(
@@ -162,12 +162,14 @@ pub async fn submit(
             Ok(()) => Ok(None),
             Err(AuthError::InvalidCredentials) => Ok(Some(("token", "link.invalid"))),
             Err(AuthError::PasswordRejected(r)) => Ok(Some(("new", rejection_key(&r)))),
-            Err(e) => Err(e.to_string()),
+            Err(e) => Err(Failure::from(e)),
         }
     })
-    .await;
+    .await
+    .map_err(Failure::from)
+    .and_then(|done| done);
     match done {
-        Ok(Ok(None)) => {
+        Ok(None) => {
             let p = page(
                 t,
                 link,
@@ -182,13 +184,12 @@ pub async fn submit(
                 Err(e) => internal(&e.to_string()),
             }
         }
-        Ok(Ok(Some((field, key)))) => {
+        Ok(Some((field, key))) => {
             e.add(field, key);
             let p = page(t, link, csrf, kept, e, false);
             render(StatusCode::UNPROCESSABLE_ENTITY, &p)
         }
-        Ok(Err(e)) => internal(&e),
-        Err(e) => internal(&e.to_string()),
+        Err(failure) => failure.anonymous_page(t),
     }
 }
 

@@ -2,6 +2,7 @@
 //! session, or every session of the account).
 
 use crate::WebState;
+use crate::forms::Failure;
 use crate::i18n::{Lang, Texts};
 use crate::pages::*;
 use crate::session::{
@@ -152,7 +153,7 @@ pub async fn login(
             }
         }
         Ok(None) => failed(form.email, form.csrf),
-        Err(e) => internal(&e),
+        Err(e) => e.anonymous_page(t),
     }
 }
 
@@ -164,6 +165,9 @@ pub async fn code_form(req: HttpRequest, state: web::Data<WebState>) -> HttpResp
         Ok(v) => v,
         Err(Refused::NotSignedIn) => return see_other("/login"),
         Err(Refused::Failed(e)) => return internal(&e),
+        Err(Refused::Unavailable(e)) => {
+            return unavailable(crate::session::anonymous_texts(&req), None, &e);
+        }
     };
     let enrol = !v.user.second_factor_enrolled;
     let shown = Shown {
@@ -202,7 +206,7 @@ async fn code_page(
     } else {
         let (st, ctx, session) = (state.clone(), context(req), v.actor.session_id);
         let begun = web::block(move || {
-            let mut conn = schakel_store::get_conn(&st.pool).map_err(|e| e.to_string())?;
+            let mut conn = schakel_store::get_conn(&st.pool)?;
             // Only a first enrolment is offered here (`enrol` is set for a session
             // whose user has no confirmed authenticator), which needs no password.
             schakel_auth::login::begin_totp_enrolment(
@@ -213,13 +217,14 @@ async fn code_page(
                 &ctx,
                 st.clock.now(),
             )
-            .map_err(|e| e.to_string())
+            .map_err(Failure::from)
         })
-        .await;
+        .await
+        .map_err(Failure::from)
+        .and_then(|begun| begun);
         match begun {
-            Ok(Ok(uri)) => Some(crate::enrolment::Enrolment::of(uri)),
-            Ok(Err(e)) => return internal(&e),
-            Err(e) => return internal(&e.to_string()),
+            Ok(uri) => Some(crate::enrolment::Enrolment::of(uri)),
+            Err(e) => return e.anonymous_page(t),
         }
     };
     let mut res = html(
@@ -273,6 +278,9 @@ pub async fn code(
         Ok(v) => v,
         Err(Refused::NotSignedIn) => return see_other("/login"),
         Err(Refused::Failed(e)) => return internal(&e),
+        Err(Refused::Unavailable(e)) => {
+            return unavailable(crate::session::anonymous_texts(&req), None, &e);
+        }
     };
     if !web_session::csrf_matches(&v.csrf, &form.csrf) {
         return stale_form(v.texts(), None);
@@ -282,7 +290,7 @@ pub async fn code(
     let first = !v.user.second_factor_enrolled;
     let (st, ctx, session, code) = (state.clone(), context(&req), v.actor.session_id, form.code);
     let verified = web::block(move || {
-        let mut conn = schakel_store::get_conn(&st.pool).map_err(|e| e.to_string())?;
+        let mut conn = schakel_store::get_conn(&st.pool)?;
         match schakel_auth::login::verify_totp(
             &mut conn,
             &st.auth,
@@ -295,21 +303,23 @@ pub async fn code(
             Err(
                 schakel_auth::AuthError::InvalidCode | schakel_auth::AuthError::InvalidCredentials,
             ) => Ok(false),
-            Err(e) => Err(e.to_string()),
+            Err(e) => Err(Failure::from(e)),
         }
     })
-    .await;
+    .await
+    .map_err(Failure::from)
+    .and_then(|verified| verified);
     match verified {
         // A first authenticator, just confirmed: its recovery codes, shown this once.
-        Ok(Ok(true)) if first => match crate::recovery_codes::issue(&req, &state, v.actor).await {
+        Ok(true) if first => match crate::recovery_codes::issue(&req, &state, v.actor).await {
             Ok(codes) => {
                 let next = crate::drafts::after_login(draft);
                 crate::recovery_codes::shown(v.texts(), None, codes, next)
             }
-            Err(e) => internal(&e.message()),
+            Err(e) => e.anonymous_page(v.texts()),
         },
-        Ok(Ok(true)) => see_other(&crate::drafts::after_login(draft)),
-        Ok(Ok(false)) => {
+        Ok(true) => see_other(&crate::drafts::after_login(draft)),
+        Ok(false) => {
             let shown = Shown {
                 enrol: false,
                 failed: true,
@@ -317,8 +327,7 @@ pub async fn code(
             };
             code_page(&req, &state, v, shown, StatusCode::UNPROCESSABLE_ENTITY).await
         }
-        Ok(Err(e)) => internal(&e),
-        Err(e) => internal(&e.to_string()),
+        Err(e) => e.anonymous_page(v.texts()),
     }
 }
 
@@ -363,13 +372,16 @@ async fn end(
         Ok(v) => v,
         Err(Refused::NotSignedIn) => return see_other("/login"),
         Err(Refused::Failed(e)) => return internal(&e),
+        Err(Refused::Unavailable(e)) => {
+            return unavailable(crate::session::anonymous_texts(&req), None, &e);
+        }
     };
     if !web_session::csrf_matches(&v.csrf, &form.csrf) {
         return stale_form(v.texts(), None);
     }
     let (st, ctx, actor) = (state.clone(), context(&req), v.actor);
     let ended = web::block(move || {
-        let mut conn = schakel_store::get_conn(&st.pool).map_err(|e| e.to_string())?;
+        let mut conn = schakel_store::get_conn(&st.pool)?;
         let now = st.clock.now();
         match which {
             Ending::ThisSession => web_session::logout(&mut conn, &actor, &ctx, now),
@@ -377,11 +389,13 @@ async fn end(
                 web_session::logout_everywhere(&mut conn, &actor, &ctx, now).map(|_| ())
             }
         }
-        .map_err(|e| e.to_string())
+        .map_err(Failure::from)
     })
-    .await;
+    .await
+    .map_err(Failure::from)
+    .and_then(|ended| ended);
     match ended {
-        Ok(Ok(_)) => {
+        Ok(()) => {
             // The login page after it speaks the language this user chose.
             let mut res = see_other("/login");
             let lang = lang_cookie(&state, v.texts().lang);
@@ -393,8 +407,7 @@ async fn end(
                 Err(e) => internal(&e.to_string()),
             }
         }
-        Ok(Err(e)) => internal(&e),
-        Err(e) => internal(&e.to_string()),
+        Err(e) => e.anonymous_page(v.texts()),
     }
 }
 

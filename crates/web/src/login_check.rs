@@ -4,6 +4,7 @@
 //! login does.
 
 use crate::WebState;
+use crate::forms::Failure;
 use crate::session::context;
 use actix_web::{HttpRequest, web};
 use schakel_auth::login::MfaState;
@@ -20,22 +21,21 @@ pub(crate) async fn check(
     ticket: schakel_auth::hash_pool::Ticket,
     email: String,
     password: SecretString,
-) -> Result<Option<(web_session::WebSession, MfaState)>, String> {
+) -> Result<Option<(web_session::WebSession, MfaState)>, Failure> {
     let ctx = context(req);
     // A free hashing thread first: no more attempts are counted ahead than are checked.
     let turn = state
         .hashing
         .turn(&ticket)
         .await
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| Failure::Internal(e.to_string()))?;
     let st = state.clone();
     let attempt = web::block(move || {
-        let mut conn = schakel_store::get_conn(&st.pool).map_err(|e| e.to_string())?;
+        let mut conn = schakel_store::get_conn(&st.pool)?;
         let now = st.clock.now();
-        schakel_auth::login::begin(&mut conn, &st.auth, &email, now).map_err(|e| e.to_string())
+        schakel_auth::login::begin(&mut conn, &st.auth, &email, now).map_err(Failure::from)
     })
-    .await
-    .map_err(|e| e.to_string())??;
+    .await??;
     let (attempt, checked) = state
         .hashing
         .run(ticket, move || {
@@ -43,23 +43,21 @@ pub(crate) async fn check(
             (attempt, checked)
         })
         .await
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| Failure::Internal(e.to_string()))?;
     drop(turn);
-    let checked = checked.map_err(|e| e.to_string())?;
+    let checked = checked.map_err(Failure::from)?;
     let st = state.clone();
     web::block(move || {
-        let mut conn = schakel_store::get_conn(&st.pool).map_err(|e| e.to_string())?;
+        let mut conn = schakel_store::get_conn(&st.pool)?;
         let now = st.clock.now();
         match schakel_auth::login::finish(&mut conn, &st.auth, attempt, checked, &ctx, now) {
             Ok(ok) => {
-                let web =
-                    web_session::open(&mut conn, ok.session.id, now).map_err(|e| e.to_string())?;
+                let web = web_session::open(&mut conn, ok.session.id, now)?;
                 Ok(Some((web, ok.mfa)))
             }
             Err(schakel_auth::AuthError::InvalidCredentials) => Ok(None),
-            Err(e) => Err(e.to_string()),
+            Err(e) => Err(Failure::from(e)),
         }
     })
-    .await
-    .map_err(|e| e.to_string())?
+    .await?
 }

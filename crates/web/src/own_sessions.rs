@@ -7,7 +7,7 @@
 use crate::WebState;
 use crate::forms::{Failure, as_viewer};
 use crate::i18n::Texts;
-use crate::pages::{internal, see_other};
+use crate::pages::see_other;
 use crate::session::Viewer;
 use crate::signed::SignedForm;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -28,13 +28,12 @@ pub(crate) async fn lines(
     req: &HttpRequest,
     state: &web::Data<WebState>,
     v: &Viewer,
-) -> Result<Vec<SessionLine>, String> {
+) -> Result<Vec<SessionLine>, Failure> {
     let auth = state.auth.clone();
     let list = as_viewer(req, state, v.actor, move |conn, who, _, now| {
         schakel_auth::devices::own_sessions(conn, &auth, who, now).map_err(Into::into)
     })
-    .await
-    .map_err(Failure::message)?;
+    .await?;
     let t: Texts = v.texts();
     let unknown = || t.get("sessions.unknown").to_owned();
     Ok(list
@@ -73,7 +72,6 @@ pub async fn end(
         Ok(()) => see_other("/account/password?done=session_ended#sessions"),
         // Already ended (or never the viewer's): the list shows how things stand.
         Err(Failure::Hidden) => see_other("/account/password#sessions"),
-        Err(Failure::Internal(e)) => internal(&e),
-        Err(other) => internal(&other.message()),
+        Err(other) => other.page(&v),
     }
 }

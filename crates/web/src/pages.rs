@@ -239,6 +239,9 @@ pub(crate) async fn complete_viewer(
         Ok(v) => Ok(v),
         Err(Refused::NotSignedIn) => Err(see_other("/login")),
         Err(Refused::Failed(e)) => Err(internal(&e)),
+        Err(Refused::Unavailable(e)) => {
+            Err(unavailable(crate::session::anonymous_texts(req), None, &e))
+        }
     }
 }
 

@@ -4,9 +4,9 @@
 //! shows itself again in the language chosen.
 
 use crate::WebState;
-use crate::forms::Problems;
+use crate::forms::{Failure, Problems};
 use crate::i18n::Texts;
-use crate::pages::{Nav, complete_viewer, html, internal, see_other};
+use crate::pages::{Nav, complete_viewer, html, see_other};
 use crate::session::{Viewer, context};
 use crate::signed::SignedForm;
 use actix_web::http::StatusCode;
@@ -114,7 +114,7 @@ pub async fn save(req: HttpRequest, state: web::Data<WebState>, form: SignedForm
     };
     let (st, ctx, actor) = (state.clone(), context(&req), v.actor);
     let done = web::block(move || {
-        let mut conn = schakel_store::get_conn(&st.pool).map_err(|e| e.to_string())?;
+        let mut conn = schakel_store::get_conn(&st.pool)?;
         let now = st.clock.now();
         schakel_auth::account::set_preferences(
             &mut conn,
@@ -125,11 +125,13 @@ pub async fn save(req: HttpRequest, state: web::Data<WebState>, form: SignedForm
             now,
         )
         .map(|_| ())
-        .map_err(|e| e.to_string())
+        .map_err(Failure::from)
     })
-    .await;
+    .await
+    .map_err(Failure::from)
+    .and_then(|done| done);
     match done {
-        Ok(Ok(())) => {
+        Ok(()) => {
             // The login page speaks the chosen language too.
             let mut res = see_other("/account/preferences?saved=1");
             let lang = crate::session::lang_cookie(&state, crate::i18n::Lang::of_locale(locale));
@@ -138,7 +140,6 @@ pub async fn save(req: HttpRequest, state: web::Data<WebState>, form: SignedForm
                 Err(e) => crate::pages::internal(&e.to_string()),
             }
         }
-        Ok(Err(e)) => internal(&e),
-        Err(e) => internal(&e.to_string()),
+        Err(failure) => failure.page(&v),
     }
 }

@@ -7,7 +7,7 @@
 use crate::WebState;
 use crate::forms::{Failure, as_viewer};
 use crate::i18n::Texts;
-use crate::pages::{Nav, html, internal};
+use crate::pages::{Nav, html};
 use crate::signed::SignedForm;
 use actix_web::http::StatusCode;
 use actix_web::http::header::{CACHE_CONTROL, HeaderValue};
@@ -76,6 +76,6 @@ pub async fn renew(req: HttpRequest, state: web::Data<WebState>, form: SignedFor
             codes,
             "/account/password#recovery".into(),
         ),
-        Err(e) => internal(&e.message()),
+        Err(e) => e.page(&v),
     }
 }

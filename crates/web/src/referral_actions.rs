@@ -10,7 +10,7 @@
 use crate::WebState;
 use crate::forms::Failure;
 use crate::forms::{DirectoryQuery, Fields, Problems};
-use crate::pages::{Nav, internal, not_found, see_other};
+use crate::pages::{Nav, not_found, see_other};
 use crate::referrals::{Asked, Typed, full_page, load};
 use crate::session::context;
 use crate::signed::SignedForm;
@@ -52,7 +52,7 @@ pub async fn take(
                 && f.one("reason") == "no_capacity"
                 && f.ticked("no_places");
             if full && let Err(e) = no_places(&req, &state, &v).await {
-                return internal(&e);
+                return e.page(&v);
             }
             let said = if full { "declined_full" } else { done(action) };
             see_other(&format!("/referrals/{}?done={said}", r.id))
@@ -64,7 +64,7 @@ pub async fn take(
         Ok(Outcome::Refused) => {
             show_again(&req, &state, &v, id, typed(&f, action), Again::Changed).await
         }
-        Err(e) => internal(&e),
+        Err(e) => e.page(&v),
     }
 }
 
@@ -118,13 +118,12 @@ async fn no_places(
     req: &HttpRequest,
     state: &web::Data<WebState>,
     v: &crate::session::Viewer,
-) -> Result<(), String> {
+) -> Result<(), Failure> {
     crate::forms::as_viewer(req, state, v.actor, |conn, who, ctx, now| {
         schakel_auth::admin::profiles::report_no_places(conn, who, ctx, now)
     })
     .await
     .map(|_| ())
-    .map_err(Failure::message)
 }
 
 /// The use case's input from the form; `None` for a redirect that names no agency.
@@ -152,10 +151,11 @@ async fn perform(
     version: IfMatch,
     action: ReferralAction,
     input: ActionInput,
-) -> Result<Outcome, String> {
+) -> Result<Outcome, Failure> {
     let (st, ctx) = (state.clone(), context(req));
     web::block(move || {
-        let mut conn = schakel_store::get_conn(&st.pool).map_err(|e| e.to_string())?;
+        let mut conn =
+            schakel_store::get_conn(&st.pool).map_err(|e| Failure::Unavailable(e.to_string()))?;
         let env = Env {
             cfg: &st.workflow,
             ctx: &ctx,
@@ -165,13 +165,16 @@ async fn perform(
         outcome_of(done, action == ReferralAction::Redirect)
     })
     .await
-    .map_err(|e| e.to_string())?
+    .map_err(|e| Failure::Internal(e.to_string()))?
 }
 
 /// How an action went, as the page answers it: moved on, not to be seen, an agency the
 /// referral cannot go to (for a `redirect`), or refused as the referral now is. Any
-/// other failure is the platform's.
-fn outcome_of(done: Result<ReferralView, UseCaseError>, redirect: bool) -> Result<Outcome, String> {
+/// other failure is the platform's or the database's.
+fn outcome_of(
+    done: Result<ReferralView, UseCaseError>,
+    redirect: bool,
+) -> Result<Outcome, Failure> {
     match done.map_err(Failure::from) {
         Ok(r) => Ok(Outcome::Done(Box::new(r))),
         Err(Failure::Hidden) => Ok(Outcome::Hidden),
@@ -182,7 +185,7 @@ fn outcome_of(done: Result<ReferralView, UseCaseError>, redirect: bool) -> Resul
         Err(Failure::Conflict(_) | Failure::Invalid(_) | Failure::Forbidden) => {
             Ok(Outcome::Refused)
         }
-        Err(Failure::Internal(e) | Failure::Unavailable(e)) => Err(e),
+        Err(e @ (Failure::Internal(_) | Failure::Unavailable(_))) => Err(e),
     }
 }
 

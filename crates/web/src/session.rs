@@ -85,6 +85,21 @@ pub enum Refused {
     NotSignedIn,
     /// The database failed.
     Failed(String),
+    /// The database cannot be reached or its storage is full: try again later.
+    Unavailable(String),
+}
+
+impl Refused {
+    /// The refusal of an error of the session's use cases.
+    fn of(e: schakel_auth::AuthError) -> Refused {
+        match e {
+            schakel_auth::AuthError::InvalidToken => Refused::NotSignedIn,
+            schakel_auth::AuthError::Store(s) if s.is_unavailable() => {
+                Refused::Unavailable(s.to_string())
+            }
+            other => Refused::Failed(other.to_string()),
+        }
+    }
 }
 
 /// The viewer of a request, if its cookie names a live session.
@@ -94,12 +109,13 @@ pub async fn viewer(req: &HttpRequest, state: &web::Data<WebState>) -> Result<Vi
     };
     let st = state.clone();
     let found = web::block(move || {
-        let mut conn = schakel_store::get_conn(&st.pool).map_err(|e| e.to_string())?;
+        let mut conn =
+            schakel_store::get_conn(&st.pool).map_err(|e| Refused::Unavailable(e.to_string()))?;
         let now = st.clock.now();
         match schakel_auth::web_session::authenticate(&mut conn, &st.auth, &token, now) {
             Ok((auth, csrf)) => {
                 let me = schakel_auth::account::signed_in(&mut conn, &auth.actor)
-                    .map_err(|e| e.to_string())?;
+                    .map_err(Refused::of)?;
                 let may_break_glass = auth
                     .actor
                     .may(Action::OpenEmergencyAccess, Relationship::Platform)
@@ -113,17 +129,12 @@ pub async fn viewer(req: &HttpRequest, state: &web::Data<WebState>) -> Result<Vi
                     may_break_glass,
                 }))
             }
-            Err(schakel_auth::AuthError::InvalidToken) => Ok(None),
-            Err(e) => Err(e.to_string()),
+            Err(e) => Err(Refused::of(e)),
         }
     })
     .await
     .map_err(|e| Refused::Failed(e.to_string()))?;
-    match found {
-        Ok(Some(v)) => Ok(v),
-        Ok(None) => Err(Refused::NotSignedIn),
-        Err(e) => Err(Refused::Failed(e)),
-    }
+    found?.ok_or(Refused::NotSignedIn)
 }
 
 /// The texts for a request without a session: the language the last sign-out kept or

@@ -16,12 +16,12 @@ use std::io::Write;
 use std::process::Command;
 
 /// A tmpfs mounted for the test; unmounted when dropped.
-struct SmallDisk {
-    dir: tempfile::TempDir,
+pub(crate) struct SmallDisk {
+    pub(crate) dir: tempfile::TempDir,
 }
 
 impl SmallDisk {
-    fn mount(size: &str) -> Option<SmallDisk> {
+    pub(crate) fn mount(size: &str) -> Option<SmallDisk> {
         let dir = tempfile::tempdir().unwrap();
         let ok = Command::new("mount")
             .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
@@ -40,7 +40,7 @@ impl SmallDisk {
     }
 
     /// Fills it to the last byte; the filler's path.
-    fn fill(&self) -> std::path::PathBuf {
+    pub(crate) fn fill(&self) -> std::path::PathBuf {
         let path = self.dir.path().join("filler");
         let mut f = std::fs::File::create(&path).unwrap();
         let chunk = vec![0u8; 4096];

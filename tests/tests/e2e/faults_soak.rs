@@ -16,24 +16,35 @@ use schakel_store::testing::{TestDb, selected_backends};
 use serde_json::json;
 use std::time::{Duration, Instant};
 
-/// One sample: seconds since the start, resident memory (KiB), descriptors, connections.
+/// One sample: seconds since the start, resident memory (KiB; of it, the heap and
+/// other anonymous memory, and mapped files such as the binary and SQLite's
+/// shared-memory index), descriptors, connections.
 #[derive(Debug, Clone, Copy)]
 struct Sample {
     at: u64,
     rss_kib: u64,
+    anon_kib: u64,
+    file_kib: u64,
     fds: u64,
     connections: u64,
+}
+
+/// A `KEY:  N kB` line of `/proc/PID/status`.
+fn status_kib(status: &str, key: &str) -> u64 {
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix(key))
+        .and_then(|v| v.split_whitespace().next())
+        .and_then(|v| v.parse().ok())
+        .unwrap()
 }
 
 fn sample(server: &Server, started: Instant) -> Sample {
     let pid = server.pid().expect("the server runs");
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
-    let rss_kib = status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.split_whitespace().next())
-        .and_then(|v| v.parse().ok())
-        .unwrap();
+    let rss_kib = status_kib(&status, "VmRSS:");
+    let anon_kib = status_kib(&status, "RssAnon:");
+    let file_kib = status_kib(&status, "RssFile:") + status_kib(&status, "RssShmem:");
     let fds = std::fs::read_dir(format!("/proc/{pid}/fd"))
         .unwrap()
         .count() as u64;
@@ -51,6 +62,8 @@ fn sample(server: &Server, started: Instant) -> Sample {
     Sample {
         at: started.elapsed().as_secs(),
         rss_kib,
+        anon_kib,
+        file_kib,
         fds,
         connections,
     }
@@ -178,8 +191,9 @@ fn a_soak_of_mixed_load_leaves_memory_descriptors_and_connections_flat() {
             if started.elapsed() >= next_sample {
                 let s = sample(&server, started);
                 eprintln!(
-                    "soak {backend:?}: {} s: {} KiB resident, {} descriptors, {} connections",
-                    s.at, s.rss_kib, s.fds, s.connections
+                    "soak {backend:?}: {} s: {} KiB resident ({} anonymous, {} files), \
+                     {} descriptors, {} connections",
+                    s.at, s.rss_kib, s.anon_kib, s.file_kib, s.fds, s.connections
                 );
                 samples.push(s);
                 next_sample += Duration::from_secs(every);

@@ -17,6 +17,7 @@ mod documents;
 mod estimate_cli;
 mod faults_database;
 mod faults_disk;
+mod faults_disk_pages;
 mod faults_mail;
 mod faults_soak;
 mod instances;

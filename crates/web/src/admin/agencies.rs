@@ -9,7 +9,7 @@ use super::{Call, DoneQuery, Ended, conflict_key, run};
 use crate::WebState;
 use crate::forms::{Choice, Fields, Problems, choices};
 use crate::i18n::Texts;
-use crate::pages::{Nav, complete_viewer, html, internal, not_found, see_other};
+use crate::pages::{Nav, complete_viewer, html, not_found, see_other};
 use crate::session::Viewer;
 use crate::signed::AdminForm;
 use actix_web::http::StatusCode;
@@ -144,7 +144,7 @@ async fn list_page(
     let list = match listed.await {
         Ok(Ended::Done(list)) => list,
         Ok(_) => return not_found(v.texts(), Some(Nav::of(v))),
-        Err(e) => return internal(&e),
+        Err(e) => return e.page(v),
     };
     let t = v.texts();
     let rows = list
@@ -215,7 +215,7 @@ pub async fn create(req: HttpRequest, state: web::Data<WebState>, form: AdminFor
             list_page(&req, &state, &v, f, e, None).await
         }
         Ok(Ended::Hidden | Ended::Stale) => not_found(v.texts(), Some(Nav::of(&v))),
-        Err(x) => internal(&x),
+        Err(x) => x.page(&v),
     }
 }
 
@@ -260,7 +260,7 @@ async fn edit_page(
     let a = match read.await {
         Ok(Ended::Done(a)) => a,
         Ok(_) => return not_found(v.texts(), Some(Nav::of(v))),
-        Err(x) => return internal(&x),
+        Err(x) => return x.page(v),
     };
     let t = v.texts();
     let f = s.typed.unwrap_or_else(|| fields_of(&a));
@@ -345,7 +345,7 @@ pub async fn update(
             edit_page(&req, &state, &v, id, Shown::typed(f, e)).await
         }
         Ok(Ended::Hidden) => not_found(v.texts(), Some(Nav::of(&v))),
-        Err(x) => internal(&x),
+        Err(x) => x.page(&v),
     }
 }
 
@@ -373,6 +373,6 @@ pub async fn deactivate(
             edit_page(&req, &state, &v, id, Shown::alert(key)).await
         }
         Ok(Ended::Hidden) => not_found(v.texts(), Some(Nav::of(&v))),
-        Err(x) => internal(&x),
+        Err(x) => x.page(&v),
     }
 }

@@ -14,7 +14,7 @@ use super::{Call, DoneQuery, Ended, agency_choices, conflict_key, run};
 use crate::WebState;
 use crate::forms::{Choice, Fields, Problems, choices};
 use crate::i18n::Texts;
-use crate::pages::{Nav, complete_viewer, html, internal, not_found};
+use crate::pages::{Nav, complete_viewer, html, not_found};
 use crate::session::Viewer;
 use crate::signed::AdminForm;
 use crate::time::day;
@@ -135,7 +135,7 @@ async fn page(
     let (accounts, agencies, requests) = match read.await {
         Ok(Ended::Done(x)) => x,
         Ok(_) => return not_found(v.texts(), Some(Nav::of(v))),
-        Err(x) => return internal(&x),
+        Err(x) => return x.page(v),
     };
     let t = v.texts();
     let rows = client_rows(t, accounts, &agencies, &awaiting(&requests));
@@ -250,7 +250,7 @@ pub async fn create(req: HttpRequest, state: web::Data<WebState>, form: AdminFor
             page(&req, &state, &v, Shown::typed(f, e)).await
         }
         Ok(Ended::Hidden | Ended::Stale) => not_found(v.texts(), Some(Nav::of(&v))),
-        Err(x) => internal(&x),
+        Err(x) => x.page(&v),
     }
 }
 
@@ -274,7 +274,7 @@ pub async fn rotate(
         Ok(Ended::Conflict(r)) => conflict_key(r),
         Ok(Ended::Stale | Ended::Invalid(_)) => "error.conflict",
         Ok(Ended::Hidden) => return not_found(v.texts(), Some(Nav::of(&v))),
-        Err(x) => return internal(&x),
+        Err(x) => return x.page(&v),
     };
     with_alert(&req, &state, &v, key).await
 }

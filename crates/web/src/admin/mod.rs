@@ -52,20 +52,23 @@ pub(crate) struct Call<'a> {
 }
 
 /// Runs `f` on the blocking pool, its error sorted by the pages' one mapping
-/// ([`Failure`]); `Err` is a failure of the page (logged, never shown).
+/// ([`Failure`]); `Err` is a failure of the page ([`Failure::Internal`], logged, never
+/// shown) or of the database ([`Failure::Unavailable`], the 503 page): answer it with
+/// [`Failure::page`].
 pub(crate) async fn run<T, F>(
     req: &HttpRequest,
     state: &web::Data<WebState>,
     v: &Viewer,
     f: F,
-) -> Result<Ended<T>, String>
+) -> Result<Ended<T>, Failure>
 where
     T: Send + 'static,
     F: FnOnce(&mut DbConn, &Call<'_>) -> Result<T, UseCaseError> + Send + 'static,
 {
     let (st, ctx, actor) = (state.clone(), context(req), v.actor);
     web::block(move || {
-        let mut conn = schakel_store::get_conn(&st.pool).map_err(|e| e.to_string())?;
+        let mut conn =
+            schakel_store::get_conn(&st.pool).map_err(|e| Failure::Unavailable(e.to_string()))?;
         let call = Call {
             actor: &actor,
             ctx: &ctx,
@@ -78,11 +81,11 @@ where
             Err(Failure::Conflict(Some(r))) => Ok(Ended::Conflict(r)),
             Err(Failure::Conflict(None)) => Ok(Ended::Stale),
             Err(Failure::Invalid(field)) => Ok(Ended::Invalid(field)),
-            Err(Failure::Internal(e) | Failure::Unavailable(e)) => Err(e),
+            Err(e @ (Failure::Internal(_) | Failure::Unavailable(_))) => Err(e),
         }
     })
     .await
-    .map_err(|e| e.to_string())?
+    .map_err(|e| Failure::Internal(e.to_string()))?
 }
 
 /// The message of a conflict.

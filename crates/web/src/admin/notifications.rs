@@ -7,7 +7,7 @@
 use super::{Call, DoneQuery, Ended, conflict_key, run};
 use crate::WebState;
 use crate::i18n::Texts;
-use crate::pages::{Nav, complete_viewer, html, internal, not_found, see_other};
+use crate::pages::{Nav, complete_viewer, html, not_found, see_other};
 use crate::session::Viewer;
 use crate::signed::AdminForm;
 use crate::time::day_time;
@@ -54,7 +54,7 @@ async fn page(
     let failed = match read.await {
         Ok(Ended::Done(x)) => x,
         Ok(_) => return not_found(v.texts(), Some(Nav::of(v))),
-        Err(x) => return internal(&x),
+        Err(x) => return x.page(v),
     };
     let t = v.texts();
     let events = failed
@@ -133,6 +133,6 @@ pub async fn retry(
         Ok(Ended::Done(())) => see_other("/admin/notifications?done=retried"),
         Ok(Ended::Conflict(r)) => page(&req, &state, &v, None, Some(conflict_key(r))).await,
         Ok(_) => not_found(v.texts(), Some(Nav::of(&v))),
-        Err(x) => internal(&x),
+        Err(x) => x.page(&v),
     }
 }

@@ -13,7 +13,7 @@ use super::{Call, Ended, conflict_key, done_key, run};
 use crate::WebState;
 use crate::forms::Choice;
 use crate::i18n::Texts;
-use crate::pages::{Nav, complete_viewer, html, internal, not_found, see_other};
+use crate::pages::{Nav, complete_viewer, html, not_found, see_other};
 use crate::session::Viewer;
 use crate::signed::AdminForm;
 use crate::time::day_time;
@@ -151,7 +151,7 @@ async fn page(
     let (requests, agencies) = match read.await {
         Ok(Ended::Done(x)) => x,
         Ok(_) => return not_found(v.texts(), Some(Nav::of(v))),
-        Err(x) => return internal(&x),
+        Err(x) => return x.page(v),
     };
     let t = v.texts();
     let me = v.actor.user_id;
@@ -235,7 +235,7 @@ pub async fn decide(
         Ok(Ended::Conflict(r)) => conflict_key(r),
         Ok(Ended::Stale | Ended::Invalid(_)) => "error.conflict",
         Ok(Ended::Hidden) => return not_found(v.texts(), Some(Nav::of(&v))),
-        Err(x) => return internal(&x),
+        Err(x) => return x.page(&v),
     };
     page(&req, &state, &v, filter, (None, Some(alert))).await
 }

@@ -9,7 +9,7 @@
 use super::{Call, Ended, conflict_key, run};
 use crate::WebState;
 use crate::i18n::Texts;
-use crate::pages::{Nav, complete_viewer, html, internal, not_found, see_other};
+use crate::pages::{Nav, complete_viewer, html, not_found, see_other};
 use crate::session::Viewer;
 use crate::signed::AdminForm;
 use actix_web::http::StatusCode;
@@ -60,7 +60,7 @@ async fn page(
     let user = match read.await {
         Ok(Ended::Done(u)) => u,
         Ok(_) => return not_found(v.texts(), Some(Nav::of(v))),
-        Err(x) => return internal(&x),
+        Err(x) => return x.page(v),
     };
     let t = v.texts();
     let minutes = (state.auth.reset_ttl_secs.max(60) + 59) / 60;
@@ -123,6 +123,6 @@ pub async fn send(
             page(&req, &state, &v, id, Some(key)).await
         }
         Ok(Ended::Hidden) => not_found(v.texts(), Some(Nav::of(&v))),
-        Err(x) => internal(&x),
+        Err(x) => x.page(&v),
     }
 }

@@ -13,7 +13,7 @@ use super::{Back, Call, DoneQuery, Ended, agency_choices, conflict_key, run};
 use crate::WebState;
 use crate::forms::{Choice, Fields, Problems, choices};
 use crate::i18n::Texts;
-use crate::pages::{Nav, complete_viewer, html, internal, not_found, see_other};
+use crate::pages::{Nav, complete_viewer, html, not_found, see_other};
 use crate::session::Viewer;
 use crate::signed::AdminForm;
 use actix_web::http::StatusCode;
@@ -124,7 +124,7 @@ async fn page(
     let (users, agencies) = match read.await {
         Ok(Ended::Done(x)) => x,
         Ok(_) => return not_found(v.texts(), Some(Nav::of(v))),
-        Err(x) => return internal(&x),
+        Err(x) => return x.page(v),
     };
     let t = v.texts();
     let rows = user_rows(t, users, &agencies, v.actor.user_id);
@@ -275,7 +275,7 @@ pub async fn invite(req: HttpRequest, state: web::Data<WebState>, form: AdminFor
             .await
         }
         Ok(Ended::Hidden | Ended::Stale) => not_found(v.texts(), Some(Nav::of(&v))),
-        Err(x) => internal(&x),
+        Err(x) => x.page(&v),
     }
 }
 
@@ -365,6 +365,6 @@ pub async fn change(
             refused_on(back, &req, &state, &v, "admin.invalid.role").await
         }
         Ok(Ended::Hidden) => not_found(v.texts(), Some(Nav::of(&v))),
-        Err(x) => internal(&x),
+        Err(x) => x.page(&v),
     }
 }

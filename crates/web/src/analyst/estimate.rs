@@ -74,37 +74,35 @@ async fn estimated(
     v: &Viewer,
     r: Request,
     view: View,
-) -> Result<Made, String> {
+) -> Result<Made, Failure> {
     let (st, ctx, actor) = (state.clone(), context(req), v.actor);
     let details = audit_details(&r, view.code());
     let allowed = web::block(move || {
-        let mut conn = schakel_store::get_conn(&st.pool).map_err(|e| e.to_string())?;
+        let mut conn = schakel_store::get_conn(&st.pool)?;
         let now = st.clock.now();
         match read_monitor(&mut conn, &actor, "monitor.estimate", details, &ctx, now) {
             Ok(()) => Ok(true),
             Err(e) => match Failure::from(e) {
                 Failure::Hidden | Failure::Forbidden => Ok(false),
-                other => Err(other.message()),
+                other => Err(other),
             },
         }
     })
-    .await
-    .map_err(|e| e.to_string())??;
+    .await??;
     if !allowed {
         return Ok(Made::Denied);
     }
     let st = state.clone();
     web::block(move || {
         let pool = st.monitor.pool.as_ref().unwrap_or(&st.pool);
-        let mut conn = schakel_store::get_conn(pool).map_err(|e| e.to_string())?;
+        let mut conn = schakel_store::get_conn(pool)?;
         st.monitor
             .cube
             .estimate(&mut conn, &r, st.monitor.rules)
             .map(|e| Made::Estimate(Box::new(e)))
-            .map_err(|e| e.to_string())
+            .map_err(Failure::from)
     })
-    .await
-    .map_err(|e| e.to_string())?
+    .await?
 }
 
 fn page(
@@ -178,7 +176,7 @@ async fn serve(
     let e = match estimated(&req, &state, &v, r.clone(), view).await {
         Ok(Made::Estimate(e)) => e,
         Ok(Made::Denied) => return not_found(t, Some(Nav::of(&v))),
-        Err(e) => return internal(&e),
+        Err(e) => return e.page(&v),
     };
     if view != View::Page {
         return download(&e, view);

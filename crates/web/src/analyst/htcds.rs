@@ -70,10 +70,10 @@ async fn make(
     state: &web::Data<WebState>,
     v: &Viewer,
     years: Years,
-) -> Result<Made, String> {
+) -> Result<Made, Failure> {
     let (st, ctx, actor) = (state.clone(), context(req), v.actor);
     web::block(move || {
-        let mut conn = schakel_store::get_conn(&st.pool).map_err(|e| e.to_string())?;
+        let mut conn = schakel_store::get_conn(&st.pool)?;
         let k = st.monitor.export_k;
         let details = serde_json::json!({
             "from": years.from, "to": years.to, "k": k.get(), "format": "csv", "view": "csv",
@@ -81,22 +81,21 @@ async fn make(
         if let Err(e) = read_monitor(&mut conn, &actor, CODE, details, &ctx, st.clock.now()) {
             return match Failure::from(e) {
                 Failure::Hidden | Failure::Forbidden => Ok(Made::Denied),
-                other => Err(other.message()),
+                other => Err(other),
             };
         }
         let export = match &st.monitor.pool {
             Some(pool) => {
-                let mut own = schakel_store::get_conn(pool).map_err(|e| e.to_string())?;
+                let mut own = schakel_store::get_conn(pool)?;
                 st.monitor.cube.htcds(&mut own, years, k)
             }
             None => st.monitor.cube.htcds(&mut conn, years, k),
         };
         export
             .map(|e| Made::Export(Box::new(e)))
-            .map_err(|e| e.to_string())
+            .map_err(Failure::from)
     })
-    .await
-    .map_err(|e| e.to_string())?
+    .await?
 }
 
 /// `GET /analyst/htcds.csv?from=YYYY&to=YYYY`: the export as CSV.
@@ -129,6 +128,6 @@ pub async fn htcds_csv(
     match made {
         Ok(Made::Export(export)) => attachment(&export),
         Ok(Made::Denied) => not_found(v.texts(), Some(Nav::of(&v))),
-        Err(e) => internal(&e),
+        Err(e) => e.page(&v),
     }
 }

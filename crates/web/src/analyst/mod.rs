@@ -147,17 +147,17 @@ async fn read(
     sources: Vec<Source>,
     period: Period,
     view: &'static str,
-) -> Result<Read, String> {
+) -> Result<Read, Failure> {
     let (st, ctx, actor) = (state.clone(), context(req), v.actor);
     web::block(move || {
-        let mut conn = schakel_store::get_conn(&st.pool).map_err(|e| e.to_string())?;
+        let mut conn = schakel_store::get_conn(&st.pool)?;
         let now = st.clock.now();
         for (code, details) in audited(&sources, period, view) {
             match read_monitor(&mut conn, &actor, code, details, &ctx, now) {
                 Ok(()) => {}
                 Err(e) => match Failure::from(e) {
                     Failure::Hidden | Failure::Forbidden => return Ok(Read::Denied),
-                    other => return Err(other.message()),
+                    other => return Err(other),
                 },
             }
         }
@@ -165,7 +165,7 @@ async fn read(
         let mut own;
         let monitor = match &st.monitor.pool {
             Some(pool) => {
-                own = schakel_store::get_conn(pool).map_err(|e| e.to_string())?;
+                own = schakel_store::get_conn(pool)?;
                 &mut own
             }
             None => &mut conn,
@@ -173,12 +173,11 @@ async fn read(
         let mut tables = Vec::with_capacity(sources.len());
         for s in &sources {
             let table = s.make(&st.monitor.cube, &mut *monitor, period, rules);
-            tables.push(table.map_err(|e| e.to_string())?);
+            tables.push(table?);
         }
         Ok(Read::Tables(tables))
     })
-    .await
-    .map_err(|e| e.to_string())?
+    .await?
 }
 
 /// The viewer if an analyst; otherwise the response (login, or 404 with the attempt
@@ -200,20 +199,20 @@ async fn analyst_reading(
     }
     let (st, ctx, actor) = (state.clone(), context(req), v.actor);
     let denied = web::block(move || {
-        let mut conn = schakel_store::get_conn(&st.pool).map_err(|e| e.to_string())?;
+        let mut conn = schakel_store::get_conn(&st.pool)?;
         let details = serde_json::json!({ "page": "analyst" });
         read_monitor(&mut conn, &actor, code, details, &ctx, st.clock.now())
             .err()
             .map_or(Ok(()), |e| match Failure::from(e) {
                 Failure::Hidden | Failure::Forbidden => Ok(()),
-                other => Err(other.message()),
+                other => Err(other),
             })
     })
-    .await;
-    match denied {
-        Ok(Ok(())) => Err(not_found(v.texts(), Some(Nav::of(&v)))),
-        Ok(Err(e)) => Err(internal(&e)),
-        Err(e) => Err(internal(&e.to_string())),
+    .await
+    .map_err(Failure::from);
+    match denied.and_then(|done| done) {
+        Ok(()) => Err(not_found(v.texts(), Some(Nav::of(&v)))),
+        Err(e) => Err(e.page(&v)),
     }
 }
 
@@ -265,7 +264,7 @@ pub async fn dashboard(
     let tables = match read(&req, &state, &v, Source::ALL.to_vec(), period, "page").await {
         Ok(Read::Tables(tables)) => tables,
         Ok(Read::Denied) => return not_found(t, Some(Nav::of(&v))),
-        Err(e) => return internal(&e),
+        Err(e) => return e.page(&v),
     };
     let panels = layout::panels(&t, period, &tables);
     let legend = view::legend(&t, state.monitor.rules.threshold);
@@ -304,7 +303,7 @@ pub async fn csv(
     let table = match read(&req, &state, &v, vec![source], period, "csv").await {
         Ok(Read::Tables(mut tables)) => tables.pop(),
         Ok(Read::Denied) => return not_found(v.texts(), Some(Nav::of(&v))),
-        Err(e) => return internal(&e),
+        Err(e) => return e.page(&v),
     };
     let body = match table.map(|t| t.to_csv()) {
         Some(Ok(body)) => body,
@@ -345,7 +344,7 @@ pub async fn chart(
     let table = match read(&req, &state, &v, vec![chart.source()], period, "chart").await {
         Ok(Read::Tables(mut tables)) => tables.pop(),
         Ok(Read::Denied) => return not_found(v.texts(), Some(Nav::of(&v))),
-        Err(e) => return internal(&e),
+        Err(e) => return e.page(&v),
     };
     let Some(table) = table else {
         return internal("no table was made");

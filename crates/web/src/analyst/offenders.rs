@@ -64,38 +64,36 @@ async fn read(
     kinds: Vec<OffenderTable>,
     years: Years,
     view: &'static str,
-) -> Result<Read, String> {
+) -> Result<Read, Failure> {
     let (st, ctx, actor) = (state.clone(), context(req), v.actor);
     web::block(move || {
-        let mut conn = schakel_store::get_conn(&st.pool).map_err(|e| e.to_string())?;
+        let mut conn = schakel_store::get_conn(&st.pool)?;
         let now = st.clock.now();
         for kind in &kinds {
             let asked = details(*kind, years, view);
             if let Err(e) = read_monitor(&mut conn, &actor, CODE, asked, &ctx, now) {
                 return match Failure::from(e) {
                     Failure::Hidden | Failure::Forbidden => Ok(Read::Denied),
-                    other => Err(other.message()),
+                    other => Err(other),
                 };
             }
         }
         let mut own;
         let monitor = match &st.monitor.pool {
             Some(pool) => {
-                own = schakel_store::get_conn(pool).map_err(|e| e.to_string())?;
+                own = schakel_store::get_conn(pool)?;
                 &mut own
             }
             None => &mut conn,
         };
         let mut tables = Vec::with_capacity(kinds.len());
         for kind in kinds {
-            let table = offender_table(monitor, kind, years.from, years.to, st.monitor.rules)
-                .map_err(|e| e.to_string())?;
+            let table = offender_table(monitor, kind, years.from, years.to, st.monitor.rules)?;
             tables.push((kind, table));
         }
         Ok(Read::Tables(tables))
     })
-    .await
-    .map_err(|e| e.to_string())?
+    .await?
 }
 
 /// The calendar year of `now`.
@@ -148,7 +146,7 @@ pub async fn offenders_page(
     let tables = match read(&req, &state, &v, OffenderTable::ALL.to_vec(), years, "page").await {
         Ok(Read::Tables(tables)) => tables,
         Ok(Read::Denied) => return not_found(t, Some(Nav::of(&v))),
-        Err(e) => return internal(&e),
+        Err(e) => return e.page(&v),
     };
     let page = OffendersPage {
         legend: view::legend(&t, state.monitor.rules.threshold),
@@ -202,7 +200,7 @@ pub async fn offenders_csv(
     let table = match read(&req, &state, &v, vec![kind], years, "csv").await {
         Ok(Read::Tables(mut tables)) => tables.pop(),
         Ok(Read::Denied) => return not_found(v.texts(), Some(Nav::of(&v))),
-        Err(e) => return internal(&e),
+        Err(e) => return e.page(&v),
     };
     match table.map(|(_, t)| t.to_csv()) {
         Some(Ok(body)) => attachment(kind, years, body),

@@ -42,3 +42,4 @@ mod recovery_pages;
 mod rights_pages;
 mod session_pages;
 mod suggestion_pages;
+mod unavailable_pages;
