@@ -150,32 +150,6 @@ fn request_of(q: &EstimateQuery) -> Result<Request, ApiError> {
     })
 }
 
-/// What the audit trail records of a request.
-pub(crate) fn audit_details(r: &Request, view: &str) -> serde_json::Value {
-    serde_json::json!({
-        "view": view,
-        "from": r.from_year,
-        "to": r.to_year,
-        "lists": r.lists.spec(),
-        "stratum": r.stratum.map(Stratum::as_string),
-        "method": match &r.options.method {
-            Method::Stepwise { .. } => "stepwise",
-            Method::Independence => "independence",
-            Method::Bic => "bic",
-            Method::Fixed(_) => "fixed",
-        },
-        "model": match &r.options.method {
-            Method::Fixed(m) => Some(m.describe(&r.lists.names())),
-            _ => None,
-        },
-        "threshold": match &r.options.method {
-            Method::Stepwise { threshold } => Some(*threshold),
-            _ => None,
-        },
-        "bootstrap": r.options.bootstrap.map(|b| b.replicates),
-    })
-}
-
 /// The estimate of `r`, audited first (`monitor.estimate`), made from the monitor's
 /// copy outside the request's thread.
 pub(crate) async fn estimated(
@@ -184,7 +158,7 @@ pub(crate) async fn estimated(
     ctx: schakel_auth::RequestContext,
     r: Request,
 ) -> Result<PeriodEstimate, ApiError> {
-    let details = audit_details(&r, "api");
+    let details = r.audit_details("api");
     blocking(&state, move |conn, now| {
         Ok(read_monitor(
             conn,

@@ -15,6 +15,8 @@ pub mod record;
 pub mod sink;
 pub mod table;
 mod tally;
+#[cfg(feature = "testing")]
+pub mod testing;
 
 pub use cube::Cube;
 pub use dims::{Dimension, Measure, PeriodRange};

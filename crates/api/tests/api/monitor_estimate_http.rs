@@ -14,65 +14,15 @@ use crate::support::{
 use actix_web::http::StatusCode;
 use actix_web::test::{self, TestRequest};
 use schakel_api::app;
-use schakel_domain::{
-    AgeBand, AgencyKind, Gender, MonitorEvent, MonitorEventKind, NationalityGroup, Region, Role,
-};
-use schakel_monitor::mse::Histories;
+use schakel_domain::{AgencyKind, Role};
+use schakel_monitor::testing::{UK_KINDS, UK_LISTS as LISTS, record_histories, uk_table};
 use schakel_store::testing::{TestDb, selected_backends};
 use serde_json::Value;
 
-/// The UK table's lists, in its column order, and the agency kind standing for each.
-const KINDS: [AgencyKind; 6] = [
-    AgencyKind::Municipality,
-    AgencyKind::Ngo,
-    AgencyKind::Police,
-    AgencyKind::Immigration,
-    AgencyKind::Other,
-    AgencyKind::Prosecution,
-];
-const LISTS: &str = "la=municipality;ng=ngo;pf=police;go=immigration;gp=other;nca=prosecution";
-
-/// Records one signal per list and person of the UK table, persons numbered in order.
+/// Records one signal per list and person of the UK table, in June 2013.
 fn record_uk_table(db: &TestDb) -> u64 {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../tests/data/mse/UKdat.csv"
-    );
-    let h = Histories::from_csv(&std::fs::read_to_string(path).unwrap()).unwrap();
     let mut conn = db.pool.get().unwrap();
-    let mut person = 0u64;
-    for (history, n) in h.all() {
-        for _ in 0..n {
-            person += 1;
-            for (list, kind) in KINDS.iter().enumerate() {
-                if history & (1 << list) == 0 {
-                    continue;
-                }
-                let event = MonitorEvent {
-                    kind: MonitorEventKind::SignalLogged,
-                    month: "2013-06".into(),
-                    sender_kind: *kind,
-                    sender_region: Region::Amsterdam,
-                    receiver_kind: None,
-                    receiver_region: None,
-                    exploitation_forms: vec![],
-                    age_band: AgeBand::From30To39,
-                    gender: if person.is_multiple_of(2) {
-                        Gender::Female
-                    } else {
-                        Gender::Male
-                    },
-                    nationality_group: NationalityGroup::Unknown,
-                    reporting_basis: None,
-                    hours_to_answer: None,
-                    pseudonym: Some(format!("{person:064x}")),
-                };
-                let id = format!("uk-{person}-{list}");
-                assert!(schakel_monitor::record(&mut conn, &id, &event).unwrap());
-            }
-        }
-    }
-    person
+    record_histories(&mut conn, &UK_KINDS, &uk_table(), "2013-06")
 }
 
 fn within(got: &Value, published: f64, share: f64) -> bool {

@@ -18,6 +18,33 @@ pub struct Request {
     pub options: mse::Options,
 }
 
+impl Request {
+    /// What the audit trail records of the request before it is estimated, the same for
+    /// every edge that asks: the period, the lists, the stratum, the method with its
+    /// model or threshold, the bootstrap's resamples, and `view` (the edge's way of
+    /// showing it: `api`, `page`, `csv`, `json`).
+    pub fn audit_details(&self, view: &str) -> serde_json::Value {
+        let method = &self.options.method;
+        serde_json::json!({
+            "view": view,
+            "from": self.from_year,
+            "to": self.to_year,
+            "lists": self.lists.spec(),
+            "stratum": self.stratum.map(Stratum::as_string),
+            "method": method.code(),
+            "model": match method {
+                mse::Method::Fixed(m) => Some(m.describe(&self.lists.names())),
+                _ => None,
+            },
+            "threshold": match method {
+                mse::Method::Stepwise { threshold } => Some(*threshold),
+                _ => None,
+            },
+            "bootstrap": self.options.bootstrap.map(|b| b.replicates),
+        })
+    }
+}
+
 /// One published cell of the overlap table: the lists of a capture history and its
 /// persons after disclosure control (`None`: suppressed).
 #[derive(Debug, Clone, PartialEq, Serialize)]

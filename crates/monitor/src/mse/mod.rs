@@ -88,6 +88,16 @@ pub enum Method {
 }
 
 impl Method {
+    /// The method's code, as the API and the audit trail name it.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Method::Stepwise { .. } => "stepwise",
+            Method::Independence => "independence",
+            Method::Bic => "bic",
+            Method::Fixed(_) => "fixed",
+        }
+    }
+
     /// The method in words.
     pub fn describe(&self, names: &[String]) -> String {
         match self {

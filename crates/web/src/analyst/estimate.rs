@@ -11,7 +11,6 @@
 use super::analyst_reading;
 use super::estimate_form::{self, FormView};
 use super::estimate_query::{Asked, request_of};
-use super::estimate_request::audit_details;
 use super::estimate_view::{self, ResultView};
 use crate::WebState;
 use crate::forms::{Failure, Problems};
@@ -76,7 +75,7 @@ async fn estimated(
     view: View,
 ) -> Result<Made, Failure> {
     let (st, ctx, actor) = (state.clone(), context(req), v.actor);
-    let details = audit_details(&r, view.code());
+    let details = r.audit_details(view.code());
     let allowed = web::block(move || {
         let mut conn = schakel_store::get_conn(&st.pool)?;
         let now = st.clock.now();

@@ -1,42 +1,10 @@
-//! A request for an estimate in the two other forms it takes: the query that asks for it
-//! again (the links of the downloads, in the API's parameters: the lists as one `lists`
-//! spec) and what the audit trail records of it (the API's fields, with the view).
-//! Pure: no database, no HTTP.
+//! A request for an estimate as the query that asks for it again (the links of the
+//! downloads, in the API's parameters: the lists as one `lists` spec). What the audit
+//! trail records of it is the monitor's (`Request::audit_details`), the same for the API
+//! and the pages. Pure: no database, no HTTP.
 
-use schakel_monitor::estimate::{Request, Stratum};
+use schakel_monitor::estimate::Request;
 use schakel_monitor::mse::Method;
-
-/// The method's code, as the form and the API name it.
-pub(crate) fn method_code(m: &Method) -> &'static str {
-    match m {
-        Method::Stepwise { .. } => "stepwise",
-        Method::Independence => "independence",
-        Method::Bic => "bic",
-        Method::Fixed(_) => "fixed",
-    }
-}
-
-/// What the audit trail records of a request: the API's fields and the view (`page`,
-/// `csv` or `json`).
-pub(crate) fn audit_details(r: &Request, view: &str) -> serde_json::Value {
-    serde_json::json!({
-        "view": view,
-        "from": r.from_year,
-        "to": r.to_year,
-        "lists": r.lists.spec(),
-        "stratum": r.stratum.map(Stratum::as_string),
-        "method": method_code(&r.options.method),
-        "model": match &r.options.method {
-            Method::Fixed(m) => Some(m.describe(&r.lists.names())),
-            _ => None,
-        },
-        "threshold": match &r.options.method {
-            Method::Stepwise { threshold } => Some(*threshold),
-            _ => None,
-        },
-        "bootstrap": r.options.bootstrap.map(|b| b.replicates),
-    })
-}
 
 /// `s` percent-encoded for a query (everything but letters, digits and `-._~`).
 fn encoded(s: &str) -> String {
@@ -57,7 +25,7 @@ pub(crate) fn query_of(r: &Request) -> String {
         r.from_year,
         r.to_year,
         encoded(&r.lists.spec()),
-        method_code(&r.options.method)
+        r.options.method.code()
     );
     if let Some(s) = r.stratum {
         q.push_str(&format!("&stratum={}", encoded(&s.as_string())));
@@ -141,7 +109,7 @@ mod tests {
         let q = query_of(&r);
         assert!(q.contains("model=la%3Ang%2Bng%3Apf"), "{q}");
         assert_eq!(request_of(&asked_from_query(&q), 2025).unwrap(), r);
-        let d = audit_details(&r, "page");
+        let d = r.audit_details("page");
         assert_eq!(d["method"], "fixed");
         assert_eq!(d["model"], "la:ng + ng:pf");
         assert_eq!(d["stratum"], "age_band:18-22");

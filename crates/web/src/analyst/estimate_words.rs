@@ -3,7 +3,6 @@
 //! said in the page's language where the catalog knows it, else as the estimator says
 //! it). Pure: no database, no HTTP.
 
-use super::estimate_request::method_code;
 use super::numbers;
 use crate::i18n::Texts;
 use schakel_monitor::estimate::Stratum;
@@ -35,7 +34,7 @@ pub(crate) fn stratum(t: &Texts, s: Option<Stratum>) -> String {
 
 /// How the model was chosen, in words.
 pub(crate) fn method(t: &Texts, m: &Method) -> String {
-    let key = format!("estimate.chosen_by.{}", method_code(m));
+    let key = format!("estimate.chosen_by.{}", m.code());
     let words = t.get(&key);
     match m {
         Method::Stepwise { threshold } => {

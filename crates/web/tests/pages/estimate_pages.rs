@@ -16,68 +16,23 @@ use crate::support::{PASSWORD, body, header, state};
 use actix_web::cookie::Cookie;
 use actix_web::http::StatusCode;
 use actix_web::test::{self, TestRequest};
-use schakel_domain::{
-    AgeBand, AgencyKind, Gender, MonitorEvent, MonitorEventKind, NationalityGroup, Region, Role,
-};
-use schakel_monitor::mse::Histories;
+use schakel_domain::{AgencyKind, Role};
+use schakel_monitor::testing::{UK_KINDS, record_histories, uk_table};
 use schakel_store::testing::{TestDb, selected_backends};
 use serde_json::Value;
 
-/// The UK table's lists, in its column order, and the agency kind standing for each.
-const UK_KINDS: [AgencyKind; 6] = [
-    AgencyKind::Municipality,
-    AgencyKind::Ngo,
-    AgencyKind::Police,
-    AgencyKind::Immigration,
-    AgencyKind::Other,
-    AgencyKind::Prosecution,
-];
-/// The same lists as the API's `lists` spec, percent-encoded for a query.
+/// The UK table's lists as the API's `lists` spec, percent-encoded for a query.
 const UK_LISTS: &str = "la%3Dmunicipality%3Bng%3Dngo%3Bpf%3Dpolice%3Bgo%3Dimmigration%3Bgp%3Dother%3Bnca%3Dprosecution";
 
 /// Records, in June of `year`, one signal per list and person of `rows` (a capture
 /// history as a bit per list of `kinds`, and its persons); persons numbered from 1.
 fn record(db: &TestDb, kinds: &[AgencyKind], rows: &[(usize, u64)], year: u16) -> u64 {
     let mut conn = db.pool.get().unwrap();
-    let mut person = 0u64;
-    for (history, n) in rows {
-        for _ in 0..*n {
-            person += 1;
-            for (list, kind) in kinds.iter().enumerate() {
-                if history & (1 << list) == 0 {
-                    continue;
-                }
-                let event = MonitorEvent {
-                    kind: MonitorEventKind::SignalLogged,
-                    month: format!("{year}-06"),
-                    sender_kind: *kind,
-                    sender_region: Region::Amsterdam,
-                    receiver_kind: None,
-                    receiver_region: None,
-                    exploitation_forms: vec![],
-                    age_band: AgeBand::From30To39,
-                    gender: Gender::Female,
-                    nationality_group: NationalityGroup::Unknown,
-                    reporting_basis: None,
-                    hours_to_answer: None,
-                    pseudonym: Some(format!("{person:064x}")),
-                };
-                let id = format!("mse-{person}-{list}");
-                assert!(schakel_monitor::record(&mut conn, &id, &event).unwrap());
-            }
-        }
-    }
-    person
+    record_histories(&mut conn, kinds, rows, &format!("{year}-06"))
 }
 
 fn record_uk_table(db: &TestDb) -> u64 {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../tests/data/mse/UKdat.csv"
-    );
-    let h = Histories::from_csv(&std::fs::read_to_string(path).unwrap()).unwrap();
-    let rows: Vec<(usize, u64)> = h.all().collect();
-    record(db, &UK_KINDS, &rows, 2013)
+    record(db, &UK_KINDS, &uk_table(), 2013)
 }
 
 /// The audit entries of the estimate: (outcome, details), oldest first.
