@@ -121,6 +121,24 @@ impl Run {
         }
     }
 
+    /// Creates at `path` through `server` as `token` with the Idempotency-Key `key`,
+    /// sent again until answered: a lost answer is replayed, never made twice.
+    fn create(
+        &self,
+        what: &str,
+        (server, token): (&Server, &str),
+        path: &str,
+        body: &Value,
+        key: &str,
+    ) -> Value {
+        let headers = [("Idempotency-Key", key)];
+        self.until_answered(
+            what,
+            || send(server, token, "POST", path, Some(body), &headers),
+            |_| false,
+        )
+    }
+
     /// A signal, a case from it, a legal basis, a referral through one instance and its
     /// acceptance through the other.
     fn flow(&self, client_no: usize, n: u64) {
@@ -136,38 +154,16 @@ impl Run {
             "person": {"identity": {"given_names": format!("Persoon{client_no}x{n}"),
                 "family_name": "Storingstest", "date_of_birth": "1990-01-01"}, "gender": "female"},
         });
-        let k = key("signal");
-        let signal = self.until_answered(
+        let signal = self.create(
             "signal",
-            || {
-                send(
-                    server,
-                    cw,
-                    "POST",
-                    "/api/v1/signals",
-                    Some(&signal),
-                    &[("Idempotency-Key", &k)],
-                )
-            },
-            |_| false,
+            (server, cw),
+            "/api/v1/signals",
+            &signal,
+            &key("signal"),
         );
         let signal_id = signal["id"].as_str().unwrap().to_owned();
-        let k = key("case");
         let body = json!({ "signal_id": signal_id });
-        let case = self.until_answered(
-            "case",
-            || {
-                send(
-                    server,
-                    cw,
-                    "POST",
-                    "/api/v1/cases",
-                    Some(&body),
-                    &[("Idempotency-Key", &k)],
-                )
-            },
-            |_| false,
-        );
+        let case = self.create("case", (server, cw), "/api/v1/cases", &body, &key("case"));
         let case_id = case["id"].as_str().unwrap().to_owned();
         let basis = json!({
             "kind": "legal_basis", "recipient_kinds": ["care"], "purposes": ["care_coordination"],
@@ -190,24 +186,10 @@ impl Run {
             },
             |status| status == 412 && self.has_basis(server, cw, &case_id),
         );
-        let k = key("referral");
         let body = json!({ "to_agency_id": self.care_agency, "purpose": "care_coordination",
                            "urgency": "urgent" });
         let path = format!("/api/v1/cases/{case_id}/referrals");
-        let referral = self.until_answered(
-            "referral",
-            || {
-                send(
-                    server,
-                    cw,
-                    "POST",
-                    &path,
-                    Some(&body),
-                    &[("Idempotency-Key", &k)],
-                )
-            },
-            |_| false,
-        );
+        let referral = self.create("referral", (server, cw), &path, &body, &key("referral"));
         let referral_id = referral["id"].as_str().unwrap().to_owned();
         let (other, co) = (&self.servers[b], &self.coordinators[b]);
         let path = format!("/api/v1/referrals/{referral_id}/accept");
@@ -302,7 +284,7 @@ fn postgresql_restarting_and_stopping_under_load_loses_and_duplicates_nothing() 
     let coordinators = [&one, &two]
         .map(|s| token(s, "coordinator@demo.schakel.invalid"))
         .to_vec();
-    let care_agency = count_agency(&cluster.url);
+    let care_agency = care_agency_id(&cluster.url);
     let baseline = |table: &str| count(&cluster.url, &format!("SELECT count(*) FROM {table}"));
     let before = ["signals", "cases", "referrals"].map(baseline);
     let audit_before = audit_counts(&cluster.url);
@@ -461,8 +443,8 @@ fn audit_counts(url: &str) -> [i64; 4] {
     })
 }
 
-/// The demo's care coordination agency.
-fn count_agency(url: &str) -> String {
+/// The id of the demo's care coordination agency.
+fn care_agency_id(url: &str) -> String {
     let out = std::process::Command::new("psql")
         .args([
             url,

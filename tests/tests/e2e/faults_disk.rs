@@ -65,6 +65,19 @@ fn signal(i: usize) -> serde_json::Value {
     })
 }
 
+/// Logs the signal of person `i` as `token`: the answer's status and body.
+fn log_signal(server: &Server, token: &str, i: usize) -> (u16, serde_json::Value) {
+    let (status, body, _) = call(
+        server,
+        token,
+        "POST",
+        "/api/v1/signals",
+        Some(signal(i)),
+        None,
+    );
+    (status, body)
+}
+
 #[test]
 fn sqlite_on_a_full_file_system_refuses_writes_clearly_keeps_its_data_and_resumes() {
     if !selected_backends().contains(&Backend::Sqlite) {
@@ -79,14 +92,7 @@ fn sqlite_on_a_full_file_system_refuses_writes_clearly_keeps_its_data_and_resume
     let cw = token(&server, "caseworker@demo.schakel.invalid");
     let mut stored = Vec::new();
     for i in 0..3 {
-        let (status, body, _) = call(
-            &server,
-            &cw,
-            "POST",
-            "/api/v1/signals",
-            Some(signal(i)),
-            None,
-        );
+        let (status, body) = log_signal(&server, &cw, i);
         assert_eq!(status, 201, "{body}");
         stored.push(body["id"].as_str().unwrap().to_owned());
     }
@@ -94,14 +100,7 @@ fn sqlite_on_a_full_file_system_refuses_writes_clearly_keeps_its_data_and_resume
     let filler = disk.fill();
     let mut refused = 0;
     for i in 10..15 {
-        let (status, body, _) = call(
-            &server,
-            &cw,
-            "POST",
-            "/api/v1/signals",
-            Some(signal(i)),
-            None,
-        );
+        let (status, body) = log_signal(&server, &cw, i);
         assert_eq!(status, 503, "a write on a full disk: {body}");
         assert_eq!(body["type"], "urn:schakel:problem:storage_full", "{body}");
         refused += 1;
@@ -139,14 +138,7 @@ fn sqlite_on_a_full_file_system_refuses_writes_clearly_keeps_its_data_and_resume
     );
 
     std::fs::remove_file(filler).unwrap();
-    let (status, body, _) = call(
-        &server,
-        &cw,
-        "POST",
-        "/api/v1/signals",
-        Some(signal(20)),
-        None,
-    );
+    let (status, body) = log_signal(&server, &cw, 20);
     assert_eq!(status, 201, "writing resumes once there is room: {body}");
     stored.push(body["id"].as_str().unwrap().to_owned());
     let (status, _, _) = call(
