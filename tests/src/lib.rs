@@ -4,6 +4,7 @@
 //! parallel tests cannot take each other's port.
 #![allow(clippy::expect_used, clippy::panic, clippy::unwrap_used)]
 
+pub mod browser;
 pub mod cluster;
 pub mod maildev;
 

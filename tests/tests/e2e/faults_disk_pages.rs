@@ -6,8 +6,8 @@
 //! they say, once, and the referral was not accepted in between. SQLite leg, as root.
 
 use crate::faults_disk::SmallDisk;
-use schakel_e2e::Server;
 use schakel_e2e::api::{call, token};
+use schakel_e2e::{Server, browser};
 use schakel_store::Backend;
 use schakel_store::testing::selected_backends;
 
@@ -18,43 +18,22 @@ fn says_nothing_was_saved(page: &str) -> bool {
     page.contains("er is niets opgeslagen") || page.contains("nothing was saved")
 }
 
-fn browser() -> reqwest::blocking::Client {
-    reqwest::blocking::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .timeout(std::time::Duration::from_secs(30))
-        .build()
-        .unwrap()
+/// Signs in as `email` with the demo's password: the session cookie.
+fn signed_in(server: &Server, http: &reqwest::blocking::Client, email: &str) -> String {
+    browser::sign_in(server, http, email, PASSWORD)
 }
 
-/// A browser signed in as `email` through the login form: its session cookie.
-fn signed_in(server: &Server, http: &reqwest::blocking::Client, email: &str) -> String {
-    let page = http.get(server.url("/login")).send().unwrap();
-    let login = page.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
-    let csrf = login.split('=').nth(1).unwrap().to_owned();
-    let res = http
-        .post(server.url("/login"))
-        .header("cookie", &login)
-        .form(&[
-            ("csrf", csrf.as_str()),
-            ("email", email),
-            ("password", PASSWORD),
-        ])
-        .send()
-        .unwrap();
-    assert_eq!(res.status(), 303, "{email} signs in");
-    res.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned()
+/// The state of the referral `id` as `token` reads it.
+fn state_of(server: &Server, token: &str, id: &str) -> serde_json::Value {
+    let (_, referral, _) = call(
+        server,
+        token,
+        "GET",
+        &format!("/api/v1/referrals/{id}"),
+        None,
+        None,
+    );
+    referral["state"].clone()
 }
 
 /// The value of the hidden field `name` in `page`.
@@ -106,7 +85,7 @@ fn on_a_full_disk_the_pages_say_nothing_was_saved_and_the_same_forms_work_afterw
     };
     let db_url = disk.dir.path().join("schakel.db").display().to_string();
     let server = Server::start_with(&db_url, &["--demo"], &[]);
-    let http = browser();
+    let http = browser::client();
     let coordinator = signed_in(&server, &http, "coordinator@demo.schakel.invalid");
     let admin = signed_in(&server, &http, "admin@demo.schakel.invalid");
     let caseworker = signed_in(&server, &http, "caseworker@demo.schakel.invalid");
@@ -165,32 +144,17 @@ fn on_a_full_disk_the_pages_say_nothing_was_saved_and_the_same_forms_work_afterw
     assert!(says_nothing_was_saved(&page), "{page}");
 
     std::fs::remove_file(filler).unwrap();
-    let (_, now, _) = call(
-        &server,
-        &co,
-        "GET",
-        &format!("/api/v1/referrals/{id}"),
-        None,
-        None,
-    );
     assert_eq!(
-        now["state"], "sent",
-        "the refused accept changed nothing: {now}"
+        state_of(&server, &co, &id),
+        "sent",
+        "the refused accept changed nothing"
     );
     let (status, page) = post(&server, &http, &coordinator, &accept_path, &accept);
     assert_eq!(
         status, 303,
         "the same form accepts once there is room: {page}"
     );
-    let (_, now, _) = call(
-        &server,
-        &co,
-        "GET",
-        &format!("/api/v1/referrals/{id}"),
-        None,
-        None,
-    );
-    assert_eq!(now["state"], "accepted", "{now}");
+    assert_eq!(state_of(&server, &co, &id), "accepted");
     let (status, page) = post(&server, &http, &admin, "/admin/agencies", &agency);
     assert_eq!(
         status, 303,

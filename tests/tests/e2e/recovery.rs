@@ -7,21 +7,13 @@
 
 use schakel_e2e::api::token;
 use schakel_e2e::mail::{borrowed, mail_env, smtp, tag};
-use schakel_e2e::{Server, client};
+use schakel_e2e::{Server, browser, client};
 use schakel_store::testing::{TestDb, selected_backends};
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
 
 const FIRST: &str = "kompas tulp regen wolk 9";
 const SECOND: &str = "vuurtoren meeuw zoutwater 7";
-
-fn no_redirects() -> reqwest::blocking::Client {
-    reqwest::blocking::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .timeout(Duration::from_secs(30))
-        .build()
-        .unwrap()
-}
 
 /// The texts of the emails delivered to `to`.
 fn mail_to(maildev: &str, to: &str) -> Vec<String> {
@@ -82,7 +74,7 @@ fn a_forgotten_password_is_recovered_with_the_link_the_forgot_page_sends() {
         let db = TestDb::unmigrated(backend);
         let env = mail_env(&port, true);
         let server = Server::start_with(db.url(), &["--demo"], &borrowed(&env));
-        let (tag, http) = (tag(), no_redirects());
+        let (tag, http) = (tag(), browser::client());
         let (known, unknown) = (
             format!("joost@{tag}.example"),
             format!("niemand@{tag}.example"),

@@ -3,22 +3,14 @@
 //! to this site only), the demo's coordinator can log in with the form and sees the inbox,
 //! and the API's errors stay problem+json.
 
-use schakel_e2e::Server;
+use schakel_e2e::{Server, browser};
 use schakel_store::testing::TestDb;
-
-fn no_redirects() -> reqwest::blocking::Client {
-    reqwest::blocking::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .timeout(std::time::Duration::from_secs(30))
-        .build()
-        .unwrap()
-}
 
 #[test]
 fn the_demo_coordinator_logs_in_with_the_form_and_sees_the_inbox() {
     let db = TestDb::unmigrated(schakel_store::Backend::Sqlite);
     let server = Server::start_with(db.url(), &["--demo"], &[]);
-    let http = no_redirects();
+    let http = browser::client();
     let page = http.get(server.url("/login")).send().unwrap();
     assert_eq!(page.status(), 200);
     let headers = page.headers().clone();

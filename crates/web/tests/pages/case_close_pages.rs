@@ -167,29 +167,45 @@ pub(crate) fn hidden(page: &str, name: &str) -> String {
     page[at..].split('"').next().unwrap().to_owned()
 }
 
-/// Logs `$email` in with the password: the session cookie of that browser, sent on to `/`
-/// (or to `$to`, e.g. `/login/code` while a second factor is owed).
-macro_rules! login {
-    ($app:expr, $email:expr) => {{ login!($app, $email, "/") }};
-    ($app:expr, $email:expr, $to:expr) => {{
-        let res = test::call_service(&$app, TestRequest::get().uri("/login").to_request()).await;
+/// Opens the login page as a new browser: the login cookie to send back with the form,
+/// and the form's CSRF token.
+macro_rules! login_form {
+    ($app:expr) => {{
+        let res = actix_web::test::call_service(
+            &$app,
+            actix_web::test::TestRequest::get()
+                .uri("/login")
+                .to_request(),
+        )
+        .await;
         let login = res
             .response()
             .cookies()
             .find(|c| c.name() == "__Host-schakel_login")
             .unwrap()
             .into_owned();
-        let page = body(res).await;
+        let page = crate::support::body(res).await;
+        (
+            actix_web::cookie::Cookie::new("__Host-schakel_login", login.value().to_owned()),
+            crate::case_close_pages::hidden(&page, "csrf"),
+        )
+    }};
+}
+pub(crate) use login_form;
+
+/// Logs `$email` in with the password: the session cookie of that browser, sent on to `/`
+/// (or to `$to`, e.g. `/login/code` while a second factor is owed).
+macro_rules! login {
+    ($app:expr, $email:expr) => {{ login!($app, $email, "/") }};
+    ($app:expr, $email:expr, $to:expr) => {{
+        let (login, csrf) = crate::case_close_pages::login_form!($app);
         let res = test::call_service(
             &$app,
             TestRequest::post()
                 .uri("/login")
-                .cookie(Cookie::new(
-                    "__Host-schakel_login",
-                    login.value().to_owned(),
-                ))
+                .cookie(login)
                 .set_form([
-                    ("csrf", hidden(&page, "csrf").as_str()),
+                    ("csrf", csrf.as_str()),
                     ("email", $email),
                     ("password", PASSWORD),
                 ])

@@ -6,7 +6,7 @@
 //! signal list shows the agency's own signals; an analyst gets neither list.
 
 use crate::case_close_pages::{
-    account, act, agencies, app, get, hidden, login, named, open_case, refer, with_env,
+    account, act, agencies, app, get, login, named, open_case, refer, with_env,
 };
 use crate::support::{PASSWORD, body, header, state};
 use actix_web::cookie::Cookie;

@@ -6,7 +6,7 @@
 //! HTML, and anything under `/api`, still gets problem+json. The icon is served, and
 //! `/favicon.ico` leads to it.
 
-use crate::case_close_pages::{account, agencies, app, hidden, login, named, open_case, refer};
+use crate::case_close_pages::{account, agencies, app, login, named, open_case, refer};
 use crate::support::{PASSWORD, body, header, service, state};
 use actix_web::cookie::Cookie;
 use actix_web::http::StatusCode;

@@ -11,7 +11,7 @@
 //! was asked and the view; bad input shows the form again with the message (422) and
 //! reads nothing; anyone but an analyst is answered 404 and the attempt audited.
 
-use crate::case_close_pages::{account, agencies, app, get, hidden, login};
+use crate::case_close_pages::{account, agencies, app, get, login};
 use crate::support::{PASSWORD, body, header, state};
 use actix_web::cookie::Cookie;
 use actix_web::http::StatusCode;

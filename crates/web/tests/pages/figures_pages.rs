@@ -4,9 +4,7 @@
 //! answer; the sending municipality's coordinator sees only its own agency's figures
 //! (nothing received); a caseworker is refused the page and has no link to it.
 
-use crate::case_close_pages::{
-    account, act, agencies, app, get, hidden, login, named, open_case, refer,
-};
+use crate::case_close_pages::{account, act, agencies, app, get, login, named, open_case, refer};
 use crate::support::{PASSWORD, body, header, state};
 use actix_web::cookie::Cookie;
 use actix_web::http::StatusCode;

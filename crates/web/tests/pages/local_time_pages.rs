@@ -5,7 +5,7 @@
 //! days as they are in the Netherlands; the person's nationalities and languages read as
 //! names, in English and in Dutch.
 
-use crate::case_close_pages::{account, agencies, app, get, hidden, login};
+use crate::case_close_pages::{account, agencies, app, get, login};
 use crate::support::{PASSWORD, body, header, state};
 use actix_web::cookie::Cookie;
 use actix_web::http::StatusCode;

@@ -12,7 +12,7 @@
 
 mod fixtures;
 
-use crate::case_close_pages::{account, agencies, app, get, hidden, login};
+use crate::case_close_pages::{account, agencies, app, get, login};
 use crate::support::{PASSWORD, body, header, state};
 use actix_web::cookie::Cookie;
 use actix_web::http::StatusCode;

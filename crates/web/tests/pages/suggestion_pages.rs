@@ -4,7 +4,7 @@
 //! reported, then the rest, each with why it does not fit (a women-only shelter: "does
 //! not take this gender"); the agencies that do not fit can still be chosen.
 
-use crate::case_close_pages::{account, app, get, hidden, login, open_case};
+use crate::case_close_pages::{account, app, get, login, open_case};
 use crate::support::{PASSWORD, body, header, state};
 use actix_web::cookie::Cookie;
 use actix_web::http::StatusCode;

@@ -5,7 +5,7 @@
 //! usual. On every backend; the pages' pool here has one connection, held by the test to
 //! take the database away.
 
-use crate::case_close_pages::{account, agencies, app, get, hidden, login};
+use crate::case_close_pages::{account, agencies, app, get, login, login_form};
 use crate::support::{PASSWORD, body, header, state};
 use actix_web::cookie::Cookie;
 use actix_web::http::StatusCode;
@@ -38,23 +38,13 @@ async fn without_a_database_connection_pages_and_the_login_form_ask_to_try_again
         account(&db, home, "admin@amsterdam.example", Role::Admin);
         let worker = login!(app, "cw@amsterdam.example");
         let admin = login!(app, "admin@amsterdam.example");
-        let res = test::call_service(&app, TestRequest::get().uri("/login").to_request()).await;
-        let login_cookie = res
-            .response()
-            .cookies()
-            .find(|c| c.name() == "__Host-schakel_login")
-            .unwrap()
-            .into_owned();
-        let login_page = body(res).await;
+        let (login_cookie, csrf) = login_form!(app);
         let sign_in = || {
             TestRequest::post()
                 .uri("/login")
-                .cookie(Cookie::new(
-                    "__Host-schakel_login",
-                    login_cookie.value().to_owned(),
-                ))
+                .cookie(login_cookie.clone())
                 .set_form([
-                    ("csrf", hidden(&login_page, "csrf").as_str()),
+                    ("csrf", csrf.as_str()),
                     ("email", "cw@amsterdam.example"),
                     ("password", PASSWORD),
                 ])
