@@ -34,4 +34,5 @@ pub use casework::{idempotency_key, with_env};
 pub use invalid::FieldError;
 pub use openapi::{ApiDoc, document as openapi_document};
 pub use problem::{ApiError, FieldErrors, ProblemKind};
-pub use state::{AppState, Metrics, MonitorState};
+pub use schakel_monitor::MonitorView;
+pub use state::{AppState, Metrics};

@@ -10,7 +10,7 @@ use schakel_api::AppState;
 use schakel_api::auth::AuthState;
 use schakel_auth::AuthConfig;
 use schakel_domain::SystemClock;
-use schakel_web::{MonitorView, WebState};
+use schakel_web::WebState;
 use std::sync::Arc;
 
 /// The running application: give it a request, get its response.
@@ -39,12 +39,7 @@ fn states(pool: schakel_store::Pool) -> (AppState, WebState) {
         hashing: api.auth.hashing.clone(),
         workflow: api.workflow.clone(),
         secure_cookies: true,
-        monitor: MonitorView {
-            cube: api.monitor.cube.clone(),
-            pool: api.monitor.pool.clone(),
-            rules: api.monitor.rules,
-            export_k: api.monitor.export_k,
-        },
+        monitor: api.monitor.clone(),
         client: schakel_web::ClientRules::unlimited(),
     };
     (api, web)

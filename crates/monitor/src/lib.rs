@@ -17,6 +17,7 @@ pub mod table;
 mod tally;
 #[cfg(feature = "testing")]
 pub mod testing;
+pub mod view;
 
 pub use cube::Cube;
 pub use dims::{Dimension, Measure, PeriodRange};
@@ -27,3 +28,4 @@ pub use query::{QueryError, counts, flows, overlap};
 pub use record::{record, relink};
 pub use sink::{MonitorSink, SinkReport};
 pub use table::Table;
+pub use view::MonitorView;

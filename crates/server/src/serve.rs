@@ -64,9 +64,9 @@ pub fn monitor_pool(settings: &Settings) -> anyhow::Result<Option<Pool>> {
     Ok(Some(pool))
 }
 
-/// The monitor as the API reads it.
-fn monitor_state(settings: &Settings, pool: Option<Pool>) -> schakel_api::MonitorState {
-    schakel_api::MonitorState {
+/// The monitor as the API and the pages read it.
+fn monitor_state(settings: &Settings, pool: Option<Pool>) -> schakel_api::MonitorView {
+    schakel_api::MonitorView {
         pool,
         rules: settings.monitor.rules(),
         export_k: settings.monitor.export_k(),
@@ -102,12 +102,7 @@ fn web_state(settings: &Settings, state: &AppState) -> schakel_web::WebState {
         hashing: state.auth.hashing.clone(),
         workflow: state.workflow.clone(),
         secure_cookies: !loopback,
-        monitor: schakel_web::MonitorView {
-            cube: state.monitor.cube.clone(),
-            pool: state.monitor.pool.clone(),
-            rules: state.monitor.rules,
-            export_k: state.monitor.export_k,
-        },
+        monitor: state.monitor.clone(),
         // The credential forms draw from the buckets of `/api/v1/auth/*`.
         client: schakel_web::ClientRules {
             trusted_proxies: state.auth.trusted_proxies.clone(),

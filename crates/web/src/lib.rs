@@ -81,7 +81,8 @@ mod upload;
 
 pub use client_rules::{ClientLimit, ClientRules};
 pub use pages::PAGE_CSP;
-pub use state::{MonitorView, WebState};
+pub use schakel_monitor::MonitorView;
+pub use state::WebState;
 
 use actix_web::middleware::from_fn;
 use actix_web::web;

@@ -11,6 +11,7 @@ pub use metrics::Metrics;
 pub use rate::{ClientLimit, RateLimit};
 
 use schakel_domain::Clock;
+use schakel_monitor::MonitorView;
 use schakel_referral_workflow::WorkflowConfig;
 use schakel_store::Pool;
 use std::sync::Arc;
@@ -29,20 +30,7 @@ pub struct AppState {
     /// Keys, deadlines and retention of case work.
     pub workflow: Arc<WorkflowConfig>,
     /// Where the monitor's tables live and the rules of disclosure control.
-    pub monitor: MonitorState,
-}
-
-/// The monitor as the API reads it.
-#[derive(Debug, Clone)]
-pub struct MonitorState {
-    /// The monitor's own database; `None`: the operational one.
-    pub pool: Option<Pool>,
-    /// Suppression threshold and rounding of published tables.
-    pub rules: schakel_monitor::Rules,
-    /// The k of the HTCDS export's k-anonymity (`monitor.export_k`).
-    pub export_k: schakel_monitor::htcds::ExportK,
-    /// The in-memory copy of the monitor's facts the tables are counted from.
-    pub cube: Arc<schakel_monitor::Cube>,
+    pub monitor: MonitorView,
 }
 
 impl AppState {
@@ -64,12 +52,7 @@ impl AppState {
             auth,
             metrics: Metrics::new()?,
             workflow,
-            monitor: MonitorState {
-                pool: None,
-                rules: schakel_monitor::Rules::default(),
-                export_k: schakel_monitor::htcds::ExportK::default(),
-                cube: Arc::default(),
-            },
+            monitor: MonitorView::default(),
         })
     }
 
@@ -80,7 +63,7 @@ impl AppState {
     }
 
     /// The same state with another monitor setup.
-    pub fn with_monitor(mut self, monitor: MonitorState) -> Self {
+    pub fn with_monitor(mut self, monitor: MonitorView) -> Self {
         self.monitor = monitor;
         self
     }

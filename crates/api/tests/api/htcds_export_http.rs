@@ -18,7 +18,7 @@ use crate::support::{
 use actix_web::http::StatusCode;
 use actix_web::test::{self, TestRequest};
 use chrono::Duration;
-use schakel_api::{MonitorState, app};
+use schakel_api::{MonitorView, app};
 use schakel_crypto::MasterKeys;
 use schakel_domain::{AgencyKind, Role};
 use schakel_monitor::htcds::{COLUMNS, ExportK, FILLED_COLUMNS};
@@ -71,7 +71,7 @@ fn smallest_class<T: Ord>(rows: impl IntoIterator<Item = T>) -> Option<usize> {
 /// The application over `db` with the monitor's k `k` and exact counts (so the
 /// monitor's own count of persons can be compared).
 fn state(db: &TestDb, k: u32) -> schakel_api::AppState {
-    state_without_mfa(db).with_monitor(MonitorState {
+    state_without_mfa(db).with_monitor(MonitorView {
         pool: None,
         rules: Rules {
             threshold: 0,

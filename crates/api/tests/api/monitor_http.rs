@@ -266,7 +266,7 @@ async fn a_separate_monitor_database_gets_each_event_once_and_serves_the_tables(
     for backend in selected_backends() {
         let db = TestDb::new(backend);
         let monitor_db = TestDb::new(backend);
-        let state = state_without_mfa(&db).with_monitor(schakel_api::MonitorState {
+        let state = state_without_mfa(&db).with_monitor(schakel_api::MonitorView {
             pool: Some(monitor_db.pool.clone()),
             rules: schakel_monitor::Rules {
                 threshold: 5,

@@ -35,7 +35,7 @@ async fn the_chain_from_investigation_to_judgment_is_counted_and_kept_in_its_com
         let db = TestDb::new(backend);
         let clock = Arc::new(ManualClock::new("2026-06-15T09:00:00Z".parse().unwrap()));
         let state = crate::support::state_with(&db, clock.clone(), config_without_mfa())
-            .with_monitor(schakel_api::MonitorState {
+            .with_monitor(schakel_api::MonitorView {
                 pool: None,
                 rules: schakel_monitor::Rules {
                     threshold: 1,

@@ -11,7 +11,7 @@ use schakel_auth::AuthConfig;
 use schakel_domain::SystemClock;
 use schakel_referral_workflow::WorkflowConfig;
 use schakel_store::testing::TestDb;
-use schakel_web::{MonitorView, WebState};
+use schakel_web::WebState;
 use std::sync::Arc;
 
 pub const PASSWORD: &str = "kompas tulp regen wolk";
@@ -39,12 +39,7 @@ pub fn states_with(db: &TestDb, config: AuthConfig) -> (AppState, WebState) {
         hashing: api.auth.hashing.clone(),
         workflow: api.workflow.clone(),
         secure_cookies: true,
-        monitor: MonitorView {
-            cube: api.monitor.cube.clone(),
-            pool: api.monitor.pool.clone(),
-            rules: api.monitor.rules,
-            export_k: api.monitor.export_k,
-        },
+        monitor: api.monitor.clone(),
         client: schakel_web::ClientRules::unlimited(),
     };
     (api, web)
