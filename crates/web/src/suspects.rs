@@ -158,7 +158,7 @@ pub(crate) async fn page(
             &f,
             "outcome",
         ),
-        bands: coded(t, "investigations.band", SentenceBand::ALL, &f, "sentence"),
+        bands: coded(t, "sentence_band", SentenceBand::ALL, &f, "sentence"),
         done: if e.is_empty() && alert.is_none() {
             done(req)
         } else {

@@ -30,7 +30,7 @@ pub(crate) fn name(t: Texts, i: &Identity) -> String {
 fn sentence_words(t: Texts, bands: &[SentenceBand]) -> String {
     bands
         .iter()
-        .map(|b| t.code("investigations.band", b.as_str()))
+        .map(|b| t.code("sentence_band", b.as_str()))
         .collect::<Vec<_>>()
         .join(", ")
 }

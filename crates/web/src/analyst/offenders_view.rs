@@ -75,7 +75,7 @@ pub(crate) fn form_label(t: &Texts, key: &str) -> String {
 pub(crate) fn band_label(t: &Texts, key: &str) -> String {
     match key {
         ALL => t.get("offenders_tables.all_bands").to_owned(),
-        band => t.code("offenders_tables.band", band),
+        band => t.code("sentence_band", band),
     }
 }
 
