@@ -277,6 +277,11 @@ impl Worker {
         }
     }
 
+    /// The process id, while it runs.
+    pub fn pid(&self) -> Option<u32> {
+        self.child.as_ref().map(Child::id)
+    }
+
     /// Kills the process with SIGKILL, as a crash would, and waits for it to end.
     pub fn kill_hard(&mut self) {
         if let Some(mut child) = self.child.take() {

@@ -1,16 +1,18 @@
 //! A soak: `schakel serve` under steady mixed load — signals logged, cases opened with
 //! a legal basis, referrals sent and accepted, case lists, case pages, the monitor's
-//! tables, the directory, failed logins — at a moderate rate, its resident memory, open
-//! file descriptors and database connections sampled as it runs. None of them may keep
-//! growing: after the warm-up, the last third's samples stay within noise of the
-//! middle third's.
+//! tables, the directory, failed logins — at a moderate rate, with a `schakel worker`
+//! beside it delivering the notices the referrals raise (to files) and running the
+//! scheduled jobs. The server's resident memory, open file descriptors and database
+//! connections, and the worker's memory and descriptors, are sampled as they run. None
+//! of them may keep growing: after the warm-up, the last third's samples stay within
+//! noise of the middle third's.
 //!
 //! The test command runs it for five minutes on PostgreSQL (`SOAK_SECS`, 300);
 //! `scripts/faults` for an hour on each database, sampling every minute. It prints
 //! every sample and a `faults:` line.
 
 use schakel_e2e::api::{call, token};
-use schakel_e2e::{Server, client};
+use schakel_e2e::{Server, Worker, client};
 use schakel_store::Backend;
 use schakel_store::testing::{TestDb, selected_backends};
 use serde_json::json;
@@ -27,6 +29,9 @@ struct Sample {
     file_kib: u64,
     fds: u64,
     connections: u64,
+    /// The worker's resident memory (KiB) and descriptors.
+    worker_rss_kib: u64,
+    worker_fds: u64,
 }
 
 /// A `KEY:  N kB` line of `/proc/PID/status`.
@@ -39,15 +44,28 @@ fn status_kib(status: &str, key: &str) -> u64 {
         .unwrap()
 }
 
-fn sample(server: &Server, started: Instant) -> Sample {
+/// The `/proc/PID/status` of a running process.
+fn status_of(pid: u32) -> String {
+    std::fs::read_to_string(format!("/proc/{pid}/status")).expect("the process runs")
+}
+
+/// The open descriptors of a running process.
+fn fds_of(pid: u32) -> u64 {
+    std::fs::read_dir(format!("/proc/{pid}/fd"))
+        .expect("the process runs")
+        .count() as u64
+}
+
+fn sample(server: &Server, worker: &Worker, started: Instant) -> Sample {
     let pid = server.pid().expect("the server runs");
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let status = status_of(pid);
     let rss_kib = status_kib(&status, "VmRSS:");
     let anon_kib = status_kib(&status, "RssAnon:");
     let file_kib = status_kib(&status, "RssFile:") + status_kib(&status, "RssShmem:");
-    let fds = std::fs::read_dir(format!("/proc/{pid}/fd"))
-        .unwrap()
-        .count() as u64;
+    let fds = fds_of(pid);
+    let worker_pid = worker.pid().expect("the worker runs");
+    let worker_rss_kib = status_kib(&status_of(worker_pid), "VmRSS:");
+    let worker_fds = fds_of(worker_pid);
     let metrics = client()
         .get(server.url("/metrics"))
         .send()
@@ -66,6 +84,8 @@ fn sample(server: &Server, started: Instant) -> Sample {
         file_kib,
         fds,
         connections,
+        worker_rss_kib,
+        worker_fds,
     }
 }
 
@@ -157,6 +177,9 @@ fn a_soak_of_mixed_load_leaves_memory_descriptors_and_connections_flat() {
             &["--demo"],
             &[("SCHAKEL_MAIL__DISPATCH", "false")],
         );
+        // The worker beside it, in its folder (the same key files), mail to files.
+        let worker = Worker::start(server.dir.path(), "worker", db.url(), &[]);
+        let mail_dir = server.dir.path().join("data/mail");
         // Access tokens live fifteen minutes: the clients sign in again every five, as
         // a client refreshing its session would.
         let sign_in = || {
@@ -175,7 +198,7 @@ fn a_soak_of_mixed_load_leaves_memory_descriptors_and_connections_flat() {
         );
         let care = directory[0]["id"].as_str().unwrap().to_owned();
         let started = Instant::now();
-        let mut samples = vec![sample(&server, started)];
+        let mut samples = vec![sample(&server, &worker, started)];
         let (mut requests, mut i) = (0u64, 0u64);
         let mut next_sample = Duration::from_secs(every);
         while started.elapsed() < Duration::from_secs(secs) {
@@ -189,11 +212,18 @@ fn a_soak_of_mixed_load_leaves_memory_descriptors_and_connections_flat() {
             i += 1;
             std::thread::sleep(Duration::from_millis(500).saturating_sub(round_started.elapsed()));
             if started.elapsed() >= next_sample {
-                let s = sample(&server, started);
+                let s = sample(&server, &worker, started);
                 eprintln!(
                     "soak {backend:?}: {} s: {} KiB resident ({} anonymous, {} files), \
-                     {} descriptors, {} connections",
-                    s.at, s.rss_kib, s.anon_kib, s.file_kib, s.fds, s.connections
+                     {} descriptors, {} connections; worker {} KiB, {} descriptors",
+                    s.at,
+                    s.rss_kib,
+                    s.anon_kib,
+                    s.file_kib,
+                    s.fds,
+                    s.connections,
+                    s.worker_rss_kib,
+                    s.worker_fds
                 );
                 samples.push(s);
                 next_sample += Duration::from_secs(every);
@@ -208,17 +238,34 @@ fn a_soak_of_mixed_load_leaves_memory_descriptors_and_connections_flat() {
             mean(middle, |s| s.connections),
             mean(last, |s| s.connections),
         );
+        let worker_rss = (
+            mean(middle, |s| s.worker_rss_kib),
+            mean(last, |s| s.worker_rss_kib),
+        );
+        let worker_fds = (mean(middle, |s| s.worker_fds), mean(last, |s| s.worker_fds));
+        let mails = std::fs::read_dir(&mail_dir).map_or(0, |d| d.count());
         eprintln!(
             "faults: {backend:?}: soak of {secs} s, {requests} requests in {i} rounds, {} samples: \
              resident memory {:.1} MiB in the middle third, {:.1} MiB in the last; descriptors \
-             {:.1} and {:.1}; database connections {:.1} and {:.1}",
+             {:.1} and {:.1}; database connections {:.1} and {:.1}; the worker {:.1} and {:.1} \
+             MiB, descriptors {:.1} and {:.1}, {mails} emails written",
             samples.len(),
             rss.0 / 1024.0,
             rss.1 / 1024.0,
             fds.0,
             fds.1,
             conns.0,
-            conns.1
+            conns.1,
+            worker_rss.0 / 1024.0,
+            worker_rss.1 / 1024.0,
+            worker_fds.0,
+            worker_fds.1,
+        );
+        // Each referral raises two notices (its arrival, its acceptance); at least half
+        // of them written means the worker kept up with the load.
+        assert!(
+            mails as u64 >= i,
+            "{backend:?}: the worker delivered {mails} emails for {i} referrals"
         );
         assert!(samples.len() >= 6, "enough samples to judge");
         assert!(
@@ -232,6 +279,14 @@ fn a_soak_of_mixed_load_leaves_memory_descriptors_and_connections_flat() {
         assert!(
             conns.1 <= conns.0 + 2.0,
             "{backend:?}: connections keep growing: {samples:?}"
+        );
+        assert!(
+            worker_rss.1 <= worker_rss.0 * 1.10 + 8192.0,
+            "{backend:?}: the worker's memory keeps growing: {samples:?}"
+        );
+        assert!(
+            worker_fds.1 <= worker_fds.0 + 4.0,
+            "{backend:?}: the worker's descriptors keep growing: {samples:?}"
         );
     }
 }
