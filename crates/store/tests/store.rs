@@ -556,3 +556,29 @@ struct Ref {
     #[diesel(sql_type = diesel::sql_types::Text)]
     r: String,
 }
+
+#[test]
+fn sqlite_connections_are_kept_and_postgresql_ones_closed_when_idle_and_replaced() {
+    each_backend(|db| {
+        let target = schakel_store::DatabaseTarget::parse(db.url()).unwrap();
+        let pool =
+            schakel_store::build_pool(&target, schakel_store::PoolOptions::default()).unwrap();
+        let (idle, lifetime) = (pool.idle_timeout(), pool.max_lifetime());
+        match db.backend {
+            // Replacing a SQLite connection only allocates its cache and schema again.
+            Backend::Sqlite => assert_eq!((idle, lifetime), (None, None)),
+            // A PostgreSQL connection holds a server process.
+            Backend::Postgres => assert_eq!(
+                (idle, lifetime),
+                (
+                    Some(std::time::Duration::from_secs(600)),
+                    Some(std::time::Duration::from_secs(1800))
+                )
+            ),
+        }
+        assert!(
+            pool.test_on_check_out(),
+            "every connection is checked when taken"
+        );
+    });
+}
