@@ -60,6 +60,32 @@ impl Cluster {
     pub fn resume(&self) {
         run("resume", self.dir.path());
     }
+
+    /// The URL of the database `name` on this cluster, as its superuser.
+    pub fn url_of(&self, name: &str) -> String {
+        let server = self.url.rsplit_once('/').expect("a database in the URL").0;
+        format!("{server}/{name}")
+    }
+
+    /// Runs `sql` as the superuser in the database `schakel_test`: its output, or the
+    /// server's error.
+    pub fn psql(&self, sql: &str) -> Result<String, String> {
+        self.psql_in("schakel_test", sql)
+    }
+
+    /// Runs `sql` as the superuser in the database `name`: its output, or the server's
+    /// error.
+    pub fn psql_in(&self, name: &str, sql: &str) -> Result<String, String> {
+        let out = Command::new("psql")
+            .args([&self.url_of(name), "-v", "ON_ERROR_STOP=1", "-tAqc", sql])
+            .output()
+            .expect("psql runs");
+        if out.status.success() {
+            Ok(String::from_utf8_lossy(&out.stdout).trim().to_owned())
+        } else {
+            Err(String::from_utf8_lossy(&out.stderr).trim().to_owned())
+        }
+    }
 }
 
 impl Drop for Cluster {

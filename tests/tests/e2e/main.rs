@@ -18,6 +18,7 @@ mod estimate_cli;
 mod faults_database;
 mod faults_disk;
 mod faults_disk_pages;
+mod faults_disk_postgres;
 mod faults_mail;
 mod faults_soak;
 mod instances;
