@@ -193,11 +193,11 @@ macro_rules! login_form {
 }
 pub(crate) use login_form;
 
-/// Logs `$email` in with the password: the session cookie of that browser, sent on to `/`
-/// (or to `$to`, e.g. `/login/code` while a second factor is owed).
+/// Logs `$email` in with the password (or `password: …`): the session cookie of that
+/// browser, sent on to `/` (or to `$to`, e.g. `/login/code` while a second factor is
+/// owed).
 macro_rules! login {
-    ($app:expr, $email:expr) => {{ login!($app, $email, "/") }};
-    ($app:expr, $email:expr, $to:expr) => {{
+    (@ $app:expr, $email:expr, $password:expr, $to:expr) => {{
         let (login, csrf) = crate::case_close_pages::login_form!($app);
         let res = test::call_service(
             &$app,
@@ -207,7 +207,7 @@ macro_rules! login {
                 .set_form([
                     ("csrf", csrf.as_str()),
                     ("email", $email),
-                    ("password", PASSWORD),
+                    ("password", $password),
                 ])
                 .to_request(),
         )
@@ -221,6 +221,9 @@ macro_rules! login {
             .into_owned();
         Cookie::new("__Host-schakel_session", session.value().to_owned())
     }};
+    ($app:expr, $email:expr, password: $password:expr) => {{ login!(@ $app, $email, $password, "/") }};
+    ($app:expr, $email:expr) => {{ login!(@ $app, $email, PASSWORD, "/") }};
+    ($app:expr, $email:expr, $to:expr) => {{ login!(@ $app, $email, PASSWORD, $to) }};
 }
 pub(crate) use login;
 

@@ -6,6 +6,7 @@
 //! case; a coordinator redirects; consent is given and withdrawn; the password changes
 //! only with the current one.
 
+use crate::case_close_pages::{get, login};
 use crate::support::{PASSWORD, body, header, state};
 use actix_web::App;
 use actix_web::cookie::Cookie;
@@ -55,59 +56,6 @@ fn hidden(page: &str, name: &str) -> String {
     let needle = format!("name=\"{name}\" value=\"");
     let at = page.find(&needle).expect(name) + needle.len();
     page[at..].split('"').next().unwrap().to_owned()
-}
-
-/// Logs `$email` in: the session cookie of that browser.
-macro_rules! login {
-    ($app:expr, $email:expr, $password:expr) => {{
-        let res = test::call_service(&$app, TestRequest::get().uri("/login").to_request()).await;
-        let login = res
-            .response()
-            .cookies()
-            .find(|c| c.name() == "__Host-schakel_login")
-            .unwrap()
-            .into_owned();
-        let page = body(res).await;
-        let res = test::call_service(
-            &$app,
-            TestRequest::post()
-                .uri("/login")
-                .cookie(Cookie::new(
-                    "__Host-schakel_login",
-                    login.value().to_owned(),
-                ))
-                .set_form([
-                    ("csrf", hidden(&page, "csrf").as_str()),
-                    ("email", $email),
-                    ("password", $password),
-                ])
-                .to_request(),
-        )
-        .await;
-        assert_eq!(header(&res, "location"), "/", "{} logs in", $email);
-        let session = res
-            .response()
-            .cookies()
-            .find(|c| c.name() == "__Host-schakel_session")
-            .unwrap()
-            .into_owned();
-        Cookie::new("__Host-schakel_session", session.value().to_owned())
-    }};
-}
-
-/// A page for the browser of `$session`: its status and body.
-macro_rules! get {
-    ($app:expr, $session:expr, $uri:expr) => {{
-        let res = test::call_service(
-            &$app,
-            TestRequest::get()
-                .uri(&$uri)
-                .cookie($session.clone())
-                .to_request(),
-        )
-        .await;
-        (res.status(), body(res).await)
-    }};
 }
 
 /// Posts the form `$fields` to `$uri`: the status, the `Location` and the page.
@@ -207,7 +155,7 @@ async fn a_signal_from_the_form_opens_its_case_and_bad_input_comes_back_as_typed
         );
         person(&db, &home, "cw@amsterdam.example", Role::Caseworker);
         person(&db, &other, "cw@utrecht.example", Role::Caseworker);
-        let cw = login!(app, "cw@amsterdam.example", PASSWORD);
+        let cw = login!(app, "cw@amsterdam.example");
 
         let (status, start) = get!(app, cw, "/");
         assert_eq!(status, StatusCode::OK);
@@ -328,7 +276,7 @@ async fn a_signal_from_the_form_opens_its_case_and_bad_input_comes_back_as_typed
         assert!(page.contains("anonymous signal was saved"), "{page}");
 
         // Another agency: the case and the signal are not found, exactly as nothing.
-        let stranger = login!(app, "cw@utrecht.example", PASSWORD);
+        let stranger = login!(app, "cw@utrecht.example");
         for uri in [to.clone(), format!("{to}/referrals/new"), to_signal.clone()] {
             let (status, page) = get!(app, stranger, &uri);
             assert_eq!(status, StatusCode::NOT_FOUND, "{backend:?} {uri}");
@@ -401,7 +349,7 @@ async fn a_referral_from_the_form_is_accepted_from_the_inbox_and_consent_decides
         person(&db, &home, "cw@rotterdam.example", Role::Caseworker);
         person(&db, &shelter, "co@rijnmond.example", Role::Coordinator);
         person(&db, &far, "co@noord.example", Role::Coordinator);
-        let cw = login!(app, "cw@rotterdam.example", PASSWORD);
+        let cw = login!(app, "cw@rotterdam.example");
         let (_, form) = get!(app, cw, "/signals/new");
         let (csrf, once, date) = (hidden(&form, "csrf"), hidden(&form, "once"), today());
         let (_, saved, _) = post!(app, cw, "/signals/new", &signal_fields(&csrf, &once, &date));
@@ -531,7 +479,7 @@ async fn a_referral_from_the_form_is_accepted_from_the_inbox_and_consent_decides
         );
 
         // The shelter's coordinator: the inbox, no identity before accepting.
-        let co = login!(app, "co@rijnmond.example", PASSWORD);
+        let co = login!(app, "co@rijnmond.example");
         let (_, inbox) = get!(app, co, "/inbox");
         assert!(inbox.contains(&referral_uri) && inbox.contains("Gemeente Rotterdam"));
         let (_, page) = get!(app, co, &referral_uri);
@@ -635,7 +583,7 @@ async fn a_coordinator_redirects_a_referral_to_an_agency_from_the_directory() {
         person(&db, &home, "cw@denhaag.example", Role::Caseworker);
         person(&db, &first, "co@zorg.example", Role::Coordinator);
         person(&db, &third, "co@opvang.example", Role::Coordinator);
-        let cw = login!(app, "cw@denhaag.example", PASSWORD);
+        let cw = login!(app, "cw@denhaag.example");
         let (_, form) = get!(app, cw, "/signals/new");
         let (csrf, once, date) = (hidden(&form, "csrf"), hidden(&form, "once"), today());
         let (_, saved, _) = post!(app, cw, "/signals/new", &signal_fields(&csrf, &once, &date));
@@ -658,7 +606,7 @@ async fn a_coordinator_redirects_a_referral_to_an_agency_from_the_directory() {
         assert_eq!(status, StatusCode::SEE_OTHER, "{backend:?}");
         let referral_uri = referral_uri.trim_end_matches("?done=sent").to_owned();
 
-        let co = login!(app, "co@zorg.example", PASSWORD);
+        let co = login!(app, "co@zorg.example");
         let (_, page) = get!(app, co, &format!("{referral_uri}?kind=shelter_other"));
         assert!(page.contains("Redirect to another agency"), "{page}");
         assert!(
@@ -706,7 +654,7 @@ async fn a_coordinator_redirects_a_referral_to_an_agency_from_the_directory() {
         let (_, page) = get!(app, co, &referral_uri);
         assert!(page.contains("redirected"), "{page}");
 
-        let other = login!(app, "co@opvang.example", PASSWORD);
+        let other = login!(app, "co@opvang.example");
         let (_, inbox) = get!(app, other, "/inbox");
         assert!(inbox.contains("Gemeente Den Haag") && inbox.contains("care coordination"));
         // The new referral is open; the redirected one has ended.
@@ -735,7 +683,7 @@ async fn the_password_changes_only_with_the_current_one_and_a_policy_proof_new_o
             Region::National,
         );
         person(&db, &home, "cw@szw.example", Role::Caseworker);
-        let cw = login!(app, "cw@szw.example", PASSWORD);
+        let cw = login!(app, "cw@szw.example");
         let (status, page) = get!(app, cw, "/account/password");
         assert_eq!(status, StatusCode::OK);
         assert!(page.contains("<label for=\"current\">") && page.contains("<label for=\"new\">"));
@@ -785,7 +733,7 @@ async fn the_password_changes_only_with_the_current_one_and_a_policy_proof_new_o
         assert_eq!(status, StatusCode::OK, "{backend:?}: {page}");
         assert!(page.contains("Your password was changed"));
         // The new password logs in.
-        let _ = login!(app, "cw@szw.example", new);
+        let _ = login!(app, "cw@szw.example", password: new);
     }
 }
 
@@ -825,7 +773,7 @@ async fn every_case_work_page_speaks_dutch_and_english_without_a_missing_string(
             .unwrap();
         users::set_locale(&mut conn, u.id, "nl", chrono::Utc::now()).unwrap();
     }
-    let cw = login!(app, "cw@zwolle.example", PASSWORD);
+    let cw = login!(app, "cw@zwolle.example");
     let (_, form) = get!(app, cw, "/signals/new");
     let (csrf, once, date) = (hidden(&form, "csrf"), hidden(&form, "once"), today());
     let (_, saved, _) = post!(app, cw, "/signals/new", &signal_fields(&csrf, &once, &date));
@@ -845,7 +793,7 @@ async fn every_case_work_page_speaks_dutch_and_english_without_a_missing_string(
             ("urgency", "normal"),
         ]
     );
-    let co = login!(app, "co@ijssel.example", PASSWORD);
+    let co = login!(app, "co@ijssel.example");
     let keys = keys();
     let english = [
         "/".to_owned(),

@@ -5,6 +5,7 @@
 //! own-agency note does not; the author changes a note for thirty minutes and then it is
 //! fixed; another agency finds neither the case nor the edit page.
 
+use crate::case_close_pages::{get, login};
 use crate::support::{PASSWORD, body, header, state};
 use actix_web::App;
 use actix_web::cookie::Cookie;
@@ -92,59 +93,6 @@ fn edit_links(page: &str) -> Vec<String> {
         .filter(|href| href.contains("/notes/") && href.ends_with("/edit"))
         .map(str::to_owned)
         .collect()
-}
-
-/// Logs `$email` in: the session cookie of that browser.
-macro_rules! login {
-    ($app:expr, $email:expr) => {{
-        let res = test::call_service(&$app, TestRequest::get().uri("/login").to_request()).await;
-        let login = res
-            .response()
-            .cookies()
-            .find(|c| c.name() == "__Host-schakel_login")
-            .unwrap()
-            .into_owned();
-        let page = body(res).await;
-        let res = test::call_service(
-            &$app,
-            TestRequest::post()
-                .uri("/login")
-                .cookie(Cookie::new(
-                    "__Host-schakel_login",
-                    login.value().to_owned(),
-                ))
-                .set_form([
-                    ("csrf", hidden(&page, "csrf").as_str()),
-                    ("email", $email),
-                    ("password", PASSWORD),
-                ])
-                .to_request(),
-        )
-        .await;
-        assert_eq!(header(&res, "location"), "/", "{} logs in", $email);
-        let session = res
-            .response()
-            .cookies()
-            .find(|c| c.name() == "__Host-schakel_session")
-            .unwrap()
-            .into_owned();
-        Cookie::new("__Host-schakel_session", session.value().to_owned())
-    }};
-}
-
-/// A page for the browser of `$session`: its status and body.
-macro_rules! get {
-    ($app:expr, $session:expr, $uri:expr) => {{
-        let res = test::call_service(
-            &$app,
-            TestRequest::get()
-                .uri(&$uri)
-                .cookie($session.clone())
-                .to_request(),
-        )
-        .await;
-        (res.status(), body(res).await)
-    }};
 }
 
 /// Posts the form `$fields` to `$uri`: the status, the `Location` and the page.
