@@ -13,6 +13,7 @@ mod demo_profiles;
 mod demo_world;
 mod directory_cmd;
 mod dispatch;
+mod heaps;
 mod jobs;
 mod monitor_cmd;
 mod sealer;
@@ -75,6 +76,16 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // The long-running commands keep the allocator's heaps few (see `heaps`).
+    if matches!(cli.command, Command::Serve { .. } | Command::Worker)
+        && let Some(e) = heaps::limit()
+    {
+        eprintln!(
+            "schakel: could not start again with {}={} ({e}); going on with the C library's default",
+            heaps::VARIABLE,
+            heaps::DEFAULT
+        );
+    }
     let settings = match Settings::load(cli.config.as_deref()) {
         Ok(s) => s,
         Err(e) => {

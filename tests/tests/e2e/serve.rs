@@ -1,9 +1,10 @@
 //! `schakel serve` as an operator sees it, on every backend: it starts, migrates,
 //! answers health, readiness, metrics and the OpenAPI document, seeds the demo once,
 //! and drains in-flight requests on SIGTERM; asked for port 0 it picks a free port itself,
-//! prints it, and its links use it.
+//! prints it, and its links use it. It and the worker run with two allocator heaps
+//! unless the operator chose a number.
 
-use schakel_e2e::{Server, client};
+use schakel_e2e::{Server, Worker, client};
 use schakel_store::Backend;
 use schakel_store::testing::{TestDb, selected_backends};
 use std::time::Duration;
@@ -231,4 +232,36 @@ fn sigterm_lets_a_slow_request_finish_then_exits_zero() {
     assert_eq!(status, 200, "the in-flight request was answered: {body}");
     let status = server.wait();
     assert!(status.success(), "exit status {status:?}");
+}
+
+/// The value of `MALLOC_ARENA_MAX` in the environment the process `pid` runs with, once
+/// it has one (a long-running command sets it by starting itself again), or `None`
+/// after five seconds.
+fn heaps_of(pid: u32) -> Option<String> {
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    loop {
+        let environ = std::fs::read(format!("/proc/{pid}/environ")).unwrap_or_default();
+        let found = environ
+            .split(|b| *b == 0)
+            .find_map(|v| v.strip_prefix(b"MALLOC_ARENA_MAX="))
+            .map(|v| String::from_utf8_lossy(v).into_owned());
+        if found.is_some() || std::time::Instant::now() > deadline {
+            return found;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn serve_and_the_worker_keep_two_allocator_heaps_unless_the_operator_chose() {
+    let db = TestDb::unmigrated(selected_backends()[0]);
+    let server = Server::start_with(db.url(), &["--demo"], &[]);
+    assert_eq!(heaps_of(server.pid().unwrap()).as_deref(), Some("2"));
+    let worker = Worker::start(server.dir.path(), "worker", db.url(), &[]);
+    assert_eq!(heaps_of(worker.pid().unwrap()).as_deref(), Some("2"));
+    let chosen = Server::start(db.url(), &[("MALLOC_ARENA_MAX", "4")]);
+    assert_eq!(heaps_of(chosen.pid().unwrap()).as_deref(), Some("4"));
+    // Started again in place: the same process answers, as the service manager started it.
+    let ready = client().get(server.url("/readyz")).send().unwrap();
+    assert_eq!(ready.status(), 200);
 }
