@@ -29,11 +29,11 @@ pub fn schakel_bin() -> PathBuf {
 }
 
 /// A command for `schakel` with a clean environment: no `SCHAKEL_*` variable of the
-/// caller leaks in (nor its log filter or allocator setting), and it runs in `dir`.
+/// caller leaks in (nor its log filter or allocator settings), and it runs in `dir`.
 pub fn schakel(dir: &std::path::Path) -> Command {
     let mut cmd = Command::new(schakel_bin());
     for (key, _) in std::env::vars() {
-        if key.starts_with("SCHAKEL_") || key == "RUST_LOG" || key == "MALLOC_ARENA_MAX" {
+        if key.starts_with("SCHAKEL_") || key == "RUST_LOG" || key.starts_with("MALLOC_") {
             cmd.env_remove(key);
         }
     }

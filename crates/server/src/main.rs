@@ -76,14 +76,12 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    // The long-running commands keep the allocator's heaps few (see `heaps`).
+    // The long-running commands set how the allocator keeps memory (see `heaps`).
     if matches!(cli.command, Command::Serve { .. } | Command::Worker)
         && let Some(e) = heaps::limit()
     {
         eprintln!(
-            "schakel: could not start again with {}={} ({e}); going on with the C library's default",
-            heaps::VARIABLE,
-            heaps::DEFAULT
+            "schakel: could not start again with the allocator's settings ({e}); going on with the C library's defaults"
         );
     }
     let settings = match Settings::load(cli.config.as_deref()) {

@@ -9,7 +9,8 @@
 //!
 //! The test command runs it for five minutes on PostgreSQL (`SOAK_SECS`, 300);
 //! `scripts/faults` for an hour on each database, sampling every minute. It prints
-//! every sample and a `faults:` line.
+//! every sample and a `faults:` line. `SOAK_MALLOC` sets the allocator's variables of
+//! both processes, to compare settings.
 
 use schakel_e2e::api::{call, token};
 use schakel_e2e::{Server, Worker, client};
@@ -167,18 +168,23 @@ fn a_soak_of_mixed_load_leaves_memory_descriptors_and_connections_flat() {
         // The test command's legs: the five-minute run on PostgreSQL.
         Err(_) => vec![Backend::Postgres],
     };
+    // Allocator settings to compare (`SOAK_MALLOC="MALLOC_ARENA_MAX=8 ..."`) for the
+    // server and the worker; without them, the ones they choose for themselves.
+    let malloc = std::env::var("SOAK_MALLOC").unwrap_or_default();
+    let allocator: &[(&str, &str)] = &malloc
+        .split_whitespace()
+        .filter_map(|pair| pair.split_once('='))
+        .collect::<Vec<_>>();
     for backend in backends
         .into_iter()
         .filter(|b| selected_backends().contains(b))
     {
         let db = TestDb::unmigrated(backend);
-        let server = Server::start_with(
-            db.url(),
-            &["--demo"],
-            &[("SCHAKEL_MAIL__DISPATCH", "false")],
-        );
+        let mut env = vec![("SCHAKEL_MAIL__DISPATCH", "false")];
+        env.extend(allocator.iter().copied());
+        let server = Server::start_with(db.url(), &["--demo"], &env);
         // The worker beside it, in its folder (the same key files), mail to files.
-        let worker = Worker::start(server.dir.path(), "worker", db.url(), &[]);
+        let worker = Worker::start(server.dir.path(), "worker", db.url(), allocator);
         let mail_dir = server.dir.path().join("data/mail");
         // Access tokens live fifteen minutes: the clients sign in again every five, as
         // a client refreshing its session would.

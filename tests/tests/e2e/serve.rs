@@ -234,33 +234,66 @@ fn sigterm_lets_a_slow_request_finish_then_exits_zero() {
     assert!(status.success(), "exit status {status:?}");
 }
 
-/// The value of `MALLOC_ARENA_MAX` in the environment the process `pid` runs with, once
-/// it has one (a long-running command sets it by starting itself again), or `None`
-/// after five seconds.
-fn heaps_of(pid: u32) -> Option<String> {
+/// The allocator's settings (`MALLOC_*`) in the environment the process `pid` runs with,
+/// once it has them (a long-running command sets them by starting itself again), or
+/// those it has after five seconds.
+fn allocator_settings_of(pid: u32) -> Vec<(String, String)> {
     let deadline = std::time::Instant::now() + Duration::from_secs(5);
     loop {
         let environ = std::fs::read(format!("/proc/{pid}/environ")).unwrap_or_default();
-        let found = environ
+        let found: Vec<(String, String)> = environ
             .split(|b| *b == 0)
-            .find_map(|v| v.strip_prefix(b"MALLOC_ARENA_MAX="))
-            .map(|v| String::from_utf8_lossy(v).into_owned());
-        if found.is_some() || std::time::Instant::now() > deadline {
+            .map(|v| String::from_utf8_lossy(v).into_owned())
+            .filter(|v| v.starts_with("MALLOC_"))
+            .filter_map(|v| v.split_once('=').map(|(k, v)| (k.to_owned(), v.to_owned())))
+            .collect();
+        if found.len() >= 3 || std::time::Instant::now() > deadline {
+            let mut found = found;
+            found.sort();
             return found;
         }
         std::thread::sleep(Duration::from_millis(50));
     }
 }
 
+/// `(name, value)` pairs, sorted by name.
+fn settings(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    let mut all: Vec<_> = pairs
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect();
+    all.sort();
+    all
+}
+
 #[test]
-fn serve_and_the_worker_keep_two_allocator_heaps_unless_the_operator_chose() {
+fn serve_and_the_worker_set_how_the_allocator_keeps_memory_unless_the_operator_chose() {
+    let ours = [
+        ("MALLOC_ARENA_MAX", "2"),
+        ("MALLOC_MMAP_THRESHOLD_", "131072"),
+        ("MALLOC_TRIM_THRESHOLD_", "262144"),
+    ];
     let db = TestDb::unmigrated(selected_backends()[0]);
     let server = Server::start_with(db.url(), &["--demo"], &[]);
-    assert_eq!(heaps_of(server.pid().unwrap()).as_deref(), Some("2"));
+    assert_eq!(
+        allocator_settings_of(server.pid().unwrap()),
+        settings(&ours)
+    );
     let worker = Worker::start(server.dir.path(), "worker", db.url(), &[]);
-    assert_eq!(heaps_of(worker.pid().unwrap()).as_deref(), Some("2"));
+    assert_eq!(
+        allocator_settings_of(worker.pid().unwrap()),
+        settings(&ours)
+    );
+    // A value the operator chose stays; the others are still set.
     let chosen = Server::start(db.url(), &[("MALLOC_ARENA_MAX", "4")]);
-    assert_eq!(heaps_of(chosen.pid().unwrap()).as_deref(), Some("4"));
+    assert_eq!(
+        allocator_settings_of(chosen.pid().unwrap()),
+        settings(&[
+            ("MALLOC_ARENA_MAX", "4"),
+            ("MALLOC_MMAP_THRESHOLD_", "131072"),
+            ("MALLOC_TRIM_THRESHOLD_", "262144"),
+        ])
+    );
     // Started again in place: the same process answers, as the service manager started it.
     let ready = client().get(server.url("/readyz")).send().unwrap();
     assert_eq!(ready.status(), 200);
