@@ -172,7 +172,8 @@ def seed_compartment(base, police, prosecutor, prosecution_agency):
                          {"decision": "summons", "decided_on": today})
     # The runs draw a suspect and a link apart: a link only comes off through its own
     # suspect, so the links offered are all of one suspect (the police's own, linked to
-    # every case), and the suspects offered are that one and the two summoned ones.
+    # every case), drawn alone for taking a link off; the suspects offered elsewhere are
+    # that one and the two summoned ones.
     linked = suspects[3]
     links = []
     for case in cases:
@@ -180,7 +181,8 @@ def seed_compartment(base, police, prosecutor, prosecution_agency):
                           {"case_id": case})
         links = [v["id"] for v in view["victims"]]
     return {"police_cases": cases, "investigations": investigations,
-            "suspects": [linked, suspects[0], suspects[4]], "links": links,
+            "suspects": [linked, suspects[0], suspects[4]], "linked_suspects": [linked],
+            "links": links,
             "suspect_referrals": referrals, "prosecutors": [prosecution_agency]}
 
 
